@@ -1,0 +1,1 @@
+"""Bundled assets (fonts with licences, the UI theme); located via importlib.resources."""

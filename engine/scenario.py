@@ -1,0 +1,1107 @@
+"""The scenario format: pydantic models for every field an author can write.
+
+A scenario is immutable once validated. Every field carries a description (and a unit
+where it has one) because the JSON Schema and ``docs/authoring.md`` are generated from
+these models. Models are *strict*: YAML booleans never become numbers and numbers never
+become strings, so YAML 1.1 traps (``NO``, ``on``) surface as type errors.
+
+Cross-references (an item naming an unknown product, an event naming an unknown segment,
+...) are checked by :func:`reference_problems`, which returns every problem with the
+field path it belongs to so the loader can point at the right line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]{0,39}$",
+        description="Identifier: lower-case letters, digits and underscores, starting with a "
+        "letter, at most 40 characters.",
+    ),
+]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+Money = Annotated[float, Field(ge=0.0, le=1e12)]
+Role = Literal["pm", "cpo"]
+CultureDimension = Literal[
+    "morale", "safety", "customer_focus", "innovation", "collaboration", "capability"
+]
+CULTURE_DIMENSIONS: tuple[str, ...] = (
+    "morale",
+    "safety",
+    "customer_focus",
+    "innovation",
+    "collaboration",
+    "capability",
+)
+Kpi = Literal[
+    "revenue",
+    "profit",
+    "cumulative_profit",
+    "cash",
+    "customers",
+    "share",
+    "satisfaction",
+    "nps",
+    "morale",
+    "safety",
+    "customer_focus",
+    "innovation",
+    "collaboration",
+    "capability",
+    "tech_debt",
+    "headcount",
+    "attrition",
+    "quality",
+    "pm_skill",
+    "forecast_error",
+]
+
+
+class Model(BaseModel):
+    """Base for every scenario model: strict types, unknown keys rejected, frozen."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _text(description: str, max_length: int = 400, **kwargs: Any) -> Any:
+    return Field(min_length=1, max_length=max_length, description=description, **kwargs)
+
+
+# --------------------------------------------------------------------------- market
+
+
+class Attribute(Model):
+    """One product dimension, scored 0..1 for every product and segment ideal."""
+
+    id: Id
+    name: str = _text("Display name shown to players.", 60)
+    description: str = Field(
+        default="", max_length=400, description="What this attribute means to a customer."
+    )
+
+
+class ChurnPrior(Model):
+    """Beta(a, b) distribution of customers' per-quarter churn propensity."""
+
+    a: float = Field(default=1.0, gt=0, le=1000, description="Beta shape a (>0).")
+    b: float = Field(
+        default=19.0,
+        gt=0,
+        le=1000,
+        description="Beta shape b (>0). Mean churn propensity per quarter is a/(a+b).",
+    )
+
+
+class Segment(Model):
+    """A group of customers with shared needs: size, adoption, tastes and loyalty."""
+
+    id: Id
+    name: str = _text("Display name.", 60)
+    description: str = Field(default="", max_length=600, description="Who these customers are.")
+    size: float = Field(
+        gt=0, le=1e9, description="Potential market M_s at quarter 0. Unit: real customers."
+    )
+    growth: float = Field(
+        default=0.0, ge=-0.5, le=1.0, description="Growth of M_s per quarter. Unit: fraction."
+    )
+    in_market: Fraction = Field(
+        default=0.2,
+        description="Fraction of M_s already in the category at quarter 0 (B_0/M_s). Must cover "
+        "the products' starting customers in this segment.",
+    )
+    bass_p: float = Field(
+        default=0.005,
+        ge=0,
+        le=1,
+        description="Bass innovation coefficient p per quarter (typical 0.001-0.01).",
+    )
+    bass_q: float = Field(
+        default=0.1,
+        ge=0,
+        le=2,
+        description="Bass imitation coefficient q per quarter (typical 0.05-0.15).",
+    )
+    ideal: dict[str, Fraction] = Field(
+        description="Mean ideal point x̄_s per attribute id, on the attribute's 0..1 scale. "
+        "Every attribute must be given."
+    )
+    ideal_spread: float = Field(
+        default=0.1,
+        ge=0,
+        le=0.5,
+        description="Standard deviation of individual ideal points around the mean (0..1 scale).",
+    )
+    drift: dict[str, Annotated[float, Field(ge=-0.2, le=0.2)]] = Field(
+        default_factory=dict,
+        description="Mean change of the ideal per quarter, per attribute id (v_s). Unit: 0..1 "
+        "scale per quarter.",
+    )
+    drift_noise: float = Field(
+        default=0.0,
+        ge=0,
+        le=0.2,
+        description="Standard deviation of the random quarterly move of the ideal (σ_s).",
+    )
+    weights: dict[str, Annotated[float, Field(ge=0, le=50)]] = Field(
+        description="Importance w_sk of each attribute id: utility lost per squared unit of "
+        "distance from the ideal. Every attribute must be given."
+    )
+    weight_cv: float = Field(
+        default=0.3,
+        ge=0,
+        le=2,
+        description="Coefficient of variation of individual weights (log-normal).",
+    )
+    price_sensitivity: float = Field(
+        default=3.0,
+        gt=0,
+        le=20,
+        description="Mean α_s on log price. Own-price elasticity ≈ −α(1−share); α≈3.3 gives "
+        "−2.6 at 20% share.",
+    )
+    price_sensitivity_cv: float = Field(
+        default=0.3,
+        ge=0,
+        le=2,
+        description="Coefficient of variation of individual price sensitivity (log-normal).",
+    )
+    reference_price: float = Field(
+        gt=0,
+        le=1e7,
+        description="Price p_ref_s at which the price term is zero. Unit: money per customer "
+        "per quarter.",
+    )
+    churn: ChurnPrior = Field(
+        default_factory=ChurnPrior, description="Distribution of churn propensity θ_i."
+    )
+    switching_cost: float = Field(
+        default=0.5,
+        ge=0,
+        le=10,
+        description="Utility penalty for choosing a product other than the current one.",
+    )
+    outside_utility: float = Field(
+        default=0.0,
+        ge=-20,
+        le=20,
+        description="Utility V_0 of buying nothing (the outside option).",
+    )
+    resolution: int = Field(
+        default=20_000,
+        ge=10,
+        le=2_000_000,
+        description="Number of synthetic customers simulated for this segment; each stands for "
+        "M_s/resolution real ones.",
+    )
+
+
+class Advertising(Model):
+    """How marketing money turns into goodwill and awareness (adstock + word of mouth)."""
+
+    carryover: Fraction = Field(
+        default=0.6, description="Goodwill kept from one quarter to the next (λ)."
+    )
+    cost_per_point: float = Field(
+        default=10_000.0,
+        gt=0,
+        le=1e9,
+        description="Spend that buys one goodwill point. Unit: money per point.",
+    )
+    reach: float = Field(
+        default=0.3,
+        gt=0,
+        le=10,
+        description="κ in awareness = 1 − exp(−κ·goodwill) + word_of_mouth·installed/M.",
+    )
+    word_of_mouth: float = Field(
+        default=0.5,
+        ge=0,
+        le=10,
+        description="Awareness added per unit of installed-base share of the segment.",
+    )
+    forgetting: Fraction = Field(
+        default=0.05,
+        description="Fraction of aware non-customers who forget a product each quarter.",
+    )
+
+
+class Choice(Model):
+    """Market-wide utility coefficients of the mixed-logit choice model."""
+
+    quality_weight: float = Field(
+        default=1.0, ge=0, le=20, description="β_Q: utility per unit of product quality."
+    )
+    network_weight: float = Field(
+        default=0.0,
+        ge=0,
+        le=20,
+        description="β_N: utility per unit of ln(1 + installed_j/M_s) (network effects).",
+    )
+    churn_gap: float = Field(
+        default=0.5,
+        ge=0,
+        le=10,
+        description="How strongly a customer's churn chance rises when a better alternative "
+        "exists: θ_i·(1 + churn_gap·max(0, V_best − V_current)).",
+    )
+
+
+# --------------------------------------------------------------------------- firms
+
+
+class PmProfile(Model):
+    """The AI product manager running a line when the player is CPO."""
+
+    name: str = _text("The PM's name.", 60)
+    skill: Fraction = Field(
+        default=0.5,
+        description="How well the PM prioritises and estimates (0 novice, 1 expert).",
+    )
+    style: Literal["builder", "analyst", "customer", "cautious", "visionary"] = Field(
+        default="builder",
+        description="Decision style: builder ships features, analyst researches first, "
+        "customer chases satisfaction, cautious protects margin, visionary takes big bets.",
+    )
+
+
+class Team(Model):
+    """Starting state of the engineering team behind one product line."""
+
+    engineers: int = Field(ge=0, le=5000, description="Experienced engineers. Unit: people.")
+    new_hires: int = Field(
+        default=0, ge=0, le=5000, description="Engineers still assimilating. Unit: people."
+    )
+    tech_debt: float = Field(
+        default=10.0, ge=0, le=10_000, description="Technical debt. Unit: effort points."
+    )
+    pm: PmProfile | None = Field(
+        default=None, description="AI PM for this line (used when the player is CPO)."
+    )
+
+
+class Product(Model):
+    """A product line: position, price, cost, starting customers and awareness."""
+
+    id: Id
+    name: str = _text("Display name.", 60)
+    description: str = Field(default="", max_length=600, description="What the product is.")
+    roles: list[Role] = Field(
+        default_factory=lambda: ["pm", "cpo"],
+        min_length=1,
+        description="Roles in which this product exists. A CPO-only line is a second line "
+        "the PM role does not see.",
+    )
+    attributes: dict[str, Fraction] = Field(
+        description="Position z_jk per attribute id (0..1). Every attribute must be given."
+    )
+    quality: Fraction = Field(
+        default=0.7, description="Quality (reliability, defects) at quarter 0, 0..1."
+    )
+    brand: float = Field(
+        default=0.0, ge=-5, le=5, description="β_j: a product-specific utility constant."
+    )
+    price: float = Field(
+        gt=0, le=1e7, description="Price at quarter 0. Unit: money per customer per quarter."
+    )
+    unit_cost: float = Field(
+        default=0.0,
+        ge=0,
+        le=1e7,
+        description="Cost to serve one customer. Unit: money per customer per quarter.",
+    )
+    customers: dict[str, Annotated[float, Field(ge=0, le=1e9)]] = Field(
+        default_factory=dict,
+        description="Starting customers per segment id. Unit: real customers.",
+    )
+    awareness: dict[str, Fraction] = Field(
+        default_factory=dict,
+        description="Starting awareness per segment id: fraction of the segment who know the "
+        "product (customers always know it).",
+    )
+    team: Team | None = Field(
+        default=None,
+        description="Engineering team behind this line (player firms; AI firms may omit).",
+    )
+
+
+class Culture(Model):
+    """Starting culture dimensions of a firm, each 0..1."""
+
+    morale: Fraction = Field(default=0.7, description="How people feel about their work.")
+    safety: Fraction = Field(
+        default=0.6, description="Psychological safety: can people take risks and speak up."
+    )
+    customer_focus: Fraction = Field(
+        default=0.5, description="How close teams are to customers; shrinks research noise."
+    )
+    innovation: Fraction = Field(
+        default=0.5, description="Appetite and skill for new ideas; drives breakthroughs."
+    )
+    collaboration: Fraction = Field(
+        default=0.6, description="How well functions work together; raises delivery."
+    )
+    capability: Fraction = Field(
+        default=0.6, description="Engineering and product craft; multiplies capacity."
+    )
+
+
+class Organisation(Model):
+    """Coefficients of the organisation model (DESIGN §4), with sensible defaults."""
+
+    productivity: float = Field(
+        default=10.0,
+        gt=0,
+        le=1000,
+        description="Effort points one experienced engineer delivers per quarter.",
+    )
+    salary: Money = Field(default=30_000.0, description="Cost per person per quarter. Unit: money.")
+    hiring_cost: Money = Field(
+        default=10_000.0, description="One-off cost per hire. Unit: money per person."
+    )
+    severance: Money = Field(
+        default=30_000.0, description="One-off cost per layoff. Unit: money per person."
+    )
+    assimilation: int = Field(
+        default=2, ge=0, le=8, description="Quarters before a new hire counts as experienced."
+    )
+    brooks: float = Field(
+        default=0.01,
+        ge=0,
+        le=0.1,
+        description="Coordination overhead per engineer: capacity × (1 − brooks·team_size), "
+        "floored at 0.5.",
+    )
+    debt_half: float = Field(
+        default=60.0,
+        gt=0,
+        le=10_000,
+        description="D50: debt at which delivery speed halves, g = 1/(1 + D/D50).",
+    )
+    debt_quality_drag: float = Field(
+        default=0.002,
+        ge=0,
+        le=0.1,
+        description="Quality lost per quarter per debt point above debt_half/2.",
+    )
+    attrition_base: Fraction = Field(
+        default=0.035, description="Attrition per quarter at morale 0.6 (3.5% typical)."
+    )
+    attrition_gamma: float = Field(
+        default=4.0,
+        ge=0,
+        le=20,
+        description="γ in attrition = base·exp(γ·(0.6 − morale)).",
+    )
+    breakthrough_rate: float = Field(
+        default=0.6,
+        ge=0,
+        le=10,
+        description="Poisson rate of breakthrough ideas per quarter at innovation = safety = "
+        "capability = 1.",
+    )
+
+
+class ArchetypeBase(Model):
+    """Parameters every AI archetype shares."""
+
+    marketing: Money = Field(
+        default=50_000.0, description="Marketing spend per quarter, split across segments."
+    )
+    improvement: float = Field(
+        default=0.01,
+        ge=0,
+        le=0.2,
+        description="Attribute gain per quarter from routine R&D (0..1 scale).",
+    )
+
+
+class Incumbent(ArchetypeBase):
+    """Holds position; moves price slowly toward its margin target."""
+
+    archetype: Literal["incumbent"]
+    max_price_step: float = Field(
+        default=0.03, ge=0, le=0.5, description="Largest relative price change per quarter."
+    )
+
+
+class PriceFollower(ArchetypeBase):
+    """Follows the price leader: Δp = ρ·Δp_leader."""
+
+    archetype: Literal["price_follower"]
+    rho: float = Field(default=0.8, ge=0, le=2, description="Fraction of the leader's move.")
+    lag: int = Field(default=1, ge=0, le=4, description="Quarters before it reacts.")
+
+
+class FastFollower(ArchetypeBase):
+    """Copies the leader's best attribute gains after a lag."""
+
+    archetype: Literal["fast_follower"]
+    lag: int = Field(default=2, ge=1, le=8, description="Quarters before it copies.")
+    copy_fraction: Fraction = Field(
+        default=0.8, description="Fraction of the leader's gain it copies."
+    )
+
+
+class Innovator(ArchetypeBase):
+    """Moves toward an under-served segment ideal, with occasional big jumps."""
+
+    archetype: Literal["innovator"]
+    step: float = Field(
+        default=0.03, ge=0, le=0.3, description="Distance moved toward the target per quarter."
+    )
+    jump_probability: Fraction = Field(default=0.1, description="Chance per quarter of a big jump.")
+    jump_size: float = Field(
+        default=0.15, ge=0, le=0.5, description="Size of a big jump (0..1 scale)."
+    )
+
+
+class Niche(ArchetypeBase):
+    """Targets one segment: moves its product toward that segment's ideal."""
+
+    archetype: Literal["niche"]
+    target_segment: Id = Field(description="Segment id it serves.")
+    step: float = Field(
+        default=0.03, ge=0, le=0.3, description="Distance moved toward the target per quarter."
+    )
+
+
+class BestResponse(ArchetypeBase):
+    """Scores candidate moves with a segment-level profit model, picks by softmax."""
+
+    archetype: Literal["best_response"]
+    candidates: int = Field(default=20, ge=10, le=30, description="Candidate moves scored.")
+    temperature: float = Field(
+        default=0.2, gt=0, le=10, description="Softmax temperature τ (relative profit units)."
+    )
+    inertia: Fraction = Field(default=0.3, description="Chance of doing nothing this quarter.")
+
+
+Archetype = Annotated[
+    Incumbent | PriceFollower | FastFollower | Innovator | Niche | BestResponse,
+    Field(discriminator="archetype"),
+]
+
+
+class Firm(Model):
+    """A company in the market: the player's, or an AI rival with an archetype."""
+
+    id: Id
+    name: str = _text("Display name.", 60)
+    description: str = Field(default="", max_length=600, description="Who they are.")
+    controller: Literal["player", "ai"] = Field(
+        description="Who makes this firm's decisions: the trainee (player) or the computer."
+    )
+    ai: Archetype | None = Field(
+        default=None, description="Archetype and parameters; required when controller is ai."
+    )
+    cash: float = Field(
+        default=1_000_000.0, ge=-1e12, le=1e12, description="Cash at quarter 0. Unit: money."
+    )
+    culture: Culture = Field(default_factory=Culture, description="Starting culture.")
+    products: list[Product] = Field(min_length=1, max_length=8, description="Product lines.")
+
+    @model_validator(mode="after")
+    def _ai_needs_archetype(self) -> Firm:
+        if self.controller == "ai" and self.ai is None:
+            raise ValueError("an ai firm needs an 'ai' block with its archetype")
+        if self.controller == "player" and self.ai is not None:
+            raise ValueError("a player firm cannot have an 'ai' block")
+        return self
+
+
+# --------------------------------------------------------------------------- work
+
+
+class BacklogItem(Model):
+    """A piece of work the player can put on the roadmap."""
+
+    id: Id
+    name: str = _text("Display name.", 60)
+    description: str = Field(default="", max_length=600, description="What it is and why.")
+    product: Id = Field(description="Product id it improves.")
+    effort: float = Field(
+        gt=0, le=10_000, description="Estimated effort shown to players. Unit: effort points."
+    )
+    effort_uncertainty: float = Field(
+        default=0.3,
+        ge=0,
+        le=2,
+        description="σ of the log-normal true effort around the estimate.",
+    )
+    effects: dict[str, Annotated[float, Field(ge=-1, le=1)]] = Field(
+        default_factory=dict,
+        description="True mean change of each attribute id when shipped (0..1 scale).",
+    )
+    effect_uncertainty: float = Field(
+        default=0.5,
+        ge=0,
+        le=3,
+        description="Relative σ of the hidden true effects and of the player's estimate.",
+    )
+    quality: float = Field(
+        default=0.0, ge=-1, le=1, description="Change of product quality when shipped."
+    )
+    debt: float = Field(
+        default=0.0,
+        ge=-1000,
+        le=1000,
+        description="Technical debt added when shipped (negative: a refactor that removes "
+        "debt). Unit: effort points.",
+    )
+    depends_on: list[Id] = Field(default_factory=list, description="Item ids that must ship first.")
+    tags: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(
+        default_factory=list, description="Free labels (e.g. enterprise, debt, ux)."
+    )
+    breakthrough: bool = Field(
+        default=False,
+        description="Hidden until a breakthrough opportunity reveals it (innovation × safety "
+        "× capability).",
+    )
+
+
+class ResearchMethod(Model):
+    """A discovery method the player can buy for a segment."""
+
+    id: Id
+    name: str = _text("Display name.", 60)
+    description: str = Field(default="", max_length=600, description="What it involves.")
+    cost: Money = Field(description="Cost per segment per quarter. Unit: money.")
+    effort: float = Field(
+        default=0.0,
+        ge=0,
+        le=1000,
+        description="Discovery capacity it uses. Unit: effort points.",
+    )
+    noise: float = Field(
+        gt=0,
+        le=1,
+        description="σ of each estimate at customer_focus 0.5 (0..1 attribute scale).",
+    )
+    reveals: list[Literal["ideals", "weights", "price_sensitivity", "competitors"]] = Field(
+        min_length=1,
+        description="What it estimates: segment ideals, attribute weights, price "
+        "sensitivity, competitor positions.",
+    )
+
+
+class CultureInitiative(Model):
+    """A programme that moves culture dimensions after a delay."""
+
+    id: Id
+    name: str = _text("Display name.", 60)
+    description: str = Field(default="", max_length=600, description="What it involves.")
+    cost: Money = Field(default=0.0, description="One-off cost. Unit: money.")
+    effort: float = Field(
+        default=0.0, ge=0, le=1000, description="Capacity used this quarter. Unit: effort points."
+    )
+    delay: int = Field(default=1, ge=0, le=8, description="Quarters before the effect lands.")
+    effects: dict[CultureDimension, Annotated[float, Field(ge=-1, le=1)]] = Field(
+        min_length=1, description="Change of each culture dimension when it lands."
+    )
+
+
+class InnovationBet(Model):
+    """A CPO-funded exploration that may unlock new items."""
+
+    id: Id
+    name: str = _text("Display name.", 60)
+    description: str = Field(default="", max_length=600, description="The bet.")
+    cost: Money = Field(description="Cost per quarter while funded. Unit: money.")
+    quarters: int = Field(ge=1, le=12, description="Quarters of funding before it resolves.")
+    success: Fraction = Field(
+        description="Success chance at innovation = capability = 0.5 (scaled by both)."
+    )
+    unlocks: list[Id] = Field(
+        min_length=1, description="Backlog item ids added to the backlog on success."
+    )
+
+
+# --------------------------------------------------------------------------- events
+
+
+class _Effect(Model):
+    pass
+
+
+class SegmentSize(_Effect):
+    """Scales a segment's potential market M_s."""
+
+    type: Literal["segment_size"]
+    segment: Id
+    change: float = Field(ge=-0.9, le=5, description="Relative change (−0.1 = −10%).")
+
+
+class SegmentGrowth(_Effect):
+    """Adds to a segment's growth rate per quarter."""
+
+    type: Literal["segment_growth"]
+    segment: Id
+    change: float = Field(ge=-0.5, le=0.5, description="Change of growth per quarter.")
+
+
+class PriceSensitivity(_Effect):
+    """Scales a segment's price sensitivity (recession, budget cuts)."""
+
+    type: Literal["price_sensitivity"]
+    segment: Id
+    change: float = Field(ge=-0.9, le=5, description="Relative change.")
+
+
+class IdealShift(_Effect):
+    """Moves a segment's ideal on one attribute (a new need appears)."""
+
+    type: Literal["ideal_shift"]
+    segment: Id
+    attribute: Id
+    change: float = Field(ge=-1, le=1, description="Change on the 0..1 scale.")
+
+
+class WeightShift(_Effect):
+    """Changes how much a segment cares about one attribute (regulation)."""
+
+    type: Literal["weight_shift"]
+    segment: Id
+    attribute: Id
+    change: float = Field(ge=-50, le=50, description="Change of the weight.")
+
+
+class ProductAttribute(_Effect):
+    """Moves one product's attribute (a competitor launch)."""
+
+    type: Literal["product_attribute"]
+    product: Id
+    attribute: Id
+    change: float = Field(ge=-1, le=1, description="Change on the 0..1 scale.")
+
+
+class ProductQuality(_Effect):
+    """Changes a product's quality (an outage)."""
+
+    type: Literal["product_quality"]
+    product: Id
+    change: float = Field(ge=-1, le=1, description="Change on the 0..1 scale.")
+
+
+class ProductPrice(_Effect):
+    """Changes a product's price (a rival's price cut)."""
+
+    type: Literal["product_price"]
+    product: Id
+    change: float = Field(ge=-0.9, le=5, description="Relative change.")
+
+
+class UnitCost(_Effect):
+    """Scales a product's unit cost (supplier, cloud bill)."""
+
+    type: Literal["unit_cost"]
+    product: Id
+    change: float = Field(ge=-0.9, le=5, description="Relative change.")
+
+
+class Awareness(_Effect):
+    """Adds awareness of a product in a segment (viral growth, press)."""
+
+    type: Literal["awareness"]
+    product: Id
+    segment: Id
+    change: float = Field(ge=-1, le=1, description="Change of awareness probability.")
+
+
+FirmRef = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]{0,39}$",
+        description="Firm id, or 'player' for every player firm, or 'all'.",
+    ),
+]
+
+
+class CultureShock(_Effect):
+    """Moves a culture dimension of a firm (a reorg, a public win)."""
+
+    type: Literal["culture"]
+    firm: FirmRef = "player"
+    dimension: CultureDimension
+    change: float = Field(ge=-1, le=1, description="Change on the 0..1 scale.")
+
+
+class Headcount(_Effect):
+    """Adds or removes engineers (a key engineer leaves)."""
+
+    type: Literal["headcount"]
+    firm: FirmRef = "player"
+    product: Id | None = Field(default=None, description="Line affected (default: first).")
+    change: int = Field(ge=-1000, le=1000, description="People added (negative: leave).")
+
+
+class TechDebt(_Effect):
+    """Adds technical debt to a line (an outage post-mortem finds rot)."""
+
+    type: Literal["tech_debt"]
+    firm: FirmRef = "player"
+    product: Id | None = Field(default=None, description="Line affected (default: first).")
+    change: float = Field(ge=-10_000, le=10_000, description="Unit: effort points.")
+
+
+class Cash(_Effect):
+    """Adds or removes cash (a fine, a grant)."""
+
+    type: Literal["cash"]
+    firm: FirmRef = "player"
+    change: float = Field(ge=-1e12, le=1e12, description="Unit: money.")
+
+
+Effect = Annotated[
+    SegmentSize
+    | SegmentGrowth
+    | PriceSensitivity
+    | IdealShift
+    | WeightShift
+    | ProductAttribute
+    | ProductQuality
+    | ProductPrice
+    | UnitCost
+    | Awareness
+    | CultureShock
+    | Headcount
+    | TechDebt
+    | Cash,
+    Field(discriminator="type"),
+]
+
+
+class Event(Model):
+    """Something that happens: scheduled, drawn at random, or injected by a facilitator."""
+
+    id: Id
+    title: str = _text("Headline shown in the news feed.", 80)
+    text: str = Field(default="", max_length=1000, description="Story shown to players.")
+    quarter: int | None = Field(
+        default=None, ge=1, le=40, description="Scheduled: happens at the start of this quarter."
+    )
+    probability: Fraction | None = Field(
+        default=None, description="Random pool: chance per quarter (at most once per game)."
+    )
+    earliest: int = Field(default=1, ge=1, le=40, description="First quarter it may be drawn.")
+    latest: int = Field(default=40, ge=1, le=40, description="Last quarter it may be drawn.")
+    effects: list[Effect] = Field(min_length=1, max_length=20, description="Typed effects.")
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Event:
+        if self.quarter is not None and self.probability is not None:
+            raise ValueError(
+                "give either 'quarter' (scheduled) or 'probability' (random), not both"
+            )
+        if self.earliest > self.latest:
+            raise ValueError("'earliest' is after 'latest'")
+        return self
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+class Objective(Model):
+    """A target the trainee is scored on."""
+
+    id: Id
+    description: str = _text("The objective in words, e.g. 'SMB share ≥ 25% by Q8'.", 160)
+    kpi: Kpi = Field(description="What is measured (player firm, or one product/segment).")
+    segment: Id | None = Field(
+        default=None, description="Restrict share/customers/satisfaction to one segment."
+    )
+    product: Id | None = Field(default=None, description="Restrict to one product line.")
+    op: Literal[">=", "<="] = Field(default=">=", description="Direction of the target.")
+    target: float = Field(ge=-1e12, le=1e12, description="Threshold, in the KPI's unit.")
+    by: int | None = Field(
+        default=None,
+        ge=1,
+        le=40,
+        description="Quarter the target must be met at (default: the last quarter).",
+    )
+    mode: Literal["at", "always", "final"] = Field(
+        default="at",
+        description="at: met in quarter `by`; always: met every quarter up to `by`; final: "
+        "met at the end of the game.",
+    )
+    weight: float = Field(default=1.0, gt=0, le=100, description="Share of the final score.")
+
+
+class DebriefPrompt(Model):
+    """A discussion question for the debrief."""
+
+    question: str = _text("The question.", 400)
+    competency: (
+        Literal["market_understanding", "strategic_thinking", "customer_empathy", "leadership"]
+        | None
+    ) = Field(default=None, description="Competency the question explores.")
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(Model):
+    """A whole scenario: market, firms, work, events, objectives and debrief."""
+
+    id: Id
+    title: str = _text("Title shown in the scenario list.", 80)
+    summary: str = _text("One or two sentences for the scenario list.", 300)
+    difficulty: Literal["intro", "easy", "medium", "hard"] = Field(
+        default="medium", description="Label shown to players and facilitators."
+    )
+    teaches: str = Field(
+        default="", max_length=300, description="The one idea this scenario teaches."
+    )
+    briefing: str = _text("The story told before quarter 1.", 4000)
+    roles: list[Role] = Field(min_length=1, description="Roles this scenario can be played in.")
+    quarters: int = Field(default=12, ge=4, le=24, description="Length of the game in quarters.")
+    seed: int = Field(default=1, ge=0, le=2**63 - 1, description="Default random seed.")
+    currency: str = Field(default="$", min_length=1, max_length=4, description="Money symbol.")
+    attributes: list[Attribute] = Field(min_length=1, max_length=8)
+    segments: list[Segment] = Field(min_length=1, max_length=8)
+    advertising: Advertising = Field(default_factory=Advertising)
+    choice: Choice = Field(default_factory=Choice)
+    organisation: Organisation = Field(default_factory=Organisation)
+    firms: list[Firm] = Field(min_length=1, max_length=16)
+    backlog: list[BacklogItem] = Field(default_factory=list, max_length=200)
+    research: list[ResearchMethod] = Field(default_factory=list, max_length=20)
+    initiatives: list[CultureInitiative] = Field(default_factory=list, max_length=30)
+    bets: list[InnovationBet] = Field(default_factory=list, max_length=20)
+    events: list[Event] = Field(default_factory=list, max_length=100)
+    inject_deck: list[Id] = Field(
+        default_factory=list, description="Event ids a facilitator may inject in a workshop."
+    )
+    objectives: list[Objective] = Field(min_length=1, max_length=20)
+    debrief: list[DebriefPrompt] = Field(default_factory=list, max_length=30)
+
+    # ---- helpers used by the engine and the UI
+    def attribute_ids(self) -> list[str]:
+        """Attribute ids in scenario order (the column order of every attribute array)."""
+        return [a.id for a in self.attributes]
+
+    def segment_ids(self) -> list[str]:
+        """Segment ids in scenario order."""
+        return [s.id for s in self.segments]
+
+    def player_firms(self) -> list[Firm]:
+        """Firms the players control."""
+        return [f for f in self.firms if f.controller == "player"]
+
+    def products(self) -> Iterator[tuple[Firm, Product]]:
+        """Every (firm, product) pair in scenario order."""
+        for firm in self.firms:
+            for product in firm.products:
+                yield firm, product
+
+
+Loc = tuple[str | int, ...]
+
+
+def _unique(items: list[Any], where: str) -> Iterator[tuple[Loc, str]]:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.id in seen:
+            yield (where, i, "id"), f"duplicate id '{item.id}' (also at {where}[{seen[item.id]}])"
+        else:
+            seen[item.id] = i
+
+
+def _unknown(value: str, known: list[str] | set[str], what: str) -> str:
+    import difflib
+
+    hint = difflib.get_close_matches(value, sorted(known), n=1)
+    text = f"unknown {what} '{value}'"
+    if hint:
+        text += f" (did you mean '{hint[0]}'?)"
+    elif known:
+        text += f"; known: {', '.join(sorted(known))}"
+    return text
+
+
+def _keys(
+    mapping: dict[str, Any], known: list[str], loc: Loc, what: str, complete: bool
+) -> Iterator[tuple[Loc, str]]:
+    for key in mapping:
+        if key not in known:
+            yield (*loc, key), _unknown(key, known, what)
+    if complete:
+        missing = [k for k in known if k not in mapping]
+        if missing:
+            yield loc, f"missing {what}(s): {', '.join(missing)}"
+
+
+def reference_problems(s: Scenario) -> list[tuple[Loc, str]]:
+    """Every broken cross-reference in a structurally valid scenario, with its field path."""
+    out: list[tuple[Loc, str]] = []
+    attrs = s.attribute_ids()
+    segs = s.segment_ids()
+    firms = [f.id for f in s.firms]
+    products = [p.id for _, p in s.products()]
+    items = [b.id for b in s.backlog]
+    events = [e.id for e in s.events]
+    for where, lst in (
+        ("attributes", s.attributes),
+        ("segments", s.segments),
+        ("firms", s.firms),
+        ("backlog", s.backlog),
+        ("research", s.research),
+        ("initiatives", s.initiatives),
+        ("bets", s.bets),
+        ("events", s.events),
+        ("objectives", s.objectives),
+    ):
+        out.extend(_unique(lst, where))
+    seen_products: dict[str, tuple[int, int]] = {}
+    for fi, firm in enumerate(s.firms):
+        for pi, product in enumerate(firm.products):
+            if product.id in seen_products:
+                out.append(
+                    (
+                        ("firms", fi, "products", pi, "id"),
+                        f"duplicate product id '{product.id}'",
+                    )
+                )
+            seen_products[product.id] = (fi, pi)
+
+    for i, seg in enumerate(s.segments):
+        loc: Loc = ("segments", i)
+        out.extend(_keys(seg.ideal, attrs, (*loc, "ideal"), "attribute", True))
+        out.extend(_keys(seg.weights, attrs, (*loc, "weights"), "attribute", True))
+        out.extend(_keys(seg.drift, attrs, (*loc, "drift"), "attribute", False))
+
+    player_firms = s.player_firms()
+    if not player_firms:
+        out.append((("firms",), "no firm has controller: player"))
+    for fi, firm in enumerate(s.firms):
+        if isinstance(firm.ai, Niche) and firm.ai.target_segment not in segs:
+            out.append(
+                (
+                    ("firms", fi, "ai", "target_segment"),
+                    _unknown(firm.ai.target_segment, segs, "segment"),
+                )
+            )
+        for pi, product in enumerate(firm.products):
+            loc = ("firms", fi, "products", pi)
+            out.extend(_keys(product.attributes, attrs, (*loc, "attributes"), "attribute", True))
+            out.extend(_keys(product.customers, segs, (*loc, "customers"), "segment", False))
+            out.extend(_keys(product.awareness, segs, (*loc, "awareness"), "segment", False))
+            if firm.controller == "player" and product.team is None:
+                out.append(((*loc,), "a player firm's product needs a 'team'"))
+        for role in s.roles:
+            if firm.controller == "player" and not any(role in p.roles for p in firm.products):
+                out.append(
+                    (
+                        ("firms", fi, "products"),
+                        f"no product of this player firm is offered in role '{role}'",
+                    )
+                )
+    if "cpo" in s.roles:
+        for fi, firm in enumerate(s.firms):
+            if firm.controller != "player":
+                continue
+            for pi, product in enumerate(firm.products):
+                if "cpo" in product.roles and product.team and product.team.pm is None:
+                    out.append(
+                        (
+                            ("firms", fi, "products", pi, "team"),
+                            "the cpo role needs an AI 'pm' for every line",
+                        )
+                    )
+
+    for si, seg in enumerate(s.segments):
+        starting = sum(p.customers.get(seg.id, 0.0) for _, p in s.products())
+        if starting > seg.in_market * seg.size + 1e-9:
+            out.append(
+                (
+                    ("segments", si, "in_market"),
+                    f"products start with {starting:,.0f} customers but only "
+                    f"{seg.in_market * seg.size:,.0f} are in the market (size × in_market)",
+                )
+            )
+
+    for i, item in enumerate(s.backlog):
+        loc = ("backlog", i)
+        if item.product not in products:
+            out.append(((*loc, "product"), _unknown(item.product, products, "product")))
+        out.extend(_keys(item.effects, attrs, (*loc, "effects"), "attribute", False))
+        for di, dep in enumerate(item.depends_on):
+            if dep not in items:
+                out.append(((*loc, "depends_on", di), _unknown(dep, items, "backlog item")))
+            elif dep == item.id:
+                out.append(((*loc, "depends_on", di), "an item cannot depend on itself"))
+    out.extend(_cycles(s))
+
+    for i, bet in enumerate(s.bets):
+        for ui, unlock in enumerate(bet.unlocks):
+            if unlock not in items:
+                out.append((("bets", i, "unlocks", ui), _unknown(unlock, items, "backlog item")))
+
+    firm_refs = [*firms, "player", "all"]
+    for i, event in enumerate(s.events):
+        if event.quarter is not None and event.quarter > s.quarters:
+            out.append(
+                (
+                    ("events", i, "quarter"),
+                    f"quarter {event.quarter} is after the last quarter ({s.quarters})",
+                )
+            )
+        for ei, eff in enumerate(event.effects):
+            loc = ("events", i, "effects", ei)
+            if hasattr(eff, "segment") and eff.segment not in segs:
+                out.append(((*loc, "segment"), _unknown(eff.segment, segs, "segment")))
+            if hasattr(eff, "attribute") and eff.attribute not in attrs:
+                out.append(((*loc, "attribute"), _unknown(eff.attribute, attrs, "attribute")))
+            prod = getattr(eff, "product", None)
+            if prod is not None and prod not in products:
+                out.append(((*loc, "product"), _unknown(prod, products, "product")))
+            if hasattr(eff, "firm") and eff.firm not in firm_refs:
+                out.append(((*loc, "firm"), _unknown(eff.firm, firm_refs, "firm")))
+    for i, ev in enumerate(s.inject_deck):
+        if ev not in events:
+            out.append((("inject_deck", i), _unknown(ev, events, "event")))
+
+    for i, obj in enumerate(s.objectives):
+        loc = ("objectives", i)
+        if obj.segment is not None and obj.segment not in segs:
+            out.append(((*loc, "segment"), _unknown(obj.segment, segs, "segment")))
+        if obj.product is not None and obj.product not in products:
+            out.append(((*loc, "product"), _unknown(obj.product, products, "product")))
+        if obj.by is not None and obj.by > s.quarters:
+            out.append(((*loc, "by"), f"quarter {obj.by} is after the last quarter ({s.quarters})"))
+    return out
+
+
+def _cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    deps = {b.id: [d for d in b.depends_on if d != b.id] for b in s.backlog}
+    index = {b.id: i for i, b in enumerate(s.backlog)}
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for dep in deps.get(node, []):
+            if dep not in deps:
+                continue
+            if state.get(dep) == 1:
+                return [*path, node, dep]
+            if dep not in state:
+                found = visit(dep, [*path, node])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for item in deps:
+        if item not in state:
+            cycle = visit(item, [])
+            if cycle:
+                start = cycle.index(cycle[-1])
+                loop = cycle[start:]
+                yield (
+                    ("backlog", index[loop[0]], "depends_on"),
+                    "dependency cycle: " + " → ".join(loop),
+                )

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``crossroads`` CLI, one module each."""

@@ -1,0 +1,1 @@
+"""Bundled scenarios (YAML data files) and their JSON Schema; located via importlib.resources."""
