@@ -1,17 +1,25 @@
 """The ``crossroads`` command: one sub-command per module in ``game.commands``.
 
 Each command module exposes ``NAME``, ``HELP``, ``add_arguments(parser)`` and
-``run(args) -> int``. Usage errors exit 2; no input may produce a traceback.
+``run(args) -> int``; modules are discovered, so adding a command touches no list here.
+Command modules import heavy libraries inside ``run`` to keep start-up fast.
+Usage errors exit 2; no input may produce a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("validate", "schema", "list", "new")
+import game.commands
+
+
+def command_names() -> list[str]:
+    """Names of the command modules in ``game.commands``."""
+    return sorted(m.name for m in pkgutil.iter_modules(game.commands.__path__))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser with every registered sub-command."""
     parser = _Parser(prog="crossroads", description="Crossroads: a product-decision simulation.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in command_names():
         module = importlib.import_module(f"game.commands.{name}")
         cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(cmd)
@@ -35,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        if "play" in COMMANDS:
+        if "play" in command_names():
             args = parser.parse_args(["play"])
         else:
             parser.print_help()
