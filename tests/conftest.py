@@ -1,0 +1,14 @@
+"""Test set-up: headless SDL before anything imports pygame, and a per-test user folder."""
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _user_home(tmp_path, monkeypatch):
+    """Point the user data folder at a temporary directory so tests never touch real saves."""
+    monkeypatch.setenv("CROSSROADS_HOME", str(tmp_path / "home"))
