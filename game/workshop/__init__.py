@@ -1,0 +1,1 @@
+"""Workshop mode: sessions of teams, the durable store, facilitator tools."""
