@@ -1,0 +1,301 @@
+"""Load a scenario file: safe YAML, strict models, cross-references, every problem at once.
+
+:func:`load_scenario` and :func:`load_scenario_text` either return a validated
+:class:`~engine.scenario.Scenario` or raise :class:`ScenarioError` listing *every* problem
+found, each as ``path:line:col: field.path: message`` pointing at the author's line. Nothing
+in a file is ever constructed or run (no Python tags), and hostile files (huge, deeply
+nested, alias bombs) are refused quickly; see :mod:`engine.yaml_positions`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+
+from engine.scenario import Scenario, reference_problems
+from engine.yaml_positions import Path, Reading, YamlProblem, read_yaml
+
+MAX_BYTES = 2_000_000
+_ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+_TAG_KEYS = ("type", "archetype")
+_CONSTRUCTOR = SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a scenario file; ``line`` 0 means the whole file."""
+
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {field}{self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario file could not be loaded; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems), key=lambda p: (p.line, p.col, p.field, p.message))
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def load_scenario(path: str | FilePath) -> Scenario:
+    """Read and validate the scenario file at ``path``."""
+    path = FilePath(path)
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise _file_error(name, "is a folder, not a scenario file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            limit = _megabytes(MAX_BYTES)
+            raise _file_error(name, f"file is {_megabytes(size)}; the limit is {limit}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise _file_error(name, "no such file") from None
+    except OSError as exc:
+        raise _file_error(name, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise ScenarioError(
+            [Problem(name, line, col, "", f"not UTF-8 text (byte 0x{bad}); save the file as UTF-8")]
+        ) from None
+    return load_scenario_text(text, name)
+
+
+def load_scenario_text(text: str, source_name: str = "<text>") -> Scenario:
+    """Validate scenario YAML given as text; ``source_name`` is used in messages."""
+    if len(text) > MAX_BYTES:
+        raise _file_error(source_name, f"text is over the limit of {_megabytes(MAX_BYTES)}")
+    try:
+        reading = read_yaml(text)
+    except YamlProblem as exc:
+        raise ScenarioError([Problem(source_name, exc.line, exc.col, "", exc.message)]) from None
+    if not isinstance(reading.data, dict):
+        kind = "empty" if reading.data is None else f"a {_kind(reading.data)}"
+        message = (
+            "the file is empty"
+            if reading.data is None
+            else f"the top level must be a mapping of keys (id:, title:, ...), not {kind}"
+        )
+        raise ScenarioError([Problem(source_name, 1, 1, "", message)])
+    problems = [
+        Problem(source_name, line, col, _dotted(path), message)
+        for path, line, col, message in reading.problems
+    ]
+    try:
+        scenario = Scenario.model_validate(reading.data)
+    except ValidationError as exc:
+        problems += [_from_pydantic(err, reading, source_name) for err in exc.errors()]
+        raise ScenarioError(problems) from None
+    for loc, message in reference_problems(scenario):
+        path = tuple(loc)
+        line, col = _position(reading, path)
+        problems.append(Problem(source_name, line, col, _dotted(path), message))
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def _file_error(name: str, message: str) -> ScenarioError:
+    return ScenarioError([Problem(name, 0, 0, "", message)])
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    return {list: "list", str: "text", int: "number", float: "number"}.get(type(value), "value")
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _position(reading: Reading, path: Path, key: bool = False) -> tuple[int, int]:
+    """Line and column of ``path`` (its key when ``key``), else of its nearest ancestor."""
+    if key and path in reading.keys:
+        return reading.keys[path]
+    for n in range(len(path), -1, -1):
+        if path[:n] in reading.values:
+            return reading.values[path[:n]]
+    return 1, 1
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Path, bool]:
+    """Turn a pydantic ``loc`` into a YAML path: drop union tags; report a '[key]' marker."""
+    out: list[str | int] = []
+    cur: Any = data
+    entered = True
+    is_key = False
+    for el in loc:
+        if el == "[key]":
+            is_key = True
+            continue
+        if (
+            entered
+            and isinstance(cur, dict)
+            and isinstance(el, str)
+            and any(cur.get(k) == el for k in _TAG_KEYS)
+        ):
+            entered = False
+            continue
+        out.append(el)
+        in_dict = isinstance(cur, dict) and el in cur
+        in_list = isinstance(cur, list) and isinstance(el, int) and 0 <= el < len(cur)
+        if in_dict or in_list:
+            cur, entered = cur[el], True
+        else:
+            cur, entered = None, False
+    return tuple(out), is_key
+
+
+def _unwrap(tp: Any, data: Any) -> Any:
+    """Strip Annotated/Optional and pick the union member whose tag matches ``data``."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(members) == 1:
+                tp = members[0]
+                continue
+            chosen = [m for m in members if _tag_matches(_unwrap(m, None), data)]
+            if len(chosen) != 1:
+                return None
+            tp = chosen[0]
+        else:
+            return tp
+
+
+def _tag_matches(model: Any, data: Any) -> bool:
+    if not (isinstance(model, type) and issubclass(model, BaseModel) and isinstance(data, dict)):
+        return False
+    for key in _TAG_KEYS:
+        info = model.model_fields.get(key)
+        if info is not None and typing.get_origin(info.annotation) is Literal:
+            return data.get(key) in typing.get_args(info.annotation)
+    return False
+
+
+def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``path`` (None if not a model)."""
+    tp: Any = Scenario
+    cur = data
+    for el in path:
+        tp = _unwrap(tp, cur)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            info = tp.model_fields.get(str(el))
+            if info is None:
+                return None
+            tp = info.annotation
+        elif typing.get_origin(tp) in (list, dict):
+            tp = typing.get_args(tp)[-1]
+        else:
+            return None
+        try:
+            cur = cur[el]
+        except (KeyError, IndexError, TypeError):
+            cur = None
+    tp = _unwrap(tp, cur)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _suggest(word: Any, choices: list[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _yaml_hint(reading: Reading, path: Path, err_type: str) -> str:
+    """Explain what YAML made of a plain scalar that failed a type check."""
+    if path not in reading.raw:
+        return ""
+    text, kind = reading.raw[path]
+    if kind in ("sexagesimal", "octal"):
+        tag = "float" if "." in text else "int"
+        value = _CONSTRUCTOR.construct_object(ScalarNode(f"tag:yaml.org,2002:{tag}", text))
+        base = "base-60" if kind == "sexagesimal" else "octal"
+        return f"; YAML 1.1 would read {text} as the {base} number {value}: write the number"
+    if kind == "null":
+        return "; the value is empty"
+    if kind == "bool":
+        if err_type.startswith(("string", "literal")):
+            return f"; YAML reads '{text}' as a boolean; quote it: \"{text}\""
+        return f"; YAML reads '{text}' as a boolean, not a number"
+    if err_type.startswith(("string", "literal")):
+        return f"; YAML reads '{text}' as a number; quote it: \"{text}\""
+    return ""
+
+
+def _from_pydantic(err: Any, reading: Reading, source: str) -> Problem:
+    """Map one pydantic error to a Problem at the author's line, with a helpful message."""
+    path, is_key = _clean_loc(err["loc"], reading.data)
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    message = err["msg"]
+    at_key = is_key
+    if kind == "extra_forbidden":
+        at_key = True
+        model = _model_at(path[:-1], reading.data)
+        fields = list(model.model_fields) if model else []
+        message = f"unknown key '{path[-1]}'" + (
+            _suggest(path[-1], fields) or (f"; allowed keys: {', '.join(fields)}" if fields else "")
+        )
+    elif kind == "missing":
+        message = "required field is missing"
+    elif kind == "union_tag_invalid":
+        tag_key = str(ctx.get("discriminator", "'type'")).strip("'")
+        expected = re.findall(r"'([^']*)'", str(ctx.get("expected_tags", "")))
+        path = (*path, tag_key)
+        message = f"unknown {tag_key} '{ctx.get('tag')}'" + (
+            _suggest(ctx.get("tag"), expected) or f"; one of: {', '.join(expected)}"
+        )
+    elif kind == "union_tag_not_found":
+        message = f"missing {ctx.get('discriminator', 'type')} (says which kind this is)"
+    elif kind == "value_error":
+        message = str(message).removeprefix("Value error, ")
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
+        message = (
+            "not a valid id: use lower-case letters, digits and underscores, starting with a "
+            "letter, at most 40 characters"
+        )
+    elif kind == "literal_error":
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        message += _suggest(err.get("input"), options)
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"expected a mapping of keys, got {_kind(err.get('input'))}"
+    message += _yaml_hint(reading, path, kind)
+    line, col = _position(reading, path, key=at_key)
+    return Problem(source, line, col, _dotted(path), message)
