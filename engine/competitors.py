@@ -1,0 +1,376 @@
+"""AI rivals: six archetypes that move price, position and marketing on what they observe.
+
+A rival sees what a real company could see: every product's posted price, public
+attributes and quality (now and in past quarters), and the published quarter reports
+(customers, shares and awareness per segment). It does not see individual customers. Where
+an archetype needs to know what a segment wants, it commissions research: each quarter it
+gets the segment's ideal with noise ``RESEARCH_NOISE`` (and the best-response rival the
+weights and price sensitivity with log-normal noise), from the competitors' random stream.
+
+All rivals decide on the same snapshot (the market after the players' decisions) and their
+moves are applied together, so the order of firms in the file does not matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from engine import market
+from engine.population import lognormal_multipliers
+from engine.report import CompetitorMove, TurnReport
+from engine.scenario import (
+    BestResponse,
+    FastFollower,
+    Incumbent,
+    Innovator,
+    Niche,
+    PriceFollower,
+)
+from engine.state import FirmState, ProductState
+
+if TYPE_CHECKING:
+    from engine.simulation import Simulation
+
+RESEARCH_NOISE = 0.05
+"""σ of a rival's quarterly estimate of a segment ideal (0..1 scale)."""
+SHARE_REACTION = 0.01
+"""Change of overall share (1 point) that makes an incumbent move its price."""
+PRICE_STEPS = (0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15)
+"""Price multipliers a best-response rival considers."""
+FOCUS_MULTIPLE = 3.0
+"""A best-response rival's focused R&D moves one attribute by this many ``improvement``s."""
+
+
+@dataclass
+class Plan:
+    """A rival's intended move for one product."""
+
+    price: float
+    attributes: np.ndarray
+    marketing: np.ndarray
+    note: str = ""
+
+
+@dataclass
+class Observer:
+    """What one AI firm can observe this quarter (public data only)."""
+
+    sim: Simulation
+    firm: FirmState
+    quarter: int
+    rng: np.random.Generator
+
+    @property
+    def last(self) -> TurnReport:
+        return self.sim.history[-1]
+
+    def price_at(self, j: int, quarter: int) -> float:
+        """Posted price of product j in ``quarter`` (this quarter: as posted now)."""
+        if quarter >= self.quarter:
+            return float(self.sim.state.products[j].price)
+        return float(self.sim.market_history.prices[max(quarter, 0)][j])
+
+    def attributes_at(self, j: int, quarter: int) -> np.ndarray:
+        """Public attributes of product j in ``quarter``."""
+        if quarter >= self.quarter:
+            return self.sim.state.products[j].attributes.copy()
+        return self.sim.market_history.attributes[max(quarter, 0)][j].copy()
+
+    def rivals(self) -> list[int]:
+        """Indices of other firms' active products."""
+        return [
+            j for j, p in enumerate(self.sim.state.products) if p.firm != self.firm.id and p.active
+        ]
+
+    def customers(self, j: int) -> np.ndarray:
+        """Last reported customers of product j per segment."""
+        product = self.sim.state.products[j]
+        by_seg = self.last.products[product.id].customers_by_segment
+        return np.array([by_seg[s] for s in self.sim.segment_ids])
+
+    def main_segment(self, j: int) -> int:
+        """The segment where product j has most customers (or the largest market)."""
+        cust = self.customers(j)
+        if cust.sum() > 0:
+            return int(np.argmax(cust))
+        in_market = [self.last.segments[s].in_market for s in self.sim.segment_ids]
+        return int(np.argmax(in_market))
+
+    def believed_ideal(self, s: int) -> np.ndarray:
+        """A research estimate of segment s's ideal point."""
+        true = self.sim.state.segments[s].ideal
+        noisy = true + self.rng.standard_normal(true.shape) * RESEARCH_NOISE
+        return np.clip(noisy, 0.0, 1.0)
+
+    def firm_share(self, report: TurnReport) -> float:
+        return report.firms[self.firm.id].share
+
+
+def _toward(current: np.ndarray, target: np.ndarray, distance: float) -> np.ndarray:
+    """Move ``current`` up to ``distance`` (Euclidean) toward ``target``."""
+    gap = target - current
+    norm = float(np.linalg.norm(gap))
+    if norm <= distance or norm == 0.0:
+        return target.copy()
+    return current + gap * (distance / norm)
+
+
+def _routine(obs: Observer, product: ProductState, step: float) -> np.ndarray:
+    """Routine R&D: close the largest gap to the best rival on any attribute."""
+    z = product.attributes.copy()
+    rivals = obs.rivals()
+    if step <= 0:
+        return z
+    if rivals:
+        best = np.max([obs.sim.state.products[j].attributes for j in rivals], axis=0)
+        gaps = best - z
+        k = int(np.argmax(gaps)) if gaps.max() > 0 else int(np.argmin(z))
+    else:
+        k = int(np.argmin(z))
+    z[k] = min(1.0, z[k] + step)
+    return z
+
+
+def _spread_marketing(obs: Observer, j: int, total: float, focus: int | None) -> np.ndarray:
+    """Split ``total`` over segments by customers (a floor keeps a presence everywhere)."""
+    n_seg = len(obs.sim.segment_ids)
+    if focus is not None:
+        out = np.zeros(n_seg)
+        out[focus] = total
+        return out
+    cust = obs.customers(j)
+    weight = cust + 0.1 * max(cust.mean(), 1.0)
+    return total * weight / weight.sum()
+
+
+def _leader(obs: Observer, segment: int | None) -> int | None:
+    """The rival product with the most customers (in ``segment``, or overall)."""
+    rivals = obs.rivals()
+    if not rivals:
+        return None
+    counts = [
+        obs.customers(j)[segment] if segment is not None else obs.customers(j).sum() for j in rivals
+    ]
+    return rivals[int(np.argmax(counts))]
+
+
+def _incumbent(obs: Observer, j: int, ai: Incumbent) -> Plan:
+    product = obs.sim.state.products[j]
+    price = product.price
+    history = obs.sim.history
+    if len(history) >= 2:
+        change = obs.firm_share(history[-1]) - obs.firm_share(history[-2])
+        if change < -SHARE_REACTION:
+            price *= 1.0 - ai.max_price_step
+        elif change > SHARE_REACTION:
+            price *= 1.0 + ai.max_price_step
+    return Plan(
+        price, _routine(obs, product, ai.improvement), _spread_marketing(obs, j, ai.marketing, None)
+    )
+
+
+def _price_follower(obs: Observer, j: int, ai: PriceFollower) -> Plan:
+    product = obs.sim.state.products[j]
+    leader = _leader(obs, obs.main_segment(j))
+    price = product.price
+    note = ""
+    then = obs.quarter - ai.lag
+    if leader is not None and then - 1 >= 0:
+        move = obs.price_at(leader, then) / obs.price_at(leader, then - 1) - 1.0
+        price *= max(0.05, 1.0 + ai.rho * move)
+        if move != 0:
+            note = f"following {obs.sim.state.products[leader].name}"
+    return Plan(
+        price,
+        _routine(obs, product, ai.improvement),
+        _spread_marketing(obs, j, ai.marketing, None),
+        note,
+    )
+
+
+def _fast_follower(obs: Observer, j: int, ai: FastFollower) -> Plan:
+    product = obs.sim.state.products[j]
+    leader = _leader(obs, None)
+    z = _routine(obs, product, ai.improvement)
+    note = ""
+    then = obs.quarter - ai.lag
+    if leader is not None and then - 1 >= 0:
+        gain = obs.attributes_at(leader, then) - obs.attributes_at(leader, then - 1)
+        copied = ai.copy_fraction * np.maximum(gain, 0.0)
+        if copied.any():
+            z = np.clip(z + copied, 0.0, 1.0)
+            note = f"copying {obs.sim.state.products[leader].name}"
+    return Plan(product.price, z, _spread_marketing(obs, j, ai.marketing, None), note)
+
+
+def _innovator(obs: Observer, j: int, ai: Innovator) -> Plan:
+    product = obs.sim.state.products[j]
+    unserved = [
+        obs.last.segments[s].in_market - obs.last.segments[s].buyers for s in obs.sim.segment_ids
+    ]
+    target = int(np.argmax(unserved))
+    ideal = obs.believed_ideal(target)
+    jump = obs.rng.random() < ai.jump_probability
+    z = _toward(product.attributes, ideal, ai.jump_size if jump else ai.step)
+    name = obs.sim.state.segments[target].name
+    note = f"a big leap toward {name}" if jump else f"moving toward {name}"
+    marketing = 0.5 * _spread_marketing(obs, j, ai.marketing, target)
+    marketing += 0.5 * _spread_marketing(obs, j, ai.marketing, None)
+    return Plan(product.price, z, marketing, note)
+
+
+def _niche(obs: Observer, j: int, ai: Niche) -> Plan:
+    product = obs.sim.state.products[j]
+    target = obs.sim.segment_ids.index(ai.target_segment)
+    z = _toward(product.attributes, obs.believed_ideal(target), ai.step)
+    note = f"focusing on {obs.sim.state.segments[target].name}"
+    return Plan(product.price, z, _spread_marketing(obs, j, ai.marketing, target), note)
+
+
+def expected_profit(obs: Observer, j: int, price: float, z: np.ndarray, beliefs: list) -> float:
+    """Believed profit of product j at (price, z): representative customer per segment."""
+    sim = obs.sim
+    st = sim.state
+    total = 0.0
+    for s, seg in enumerate(st.segments):
+        ideal, weights, alpha = beliefs[s]
+        seg_report = obs.last.segments[seg.id]
+        attrs = np.array([p.attributes for p in st.products])
+        prices = np.array([p.price for p in st.products])
+        attrs[j] = z
+        prices[j] = price
+        installed = np.array(
+            [obs.last.products[p.id].customers_by_segment[seg.id] for p in st.products]
+        )
+        offer = market.make_offer(
+            attrs,
+            np.array([p.quality for p in st.products]),
+            np.array([p.brand for p in st.products]),
+            prices,
+            installed / max(seg_report.size, 1e-9),
+            seg.spec.reference_price,
+            sim.scenario.choice,
+        )
+        util = market.utility_matrix(
+            ideal[None, :].astype(np.float32),
+            weights[None, :].astype(np.float32),
+            np.array([alpha], dtype=np.float32),
+            offer,
+        )
+        aware = np.array(
+            [obs.last.products[p.id].awareness_by_segment[seg.id] for p in st.products]
+        )
+        aware = aware * np.array([p.active for p in st.products])
+        ev = aware * np.exp(util[0].astype(np.float64) - util.max())
+        outside = np.exp(seg.spec.outside_utility - float(util.max()))
+        total += (
+            seg_report.in_market * ev[j] / (outside + ev.sum()) * (price - st.products[j].unit_cost)
+        )
+    return total
+
+
+def _best_response(obs: Observer, j: int, ai: BestResponse) -> Plan:
+    product = obs.sim.state.products[j]
+    marketing = _spread_marketing(obs, j, ai.marketing, None)
+    if obs.rng.random() < ai.inertia:
+        return Plan(product.price, product.attributes.copy(), marketing, "waiting")
+    beliefs = []
+    for s, seg in enumerate(obs.sim.state.segments):
+        k = len(seg.weights)
+        weights = seg.weights * lognormal_multipliers(obs.rng, 0.2, (k,))
+        alpha = seg.price_sensitivity * float(lognormal_multipliers(obs.rng, 0.2, (1,))[0])
+        beliefs.append((obs.believed_ideal(s), weights, alpha))
+    k = len(product.attributes)
+    grid = [(m, a) for m in PRICE_STEPS for a in range(-1, k)]
+    picks = obs.rng.choice(len(grid), size=min(ai.candidates, len(grid)), replace=False)
+    options = [grid[i] for i in sorted(picks)]
+    if (1.0, -1) not in options:
+        options[0] = (1.0, -1)
+    plans = []
+    for mult, attr in options:
+        z = product.attributes.copy()
+        if attr >= 0:
+            z[attr] = min(1.0, z[attr] + FOCUS_MULTIPLE * ai.improvement)
+        plans.append((product.price * mult, z))
+    profits = np.array([expected_profit(obs, j, p, z, beliefs) for p, z in plans])
+    base = max(abs(profits[options.index((1.0, -1))]), 1.0)
+    logits = (profits - profits.max()) / base / ai.temperature
+    probs = np.exp(logits)
+    choice = int(obs.rng.choice(len(plans), p=probs / probs.sum()))
+    price, z = plans[choice]
+    return Plan(price, z, marketing, "after weighing its options")
+
+
+_DECIDE: dict[str, Callable[[Observer, int, object], Plan]] = {
+    "incumbent": _incumbent,  # type: ignore[dict-item]
+    "price_follower": _price_follower,  # type: ignore[dict-item]
+    "fast_follower": _fast_follower,  # type: ignore[dict-item]
+    "innovator": _innovator,  # type: ignore[dict-item]
+    "niche": _niche,  # type: ignore[dict-item]
+    "best_response": _best_response,  # type: ignore[dict-item]
+}
+
+
+def _describe(sim: Simulation, product: ProductState, plan: Plan, firm_name: str) -> str:
+    cur = sim.scenario.currency
+    parts = []
+    change = plan.price / product.price - 1.0
+    if abs(change) >= 0.005:
+        verb = "cut" if change < 0 else "raised"
+        parts.append(
+            f"{verb} the price of {product.name} {abs(change):.0%} to {cur}{plan.price:,.0f}"
+        )
+    delta = plan.attributes - product.attributes
+    moved = [
+        f"{sim.scenario.attributes[k].name.lower()} {d:+.2f}"
+        for k, d in enumerate(delta)
+        if abs(d) >= 0.005
+    ]
+    if moved:
+        parts.append(f"improved {product.name} ({', '.join(moved)})")
+    text = f"{firm_name} " + (" and ".join(parts) if parts else f"held {product.name} steady")
+    if plan.note and (parts or plan.note == "waiting"):
+        text += f", {plan.note}"
+    return text + "."
+
+
+def decide_competitors(
+    sim: Simulation, quarter: int, rng: np.random.Generator
+) -> list[CompetitorMove]:
+    """Let every AI firm decide on the same snapshot, then apply all moves; returns them."""
+    st = sim.state
+    planned: list[tuple[FirmState, int, Plan]] = []
+    for firm in st.firms.values():
+        if firm.controller != "ai" or firm.archetype is None:
+            continue
+        obs = Observer(sim, firm, quarter, rng)
+        for j in firm.products:
+            if st.products[j].active:
+                planned.append((firm, j, _DECIDE[firm.archetype.archetype](obs, j, firm.archetype)))
+    moves = []
+    for firm, j, plan in planned:
+        product = st.products[j]
+        text = _describe(sim, product, plan, firm.name)
+        delta = plan.attributes - product.attributes
+        moves.append(
+            CompetitorMove(
+                firm=firm.id,
+                product=product.id,
+                archetype=firm.archetype.archetype if firm.archetype else "",
+                price_before=float(product.price),
+                price_after=float(plan.price),
+                attribute_changes={
+                    a: float(d) for a, d in zip(sim.attribute_ids, delta, strict=True) if d != 0
+                },
+                marketing=float(plan.marketing.sum()),
+                text=text,
+            )
+        )
+        product.price = float(plan.price)
+        product.attributes = np.clip(plan.attributes, 0.0, 1.0)
+        product.marketing = plan.marketing
+    return moves

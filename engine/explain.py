@@ -1,0 +1,408 @@
+"""Why a KPI changed: exact one-factor-at-a-time decompositions with sentences.
+
+Share. The expected-share model evaluates, on a fixed sample of each segment's in-market
+customers (after this quarter's entry, before choice), the share a product should end the
+quarter with: stayers keep their product, re-choosers pick by the mixed logit
+(E_j = mean_i[(1 − r_i)·1{current_i = j} + r_i·P_ij], the same kernels as the market).
+Swapping the market inputs from the start of the quarter to the end one factor at a time
+(events, segment drift, the firm's price, its position and quality, its awareness, then
+everyone else's moves) gives each factor's size; the sizes telescope, so with
+
+    churn = E(start) − sample share last quarter   (customers moving anyway, new entrants)
+    chance = Δ actual share − (E(end) − sample share last quarter)
+
+the drivers add up exactly to the change in share (in points). ``chance`` is which
+customers the draw happened to move, plus the (small) change in how well the fixed sample
+mirrors the whole population.
+
+Revenue. ΔR = Σ_j (p_j' − p_j)·q_j  [price]  +  Σ_j p_j'·(q_j' − q_j)  [volume].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from engine import market
+from engine.report import Driver, Explanation, TurnReport
+from engine.state import SimState
+
+if TYPE_CHECKING:
+    from engine.simulation import Simulation
+
+MIN_SENTENCE = 0.05
+"""Drivers smaller than this many points (or 0.5% of revenue) get no sentence of their own."""
+TOP = 3
+"""Drivers named in the one-line summary."""
+
+
+@dataclass(frozen=True)
+class MarketInputs:
+    """Everything choice depends on that a quarter can change (S segments, J products)."""
+
+    ideal: np.ndarray
+    weights: np.ndarray
+    price_sensitivity: np.ndarray
+    attributes: np.ndarray
+    quality: np.ndarray
+    brand: np.ndarray
+    price: np.ndarray
+    active: np.ndarray
+    aware: tuple[np.ndarray, ...]
+
+    @classmethod
+    def capture(cls, state: SimState, rows: list[np.ndarray]) -> MarketInputs:
+        """Copy the current inputs; awareness only for the sample ``rows`` per segment."""
+        ps = state.products
+        return cls(
+            ideal=np.array([s.ideal for s in state.segments]),
+            weights=np.array([s.weights for s in state.segments]),
+            price_sensitivity=np.array([s.price_sensitivity for s in state.segments]),
+            attributes=np.array([p.attributes for p in ps]).reshape(len(ps), -1),
+            quality=np.array([p.quality for p in ps], dtype=float),
+            brand=np.array([p.brand for p in ps], dtype=float),
+            price=np.array([p.price for p in ps], dtype=float),
+            active=np.array([p.active for p in ps], dtype=bool),
+            aware=tuple(
+                s.population.aware[r].copy() for s, r in zip(state.segments, rows, strict=True)
+            ),
+        )
+
+    def take(
+        self, other: MarketInputs, factor: str, mask: np.ndarray | None = None
+    ) -> MarketInputs:
+        """These inputs with ``factor`` taken from ``other`` (for the products in ``mask``)."""
+        m = np.ones(len(self.price), dtype=bool) if mask is None else mask
+        if factor == "drift":
+            return replace(
+                self,
+                ideal=other.ideal,
+                weights=other.weights,
+                price_sensitivity=other.price_sensitivity,
+            )
+        if factor == "price":
+            return replace(self, price=np.where(m, other.price, self.price))
+        if factor == "attributes":
+            return replace(
+                self,
+                attributes=np.where(m[:, None], other.attributes, self.attributes),
+                quality=np.where(m, other.quality, self.quality),
+                brand=np.where(m, other.brand, self.brand),
+            )
+        if factor == "awareness":
+            return replace(
+                self,
+                active=np.where(m, other.active, self.active),
+                aware=tuple(
+                    np.where(m[None, :], a2, a1)
+                    for a1, a2 in zip(self.aware, other.aware, strict=True)
+                ),
+            )
+        raise ValueError(f"unknown factor '{factor}'")
+
+
+@dataclass(frozen=True)
+class SegmentSample:
+    """The in-market sample customers of one segment, frozen before choice."""
+
+    in_market: np.ndarray  # bool over the sample rows
+    offset: np.ndarray
+    weight_mult: np.ndarray
+    alpha_mult: np.ndarray
+    theta: np.ndarray
+    current: np.ndarray
+    installed_share: np.ndarray  # (J,) installed_j / M_s
+    reference_price: float
+    switching_cost: float
+    outside_utility: float
+
+
+@dataclass(frozen=True)
+class ExplainSample:
+    """Per-segment samples used by the expected-share model this quarter."""
+
+    segments: tuple[SegmentSample, ...]
+
+    @classmethod
+    def capture(cls, state: SimState, rows: list[np.ndarray]) -> ExplainSample:
+        installed = state.installed()
+        out = []
+        for s, (seg, r) in enumerate(zip(state.segments, rows, strict=True)):
+            pop = seg.population
+            inside = pop.in_market[r]
+            rr = r[inside]
+            out.append(
+                SegmentSample(
+                    in_market=inside,
+                    offset=pop.offset[rr],
+                    weight_mult=pop.weight_mult[rr],
+                    alpha_mult=pop.alpha_mult[rr],
+                    theta=pop.theta[rr],
+                    current=pop.current[rr],
+                    installed_share=installed[s] / seg.size,
+                    reference_price=seg.spec.reference_price,
+                    switching_cost=seg.spec.switching_cost,
+                    outside_utility=seg.spec.outside_utility,
+                )
+            )
+        return cls(tuple(out))
+
+
+def sample_shares(state: SimState, rows: list[np.ndarray]) -> np.ndarray:
+    """Share of in-market customers per product on the sample rows now, shape S×J."""
+    n_prod = len(state.products)
+    out = np.zeros((len(state.segments), n_prod))
+    for s, (seg, r) in enumerate(zip(state.segments, rows, strict=True)):
+        pop = seg.population
+        inside = r[pop.in_market[r]]
+        cur = pop.current[inside]
+        if inside.size:
+            out[s] = np.bincount(cur[cur >= 0], minlength=n_prod)[:n_prod] / inside.size
+    return out
+
+
+def expected_shares(sim: Simulation, sample: ExplainSample, inputs: MarketInputs) -> np.ndarray:
+    """Expected end-of-quarter share of in-market customers, shape S×J."""
+    choice = sim.scenario.choice
+    n_prod = len(inputs.price)
+    out = np.zeros((len(sample.segments), n_prod))
+    for s, seg in enumerate(sample.segments):
+        n = seg.current.size
+        if n == 0 or n_prod == 0:
+            continue
+        ideals = np.clip(seg.offset + inputs.ideal[s].astype(np.float32), 0.0, 1.0)
+        weights = seg.weight_mult * inputs.weights[s].astype(np.float32)
+        alpha = seg.alpha_mult * np.float32(inputs.price_sensitivity[s])
+        offer = market.make_offer(
+            inputs.attributes,
+            inputs.quality,
+            inputs.brand,
+            inputs.price,
+            seg.installed_share,
+            seg.reference_price,
+            choice,
+        )
+        util = market.utility_matrix(ideals, weights, alpha, offer)
+        aware = inputs.aware[s][seg.in_market] & inputs.active[None, :]
+        owners = np.flatnonzero(seg.current >= 0)
+        aware[owners, seg.current[owners]] = True
+        r = market.rechoice_probability(
+            util,
+            seg.current,
+            aware,
+            seg.theta,
+            seg.switching_cost,
+            seg.outside_utility,
+            choice.churn_gap,
+        )
+        prob = market.choice_probabilities(
+            util, seg.current, aware, seg.switching_cost, seg.outside_utility
+        )
+        stay = np.bincount(seg.current[owners], 1.0 - r[owners], n_prod)
+        out[s] = (stay + (r[:, None] * prob).sum(axis=0)) / n
+    return out
+
+
+# ---------------------------------------------------------------------- sentences
+
+
+def _pts(x: float) -> str:
+    return f"{x * 100:+.1f}"
+
+
+def _who(sim: Simulation, firm_id: str) -> tuple[str, str]:
+    """('your', 'you') for a player firm in a one-player game, else the firm's name."""
+    firm = sim.state.firms[firm_id]
+    if firm.controller == "player" and len(sim.scenario.player_firms()) == 1:
+        return "your", "you"
+    return f"{firm.name}'s", firm.name
+
+
+def _price_text(
+    sim: Simulation, before: MarketInputs, after: MarketInputs, mask: np.ndarray, whose: str
+) -> str:
+    js = np.flatnonzero(mask)
+    if js.size == 0:
+        return f"{whose} price"
+    rel = after.price[js] / before.price[js] - 1.0
+    k = int(np.argmax(np.abs(rel)))
+    if abs(rel[k]) < 0.005:
+        return f"{whose} unchanged price against a moving market"
+    verb = "cut" if rel[k] < 0 else "rise"
+    return f"{whose} price {verb} of {abs(rel[k]):.0%} on {sim.state.products[js[k]].name}"
+
+
+def _position_text(
+    sim: Simulation, before: MarketInputs, after: MarketInputs, mask: np.ndarray, whose: str
+) -> str:
+    delta = (after.attributes - before.attributes)[mask]
+    dq = (after.quality - before.quality)[mask]
+    if delta.size and np.abs(delta).max() >= 0.005:
+        k = int(np.argmax(np.abs(delta).max(axis=0)))
+        d = delta[:, k][np.argmax(np.abs(delta[:, k]))]
+        return f"{whose} {sim.scenario.attributes[k].name.lower()} change ({d:+.2f})"
+    if dq.size and np.abs(dq).max() >= 0.005:
+        return f"{whose} quality change ({dq[np.argmax(np.abs(dq))]:+.2f})"
+    return f"{whose} product, unchanged while needs moved"
+
+
+def _drift_text(sim: Simulation, before: MarketInputs, after: MarketInputs, s: int) -> str:
+    delta = after.ideal[s] - before.ideal[s]
+    k = int(np.argmax(np.abs(delta)))
+    name = sim.state.segments[s].name
+    return f"{name} needs shifting ({sim.scenario.attributes[k].name.lower()} {delta[k]:+.2f})"
+
+
+def _rival_text(sim: Simulation, report: TurnReport, firm_id: str) -> str:
+    moves = [m for m in report.competitor_moves if m.firm != firm_id]
+    if not moves:
+        return "rivals' moves"
+    top = max(
+        moves,
+        key=lambda m: (
+            abs(m.price_after / m.price_before - 1.0)
+            + sum(abs(v) for v in m.attribute_changes.values())
+        ),
+    )
+    return "rivals: " + top.text.rstrip(".")
+
+
+def _explanation(
+    firm: str,
+    kpi: str,
+    segment: str | None,
+    label: str,
+    before: float,
+    after: float,
+    drivers: list[Driver],
+    unit: str,
+) -> Explanation:
+    drivers.sort(key=lambda d: -abs(d.size))
+    change = after - before
+    scale = 100.0 if unit == "pts" else 1.0
+    verb = "rose" if change > 0 else "fell" if change < 0 else "held"
+    size = f" {abs(change) * scale:.1f} pts" if unit == "pts" else f" {abs(change):,.0f}"
+    named = [
+        d
+        for d in drivers
+        if abs(d.size) * scale >= MIN_SENTENCE * (1 if unit == "pts" else 0) and d.size != 0
+    ][:TOP]
+    fmt = (lambda x: _pts(x)) if unit == "pts" else (lambda x: f"{x:+,.0f}")
+    summary = f"{label} {verb}{size if change else ''}"
+    if named:
+        summary += ": " + ", ".join(f"{d.text} ({fmt(d.size)})" for d in named)
+    return Explanation(
+        firm=firm,
+        kpi=kpi,
+        segment=segment,
+        before=before,
+        after=after,
+        change=change,
+        drivers=drivers,
+        summary=summary + ".",
+    )
+
+
+def explain_quarter(
+    sim: Simulation,
+    sample: ExplainSample,
+    start_share: np.ndarray,
+    snapshots: tuple[MarketInputs, MarketInputs, MarketInputs],
+    previous: TurnReport,
+    report: TurnReport,
+) -> list[Explanation]:
+    """Share drivers per firm and segment, and revenue drivers per firm."""
+    start, after_events, end = snapshots
+    st = sim.state
+    e_start = expected_shares(sim, sample, start)
+    e_events = expected_shares(sim, sample, after_events)
+    drifted = after_events.take(end, "drift")
+    e_drift = expected_shares(sim, sample, drifted)
+    e_end = expected_shares(sim, sample, end)
+    event_text = (
+        "events: " + ", ".join(e["title"] for e in report.events) if report.events else "events"
+    )
+    out = []
+    for firm in st.firms.values():
+        mask = np.zeros(len(st.products), dtype=bool)
+        mask[firm.products] = True
+        whose, _ = _who(sim, firm.id)
+        priced = drifted.take(end, "price", mask)
+        moved = priced.take(end, "attributes", mask)
+        known = moved.take(end, "awareness", mask)
+        e_price = expected_shares(sim, sample, priced)
+        e_moved = expected_shares(sim, sample, moved)
+        e_known = expected_shares(sim, sample, known)
+        rival_text = _rival_text(sim, report, firm.id)
+        for s, seg in enumerate(st.segments):
+
+            def f(e: np.ndarray, s: int = s, mask: np.ndarray = mask) -> float:
+                return float(e[s, mask].sum())
+
+            before = previous.firms[firm.id].share_by_segment[seg.id]
+            after = report.firms[firm.id].share_by_segment[seg.id]
+            drivers = [
+                Driver(
+                    "churn",
+                    f(e_start) - f(start_share),
+                    "customers moving on their own (churn and new entrants)",
+                ),
+                Driver("events", f(e_events) - f(e_start), event_text),
+                Driver("drift", f(e_drift) - f(e_events), _drift_text(sim, after_events, end, s)),
+                Driver(
+                    "price",
+                    f(e_price) - f(e_drift),
+                    _price_text(sim, after_events, end, mask, whose),
+                ),
+                Driver(
+                    "attributes",
+                    f(e_moved) - f(e_price),
+                    _position_text(sim, after_events, end, mask, whose),
+                ),
+                Driver("awareness", f(e_known) - f(e_moved), f"{whose} awareness in {seg.name}"),
+                Driver("competitors", f(e_end) - f(e_known), rival_text),
+                Driver(
+                    "chance",
+                    (after - before) - (f(e_end) - f(start_share)),
+                    "chance (which customers happened to switch)",
+                ),
+            ]
+            out.append(
+                _explanation(
+                    firm.id, "share", seg.id, f"Share in {seg.name}", before, after, drivers, "pts"
+                )
+            )
+        out.append(_revenue(sim, firm.id, previous, report))
+    return out
+
+
+def _revenue(
+    sim: Simulation, firm_id: str, previous: TurnReport, report: TurnReport
+) -> Explanation:
+    """ΔR = Σ (p' − p)·q [price] + Σ p'·(q' − q) [volume]."""
+    ids = [p.id for p in sim.state.products if p.firm == firm_id]
+    price = sum(
+        (report.products[i].price - previous.products[i].price) * previous.products[i].customers
+        for i in ids
+    )
+    volume = sum(
+        report.products[i].price * (report.products[i].customers - previous.products[i].customers)
+        for i in ids
+    )
+    whose, _ = _who(sim, firm_id)
+    drivers = [
+        Driver("price", float(price), f"{whose} prices"),
+        Driver("volume", float(volume), f"{whose} customer numbers"),
+    ]
+    return _explanation(
+        firm_id,
+        "revenue",
+        None,
+        "Revenue",
+        previous.firms[firm_id].revenue,
+        report.firms[firm_id].revenue,
+        drivers,
+        "money",
+    )

@@ -1,0 +1,118 @@
+"""What one quarter produced: typed, JSON-serialisable results (the single source of metrics).
+
+Shares are fractions of a segment's in-market customers (those who have entered the
+category, including those currently buying nothing), so a segment's shares sum to at most 1.
+Money is per quarter in the scenario currency. ``to_dict()`` returns plain JSON types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class FirmResult:
+    """A firm's quarter: money, customers, share and how happy its customers are."""
+
+    id: str
+    name: str
+    controller: str
+    revenue: float
+    costs: dict[str, float]
+    profit: float
+    cash: float
+    customers: float
+    share: float
+    share_by_segment: dict[str, float]
+    satisfaction: float
+    nps: float
+    marketing: float
+
+
+@dataclass
+class ProductResult:
+    """A product's quarter: price, position, customers and awareness per segment."""
+
+    id: str
+    name: str
+    firm: str
+    price: float
+    unit_cost: float
+    quality: float
+    attributes: dict[str, float]
+    revenue: float
+    customers: float
+    customers_by_segment: dict[str, float]
+    share_by_segment: dict[str, float]
+    awareness_by_segment: dict[str, float]
+    marketing_by_segment: dict[str, float]
+    satisfaction: float
+
+
+@dataclass
+class SegmentResult:
+    """A segment's quarter: size, how many are in the category, flows in and out."""
+
+    id: str
+    name: str
+    size: float
+    in_market: float
+    buyers: float
+    entered: float
+    churned: float
+    ideal: dict[str, float]
+
+
+@dataclass
+class Driver:
+    """One cause of a KPI change with its signed size (share points, or money)."""
+
+    factor: str
+    size: float
+    text: str
+
+
+@dataclass
+class Explanation:
+    """Why a firm's KPI changed: drivers that add up to ``change``, largest first."""
+
+    firm: str
+    kpi: str
+    segment: str | None
+    before: float
+    after: float
+    change: float
+    drivers: list[Driver]
+    summary: str
+
+
+@dataclass
+class CompetitorMove:
+    """What an AI rival did this quarter, in numbers and in words (the news feed)."""
+
+    firm: str
+    product: str
+    archetype: str
+    price_before: float
+    price_after: float
+    attribute_changes: dict[str, float]
+    marketing: float
+    text: str
+
+
+@dataclass
+class TurnReport:
+    """Everything the UI, the CLI and the debrief need about one quarter."""
+
+    quarter: int
+    firms: dict[str, FirmResult]
+    products: dict[str, ProductResult]
+    segments: dict[str, SegmentResult]
+    events: list[dict[str, Any]] = field(default_factory=list)
+    competitor_moves: list[CompetitorMove] = field(default_factory=list)
+    drivers: list[Explanation] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible dict (floats, strings, lists, dicts)."""
+        return asdict(self)

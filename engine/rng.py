@@ -1,0 +1,49 @@
+"""Seed streams: one ``SeedSequence(seed)``, one child per subsystem, one stream per quarter.
+
+Children are spawned from the root in the fixed order of :data:`SUBSYSTEMS`. The order is
+append-only: a new subsystem goes at the END, so every existing stream stays bit-identical
+(a child's state depends only on the root entropy and its own index, never on how many
+siblings exist). Within a subsystem, quarter ``q`` gets its own generator derived with
+``SeedSequence(entropy, spawn_key=(child_index, q))``, so a quarter's draws never depend on
+how many numbers earlier quarters used. Quarter 0 is the set-up (initial population).
+
+Order (index: subsystem):
+0 market (population, drift, awareness, entry, choice) · 1 competitors (AI moves) ·
+2 organisation · 3 events · 4 research · 5 bots (headless players) · 6 roadmap
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SUBSYSTEMS: tuple[str, ...] = (
+    "market",
+    "competitors",
+    "organisation",
+    "events",
+    "research",
+    "bots",
+    "roadmap",
+)
+
+
+class SeedStreams:
+    """Deterministic random generators per (subsystem, quarter) for one seed."""
+
+    def __init__(self, seed: int, subsystems: tuple[str, ...] = SUBSYSTEMS) -> None:
+        if len(set(subsystems)) != len(subsystems):
+            raise ValueError("subsystem names must be unique")
+        self.seed = int(seed)
+        self.subsystems = subsystems
+        root = np.random.SeedSequence(self.seed)
+        self._children = dict(zip(subsystems, root.spawn(len(subsystems)), strict=True))
+
+    def generator(self, subsystem: str, quarter: int) -> np.random.Generator:
+        """A fresh generator for ``subsystem`` in ``quarter`` (same inputs → same stream)."""
+        try:
+            child = self._children[subsystem]
+        except KeyError:
+            known = ", ".join(self.subsystems)
+            raise ValueError(f"unknown subsystem '{subsystem}' (known: {known})") from None
+        seq = np.random.SeedSequence(child.entropy, spawn_key=(*child.spawn_key, int(quarter)))
+        return np.random.Generator(np.random.PCG64(seq))

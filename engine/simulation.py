@@ -1,0 +1,559 @@
+"""The simulation API: ``Simulation(scenario, seed, role)``, ``reset()``, ``step(decisions)``.
+
+A quarter is a fixed sequence of phases, each a method of :class:`Simulation`:
+
+1. events (issue 4 plugs in here: scheduled/random/injected events edit the state; the
+   explanation snapshot ``after_events`` is taken right after, so their market effect is
+   reported as the ``events`` driver)
+2. decisions applied (price and marketing per product; every other ``Decisions`` field is
+   kept in ``state.decisions[firm]`` for the organisation, roadmap and research phases,
+   which slot in right after this one and may edit ``product.attributes``/``quality`` and
+   add to ``firm.other_costs``)
+3. competitors (AI archetypes move on what they can observe)
+4. segment dynamics (growth and ideal drift)
+5. awareness (adstock goodwill + word of mouth)
+6. entry (Bass)
+7. choice and churn (mixed logit, one inverse-CDF draw per customer)
+8. economics (revenue, costs, profit, cash; satisfaction and NPS)
+9. explanations (drivers of share and revenue changes)
+10. report (``TurnReport`` appended to ``history``)
+
+Randomness comes from :class:`engine.rng.SeedStreams`: each phase draws from its own
+subsystem's stream for the quarter, so the same seed and decisions give identical reports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from engine import awareness as aw
+from engine import market
+from engine.competitors import decide_competitors
+from engine.decisions import Decisions
+from engine.explain import ExplainSample, MarketInputs, explain_quarter, sample_shares
+from engine.population import NO_PRODUCT, Population, draw_population
+from engine.report import (
+    CompetitorMove,
+    FirmResult,
+    ProductResult,
+    SegmentResult,
+    TurnReport,
+)
+from engine.rng import SeedStreams
+from engine.scenario import Product, Scenario
+from engine.state import FirmState, ProductState, SegmentState, SimState
+from engine.view import FirmView, MarketHistory
+
+EXPLAIN_SAMPLE = 4000
+"""Synthetic customers per segment the expected-share model (explanations) looks at."""
+NPS_PROMOTER_GAP = 1.0
+"""Utility lead over the best alternative above which a customer counts as a promoter."""
+
+
+class Simulation:
+    """A deterministic market simulation of one scenario for one seed and role."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | None = None,
+        role: str = "pm",
+        resolution: int | None = None,
+    ) -> None:
+        if role not in scenario.roles:
+            raise ValueError(
+                f"scenario '{scenario.id}' cannot be played as '{role}' "
+                f"(roles: {', '.join(scenario.roles)})"
+            )
+        if resolution is not None and resolution < 10:
+            raise ValueError("resolution must be at least 10 synthetic customers per segment")
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else int(seed)
+        self.role = role
+        self.resolution = resolution
+        self.attribute_ids = scenario.attribute_ids()
+        self.segment_ids = scenario.segment_ids()
+        self.reset()
+
+    # ------------------------------------------------------------------ set-up
+    def reset(self) -> TurnReport:
+        """Back to quarter 0; returns the starting position as a quarter-0 report."""
+        self.streams = SeedStreams(self.seed)
+        self.state = self._initial_state()
+        self._explain_rows = self._sample_rows()
+        self.market_history = MarketHistory()
+        self.market_history.record(self.state)
+        self._last_churned = np.zeros(len(self.state.segments))
+        self._last_entered = np.zeros(len(self.state.segments))
+        utilities = self._utilities()
+        report = self._report(0, utilities, self._run_rate_economics(), [])
+        self.history: list[TurnReport] = [report]
+        return report
+
+    def _initial_state(self) -> SimState:
+        sc = self.scenario
+        rng = self.streams.generator("market", 0)
+        products: list[ProductState] = []
+        firms: dict[str, FirmState] = {}
+        n_seg = len(sc.segments)
+        for firm in sc.firms:
+            indices = []
+            for spec in firm.products:
+                if self.role not in spec.roles:
+                    continue
+                indices.append(len(products))
+                products.append(
+                    ProductState(
+                        id=spec.id,
+                        name=spec.name,
+                        firm=firm.id,
+                        attributes=np.array([spec.attributes[a] for a in self.attribute_ids]),
+                        quality=spec.quality,
+                        brand=spec.brand,
+                        price=spec.price,
+                        unit_cost=spec.unit_cost,
+                        goodwill=np.zeros(n_seg),
+                        marketing=np.zeros(n_seg),
+                    )
+                )
+            firms[firm.id] = FirmState(
+                id=firm.id,
+                name=firm.name,
+                controller=firm.controller,
+                archetype=firm.ai,
+                cash=firm.cash,
+                products=indices,
+            )
+        segments = []
+        n_prod = len(products)
+        for spec in sc.segments:
+            n = self.resolution or spec.resolution
+            pop = draw_population(spec, n, n_prod, rng)
+            seg = SegmentState(
+                id=spec.id,
+                name=spec.name,
+                spec=spec,
+                size=spec.size,
+                growth=spec.growth,
+                ideal=np.array([spec.ideal[a] for a in self.attribute_ids]),
+                weights=np.array([spec.weights[a] for a in self.attribute_ids]),
+                price_sensitivity=spec.price_sensitivity,
+                population=pop,
+            )
+            self._seat_starting_customers(seg, products, rng)
+            segments.append(seg)
+        state = SimState(quarter=0, segments=segments, products=products, firms=firms)
+        installed = state.installed()
+        adv = sc.advertising
+        for s, seg in enumerate(segments):
+            spec_aw = np.array([self._spec(p.id).awareness.get(seg.id, 0.0) for p in products])
+            inst_share = installed[s] / seg.size
+            goodwill = aw.starting_goodwill(spec_aw, inst_share, adv)
+            self._seat_awareness(seg.population, spec_aw, rng)
+            for j, product in enumerate(products):
+                product.goodwill[s] = goodwill[j]
+        for product in products:
+            if firms[product.firm].controller == "player":
+                product.marketing = np.round(aw.steady_spend(product.goodwill, adv), -3)
+        return state
+
+    def _spec(self, product_id: str) -> Product:
+        return next(p for _, p in self.scenario.products() if p.id == product_id)
+
+    def _seat_starting_customers(
+        self,
+        seg: SegmentState,
+        products: list[ProductState],
+        rng: np.random.Generator,
+    ) -> None:
+        """Put the starting in-market customers in place; owners are likelier to fit."""
+        pop = seg.population
+        n = pop.n
+        scale = seg.size / n
+        n_in = min(n, round(seg.spec.in_market * n))
+        pop.in_market[rng.permutation(n)[:n_in]] = True
+        pop.entry_carry = 0.0
+        if not products:
+            return
+        offer = self._offer(seg, products, np.zeros(len(products)))
+        inside = np.flatnonzero(pop.in_market)
+        util = market.utility_matrix(
+            pop.ideals(seg.ideal)[inside],
+            seg.customer_weights()[inside],
+            seg.customer_alpha()[inside],
+            offer,
+        )
+        all_aware = np.ones_like(util, dtype=bool)
+        none = np.full(inside.size, NO_PRODUCT, dtype=np.int16)
+        logp = np.log(
+            market.choice_probabilities(
+                util, none, all_aware, 0.0, seg.spec.outside_utility
+            ).astype(np.float64)
+            + 1e-300
+        )
+        free = np.ones(inside.size, dtype=bool)
+        for j, product in enumerate(products):
+            want = round(self._spec(product.id).customers.get(seg.id, 0.0) / scale)
+            want = min(want, int(free.sum()))
+            if want <= 0:
+                continue
+            keys = np.where(free, logp[:, j] + rng.gumbel(size=inside.size), -np.inf)
+            chosen = np.argpartition(-keys, want - 1)[:want]
+            pop.current[inside[chosen]] = j
+            free[chosen] = False
+
+    def _seat_awareness(
+        self, pop: Population, target: np.ndarray, rng: np.random.Generator
+    ) -> None:
+        owners = aw.own_customers(pop)
+        frac = owners.mean(axis=0)
+        need = np.clip((target - frac) / np.maximum(1.0 - frac, 1e-9), 0.0, 1.0)
+        pop.aware[:] = owners | (rng.random(pop.aware.shape) < need[None, :])
+
+    # ------------------------------------------------------------------ helpers
+    def _offer(
+        self, seg: SegmentState, products: list[ProductState], installed_share: np.ndarray
+    ) -> market.Offer:
+        return market.make_offer(
+            np.array([p.attributes for p in products]),
+            np.array([p.quality for p in products]),
+            np.array([p.brand for p in products]),
+            np.array([p.price for p in products]),
+            installed_share,
+            seg.spec.reference_price,
+            self.scenario.choice,
+        )
+
+    def _active(self) -> np.ndarray:
+        return np.array([p.active for p in self.state.products], dtype=bool)
+
+    def market_inputs(self) -> MarketInputs:
+        """The choice-relevant part of the state, for the expected-share model."""
+        st = self.state
+        return MarketInputs.capture(st, self._explain_rows)
+
+    def _utilities(self) -> list[np.ndarray]:
+        """V (without switching cost) for each segment's in-market customers."""
+        st = self.state
+        installed = st.installed()
+        out = []
+        for s, seg in enumerate(st.segments):
+            pop = seg.population
+            inside = np.flatnonzero(pop.in_market)
+            offer = self._offer(seg, st.products, installed[s] / seg.size)
+            out.append(
+                market.utility_matrix(
+                    pop.ideals(seg.ideal)[inside],
+                    seg.customer_weights()[inside],
+                    seg.customer_alpha()[inside],
+                    offer,
+                )
+            )
+        return out
+
+    def _sample_rows(self) -> list[np.ndarray]:
+        """Fixed, evenly spaced rows of each population for the expected-share model."""
+        rows = []
+        for seg in self.state.segments:
+            n = seg.population.n
+            rows.append(np.unique(np.linspace(0, n - 1, min(n, EXPLAIN_SAMPLE)).astype(np.int64)))
+        return rows
+
+    def view(self, firm_id: str) -> FirmView:
+        """What a player (or bot) controlling ``firm_id`` may see before deciding."""
+        if firm_id not in self.state.firms:
+            raise ValueError(f"unknown firm '{firm_id}'")
+        return FirmView.of(self, firm_id)
+
+    @property
+    def finished(self) -> bool:
+        """True once the scenario's last quarter has been played."""
+        return self.state.quarter >= self.scenario.quarters
+
+    # ------------------------------------------------------------------ the quarter
+    def step(self, decisions_by_firm: Mapping[str, Decisions] | None = None) -> TurnReport:
+        """Play one quarter with the players' decisions; returns (and records) its report."""
+        if self.finished:
+            raise ValueError(f"the scenario ends after quarter {self.scenario.quarters}")
+        decisions_by_firm = dict(decisions_by_firm or {})
+        self._check_decisions(decisions_by_firm)
+        quarter = self.state.quarter + 1
+        rng = self.streams.generator("market", quarter)
+        before = self.market_inputs()
+        start_share = sample_shares(self.state, self._explain_rows)
+        # phase 1, events: issue 4's events module edits the state here
+        after_events = self.market_inputs()
+        self._apply_decisions(decisions_by_firm)
+        moves = decide_competitors(self, quarter, self.streams.generator("competitors", quarter))
+        self._segment_dynamics(rng)
+        self._awareness(rng)
+        self._entry(rng)
+        sample = ExplainSample.capture(self.state, self._explain_rows)
+        after = self.market_inputs()
+        utilities = self._choose(rng)
+        self.state.quarter = quarter
+        economics = self._economics()
+        self.market_history.record(self.state)
+        report = self._report(quarter, utilities, economics, moves)
+        report.drivers = explain_quarter(
+            self, sample, start_share, (before, after_events, after), self.history[-1], report
+        )
+        self.history.append(report)
+        return report
+
+    def _check_decisions(self, decisions_by_firm: Mapping[str, Decisions]) -> None:
+        """Refuse decisions the market cannot apply, naming every problem at once."""
+        st = self.state
+        problems = []
+        for firm_id, dec in decisions_by_firm.items():
+            firm = st.firms.get(firm_id)
+            if firm is None:
+                problems.append(f"unknown firm '{firm_id}'")
+                continue
+            if firm.controller != "player":
+                problems.append(f"firm '{firm_id}' is run by the computer")
+                continue
+            own = {st.products[j].id for j in firm.products}
+            for pid, pd in dec.products.items():
+                if pid not in own:
+                    problems.append(f"'{pid}' is not a product of '{firm_id}' in this role")
+                    continue
+                if pd.price is not None and not (math.isfinite(pd.price) and pd.price > 0):
+                    problems.append(f"{pid}: price must be a positive number, not {pd.price}")
+                for seg_id, amount in pd.marketing.items():
+                    if seg_id not in self.segment_ids:
+                        problems.append(f"{pid}: unknown segment '{seg_id}' in marketing")
+                    elif not (math.isfinite(amount) and amount >= 0):
+                        problems.append(f"{pid}: marketing in {seg_id} must be ≥ 0, not {amount}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def _apply_decisions(self, decisions_by_firm: Mapping[str, Decisions]) -> None:
+        st = self.state
+        for firm_id, dec in decisions_by_firm.items():
+            for pid, pd in dec.products.items():
+                product = st.products[st.product_index(pid)]
+                if pd.price is not None:
+                    product.price = float(pd.price)
+                for seg_id, amount in pd.marketing.items():
+                    product.marketing[self.segment_ids.index(seg_id)] = float(amount)
+            st.decisions[firm_id] = dec
+
+    def _segment_dynamics(self, rng: np.random.Generator) -> None:
+        """Growth of M_s and drift of the ideal: x̄ ← clip(x̄ + v + σ·ε, 0, 1)."""
+        for seg in self.state.segments:
+            seg.size *= 1.0 + seg.growth
+            drift = np.array([seg.spec.drift.get(a, 0.0) for a in self.attribute_ids])
+            noise = rng.standard_normal(len(self.attribute_ids)) * seg.spec.drift_noise
+            seg.ideal = np.clip(seg.ideal + drift + noise, 0.0, 1.0)
+
+    def _awareness(self, rng: np.random.Generator) -> None:
+        st = self.state
+        adv = self.scenario.advertising
+        installed = st.installed()
+        for s, seg in enumerate(st.segments):
+            goodwill = np.array([p.goodwill[s] for p in st.products])
+            spend = np.array([p.marketing[s] for p in st.products])
+            goodwill = aw.next_goodwill(goodwill, spend, adv)
+            target = aw.awareness_target(goodwill, installed[s] / seg.size, adv)
+            aw.update_awareness(seg.population, target, adv.forgetting, rng)
+            for j, product in enumerate(st.products):
+                product.goodwill[s] = goodwill[j]
+
+    def _entry(self, rng: np.random.Generator) -> None:
+        """Bass entry: (p + q·B/M)·(M − B) of the outsiders enter (fractions carried over)."""
+        for s, seg in enumerate(self.state.segments):
+            pop = seg.population
+            outside = np.flatnonzero(~pop.in_market)
+            b = pop.n - outside.size
+            expected = (seg.spec.bass_p + seg.spec.bass_q * b / pop.n) * outside.size
+            expected += pop.entry_carry
+            k = min(int(expected), outside.size)
+            pop.entry_carry = expected - k if k < outside.size else 0.0
+            if k:
+                pop.in_market[rng.choice(outside, size=k, replace=False)] = True
+            self._last_entered[s] = k * seg.scale
+
+    def _choose(self, rng: np.random.Generator) -> list[np.ndarray]:
+        """Churn triggers and re-choice for every in-market customer; returns utilities."""
+        st = self.state
+        active = self._active()
+        utilities = self._utilities()
+        for s, seg in enumerate(st.segments):
+            pop = seg.population
+            spec = seg.spec
+            inside = np.flatnonzero(pop.in_market)
+            util = utilities[s]
+            current = pop.current[inside]
+            aware = pop.aware[inside] & active[None, :]
+            prob = market.rechoice_probability(
+                util,
+                current,
+                aware,
+                pop.theta[inside],
+                spec.switching_cost,
+                spec.outside_utility,
+                self.scenario.choice.churn_gap,
+            )
+            movers = np.flatnonzero(rng.random(inside.size) < prob)
+            weights, outside = market.choice_weights(
+                util[movers],
+                current[movers],
+                aware[movers],
+                spec.switching_cost,
+                spec.outside_utility,
+            )
+            picked = market.draw_choice(weights, outside, rng.random(movers.size))
+            before = current[movers]
+            left = (before >= 0) & (picked != before)
+            self._last_churned[s] = left.sum() * seg.scale
+            new_current = current.copy()
+            new_current[movers] = picked
+            changed = new_current != current
+            tenure = pop.tenure[inside] + 1
+            tenure[changed | (new_current < 0)] = 0
+            pop.current[inside] = new_current
+            pop.tenure[inside] = tenure
+            pop.aware[inside[new_current >= 0], new_current[new_current >= 0]] = True
+        return utilities
+
+    # ------------------------------------------------------------------ money
+    def _run_rate_economics(self) -> dict[str, dict[str, float]]:
+        """Quarter-0 figures: the starting run-rate, without touching cash."""
+        return self._money(charge=False)
+
+    def _economics(self) -> dict[str, dict[str, float]]:
+        return self._money(charge=True)
+
+    def _money(self, charge: bool) -> dict[str, dict[str, float]]:
+        """Revenue, costs and profit per firm (and per product revenue); charges cash if asked."""
+        st = self.state
+        customers = st.installed().sum(axis=0)
+        out: dict[str, dict[str, float]] = {}
+        for firm in st.firms.values():
+            revenue = sum(customers[j] * st.products[j].price for j in firm.products)
+            costs = {
+                "serving": float(
+                    sum(customers[j] * st.products[j].unit_cost for j in firm.products)
+                ),
+                "marketing": float(sum(st.products[j].marketing.sum() for j in firm.products))
+                if charge
+                else 0.0,
+            }
+            for name, amount in firm.other_costs.items():
+                costs[name] = costs.get(name, 0.0) + float(amount)
+            profit = float(revenue) - sum(costs.values())
+            if charge:
+                firm.cash += profit
+                firm.other_costs = {}
+            out[firm.id] = {"revenue": float(revenue), "profit": profit, "costs": costs}
+        return out
+
+    # ------------------------------------------------------------------ report
+    def _report(
+        self,
+        quarter: int,
+        utilities: list[np.ndarray],
+        economics: dict[str, dict[str, float]],
+        moves: list[CompetitorMove],
+    ) -> TurnReport:
+        st = self.state
+        n_prod = len(st.products)
+        installed = st.installed()
+        in_market = np.array([seg.population.in_market.sum() * seg.scale for seg in st.segments])
+        sat_sum = np.zeros(n_prod)
+        promoters = np.zeros(n_prod)
+        detractors = np.zeros(n_prod)
+        active = self._active()
+        for s, seg in enumerate(st.segments):
+            pop = seg.population
+            inside = np.flatnonzero(pop.in_market)
+            current = pop.current[inside]
+            gap = market.satisfaction_gap(
+                utilities[s],
+                current,
+                pop.aware[inside] & active[None, :],
+                seg.spec.switching_cost,
+                seg.spec.outside_utility,
+            )
+            owners = current >= 0
+            cur = current[owners]
+            g = gap[owners]
+            sat_sum += np.bincount(cur, 1.0 / (1.0 + np.exp(-g)), n_prod) * seg.scale
+            promoters += np.bincount(cur, g >= NPS_PROMOTER_GAP, n_prod) * seg.scale
+            detractors += np.bincount(cur, g < 0.0, n_prod) * seg.scale
+        customers = installed.sum(axis=0)
+        share_seg = installed / np.maximum(in_market, 1e-12)[:, None]
+        total_in = max(in_market.sum(), 1e-12)
+        products = {}
+        for j, p in enumerate(st.products):
+            products[p.id] = ProductResult(
+                id=p.id,
+                name=p.name,
+                firm=p.firm,
+                price=float(p.price),
+                unit_cost=float(p.unit_cost),
+                quality=float(p.quality),
+                attributes=self._named(p.attributes, self.attribute_ids),
+                revenue=float(customers[j] * p.price),
+                customers=float(customers[j]),
+                customers_by_segment=self._named(installed[:, j], self.segment_ids),
+                share_by_segment=self._named(share_seg[:, j], self.segment_ids),
+                awareness_by_segment=self._named(
+                    [seg.population.aware[:, j].mean() for seg in st.segments], self.segment_ids
+                ),
+                marketing_by_segment=self._named(p.marketing, self.segment_ids),
+                satisfaction=float(sat_sum[j] / customers[j]) if customers[j] > 0 else 0.0,
+            )
+        firms = {}
+        for firm in st.firms.values():
+            js = firm.products
+            cust = float(customers[js].sum()) if js else 0.0
+            econ = economics[firm.id]
+            firms[firm.id] = FirmResult(
+                id=firm.id,
+                name=firm.name,
+                controller=firm.controller,
+                revenue=econ["revenue"],
+                costs=econ["costs"],
+                profit=econ["profit"],
+                cash=float(firm.cash),
+                customers=cust,
+                share=cust / total_in,
+                share_by_segment=self._named(
+                    share_seg[:, js].sum(axis=1) if js else np.zeros(len(st.segments)),
+                    self.segment_ids,
+                ),
+                satisfaction=float(sat_sum[js].sum() / cust) if cust > 0 else 0.0,
+                nps=float(100.0 * (promoters[js].sum() - detractors[js].sum()) / cust)
+                if cust > 0
+                else 0.0,
+                marketing=float(sum(st.products[j].marketing.sum() for j in js)),
+            )
+        segments = {
+            seg.id: SegmentResult(
+                id=seg.id,
+                name=seg.name,
+                size=float(seg.size),
+                in_market=float(in_market[s]),
+                buyers=float(installed[s].sum()),
+                entered=float(self._last_entered[s]),
+                churned=float(self._last_churned[s]),
+                ideal=self._named(seg.ideal, self.attribute_ids),
+            )
+            for s, seg in enumerate(st.segments)
+        }
+        return TurnReport(
+            quarter=quarter,
+            firms=firms,
+            products=products,
+            segments=segments,
+            competitor_moves=moves,
+        )
+
+    @staticmethod
+    def _named(values: np.ndarray | list[float], names: list[str]) -> dict[str, float]:
+        return {name: float(v) for name, v in zip(names, values, strict=True)}

@@ -1,0 +1,103 @@
+"""Mutable simulation state: segments, products and firms as plain dataclasses of numbers.
+
+Attribute arrays are indexed in scenario attribute order (``Scenario.attribute_ids()``),
+per-segment arrays in scenario segment order, and products by their index in
+``SimState.products`` (the column order of every customer×product array).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.decisions import Decisions
+from engine.population import Population
+from engine.scenario import Archetype, Segment
+
+
+@dataclass
+class SegmentState:
+    """One segment: its moving parameters and its synthetic customers."""
+
+    id: str
+    name: str
+    spec: Segment
+    size: float
+    growth: float
+    ideal: np.ndarray
+    weights: np.ndarray
+    price_sensitivity: float
+    population: Population
+
+    @property
+    def scale(self) -> float:
+        """Real customers represented by one synthetic customer (M_s / N_s)."""
+        return self.size / self.population.n
+
+    def customer_weights(self) -> np.ndarray:
+        """Individual attribute weights w_ik = w_sk·multiplier_ik (float32, N×K)."""
+        return self.population.weight_mult * self.weights.astype(np.float32)
+
+    def customer_alpha(self) -> np.ndarray:
+        """Individual price sensitivities α_i = α_s·multiplier_i (float32, N)."""
+        return self.population.alpha_mult * np.float32(self.price_sensitivity)
+
+
+@dataclass
+class ProductState:
+    """One product line as the market sees it (attributes on 0..1, price per quarter)."""
+
+    id: str
+    name: str
+    firm: str
+    attributes: np.ndarray
+    quality: float
+    brand: float
+    price: float
+    unit_cost: float
+    goodwill: np.ndarray
+    marketing: np.ndarray
+    active: bool = True
+
+
+@dataclass
+class FirmState:
+    """One firm: who controls it, its cash and the costs other subsystems add.
+
+    ``other_costs`` is the hook for costs outside the market model (salaries, hiring,
+    research, culture initiatives, bets): subsystems add named amounts during a quarter and
+    the economics phase charges them and clears the dict.
+    """
+
+    id: str
+    name: str
+    controller: str
+    archetype: Archetype | None
+    cash: float
+    products: list[int]
+    other_costs: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class SimState:
+    """Everything that changes from quarter to quarter."""
+
+    quarter: int
+    segments: list[SegmentState]
+    products: list[ProductState]
+    firms: dict[str, FirmState]
+    decisions: dict[str, Decisions] = field(default_factory=dict)
+
+    def product_index(self, product_id: str) -> int:
+        """Column of ``product_id`` in customer×product arrays."""
+        for j, product in enumerate(self.products):
+            if product.id == product_id:
+                return j
+        raise KeyError(product_id)
+
+    def installed(self) -> np.ndarray:
+        """Real customers per (segment, product), shape S×J."""
+        return np.array(
+            [seg.population.counts(len(self.products)) * seg.scale for seg in self.segments]
+        ).reshape(len(self.segments), len(self.products))

@@ -1,0 +1,96 @@
+"""What a decision-maker may see: public market history and a firm's own position.
+
+AI rivals and bots decide only from these views, never from hidden customer state: public
+prices, attributes and quality of every product per quarter, and the published quarter
+reports (shares, customers, awareness per segment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from engine.report import TurnReport
+from engine.scenario import Scenario
+from engine.state import SimState
+
+if TYPE_CHECKING:
+    from engine.simulation import Simulation
+
+
+@dataclass
+class MarketHistory:
+    """Public product prices, attributes and quality per quarter (index = quarter)."""
+
+    prices: list[np.ndarray] = field(default_factory=list)
+    attributes: list[np.ndarray] = field(default_factory=list)
+    quality: list[np.ndarray] = field(default_factory=list)
+
+    def record(self, state: SimState) -> None:
+        """Append the quarter just played (or the starting position)."""
+        self.prices.append(np.array([p.price for p in state.products]))
+        self.attributes.append(np.array([p.attributes for p in state.products]))
+        self.quality.append(np.array([p.quality for p in state.products]))
+
+
+@dataclass
+class ProductView:
+    """A firm's own product as its decision-maker sees it."""
+
+    id: str
+    name: str
+    price: float
+    unit_cost: float
+    quality: float
+    attributes: dict[str, float]
+    marketing: dict[str, float]
+    customers_by_segment: dict[str, float]
+
+
+@dataclass
+class FirmView:
+    """Everything a player or bot controlling one firm sees before deciding a quarter."""
+
+    scenario: Scenario
+    role: str
+    quarter: int
+    firm: str
+    cash: float
+    products: dict[str, ProductView]
+    history: list[TurnReport]
+
+    @property
+    def last(self) -> TurnReport:
+        """The most recent quarter report (quarter 0 is the starting position)."""
+        return self.history[-1]
+
+    @classmethod
+    def of(cls, sim: Simulation, firm_id: str) -> FirmView:
+        """The view of ``firm_id`` in ``sim`` now (copies, so bots cannot edit the state)."""
+        st = sim.state
+        firm = st.firms[firm_id]
+        last = sim.history[-1]
+        products = {}
+        for j in firm.products:
+            p = st.products[j]
+            products[p.id] = ProductView(
+                id=p.id,
+                name=p.name,
+                price=float(p.price),
+                unit_cost=float(p.unit_cost),
+                quality=float(p.quality),
+                attributes=dict(zip(sim.attribute_ids, map(float, p.attributes), strict=True)),
+                marketing=dict(zip(sim.segment_ids, map(float, p.marketing), strict=True)),
+                customers_by_segment=dict(last.products[p.id].customers_by_segment),
+            )
+        return cls(
+            scenario=sim.scenario,
+            role=sim.role,
+            quarter=st.quarter + 1,
+            firm=firm_id,
+            cash=float(firm.cash),
+            products=products,
+            history=list(sim.history),
+        )
