@@ -102,6 +102,42 @@ class MarketInputs:
             )
         raise ValueError(f"unknown factor '{factor}'")
 
+    def equals(self, other: MarketInputs) -> bool:
+        """True when every input is identical (so the expected shares are too)."""
+        return (
+            all(
+                np.array_equal(getattr(self, name), getattr(other, name))
+                for name in (
+                    "price",
+                    "attributes",
+                    "quality",
+                    "brand",
+                    "active",
+                    "ideal",
+                    "weights",
+                )
+            )
+            and all(np.array_equal(a, b) for a, b in zip(self.aware, other.aware, strict=True))
+            and np.array_equal(self.price_sensitivity, other.price_sensitivity)
+        )
+
+
+class _Memo:
+    """Expected shares per distinct set of inputs (factors that did not move cost nothing)."""
+
+    def __init__(self, sim: Simulation, sample: ExplainSample) -> None:
+        self.sim = sim
+        self.sample = sample
+        self.seen: list[tuple[MarketInputs, np.ndarray]] = []
+
+    def __call__(self, inputs: MarketInputs) -> np.ndarray:
+        for known, shares in self.seen:
+            if known is inputs or known.equals(inputs):
+                return shares
+        shares = expected_shares(self.sim, self.sample, inputs)
+        self.seen.append((inputs, shares))
+        return shares
+
 
 @dataclass(frozen=True)
 class SegmentSample:
@@ -113,6 +149,7 @@ class SegmentSample:
     alpha_mult: np.ndarray
     theta: np.ndarray
     current: np.ndarray
+    fresh: np.ndarray
     installed_share: np.ndarray  # (J,) installed_j / M_s
     reference_price: float
     switching_cost: float
@@ -141,6 +178,7 @@ class ExplainSample:
                     alpha_mult=pop.alpha_mult[rr],
                     theta=pop.theta[rr],
                     current=pop.current[rr],
+                    fresh=pop.fresh[rr],
                     installed_share=installed[s] / seg.size,
                     reference_price=seg.spec.reference_price,
                     switching_cost=seg.spec.switching_cost,
@@ -191,6 +229,7 @@ def expected_shares(sim: Simulation, sample: ExplainSample, inputs: MarketInputs
         r = market.rechoice_probability(
             util,
             seg.current,
+            seg.fresh,
             aware,
             seg.theta,
             seg.switching_cost,
@@ -316,11 +355,12 @@ def explain_quarter(
     """Share drivers per firm and segment, and revenue drivers per firm."""
     start, after_events, end = snapshots
     st = sim.state
-    e_start = expected_shares(sim, sample, start)
-    e_events = expected_shares(sim, sample, after_events)
+    shares = _Memo(sim, sample)
+    e_start = shares(start)
+    e_events = shares(after_events)
     drifted = after_events.take(end, "drift")
-    e_drift = expected_shares(sim, sample, drifted)
-    e_end = expected_shares(sim, sample, end)
+    e_drift = shares(drifted)
+    e_end = shares(end)
     event_text = (
         "events: " + ", ".join(e["title"] for e in report.events) if report.events else "events"
     )
@@ -332,9 +372,9 @@ def explain_quarter(
         priced = drifted.take(end, "price", mask)
         moved = priced.take(end, "attributes", mask)
         known = moved.take(end, "awareness", mask)
-        e_price = expected_shares(sim, sample, priced)
-        e_moved = expected_shares(sim, sample, moved)
-        e_known = expected_shares(sim, sample, known)
+        e_price = shares(priced)
+        e_moved = shares(moved)
+        e_known = shares(known)
         rival_text = _rival_text(sim, report, firm.id)
         for s, seg in enumerate(st.segments):
 

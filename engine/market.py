@@ -79,25 +79,28 @@ def best_alternative(
     switching_cost: float,
     outside_utility: float,
 ) -> np.ndarray:
-    """max(V_0, max over aware k ≠ current of V_ik − switching_cost), per customer."""
+    """max(V_0, max over aware k ≠ current of V_ik − switching cost), per customer.
+
+    The switching cost only applies to customers who own a product.
+    """
     cols = np.arange(utility.shape[1])
     others = aware & (cols[None, :] != current[:, None])
-    best = np.where(others, utility - np.float32(switching_cost), -np.inf).max(
-        axis=1, initial=-np.inf
-    )
+    penalty = np.where(current >= 0, np.float32(switching_cost), np.float32(0.0))
+    best = np.where(others, utility, -np.inf).max(axis=1, initial=-np.inf) - penalty
     return np.maximum(best, np.float32(outside_utility))
 
 
-def own_utility(utility: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """V of each customer's current product (NaN for customers without one)."""
+def current_utility(utility: np.ndarray, current: np.ndarray, outside_utility: float) -> np.ndarray:
+    """V of each customer's current product, or V_0 for customers without one."""
     rows = np.arange(utility.shape[0])
-    picked = utility[rows, np.maximum(current, 0)].astype(np.float64)
-    return np.where(current >= 0, picked, np.nan)
+    picked = utility[rows, np.maximum(current, 0)]
+    return np.where(current >= 0, picked, np.float32(outside_utility))
 
 
 def rechoice_probability(
     utility: np.ndarray,
     current: np.ndarray,
+    fresh: np.ndarray,
     aware: np.ndarray,
     theta: np.ndarray,
     switching_cost: float,
@@ -106,13 +109,13 @@ def rechoice_probability(
 ) -> np.ndarray:
     """Chance each in-market customer re-chooses this quarter.
 
-    Customers without a product always choose; owners re-choose with
-    min(1, θ_i·(1 + churn_gap·max(0, V_best_alt − V_current))).
+    New entrants (``fresh``) always choose; everyone else, owner or not, re-chooses with
+    min(1, θ_i·(1 + churn_gap·max(0, V_best_alt − V_current))), where a customer without a
+    product has V_current = V_0.
     """
-    gap = best_alternative(utility, current, aware, switching_cost, outside_utility)
-    gap = gap - np.nan_to_num(own_utility(utility, current), nan=0.0)
-    prob = theta * (1.0 + churn_gap * np.maximum(gap, 0.0))
-    return np.where(current >= 0, np.minimum(prob, 1.0), 1.0)
+    gap = satisfaction_gap(utility, current, aware, switching_cost, outside_utility)
+    prob = theta * (1.0 + churn_gap * np.maximum(-gap, 0.0))
+    return np.where(fresh, 1.0, np.minimum(prob, 1.0))
 
 
 def choice_weights(
@@ -158,6 +161,6 @@ def satisfaction_gap(
     switching_cost: float,
     outside_utility: float,
 ) -> np.ndarray:
-    """V_current − best alternative for each owner (NaN for customers without a product)."""
+    """V_current − best alternative, per customer (V_current = V_0 without a product)."""
     alt = best_alternative(utility, current, aware, switching_cost, outside_utility)
-    return own_utility(utility, current) - alt
+    return current_utility(utility, current, outside_utility) - alt

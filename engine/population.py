@@ -35,7 +35,8 @@ class Population:
     ``offset`` (N,K): ideal minus segment mean at draw time; ``weight_mult`` (N,K) and
     ``alpha_mult`` (N,): log-normal taste multipliers; ``theta`` (N,): churn propensity;
     ``aware`` (N,J): knows product j; ``current`` (N,): product index or -1; ``tenure`` (N,):
-    quarters with the current product; ``in_market`` (N,): has entered the category.
+    quarters with the current product; ``in_market`` (N,): has entered the category;
+    ``fresh`` (N,): entered this quarter and has not chosen yet.
     """
 
     offset: np.ndarray
@@ -46,6 +47,7 @@ class Population:
     current: np.ndarray
     tenure: np.ndarray
     in_market: np.ndarray
+    fresh: np.ndarray
     entry_carry: float = 0.0
 
     @property
@@ -78,4 +80,5 @@ def draw_population(
         current=np.full(n, NO_PRODUCT, dtype=np.int16),
         tenure=np.zeros(n, dtype=np.int16),
         in_market=np.zeros(n, dtype=bool),
+        fresh=np.zeros(n, dtype=bool),
     )

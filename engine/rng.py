@@ -38,12 +38,18 @@ class SeedStreams:
         root = np.random.SeedSequence(self.seed)
         self._children = dict(zip(subsystems, root.spawn(len(subsystems)), strict=True))
 
-    def generator(self, subsystem: str, quarter: int) -> np.random.Generator:
-        """A fresh generator for ``subsystem`` in ``quarter`` (same inputs → same stream)."""
+    def generator(self, subsystem: str, quarter: int, *key: int) -> np.random.Generator:
+        """A fresh generator for ``subsystem`` in ``quarter`` (same inputs → same stream).
+
+        Extra integers in ``key`` give independent streams within one quarter (e.g. one per
+        firm).
+        """
         try:
             child = self._children[subsystem]
         except KeyError:
             known = ", ".join(self.subsystems)
             raise ValueError(f"unknown subsystem '{subsystem}' (known: {known})") from None
-        seq = np.random.SeedSequence(child.entropy, spawn_key=(*child.spawn_key, int(quarter)))
+        seq = np.random.SeedSequence(
+            child.entropy, spawn_key=(*child.spawn_key, int(quarter), *map(int, key))
+        )
         return np.random.Generator(np.random.PCG64(seq))

@@ -47,7 +47,7 @@ from engine.scenario import Product, Scenario
 from engine.state import FirmState, ProductState, SegmentState, SimState
 from engine.view import FirmView, MarketHistory
 
-EXPLAIN_SAMPLE = 4000
+EXPLAIN_SAMPLE = 2000
 """Synthetic customers per segment the expected-share model (explanations) looks at."""
 NPS_PROMOTER_GAP = 1.0
 """Utility lead over the best alternative above which a customer counts as a promoter."""
@@ -374,7 +374,9 @@ class Simulation:
             k = min(int(expected), outside.size)
             pop.entry_carry = expected - k if k < outside.size else 0.0
             if k:
-                pop.in_market[rng.choice(outside, size=k, replace=False)] = True
+                entrants = rng.choice(outside, size=k, replace=False)
+                pop.in_market[entrants] = True
+                pop.fresh[entrants] = True
             self._last_entered[s] = k * seg.scale
 
     def _choose(self, rng: np.random.Generator) -> list[np.ndarray]:
@@ -392,6 +394,7 @@ class Simulation:
             prob = market.rechoice_probability(
                 util,
                 current,
+                pop.fresh[inside],
                 aware,
                 pop.theta[inside],
                 spec.switching_cost,
@@ -418,6 +421,7 @@ class Simulation:
             pop.current[inside] = new_current
             pop.tenure[inside] = tenure
             pop.aware[inside[new_current >= 0], new_current[new_current >= 0]] = True
+            pop.fresh[:] = False
         return utilities
 
     # ------------------------------------------------------------------ money

@@ -1,0 +1,159 @@
+"""``crossroads simulate``: play a scenario headlessly with a bot and print the KPIs.
+
+The JSON and CSV formats are documented in docs/simulate-output.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+NAME = "simulate"
+HELP = "Play a scenario headlessly with a bot; print a per-quarter KPI table (JSON/CSV too)."
+FORMAT_VERSION = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``crossroads simulate``."""
+    parser.add_argument("scenario", help="scenario file or bundled scenario id (e.g. tutorial)")
+    parser.add_argument(
+        "--role", choices=["pm", "cpo"], help="role to play (default: pm if offered)"
+    )
+    parser.add_argument(
+        "--bot", default="hold", help="strategy playing the player firm (default: hold)"
+    )
+    parser.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    parser.add_argument("--turns", type=int, help="quarters to play (default: the whole scenario)")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="write every quarter as JSON")
+    parser.add_argument(
+        "--csv", metavar="FILE", type=Path, help="write firm KPIs per quarter as CSV"
+    )
+
+
+def _usage(message: str) -> int:
+    print(f"crossroads simulate: {message}", file=sys.stderr)
+    return 2
+
+
+def _scenario_file(name: str) -> Path | None:
+    """``name`` as a path, else the bundled or user scenario whose file stem is ``name``."""
+    from game import paths
+
+    path = Path(name)
+    if path.is_file():
+        return path
+    for folder in (paths.bundled_scenarios_dir(), paths.user_scenarios_dir()):
+        for suffix in (".yaml", ".yml"):
+            candidate = folder / f"{name}{suffix}"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, check the arguments, play, print the table and write the files."""
+    from engine.bots import BOTS, play
+    from engine.loader import ScenarioError, load_scenario
+    from engine.simulation import Simulation
+
+    path = _scenario_file(args.scenario)
+    if path is None:
+        return _usage(f"no scenario file or bundled id '{args.scenario}'")
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        print(f"crossroads simulate: {path} has {len(exc.problems)} problem(s):", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return 1
+    role = args.role or ("pm" if "pm" in scenario.roles else scenario.roles[0])
+    if role not in scenario.roles:
+        return _usage(
+            f"role '{role}' is not offered by '{scenario.id}' ({', '.join(scenario.roles)})"
+        )
+    if args.bot not in BOTS:
+        return _usage(f"unknown bot '{args.bot}' (known: {', '.join(sorted(BOTS))})")
+    seed = scenario.seed if args.seed is None else args.seed
+    if not 0 <= seed < 2**63:
+        return _usage(f"seed must be between 0 and 2**63 - 1, not {seed}")
+    turns = scenario.quarters if args.turns is None else args.turns
+    if not 1 <= turns <= scenario.quarters:
+        return _usage(f"--turns must be between 1 and {scenario.quarters}, not {turns}")
+
+    sim = Simulation(scenario, seed=seed, role=role)
+    start = sim.history[0]
+    reports = play(sim, args.bot, turns)
+    player = scenario.player_firms()[0].id
+    print(kpi_table(sim, player, reports))
+    try:
+        if args.json:
+            document = {
+                "format": FORMAT_VERSION,
+                "scenario": scenario.id,
+                "title": scenario.title,
+                "seed": seed,
+                "role": role,
+                "bot": args.bot,
+                "player": player,
+                "currency": scenario.currency,
+                "start": start.to_dict(),
+                "quarters": [r.to_dict() for r in reports],
+            }
+            args.json.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        if args.csv:
+            write_csv(args.csv, sim.segment_ids, [start, *reports])
+    except OSError as exc:
+        print(f"crossroads simulate: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
+    """An aligned table: the player firm's KPIs per quarter and each rival's share."""
+    rivals = [f for f in sim.state.firms if f != player]
+    cur = sim.scenario.currency
+    header = ["Q", "revenue", "profit", "cash", "customers", "share", "satisf.", "NPS"]
+    header += [f"{sim.state.firms[r].name[:12]} share" for r in rivals]
+    rows = [header]
+    for rep in reports:
+        f = rep.firms[player]
+        row = [
+            str(rep.quarter),
+            f"{cur}{f.revenue:,.0f}",
+            f"{cur}{f.profit:,.0f}",
+            f"{cur}{f.cash:,.0f}",
+            f"{f.customers:,.0f}",
+            f"{f.share:.1%}",
+            f"{f.satisfaction:.2f}",
+            f"{f.nps:+.0f}",
+        ]
+        row += [f"{rep.firms[r].share:.1%}" for r in rivals]
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
+
+
+def write_csv(path: Path, segments: list[str], reports: list[Any]) -> None:
+    """One row per quarter and firm (quarter 0 is the starting position)."""
+    fields = ["quarter", "firm", "revenue", "profit", "cash", "customers", "share"]
+    fields += [f"share_{s}" for s in segments] + ["satisfaction", "nps"]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(fields)
+        for rep in reports:
+            for f in rep.firms.values():
+                writer.writerow(
+                    [rep.quarter, f.id, f.revenue, f.profit, f.cash, f.customers, f.share]
+                    + [f.share_by_segment[s] for s in segments]
+                    + [f.satisfaction, f.nps]
+                )
