@@ -26,7 +26,6 @@ from engine.yaml_positions import Path, Reading, YamlProblem, read_yaml
 
 MAX_BYTES = 2_000_000
 _ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
-_TAG_KEYS = ("type", "archetype")
 _CONSTRUCTOR = SafeConstructor()
 
 
@@ -151,84 +150,71 @@ def _position(reading: Reading, path: Path, key: bool = False) -> tuple[int, int
     return 1, 1
 
 
-def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Path, bool]:
-    """Turn a pydantic ``loc`` into a YAML path: drop union tags; report a '[key]' marker."""
-    out: list[str | int] = []
-    cur: Any = data
-    entered = True
-    is_key = False
-    for el in loc:
-        if el == "[key]":
-            is_key = True
-            continue
-        if (
-            entered
-            and isinstance(cur, dict)
-            and isinstance(el, str)
-            and any(cur.get(k) == el for k in _TAG_KEYS)
-        ):
-            entered = False
-            continue
-        out.append(el)
-        in_dict = isinstance(cur, dict) and el in cur
-        in_list = isinstance(cur, list) and isinstance(el, int) and 0 <= el < len(cur)
-        if in_dict or in_list:
-            cur, entered = cur[el], True
-        else:
-            cur, entered = None, False
-    return tuple(out), is_key
-
-
-def _unwrap(tp: Any, data: Any) -> Any:
-    """Strip Annotated/Optional and pick the union member whose tag matches ``data``."""
+def _strip(tp: Any) -> Any:
+    """Remove ``Annotated`` wrappers and ``| None`` from a type."""
     while True:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
         elif origin in (typing.Union, types.UnionType):
             members = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(members) == 1:
-                tp = members[0]
-                continue
-            chosen = [m for m in members if _tag_matches(_unwrap(m, None), data)]
-            if len(chosen) != 1:
-                return None
-            tp = chosen[0]
+            if len(members) != 1:
+                return tp
+            tp = members[0]
         else:
             return tp
 
 
-def _tag_matches(model: Any, data: Any) -> bool:
-    if not (isinstance(model, type) and issubclass(model, BaseModel) and isinstance(data, dict)):
-        return False
-    for key in _TAG_KEYS:
-        info = model.model_fields.get(key)
-        if info is not None and typing.get_origin(info.annotation) is Literal:
-            return data.get(key) in typing.get_args(info.annotation)
-    return False
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
-def _model_at(path: Path, data: Any) -> type[BaseModel] | None:
-    """The model class that validates the mapping at ``path`` (None if not a model)."""
+def _tagged_member(tp: Any, tag: Any) -> type[BaseModel] | None:
+    """The member of a discriminated union of models whose tag literal is ``tag``."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    for member in map(_strip, typing.get_args(tp)):
+        if not _is_model(member):
+            continue
+        for info in member.model_fields.values():
+            if typing.get_origin(info.annotation) is Literal and tag in typing.get_args(
+                info.annotation
+            ):
+                return member
+    return None
+
+
+def _child(tp: Any, el: str | int) -> Any:
+    if _is_model(tp):
+        info = tp.model_fields.get(str(el))
+        return None if info is None else info.annotation
+    if typing.get_origin(tp) in (list, dict):
+        return typing.get_args(tp)[-1]
+    return None
+
+
+def _walk(loc: tuple[Any, ...]) -> tuple[Path, bool, Any]:
+    """Turn a pydantic ``loc`` into a YAML path by dropping union tags.
+
+    Returns the path, whether it ends in a mapping key ('[key]'), and the model class that
+    holds the path's last element (None when that is not a model).
+    """
+    out: list[str | int] = []
     tp: Any = Scenario
-    cur = data
-    for el in path:
-        tp = _unwrap(tp, cur)
-        if isinstance(tp, type) and issubclass(tp, BaseModel):
-            info = tp.model_fields.get(str(el))
-            if info is None:
-                return None
-            tp = info.annotation
-        elif typing.get_origin(tp) in (list, dict):
-            tp = typing.get_args(tp)[-1]
-        else:
-            return None
-        try:
-            cur = cur[el]
-        except (KeyError, IndexError, TypeError):
-            cur = None
-    tp = _unwrap(tp, cur)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+    parent: Any = None
+    is_key = False
+    for el in loc:
+        if el == "[key]":
+            is_key = True
+            continue
+        tp = _strip(tp)
+        member = _tagged_member(tp, el) if isinstance(el, str) else None
+        if member is not None:
+            tp = member
+            continue
+        out.append(el)
+        parent, tp = tp, _child(tp, el)
+    return tuple(out), is_key, parent if _is_model(parent) else None
 
 
 def _suggest(word: Any, choices: list[str]) -> str:
@@ -261,17 +247,17 @@ def _yaml_hint(reading: Reading, path: Path, err_type: str) -> str:
 
 def _from_pydantic(err: Any, reading: Reading, source: str) -> Problem:
     """Map one pydantic error to a Problem at the author's line, with a helpful message."""
-    path, is_key = _clean_loc(err["loc"], reading.data)
+    path, is_key, parent = _walk(err["loc"])
     kind = err["type"]
     ctx = err.get("ctx") or {}
     message = err["msg"]
     at_key = is_key
     if kind == "extra_forbidden":
         at_key = True
-        model = _model_at(path[:-1], reading.data)
-        fields = list(model.model_fields) if model else []
-        message = f"unknown key '{path[-1]}'" + (
-            _suggest(path[-1], fields) or (f"; allowed keys: {', '.join(fields)}" if fields else "")
+        fields = list(parent.model_fields) if parent else []
+        key = path[-1] if path else ""
+        message = f"unknown key '{key}'" + (
+            _suggest(key, fields) or (f"; allowed keys: {', '.join(fields)}" if fields else "")
         )
     elif kind == "missing":
         message = "required field is missing"
