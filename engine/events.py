@@ -1,0 +1,181 @@
+"""Events (DESIGN §5): scheduled, drawn from a random pool, or injected by a facilitator.
+
+:func:`due` decides which events happen at the start of a quarter: scheduled ones
+(``quarter``), random-pool ones (``probability`` per quarter between ``earliest`` and
+``latest``, at most once per game; one uniform draw per pool event per quarter whatever the
+state, so the stream never depends on what already fired) and injected ones (by id, through
+the API). :func:`apply` applies an event's typed effects through a :class:`World` the
+simulation provides, and returns one plain-English line per effect for the TurnReport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+import numpy as np
+
+from engine.scenario import (
+    Awareness,
+    Cash,
+    CultureShock,
+    Event,
+    Headcount,
+    IdealShift,
+    PriceSensitivity,
+    ProductAttribute,
+    ProductPrice,
+    ProductQuality,
+    Scenario,
+    SegmentGrowth,
+    SegmentSize,
+    TechDebt,
+    UnitCost,
+    WeightShift,
+)
+
+
+class World(Protocol):
+    """What an event may change. The simulation implements it over its own state."""
+
+    def segment_size(self, segment: str, change: float) -> None: ...
+    def segment_growth(self, segment: str, change: float) -> None: ...
+    def price_sensitivity(self, segment: str, change: float) -> None: ...
+    def ideal_shift(self, segment: str, attribute: str, change: float) -> None: ...
+    def weight_shift(self, segment: str, attribute: str, change: float) -> None: ...
+    def product_attribute(self, product: str, attribute: str, change: float) -> None: ...
+    def product_quality(self, product: str, change: float) -> None: ...
+    def product_price(self, product: str, change: float) -> None: ...
+    def unit_cost(self, product: str, change: float) -> None: ...
+    def awareness(self, product: str, segment: str, change: float) -> None: ...
+    def culture(self, firm: str, dimension: str, change: float) -> None: ...
+    def headcount(self, firm: str, product: str, change: int) -> None: ...
+    def tech_debt(self, firm: str, product: str, change: float) -> None: ...
+    def cash(self, firm: str, change: float) -> None: ...
+
+
+def due(
+    scenario: Scenario,
+    quarter: int,
+    fired: frozenset[str],
+    injected: Iterable[str],
+    rng: np.random.Generator,
+) -> tuple[list[Event], frozenset[str]]:
+    """Events happening at the start of ``quarter`` and the updated set of fired ids.
+
+    Raises KeyError naming an injected id that is not an event of the scenario.
+    """
+    by_id = {e.id: e for e in scenario.events}
+    pool = [e for e in scenario.events if e.probability is not None]
+    draws = rng.random(len(pool))
+    out: list[Event] = [e for e in scenario.events if e.quarter == quarter]
+    for event, u in zip(pool, draws, strict=True):
+        if (
+            event.id not in fired
+            and event.earliest <= quarter <= event.latest
+            and u < (event.probability or 0.0)
+        ):
+            out.append(event)
+    for event_id in injected:
+        if event_id not in by_id:
+            raise KeyError(f"unknown event '{event_id}'")
+        if by_id[event_id] not in out:
+            out.append(by_id[event_id])
+    return out, fired | {e.id for e in out}
+
+
+def firms_for(ref: str, scenario: Scenario) -> list[str]:
+    """Firm ids an effect's ``firm`` names: one id, 'player' (every player firm) or 'all'."""
+    if ref == "all":
+        return [f.id for f in scenario.firms]
+    if ref == "player":
+        return [f.id for f in scenario.player_firms()]
+    return [ref]
+
+
+def _line(scenario: Scenario, firm: str, product: str | None) -> str | None:
+    owner = next(f for f in scenario.firms if f.id == firm)
+    staffed = [p.id for p in owner.products if p.team is not None]
+    if product is None:
+        return staffed[0] if staffed else None
+    return product if product in staffed else None
+
+
+def _signed(x: float, pct: bool = False) -> str:
+    return f"{x:+.0%}" if pct else f"{x:+.2f}"
+
+
+def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
+    """Apply every effect of ``event`` in order; return what each one did, in words."""
+    seg = {s.id: s.name for s in scenario.segments}
+    attr = {a.id: a.name for a in scenario.attributes}
+    prod = {p.id: p.name for _, p in scenario.products()}
+    firm_name = {f.id: f.name for f in scenario.firms}
+    out: list[str] = []
+    for eff in event.effects:
+        match eff:
+            case SegmentSize():
+                world.segment_size(eff.segment, eff.change)
+                out.append(f"{seg[eff.segment]}: market size {_signed(eff.change, True)}")
+            case SegmentGrowth():
+                world.segment_growth(eff.segment, eff.change)
+                out.append(
+                    f"{seg[eff.segment]}: growth {_signed(eff.change, True)} points per quarter"
+                )
+            case PriceSensitivity():
+                world.price_sensitivity(eff.segment, eff.change)
+                out.append(f"{seg[eff.segment]}: price sensitivity {_signed(eff.change, True)}")
+            case IdealShift():
+                world.ideal_shift(eff.segment, eff.attribute, eff.change)
+                out.append(
+                    f"{seg[eff.segment]} now want {attr[eff.attribute]} "
+                    f"{_signed(eff.change)} on the 0-1 scale"
+                )
+            case WeightShift():
+                world.weight_shift(eff.segment, eff.attribute, eff.change)
+                out.append(
+                    f"{seg[eff.segment]} care {'more' if eff.change > 0 else 'less'} about "
+                    f"{attr[eff.attribute]} (weight {_signed(eff.change)})"
+                )
+            case ProductAttribute():
+                world.product_attribute(eff.product, eff.attribute, eff.change)
+                out.append(f"{prod[eff.product]}: {attr[eff.attribute]} {_signed(eff.change)}")
+            case ProductQuality():
+                world.product_quality(eff.product, eff.change)
+                out.append(f"{prod[eff.product]}: quality {_signed(eff.change)}")
+            case ProductPrice():
+                world.product_price(eff.product, eff.change)
+                out.append(f"{prod[eff.product]}: price {_signed(eff.change, True)}")
+            case UnitCost():
+                world.unit_cost(eff.product, eff.change)
+                out.append(f"{prod[eff.product]}: cost to serve {_signed(eff.change, True)}")
+            case Awareness():
+                world.awareness(eff.product, eff.segment, eff.change)
+                out.append(
+                    f"{prod[eff.product]}: awareness in {seg[eff.segment]} "
+                    f"{_signed(eff.change * 100)} points"
+                )
+            case CultureShock():
+                for firm in firms_for(eff.firm, scenario):
+                    world.culture(firm, eff.dimension, eff.change)
+                    out.append(
+                        f"{firm_name[firm]}: {eff.dimension.replace('_', ' ')} "
+                        f"{_signed(eff.change)}"
+                    )
+            case Headcount() | TechDebt():
+                for firm in firms_for(eff.firm, scenario):
+                    line = _line(scenario, firm, eff.product)
+                    if line is None:
+                        continue
+                    if isinstance(eff, Headcount):
+                        world.headcount(firm, line, eff.change)
+                        what = f"{eff.change:+d} engineer{'s' if abs(eff.change) != 1 else ''}"
+                    else:
+                        world.tech_debt(firm, line, eff.change)
+                        what = f"technical debt {eff.change:+.0f} points"
+                    out.append(f"{firm_name[firm]} ({prod[line]}): {what}")
+            case Cash():
+                for firm in firms_for(eff.firm, scenario):
+                    world.cash(firm, eff.change)
+                    out.append(f"{firm_name[firm]}: cash {eff.change:+,.0f}")
+    return out

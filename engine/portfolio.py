@@ -1,0 +1,284 @@
+"""Line planning, AI product managers and the CPO's portfolio levers (DESIGN §5).
+
+:func:`plan_line` turns a :class:`LineView` (what a PM can see about one product line) and a
+:class:`Policy` into that line's :class:`~engine.decisions.ProductDecision`. The bots and the
+AI PMs who run lines for a CPO both use it, so "what a good PM does" is written once:
+
+* research: buy studies of the segments that matter most, first where the belief is vaguest;
+* prioritise: score each open item by its *believed* value — the utility gain it brings each
+  segment under the firm's believed ideals and weights, weighted by the segment's revenue
+  potential (``potential``) or by the line's current customers (``retention``) — or naively by
+  the sum of its estimated effects (``naive``); divide by effort; skill adds noise;
+* commit items in that order (dependencies first, work in progress first) until the feature
+  capacity is full, letting the last item spill over;
+* split capacity so debt is paid down toward a target, and price/marketing move as the policy
+  says.
+
+:func:`policy_for` maps an AI PM's theme, style and skill to a policy. :func:`mentor` raises a
+PM's skill (faster under high psychological safety) and :func:`resolve_bets` funds innovation
+bets, whose success chance scales with innovation × capability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+
+from engine.decisions import CapacitySplit, ProductDecision, ResearchOrder, Theme
+from engine.research import Belief
+from engine.scenario import InnovationBet, ResearchMethod
+
+MENTOR_RATE = 0.25  # skill gained per quarter at full mentoring time, safety 0.5, skill 0
+DEBT_VALUE = 0.002  # believed utility per point of debt removed (for refactor items)
+QUALITY_VALUE = 1.0  # believed utility per unit of quality
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An open backlog item as the PM sees it."""
+
+    id: str
+    remaining: float  # estimated effort still to do
+    effects: Mapping[str, float]  # estimated attribute effects
+    depends_on: tuple[str, ...]
+    quality: float = 0.0
+    debt: float = 0.0
+    in_progress: bool = False
+
+
+@dataclass(frozen=True)
+class LineView:
+    """What a PM sees about one product line before deciding a quarter."""
+
+    product: str
+    quarter: int
+    quarters: int
+    price: float
+    start_price: float
+    attributes: Mapping[str, float]
+    marketing: Mapping[str, float]
+    customers: Mapping[str, float]  # by segment
+    potential: Mapping[str, float]  # revenue potential by segment (size × reference price)
+    belief: Belief
+    items: Sequence[ItemView]
+    shipped: frozenset[str]
+    capacity: float  # total effort points E
+    feature_rate: float  # feature points per unit of feature share (E × g × collaboration)
+    tech_debt: float
+    debt_half: float
+    research: Sequence[ResearchMethod]
+    cash: float
+    skill: float = 0.5
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How a PM runs a line: research habits, prioritisation, split, price and marketing."""
+
+    studies: int = 1  # research studies per quarter while researching
+    research_every: int = 2  # after the first two quarters, research every N quarters (0: never)
+    value: Literal["potential", "retention", "naive"] = "potential"
+    discovery: float = 0.1
+    debt_target: float | None = 0.4  # keep debt near this × D50 (None: no debt work)
+    fill: float = 1.0  # share of feature capacity committed
+    price_step: float = 0.0  # relative price change per quarter
+    price_band: tuple[float, float] = (0.7, 1.4)  # limits relative to the starting price
+    marketing: float = 1.0  # multiplier on last quarter's marketing
+    quality_bonus: float = 1.0  # extra weight on quality and debt items
+    noise: float = 0.0  # σ of the log-normal noise on item scores (skill)
+
+
+def believed_value(item: ItemView, view: LineView, weighting: str) -> float:
+    """Believed utility gain of shipping ``item``, averaged over segments."""
+    b = view.belief
+    if weighting == "naive":
+        return sum(max(0.0, e) for e in item.effects.values()) + max(0.0, item.quality)
+    weights = view.customers if weighting == "retention" else view.potential
+    total = sum(weights.values()) or 1.0
+    gain = 0.0
+    for seg, w in weights.items():
+        for attr, effect in item.effects.items():
+            z = view.attributes[attr]
+            x = b.ideals[seg][attr].mean
+            new = min(1.0, max(0.0, z + effect))
+            gain += w / total * b.weights[seg][attr].mean * ((z - x) ** 2 - (new - x) ** 2)
+    return gain
+
+
+def _score(item: ItemView, view: LineView, policy: Policy, rng: np.random.Generator) -> float:
+    value = believed_value(item, view, policy.value)
+    if policy.value != "naive":
+        value += policy.quality_bonus * (QUALITY_VALUE * item.quality - DEBT_VALUE * item.debt)
+    noise = float(np.exp(policy.noise * rng.standard_normal())) if policy.noise else 1.0
+    return value * noise / max(item.remaining, 1.0)
+
+
+def prioritise(view: LineView, policy: Policy, rng: np.random.Generator) -> list[str]:
+    """Roadmap for this quarter: best items first, dependencies before dependants."""
+    items = {i.id: i for i in view.items}
+    scores = {i.id: _score(i, view, policy, rng) for i in view.items}
+    order = sorted(items, key=lambda i: (not items[i].in_progress, -scores[i]))
+    budget = policy.fill * view.feature_rate * _split(view, policy).features
+    plan: list[str] = []
+    planned = 0.0
+
+    def closure(item_id: str, seen: list[str]) -> list[str] | None:
+        if item_id in view.shipped or item_id in plan or item_id in seen:
+            return seen
+        item = items.get(item_id)
+        if item is None:
+            return None  # a dependency the PM cannot build (hidden or another line's)
+        for dep in item.depends_on:
+            if closure(dep, seen) is None:
+                return None
+        seen.append(item_id)
+        return seen
+
+    for item_id in order:
+        if planned >= budget:
+            break
+        if scores[item_id] <= 0 and not items[item_id].in_progress:
+            continue
+        chain = closure(item_id, [])
+        if not chain:
+            continue
+        for i in chain:
+            plan.append(i)
+            planned += items[i].remaining
+    return plan
+
+
+def _split(view: LineView, policy: Policy) -> CapacitySplit:
+    if policy.debt_target is None:
+        return CapacitySplit(features=1.0 - policy.discovery, debt=0.0, discovery=policy.discovery)
+    excess = view.tech_debt - policy.debt_target * view.debt_half
+    debt = float(np.clip(0.1 + excess / max(view.capacity, 1.0), 0.05, 0.5))
+    discovery = min(policy.discovery, 1.0 - debt)
+    return CapacitySplit(
+        features=round(1.0 - debt - discovery, 6), debt=round(debt, 6), discovery=discovery
+    )
+
+
+def _research(view: LineView, policy: Policy) -> list[ResearchOrder]:
+    if policy.research_every == 0 or not view.research or policy.studies == 0:
+        return []
+    if view.quarter > 2 and (view.quarter - 1) % policy.research_every:
+        return []
+    by_value = sorted(view.research, key=lambda m: (-len(m.reveals) / m.noise, m.cost))
+    weights = view.customers if policy.value == "retention" else view.potential
+    total = sum(weights.values()) or 1.0
+
+    def vagueness(seg: str) -> float:
+        ideals = view.belief.ideals[seg]
+        return weights[seg] / total * float(np.mean([e.sd for e in ideals.values()]))
+
+    segments = sorted(weights, key=lambda s: -vagueness(s))
+    budget = 0.05 * max(view.cash, 0.0)
+    orders: list[ResearchOrder] = []
+    for k, seg in enumerate(segments[: policy.studies]):
+        method = by_value[k % len(by_value)]
+        if method.cost <= budget:
+            budget -= method.cost
+            orders.append(ResearchOrder(method=method.id, segment=seg))
+    return orders
+
+
+def plan_line(view: LineView, policy: Policy, rng: np.random.Generator) -> ProductDecision:
+    """One line's decisions for the quarter under ``policy``."""
+    low, high = policy.price_band
+    price = float(
+        np.clip(
+            view.price * (1.0 + policy.price_step), low * view.start_price, high * view.start_price
+        )
+    )
+    return ProductDecision(
+        price=round(price, 2),
+        marketing={s: round(v * policy.marketing, -2) for s, v in view.marketing.items()},
+        roadmap=prioritise(view, policy, rng),
+        split=_split(view, policy),
+        research=_research(view, policy),
+    )
+
+
+# --------------------------------------------------------------------------- AI PMs
+
+THEMES: dict[str, dict[str, object]] = {
+    "growth": {"price_step": -0.03, "marketing": 1.15, "value": "potential"},
+    "retention": {"value": "retention", "debt_target": 0.3, "discovery": 0.15},
+    "profit": {"price_step": 0.03, "marketing": 0.85, "research_every": 4},
+    "quality": {"debt_target": 0.2, "discovery": 0.2, "quality_bonus": 3.0},
+}
+STYLES: dict[str, dict[str, object]] = {
+    "builder": {"fill": 1.15, "research_every": 0, "discovery": 0.05},
+    "analyst": {"studies": 2, "research_every": 2},
+    "customer": {"value": "retention", "discovery": 0.15},
+    "cautious": {"debt_target": 0.25, "marketing": 0.9},
+    "visionary": {"fill": 1.1, "quality_bonus": 0.5},
+}
+
+
+def policy_for(theme: Theme | None, style: str, skill: float) -> Policy:
+    """An AI PM's policy: their style, overridden by the CPO's theme; skill sets the noise.
+
+    A novice (skill 0) misjudges item values by a factor of e^±1 (one σ); an expert by e^±0.1.
+    Below skill 0.3 a PM does not know how to use research and prioritises naively.
+    """
+    fields: dict[str, object] = dict(STYLES.get(style, {}))
+    if theme is not None:
+        fields.update(THEMES[theme])
+    if skill < 0.3:
+        fields["value"] = "naive"
+    fields["noise"] = 1.0 - 0.9 * skill
+    return Policy(**fields)  # type: ignore[arg-type]
+
+
+def mentor(skill: float, time: float, safety: float) -> float:
+    """Skill after a quarter of mentoring: + rate × time × (0.5 + safety) × (1 − skill)."""
+    return float(min(1.0, skill + MENTOR_RATE * time * (0.5 + safety) * (1.0 - skill)))
+
+
+# --------------------------------------------------------------------------- bets
+
+
+@dataclass(frozen=True)
+class BetState:
+    """Quarters funded and outcomes of a firm's innovation bets."""
+
+    funded: Mapping[str, int] = field(default_factory=dict)
+    resolved: Mapping[str, bool] = field(default_factory=dict)
+
+
+def bet_chance(bet: InnovationBet, innovation: float, capability: float, incubation: int) -> float:
+    """success × (innovation/0.5) × (capability/0.5) × (1 + 0.1·incubation), at most 0.95."""
+    chance = bet.success * (innovation / 0.5) * (capability / 0.5) * (1.0 + 0.1 * incubation)
+    return float(min(0.95, max(0.0, chance)))
+
+
+def resolve_bets(
+    state: BetState,
+    funded: Sequence[str],
+    bets: Mapping[str, InnovationBet],
+    innovation: float,
+    capability: float,
+    incubation: int,
+    rng: np.random.Generator,
+) -> tuple[BetState, float, list[tuple[str, bool, list[str]]]]:
+    """Fund bets for a quarter; return (state, cost, [(bet, success, unlocked items)])."""
+    counts = dict(state.funded)
+    resolved = dict(state.resolved)
+    cost = 0.0
+    outcomes: list[tuple[str, bool, list[str]]] = []
+    for bet_id in funded:
+        if bet_id in resolved:
+            continue
+        bet = bets[bet_id]
+        cost += bet.cost
+        counts[bet_id] = counts.get(bet_id, 0) + 1
+        if counts[bet_id] >= bet.quarters:
+            ok = bool(rng.random() < bet_chance(bet, innovation, capability, incubation))
+            resolved[bet_id] = ok
+            outcomes.append((bet_id, ok, list(bet.unlocks) if ok else []))
+    return replace(state, funded=counts, resolved=resolved), cost, outcomes

@@ -1,0 +1,234 @@
+"""Discovery (DESIGN §4-§5): research methods return noisy measurements of the market.
+
+Each firm keeps a *believed* market beside the true one: for every segment an estimate (mean
+and standard deviation) of the ideal point and the weight of each attribute and of the price
+sensitivity, and for every rival product an estimate of its attributes. Beliefs start at a
+vague prior (ideals 0.5 ± 0.25, weights and price sensitivity at the scenario-wide average
+± 60% / 40%, rival attributes 0.5 ± 0.25).
+
+A research order (method, segment) measures each thing the method ``reveals`` once, with
+standard deviation σ = noise × (1.5 − customer_focus) on the 0..1 scale (weights and price
+sensitivity: relative to their scenario-wide average). A measurement updates the belief as an
+independent Gaussian observation (precision-weighted mean), so buying the same method twice
+shrinks the uncertainty like two independent samples. Beliefs go stale: each quarter their
+standard deviation grows by a little (the market drifts), never above the prior.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from engine.scenario import ResearchMethod, Scenario
+
+PRIOR_IDEAL = (0.5, 0.25)
+PRIOR_WEIGHT_CV = 0.6
+PRIOR_PRICE_CV = 0.4
+STALENESS = 0.02  # sd added per quarter (0..1 scale; relative for weights and price)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A believed value with its uncertainty (one standard deviation)."""
+
+    mean: float
+    sd: float
+
+    def combine(self, value: float, sd: float) -> Estimate:
+        """Precision-weighted update with an independent measurement ``value`` ± ``sd``."""
+        p0, p1 = 1.0 / self.sd**2, 1.0 / sd**2
+        return Estimate((self.mean * p0 + value * p1) / (p0 + p1), (p0 + p1) ** -0.5)
+
+    def aged(self, step: float, cap: float) -> Estimate:
+        """The same belief one quarter staler."""
+        return Estimate(self.mean, min(cap, float(np.hypot(self.sd, step))))
+
+
+Table = Mapping[str, Mapping[str, Estimate]]
+
+
+@dataclass(frozen=True)
+class Belief:
+    """What one firm believes about the market."""
+
+    ideals: Table  # segment -> attribute -> estimate
+    weights: Table  # segment -> attribute -> estimate
+    price_sensitivity: Mapping[str, Estimate]  # segment -> estimate
+    competitors: Table  # rival product -> attribute -> estimate
+    weight_scale: float
+    price_scale: float
+    studies: int = 0
+    segments_studied: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The true market the research measures (built by the simulation each quarter)."""
+
+    ideals: Mapping[str, Mapping[str, float]]
+    weights: Mapping[str, Mapping[str, float]]
+    price_sensitivity: Mapping[str, float]
+    competitors: Mapping[str, Mapping[str, float]]
+
+
+def truth_at_start(scenario: Scenario, firm: str) -> Truth:
+    """The true market at quarter 0, as authored (for tests and the first quarter)."""
+    return Truth(
+        ideals={s.id: dict(s.ideal) for s in scenario.segments},
+        weights={s.id: dict(s.weights) for s in scenario.segments},
+        price_sensitivity={s.id: s.price_sensitivity for s in scenario.segments},
+        competitors={p.id: dict(p.attributes) for f, p in scenario.products() if f.id != firm},
+    )
+
+
+def prior(scenario: Scenario, firm: str) -> Belief:
+    """The vague belief a firm starts with."""
+    attrs = scenario.attribute_ids()
+    w_scale = float(np.mean([w for s in scenario.segments for w in s.weights.values()]))
+    p_scale = float(np.mean([s.price_sensitivity for s in scenario.segments]))
+    ideal = Estimate(*PRIOR_IDEAL)
+    weight = Estimate(w_scale, PRIOR_WEIGHT_CV * w_scale)
+    return Belief(
+        ideals={s.id: dict.fromkeys(attrs, ideal) for s in scenario.segments},
+        weights={s.id: dict.fromkeys(attrs, weight) for s in scenario.segments},
+        price_sensitivity={
+            s.id: Estimate(p_scale, PRIOR_PRICE_CV * p_scale) for s in scenario.segments
+        },
+        competitors={
+            p.id: dict.fromkeys(attrs, ideal) for f, p in scenario.products() if f.id != firm
+        },
+        weight_scale=w_scale,
+        price_scale=p_scale,
+    )
+
+
+def noise(method: ResearchMethod, customer_focus: float) -> float:
+    """Measurement σ of one study: the method's noise × (1.5 − customer focus)."""
+    return method.noise * (1.5 - customer_focus)
+
+
+@dataclass
+class Finding:
+    """One study's raw result (value ± sd per thing measured), shown to the player."""
+
+    method: str
+    segment: str
+    sd: float
+    ideals: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    price_sensitivity: float | None = None
+    competitors: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def _measure_table(
+    current: Mapping[str, Estimate],
+    truth: Mapping[str, float],
+    sd: float,
+    rng: np.random.Generator,
+) -> tuple[dict[str, Estimate], dict[str, float]]:
+    keys = sorted(truth)
+    draws = rng.standard_normal(len(keys))
+    seen = {k: float(truth[k] + sd * z) for k, z in zip(keys, draws, strict=True)}
+    updated = {k: current[k].combine(seen[k], sd) if k in seen else current[k] for k in current}
+    return updated, seen
+
+
+def study(
+    belief: Belief,
+    method: ResearchMethod,
+    segment: str,
+    truth: Truth,
+    customer_focus: float,
+    rng: np.random.Generator,
+) -> tuple[Belief, Finding]:
+    """Run one study of ``segment`` and fold its measurements into the belief."""
+    sd = noise(method, customer_focus)
+    finding = Finding(method=method.id, segment=segment, sd=sd)
+    ideals, weights = dict(belief.ideals), dict(belief.weights)
+    prices, rivals = dict(belief.price_sensitivity), dict(belief.competitors)
+    if "ideals" in method.reveals:
+        ideals[segment], seen = _measure_table(
+            belief.ideals[segment], truth.ideals[segment], sd, rng
+        )
+        finding.ideals.update(seen)
+    if "weights" in method.reveals:
+        weights[segment], seen = _measure_table(
+            belief.weights[segment], truth.weights[segment], sd * belief.weight_scale, rng
+        )
+        finding.weights.update(seen)
+    if "price_sensitivity" in method.reveals:
+        psd = sd * belief.price_scale
+        value = float(truth.price_sensitivity[segment] + psd * rng.standard_normal())
+        prices[segment] = prices[segment].combine(value, psd)
+        finding.price_sensitivity = value
+    if "competitors" in method.reveals:
+        for product in sorted(truth.competitors):
+            rivals[product], seen = _measure_table(
+                belief.competitors[product], truth.competitors[product], sd, rng
+            )
+            finding.competitors[product] = seen
+    new = replace(
+        belief,
+        ideals=ideals,
+        weights=weights,
+        price_sensitivity=prices,
+        competitors=rivals,
+        studies=belief.studies + 1,
+        segments_studied=belief.segments_studied | {segment},
+    )
+    return new, finding
+
+
+def age(belief: Belief) -> Belief:
+    """One quarter passes: every estimate grows a little less certain (never above prior)."""
+
+    def table(t: Table, step: float, cap: float) -> dict[str, dict[str, Estimate]]:
+        return {k: {a: e.aged(step, cap) for a, e in v.items()} for k, v in t.items()}
+
+    w, p = belief.weight_scale, belief.price_scale
+    return replace(
+        belief,
+        ideals=table(belief.ideals, STALENESS, PRIOR_IDEAL[1]),
+        weights=table(belief.weights, STALENESS * w, PRIOR_WEIGHT_CV * w),
+        price_sensitivity={
+            s: e.aged(STALENESS * p, PRIOR_PRICE_CV * p)
+            for s, e in belief.price_sensitivity.items()
+        },
+        competitors=table(belief.competitors, STALENESS, PRIOR_IDEAL[1]),
+    )
+
+
+@dataclass(frozen=True)
+class BeliefError:
+    """How far the believed market is from the true one (for the debrief)."""
+
+    ideals: float  # mean absolute error, 0..1 attribute scale
+    weights: float  # mean absolute error relative to the average weight
+    price_sensitivity: float  # mean absolute error relative to the average sensitivity
+    competitors: float  # mean absolute error, 0..1 scale
+
+    @property
+    def overall(self) -> float:
+        """Mean of the four errors: one number for charts and the scorecard."""
+        return (self.ideals + self.weights + self.price_sensitivity + self.competitors) / 4
+
+
+def error(belief: Belief, truth: Truth) -> BeliefError:
+    """Believed-vs-true error of a belief."""
+
+    def mae(b: Table, t: Mapping[str, Mapping[str, float]], scale: float) -> float:
+        diffs = [abs(b[k][a].mean - t[k][a]) / scale for k in t for a in t[k]]
+        return float(np.mean(diffs)) if diffs else 0.0
+
+    prices = [
+        abs(belief.price_sensitivity[s].mean - v) / belief.price_scale
+        for s, v in truth.price_sensitivity.items()
+    ]
+    return BeliefError(
+        ideals=mae(belief.ideals, truth.ideals, 1.0),
+        weights=mae(belief.weights, truth.weights, belief.weight_scale),
+        price_sensitivity=float(np.mean(prices)) if prices else 0.0,
+        competitors=mae(belief.competitors, truth.competitors, 1.0),
+    )
