@@ -1,0 +1,151 @@
+"""The author-facing commands: validate, schema, list and new."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.loader import load_scenario
+from game.cli import main
+from game.commands import list as list_command
+from game.paths import bundled_scenarios, bundled_scenarios_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_validate_good_folder_prints_ok_per_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(FIXTURES / "good")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    good = sorted((FIXTURES / "good").glob("*.yaml"))
+    assert out[: len(good)] == [f"OK {p} ({load_scenario(p).title})" for p in good]
+    assert out[-1] == f"{len(good)} valid, 0 invalid"
+
+
+def test_validate_bundled_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", *map(str, bundled_scenarios())]) == 0
+    assert capsys.readouterr().out.count("\nOK ") + 1 == len(bundled_scenarios())
+
+
+def test_validate_bad_file_prints_one_line_per_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    path = FIXTURES / "bad" / "unknown_key.yaml"
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}:11:5: segments.0.weights: required field is missing",
+        f"{path}:15:5: segments.0.wieghts: unknown key 'wieghts' (did you mean 'weights'?)",
+    ]
+
+
+def test_validate_mixed_files_exit_1_and_count(capsys: pytest.CaptureFixture[str]) -> None:
+    good, bad = FIXTURES / "good" / "minimal.yaml", FIXTURES / "bad" / "sexagesimal.yaml"
+    assert main(["validate", str(good), str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"OK {good} (Minimal)"
+    assert out[1].startswith(f"{bad}:25:16: firms.0.products.0.price: ")
+    assert out[-1] == "1 valid, 1 invalid"
+
+
+def test_validate_every_bad_fixture_never_tracebacks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(FIXTURES / "bad")]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert captured.out.splitlines()[-1].startswith("0 valid, ")
+
+
+def test_validate_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "/no/such/file.yaml"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "crossroads validate: no such file or folder: /no/such/file.yaml\n"
+    )
+    with pytest.raises(SystemExit) as info:
+        main(["validate"])
+    assert info.value.code == 2
+
+
+def test_validate_empty_folder_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "no *.yaml" in capsys.readouterr().err
+
+
+def _crossroads(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from game.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd, timeout=60
+    )
+
+
+def test_exit_codes_in_a_real_process(tmp_path: Path) -> None:
+    binary = tmp_path / "junk.yaml"
+    binary.write_bytes(bytes(range(256)) * 4)
+    assert _crossroads("validate", str(bundled_scenarios_dir())).returncode == 0
+    bad = _crossroads("validate", str(FIXTURES / "bad" / "python_tag.yaml"), str(binary))
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert len(bad.stdout.splitlines()) == 3  # two problems and the summary line
+    assert _crossroads("validate").returncode == 2
+    assert _crossroads("validate", str(tmp_path / "nope.yaml")).returncode == 2
+
+
+def test_schema_prints_draft07_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "Segment" in schema["definitions"]
+
+
+def test_schema_writes_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "s.json"
+    assert main(["schema", "-o", str(target)]) == 0
+    committed = (bundled_scenarios_dir() / "scenario.schema.json").read_text(encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == committed
+    assert main(["schema", "-o", str(tmp_path / "missing" / "s.json")]) == 1
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_list_shows_every_bundled_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["ID", "TITLE", "ROLES", "QUARTERS", "DIFFICULTY"]
+    assert len(lines) == 1 + len(bundled_scenarios())
+    tutorial = load_scenario(bundled_scenarios()[0])
+    assert lines[1].startswith(f"{tutorial.id}  ") and tutorial.title in lines[1]
+    assert lines[1].split()[-2:] == [str(tutorial.quarters), tutorial.difficulty]
+    assert lines[1][lines[0].index("TITLE") :].startswith(tutorial.title)  # aligned columns
+
+
+def test_list_reports_an_invalid_bundled_scenario(monkeypatch, tmp_path: Path, capsys) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((FIXTURES / "bad" / "unknown_key.yaml").read_text(encoding="utf-8"))
+    good = bundled_scenarios()[0]
+    monkeypatch.setattr("game.paths.bundled_scenarios", lambda: [good, broken])
+    assert list_command.rows()[1][:2] == (
+        "broken",
+        f"INVALID: 2 problems (crossroads validate {broken})",
+    )
+    assert main(["list"]) == 1
+    assert "INVALID: 2 problems" in capsys.readouterr().out
+
+
+def test_new_writes_a_starter_that_validates(tmp_path: Path, capsys) -> None:
+    assert main(["new", "Cloud-pricing", "-o", str(tmp_path / "mine")]) == 0
+    written = tmp_path / "mine" / "Cloud-pricing.yaml"
+    scenario = load_scenario(written)
+    assert (scenario.id, scenario.title) == ("cloud_pricing", "Cloud pricing")
+    first = written.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=file://")
+    assert first.endswith("/scenario.schema.json")
+    assert main(["validate", str(written)]) == 0
+
+
+def test_new_refuses_to_overwrite_and_bad_names(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "mine.yaml"
+    target.write_text("keep me")
+    assert main(["new", "mine", "-o", str(tmp_path)]) == 1
+    assert target.read_text() == "keep me"
+    for name in ("../escape", "9lives", "has space", "x" * 41, ""):
+        assert main(["new", name, "-o", str(tmp_path)]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"]
+    assert "already exists" in capsys.readouterr().err
