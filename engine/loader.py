@@ -236,6 +236,8 @@ def _yaml_hint(reading: Reading, path: Path, err_type: str) -> str:
         return f"; YAML 1.1 would read {text} as the {base} number {value}: write the number"
     if kind == "null":
         return "; the value is empty"
+    if kind == "float" and "nan" in text.lower():
+        return f"; YAML reads '{text}' as not-a-number"
     if kind == "bool":
         if err_type.startswith(("string", "literal")):
             return f"; YAML reads '{text}' as a boolean; quote it: \"{text}\""

@@ -115,3 +115,22 @@ def test_authoring_doc_carries_intro_example_and_regeneration_command() -> None:
 
 def test_schema_file_ships_with_bundled_scenarios() -> None:
     assert (bundled_scenarios_dir() / schema_docs.SCHEMA_NAME).is_file()
+
+
+def test_error_examples_in_the_intro_are_what_the_loader_prints() -> None:
+    from engine.loader import ScenarioError, load_scenario_text
+
+    intro = (schema_docs.repo_root() / "docs" / "authoring_intro.md").read_text("utf-8")
+    text = starter_text("cloud_pricing").replace(
+        "depends_on: [onboarding]", "depends_on: [onboardin]"
+    )
+    fixed = text
+    text = text.replace('title: "Cloud pricing"', "title: NO")
+    text = text.replace(
+        "    weights: {ease: 1.5, power: 4.0}", "    wieghts: {ease: 1.5, power: 4.0}"
+    )
+    for source in (text, fixed):
+        with pytest.raises(ScenarioError) as info:
+            load_scenario_text(source, "cloud_pricing.yaml")
+        for problem in info.value.problems:
+            assert f"\n{problem}\n" in intro
