@@ -1,0 +1,122 @@
+"""``crossroads simulate``: table, JSON and CSV output, and one-line usage errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from market_scenarios import TUTORIAL
+
+from game.cli import main
+
+
+@pytest.fixture
+def small_tutorial(tmp_path: Path) -> Path:
+    data = yaml.safe_load(TUTORIAL.read_text(encoding="utf-8"))
+    for seg in data["segments"]:
+        seg["resolution"] = 300
+    path = tmp_path / "tutorial_small.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_simulate_prints_table_and_writes_json_and_csv(
+    small_tutorial: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_json, out_csv = tmp_path / "run.json", tmp_path / "run.csv"
+    code = main(
+        [
+            "simulate",
+            str(small_tutorial),
+            "--bot",
+            "random",
+            "--seed",
+            "3",
+            "--turns",
+            "3",
+            "--json",
+            str(out_json),
+            "--csv",
+            str(out_csv),
+        ]
+    )
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["Q", "revenue", "profit"]
+    assert len(lines) == 2 + 3
+    doc = json.loads(out_json.read_text())
+    assert (doc["scenario"], doc["seed"], doc["bot"], doc["role"]) == (
+        "tutorial",
+        3,
+        "random",
+        "pm",
+    )
+    assert [q["quarter"] for q in doc["quarters"]] == [1, 2, 3]
+    firm = doc["quarters"][0]["firms"]["player"]
+    for key in (
+        "revenue",
+        "profit",
+        "cash",
+        "customers",
+        "share",
+        "share_by_segment",
+        "satisfaction",
+        "nps",
+    ):
+        assert key in firm
+    prod = doc["quarters"][0]["products"]["teamboard"]
+    assert prod["firm"] == "player" and set(prod["attributes"]) == {
+        "usability",
+        "integrations",
+        "reliability",
+    }
+    assert set(prod["customers_by_segment"]) == {"smb", "mid", "agency"}
+    assert doc["quarters"][0]["events"] == []
+    assert doc["quarters"][0]["drivers"][0]["drivers"]
+    rows = list(csv.DictReader(out_csv.open()))
+    assert len(rows) == 4 * 3  # quarters 0-3, three firms
+    assert float(rows[-1]["cash"]) == pytest.approx(
+        doc["quarters"][-1]["firms"]["stackworks"]["cash"]
+    )
+
+
+def test_simulate_by_bundled_id_in_cpo_role(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "tutorial", "--role", "cpo", "--turns", "1"]) == 0
+    assert "Planly share" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no_such_scenario"], "no scenario file or bundled id 'no_such_scenario'"),
+        (["tutorial", "--bot", "psychic"], "unknown bot 'psychic' (known: hold, random)"),
+        (["tutorial", "--turns", "0"], "--turns must be between 1 and 12, not 0"),
+        (["tutorial", "--seed", "-1"], "seed must be between"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["simulate", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err
+
+
+def test_invalid_scenario_lists_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: 3\n", encoding="utf-8")
+    assert main(["simulate", str(bad)]) == 1
+    assert "problem" in capsys.readouterr().err
+
+
+def test_unwritable_output_is_one_clear_line(
+    small_tutorial: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "missing" / "run.json"
+    assert main(["simulate", str(small_tutorial), "--turns", "1", "--json", str(target)]) == 1
+    assert "cannot write output" in capsys.readouterr().err

@@ -1,0 +1,118 @@
+"""Closed forms the market must reproduce: Bass diffusion, logit shares, price elasticity."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from market_scenarios import player, product, scenario, segment
+
+from engine import market
+from engine.decisions import Decisions, ProductDecision
+from engine.population import NO_PRODUCT
+from engine.simulation import Simulation
+
+
+def test_installed_base_follows_discrete_bass_recursion() -> None:
+    p, q, size, start = 0.01, 0.3, 10_000.0, 100.0
+    seg = segment(
+        in_market=start / size,
+        bass_p=p,
+        bass_q=q,
+        outside_utility=-20.0,
+        churn={"a": 0.001, "b": 1000.0},
+        resolution=20_000,
+    )
+    one = product("p", awareness={"s1": 1.0}, customers={"s1": start})
+    sim = Simulation(scenario([player([one])], [seg], advertising={"forgetting": 0.0}), seed=3)
+    base = start
+    for _ in range(12):
+        report = sim.step({})
+        base += (p + q * base / size) * (size - base)
+        assert report.products["p"].customers == pytest.approx(base, rel=0.02)
+
+
+def _homogeneous(price_a: float = 100.0) -> Simulation:
+    seg = segment(
+        in_market=0.0,
+        bass_p=1.0,
+        ideal_spread=0.0,
+        weight_cv=0.0,
+        price_sensitivity=3.3,
+        price_sensitivity_cv=0.0,
+        outside_utility=-1.0,
+        resolution=50_000,
+    )
+    full = {"s1": 1.0}
+    products = [
+        product("pa", attributes={"a": 0.5, "b": 0.5}, price=price_a, awareness=full),
+        product("pb", attributes={"a": 0.7, "b": 0.3}, price=130.0, awareness=full, brand=0.2),
+        product("pc", attributes={"a": 0.4, "b": 0.6}, price=80.0, awareness=full, quality=0.5),
+    ]
+    sc = scenario([player(products)], [seg], advertising={"forgetting": 0.0, "reach": 5.0})
+    return Simulation(sc, seed=11)
+
+
+def _closed_form_logit(sim: Simulation) -> np.ndarray:
+    seg = sim.state.segments[0]
+    choice = sim.scenario.choice
+    v = []
+    for prod in sim.state.products:
+        dist = float(np.sum(seg.weights * (prod.attributes - seg.ideal) ** 2))
+        v.append(
+            prod.brand
+            + choice.quality_weight * prod.quality
+            - dist
+            - seg.price_sensitivity * math.log(prod.price / seg.spec.reference_price)
+        )
+    ev = np.exp(np.array(v))
+    return ev / (math.exp(seg.spec.outside_utility) + ev.sum())
+
+
+def test_homogeneous_segment_matches_closed_form_logit_shares() -> None:
+    sim = _homogeneous()
+    expected = _closed_form_logit(sim)
+    report = sim.step({})
+    got = np.array([report.products[p].share_by_segment["s1"] for p in ("pa", "pb", "pc")])
+    assert np.abs(got - expected).max() < 0.01
+
+
+def test_own_price_elasticity_is_minus_alpha_times_one_minus_share() -> None:
+    base = _homogeneous()
+    share = base.step({}).products["pa"].share_by_segment["s1"]
+    raised = _homogeneous()
+    cut = Decisions(products={"pa": ProductDecision(price=101.0)})
+    share_up = raised.step({"player": cut}).products["pa"].share_by_segment["s1"]
+    elasticity = math.log(share_up / share) / math.log(1.01)
+    assert elasticity == pytest.approx(-3.3 * (1.0 - share), rel=0.15)
+
+
+def test_inverse_cdf_draw_matches_probabilities() -> None:
+    rng = np.random.default_rng(0)
+    n = 200_000
+    util = np.tile(np.array([[0.5, -0.2, 1.0]], dtype=np.float32), (n, 1))
+    aware = np.ones((n, 3), dtype=bool)
+    aware[:, 1] = False
+    current = np.full(n, NO_PRODUCT, dtype=np.int16)
+    weights, outside = market.choice_weights(util, current, aware, 0.3, 0.0)
+    picked = market.draw_choice(weights, outside, rng.random(n))
+    probs = market.choice_probabilities(util[:1], current[:1], aware[:1], 0.3, 0.0)[0]
+    assert not (picked == 1).any()
+    for j in (0, 2):
+        assert (picked == j).mean() == pytest.approx(probs[j], abs=0.005)
+    assert (picked == NO_PRODUCT).mean() == pytest.approx(1 - probs.sum(), abs=0.005)
+
+
+def test_switching_cost_and_churn_gap_shape_rechoice() -> None:
+    util = np.array([[1.0, 2.0], [1.0, 0.5]], dtype=np.float32)
+    current = np.array([0, 0], dtype=np.int16)
+    aware = np.ones((2, 2), dtype=bool)
+    theta = np.array([0.1, 0.1], dtype=np.float32)
+    fresh = np.zeros(2, dtype=bool)
+    prob = market.rechoice_probability(util, current, fresh, aware, theta, 0.5, -5.0, 1.0)
+    assert prob[0] == pytest.approx(0.1 * (1 + 0.5))  # rival ahead by 1.0 − 0.5 switching cost
+    assert prob[1] == pytest.approx(0.1)  # nothing better: base propensity only
+    assert market.rechoice_probability(
+        util, current, ~fresh, aware, theta, 0.5, -5.0, 1.0
+    ).tolist() == [1.0, 1.0]
