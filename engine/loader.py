@@ -63,11 +63,16 @@ def load_scenario(path: str | FilePath) -> Scenario:
     try:
         if path.is_dir():
             raise _file_error(name, "is a folder, not a scenario file")
+        if path.exists() and not path.is_file():
+            raise _file_error(name, "is not a regular file")
         size = path.stat().st_size
+        limit = _megabytes(MAX_BYTES)
         if size > MAX_BYTES:
-            limit = _megabytes(MAX_BYTES)
             raise _file_error(name, f"file is {_megabytes(size)}; the limit is {limit}")
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # the file may grow after stat
+        if len(data) > MAX_BYTES:
+            raise _file_error(name, f"file is over the limit of {limit}")
     except FileNotFoundError:
         raise _file_error(name, "no such file") from None
     except OSError as exc:
@@ -93,13 +98,11 @@ def load_scenario_text(text: str, source_name: str = "<text>") -> Scenario:
         reading = read_yaml(text)
     except YamlProblem as exc:
         raise ScenarioError([Problem(source_name, exc.line, exc.col, "", exc.message)]) from None
+    if reading.data is None:
+        raise ScenarioError([Problem(source_name, 1, 1, "", "the file is empty")])
     if not isinstance(reading.data, dict):
-        kind = "empty" if reading.data is None else f"a {_kind(reading.data)}"
-        message = (
-            "the file is empty"
-            if reading.data is None
-            else f"the top level must be a mapping of keys (id:, title:, ...), not {kind}"
-        )
+        kind = _kind(reading.data)
+        message = f"the top level must be a mapping of keys (id:, title:, ...), not {kind}"
         raise ScenarioError([Problem(source_name, 1, 1, "", message)])
     problems = [
         Problem(source_name, line, col, _dotted(path), message)
@@ -132,8 +135,10 @@ def _file_error(name: str, message: str) -> ScenarioError:
 
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
-        return "boolean"
-    return {list: "list", str: "text", int: "number", float: "number"}.get(type(value), "value")
+        return "a boolean"
+    return {list: "a list", str: "text", int: "a number", float: "a number"}.get(
+        type(value), "a value"
+    )
 
 
 def _dotted(path: Path) -> str:

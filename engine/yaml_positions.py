@@ -200,6 +200,8 @@ def compose(text: str) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        if mark and text[mark.index : mark.index + 1] == "\t":
+            detail += " (a tab: indent YAML with spaces)"
         raise YamlProblem(line, col, f"YAML syntax error: {detail}") from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
