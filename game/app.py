@@ -1,0 +1,295 @@
+"""The game window: main loop, scene stack, theme and the keys that work everywhere.
+
+Global keys: Esc asks the top scene to go back (the hub opens its pause menu), F5 reloads
+the current scenario from disk (the authors' loop), Tab / Shift-Tab move the keyboard focus
+between the top scene's controls and Enter/Space activates the focused one. Scenes receive
+everything else (number keys switch the hub's tabs).
+
+pygame is imported here and only by modules under ``game/`` that draw; the CLI imports this
+module inside ``run`` so ``crossroads --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pygame
+import pygame_gui
+
+from game import palette
+from game.paths import assets_dir
+from game.settings import MIN_SIZE, Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from game.scenes.base import Scene
+    from game.session import Session
+
+FPS = 60
+THEME_FILE = "theme.json"
+
+
+# Element types that take the theme's default font (pygame_gui reads fonts per element type).
+FONT_ELEMENTS = (
+    "button",
+    "label",
+    "text_box",
+    "text_entry_line",
+    "tool_tip",
+    "tool_tip.text_box",
+    "drop_down_menu",
+    "selection_list",
+    "check_box",
+    "window",
+)
+
+
+def scaled_theme(text_scale: float) -> dict[str, Any]:
+    """The bundled theme, its default font given to every element, sizes × ``text_scale``."""
+    theme = json.loads((assets_dir() / THEME_FILE).read_text(encoding="utf-8"))
+    base = theme["defaults"].pop("font")
+    for element in FONT_ELEMENTS:
+        theme.setdefault(element, {}).setdefault("font", dict(base))
+    for block in theme.values():
+        font = block.get("font") if isinstance(block, dict) else None
+        if font is not None:
+            font["size"] = str(max(8, round(int(font["size"]) * text_scale)))
+    return theme
+
+
+class App:
+    """Owns the window, the pygame_gui manager and the stack of scenes."""
+
+    def __init__(self, settings: Settings | None = None, *, persist_settings: bool = True) -> None:
+        pygame.display.init()
+        pygame.font.init()
+        pygame.key.set_repeat(400, 40)
+        self.settings = (settings or load_settings()).clamped()
+        self.persist_settings = persist_settings
+        self.screen = self._open_window()
+        pygame.display.set_caption("Crossroads")
+        self.manager = self._make_manager()
+        self.clock = pygame.time.Clock()
+        self.scenes: list[Scene] = []
+        self.session: Session | None = None
+        self.running = True
+        self.focus_index = -1
+        self.frame_count = 0
+
+    # ------------------------------------------------------------------ window and theme
+    def _open_window(self) -> pygame.Surface:
+        flags = pygame.FULLSCREEN if self.settings.fullscreen else pygame.RESIZABLE
+        size = (0, 0) if self.settings.fullscreen else self.settings.size
+        screen = pygame.display.set_mode(size, flags)
+        if not self.settings.fullscreen:
+            # older SDL or a dummy driver may refuse; the layout still clamps to MIN_SIZE
+            with contextlib.suppress(AttributeError, pygame.error):
+                pygame.Window.from_display_module().minimum_size = MIN_SIZE
+        return screen
+
+    def _make_manager(self) -> pygame_gui.UIManager:
+        theme = scaled_theme(self.settings.text_scale)
+        manager = pygame_gui.UIManager(
+            self.screen.get_size(), theme, enable_live_theme_updates=False
+        )
+        return manager
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Current drawable size (never below the minimum layout size)."""
+        w, h = self.screen.get_size()
+        return (max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1]))
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Switch window size, fullscreen or text scale and rebuild every scene."""
+        old = self.settings
+        self.settings = settings.clamped()
+        if self.persist_settings:
+            save_settings(self.settings)
+        if (old.size, old.fullscreen) != (self.settings.size, self.settings.fullscreen):
+            self.screen = self._open_window()
+        self.manager = self._make_manager()
+        self.rebuild_all()
+
+    def rebuild_all(self) -> None:
+        """Recreate every scene's widgets (after a resize or a theme change)."""
+        self.manager.set_window_resolution(self.screen.get_size())
+        for scene in self.scenes:
+            scene.teardown()
+        for i, scene in enumerate(self.scenes):
+            scene.setup()
+            if i < len(self.scenes) - 1 and not self.scenes[i + 1].overlay:
+                scene.hide()
+        self.focus_index = -1
+
+    # ------------------------------------------------------------------ scene stack
+    @property
+    def top(self) -> Scene | None:
+        """The scene receiving input."""
+        return self.scenes[-1] if self.scenes else None
+
+    def push(self, scene: Scene) -> None:
+        """Show a scene above the current one (the one below is hidden unless overlaid)."""
+        if self.top is not None and not scene.overlay:
+            self.top.hide()
+        self.scenes.append(scene)
+        scene.setup()
+        self.focus_index = -1
+
+    def pop(self) -> None:
+        """Close the top scene and return to the one below; closing the last one quits."""
+        if not self.scenes:
+            return
+        self.scenes.pop().teardown()
+        self.focus_index = -1
+        if self.top is None:
+            self.quit()
+        else:
+            self.top.show()
+            self.top.resume()
+
+    def replace(self, scene: Scene) -> None:
+        """Swap the top scene for another."""
+        if self.scenes:
+            self.scenes.pop().teardown()
+        self.push(scene)
+
+    def reset_to(self, scene: Scene) -> None:
+        """Close every scene and start again from ``scene``."""
+        while self.scenes:
+            self.scenes.pop().teardown()
+        self.push(scene)
+
+    def quit(self) -> None:
+        """Autosave the game in progress and stop the main loop."""
+        if self.session is not None:
+            self.session.autosave_quietly()
+        self.running = False
+
+    # ------------------------------------------------------------------ loop
+    def run(self, max_frames: int | None = None) -> None:
+        """Run the main loop at a capped frame rate until the player quits."""
+        while self.running and (max_frames is None or self.frame_count < max_frames):
+            dt = self.clock.tick(FPS) / 1000.0
+            self.frame(dt)
+        pygame.quit()
+
+    def frame(self, dt: float) -> None:
+        """Process pending events, update and draw one frame."""
+        for event in pygame.event.get():
+            self.handle_event(event)
+            if not self.running:
+                return
+        self.manager.update(dt)
+        if self.top is not None:
+            self.top.update(dt)
+        self.draw()
+        self.frame_count += 1
+
+    def draw(self) -> None:
+        """Draw the scenes and the keyboard focus ring."""
+        self.screen.fill(palette.BACKGROUND)
+        self.manager.draw_ui(self.screen)
+        focused = self.focused_element()
+        if focused is not None:
+            pygame.draw.rect(self.screen, palette.FOCUS, focused.rect.inflate(4, 4), 2, 4)
+        pygame.display.flip()
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        """Route one event: window, pygame_gui, global keys, then the top scene."""
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE and not self.settings.fullscreen:
+            self.screen = pygame.display.get_surface()
+            self.rebuild_all()
+            return
+        consumed = self.manager.process_events(event)
+        scene = self.top
+        if scene is None:
+            return
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            scene.activate(event.ui_element)
+            return
+        if event.type in (
+            pygame_gui.UI_HORIZONTAL_SLIDER_MOVED,
+            pygame_gui.UI_DROP_DOWN_MENU_CHANGED,
+            pygame_gui.UI_TEXT_ENTRY_FINISHED,
+            pygame_gui.UI_TEXT_ENTRY_CHANGED,
+            pygame_gui.UI_SELECTION_LIST_NEW_SELECTION,
+            pygame_gui.UI_SELECTION_LIST_DROPPED_SELECTION,
+            pygame_gui.UI_CHECK_BOX_CHECKED,
+            pygame_gui.UI_CHECK_BOX_UNCHECKED,
+        ):
+            scene.changed(event)
+            return
+        if event.type == pygame.KEYDOWN and not consumed:
+            self._handle_key(event, scene)
+        elif event.type == pygame.MOUSEBUTTONDOWN:
+            self.focus_index = -1
+
+    def _typing(self) -> bool:
+        return any(
+            isinstance(el, pygame_gui.elements.UITextEntryLine)
+            for el in self.manager.get_focus_set() or ()
+        )
+
+    def _handle_key(self, event: pygame.event.Event, scene: Scene) -> None:
+        key = event.key
+        if key == pygame.K_ESCAPE:
+            if self._typing():
+                self.manager.set_focus_set(None)
+                return
+            scene.on_back()
+        elif key == pygame.K_F5:
+            scene.on_reload()
+        elif key == pygame.K_TAB:
+            self.move_focus(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and not self._typing():
+            focused = self.focused_element()
+            if focused is not None:
+                if isinstance(focused, pygame_gui.elements.UITextEntryLine):
+                    self.manager.set_focus_set(focused)
+                else:
+                    scene.activate(focused)
+            elif key != pygame.K_SPACE:
+                scene.on_enter()
+        elif not self._typing():
+            scene.on_key(event)
+
+    # ------------------------------------------------------------------ keyboard focus
+    def focused_element(self) -> Any:
+        """The control the keyboard focus ring is on, if any."""
+        scene = self.top
+        if scene is None or self.focus_index < 0:
+            return None
+        items = scene.focusables()
+        if self.focus_index >= len(items):
+            self.focus_index = -1
+            return None
+        return items[self.focus_index]
+
+    def move_focus(self, step: int) -> None:
+        """Move the focus ring to the next (or previous) enabled control of the top scene."""
+        scene = self.top
+        if scene is None:
+            return
+        items = scene.focusables()
+        if not items:
+            self.focus_index = -1
+            return
+        start = self.focus_index if self.focus_index >= 0 else (-1 if step > 0 else 0)
+        self.focus_index = (start + step) % len(items)
+        element = items[self.focus_index]
+        self.manager.set_focus_set(
+            element if isinstance(element, pygame_gui.elements.UITextEntryLine) else None
+        )
+
+
+def launch(start: Callable[[App], Scene], settings: Settings | None = None) -> App:
+    """Open the window with ``start`` as the first scene (the caller runs ``app.run()``)."""
+    app = App(settings)
+    app.push(start(app))
+    return app

@@ -1,0 +1,119 @@
+"""``crossroads play``: open the game window (the default when no command is given)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+NAME = "play"
+HELP = "Play a scenario as PM or CPO in a window (opens the title screen without a scenario)."
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """Parse 'WxH' (e.g. 1280x720) for --window."""
+    try:
+        w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not WIDTHxHEIGHT, e.g. 1280x720") from None
+    if w < 1280 or h < 720:
+        raise argparse.ArgumentTypeError(f"{w}x{h} is smaller than the minimum 1280x720")
+    return (w, h)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``crossroads play``."""
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        help="scenario file or bundled scenario id (e.g. tutorial); omit to open the title",
+    )
+    parser.add_argument("--role", choices=["pm", "cpo"], help="role to play (default: first)")
+    parser.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
+    parser.add_argument("--window", type=window_size, metavar="WxH", help="window size")
+    parser.add_argument("--fullscreen", action="store_true", help="use the whole screen")
+
+
+def find_scenario(name: str) -> Path | None:
+    """A scenario file by path, or by id among the bundled and the user's scenarios."""
+    from game import paths
+
+    path = Path(name)
+    if path.is_file():
+        return path
+    for candidate in [*paths.bundled_scenarios(), *paths.user_scenarios_dir().glob("*.y*ml")]:
+        if candidate.stem == name:
+            return candidate
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the window; with a scenario, start it straight away."""
+    from dataclasses import replace
+
+    from game.session import read_scenario
+    from game.settings import load_settings
+
+    entry = None
+    if args.scenario:
+        path = find_scenario(args.scenario)
+        if path is None:
+            print(f"crossroads play: no scenario file or id '{args.scenario}'", file=sys.stderr)
+            return 2
+        entry = read_scenario(path)
+        if entry.scenario is None:
+            print(f"crossroads play: {path} has errors:", file=sys.stderr)
+            print("\n".join(entry.problems), file=sys.stderr)
+            return 1
+        if args.role and args.role not in entry.scenario.roles:
+            offered = ", ".join(entry.scenario.roles)
+            print(
+                f"crossroads play: role '{args.role}' is not offered (offered: {offered})",
+                file=sys.stderr,
+            )
+            return 2
+    settings = load_settings()
+    if args.window:
+        settings = replace(settings, width=args.window[0], height=args.window[1])
+    if args.fullscreen:
+        settings = replace(settings, fullscreen=True)
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from game.app import App
+    from game.scenes.flow import start_game
+    from game.scenes.title import TitleScene
+
+    try:
+        app = App(settings)
+    except Exception as exc:  # no display or no video driver: say so in one line
+        print(f"crossroads play: cannot open a window ({exc})", file=sys.stderr)
+        return 1
+    app.push(TitleScene(app))
+    if entry is not None and entry.scenario is not None:
+        role = args.role or entry.scenario.roles[0]
+        seed = entry.scenario.seed if args.seed is None else args.seed
+        start_game(app, entry, role, seed)
+    try:
+        app.run()
+    except Exception as exc:  # a bug must not show a traceback: log it, say where
+        return crashed(app, exc)
+    return 0
+
+
+def crashed(app: object, exc: BaseException) -> int:
+    """Save what can be saved, write the traceback to a log file and print one line."""
+    import traceback
+
+    from game import paths
+
+    session = getattr(app, "session", None)
+    if session is not None:
+        session.autosave_quietly()
+    log = paths.user_data_dir() / "crash.log"
+    log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    print(
+        f"crossroads play: the game stopped after an internal error ({exc.__class__.__name__}); "
+        f"your game was saved and the details are in {log}",
+        file=sys.stderr,
+    )
+    return 1

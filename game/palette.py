@@ -1,0 +1,45 @@
+"""Colours for everything drawn by hand: the Okabe–Ito palette, safe for colour-blind players.
+
+Series colours are assigned in a fixed order so the same firm or segment keeps its colour on
+every chart. Background and text colours match ``assets/theme.json``.
+"""
+
+from __future__ import annotations
+
+Colour = tuple[int, int, int]
+
+# Okabe & Ito (2008), "Color Universal Design".
+ORANGE: Colour = (230, 159, 0)
+SKY_BLUE: Colour = (86, 180, 233)
+BLUISH_GREEN: Colour = (0, 158, 115)
+YELLOW: Colour = (240, 228, 66)
+BLUE: Colour = (0, 114, 178)
+VERMILLION: Colour = (213, 94, 0)
+REDDISH_PURPLE: Colour = (204, 121, 167)
+GREY: Colour = (153, 153, 153)
+
+SERIES: tuple[Colour, ...] = (
+    ORANGE,
+    SKY_BLUE,
+    BLUISH_GREEN,
+    REDDISH_PURPLE,
+    YELLOW,
+    VERMILLION,
+    BLUE,
+    GREY,
+)
+
+BACKGROUND: Colour = (18, 22, 28)
+PANEL: Colour = (28, 34, 42)
+GRID: Colour = (48, 54, 61)
+AXIS: Colour = (125, 133, 144)
+TEXT: Colour = (230, 233, 238)
+MUTED: Colour = (168, 179, 193)
+GOOD: Colour = BLUISH_GREEN
+BAD: Colour = VERMILLION
+FOCUS: Colour = YELLOW
+
+
+def series(index: int) -> Colour:
+    """Colour of the index-th data series (cycles after eight)."""
+    return SERIES[index % len(SERIES)]

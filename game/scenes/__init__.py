@@ -1,0 +1,1 @@
+"""One module per screen; every scene subclasses :class:`game.scenes.base.Scene`."""

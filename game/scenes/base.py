@@ -1,0 +1,370 @@
+"""The scene base class: a full-window panel of pygame_gui widgets plus keyboard actions.
+
+A scene builds its widgets in :meth:`Scene.build` from the current window size, so a resize
+or a text-scale change simply rebuilds it. Widgets made with the helpers here are registered
+for keyboard focus (Tab order = creation order) and carry their action, so a mouse click and
+Enter on the focused control run the same code.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pygame
+import pygame_gui
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import (
+    UIButton,
+    UIDropDownMenu,
+    UIHorizontalSlider,
+    UILabel,
+    UIPanel,
+    UITextBox,
+    UITextEntryLine,
+)
+
+if TYPE_CHECKING:
+    from game.app import App
+
+Action = Callable[[], None]
+Change = Callable[[Any], None]
+MARGIN = 24
+GAP = 12
+ROW = 36
+
+
+def oid(object_id: str | None) -> ObjectID | None:
+    """A pygame_gui ObjectID for a theme block name such as '#primary'."""
+    return ObjectID(object_id=object_id) if object_id else None
+
+
+class Scene(ABC):
+    """One screen: builds widgets, maps them to actions, reacts to keys."""
+
+    name = "scene"
+    overlay = False
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.root: UIPanel | None = None
+        self._actions: dict[Any, Action] = {}
+        self._changes: dict[Any, Change] = {}
+        self._focus: list[Any] = []
+
+    # ------------------------------------------------------------------ life cycle
+    @property
+    def manager(self) -> pygame_gui.UIManager:
+        """The app's pygame_gui manager."""
+        return self.app.manager
+
+    @property
+    def width(self) -> int:
+        """Width of the scene in pixels."""
+        return self.app.size[0]
+
+    @property
+    def height(self) -> int:
+        """Height of the scene in pixels."""
+        return self.app.size[1]
+
+    def setup(self) -> None:
+        """Create the root panel and the scene's widgets."""
+        self._actions.clear()
+        self._changes.clear()
+        self._focus.clear()
+        depth = len(self.app.scenes)
+        self.root = UIPanel(
+            pygame.Rect(0, 0, self.width, self.height),
+            starting_height=1 + 40 * depth,
+            manager=self.manager,
+            object_id=oid("#overlay" if self.overlay else "#screen"),
+        )
+        self.build()
+
+    def teardown(self) -> None:
+        """Destroy the scene's widgets."""
+        if self.root is not None:
+            self.root.kill()
+            self.root = None
+
+    def rebuild(self) -> None:
+        """Recreate the widgets from current data (keeps the focus order fresh)."""
+        self.teardown()
+        self.setup()
+
+    def refresh(self) -> None:
+        """Rebuild after a change made here, keeping the keyboard focus where it was."""
+        focus = self.app.focus_index
+        self.rebuild()
+        self.app.focus_index = focus
+
+    def hide(self) -> None:
+        """Hide while another scene covers this one."""
+        if self.root is not None:
+            self.root.hide()
+
+    def show(self) -> None:
+        """Show again after the covering scene closed."""
+        if self.root is not None:
+            self.root.show()
+
+    def resume(self) -> None:  # noqa: B027 - optional hook
+        """Called when the scene becomes the top again (refresh data shown)."""
+
+    @abstractmethod
+    def build(self) -> None:
+        """Create this scene's widgets inside ``self.root``."""
+
+    # ------------------------------------------------------------------ input
+    def activate(self, element: Any) -> None:
+        """Run the action of a clicked (or Enter-activated) control."""
+        action = self._actions.get(element)
+        if action is not None and element.is_enabled:
+            action()
+
+    def changed(self, event: pygame.event.Event) -> None:
+        """Run the change handler of a slider, drop-down or text entry."""
+        handler = self._changes.get(event.ui_element)
+        if handler is not None:
+            handler(event)
+
+    def on_back(self) -> None:
+        """Esc: go back to the previous scene."""
+        self.app.pop()
+
+    def on_reload(self) -> None:
+        """F5: reload the scenario from disk (the authors' loop)."""
+        from game.scenes.flow import reload_scenario
+
+        reload_scenario(self.app)
+
+    def on_enter(self) -> None:  # noqa: B027 - optional hook
+        """Enter with nothing focused (scenes with one obvious next step override this)."""
+
+    def on_key(self, event: pygame.event.Event) -> None:  # noqa: B027 - optional hook
+        """Any other key (number keys for tabs, arrows)."""
+
+    def update(self, dt: float) -> None:  # noqa: B027 - optional hook
+        """Per-frame update (animations); most scenes need none."""
+
+    def focusables(self) -> list[Any]:
+        """Controls reachable with Tab, in order."""
+        return [e for e in self._focus if e.alive() and e.visible and e.is_enabled and e.rect.w > 0]
+
+    # ------------------------------------------------------------------ widget helpers
+    def _parent(self, container: Any) -> Any:
+        return container if container is not None else self.root
+
+    def button(
+        self,
+        rect: pygame.Rect,
+        text: str,
+        action: Action | None,
+        *,
+        tip: str | None = None,
+        container: Any = None,
+        object_id: str | None = None,
+        enabled: bool = True,
+    ) -> UIButton:
+        """A button that runs ``action`` on click or Enter."""
+        element = UIButton(
+            rect,
+            text,
+            manager=self.manager,
+            container=self._parent(container),
+            tool_tip_text=tip,
+            object_id=oid(object_id),
+        )
+        element.tool_tip_delay = 0.5
+        if action is not None:
+            self._actions[element] = action
+        if not enabled:
+            element.disable()
+        self._focus.append(element)
+        return element
+
+    def label(
+        self,
+        rect: pygame.Rect,
+        text: str,
+        *,
+        container: Any = None,
+        object_id: str | None = None,
+        tip: str | None = None,
+    ) -> UILabel:
+        """A one-line label (use :meth:`text` for anything that may wrap)."""
+        element = UILabel(
+            rect,
+            text,
+            manager=self.manager,
+            container=self._parent(container),
+            object_id=oid(object_id),
+        )
+        if tip:
+            element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        return element
+
+    def text(
+        self,
+        rect: pygame.Rect,
+        html: str,
+        *,
+        container: Any = None,
+        object_id: str | None = None,
+        tip: str | None = None,
+    ) -> UITextBox:
+        """A wrapping, scrolling text box (pygame_gui's HTML subset: <b>, <i>, <br>, <font>)."""
+        element = UITextBox(
+            html,
+            rect,
+            manager=self.manager,
+            container=self._parent(container),
+            object_id=oid(object_id),
+        )
+        if tip:
+            element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        return element
+
+    def slider(
+        self,
+        rect: pygame.Rect,
+        value: float,
+        value_range: tuple[float, float],
+        on_change: Change,
+        *,
+        step: float | None = None,
+        tip: str | None = None,
+        container: Any = None,
+    ) -> UIHorizontalSlider:
+        """A horizontal slider; ``on_change`` receives the new value."""
+        kwargs = {"click_increment": step} if step else {}
+        element = UIHorizontalSlider(
+            rect,
+            value,
+            value_range,
+            manager=self.manager,
+            container=self._parent(container),
+            **kwargs,
+        )
+        if tip:
+            element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        self._changes[element] = lambda event: on_change(element.get_current_value())
+        return element
+
+    def entry_line(
+        self,
+        rect: pygame.Rect,
+        value: str,
+        on_change: Change,
+        *,
+        allowed: str | None = None,
+        tip: str | None = None,
+        container: Any = None,
+    ) -> UITextEntryLine:
+        """A one-line text entry; ``on_change`` receives the text after every edit."""
+        element = UITextEntryLine(rect, manager=self.manager, container=self._parent(container))
+        if allowed == "numbers":
+            element.set_allowed_characters("numbers")
+        elif allowed == "decimal":
+            element.set_allowed_characters([*"0123456789.,"])
+        element.set_text(value)
+        if tip:
+            element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        self._changes[element] = lambda event: on_change(element.get_text())
+        self._focus.append(element)
+        return element
+
+    def dropdown(
+        self,
+        rect: pygame.Rect,
+        options: list[str],
+        selected: str,
+        on_change: Change,
+        *,
+        tip: str | None = None,
+        container: Any = None,
+    ) -> UIDropDownMenu:
+        """A drop-down menu; ``on_change`` receives the chosen option text."""
+        element = UIDropDownMenu(
+            options, selected, rect, manager=self.manager, container=self._parent(container)
+        )
+        if tip:
+            element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        self._changes[element] = lambda event: on_change(event.text)
+        return element
+
+    def stepper(
+        self,
+        rect: pygame.Rect,
+        name: str,
+        value: float,
+        value_range: tuple[float, float],
+        step: float,
+        fmt: Callable[[float], str],
+        on_set: Callable[[float], None],
+        *,
+        tip: str | None = None,
+        container: Any = None,
+    ) -> UILabel:
+        """One numeric decision: name, [−] value [+] (keyboard) and a slider (mouse).
+
+        ``on_set`` receives the new value, clamped to ``value_range``; the returned value
+        label is updated while the slider moves.
+        """
+        lo, hi = value_range
+        name_w = min(340, rect.w * 2 // 5)
+        self.label(pygame.Rect(rect.x, rect.y, name_w, rect.h), name, container=container, tip=tip)
+        x = rect.x + name_w
+
+        def set_to(v: float) -> None:
+            on_set(min(hi, max(lo, v)))
+            self.refresh()
+
+        self.button(
+            pygame.Rect(x, rect.y, 34, rect.h),
+            "−",
+            lambda: set_to(value - step),
+            container=container,
+            tip=f"Lower by {fmt(step)}",
+        )
+        shown = self.label(
+            pygame.Rect(x + 38, rect.y, 110, rect.h), fmt(value), container=container, tip=tip
+        )
+        self.button(
+            pygame.Rect(x + 152, rect.y, 34, rect.h),
+            "+",
+            lambda: set_to(value + step),
+            container=container,
+            tip=f"Raise by {fmt(step)}",
+        )
+        slider_x = x + 196
+        if rect.right - slider_x >= 80:
+
+            def slid(v: float) -> None:
+                v = round(v / step) * step
+                shown.set_text(fmt(v))
+                on_set(min(hi, max(lo, v)))
+
+            self.slider(
+                pygame.Rect(slider_x, rect.y + 4, rect.right - slider_x, rect.h - 8),
+                min(hi, max(lo, value)),
+                (lo, hi),
+                slid,
+                step=step,
+                tip=tip,
+                container=container,
+            )
+        return shown
+
+
+def grid(area: pygame.Rect, columns: int, rows: int, gap: int = GAP) -> list[pygame.Rect]:
+    """Split ``area`` into equal cells, row by row (for cards and button rows)."""
+    w = (area.w - gap * (columns - 1)) // columns
+    h = (area.h - gap * (rows - 1)) // rows
+    return [
+        pygame.Rect(area.x + c * (w + gap), area.y + r * (h + gap), w, h)
+        for r in range(rows)
+        for c in range(columns)
+    ]

@@ -1,0 +1,164 @@
+"""Dashboard tab: KPI cards with last quarter's change, and charts over time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pygame
+
+from engine.report import FirmResult, TurnReport
+from game import palette
+from game.scenes.base import GAP, grid
+from game.scenes.fmt import count, money, pct, points, signed_money
+from game.scenes.glossary import METRICS
+from game.scenes.tab import Tab
+from game.widgets.chart import LineChart, Series
+from game.widgets.kpi_card import KpiCard
+
+CARD_H = 86
+
+
+def quarter_labels(n: int) -> list[str]:
+    """X-axis labels: Start, Q1, Q2, ..."""
+    return ["Start", *(f"Q{i}" for i in range(1, n))]
+
+
+def kpi_row(
+    manager: Any,
+    container: Any,
+    row: pygame.Rect,
+    now: FirmResult,
+    before: FirmResult | None,
+    cur: str,
+    since: str = "last quarter",
+) -> None:
+    """A row of KPI cards for one firm with changes against ``before``."""
+
+    def delta(value: float, old: float | None, kind: str) -> tuple[str, bool | None]:
+        if old is None:
+            return ("start", None)
+        change = value - old
+        text = {
+            "money": signed_money(change, cur),
+            "share": points(change),
+            "count": f"{change:+,.0f}",
+            "score": f"{change:+.2f}",
+        }[kind]
+        return (text, change >= 0 if abs(change) > 1e-12 else None)
+
+    old = before
+    cards = [
+        ("Revenue", money(now.revenue, cur), "revenue", now.revenue, old and old.revenue, "money"),
+        ("Profit", money(now.profit, cur), "profit", now.profit, old and old.profit, "money"),
+        ("Cash", money(now.cash, cur), "cash", now.cash, old and old.cash, "money"),
+        (
+            "Customers",
+            count(now.customers),
+            "customers",
+            now.customers,
+            old and old.customers,
+            "count",
+        ),
+        ("Market share", pct(now.share), "share", now.share, old and old.share, "share"),
+        (
+            "Satisfaction",
+            f"{now.satisfaction:.2f}",
+            "satisfaction",
+            now.satisfaction,
+            old and old.satisfaction,
+            "score",
+        ),
+        ("NPS", f"{now.nps:.0f}", "nps", now.nps, old and old.nps, "count"),
+    ]
+    for rect, (name, value, key, v, previous, kind) in zip(
+        grid(row, len(cards), 1), cards, strict=True
+    ):
+        text, good = delta(v, previous, kind)
+        tip = f"{METRICS[key]} The small number is the change since {since}."
+        KpiCard(rect, manager, container, name, value, text, good, tip)
+
+
+def history_charts(
+    manager: Any,
+    container: Any,
+    charts: pygame.Rect,
+    history: Sequence[TurnReport],
+    me: str,
+    cur: str,
+) -> None:
+    """Four charts over the quarters played: money, share, customers, satisfaction."""
+    labels = quarter_labels(len(history))
+    firms = list(history[-1].firms.values())
+    colour = {f.id: palette.series(i) for i, f in enumerate(firms)}
+    cells = grid(charts, 2, 2)
+    LineChart(
+        cells[0],
+        manager,
+        container,
+        "Your revenue and profit per quarter",
+        [
+            Series("Revenue", [r.firms[me].revenue for r in history], palette.ORANGE),
+            Series("Profit", [r.firms[me].profit for r in history], palette.SKY_BLUE),
+        ],
+        labels,
+        lambda v: money(v, cur),
+        METRICS["revenue"],
+    )
+    LineChart(
+        cells[1],
+        manager,
+        container,
+        "Market share by company",
+        [Series(f.name, [r.firms[f.id].share for r in history], colour[f.id]) for f in firms],
+        labels,
+        lambda v: pct(v, 0),
+        METRICS["share"],
+    )
+    LineChart(
+        cells[2],
+        manager,
+        container,
+        "Customers by company",
+        [Series(f.name, [r.firms[f.id].customers for r in history], colour[f.id]) for f in firms],
+        labels,
+        count,
+        METRICS["customers"],
+    )
+    LineChart(
+        cells[3],
+        manager,
+        container,
+        "Customer satisfaction by company",
+        [
+            Series(f.name, [r.firms[f.id].satisfaction for r in history], colour[f.id])
+            for f in firms
+        ],
+        labels,
+        lambda v: f"{v:.2f}",
+        METRICS["satisfaction"],
+    )
+
+
+class DashboardTab(Tab):
+    """How the company is doing: the numbers the board looks at."""
+
+    title = "Dashboard"
+    hint = "How you are doing. Hover any number to see what it means."
+
+    def build(self, area: pygame.Rect, container: Any) -> None:
+        session = self.session
+        history = session.sim.history
+        cur = session.scenario.currency
+        me = session.firm_id
+        row = pygame.Rect(area.x + GAP, area.y + GAP, area.w - 2 * GAP, CARD_H)
+        kpi_row(
+            self.hub.manager,
+            container,
+            row,
+            history[-1].firms[me],
+            history[-2].firms[me] if len(history) > 1 else None,
+            cur,
+        )
+        charts = pygame.Rect(row.x, row.bottom + GAP, row.w, area.bottom - row.bottom - 2 * GAP)
+        history_charts(self.hub.manager, container, charts, history, me, cur)

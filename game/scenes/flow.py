@@ -1,0 +1,70 @@
+"""Moves between screens that involve the game in progress: new game, continue, F5 reload."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from game.saves import SaveError, autosave_path
+from game.scenes.dialog import show_message
+from game.session import ScenarioEntry, Session, read_scenario
+
+if TYPE_CHECKING:
+    from game.app import App
+
+
+def problems_html(problems: list[str], limit: int = 30) -> str:
+    """Validation problems as text-box HTML, one per line."""
+    shown = [html.escape(p) for p in problems[:limit]]
+    more = len(problems) - limit
+    if more > 0:
+        shown.append(f"... and {more} more")
+    return "<br>".join(shown)
+
+
+def start_game(app: App, entry: ScenarioEntry, role: str, seed: int) -> None:
+    """Start a new game and open the quarter hub."""
+    from game.scenes.hub import HubScene
+
+    app.session = Session(entry, role, seed)
+    app.session.autosave_quietly()
+    app.reset_to(HubScene(app))
+
+
+def continue_game(app: App) -> None:
+    """Resume the autosaved game, or explain why it cannot be resumed."""
+    from game.scenes.hub import HubScene
+
+    try:
+        app.session = Session.from_save(autosave_path())
+    except SaveError as exc:
+        show_message(app, "Cannot continue", f"{html.escape(str(exc))}.<br><br>Start a new game.")
+        return
+    app.reset_to(HubScene(app))
+
+
+def has_autosave() -> bool:
+    """True when an autosave file exists (it may still turn out to be unusable)."""
+    return autosave_path().exists()
+
+
+def reload_scenario(app: App) -> None:
+    """F5: reread the current scenario from disk and restart it, or show its errors."""
+    from game.scenes.scenario_picker import ScenarioPickerScene
+
+    session = app.session
+    if session is None:
+        top = app.top
+        if isinstance(top, ScenarioPickerScene):
+            top.rebuild()
+        return
+    entry = read_scenario(session.entry.path, session.entry.bundled)
+    if entry.scenario is None:
+        show_message(
+            app,
+            f"{entry.path.name} has errors",
+            "Fix these and press F5 again:<br><br>" + problems_html(entry.problems),
+        )
+        return
+    role = session.role if session.role in entry.scenario.roles else entry.scenario.roles[0]
+    start_game(app, entry, role, session.seed)

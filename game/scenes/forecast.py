@@ -1,0 +1,91 @@
+"""Forecast tab: the player's forecast of next quarter's revenue and share (graded later)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+
+from engine.decisions import Forecast
+from game.scenes.base import GAP, ROW
+from game.scenes.fmt import money, pct
+from game.scenes.glossary import DECISIONS
+from game.scenes.tab import Tab
+
+
+class ForecastTab(Tab):
+    """Sets ``Decisions.forecast``; an empty entry means no forecast this quarter."""
+
+    title = "Forecast"
+    hint = "Say what you expect this quarter's decisions to produce."
+
+    def build(self, area: pygame.Rect, container: Any) -> None:
+        session = self.session
+        s = session.scenario
+        now = session.sim.history[-1].firms[session.firm_id]
+        forecast = session.draft.forecast
+        x, w = area.x + GAP, min(area.w - 2 * GAP, 900)
+        y = area.y + GAP
+        self.hub.text(
+            pygame.Rect(x, y, w, 110),
+            f"Last quarter: revenue <b>{money(now.revenue, s.currency)}</b>, market share "
+            f"<b>{pct(now.share)}</b>.<br>{DECISIONS['forecast']} Leave a box empty to skip "
+            "the forecast this quarter (it then counts as a miss for calibration).",
+            container=container,
+        )
+        y += 122
+        self.hub.label(
+            pygame.Rect(x, y, 360, ROW),
+            f"Revenue next quarter ({s.currency}):",
+            container=container,
+            tip=DECISIONS["forecast"],
+        )
+        self.revenue = self.hub.entry_line(
+            pygame.Rect(x + 370, y, 220, ROW),
+            f"{forecast.revenue:.0f}" if forecast else "",
+            lambda text: self._update(),
+            allowed="decimal",
+            tip="Whole currency units, e.g. 1600000.",
+            container=container,
+        )
+        y += ROW + GAP
+        self.hub.label(
+            pygame.Rect(x, y, 360, ROW),
+            "Overall market share next quarter (%):",
+            container=container,
+            tip=DECISIONS["forecast"],
+        )
+        self.share = self.hub.entry_line(
+            pygame.Rect(x + 370, y, 220, ROW),
+            f"{forecast.share * 100:.1f}" if forecast else "",
+            lambda text: self._update(),
+            allowed="decimal",
+            tip="A percentage between 0 and 100, e.g. 22.5.",
+            container=container,
+        )
+        y += ROW + GAP
+        self.status = self.hub.label(
+            pygame.Rect(x, y, w, 26), self._status(), container=container, object_id="#muted"
+        )
+
+    def _status(self) -> str:
+        f = self.session.draft.forecast
+        if f is None:
+            return "No forecast set for this quarter."
+        return (
+            f"Forecast set: {money(f.revenue, self.session.scenario.currency)} revenue, "
+            f"{pct(f.share)} share."
+        )
+
+    def _update(self) -> None:
+        try:
+            revenue = float(self.revenue.get_text().replace(",", ""))
+            share = float(self.share.get_text().replace(",", ".")) / 100
+            self.session.draft.forecast = Forecast(revenue=revenue, share=share)
+        except ValueError:
+            self.session.draft.forecast = None
+        self.status.set_text(
+            self._status()
+            if self.session.draft.forecast or not (self.revenue.get_text() or self.share.get_text())
+            else "Enter both numbers (share between 0 and 100) to set a forecast."
+        )

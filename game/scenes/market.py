@@ -1,0 +1,120 @@
+"""Market tab: segments in numbers, and a perceptual map of two chosen attributes."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pygame
+
+from game import palette
+from game.scenes.base import GAP, ROW
+from game.scenes.fmt import count, pct
+from game.scenes.tab import Tab
+from game.widgets.perceptual_map import MapIdeal, MapPoint, PerceptualMap
+
+MAP_TIP = (
+    "Each dot is a product at its position on the two attributes. Each ring is where you "
+    "believe a segment's ideal product sits: the ring is one standard deviation of your "
+    "uncertainty, so research makes it smaller. Customers prefer products close to their ideal."
+)
+
+
+class MarketTab(Tab):
+    """Who the customers are, who serves them, and where products sit."""
+
+    title = "Market"
+    hint = "Who buys what. Compare products with what segments want (research sharpens it)."
+
+    def __init__(self, hub: Any) -> None:
+        super().__init__(hub)
+        self.axes = (0, 1)
+
+    def build(self, area: pygame.Rect, container: Any) -> None:
+        session = self.session
+        s = session.scenario
+        last = session.sim.history[-1]
+        left_w = max(360, area.w * 5 // 12)
+        rows = []
+        for seg in s.segments:
+            r = last.segments[seg.id]
+            shares = sorted(
+                ((f.share_by_segment.get(seg.id, 0.0), f.name) for f in last.firms.values()),
+                reverse=True,
+            )
+            share_text = ", ".join(f"{html.escape(n)} {pct(v, 0)}" for v, n in shares)
+            rows.append(
+                f"<b>{html.escape(seg.name)}</b><br>"
+                f"{count(r.size)} potential · {count(r.in_market)} in the category · "
+                f"{count(r.buyers)} buying<br>"
+                f"This quarter: {count(r.entered)} entered, {count(r.churned)} switched or "
+                f"left<br>Share: {share_text}<br>"
+                f"<font color='#a8b3c1'>{html.escape(seg.description)}</font>"
+            )
+        self.hub.text(
+            pygame.Rect(area.x + GAP, area.y + GAP, left_w, area.h - 2 * GAP),
+            "<br><br>".join(rows),
+            container=container,
+            tip="Potential: everyone who might ever buy. In the category: people who have "
+            "started looking. Buying: customers of any product.",
+        )
+        attrs = s.attributes
+        ax, ay = self.axes
+        mx = area.x + 2 * GAP + left_w
+        mw = area.right - mx - GAP
+        bw = (mw - GAP) // 2
+        self.hub.button(
+            pygame.Rect(mx, area.y + GAP, bw, ROW),
+            f"Across: {attrs[ax].name}",
+            lambda: self._cycle(0),
+            container=container,
+            tip="Change the attribute on the horizontal axis. " + attrs[ax].description,
+        )
+        self.hub.button(
+            pygame.Rect(mx + bw + GAP, area.y + GAP, bw, ROW),
+            f"Up: {attrs[ay].name}",
+            lambda: self._cycle(1),
+            container=container,
+            tip="Change the attribute on the vertical axis. " + attrs[ay].description,
+        )
+        firms = list(last.firms)
+        points = [
+            MapPoint(
+                p.name,
+                p.attributes[attrs[ax].id],
+                p.attributes[attrs[ay].id],
+                palette.series(firms.index(p.firm)),
+                own=p.firm == session.firm_id,
+            )
+            for p in last.products.values()
+        ]
+        ideals = [
+            MapIdeal(
+                seg_name,
+                est[attrs[ax].id][0],
+                est[attrs[ay].id][0],
+                est[attrs[ax].id][1],
+                est[attrs[ay].id][1],
+                palette.series(len(firms) + i),
+            )
+            for i, (seg_name, est) in enumerate(session.believed_ideals())
+        ]
+        PerceptualMap(
+            pygame.Rect(mx, area.y + 2 * GAP + ROW, mw, area.h - 3 * GAP - ROW),
+            self.hub.manager,
+            container,
+            attrs[ax].name,
+            attrs[ay].name,
+            points,
+            ideals,
+            MAP_TIP,
+        )
+
+    def _cycle(self, axis: int) -> None:
+        n = len(self.session.scenario.attributes)
+        axes = list(self.axes)
+        axes[axis] = (axes[axis] + 1) % n
+        if n > 1 and axes[0] == axes[1]:
+            axes[axis] = (axes[axis] + 1) % n
+        self.axes = (axes[0], axes[1])
+        self.hub.refresh()

@@ -1,0 +1,73 @@
+"""The pause menu over the quarter hub: resume, save, settings, quit to title, quit."""
+
+from __future__ import annotations
+
+import html
+
+import pygame
+from pygame_gui.elements import UIPanel
+
+from game.scenes.base import GAP, ROW, Scene, oid
+
+
+class PauseScene(Scene):
+    """Esc in the hub opens this; Esc again resumes."""
+
+    name = "pause"
+    overlay = True
+
+    def build(self) -> None:
+        w, h = 380, 60 + 5 * (ROW + GAP) + 40
+        card = UIPanel(
+            pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h),
+            manager=self.manager,
+            container=self.root,
+            object_id=oid("#card"),
+        )
+        self.label(pygame.Rect(20, 14, w - 40, 34), "Paused", container=card, object_id="#heading")
+        entries = [
+            ("Resume", self.app.pop, "Back to the quarter (Esc)."),
+            ("Save game", self.save, "Save now. The game also saves after every quarter."),
+            ("Settings", self.settings, "Window size, full screen and text size."),
+            ("Quit to title", self.quit_to_title, "Save and go back to the title screen."),
+            ("Quit game", self.app.quit, "Save and close the game."),
+        ]
+        for i, (text, action, tip) in enumerate(entries):
+            self.button(
+                pygame.Rect(20, 60 + i * (ROW + GAP), w - 40, ROW),
+                text,
+                action,
+                tip=tip,
+                container=card,
+                object_id="#primary" if i == 0 else None,
+            )
+        self.status = self.label(
+            pygame.Rect(20, h - 36, w - 40, 24), "", container=card, object_id="#muted"
+        )
+        self.app.focus_index = 0
+
+    def save(self) -> None:
+        """Save to the autosave slot and say where."""
+        session = self.app.session
+        if session is None:
+            return
+        problem = session.autosave_quietly()
+        self.status.set_text(problem or "Saved.")
+
+    def settings(self) -> None:
+        """Open the settings screen."""
+        from game.scenes.settings_screen import SettingsScene
+
+        self.app.push(SettingsScene(self.app))
+
+    def quit_to_title(self) -> None:
+        """Save, close the game in progress and show the title screen."""
+        from game.scenes.dialog import show_message
+        from game.scenes.title import TitleScene
+
+        session = self.app.session
+        problem = session.autosave_quietly() if session else None
+        self.app.session = None
+        self.app.reset_to(TitleScene(self.app))
+        if problem:
+            show_message(self.app, "Not saved", html.escape(problem))

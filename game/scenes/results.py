@@ -1,0 +1,106 @@
+"""Results of a quarter: KPI changes, why they happened (drivers in words), events, news."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.scenes.base import GAP, MARGIN, ROW, Scene
+from game.scenes.dashboard import CARD_H, kpi_row
+from game.scenes.fmt import money
+
+if TYPE_CHECKING:
+    from engine.report import TurnReport
+    from game.app import App
+
+
+def drivers_html(report: TurnReport, firm: str) -> str:
+    """Each explained KPI change of the firm as a sentence, biggest first."""
+    lines = []
+    for exp in sorted(report.drivers, key=lambda e: -abs(e.change)):
+        if exp.firm == firm:
+            lines.append(f"• {html.escape(exp.summary)}")
+    return "<br>".join(lines) or "Nothing moved enough to explain this quarter."
+
+
+def news_html(report: TurnReport, currency: str) -> str:
+    """Events and rivals' moves as a news feed."""
+    items = []
+    for event in report.events:
+        title = html.escape(str(event.get("title", event.get("id", "Event"))))
+        text = html.escape(str(event.get("text", "")))
+        items.append(f"<b>{title}</b>" + (f"<br>{text}" if text else ""))
+    for move in report.competitor_moves:
+        line = html.escape(move.text)
+        if move.marketing:
+            line += f" Marketing: {money(move.marketing, currency)}."
+        items.append(line)
+    return "<br><br>".join(items) or "A quiet quarter: no events, rivals held still."
+
+
+class ResultsScene(Scene):
+    """Shown after every quarter; Enter goes on."""
+
+    name = "results"
+
+    def __init__(self, app: App, report: TurnReport) -> None:
+        super().__init__(app)
+        self.report = report
+
+    def build(self) -> None:
+        session = self.app.session
+        assert session is not None
+        s = session.scenario
+        r = self.report
+        history = session.sim.history
+        me = session.firm_id
+        self.label(
+            pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
+            f"Quarter {r.quarter} of {s.quarters}: results",
+            object_id="#heading",
+        )
+        row = pygame.Rect(MARGIN, MARGIN + 48, self.width - 2 * MARGIN, CARD_H)
+        before = history[-2].firms[me] if len(history) > 1 else None
+        kpi_row(self.manager, self.root, row, r.firms[me], before, s.currency)
+        top = row.bottom + GAP
+        body_h = self.height - top - MARGIN - ROW - GAP
+        left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5
+        self.text(
+            pygame.Rect(MARGIN, top, left_w, body_h),
+            "<b>Why the numbers moved</b><br>" + drivers_html(r, me),
+            tip="Each change is split into its causes (price, product, awareness, "
+            "rivals, drifting needs, churn, events). Numbers in brackets are "
+            "percentage points of share or money.",
+        )
+        self.text(
+            pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
+            "<b>News</b><br>" + news_html(r, s.currency),
+        )
+        finished = session.finished
+        self.button(
+            pygame.Rect(self.width - MARGIN - 300, self.height - MARGIN - ROW, 300, ROW),
+            "See the debrief" if finished else f"Plan quarter {session.quarter}",
+            self.go_on,
+            object_id="#primary",
+            tip="The game is over: see how you did and why."
+            if finished
+            else "Back to the hub to decide the next quarter.",
+        )
+        self.app.focus_index = 0
+
+    def go_on(self) -> None:
+        """Back to the hub, or on to the debrief after the last quarter."""
+        from game.scenes.debrief import DebriefScene
+        from game.scenes.hub import HubScene
+
+        session = self.app.session
+        assert session is not None
+        self.app.reset_to(DebriefScene(self.app) if session.finished else HubScene(self.app))
+
+    def on_back(self) -> None:
+        self.go_on()
+
+    def on_enter(self) -> None:
+        self.go_on()

@@ -1,0 +1,126 @@
+"""Scenario picker: bundled and the player's own scenarios, invalid ones with their errors."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import pygame
+from pygame_gui.elements import UIScrollingContainer
+
+from game.scenes.base import GAP, MARGIN, ROW, Scene
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.session import ScenarioEntry
+
+ROLE_NAMES = {"pm": "Product Manager", "cpo": "Chief Product Officer"}
+
+
+def describe(entry: ScenarioEntry) -> str:
+    """The details panel for one scenario (HTML subset)."""
+    s = entry.scenario
+    where = "bundled with the game" if entry.bundled else f"your folder: {entry.path}"
+    if s is None:
+        return (
+            f"<b>{html.escape(entry.path.name)}</b> cannot be played ({where}).<br><br>"
+            f"<font color='#f0894a'>{len(entry.problems)} problem(s):</font><br>"
+            + "<br>".join(html.escape(p) for p in entry.problems[:40])
+        )
+    roles = ", ".join(ROLE_NAMES[r] for r in s.roles)
+    teaches = f"<br><br><b>Teaches:</b> {html.escape(s.teaches)}" if s.teaches else ""
+    return (
+        f"<b>{html.escape(s.title)}</b><br>"
+        f"Difficulty: {s.difficulty} · {s.quarters} quarters · Roles: {roles}<br><br>"
+        f"{html.escape(s.summary)}{teaches}<br><br>"
+        f"<font color='#a8b3c1'>File: {html.escape(entry.path.name)} ({where})</font>"
+    )
+
+
+class ScenarioPickerScene(Scene):
+    """Lists every scenario file; choosing a valid one leads to the role choice."""
+
+    name = "scenario_picker"
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.entries: list[ScenarioEntry] = []
+        self.selected = 0
+
+    def build(self) -> None:
+        from game import paths
+        from game.session import list_scenarios
+
+        self.entries = list_scenarios()
+        self.selected = min(self.selected, max(0, len(self.entries) - 1))
+        self.label(pygame.Rect(MARGIN, MARGIN, 600, 40), "Choose a scenario", object_id="#heading")
+        self.label(
+            pygame.Rect(MARGIN, MARGIN + 38, self.width - 2 * MARGIN, 26),
+            f"Add your own .yaml scenarios to {paths.user_scenarios_dir()} (F5 re-reads the list).",
+            object_id="#muted",
+        )
+        top = MARGIN + 76
+        list_w = min(440, self.width // 3)
+        area_h = self.height - top - MARGIN - ROW - GAP
+        scroller = UIScrollingContainer(
+            pygame.Rect(MARGIN, top, list_w, area_h),
+            manager=self.manager,
+            container=self.root,
+            allow_scroll_x=False,
+        )
+        item_h = 48
+        inner_w = list_w - 24
+        for i, entry in enumerate(self.entries):
+            mark = "" if entry.scenario else "  (invalid)"
+            own = "" if entry.bundled else "  [yours]"
+            self.button(
+                pygame.Rect(0, i * (item_h + 6), inner_w, item_h),
+                f"{entry.title}{mark}{own}",
+                lambda i=i: self.select(i),
+                container=scroller,
+                object_id="#tab_active" if i == self.selected else "#tab",
+                tip=entry.scenario.summary if entry.scenario else "Has validation errors.",
+            )
+        scroller.set_scrollable_area_dimensions((inner_w, len(self.entries) * (item_h + 6)))
+        detail_x = MARGIN + list_w + GAP
+        self.details = self.text(
+            pygame.Rect(detail_x, top, self.width - detail_x - MARGIN, area_h),
+            describe(self.entries[self.selected]) if self.entries else "No scenarios found.",
+        )
+        by = self.height - MARGIN - ROW
+        self.button(pygame.Rect(MARGIN, by, 160, ROW), "Back", self.app.pop, tip="Esc")
+        entry = self.entries[self.selected] if self.entries else None
+        self.next_button = self.button(
+            pygame.Rect(self.width - MARGIN - 260, by, 260, ROW),
+            "Choose your role",
+            self.choose,
+            object_id="#primary",
+            enabled=bool(entry and entry.scenario),
+            tip="Next: pick Product Manager or CPO."
+            if entry and entry.scenario
+            else "This scenario has errors; fix the file and press F5.",
+        )
+
+    def select(self, index: int) -> None:
+        """Show the details of another scenario."""
+        self.selected = index
+        self.refresh()
+
+    def choose(self) -> None:
+        """Go on to the role choice for the selected scenario."""
+        from game.scenes.role_choice import RoleChoiceScene
+
+        entry = self.entries[self.selected]
+        if entry.scenario is not None:
+            self.app.push(RoleChoiceScene(self.app, entry))
+
+    def on_enter(self) -> None:
+        self.choose()
+
+    def on_key(self, event: pygame.event.Event) -> None:
+        if event.key in (pygame.K_DOWN, pygame.K_UP) and self.entries:
+            step = 1 if event.key == pygame.K_DOWN else -1
+            self.select((self.selected + step) % len(self.entries))
+
+    def on_reload(self) -> None:
+        self.rebuild()

@@ -1,0 +1,83 @@
+"""Settings: window size, full screen and text size; every option is a keyboard button."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.scenes.base import GAP, MARGIN, ROW, Scene
+from game.settings import TEXT_SCALES, WINDOW_SIZES
+
+if TYPE_CHECKING:
+    from game.app import App
+
+
+def _next(options: tuple, current: object) -> object:
+    index = options.index(current) if current in options else -1
+    return options[(index + 1) % len(options)]
+
+
+class SettingsScene(Scene):
+    """Each button cycles one setting; Apply switches the window and saves the choice."""
+
+    name = "settings"
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.pending = app.settings
+
+    def build(self) -> None:
+        p = self.pending
+        cx = self.width // 2
+        self.label(pygame.Rect(cx - 300, MARGIN * 3, 600, 40), "Settings", object_id="#heading")
+        rows = [
+            (
+                f"Window size: {p.width} × {p.height}",
+                self._cycle_size,
+                "Click to cycle through common sizes. You can also drag the window edges.",
+            ),
+            (
+                f"Full screen: {'on' if p.fullscreen else 'off'}",
+                self._toggle_fullscreen,
+                "Use the whole screen (good on a projector).",
+            ),
+            (
+                f"Text size: {p.text_scale:.0%}",
+                self._cycle_scale,
+                "Make every label and text larger or smaller.",
+            ),
+        ]
+        y = MARGIN * 3 + 60
+        for i, (text, action, tip) in enumerate(rows):
+            self.button(pygame.Rect(cx - 220, y + i * (ROW + GAP), 440, ROW), text, action, tip=tip)
+        y += len(rows) * (ROW + GAP) + GAP
+        self.button(pygame.Rect(cx - 220, y, 214, ROW), "Back", self.app.pop, tip="Esc")
+        self.button(
+            pygame.Rect(cx + 6, y, 214, ROW),
+            "Apply",
+            self.apply,
+            object_id="#primary",
+            tip="Use these settings now and remember them.",
+        )
+
+    def _cycle_size(self) -> None:
+        size = _next(WINDOW_SIZES, self.pending.size)
+        assert isinstance(size, tuple)
+        self.pending = replace(self.pending, width=size[0], height=size[1])
+        self.refresh()
+
+    def _toggle_fullscreen(self) -> None:
+        self.pending = replace(self.pending, fullscreen=not self.pending.fullscreen)
+        self.refresh()
+
+    def _cycle_scale(self) -> None:
+        scale = _next(TEXT_SCALES, self.pending.text_scale)
+        assert isinstance(scale, float)
+        self.pending = replace(self.pending, text_scale=scale)
+        self.refresh()
+
+    def apply(self) -> None:
+        """Switch to the pending settings (rebuilds every screen)."""
+        self.app.apply_settings(self.pending)

@@ -1,0 +1,34 @@
+"""A tab of the quarter hub: builds its widgets into the hub's content panel."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+if TYPE_CHECKING:
+    from game.scenes.hub import HubScene
+    from game.session import Session
+
+
+class Tab(ABC):
+    """One tab. ``roles`` lists the roles that see it; ``hint`` says what to do on it."""
+
+    title = ""
+    roles: tuple[str, ...] = ("pm", "cpo")
+    hint = ""
+
+    def __init__(self, hub: HubScene) -> None:
+        self.hub = hub
+
+    @property
+    def session(self) -> Session:
+        """The game in progress."""
+        session = self.hub.app.session
+        assert session is not None
+        return session
+
+    @abstractmethod
+    def build(self, area: pygame.Rect, container: Any) -> None:
+        """Create the tab's widgets inside ``container`` (``area`` is its local rect)."""

@@ -1,0 +1,144 @@
+"""Team & culture tab: hiring, layoffs, a hiring freeze and culture initiatives."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pygame
+from pygame_gui.elements import UIScrollingContainer
+
+from game.scenes.base import GAP, ROW
+from game.scenes.fmt import money, signed
+from game.scenes.glossary import DECISIONS
+from game.scenes.tab import Tab
+
+DIMENSIONS = {
+    "morale": "morale",
+    "safety": "psychological safety",
+    "customer_focus": "customer focus",
+    "innovation": "innovation",
+    "collaboration": "collaboration",
+    "capability": "capability",
+}
+
+
+class TeamTab(Tab):
+    """Sets hires/layoffs per line, ``hiring_freeze`` and ``initiatives``."""
+
+    title = "Team & culture"
+    hint = "Grow or shrink the team and invest in how people work."
+
+    def build(self, area: pygame.Rect, container: Any) -> None:
+        session = self.session
+        s = session.scenario
+        draft = session.draft
+        x, w = area.x + GAP, area.w - 2 * GAP
+        y = area.y + GAP
+        org = s.organisation
+        self.hub.label(
+            pygame.Rect(x, y, w, 26),
+            f"Engineers cost {money(org.salary, s.currency)} a quarter each; hiring "
+            f"{money(org.hiring_cost, s.currency)}, severance {money(org.severance, s.currency)}"
+            f"; new hires need {org.assimilation} quarters to get up to speed.",
+            container=container,
+            object_id="#muted",
+        )
+        y += 32
+        half = (w - GAP) // 2
+        for product in session.products():
+            pd = session.product_draft(product.id)
+            team = f" (started with {product.team.engineers} engineers)" if product.team else ""
+            self.hub.label(pygame.Rect(x, y, w, 26), product.name + team, container=container)
+            y += 28
+
+            def set_hires(v: float, pid: str = product.id) -> None:
+                session.product_draft(pid).hires = int(v)
+
+            def set_layoffs(v: float, pid: str = product.id) -> None:
+                session.product_draft(pid).layoffs = int(v)
+
+            self.hub.stepper(
+                pygame.Rect(x, y, half, ROW),
+                "Hire",
+                pd.hires,
+                (0, 30),
+                1,
+                lambda v: f"{v:.0f}",
+                set_hires,
+                tip=DECISIONS["hires"],
+                container=container,
+            )
+            self.hub.stepper(
+                pygame.Rect(x + half + GAP, y, half, ROW),
+                "Lay off",
+                pd.layoffs,
+                (0, 30),
+                1,
+                lambda v: f"{v:.0f}",
+                set_layoffs,
+                tip=DECISIONS["layoffs"],
+                container=container,
+            )
+            y += ROW + GAP
+        self.hub.button(
+            pygame.Rect(x, y, 300, ROW),
+            f"Hiring freeze: {'on' if draft.hiring_freeze else 'off'}",
+            self._freeze,
+            container=container,
+            tip=DECISIONS["freeze"],
+            object_id="#tab_active" if draft.hiring_freeze else None,
+        )
+        y += ROW + GAP
+        self.hub.label(
+            pygame.Rect(x, y, w, 26),
+            "Culture initiatives (start this quarter)",
+            container=container,
+            tip=DECISIONS["initiatives"],
+        )
+        y += 30
+        scroller = UIScrollingContainer(
+            pygame.Rect(x, y, w, area.bottom - y - GAP),
+            manager=self.hub.manager,
+            container=container,
+            allow_scroll_x=False,
+        )
+        row_y = 0
+        for init in s.initiatives:
+            on = init.id in draft.initiatives
+            effects = ", ".join(f"{DIMENSIONS[d]} {signed(v)}" for d, v in init.effects.items())
+            cost = money(init.cost, s.currency) + (
+                f" + {init.effort:g} effort" if init.effort else ""
+            )
+            tip = (
+                f"{html.escape(init.description or init.name)} Effect after {init.delay} "
+                f"quarter(s): {effects}. {DECISIONS['initiatives']}"
+            )
+            self.hub.button(
+                pygame.Rect(0, row_y, 110, ROW),
+                "Cancel" if on else "Start",
+                lambda i=init.id: self._toggle(i),
+                container=scroller,
+                object_id="#tab_active" if on else None,
+                tip=tip,
+            )
+            self.hub.label(
+                pygame.Rect(120, row_y, w - 24 - 120, ROW),
+                f"{init.name}: {cost}; in {init.delay} quarter(s): {effects}",
+                container=scroller,
+                tip=tip,
+            )
+            row_y += ROW + 6
+        scroller.set_scrollable_area_dimensions((w - 24, row_y))
+
+    def _freeze(self) -> None:
+        self.session.draft.hiring_freeze = not self.session.draft.hiring_freeze
+        self.hub.refresh()
+
+    def _toggle(self, initiative: str) -> None:
+        draft = self.session.draft
+        if initiative in draft.initiatives:
+            draft.initiatives = [i for i in draft.initiatives if i != initiative]
+        else:
+            draft.initiatives = [*draft.initiatives, initiative]
+        self.hub.refresh()

@@ -1,0 +1,1 @@
+"""Custom widgets drawn with pygame primitives (charts, cards, bars, maps); one per module."""

@@ -1,0 +1,69 @@
+"""A capacity bar: planned work against what the team can deliver this quarter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pygame
+from pygame_gui.elements import UIImage
+
+from game import palette
+from game.widgets.text import fit, font
+
+
+class CapacityBar:
+    """One coloured block per planned item; the part beyond capacity is drawn hatched red."""
+
+    def __init__(
+        self,
+        rect: pygame.Rect,
+        manager: Any,
+        container: Any,
+        capacity: float,
+        parts: Sequence[tuple[str, float]],
+        tip: str | None = None,
+    ) -> None:
+        self.rect = pygame.Rect(rect)
+        self.capacity = capacity
+        self.parts = list(parts)
+        self.image = UIImage(self.rect, self.render(), manager=manager, container=container)
+        if tip:
+            self.image.set_tooltip(tip, delay=0.4, wrap_width=340)
+
+    @property
+    def planned(self) -> float:
+        """Total planned effort."""
+        return sum(effort for _, effort in self.parts)
+
+    def render(self) -> pygame.Surface:
+        """Draw the bar and its caption."""
+        w, h = self.rect.size
+        surface = pygame.Surface((w, h))
+        surface.fill(palette.PANEL)
+        small = font(12)
+        over = self.planned > self.capacity + 1e-9
+        caption = f"Planned {self.planned:,.0f} of {self.capacity:,.0f} effort points" + (
+            " — over capacity: the last items will not finish" if over else ""
+        )
+        colour = palette.BAD if over else palette.TEXT
+        surface.blit(small.render(fit(caption, small, w), True, colour), (0, 0))
+        bar = pygame.Rect(0, 20, w, h - 20)
+        pygame.draw.rect(surface, palette.GRID, bar)
+        scale = bar.w / max(self.capacity, self.planned, 1e-9)
+        x = float(bar.x)
+        for i, (name, effort) in enumerate(self.parts):
+            width = effort * scale
+            block = pygame.Rect(round(x), bar.y, max(1, round(width) - 1), bar.h)
+            pygame.draw.rect(surface, palette.series(i), block)
+            label = fit(name, small, block.w - 6)
+            if label:
+                surface.blit(small.render(label, True, (0, 0, 0)), (block.x + 3, block.y + 2))
+            x += width
+        cap_x = bar.x + round(self.capacity * scale)
+        if over:
+            over_rect = pygame.Rect(cap_x, bar.y, bar.right - cap_x, bar.h)
+            for hx in range(over_rect.left, over_rect.right, 6):
+                pygame.draw.line(surface, palette.BAD, (hx, bar.bottom), (hx + 6, bar.y), 2)
+        pygame.draw.line(surface, palette.TEXT, (cap_x - 1, bar.y - 2), (cap_x - 1, bar.bottom), 2)
+        return surface

@@ -1,0 +1,54 @@
+"""A KPI card: the metric's name, its value and the change since last quarter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pygame
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import UILabel, UIPanel
+
+
+class KpiCard:
+    """Name, value and a coloured delta; the tooltip explains what the metric means."""
+
+    def __init__(
+        self,
+        rect: pygame.Rect,
+        manager: Any,
+        container: Any,
+        name: str,
+        value: str,
+        delta: str = "",
+        good: bool | None = None,
+        tip: str | None = None,
+    ) -> None:
+        self.panel = UIPanel(
+            rect, manager=manager, container=container, object_id=ObjectID(object_id="#card")
+        )
+        w = rect.w - 20
+        self.name = UILabel(
+            pygame.Rect(10, 6, w, 22),
+            name,
+            manager=manager,
+            container=self.panel,
+            object_id=ObjectID(object_id="#muted"),
+        )
+        self.value = UILabel(
+            pygame.Rect(10, 28, w, 32),
+            value,
+            manager=manager,
+            container=self.panel,
+            object_id=ObjectID(object_id="#kpi_value"),
+        )
+        tone = None if good is None else ("#good" if good else "#bad")
+        self.delta = UILabel(
+            pygame.Rect(10, 58, w, 24),
+            delta,
+            manager=manager,
+            container=self.panel,
+            object_id=ObjectID(object_id=tone) if tone else None,
+        )
+        if tip:
+            for element in (self.panel, self.name, self.value, self.delta):
+                element.set_tooltip(tip, delay=0.4, wrap_width=340)

@@ -1,0 +1,122 @@
+"""A perceptual map: products and estimated segment ideals on two chosen attributes.
+
+Products are dots at their known positions. Segment ideals are what the player *believes*
+(from research): a cross at the estimated mean and an ellipse of ±1 standard deviation, so
+unresearched segments show as large vague blobs and well-researched ones as tight rings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pygame
+from pygame_gui.elements import UIImage
+
+from game import palette
+from game.widgets.text import fit, font
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """A product position (0..1 on both axes)."""
+
+    label: str
+    x: float
+    y: float
+    colour: palette.Colour
+    own: bool = False
+
+
+@dataclass(frozen=True)
+class MapIdeal:
+    """An estimated segment ideal with one-standard-deviation uncertainty on each axis."""
+
+    label: str
+    x: float
+    y: float
+    sd_x: float
+    sd_y: float
+    colour: palette.Colour
+
+
+class PerceptualMap:
+    """Square map of the unit square with axis names, products and believed ideals."""
+
+    def __init__(
+        self,
+        rect: pygame.Rect,
+        manager: Any,
+        container: Any,
+        x_name: str,
+        y_name: str,
+        points: Sequence[MapPoint],
+        ideals: Sequence[MapIdeal],
+        tip: str | None = None,
+    ) -> None:
+        self.rect = pygame.Rect(rect)
+        self.x_name, self.y_name = x_name, y_name
+        self.points, self.ideals = list(points), list(ideals)
+        self.image = UIImage(self.rect, self.render(), manager=manager, container=container)
+        if tip:
+            self.image.set_tooltip(tip, delay=0.4, wrap_width=360)
+
+    def render(self) -> pygame.Surface:
+        """Draw the map."""
+        w, h = self.rect.size
+        surface = pygame.Surface((w, h))
+        surface.fill(palette.PANEL)
+        small, bold = font(12), font(13, bold=True)
+        side = min(w - 60, h - 50)
+        plot = pygame.Rect(44, 10, side, side)
+        for i in range(5):
+            t = i / 4
+            x = plot.left + t * plot.w
+            y = plot.bottom - t * plot.h
+            pygame.draw.line(surface, palette.GRID, (x, plot.top), (x, plot.bottom))
+            pygame.draw.line(surface, palette.GRID, (plot.left, y), (plot.right, y))
+            lab = small.render(f"{t:.2g}", True, palette.MUTED)
+            surface.blit(lab, (x - lab.get_width() / 2, plot.bottom + 2))
+            surface.blit(lab, (plot.left - lab.get_width() - 4, y - lab.get_height() / 2))
+        pygame.draw.rect(surface, palette.AXIS, plot, 1)
+        x_lab = bold.render(
+            fit(f"{self.x_name} (higher to the right)", bold, plot.w), True, palette.TEXT
+        )
+        surface.blit(x_lab, (plot.centerx - x_lab.get_width() / 2, plot.bottom + 18))
+        y_lab = pygame.transform.rotate(
+            bold.render(fit(f"{self.y_name} (higher up)", bold, plot.h), True, palette.TEXT), 90
+        )
+        surface.blit(y_lab, (2, plot.centery - y_lab.get_height() / 2))
+
+        def at(x: float, y: float) -> tuple[float, float]:
+            cx = min(max(x, 0.0), 1.0)
+            cy = min(max(y, 0.0), 1.0)
+            return (plot.left + cx * plot.w, plot.bottom - cy * plot.h)
+
+        clip = surface.get_clip()
+        surface.set_clip(plot)
+        for ideal in self.ideals:
+            cx, cy = at(ideal.x, ideal.y)
+            rw = max(4.0, 2 * ideal.sd_x * plot.w)
+            rh = max(4.0, 2 * ideal.sd_y * plot.h)
+            ellipse = pygame.Rect(0, 0, rw, rh)
+            ellipse.center = (round(cx), round(cy))
+            pygame.draw.ellipse(surface, ideal.colour, ellipse, 2)
+            pygame.draw.line(surface, ideal.colour, (cx - 6, cy), (cx + 6, cy), 2)
+            pygame.draw.line(surface, ideal.colour, (cx, cy - 6), (cx, cy + 6), 2)
+        surface.set_clip(clip)
+        for ideal in self.ideals:
+            cx, cy = at(ideal.x, ideal.y)
+            lab = small.render(f"{ideal.label} (ideal?)", True, ideal.colour)
+            surface.blit(lab, (min(cx + 8, plot.right - lab.get_width()), cy + 4))
+        for point in self.points:
+            cx, cy = at(point.x, point.y)
+            radius = 8 if point.own else 6
+            pygame.draw.circle(surface, point.colour, (cx, cy), radius)
+            pygame.draw.circle(
+                surface, palette.TEXT if point.own else palette.BACKGROUND, (cx, cy), radius, 2
+            )
+            lab = (bold if point.own else small).render(point.label, True, palette.TEXT)
+            surface.blit(lab, (min(cx + 10, plot.right - lab.get_width()), cy - 18))
+        return surface

@@ -1,0 +1,26 @@
+"""Fonts for hand-drawn widgets: the bundled Noto Sans, cached per size and weight."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pygame
+
+from game.paths import assets_dir
+
+FILES = {False: "NotoSans-Regular.ttf", True: "NotoSans-Bold.ttf"}
+
+
+@cache
+def font(size: int, bold: bool = False) -> pygame.font.Font:
+    """The bundled font at ``size`` points."""
+    return pygame.font.Font(str(assets_dir() / "fonts" / FILES[bold]), size)
+
+
+def fit(text: str, face: pygame.font.Font, width: int) -> str:
+    """``text`` shortened with an ellipsis so it renders no wider than ``width`` pixels."""
+    if face.size(text)[0] <= width:
+        return text
+    while text and face.size(text + "…")[0] > width:
+        text = text[:-1]
+    return text + "…" if text else ""
