@@ -234,7 +234,8 @@ def _scalar(node: ScalarNode) -> tuple[Any, str | None]:
             return build(node), kind
         except ValueError:
             line, col = _pos(node)
-            raise YamlProblem(line, col, f"'{text}' is not a valid {kind}") from None
+            shown = text if len(text) <= 40 else text[:40] + "..."
+            raise YamlProblem(line, col, f"'{shown}' is not a valid {kind}") from None
     return text, None  # str, timestamp, merge and value markers stay as written
 
 

@@ -177,7 +177,18 @@ def test_paths_that_are_not_scenario_files(tmp_path: Path, make, fragment: str) 
     assert problems[0].line == 0 and str(problems[0]).count(":") == 1
 
 
-def test_undefined_alias_and_forbidden_tags() -> None:
+def test_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "minimal.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + (FIXTURES / "good" / "minimal.yaml").read_bytes())
+    assert load_scenario(path).id == "minimal"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_device_files_are_refused_without_reading() -> None:
+    assert "not a regular file" in problems_of(Path("/dev/zero"))[0].message
+
+
+def test_yaml_level_problems() -> None:
     for text, fragment in [
         ("a: *nothing", "names no anchor"),
         ("a: !!set {x}", "'!!set' is not allowed"),
@@ -185,6 +196,9 @@ def test_undefined_alias_and_forbidden_tags() -> None:
         ("a: !!int twelve", "not a valid int"),
         ("a: \x00", "is not allowed in YAML"),
         ("? [a]\n: 1", "a key must be a plain name"),
+        ("a: " + "9" * 5000, "'9999999999999999999999999999999999999999...' is not a valid"),
+        ("a:\n\tb: 1", "indent YAML with spaces"),
+        ("a: 1\n---\nb: 2", "one YAML document only"),
     ]:
         with pytest.raises(ScenarioError, match=fragment):
             load_scenario_text(text, "t.yaml")
