@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.loader import MAX_BYTES, Problem, ScenarioError, load_scenario, load_scenario_text
+from engine import yaml_positions
 from engine.yaml_positions import MAX_DEPTH
 from game.paths import bundled_scenarios
 from game.starter import starter_text
@@ -68,8 +69,15 @@ def test_every_bad_fixture_has_an_expectation() -> None:
     assert sorted(p.stem for p in BAD) == sorted(EXPECTED)
 
 
+@pytest.fixture(params=["libyaml", "python"])
+def parser(request, monkeypatch) -> None:
+    """Run a test with the C parser (when installed) and with PyYAML's pure-Python one."""
+    if request.param == "python":
+        monkeypatch.setattr(yaml_positions, "_PARSER", yaml.SafeLoader)
+
+
 @pytest.mark.parametrize("path", BAD, ids=lambda p: p.stem)
-def test_bad_fixture_reports_exact_line_and_field(path: Path) -> None:
+def test_bad_fixture_reports_exact_line_and_field(path: Path, parser: None) -> None:
     problems = problems_of(path)
     got = [(p.line, p.field) for p in problems]
     assert got == [(line, field) for line, field, _ in EXPECTED[path.stem]]
@@ -80,7 +88,7 @@ def test_bad_fixture_reports_exact_line_and_field(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", GOOD, ids=lambda p: p.stem)
-def test_good_fixture_loads(path: Path) -> None:
+def test_good_fixture_loads(path: Path, parser: None) -> None:
     assert load_scenario(path).id == path.stem
 
 
