@@ -9,8 +9,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.loader import MAX_BYTES, Problem, ScenarioError, load_scenario, load_scenario_text
 from engine import yaml_positions
+from engine.loader import MAX_BYTES, Problem, ScenarioError, load_scenario, load_scenario_text
 from engine.yaml_positions import MAX_DEPTH
 from game.paths import bundled_scenarios
 from game.starter import starter_text
