@@ -141,6 +141,15 @@ def _kind(value: Any) -> str:
     )
 
 
+def _shown(value: Any) -> str:
+    """A short description of a wrong value for a type error."""
+    if isinstance(value, str):
+        return f"text '{value if len(value) <= 40 else value[:40] + '...'}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    return _kind(value)
+
+
 def _dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
@@ -289,6 +298,9 @@ def _from_pydantic(err: Any, reading: Reading, source: str) -> Problem:
         message += _suggest(err.get("input"), options)
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"expected a mapping of keys, got {_kind(err.get('input'))}"
-    message += _yaml_hint(reading, path, kind)
+    hint = _yaml_hint(reading, path, kind)
+    if not hint and kind.endswith("_type") and not kind.startswith(("model", "dict")):
+        hint = f", got {_shown(err.get('input'))}"
+    message += hint
     line, col = _position(reading, path, key=at_key)
     return Problem(source, line, col, _dotted(path), message)
