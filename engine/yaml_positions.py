@@ -33,7 +33,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_DEPTH = 50
-MAX_NODES = 50_000
+MAX_NODES = 30_000
 
 Path = tuple[str | int, ...]
 

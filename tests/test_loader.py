@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from engine import yaml_positions
 from engine.loader import MAX_BYTES, Problem, ScenarioError, load_scenario, load_scenario_text
-from engine.yaml_positions import MAX_DEPTH
+from engine.yaml_positions import MAX_DEPTH, MAX_NODES
 from game.paths import bundled_scenarios
 from game.starter import starter_text
 
@@ -22,7 +22,7 @@ BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
 # fixture -> every problem reported, as (line, field.path, fragment of the message)
 EXPECTED: dict[str, list[tuple[int, str, str]]] = {
     "ai_without_block": [(28, "firms.1", "an ai firm needs an 'ai' block")],
-    "alias_bomb": [(6, "", "expands to more than 50,000 values")],
+    "alias_bomb": [(6, "", f"expands to more than {MAX_NODES:,} values")],
     "bool_in_choice": [(31, "objectives.0.kpi", "YAML reads 'yes' as a boolean; quote it")],
     "deep_nesting": [(6, "", f"nesting is deeper than {MAX_DEPTH} levels")],
     "dependency_cycle": [(38, "backlog.0.depends_on", "dependency cycle: api → sdk → api")],
@@ -163,8 +163,8 @@ def test_alias_nesting_counts_towards_depth() -> None:
 
 
 def test_too_many_values_are_refused() -> None:
-    with pytest.raises(ScenarioError, match="more than 50,000 values"):
-        load_scenario_text("a: [" + "1, " * 60_000 + "1]", "wide.yaml")
+    with pytest.raises(ScenarioError, match=f"more than {MAX_NODES:,} values"):
+        load_scenario_text("a: [" + "1, " * MAX_NODES + "1]", "wide.yaml")
 
 
 def test_text_over_the_size_limit_is_refused() -> None:
