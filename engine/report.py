@@ -102,6 +102,58 @@ class CompetitorMove:
 
 
 @dataclass
+class LineResult:
+    """One product line's engineering quarter (player firms)."""
+
+    product: str
+    headcount: int
+    new_hires: int
+    capacity: float  # total effort points E
+    feature_points: float  # delivered on the roadmap, including overtime
+    overtime: float
+    load: float  # work asked ÷ capacity
+    tech_debt: float
+    pm_skill: float
+    shipped: list[str]
+    progress: dict[str, float]  # effort put into each item this quarter
+    blocked: dict[str, list[str]]  # item -> dependencies not yet shipped
+    leavers: int = 0
+
+
+@dataclass
+class OrgResult:
+    """A player firm's organisation after the quarter: culture, people, work, discovery."""
+
+    firm: str
+    morale: float
+    safety: float
+    customer_focus: float
+    innovation: float
+    collaboration: float
+    capability: float
+    tech_debt: float
+    headcount: int
+    capacity: float
+    shipped: list[str]
+    lines: dict[str, LineResult]
+    hired: int
+    laid_off: int
+    leavers: int
+    backfilled: int
+    attrition_rate: float
+    morale_target: float
+    initiatives_started: list[str]
+    initiatives_landed: list[str]
+    breakthroughs: list[str]  # backlog items revealed by breakthrough ideas
+    bets: list[dict[str, Any]]
+    unlocked: list[str]  # backlog items unlocked by successful bets
+    research: list[dict[str, Any]]  # raw findings of this quarter's studies
+    belief_error: float  # believed-vs-true market error after this quarter's research
+    warnings: list[str]  # decision warnings (over capacity, ...) played as given
+    objectives: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class TurnReport:
     """Everything the UI, the CLI and the debrief need about one quarter."""
 
@@ -112,6 +164,7 @@ class TurnReport:
     events: list[dict[str, Any]] = field(default_factory=list)
     competitor_moves: list[CompetitorMove] = field(default_factory=list)
     drivers: list[Explanation] = field(default_factory=list)
+    organisation: dict[str, OrgResult] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict (floats, strings, lists, dicts)."""

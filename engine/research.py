@@ -86,7 +86,7 @@ def truth_at_start(scenario: Scenario, firm: str) -> Truth:
 def prior(scenario: Scenario, firm: str) -> Belief:
     """The vague belief a firm starts with."""
     attrs = scenario.attribute_ids()
-    w_scale = float(np.mean([w for s in scenario.segments for w in s.weights.values()]))
+    w_scale = float(np.mean([w for s in scenario.segments for w in s.weights.values()])) or 1.0
     p_scale = float(np.mean([s.price_sensitivity for s in scenario.segments]))
     ideal = Estimate(*PRIOR_IDEAL)
     weight = Estimate(w_scale, PRIOR_WEIGHT_CV * w_scale)

@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from engine import awareness as aw
 from engine import market
+from engine.company import Company
 from engine.competitors import decide_competitors
+from engine.decision_check import Problem
 from engine.decisions import Decisions
 from engine.explain import ExplainSample, MarketInputs, explain_quarter, sample_shares
 from engine.population import NO_PRODUCT, Population, draw_population
@@ -91,6 +94,7 @@ class Simulation:
         utilities = self._utilities()
         report = self._report(0, utilities, self._run_rate_economics(), [])
         self.history: list[TurnReport] = [report]
+        self.company = Company(self)
         return report
 
     def _initial_state(self) -> SimState:
@@ -266,7 +270,24 @@ class Simulation:
         """What a player (or bot) controlling ``firm_id`` may see before deciding."""
         if firm_id not in self.state.firms:
             raise ValueError(f"unknown firm '{firm_id}'")
-        return FirmView.of(self, firm_id)
+        view = FirmView.of(self, firm_id)
+        view.organisation = self.company.view(self, firm_id)
+        return view
+
+    def problems(self, firm_id: str, decisions: Decisions) -> list[Problem]:
+        """Every problem with a player firm's decisions (errors first), without playing them."""
+        if firm_id not in self.company.books:
+            raise ValueError(f"'{firm_id}' is not a player firm")
+        return self.company.problems(self, firm_id, decisions)
+
+    def inject(self, event_id: str) -> None:
+        """Make the event ``event_id`` happen at the start of the next quarter."""
+        self.company.inject(event_id)
+
+    def scorecard(self, firm_id: str | None = None) -> dict[str, Any]:
+        """Score 0-100, grade, objectives and competencies of a player firm so far."""
+        firm_id = firm_id or self.scenario.player_firms()[0].id
+        return self.company.scorecard(self, firm_id)
 
     @property
     def finished(self) -> bool:
@@ -280,13 +301,16 @@ class Simulation:
             raise ValueError(f"the scenario ends after quarter {self.scenario.quarters}")
         decisions_by_firm = dict(decisions_by_firm or {})
         self._check_decisions(decisions_by_firm)
+        decisions_by_firm = self.company.prepare(self, decisions_by_firm, self.state.quarter + 1)
+        self.company.check(self, decisions_by_firm)
         quarter = self.state.quarter + 1
         rng = self.streams.generator("market", quarter)
         before = self.market_inputs()
         start_share = sample_shares(self.state, self._explain_rows)
-        # phase 1, events: issue 4's events module edits the state here
+        self.company.events(self, quarter)
         after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
+        self.company.operate(self, decisions_by_firm, quarter)
         moves = decide_competitors(self, quarter, self.streams.generator("competitors", quarter))
         self._segment_dynamics(rng)
         self._awareness(rng)
@@ -301,6 +325,7 @@ class Simulation:
         report.drivers = explain_quarter(
             self, sample, start_share, (before, after_events, after), self.history[-1], report
         )
+        self.company.record(self, report)
         self.history.append(report)
         return report
 

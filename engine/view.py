@@ -8,7 +8,7 @@ reports (shares, customers, awareness per segment).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -60,6 +60,7 @@ class FirmView:
     cash: float
     products: dict[str, ProductView]
     history: list[TurnReport]
+    organisation: Any = None  # engine.company.OrgView for player firms (set by Simulation.view)
 
     @property
     def last(self) -> TurnReport:

@@ -69,7 +69,7 @@ def test_attrition_is_binomial_at_the_stated_rate(start, tutorial):
     for seed in range(20):
         team = big.teams["teamboard"]
         # morale after end_quarter moves; measure the draw at the post-update morale
-        new, out = _quarter(big, p, feature_ask=0.0, seed=seed)
+        _, out = _quarter(big, p, feature_ask=0.0, seed=seed)
         leavers.append(out.leavers["teamboard"] / team.headcount / out.attrition_rate)
     assert np.mean(leavers) == pytest.approx(1.0, abs=0.05)
     assert rate > p.attrition_base  # low morale → more than the 3.5% base

@@ -1,0 +1,752 @@
+"""The player firms' side of a quarter: organisation, roadmap, discovery, events, portfolio.
+
+:class:`Company` is owned by :class:`engine.simulation.Simulation` and called at fixed
+points of its quarter:
+
+* :meth:`Company.prepare` — in the CPO role, the AI PMs fill each line's decisions (price,
+  marketing, roadmap, split, research) following the CPO's theme, with their skill;
+* :meth:`Company.check` — every problem with the decisions (:mod:`engine.decision_check`);
+  errors raise :class:`DecisionError`, warnings go into the report;
+* :meth:`Company.events` — due events are applied to the market and the organisation;
+* :meth:`Company.operate` — sunset, mentoring, staffing, initiatives, research, bets, roadmap
+  work, debt, culture, morale, attrition and breakthroughs; shipped items move product
+  attributes and quality, and every cost lands in ``firm.other_costs`` before the economics;
+* :meth:`Company.record` — the organisation results, events and objective status are put in
+  the quarter's report and the KPIs kept for scoring.
+
+Random streams (subsystem, quarter, firm index[, purpose]): roadmap truth ``roadmap`` at
+quarter 0; ``organisation`` (0: people, 1: bets, 2: AI PMs); ``research``; ``events``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from engine import decision_check, events, organisation, portfolio, research, roadmap, scoring
+from engine.decisions import Decisions, ProductDecision
+from engine.report import LineResult, OrgResult, TurnReport
+
+if TYPE_CHECKING:
+    from engine.simulation import Simulation
+
+
+class DecisionError(ValueError):
+    """Decisions the simulation refuses; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[decision_check.Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass
+class Book:
+    """Everything the company side keeps about one player firm."""
+
+    index: int
+    org: organisation.OrgState
+    roadmap: roadmap.RoadmapState
+    belief: research.Belief
+    prior_error: float
+    lines: list[str]
+    bets: portfolio.BetState = field(default_factory=portfolio.BetState)
+    start_prices: dict[str, float] = field(default_factory=dict)
+    start_skill: float = 0.5
+    kpis: list[dict[str, float]] = field(default_factory=list)
+    records: list[scoring.Record] = field(default_factory=list)
+    cumulative_profit: float = 0.0
+    forecasts: list[tuple[float, float]] = field(default_factory=list)
+    quarter: OrgResult | None = None
+
+
+@dataclass(frozen=True)
+class OrgView:
+    """What the player (or a bot) may see of their own organisation before deciding."""
+
+    role: str
+    culture: Mapping[str, float]
+    lines: Mapping[str, portfolio.LineView]
+    pm_styles: Mapping[str, str]
+    headcount: int
+    initiatives_running: tuple[str, ...]
+    bets_resolved: Mapping[str, bool]
+    problems: tuple[str, ...] = ()
+
+
+class Company:
+    """The organisation side of every player firm in one simulation."""
+
+    def __init__(self, sim: Simulation) -> None:
+        sc = sim.scenario
+        self.scenario = sc
+        self.role = sim.role
+        self.fired: frozenset[str] = frozenset()
+        self.injected: list[str] = []
+        self.event_log: list[dict[str, object]] = []
+        self.warnings: dict[str, list[str]] = {}
+        self.books: dict[str, Book] = {}
+        for i, firm in enumerate(sc.player_firms()):
+            lines = [p.id for p in firm.products if sim.role in p.roles and p.team is not None]
+            org = organisation.initial_state(firm, sc.organisation)
+            org = replace(org, teams={k: v for k, v in org.teams.items() if k in lines})
+            belief = research.prior(sc, firm.id)
+            truth = self._truth(sim, firm.id)
+            self.books[firm.id] = Book(
+                index=i,
+                org=org,
+                roadmap=roadmap.initial_state(sc, lines, sim.streams.generator("roadmap", 0, i)),
+                belief=belief,
+                prior_error=research.error(belief, truth).overall,
+                lines=lines,
+                start_prices={p.id: p.price for p in firm.products},
+                start_skill=_mean_skill(org, lines),
+            )
+
+    # ------------------------------------------------------------------ views
+    def _truth(self, sim: Simulation, firm: str) -> research.Truth:
+        st = sim.state
+        attrs = sim.attribute_ids
+        return research.Truth(
+            ideals={s.id: dict(zip(attrs, map(float, s.ideal), strict=True)) for s in st.segments},
+            weights={
+                s.id: dict(zip(attrs, map(float, s.weights), strict=True)) for s in st.segments
+            },
+            price_sensitivity={s.id: float(s.price_sensitivity) for s in st.segments},
+            competitors={
+                p.id: dict(zip(attrs, map(float, p.attributes), strict=True))
+                for p in st.products
+                if p.firm != firm
+            },
+        )
+
+    def line_view(self, sim: Simulation, firm: str, line: str) -> portfolio.LineView:
+        """What the PM of ``line`` sees now."""
+        book = self.books[firm]
+        st = sim.state
+        product = st.products[st.product_index(line)]
+        team = book.org.teams[line]
+        params = self.scenario.organisation
+        backlog = {b.id: b for b in self.scenario.backlog}
+        items = []
+        for item_id in book.roadmap.open_ids():
+            s = book.roadmap.items[item_id]
+            if s.product != line:
+                continue
+            item = backlog[item_id]
+            items.append(
+                portfolio.ItemView(
+                    id=item_id,
+                    remaining=roadmap.estimated_remaining(s, item),
+                    effects=roadmap.estimated_effects(s, item, team.pm_skill),
+                    depends_on=tuple(item.depends_on),
+                    quality=item.quality,
+                    debt=item.debt,
+                    in_progress=s.progress > 0,
+                )
+            )
+        last = sim.history[-1].products.get(line)
+        return portfolio.LineView(
+            product=line,
+            quarter=st.quarter + 1,
+            quarters=self.scenario.quarters,
+            price=float(product.price),
+            start_price=book.start_prices[line],
+            attributes=dict(zip(sim.attribute_ids, map(float, product.attributes), strict=True)),
+            marketing=dict(zip(sim.segment_ids, map(float, product.marketing), strict=True)),
+            customers=dict(last.customers_by_segment) if last else {},
+            potential={s.id: s.size * s.spec.reference_price for s in st.segments},
+            belief=book.belief,
+            items=items,
+            shipped=frozenset(book.roadmap.shipped_ids()),
+            capacity=organisation.capacity(team, book.org.culture, params),
+            feature_rate=organisation.feature_points(team, book.org.culture, 1.0, params),
+            tech_debt=team.tech_debt,
+            debt_half=params.debt_half,
+            research=tuple(self.scenario.research),
+            cash=float(st.firms[firm].cash),
+            skill=team.pm_skill,
+        )
+
+    def view(self, sim: Simulation, firm: str) -> OrgView | None:
+        """The organisation view of a player firm (None for AI firms)."""
+        book = self.books.get(firm)
+        if book is None:
+            return None
+        styles = {}
+        for _, p in self.scenario.products():
+            if p.id in book.lines and p.team and p.team.pm:
+                styles[p.id] = p.team.pm.style
+        return OrgView(
+            role=self.role,
+            culture=dict(book.org.culture),
+            lines={line: self.line_view(sim, firm, line) for line in book.lines},
+            pm_styles=styles,
+            headcount=book.org.headcount,
+            initiatives_running=tuple(p.initiative for p in book.org.pending),
+            bets_resolved=dict(book.bets.resolved),
+        )
+
+    # ------------------------------------------------------------------ decisions
+    def prepare(
+        self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions], quarter: int
+    ) -> dict[str, Decisions]:
+        """Fill in the AI PMs' line decisions when the player is CPO."""
+        out = dict(decisions_by_firm)
+        if self.role != "cpo":
+            return out
+        for firm, book in self.books.items():
+            dec = out.get(firm, Decisions())
+            rng = sim.streams.generator("organisation", quarter, book.index, 2)
+            products = dict(dec.products)
+            for line in book.lines:
+                if line in dec.sunset:
+                    continue
+                spec = next(p for _, p in self.scenario.products() if p.id == line)
+                style = spec.team.pm.style if spec.team and spec.team.pm else "builder"
+                skill = book.org.teams[line].pm_skill
+                policy = portfolio.policy_for(dec.themes.get(line), style, skill)
+                planned = portfolio.plan_line(self.line_view(sim, firm, line), policy, rng)
+                own = products.get(line, ProductDecision())
+                products[line] = planned.model_copy(
+                    update={"hires": own.hires, "layoffs": own.layoffs}
+                )
+            out[firm] = dec.model_copy(update={"products": products})
+        return out
+
+    def context(self, sim: Simulation, firm: str) -> decision_check.Context:
+        """What the decision check needs to know about ``firm`` now."""
+        book = self.books[firm]
+        return decision_check.Context(
+            role=self.role,  # type: ignore[arg-type]
+            firm=firm,
+            cash=float(sim.state.firms[firm].cash),
+            org=book.org,
+            roadmap=book.roadmap,
+            lines=tuple(book.lines),
+            resolved_bets=frozenset(book.bets.resolved),
+        )
+
+    def problems(
+        self, sim: Simulation, firm: str, decisions: Decisions
+    ) -> list[decision_check.Problem]:
+        """Every problem with ``decisions`` for a player firm (errors first)."""
+        return decision_check.check(decisions, self.context(sim, firm), self.scenario)
+
+    def check(self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions]) -> None:
+        """Raise DecisionError listing every error; keep the warnings for the report."""
+        errors: list[decision_check.Problem] = []
+        self.warnings = {}
+        for firm, dec in decisions_by_firm.items():
+            if firm not in self.books:
+                continue
+            found = self.problems(sim, firm, dec)
+            errors += [
+                replace(p, where=f"{firm}.{p.where}") for p in found if p.severity == "error"
+            ]
+            self.warnings[firm] = [str(p) for p in found if p.severity == "warning"]
+        if errors:
+            raise DecisionError(errors)
+
+    # ------------------------------------------------------------------ events
+    def inject(self, event_id: str) -> None:
+        """Queue an event (by id) to happen at the start of the next quarter."""
+        if event_id not in {e.id for e in self.scenario.events}:
+            raise ValueError(f"unknown event '{event_id}'")
+        self.injected.append(event_id)
+
+    def events(self, sim: Simulation, quarter: int) -> list[dict[str, object]]:
+        """Apply the events due this quarter; return them with what each effect did."""
+        rng = sim.streams.generator("events", quarter)
+        due, self.fired = events.due(self.scenario, quarter, self.fired, self.injected, rng)
+        injected = set(self.injected)
+        self.injected = []
+        world = _World(sim, self, rng)
+        log = []
+        for event in due:
+            log.append(
+                {
+                    "id": event.id,
+                    "title": event.title,
+                    "text": event.text,
+                    "source": "injected"
+                    if event.id in injected
+                    else ("scheduled" if event.quarter == quarter else "random"),
+                    "effects": events.apply(event, world, self.scenario),
+                }
+            )
+        self.event_log = log
+        return log
+
+    # ------------------------------------------------------------------ the quarter
+    def operate(
+        self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions], quarter: int
+    ) -> None:
+        """Run every player firm's organisation for the quarter (before the market moves)."""
+        for firm, book in self.books.items():
+            self._operate(sim, firm, book, decisions_by_firm.get(firm, Decisions()), quarter)
+
+    def _operate(self, sim: Simulation, firm: str, book: Book, dec: Decisions, q: int) -> None:
+        sc = self.scenario
+        params = sc.organisation
+        st = sim.state
+        costs = st.firms[firm].other_costs
+        rng = sim.streams.generator("organisation", q, book.index, 0)
+
+        for line in dec.sunset:
+            self._sunset(sim, book, line)
+        org = book.org
+        teams = dict(org.teams)
+        for line, time in dec.mentoring.items():
+            if line in teams:
+                skill = portfolio.mentor(teams[line].pm_skill, time, org.culture["safety"])
+                teams[line] = replace(teams[line], pm_skill=skill)
+        org = replace(org, teams=teams)
+
+        orders = {
+            line: (pd.hires, pd.layoffs)
+            for line, pd in dec.products.items()
+            if line in book.lines and (pd.hires or pd.layoffs)
+        }
+        org, staffing = organisation.staff(org, orders, params)
+        _charge(costs, "hiring", sum(staffing.hired.values()) * params.hiring_cost)
+        _charge(costs, "severance", sum(staffing.laid_off.values()) * params.severance)
+
+        chosen = [i for i in sc.initiatives if i.id in dec.initiatives]
+        org, ini_cost, ini_effort = organisation.start_initiatives(org, chosen, q)
+        _charge(costs, "initiatives", ini_cost)
+
+        # Discovery: age the belief, then fold in this quarter's studies.
+        belief = research.age(book.belief)
+        truth = self._truth(sim, firm)
+        methods = {m.id: m for m in sc.research}
+        r_rng = sim.streams.generator("research", q, book.index)
+        findings = []
+        research_effort: dict[str, float] = {}
+        for line, pd in dec.products.items():
+            for order in pd.research:
+                method = methods[order.method]
+                belief, finding = research.study(
+                    belief, method, order.segment, truth, org.culture["customer_focus"], r_rng
+                )
+                findings.append(finding)
+                _charge(costs, "research", method.cost)
+                research_effort[line] = research_effort.get(line, 0.0) + method.effort
+        book.belief = belief
+
+        # Innovation bets (CPO): fund, resolve, unlock.
+        bets = {b.id: b for b in sc.bets}
+        book.bets, bet_cost, outcomes = portfolio.resolve_bets(
+            book.bets,
+            dec.bets,
+            bets,
+            org.culture["innovation"],
+            org.culture["capability"],
+            dec.incubation,
+            sim.streams.generator("organisation", q, book.index, 1),
+        )
+        _charge(costs, "bets", bet_cost)
+        unlocked: list[str] = []
+        for _, ok, items in outcomes:
+            if ok:
+                book.roadmap, new = roadmap.reveal(book.roadmap, items)
+                unlocked += new
+
+        # Work: capacity, split, roadmap, shipping.
+        backlog = {b.id: b for b in sc.backlog}
+        lent = _lend(org, book.lines, dec.incubation)
+        heads = sum(org.teams[line].headcount for line in book.lines) or 1
+        work: dict[str, organisation.TeamWork] = {}
+        results: dict[str, LineResult] = {}
+        shipped_all: list[str] = []
+        for line in book.lines:
+            pd = dec.products.get(line, ProductDecision())
+            team = org.teams[line]
+            working = replace(team, experienced=max(0, team.experienced - lent.get(line, 0)))
+            split = (pd.split.features, pd.split.debt, pd.split.discovery)
+            available = organisation.feature_points(working, org.culture, split[0], params)
+            plan = [i for i in pd.roadmap if i in book.roadmap.items]
+            ask = roadmap.committed_effort(plan, book.roadmap, backlog, available)
+            extra = research_effort.get(line, 0.0) + ini_effort * team.headcount / heads
+            alloc = organisation.allocate(working, org.culture, split, ask, extra, params)
+            book.roadmap, done = roadmap.work(book.roadmap, plan, alloc.features, backlog, q)
+            alloc = replace(alloc, discovery=alloc.discovery + done.idle)
+            product = st.products[st.product_index(line)]
+            for s in done.shipped:
+                for attr, change in s.effects.items():
+                    k = sim.attribute_ids.index(attr)
+                    product.attributes[k] = float(np.clip(product.attributes[k] + change, 0, 1))
+                product.quality = float(np.clip(product.quality + s.quality, 0.0, 1.0))
+            w = organisation.TeamWork(
+                alloc,
+                shipped=len(done.shipped),
+                item_debt=sum(s.debt for s in done.shipped),
+                debt_share=pd.split.debt,
+            )
+            product.quality = float(
+                np.clip(product.quality + organisation.quality_change(team, w, params), 0, 1)
+            )
+            work[line] = w
+            shipped_all += [s.id for s in done.shipped]
+            results[line] = LineResult(
+                product=line,
+                headcount=team.headcount,
+                new_hires=team.new_hires,
+                capacity=alloc.capacity,
+                feature_points=alloc.features,
+                overtime=alloc.overtime,
+                load=alloc.load,
+                tech_debt=team.tech_debt,
+                pm_skill=team.pm_skill,
+                shipped=[s.id for s in done.shipped],
+                progress={i: round(v, 3) for i, v in done.progressed.items()},
+                blocked=done.blocked,
+            )
+
+        _charge(costs, "payroll", organisation.salary_cost(org, params))
+        org, out = organisation.end_quarter(org, work, q, dec.hiring_freeze, params, rng)
+        _charge(costs, "hiring", out.hiring_cost)
+        ideas: list[str] = []
+        for _ in range(out.breakthroughs):
+            hidden = [
+                i
+                for i in roadmap.hidden_breakthroughs(book.roadmap)
+                if book.roadmap.items[i].product in book.lines
+            ]
+            if not hidden:
+                break
+            book.roadmap, new = roadmap.reveal(book.roadmap, hidden[:1])
+            ideas += new
+        book.org = org
+        for line, r in results.items():
+            team = org.teams[line]
+            r.tech_debt = team.tech_debt
+            r.headcount = team.headcount
+            r.new_hires = team.new_hires
+            r.leavers = out.leavers.get(line, 0)
+        book.quarter = OrgResult(
+            firm=firm,
+            morale=org.culture["morale"],
+            safety=org.culture["safety"],
+            customer_focus=org.culture["customer_focus"],
+            innovation=org.culture["innovation"],
+            collaboration=org.culture["collaboration"],
+            capability=org.culture["capability"],
+            tech_debt=sum(t.tech_debt for t in org.teams.values()),
+            headcount=org.headcount,
+            capacity=sum(r.capacity for r in results.values()),
+            shipped=shipped_all,
+            lines=results,
+            hired=sum(staffing.hired.values()),
+            laid_off=sum(staffing.laid_off.values()),
+            leavers=sum(out.leavers.values()),
+            backfilled=sum(out.backfilled.values()),
+            attrition_rate=out.attrition_rate,
+            morale_target=out.morale_target,
+            initiatives_started=[i.id for i in chosen],
+            initiatives_landed=out.landed,
+            breakthroughs=ideas,
+            bets=[{"bet": b, "success": ok, "unlocked": items} for b, ok, items in outcomes],
+            unlocked=unlocked,
+            research=[_finding(f) for f in findings],
+            belief_error=research.error(belief, truth).overall,
+            warnings=self.warnings.get(firm, []),
+        )
+        started = tuple(i for r in results.values() for i in r.progress)
+        book.records.append(
+            scoring.Record(
+                kpis={},
+                studies=len(findings),
+                segments_studied=tuple(sorted({f.segment for f in findings})),
+                belief_error=book.quarter.belief_error,
+                forecast=(dec.forecast.revenue, dec.forecast.share) if dec.forecast else None,
+                discovery_share=float(
+                    np.mean(
+                        [
+                            dec.products.get(li, ProductDecision()).split.discovery
+                            for li in book.lines
+                        ]
+                    )
+                )
+                if book.lines
+                else 0.0,
+                started=started,
+                shipped=tuple(shipped_all),
+                price_change=_price_change(sim, dec, book),
+                leavers=sum(out.leavers.values()),
+            )
+        )
+
+    def _sunset(self, sim: Simulation, book: Book, line: str) -> None:
+        """Withdraw a line from the market; its engineers join the largest remaining line."""
+        st = sim.state
+        product = st.products[st.product_index(line)]
+        product.active = False
+        product.marketing = np.zeros_like(product.marketing)
+        book.lines = [li for li in book.lines if li != line]
+        teams = dict(book.org.teams)
+        gone = teams.pop(line)
+        if book.lines:
+            target = max(book.lines, key=lambda li: (teams[li].headcount, li))
+            t = teams[target]
+            teams[target] = replace(
+                t,
+                experienced=t.experienced + gone.experienced,
+                cohorts=tuple(a + b for a, b in zip(t.cohorts, gone.cohorts, strict=True)),
+            )
+        book.org = replace(book.org, teams=teams)
+
+    # ------------------------------------------------------------------ report & score
+    def record(self, sim: Simulation, report: TurnReport) -> None:
+        """Attach organisation results, events and objective status to ``report``."""
+        report.events = list(self.event_log)
+        self.event_log = []
+        for firm, book in self.books.items():
+            if book.quarter is None:
+                continue
+            kpis = self._kpis(report, firm, book)
+            book.kpis.append(kpis)
+            rec = book.records[-1]
+            fr = report.firms[firm]
+            book.records[-1] = replace(rec, kpis=kpis, actual=(fr.revenue, fr.share))
+            book.quarter.objectives = [_objective_dict(r) for r in self.objectives(sim, firm)]
+            report.organisation[firm] = book.quarter
+            book.quarter = None
+
+    def _kpis(self, report: TurnReport, firm: str, book: Book) -> dict[str, float]:
+        fr = report.firms[firm]
+        o = book.quarter
+        assert o is not None
+        book.cumulative_profit += fr.profit
+        k: dict[str, float] = {
+            "revenue": fr.revenue,
+            "profit": fr.profit,
+            "cumulative_profit": book.cumulative_profit,
+            "cash": fr.cash,
+            "customers": fr.customers,
+            "share": fr.share,
+            "satisfaction": fr.satisfaction,
+            "nps": fr.nps,
+            "tech_debt": o.tech_debt,
+            "headcount": float(o.headcount),
+            "attrition": o.leavers / max(1, o.headcount),
+            "pm_skill": _mean_skill(book.org, book.lines),
+        }
+        for dim in ("morale", "safety", "customer_focus", "innovation", "collaboration"):
+            k[dim] = float(book.org.culture[dim])
+        k["capability"] = float(book.org.culture["capability"])
+        for seg, share in fr.share_by_segment.items():
+            k[f"share:{seg}"] = share
+        own = [p for p in report.products.values() if p.firm == firm]
+        k["quality"] = float(np.mean([p.quality for p in own])) if own else 0.0
+        for p in own:
+            k[f"revenue@{p.id}"] = p.revenue
+            k[f"customers@{p.id}"] = p.customers
+            k[f"satisfaction@{p.id}"] = p.satisfaction
+            k[f"quality@{p.id}"] = p.quality
+            k[f"share@{p.id}"] = p.customers / max(
+                1e-9, sum(s.in_market for s in report.segments.values())
+            )
+            for seg, share in p.share_by_segment.items():
+                k[f"share@{p.id}:{seg}"] = share
+                k[f"customers@{p.id}:{seg}"] = p.customers_by_segment[seg]
+            if p.id in book.org.teams:
+                k[f"tech_debt@{p.id}"] = book.org.teams[p.id].tech_debt
+                k[f"pm_skill@{p.id}"] = book.org.teams[p.id].pm_skill
+        for seg, c in _by_segment(own).items():
+            k[f"customers:{seg}"] = c
+        pairs = [(r.forecast, r.actual) for r in book.records[:-1] if r.forecast is not None]
+        rec = book.records[-1]
+        if rec.forecast is not None:
+            pairs.append((rec.forecast, (fr.revenue, fr.share)))
+        k["forecast_error"] = scoring.calibration(pairs).revenue_error
+        return k
+
+    def _money_scale(self, sim: Simulation, firm: str) -> float:
+        return max(1.0, sim.history[0].firms[firm].revenue)
+
+    def objectives(self, sim: Simulation, firm: str) -> list[scoring.ObjectiveResult]:
+        """Every objective's status after the quarters played so far."""
+        book = self.books[firm]
+        scale = self._money_scale(sim, firm)
+        return [
+            scoring.evaluate(o, book.kpis, self.scenario.quarters, scale)
+            for o in self.scenario.objectives
+        ]
+
+    def scorecard(self, sim: Simulation, firm: str) -> dict[str, object]:
+        """Score 0-100, grade, objectives and competencies after the quarters played."""
+        book = self.books[firm]
+        results = self.objectives(sim, firm)
+        points = scoring.score(results)
+        skill = (
+            (book.start_skill, _mean_skill(book.org, book.lines)) if self.role == "cpo" else None
+        )
+        comps = scoring.competencies(
+            book.records, points, len(self.scenario.segments), book.prior_error, skill
+        )
+        return {
+            "score": round(points, 2),
+            "grade": scoring.grade(points),
+            "objectives": [_objective_dict(r) for r in results],
+            "competencies": {
+                name: {"score": round(c.score, 1), "evidence": c.evidence}
+                for name, c in comps.items()
+            },
+        }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _charge(costs: dict[str, float], name: str, amount: float) -> None:
+    if amount:
+        costs[name] = costs.get(name, 0.0) + float(amount)
+
+
+def _mean_skill(org: organisation.OrgState, lines: list[str]) -> float:
+    skills = [org.teams[line].pm_skill for line in lines if line in org.teams]
+    return float(np.mean(skills)) if skills else 0.0
+
+
+def _lend(org: organisation.OrgState, lines: list[str], n: int) -> dict[str, int]:
+    """Engineers lent to the incubation line this quarter, taken from the largest lines."""
+    lent: dict[str, int] = {}
+    for _ in range(n):
+        free = [li for li in lines if org.teams[li].experienced - lent.get(li, 0) > 0]
+        if not free:
+            break
+        li = max(free, key=lambda x: (org.teams[x].experienced - lent.get(x, 0), x))
+        lent[li] = lent.get(li, 0) + 1
+    return lent
+
+
+def _price_change(sim: Simulation, dec: Decisions, book: Book) -> float:
+    moves = []
+    for line in book.lines:
+        pd = dec.products.get(line)
+        if pd is None or pd.price is None:
+            moves.append(0.0)
+            continue
+        before = sim.history[-1].products[line].price
+        moves.append(abs(pd.price - before) / max(before, 1e-9))
+    return float(np.mean(moves)) if moves else 0.0
+
+
+def _by_segment(products: list) -> dict[str, float]:  # type: ignore[type-arg]
+    out: dict[str, float] = {}
+    for p in products:
+        for seg, c in p.customers_by_segment.items():
+            out[seg] = out.get(seg, 0.0) + c
+    return out
+
+
+def _finding(f: research.Finding) -> dict[str, object]:
+    return {
+        "method": f.method,
+        "segment": f.segment,
+        "sd": round(f.sd, 4),
+        "ideals": f.ideals,
+        "weights": f.weights,
+        "price_sensitivity": f.price_sensitivity,
+        "competitors": f.competitors,
+    }
+
+
+def _objective_dict(r: scoring.ObjectiveResult) -> dict[str, object]:
+    return {
+        "id": r.id,
+        "description": r.description,
+        "status": r.status,
+        "value": r.value,
+        "credit": round(r.credit, 4),
+        "weight": r.weight,
+        "evidence": r.evidence,
+    }
+
+
+class _World:
+    """events.World over the simulation state and the company's organisation states."""
+
+    def __init__(self, sim: Simulation, company: Company, rng: np.random.Generator) -> None:
+        self.sim, self.company, self.rng = sim, company, rng
+        self.st = sim.state
+
+    def _seg(self, segment: str):
+        return self.st.segments[self.sim.segment_ids.index(segment)]
+
+    def _product(self, product: str):
+        return self.st.products[self.st.product_index(product)]
+
+    def _has(self, product: str) -> bool:
+        return any(p.id == product for p in self.st.products)
+
+    def segment_size(self, segment: str, change: float) -> None:
+        self._seg(segment).size *= 1.0 + change
+
+    def segment_growth(self, segment: str, change: float) -> None:
+        self._seg(segment).growth += change
+
+    def price_sensitivity(self, segment: str, change: float) -> None:
+        self._seg(segment).price_sensitivity *= 1.0 + change
+
+    def ideal_shift(self, segment: str, attribute: str, change: float) -> None:
+        seg, k = self._seg(segment), self.sim.attribute_ids.index(attribute)
+        seg.ideal[k] = float(np.clip(seg.ideal[k] + change, 0.0, 1.0))
+
+    def weight_shift(self, segment: str, attribute: str, change: float) -> None:
+        seg, k = self._seg(segment), self.sim.attribute_ids.index(attribute)
+        seg.weights[k] = max(0.0, float(seg.weights[k] + change))
+
+    def product_attribute(self, product: str, attribute: str, change: float) -> None:
+        if self._has(product):
+            p, k = self._product(product), self.sim.attribute_ids.index(attribute)
+            p.attributes[k] = float(np.clip(p.attributes[k] + change, 0.0, 1.0))
+
+    def product_quality(self, product: str, change: float) -> None:
+        if self._has(product):
+            p = self._product(product)
+            p.quality = float(np.clip(p.quality + change, 0.0, 1.0))
+
+    def product_price(self, product: str, change: float) -> None:
+        if self._has(product):
+            self._product(product).price *= 1.0 + change
+
+    def unit_cost(self, product: str, change: float) -> None:
+        if self._has(product):
+            self._product(product).unit_cost *= 1.0 + change
+
+    def awareness(self, product: str, segment: str, change: float) -> None:
+        if not self._has(product):
+            return
+        pop = self._seg(segment).population
+        j = self.st.product_index(product)
+        aware = pop.aware[:, j]
+        draws = self.rng.random(aware.size)
+        frac = float(aware.mean())
+        if change >= 0:
+            p = change / max(1e-9, 1.0 - frac)
+            pop.aware[:, j] = aware | (draws < p)
+        else:
+            p = -change / max(1e-9, frac)
+            pop.aware[:, j] = aware & ~((draws < p) & (pop.current != j))
+
+    def culture(self, firm: str, dimension: str, change: float) -> None:
+        book = self.company.books.get(firm)
+        if book is not None:
+            book.org = organisation.shift_culture(book.org, dimension, change)
+
+    def headcount(self, firm: str, product: str, change: int) -> None:
+        book = self.company.books.get(firm)
+        if book is not None and product in book.org.teams:
+            book.org = organisation.adjust_team(book.org, product, headcount=change)
+
+    def tech_debt(self, firm: str, product: str, change: float) -> None:
+        book = self.company.books.get(firm)
+        if book is not None and product in book.org.teams:
+            book.org = organisation.adjust_team(book.org, product, debt=change)
+
+    def cash(self, firm: str, change: float) -> None:
+        self.st.firms[firm].cash += change
