@@ -149,3 +149,17 @@ def test_new_refuses_to_overwrite_and_bad_names(tmp_path: Path, capsys) -> None:
         assert main(["new", name, "-o", str(tmp_path)]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"]
     assert "already exists" in capsys.readouterr().err
+
+
+def test_an_unexpected_loader_failure_is_one_line_not_a_traceback(monkeypatch, capsys) -> None:
+    def broken(path: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("engine.loader.load_scenario", broken)
+    path = FIXTURES / "good" / "minimal.yaml"
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out == (
+        f"{path}: internal error while checking (RuntimeError); please report it\n"
+    )
+    assert main(["list"]) == 1
+    assert "INVALID: internal error (RuntimeError)" in capsys.readouterr().out

@@ -25,6 +25,8 @@ def rows() -> list[tuple[str, ...]]:
             n = len(exc.problems)
             note = f"INVALID: {n} problem{'s' if n != 1 else ''} (crossroads validate {path})"
             out.append((path.stem, note, "", "", ""))
+        except Exception as exc:  # a loader bug must still not show a traceback
+            out.append((path.stem, f"INVALID: internal error ({type(exc).__name__})", "", "", ""))
         else:
             out.append((s.id, s.title, ", ".join(s.roles), str(s.quarters), s.difficulty))
     return out

@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
             invalid += 1
             for problem in exc.problems:
                 print(problem)
+        except Exception as exc:  # a loader bug must still not show a traceback
+            invalid += 1
+            print(f"{path}: internal error while checking ({type(exc).__name__}); please report it")
         else:
             print(f"OK {path} ({scenario.title})")
     if len(files) > 1:
