@@ -305,3 +305,19 @@ def test_mutated_scenario_raises_only_scenario_error_at_a_known_field(path, valu
         load_scenario_text(_dump(data), "mutant.yaml")
     except ScenarioError as exc:
         assert all(p.line >= 1 for p in exc.problems)
+
+
+_EDIT_CHARS = st.sampled_from(list(":-[]{}&*!|>'\"#,? \n\t<%@`0aN"))
+
+
+@_FAST
+@given(st.lists(st.tuples(st.floats(0, 1), st.booleans(), _EDIT_CHARS), min_size=1, max_size=4))
+def test_edited_scenario_text_raises_only_scenario_error(edits) -> None:
+    text = list((FIXTURES / "good" / "every_feature.yaml").read_text("utf-8"))
+    for where, insert, char in edits:
+        pos = min(int(where * len(text)), len(text) - 1)
+        if insert:
+            text.insert(pos, char)
+        else:
+            del text[pos]
+    _only_scenario_error("".join(text))
