@@ -249,7 +249,7 @@ _structures = st.recursive(
     lambda children: st.lists(children, max_size=5) | st.dictionaries(_keys, children, max_size=5),
     max_leaves=30,
 )
-_FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _dump(data: object) -> str:
@@ -291,7 +291,7 @@ def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
     return out
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_paths(_RICH)[1:]), _structures)
 def test_mutated_scenario_raises_only_scenario_error_at_a_known_field(path, value) -> None:
     import copy
