@@ -298,7 +298,7 @@ def _from_pydantic(err: Any, reading: Reading, source: str) -> Problem:
         message += _suggest(err.get("input"), options)
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"expected a mapping of keys, got {_kind(err.get('input'))}"
-    hint = _yaml_hint(reading, path, kind)
+    hint = "" if is_key else _yaml_hint(reading, path, kind)
     if not hint and kind.endswith("_type") and not kind.startswith(("model", "dict")):
         hint = f", got {_shown(err.get('input'))}"
     message += hint

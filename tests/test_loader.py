@@ -226,6 +226,16 @@ def test_reference_errors_are_all_reported_at_once() -> None:
     ]
 
 
+def test_a_bad_mapping_key_is_reported_at_the_key_without_value_hints() -> None:
+    text = (FIXTURES / "good" / "every_feature.yaml").read_text(encoding="utf-8")
+    text = text.replace("effects: {morale: 0.05,", "effects: {moral: 0.05,")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "k.yaml")
+    (problem,) = info.value.problems
+    assert (problem.line, problem.col, problem.field) == (93, 57, "initiatives.0.effects.moral")
+    assert problem.message.endswith("(did you mean 'morale'?)")
+
+
 def test_starter_validates() -> None:
     scenario = load_scenario_text(starter_text("my-market"), "my-market.yaml")
     assert (scenario.id, scenario.title) == ("my_market", "My market")
