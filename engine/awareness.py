@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import market
 from engine.population import Population
 from engine.scenario import Advertising
 
@@ -42,9 +43,8 @@ def steady_spend(goodwill: np.ndarray, adv: Advertising) -> np.ndarray:
 
 
 def own_customers(pop: Population) -> np.ndarray:
-    """Boolean N×J: customer i currently uses product j."""
-    cols = np.arange(pop.aware.shape[1])
-    return pop.current[:, None] == cols[None, :]
+    """Boolean (J, N): customer i currently uses product j."""
+    return market.owners(pop.current, pop.aware.shape[0])
 
 
 def update_awareness(
@@ -57,6 +57,6 @@ def update_awareness(
     shape = aware.shape
     forget = aware & ~owners & (rng.random(shape, dtype=np.float32) < forgetting)
     aware &= ~forget
-    fraction = aware.mean(axis=0)
+    fraction = aware.mean(axis=1)
     need = np.clip((target - fraction) / np.maximum(1.0 - fraction, 1e-9), 0.0, 1.0)
-    aware |= rng.random(shape, dtype=np.float32) < need.astype(np.float32)[None, :]
+    aware |= rng.random(shape, dtype=np.float32) < need.astype(np.float32)[:, None]

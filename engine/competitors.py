@@ -256,16 +256,16 @@ def expected_profit(obs: Observer, j: int, price: float, z: np.ndarray, beliefs:
             sim.scenario.choice,
         )
         util = market.utility_matrix(
-            ideal[None, :].astype(np.float32),
-            weights[None, :].astype(np.float32),
+            ideal[:, None].astype(np.float32),
+            weights[:, None].astype(np.float32),
             np.array([alpha], dtype=np.float32),
             offer,
-        )
+        )[:, 0]
         aware = np.array(
             [obs.last.products[p.id].awareness_by_segment[seg.id] for p in st.products]
         )
         aware = aware * np.array([p.active for p in st.products])
-        ev = aware * np.exp(util[0].astype(np.float64) - util.max())
+        ev = aware * np.exp(util.astype(np.float64) - util.max())
         outside = np.exp(seg.spec.outside_utility - float(util.max()))
         total += (
             seg_report.in_market * ev[j] / (outside + ev.sum()) * (price - st.products[j].unit_cost)

@@ -66,7 +66,7 @@ class MarketInputs:
             price=np.array([p.price for p in ps], dtype=float),
             active=np.array([p.active for p in ps], dtype=bool),
             aware=tuple(
-                s.population.aware[r].copy() for s, r in zip(state.segments, rows, strict=True)
+                s.population.aware[:, r].copy() for s, r in zip(state.segments, rows, strict=True)
             ),
         )
 
@@ -96,7 +96,7 @@ class MarketInputs:
                 self,
                 active=np.where(m, other.active, self.active),
                 aware=tuple(
-                    np.where(m[None, :], a2, a1)
+                    np.where(m[:, None], a2, a1)
                     for a1, a2 in zip(self.aware, other.aware, strict=True)
                 ),
             )
@@ -173,8 +173,8 @@ class ExplainSample:
             out.append(
                 SegmentSample(
                     in_market=inside,
-                    offset=pop.offset[rr],
-                    weight_mult=pop.weight_mult[rr],
+                    offset=pop.offset[:, rr],
+                    weight_mult=pop.weight_mult[:, rr],
                     alpha_mult=pop.alpha_mult[rr],
                     theta=pop.theta[rr],
                     current=pop.current[rr],
@@ -210,8 +210,8 @@ def expected_shares(sim: Simulation, sample: ExplainSample, inputs: MarketInputs
         n = seg.current.size
         if n == 0 or n_prod == 0:
             continue
-        ideals = np.clip(seg.offset + inputs.ideal[s].astype(np.float32), 0.0, 1.0)
-        weights = seg.weight_mult * inputs.weights[s].astype(np.float32)
+        ideals = np.clip(seg.offset + inputs.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
+        weights = seg.weight_mult * inputs.weights[s].astype(np.float32)[:, None]
         alpha = seg.alpha_mult * np.float32(inputs.price_sensitivity[s])
         offer = market.make_offer(
             inputs.attributes,
@@ -223,9 +223,9 @@ def expected_shares(sim: Simulation, sample: ExplainSample, inputs: MarketInputs
             choice,
         )
         util = market.utility_matrix(ideals, weights, alpha, offer)
-        aware = inputs.aware[s][seg.in_market] & inputs.active[None, :]
+        aware = inputs.aware[s][:, seg.in_market] & inputs.active[:, None]
         owners = np.flatnonzero(seg.current >= 0)
-        aware[owners, seg.current[owners]] = True
+        aware[seg.current[owners], owners] = True
         r = market.rechoice_probability(
             util,
             seg.current,
@@ -240,7 +240,7 @@ def expected_shares(sim: Simulation, sample: ExplainSample, inputs: MarketInputs
             util, seg.current, aware, seg.switching_cost, seg.outside_utility
         )
         stay = np.bincount(seg.current[owners], 1.0 - r[owners], n_prod)
-        out[s] = (stay + (r[:, None] * prob).sum(axis=0)) / n
+        out[s] = (stay + (prob * r[None, :]).sum(axis=1)) / n
     return out
 
 

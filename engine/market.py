@@ -1,15 +1,18 @@
 """Mixed-logit choice: utilities, churn triggers, inverse-CDF draws and satisfaction.
 
-Every function works on whole arrays (customers × products) so one quarter of a segment is
-a handful of numpy operations. The same kernels serve the real market step, the
-expected-share model behind the explanations and the AI rivals' profit model, so all three
-agree on what a customer wants.
+Every function works on whole arrays so one quarter of a segment is a handful of numpy
+operations. Layout: customer×product arrays are stored product-major, shape (J, N), and
+per-customer attribute arrays attribute-major, (K, N): reductions over the few products then
+run along long contiguous rows, which is several times faster than reducing short rows.
+The same kernels serve the real market step, the expected-share model behind the
+explanations and the AI rivals' profit model, so all three agree on what a customer wants.
 
 Utility of product j for customer i (see docs/model.md):
 V_ij = constant_j − Σ_k w_ik (z_jk − x_ik)² − α_i·ln(p_j / p_ref)
 constant_j = brand_j + quality_weight·quality_j + network_weight·ln(1 + installed_j / M_s)
-The weighted distance is expanded as Σ w z² − 2 Σ (w x) z + Σ w x² so it is three matrix
-products instead of an N×J×K tensor.
+The weighted distance is expanded as Σ w z² − 2 Σ (w x) z + Σ w x², so with per-customer
+terms T = [w; w·x; Σ w x²; α] (2K+2 rows) and per-product terms [−z², 2z, −1, −ln p/p_ref]
+the whole utility matrix is ONE matrix product plus the constant.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.population import NO_PRODUCT
-from engine.scenario import Choice
+from engine.scenario import Choice, Segment
+
+UNREACHABLE = np.float32(-1e30)
+"""Added to the utility of a product that is not an option; exp() of it is exactly 0."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,12 @@ class Offer:
     attributes: np.ndarray  # (J, K) float32, z_jk
     constant: np.ndarray  # (J,) float32, brand + β_Q·quality + β_N·ln(1 + installed/M)
     log_price: np.ndarray  # (J,) float32, ln(p_j / p_ref_s)
+
+    def terms(self) -> np.ndarray:
+        """Per-product coefficients [−z², 2z, −1, −ln(p/p_ref)], float32 (J, 2K+2)."""
+        z = self.attributes
+        ones = np.ones((z.shape[0], 1), dtype=np.float32)
+        return np.hstack([-z * z, 2.0 * z, -ones, -self.log_price[:, None]]).astype(np.float32)
 
 
 def make_offer(
@@ -45,31 +57,49 @@ def make_offer(
         brand + choice.quality_weight * quality + choice.network_weight * np.log1p(installed_share)
     )
     return Offer(
-        attributes=np.asarray(attributes, dtype=np.float32),
+        attributes=np.asarray(attributes, dtype=np.float32).reshape(len(constant), -1),
         constant=np.asarray(constant, dtype=np.float32),
         log_price=np.log(np.asarray(price, dtype=np.float64) / reference_price).astype(np.float32),
     )
 
 
-def utility_matrix(
-    ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray, offer: Offer
-) -> np.ndarray:
-    """V_ij without the switching cost, float32 (N×J)."""
-    z = offer.attributes
-    wx = weights * ideals
-    dist = weights @ (z * z).T
-    dist -= 2.0 * (wx @ z.T)
-    dist += np.einsum("ik,ik->i", wx, ideals)[:, None]
-    out = offer.constant[None, :] - dist
-    out -= alpha[:, None] * offer.log_price[None, :]
+def customer_terms(ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Per-customer terms [w; w·x; Σ w x²; α], float32 (2K+2, N), from (K,N), (K,N), (N,)."""
+    k, n = ideals.shape
+    out = np.empty((2 * k + 2, n), dtype=np.float32)
+    out[:k] = weights
+    np.multiply(weights, ideals, out=out[k : 2 * k])
+    np.einsum("kn,kn->n", out[k : 2 * k], ideals, out=out[2 * k])
+    out[2 * k + 1] = alpha
     return out
 
 
-def _switch_penalty(n_products: int, current: np.ndarray, switching_cost: float) -> np.ndarray:
-    """switching_cost where j ≠ current_i for customers who own a product, else 0 (N×J)."""
-    cols = np.arange(n_products, dtype=current.dtype)
-    owns = (current >= 0)[:, None]
-    return np.where(owns & (cols[None, :] != current[:, None]), np.float32(switching_cost), 0.0)
+def utilities(terms: np.ndarray, offer: Offer) -> np.ndarray:
+    """V (without the switching cost), float32 (J, N): one matrix product.
+
+    ``einsum`` rather than ``@``: numpy's own loop is bit-identical on every machine and
+    does not fight other processes for cores the way a threaded BLAS does.
+    """
+    out = np.einsum("jk,kn->jn", offer.terms(), terms)
+    out += offer.constant[:, None]
+    return out
+
+
+def utility_matrix(
+    ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray, offer: Offer
+) -> np.ndarray:
+    """V (without the switching cost), float32 (J, N), from ideals and weights (K, N)."""
+    return utilities(customer_terms(ideals, weights, alpha), offer)
+
+
+def owners(current: np.ndarray, n_products: int) -> np.ndarray:
+    """Boolean (J, N): customer i currently uses product j."""
+    return current[None, :] == np.arange(n_products, dtype=current.dtype)[:, None]
+
+
+def _excluded(aware: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """UNREACHABLE where a product is not an option (unaware of it, or already using it)."""
+    return UNREACHABLE * (own | ~aware)
 
 
 def best_alternative(
@@ -81,20 +111,32 @@ def best_alternative(
 ) -> np.ndarray:
     """max(V_0, max over aware k ≠ current of V_ik − switching cost), per customer.
 
-    The switching cost only applies to customers who own a product.
+    The switching cost only applies to customers who own a product. Masks are applied by
+    arithmetic (adding ``UNREACHABLE``), which is far faster than ``where=`` loops.
     """
-    cols = np.arange(utility.shape[1])
-    others = aware & (cols[None, :] != current[:, None])
-    penalty = np.where(current >= 0, np.float32(switching_cost), np.float32(0.0))
-    best = np.where(others, utility, -np.inf).max(axis=1, initial=-np.inf) - penalty
+    own = owners(current, utility.shape[0])
+    best = (utility + _excluded(aware, own)).max(axis=0)
+    best -= np.float32(switching_cost) * (current >= 0)
     return np.maximum(best, np.float32(outside_utility))
 
 
 def current_utility(utility: np.ndarray, current: np.ndarray, outside_utility: float) -> np.ndarray:
     """V of each customer's current product, or V_0 for customers without one."""
-    rows = np.arange(utility.shape[0])
-    picked = utility[rows, np.maximum(current, 0)]
+    own = owners(current, utility.shape[0])
+    picked = (utility * own).sum(axis=0)
     return np.where(current >= 0, picked, np.float32(outside_utility))
+
+
+def satisfaction_gap(
+    utility: np.ndarray,
+    current: np.ndarray,
+    aware: np.ndarray,
+    switching_cost: float,
+    outside_utility: float,
+) -> np.ndarray:
+    """V_current − best alternative, per customer (V_current = V_0 without a product)."""
+    alt = best_alternative(utility, current, aware, switching_cost, outside_utility)
+    return current_utility(utility, current, outside_utility) - alt
 
 
 def rechoice_probability(
@@ -125,12 +167,14 @@ def choice_weights(
     switching_cost: float,
     outside_utility: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unnormalised logit weights (N×J, zero for unaware products) and the outside weight (N)."""
-    v = utility - _switch_penalty(utility.shape[1], current, switching_cost)
-    top = np.where(aware, v, -np.inf).max(axis=1, initial=-np.inf)
-    top = np.maximum(top, np.float32(outside_utility))
-    weights = np.exp(v - top[:, None]) * aware
-    return weights.astype(np.float32, copy=False), np.exp(np.float32(outside_utility) - top)
+    """Unnormalised logit weights (J, N; zero for unaware products) and the outside weight."""
+    own = owners(current, utility.shape[0])
+    v = utility - np.float32(switching_cost) * ((current >= 0) & ~own)
+    v += UNREACHABLE * ~aware  # exp() of an unaware product is exactly 0, never inf·0
+    top = np.maximum(v.max(axis=0), np.float32(outside_utility))
+    v -= top[None, :]
+    np.exp(v, out=v)
+    return v, np.exp(np.float32(outside_utility) - top)
 
 
 def choice_probabilities(
@@ -140,27 +184,43 @@ def choice_probabilities(
     switching_cost: float,
     outside_utility: float,
 ) -> np.ndarray:
-    """P_ij = exp(V_ij)/(exp(V_0) + Σ_aware exp(V_ik)) with the switching cost applied."""
+    """P_ij = exp(V_ij)/(exp(V_0) + Σ_aware exp(V_ik)) with the switching cost, (J, N)."""
     weights, outside = choice_weights(utility, current, aware, switching_cost, outside_utility)
-    return weights / (outside + weights.sum(axis=1))[:, None]
+    return weights / (outside + weights.sum(axis=0))[None, :]
 
 
 def draw_choice(weights: np.ndarray, outside: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     """One draw per customer by inverse CDF: product index, or -1 for the outside option."""
-    cum = np.cumsum(weights, axis=1)
-    target = uniform * (outside + cum[:, -1]) - outside
-    picked = (cum < target[:, None]).sum(axis=1)
-    picked = np.minimum(picked, weights.shape[1] - 1)
-    return np.where(target <= 0.0, NO_PRODUCT, picked).astype(np.int16)
+    n_prod = weights.shape[0]
+    target = uniform * (outside + weights.sum(axis=0)) - outside
+    acc = np.zeros_like(target)
+    picked = np.zeros(target.shape, dtype=np.int16)
+    for j in range(n_prod):
+        acc += weights[j]
+        picked += acc < target
+    np.minimum(picked, n_prod - 1, out=picked)
+    return np.where(target <= 0.0, np.int16(NO_PRODUCT), picked)
 
 
-def satisfaction_gap(
+def choose(
     utility: np.ndarray,
     current: np.ndarray,
+    fresh: np.ndarray,
     aware: np.ndarray,
-    switching_cost: float,
-    outside_utility: float,
+    theta: np.ndarray,
+    segment: Segment,
+    churn_gap: float,
+    rng: np.random.Generator,
 ) -> np.ndarray:
-    """V_current − best alternative, per customer (V_current = V_0 without a product)."""
-    alt = best_alternative(utility, current, aware, switching_cost, outside_utility)
-    return current_utility(utility, current, outside_utility) - alt
+    """One quarter of choice: churn triggers, then one inverse-CDF draw per re-chooser.
+
+    Draws ``len(current)`` uniforms for the triggers, then one per re-chooser, in that order.
+    Returns every customer's product after the quarter (-1: none).
+    """
+    sc, v0 = segment.switching_cost, segment.outside_utility
+    prob = rechoice_probability(utility, current, fresh, aware, theta, sc, v0, churn_gap)
+    movers = np.flatnonzero(rng.random(current.size, dtype=np.float32) < prob)
+    weights, outside = choice_weights(utility[:, movers], current[movers], aware[:, movers], sc, v0)
+    out = current.copy()
+    out[movers] = draw_choice(weights, outside, rng.random(movers.size, dtype=np.float32))
+    return out

@@ -32,9 +32,10 @@ def lognormal_multipliers(
 class Population:
     """The synthetic customers of one segment.
 
-    ``offset`` (N,K): ideal minus segment mean at draw time; ``weight_mult`` (N,K) and
-    ``alpha_mult`` (N,): log-normal taste multipliers; ``theta`` (N,): churn propensity;
-    ``aware`` (N,J): knows product j; ``current`` (N,): product index or -1; ``tenure`` (N,):
+    Arrays are column-per-customer (see :mod:`engine.market` for why): ``offset`` (K,N):
+    ideal minus segment mean at draw time; ``weight_mult`` (K,N) and ``alpha_mult`` (N,):
+    log-normal taste multipliers; ``theta`` (N,): churn propensity; ``aware`` (J,N): knows
+    product j; ``current`` (N,): product index or -1; ``tenure`` (N,):
     quarters with the current product; ``in_market`` (N,): has entered the category;
     ``fresh`` (N,): entered this quarter and has not chosen yet.
     """
@@ -56,8 +57,8 @@ class Population:
         return int(self.theta.shape[0])
 
     def ideals(self, mean: np.ndarray) -> np.ndarray:
-        """Individual ideal points x_i = clip(x̄_s + offset_i, 0, 1), float32 (N,K)."""
-        return np.clip(self.offset + mean.astype(np.float32), 0.0, 1.0)
+        """Individual ideal points x_i = clip(x̄_s + offset_i, 0, 1), float32 (K,N)."""
+        return np.clip(self.offset + mean.astype(np.float32)[:, None], 0.0, 1.0)
 
     def counts(self, n_products: int) -> np.ndarray:
         """Synthetic customers per product (length J)."""
@@ -70,13 +71,13 @@ def draw_population(
 ) -> Population:
     """Draw ``n`` persistent customers for ``segment`` (tastes only; nobody owns anything)."""
     k = len(segment.ideal)
-    offset = (rng.standard_normal((n, k)) * segment.ideal_spread).astype(np.float32)
+    offset = (rng.standard_normal((k, n)) * segment.ideal_spread).astype(np.float32)
     return Population(
         offset=offset,
-        weight_mult=lognormal_multipliers(rng, segment.weight_cv, (n, k)),
+        weight_mult=lognormal_multipliers(rng, segment.weight_cv, (k, n)),
         alpha_mult=lognormal_multipliers(rng, segment.price_sensitivity_cv, (n,)),
         theta=rng.beta(segment.churn.a, segment.churn.b, n).astype(np.float32),
-        aware=np.zeros((n, n_products), dtype=bool),
+        aware=np.zeros((n_products, n), dtype=bool),
         current=np.full(n, NO_PRODUCT, dtype=np.int16),
         tenure=np.zeros(n, dtype=np.int16),
         in_market=np.zeros(n, dtype=bool),

@@ -184,27 +184,18 @@ class Simulation:
             return
         offer = self._offer(seg, products, np.zeros(len(products)))
         inside = np.flatnonzero(pop.in_market)
-        util = market.utility_matrix(
-            pop.ideals(seg.ideal)[inside],
-            seg.customer_weights()[inside],
-            seg.customer_alpha()[inside],
-            offer,
-        )
+        util = market.utilities(seg.customer_terms(inside), offer)
         all_aware = np.ones_like(util, dtype=bool)
         none = np.full(inside.size, NO_PRODUCT, dtype=np.int16)
-        logp = np.log(
-            market.choice_probabilities(
-                util, none, all_aware, 0.0, seg.spec.outside_utility
-            ).astype(np.float64)
-            + 1e-300
-        )
+        prob = market.choice_probabilities(util, none, all_aware, 0.0, seg.spec.outside_utility)
+        logp = np.log(prob.astype(np.float64) + 1e-300)
         free = np.ones(inside.size, dtype=bool)
         for j, product in enumerate(products):
             want = round(self._spec(product.id).customers.get(seg.id, 0.0) / scale)
             want = min(want, int(free.sum()))
             if want <= 0:
                 continue
-            keys = np.where(free, logp[:, j] + rng.gumbel(size=inside.size), -np.inf)
+            keys = np.where(free, logp[j] + rng.gumbel(size=inside.size), -np.inf)
             chosen = np.argpartition(-keys, want - 1)[:want]
             pop.current[inside[chosen]] = j
             free[chosen] = False
@@ -213,9 +204,9 @@ class Simulation:
         self, pop: Population, target: np.ndarray, rng: np.random.Generator
     ) -> None:
         owners = aw.own_customers(pop)
-        frac = owners.mean(axis=0)
+        frac = owners.mean(axis=1)
         need = np.clip((target - frac) / np.maximum(1.0 - frac, 1e-9), 0.0, 1.0)
-        pop.aware[:] = owners | (rng.random(pop.aware.shape) < need[None, :])
+        pop.aware[:] = owners | (rng.random(pop.aware.shape) < need[:, None])
 
     # ------------------------------------------------------------------ helpers
     def _offer(
@@ -248,14 +239,7 @@ class Simulation:
             pop = seg.population
             inside = np.flatnonzero(pop.in_market)
             offer = self._offer(seg, st.products, installed[s] / seg.size)
-            out.append(
-                market.utility_matrix(
-                    pop.ideals(seg.ideal)[inside],
-                    seg.customer_weights()[inside],
-                    seg.customer_alpha()[inside],
-                    offer,
-                )
-            )
+            out.append(market.utilities(seg.customer_terms(inside), offer))
         return out
 
     def _sample_rows(self) -> list[np.ndarray]:
@@ -415,37 +399,26 @@ class Simulation:
             inside = np.flatnonzero(pop.in_market)
             util = utilities[s]
             current = pop.current[inside]
-            aware = pop.aware[inside] & active[None, :]
-            prob = market.rechoice_probability(
+            aware = pop.aware[:, inside] & active[:, None]
+            new_current = market.choose(
                 util,
                 current,
                 pop.fresh[inside],
                 aware,
                 pop.theta[inside],
-                spec.switching_cost,
-                spec.outside_utility,
+                spec,
                 self.scenario.choice.churn_gap,
+                rng,
             )
-            movers = np.flatnonzero(rng.random(inside.size) < prob)
-            weights, outside = market.choice_weights(
-                util[movers],
-                current[movers],
-                aware[movers],
-                spec.switching_cost,
-                spec.outside_utility,
-            )
-            picked = market.draw_choice(weights, outside, rng.random(movers.size))
-            before = current[movers]
-            left = (before >= 0) & (picked != before)
+            left = (current >= 0) & (new_current != current)
             self._last_churned[s] = left.sum() * seg.scale
-            new_current = current.copy()
-            new_current[movers] = picked
             changed = new_current != current
             tenure = pop.tenure[inside] + 1
             tenure[changed | (new_current < 0)] = 0
             pop.current[inside] = new_current
             pop.tenure[inside] = tenure
-            pop.aware[inside[new_current >= 0], new_current[new_current >= 0]] = True
+            owned = new_current >= 0
+            pop.aware[new_current[owned], inside[owned]] = True
             pop.fresh[:] = False
         return utilities
 
@@ -504,7 +477,7 @@ class Simulation:
             gap = market.satisfaction_gap(
                 utilities[s],
                 current,
-                pop.aware[inside] & active[None, :],
+                pop.aware[:, inside] & active[:, None],
                 seg.spec.switching_cost,
                 seg.spec.outside_utility,
             )
@@ -532,7 +505,7 @@ class Simulation:
                 customers_by_segment=self._named(installed[:, j], self.segment_ids),
                 share_by_segment=self._named(share_seg[:, j], self.segment_ids),
                 awareness_by_segment=self._named(
-                    [seg.population.aware[:, j].mean() for seg in st.segments], self.segment_ids
+                    [seg.population.aware[j].mean() for seg in st.segments], self.segment_ids
                 ),
                 marketing_by_segment=self._named(p.marketing, self.segment_ids),
                 satisfaction=float(sat_sum[j] / customers[j]) if customers[j] > 0 else 0.0,

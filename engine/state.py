@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine import market
 from engine.decisions import Decisions
 from engine.population import Population
 from engine.scenario import Archetype, Segment
@@ -35,13 +36,17 @@ class SegmentState:
         """Real customers represented by one synthetic customer (M_s / N_s)."""
         return self.size / self.population.n
 
-    def customer_weights(self) -> np.ndarray:
-        """Individual attribute weights w_ik = w_sk·multiplier_ik (float32, N×K)."""
-        return self.population.weight_mult * self.weights.astype(np.float32)
+    def customer_terms(self, rows: np.ndarray) -> np.ndarray:
+        """Utility terms of the customers in ``rows`` (see :func:`market.customer_terms`).
 
-    def customer_alpha(self) -> np.ndarray:
-        """Individual price sensitivities α_i = α_s·multiplier_i (float32, N)."""
-        return self.population.alpha_mult * np.float32(self.price_sensitivity)
+        Ideals x_i = clip(x̄_s + offset_i), weights w_ik = w_sk·multiplier_ik and price
+        sensitivity α_i = α_s·multiplier_i, all float32.
+        """
+        pop = self.population
+        ideals = np.clip(pop.offset[:, rows] + self.ideal.astype(np.float32)[:, None], 0.0, 1.0)
+        weights = pop.weight_mult[:, rows] * self.weights.astype(np.float32)[:, None]
+        alpha = pop.alpha_mult[rows] * np.float32(self.price_sensitivity)
+        return market.customer_terms(ideals, weights, alpha)
 
 
 @dataclass

@@ -92,7 +92,7 @@ def test_simulate_by_bundled_id_in_cpo_role(capsys: pytest.CaptureFixture[str]) 
     ("args", "message"),
     [
         (["no_such_scenario"], "no scenario file or bundled id 'no_such_scenario'"),
-        (["tutorial", "--bot", "psychic"], "unknown bot 'psychic' (known: hold, random)"),
+        (["tutorial", "--bot", "psychic"], "unknown bot 'psychic' (known: "),
         (["tutorial", "--turns", "0"], "--turns must be between 1 and 12, not 0"),
         (["tutorial", "--seed", "-1"], "seed must be between"),
     ],

@@ -131,9 +131,13 @@ def test_rivals_ignore_hidden_customer_state() -> None:
     pop = b.state.segments[0].population
     order = np.random.default_rng(0).permutation(pop.n)
     owned = pop.current >= 0
-    for name in ("offset", "weight_mult", "alpha_mult", "theta"):
+    shuffled = np.flatnonzero(owned)[np.argsort(order[owned])]
+    for name in ("offset", "weight_mult"):
         values = getattr(pop, name)
-        values[owned] = values[owned][np.argsort(order[owned])]
+        values[:, owned] = values[:, shuffled]
+    for name in ("alpha_mult", "theta"):
+        values = getattr(pop, name)
+        values[owned] = values[shuffled]
     from engine.competitors import decide_competitors
 
     moves_a = decide_competitors(a, 1, a.streams.generator("competitors", 1))

@@ -91,13 +91,13 @@ def test_own_price_elasticity_is_minus_alpha_times_one_minus_share() -> None:
 def test_inverse_cdf_draw_matches_probabilities() -> None:
     rng = np.random.default_rng(0)
     n = 200_000
-    util = np.tile(np.array([[0.5, -0.2, 1.0]], dtype=np.float32), (n, 1))
-    aware = np.ones((n, 3), dtype=bool)
-    aware[:, 1] = False
+    util = np.tile(np.array([[0.5], [-0.2], [1.0]], dtype=np.float32), (1, n))
+    aware = np.ones((3, n), dtype=bool)
+    aware[1] = False
     current = np.full(n, NO_PRODUCT, dtype=np.int16)
     weights, outside = market.choice_weights(util, current, aware, 0.3, 0.0)
     picked = market.draw_choice(weights, outside, rng.random(n))
-    probs = market.choice_probabilities(util[:1], current[:1], aware[:1], 0.3, 0.0)[0]
+    probs = market.choice_probabilities(util[:, :1], current[:1], aware[:, :1], 0.3, 0.0)[:, 0]
     assert not (picked == 1).any()
     for j in (0, 2):
         assert (picked == j).mean() == pytest.approx(probs[j], abs=0.005)
@@ -105,7 +105,7 @@ def test_inverse_cdf_draw_matches_probabilities() -> None:
 
 
 def test_switching_cost_and_churn_gap_shape_rechoice() -> None:
-    util = np.array([[1.0, 2.0], [1.0, 0.5]], dtype=np.float32)
+    util = np.array([[1.0, 1.0], [2.0, 0.5]], dtype=np.float32)  # (products, customers)
     current = np.array([0, 0], dtype=np.int16)
     aware = np.ones((2, 2), dtype=bool)
     theta = np.array([0.1, 0.1], dtype=np.float32)
@@ -113,6 +113,25 @@ def test_switching_cost_and_churn_gap_shape_rechoice() -> None:
     prob = market.rechoice_probability(util, current, fresh, aware, theta, 0.5, -5.0, 1.0)
     assert prob[0] == pytest.approx(0.1 * (1 + 0.5))  # rival ahead by 1.0 − 0.5 switching cost
     assert prob[1] == pytest.approx(0.1)  # nothing better: base propensity only
-    assert market.rechoice_probability(
-        util, current, ~fresh, aware, theta, 0.5, -5.0, 1.0
-    ).tolist() == [1.0, 1.0]
+    again = market.rechoice_probability(util, current, ~fresh, aware, theta, 0.5, -5.0, 1.0)
+    assert again.tolist() == [1.0, 1.0]
+
+
+def test_utility_matrix_matches_the_direct_formula() -> None:
+    rng = np.random.default_rng(1)
+    ideals, weights = rng.random((3, 50)), rng.random((3, 50)) * 5
+    alpha = rng.random(50) * 3
+    offer = market.Offer(
+        attributes=rng.random((4, 3)).astype(np.float32),
+        constant=rng.random(4).astype(np.float32),
+        log_price=rng.normal(size=4).astype(np.float32),
+    )
+    direct = (
+        offer.constant[:, None]
+        - (weights[None] * (offer.attributes[:, :, None] - ideals[None]) ** 2).sum(axis=1)
+        - alpha[None, :] * offer.log_price[:, None]
+    )
+    fast = market.utility_matrix(
+        ideals.astype(np.float32), weights.astype(np.float32), alpha.astype(np.float32), offer
+    )
+    assert np.allclose(fast, direct, atol=1e-4)

@@ -208,7 +208,8 @@ def test_market_invariants_hold(world: tuple[Any, int, list[float]]) -> None:
             assert sum(p.customers_by_segment[seg_id] for p in report.products.values()) == (
                 pytest.approx(seg.buyers)
             )
-            assert seg.buyers <= seg.in_market * (1 + 1e-9) <= seg.size * (1 + 1e-9)
+            assert seg.buyers <= seg.in_market * (1 + 1e-9)
+            assert seg.in_market <= seg.size * (1 + 1e-9)
         for state in sim.state.segments:
             pop = state.population
             owners = np.bincount(pop.current[pop.current >= 0], minlength=len(sim.state.products))
