@@ -11,7 +11,6 @@ module inside ``run`` so ``crossroads --help`` stays fast.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -82,12 +81,7 @@ class App:
     def _open_window(self) -> pygame.Surface:
         flags = pygame.FULLSCREEN if self.settings.fullscreen else pygame.RESIZABLE
         size = (0, 0) if self.settings.fullscreen else self.settings.size
-        screen = pygame.display.set_mode(size, flags)
-        if not self.settings.fullscreen:
-            # older SDL or a dummy driver may refuse; the layout still clamps to MIN_SIZE
-            with contextlib.suppress(AttributeError, pygame.error):
-                pygame.Window.from_display_module().minimum_size = MIN_SIZE
-        return screen
+        return pygame.display.set_mode(size, flags)
 
     def _make_manager(self) -> pygame_gui.UIManager:
         theme = scaled_theme(self.settings.text_scale)
@@ -118,11 +112,11 @@ class App:
         self.manager.set_window_resolution(self.screen.get_size())
         for scene in self.scenes:
             scene.teardown()
+        self.focus_index = -1
         for i, scene in enumerate(self.scenes):
             scene.setup()
             if i < len(self.scenes) - 1 and not self.scenes[i + 1].overlay:
                 scene.hide()
-        self.focus_index = -1
 
     # ------------------------------------------------------------------ scene stack
     @property
@@ -135,8 +129,8 @@ class App:
         if self.top is not None and not scene.overlay:
             self.top.hide()
         self.scenes.append(scene)
-        scene.setup()
         self.focus_index = -1
+        scene.setup()
 
     def pop(self) -> None:
         """Close the top scene and return to the one below; closing the last one quits."""
@@ -203,6 +197,11 @@ class App:
             self.quit()
             return
         if event.type == pygame.VIDEORESIZE and not self.settings.fullscreen:
+            w, h = event.size
+            if w < MIN_SIZE[0] or h < MIN_SIZE[1]:  # the layout needs at least MIN_SIZE
+                pygame.display.set_mode(
+                    (max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1])), pygame.RESIZABLE
+                )
             self.screen = pygame.display.get_surface()
             self.rebuild_all()
             return

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from engine.decisions import Decisions, ProductDecision
 from engine.loader import ScenarioError, load_scenario
-from engine.report import TurnReport
 from engine.scenario import Product, Scenario
 from game import paths
 from game.saves import SaveData, SaveError, autosave_path, content_hash, read_save, write_save
+
+if TYPE_CHECKING:  # the simulation (numpy) is imported only when a game starts
+    from engine.company import OrgView
+    from engine.report import TurnReport
+    from engine.research import Belief
+    from engine.view import FirmView
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class Session:
         self.sim.reset()
         self.log: list[dict[str, Decisions]] = []
         self.reports: list[TurnReport] = []
+        self._view: FirmView | None = None
         self.draft = self._next_draft()
 
     # ------------------------------------------------------------------ view data
@@ -104,34 +111,48 @@ class Session:
         """The draft decision for one product (created on first use)."""
         return self.draft.products.setdefault(product_id, ProductDecision())
 
-    def believed_ideals(self) -> list[tuple[str, dict[str, tuple[float, float]]]]:
-        """Per segment: name and the believed ideal (mean, sd) per attribute, from research.
+    def view(self) -> FirmView:
+        """What the player may see now (the engine's view; cached until the next quarter)."""
+        if self._view is None:
+            self._view = self.sim.view(self.firm_id)
+        return self._view
 
-        Reads ``FirmView.belief`` (an ``engine.research.Belief``); empty while the engine
-        does not report beliefs in the firm's view.
-        """
-        belief = getattr(self.sim.view(self.firm_id), "belief", None)
-        if belief is None:
-            return []
+    def org(self) -> OrgView:
+        """The organisation part of the view: culture, lines, beliefs, capacity."""
+        org = self.view().organisation
+        assert org is not None, "a player firm always has an organisation view"
+        return org
+
+    def belief(self) -> Belief:
+        """What the firm believes about the market (shared by all its lines)."""
+        return next(iter(self.org().lines.values())).belief
+
+    def believed_ideals(self) -> list[tuple[str, dict[str, tuple[float, float]]]]:
+        """Per segment: name and the believed ideal (mean, sd) per attribute."""
+        belief = self.belief()
         return [
             (seg.name, {a: (e.mean, e.sd) for a, e in belief.ideals[seg.id].items()})
             for seg in self.scenario.segments
         ]
 
-    def objective_lines(self) -> list[str]:
-        """The scenario's objectives in words."""
-        return [o.description for o in self.scenario.objectives]
+    def scorecard(self) -> dict[str, Any]:
+        """Score, grade, objectives and competencies so far (the engine's scorecard)."""
+        return self.sim.scorecard(self.firm_id)
 
     # ------------------------------------------------------------------ turn
-    def problems(self) -> list[str]:
-        """Every reason the draft cannot be played this quarter, in words (empty: fine)."""
+    def problems(self) -> tuple[list[str], list[str]]:
+        """(errors, warnings) of the draft in words: errors block the quarter, warnings don't."""
         try:
-            Decisions.model_validate(self.draft.model_dump())
+            decisions = Decisions.model_validate(self.draft.model_dump())
         except ValidationError as exc:
-            return [str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
-        return []
+            return ([str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()], [])
+        found = self.sim.problems(self.firm_id, decisions)
+        return (
+            [p.message for p in found if p.severity == "error"],
+            [p.message for p in found if p.severity == "warning"],
+        )
 
-    def end_quarter(self) -> TurnReport:
+    def end_quarter(self, autosave: bool = True) -> TurnReport:
         """Play the draft: step the engine, log the decisions, autosave, start a new draft."""
         if self.finished:
             raise ValueError("the game is over: every quarter has been played")
@@ -139,8 +160,10 @@ class Session:
         report = self.sim.step({self.firm_id: decisions})
         self.log.append({self.firm_id: decisions})
         self.reports.append(report)
+        self._view = None
         self.draft = self._next_draft()
-        self.autosave_quietly()
+        if autosave:
+            self.autosave_quietly()
         return report
 
     def _next_draft(self) -> Decisions:
@@ -148,17 +171,23 @@ class Session:
         if not self.log:
             return Decisions()
         previous = self.log[-1][self.firm_id]
+        lines = self.org().lines
         products = {
             pid: ProductDecision(
-                price=d.price, marketing=dict(d.marketing), roadmap=list(d.roadmap), split=d.split
+                price=d.price,
+                marketing=dict(d.marketing),
+                roadmap=[i for i in d.roadmap if i not in lines[pid].shipped],
+                split=d.split,
             )
             for pid, d in previous.products.items()
+            if pid in lines
         }
         return Decisions(
             products=products,
             hiring_freeze=previous.hiring_freeze,
             themes=dict(previous.themes),
             mentoring=dict(previous.mentoring),
+            bets=[b for b in previous.bets if b not in self.org().bets_resolved],
         )
 
     # ------------------------------------------------------------------ saves
@@ -206,7 +235,5 @@ class Session:
         session = cls(entry, data.role, data.seed)
         for decisions in data.log:
             session.draft = decisions[session.firm_id]
-            session.log.append(decisions)
-            session.reports.append(session.sim.step(decisions))
-            session.draft = session._next_draft()
+            session.end_quarter(autosave=False)
         return session

@@ -3,11 +3,50 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row
+
+STATUS = {
+    "met": ("met", "#3fc29a"),
+    "missed": ("missed", "#f0894a"),
+    "on_track": ("on track", "#3fc29a"),
+    "behind": ("behind", "#f0894a"),
+    "pending": ("not measured yet", "#a8b3c1"),
+}
+COMPETENCIES = {
+    "market_understanding": "Market understanding",
+    "strategic_thinking": "Strategic thinking",
+    "customer_empathy": "Customer empathy",
+    "leadership": "Leadership",
+}
+
+
+def objectives_html(objectives: list[dict[str, Any]]) -> str:
+    """Each objective with its status in colour and the evidence."""
+    rows = []
+    for o in objectives:
+        word, colour = STATUS.get(str(o["status"]), (str(o["status"]), "#a8b3c1"))
+        rows.append(
+            f"• {html.escape(str(o['description']))}: <font color='{colour}'><b>{word}</b>"
+            f"</font> <font color='#a8b3c1'>({html.escape(str(o['evidence']))})</font>"
+        )
+    return "<br>".join(rows)
+
+
+def competencies_html(competencies: dict[str, dict[str, Any]]) -> str:
+    """Each competency's score out of 100 and its evidence sentences."""
+    rows = []
+    for key, c in competencies.items():
+        evidence = "; ".join(html.escape(str(e)) for e in c["evidence"])
+        rows.append(
+            f"• {COMPETENCIES.get(key, key)}: <b>{c['score']:.0f}</b> "
+            f"<font color='#a8b3c1'>{evidence}</font>"
+        )
+    return "<br>".join(rows)
 
 
 class DebriefScene(Scene):
@@ -47,11 +86,16 @@ class DebriefScene(Scene):
             me,
             s.currency,
         )
-        objectives = "<br>".join(f"• {html.escape(line)}" for line in session.objective_lines())
+        card = session.scorecard()
         prompts = "<br>".join(f"• {html.escape(p.question)}" for p in s.debrief)
         self.text(
             pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
-            f"<b>Objectives</b><br>{objectives}<br><br><b>Talk it through</b><br>{prompts}",
+            f"<b>Score {card['score']:.0f} / 100 — grade {html.escape(str(card['grade']))}</b>"
+            f"<br><br><b>Objectives</b><br>{objectives_html(card['objectives'])}"
+            f"<br><br><b>Competencies</b><br>{competencies_html(card['competencies'])}"
+            f"<br><br><b>Talk it through</b><br>{prompts}",
+            tip="The score is the weighted share of the objectives you met. Competencies "
+            "show how you played, with the evidence behind each.",
         )
         self.button(
             pygame.Rect(self.width - MARGIN - 260, self.height - MARGIN - ROW, 260, ROW),

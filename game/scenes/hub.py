@@ -209,7 +209,7 @@ class HubScene(Scene):
 
         session = self.app.session
         assert session is not None
-        problems = session.problems()
+        problems, warnings = session.problems()
         if problems:
             body = "Fix these before ending the quarter:<br><br>" + "<br>".join(
                 f"• {html.escape(p)}" for p in problems
@@ -219,6 +219,10 @@ class HubScene(Scene):
             )
             return
         summary = "<br>".join(f"• {html.escape(line)}" for line in decision_summary(session))
+        if warnings:
+            summary += "<br><br><font color='#f0894a'>Be aware:</font><br>" + "<br>".join(
+                f"• {html.escape(w)}" for w in warnings
+            )
         self.app.push(
             DialogScene(
                 self.app,

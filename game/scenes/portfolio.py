@@ -51,12 +51,12 @@ class PortfolioTab(Tab):
             )
             sunset = product.id in draft.sunset
             self.hub.label(
-                pygame.Rect(x, y, w, 28),
+                pygame.Rect(x, y, w, 32),
                 f"{product.name}{' (to be sunset)' if sunset else ''}{numbers}",
                 container=container,
                 object_id="#heading",
             )
-            y += 30
+            y += 34
             self.hub.label(pygame.Rect(x, y, w, 24), who, container=container, object_id="#muted")
             y += 28
             theme = draft.themes.get(product.id, "growth")
@@ -91,7 +91,7 @@ class PortfolioTab(Tab):
             )
             y += ROW + 2 * GAP
         self.hub.label(
-            pygame.Rect(x, y, w, 28),
+            pygame.Rect(x, y, w, 32),
             "Innovation bets",
             container=container,
             object_id="#heading",

@@ -40,6 +40,40 @@ def news_html(report: TurnReport, currency: str) -> str:
     return "<br><br>".join(items) or "A quiet quarter: no events, rivals held still."
 
 
+def work_html(report: TurnReport, firm: str, names: dict[str, str]) -> str:
+    """What the organisation did: shipped items, research, people, culture, warnings."""
+    org = report.organisation.get(firm)
+    if org is None:
+        return ""
+
+    def named(ids: list[str]) -> str:
+        return ", ".join(html.escape(names.get(i, i)) for i in ids)
+
+    lines = [f"Shipped: {named(org.shipped) if org.shipped else 'nothing this quarter'}."]
+    for line in org.lines.values():
+        blocked = [f"{names.get(i, i)} (waits for {named(d)})" for i, d in line.blocked.items()]
+        if blocked:
+            lines.append("Blocked: " + html.escape("; ".join(blocked)) + ".")
+    for study in org.research:
+        lines.append(
+            f"Research: {html.escape(names.get(str(study['method']), str(study['method'])))} in "
+            f"{html.escape(names.get(str(study['segment']), str(study['segment'])))} came back "
+            "(see the rings on the Market map)."
+        )
+    if org.breakthroughs:
+        lines.append(f"Breakthrough idea added to the backlog: {named(org.breakthroughs)}.")
+    if org.unlocked:
+        lines.append(f"An innovation bet paid off: {named(org.unlocked)} unlocked.")
+    if org.initiatives_landed:
+        lines.append(f"Culture initiatives took effect: {named(org.initiatives_landed)}.")
+    people = f"People: {org.headcount}"
+    if org.hired or org.laid_off or org.leavers:
+        people += f" ({org.hired} hired, {org.laid_off} laid off, {org.leavers} left)"
+    lines.append(people + f"; morale {org.morale:.2f}, technical debt {org.tech_debt:.0f}.")
+    lines += [f"<font color='#f0894a'>{html.escape(w)}</font>" for w in org.warnings]
+    return "<br>".join(f"• {line}" for line in lines)
+
+
 class ResultsScene(Scene):
     """Shown after every quarter; Enter goes on."""
 

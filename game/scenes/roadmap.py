@@ -13,6 +13,7 @@ from game.scenes.base import GAP, ROW
 from game.scenes.fmt import pct
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
+from game.widgets.capacity_bar import CapacityBar
 
 SPLIT_STEP = 0.05
 
@@ -76,15 +77,32 @@ class RoadmapTab(Tab):
             object_id="#muted",
         )
         y += 32
-        chosen = [i for i in draft.roadmap if i in items]
-        self.hub.label(
-            pygame.Rect(x, y, w, 26),
-            "Backlog: Add items; the first gets effort first. Effort is an estimate "
-            "(range = likely true effort).",
-            container=container,
-            tip=DECISIONS["roadmap"],
+        line = session.org().lines[product.id]
+        open_items = {v.id: v for v in line.items}
+        chosen = [i for i in draft.roadmap if i in open_items]
+        feature_capacity = line.feature_rate * split.features
+        CapacityBar(
+            pygame.Rect(x, y, w, 44),
+            self.hub.manager,
+            container,
+            feature_capacity,
+            [(items[i].name, open_items[i].remaining) for i in chosen],
+            tip=f"The team has about {line.capacity:.0f} effort points this quarter; "
+            f"{pct(split.features, 0)} go to features after the drag of "
+            f"{line.tech_debt:.0f} points of technical debt. Estimates are uncertain: items "
+            "may take longer than planned. The last item may spill into next quarter.",
         )
-        y += 30
+        y += 52
+        shipped = [items[i].name for i in sorted(line.shipped) if i in items]
+        self.hub.label(
+            pygame.Rect(x, y, w, 24),
+            "Shipped: "
+            + (", ".join(shipped) if shipped else "nothing yet")
+            + f" · PM estimate skill {line.skill:.2f} (higher = better effect estimates)",
+            container=container,
+            object_id="#muted",
+        )
+        y += 28
         scroller = UIScrollingContainer(
             pygame.Rect(x, y, w, area.bottom - y - GAP),
             manager=self.hub.manager,
@@ -93,17 +111,16 @@ class RoadmapTab(Tab):
         )
         inner = w - 24
         row_y = 0
-        visible = [
-            b for b in session.scenario.backlog if b.product == product.id and not b.breakthrough
-        ]
-        order = chosen + [b.id for b in visible if b.id not in chosen]
+        order = chosen + [i for i in open_items if i not in chosen]
         for item_id in order:
-            item = items[item_id]
+            item, view = items[item_id], open_items[item_id]
             on = item_id in chosen
-            lo, hi = effort_range(item.effort, item.effort_uncertainty)
-            effects = ", ".join(
-                f"{'+' if v > 0 else '-'}{attr_names[a]}" for a, v in item.effects.items()
-            )
+            if view.in_progress:
+                effort = f"about {view.remaining:.0f} left"
+            else:
+                lo, hi = effort_range(item.effort, item.effort_uncertainty)
+                effort = f"effort {item.effort:g} (likely {lo:.0f}-{hi:.0f})"
+            effects = ", ".join(f"{attr_names[a]} {v:+.2f}" for a, v in view.effects.items())
             extras = [
                 e
                 for e in (
@@ -114,16 +131,17 @@ class RoadmapTab(Tab):
                 )
                 if e
             ]
-            needs = [items[d].name for d in item.depends_on if d in items]
-            text = (
-                f"{item.name}: effort {item.effort:g} ({lo:.0f}-{hi:.0f}) · "
-                f"{'; '.join(extras) or 'no visible effect'}"
-                + (f" · needs {', '.join(needs)}" if needs else "")
+            needs = [items[d].name for d in view.depends_on if d not in line.shipped]
+            text = f"{item.name}: {effort} · est. {'; '.join(extras) or 'no visible effect'}" + (
+                f" · needs {', '.join(needs)}" if needs else ""
             )
-            tip = (item.description or item.name) + " " + DECISIONS["roadmap"]
+            tip = (
+                f"{item.description or item.name} Estimated effects are your PM's best "
+                f"guess, not the truth. {DECISIONS['roadmap']}"
+            )
             position = f"#{chosen.index(item_id) + 1}  " if on else ""
             self.hub.button(
-                pygame.Rect(0, row_y, 110, ROW),
+                pygame.Rect(0, row_y, 100, ROW),
                 "Remove" if on else "Add",
                 lambda i=item_id: self._toggle(product.id, i),
                 container=scroller,
@@ -131,7 +149,7 @@ class RoadmapTab(Tab):
                 tip=tip,
             )
             self.hub.button(
-                pygame.Rect(116, row_y, 70, ROW),
+                pygame.Rect(106, row_y, 80, ROW),
                 "Earlier",
                 lambda i=item_id: self._earlier(product.id, i),
                 container=scroller,

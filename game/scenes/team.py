@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 
 import pygame
@@ -21,6 +22,17 @@ DIMENSIONS = {
     "collaboration": "collaboration",
     "capability": "capability",
 }
+
+
+def culture_html(culture: Mapping[str, float], headcount: int, running: list[str]) -> str:
+    """The culture panel: each dimension with a 0..1 value, people, running initiatives."""
+    rows = [f"{DIMENSIONS[d].capitalize()}: <b>{culture[d]:.2f}</b>" for d in DIMENSIONS]
+    busy = ", ".join(html.escape(r) for r in running) if running else "none"
+    return (
+        "<b>Culture now</b> (0 to 1)<br>"
+        + "<br>".join(rows)
+        + f"<br><br><b>People:</b> {headcount}<br><b>Initiatives under way:</b> {busy}"
+    )
 
 
 class TeamTab(Tab):

@@ -1,0 +1,38 @@
+"""Fixtures for UI tests: a game window (dummy video driver) on the title screen."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+
+@pytest.fixture
+def make_app():
+    """Factory for an App at a given size, showing the title screen."""
+    from game.app import App
+    from game.scenes.title import TitleScene
+    from game.settings import Settings
+
+    apps = []
+
+    def make(width: int = 1280, height: int = 720):
+        app = App(Settings(width=width, height=height), persist_settings=False)
+        app.push(TitleScene(app))
+        app.frame(1 / 60)
+        apps.append(app)
+        return app
+
+    yield make
+    import pygame
+
+    pygame.event.clear()
+
+
+@pytest.fixture
+def app(make_app):
+    """A 1280×720 game on the title screen."""
+    return make_app()

@@ -1,0 +1,88 @@
+"""Drive the game through the real event queue: posted mouse clicks and key presses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pygame
+import pygame_gui
+
+from game.app import App
+
+FRAME = 1 / 60
+
+
+def frames(app: App, n: int = 2) -> None:
+    """Run ``n`` frames (events are processed at the start of each)."""
+    for _ in range(n):
+        app.frame(FRAME)
+
+
+def elements(app: App) -> Iterator[Any]:
+    """Every live pygame_gui element of the top scene."""
+    if app.top is not None and app.top.root is not None:
+        yield from _walk(app.top.root)
+
+
+def _walk(element: Any) -> Iterator[Any]:
+    if not element.alive():
+        return
+    yield element
+    container = element.get_container() if hasattr(element, "get_container") else None
+    if container is not None and container is not element:
+        for child in list(container.elements):
+            yield from _walk(child)
+
+
+def buttons(app: App) -> list[pygame_gui.elements.UIButton]:
+    """Visible, enabled buttons of the top scene in creation order."""
+    return [
+        e
+        for e in elements(app)
+        if isinstance(e, pygame_gui.elements.UIButton) and e.visible and e.is_enabled
+    ]
+
+
+def find_button(app: App, text: str) -> pygame_gui.elements.UIButton:
+    """The visible, enabled button whose text starts with ``text``."""
+    found = [b for b in buttons(app) if b.text.startswith(text)]
+    assert found, f"no button '{text}' among {[b.text for b in buttons(app)]}"
+    return found[0]
+
+
+def click_at(app: App, pos: tuple[int, int], n_frames: int = 2) -> None:
+    """Post a left click at ``pos`` and run frames."""
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    frames(app, 1)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    frames(app, n_frames)
+
+
+def click(app: App, text: str) -> None:
+    """Click the button labelled ``text`` (its centre, through the event queue)."""
+    button = find_button(app, text)
+    click_at(app, button.rect.center)
+
+
+def press(app: App, key: int, mod: int = 0, text: str = "") -> None:
+    """Post a key press (down and up) and run frames."""
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=text,
+                                         scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode=text,
+                                         scancode=0))
+    frames(app, 2)
+
+
+def texts(app: App) -> str:
+    """All text on screen (labels, buttons and text boxes), joined for assertions."""
+    out = []
+    for e in elements(app):
+        if not e.visible:
+            continue
+        if isinstance(e, (pygame_gui.elements.UILabel, pygame_gui.elements.UIButton)):
+            out.append(e.text)
+        elif isinstance(e, pygame_gui.elements.UITextBox):
+            out.append(e.html_text)
+    return "\n".join(out)

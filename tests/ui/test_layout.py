@@ -1,0 +1,101 @@
+"""Layout: at 1280×720 and 1920×1080 nothing lies outside the window or its container,
+and no label is too small for its text."""
+
+from __future__ import annotations
+
+import warnings
+
+import pygame
+import pygame_gui
+import pytest
+from helpers import elements, frames
+
+from game.scenes.flow import start_game
+from game.session import list_scenarios
+
+
+def screens(app):
+    """Visit every screen; yields its name once it is on top."""
+    from game.scenes.briefing import BriefingScene
+    from game.scenes.debrief import DebriefScene
+    from game.scenes.pause import PauseScene
+    from game.scenes.results import ResultsScene
+    from game.scenes.role_choice import RoleChoiceScene
+    from game.scenes.scenario_picker import ScenarioPickerScene
+    from game.scenes.settings_screen import SettingsScene
+
+    yield "title"
+    entry = list_scenarios()[0]
+    for scene in (
+        ScenarioPickerScene(app),
+        RoleChoiceScene(app, entry),
+        BriefingScene(app, entry, "pm", 1),
+        SettingsScene(app),
+    ):
+        app.push(scene)
+        yield scene.name
+    for role in ("pm", "cpo"):
+        start_game(app, entry, role, 3)
+        hub = app.top
+        for i, tab in enumerate(hub.tabs):
+            hub.show_tab(i)
+            yield f"{role}:{tab.title}"
+        app.push(PauseScene(app))
+        yield "pause"
+        app.pop()
+        hub.end_quarter()
+        yield "confirm"
+        app.top.choose(0)
+        yield "results"
+    app.push(ResultsScene(app, app.session.sim.history[-1]))
+    yield "results"
+    app.push(DebriefScene(app))
+    yield "debrief"
+
+
+def outside(rect: pygame.Rect, bounds: pygame.Rect) -> bool:
+    return not bounds.contains(rect)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_nothing_outside_window_or_container(make_app, size):
+    app = make_app(*size)
+    window = pygame.Rect((0, 0), size)
+    problems = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in screens(app):
+            frames(app, 1)
+            for e in elements(app):
+                if not e.visible or e.rect.w == 0:
+                    continue
+                if outside(e.rect, window):
+                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
+                container = e.ui_container
+                if container is None or isinstance(
+                    container.get_container() if hasattr(container, "get_container") else None,
+                    type(None),
+                ):
+                    continue
+                parent = container.get_rect()
+                scrolled = _in_scrolling(e)
+                if not scrolled and outside(e.rect, parent):
+                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside {parent}")
+    too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
+    assert not problems, "\n".join(problems[:20])
+    assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+def _in_scrolling(element) -> bool:
+    """True for widgets inside a scrolling container (they may scroll out of view)."""
+    parent = element.ui_container
+    while parent is not None:
+        owner = getattr(parent, "parent_element", None)
+        if isinstance(owner, pygame_gui.elements.UIScrollingContainer) or isinstance(
+            parent, pygame_gui.elements.UIScrollingContainer
+        ):
+            return True
+        parent = getattr(parent, "ui_container", None)
+        if parent is not None and parent is parent.ui_container:
+            break
+    return False
