@@ -122,23 +122,6 @@ class MarketInputs:
         )
 
 
-class _Memo:
-    """Expected shares per distinct set of inputs (factors that did not move cost nothing)."""
-
-    def __init__(self, sim: Simulation, sample: ExplainSample) -> None:
-        self.sim = sim
-        self.sample = sample
-        self.seen: list[tuple[MarketInputs, np.ndarray]] = []
-
-    def __call__(self, inputs: MarketInputs) -> np.ndarray:
-        for known, shares in self.seen:
-            if known is inputs or known.equals(inputs):
-                return shares
-        shares = expected_shares(self.sim, self.sample, inputs)
-        self.seen.append((inputs, shares))
-        return shares
-
-
 @dataclass(frozen=True)
 class SegmentSample:
     """The in-market sample customers of one segment, frozen before choice."""
@@ -201,47 +184,72 @@ def sample_shares(state: SimState, rows: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def expected_shares(sim: Simulation, sample: ExplainSample, inputs: MarketInputs) -> np.ndarray:
-    """Expected end-of-quarter share of in-market customers, shape S×J."""
+def expected_shares(
+    sim: Simulation, sample: ExplainSample, variants: list[MarketInputs]
+) -> list[np.ndarray]:
+    """Expected end-of-quarter share of in-market customers (S×J) for each input variant.
+
+    Identical variants are evaluated once, and all distinct ones for a segment go through
+    the kernels together (stacked along the customer axis), so a quarter's explanation
+    costs a few dozen array operations however many factors and firms there are.
+    """
+    distinct: list[MarketInputs] = []
+    which = []
+    for v in variants:
+        k = next((i for i, d in enumerate(distinct) if d is v or d.equals(v)), None)
+        if k is None:
+            distinct.append(v)
+            k = len(distinct) - 1
+        which.append(k)
+    n_prod = len(variants[0].price)
+    results = np.zeros((len(distinct), len(sample.segments), n_prod))
     choice = sim.scenario.choice
-    n_prod = len(inputs.price)
-    out = np.zeros((len(sample.segments), n_prod))
     for s, seg in enumerate(sample.segments):
         n = seg.current.size
         if n == 0 or n_prod == 0:
             continue
-        ideals = np.clip(seg.offset + inputs.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
-        weights = seg.weight_mult * inputs.weights[s].astype(np.float32)[:, None]
-        alpha = seg.alpha_mult * np.float32(inputs.price_sensitivity[s])
-        offer = market.make_offer(
-            inputs.attributes,
-            inputs.quality,
-            inputs.brand,
-            inputs.price,
-            seg.installed_share,
-            seg.reference_price,
-            choice,
-        )
-        util = market.utility_matrix(ideals, weights, alpha, offer)
-        aware = inputs.aware[s][:, seg.in_market] & inputs.active[:, None]
-        owners = np.flatnonzero(seg.current >= 0)
-        aware[seg.current[owners], owners] = True
+        terms: dict[bytes, np.ndarray] = {}
+        utils, awares = [], []
+        for d in distinct:
+            state = np.hstack([d.ideal[s], d.weights[s], d.price_sensitivity[s]]).tobytes()
+            if state not in terms:
+                ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
+                weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
+                alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
+                terms[state] = market.customer_terms(ideals, weights, alpha)
+            offer = market.make_offer(
+                d.attributes,
+                d.quality,
+                d.brand,
+                d.price,
+                seg.installed_share,
+                seg.reference_price,
+                choice,
+            )
+            utils.append(market.utilities(terms[state], offer))
+            awares.append(d.aware[s][:, seg.in_market] & d.active[:, None])
+        copies = len(distinct)
+        util = np.concatenate(utils, axis=1)
+        aware = np.concatenate(awares, axis=1)
+        current = np.tile(seg.current, copies)
+        owned = np.flatnonzero(current >= 0)
+        aware[current[owned], owned] = True
         r = market.rechoice_probability(
             util,
-            seg.current,
-            seg.fresh,
+            current,
+            np.tile(seg.fresh, copies),
             aware,
-            seg.theta,
+            np.tile(seg.theta, copies),
             seg.switching_cost,
             seg.outside_utility,
             choice.churn_gap,
         )
         prob = market.choice_probabilities(
-            util, seg.current, aware, seg.switching_cost, seg.outside_utility
+            util, current, aware, seg.switching_cost, seg.outside_utility
         )
-        stay = np.bincount(seg.current[owners], 1.0 - r[owners], n_prod)
-        out[s] = (stay + (prob * r[None, :]).sum(axis=1)) / n
-    return out
+        expected = prob * r[None, :] + market.owners(current, n_prod) * (1.0 - r)[None, :]
+        results[:, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
+    return [results[k] for k in which]
 
 
 # ---------------------------------------------------------------------- sentences
@@ -355,26 +363,25 @@ def explain_quarter(
     """Share drivers per firm and segment, and revenue drivers per firm."""
     start, after_events, end = snapshots
     st = sim.state
-    shares = _Memo(sim, sample)
-    e_start = shares(start)
-    e_events = shares(after_events)
     drifted = after_events.take(end, "drift")
-    e_drift = shares(drifted)
-    e_end = shares(end)
+    masks = []
+    variants = [start, after_events, drifted, end]
+    for firm in st.firms.values():
+        mask = np.zeros(len(st.products), dtype=bool)
+        mask[firm.products] = True
+        priced = drifted.take(end, "price", mask)
+        moved = priced.take(end, "attributes", mask)
+        masks.append(mask)
+        variants += [priced, moved, moved.take(end, "awareness", mask)]
+    e_start, e_events, e_drift, e_end, *per_firm = expected_shares(sim, sample, variants)
     event_text = (
         "events: " + ", ".join(e["title"] for e in report.events) if report.events else "events"
     )
     out = []
-    for firm in st.firms.values():
-        mask = np.zeros(len(st.products), dtype=bool)
-        mask[firm.products] = True
+    for i, firm in enumerate(st.firms.values()):
+        mask = masks[i]
         whose, _ = _who(sim, firm.id)
-        priced = drifted.take(end, "price", mask)
-        moved = priced.take(end, "attributes", mask)
-        known = moved.take(end, "awareness", mask)
-        e_price = shares(priced)
-        e_moved = shares(moved)
-        e_known = shares(known)
+        e_price, e_moved, e_known = per_firm[3 * i : 3 * i + 3]
         rival_text = _rival_text(sim, report, firm.id)
         for s, seg in enumerate(st.segments):
 
