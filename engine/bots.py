@@ -8,11 +8,12 @@ Adding a bot is one class and one entry in ``BOTS``. :func:`play` runs a whole g
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol, get_args
 
 import numpy as np
 
-from engine.decisions import Decisions, ProductDecision
+from engine.decisions import Decisions, Forecast, ProductDecision, Theme
+from engine.portfolio import Policy, plan_line
 from engine.report import TurnReport
 from engine.simulation import Simulation
 from engine.view import FirmView
@@ -23,6 +24,10 @@ RANDOM_MARKETING_STEP = 0.5
 """The random bot scales each marketing spend by 1 ± 0.5 ..."""
 RANDOM_MARKETING_EXTRA = 5_000.0
 """... and adds up to this much, so a spend of zero can grow again."""
+HIRING_QUARTERS = 4
+"""Bots that grow headcount (CPO role) hire in the first four quarters only."""
+RANDOM_PRIORITY_NOISE = 3.0
+"""σ of the log-normal noise on item scores: the random bot's roadmap order is near-random."""
 
 
 class Bot(Protocol):
@@ -72,12 +77,173 @@ class RandomBot:
             products[pid] = ProductDecision(
                 price=float(round(p.price * (1.0 + step), 2)), marketing=marketing
             )
+        org = view.organisation
+        if org is None:
+            return Decisions(products=products)
+        if org.role == "cpo":
+            themes = list(get_args(Theme))
+            return Decisions(
+                themes={line: themes[int(self.rng.integers(len(themes)))] for line in org.lines},
+                mentoring={
+                    line: round(float(self.rng.uniform(0, 1 / len(org.lines))), 3)
+                    for line in org.lines
+                },
+            )
+        for line, lv in org.lines.items():
+            plan = plan_line(lv, self._line_policy(), self.rng)
+            products[line] = products[line].model_copy(
+                update={"roadmap": plan.roadmap, "split": plan.split, "research": plan.research}
+            )
         return Decisions(products=products)
+
+    def _line_policy(self) -> Policy:
+        """A different random way of running a line each quarter (items in random order)."""
+        return Policy(
+            value="naive",
+            noise=RANDOM_PRIORITY_NOISE,
+            studies=int(self.rng.integers(0, 2)),
+            research_every=1,
+            discovery=round(float(self.rng.uniform(0.0, 0.3)), 2),
+            debt_target=None if self.rng.random() < 0.3 else float(self.rng.uniform(0.2, 1.0)),
+            fill=float(self.rng.uniform(0.5, 1.5)),
+        )
+
+
+class PolicyBot:
+    """Runs every line with a :class:`~engine.portfolio.Policy` (PM) or steers the AI PMs (CPO).
+
+    As PM it decides each line itself with :func:`engine.portfolio.plan_line`; as CPO it sets a
+    theme per line, mentors the least skilled PMs, funds bets it can afford, and leaves the
+    line decisions to the AI PMs. Culture initiatives follow a fixed schedule of
+    (quarter, initiative id) pairs, skipped when the scenario lacks the initiative.
+    """
+
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        policy: Policy,
+        theme: Theme | None = None,
+        initiatives: tuple[tuple[int, str], ...] = (),
+        mentoring: bool = False,
+        bets: bool = False,
+        forecast: bool = False,
+        freeze: bool = False,
+        hires: int = 0,
+    ) -> None:
+        self.rng = rng
+        self.policy = policy
+        self.theme = theme
+        self.initiatives = initiatives
+        self.mentoring = mentoring
+        self.bets = bets
+        self.forecast = forecast
+        self.freeze = freeze
+        self.hires = hires
+
+    def decide(self, view: FirmView) -> Decisions:
+        org = view.organisation
+        if org is None:
+            return HoldBot(self.rng).decide(view)
+        sc = view.scenario
+        known = {i.id: i for i in sc.initiatives}
+        budget = 0.1 * max(0.0, view.cash)
+        initiatives = []
+        for quarter, ini in self.initiatives:
+            if quarter == view.quarter and ini in known and known[ini].cost <= budget:
+                initiatives.append(ini)
+                budget -= known[ini].cost
+        fields: dict[str, Any] = {"initiatives": initiatives, "hiring_freeze": self.freeze}
+        if self.forecast and view.history:
+            last = view.last.firms[view.firm]
+            fields["forecast"] = Forecast(revenue=last.revenue, share=last.share)
+        if org.role == "pm":
+            fields["products"] = {
+                line: plan_line(lv, self.policy, self.rng) for line, lv in org.lines.items()
+            }
+            return Decisions(**fields)
+        if self.theme is not None:
+            fields["themes"] = dict.fromkeys(org.lines, self.theme)
+        if self.hires and not self.freeze and view.quarter <= HIRING_QUARTERS:
+            fields["products"] = {line: ProductDecision(hires=self.hires) for line in org.lines}
+        if self.mentoring and org.lines:
+            skills = sorted(org.lines, key=lambda li: (org.lines[li].skill, li))
+            shares = (0.6, 0.4) if len(skills) > 1 else (1.0,)
+            fields["mentoring"] = dict(zip(skills, shares, strict=False))
+        if self.bets:
+            fields["bets"] = [
+                b.id for b in sc.bets if b.id not in org.bets_resolved and b.cost * 10 <= budget
+            ]
+        return Decisions(**fields)
+
+
+def _policy_bot(policy: Policy, **kwargs: Any) -> Callable[[np.random.Generator], Bot]:
+    return lambda rng: PolicyBot(rng, policy, **kwargs)
 
 
 BOTS: dict[str, Callable[[np.random.Generator], Bot]] = {
     "hold": HoldBot,
     "random": RandomBot,
+    # Cuts price and pours money into marketing; builds what it guesses, never researches.
+    "greedy_share": _policy_bot(
+        Policy(
+            studies=0,
+            research_every=0,
+            discovery=0.05,
+            debt_target=0.6,
+            fill=1.1,
+            price_step=-0.05,
+            price_band=(0.7, 1.3),
+            marketing=1.4,
+        ),
+        theme="growth",
+    ),
+    # Raises price, trims marketing and research, freezes hiring.
+    "profit": _policy_bot(
+        Policy(
+            research_every=4,
+            discovery=0.05,
+            debt_target=0.5,
+            price_step=0.04,
+            price_band=(0.8, 1.5),
+            marketing=0.7,
+        ),
+        theme="profit",
+        freeze=True,
+    ),
+    # Researches often, builds for the customers it has, invests in quality.
+    "customer_centric": _policy_bot(
+        Policy(
+            value="retention",
+            studies=2,
+            research_every=2,
+            discovery=0.2,
+            debt_target=0.3,
+            quality_bonus=2.0,
+        ),
+        theme="retention",
+        initiatives=((1, "advisory_board"), (2, "discovery_training")),
+        mentoring=True,
+    ),
+    # Ships as many features as capacity allows: no discovery, no debt work, no research.
+    "feature_factory": _policy_bot(
+        Policy(value="naive", studies=0, research_every=0, discovery=0.0, debt_target=None),
+        theme="growth",
+        hires=2,
+    ),
+    # Discovery first, then value/effort prioritisation on what it learned, debt kept in check.
+    "balanced": _policy_bot(
+        Policy(studies=3, research_every=2, discovery=0.12, debt_target=0.35),
+        theme=None,
+        initiatives=(
+            (1, "blameless_postmortems"),
+            (2, "discovery_training"),
+            (3, "mentoring_programme"),
+            (4, "hack_week"),
+        ),
+        mentoring=True,
+        bets=True,
+        forecast=True,
+    ),
 }
 
 

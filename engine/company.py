@@ -156,6 +156,7 @@ class Company:
             start_price=book.start_prices[line],
             attributes=dict(zip(sim.attribute_ids, map(float, product.attributes), strict=True)),
             marketing=dict(zip(sim.segment_ids, map(float, product.marketing), strict=True)),
+            start_marketing=dict(sim.history[0].products[line].marketing_by_segment),
             customers=dict(last.customers_by_segment) if last else {},
             potential={s.id: s.size * s.spec.reference_price for s in st.segments},
             belief=book.belief,
@@ -587,9 +588,11 @@ class Company:
         comps = scoring.competencies(
             book.records, points, len(self.scenario.segments), book.prior_error, skill
         )
+        final = scoring.final_score(points, [c.score for c in comps.values()])
         return {
-            "score": round(points, 2),
-            "grade": scoring.grade(points),
+            "score": round(final, 2),
+            "grade": scoring.grade(final),
+            "objective_score": round(points, 2),
             "objectives": [_objective_dict(r) for r in results],
             "competencies": {
                 name: {"score": round(c.score, 1), "evidence": c.evidence}

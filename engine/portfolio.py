@@ -60,6 +60,7 @@ class LineView:
     start_price: float
     attributes: Mapping[str, float]
     marketing: Mapping[str, float]
+    start_marketing: Mapping[str, float]  # spend per segment at quarter 0
     customers: Mapping[str, float]  # by segment
     potential: Mapping[str, float]  # revenue potential by segment (size × reference price)
     belief: Belief
@@ -86,7 +87,7 @@ class Policy:
     fill: float = 1.0  # share of feature capacity committed
     price_step: float = 0.0  # relative price change per quarter
     price_band: tuple[float, float] = (0.7, 1.4)  # limits relative to the starting price
-    marketing: float = 1.0  # multiplier on last quarter's marketing
+    marketing: float = 1.0  # multiplier on the line's quarter-0 marketing spend
     quality_bonus: float = 1.0  # extra weight on quality and debt items
     noise: float = 0.0  # σ of the log-normal noise on item scores (skill)
 
@@ -196,7 +197,7 @@ def plan_line(view: LineView, policy: Policy, rng: np.random.Generator) -> Produ
     )
     return ProductDecision(
         price=round(price, 2),
-        marketing={s: round(v * policy.marketing, -2) for s, v in view.marketing.items()},
+        marketing={s: round(v * policy.marketing, -2) for s, v in view.start_marketing.items()},
         roadmap=prioritise(view, policy, rng),
         split=_split(view, policy),
         research=_research(view, policy),

@@ -5,8 +5,11 @@ firm overall, ``share:mid`` for one segment, ``share@teamboard`` for one product
 ``share@teamboard:mid`` for both. An objective is *met* when its KPI satisfies ``op target``:
 ``at`` in quarter ``by`` (default: the last), ``always`` in every quarter up to ``by``,
 ``final`` at the end. A missed objective earns partial credit, up to PARTIAL_CREDIT, for how
-close it came (shortfall relative to the KPI's scale). The score is the weighted mean credit
-× 100; grades: A ≥ 85, B ≥ 70, C ≥ 55, D ≥ 40, else F.
+close it came (shortfall relative to the KPI's scale). The objective score is the weighted
+mean credit × 100. The final score blends it with the competency scorecard (how the result was
+reached: research, forecasts, customer focus, care for the team), OBJECTIVES_SHARE to
+1 − OBJECTIVES_SHARE, so meeting the targets with poor practice does not earn a top grade.
+Grades: A ≥ 85, B ≥ 70, C ≥ 55, D ≥ 40, else F.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 from engine.scenario import Objective
 
 PARTIAL_CREDIT = 0.6
+OBJECTIVES_SHARE = 0.7  # of the final score; the rest is the mean competency score
 GRADES: tuple[tuple[float, str], ...] = ((85, "A"), (70, "B"), (55, "C"), (40, "D"), (0, "F"))
 MONEY_KPIS = {"revenue", "profit", "cumulative_profit", "cash"}
 COUNT_KPIS = {"customers", "headcount", "tech_debt"}
@@ -133,6 +137,12 @@ def score(results: Sequence[ObjectiveResult]) -> float:
     """Weighted mean credit × 100."""
     total = sum(r.weight for r in results)
     return 100.0 * sum(r.weight * r.credit for r in results) / total if total else 0.0
+
+
+def final_score(objective_score: float, competency_scores: Sequence[float]) -> float:
+    """OBJECTIVES_SHARE × objective score + the rest × mean competency score (0..100)."""
+    practice = float(np.mean(competency_scores)) if competency_scores else 0.0
+    return OBJECTIVES_SHARE * objective_score + (1.0 - OBJECTIVES_SHARE) * practice
 
 
 def grade(points: float) -> str:

@@ -284,9 +284,9 @@ class Simulation:
         if self.finished:
             raise ValueError(f"the scenario ends after quarter {self.scenario.quarters}")
         decisions_by_firm = dict(decisions_by_firm or {})
-        self._check_decisions(decisions_by_firm)
         decisions_by_firm = self.company.prepare(self, decisions_by_firm, self.state.quarter + 1)
         self.company.check(self, decisions_by_firm)
+        self._check_decisions(decisions_by_firm)
         quarter = self.state.quarter + 1
         rng = self.streams.generator("market", quarter)
         before = self.market_inputs()

@@ -42,9 +42,7 @@ def test_random_pool_respects_window_probability_and_once(tutorial):
         hits += "key_engineer_leaves" in ids
     assert hits / 2000 == pytest.approx(0.06, abs=0.015)
     for seed in range(200):
-        due, _ = events.due(
-            tutorial, 6, frozenset({"recession"}), [], np.random.default_rng(seed)
-        )
+        due, _ = events.due(tutorial, 6, frozenset({"recession"}), [], np.random.default_rng(seed))
         assert "recession" not in [e.id for e in due]
 
 
@@ -63,7 +61,10 @@ def test_effects_apply_in_order_with_descriptions(tutorial):
         ("product_quality", "teamboard", -0.08),
         ("tech_debt", "player", "teamboard", 15),
     ]
-    assert text == ["Teamboard: quality -0.08", "Teamboard Inc. (Teamboard): technical debt +15 points"]
+    assert text == [
+        "Teamboard: quality -0.08",
+        "Teamboard Inc. (Teamboard): technical debt +15 points",
+    ]
     recession = next(e for e in tutorial.events if e.id == "recession")
     assert events.apply(recession, Recorder(), tutorial) == [
         "Small businesses: price sensitivity +15%",
