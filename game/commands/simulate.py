@@ -88,6 +88,14 @@ def run(args: argparse.Namespace) -> int:
     reports = play(sim, args.bot, turns)
     player = scenario.player_firms()[0].id
     print(kpi_table(sim, player, reports))
+    card = sim.scorecard(player)
+    print(
+        f"Score {card['score']:.1f} ({card['grade']}): "
+        f"objectives {card['objective_score']:.0f}/100, "
+        + ", ".join(
+            f"{name.replace('_', ' ')} {c['score']:.0f}" for name, c in card["competencies"].items()
+        )
+    )
     try:
         if args.json:
             document = {
@@ -101,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
                 "currency": scenario.currency,
                 "start": start.to_dict(),
                 "quarters": [r.to_dict() for r in reports],
+                **card,
             }
             args.json.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
         if args.csv:
