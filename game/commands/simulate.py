@@ -89,13 +89,15 @@ def run(args: argparse.Namespace) -> int:
     player = scenario.player_firms()[0].id
     print(kpi_table(sim, player, reports))
     card = sim.scorecard(player)
-    print(
-        f"Score {card['score']:.1f} ({card['grade']}): "
-        f"objectives {card['objective_score']:.0f}/100, "
-        + ", ".join(
-            f"{name.replace('_', ' ')} {c['score']:.0f}" for name, c in card["competencies"].items()
+    if sim.finished:  # the score line is the final verdict: only after the last quarter
+        print(
+            f"Score {card['score']:.1f} ({card['grade']}): "
+            f"objectives {card['objective_score']:.0f}/100, "
+            + ", ".join(
+                f"{name.replace('_', ' ')} {c['score']:.0f}"
+                for name, c in card["competencies"].items()
+            )
         )
-    )
     try:
         if args.json:
             document = {
