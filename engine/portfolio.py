@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 
 from engine.decisions import CapacitySplit, ProductDecision, ResearchOrder, Theme
-from engine.research import Belief
+from engine.research import PRIOR_IDEAL, PRIOR_PRICE_CV, PRIOR_WEIGHT_CV, Belief
 from engine.scenario import InnovationBet, ResearchMethod
 
 MENTOR_RATE = 0.25  # skill gained per quarter at full mentoring time, safety 0.5, skill 0
@@ -117,12 +117,14 @@ def _score(item: ItemView, view: LineView, policy: Policy, rng: np.random.Genera
     return value * noise / max(item.remaining, 1.0)
 
 
-def prioritise(view: LineView, policy: Policy, rng: np.random.Generator) -> list[str]:
+def prioritise(
+    view: LineView, policy: Policy, split: CapacitySplit, rng: np.random.Generator
+) -> list[str]:
     """Roadmap for this quarter: best items first, dependencies before dependants."""
     items = {i.id: i for i in view.items}
     scores = {i.id: _score(i, view, policy, rng) for i in view.items}
     order = sorted(items, key=lambda i: (not items[i].in_progress, -scores[i]))
-    budget = policy.fill * view.feature_rate * _split(view, policy).features
+    budget = policy.fill * view.feature_rate * split.features
     plan: list[str] = []
     planned = 0.0
 
@@ -152,35 +154,50 @@ def prioritise(view: LineView, policy: Policy, rng: np.random.Generator) -> list
     return plan
 
 
-def _split(view: LineView, policy: Policy) -> CapacitySplit:
+def _split(view: LineView, policy: Policy, research_effort: float = 0.0) -> CapacitySplit:
+    """Debt share steering debt toward the target; discovery big enough for the research."""
+    need = research_effort / max(view.capacity, 1.0)
+    discovery = round(min(0.5, max(policy.discovery, need + 0.02 if need else 0.0)), 3)
     if policy.debt_target is None:
-        return CapacitySplit(features=1.0 - policy.discovery, debt=0.0, discovery=policy.discovery)
+        return CapacitySplit(features=1.0 - discovery, debt=0.0, discovery=discovery)
     excess = view.tech_debt - policy.debt_target * view.debt_half
-    debt = float(np.clip(0.1 + excess / max(view.capacity, 1.0), 0.05, 0.5))
-    discovery = min(policy.discovery, 1.0 - debt)
-    return CapacitySplit(
-        features=round(1.0 - debt - discovery, 6), debt=round(debt, 6), discovery=discovery
-    )
+    debt = round(float(np.clip(0.1 + excess / max(view.capacity, 1.0), 0.05, 0.5)), 3)
+    return CapacitySplit(features=round(1.0 - debt - discovery, 6), debt=debt, discovery=discovery)
+
+
+def _need(view: LineView, segment: str, what: str) -> float:
+    """How vague the belief about ``what`` in ``segment`` still is (1 = as vague as the prior)."""
+    b = view.belief
+    if what == "ideals":
+        return float(np.mean([e.sd for e in b.ideals[segment].values()])) / PRIOR_IDEAL[1]
+    if what == "weights":
+        sds = [e.sd for e in b.weights[segment].values()]
+        return float(np.mean(sds)) / (PRIOR_WEIGHT_CV * b.weight_scale)
+    if what == "price_sensitivity":
+        return b.price_sensitivity[segment].sd / (PRIOR_PRICE_CV * b.price_scale)
+    return 0.2  # competitor intel: nice to have, never urgent
 
 
 def _research(view: LineView, policy: Policy) -> list[ResearchOrder]:
+    """Study the segments that matter most and are least understood, with the method that
+    removes the most vagueness per unit of noise."""
     if policy.research_every == 0 or not view.research or policy.studies == 0:
         return []
     if view.quarter > 2 and (view.quarter - 1) % policy.research_every:
         return []
-    by_value = sorted(view.research, key=lambda m: (-len(m.reveals) / m.noise, m.cost))
     weights = view.customers if policy.value == "retention" else view.potential
     total = sum(weights.values()) or 1.0
 
-    def vagueness(seg: str) -> float:
-        ideals = view.belief.ideals[seg]
-        return weights[seg] / total * float(np.mean([e.sd for e in ideals.values()]))
+    def gain(method: ResearchMethod, seg: str) -> float:
+        return sum(_need(view, seg, r) for r in method.reveals) / method.noise
 
-    segments = sorted(weights, key=lambda s: -vagueness(s))
+    def urgency(seg: str) -> float:
+        return weights[seg] / total * (_need(view, seg, "ideals") + _need(view, seg, "weights"))
+
     budget = 0.05 * max(view.cash, 0.0)
     orders: list[ResearchOrder] = []
-    for k, seg in enumerate(segments[: policy.studies]):
-        method = by_value[k % len(by_value)]
+    for seg in sorted(weights, key=lambda s: (-urgency(s), s))[: policy.studies]:
+        method = max(view.research, key=lambda m: (gain(m, seg), -m.cost, m.id))
         if method.cost <= budget:
             budget -= method.cost
             orders.append(ResearchOrder(method=method.id, segment=seg))
@@ -195,12 +212,15 @@ def plan_line(view: LineView, policy: Policy, rng: np.random.Generator) -> Produ
             view.price * (1.0 + policy.price_step), low * view.start_price, high * view.start_price
         )
     )
+    research = _research(view, policy)
+    effort = {m.id: m.effort for m in view.research}
+    split = _split(view, policy, sum(effort[o.method] for o in research))
     return ProductDecision(
         price=round(price, 2),
         marketing={s: round(v * policy.marketing, -2) for s, v in view.start_marketing.items()},
-        roadmap=prioritise(view, policy, rng),
-        split=_split(view, policy),
-        research=_research(view, policy),
+        roadmap=prioritise(view, policy, split, rng),
+        split=split,
+        research=research,
     )
 
 
