@@ -289,10 +289,22 @@ def _position_text(
     if delta.size and np.abs(delta).max() >= 0.005:
         k = int(np.argmax(np.abs(delta).max(axis=0)))
         d = delta[:, k][np.argmax(np.abs(delta[:, k]))]
-        return f"{whose} {sim.scenario.attributes[k].name.lower()} change ({d:+.2f})"
+        return f"{whose} {sim.scenario.attributes[k].name.lower()} {d:+.2f}"
     if dq.size and np.abs(dq).max() >= 0.005:
-        return f"{whose} quality change ({dq[np.argmax(np.abs(dq))]:+.2f})"
+        return f"{whose} quality {dq[np.argmax(np.abs(dq))]:+.2f}"
     return f"{whose} product, unchanged while needs moved"
+
+
+def _awareness_text(
+    previous: TurnReport, report: TurnReport, firm: str, seg: str, name: str, whose: str
+) -> str:
+    """'your awareness in SMB 35% → 41%' (the firm's best-known product)."""
+    ids = [p for p, r in report.products.items() if r.firm == firm and p in previous.products]
+    if not ids:
+        return f"{whose} awareness in {name}"
+    before = max(previous.products[p].awareness_by_segment[seg] for p in ids)
+    after = max(report.products[p].awareness_by_segment[seg] for p in ids)
+    return f"{whose} awareness in {name} {before:.0%} → {after:.0%}"
 
 
 def _drift_text(sim: Simulation, before: MarketInputs, after: MarketInputs, s: int) -> str:
@@ -408,7 +420,11 @@ def explain_quarter(
                     f(e_moved) - f(e_price),
                     _position_text(sim, after_events, end, mask, whose),
                 ),
-                Driver("awareness", f(e_known) - f(e_moved), f"{whose} awareness in {seg.name}"),
+                Driver(
+                    "awareness",
+                    f(e_known) - f(e_moved),
+                    _awareness_text(previous, report, firm.id, seg.id, seg.name, whose),
+                ),
                 Driver("competitors", f(e_end) - f(e_known), rival_text),
                 Driver(
                     "chance",

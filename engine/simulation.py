@@ -291,7 +291,7 @@ class Simulation:
         rng = self.streams.generator("market", quarter)
         before = self.market_inputs()
         start_share = sample_shares(self.state, self._explain_rows)
-        self.company.events(self, quarter)
+        happened = self.company.events(self, quarter)
         after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
         self.company.operate(self, decisions_by_firm, quarter)
@@ -306,6 +306,7 @@ class Simulation:
         economics = self._economics()
         self.market_history.record(self.state)
         report = self._report(quarter, utilities, economics, moves)
+        report.events = list(happened)  # named by the events driver
         report.drivers = explain_quarter(
             self, sample, start_share, (before, after_events, after), self.history[-1], report
         )
