@@ -231,7 +231,13 @@ def _niche(obs: Observer, j: int, ai: Niche) -> Plan:
     return Plan(product.price, z, _spread_marketing(obs, j, ai.marketing, target), note)
 
 
-def expected_profit(obs: Observer, j: int, price: float, z: np.ndarray, beliefs: list) -> float:
+Belief = tuple[np.ndarray, np.ndarray, float]
+"""A rival's research estimate of one segment: ideal, weights, price sensitivity."""
+
+
+def expected_profit(
+    obs: Observer, j: int, price: float, z: np.ndarray, beliefs: list[Belief]
+) -> float:
     """Believed profit of product j at (price, z): representative customer per segment."""
     sim = obs.sim
     st = sim.state
@@ -278,7 +284,7 @@ def _best_response(obs: Observer, j: int, ai: BestResponse) -> Plan:
     marketing = _spread_marketing(obs, j, ai.marketing, None)
     if obs.rng.random() < ai.inertia:
         return Plan(product.price, product.attributes.copy(), marketing, "waiting")
-    beliefs = []
+    beliefs: list[Belief] = []
     for s, seg in enumerate(obs.sim.state.segments):
         k = len(seg.weights)
         weights = seg.weights * lognormal_multipliers(obs.rng, 0.2, (k,))
@@ -305,13 +311,13 @@ def _best_response(obs: Observer, j: int, ai: BestResponse) -> Plan:
     return Plan(price, z, marketing, "after weighing its options")
 
 
-_DECIDE: dict[str, Callable[[Observer, int, object], Plan]] = {
-    "incumbent": _incumbent,  # type: ignore[dict-item]
-    "price_follower": _price_follower,  # type: ignore[dict-item]
-    "fast_follower": _fast_follower,  # type: ignore[dict-item]
-    "innovator": _innovator,  # type: ignore[dict-item]
-    "niche": _niche,  # type: ignore[dict-item]
-    "best_response": _best_response,  # type: ignore[dict-item]
+_DECIDE: dict[str, Callable[..., Plan]] = {
+    "incumbent": _incumbent,
+    "price_follower": _price_follower,
+    "fast_follower": _fast_follower,
+    "innovator": _innovator,
+    "niche": _niche,
+    "best_response": _best_response,
 }
 
 

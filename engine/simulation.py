@@ -1,14 +1,16 @@
 """The simulation API: ``Simulation(scenario, seed, role)``, ``reset()``, ``step(decisions)``.
 
-A quarter is a fixed sequence of phases, each a method of :class:`Simulation`:
+A quarter is a fixed sequence of phases (see :meth:`Simulation.step`):
 
-1. events (issue 4 plugs in here: scheduled/random/injected events edit the state; the
+0. decisions checked (``company.prepare``/``check`` and the market's own check): every
+   problem is named at once, nothing is clipped
+1. events (``company.events``: scheduled, random or injected events edit the state; the
    explanation snapshot ``after_events`` is taken right after, so their market effect is
    reported as the ``events`` driver)
-2. decisions applied (price and marketing per product; every other ``Decisions`` field is
-   kept in ``state.decisions[firm]`` for the organisation, roadmap and research phases,
-   which slot in right after this one and may edit ``product.attributes``/``quality`` and
-   add to ``firm.other_costs``)
+2. decisions applied: price and marketing per product here; every other ``Decisions``
+   field is kept in ``state.decisions[firm]`` and played by ``company.operate``
+   (organisation, roadmap, research, bets), which may edit ``product.attributes`` and
+   ``quality`` and adds to ``firm.other_costs``
 3. competitors (AI archetypes move on what they can observe)
 4. segment dynamics (growth and ideal drift)
 5. awareness (adstock goodwill + word of mouth)
@@ -16,7 +18,8 @@ A quarter is a fixed sequence of phases, each a method of :class:`Simulation`:
 7. choice and churn (mixed logit, one inverse-CDF draw per customer)
 8. economics (revenue, costs, profit, cash; satisfaction and NPS)
 9. explanations (drivers of share and revenue changes)
-10. report (``TurnReport`` appended to ``history``)
+10. report (``TurnReport``; ``company.record`` adds organisation results; appended to
+    ``history``)
 
 Randomness comes from :class:`engine.rng.SeedStreams`: each phase draws from its own
 subsystem's stream for the quarter, so the same seed and decisions give identical reports.
