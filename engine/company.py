@@ -194,7 +194,11 @@ class Company:
     def prepare(
         self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions], quarter: int
     ) -> dict[str, Decisions]:
-        """Fill in the AI PMs' line decisions when the player is CPO."""
+        """Fill in the AI PMs' line decisions when the player is CPO.
+
+        The AI PM decides every line field the CPO left unset; a field the CPO set explicitly
+        (hires and layoffs, or an override such as a price) is kept as the CPO gave it.
+        """
         out = dict(decisions_by_firm)
         if self.role != "cpo":
             return out
@@ -212,7 +216,7 @@ class Company:
                 planned = portfolio.plan_line(self.line_view(sim, firm, line), policy, rng)
                 own = products.get(line, ProductDecision())
                 products[line] = planned.model_copy(
-                    update={"hires": own.hires, "layoffs": own.layoffs}
+                    update={f: getattr(own, f) for f in own.model_fields_set}
                 )
             out[firm] = dec.model_copy(update={"products": products})
         return out
@@ -726,15 +730,15 @@ class _World:
             return
         pop = self._seg(segment).population
         j = self.st.product_index(product)
-        aware = pop.aware[:, j]
+        aware = pop.aware[j]
         draws = self.rng.random(aware.size)
         frac = float(aware.mean())
         if change >= 0:
             p = change / max(1e-9, 1.0 - frac)
-            pop.aware[:, j] = aware | (draws < p)
+            pop.aware[j] = aware | (draws < p)
         else:
             p = -change / max(1e-9, frac)
-            pop.aware[:, j] = aware & ~((draws < p) & (pop.current != j))
+            pop.aware[j] = aware & ~((draws < p) & (pop.current != j))
 
     def culture(self, firm: str, dimension: str, change: float) -> None:
         book = self.company.books.get(firm)

@@ -34,6 +34,7 @@ from engine.scenario import InnovationBet, ResearchMethod
 MENTOR_RATE = 0.25  # skill gained per quarter at full mentoring time, safety 0.5, skill 0
 DEBT_VALUE = 0.002  # believed utility per point of debt removed (for refactor items)
 QUALITY_VALUE = 1.0  # believed utility per unit of quality
+TRUST_GAP = 0.15  # where the ideal is unknown, assume it lies this far beyond the product
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,13 @@ class Policy:
 
 
 def believed_value(item: ItemView, view: LineView, weighting: str) -> float:
-    """Believed utility gain of shipping ``item``, averaged over segments."""
+    """Believed utility gain of shipping ``item``, averaged over segments.
+
+    Where the firm knows a segment's ideal (confidence c = 1 − ideal vagueness), the gain is
+    w·[(z − x̂)² − (z + e − x̂)²]; where it does not, the PM trusts the backlog and assumes
+    the ideal lies TRUST_GAP beyond the product in the direction the item moves it. The two
+    are blended by c, so research replaces the backlog's optimism with knowledge.
+    """
     b = view.belief
     if weighting == "naive":
         return sum(max(0.0, e) for e in item.effects.values()) + max(0.0, item.quality)
@@ -101,11 +108,15 @@ def believed_value(item: ItemView, view: LineView, weighting: str) -> float:
     total = sum(weights.values()) or 1.0
     gain = 0.0
     for seg, w in weights.items():
+        confidence = float(np.clip(1.0 - _need(view, seg, "ideals"), 0.0, 1.0))
         for attr, effect in item.effects.items():
             z = view.attributes[attr]
             x = b.ideals[seg][attr].mean
             new = min(1.0, max(0.0, z + effect))
-            gain += w / total * b.weights[seg][attr].mean * ((z - x) ** 2 - (new - x) ** 2)
+            known = (z - x) ** 2 - (new - x) ** 2
+            trusted = 2 * TRUST_GAP * abs(effect) - effect**2
+            blend = confidence * known + (1.0 - confidence) * trusted
+            gain += w / total * b.weights[seg][attr].mean * blend
     return gain
 
 

@@ -98,3 +98,17 @@ def test_sunset_withdraws_a_line_and_moves_its_people(tutorial):
     assert not sim.state.products[sim.state.product_index("insights")].active
     assert sim.company.books["player"].org.teams.keys() == {"teamboard"}
     assert report.organisation["player"].headcount >= before - 3
+
+
+def test_ai_pms_fill_what_the_cpo_left_unset(tutorial):
+    sim = Simulation(tutorial, seed=4, role="cpo", resolution=40)
+    from engine.decisions import ProductDecision
+
+    dec = Decisions(
+        themes={"teamboard": "profit"},
+        products={"insights": ProductDecision(price=450.0, hires=1)},
+    )
+    filled = sim.company.prepare(sim, {"player": dec}, 1)["player"]
+    assert filled.products["insights"].price == 450.0 and filled.products["insights"].hires == 1
+    assert filled.products["insights"].roadmap  # the AI PM planned the work
+    assert filled.products["teamboard"].price == pytest.approx(300 * 1.03)  # profit theme
