@@ -135,3 +135,29 @@ def test_utility_matrix_matches_the_direct_formula() -> None:
         ideals.astype(np.float32), weights.astype(np.float32), alpha.astype(np.float32), offer
     )
     assert np.allclose(fast, direct, atol=1e-4)
+
+
+def test_awareness_follows_adstock_goodwill() -> None:
+    seg = segment(in_market=0.0, bass_p=0.0, bass_q=0.0, resolution=20_000)
+    adv = {"carryover": 0.6, "cost_per_point": 10_000.0, "reach": 0.3, "word_of_mouth": 0.0}
+    sc = scenario([player([product("p")], cash=1e9)], [seg], advertising=adv)
+    sim = Simulation(sc, seed=2)
+    spend = Decisions(products={"p": ProductDecision(marketing={"s1": 20_000.0})})
+    goodwill = 0.0
+    for _ in range(8):
+        report = sim.step({"player": spend})
+        goodwill = 0.6 * goodwill + 2.0
+        expected = 1.0 - math.exp(-0.3 * goodwill)
+        assert report.products["p"].awareness_by_segment["s1"] == pytest.approx(expected, abs=0.02)
+
+
+def test_word_of_mouth_keeps_a_big_installed_base_known() -> None:
+    seg = segment(in_market=0.5, bass_p=0.0, bass_q=0.0, resolution=5_000)
+    adv = {"word_of_mouth": 1.0, "forgetting": 0.5}
+    users = product("p", customers={"s1": 4_000.0}, awareness={"s1": 0.4})
+    sim = Simulation(scenario([player([users])], [seg], advertising=adv), seed=2)
+    zero = Decisions(products={"p": ProductDecision(marketing={"s1": 0.0})})
+    for _ in range(4):
+        report = sim.step({"player": zero})
+    installed = report.products["p"].customers / 10_000.0
+    assert report.products["p"].awareness_by_segment["s1"] >= installed - 0.01
