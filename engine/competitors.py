@@ -322,23 +322,25 @@ _DECIDE: dict[str, Callable[..., Plan]] = {
 
 
 def _describe(sim: Simulation, product: ProductState, plan: Plan, firm_name: str) -> str:
+    """The move in one news-feed sentence: "Planly cut its price 15% to $153."."""
     cur = sim.scenario.currency
+    own = product.name == firm_name
     parts = []
     change = plan.price / product.price - 1.0
     if abs(change) >= 0.005:
         verb = "cut" if change < 0 else "raised"
-        parts.append(
-            f"{verb} the price of {product.name} {abs(change):.0%} to {cur}{plan.price:,.0f}"
-        )
+        what = "its price" if own else f"the price of {product.name}"
+        parts.append(f"{verb} {what} {abs(change):.0%} to {cur}{plan.price:,.0f}")
     delta = plan.attributes - product.attributes
     moved = [
         f"{sim.scenario.attributes[k].name.lower()} {d:+.2f}"
         for k, d in enumerate(delta)
         if abs(d) >= 0.005
     ]
+    name = "its product" if own else product.name
     if moved:
-        parts.append(f"improved {product.name} ({', '.join(moved)})")
-    text = f"{firm_name} " + (" and ".join(parts) if parts else f"held {product.name} steady")
+        parts.append(f"improved {name} ({', '.join(moved)})")
+    text = f"{firm_name} " + (" and ".join(parts) if parts else f"held {name} steady")
     if plan.note and (parts or plan.note == "waiting"):
         text += f", {plan.note}"
     return text + "."

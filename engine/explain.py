@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from engine.simulation import Simulation
 
 MIN_SENTENCE = 0.05
-"""Drivers smaller than this many points (or 0.5% of revenue) get no sentence of their own."""
+"""Share drivers smaller than this many points are not named in the summary."""
+MIN_REVENUE_SHARE = 0.005
+"""Revenue drivers smaller than this fraction of revenue are not named in the summary."""
 TOP = 3
 """Drivers named in the one-line summary."""
 
@@ -264,7 +266,7 @@ def _who(sim: Simulation, firm_id: str) -> tuple[str, str]:
     firm = sim.state.firms[firm_id]
     if firm.controller == "player" and len(sim.scenario.player_firms()) == 1:
         return "your", "you"
-    return f"{firm.name}'s", firm.name
+    return (f"{firm.name}'" if firm.name.endswith("s") else f"{firm.name}'s"), firm.name
 
 
 def _price_text(
@@ -338,17 +340,17 @@ def _explanation(
     drivers: list[Driver],
     unit: str,
 ) -> Explanation:
+    """Rank ``drivers`` and write the summary; ``unit`` is "pts" (shares) or "money"."""
     drivers.sort(key=lambda d: -abs(d.size))
     change = after - before
-    scale = 100.0 if unit == "pts" else 1.0
+    if unit == "pts":
+        size, floor = f" {abs(change) * 100:.1f} pts", MIN_SENTENCE / 100
+        fmt = _pts
+    else:
+        size, floor = f" {abs(change):,.0f}", MIN_REVENUE_SHARE * max(abs(before), abs(after))
+        fmt = "{:+,.0f}".format
     verb = "rose" if change > 0 else "fell" if change < 0 else "held"
-    size = f" {abs(change) * scale:.1f} pts" if unit == "pts" else f" {abs(change):,.0f}"
-    named = [
-        d
-        for d in drivers
-        if abs(d.size) * scale >= MIN_SENTENCE * (1 if unit == "pts" else 0) and d.size != 0
-    ][:TOP]
-    fmt = (lambda x: _pts(x)) if unit == "pts" else (lambda x: f"{x:+,.0f}")
+    named = [d for d in drivers if abs(d.size) >= floor and d.size != 0][:TOP]
     summary = f"{label} {verb}{size if change else ''}"
     if named:
         summary += ": " + ", ".join(f"{d.text} ({fmt(d.size)})" for d in named)
