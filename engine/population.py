@@ -62,8 +62,7 @@ class Population:
 
     def counts(self, n_products: int) -> np.ndarray:
         """Synthetic customers per product (length J)."""
-        owned = self.current[self.current >= 0]
-        return np.bincount(owned, minlength=n_products)[:n_products]
+        return np.bincount(self.current + 1, minlength=n_products + 1)[1 : n_products + 1]
 
 
 def draw_population(
