@@ -94,6 +94,12 @@ class Scene(ABC):
         self.teardown()
         self.setup()
 
+    def _forget_dead(self) -> None:
+        """Drop killed widgets from the action and focus registries (partial rebuilds)."""
+        self._focus = [e for e in self._focus if e.alive()]
+        self._actions = {e: a for e, a in self._actions.items() if e.alive()}
+        self._changes = {e: c for e, c in self._changes.items() if e.alive()}
+
     def refresh(self) -> None:
         """Rebuild after a change made here, keeping the keyboard focus where it was."""
         focus = self.app.focus_index

@@ -50,13 +50,8 @@ def has_autosave() -> bool:
 
 def reload_scenario(app: App) -> None:
     """F5: reread the current scenario from disk and restart it, or show its errors."""
-    from game.scenes.scenario_picker import ScenarioPickerScene
-
     session = app.session
-    if session is None:
-        top = app.top
-        if isinstance(top, ScenarioPickerScene):
-            top.rebuild()
+    if session is None:  # nothing loaded yet (the scenario picker rescans on its own)
         return
     entry = read_scenario(session.entry.path, session.entry.bundled)
     if entry.scenario is None:

@@ -149,14 +149,16 @@ class HubScene(Scene):
             "happened and why.",
         )
         tab_w = min(190, (w - 32) // len(self.tabs))
+        self.tab_buttons = []
         for i, tab in enumerate(self.tabs):
-            self.button(
+            button = self.button(
                 pygame.Rect(16 + i * tab_w, TOP_H + 4, tab_w - 4, TAB_H - 6),
                 f"{i + 1} {tab.title}",
                 lambda i=i: self.show_tab(i),
                 object_id="#tab_active" if i == self.current else "#tab",
                 tip=tab.hint,
             )
+            self.tab_buttons.append(button)
         self.hint = self.label(
             pygame.Rect(16, self.height - HINT_H, w - 32, HINT_H - 6),
             self._hint_text(),
@@ -177,16 +179,26 @@ class HubScene(Scene):
     def _build_content(self) -> None:
         if self.content is not None:
             self.content.kill()
+            self._forget_dead()
         top = TOP_H + TAB_H + 4
         rect = pygame.Rect(12, top, self.width - 24, self.height - top - HINT_H - 4)
         self.content = UIPanel(rect, manager=self.manager, container=self.root)
         self.tab.build(pygame.Rect(0, 0, rect.w - 4, rect.h - 4), self.content)
 
     def show_tab(self, index: int) -> None:
-        """Switch to another tab."""
-        if 0 <= index < len(self.tabs):
-            self.current = index
-            self.rebuild()
+        """Switch to another tab (only the tab bar highlight and the content change)."""
+        if 0 <= index < len(self.tabs) and self.root is not None:
+            old, self.current = self.current, index
+            self.tab_buttons[old].change_object_id(oid("#tab"))
+            self.tab_buttons[index].change_object_id(oid("#tab_active"))
+            self.hint.set_text(self._hint_text())
+            self._build_content()
+
+    def refresh(self) -> None:
+        """Rebuild the tab's content after a decision changed, keeping the keyboard focus."""
+        focus = self.app.focus_index
+        self._build_content()
+        self.app.focus_index = focus
 
     def on_key(self, event: pygame.event.Event) -> None:
         if pygame.K_1 <= event.key <= pygame.K_9:

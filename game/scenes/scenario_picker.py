@@ -46,12 +46,17 @@ class ScenarioPickerScene(Scene):
         super().__init__(app)
         self.entries: list[ScenarioEntry] = []
         self.selected = 0
+        self.scan()
 
-    def build(self) -> None:
-        from game import paths
+    def scan(self) -> None:
+        """Read and validate every scenario file (again: F5 after editing one)."""
         from game.session import list_scenarios
 
         self.entries = list_scenarios()
+
+    def build(self) -> None:
+        from game import paths
+
         self.selected = min(self.selected, max(0, len(self.entries) - 1))
         self.label(pygame.Rect(MARGIN, MARGIN, 600, 40), "Choose a scenario", object_id="#heading")
         self.label(
@@ -123,4 +128,5 @@ class ScenarioPickerScene(Scene):
             self.select((self.selected + step) % len(self.entries))
 
     def on_reload(self) -> None:
-        self.rebuild()
+        self.scan()
+        self.refresh()
