@@ -58,7 +58,6 @@ class Book:
     kpis: list[dict[str, float]] = field(default_factory=list)
     records: list[scoring.Record] = field(default_factory=list)
     cumulative_profit: float = 0.0
-    forecasts: list[tuple[float, float]] = field(default_factory=list)
     quarter: OrgResult | None = None
 
 
@@ -73,7 +72,6 @@ class OrgView:
     headcount: int
     initiatives_running: tuple[str, ...]
     bets_resolved: Mapping[str, bool]
-    problems: tuple[str, ...] = ()
 
 
 class Company:
@@ -377,7 +375,6 @@ class Company:
             extra = research_effort.get(line, 0.0) + ini_effort * team.headcount / heads
             alloc = organisation.allocate(working, org.culture, split, ask, extra, params)
             book.roadmap, done = roadmap.work(book.roadmap, plan, alloc.features, backlog, q)
-            alloc = replace(alloc, discovery=alloc.discovery + done.idle)
             product = st.products[st.product_index(line)]
             for s in done.shipped:
                 for attr, change in s.effects.items():
@@ -402,6 +399,7 @@ class Company:
                 capacity=alloc.capacity,
                 feature_points=alloc.features,
                 overtime=alloc.overtime,
+                idle=done.idle,
                 load=alloc.load,
                 tech_debt=team.tech_debt,
                 pm_skill=team.pm_skill,

@@ -111,6 +111,7 @@ class LineResult:
     capacity: float  # total effort points E
     feature_points: float  # delivered on the roadmap, including overtime
     overtime: float
+    idle: float  # feature points with no workable roadmap item (wasted)
     load: float  # work asked ÷ capacity
     tech_debt: float
     pm_skill: float
