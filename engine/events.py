@@ -153,7 +153,7 @@ def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
                 world.awareness(eff.product, eff.segment, eff.change)
                 out.append(
                     f"{prod[eff.product]}: awareness in {seg[eff.segment]} "
-                    f"{_signed(eff.change * 100)} points"
+                    f"{eff.change * 100:+.0f} points"
                 )
             case CultureShock():
                 for firm in firms_for(eff.firm, scenario):

@@ -28,7 +28,7 @@ subsystem's stream for the quarter, so the same seed and decisions give identica
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -282,10 +282,19 @@ class Simulation:
         return self.state.quarter >= self.scenario.quarters
 
     # ------------------------------------------------------------------ the quarter
-    def step(self, decisions_by_firm: Mapping[str, Decisions] | None = None) -> TurnReport:
-        """Play one quarter with the players' decisions; returns (and records) its report."""
+    def step(
+        self, decisions_by_firm: Mapping[str, Decisions] | None = None, inject: Sequence[str] = ()
+    ) -> TurnReport:
+        """Play one quarter with the players' decisions; returns (and records) its report.
+
+        ``inject`` names events (by id) a facilitator makes happen at the start of this
+        quarter; passing them here (rather than calling :meth:`inject`) keeps them in the
+        same record as the decisions, so a replay of (seed, decisions, injections) is exact.
+        """
         if self.finished:
             raise ValueError(f"the scenario ends after quarter {self.scenario.quarters}")
+        for event_id in inject:
+            self.company.inject(event_id)
         decisions_by_firm = dict(decisions_by_firm or {})
         decisions_by_firm = self.company.prepare(self, decisions_by_firm, self.state.quarter + 1)
         self.company.check(self, decisions_by_firm)

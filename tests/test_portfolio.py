@@ -112,3 +112,16 @@ def test_ai_pms_fill_what_the_cpo_left_unset(tutorial):
     assert filled.products["insights"].price == 450.0 and filled.products["insights"].hires == 1
     assert filled.products["insights"].roadmap  # the AI PM planned the work
     assert filled.products["teamboard"].price == pytest.approx(300 * 1.03)  # profit theme
+
+
+def test_injection_through_step_replays_exactly(tutorial):
+    runs = []
+    for _ in range(2):
+        sim = Simulation(tutorial, seed=6, role="pm", resolution=40)
+        sim.step({})
+        report = sim.step({}, inject=["viral_post"])
+        runs.append(report.to_dict())
+    assert runs[0] == runs[1]
+    assert runs[0]["events"][0]["effects"] == [
+        "Teamboard: awareness in Small businesses +15 points"
+    ]
