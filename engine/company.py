@@ -665,7 +665,7 @@ def _objective_dict(r: scoring.ObjectiveResult) -> dict[str, object]:
         "id": r.id,
         "description": r.description,
         "status": r.status,
-        "value": r.value,
+        "value": r.value if r.value is not None and np.isfinite(r.value) else None,
         "credit": round(r.credit, 4),
         "weight": r.weight,
         "evidence": r.evidence,

@@ -50,6 +50,8 @@ def _scale(obj: Objective, money_scale: float) -> float:
 
 
 def _credit(obj: Objective, value: float, money_scale: float) -> tuple[bool, float]:
+    if not np.isfinite(value):  # not measured (e.g. the line was sunset): no credit
+        return False, 0.0
     met = value >= obj.target if obj.op == ">=" else value <= obj.target
     if met:
         return True, 1.0

@@ -75,3 +75,10 @@ def test_competencies_reward_research_and_forecasts():
     assert c["market_understanding"].score > q["market_understanding"].score + 50
     assert c["customer_empathy"].score > q["customer_empathy"].score
     assert "no forecasts made" in q["market_understanding"].evidence
+
+
+def test_an_unmeasured_kpi_earns_no_credit_and_no_nan():
+    obj = _obj(kpi="pm_skill", product="gone", target=0.5)
+    r = scoring.evaluate(obj, [{"pm_skill": 0.6}] * 12, 12, 1e6)
+    assert r.status == "missed" and r.credit == 0.0
+    assert scoring.score([r]) == 0.0
