@@ -754,4 +754,5 @@ class _World:
             book.org = organisation.adjust_team(book.org, product, debt=change)
 
     def cash(self, firm: str, change: float) -> None:
-        self.st.firms[firm].cash += change
+        # through the accounts (a negative cost for a grant), so cash = previous cash + profit
+        _charge(self.st.firms[firm].other_costs, "events", -change)

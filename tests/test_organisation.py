@@ -159,3 +159,26 @@ def test_breakthrough_rate_scales_with_innovation_safety_capability(start, tutor
     assert org.breakthrough_rate(bold.culture, p) / base == pytest.approx((0.8 / 0.5) * (0.9 / 0.6))
     draws = [_quarter(bold, p, feature_ask=0.0, seed=s)[1].breakthroughs for s in range(200)]
     assert np.mean(draws) == pytest.approx(org.breakthrough_rate(bold.culture, p), rel=0.25)
+
+
+def test_layoffs_in_the_simulation_cut_payroll_now_and_morale_for_quarters(tutorial):
+    from engine.decisions import Decisions, ProductDecision
+    from engine.simulation import Simulation
+
+    def run(layoffs):
+        sim = Simulation(tutorial, seed=3, role="pm", resolution=40)
+        first = {"player": Decisions(products={"teamboard": ProductDecision(layoffs=layoffs)})}
+        reports = [sim.step(first)] + [sim.step({}) for _ in range(3)]
+        return reports
+
+    kept, cut = run(0), run(3)
+    p = tutorial.organisation
+    assert cut[0].firms["player"].costs["severance"] == 3 * p.severance
+    assert kept[0].firms["player"].costs["payroll"] - cut[0].firms["player"].costs["payroll"] == (
+        3 * p.salary
+    )
+    gaps = [
+        k.organisation["player"].morale - c.organisation["player"].morale
+        for k, c in zip(kept, cut, strict=True)
+    ]
+    assert all(g > 0.02 for g in gaps), gaps
