@@ -281,6 +281,51 @@ class Simulation:
         """True once the scenario's last quarter has been played."""
         return self.state.quarter >= self.scenario.quarters
 
+    def snapshot(self) -> dict[str, Any]:
+        """The market state now as plain JSON data (customers summarised, not listed).
+
+        For tests, debugging and the debrief: two simulations in the same state give equal
+        snapshots. Includes hidden truth (segment ideals, goodwill), so never show it to a
+        player mid-game.
+        """
+        st = self.state
+        n_prod = len(st.products)
+        return {
+            "quarter": st.quarter,
+            "firms": {
+                f.id: {"cash": float(f.cash), "products": [st.products[j].id for j in f.products]}
+                for f in st.firms.values()
+            },
+            "products": {
+                p.id: {
+                    "firm": p.firm,
+                    "active": p.active,
+                    "price": float(p.price),
+                    "unit_cost": float(p.unit_cost),
+                    "quality": float(p.quality),
+                    "brand": float(p.brand),
+                    "attributes": self._named(p.attributes, self.attribute_ids),
+                    "goodwill": self._named(p.goodwill, self.segment_ids),
+                    "marketing": self._named(p.marketing, self.segment_ids),
+                }
+                for p in st.products
+            },
+            "segments": {
+                seg.id: {
+                    "size": float(seg.size),
+                    "growth": float(seg.growth),
+                    "ideal": self._named(seg.ideal, self.attribute_ids),
+                    "weights": self._named(seg.weights, self.attribute_ids),
+                    "price_sensitivity": float(seg.price_sensitivity),
+                    "synthetic_customers": seg.population.n,
+                    "in_market": int(seg.population.in_market.sum()),
+                    "users": seg.population.counts(n_prod).tolist(),
+                    "aware": seg.population.aware.sum(axis=1).tolist(),
+                }
+                for seg in st.segments
+            },
+        }
+
     # ------------------------------------------------------------------ the quarter
     def step(
         self, decisions_by_firm: Mapping[str, Decisions] | None = None, inject: Sequence[str] = ()

@@ -40,6 +40,16 @@ def test_reset_replays_identically() -> None:
     assert _json(sim) == first
 
 
+def test_snapshot_is_plain_json_and_tracks_the_state() -> None:
+    a, b = Simulation(tutorial(), seed=5), Simulation(tutorial(), seed=5)
+    assert json.dumps(a.snapshot()) == json.dumps(b.snapshot())
+    a.step({})
+    snap = a.snapshot()
+    assert snap["quarter"] == 1 and snap != b.snapshot()
+    users = sum(snap["segments"]["mid"]["users"]) * 15_000 * 1.03 / 400
+    assert users == pytest.approx(a.history[-1].segments["mid"].buyers)
+
+
 def test_different_seeds_differ() -> None:
     a, b = Simulation(tutorial(), seed=1), Simulation(tutorial(), seed=2)
     play(a, "hold", 2)
