@@ -120,3 +120,36 @@ def test_unwritable_output_is_one_clear_line(
     target = tmp_path / "missing" / "run.json"
     assert main(["simulate", str(small_tutorial), "--turns", "1", "--json", str(target)]) == 1
     assert "cannot write output" in capsys.readouterr().err
+
+
+def test_output_is_identical_across_processes(small_tutorial: Path, tmp_path: Path) -> None:
+    """Fresh interpreters with different hash seeds write byte-identical JSON."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for hash_seed in ("1", "2"):
+        target = tmp_path / f"run{hash_seed}.json"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        code = "from game.cli import main; raise SystemExit(main())"
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                code,
+                "simulate",
+                str(small_tutorial),
+                "--bot",
+                "random",
+                "--turns",
+                "4",
+                "--json",
+                str(target),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
