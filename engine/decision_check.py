@@ -1,10 +1,11 @@
 """Decision validation: every problem with a firm's decisions, at once, in plain words.
 
 :func:`check` never changes a decision. Errors make a decision unplayable (an unknown item, a
-negative price, spending money the firm does not have); warnings describe a legal choice with
-a consequence the player should see before committing (asking the team for more work than it
-has costs morale and adds debt). The simulation refuses decisions with errors and plays
-decisions with warnings as given: nothing is silently clipped.
+negative price, an unmet dependency); warnings describe a legal choice with a consequence the
+player should see before committing (asking the team for more work than it has costs morale
+and adds debt; spending beyond the cash in the bank makes the firm borrow). The simulation
+refuses decisions with errors and plays decisions with warnings as given: nothing is silently
+clipped.
 """
 
 from __future__ import annotations
@@ -219,7 +220,9 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
             Problem(
                 "spend",
                 f"this quarter's spending ({scenario.currency}{_money(spend)}) is beyond the "
-                f"cash available ({scenario.currency}{_money(ctx.cash)})",
+                f"cash available ({scenario.currency}{_money(ctx.cash)}): the firm will borrow "
+                "and its cash will go negative",
+                "warning",
             )
         )
     return sorted(out, key=lambda p: p.severity != "error")

@@ -95,7 +95,7 @@ def test_unmet_dependency_and_spend_beyond_cash(sim):
     )
     text = [str(p) for p in sim.problems("player", dec)]
     assert any("'slack' depends on 'api', which has not shipped" in t for t in text)
-    assert any("beyond the cash available ($3,000,000)" in t for t in text)
+    assert any("beyond the cash available ($3,000,000): the firm will borrow" in t for t in text)
 
 
 def test_over_capacity_is_a_warning_with_its_size_and_is_played_as_given(sim):
