@@ -170,9 +170,13 @@ class PolicyBot:
             shares = (0.6, 0.4) if len(skills) > 1 else (1.0,)
             fields["mentoring"] = dict(zip(skills, shares, strict=False))
         if self.bets:
-            fields["bets"] = [
-                b.id for b in sc.bets if b.id not in org.bets_resolved and b.cost * 10 <= budget
-            ]
+            funded = []
+            for bet in sc.bets:
+                if bet.id not in org.bets_resolved and bet.cost <= budget:
+                    funded.append(bet.id)
+                    budget -= bet.cost
+            fields["bets"] = funded
+            fields["incubation"] = min(len(funded), org.headcount)
         return Decisions(**fields)
 
 
