@@ -100,7 +100,7 @@ class HubScene(Scene):
         assert session is not None
         self.tabs = [cls(self) for cls in tab_classes() if session.role in cls.roles]
         self.current = 0
-        self.content: UIPanel | None = None
+        self.panels: dict[int, UIPanel] = {}
 
     @property
     def tab(self) -> Tab:
@@ -164,6 +164,7 @@ class HubScene(Scene):
             self._hint_text(),
             object_id="#muted",
         )
+        self.panels = {}
         self._build_content()
 
     def _hint_text(self) -> str:
@@ -177,13 +178,16 @@ class HubScene(Scene):
         return f"{self.tab.title}: {self.tab.hint}"
 
     def _build_content(self) -> None:
-        if self.content is not None:
-            self.content.kill()
+        """(Re)build the current tab's panel; other tabs keep theirs, hidden."""
+        old = self.panels.pop(self.current, None)
+        if old is not None:
+            old.kill()
             self._forget_dead()
         top = TOP_H + TAB_H + 4
         rect = pygame.Rect(12, top, self.width - 24, self.height - top - HINT_H - 4)
-        self.content = UIPanel(rect, manager=self.manager, container=self.root)
-        self.tab.build(pygame.Rect(0, 0, rect.w - 4, rect.h - 4), self.content)
+        panel = UIPanel(rect, manager=self.manager, container=self.root)
+        self.panels[self.current] = panel
+        self.tab.build(pygame.Rect(0, 0, rect.w - 4, rect.h - 4), panel)
 
     def show_tab(self, index: int) -> None:
         """Switch to another tab (only the tab bar highlight and the content change)."""
@@ -192,7 +196,18 @@ class HubScene(Scene):
             self.tab_buttons[old].change_object_id(oid("#tab"))
             self.tab_buttons[index].change_object_id(oid("#tab_active"))
             self.hint.set_text(self._hint_text())
-            self._build_content()
+            self.panels[old].hide()
+            if index in self.panels:
+                self.panels[index].show()
+            else:
+                self._build_content()
+
+    def show(self) -> None:
+        """Show again after the pause menu, with only the current tab's panel visible."""
+        super().show()
+        for index, panel in self.panels.items():
+            if index != self.current:
+                panel.hide()
 
     def refresh(self) -> None:
         """Rebuild the tab's content after a decision changed, keeping the keyboard focus."""
@@ -251,6 +266,3 @@ class HubScene(Scene):
         assert session is not None
         report = session.end_quarter()
         self.app.push(ResultsScene(self.app, report))
-
-    def resume(self) -> None:
-        self.rebuild()

@@ -53,7 +53,9 @@ def find_button(app: App, text: str) -> pygame_gui.elements.UIButton:
 
 def click_at(app: App, pos: tuple[int, int], n_frames: int = 2) -> None:
     """Post a left click at ``pos`` and run frames."""
-    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0)))
+    pygame.event.post(
+        pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(0, 0), buttons=(0, 0, 0))
+    )
     frames(app, 1)
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
@@ -68,10 +70,10 @@ def click(app: App, text: str) -> None:
 
 def press(app: App, key: int, mod: int = 0, text: str = "") -> None:
     """Post a key press (down and up) and run frames."""
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=text,
-                                         scancode=0))
-    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode=text,
-                                         scancode=0))
+    pygame.event.post(
+        pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=text, scancode=0)
+    )
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode=text, scancode=0))
     frames(app, 2)
 
 

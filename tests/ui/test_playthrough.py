@@ -78,7 +78,9 @@ def pm_decisions(app) -> None:
     go_to_tab(app, "Team & culture")
     click(app, "Start")
     go_to_tab(app, "Forecast")
-    revenue, share = [e for e in elements(app) if isinstance(e, pygame_gui.elements.UITextEntryLine)]
+    revenue, share = [
+        e for e in elements(app) if isinstance(e, pygame_gui.elements.UITextEntryLine)
+    ]
     type_into(app, revenue, "1200000")
     type_into(app, share, "16")
     draft = session.draft
