@@ -36,6 +36,8 @@ MIN_SENTENCE = 0.05
 """Share drivers smaller than this many points are not named in the summary."""
 MIN_REVENUE_SHARE = 0.005
 """Revenue drivers smaller than this fraction of revenue are not named in the summary."""
+MIN_SATISFACTION = 0.001
+"""Satisfaction drivers smaller than this (on the 0..1 scale) are not named."""
 TOP = 3
 """Drivers named in the one-line summary."""
 
@@ -129,6 +131,8 @@ class SegmentSample:
     """The in-market sample customers of one segment, frozen before choice."""
 
     in_market: np.ndarray  # bool over the sample rows
+    rows: np.ndarray  # population rows of the in-market sample customers
+    weight: float  # real customers one sample customer stands for
     offset: np.ndarray
     weight_mult: np.ndarray
     alpha_mult: np.ndarray
@@ -158,6 +162,8 @@ class ExplainSample:
             out.append(
                 SegmentSample(
                     in_market=inside,
+                    rows=rr,
+                    weight=seg.scale * pop.n / max(len(r), 1),
                     offset=pop.offset[:, rr],
                     weight_mult=pop.weight_mult[:, rr],
                     alpha_mult=pop.alpha_mult[rr],
@@ -186,14 +192,28 @@ def sample_shares(state: SimState, rows: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class Expectation:
+    """The expected-share model's answer for one set of market inputs (S segments × J)."""
+
+    shares: np.ndarray  # expected share of in-market customers
+    satisfaction: np.ndarray  # Σ satisfaction of the sample's end-of-quarter users of j
+    satisfaction_start: np.ndarray  # the same for the start-of-quarter users
+
+
 def expected_shares(
-    sim: Simulation, sample: ExplainSample, variants: list[MarketInputs]
-) -> list[np.ndarray]:
-    """Expected end-of-quarter share of in-market customers (S×J) for each input variant.
+    sim: Simulation,
+    sample: ExplainSample,
+    variants: list[MarketInputs],
+    end_current: list[np.ndarray] | None = None,
+) -> list[Expectation]:
+    """Expected end-of-quarter shares (and users' satisfaction) for each input variant.
 
     Identical variants are evaluated once, and all distinct ones for a segment go through
     the kernels together (stacked along the customer axis), so a quarter's explanation
     costs a few dozen array operations however many factors and firms there are.
+    ``end_current`` (per segment, the sample's products after choice) selects whose
+    satisfaction is summed; by default the start-of-quarter users.
     """
     distinct: list[MarketInputs] = []
     which = []
@@ -204,7 +224,8 @@ def expected_shares(
             k = len(distinct) - 1
         which.append(k)
     n_prod = len(variants[0].price)
-    results = np.zeros((len(distinct), len(sample.segments), n_prod))
+    shape = (len(distinct), len(sample.segments), n_prod)
+    shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     choice = sim.scenario.choice
     for s, seg in enumerate(sample.segments):
         n = seg.current.size
@@ -232,10 +253,9 @@ def expected_shares(
             awares.append(d.aware[s][:, seg.in_market] & d.active[:, None])
         copies = len(distinct)
         util = np.concatenate(utils, axis=1)
-        aware = np.concatenate(awares, axis=1)
+        known = np.concatenate(awares, axis=1)
         current = np.tile(seg.current, copies)
-        owned = np.flatnonzero(current >= 0)
-        aware[current[owned], owned] = True
+        aware = _knowing_own(known, current)
         r = market.rechoice_probability(
             util,
             current,
@@ -250,8 +270,36 @@ def expected_shares(
             util, current, aware, seg.switching_cost, seg.outside_utility
         )
         expected = prob * r[None, :] + market.owners(current, n_prod) * (1.0 - r)[None, :]
-        results[:, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
-    return [results[k] for k in which]
+        shares[:, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
+        sat_start[:, s, :] = _satisfaction_sums(util, aware, current, seg, copies, n_prod)
+        ends = current if end_current is None else np.tile(end_current[s], copies)
+        sat_end[:, s, :] = _satisfaction_sums(
+            util, _knowing_own(known, ends), ends, seg, copies, n_prod
+        )
+    return [Expectation(shares[k], sat_end[k], sat_start[k]) for k in which]
+
+
+def _knowing_own(aware: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """``aware`` with every customer knowing the product they use."""
+    out = aware.copy()
+    owned = np.flatnonzero(current >= 0)
+    out[current[owned], owned] = True
+    return out
+
+
+def _satisfaction_sums(
+    util: np.ndarray,
+    aware: np.ndarray,
+    current: np.ndarray,
+    seg: SegmentSample,
+    copies: int,
+    n_prod: int,
+) -> np.ndarray:
+    """Σ σ(gap) of the users of each product, per stacked copy: (copies, J)."""
+    gap = market.satisfaction_gap(util, current, aware, seg.switching_cost, seg.outside_utility)
+    happy = np.where(current >= 0, 1.0 / (1.0 + np.exp(-gap.astype(np.float64))), 0.0)
+    users = market.owners(current, n_prod) * happy[None, :]
+    return users.reshape(n_prod, copies, -1).sum(axis=2).T
 
 
 # ---------------------------------------------------------------------- sentences
@@ -319,7 +367,7 @@ def _drift_text(sim: Simulation, before: MarketInputs, after: MarketInputs, s: i
 def _rival_text(sim: Simulation, report: TurnReport, firm_id: str) -> str:
     moves = [m for m in report.competitor_moves if m.firm != firm_id]
     if not moves:
-        return "rivals' moves"
+        return "rivals' moves and marketing"
     top = max(
         moves,
         key=lambda m: (
@@ -327,7 +375,7 @@ def _rival_text(sim: Simulation, report: TurnReport, firm_id: str) -> str:
             + sum(abs(v) for v in m.attribute_changes.values())
         ),
     )
-    return "rivals: " + top.text.rstrip(".")
+    return f"rivals' moves and marketing (e.g. {top.text.rstrip('.')})"
 
 
 def _explanation(
@@ -340,18 +388,24 @@ def _explanation(
     drivers: list[Driver],
     unit: str,
 ) -> Explanation:
-    """Rank ``drivers`` and write the summary; ``unit`` is "pts" (shares) or "money"."""
+    """Rank ``drivers`` and write the summary; ``unit``: "pts" (shares), "sat" or "money"."""
     drivers.sort(key=lambda d: -abs(d.size))
     change = after - before
     if unit == "pts":
         size, floor = f" {abs(change) * 100:.1f} pts", MIN_SENTENCE / 100
         fmt = _pts
+    elif unit == "sat":
+        size, floor = f" {abs(change):.3f}", MIN_SATISFACTION
+        fmt = "{:+.3f}".format
     else:
         size, floor = f" {abs(change):,.0f}", MIN_REVENUE_SHARE * max(abs(before), abs(after))
         fmt = "{:+,.0f}".format
-    verb = "rose" if change > 0 else "fell" if change < 0 else "held"
+    if not any(ch.isdigit() and ch != "0" for ch in size):
+        change_words = " held"  # too small to show
+    else:
+        change_words = (" rose" if change > 0 else " fell") + size
     named = [d for d in drivers if abs(d.size) >= floor and d.size != 0][:TOP]
-    summary = f"{label} {verb}{size if change else ''}"
+    summary = f"{label}{change_words}"
     if named:
         summary += ": " + ", ".join(f"{d.text} ({fmt(d.size)})" for d in named)
     return Explanation(
@@ -374,7 +428,7 @@ def explain_quarter(
     previous: TurnReport,
     report: TurnReport,
 ) -> list[Explanation]:
-    """Share drivers per firm and segment, and revenue drivers per firm."""
+    """Share drivers per firm and segment; revenue and satisfaction drivers per firm."""
     start, after_events, end = snapshots
     st = sim.state
     drifted = after_events.take(end, "drift")
@@ -387,7 +441,12 @@ def explain_quarter(
         moved = priced.take(end, "attributes", mask)
         masks.append(mask)
         variants += [priced, moved, moved.take(end, "awareness", mask)]
-    e_start, e_events, e_drift, e_end, *per_firm = expected_shares(sim, sample, variants)
+    ends = [
+        seg.population.current[smp.rows]
+        for seg, smp in zip(st.segments, sample.segments, strict=True)
+    ]
+    x_start, x_events, x_drift, x_end, *x_firm = expected_shares(sim, sample, variants, ends)
+    e_start, e_events, e_drift, e_end = (x.shares for x in (x_start, x_events, x_drift, x_end))
     event_text = (
         "events: " + ", ".join(e["title"] for e in report.events) if report.events else "events"
     )
@@ -395,7 +454,7 @@ def explain_quarter(
     for i, firm in enumerate(st.firms.values()):
         mask = masks[i]
         whose, _ = _who(sim, firm.id)
-        e_price, e_moved, e_known = per_firm[3 * i : 3 * i + 3]
+        e_price, e_moved, e_known = (x.shares for x in x_firm[3 * i : 3 * i + 3])
         rival_text = _rival_text(sim, report, firm.id)
         for s, seg in enumerate(st.segments):
 
@@ -440,7 +499,67 @@ def explain_quarter(
                 )
             )
         out.append(_revenue(sim, firm.id, previous, report))
+        steps = [x_start, x_events, x_drift, *x_firm[3 * i : 3 * i + 3], x_end]
+        texts = [
+            event_text,
+            "changing needs",
+            _price_text(sim, after_events, end, mask, whose),
+            _position_text(sim, after_events, end, mask, whose),
+            "awareness of the alternatives",
+            rival_text,
+        ]
+        texts.append(f"{whose} customer mix (who left, who joined)")
+        out.append(_satisfaction(sample, ends, firm.id, mask, steps, texts, previous, report))
     return out
+
+
+def _satisfaction(
+    sample: ExplainSample,
+    ends: list[np.ndarray],
+    firm_id: str,
+    mask: np.ndarray,
+    steps: list[Expectation],
+    texts: list[str],
+    previous: TurnReport,
+    report: TurnReport,
+) -> Explanation:
+    """Satisfaction drivers: who the customers are, then the same factor swaps as shares.
+
+    Satisfaction of the sample's end-of-quarter users is evaluated under each step of inputs
+    (start, events, drift, price, attributes, awareness, end; ``texts`` name those six steps
+    and, last, the customer mix); ``customers`` is the change
+    from last quarter's users to this quarter's under the starting inputs; ``other`` is the
+    rest (how the sample differs from the whole population).
+    """
+    weights = np.array([smp.weight for smp in sample.segments])
+    n_prod = len(mask)
+
+    def users(currents: list[np.ndarray]) -> float:
+        counts = [np.bincount(c + 1, minlength=n_prod + 1)[1:][mask].sum() for c in currents]
+        return float(np.dot(weights, counts))
+
+    users_end = users(ends)
+    users_start = users([smp.current for smp in sample.segments])
+
+    def mean(sums: np.ndarray, users: float) -> float:
+        return float((sums[:, mask].sum(axis=1) * weights).sum() / users) if users else 0.0
+
+    levels = [mean(x.satisfaction, users_end) for x in steps]
+    start_users = mean(steps[0].satisfaction_start, users_start)
+    before = previous.firms[firm_id].satisfaction
+    after = report.firms[firm_id].satisfaction
+    factors = ["events", "drift", "price", "attributes", "awareness", "competitors"]
+    drivers = [Driver("customers", levels[0] - start_users, texts[-1])]
+    drivers += [
+        Driver(name, levels[k + 1] - levels[k], text)
+        for k, (name, text) in enumerate(zip(factors, texts[:-1], strict=True))
+    ]
+    drivers.append(
+        Driver("other", (after - before) - (levels[-1] - start_users), "other (sampling)")
+    )
+    return _explanation(
+        firm_id, "satisfaction", None, "Satisfaction", before, after, drivers, "sat"
+    )
 
 
 def _revenue(

@@ -83,3 +83,24 @@ def test_revenue_drivers_split_price_and_volume() -> None:
     before = sim.history[0].products["mine"]
     assert price.size == pytest.approx(10.0 * before.customers)
     assert sum(d.size for d in exp.drivers) == pytest.approx(exp.change)
+
+
+def test_satisfaction_drivers_name_the_price_rise() -> None:
+    sim = _duel()
+    report = sim.step({"player": Decisions(products={"mine": ProductDecision(price=130.0)})})
+    exp = next(e for e in report.drivers if e.firm == "player" and e.kpi == "satisfaction")
+    assert exp.change < 0
+    assert sum(d.size for d in exp.drivers) == pytest.approx(exp.change)
+    price = next(d for d in exp.drivers if d.factor == "price")
+    assert price.size < 0 and exp.drivers[0] is price
+    assert exp.summary.startswith("Satisfaction fell")
+    assert {d.factor for d in exp.drivers} == {
+        "customers",
+        "events",
+        "drift",
+        "price",
+        "attributes",
+        "awareness",
+        "competitors",
+        "other",
+    }
