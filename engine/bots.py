@@ -234,9 +234,10 @@ BOTS: dict[str, Callable[[np.random.Generator], Bot]] = {
         theme="growth",
         hires=2,
     ),
-    # Discovery first, then value/effort prioritisation on what it learned, debt kept in check.
+    # Discovery first, then value/effort prioritisation on what it learned, debt kept in check;
+    # holds price and invests half as much again as the starting marketing in awareness.
     "balanced": _policy_bot(
-        Policy(studies=3, research_every=2, discovery=0.12, debt_target=0.35),
+        Policy(studies=3, research_every=2, discovery=0.12, debt_target=0.35, marketing=1.5),
         theme=None,
         initiatives=(
             (1, "blameless_postmortems"),
