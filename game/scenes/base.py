@@ -109,7 +109,7 @@ class Scene(ABC):
     def hide(self) -> None:
         """Hide while another scene covers this one."""
         if self.root is not None:
-            self.root.hide()
+            hide_panel(self.root)
 
     def show(self) -> None:
         """Show again after the covering scene closed."""
@@ -363,6 +363,20 @@ class Scene(ABC):
                 container=container,
             )
         return shown
+
+
+def hide_panel(panel: UIPanel) -> None:
+    """Hide a panel and close any tooltip open over its widgets (hide() leaves them up)."""
+    stack = [panel]
+    while stack:
+        element = stack.pop()
+        if element.tool_tip is not None:
+            element.tool_tip.kill()
+            element.tool_tip = None
+        container = element.get_container() if hasattr(element, "get_container") else None
+        if container is not None:
+            stack.extend(e for e in container.elements if e is not element)
+    panel.hide()
 
 
 def grid(area: pygame.Rect, columns: int, rows: int, gap: int = GAP) -> list[pygame.Rect]:

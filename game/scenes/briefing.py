@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
+from game.scenes.fmt import money, plain
 from game.scenes.role_choice import ROLES
 
 if TYPE_CHECKING:
@@ -27,18 +28,7 @@ ARCHETYPES = {
 def paragraphs(text: str) -> str:
     """YAML block text as HTML: blank lines separate paragraphs, single newlines are spaces."""
     blocks = [" ".join(b.split()) for b in text.split("\n\n") if b.strip()]
-    return "<br><br>".join(html.escape(b) for b in blocks)
-
-
-def money(value: float, currency: str) -> str:
-    """Money with a thousands separator and the scenario's currency."""
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    if v >= 1_000_000:
-        return f"{sign}{currency}{v / 1_000_000:.2f}M"
-    if v >= 10_000:
-        return f"{sign}{currency}{v / 1000:.0f}k"
-    return f"{sign}{currency}{v:,.0f}"
+    return "<br><br>".join(html.escape(plain(b)) for b in blocks)
 
 
 class BriefingScene(Scene):
@@ -84,7 +74,7 @@ class BriefingScene(Scene):
         assert s is not None
         total = sum(o.weight for o in s.objectives)
         rows = [
-            f"• {html.escape(o.description)} <font color='#a8b3c1'>"
+            f"• {html.escape(plain(o.description))} <font color='#a8b3c1'>"
             f"({o.weight / total:.0%} of the score)</font>"
             for o in s.objectives
         ]

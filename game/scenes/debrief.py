@@ -9,6 +9,7 @@ import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row
+from game.scenes.fmt import plain
 
 STATUS = {
     "met": ("met", "#3fc29a"),
@@ -31,8 +32,8 @@ def objectives_html(objectives: list[dict[str, Any]]) -> str:
     for o in objectives:
         word, colour = STATUS.get(str(o["status"]), (str(o["status"]), "#a8b3c1"))
         rows.append(
-            f"• {html.escape(str(o['description']))}: <font color='{colour}'><b>{word}</b>"
-            f"</font> <font color='#a8b3c1'>({html.escape(str(o['evidence']))})</font>"
+            f"• {html.escape(plain(str(o['description'])))}: <font color='{colour}'><b>{word}</b>"
+            f"</font> <font color='#a8b3c1'>({html.escape(plain(str(o['evidence'])))})</font>"
         )
     return "<br>".join(rows)
 
@@ -41,7 +42,7 @@ def competencies_html(competencies: dict[str, dict[str, Any]]) -> str:
     """Each competency's score out of 100 and its evidence sentences."""
     rows = []
     for key, c in competencies.items():
-        evidence = "; ".join(html.escape(str(e)) for e in c["evidence"])
+        evidence = "; ".join(html.escape(plain(str(e))) for e in c["evidence"])
         rows.append(
             f"• {COMPETENCIES.get(key, key)}: <b>{c['score']:.0f}</b> "
             f"<font color='#a8b3c1'>{evidence}</font>"
@@ -87,7 +88,7 @@ class DebriefScene(Scene):
             s.currency,
         )
         card = session.scorecard()
-        prompts = "<br>".join(f"• {html.escape(p.question)}" for p in s.debrief)
+        prompts = "<br>".join(f"• {html.escape(plain(p.question))}" for p in s.debrief)
         self.text(
             pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
             f"<b>Score {card['score']:.0f} / 100 — grade {html.escape(str(card['grade']))}</b>"

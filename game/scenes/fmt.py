@@ -37,3 +37,12 @@ def count(value: float) -> str:
 def signed(value: float, digits: int = 2) -> str:
     """A plain signed number: +0.03."""
     return f"{value:+.{digits}f}"
+
+
+# Characters the bundled font has no glyph for, and what to show instead.
+_MISSING_GLYPHS = str.maketrans({"→": "to", "←": "from", "✓": "yes", "≥": ">=", "≤": "<="})
+
+
+def plain(text: str) -> str:
+    """Engine or scenario text with symbols the bundled font cannot draw spelled out."""
+    return text.translate(_MISSING_GLYPHS)

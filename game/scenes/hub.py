@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import pygame
 from pygame_gui.elements import UIPanel
 
-from game.scenes.base import ROW, Scene, oid
-from game.scenes.fmt import money
+from game.scenes.base import ROW, Scene, hide_panel, oid
+from game.scenes.fmt import money, plain
 from game.scenes.glossary import ROLE_NAMES
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ class HubScene(Scene):
             self.tab_buttons[old].change_object_id(oid("#tab"))
             self.tab_buttons[index].change_object_id(oid("#tab_active"))
             self.hint.set_text(self._hint_text())
-            self.panels[old].hide()
+            hide_panel(self.panels[old])
             if index in self.panels:
                 self.panels[index].show()
             else:
@@ -207,7 +207,7 @@ class HubScene(Scene):
         super().show()
         for index, panel in self.panels.items():
             if index != self.current:
-                panel.hide()
+                hide_panel(panel)
 
     def refresh(self) -> None:
         """Rebuild the tab's content after a decision changed, keeping the keyboard focus."""
@@ -239,7 +239,7 @@ class HubScene(Scene):
         problems, warnings = session.problems()
         if problems:
             body = "Fix these before ending the quarter:<br><br>" + "<br>".join(
-                f"• {html.escape(p)}" for p in problems
+                f"• {html.escape(plain(p))}" for p in problems
             )
             self.app.push(
                 DialogScene(self.app, "Not ready yet", body, [("Back to decisions", None)])
@@ -248,7 +248,7 @@ class HubScene(Scene):
         summary = "<br>".join(f"• {html.escape(line)}" for line in decision_summary(session))
         if warnings:
             summary += "<br><br><font color='#f0894a'>Be aware:</font><br>" + "<br>".join(
-                f"• {html.escape(w)}" for w in warnings
+                f"• {html.escape(plain(w))}" for w in warnings
             )
         self.app.push(
             DialogScene(

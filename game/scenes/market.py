@@ -47,8 +47,13 @@ class MarketTab(Tab):
                 f"<b>{html.escape(seg.name)}</b><br>"
                 f"{count(r.size)} potential · {count(r.in_market)} in the category · "
                 f"{count(r.buyers)} buying<br>"
-                f"This quarter: {count(r.entered)} entered, {count(r.churned)} switched or "
-                f"left<br>Share: {share_text}<br>"
+                + (
+                    f"Last quarter: {count(r.entered)} entered, {count(r.churned)} switched or "
+                    "left<br>"
+                    if last.quarter
+                    else ""
+                )
+                + f"Share: {share_text}<br>"
                 f"<font color='#a8b3c1'>{html.escape(seg.description)}</font>"
             )
         self.hub.text(

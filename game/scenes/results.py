@@ -9,7 +9,7 @@ import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
-from game.scenes.fmt import money
+from game.scenes.fmt import money, plain
 
 if TYPE_CHECKING:
     from engine.report import TurnReport
@@ -21,7 +21,7 @@ def drivers_html(report: TurnReport, firm: str) -> str:
     lines = []
     for exp in sorted(report.drivers, key=lambda e: -abs(e.change)):
         if exp.firm == firm:
-            lines.append(f"• {html.escape(exp.summary)}")
+            lines.append(f"• {html.escape(plain(exp.summary))}")
     return "<br>".join(lines) or "Nothing moved enough to explain this quarter."
 
 
@@ -33,7 +33,7 @@ def news_html(report: TurnReport, currency: str) -> str:
         text = html.escape(str(event.get("text", "")))
         items.append(f"<b>{title}</b>" + (f"<br>{text}" if text else ""))
     for move in report.competitor_moves:
-        line = html.escape(move.text)
+        line = html.escape(plain(move.text))
         if move.marketing:
             line += f" Marketing: {money(move.marketing, currency)}."
         items.append(line)
@@ -70,7 +70,7 @@ def work_html(report: TurnReport, firm: str, names: dict[str, str]) -> str:
     if org.hired or org.laid_off or org.leavers:
         people += f" ({org.hired} hired, {org.laid_off} laid off, {org.leavers} left)"
     lines.append(people + f"; morale {org.morale:.2f}, technical debt {org.tech_debt:.0f}.")
-    lines += [f"<font color='#f0894a'>{html.escape(w)}</font>" for w in org.warnings]
+    lines += [f"<font color='#f0894a'>{html.escape(plain(w))}</font>" for w in org.warnings]
     return "<br>".join(f"• {line}" for line in lines)
 
 

@@ -115,7 +115,9 @@ class RoadmapTab(Tab):
         for item_id in order:
             item, view = items[item_id], open_items[item_id]
             on = item_id in chosen
-            if view.in_progress:
+            if view.in_progress and view.remaining < 0.5:
+                effort = "past its estimate, still in progress"
+            elif view.in_progress:
                 effort = f"about {view.remaining:.0f} left"
             else:
                 lo, hi = effort_range(item.effort, item.effort_uncertainty)

@@ -9,6 +9,7 @@ import pygame
 from pygame_gui.elements import UIScrollingContainer
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
+from game.scenes.fmt import plain
 
 if TYPE_CHECKING:
     from game.app import App
@@ -28,11 +29,11 @@ def describe(entry: ScenarioEntry) -> str:
             + "<br>".join(html.escape(p) for p in entry.problems[:40])
         )
     roles = ", ".join(ROLE_NAMES[r] for r in s.roles)
-    teaches = f"<br><br><b>Teaches:</b> {html.escape(s.teaches)}" if s.teaches else ""
+    teaches = f"<br><br><b>Teaches:</b> {html.escape(plain(s.teaches))}" if s.teaches else ""
     return (
         f"<b>{html.escape(s.title)}</b><br>"
         f"Difficulty: {s.difficulty} · {s.quarters} quarters · Roles: {roles}<br><br>"
-        f"{html.escape(s.summary)}{teaches}<br><br>"
+        f"{html.escape(plain(s.summary))}{teaches}<br><br>"
         f"<font color='#a8b3c1'>File: {html.escape(entry.path.name)} ({where})</font>"
     )
 

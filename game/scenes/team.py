@@ -45,23 +45,41 @@ class TeamTab(Tab):
         session = self.session
         s = session.scenario
         draft = session.draft
-        x, w = area.x + GAP, area.w - 2 * GAP
+        org_view = session.org()
+        names = {i.id: i.name for i in s.initiatives}
+        running = [names.get(i, i) for i in org_view.initiatives_running]
+        culture_w = min(340, area.w // 3)
+        self.hub.text(
+            pygame.Rect(area.right - GAP - culture_w, area.y + GAP, culture_w, area.h - 2 * GAP),
+            culture_html(org_view.culture, org_view.headcount, running),
+            container=container,
+            tip="Culture moves slowly: initiatives land after a delay, overload and layoffs "
+            "hurt morale, wins and safety help. Capacity grows with people, morale and "
+            "capability.",
+        )
+        x, w = area.x + GAP, area.w - 3 * GAP - culture_w
         y = area.y + GAP
         org = s.organisation
-        self.hub.label(
-            pygame.Rect(x, y, w, 26),
+        self.hub.text(
+            pygame.Rect(x, y, w, 62),
             f"Engineers cost {money(org.salary, s.currency)} a quarter each; hiring "
             f"{money(org.hiring_cost, s.currency)}, severance {money(org.severance, s.currency)}"
             f"; new hires need {org.assimilation} quarters to get up to speed.",
             container=container,
-            object_id="#muted",
         )
-        y += 32
+        y += 70
         half = (w - GAP) // 2
         for product in session.products():
             pd = session.product_draft(product.id)
-            team = f" (started with {product.team.engineers} engineers)" if product.team else ""
-            self.hub.label(pygame.Rect(x, y, w, 26), product.name + team, container=container)
+            line = org_view.lines[product.id]
+            self.hub.label(
+                pygame.Rect(x, y, w, 26),
+                f"{product.name}: capacity {line.capacity:.0f} effort points, technical debt "
+                f"{line.tech_debt:.0f}",
+                container=container,
+                tip="Capacity: effort points the team can deliver this quarter. Debt slows "
+                "feature work and lowers quality.",
+            )
             y += 28
 
             def set_hires(v: float, pid: str = product.id) -> None:

@@ -45,7 +45,7 @@ class TitleScene(Scene):
                 if can_continue
                 else "No saved game yet: play a scenario first.",
             ),
-            ("Workshop", None, False, "Arrives with workshop mode."),
+            ("Workshop (arrives with workshop mode)", None, False, "Arrives with workshop mode."),
             (
                 "Settings",
                 lambda: self.app.push(SettingsScene(self.app)),

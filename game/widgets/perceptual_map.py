@@ -68,8 +68,8 @@ class PerceptualMap:
         surface = pygame.Surface((w, h))
         surface.fill(palette.PANEL)
         small, bold = font(12), font(13, bold=True)
-        side = min(w - 60, h - 50)
-        plot = pygame.Rect(44, 10, side, side)
+        side = min(w - 60, h - 68)
+        plot = pygame.Rect(44, 26, side, side)
         for i in range(5):
             t = i / 4
             x = plot.left + t * plot.w
@@ -106,10 +106,15 @@ class PerceptualMap:
             pygame.draw.line(surface, ideal.colour, (cx - 6, cy), (cx + 6, cy), 2)
             pygame.draw.line(surface, ideal.colour, (cx, cy - 6), (cx, cy + 6), 2)
         surface.set_clip(clip)
+        placed: list[pygame.Rect] = []
         for ideal in self.ideals:
             cx, cy = at(ideal.x, ideal.y)
-            lab = small.render(f"{ideal.label} (ideal?)", True, ideal.colour)
-            surface.blit(lab, (min(cx + 8, plot.right - lab.get_width()), cy + 4))
+            lab = small.render(f"{ideal.label} ideal?", True, ideal.colour)
+            spot = lab.get_rect(topleft=(min(cx + 8, plot.right - lab.get_width()), cy + 4))
+            while spot.collidelist(placed) >= 0:  # segments believed alike: stack the names
+                spot.y += spot.h
+            placed.append(spot)
+            surface.blit(lab, spot)
         for point in self.points:
             cx, cy = at(point.x, point.y)
             radius = 8 if point.own else 6
@@ -119,4 +124,6 @@ class PerceptualMap:
             )
             lab = (bold if point.own else small).render(point.label, True, palette.TEXT)
             surface.blit(lab, (min(cx + 10, plot.right - lab.get_width()), cy - 18))
+        legend = "dots: products   rings: where you believe each segment's ideal is (±1 sd)"
+        surface.blit(small.render(fit(legend, small, w - 48), True, palette.MUTED), (44, 4))
         return surface
