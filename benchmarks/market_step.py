@@ -105,12 +105,12 @@ def wide_market(resolution: int) -> Scenario:
     )
 
 
-def _best(fn: Any, repeat: int) -> float:
+def _best(fn: Any, repeat: int, clock: Any = time.perf_counter) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
 
 
@@ -186,10 +186,14 @@ def loop_rate(k: dict[str, Any], n: int) -> float:
     return n * PRODUCTS / seconds
 
 
-def playthrough_seconds() -> float:
-    """Best of three full 12-quarter tutorial games (set-up included) with the hold bot."""
+def playthrough_seconds(clock: Any = time.perf_counter) -> float:
+    """Best of three full 12-quarter tutorial games (set-up included) with the hold bot.
+
+    With ``clock=time.process_time`` it is CPU time, which other busy processes on a shared
+    machine inflate far less than wall time.
+    """
     scenario = load_scenario(ROOT / "scenarios" / "tutorial.yaml")
-    return _best(lambda: play(Simulation(scenario), "hold"), 3)
+    return _best(lambda: play(Simulation(scenario), "hold"), 3, clock)
 
 
 def step_seconds_100k() -> float:
@@ -228,6 +232,7 @@ def main() -> int:
         "evals_per_s": fast,
         "speedup_vs_loop": fast / slow,
         "playthrough_s": playthrough_seconds(),
+        "playthrough_cpu_s": playthrough_seconds(time.process_time),
         "peak_mb_1m": peak_mb_1m(),
         "loop_evals_per_s": slow,
         "step_s_100k": step_seconds_100k(),
@@ -240,7 +245,10 @@ def main() -> int:
     print(f"  Python loop     {slow / 1e6:8.3f} M evals/s")
     print(f"  speed-up        {fast / slow:8.0f} x          (target >= 100)")
     print(f"full Simulation.step at 100 k x 8: {figures['step_s_100k'] * 1000:.0f} ms")
-    print(f"tutorial 12-quarter playthrough:   {figures['playthrough_s']:.3f} s (target <= 0.5)")
+    print(
+        f"tutorial 12-quarter playthrough:   {figures['playthrough_s']:.3f} s (target <= 0.5); "
+        f"CPU {figures['playthrough_cpu_s']:.3f} s"
+    )
     print(f"peak memory, 1 M customers:        {figures['peak_mb_1m']:.0f} MB (target <= 500)")
     return 0
 
