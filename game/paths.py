@@ -40,3 +40,16 @@ def user_scenarios_dir() -> Path:
     path = user_data_dir() / "scenarios"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def find_scenario(name: str) -> Path | None:
+    """``name`` as a file path, else the bundled or user scenario whose file stem is ``name``."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    for folder in (bundled_scenarios_dir(), user_scenarios_dir()):
+        for suffix in (".yaml", ".yml"):
+            candidate = folder / f"{name}{suffix}"
+            if candidate.is_file():
+                return candidate
+    return None

@@ -39,28 +39,15 @@ def _usage(message: str) -> int:
     return 2
 
 
-def _scenario_file(name: str) -> Path | None:
-    """``name`` as a path, else the bundled or user scenario whose file stem is ``name``."""
-    from game import paths
-
-    path = Path(name)
-    if path.is_file():
-        return path
-    for folder in (paths.bundled_scenarios_dir(), paths.user_scenarios_dir()):
-        for suffix in (".yaml", ".yml"):
-            candidate = folder / f"{name}{suffix}"
-            if candidate.is_file():
-                return candidate
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     """Load, check the arguments, play, print the table and write the files."""
     from engine.bots import BOTS, play
     from engine.loader import ScenarioError, load_scenario
     from engine.simulation import Simulation
 
-    path = _scenario_file(args.scenario)
+    from game.paths import find_scenario
+
+    path = find_scenario(args.scenario)
     if path is None:
         return _usage(f"no scenario file or bundled id '{args.scenario}'")
     try:
