@@ -44,7 +44,6 @@ def run(args: argparse.Namespace) -> int:
     from engine.bots import BOTS, play
     from engine.loader import ScenarioError, load_scenario
     from engine.simulation import Simulation
-
     from game.paths import find_scenario
 
     path = find_scenario(args.scenario)
