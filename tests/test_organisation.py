@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import organisation as org
 from engine.loader import load_scenario
@@ -182,3 +184,42 @@ def test_layoffs_in_the_simulation_cut_payroll_now_and_morale_for_quarters(tutor
         for k, c in zip(kept, cut, strict=True)
     ]
     assert all(g > 0.02 for g in gaps), gaps
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    quarters=st.lists(
+        st.tuples(
+            st.integers(0, 5),  # hires
+            st.integers(0, 12),  # layoffs (clipped to headcount here, as the check demands)
+            st.floats(0, 1),  # features share
+            st.floats(0, 1),  # debt share of the rest
+            st.floats(0, 300),  # feature points asked
+            st.booleans(),  # hiring freeze
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_organisation_stays_in_range(quarters, seed):
+    sc = load_scenario(next(p for p in bundled_scenarios() if p.stem == "tutorial"))
+    p = sc.organisation
+    state = org.initial_state(sc.player_firms()[0], p)
+    rng = np.random.default_rng(seed)
+    for q, (hires, layoffs, f, d, ask, freeze) in enumerate(quarters, start=1):
+        team = state.teams["teamboard"]
+        state, out = org.staff(
+            state, {"teamboard": (0 if freeze else hires, min(layoffs, team.headcount))}, p
+        )
+        split = (f, (1 - f) * d, (1 - f) * (1 - d))
+        team = state.teams["teamboard"]
+        alloc = org.allocate(team, state.culture, split, ask, 0.0, p)
+        work = {"teamboard": org.TeamWork(alloc, shipped=1, debt_share=split[1])}
+        state, out = org.end_quarter(state, work, q, freeze, p, rng)
+        assert all(0.0 <= v <= 1.0 for v in state.culture.values())
+        for t in state.teams.values():
+            assert t.experienced >= 0 and all(c >= 0 for c in t.cohorts)
+            assert t.tech_debt >= 0 and np.isfinite(t.tech_debt)
+            assert org.capacity(t, state.culture, p) >= 0
+        assert 0 <= out.attrition_rate <= org.ATTRITION_CAP
