@@ -20,6 +20,9 @@ from engine.scenario import Product, Scenario
 from game import paths
 from game.saves import SaveData, SaveError, autosave_path, content_hash, read_save, write_save
 
+COMPARISON_BOTS = ("hold", "random", "balanced")
+"""Bots the debrief compares the player with: do nothing, play at random, play sensibly."""
+
 if TYPE_CHECKING:  # the simulation (numpy) is imported only when a game starts
     from engine.company import OrgView
     from engine.report import TurnReport
@@ -138,6 +141,21 @@ class Session:
     def scorecard(self) -> dict[str, Any]:
         """Score, grade, objectives and competencies so far (the engine's scorecard)."""
         return self.sim.scorecard(self.firm_id)
+
+    def bot_comparison(self, bots: tuple[str, ...] = COMPARISON_BOTS) -> list[dict[str, Any]]:
+        """Built-in bots played on the same scenario, role and seed: luck versus skill.
+
+        Each entry holds the bot's name and its engine scorecard (score, grade, ...).
+        """
+        from engine.bots import play
+        from engine.simulation import Simulation
+
+        out = []
+        for name in bots:
+            sim = Simulation(self.scenario, self.seed, role=self.role)
+            play(sim, name)
+            out.append({"bot": name, **sim.scorecard(self.firm_id)})
+        return out
 
     # ------------------------------------------------------------------ turn
     def problems(self) -> tuple[list[str], list[str]]:

@@ -18,6 +18,11 @@ STATUS = {
     "behind": ("behind", "#f0894a"),
     "pending": ("not measured yet", "#a8b3c1"),
 }
+BOT_NAMES = {
+    "hold": "Do nothing (keeps every setting)",
+    "random": "Random decisions",
+    "balanced": "A balanced, sensible PM",
+}
 COMPETENCIES = {
     "market_understanding": "Market understanding",
     "strategic_thinking": "Strategic thinking",
@@ -98,11 +103,41 @@ class DebriefScene(Scene):
             tip="The score is the weighted share of the objectives you met. Competencies "
             "show how you played, with the evidence behind each.",
         )
+        self.compare_button = self.button(
+            pygame.Rect(MARGIN, self.height - MARGIN - ROW, 300, ROW),
+            "Compare with the bots",
+            self.compare,
+            tip="Play built-in strategies on the same scenario and seed (takes a few seconds): "
+            "was it skill or luck?",
+        )
         self.button(
             pygame.Rect(self.width - MARGIN - 260, self.height - MARGIN - ROW, 260, ROW),
             "Back to the title",
             self.to_title,
             object_id="#primary",
+        )
+
+    def compare(self) -> None:
+        """Play the built-in bots on the same seed and show their scores beside the player's."""
+        from game.scenes.dialog import show_message
+
+        session = self.app.session
+        assert session is not None
+        self.compare_button.set_text("Playing the bots...")
+        self.app.draw()
+        rows = [f"<b>You: {session.scorecard()['score']:.0f} / 100</b>"]
+        for entry in session.bot_comparison():
+            rows.append(
+                f"{BOT_NAMES.get(entry['bot'], entry['bot'])}: {entry['score']:.0f} / 100 "
+                f"(grade {html.escape(str(entry['grade']))})"
+            )
+        self.compare_button.set_text("Compare with the bots")
+        show_message(
+            self.app,
+            "Same market, same luck",
+            "Built-in strategies played the same scenario with the same seed. If they score "
+            "close to you, luck drove the result; a clear gap is your decisions.<br><br>"
+            + "<br>".join(rows),
         )
 
     def to_title(self) -> None:
