@@ -571,12 +571,18 @@ class Company:
         return max(1.0, sim.history[0].firms[firm].revenue)
 
     def objectives(self, sim: Simulation, firm: str) -> list[scoring.ObjectiveResult]:
-        """Every objective's status after the quarters played so far."""
+        """Every objective's status after the quarters played so far.
+
+        An objective about one product line counts only for the player firm running it (in a
+        shared-market workshop each team's clone of a line has its own copy of the objective).
+        """
         book = self.books[firm]
         scale = self._money_scale(sim, firm)
+        others = {p.id for f in self.scenario.player_firms() if f.id != firm for p in f.products}
         return [
             scoring.evaluate(o, book.kpis, self.scenario.quarters, scale)
             for o in self.scenario.objectives
+            if o.product not in others
         ]
 
     def scorecard(self, sim: Simulation, firm: str) -> dict[str, object]:
