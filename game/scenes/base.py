@@ -208,9 +208,7 @@ class Scene(ABC):
             container=self._parent(container),
             object_id=oid(object_id),
         )
-        if tip:
-            element.set_tooltip(tip, delay=0.5, wrap_width=340)
-        return element
+        return with_tip(element, tip)
 
     def text(
         self,
@@ -229,9 +227,7 @@ class Scene(ABC):
             container=self._parent(container),
             object_id=oid(object_id),
         )
-        if tip:
-            element.set_tooltip(tip, delay=0.5, wrap_width=340)
-        return element
+        return with_tip(element, tip)
 
     def slider(
         self,
@@ -254,8 +250,7 @@ class Scene(ABC):
             container=self._parent(container),
             **kwargs,
         )
-        if tip:
-            element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        with_tip(element, tip)
         self._changes[element] = lambda event: on_change(element.get_current_value())
         return element
 
@@ -276,8 +271,7 @@ class Scene(ABC):
         elif allowed == "decimal":
             element.set_allowed_characters([*"0123456789.,"])
         element.set_text(value)
-        if tip:
-            element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        with_tip(element, tip)
         self._changes[element] = lambda event: on_change(element.get_text())
         self._focus.append(element)
         return element
@@ -296,8 +290,7 @@ class Scene(ABC):
         element = UIDropDownMenu(
             options, selected, rect, manager=self.manager, container=self._parent(container)
         )
-        if tip:
-            element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        with_tip(element, tip)
         self._changes[element] = lambda event: on_change(event.text)
         return element
 
@@ -363,6 +356,13 @@ class Scene(ABC):
                 container=container,
             )
         return shown
+
+
+def with_tip(element: Any, tip: str | None) -> Any:
+    """Give ``element`` a tooltip (shown after half a second of hovering) if ``tip`` is set."""
+    if tip:
+        element.set_tooltip(tip, delay=0.5, wrap_width=340)
+    return element
 
 
 def hide_panel(panel: UIPanel) -> None:

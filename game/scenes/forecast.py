@@ -34,36 +34,35 @@ class ForecastTab(Tab):
             container=container,
         )
         y += 122
-        self.hub.label(
-            pygame.Rect(x, y, 360, ROW),
-            f"Revenue next quarter ({s.currency}):",
-            container=container,
-            tip=DECISIONS["forecast"],
+        fields = (
+            (
+                f"Revenue next quarter ({s.currency}):",
+                f"{forecast.revenue:.0f}" if forecast else "",
+                "Whole currency units, e.g. 1600000.",
+            ),
+            (
+                "Overall market share next quarter (%):",
+                f"{forecast.share * 100:.1f}" if forecast else "",
+                "A percentage between 0 and 100, e.g. 22.5.",
+            ),
         )
-        self.revenue = self.hub.entry_line(
-            pygame.Rect(x + 370, y, 220, ROW),
-            f"{forecast.revenue:.0f}" if forecast else "",
-            lambda text: self._update(),
-            allowed="decimal",
-            tip="Whole currency units, e.g. 1600000.",
-            container=container,
-        )
-        y += ROW + GAP
-        self.hub.label(
-            pygame.Rect(x, y, 360, ROW),
-            "Overall market share next quarter (%):",
-            container=container,
-            tip=DECISIONS["forecast"],
-        )
-        self.share = self.hub.entry_line(
-            pygame.Rect(x + 370, y, 220, ROW),
-            f"{forecast.share * 100:.1f}" if forecast else "",
-            lambda text: self._update(),
-            allowed="decimal",
-            tip="A percentage between 0 and 100, e.g. 22.5.",
-            container=container,
-        )
-        y += ROW + GAP
+        entries = []
+        for name, value, tip in fields:
+            self.hub.label(
+                pygame.Rect(x, y, 360, ROW), name, container=container, tip=DECISIONS["forecast"]
+            )
+            entries.append(
+                self.hub.entry_line(
+                    pygame.Rect(x + 370, y, 220, ROW),
+                    value,
+                    lambda text: self._update(),
+                    allowed="decimal",
+                    tip=tip,
+                    container=container,
+                )
+            )
+            y += ROW + GAP
+        self.revenue, self.share = entries
         self.status = self.hub.label(
             pygame.Rect(x, y, w, 26), self._status(), container=container, object_id="#muted"
         )
