@@ -36,11 +36,13 @@ class PortfolioTab(Tab):
         x, w = area.x + GAP, area.w - 2 * GAP
         y = area.y + GAP
         last = session.sim.history[-1]
+        lines = session.org().lines
         for product in session.products():
             pm = product.team.pm if product.team else None
             result = last.products.get(product.id)
             who = (
-                f"PM {pm.name}: skill {pm.skill:.2f} at the start, {STYLES[pm.style]}"
+                f"PM {pm.name}: skill {lines[product.id].skill:.2f} (started at {pm.skill:.2f}), "
+                f"{STYLES[pm.style]}"
                 if pm
                 else "no PM"
             )

@@ -101,6 +101,9 @@ class ResultsScene(Scene):
         top = row.bottom + GAP
         body_h = self.height - top - MARGIN - ROW - GAP
         left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5
+        names = {b.id: b.name for b in s.backlog} | {m.id: m.name for m in s.research}
+        names |= {g.id: g.name for g in s.segments} | {i.id: i.name for i in s.initiatives}
+        work = work_html(r, me, names)
         self.text(
             pygame.Rect(MARGIN, top, left_w, body_h),
             "<b>Why the numbers moved</b><br>" + drivers_html(r, me),
@@ -110,7 +113,9 @@ class ResultsScene(Scene):
         )
         self.text(
             pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
-            "<b>News</b><br>" + news_html(r, s.currency),
+            (f"<b>Inside the company</b><br>{work}<br><br>" if work else "")
+            + "<b>News</b><br>"
+            + news_html(r, s.currency),
         )
         finished = session.finished
         self.button(
