@@ -33,6 +33,7 @@ def start_game(app: App, entry: ScenarioEntry, role: str, seed: int) -> None:
 
 def continue_game(app: App) -> None:
     """Resume the autosaved game, or explain why it cannot be resumed."""
+    from game.scenes.debrief import DebriefScene
     from game.scenes.hub import HubScene
 
     try:
@@ -40,7 +41,7 @@ def continue_game(app: App) -> None:
     except SaveError as exc:
         show_message(app, "Cannot continue", f"{html.escape(str(exc))}.<br><br>Start a new game.")
         return
-    app.reset_to(HubScene(app))
+    app.reset_to(DebriefScene(app) if app.session.finished else HubScene(app))
 
 
 def has_autosave() -> bool:

@@ -53,14 +53,25 @@ class ResearchTab(Tab):
         name_w = min(420, inner_w // 3)
         cell_w = max(120, (inner_w - name_w - GAP * len(s.segments)) // max(1, len(s.segments)))
         y = 0
+        belief = session.belief()
         for i, seg in enumerate(s.segments):
+            sds = [e.sd for e in belief.ideals[seg.id].values()]
             self.hub.label(
                 pygame.Rect(name_w + GAP + i * (cell_w + GAP), y, cell_w, 26),
                 seg.name,
                 container=scroller,
                 tip=seg.description,
             )
-        y += 30
+            self.hub.label(
+                pygame.Rect(name_w + GAP + i * (cell_w + GAP), y + 24, cell_w, 24),
+                f"needs known ±{max(sds):.2f}",
+                container=scroller,
+                object_id="#muted",
+                tip="How unsure you are about what this segment wants (one standard deviation "
+                "on the 0-1 attribute scale). Research narrows it; it widens again slowly as "
+                "the market moves.",
+            )
+        y += 56
         for method in s.research:
             reveals = ", ".join(REVEALS[r][1] for r in method.reveals)
             short = ", ".join(REVEALS[r][0] for r in method.reveals)
