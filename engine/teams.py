@@ -105,19 +105,21 @@ class TeamMap:
 
     def to_market(self, dec: Decisions) -> Decisions:
         """A team's decisions (authored ids) in its clone's ids."""
-        products = {
-            self._p(pid): pd.model_copy(
-                update={"roadmap": [self.items.get(i, i) for i in pd.roadmap]}
-            )
-            for pid, pd in dec.products.items()
+        # Only fields the team set are touched: which line fields a CPO set decides what the
+        # AI PMs fill in, so a rename must not mark a field as set.
+        products = {}
+        for pid, pd in dec.products.items():
+            if "roadmap" in pd.model_fields_set:
+                pd = pd.model_copy(update={"roadmap": [self.items.get(i, i) for i in pd.roadmap]})
+            products[self._p(pid)] = pd
+        renamed: dict[str, Any] = {
+            "products": products,
+            "themes": {self._p(k): v for k, v in dec.themes.items()},
+            "mentoring": {self._p(k): v for k, v in dec.mentoring.items()},
+            "sunset": [self._p(k) for k in dec.sunset],
         }
         return dec.model_copy(
-            update={
-                "products": products,
-                "themes": {self._p(k): v for k, v in dec.themes.items()},
-                "mentoring": {self._p(k): v for k, v in dec.mentoring.items()},
-                "sunset": [self._p(k) for k in dec.sunset],
-            }
+            update={k: v for k, v in renamed.items() if k in dec.model_fields_set}
         )
 
     def to_team(self, dec: Decisions) -> Decisions:

@@ -76,6 +76,7 @@ class SessionInfo:
     teams: list[str]
     timer_s: int | None = None
     created_at: float = field(default=0.0)
+    resolution: int | None = None  # synthetic customers per segment (None: the scenario's)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ class WorkshopStore:
         with db:
             db.executescript(_SCHEMA)
             db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            if info.resolution is not None:
+                db.execute("INSERT INTO meta VALUES ('resolution', ?)", (str(info.resolution),))
             db.execute(
                 "INSERT INTO session VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -174,6 +177,7 @@ class WorkshopStore:
             "created_at FROM session"
         ).fetchone()
         teams = [r[0] for r in self._db.execute("SELECT name FROM team ORDER BY idx")]
+        res = self._db.execute("SELECT value FROM meta WHERE key='resolution'").fetchone()
         return SessionInfo(
             id=row[0],
             scenario_id=row[1],
@@ -185,6 +189,7 @@ class WorkshopStore:
             teams=teams,
             timer_s=row[7],
             created_at=row[8],
+            resolution=int(res[0]) if res else None,
         )
 
     def scenario_text(self) -> str:
@@ -266,16 +271,27 @@ class WorkshopStore:
             )
 
     def rewind(self) -> int:
-        """Reopen the last resolved round (its submissions stay, so it can be re-resolved)."""
+        """Reopen the last resolved round (its submissions stay, so it can be re-resolved).
+
+        Submissions and injected events already made for the following round were based on
+        the results being undone; they are discarded in the same transaction (and the
+        journal says how many).
+        """
         last = self.resolved_rounds()
         if last == 0:
             raise StoreError("no resolved round to rewind")
         now = time.time()
         with self._tx() as db:
             db.execute("DELETE FROM resolution WHERE round=?", (last,))
+            subs = db.execute("DELETE FROM submission WHERE round>?", (last,)).rowcount
+            injs = db.execute("DELETE FROM inject WHERE round>?", (last,)).rowcount
+            detail = f"round {last}"
+            if subs or injs:
+                detail += (
+                    f" (discarded {subs} submission(s), {injs} inject(s) for round {last + 1})"
+                )
             db.execute(
-                "INSERT INTO journal (at, action, detail) VALUES (?, 'rewind', ?)",
-                (now, f"round {last}"),
+                "INSERT INTO journal (at, action, detail) VALUES (?, 'rewind', ?)", (now, detail)
             )
         return last
 

@@ -1,0 +1,627 @@
+"""A workshop session: teams, rounds and results over the durable decision log.
+
+:class:`WorkshopSession` is what the facilitator screens and the ``crossroads workshop``
+command both drive. The :class:`~game.workshop.store.WorkshopStore` file holds only inputs
+(set-up, submissions, injected events, resolved rounds); every result is derived by
+replaying them through the engine. Simulations are cached in memory, keyed by a digest of
+the inputs of every resolved round, and the key is recomputed from the file before each
+read, so a cache never outlives the log it came from (another process, a rewind).
+
+Modes (DESIGN §8): *shared* — one market where each team runs a clone of the player firm
+(:func:`engine.teams.shared_market`); *parallel* — one simulation per team of the authored
+scenario with the same seed, so results are comparable. Teams always use the scenario's own
+ids in their decisions.
+
+A team that has not submitted when the facilitator resolves with ``keep_course=True`` keeps
+its course: its last decisions are played again without the one-off parts (hires, layoffs,
+research, initiatives, bets, sunsets, forecast) and without items that have shipped; before
+its first submission it keeps the starting prices and marketing with no roadmap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.decisions import Decisions, ProductDecision
+from engine.loader import ScenarioError, load_scenario_text
+from engine.report import TurnReport
+from engine.scenario import Scenario
+from engine.simulation import Simulation
+from engine.teams import TeamMap, shared_market, team_ids
+from engine.view import FirmView
+from game.workshop.store import Mode, SessionInfo, StoreError, WorkshopStore, new_session_id
+
+MAX_TEAMS = 12
+LEADERBOARD_KPIS = ("revenue", "profit", "cumulative_profit", "cash", "customers", "share")
+
+
+class WorkshopError(Exception):
+    """Something a facilitator asked for that cannot be done; ``problems`` lists why."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        self.problems = problems or []
+        text = message + "".join(f"\n  - {p}" for p in self.problems)
+        super().__init__(text)
+        self.message = message
+
+
+def workshops_dir() -> Path:
+    """Folder of the session files (one SQLite file per session)."""
+    from game.paths import user_data_dir
+
+    path = user_data_dir() / "workshops"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def session_path(session_id: str, folder: Path | None = None) -> Path:
+    """File of the session ``session_id``."""
+    return (folder or workshops_dir()) / f"{session_id}.sqlite"
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of the session list."""
+
+    id: str
+    scenario_id: str
+    mode: str
+    role: str
+    teams: list[str]
+    resolved: int
+    rounds: int
+    path: Path
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """What one team may see at the keyboard: its own firm, never another team's inside."""
+
+    team: str
+    round: int
+    rounds: int
+    submitted: bool
+    firm: FirmView  # history filtered to public results plus this team's organisation
+    products: Mapping[str, str]  # authored product id -> id in this team's market
+    scorecard: dict[str, Any]
+    decisions: Decisions | None  # this round's submission (authored ids), if any
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What resolving a round did: the reports per team world and who kept course."""
+
+    round: int
+    kept_course: list[str]
+    reports: dict[str, TurnReport]  # per team (the same report for every team when shared)
+
+
+def _digest(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+class _Worlds:
+    """The simulations of a session at some resolved round, with the inputs that built them."""
+
+    def __init__(self, session: WorkshopSession) -> None:
+        s = session
+        self.digests: list[str] = []
+        self.last: dict[str, Decisions] = {}  # effective decisions per team, authored ids
+        if s.mode == "shared":
+            market = shared_market(s.scenario, list(s.team_ids.values()), s.team_ids_names())
+            sim = Simulation(market, seed=s.info.seed, role=s.info.role, resolution=s.resolution)
+            self.sims = dict.fromkeys(s.teams, sim)
+            self.maps = {t: TeamMap.of(s.scenario, s.team_ids[t]) for t in s.teams}
+        else:
+            self.sims = {
+                t: Simulation(
+                    s.scenario, seed=s.info.seed, role=s.info.role, resolution=s.resolution
+                )
+                for t in s.teams
+            }
+            self.maps = {t: TeamMap.identity(s.scenario) for t in s.teams}
+
+    def distinct(self) -> list[Simulation]:
+        seen: dict[int, Simulation] = {}
+        for sim in self.sims.values():
+            seen.setdefault(id(sim), sim)
+        return list(seen.values())
+
+
+class WorkshopSession:
+    """One workshop: its store, its scenario and (cached) simulations derived from the log."""
+
+    def __init__(self, store: WorkshopStore) -> None:
+        self.store = store
+        self.info: SessionInfo = store.info()
+        try:
+            self.scenario: Scenario = load_scenario_text(
+                store.scenario_text(), f"{self.info.scenario_id} (session copy)"
+            )
+        except ScenarioError as exc:
+            raise WorkshopError(
+                f"the scenario stored in session {self.info.id} no longer loads",
+                [str(p) for p in exc.problems],
+            ) from exc
+        self.teams: list[str] = list(self.info.teams)
+        self.team_ids: dict[str, str] = dict(zip(self.teams, team_ids(self.teams), strict=True))
+        self._worlds: _Worlds | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    def create(
+        cls,
+        scenario_text: str,
+        *,
+        teams: list[str],
+        mode: Mode,
+        role: str | None = None,
+        seed: int | None = None,
+        rounds: int | None = None,
+        timer_s: int | None = None,
+        resolution: int | None = None,
+        source_name: str = "<scenario>",
+        folder: Path | None = None,
+        session_id: str | None = None,
+    ) -> WorkshopSession:
+        """Check the set-up, write the new session file and open it.
+
+        The scenario text is copied into the session, so later edits to the file do not
+        change a running workshop.
+        """
+        try:
+            scenario = load_scenario_text(scenario_text, source_name)
+        except ScenarioError as exc:
+            raise WorkshopError(
+                f"{source_name} has {len(exc.problems)} problem(s)", [str(p) for p in exc.problems]
+            ) from exc
+        problems = _setup_problems(scenario, teams, mode, role, seed, rounds, timer_s, resolution)
+        if problems:
+            raise WorkshopError("cannot create the session", problems)
+        info = SessionInfo(
+            id=session_id or new_session_id(),
+            scenario_id=scenario.id,
+            scenario_hash=hashlib.sha256(scenario_text.encode()).hexdigest(),
+            mode=mode,
+            role=role or ("pm" if "pm" in scenario.roles else scenario.roles[0]),
+            seed=scenario.seed if seed is None else seed,
+            rounds=rounds or scenario.quarters,
+            teams=[t.strip() for t in teams],
+            timer_s=timer_s,
+            resolution=resolution,
+        )
+        path = session_path(info.id, folder)
+        try:
+            store = WorkshopStore.create(path, info, scenario_text)
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
+        return cls(store)
+
+    @classmethod
+    def open(cls, session_id: str, folder: Path | None = None) -> WorkshopSession:
+        """Open (resume) the session ``session_id``."""
+        path = session_path(session_id, folder)
+        if not path.exists():
+            known = ", ".join(s.id for s in list_sessions(folder)) or "none yet"
+            raise WorkshopError(f"no workshop session '{session_id}' (sessions: {known})")
+        try:
+            return cls(WorkshopStore(path))
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
+
+    def close(self) -> None:
+        """Close the session file."""
+        self.store.close()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def id(self) -> str:
+        """The session id."""
+        return self.info.id
+
+    @property
+    def mode(self) -> Mode:
+        """'shared' or 'parallel'."""
+        return self.info.mode
+
+    @property
+    def resolution(self) -> int | None:
+        """Synthetic customers per segment used by this session (None: the scenario's)."""
+        return self.info.resolution
+
+    @property
+    def current_round(self) -> int:
+        """The round teams submit for now (``rounds + 1`` once the session is over)."""
+        return self.store.current_round()
+
+    @property
+    def resolved(self) -> int:
+        """Rounds resolved so far."""
+        return self.store.resolved_rounds()
+
+    @property
+    def finished(self) -> bool:
+        """True once every round has been resolved."""
+        return self.resolved >= self.info.rounds
+
+    def team_ids_names(self) -> dict[str, str]:
+        """Display name per team id."""
+        return {tid: name for name, tid in self.team_ids.items()}
+
+    def team(self, name: str) -> str:
+        """The team called ``name`` (exact, then case-insensitive, then by team id)."""
+        if name in self.teams:
+            return name
+        for t in self.teams:
+            if t.casefold() == name.strip().casefold() or self.team_ids[t] == name:
+                return t
+        raise WorkshopError(f"unknown team '{name}'; teams are {', '.join(self.teams)}")
+
+    def submitted(self) -> dict[str, bool]:
+        """Per team, whether it has submitted for the open round."""
+        subs = self.store.submissions(self.current_round)
+        return {t: t in subs for t in self.teams}
+
+    def waiting_for(self) -> list[str]:
+        """Teams that have not submitted for the open round."""
+        return [t for t, done in self.submitted().items() if not done]
+
+    def decisions(self, round_: int) -> dict[str, Decisions]:
+        """The submitted decisions of a round per team (authored ids)."""
+        return {
+            t: Decisions.model_validate(s.decisions)
+            for t, s in self.store.submissions(round_).items()
+        }
+
+    # ------------------------------------------------------------------ replay
+    def _round_digest(self, round_: int) -> str:
+        subs = self.store.submissions(round_)
+        return _digest(
+            {
+                "subs": {t: subs[t].decisions for t in sorted(subs)},
+                "injects": self.store.injects(round_),
+            }
+        )
+
+    def worlds(self) -> _Worlds:
+        """The simulations at the last resolved round: the cache if the log still matches it,
+        else replayed (only the missing rounds when the log merely grew)."""
+        resolved = self.resolved
+        digests = [self._round_digest(r) for r in range(1, resolved + 1)]
+        w = self._worlds
+        if w is None or w.digests != digests[: len(w.digests)]:
+            w = _Worlds(self)
+        for r in range(len(w.digests) + 1, resolved + 1):
+            self._play(w, r)
+            w.digests.append(digests[r - 1])
+        self._worlds = w
+        return w
+
+    def replay(self) -> _Worlds:
+        """Rebuild every simulation from the log, ignoring any cache."""
+        self._worlds = None
+        return self.worlds()
+
+    def _effective(self, w: _Worlds, round_: int) -> tuple[dict[str, Decisions], list[str]]:
+        """Each team's decisions for ``round_``: its submission, or keep-course."""
+        subs = self.decisions(round_)
+        out, kept = {}, []
+        for t in self.teams:
+            if t in subs:
+                out[t] = subs[t]
+            else:
+                out[t] = self._keep_course(w, t)
+                kept.append(t)
+        return out, kept
+
+    def _keep_course(self, w: _Worlds, team: str) -> Decisions:
+        last = w.last.get(team)
+        if last is None:
+            return Decisions()
+        sim, m = w.sims[team], w.maps[team]
+        shipped = {m.local_id(i) for i in sim.company.books[m.firm].roadmap.shipped_ids()}
+        products = {}
+        for pid, pd in last.products.items():
+            keep = {f: getattr(pd, f) for f in ("price", "marketing", "split", "roadmap")}
+            keep["roadmap"] = [i for i in keep["roadmap"] if i not in shipped]
+            fields = pd.model_fields_set & set(keep)
+            products[pid] = ProductDecision(**{f: keep[f] for f in fields})
+        data = {
+            "products": products,
+            **{
+                f: getattr(last, f)
+                for f in ("hiring_freeze", "themes", "mentoring", "incubation")
+                if f in last.model_fields_set
+            },
+        }
+        dec = Decisions(**data)
+        if any(p.severity == "error" for p in sim.problems(m.firm, m.to_market(dec))):
+            return Decisions()
+        return dec
+
+    def _play(self, w: _Worlds, round_: int) -> Resolution:
+        decisions, kept = self._effective(w, round_)
+        injects = self.store.injects(round_)
+        reports: dict[str, TurnReport] = {}
+        if self.mode == "shared":
+            sim = w.sims[self.teams[0]]
+            report = sim.step(
+                {w.maps[t].firm: w.maps[t].to_market(d) for t, d in decisions.items()},
+                inject=injects,
+            )
+            reports = dict.fromkeys(self.teams, report)
+        else:
+            for t, d in decisions.items():
+                m = w.maps[t]
+                reports[t] = w.sims[t].step({m.firm: m.to_market(d)}, inject=injects)
+        w.last.update(decisions)
+        return Resolution(round_, kept, reports)
+
+    # ------------------------------------------------------------------ actions
+    def check(self, team: str, decisions: Decisions | Mapping[str, Any]) -> list[str]:
+        """Every problem with a team's decisions for the open round; raises on errors.
+
+        Returns the warnings (legal choices with a consequence, played as given). Raises
+        :class:`WorkshopError` listing every error, in the team's own ids.
+        """
+        team = self.team(team)
+        if self.finished:
+            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+        if not isinstance(decisions, Decisions):
+            try:
+                decisions = Decisions.model_validate(decisions)
+            except ValidationError as exc:
+                raise WorkshopError(
+                    f"{team}'s decisions are not well formed", validation_messages(exc)
+                ) from exc
+        w = self.worlds()
+        sim, m = w.sims[team], w.maps[team]
+        found = sim.problems(m.firm, m.to_market(decisions))
+        errors = [m.local_text(str(p)) for p in found if p.severity == "error"]
+        if errors:
+            raise WorkshopError(
+                f"{team}'s decisions for round {self.current_round} have {len(errors)} "
+                "problem(s); nothing was recorded",
+                errors,
+            )
+        return [m.local_text(str(p)) for p in found if p.severity == "warning"]
+
+    def submit(self, team: str, decisions: Decisions | Mapping[str, Any]) -> list[str]:
+        """Check and durably record a team's decisions for the open round; returns warnings.
+
+        Nothing is written when there is any error. When this returns, the submission is on
+        disk (one SQLite transaction). A resubmission replaces the team's earlier one.
+        """
+        team = self.team(team)
+        warnings = self.check(team, decisions)
+        if not isinstance(decisions, Decisions):
+            decisions = Decisions.model_validate(decisions)
+        payload = decisions.model_dump(mode="json", exclude_unset=True)
+        try:
+            self.store.submit(team, self.current_round, payload)
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
+        return warnings
+
+    def resolve(self, keep_course: bool = False) -> Resolution:
+        """Play the open round for every team and record that it was resolved.
+
+        Refuses while a team has not submitted, unless ``keep_course`` (see the module
+        docstring). The round is played in memory first and marked resolved only if it
+        played, so a refused round leaves the file as it was.
+        """
+        if self.finished:
+            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+        round_ = self.current_round
+        waiting = self.waiting_for()
+        if waiting and not keep_course:
+            raise WorkshopError(
+                f"round {round_} is waiting for {', '.join(waiting)} "
+                "(resolve with keep-course to let them keep their course)"
+            )
+        w = self.worlds()
+        digest = self._round_digest(round_)
+        try:
+            result = self._play(w, round_)
+        except ValueError as exc:
+            self._worlds = None
+            raise WorkshopError(f"round {round_} could not be played: {exc}") from exc
+        try:
+            self.store.mark_resolved(round_)
+        except StoreError as exc:
+            self._worlds = None
+            raise WorkshopError(str(exc)) from exc
+        w.digests.append(digest)
+        return result
+
+    def rewind(self) -> int:
+        """Reopen the last resolved round; its results are replayed from the log."""
+        try:
+            round_ = self.store.rewind()
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
+        return round_
+
+    def inject(self, event_id: str) -> None:
+        """Queue an event from the scenario's inject deck for the open round."""
+        deck = self.scenario.inject_deck
+        if event_id not in deck:
+            raise WorkshopError(
+                f"'{event_id}' is not in the inject deck of '{self.scenario.id}' "
+                f"(deck: {', '.join(deck) or 'empty'})"
+            )
+        if self.finished:
+            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+        self.store.inject(event_id)
+
+    # ------------------------------------------------------------------ results
+    def reports(self, team: str) -> list[TurnReport]:
+        """Every quarter report of the team's market so far (quarter 0 first)."""
+        return list(self.worlds().sims[self.team(team)].history)
+
+    def firm(self, team: str) -> str:
+        """The firm id a team runs in its market."""
+        return self.worlds().maps[self.team(team)].firm
+
+    def scorecard(self, team: str) -> dict[str, Any]:
+        """The team's score, grade, objectives and competencies so far."""
+        team = self.team(team)
+        w = self.worlds()
+        return w.sims[team].scorecard(w.maps[team].firm)
+
+    def leaderboard(self) -> list[dict[str, Any]]:
+        """One row per team, best score first: rank, score, grade and the latest KPIs."""
+        w = self.worlds()
+        rows = []
+        for t in self.teams:
+            sim, m = w.sims[t], w.maps[t]
+            card = sim.scorecard(m.firm)
+            book = sim.company.books[m.firm]
+            kpis = book.kpis[-1] if book.kpis else {}
+            fr = sim.history[-1].firms[m.firm]
+            row: dict[str, Any] = {
+                "team": t,
+                "firm": m.firm,
+                "round": self.resolved,
+                "score": card["score"],
+                "grade": card["grade"],
+                "objective_score": card["objective_score"],
+                "revenue": fr.revenue,
+                "profit": fr.profit,
+                "cumulative_profit": kpis.get("cumulative_profit", 0.0),
+                "cash": fr.cash,
+                "customers": fr.customers,
+                "share": fr.share,
+                "satisfaction": fr.satisfaction,
+            }
+            rows.append(row)
+        rows.sort(key=lambda r: (-r["score"], -r["cumulative_profit"], self.teams.index(r["team"])))
+        for i, row in enumerate(rows):
+            row["rank"] = i + 1
+        return rows
+
+    def team_view(self, team: str) -> TeamView:
+        """Everything one team may see at the keyboard (hot-seat entry), and nothing more."""
+        team = self.team(team)
+        w = self.worlds()
+        sim, m = w.sims[team], w.maps[team]
+        view = sim.view(m.firm)
+        view.history = [_private(r, m.firm) for r in view.history]
+        round_ = self.current_round
+        own = self.store.submissions(round_).get(team)
+        return TeamView(
+            team=team,
+            round=round_,
+            rounds=self.info.rounds,
+            submitted=own is not None,
+            firm=view,
+            products=dict(m.products),
+            scorecard=sim.scorecard(m.firm),
+            decisions=Decisions.model_validate(own.decisions) if own else None,
+        )
+
+    def last_decisions(self, team: str) -> Decisions | None:
+        """The decisions the team played in the last resolved round (authored ids)."""
+        return self.worlds().last.get(self.team(team))
+
+    def export(self) -> dict[str, Any]:
+        """The human-readable export: the log plus the leaderboard derived from it."""
+        data = self.store.export()
+        data["leaderboard"] = self.leaderboard()
+        data["team_ids"] = self.team_ids
+        return data
+
+
+def _private(report: TurnReport, firm: str) -> TurnReport:
+    """A report with only public results and ``firm``'s own organisation and explanations."""
+    return replace(
+        report,
+        organisation={k: v for k, v in report.organisation.items() if k == firm},
+        drivers=[d for d in report.drivers if d.firm == firm],
+    )
+
+
+def validation_messages(exc: ValidationError, prefix: str = "") -> list[str]:
+    """Pydantic errors as 'where: message' lines."""
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(x) for x in (*([prefix] if prefix else []), *err["loc"]))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        out.append(f"{where}: {msg}" if where else msg)
+    return out
+
+
+def _setup_problems(
+    scenario: Scenario,
+    teams: list[str],
+    mode: str,
+    role: str | None,
+    seed: int | None,
+    rounds: int | None,
+    timer_s: int | None,
+    resolution: int | None,
+) -> list[str]:
+    out = []
+    names = [t.strip() for t in teams]
+    if not 1 <= len(names) <= MAX_TEAMS:
+        out.append(f"give between 1 and {MAX_TEAMS} teams (got {len(names)})")
+    if any(not n for n in names):
+        out.append("team names cannot be empty")
+    if len({n.casefold() for n in names}) != len(names):
+        out.append("team names must be different")
+    if any(len(n) > 40 for n in names):
+        out.append("team names must be at most 40 characters")
+    if mode not in ("shared", "parallel"):
+        out.append(f"mode must be 'shared' or 'parallel', not '{mode}'")
+    if role is not None and role not in scenario.roles:
+        out.append(
+            f"'{scenario.id}' cannot be played as '{role}' (roles: {', '.join(scenario.roles)})"
+        )
+    if len(scenario.player_firms()) != 1:
+        out.append(f"'{scenario.id}' needs exactly one player firm for a workshop")
+    if seed is not None and not 0 <= seed < 2**63:
+        out.append(f"seed must be between 0 and 2**63 - 1, not {seed}")
+    if rounds is not None and not 1 <= rounds <= scenario.quarters:
+        out.append(f"rounds must be between 1 and {scenario.quarters}, not {rounds}")
+    if timer_s is not None and timer_s <= 0:
+        out.append("the round timer must be a positive number of seconds")
+    if resolution is not None and resolution < 10:
+        out.append("resolution must be at least 10 synthetic customers per segment")
+    return out
+
+
+def list_sessions(folder: Path | None = None) -> list[SessionSummary]:
+    """Every readable session file, newest first."""
+    out = []
+    folder = folder or workshops_dir()
+    for path in sorted(folder.glob("*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            store = WorkshopStore(path)
+        except StoreError:
+            continue
+        try:
+            info = store.info()
+            out.append(
+                SessionSummary(
+                    info.id,
+                    info.scenario_id,
+                    info.mode,
+                    info.role,
+                    info.teams,
+                    store.resolved_rounds(),
+                    info.rounds,
+                    path,
+                )
+            )
+        finally:
+            store.close()
+    return out
