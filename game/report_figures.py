@@ -1,0 +1,314 @@
+"""Debrief figures drawn with matplotlib (imported lazily, Agg canvas, no pyplot state).
+
+Every figure is drawn from the report's plain data (``DebriefReport.to_dict()``), so a report
+JSON can be re-drawn without replaying the game. Colours are the Okabe–Ito palette (safe for
+colour-blind viewers); lines also differ in width and style, and fonts are large enough to
+read from the back of a room. :func:`render_all` returns PNG (or SVG) bytes per figure.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+OKABE_ITO = (
+    "#0072B2",  # blue: the player
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow (last: weak on white)
+)
+STYLE = {
+    "font.size": 15,
+    "axes.titlesize": 17,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "svg.fonttype": "none",
+}
+DPI = 100
+LINE_STYLES = ("-", "--", "-.", ":")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One rendered figure: a file-safe name, a caption and the image bytes."""
+
+    name: str
+    title: str
+    alt: str
+    data: bytes
+    format: str
+
+
+def _new(width: float, height: float, ncols: int = 1, nrows: int = 1) -> tuple[Any, Any]:
+    from matplotlib.figure import Figure as MplFigure
+
+    fig = MplFigure(figsize=(width, height), dpi=DPI, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, axes
+
+
+def _quarters(report: dict[str, Any]) -> list[int]:
+    return [int(row["quarter"]) for row in report["kpis"]]
+
+
+def _firm_colours(report: dict[str, Any]) -> dict[str, str]:
+    others = [f for f in report["firms"] if f != report["firm"]]
+    colours = {report["firm"]: OKABE_ITO[0]}
+    colours.update({f: OKABE_ITO[1 + i % (len(OKABE_ITO) - 2)] for i, f in enumerate(others)})
+    return colours
+
+
+def _money_axis(ax: Any, currency: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x: float, _pos: int) -> str:
+        sign = "-" if x < 0 else ""
+        x = abs(x)
+        if x >= 1e6:
+            return f"{sign}{currency}{x / 1e6:.1f}M"
+        if x >= 1e3:
+            return f"{sign}{currency}{x / 1e3:.0f}k"
+        return f"{sign}{currency}{x:.0f}"
+
+    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+
+
+def _quarter_axis(ax: Any, quarters: list[int]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_xlabel("Quarter")
+    ax.set_xlim(min(quarters), max(quarters))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def share_revenue(report: dict[str, Any]) -> Any:
+    """Overall share and revenue per quarter, the player against every rival."""
+    fig, axes = _new(13, 5.2, ncols=2)
+    qs = _quarters(report)
+    colours = _firm_colours(report)
+    share_ax, rev_ax = axes[0]
+    for i, (fid, f) in enumerate(report["firms"].items()):
+        me = fid == report["firm"]
+        kw = {
+            "color": colours[fid],
+            "linewidth": 4 if me else 2.2,
+            "linestyle": "-" if me else LINE_STYLES[1 + i % 3],
+            "label": f"{f['name']} (you)" if me else f["name"],
+            "zorder": 3 if me else 2,
+        }
+        share_ax.plot(qs, [100 * s for s in f["share"]], **kw)
+        rev_ax.plot(qs, f["revenue"], **kw)
+    whatif = report.get("what_if")
+    if whatif:
+        share_ax.plot(
+            qs[: len(whatif["share"])],
+            [100 * s for s in whatif["share"]],
+            color=OKABE_ITO[6],
+            linewidth=2,
+            linestyle=":",
+            label=f"what-if: {whatif['bot'].replace('_', ' ')} after Q{whatif['from_quarter']}",
+        )
+    share_ax.set_title("Market share")
+    share_ax.set_ylabel("Share of in-category customers (%)")
+    share_ax.set_ylim(bottom=0)
+    rev_ax.set_title("Revenue per quarter")
+    rev_ax.set_ylabel(f"Revenue ({report['currency']})")
+    _money_axis(rev_ax, report["currency"])
+    for ax in (share_ax, rev_ax):
+        _quarter_axis(ax, qs)
+    fig.legend(
+        *share_ax.get_legend_handles_labels(), loc="outside lower center", ncol=4, frameon=False
+    )
+    return fig
+
+
+def culture_debt(report: dict[str, Any]) -> Any:
+    """Culture dimensions (0–1) and technical debt per quarter."""
+    fig, axes = _new(13, 5.2, ncols=2)
+    qs = _quarters(report)
+    culture_ax, debt_ax = axes[0]
+    dims = ("morale", "safety", "customer_focus", "innovation")
+    for i, dim in enumerate(dims):
+        culture_ax.plot(
+            qs,
+            [row[dim] for row in report["kpis"]],
+            color=OKABE_ITO[i],
+            linewidth=3,
+            linestyle=LINE_STYLES[i],
+            label=dim.replace("_", " ").capitalize(),
+        )
+    culture_ax.set_title("Culture")
+    culture_ax.set_ylabel("Level (0–1)")
+    culture_ax.set_ylim(0, 1)
+    culture_ax.legend(loc="lower left", framealpha=0.9)
+    debt_ax.plot(qs, [row["tech_debt"] for row in report["kpis"]], color=OKABE_ITO[3], linewidth=3)
+    debt_ax.set_title("Technical debt")
+    debt_ax.set_ylabel("Debt (effort points)")
+    debt_ax.set_ylim(bottom=0)
+    for ax in (culture_ax, debt_ax):
+        _quarter_axis(ax, qs)
+    return fig
+
+
+def belief_map(report: dict[str, Any]) -> Any:
+    """Believed (± one sd) against true ideal per segment and attribute at the end, and the
+    believed-vs-true error over time."""
+    segments = report["segments"]
+    attrs = report["attributes"]
+    n = len(segments)
+    fig, axes = _new(4.2 * (n + 1), 5.4, ncols=n + 1)
+    first, last = report["beliefs"][0], report["beliefs"][-1]
+    ys = list(range(len(attrs)))
+    for ax, (sid, sname) in zip(axes[0][:n], segments.items(), strict=True):
+        cells = last["segments"][sid]
+        start = first["segments"][sid]
+        for y, aid in zip(ys, attrs, strict=True):
+            c = cells[aid]
+            ax.errorbar(
+                c["believed"],
+                y + 0.12,
+                xerr=c["sd"],
+                fmt="D",
+                markersize=10,
+                markerfacecolor="white",
+                markeredgewidth=2.5,
+                color=OKABE_ITO[0],
+                elinewidth=2.5,
+                capsize=6,
+                label="believed ± 1 sd" if y == 0 else None,
+            )
+            ax.plot(
+                start[aid]["true"],
+                y - 0.12,
+                "s",
+                color=OKABE_ITO[5],
+                markersize=9,
+                label="true at start" if y == 0 else None,
+            )
+            ax.plot(
+                c["true"],
+                y - 0.12,
+                "o",
+                color=OKABE_ITO[3],
+                markersize=12,
+                label="true at the end" if y == 0 else None,
+            )
+        ax.set_title(sname)
+        ax.set_xlim(-0.03, 1.03)
+        ax.set_ylim(-0.6, len(attrs) - 0.4)
+        ax.set_yticks(ys, [attrs[a] for a in attrs])
+        ax.invert_yaxis()
+        ax.set_xlabel("Ideal level (0–1)")
+    fig.legend(
+        *axes[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False
+    )
+    err_ax = axes[0][n]
+    err_ax.plot(
+        [b["quarter"] for b in report["beliefs"]],
+        [b["error"] for b in report["beliefs"]],
+        color=OKABE_ITO[0],
+        linewidth=3,
+    )
+    err_ax.set_title("Believed vs true error")
+    err_ax.set_ylabel("Mean error (lower is better)")
+    err_ax.set_ylim(bottom=0)
+    _quarter_axis(err_ax, [b["quarter"] for b in report["beliefs"]])
+    return fig
+
+
+def score_vs_bots(report: dict[str, Any]) -> Any:
+    """The player's score among the built-in bots on the same seed, and the luck band."""
+    comp = report["comparison"]
+    bots = sorted(comp["bots"], key=lambda b: b["score"])
+    rows = [(b["bot"].replace("_", " "), b["score"], False) for b in bots]
+    rows.append(("you", comp["player_score"], True))
+    rows.sort(key=lambda r: r[1])
+    fig, axes = _new(13, 0.55 * len(rows) + 2.4)
+    ax = axes[0][0]
+    for y, (_name, score, me) in enumerate(rows):
+        ax.barh(y, score, color=OKABE_ITO[0] if me else OKABE_ITO[1], height=0.7)
+        ax.text(
+            1.5, y, f"{score:.0f}", va="center", color="white" if me else "black", fontweight="bold"
+        )
+    spread = comp["spread_scores"]
+    if spread:
+        y = next(i for i, r in enumerate(rows) if r[0] == comp["closest"].replace("_", " "))
+        lo, hi = min(spread), max(spread)
+        ax.errorbar(
+            (lo + hi) / 2,
+            y,
+            xerr=(hi - lo) / 2,
+            fmt="none",
+            ecolor=OKABE_ITO[6],
+            elinewidth=3,
+            capsize=10,
+            capthick=3,
+            zorder=4,
+            label=f"'{rows[y][0]}' (plays most like you) on {len(spread)} other seeds: "
+            f"{lo:.0f}–{hi:.0f}",
+        )
+        fig.legend(loc="outside lower center", frameon=False)
+    ax.axvline(comp["player_score"], color=OKABE_ITO[0], linestyle="--", linewidth=2)
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
+    for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
+        if row[2]:
+            tick.set_fontweight("bold")
+    ax.set_xlim(0, 105)
+    ax.set_xlabel("Final score (0–100)")
+    ax.set_title("Your score against the built-in bots (same seed)")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+FIGURES: dict[str, tuple[str, str, Callable[[dict[str, Any]], Any]]] = {
+    "share_revenue": (
+        "Share and revenue against the rivals",
+        "Line charts of market share and revenue per quarter for every firm",
+        share_revenue,
+    ),
+    "culture_debt": (
+        "Culture and technical debt",
+        "Line charts of morale, safety, customer focus, innovation and technical debt",
+        culture_debt,
+    ),
+    "belief_map": (
+        "What you believed about customers against the truth",
+        "Believed and true ideal level of each attribute per segment, and the error over time",
+        belief_map,
+    ),
+    "score_vs_bots": (
+        "Your score against the built-in bots",
+        "Bar chart of the final score of each bot and of the player on the same seed",
+        score_vs_bots,
+    ),
+}
+
+
+def render(report: dict[str, Any], name: str, fmt: str = "png") -> Figure:
+    """Draw one figure of ``FIGURES`` as PNG or SVG bytes."""
+    import matplotlib
+
+    title, alt, draw = FIGURES[name]
+    with matplotlib.rc_context(STYLE):
+        fig = draw(report)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=DPI, facecolor="white")
+    return Figure(name=name, title=title, alt=alt, data=buffer.getvalue(), format=fmt)
+
+
+def render_all(report: dict[str, Any], fmt: str = "png") -> list[Figure]:
+    """Every figure the report has data for (no bot comparison → no score figure)."""
+    names = [n for n in FIGURES if n != "score_vs_bots" or report.get("comparison")]
+    return [render(report, name, fmt) for name in names]
