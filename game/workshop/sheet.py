@@ -1,0 +1,185 @@
+"""Decision sheets: the YAML file a team fills in for one round of a workshop.
+
+A sheet names its session, team and round, then holds the team's ``Decisions`` under
+``decisions:`` with the scenario's own ids (the same sheet format in shared and parallel
+mode). :func:`template` writes a commented sheet pre-filled from the team's current state
+(prices, marketing, last roadmap and split); :func:`parse_sheet` reads one back with
+``yaml.safe_load`` and names every problem at once: malformed YAML (with its line), a sheet
+for another session, team or round, unknown fields and badly typed values. The engine's own
+check (unknown items, layoffs beyond the team, a split over 100%, ...) runs on submission.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from engine.decisions import CapacitySplit, Decisions
+from game.workshop.session import WorkshopError, WorkshopSession, validation_messages
+
+SHEET_KEYS = ("session", "team", "round", "decisions")
+
+
+def _v(value: Any) -> str:
+    """A value in YAML flow style (JSON is valid YAML for these plain values)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def template(session: WorkshopSession, team: str) -> str:
+    """A commented decision sheet for ``team`` and the open round, pre-filled from its state."""
+    team = session.team(team)
+    view = session.team_view(team)
+    sc = session.scenario
+    role = session.info.role
+    local = {clone: authored for authored, clone in view.products.items()}
+    last = session.last_decisions(team) or Decisions()
+    org = view.firm.organisation
+    cur = sc.currency
+    lines: list[str] = [
+        f"# Crossroads decision sheet: {sc.title}",
+        f"# Team {team}, round {view.round} of {view.rounds} ({role.upper()}, "
+        f"{session.mode} market). Cash now {cur}{_money(view.firm.cash)}.",
+        "# Edit the values, keep the structure, then hand the file in:",
+        f"#   crossroads workshop submit {session.id} --team {_v(team)} --decisions FILE.yaml",
+        "# Anything you delete keeps its current value. Money is per quarter.",
+        f"session: {_v(session.id)}",
+        f"team: {_v(team)}",
+        f"round: {view.round}",
+        "decisions:",
+    ]
+    if role == "cpo":
+        lines += [
+            "  # Your AI product managers decide each line's price, marketing and roadmap;",
+            "  # a field you set under 'products' overrides your PM for that line.",
+            "  products: {}",
+        ]
+    else:
+        lines.append("  products:")
+    for clone, lv in org.lines.items() if org else []:
+        pid = local.get(clone, clone)
+        prev = last.products.get(pid)
+        open_items = {local_item(session, team, i.id): i for i in lv.items}
+        roadmap = [i for i in (prev.roadmap if prev else []) if i in open_items]
+        split = prev.split if prev else CapacitySplit()
+        product = view.firm.products[clone]
+        if role == "cpo":
+            lines.append(f"  #   {pid}: {product.name}, price {cur}{product.price:,.2f}")
+            continue
+        lines += [
+            f"    {pid}:  # {product.name}",
+            f"      price: {round(product.price, 2)}  # per customer per quarter "
+            f"(unit cost {cur}{product.unit_cost:,.2f})",
+            f"      marketing: {_v({s: round(v) for s, v in product.marketing.items()})}"
+            "  # spend per segment",
+            f"      roadmap: {_v(roadmap)}  # open items in priority order, see below",
+            f"      split: {_v(split.model_dump())}  # of capacity, must add up to 1",
+            f"      research: []  # e.g. [{{method: survey, segment: {sc.segments[0].id}}}]",
+            "      hires: 0",
+            "      layoffs: 0",
+            f"      # capacity {lv.capacity:.0f} points; features get {lv.feature_rate:.0f} × "
+            f"split.features; tech debt {lv.tech_debt:.0f}",
+        ]
+        for item_id, item in open_items.items():
+            effects = ", ".join(f"{a} {v:+.2f}" for a, v in item.effects.items()) or "no effects"
+            needs = [local_item(session, team, d) for d in item.depends_on]
+            deps = f"; needs {', '.join(needs)}" if needs else ""
+            busy = " (in progress)" if item.in_progress else ""
+            lines.append(
+                f"      #   {item_id}: ~{item.remaining:.0f} points, {effects}{deps}{busy}"
+            )
+    if sc.research and role != "cpo":
+        methods = ", ".join(f"{m.id} ({cur}{_money(m.cost)})" for m in sc.research)
+        lines.append(f"  # research methods: {methods}")
+    segs = ", ".join(s.id for s in sc.segments)
+    lines += [
+        f"  # segments: {segs}",
+        "  forecast: null  # e.g. {revenue: 300000, share: 0.12} for next quarter",
+        "  initiatives: []  # culture initiatives to start: "
+        + (", ".join(f"{i.id} ({cur}{_money(i.cost)})" for i in sc.initiatives) or "none"),
+        f"  hiring_freeze: {_v(last.hiring_freeze)}",
+    ]
+    if role == "cpo":
+        pids = [local.get(c, c) for c in (org.lines if org else [])]
+        lines += [
+            f"  themes: {_v(dict(last.themes))}  # per line: growth, retention, profit, quality"
+            f" (lines: {', '.join(pids)})",
+            f"  mentoring: {_v(dict(last.mentoring))}  # share of your time per line, total ≤ 1",
+            "  bets: []  # innovation bets to fund: "
+            + (", ".join(f"{b.id} ({cur}{_money(b.cost)})" for b in sc.bets) or "none"),
+            f"  incubation: {last.incubation}  # engineers lent to the bets",
+            "  sunset: []  # lines to withdraw from the market",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def local_item(session: WorkshopSession, team: str, market_id: str) -> str:
+    """A backlog item id as the team writes it (the scenario's id)."""
+    return session.worlds().maps[session.team(team)].local_id(market_id)
+
+
+def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> Decisions:
+    """The decisions of a sheet for ``team`` and the open round; WorkshopError lists problems."""
+    team = session.team(team)
+    refuse = f"{source} was refused; nothing was recorded"
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        raise WorkshopError(refuse, [f"{where}not valid YAML ({what})"]) from exc
+    if not isinstance(data, dict):
+        raise WorkshopError(
+            refuse, ["a decision sheet is a mapping with session, team, round and decisions"]
+        )
+    problems = [
+        f"unknown key '{k}' (a sheet has {', '.join(SHEET_KEYS)})"
+        for k in data
+        if k not in SHEET_KEYS
+    ]
+    problems += [f"missing '{k}'" for k in SHEET_KEYS if k not in data]
+    if "session" in data and data["session"] != session.id:
+        problems.append(f"this sheet is for session '{data['session']}', not '{session.id}'")
+    if "team" in data and str(data["team"]).casefold() != team.casefold():
+        problems.append(f"this sheet is for team {data['team']}, not {team}")
+    if "round" in data and data["round"] != session.current_round:
+        if session.finished:
+            problems.append(f"the session has ended after round {session.info.rounds}")
+        else:
+            problems.append(
+                f"this sheet is for round {data['round']}, but round {session.current_round} "
+                "is open"
+            )
+    decisions = data.get("decisions")
+    if decisions is None:
+        decisions = {}
+    if not isinstance(decisions, dict):
+        problems.append("'decisions' must be a mapping")
+        decisions = {}
+    try:
+        parsed = Decisions.model_validate(_drop_nulls(decisions))
+    except ValidationError as exc:
+        problems += validation_messages(exc, "decisions")
+        parsed = None
+    if problems or parsed is None:
+        raise WorkshopError(refuse, problems)
+    return parsed
+
+
+def _drop_nulls(decisions: dict[str, Any]) -> dict[str, Any]:
+    """Top-level and per-product ``null`` values mean 'not given' (keep as it is)."""
+    out = {k: v for k, v in decisions.items() if v is not None}
+    products = out.get("products")
+    if isinstance(products, dict):
+        out["products"] = {
+            pid: {k: v for k, v in pd.items() if v is not None} if isinstance(pd, dict) else pd
+            for pid, pd in products.items()
+        }
+    return out
