@@ -148,7 +148,11 @@ def _figure(fig: Figure) -> str:
 
 def _header(r: dict[str, Any]) -> str:
     source = r["source"]
-    who = "played by you" if source == "played" else f"played by the {source[4:]} bot"
+    who = (
+        "played by you"
+        if source == "played"
+        else f"played by the {source[4:].replace('_', ' ')} bot"
+    )
     return (
         '<header class="top"><div>'
         f"<h1>Debrief: {escape(r['title'])}</h1>"
@@ -178,7 +182,7 @@ def _objectives(r: dict[str, Any]) -> str:
         )
     return (
         '<section id="objectives"><h2>Objectives</h2><table><thead><tr><th>Objective</th>'
-        "<th>Result</th><th>Evidence</th><th class='num'>Settled</th>"
+        "<th>Result</th><th>Evidence</th><th class='num'>Decided in</th>"
         "<th class='num'>First on target</th><th class='num'>Credit</th>"
         "<th class='num'>Weight</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         '<p class="muted">The final score is 70% objectives (missed ones earn partial credit for '

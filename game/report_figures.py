@@ -229,45 +229,41 @@ def belief_map(report: dict[str, Any]) -> Any:
 
 
 def score_vs_bots(report: dict[str, Any]) -> Any:
-    """The player's score among the built-in bots on the same seed, and the luck band."""
+    """The player's score among the built-in bots on the same seed, and the luck band: the
+    closest bot's scores on other seeds, on a row of its own."""
     comp = report["comparison"]
-    bots = sorted(comp["bots"], key=lambda b: b["score"])
-    rows = [(b["bot"].replace("_", " "), b["score"], False) for b in bots]
+    rows = [(b["bot"].replace("_", " "), b["score"], False) for b in comp["bots"]]
     rows.append(("you", comp["player_score"], True))
     rows.sort(key=lambda r: r[1])
-    fig, axes = _new(13, 0.55 * len(rows) + 2.4)
+    spread = comp["spread_scores"]
+    fig, axes = _new(13, 0.42 * (len(rows) + bool(spread)) + 2.0)
     ax = axes[0][0]
     for y, (_name, score, me) in enumerate(rows):
         ax.barh(y, score, color=OKABE_ITO[0] if me else OKABE_ITO[1], height=0.7)
         ax.text(
-            1.5, y, f"{score:.0f}", va="center", color="white" if me else "black", fontweight="bold"
-        )
-    spread = comp["spread_scores"]
-    if spread:
-        y = next(i for i, r in enumerate(rows) if r[0] == comp["closest"].replace("_", " "))
-        lo, hi = min(spread), max(spread)
-        ax.errorbar(
-            (lo + hi) / 2,
+            1.5,
             y,
-            xerr=(hi - lo) / 2,
-            fmt="none",
-            ecolor=OKABE_ITO[6],
-            elinewidth=3,
-            capsize=10,
-            capthick=3,
-            zorder=4,
-            label=f"'{rows[y][0]}' (plays most like you) on {len(spread)} other seeds: "
-            f"{lo:.0f}–{hi:.0f}",
+            f"{score:.0f}",
+            va="center",
+            color="white" if me else "black",
+            fontweight="bold",
         )
-        fig.legend(loc="outside lower center", frameon=False)
+    labels = [r[0] for r in rows]
+    if spread:
+        y = len(rows)
+        lo, hi = min(spread), max(spread)
+        ax.plot([lo, hi], [y, y], color=OKABE_ITO[6], linewidth=5, solid_capstyle="round")
+        ax.plot([sum(spread) / len(spread)], [y], "o", color=OKABE_ITO[6], markersize=9)
+        ax.text(hi + 1.5, y, f"{lo:.0f}–{hi:.0f}", va="center", fontweight="bold")
+        labels.append(f"{comp['closest'].replace('_', ' ')} on {len(spread)} other seeds")
     ax.axvline(comp["player_score"], color=OKABE_ITO[0], linestyle="--", linewidth=2)
-    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
-    for tick, row in zip(ax.get_yticklabels(), rows, strict=True):
-        if row[2]:
+    ax.set_yticks(range(len(labels)), labels)
+    for tick, label in zip(ax.get_yticklabels(), labels, strict=True):
+        if label == "you":
             tick.set_fontweight("bold")
     ax.set_xlim(0, 105)
     ax.set_xlabel("Final score (0–100)")
-    ax.set_title("Your score against the built-in bots (same seed)")
+    ax.set_title("Your score against the built-in bots (same seed) and the luck band")
     ax.grid(axis="y", visible=False)
     return fig
 
