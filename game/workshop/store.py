@@ -207,13 +207,18 @@ class WorkshopStore:
 
     def submissions(self, round_: int) -> dict[str, Submission]:
         """The latest submission of each team for a round (a resubmission replaces)."""
-        latest: dict[str, Submission] = {}
-        for rnd, team, text, at in self._db.execute(
-            "SELECT round, team, decisions, submitted_at FROM submission WHERE round=? ORDER BY id",
-            (round_,),
-        ):
-            latest[team] = Submission(rnd, team, json.loads(text), at)
-        return latest
+        return {s.team: s for s in self.all_submissions(round_)}
+
+    def all_submissions(self, round_: int) -> list[Submission]:
+        """Every submission made for a round, resubmissions included, oldest first."""
+        return [
+            Submission(rnd, team, json.loads(text), at)
+            for rnd, team, text, at in self._db.execute(
+                "SELECT round, team, decisions, submitted_at FROM submission WHERE round=? "
+                "ORDER BY id",
+                (round_,),
+            )
+        ]
 
     def injects(self, round_: int) -> list[str]:
         """Event ids injected for a round, in the order the facilitator played them."""
