@@ -384,7 +384,7 @@ class Organisation(Model):
         description="D50: debt at which delivery speed halves, g = 1/(1 + D/D50).",
     )
     debt_quality_drag: float = Field(
-        default=0.002,
+        default=0.0005,
         ge=0,
         le=0.1,
         description="Quality lost per quarter per debt point above debt_half/2.",
