@@ -180,7 +180,7 @@ def kpi_rows(play: Playthrough) -> list[dict[str, float]]:
                 headcount=float(org.headcount),
                 belief_error=org.belief_error,
             )
-        rows.append(row)
+        rows.append({k: float(v) for k, v in row.items()})
     return rows
 
 
@@ -190,8 +190,8 @@ def firm_series(history: Sequence[TurnReport]) -> dict[str, dict[str, Any]]:
         fid: {
             "name": f.name,
             "controller": f.controller,
-            "share": [r.firms[fid].share for r in history],
-            "revenue": [r.firms[fid].revenue for r in history],
+            "share": [float(r.firms[fid].share) for r in history],
+            "revenue": [float(r.firms[fid].revenue) for r in history],
         }
         for fid, f in history[0].firms.items()
     }

@@ -124,7 +124,7 @@ def fmt(value: float | None, kind: str, currency: str = "") -> str:
 
 
 def _cell(value: float | None, kind: str, currency: str = "") -> str:
-    raw = "" if value is None else f' data-value="{value!r}"'
+    raw = "" if value is None else f' data-value="{float(value)!r}"'
     return f'<td class="num"{raw}>{escape(fmt(value, kind, currency))}</td>'
 
 
@@ -159,7 +159,7 @@ def _header(r: dict[str, Any]) -> str:
         f'<p class="meta">{escape(r["firm_name"])} · role {escape(r["role"].upper())} · '
         f"seed {r['seed']} · {r['quarters_played']} of {r['quarters']} quarters {escape(who)}"
         "</p></div>"
-        f'<div class="score" id="score" data-value="{r["score"]!r}">'
+        f'<div class="score" id="score" data-value="{float(r["score"])!r}">'
         f'<div class="points">{r["score"]:.0f}</div>'
         f'<div class="grade">grade {escape(r["grade"])}</div>'
         f'<div class="sub">objectives {r["objective_score"]:.0f}/100</div></div></header>'
@@ -177,7 +177,7 @@ def _objectives(r: dict[str, Any]) -> str:
             f'<td class="{escape(status)}">{escape(STATUS_WORDS.get(status, status))}</td>'
             f"<td>{escape(o['evidence'])}</td><td class='num'>{when}</td>"
             f"<td class='num'>{first}</td>"
-            f"<td class='num' data-value='{o['credit']!r}'>{o['credit']:.0%}</td>"
+            f"<td class='num' data-value='{float(o['credit'])!r}'>{o['credit']:.0%}</td>"
             f"<td class='num'>{o['weight']:g}</td></tr>"
         )
     return (
@@ -195,7 +195,7 @@ def _competencies(r: dict[str, Any]) -> str:
     for key, c in r["competencies"].items():
         rows.append(
             f'<tr data-competency="{escape(key)}"><td><b>{escape(COMPETENCY_NAMES.get(key, key))}'
-            f"</b></td><td class='num' data-value='{c['score']!r}'>"
+            f"</b></td><td class='num' data-value='{float(c['score'])!r}'>"
             f'<span class="bar" style="width:{max(2, round(c["score"]))}px"></span>'
             f"{c['score']:.0f}</td><td>{_list(c['evidence'])}</td></tr>"
         )
