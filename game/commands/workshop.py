@@ -71,6 +71,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export = sub.add_parser("export", help="write leaderboard, decisions and reports")
     export.add_argument("id", help="session id")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
+    export.add_argument(
+        "--compare-bots",
+        action="store_true",
+        help="add the bot comparison and what-if to each debrief report (slower)",
+    )
 
 
 def _say(message: str) -> None:
@@ -267,17 +272,56 @@ def _export(args: argparse.Namespace) -> int:
     )
     reports = out / "teams"
     reports.mkdir(exist_ok=True)
+    debriefs = 0
     for team in session.teams:
         tid = session.team_ids[team]
-        card = session.scorecard(team)
         firm = session.firm(team)
-        kpis = session.worlds().sims[team].company.books[firm].kpis
-        report = {"team": team, "firm": firm, "scorecard": card, "kpis_by_quarter": kpis}
-        (reports / f"{tid}.json").write_text(
+        played = session.played(team)
+        report = {
+            "team": team,
+            "firm": firm,
+            "scorecard": session.scorecard(team),
+            "kpis_by_quarter": session.worlds().sims[team].company.books[firm].kpis,
+            "decisions_by_round": [d.model_dump(mode="json", exclude_unset=True) for d in played],
+        }
+        (reports / f"{tid}-scorecard.json").write_text(
             json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
         )
-    print(f"wrote leaderboard.csv, decisions.csv, session.json and teams/*.json to {out}")
+        if session.mode == "parallel" and played:
+            debriefs += _debrief(session, team, firm, played, reports / f"{tid}.html", args)
+    written = "leaderboard.csv, decisions.csv, session.json and teams/*-scorecard.json"
+    if debriefs:
+        written += " and a debrief report per team (teams/*.html)"
+    print(f"wrote {written} to {out}")
     return 0
+
+
+def _debrief(
+    session: WorkshopSession,
+    team: str,
+    firm: str,
+    played: list[Any],
+    html: Path,
+    args: argparse.Namespace,
+) -> int:
+    """Write the debrief report of a parallel-mode team (its own single-firm game)."""
+    try:
+        from engine.debrief import build_report
+        from game.report_export import write_report
+    except ImportError:  # the debrief exports are optional in a trimmed install
+        return 0
+    info = session.info
+    report = build_report(
+        session.scenario,
+        info.seed,
+        info.role,
+        [{firm: d} for d in played],
+        source=f"workshop {info.id}, team {team}",
+        bots=None if args.compare_bots else [],
+        resolution=session.resolution,
+    )
+    write_report(report.to_dict(), html, data=True)
+    return 1
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:

@@ -114,6 +114,7 @@ class _Worlds:
         s = session
         self.digests: list[str] = []
         self.last: dict[str, Decisions] = {}  # effective decisions per team, authored ids
+        self.played: list[dict[str, Decisions]] = []  # the same, per resolved round
         if s.mode == "shared":
             market = shared_market(s.scenario, list(s.team_ids.values()), s.team_ids_names())
             sim = Simulation(market, seed=s.info.seed, role=s.info.role, resolution=s.resolution)
@@ -362,6 +363,7 @@ class WorkshopSession:
                 m = w.maps[t]
                 reports[t] = w.sims[t].step({m.firm: m.to_market(d)}, inject=injects)
         w.last.update(decisions)
+        w.played.append(decisions)
         return Resolution(round_, kept, reports)
 
     # ------------------------------------------------------------------ actions
@@ -530,6 +532,11 @@ class WorkshopSession:
     def last_decisions(self, team: str) -> Decisions | None:
         """The decisions the team played in the last resolved round (authored ids)."""
         return self.worlds().last.get(self.team(team))
+
+    def played(self, team: str) -> list[Decisions]:
+        """The decisions the team played in each resolved round (keep-course included)."""
+        team = self.team(team)
+        return [round_[team] for round_ in self.worlds().played]
 
     def export(self) -> dict[str, Any]:
         """The human-readable export: the log plus the leaderboard derived from it."""

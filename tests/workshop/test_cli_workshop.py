@@ -79,9 +79,16 @@ def test_scripted_session_matches_the_engine(
     assert decisions_csv[0] == "round,team,field,value"
     assert {line.split(",")[1] for line in decisions_csv[1:]} == set(TEAMS)
     for team in TEAMS:
-        report = json.loads((tmp_path / "out" / "teams" / f"{team.lower()}.json").read_text())
+        teams = tmp_path / "out" / "teams"
+        report = json.loads((teams / f"{team.lower()}-scorecard.json").read_text())
         assert report["team"] == team
-        assert len(report["kpis_by_quarter"]) == ROUNDS
+        assert len(report["kpis_by_quarter"]) == len(report["decisions_by_round"]) == ROUNDS
+        assert report["scorecard"]["score"] == float(board[team]["score"])
+        # Parallel teams each played a one-firm game: they get the full debrief report.
+        assert (teams / f"{team.lower()}.html").exists() == (mode == "parallel")
+        if mode == "parallel":  # the debrief replays the same game
+            debrief = json.loads((teams / f"{team.lower()}.json").read_text())
+            assert debrief["score"] == float(board[team]["score"])
     # Over: no more sheets or rounds.
     assert _cli(capsys, "workshop", "resolve", sid)[0] == 1
     assert _cli(capsys, "workshop", "sheet", sid, "--team", "Alpha")[0] == 1
