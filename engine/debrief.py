@@ -23,7 +23,7 @@ from engine.bots import BOTS
 from engine.decisions import Decisions, ProductDecision
 from engine.report import TurnReport
 from engine.scenario import Scenario
-from engine.whatif import Log, Playthrough, WhatIf, replay, style, what_if
+from engine.whatif import Log, Playthrough, WhatIf, money_text, replay, style, what_if
 
 TURNING_FACTORS = ("price", "attributes", "awareness", "events", "competitors", "drift")
 """Share drivers that are a decision or an event (churn and chance are neither)."""
@@ -233,10 +233,6 @@ def objective_lines(
 # --------------------------------------------------------------------------- timeline
 
 
-def _money(x: float, cur: str) -> str:
-    return f"-{cur}{-x:,.0f}" if x < 0 else f"{cur}{x:,.0f}"
-
-
 def describe_decisions(
     scenario: Scenario,
     dec: Decisions,
@@ -259,13 +255,14 @@ def describe_decisions(
         old = prev.products.get(pid, ProductDecision())
         if pd.price is not None and last and abs(pd.price - last.price) > 0.005 * last.price:
             move = pd.price / last.price - 1.0
-            out.append(
-                f"{name}: price {_money(last.price, cur)} → {_money(pd.price, cur)} ({move:+.0%})"
-            )
+            old_price, new_price = money_text(last.price, cur), money_text(pd.price, cur)
+            out.append(f"{name}: price {old_price} → {new_price} ({move:+.0%})")
         if pd.marketing and last:
             was, now = sum(last.marketing_by_segment.values()), sum(pd.marketing.values())
             if abs(now - was) > 0.05 * max(was, 1.0):
-                out.append(f"{name}: marketing {_money(was, cur)} → {_money(now, cur)} a quarter")
+                out.append(
+                    f"{name}: marketing {money_text(was, cur)} → {money_text(now, cur)} a quarter"
+                )
         if pd.roadmap and (not old.roadmap or pd.roadmap[0] != old.roadmap[0]):
             top = ", ".join(items.get(i, i) for i in pd.roadmap[:3])
             out.append(f"{name}: roadmap led by {top}")
@@ -286,9 +283,8 @@ def describe_decisions(
         if pd.layoffs:
             out.append(f"{name}: laid off {pd.layoffs}")
     if dec.forecast is not None:
-        out.append(
-            f"forecast: revenue {_money(dec.forecast.revenue, cur)}, share {dec.forecast.share:.1%}"
-        )
+        revenue = money_text(dec.forecast.revenue, cur)
+        out.append(f"forecast: revenue {revenue}, share {dec.forecast.share:.1%}")
     if dec.initiatives:
         out.append("started " + ", ".join(inits.get(i, i) for i in dec.initiatives))
     if dec.hiring_freeze != prev.hiring_freeze:

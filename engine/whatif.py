@@ -211,7 +211,8 @@ def _pct(x: float) -> str:
     return f"{x:.1%}"
 
 
-def _money(x: float, cur: str) -> str:
+def money_text(x: float, cur: str) -> str:
+    """Money in full with its sign before the symbol: -$1,234."""
     return f"-{cur}{-x:,.0f}" if x < 0 else f"{cur}{x:,.0f}"
 
 
@@ -231,8 +232,8 @@ def describe(
     first = (
         f"Had you {way} {when}, the {bot.replace('_', ' ')} policy reached "
         f"{_pct(theirs.share)} share instead of your {_pct(yours.share)}, a cumulative profit "
-        f"of {_money(theirs.cumulative_profit, cur)} instead of "
-        f"{_money(yours.cumulative_profit, cur)}, and a score of {theirs.score:.0f} "
+        f"of {money_text(theirs.cumulative_profit, cur)} instead of "
+        f"{money_text(yours.cumulative_profit, cur)}, and a score of {theirs.score:.0f} "
         f"({theirs.grade}) instead of {yours.score:.0f} ({yours.grade})."
     )
     diffs = []
@@ -245,7 +246,7 @@ def describe(
     if abs(its.marketing - mine.marketing) >= 0.05 * max(mine.marketing, 1.0):
         word = "more" if its.marketing > mine.marketing else "less"
         gap = abs(its.marketing - mine.marketing)
-        diffs.append(f"spent {_money(gap, cur)} {word} on marketing a quarter")
+        diffs.append(f"spent {money_text(gap, cur)} {word} on marketing a quarter")
     if its.shipped != mine.shipped:
         diffs.append(f"shipped {its.shipped} items (you: {mine.shipped})")
     if its.initiatives != mine.initiatives:

@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.whatif import money_text
 from game.saves import write_atomic
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def fmt(value: float | None, kind: str, currency: str = "") -> str:
     if value is None:
         return "–"
     if kind == "money":
-        return f"-{currency}{-value:,.0f}" if value < 0 else f"{currency}{value:,.0f}"
+        return money_text(value, currency)
     if kind == "count":
         return f"{value:,.0f}"
     if kind == "pct":

@@ -73,16 +73,9 @@ def _firm_colours(report: dict[str, Any]) -> dict[str, str]:
 def _money_axis(ax: Any, currency: str) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    def fmt(x: float, _pos: int) -> str:
-        sign = "-" if x < 0 else ""
-        x = abs(x)
-        if x >= 1e6:
-            return f"{sign}{currency}{x / 1e6:.1f}M"
-        if x >= 1e3:
-            return f"{sign}{currency}{x / 1e3:.0f}k"
-        return f"{sign}{currency}{x:.0f}"
+    from game.scenes.fmt import money
 
-    ax.yaxis.set_major_formatter(FuncFormatter(fmt))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: money(x, currency)))
 
 
 def _quarter_axis(ax: Any, quarters: list[int]) -> None:
