@@ -26,6 +26,7 @@ from game.saves import write_atomic
 
 if TYPE_CHECKING:
     from engine.debrief import DebriefReport
+    from engine.whatif import WhatIf
     from game.report_figures import Figure
     from game.session import Session
 
@@ -540,3 +541,11 @@ def export_session(session: Session, html_path: Path) -> list[Path]:
     Raises ValueError (no quarter played yet) or OSError (cannot write) with a clear message.
     """
     return write_report(session_report(session).to_dict(), html_path, data=True)
+
+
+def session_what_if(session: Session, from_quarter: int, bot: str) -> WhatIf:
+    """``bot`` deciding every quarter after ``from_quarter`` of the session's game, compared
+    with the game as played (``.sentences`` says it in words; ``.share`` is for a chart)."""
+    from engine.whatif import what_if
+
+    return what_if(session.scenario, session.seed, session.role, session.log, from_quarter, bot)

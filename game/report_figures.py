@@ -216,7 +216,7 @@ def belief_map(report: dict[str, Any]) -> Any:
     )
     err_ax.set_title("Believed vs true error")
     err_ax.set_ylabel("Mean error (lower is better)")
-    err_ax.set_ylim(bottom=0)
+    err_ax.set_ylim(0, 1.15 * max([b["error"] for b in report["beliefs"]] + [0.01]))
     _quarter_axis(err_ax, [b["quarter"] for b in report["beliefs"]])
     return fig
 
