@@ -1,0 +1,330 @@
+"""``crossroads balance``: play every bot over many seeds and report whether a scenario is fair.
+
+The numbers come from :mod:`engine.balance`; this module runs the (bot, seed) pairs across
+worker processes, shows progress on stderr, prints the report and writes the JSON and PNG.
+The walkthrough is in docs/authoring.md ("Balancing a scenario").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from engine.balance import BalanceReport, Run
+    from engine.scenario import Scenario
+
+NAME = "balance"
+HELP = "Play every bot over many seeds; report score spread, luck vs strategy and warnings."
+FORMAT_VERSION = 1
+CHUNKS_PER_WORKER = 6
+"""Pairs are sent to the pool in about this many chunks per worker: few enough to keep the
+pickling overhead small, enough to balance the load and move the progress bar."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``crossroads balance``."""
+    parser.add_argument("scenario", help="scenario file or bundled scenario id (e.g. tutorial)")
+    parser.add_argument(
+        "--role", choices=["pm", "cpo"], help="role to play (default: pm if offered)"
+    )
+    parser.add_argument("--runs", type=int, default=200, help="seeds per bot (default: 200)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: one per CPU; 1 runs in this process)",
+    )
+    parser.add_argument("--bots", help="comma-separated bots to play (default: every built-in bot)")
+    parser.add_argument(
+        "--resolution",
+        type=int,
+        help="synthetic customers per segment (default: 500, reduced for speed; "
+        "0 = the scenario's own)",
+    )
+    parser.add_argument("--json", metavar="FILE", type=Path, help="write the report as JSON")
+    parser.add_argument(
+        "--png", metavar="FILE", type=Path, help="draw the score distribution per bot"
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when the report has any warning"
+    )
+
+
+def _usage(message: str) -> int:
+    print(f"crossroads balance: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the arguments, play every pair, print the report and write the files."""
+    from engine.balance import BALANCE_RESOLUTION, balance_report, seeds_for
+    from engine.bots import BOTS
+    from engine.loader import ScenarioError, load_scenario
+    from game.paths import find_scenario
+
+    path = find_scenario(args.scenario)
+    if path is None:
+        return _usage(f"no scenario file or bundled id '{args.scenario}'")
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        print(f"crossroads balance: {path} has {len(exc.problems)} problem(s):", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return 1
+    role = args.role or ("pm" if "pm" in scenario.roles else scenario.roles[0])
+    if role not in scenario.roles:
+        return _usage(
+            f"role '{role}' is not offered by '{scenario.id}' ({', '.join(scenario.roles)})"
+        )
+    if not 2 <= args.runs <= 100_000:
+        return _usage(f"--runs must be between 2 and 100000, not {args.runs}")
+    if not 1 <= args.workers <= 256:
+        return _usage(f"--workers must be between 1 and 256, not {args.workers}")
+    bots = list(BOTS) if args.bots is None else [b.strip() for b in args.bots.split(",")]
+    unknown = [b for b in bots if b not in BOTS]
+    if unknown or len(set(bots)) < 2:
+        return _usage(
+            f"--bots needs two or more of: {', '.join(BOTS)}"
+            + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+        )
+    if args.resolution is None:
+        resolution: int | None = BALANCE_RESOLUTION
+    elif args.resolution == 0:
+        resolution = None
+    elif 10 <= args.resolution <= 2_000_000:
+        resolution = args.resolution
+    else:
+        return _usage(f"--resolution must be 0 or between 10 and 2000000, not {args.resolution}")
+
+    pairs = [(b, s) for b in dict.fromkeys(bots) for s in seeds_for(scenario, args.runs)]
+    started = time.perf_counter()
+    try:
+        runs = run_pairs(scenario, role, pairs, resolution, args.workers, ProgressBar(len(pairs)))
+    except (OSError, RuntimeError) as exc:  # the pool could not start or a worker died
+        print(f"crossroads balance: the worker processes failed: {exc}", file=sys.stderr)
+        return 1
+    report = balance_report(scenario, role, runs, resolution)
+    elapsed = time.perf_counter() - started
+    print(format_report(report, scenario))
+    print(f"{len(pairs)} playthroughs in {elapsed:.1f} s with {args.workers} worker(s).")
+    try:
+        if args.json:
+            document = {"format": FORMAT_VERSION, **report.to_dict()}
+            args.json.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        if args.png:
+            args.png.write_bytes(score_figure(report, runs))
+    except OSError as exc:
+        print(f"crossroads balance: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    if args.strict and report.warnings:
+        print(f"strict: {len(report.warnings)} warning(s)", file=sys.stderr)
+        return 1
+    return 0
+
+
+# --------------------------------------------------------------------------- running pairs
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(scenario: Scenario, role: str, resolution: int | None) -> None:
+    _WORKER.update(scenario=scenario, role=role, resolution=resolution)
+
+
+def _play_chunk(pairs: Sequence[tuple[str, int]]) -> list[Run]:
+    from engine.balance import play_run
+
+    w = _WORKER
+    return [play_run(w["scenario"], w["role"], b, s, w["resolution"]) for b, s in pairs]
+
+
+def run_pairs(
+    scenario: Scenario,
+    role: str,
+    pairs: Sequence[tuple[str, int]],
+    resolution: int | None,
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[Run]:
+    """Play every (bot, seed) pair; ``workers`` > 1 spreads chunks over a process pool.
+
+    ``progress`` is called with the number of pairs finished so far. The result is in the
+    order of ``pairs`` whatever order the workers finish in.
+    """
+    tick = progress or (lambda _done: None)
+    if workers <= 1 or len(pairs) < 2:
+        _init_worker(scenario, role, resolution)
+        runs = []
+        for pair in pairs:
+            runs.extend(_play_chunk([pair]))
+            tick(len(runs))
+        return runs
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    size = max(1, math.ceil(len(pairs) / (workers * CHUNKS_PER_WORKER)))
+    chunks = [list(pairs[i : i + size]) for i in range(0, len(pairs), size)]
+    results: dict[int, list[Run]] = {}
+    done = 0
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(scenario, role, resolution)
+    ) as pool:
+        futures = {pool.submit(_play_chunk, chunk): i for i, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            done += len(results[futures[future]])
+            tick(done)
+    return [run for i in range(len(chunks)) for run in results[i]]
+
+
+class ProgressBar:
+    """Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.started = time.perf_counter()
+        self.shown = -1
+
+    def __call__(self, done: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        if self.tty:
+            filled = self.WIDTH * done // max(self.total, 1)
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            end = "\n" if done >= self.total else ""
+            self.stream.write(f"\r[{bar}] {done}/{self.total} playthroughs {elapsed:5.1f} s{end}")
+        else:
+            tenth = 10 * done // max(self.total, 1)
+            if tenth == self.shown:
+                return
+            self.shown = tenth
+            self.stream.write(f"balance: {done}/{self.total} playthroughs ({elapsed:.1f} s)\n")
+        self.stream.flush()
+
+
+# --------------------------------------------------------------------------- output
+
+
+def format_report(report: BalanceReport, scenario: Scenario) -> str:
+    """The report as aligned text: a row per bot, then the verdicts and warnings."""
+    cur = scenario.currency
+    objectives = [o.id for o in scenario.objectives]
+    header = ["#", "bot", "mean", "p10", "p50", "p90", "wins"]
+    header += [f"[{o[:12]}]" for o in objectives]
+    header += ["share", "revenue", "cum.profit", "morale", "debt"]
+    rows = [header]
+    for b in report.bots:
+        s, k = b.score, b.kpis
+        rows.append(
+            [str(b.rank), b.bot]
+            + [f"{x:.1f}" for x in (s.mean, s.p10, s.p50, s.p90)]
+            + [str(b.wins)]
+            + [f"{b.objectives[o]:.0%}" for o in objectives]
+            + [
+                f"{k['share'].mean:.1%}",
+                _money(k["revenue"].mean, cur),
+                _money(k["cumulative_profit"].mean, cur),
+                _num(k["morale"].mean, ".2f"),
+                _num(k["tech_debt"].mean, ".0f"),
+            ]
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 1 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    res = "scenario default" if report.resolution is None else f"{report.resolution}/segment"
+    v, run = report.variance, report.runaway
+    out = [
+        f"Balance of '{report.scenario}' as {report.role.upper()}: {len(report.bots)} bots × "
+        f"{report.seeds} seeds, resolution {res}",
+        "",
+        lines[0],
+        "-" * len(lines[0]),
+        *lines[1:],
+        "",
+        "mean/p10/p50/p90: final score 0-100; wins: seeds on which the bot scored highest;",
+        "[objective]: share of seeds on which the bot met it; other KPIs: mean at the end.",
+        "",
+        f"Best bot: {report.best}"
+        + (
+            f"; random is {report.random_gap:.1f} points behind it"
+            if report.random_gap is not None
+            else ""
+        ),
+        f"Score variance: {v['strategy']:.0%} strategy (between bots), {v['luck']:.0%} luck "
+        f"({v['seed']:.0%} the seed, {v['interaction']:.0%} seed × bot)",
+        f"Runaway leader: {run['rate']:.0%} of games end with a firm ahead by more than "
+        f"{100 * run['threshold_lead']:.0f} share points or above "
+        f"{run['threshold_share']:.0%} share; "
+        "leaders: " + ", ".join(f"{name} {rate:.0%}" for name, rate in run["leaders"].items()),
+        "Objectives met by at least one bot: "
+        + ", ".join(f"{o} {rate:.0%} of seeds" for o, rate in report.objective_any.items()),
+        "",
+    ]
+    if report.warnings:
+        out.append(f"{len(report.warnings)} warning(s):")
+        out += [f"  ! {w.code}: {w.message}" for w in report.warnings]
+    else:
+        out.append("No balance warnings.")
+    return "\n".join(out)
+
+
+def _money(x: float, cur: str) -> str:
+    if not math.isfinite(x):
+        return "-"
+    sign = "-" if x < 0 else ""
+    x = abs(x)
+    if x >= 1e6:
+        return f"{sign}{cur}{x / 1e6:.1f}M"
+    if x >= 1e3:
+        return f"{sign}{cur}{x / 1e3:.0f}k"
+    return f"{sign}{cur}{x:.0f}"
+
+
+def _num(x: float, spec: str) -> str:
+    return format(x, spec) if math.isfinite(x) else "-"
+
+
+def score_figure(report: BalanceReport, runs: Sequence[Run]) -> bytes:
+    """PNG of every bot's score distribution (box and points), best bot on top."""
+    import io
+
+    import matplotlib
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from game.report_figures import DPI, OKABE_ITO, STYLE
+
+    order = [b.bot for b in report.bots]
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(10, 1.0 + 0.7 * len(order)), dpi=DPI, layout="constrained")
+        ax = fig.subplots()
+        data = [[r.score for r in runs if r.bot == bot] for bot in reversed(order)]
+        ax.boxplot(data, vert=False, whis=(10, 90), showfliers=False, widths=0.5)
+        rng = np.random.default_rng(0)  # jitter only; fixed so the image is reproducible
+        for i, scores in enumerate(data, start=1):
+            colour = OKABE_ITO[(len(order) - i) % (len(OKABE_ITO) - 1)]
+            y = i + rng.uniform(-0.18, 0.18, len(scores))
+            ax.scatter(scores, y, s=10, alpha=0.45, color=colour, linewidths=0)
+        ax.set_yticks(range(1, len(order) + 1), [b.replace("_", " ") for b in reversed(order)])
+        ax.set_xlabel("final score (box: p10-p90 whiskers, quartiles, median)")
+        ax.set_title(
+            f"{report.scenario} as {report.role.upper()}: scores over {report.seeds} seeds"
+        )
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    return buf.getvalue()
