@@ -273,6 +273,9 @@ def _export(args: argparse.Namespace) -> int:
     reports = out / "teams"
     reports.mkdir(exist_ok=True)
     debriefs = 0
+    # Debrief reports replay a one-firm game from its decisions alone: only parallel teams
+    # play one, and only a session without injected events replays exactly that way.
+    injected = any(session.store.injects(r) for r in range(1, session.resolved + 1))
     for team in session.teams:
         tid = session.team_ids[team]
         firm = session.firm(team)
@@ -287,12 +290,14 @@ def _export(args: argparse.Namespace) -> int:
         (reports / f"{tid}-scorecard.json").write_text(
             json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
         )
-        if session.mode == "parallel" and played:
+        if session.mode == "parallel" and played and not injected:
             debriefs += _debrief(session, team, firm, played, reports / f"{tid}.html", args)
     written = "leaderboard.csv, decisions.csv, session.json and teams/*-scorecard.json"
     if debriefs:
         written += " and a debrief report per team (teams/*.html)"
     print(f"wrote {written} to {out}")
+    if session.mode == "parallel" and injected:
+        print("no debrief reports: the debrief replay cannot play injected events yet")
     return 0
 
 

@@ -84,11 +84,8 @@ def test_scripted_session_matches_the_engine(
         assert report["team"] == team
         assert len(report["kpis_by_quarter"]) == len(report["decisions_by_round"]) == ROUNDS
         assert report["scorecard"]["score"] == float(board[team]["score"])
-        # Parallel teams each played a one-firm game: they get the full debrief report.
-        assert (teams / f"{team.lower()}.html").exists() == (mode == "parallel")
-        if mode == "parallel":  # the debrief replays the same game
-            debrief = json.loads((teams / f"{team.lower()}.json").read_text())
-            assert debrief["score"] == float(board[team]["score"])
+        # The debrief replay cannot play injected events, so no (wrong) debrief is written.
+        assert not (teams / f"{team.lower()}.html").exists()
     # Over: no more sheets or rounds.
     assert _cli(capsys, "workshop", "resolve", sid)[0] == 1
     assert _cli(capsys, "workshop", "sheet", sid, "--team", "Alpha")[0] == 1
@@ -138,3 +135,20 @@ def test_usage_and_unknown_things_exit_cleanly(capsys: pytest.CaptureFixture[str
     assert code == 1 and "no resolved round to rewind" in err
     code, _, err = _cli(capsys, "workshop", "sheet", sid, "--team", "Zulu")
     assert code == 1 and "unknown team 'Zulu'" in err
+
+
+def test_parallel_export_writes_each_teams_debrief(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sid = _new(capsys, "parallel")
+    for _ in range(2):
+        assert _cli(capsys, "workshop", "resolve", sid, "--keep-course")[0] == 0
+    code, out, err = _cli(capsys, "workshop", "export", sid, "-o", str(tmp_path))
+    assert code == 0, err
+    assert "a debrief report per team" in out
+    with (tmp_path / "leaderboard.csv").open() as fh:
+        board = {row["team"]: row for row in csv.DictReader(fh)}
+    for team in TEAMS:
+        assert (tmp_path / "teams" / f"{team.lower()}.html").exists()
+        debrief = json.loads((tmp_path / "teams" / f"{team.lower()}.json").read_text())
+        assert debrief["score"] == float(board[team]["score"])  # the same game, replayed
