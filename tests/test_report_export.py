@@ -14,7 +14,8 @@ from typing import Any
 
 import pygame
 import pytest
-from market_scenarios import tutorial
+import yaml
+from market_scenarios import TUTORIAL, tutorial
 from test_debrief import scripted_log
 
 from engine.debrief import build_report
@@ -205,3 +206,30 @@ def test_csv_and_json_files(
     assert q1["research"] == "interviews:mid|survey:smb"
     assert [r["forecast_revenue"] for r in decisions if r["quarter"] == "2"] == ["2000000.0"]
     assert json.loads(paths["json"].read_text(encoding="utf-8")) == json.loads(json.dumps(report))
+
+
+def test_the_debrief_screen_seam_exports_and_answers_what_if(tmp_path: Path) -> None:
+    from game.report_export import export_session, session_what_if
+    from game.session import Session, read_scenario
+
+    data = yaml.safe_load(TUTORIAL.read_text(encoding="utf-8"))
+    for seg in data["segments"]:
+        seg["resolution"] = 200
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    session = Session(read_scenario(path), "pm", 5)
+    for decisions in scripted_log(3):
+        session.draft = decisions["player"]
+        session.end_quarter(autosave=False)
+    written = export_session(session, tmp_path / "out" / "debrief.html")
+    assert [p.name for p in written] == [
+        "debrief.html",
+        "debrief-kpis.csv",
+        "debrief-decisions.csv",
+        "debrief.json",
+    ]
+    saved = json.loads(written[-1].read_text(encoding="utf-8"))
+    assert saved["score"] == session.scorecard()["score"]
+    result = session_what_if(session, 1, "profit")
+    assert result.yours.score == session.scorecard()["score"]
+    assert result.sentences[0].startswith("Had you raised prices")
