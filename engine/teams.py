@@ -24,7 +24,7 @@ each team, as they would be for real rivals.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,37 +211,24 @@ def shared_market(
             ]
             firms.append(clone)
 
-    backlog = []
-    for b in data["backlog"]:
-        if b["id"] not in owned_items:
-            backlog.append(b)
-            continue
-        for t in teams:
-            m = maps[t]
-            deps = [m.items.get(d, d) for d in b["depends_on"]]
-            backlog.append(
-                {
-                    **b,
-                    "id": m.items[b["id"]],
-                    "product": m.products[b["product"]],
-                    "depends_on": deps,
-                }
-            )
+    def item(b: dict[str, Any], m: TeamMap) -> dict[str, Any]:
+        deps = [m.items.get(d, d) for d in b["depends_on"]]
+        return {
+            **b,
+            "id": m.items[b["id"]],
+            "product": m.products[b["product"]],
+            "depends_on": deps,
+        }
+
+    def objective(o: dict[str, Any], m: TeamMap) -> dict[str, Any]:
+        return {**o, "id": clone_id(o["id"], m.team), "product": m.products[o["product"]]}
+
+    backlog = _per_team(data["backlog"], lambda b: b["id"] in owned_items, item, maps)
+    objectives = _per_team(data["objectives"], lambda o: o["product"] in own, objective, maps)
     for bet in data["bets"]:
         bet["unlocks"] = [
             clone for u in bet["unlocks"] for clone in _each(u, owned_items, maps, "items")
         ]
-
-    objectives = []
-    for o in data["objectives"]:
-        if o["product"] not in own:
-            objectives.append(o)
-            continue
-        for t in teams:
-            m = maps[t]
-            objectives.append(
-                {**o, "id": clone_id(o["id"], t), "product": m.products[o["product"]]}
-            )
 
     # Built element by element: a workshop may hold more firms' items and objectives than
     # an author may write by hand, so only each element is validated, not the list lengths.
@@ -255,6 +242,19 @@ def shared_market(
             "events": events,
         }
     )
+
+
+def _per_team(
+    rows: list[dict[str, Any]],
+    owned: Callable[[dict[str, Any]], bool],
+    clone: Callable[[dict[str, Any], TeamMap], dict[str, Any]],
+    maps: Mapping[str, TeamMap],
+) -> list[dict[str, Any]]:
+    """``rows`` with every row the player firm owns replaced by one clone per team."""
+    out = []
+    for row in rows:
+        out.extend([clone(row, m) for m in maps.values()] if owned(row) else [row])
+    return out
 
 
 def _each(value: str, owned: set[str], maps: Mapping[str, TeamMap], table: str) -> list[str]:

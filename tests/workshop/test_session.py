@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from workshop_script import RESOLUTION, ROUNDS, SEED, TEAMS, Reference, tutorial
+from workshop_script import TEAMS, Reference, create_session, tutorial
 
 from engine.decisions import Decisions
 from game.paths import find_scenario
@@ -14,17 +14,7 @@ from game.workshop.sheet import parse_sheet
 
 
 def _session(mode: str, role: str = "pm", scenario: str = "tutorial") -> WorkshopSession:
-    path = find_scenario(scenario)
-    assert path is not None
-    return WorkshopSession.create(
-        path.read_text(),
-        teams=TEAMS,
-        mode=mode,  # type: ignore[arg-type]
-        role=role,
-        seed=SEED,
-        rounds=ROUNDS,
-        resolution=RESOLUTION,
-    )
+    return create_session(mode, role, scenario)
 
 
 def _play_round(session: WorkshopSession, ref: Reference) -> dict[str, Decisions]:

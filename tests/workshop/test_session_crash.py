@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from workshop_script import RESOLUTION, ROUNDS, SEED, TEAMS
+from workshop_script import TEAMS, create_session
 
 from engine.decisions import Decisions
-from game.paths import find_scenario
 from game.workshop.session import WorkshopSession
 
 _WRITER = textwrap.dedent(
@@ -33,16 +32,7 @@ _WRITER = textwrap.dedent(
 
 
 def _create(mode: str, session_id: str) -> WorkshopSession:
-    text = (find_scenario("tutorial") or Path()).read_text()
-    session = WorkshopSession.create(
-        text,
-        teams=TEAMS,
-        mode=mode,  # type: ignore[arg-type]
-        seed=SEED,
-        rounds=ROUNDS,
-        resolution=RESOLUTION,
-        session_id=session_id,
-    )
+    session = create_session(mode, session_id=session_id)
     for t in TEAMS:  # round 1 is played, so the writer has to replay it before submitting
         session.submit(t, Decisions())
     session.resolve()

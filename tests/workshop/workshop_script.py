@@ -19,6 +19,7 @@ from engine.scenario import Scenario
 from engine.simulation import Simulation
 from engine.teams import TeamMap, shared_market, team_ids
 from game.paths import find_scenario
+from game.workshop.session import WorkshopSession
 
 TEAMS = ["Alpha", "Bravo", "Charlie", "Delta"]
 BOT_NAMES = ["balanced", "greedy_share", "profit", "customer_centric"]
@@ -32,6 +33,24 @@ def tutorial() -> Scenario:
     path = find_scenario("tutorial")
     assert path is not None
     return load_scenario(path)
+
+
+def create_session(
+    mode: str, role: str = "pm", scenario: str = "tutorial", session_id: str | None = None
+) -> WorkshopSession:
+    """A new session of the scripted teams, seed, rounds and resolution."""
+    path = find_scenario(scenario)
+    assert path is not None
+    return WorkshopSession.create(
+        path.read_text(),
+        teams=TEAMS,
+        mode=mode,  # type: ignore[arg-type]
+        role=role,
+        seed=SEED,
+        rounds=ROUNDS,
+        resolution=RESOLUTION,
+        session_id=session_id,
+    )
 
 
 class Reference:
