@@ -58,6 +58,15 @@ def scaled_theme(text_scale: float) -> dict[str, Any]:
     return theme
 
 
+def effective_scale(text_scale: float, window: tuple[int, int]) -> float:
+    """The text scale the window has room for: a scaled layout must still be 1280×720 units.
+
+    Smaller text always fits; larger text needs a window of at least 1280×720 × the scale.
+    """
+    room = max(1.0, min(window[0] / MIN_SIZE[0], window[1] / MIN_SIZE[1]))
+    return min(text_scale, room)
+
+
 class App:
     """Owns the window, the pygame_gui manager and the stack of scenes."""
 
@@ -84,17 +93,20 @@ class App:
         return pygame.display.set_mode(size, flags)
 
     def _make_manager(self) -> pygame_gui.UIManager:
-        theme = scaled_theme(self.settings.text_scale)
-        manager = pygame_gui.UIManager(
-            self.screen.get_size(), theme, enable_live_theme_updates=False
-        )
-        return manager
+        self.ui_scale = effective_scale(self.settings.text_scale, self.screen.get_size())
+        theme = scaled_theme(self.ui_scale)
+        return pygame_gui.UIManager(self.screen.get_size(), theme, enable_live_theme_updates=False)
 
     @property
     def size(self) -> tuple[int, int]:
-        """Current drawable size (never below the minimum layout size)."""
+        """Size of the layout in unscaled pixels (never below the minimum layout size).
+
+        Scenes lay out in these units and widgets are made ``ui_scale`` times larger, so a
+        larger text size keeps every proportion the layout tests check at 1280×720.
+        """
         w, h = self.screen.get_size()
-        return (max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1]))
+        s = self.ui_scale
+        return (max(round(w / s), MIN_SIZE[0]), max(round(h / s), MIN_SIZE[1]))
 
     def apply_settings(self, settings: Settings) -> None:
         """Switch window size, fullscreen or text scale and rebuild every scene."""
@@ -203,6 +215,7 @@ class App:
                     (max(w, MIN_SIZE[0]), max(h, MIN_SIZE[1])), pygame.RESIZABLE
                 )
             self.screen = pygame.display.get_surface()
+            self.manager = self._make_manager()
             self.rebuild_all()
             return
         consumed = self.manager.process_events(event)

@@ -17,10 +17,10 @@ import pygame_gui
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import (
     UIButton,
-    UIDropDownMenu,
     UIHorizontalSlider,
     UILabel,
     UIPanel,
+    UIScrollingContainer,
     UITextBox,
     UITextEntryLine,
 )
@@ -69,6 +69,44 @@ class Scene(ABC):
         """Height of the scene in pixels."""
         return self.app.size[1]
 
+    @property
+    def scale(self) -> float:
+        """How much larger than layout units widgets are drawn (the text size setting)."""
+        return self.app.ui_scale
+
+    def px(self, rect: pygame.Rect) -> pygame.Rect:
+        """A rect in layout units as screen pixels."""
+        s = self.scale
+        if s == 1.0:
+            return pygame.Rect(rect)
+        x, y = round(rect.x * s), round(rect.y * s)
+        return pygame.Rect(x, y, round(rect.right * s) - x, round(rect.bottom * s) - y)
+
+    def panel(
+        self, rect: pygame.Rect, *, container: Any = None, object_id: str | None = None
+    ) -> UIPanel:
+        """A panel (card, bar) at ``rect`` in layout units."""
+        return UIPanel(
+            self.px(rect),
+            manager=self.manager,
+            container=self._parent(container),
+            object_id=oid(object_id),
+        )
+
+    def scroller(self, rect: pygame.Rect, *, container: Any = None) -> UIScrollingContainer:
+        """A vertically scrolling container at ``rect`` in layout units."""
+        return UIScrollingContainer(
+            self.px(rect),
+            manager=self.manager,
+            container=self._parent(container),
+            allow_scroll_x=False,
+        )
+
+    def scroll_area(self, scroller: UIScrollingContainer, width: int, height: int) -> None:
+        """Set the scrollable content size of ``scroller`` in layout units."""
+        size = self.px(pygame.Rect(0, 0, width, height)).size
+        scroller.set_scrollable_area_dimensions(size)
+
     def setup(self) -> None:
         """Create the root panel and the scene's widgets."""
         self._actions.clear()
@@ -76,7 +114,7 @@ class Scene(ABC):
         self._focus.clear()
         depth = len(self.app.scenes)
         self.root = UIPanel(
-            pygame.Rect(0, 0, self.width, self.height),
+            self.px(pygame.Rect(0, 0, self.width, self.height)),
             starting_height=1 + 40 * depth,
             manager=self.manager,
             object_id=oid("#overlay" if self.overlay else "#screen"),
@@ -176,7 +214,7 @@ class Scene(ABC):
     ) -> UIButton:
         """A button that runs ``action`` on click or Enter."""
         element = UIButton(
-            rect,
+            self.px(rect),
             text,
             manager=self.manager,
             container=self._parent(container),
@@ -202,7 +240,7 @@ class Scene(ABC):
     ) -> UILabel:
         """A one-line label (use :meth:`text` for anything that may wrap)."""
         element = UILabel(
-            rect,
+            self.px(rect),
             text,
             manager=self.manager,
             container=self._parent(container),
@@ -222,7 +260,7 @@ class Scene(ABC):
         """A wrapping, scrolling text box (pygame_gui's HTML subset: <b>, <i>, <br>, <font>)."""
         element = UITextBox(
             html,
-            rect,
+            self.px(rect),
             manager=self.manager,
             container=self._parent(container),
             object_id=oid(object_id),
@@ -243,7 +281,7 @@ class Scene(ABC):
         """A horizontal slider; ``on_change`` receives the new value."""
         kwargs = {"click_increment": step} if step else {}
         element = UIHorizontalSlider(
-            rect,
+            self.px(rect),
             value,
             value_range,
             manager=self.manager,
@@ -265,7 +303,9 @@ class Scene(ABC):
         container: Any = None,
     ) -> UITextEntryLine:
         """A one-line text entry; ``on_change`` receives the text after every edit."""
-        element = UITextEntryLine(rect, manager=self.manager, container=self._parent(container))
+        element = UITextEntryLine(
+            self.px(rect), manager=self.manager, container=self._parent(container)
+        )
         if allowed == "numbers":
             element.set_allowed_characters("numbers")
         elif allowed == "decimal":
@@ -274,24 +314,6 @@ class Scene(ABC):
         with_tip(element, tip)
         self._changes[element] = lambda event: on_change(element.get_text())
         self._focus.append(element)
-        return element
-
-    def dropdown(
-        self,
-        rect: pygame.Rect,
-        options: list[str],
-        selected: str,
-        on_change: Change,
-        *,
-        tip: str | None = None,
-        container: Any = None,
-    ) -> UIDropDownMenu:
-        """A drop-down menu; ``on_change`` receives the chosen option text."""
-        element = UIDropDownMenu(
-            options, selected, rect, manager=self.manager, container=self._parent(container)
-        )
-        with_tip(element, tip)
-        self._changes[element] = lambda event: on_change(event.text)
         return element
 
     def stepper(

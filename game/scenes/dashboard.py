@@ -9,7 +9,7 @@ import pygame
 
 from engine.report import FirmResult, TurnReport
 from game import palette
-from game.scenes.base import GAP, grid
+from game.scenes.base import GAP, Scene, grid
 from game.scenes.fmt import count, money, pct, points, signed_money
 from game.scenes.glossary import METRICS
 from game.scenes.tab import Tab
@@ -25,7 +25,7 @@ def quarter_labels(n: int) -> list[str]:
 
 
 def kpi_row(
-    manager: Any,
+    scene: Scene,
     container: Any,
     row: pygame.Rect,
     now: FirmResult,
@@ -76,11 +76,11 @@ def kpi_row(
     ):
         text, good = delta(v, previous, kind)
         tip = f"{METRICS[key]} The small number is the change since {since}."
-        KpiCard(rect, manager, container, name, value, text, good, tip)
+        KpiCard(scene.px(rect), scene.manager, container, name, value, text, good, tip, scene.scale)
 
 
 def history_charts(
-    manager: Any,
+    scene: Scene,
     container: Any,
     charts: pygame.Rect,
     history: Sequence[TurnReport],
@@ -93,8 +93,8 @@ def history_charts(
     colour = {f.id: palette.series(i) for i, f in enumerate(firms)}
     cells = grid(charts, 2, 2)
     LineChart(
-        cells[0],
-        manager,
+        scene.px(cells[0]),
+        scene.manager,
         container,
         "Your revenue and profit per quarter",
         [
@@ -104,30 +104,33 @@ def history_charts(
         labels,
         lambda v: money(v, cur),
         METRICS["revenue"],
+        scene.scale,
     )
     LineChart(
-        cells[1],
-        manager,
+        scene.px(cells[1]),
+        scene.manager,
         container,
         "Market share by company",
         [Series(f.name, [r.firms[f.id].share for r in history], colour[f.id]) for f in firms],
         labels,
         lambda v: pct(v, 0),
         METRICS["share"],
+        scene.scale,
     )
     LineChart(
-        cells[2],
-        manager,
+        scene.px(cells[2]),
+        scene.manager,
         container,
         "Customers by company",
         [Series(f.name, [r.firms[f.id].customers for r in history], colour[f.id]) for f in firms],
         labels,
         count,
         METRICS["customers"],
+        scene.scale,
     )
     LineChart(
-        cells[3],
-        manager,
+        scene.px(cells[3]),
+        scene.manager,
         container,
         "Customer satisfaction by company",
         [
@@ -137,6 +140,7 @@ def history_charts(
         labels,
         lambda v: f"{v:.2f}",
         METRICS["satisfaction"],
+        scene.scale,
     )
 
 
@@ -153,7 +157,7 @@ class DashboardTab(Tab):
         me = session.firm_id
         row = pygame.Rect(area.x + GAP, area.y + GAP, area.w - 2 * GAP, CARD_H)
         kpi_row(
-            self.hub.manager,
+            self.hub,
             container,
             row,
             history[-1].firms[me],
@@ -161,4 +165,4 @@ class DashboardTab(Tab):
             cur,
         )
         charts = pygame.Rect(row.x, row.bottom + GAP, row.w, area.bottom - row.bottom - 2 * GAP)
-        history_charts(self.hub.manager, container, charts, history, me, cur)
+        history_charts(self.hub, container, charts, history, me, cur)

@@ -73,7 +73,7 @@ class DebriefScene(Scene):
         )
         row = pygame.Rect(MARGIN, MARGIN + 48, self.width - 2 * MARGIN, CARD_H)
         kpi_row(
-            self.manager,
+            self,
             self.root,
             row,
             history[-1].firms[me],
@@ -85,7 +85,7 @@ class DebriefScene(Scene):
         body_h = self.height - top - MARGIN - ROW - GAP
         left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5
         history_charts(
-            self.manager,
+            self,
             self.root,
             pygame.Rect(MARGIN, top, left_w, body_h),
             history,

@@ -6,9 +6,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import pygame
-from pygame_gui.elements import UIPanel
 
-from game.scenes.base import GAP, ROW, Scene, oid
+from game.scenes.base import GAP, ROW, Scene
 
 if TYPE_CHECKING:
     from game.app import App
@@ -32,11 +31,8 @@ class DialogScene(Scene):
         w = min(720, self.width - 80)
         lines = self.body.count("<br>") + len(self.body) // 70 + 2
         h = min(self.height - 80, 150 + 22 * lines)
-        card = UIPanel(
-            pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h),
-            manager=self.manager,
-            container=self.root,
-            object_id=oid("#card"),
+        card = self.panel(
+            pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h), object_id="#card"
         )
         self.label(
             pygame.Rect(20, 14, w - 40, 34), self.title, container=card, object_id="#heading"

@@ -112,12 +112,7 @@ class HubScene(Scene):
         assert session is not None
         s = session.scenario
         w = self.width
-        bar = UIPanel(
-            pygame.Rect(0, 0, w, TOP_H),
-            manager=self.manager,
-            container=self.root,
-            object_id=oid("#top_bar"),
-        )
+        bar = self.panel(pygame.Rect(0, 0, w, TOP_H), object_id="#top_bar")
         firm = s.player_firms()[0].name
         self.label(
             pygame.Rect(16, 10, 420, 32),
@@ -185,7 +180,7 @@ class HubScene(Scene):
             self._forget_dead()
         top = TOP_H + TAB_H + 4
         rect = pygame.Rect(12, top, self.width - 24, self.height - top - HINT_H - 4)
-        panel = UIPanel(rect, manager=self.manager, container=self.root)
+        panel = self.panel(rect)
         self.panels[self.current] = panel
         self.tab.build(pygame.Rect(0, 0, rect.w - 4, rect.h - 4), panel)
 

@@ -105,7 +105,7 @@ class MarketTab(Tab):
             for i, (seg_name, est) in enumerate(session.believed_ideals())
         ]
         PerceptualMap(
-            pygame.Rect(mx, area.y + 2 * GAP + ROW, mw, area.h - 3 * GAP - ROW),
+            self.hub.px(pygame.Rect(mx, area.y + 2 * GAP + ROW, mw, area.h - 3 * GAP - ROW)),
             self.hub.manager,
             container,
             attrs[ax].name,
@@ -113,6 +113,7 @@ class MarketTab(Tab):
             points,
             ideals,
             MAP_TIP,
+            self.hub.scale,
         )
 
     def _cycle(self, axis: int) -> None:

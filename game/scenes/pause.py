@@ -5,9 +5,8 @@ from __future__ import annotations
 import html
 
 import pygame
-from pygame_gui.elements import UIPanel
 
-from game.scenes.base import GAP, ROW, Scene, oid
+from game.scenes.base import GAP, ROW, Scene
 
 
 class PauseScene(Scene):
@@ -18,11 +17,8 @@ class PauseScene(Scene):
 
     def build(self) -> None:
         w, h = 380, 60 + 5 * (ROW + GAP) + 40
-        card = UIPanel(
-            pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h),
-            manager=self.manager,
-            container=self.root,
-            object_id=oid("#card"),
+        card = self.panel(
+            pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h), object_id="#card"
         )
         self.label(pygame.Rect(20, 14, w - 40, 34), "Paused", container=card, object_id="#heading")
         entries = [

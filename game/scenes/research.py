@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pygame
-from pygame_gui.elements import UIScrollingContainer
 
 from engine.decisions import ResearchOrder
 from game.scenes.base import GAP, ROW
@@ -43,11 +42,9 @@ class ResearchTab(Tab):
             tip=DECISIONS["research"],
         )
         top = area.y + GAP + 36
-        scroller = UIScrollingContainer(
+        scroller = self.hub.scroller(
             pygame.Rect(area.x + GAP, top, area.w - 2 * GAP, area.bottom - top - GAP),
-            manager=self.hub.manager,
             container=container,
-            allow_scroll_x=False,
         )
         inner_w = area.w - 2 * GAP - 24
         name_w = min(420, inner_w // 3)
@@ -82,7 +79,7 @@ class ResearchTab(Tab):
             )
             self.hub.label(pygame.Rect(0, y, name_w, 24), method.name, container=scroller, tip=tip)
             self.hub.label(
-                pygame.Rect(0, y + 22, name_w, 22),
+                pygame.Rect(0, y + 22, name_w, 26),
                 f"reveals {short}",
                 container=scroller,
                 object_id="#muted",
@@ -101,7 +98,7 @@ class ResearchTab(Tab):
                     tip=f"{method.name} in {seg.name}. {tip}",
                 )
             y += 56
-        scroller.set_scrollable_area_dimensions((inner_w, y))
+        self.hub.scroll_area(scroller, inner_w, y)
 
     def _toggle(self, product_id: str, method: str, segment: str) -> None:
         draft = self.session.product_draft(product_id)

@@ -97,7 +97,7 @@ class ResultsScene(Scene):
         )
         row = pygame.Rect(MARGIN, MARGIN + 48, self.width - 2 * MARGIN, CARD_H)
         before = history[-2].firms[me] if len(history) > 1 else None
-        kpi_row(self.manager, self.root, row, r.firms[me], before, s.currency)
+        kpi_row(self, self.root, row, r.firms[me], before, s.currency)
         top = row.bottom + GAP
         body_h = self.height - top - MARGIN - ROW - GAP
         left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5

@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 import pygame
-from pygame_gui.elements import UIScrollingContainer
 
 from engine.decisions import CapacitySplit
 from game.scenes.base import GAP, ROW
@@ -82,7 +81,7 @@ class RoadmapTab(Tab):
         chosen = [i for i in draft.roadmap if i in open_items]
         feature_capacity = line.feature_rate * split.features
         CapacityBar(
-            pygame.Rect(x, y, w, 44),
+            self.hub.px(pygame.Rect(x, y, w, 44)),
             self.hub.manager,
             container,
             feature_capacity,
@@ -91,6 +90,7 @@ class RoadmapTab(Tab):
             f"{pct(split.features, 0)} go to features after the drag of "
             f"{line.tech_debt:.0f} points of technical debt. Estimates are uncertain: items "
             "may take longer than planned. The last item may spill into next quarter.",
+            scale=self.hub.scale,
         )
         y += 52
         shipped = [items[i].name for i in sorted(line.shipped) if i in items]
@@ -103,11 +103,8 @@ class RoadmapTab(Tab):
             object_id="#muted",
         )
         y += 28
-        scroller = UIScrollingContainer(
-            pygame.Rect(x, y, w, area.bottom - y - GAP),
-            manager=self.hub.manager,
-            container=container,
-            allow_scroll_x=False,
+        scroller = self.hub.scroller(
+            pygame.Rect(x, y, w, area.bottom - y - GAP), container=container
         )
         inner = w - 24
         row_y = 0
@@ -165,7 +162,7 @@ class RoadmapTab(Tab):
                 tip=tip,
             )
             row_y += ROW + 6
-        scroller.set_scrollable_area_dimensions((inner, row_y))
+        self.hub.scroll_area(scroller, inner, row_y)
 
     def _split(self, product_id: str, part: str, value: float) -> None:
         draft = self.session.product_draft(product_id)

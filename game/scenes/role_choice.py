@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pygame
-from pygame_gui.elements import UIPanel
 
-from game.scenes.base import GAP, MARGIN, ROW, Scene, grid, oid
+from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 
 if TYPE_CHECKING:
     from game.app import App
@@ -50,7 +49,7 @@ class RoleChoiceScene(Scene):
         )
         area = pygame.Rect(MARGIN, MARGIN + 56, self.width - 2 * MARGIN, 300)
         for rect, (role, (title, text)) in zip(grid(area, 2, 1), ROLES.items(), strict=True):
-            card = UIPanel(rect, manager=self.manager, container=self.root, object_id=oid("#card"))
+            card = self.panel(rect, object_id="#card")
             offered = role in s.roles
             self.label(
                 pygame.Rect(16, 12, rect.w - 32, 32), title, container=card, object_id="#heading"

@@ -6,7 +6,6 @@ import html
 from typing import TYPE_CHECKING
 
 import pygame
-from pygame_gui.elements import UIScrollingContainer
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.fmt import plain
@@ -68,12 +67,7 @@ class ScenarioPickerScene(Scene):
         top = MARGIN + 76
         list_w = min(440, self.width // 3)
         area_h = self.height - top - MARGIN - ROW - GAP
-        scroller = UIScrollingContainer(
-            pygame.Rect(MARGIN, top, list_w, area_h),
-            manager=self.manager,
-            container=self.root,
-            allow_scroll_x=False,
-        )
+        scroller = self.scroller(pygame.Rect(MARGIN, top, list_w, area_h), container=self.root)
         item_h = 48
         inner_w = list_w - 24
         for i, entry in enumerate(self.entries):
@@ -87,7 +81,7 @@ class ScenarioPickerScene(Scene):
                 object_id="#tab_active" if i == self.selected else "#tab",
                 tip=entry.scenario.summary if entry.scenario else "Has validation errors.",
             )
-        scroller.set_scrollable_area_dimensions((inner_w, len(self.entries) * (item_h + 6)))
+        self.scroll_area(scroller, inner_w, len(self.entries) * (item_h + 6))
         detail_x = MARGIN + list_w + GAP
         self.details = self.text(
             pygame.Rect(detail_x, top, self.width - detail_x - MARGIN, area_h),

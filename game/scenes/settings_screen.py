@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.app import effective_scale
 from game.scenes.base import GAP, MARGIN, ROW, Scene
-from game.settings import TEXT_SCALES, WINDOW_SIZES
+from game.settings import MIN_SIZE, TEXT_SCALES, WINDOW_SIZES
 
 if TYPE_CHECKING:
     from game.app import App
@@ -46,13 +47,25 @@ class SettingsScene(Scene):
             (
                 f"Text size: {p.text_scale:.0%}",
                 self._cycle_scale,
-                "Make every label and text larger or smaller.",
+                "Make every label, text and control larger or smaller.",
             ),
         ]
         y = MARGIN * 3 + 60
         for i, (text, action, tip) in enumerate(rows):
             self.button(pygame.Rect(cx - 220, y + i * (ROW + GAP), 440, ROW), text, action, tip=tip)
-        y += len(rows) * (ROW + GAP) + GAP
+        y += len(rows) * (ROW + GAP)
+        window = self.app.screen.get_size() if p.fullscreen else p.size
+        shown = effective_scale(p.text_scale, window)
+        if shown < p.text_scale:
+            need = (round(MIN_SIZE[0] * p.text_scale), round(MIN_SIZE[1] * p.text_scale))
+            note = (
+                f"A {window[0]}×{window[1]} window has room for {shown:.0%}; "
+                f"{p.text_scale:.0%} needs {need[0]}×{need[1]} or more."
+            )
+        else:
+            note = "Larger text makes every control larger too, so nothing overlaps."
+        self.label(pygame.Rect(cx - 320, y, 640, 26), note, object_id="#muted")
+        y += 26 + GAP
         self.button(pygame.Rect(cx - 220, y, 214, ROW), "Back", self.app.pop, tip="Esc")
         self.button(
             pygame.Rect(cx + 6, y, 214, ROW),

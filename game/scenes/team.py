@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import pygame
-from pygame_gui.elements import UIScrollingContainer
 
 from game.scenes.base import GAP, ROW
 from game.scenes.fmt import money, signed
@@ -127,11 +126,8 @@ class TeamTab(Tab):
             tip=DECISIONS["initiatives"],
         )
         y += 30
-        scroller = UIScrollingContainer(
-            pygame.Rect(x, y, w, area.bottom - y - GAP),
-            manager=self.hub.manager,
-            container=container,
-            allow_scroll_x=False,
+        scroller = self.hub.scroller(
+            pygame.Rect(x, y, w, area.bottom - y - GAP), container=container
         )
         row_y = 0
         for init in s.initiatives:
@@ -159,7 +155,7 @@ class TeamTab(Tab):
                 tip=tip,
             )
             row_y += ROW + 6
-        scroller.set_scrollable_area_dimensions((w - 24, row_y))
+        self.hub.scroll_area(scroller, w - 24, row_y)
 
     def _freeze(self) -> None:
         self.session.draft.hiring_freeze = not self.session.draft.hiring_freeze

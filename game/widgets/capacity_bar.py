@@ -9,7 +9,7 @@ import pygame
 from pygame_gui.elements import UIImage
 
 from game import palette
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, to_size
 
 
 class CapacityBar:
@@ -23,11 +23,15 @@ class CapacityBar:
         capacity: float,
         parts: Sequence[tuple[str, float]],
         tip: str | None = None,
+        scale: float = 1.0,
     ) -> None:
         self.rect = pygame.Rect(rect)
+        self.scale = scale
         self.capacity = capacity
         self.parts = list(parts)
-        self.image = UIImage(self.rect, self.render(), manager=manager, container=container)
+        self.image = UIImage(
+            self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
+        )
         if tip:
             self.image.set_tooltip(tip, delay=0.4, wrap_width=340)
 
@@ -38,7 +42,7 @@ class CapacityBar:
 
     def render(self) -> pygame.Surface:
         """Draw the bar and its caption."""
-        w, h = self.rect.size
+        w, h = round(self.rect.w / self.scale), round(self.rect.h / self.scale)
         surface = pygame.Surface((w, h))
         surface.fill(palette.PANEL)
         small = font(12)

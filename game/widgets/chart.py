@@ -16,7 +16,7 @@ import pygame
 from pygame_gui.elements import UIImage
 
 from game import palette
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, to_size
 
 Formatter = Callable[[float], str]
 
@@ -62,19 +62,23 @@ class LineChart:
         x_labels: Sequence[str],
         fmt: Formatter = lambda v: f"{v:,.0f}",
         tip: str | None = None,
+        scale: float = 1.0,
     ) -> None:
         self.rect = pygame.Rect(rect)
+        self.scale = scale
         self.title = title
         self.series = list(series)
         self.x_labels = list(x_labels)
         self.fmt = fmt
-        self.image = UIImage(self.rect, self.render(), manager=manager, container=container)
+        self.image = UIImage(
+            self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
+        )
         if tip:
             self.image.set_tooltip(tip, delay=0.5, wrap_width=340)
 
     def render(self) -> pygame.Surface:
         """Draw the chart into a new surface of the widget's size."""
-        w, h = self.rect.size
+        w, h = round(self.rect.w / self.scale), round(self.rect.h / self.scale)
         surface = pygame.Surface((w, h))
         surface.fill(palette.PANEL)
         pygame.draw.rect(surface, palette.GRID, surface.get_rect(), 1)

@@ -22,20 +22,26 @@ class KpiCard:
         delta: str = "",
         good: bool | None = None,
         tip: str | None = None,
+        scale: float = 1.0,
     ) -> None:
         self.panel = UIPanel(
             rect, manager=manager, container=container, object_id=ObjectID(object_id="#card")
         )
-        w = rect.w - 20
+
+        def at(x: int, y: int, h: int) -> pygame.Rect:
+            return pygame.Rect(
+                round(x * scale), round(y * scale), rect.w - round(20 * scale), round(h * scale)
+            )
+
         self.name = UILabel(
-            pygame.Rect(10, 6, w, 22),
+            at(10, 6, 22),
             name,
             manager=manager,
             container=self.panel,
             object_id=ObjectID(object_id="#muted"),
         )
         self.value = UILabel(
-            pygame.Rect(10, 28, w, 32),
+            at(10, 28, 32),
             value,
             manager=manager,
             container=self.panel,
@@ -43,7 +49,7 @@ class KpiCard:
         )
         tone = None if good is None else ("#good" if good else "#bad")
         self.delta = UILabel(
-            pygame.Rect(10, 58, w, 24),
+            at(10, 58, 24),
             delta,
             manager=manager,
             container=self.panel,

@@ -15,7 +15,7 @@ import pygame
 from pygame_gui.elements import UIImage
 
 from game import palette
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, to_size
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,21 @@ class PerceptualMap:
         points: Sequence[MapPoint],
         ideals: Sequence[MapIdeal],
         tip: str | None = None,
+        scale: float = 1.0,
     ) -> None:
         self.rect = pygame.Rect(rect)
+        self.scale = scale
         self.x_name, self.y_name = x_name, y_name
         self.points, self.ideals = list(points), list(ideals)
-        self.image = UIImage(self.rect, self.render(), manager=manager, container=container)
+        self.image = UIImage(
+            self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
+        )
         if tip:
             self.image.set_tooltip(tip, delay=0.4, wrap_width=360)
 
     def render(self) -> pygame.Surface:
         """Draw the map."""
-        w, h = self.rect.size
+        w, h = round(self.rect.w / self.scale), round(self.rect.h / self.scale)
         surface = pygame.Surface((w, h))
         surface.fill(palette.PANEL)
         small, bold = font(12), font(13, bold=True)

@@ -24,3 +24,10 @@ def fit(text: str, face: pygame.font.Font, width: int) -> str:
     while text and face.size(text + "…")[0] > width:
         text = text[:-1]
     return text + "…" if text else ""
+
+
+def to_size(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
+    """A drawing made in layout units, smoothly scaled to its on-screen size (once per build)."""
+    if surface.get_size() == tuple(size):
+        return surface
+    return pygame.transform.smoothscale(surface, size)

@@ -19,8 +19,10 @@ def make_app():
 
     apps = []
 
-    def make(width: int = 1280, height: int = 720):
-        app = App(Settings(width=width, height=height), persist_settings=False)
+    def make(width: int = 1280, height: int = 720, text_scale: float = 1.0):
+        app = App(
+            Settings(width=width, height=height, text_scale=text_scale), persist_settings=False
+        )
         app.push(TitleScene(app))
         app.frame(1 / 60)
         apps.append(app)

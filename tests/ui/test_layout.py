@@ -57,9 +57,13 @@ def outside(rect: pygame.Rect, bounds: pygame.Rect) -> bool:
     return not bounds.contains(rect)
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
-def test_nothing_outside_window_or_container(make_app, size):
-    app = make_app(*size)
+@pytest.mark.parametrize(
+    "size, text_scale",
+    [((1280, 720), 1.0), ((1920, 1080), 1.0), ((1920, 1080), 1.3), ((1280, 720), 0.9)],
+)
+def test_nothing_outside_window_or_container(make_app, size, text_scale):
+    app = make_app(*size, text_scale=text_scale)
+    assert app.ui_scale == text_scale
     window = pygame.Rect((0, 0), size)
     problems = []
     with warnings.catch_warnings(record=True) as caught:
@@ -95,3 +99,16 @@ def _in_scrolling(element) -> bool:
         if parent is not None and parent is parent.ui_container:
             break
     return False
+
+
+def test_text_larger_than_the_window_has_room_for_is_capped(make_app):
+    """130% text in a 1280×720 window would not fit: it is shown at 100% and explained."""
+    from helpers import texts
+
+    from game.scenes.settings_screen import SettingsScene
+
+    app = make_app(1280, 720, text_scale=1.3)
+    assert app.ui_scale == 1.0
+    app.push(SettingsScene(app))
+    frames(app, 1)
+    assert "130% needs 1664×936 or more" in texts(app)
