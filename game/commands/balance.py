@@ -314,7 +314,10 @@ def score_figure(report: BalanceReport, runs: Sequence[Run]) -> bytes:
         fig = Figure(figsize=(10, 1.0 + 0.7 * len(order)), dpi=DPI, layout="constrained")
         ax = fig.subplots()
         data = [[r.score for r in runs if r.bot == bot] for bot in reversed(order)]
-        ax.boxplot(data, vert=False, whis=(10, 90), showfliers=False, widths=0.5)
+        # ``orientation`` replaced ``vert`` in Matplotlib 3.10; the project allows 3.8.
+        modern = tuple(int(x) for x in matplotlib.__version__.split(".")[:2]) >= (3, 10)
+        sideways = {"orientation": "horizontal"} if modern else {"vert": False}
+        ax.boxplot(data, whis=(10, 90), showfliers=False, widths=0.5, **sideways)
         rng = np.random.default_rng(0)  # jitter only; fixed so the image is reproducible
         for i, scores in enumerate(data, start=1):
             colour = OKABE_ITO[(len(order) - i) % (len(OKABE_ITO) - 1)]
