@@ -43,6 +43,7 @@ STATUS_WORDS = {
     "behind": "behind",
     "pending": "not measured yet",
 }
+SHARED_FILE_MODE = 0o644
 KPI_COLUMNS: tuple[tuple[str, str, str], ...] = (
     # key, heading, format kind
     ("revenue", "Revenue", "money"),
@@ -506,23 +507,28 @@ def data_paths(html_path: Path) -> dict[str, Path]:
     }
 
 
-def write_report(report: dict[str, Any], html_path: Path, data: bool = True) -> list[Path]:
-    """Render the figures and write the HTML (and, if ``data``, the CSV and JSON files)."""
+def write_report(
+    report: dict[str, Any],
+    html_path: Path,
+    data: bool = True,
+    figures: Sequence[Figure] | None = None,
+) -> list[Path]:
+    """Write the HTML (and, if ``data``, the CSV and JSON files); figures are rendered unless
+    given (the Debrief screen has them already)."""
     from game.report_figures import render_all
 
-    html_text = report_html(report, render_all(report))
-    write_atomic(html_path, html_text)
-    written = [html_path]
+    files = [(html_path, report_html(report, render_all(report) if figures is None else figures))]
     if data:
         paths = data_paths(html_path)
-        for key, text in (
-            ("kpis", kpi_csv(report)),
-            ("decisions", decisions_csv(report)),
-            ("json", report_json(report)),
-        ):
-            write_atomic(paths[key], text)
-            written.append(paths[key])
-    return written
+        files += [
+            (paths["kpis"], kpi_csv(report)),
+            (paths["decisions"], decisions_csv(report)),
+            (paths["json"], report_json(report)),
+        ]
+    for path, text in files:
+        write_atomic(path, text)
+        path.chmod(SHARED_FILE_MODE)  # a report is made to be shared (the temp file is 0600)
+    return [path for path, _ in files]
 
 
 # --------------------------------------------------------------------------- the UI's seam

@@ -21,7 +21,7 @@ from test_debrief import scripted_log
 from engine.debrief import build_report
 from engine.simulation import Simulation
 from game.report_export import data_paths, decisions_csv, kpi_csv, report_html, write_report
-from game.report_figures import FIGURES, render, render_all
+from game.report_figures import FIGURES, Figure, render, render_all
 
 SEED = 4
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -92,8 +92,13 @@ def report(game: tuple[Any, list[Any], Simulation]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def page(report: dict[str, Any]) -> tuple[str, Page]:
-    text = report_html(report, render_all(report))
+def figures(report: dict[str, Any]) -> list[Figure]:
+    return render_all(report)
+
+
+@pytest.fixture(scope="module")
+def page(report: dict[str, Any], figures: list[Figure]) -> tuple[str, Page]:
+    text = report_html(report, figures)
     parser = Page()
     parser.feed(text)
     return text, parser
@@ -181,16 +186,20 @@ def test_figures_render_as_svg_too(report: dict[str, Any]) -> None:
 def test_no_comparison_means_no_score_figure(game: tuple[Any, list[Any], Simulation]) -> None:
     sc, log, _ = game
     rep = build_report(sc, SEED, "pm", log[:3], bots=()).to_dict()
-    assert [f.name for f in render_all(rep)] == ["share_revenue", "culture_debt", "belief_map"]
-    text = report_html(rep, render_all(rep))
+    figs = render_all(rep)
+    assert [f.name for f in figs] == ["share_revenue", "culture_debt", "belief_map"]
+    text = report_html(rep, figs)
     assert 'id="luck-or-skill"' not in text and "3 of 12 quarters" in text
 
 
 def test_csv_and_json_files(
-    report: dict[str, Any], game: tuple[Any, list[Any], Simulation], tmp_path: Path
+    report: dict[str, Any],
+    figures: list[Figure],
+    game: tuple[Any, list[Any], Simulation],
+    tmp_path: Path,
 ) -> None:
     _, _, sim = game
-    written = write_report(report, tmp_path / "debrief.html", data=True)
+    written = write_report(report, tmp_path / "debrief.html", data=True, figures=figures)
     paths = data_paths(tmp_path / "debrief.html")
     assert written == [tmp_path / "debrief.html", paths["kpis"], paths["decisions"], paths["json"]]
     assert paths["kpis"].name == "debrief-kpis.csv" and paths["json"].name == "debrief.json"
