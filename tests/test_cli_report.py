@@ -16,14 +16,19 @@ from game.cli import main
 from game.saves import SaveData, content_hash, write_save
 
 
-@pytest.fixture(scope="module")
-def small_tutorial(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_tutorial_file(folder: Path, resolution: int) -> Path:
+    """The tutorial as a file with ``resolution`` synthetic customers per segment (fast)."""
     data = yaml.safe_load(TUTORIAL.read_text(encoding="utf-8"))
     for seg in data["segments"]:
-        seg["resolution"] = 300
-    path = tmp_path_factory.mktemp("scenarios") / "tutorial_small.yaml"
+        seg["resolution"] = resolution
+    path = folder / "tutorial_small.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def small_tutorial(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return small_tutorial_file(tmp_path_factory.mktemp("scenarios"), 300)
 
 
 @pytest.fixture(scope="module")

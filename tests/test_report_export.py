@@ -14,8 +14,8 @@ from typing import Any
 
 import pygame
 import pytest
-import yaml
-from market_scenarios import TUTORIAL, tutorial
+from market_scenarios import tutorial
+from test_cli_report import small_tutorial_file
 from test_debrief import scripted_log
 
 from engine.debrief import build_report
@@ -221,12 +221,7 @@ def test_the_debrief_screen_seam_exports_and_answers_what_if(tmp_path: Path) -> 
     from game.report_export import export_session, session_what_if
     from game.session import Session, read_scenario
 
-    data = yaml.safe_load(TUTORIAL.read_text(encoding="utf-8"))
-    for seg in data["segments"]:
-        seg["resolution"] = 200
-    path = tmp_path / "small.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    session = Session(read_scenario(path), "pm", 5)
+    session = Session(read_scenario(small_tutorial_file(tmp_path, 200)), "pm", 5)
     for decisions in scripted_log(3):
         session.draft = decisions["player"]
         session.end_quarter(autosave=False)
