@@ -444,7 +444,7 @@ def compare_bots(
     bots: Sequence[str],
     spread_seeds: int,
     resolution: int | None,
-) -> tuple[Comparison, dict[str, Playthrough]]:
+) -> Comparison:
     """Every bot on the same seed; the bot that played most like the player across seeds."""
     turns = len(played.log)
     me = played.scorecard()["score"]
@@ -481,7 +481,7 @@ def compare_bots(
     ]
     beaten = sorted(r.bot for r in results if me > r.score)
     rank = 1 + sum(r.score >= me for r in results)
-    comp = Comparison(
+    return Comparison(
         player_score=float(me),
         bots=results,
         rank=rank,
@@ -491,7 +491,6 @@ def compare_bots(
         spread_scores=spread,
         sentences=_comparison_sentences(me, results, closest, spread),
     )
-    return comp, runs
 
 
 def _comparison_sentences(
@@ -571,7 +570,7 @@ def build_report(
     comparison = None
     whatif: dict[str, Any] | None = None
     if names:
-        comparison, _ = compare_bots(scenario, seed, role, play, names, spread_seeds, resolution)
+        comparison = compare_bots(scenario, seed, role, play, names, spread_seeds, resolution)
         best = max(comparison.bots, key=lambda b: (b.score, b.bot)).bot
         k = whatif_quarter(points, len(log))
         result = what_if(scenario, seed, role, log, k, best, resolution=resolution, played=play)
