@@ -555,9 +555,10 @@ def build_report(
     """The whole debrief of the game ``log`` (decisions per quarter) on ``seed`` as ``role``.
 
     Replays the game, every bot in ``bots`` (default: all built-in bots) on the same seed,
-    the closest bot on ``spread_seeds`` further seeds and one what-if (the best bot taking
-    over after the first turning point). ``resolution`` must match the played game's
-    (None: the scenario's own), else the replay is a different game.
+    the closest bot on ``spread_seeds`` further seeds and one what-if (the best bot, other
+    than the one that played, taking over just before the biggest turning point).
+    ``resolution`` must match the played game's (None: the scenario's own), else the replay
+    is a different game.
     """
     if not log:
         raise ValueError("the game has no played quarters to debrief")
@@ -571,7 +572,9 @@ def build_report(
     whatif: dict[str, Any] | None = None
     if names:
         comparison = compare_bots(scenario, seed, role, play, names, spread_seeds, resolution)
-        best = max(comparison.bots, key=lambda b: (b.score, b.bot)).bot
+        # The best bot other than the one that played (its takeover would change nothing).
+        others = [b for b in comparison.bots if f"bot:{b.bot}" != source] or comparison.bots
+        best = max(others, key=lambda b: (b.score, b.bot)).bot
         k = whatif_quarter(points, len(log))
         result = what_if(scenario, seed, role, log, k, best, resolution=resolution, played=play)
         whatif = whatif_dict(result)

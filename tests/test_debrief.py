@@ -240,3 +240,11 @@ def test_cpo_game_reports_without_product_decisions() -> None:
     assert rep.role == "cpo" and rep.comparison is None and rep.what_if is None
     assert any("themes:" in d for d in rep.timeline[0].decisions)
     assert not any("themes:" in d for d in rep.timeline[1].decisions)  # unchanged: not repeated
+
+
+def test_what_if_of_a_bot_run_hands_over_to_another_bot(scenario: Scenario) -> None:
+    log = replay(scenario, SEED, "pm", [], bot="balanced", turns=3).log
+    rep = build_report(scenario, SEED, "pm", log, source="bot:balanced", bots=BOTS, spread_seeds=0)
+    assert rep.what_if is not None and rep.what_if["bot"] == "hold"
+    assert rep.comparison is not None and rep.comparison.closest == "balanced"
+    assert rep.comparison.spread_scores == [] and len(rep.comparison.sentences) == 1
