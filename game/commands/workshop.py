@@ -215,6 +215,7 @@ def _status(args: argparse.Namespace) -> int:
     print(
         f"{info.id}: {info.scenario_id}, {info.mode} market, {info.role.upper()}, "
         f"seed {info.seed}, {session.resolved} of {info.rounds} rounds resolved"
+        + (f", {info.timer_s} s per round" if info.timer_s else "")
     )
     if not session.finished:
         marks = [f"{t} {'✓' if done else '…'}" for t, done in session.submitted().items()]

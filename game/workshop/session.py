@@ -331,7 +331,7 @@ class WorkshopSession:
         products = {}
         for pid, pd in last.products.items():
             keep = {f: getattr(pd, f) for f in ("price", "marketing", "split", "roadmap")}
-            keep["roadmap"] = [i for i in keep["roadmap"] if i not in shipped]
+            keep["roadmap"] = [i for i in keep["roadmap"] if m.local_id(i) not in shipped]
             fields = pd.model_fields_set & set(keep)
             products[pid] = ProductDecision(**{f: keep[f] for f in fields})
         data = {

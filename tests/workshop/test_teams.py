@@ -119,6 +119,7 @@ def test_team_map_renames_and_keeps_which_fields_were_set() -> None:
     assert market.products["teamboard_b"].roadmap == ["api_b", "slack_b"]
     assert market.products["teamboard_b"].model_fields_set == {"price", "roadmap"}
     assert m.to_team(market) == dec
+    assert m.to_market(market) == market  # decisions already in the market's ids pass as is
     priced = Decisions.model_validate({"products": {"teamboard": {"price": 10.0}}})
     assert m.to_market(priced).products["teamboard_b"].model_fields_set == {"price"}
     assert m.local_text("teamboard_b.roadmap: 'slack_b' depends on 'api_b'") == (
