@@ -24,12 +24,12 @@ OKABE_ITO = (
     "#F0E442",  # yellow (last: weak on white)
 )
 STYLE = {
-    "font.size": 15,
-    "axes.titlesize": 17,
-    "axes.labelsize": 15,
-    "xtick.labelsize": 13,
-    "ytick.labelsize": 13,
-    "legend.fontsize": 13,
+    "font.size": 17,
+    "axes.titlesize": 19,
+    "axes.labelsize": 17,
+    "xtick.labelsize": 15,
+    "ytick.labelsize": 15,
+    "legend.fontsize": 15,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -161,10 +161,15 @@ def belief_map(report: dict[str, Any]) -> Any:
     segments = report["segments"]
     attrs = report["attributes"]
     n = len(segments)
-    fig, axes = _new(4.2 * (n + 1), 5.4, ncols=n + 1)
+    ncols = 2 if n + 1 <= 4 else 3
+    nrows = -(-(n + 1) // ncols)
+    fig, grid = _new(13, 4.2 * nrows + 0.8, ncols=ncols, nrows=nrows)
+    axes = [ax for row in grid for ax in row]
+    for spare in axes[n + 1 :]:
+        spare.set_visible(False)
     first, last = report["beliefs"][0], report["beliefs"][-1]
     ys = list(range(len(attrs)))
-    for ax, (sid, sname) in zip(axes[0][:n], segments.items(), strict=True):
+    for ax, (sid, sname) in zip(axes[:n], segments.items(), strict=True):
         cells = last["segments"][sid]
         start = first["segments"][sid]
         for y, aid in zip(ys, attrs, strict=True):
@@ -205,9 +210,9 @@ def belief_map(report: dict[str, Any]) -> Any:
         ax.invert_yaxis()
         ax.set_xlabel("Ideal level (0–1)")
     fig.legend(
-        *axes[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False
+        *axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False
     )
-    err_ax = axes[0][n]
+    err_ax = axes[n]
     err_ax.plot(
         [b["quarter"] for b in report["beliefs"]],
         [b["error"] for b in report["beliefs"]],
