@@ -551,7 +551,14 @@ def export_session(session: Session, html_path: Path) -> list[Path]:
 
 def session_what_if(session: Session, from_quarter: int, bot: str) -> WhatIf:
     """``bot`` deciding every quarter after ``from_quarter`` of the session's game, compared
-    with the game as played (``.sentences`` says it in words; ``.share`` is for a chart)."""
-    from engine.whatif import what_if
+    with the game as played (``.sentences`` says it in words; ``.share`` is for a chart).
 
-    return what_if(session.scenario, session.seed, session.role, session.log, from_quarter, bot)
+    The session's own simulation stands for the game as played, so only the bot's game is
+    replayed (about a second).
+    """
+    from engine.whatif import Playthrough, what_if
+
+    played = Playthrough(sim=session.sim, firm=session.firm_id, log=list(session.log))
+    return what_if(
+        session.scenario, session.seed, session.role, session.log, from_quarter, bot, played=played
+    )
