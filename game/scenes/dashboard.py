@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,13 +11,34 @@ import pygame
 from engine.report import FirmResult, TurnReport
 from game import palette
 from game.scenes.base import GAP, Scene, grid
-from game.scenes.fmt import count, money, pct, points, signed_money
+from game.scenes.fmt import count, money, pct, plain, points, signed_money
 from game.scenes.glossary import METRICS
 from game.scenes.tab import Tab
 from game.widgets.chart import LineChart, Series
 from game.widgets.kpi_card import KpiCard
 
 CARD_H = 86
+
+
+STATUS = {
+    "met": ("met", "#3fc29a"),
+    "missed": ("missed", "#f0894a"),
+    "on_track": ("on track", "#3fc29a"),
+    "behind": ("behind", "#f0894a"),
+    "pending": ("not measured yet", "#a8b3c1"),
+}
+
+
+def objectives_html(objectives: list[dict[str, Any]]) -> str:
+    """Each objective with its status in colour and the evidence."""
+    rows = []
+    for o in objectives:
+        word, colour = STATUS.get(str(o["status"]), (str(o["status"]), "#a8b3c1"))
+        rows.append(
+            f"• {html.escape(plain(str(o['description'])))}: <font color='{colour}'><b>{word}</b>"
+            f"</font> <font color='#a8b3c1'>({html.escape(plain(str(o['evidence'])))})</font>"
+        )
+    return "<br>".join(rows)
 
 
 def quarter_labels(n: int) -> list[str]:
@@ -164,5 +186,15 @@ class DashboardTab(Tab):
             history[-2].firms[me] if len(history) > 1 else None,
             cur,
         )
-        charts = pygame.Rect(row.x, row.bottom + GAP, row.w, area.bottom - row.bottom - 2 * GAP)
+        body = pygame.Rect(row.x, row.bottom + GAP, row.w, area.bottom - row.bottom - 2 * GAP)
+        side = min(380, body.w // 3)
+        charts = pygame.Rect(body.x, body.y, body.w - side - GAP, body.h)
         history_charts(self.hub, container, charts, history, me, cur)
+        self.hub.text(
+            pygame.Rect(charts.right + GAP, body.y, side, body.h),
+            "<b>Objectives</b><br>"
+            + objectives_html(session.scorecard()["objectives"]).replace("<br>", "<br><br>"),
+            container=container,
+            tip="Where each objective of the scenario stands now. 'On track' means the "
+            "target would be met if the game ended today.",
+        )

@@ -8,16 +8,9 @@ from typing import Any
 import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
-from game.scenes.dashboard import CARD_H, history_charts, kpi_row
+from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html
 from game.scenes.fmt import plain
 
-STATUS = {
-    "met": ("met", "#3fc29a"),
-    "missed": ("missed", "#f0894a"),
-    "on_track": ("on track", "#3fc29a"),
-    "behind": ("behind", "#f0894a"),
-    "pending": ("not measured yet", "#a8b3c1"),
-}
 BOT_NAMES = {
     "hold": "Do nothing (keeps every setting)",
     "random": "Random decisions",
@@ -29,18 +22,6 @@ COMPETENCIES = {
     "customer_empathy": "Customer empathy",
     "leadership": "Leadership",
 }
-
-
-def objectives_html(objectives: list[dict[str, Any]]) -> str:
-    """Each objective with its status in colour and the evidence."""
-    rows = []
-    for o in objectives:
-        word, colour = STATUS.get(str(o["status"]), (str(o["status"]), "#a8b3c1"))
-        rows.append(
-            f"• {html.escape(plain(str(o['description'])))}: <font color='{colour}'><b>{word}</b>"
-            f"</font> <font color='#a8b3c1'>({html.escape(plain(str(o['evidence'])))})</font>"
-        )
-    return "<br>".join(rows)
 
 
 def competencies_html(competencies: dict[str, dict[str, Any]]) -> str:
