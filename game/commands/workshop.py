@@ -8,11 +8,9 @@ reason is printed, nothing half-done), 2 usage error.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from game.workshop.session import WorkshopSession
@@ -252,95 +250,14 @@ def _print_board(session: WorkshopSession) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from game.workshop.export import export_session
+
     session = _open(args.id)
-    out: Path = args.output
-    out.mkdir(parents=True, exist_ok=True)
-    board = session.leaderboard()
-    with (out / "leaderboard.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(board[0]))
-        writer.writeheader()
-        writer.writerows(board)
-    with (out / "decisions.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["round", "team", "field", "value"])
-        for r in range(1, min(session.current_round, session.info.rounds) + 1):
-            for team, dec in sorted(session.decisions(r).items()):
-                flat = _flatten(dec.model_dump(mode="json", exclude_unset=True))
-                for key, value in flat:
-                    writer.writerow([r, team, key, value])
-    (out / "session.json").write_text(
-        json.dumps(session.export(), indent=2, ensure_ascii=False), encoding="utf-8"
-    )
-    reports = out / "teams"
-    reports.mkdir(exist_ok=True)
-    debriefs = 0
-    # Debrief reports replay a one-firm game from its decisions alone: only parallel teams
-    # play one, and only a session without injected events replays exactly that way.
-    injected = any(session.store.injects(r) for r in range(1, session.resolved + 1))
-    for team in session.teams:
-        tid = session.team_ids[team]
-        firm = session.firm(team)
-        played = session.played(team)
-        report = {
-            "team": team,
-            "firm": firm,
-            "scorecard": session.scorecard(team),
-            "kpis_by_quarter": session.worlds().sims[team].company.books[firm].kpis,
-            "decisions_by_round": [d.model_dump(mode="json", exclude_unset=True) for d in played],
-        }
-        (reports / f"{tid}-scorecard.json").write_text(
-            json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-        if session.mode == "parallel" and played and not injected:
-            debriefs += _debrief(session, team, firm, played, reports / f"{tid}.html", args)
+    done = export_session(session, args.output, compare_bots=args.compare_bots)
     written = "leaderboard.csv, decisions.csv, session.json and teams/*-scorecard.json"
-    if debriefs:
+    if done.debriefs:
         written += " and a debrief report per team (teams/*.html)"
-    print(f"wrote {written} to {out}")
-    if session.mode == "parallel" and injected:
-        print("no debrief reports: the debrief replay cannot play injected events yet")
+    print(f"wrote {written} to {args.output}")
+    if done.note:
+        print(done.note)
     return 0
-
-
-def _debrief(
-    session: WorkshopSession,
-    team: str,
-    firm: str,
-    played: list[Any],
-    html: Path,
-    args: argparse.Namespace,
-) -> int:
-    """Write the debrief report of a parallel-mode team (its own single-firm game)."""
-    try:
-        from engine.debrief import build_report
-        from game.report_export import write_report
-    except ImportError:  # the debrief exports are optional in a trimmed install
-        return 0
-    info = session.info
-    report = build_report(
-        session.scenario,
-        info.seed,
-        info.role,
-        [{firm: d} for d in played],
-        source=f"workshop {info.id}, team {team}",
-        bots=None if args.compare_bots else [],
-        resolution=session.resolution,
-    )
-    write_report(report.to_dict(), html, data=True)
-    return 1
-
-
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    if isinstance(value, dict):
-        items: list[tuple[str, Any]] = []
-        for k, v in value.items():
-            items += _flatten(v, f"{prefix}.{k}" if prefix else str(k))
-        return items
-    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        items = []
-        for i, v in enumerate(value):
-            items += _flatten(v, f"{prefix}.{i}")
-        return items
-    if isinstance(value, list):
-        return [(prefix, " ".join(map(str, value)))]
-    return [(prefix, value)]
