@@ -107,8 +107,12 @@ def _digest(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-class _Worlds:
-    """The simulations of a session at some resolved round, with the inputs that built them."""
+class Worlds:
+    """The simulations of a session at some resolved round, with the inputs that built them.
+
+    ``sims[team]`` is the team's market (one shared simulation, or one per team) and
+    ``maps[team]`` its :class:`~engine.teams.TeamMap`; treat both as read-only.
+    """
 
     def __init__(self, session: WorkshopSession) -> None:
         s = session
@@ -129,12 +133,6 @@ class _Worlds:
             }
             self.maps = {t: TeamMap.identity(s.scenario) for t in s.teams}
 
-    def distinct(self) -> list[Simulation]:
-        seen: dict[int, Simulation] = {}
-        for sim in self.sims.values():
-            seen.setdefault(id(sim), sim)
-        return list(seen.values())
-
 
 class WorkshopSession:
     """One workshop: its store, its scenario and (cached) simulations derived from the log."""
@@ -153,7 +151,7 @@ class WorkshopSession:
             ) from exc
         self.teams: list[str] = list(self.info.teams)
         self.team_ids: dict[str, str] = dict(zip(self.teams, team_ids(self.teams), strict=True))
-        self._worlds: _Worlds | None = None
+        self._worlds: Worlds | None = None
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -291,26 +289,26 @@ class WorkshopSession:
             }
         )
 
-    def worlds(self) -> _Worlds:
+    def worlds(self) -> Worlds:
         """The simulations at the last resolved round: the cache if the log still matches it,
         else replayed (only the missing rounds when the log merely grew)."""
         resolved = self.resolved
         digests = [self._round_digest(r) for r in range(1, resolved + 1)]
         w = self._worlds
         if w is None or w.digests != digests[: len(w.digests)]:
-            w = _Worlds(self)
+            w = Worlds(self)
         for r in range(len(w.digests) + 1, resolved + 1):
             self._play(w, r)
             w.digests.append(digests[r - 1])
         self._worlds = w
         return w
 
-    def replay(self) -> _Worlds:
+    def replay(self) -> Worlds:
         """Rebuild every simulation from the log, ignoring any cache."""
         self._worlds = None
         return self.worlds()
 
-    def _effective(self, w: _Worlds, round_: int) -> tuple[dict[str, Decisions], list[str]]:
+    def _effective(self, w: Worlds, round_: int) -> tuple[dict[str, Decisions], list[str]]:
         """Each team's decisions for ``round_``: its submission, or keep-course."""
         subs = self.decisions(round_)
         out, kept = {}, []
@@ -322,7 +320,7 @@ class WorkshopSession:
                 kept.append(t)
         return out, kept
 
-    def _keep_course(self, w: _Worlds, team: str) -> Decisions:
+    def _keep_course(self, w: Worlds, team: str) -> Decisions:
         last = w.last.get(team)
         if last is None:
             return Decisions()
@@ -347,7 +345,7 @@ class WorkshopSession:
             return Decisions()
         return dec
 
-    def _play(self, w: _Worlds, round_: int) -> Resolution:
+    def _play(self, w: Worlds, round_: int) -> Resolution:
         decisions, kept = self._effective(w, round_)
         injects = self.store.injects(round_)
         reports: dict[str, TurnReport] = {}
