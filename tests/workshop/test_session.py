@@ -223,3 +223,13 @@ def test_setup_problems_are_listed() -> None:
         "rounds must be between 1 and 12",
     ):
         assert part in text_
+
+
+def test_warnings_are_accepted_and_reported() -> None:
+    session = _session("parallel")
+    items = ["onboarding", "mobile", "api", "uptime", "refactor", "gantt"]
+    split = {"features": 0.2, "debt": 0.4, "discovery": 0.4}
+    dec = {"products": {"teamboard": {"roadmap": items, "split": split}}}
+    warnings = session.submit("Alpha", dec)
+    assert any("over capacity" in w and "crunch" in w for w in warnings)
+    assert session.decisions(1)["Alpha"].products["teamboard"].roadmap == items
