@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from workshop_script import tutorial
@@ -12,7 +14,7 @@ from engine.loader import load_scenario
 from engine.scenario import reference_problems
 from engine.simulation import Simulation
 from engine.teams import TeamMap, clone_id, shared_market, team_ids
-from game.paths import find_scenario
+from game.paths import bundled_scenarios, find_scenario
 
 IDS = ["a", "b", "c"]
 
@@ -135,3 +137,18 @@ def test_bad_team_lists_are_refused() -> None:
         shared_market(base, ["a", "a"])
     with pytest.raises(ValueError, match="slugs"):
         shared_market(base, ["Team A"])
+
+
+@pytest.mark.parametrize("path", bundled_scenarios(), ids=lambda p: p.stem)
+def test_every_bundled_scenario_makes_a_twelve_team_market(path: Path) -> None:
+    base = load_scenario(path)
+    teams = [f"t{i}" for i in range(1, 13)]
+    shared = shared_market(base, teams)
+    assert reference_problems(shared) == []
+    for seg in base.segments:
+        before = sum(p.customers.get(seg.id, 0.0) for _, p in base.products())
+        after = sum(p.customers.get(seg.id, 0.0) for _, p in shared.products())
+        assert after == pytest.approx(before)
+    sim = Simulation(shared, role=base.roles[0], resolution=50)
+    report = sim.step()
+    assert len([f for f in report.firms.values() if f.controller == "player"]) == 12
