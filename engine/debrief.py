@@ -444,13 +444,28 @@ def compare_bots(
     bots: Sequence[str],
     spread_seeds: int,
     resolution: int | None,
+    injected: Sequence[Sequence[str]] = (),
 ) -> Comparison:
-    """Every bot on the same seed; the bot that played most like the player across seeds."""
+    """Every bot on the same seed; the bot that played most like the player across seeds.
+
+    Injected events (see :func:`build_report`) happen in every bot game too.
+    """
     turns = len(played.log)
     me = played.scorecard()["score"]
-    runs: dict[str, Playthrough] = {
-        b: replay(scenario, seed, role, [], bot=b, turns=turns, resolution=resolution) for b in bots
-    }
+
+    def bot_game(bot: str, on_seed: int) -> Playthrough:
+        return replay(
+            scenario,
+            on_seed,
+            role,
+            [],
+            bot=bot,
+            turns=turns,
+            resolution=resolution,
+            injected=injected,
+        )
+
+    runs = {b: bot_game(b, seed) for b in bots}
     mine = _style_vector(played.history, played.firm)
     vectors = {b: _style_vector(p.history, p.firm) for b, p in runs.items()}
     allv = np.array([mine, *vectors.values()])
@@ -471,14 +486,7 @@ def compare_bots(
         )
     closest = min(results, key=lambda r: (r.distance, r.bot)).bot
     seeds = [seed + 1 + i for i in range(spread_seeds)]
-    spread = [
-        float(
-            replay(
-                scenario, s, role, [], bot=closest, turns=turns, resolution=resolution
-            ).scorecard()["score"]
-        )
-        for s in seeds
-    ]
+    spread = [float(bot_game(closest, s).scorecard()["score"]) for s in seeds]
     beaten = sorted(r.bot for r in results if me > r.score)
     rank = 1 + sum(r.score >= me for r in results)
     return Comparison(
@@ -551,6 +559,7 @@ def build_report(
     bots: Sequence[str] | None = None,
     spread_seeds: int = SPREAD_SEEDS,
     resolution: int | None = None,
+    injected: Sequence[Sequence[str]] = (),
 ) -> DebriefReport:
     """The whole debrief of the game ``log`` (decisions per quarter) on ``seed`` as ``role``.
 
@@ -558,11 +567,13 @@ def build_report(
     the closest bot on ``spread_seeds`` further seeds and one what-if (the best bot, other
     than the one that played, taking over just before the biggest turning point).
     ``resolution`` must match the played game's (None: the scenario's own), else the replay
-    is a different game.
+    is a different game. ``injected[q]`` names the events a facilitator injected at the
+    start of quarter q + 1: they happen in the bots' games and the what-if too, so the
+    comparison stays on the same market.
     """
     if not log:
         raise ValueError("the game has no played quarters to debrief")
-    play = replay(scenario, seed, role, log, resolution=resolution)
+    play = replay(scenario, seed, role, log, resolution=resolution, injected=injected)
     card = play.scorecard()
     firm_name = play.history[0].firms[play.firm].name
     entries = timeline(play, scenario)
@@ -571,12 +582,24 @@ def build_report(
     comparison = None
     whatif: dict[str, Any] | None = None
     if names:
-        comparison = compare_bots(scenario, seed, role, play, names, spread_seeds, resolution)
+        comparison = compare_bots(
+            scenario, seed, role, play, names, spread_seeds, resolution, injected
+        )
         # The best bot other than the one that played (its takeover would change nothing).
         others = [b for b in comparison.bots if f"bot:{b.bot}" != source] or comparison.bots
         best = max(others, key=lambda b: (b.score, b.bot)).bot
         k = whatif_quarter(points, len(log))
-        result = what_if(scenario, seed, role, log, k, best, resolution=resolution, played=play)
+        result = what_if(
+            scenario,
+            seed,
+            role,
+            log,
+            k,
+            best,
+            resolution=resolution,
+            played=play,
+            injected=injected,
+        )
         whatif = whatif_dict(result)
     return DebriefReport(
         scenario=scenario.id,

@@ -82,11 +82,14 @@ def replay(
     from_quarter: int | None = None,
     turns: int | None = None,
     resolution: int | None = None,
+    injected: Sequence[Sequence[str]] = (),
 ) -> Playthrough:
     """Play ``log`` for ``from_quarter`` quarters (default: all of it), then ``bot`` to ``turns``.
 
     ``turns`` defaults to the scenario's length when a bot takes over, else to the log's
-    length. Raises ValueError in words for an unknown bot or an impossible quarter.
+    length. ``injected[q]`` names the events a facilitator injected at the start of quarter
+    q + 1; they happen whoever decides. Raises ValueError in words for an unknown bot or an
+    impossible quarter.
     """
     k = len(log) if from_quarter is None else from_quarter
     if not 0 <= k <= len(log):
@@ -122,7 +125,7 @@ def replay(
                     for i, f in enumerate(players)
                 }
             decisions = {f: b.decide(sim.view(f)) for f, b in bots.items()}
-        sim.step(decisions)
+        sim.step(decisions, inject=injected[q] if q < len(injected) else ())
         play.log.append(decisions)
         play.beliefs.append(_believed(sim, firm))
     return play
@@ -274,12 +277,14 @@ def what_if(
     *,
     resolution: int | None = None,
     played: Playthrough | None = None,
+    injected: Sequence[Sequence[str]] = (),
 ) -> WhatIf:
     """Replay the game with ``bot`` deciding every quarter after ``from_quarter``; compare.
 
-    ``played`` (the replay of ``log`` as played) may be passed to save one replay.
+    ``played`` (the replay of ``log`` as played) may be passed to save one replay;
+    ``injected`` as in :func:`replay`.
     """
-    played = played or replay(scenario, seed, role, log, resolution=resolution)
+    played = played or replay(scenario, seed, role, log, resolution=resolution, injected=injected)
     if from_quarter >= len(played.log):
         raise ValueError(
             f"the what-if must start before the last played quarter (Q{len(played.log)})"
@@ -293,6 +298,7 @@ def what_if(
         from_quarter=from_quarter,
         turns=len(played.log),
         resolution=resolution,
+        injected=injected,
     )
     yours, theirs = outcome(played), outcome(alt)
     mine = style(played.history, played.firm, from_quarter)

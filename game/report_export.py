@@ -150,12 +150,13 @@ def _figure(fig: Figure) -> str:
 
 
 def _header(r: dict[str, Any]) -> str:
-    source = r["source"]
-    who = (
-        "played by you"
-        if source == "played"
-        else f"played by the {source[4:].replace('_', ' ')} bot"
-    )
+    source = str(r["source"])
+    if source == "played":
+        who = "played by you"
+    elif source.startswith("bot:"):
+        who = f"played by the {source[4:].replace('_', ' ')} bot"
+    else:
+        who = f"({source})"
     return (
         '<header class="top"><div>'
         f"<h1>Debrief: {escape(r['title'])}</h1>"

@@ -248,3 +248,17 @@ def test_what_if_of_a_bot_run_hands_over_to_another_bot(scenario: Scenario) -> N
     assert rep.what_if is not None and rep.what_if["bot"] == "hold"
     assert rep.comparison is not None and rep.comparison.closest == "balanced"
     assert rep.comparison.spread_scores == [] and len(rep.comparison.sentences) == 1
+
+
+def test_injected_events_happen_in_the_report_and_in_the_bot_games(scenario: Scenario) -> None:
+    log = scripted_log(3)
+    injected = [[], ["viral_post"], []]
+    rep = build_report(scenario, SEED, "pm", log, bots=("hold",), spread_seeds=0, injected=injected)
+    assert rep.timeline[1].events == ["A viral post about Teamboard"]
+    ref = Simulation(scenario, SEED, "pm")
+    for q, decisions in enumerate(log):
+        ref.step(decisions, inject=injected[q])
+    assert rep.score == ref.scorecard("player")["score"]
+    hold = replay(scenario, SEED, "pm", [], bot="hold", turns=3, injected=injected)
+    assert any(e["id"] == "viral_post" for e in hold.history[2].events)
+    assert rep.comparison is not None and rep.comparison.bots[0].score == hold.scorecard()["score"]
