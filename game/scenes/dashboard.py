@@ -67,7 +67,9 @@ def kpi_row(
             "count": f"{change:+,.0f}",
             "score": f"{change:+.2f}",
         }[kind]
-        return (text, change >= 0 if abs(change) > 1e-12 else None)
+        if not any(c in "123456789" for c in text):  # rounds to zero at the precision shown
+            return ("no change", None)
+        return (text, change >= 0)
 
     old = before
     cards = [
