@@ -1,20 +1,43 @@
-"""The final debrief: where you ended against where you started, charts and discussion."""
+"""The final debrief: where you ended against where you started, charts and discussion.
+
+Three views (keys 1-3): the summary (KPIs, charts, score, objectives, competencies, prompts),
+What if? (a built-in strategy takes over after a quarter you choose, same seed) and Figures
+(the report's own figures). Export writes the self-contained HTML report and its data files.
+The full report, the figures and the what-ifs are built in background jobs
+(:mod:`game.scenes.debrief_work`) while the window keeps drawing; progress is shown in words.
+"""
 
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pygame
+from pygame_gui.elements import UIDropDownMenu
 
-from game.scenes.base import GAP, MARGIN, ROW, Scene
-from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html
-from game.scenes.fmt import plain
+from game import palette
+from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
+from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html, quarter_labels
+from game.scenes.debrief_work import DebriefWork, Job, problem_text, report_path
+from game.scenes.fmt import pct, plain
+from game.scenes.glossary import METRICS
+from game.widgets.chart import LineChart, Series
+from game.widgets.figure_view import FigureView, decode_png
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from engine.whatif import WhatIf
+    from game.app import App
 
 BOT_NAMES = {
+    "balanced": "A balanced, sensible PM",
+    "customer_centric": "Customer-centric: research often",
+    "profit": "Profit first: raise prices, freeze hiring",
+    "greedy_share": "Grab share: cut prices, heavy marketing",
+    "feature_factory": "Feature factory: ship, no discovery",
     "hold": "Do nothing (keeps every setting)",
     "random": "Random decisions",
-    "balanced": "A balanced, sensible PM",
 }
 COMPETENCIES = {
     "market_understanding": "Market understanding",
@@ -22,6 +45,15 @@ COMPETENCIES = {
     "customer_empathy": "Customer empathy",
     "leadership": "Leadership",
 }
+VIEWS = ("Summary", "What if?", "Figures")
+FIGURE_BUTTONS = {
+    "share_revenue": "Share and revenue",
+    "culture_debt": "Culture and debt",
+    "belief_map": "Beliefs against truth",
+    "score_vs_bots": "Score against the bots",
+}
+WHAT_IF_COLOUR = palette.TEXT
+BUILDING = "Building your report… replaying the bots"
 
 
 def competencies_html(competencies: dict[str, dict[str, Any]]) -> str:
@@ -36,23 +68,123 @@ def competencies_html(competencies: dict[str, dict[str, Any]]) -> str:
     return "<br>".join(rows)
 
 
+def bot_choices() -> list[tuple[str, str]]:
+    """(friendly name, bot id) for every built-in bot, the sensible one first."""
+    from engine.bots import BOTS
+
+    known = [b for b in BOT_NAMES if b in BOTS]
+    return [(BOT_NAMES[b], b) for b in known] + [(b, b) for b in BOTS if b not in BOT_NAMES]
+
+
+def quarter_choices(played: int) -> list[tuple[str, str]]:
+    """(label, quarter) for every takeover point: from the start (Q0) to after Q(played-1)."""
+    return [("From the start (Q0)", "0")] + [(f"After Q{q}", str(q)) for q in range(1, played)]
+
+
 class DebriefScene(Scene):
     """After the last quarter. Esc or the button returns to the title screen."""
 
     name = "debrief"
 
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        session = app.session
+        assert session is not None
+        self.work = DebriefWork(session)
+        self.view = 0
+        self.figure = 0
+        self.from_quarter = max(0, len(session.log) - 1) // 2
+        self.bot = bot_choices()[0][1]
+        self.figures_job: Job[Any] | None = None
+        self.export_job: Job[list[Path]] | None = None
+        self.what_if_job: Job[WhatIf] | None = None
+        self.what_if_result: WhatIf | None = None
+        self.what_if_problem = ""
+        self.export_status = ""
+        self.images: list[pygame.Surface] = []
+        self.figures_problem = ""
+        self._pending: tuple[str, str] | None = None
+        self._shown_seconds = -1
+
+    # ------------------------------------------------------------------ layout
     def build(self) -> None:
+        session = self.app.session
+        assert session is not None
+        tab_w = 150
+        tabs_x = self.width - MARGIN - len(VIEWS) * (tab_w + 4) + 4
+        self.label(
+            pygame.Rect(MARGIN, MARGIN, tabs_x - MARGIN - GAP, 40),
+            f"Debrief: {session.scenario.title}",
+            object_id="#heading",
+        )
+        for i, title in enumerate(VIEWS):
+            self.button(
+                pygame.Rect(tabs_x + i * (tab_w + 4), MARGIN + 2, tab_w, ROW),
+                f"{i + 1} {title}",
+                lambda i=i: self.show_view(i),
+                object_id="#tab_active" if i == self.view else "#tab",
+                tip=(
+                    "Your score, objectives, competencies and charts.",
+                    "Let a built-in strategy take over after a quarter you choose.",
+                    "The figures of the exported report.",
+                )[i],
+            )
+        body = pygame.Rect(
+            MARGIN, MARGIN + 48, self.width - 2 * MARGIN, self.height - 2 * MARGIN - 48 - ROW - GAP
+        )
+        (self._build_summary, self._build_what_if, self._build_figures)[self.view](body)
+        self._build_bottom_bar()
+
+    def _build_bottom_bar(self) -> None:
+        y = self.height - MARGIN - ROW
+        self.compare_button = self.button(
+            pygame.Rect(MARGIN, y, 260, ROW),
+            "Compare with the bots",
+            self.compare,
+            tip="Play built-in strategies on the same scenario and seed (takes a few seconds): "
+            "was it skill or luck?",
+        )
+        exporting = self.export_job is not None
+        self.export_button = self.button(
+            pygame.Rect(MARGIN + 260 + GAP, y, 200, ROW),
+            "Exporting…" if exporting else "Export report",
+            self.export,
+            enabled=not exporting,
+            tip="Save this debrief as one web page (opens in any browser, prints well) with "
+            "the numbers as CSV and JSON files, in your Crossroads reports folder.",
+        )
+        status_x = MARGIN + 260 + 200 + 2 * GAP
+        self.status = self.text(
+            pygame.Rect(status_x, y, self.width - MARGIN - 260 - GAP - status_x, ROW),
+            self._status_html(),
+        )
+        self._show_status()
+        self.button(
+            pygame.Rect(self.width - MARGIN - 260, y, 260, ROW),
+            "Back to the title",
+            self.to_title,
+            object_id="#primary",
+        )
+
+    def _show_status(self) -> None:
+        """The status box is shown only when it has something to say."""
+        if self.export_job is not None or self.export_status:
+            self.status.show()
+        else:
+            self.status.hide()
+
+    def _status_html(self) -> str:
+        if self.export_job is not None:
+            return f"{BUILDING} ({self.export_job.seconds} s)"
+        return html.escape(self.export_status)
+
+    def _build_summary(self, body: pygame.Rect) -> None:
         session = self.app.session
         assert session is not None
         s = session.scenario
         history = session.sim.history
         me = session.firm_id
-        self.label(
-            pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
-            f"Debrief: {s.title}",
-            object_id="#heading",
-        )
-        row = pygame.Rect(MARGIN, MARGIN + 48, self.width - 2 * MARGIN, CARD_H)
+        row = pygame.Rect(body.x, body.y, body.w, CARD_H)
         kpi_row(
             self,
             self.root,
@@ -63,20 +195,15 @@ class DebriefScene(Scene):
             since="the start",
         )
         top = row.bottom + GAP
-        body_h = self.height - top - MARGIN - ROW - GAP
-        left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5
+        body_h = body.bottom - top
+        left_w = (body.w - GAP) * 3 // 5
         history_charts(
-            self,
-            self.root,
-            pygame.Rect(MARGIN, top, left_w, body_h),
-            history,
-            me,
-            s.currency,
+            self, self.root, pygame.Rect(body.x, top, left_w, body_h), history, me, s.currency
         )
         card = session.scorecard()
         prompts = "<br>".join(f"• {html.escape(plain(p.question))}" for p in s.debrief)
         self.text(
-            pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
+            pygame.Rect(body.x + left_w + GAP, top, body.w - left_w - GAP, body_h),
             f"<b>Score {card['score']:.0f} / 100 — grade {html.escape(str(card['grade']))}</b>"
             f"<br><br><b>Objectives</b><br>{objectives_html(card['objectives'])}"
             f"<br><br><b>Competencies</b><br>{competencies_html(card['competencies'])}"
@@ -84,19 +211,207 @@ class DebriefScene(Scene):
             tip="The score is the weighted share of the objectives you met. Competencies "
             "show how you played, with the evidence behind each.",
         )
-        self.compare_button = self.button(
-            pygame.Rect(MARGIN, self.height - MARGIN - ROW, 300, ROW),
-            "Compare with the bots",
-            self.compare,
-            tip="Play built-in strategies on the same scenario and seed (takes a few seconds): "
-            "was it skill or luck?",
+
+    def _build_what_if(self, body: pygame.Rect) -> None:
+        session = self.app.session
+        assert session is not None
+        history = session.sim.history
+        left_w = (body.w - GAP) * 3 // 5
+        firms = list(history[-1].firms.values())
+        result = self.what_if_result
+        series = [
+            Series(
+                f"{f.name} (you)" if f.id == session.firm_id else f.name,
+                [r.firms[f.id].share for r in history],
+                palette.series(i),
+            )
+            for i, f in enumerate(firms)
+        ]
+        if result is not None:
+            # Identical to yours up to the takeover: draw only from there on.
+            share = [
+                v if q >= result.from_quarter else float("nan") for q, v in enumerate(result.share)
+            ]
+            name = f"What-if: {result.bot.replace('_', ' ')} after Q{result.from_quarter}"
+            series.insert(0, Series(name, share, WHAT_IF_COLOUR))
+        LineChart(
+            self.px(pygame.Rect(body.x, body.y, left_w, body.h)),
+            self.manager,
+            self.root,
+            "Market share by company" + (" and the what-if" if result is not None else ""),
+            series,
+            quarter_labels(len(history)),
+            lambda v: pct(v, 0),
+            METRICS["share"],
+            self.scale,
         )
-        self.button(
-            pygame.Rect(self.width - MARGIN - 260, self.height - MARGIN - ROW, 260, ROW),
-            "Back to the title",
-            self.to_title,
+        x, w = body.x + left_w + GAP, body.w - left_w - GAP
+        intro_h = 104
+        self.text(
+            pygame.Rect(x, body.y, w, intro_h),
+            "A built-in strategy takes over your company after the quarter you choose. Same "
+            "seed, same market luck: only the decisions differ.",
+        )
+        y = body.y + intro_h + GAP
+        label_w = 130
+        played = len(session.log)
+        self.label(pygame.Rect(x, y, label_w, ROW), "Take over", tip="Enter picks the next one.")
+        self._drop_down(
+            pygame.Rect(x + label_w, y, w - label_w, ROW),
+            quarter_choices(played),
+            str(self.from_quarter),
+            self._set_quarter,
+        )
+        y += ROW + GAP
+        self.label(pygame.Rect(x, y, label_w, ROW), "Strategy", tip="Enter picks the next one.")
+        self._drop_down(
+            pygame.Rect(x + label_w, y, w - label_w, ROW), bot_choices(), self.bot, self._set_bot
+        )
+        y += ROW + GAP
+        running = self.what_if_job is not None
+        self.what_if_button = self.button(
+            pygame.Rect(x, y, w, ROW),
+            "Replaying…" if running else "Run the what-if",
+            self.run_what_if,
+            enabled=not running and played > 0,
             object_id="#primary",
+            tip="Replay the rest of the game with the chosen strategy (about a second).",
         )
+        y += ROW + GAP
+        self.what_if_box = self.text(pygame.Rect(x, y, w, body.bottom - y), self._what_if_html())
+
+    def _what_if_html(self) -> str:
+        if self.what_if_job is not None:
+            return f"Replaying the game with the strategy… ({self.what_if_job.seconds} s)"
+        if self.what_if_problem:
+            return f"<font color='#f0894a'>{html.escape(self.what_if_problem)}</font>"
+        if self.what_if_result is None:
+            return (
+                "<font color='#a8b3c1'>Choose a quarter and a strategy, then run the what-if. "
+                "Its share line joins the chart.</font>"
+            )
+        return "<br><br>".join(html.escape(s) for s in self.what_if_result.sentences)
+
+    def _drop_down(
+        self,
+        rect: pygame.Rect,
+        choices: list[tuple[str, str]],
+        current: str,
+        on_set: Any,
+    ) -> UIDropDownMenu:
+        """A drop-down for the mouse; Tab reaches it and Enter picks the next choice."""
+        start = next(c for c in choices if c[1] == current)
+        element = UIDropDownMenu(
+            choices,
+            start,
+            self.px(rect),
+            manager=self.manager,
+            container=self.root,
+            expand_on_option_click=True,
+        )
+        ids = [c[1] for c in choices]
+
+        def step() -> None:
+            on_set(ids[(ids.index(current) + 1) % len(ids)])
+            self.refresh()
+
+        self._actions[element] = step
+        self._changes[element] = lambda event: on_set(event.selected_option_id)
+        self._focus.append(element)
+        return element
+
+    def _set_quarter(self, quarter: str) -> None:
+        self.from_quarter = int(quarter)
+
+    def _set_bot(self, bot: str) -> None:
+        self.bot = bot
+
+    def _build_figures(self, body: pygame.Rect) -> None:
+        if not self.images:
+            self._start_figures()
+            self.figures_text = self.text(
+                pygame.Rect(body.x, body.y, body.w, 3 * ROW), self._figures_html()
+            )
+            if self.figures_problem:
+                self.button(
+                    pygame.Rect(body.x, body.y + 3 * ROW + GAP, 200, ROW),
+                    "Try again",
+                    self.retry_figures,
+                )
+            return
+        figures = self.work.report()[1]
+        count = len(figures)
+        for i, (cell, fig) in enumerate(
+            zip(grid(pygame.Rect(body.x, body.y, body.w, ROW), count, 1), figures, strict=True)
+        ):
+            self.button(
+                cell,
+                FIGURE_BUTTONS.get(fig.name, fig.title),
+                lambda i=i: self.show_figure(i),
+                object_id="#tab_active" if i == self.figure else "#tab",
+                tip=fig.title,
+            )
+        fig = figures[self.figure]
+        top = body.y + ROW + GAP
+        self.label(pygame.Rect(body.x, top, body.w, 30), fig.title, object_id="#heading")
+        area = pygame.Rect(body.x, top + 34, body.w, body.bottom - top - 34)
+        FigureView(self.px(area), self.manager, self.root, self.images[self.figure], fig.alt)
+
+    def _figures_html(self) -> str:
+        if self.figures_problem:
+            return f"<font color='#f0894a'>{html.escape(self.figures_problem)}</font>"
+        job = self.figures_job
+        seconds = job.seconds if job is not None else 0
+        return (
+            f"{BUILDING} and drawing the figures ({seconds} s).<br>"
+            "<font color='#a8b3c1'>They are the same figures as in the exported report. "
+            "You can keep looking around meanwhile.</font>"
+        )
+
+    # ------------------------------------------------------------------ actions
+    def show_view(self, index: int) -> None:
+        """Switch between the summary, the what-if and the figures."""
+        if 0 <= index < len(VIEWS) and index != self.view:
+            self.view = index
+            self.refresh()
+
+    def show_figure(self, index: int) -> None:
+        """Show another of the report's figures."""
+        if self.images:
+            self.figure = index % len(self.images)
+            self.refresh()
+
+    def _start_figures(self) -> None:
+        if self.figures_job is None and not self.figures_problem:
+            self.figures_job = Job(self.work.report)
+
+    def retry_figures(self) -> None:
+        """Try drawing the figures again after a failure."""
+        self.figures_problem = ""
+        self.refresh()
+
+    def export(self) -> None:
+        """Write the report into the user's reports folder, in the background."""
+        if self.export_job is not None:
+            return
+        session = self.app.session
+        assert session is not None
+        target = report_path(session)
+        self.export_job = Job(lambda: self.work.export(target))
+        self.export_status = ""
+        self.export_button.set_text("Exporting…")
+        self.export_button.disable()
+        self.status.set_text(self._status_html())
+        self._show_status()
+
+    def run_what_if(self) -> None:
+        """Replay the game with the chosen strategy after the chosen quarter, in the background."""
+        if self.what_if_job is not None:
+            return
+        quarter, bot = self.from_quarter, self.bot
+        self.what_if_job = Job(lambda: self.work.what_if(quarter, bot))
+        self.what_if_problem = ""
+        self.refresh()
 
     def compare(self) -> None:
         """Play the built-in bots on the same seed and show their scores beside the player's."""
@@ -127,6 +442,86 @@ class DebriefScene(Scene):
 
         self.app.session = None
         self.app.reset_to(TitleScene(self.app))
+
+    # ------------------------------------------------------------------ frame loop
+    def update(self, dt: float) -> None:
+        """Collect finished background jobs (rebuilding once); keep progress text ticking."""
+        if self.root is None:
+            return
+        finished = False
+        if self.export_job is not None and self.export_job.done:
+            self._export_finished(self.export_job)
+            finished = True
+        if self.what_if_job is not None and self.what_if_job.done:
+            job, self.what_if_job = self.what_if_job, None
+            if job.error is not None:
+                self.what_if_problem = problem_text(job.error, "replay the what-if")
+            else:
+                self.what_if_result = job.result
+            finished = True
+        if self.figures_job is not None and self.figures_job.done:
+            job, self.figures_job = self.figures_job, None
+            if job.error is not None:
+                self.figures_problem = problem_text(job.error, "draw the figures")
+            finished = True
+        if self.work.ready and not self.images:
+            self.images = [decode_png(f.data) for f in self.work.report()[1]]
+            finished = True
+        if finished:
+            self.refresh()
+            self._show_pending()
+        else:
+            self._tick()
+
+    def _tick(self) -> None:
+        """Refresh the elapsed seconds of running jobs once a second."""
+        jobs = [j for j in (self.export_job, self.what_if_job, self.figures_job) if j is not None]
+        seconds = max((j.seconds for j in jobs if not j.done), default=-1)
+        if seconds == self._shown_seconds:
+            return
+        self._shown_seconds = seconds
+        if self.export_job is not None:
+            self.status.set_text(self._status_html())
+        if self.view == 1 and self.what_if_job is not None:
+            self.what_if_box.set_text(self._what_if_html())
+        if self.view == 2 and not self.images and self.figures_job is not None:
+            self.figures_text.set_text(self._figures_html())
+
+    def _export_finished(self, job: Job[list[Path]]) -> None:
+        self.export_job = None
+        if job.error is not None:
+            message = problem_text(job.error, "save the report")
+            self.export_status = message
+            self._pending = ("Report not saved", html.escape(message))
+            return
+        written = job.result or []
+        page, data = written[0], written[1:]
+        self.export_status = f"Report saved: {page.name}"
+        self._pending = (
+            "Report saved",
+            f"Your debrief is saved as a web page:<br><b>{html.escape(str(page))}</b><br><br>"
+            "It opens in any browser, needs no internet connection and prints well. "
+            "Beside it are the numbers for a spreadsheet or your own analysis:<br>"
+            + "<br>".join(f"• {html.escape(p.name)}" for p in data),
+        )
+
+    def _show_pending(self) -> None:
+        """Show a finished export's message once this screen is on top."""
+        if self._pending is not None and self.app.top is self:
+            from game.scenes.dialog import show_message
+
+            title, body = self._pending
+            self._pending = None
+            show_message(self.app, title, body)
+
+    def resume(self) -> None:
+        self._show_pending()
+
+    def on_key(self, event: pygame.event.Event) -> None:
+        if pygame.K_1 <= event.key < pygame.K_1 + len(VIEWS):
+            self.show_view(event.key - pygame.K_1)
+        elif self.view == 2 and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+            self.show_figure(self.figure + (1 if event.key == pygame.K_RIGHT else -1))
 
     def on_back(self) -> None:
         self.to_title()
