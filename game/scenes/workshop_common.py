@@ -1,0 +1,157 @@
+"""Shared pieces of the facilitator screens: errors in words, the round clock, the leaderboard.
+
+Every workshop screen reports a :class:`~game.workshop.session.WorkshopError` with
+:func:`show_error` (a dialog listing each problem) instead of letting it escape; the round
+clock counts the suggested time per round in wall-clock time and stops while paused.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from game.scenes.base import GAP, Scene
+from game.scenes.fmt import money, pct, plain
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.workshop.session import WorkshopError, WorkshopSession
+
+TOP_H = 64
+LEADERBOARD_COLUMNS = (
+    ("#", 40),
+    ("Team", 200),
+    ("Score", 80),
+    ("Grade", 70),
+    ("Revenue", 120),
+    ("Profit", 120),
+    ("Customers", 110),
+    ("Share", 90),
+)
+
+
+def show_error(app: App, exc: WorkshopError, title: str = "Not done") -> None:
+    """Show a workshop refusal in words: its message and every problem as a bullet."""
+    from game.scenes.dialog import DialogScene
+
+    body = html.escape(plain(exc.message[:1].upper() + exc.message[1:])) + "."
+    if exc.problems:
+        body += "<br><br>" + "<br>".join(f"• {html.escape(plain(p))}" for p in exc.problems)
+    app.push(DialogScene(app, title, body))
+
+
+def problems_html(exc: WorkshopError) -> str:
+    """A refusal as a short HTML list (for a text box on the screen itself)."""
+    items = exc.problems or [exc.message]
+    return "<br>".join(f"• {html.escape(plain(p))}" for p in items)
+
+
+class RoundClock:
+    """The suggested time per round: counts down in wall-clock time, stopped while paused."""
+
+    def __init__(self, seconds: int | None) -> None:
+        self.seconds = seconds
+        self.round = 0
+        self._started = time.monotonic()
+        self._paused_at: float | None = None
+        self._paused_total = 0.0
+
+    def start(self, round_: int) -> None:
+        """Restart the clock for ``round_`` (no-op if it already runs for that round)."""
+        if round_ != self.round:
+            self.round = round_
+            self._started = time.monotonic()
+            self._paused_total = 0.0
+            self._paused_at = None
+
+    @property
+    def paused(self) -> bool:
+        """True while the session is paused."""
+        return self._paused_at is not None
+
+    def pause(self) -> None:
+        """Stop the clock."""
+        if self._paused_at is None:
+            self._paused_at = time.monotonic()
+
+    def resume(self) -> None:
+        """Start the clock again where it stopped."""
+        if self._paused_at is not None:
+            self._paused_total += time.monotonic() - self._paused_at
+            self._paused_at = None
+
+    def remaining(self) -> float | None:
+        """Seconds left in the round (negative when over time), None without a timer."""
+        if not self.seconds:
+            return None
+        now = self._paused_at if self._paused_at is not None else time.monotonic()
+        return self.seconds - (now - self._started - self._paused_total)
+
+    def text(self) -> str:
+        """The clock in words for the round view."""
+        left = self.remaining()
+        if left is None:
+            return "No round timer"
+        if left <= 0:
+            return "Time is up (suggested time)"
+        minutes, seconds = divmod(int(left + 0.999), 60)
+        return f"Time left {minutes}:{seconds:02d}" + (" (paused)" if self.paused else "")
+
+
+def top_bar(scene: Scene, title: str, subtitle: str = "") -> Any:
+    """The dark bar across the top of a workshop screen: a heading and a muted line."""
+    bar = scene.panel(pygame.Rect(0, 0, scene.width, TOP_H), object_id="#top_bar")
+    scene.label(
+        pygame.Rect(16, 2, scene.width - 32, 34), title, container=bar, object_id="#heading"
+    )
+    if subtitle:
+        scene.label(
+            pygame.Rect(16, 36, scene.width - 32, 24), subtitle, container=bar, object_id="#muted"
+        )
+    return bar
+
+
+def leaderboard_table(
+    scene: Scene, session: WorkshopSession, area: pygame.Rect, *, container: Any = None
+) -> int:
+    """The leaderboard as aligned labels inside ``area``; returns the y below the table.
+
+    Columns shrink to fit narrow areas; rows shrink when many teams would not fit.
+    """
+    board = session.leaderboard()
+    cur = session.scenario.currency
+    total = sum(w for _, w in LEADERBOARD_COLUMNS)
+    factor = min(1.0, area.w / total)
+    widths = [max(36, int(w * factor)) for _, w in LEADERBOARD_COLUMNS]
+    row_h = max(24, min(34, (area.h - 34) // max(1, len(board))))
+    y = area.y
+
+    def row(cells: list[str], object_id: str | None) -> None:
+        x = area.x
+        for cell, w in zip(cells, widths, strict=True):
+            scene.label(
+                pygame.Rect(x, y, w - 4, row_h - 2), cell, container=container, object_id=object_id
+            )
+            x += w
+
+    row([name for name, _ in LEADERBOARD_COLUMNS], "#muted")
+    y += 30
+    for r in board:
+        row(
+            [
+                str(r["rank"]),
+                r["team"],
+                f"{r['score']:.1f}",
+                r["grade"],
+                money(r["revenue"], cur),
+                money(r["profit"], cur),
+                f"{r['customers']:,.0f}",
+                pct(float(r["share"])),
+            ],
+            "#good" if r["rank"] == 1 and session.resolved else None,
+        )
+        y += row_h
+    return y + GAP

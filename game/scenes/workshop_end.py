@@ -1,0 +1,104 @@
+"""End of session: the class leaderboard and the export of every team's results.
+
+Export writes the same files as ``crossroads workshop export`` (:func:`export_session`)
+into ``workshop-exports/<session id>`` in the user data folder and says where they are.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.scenes.base import MARGIN, Scene
+from game.scenes.workshop_common import TOP_H, leaderboard_table, top_bar
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.workshop.session import WorkshopSession
+
+SIDE_W = 380
+
+
+def export_dir(session_id: str) -> Path:
+    """Where the end screen writes a session's files."""
+    from game.paths import user_data_dir
+
+    return user_data_dir() / "workshop-exports" / session_id
+
+
+class WorkshopEndScene(Scene):
+    """Class leaderboard, Export results, back to the title screen."""
+
+    name = "workshop_end"
+
+    def __init__(self, app: App, session: WorkshopSession) -> None:
+        super().__init__(app)
+        self.session = session
+        self.status = (
+            "Export writes the leaderboard, every decision (CSV), the session record and "
+            "each team's scorecard and report for the debrief."
+        )
+
+    def build(self) -> None:
+        s = self.session
+        top_bar(
+            self,
+            f"Class leaderboard · {s.scenario.title}",
+            f"Session {s.id} · {s.resolved} of {s.info.rounds} rounds played · "
+            f"{len(s.teams)} teams",
+        )
+        table_w = self.width - 3 * MARGIN - SIDE_W
+        leaderboard_table(
+            self,
+            s,
+            pygame.Rect(MARGIN, TOP_H + MARGIN, table_w, self.height - TOP_H - 2 * MARGIN - 60),
+        )
+        x = self.width - MARGIN - SIDE_W
+        self.status_box = self.text(
+            pygame.Rect(x, TOP_H + MARGIN, SIDE_W, self.height - TOP_H - 3 * MARGIN - 160),
+            self.status,
+        )
+        by = self.height - MARGIN - 44
+        self.button(
+            pygame.Rect(x, by - 2 * 52, SIDE_W, 44),
+            "Export results",
+            self.export,
+            object_id="#primary",
+            tip=f"Write the files to {export_dir(s.id)}",
+        )
+        self.button(
+            pygame.Rect(x, by - 52, SIDE_W, 44),
+            "Back (Esc)",
+            self.app.pop,
+            tip="The round view, or the menu (the session stays saved).",
+        )
+        self.button(pygame.Rect(x, by, SIDE_W, 44), "Title screen", self.to_title)
+        self.app.focus_index = 0
+
+    def export(self) -> None:
+        """Write the end-of-session files and say where they are (or why not)."""
+        from game.workshop.export import export_session
+        from game.workshop.session import WorkshopError
+
+        folder = export_dir(self.session.id)
+        try:
+            done = export_session(self.session, folder)
+        except (WorkshopError, OSError, ValueError) as exc:
+            self.status = "Export failed: " + html.escape(getattr(exc, "message", str(exc)))
+        else:
+            self.status = (
+                f"Wrote {len(done.paths)} files to<br>{html.escape(str(folder))}<br><br>"
+                "leaderboard.csv, decisions.csv, session.json and teams/ (one scorecard per "
+                f"team; {done.debriefs} debrief report(s))."
+                + (f"<br><br>Note: {html.escape(done.note)}." if done.note else "")
+            )
+        self.status_box.set_text(self.status)
+
+    def to_title(self) -> None:
+        """Close every workshop screen."""
+        from game.scenes.title import TitleScene
+
+        self.app.reset_to(TitleScene(self.app))

@@ -1,0 +1,744 @@
+"""Hot-seat decision entry: a privacy screen, the team's own entry form, the acknowledgement.
+
+The hub's tabs are bound to the one-player :class:`game.session.Session`, so a team enters
+its decisions on a compact form built from its :class:`~game.workshop.session.TeamView`
+only (its own firm; no other team's numbers): price, marketing per segment, capacity split,
+roadmap with a capacity bar, research and a forecast (a CPO sets a theme per line instead of
+the line fields, which the AI product managers fill). Check lists every problem in words;
+"recorded" is shown only after :meth:`WorkshopSession.submit` returned, i.e. once the
+decisions are on disk.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from engine.decisions import CapacitySplit, Decisions, Forecast, ProductDecision, ResearchOrder
+from game.scenes.base import GAP, MARGIN, ROW, Scene
+from game.scenes.dialog import DialogScene
+from game.scenes.fmt import money, pct, plain
+from game.scenes.glossary import ROLE_NAMES
+from game.scenes.workshop_common import TOP_H, RoundClock, problems_html, top_bar
+from game.widgets.capacity_bar import CapacityBar
+from game.widgets.text import fit, font, to_size
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.workshop.session import TeamView, WorkshopSession
+
+THEMES = ("", "growth", "retention", "profit", "quality")
+LEFT_W = 520
+BOTTOM_H = 140
+
+
+def number(text: str) -> float | None:
+    """A typed number ('1,200' and '1200.5' both read), or None when it is not one."""
+    try:
+        value = float(text.replace(",", "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def short(value: float) -> str:
+    """A number as typed in a field: no trailing '.0'."""
+    return f"{value:g}" if abs(value) < 1e15 else f"{value:.0f}"
+
+
+class PrivacyScene(Scene):
+    """'Pass the keyboard to Team B': nothing of any team is on screen."""
+
+    name = "workshop_privacy"
+
+    def __init__(self, app: App, session: WorkshopSession, team: str, clock: RoundClock) -> None:
+        super().__init__(app)
+        self.session = session
+        self.team = team
+        self.clock = clock
+
+    def build(self) -> None:
+        cx, cy = self.width // 2, self.height // 2
+        self.label(
+            pygame.Rect(cx - 500, cy - 130, 1000, 64),
+            f"Pass the keyboard to {self.team}",
+            object_id="#title",
+        )
+        again = self.session.submitted().get(self.team, False)
+        self.text(
+            pygame.Rect(cx - 400, cy - 50, 800, 80),
+            "Everyone else, please look away from the screen. "
+            f"{html.escape(self.team)}: press Enter when you are at the keyboard."
+            + (
+                "<br>You have handed in this round already: handing in again replaces it."
+                if again
+                else ""
+            ),
+            object_id="#subtitle",
+        )
+        self.button(
+            pygame.Rect(cx - 220, cy + 50, 440, 48),
+            f"We are {self.team}: show our screen",
+            self.show_team,
+            object_id="#primary",
+        )
+        self.button(
+            pygame.Rect(cx - 220, cy + 110, 440, 40),
+            "Back to the round view (Esc)",
+            self.app.pop,
+        )
+        self.app.focus_index = 0
+
+    def show_team(self) -> None:
+        """Open the team's own entry form."""
+        self.app.replace(TeamEntryScene(self.app, self.session, self.team, self.clock))
+
+
+class LineDraft:
+    """What a team is typing for one product line (texts as typed, parsed on check)."""
+
+    def __init__(self, view: TeamView, clone: str, base: ProductDecision | None, fresh: bool):
+        product = view.firm.products[clone]
+        base = base or ProductDecision()
+        price = base.price if base.price is not None else product.price
+        self.price = short(price)
+        marketing = dict(product.marketing) | dict(base.marketing)
+        self.marketing = {s: short(v) for s, v in marketing.items()}
+        self.features = short(round(base.split.features * 100, 4))
+        self.debt = short(round(base.split.debt * 100, 4))
+        self.roadmap = list(base.roadmap)
+        self.research = [(r.method, r.segment) for r in base.research] if fresh else []
+        self.theme = ""
+
+
+class TeamEntryScene(Scene):
+    """One team's decisions for the open round, seeing only its own firm."""
+
+    name = "workshop_entry"
+
+    def __init__(self, app: App, session: WorkshopSession, team: str, clock: RoundClock) -> None:
+        super().__init__(app)
+        self.session = session
+        self.team = team
+        self.clock = clock
+        self.view = session.team_view(team)
+        self.local = {clone: pid for pid, clone in self.view.products.items()}
+        self.items = {b.id: b for b in session.scenario.backlog}
+        self.role = session.info.role
+        fresh = self.view.decisions is not None
+        base = self.view.decisions or session.last_decisions(team) or Decisions()
+        org = self.view.firm.organisation
+        self.lines = list(org.lines) if org else []
+        self.drafts = {
+            clone: LineDraft(self.view, clone, base.products.get(self.local[clone]), fresh)
+            for clone in self.lines
+        }
+        for clone, theme in base.themes.items():
+            if clone in self.view.products:
+                self.drafts[self.view.products[clone]].theme = theme
+        self.forecast = (
+            (short(base.forecast.revenue), short(round(base.forecast.share * 100, 4)))
+            if fresh and base.forecast
+            else ("", "")
+        )
+        self.current = 0
+        self.message = ""
+        self.bar: CapacityBar | None = None
+        self.discovery_label = None
+        self.clock_label = None
+
+    # ------------------------------------------------------------------ helpers
+    def authored(self, market_item: str) -> str:
+        """The scenario's own id of an item of this team's line."""
+        from game.workshop.sheet import local_item
+
+        return local_item(self.session, self.team, market_item)
+
+    @property
+    def line(self) -> str:
+        """The product line on show (its id in the team's market)."""
+        return self.lines[self.current]
+
+    # ------------------------------------------------------------------ build
+    def build(self) -> None:
+        v = self.view
+        firm = v.firm
+        cur = self.session.scenario.currency
+        last = firm.history[-1].firms[firm.firm]
+        top_bar(
+            self,
+            f"{self.team} · round {v.round} of {v.rounds} · {ROLE_NAMES[self.role]}",
+            f"Cash {money(firm.cash, cur)} · last quarter: revenue {money(last.revenue, cur)}, "
+            f"profit {money(last.profit, cur)}, {last.customers:,.0f} customers, share "
+            f"{pct(last.share)}, satisfaction {pct(last.satisfaction, 0)}",
+        )
+        self.clock_label = self.label(
+            pygame.Rect(self.width - 330, 4, 314, 28), self.clock.text(), object_id="#muted"
+        )
+        y = TOP_H + GAP
+        if len(self.lines) > 1:
+            for i, clone in enumerate(self.lines):
+                self.button(
+                    pygame.Rect(MARGIN + i * 200, y, 190, 32),
+                    fit(firm.products[clone].name, font(15), 174),
+                    lambda i=i: self._show_line(i),
+                    object_id="#tab_active" if i == self.current else "#tab",
+                    tip="Decisions for this product line.",
+                )
+            y += 40
+        area = pygame.Rect(MARGIN, y, self.width - 2 * MARGIN, self.height - y - BOTTOM_H)
+        if self.role == "cpo":
+            self._build_cpo(area)
+        else:
+            self._build_line(area)
+        self._build_bottom()
+
+    def _build_line(self, area: pygame.Rect) -> None:
+        self._build_numbers(pygame.Rect(area.x, area.y, LEFT_W, area.h))
+        right = pygame.Rect(area.x + LEFT_W + MARGIN, area.y, area.w - LEFT_W - MARGIN, area.h)
+        self._build_roadmap(right)
+
+    def _field(
+        self, container: Any, y: int, name: str, value: str, setter: Any, note: str, tip: str
+    ) -> None:
+        self.label(pygame.Rect(0, y, 190, ROW), name, container=container, tip=tip)
+        self.entry_line(
+            pygame.Rect(196, y, 110, ROW),
+            value,
+            setter,
+            allowed="decimal",
+            tip=tip,
+            container=container,
+        )
+        if note:
+            self.label(
+                pygame.Rect(312, y, LEFT_W - 24 - 312, ROW),
+                note,
+                container=container,
+                object_id="#muted",
+            )
+
+    def _build_numbers(self, area: pygame.Rect) -> None:
+        d = self.drafts[self.line]
+        sc = self.session.scenario
+        cur = sc.currency
+        pv = self.view.firm.products[self.line]
+        box = self.scroller(area)
+        y = 0
+        self.label(pygame.Rect(0, y, LEFT_W - 24, 34), pv.name, container=box, object_id="#heading")
+        y += 38
+        self._field(
+            box,
+            y,
+            "Price per customer",
+            d.price,
+            lambda t: setattr(d, "price", t),
+            f"now {money(pv.price, cur)}, cost {money(pv.unit_cost, cur)}",
+            "Price per customer per quarter from this round on.",
+        )
+        y += ROW + 10
+        self.label(
+            pygame.Rect(0, y, LEFT_W - 24, 24),
+            "Marketing spend this quarter",
+            container=box,
+            object_id="#muted",
+        )
+        y += 28
+        for seg in sc.segments:
+            self._field(
+                box,
+                y,
+                seg.name,
+                d.marketing.get(seg.id, "0"),
+                lambda t, s=seg.id: d.marketing.__setitem__(s, t),
+                f"customers {pv.customers_by_segment.get(seg.id, 0.0):,.0f}",
+                f"Marketing money spent on {seg.name} this quarter.",
+            )
+            y += ROW + 6
+        y += 4
+        self.label(
+            pygame.Rect(0, y, LEFT_W - 24, 24),
+            "Engineering capacity split (%)",
+            container=box,
+            object_id="#muted",
+        )
+        y += 28
+        self._field(
+            box,
+            y,
+            "Features",
+            d.features,
+            lambda t: self._set_split("features", t),
+            "",
+            "Share of capacity for roadmap items.",
+        )
+        y += ROW + 6
+        self._field(
+            box,
+            y,
+            "Debt paydown",
+            d.debt,
+            lambda t: self._set_split("debt", t),
+            "",
+            "Share of capacity paying down technical debt.",
+        )
+        y += ROW + 6
+        self.discovery_label = self.label(
+            pygame.Rect(0, y, LEFT_W - 24, 26),
+            self._discovery_text(),
+            container=box,
+            object_id="#muted",
+        )
+        y += 32
+        self._build_forecast(box, y)
+        self.scroll_area(box, LEFT_W - 24, y + 2 * (ROW + 6) + 30)
+
+    def _build_forecast(self, box: Any, y: int) -> int:
+        self.label(
+            pygame.Rect(0, y, LEFT_W - 24, 24),
+            "Forecast for this quarter (optional, graded)",
+            container=box,
+            object_id="#muted",
+        )
+        y += 28
+        self._field(
+            box,
+            y,
+            "Revenue",
+            self.forecast[0],
+            lambda t: self._set_forecast(0, t),
+            "firm revenue",
+            "Your forecast of the firm's revenue this quarter; empty: none.",
+        )
+        y += ROW + 6
+        self._field(
+            box,
+            y,
+            "Market share (%)",
+            self.forecast[1],
+            lambda t: self._set_forecast(1, t),
+            "overall share",
+            "Your forecast of the overall market share; empty: none.",
+        )
+        return y + ROW + 6
+
+    def _build_roadmap(self, area: pygame.Rect) -> None:
+        d = self.drafts[self.line]
+        lv = self.view.firm.organisation.lines[self.line]
+        open_items = {self.authored(i.id): i for i in lv.items}
+        d.roadmap = [i for i in d.roadmap if i in open_items]
+        self.bar = CapacityBar(
+            self.px(pygame.Rect(area.x, area.y, area.w, 44)),
+            self.manager,
+            self.root,
+            self._feature_capacity(),
+            [(self.items[i].name, open_items[i].remaining) for i in d.roadmap],
+            tip=f"About {lv.capacity:.0f} effort points this quarter; the features share goes "
+            "to the roadmap. Estimates are uncertain.",
+            scale=self.scale,
+        )
+        y = area.y + 52
+        self.label(
+            pygame.Rect(area.x, y, area.w, 24),
+            "Roadmap: Add items in priority order (estimates, not the truth)",
+            object_id="#muted",
+        )
+        y += 28
+        methods = list(lv.research)
+        research_h = 28 + min(len(methods), 4) * (ROW - 2)
+        box = self.scroller(pygame.Rect(area.x, y, area.w, area.bottom - y - research_h - GAP))
+        inner = area.w - 24
+        attr = {a.id: a.name for a in self.session.scenario.attributes}
+        row_y = 0
+        order = d.roadmap + [i for i in open_items if i not in d.roadmap]
+        for item_id in order:
+            item, iv = self.items[item_id], open_items[item_id]
+            on = item_id in d.roadmap
+            self.button(
+                pygame.Rect(0, row_y, 90, ROW),
+                "Remove" if on else "Add",
+                lambda i=item_id: self._toggle(i),
+                container=box,
+                object_id="#tab_active" if on else None,
+                tip=plain(item.description or item.name),
+            )
+            self.button(
+                pygame.Rect(94, row_y, 76, ROW),
+                "Earlier",
+                lambda i=item_id: self._earlier(i),
+                container=box,
+                enabled=on and d.roadmap.index(item_id) > 0,
+                tip="Move this item up the priority order.",
+            )
+            effects = ", ".join(f"{attr.get(a, a)} {x:+.2f}" for a, x in iv.effects.items())
+            needs = [
+                self.items[self.authored(n)].name for n in iv.depends_on if n not in lv.shipped
+            ]
+            text = (
+                (f"#{d.roadmap.index(item_id) + 1} " if on else "")
+                + f"{item.name} · ~{iv.remaining:.0f} pts"
+                + (f" · {effects}" if effects else "")
+                + (f" · needs {', '.join(needs)}" if needs else "")
+            )
+            self.label(
+                pygame.Rect(176, row_y, inner - 176, ROW),
+                fit(plain(text), font(15), inner - 176 - 12),
+                container=box,
+                tip=plain(text),
+            )
+            row_y += ROW + 4
+        self.scroll_area(box, inner, row_y)
+        self._build_research(pygame.Rect(area.x, area.bottom - research_h, area.w, research_h))
+
+    def _build_research(self, area: pygame.Rect) -> None:
+        d = self.drafts[self.line]
+        lv = self.view.firm.organisation.lines[self.line]
+        sc = self.session.scenario
+        cur = sc.currency
+        self.label(
+            pygame.Rect(area.x, area.y, area.w, 24),
+            "Research this quarter (click a segment to order a study)",
+            object_id="#muted",
+        )
+        box = self.scroller(pygame.Rect(area.x, area.y + 28, area.w, area.h - 28))
+        inner = area.w - 24
+        name_w = 240
+        cell = max(60, (inner - name_w) // max(1, len(sc.segments)))
+        for r, method in enumerate(lv.research):
+            y = r * (ROW - 2)
+            self.label(
+                pygame.Rect(0, y, name_w - 6, ROW - 6),
+                fit(f"{method.name} {money(method.cost, cur)}", font(15), name_w - 16),
+                container=box,
+                tip=plain(getattr(method, "description", "") or method.name),
+            )
+            for c, seg in enumerate(sc.segments):
+                on = (method.id, seg.id) in d.research
+                self.button(
+                    pygame.Rect(name_w + c * cell, y, cell - 4, ROW - 6),
+                    fit(seg.name, font(15), cell - 16),
+                    lambda m=method.id, s=seg.id: self._toggle_research(m, s),
+                    container=box,
+                    object_id="#tab_active" if on else "#tab",
+                    tip=("Ordered: click to cancel." if on else "Order this study."),
+                )
+        self.scroll_area(box, inner, len(lv.research) * (ROW - 2))
+
+    def _build_cpo(self, area: pygame.Rect) -> None:
+        firm = self.view.firm
+        self.text(
+            pygame.Rect(area.x, area.y, area.w, 60),
+            "As CPO you set a theme for each product line; its AI product manager decides "
+            "price, marketing and roadmap following it. Press a line's button to change "
+            "its theme.",
+            object_id="#muted",
+        )
+        y = area.y + 68
+        for clone in self.lines:
+            d = self.drafts[clone]
+            self.label(pygame.Rect(area.x, y, 300, ROW), firm.products[clone].name)
+            self.button(
+                pygame.Rect(area.x + 310, y, 220, ROW),
+                f"Theme: {d.theme or 'none (PM decides)'}",
+                lambda c=clone: self._cycle_theme(c),
+                tip="growth, retention, profit or quality; or none.",
+            )
+            y += ROW + 8
+        box = self.scroller(pygame.Rect(area.x, y + GAP, LEFT_W, area.bottom - y - GAP))
+        self._build_forecast(box, 0)
+        self.scroll_area(box, LEFT_W - 24, 2 * (ROW + 6) + 30)
+
+    def _build_bottom(self) -> None:
+        y = self.height - BOTTOM_H + GAP
+        w = self.width - 2 * MARGIN
+        self.problems_box = self.text(
+            pygame.Rect(MARGIN, y, w, BOTTOM_H - 2 * GAP - 44 - 4),
+            self.message
+            or "Check lists any problem in words before you hand in. Nothing of "
+            "another team is shown here.",
+            object_id=None if self.message else "#muted",
+        )
+        by = self.height - 44 - GAP
+        self.button(
+            pygame.Rect(MARGIN, by, 200, 44),
+            "Cancel (Esc)",
+            self.on_back,
+            tip="Back to the round view without handing in.",
+        )
+        self.button(
+            pygame.Rect(self.width - MARGIN - 280 - GAP - 160, by, 160, 44),
+            "Check",
+            self.check,
+            tip="List any problem without handing in.",
+        )
+        self.button(
+            pygame.Rect(self.width - MARGIN - 280, by, 280, 44),
+            "Hand in decisions",
+            self.hand_in,
+            object_id="#primary",
+            tip="Record the decisions (saved to disk before it says so).",
+        )
+
+    # ------------------------------------------------------------------ changes
+    def _show_line(self, index: int) -> None:
+        self.current = index
+        self.rebuild()
+
+    def _feature_capacity(self) -> float:
+        lv = self.view.firm.organisation.lines[self.line]
+        features = number(self.drafts[self.line].features)
+        return lv.feature_rate * max(0.0, min(100.0, features or 0.0)) / 100
+
+    def _discovery_text(self) -> str:
+        d = self.drafts[self.line]
+        f, b = number(d.features), number(d.debt)
+        if f is None or b is None:
+            return "Discovery gets the rest (type whole percentages)."
+        rest = 100 - f - b
+        if rest < 0:
+            return f"Features and debt add up to {f + b:g}%: over 100%."
+        return f"Discovery gets the rest: {rest:g}% (research, small improvements)."
+
+    def _set_split(self, part: str, text: str) -> None:
+        setattr(self.drafts[self.line], part, text)
+        if self.discovery_label is not None:
+            self.discovery_label.set_text(self._discovery_text())
+        if self.bar is not None:
+            self.bar.capacity = self._feature_capacity()
+            self.bar.image.set_image(to_size(self.bar.render(), self.bar.rect.size))
+
+    def _set_forecast(self, index: int, text: str) -> None:
+        values = list(self.forecast)
+        values[index] = text
+        self.forecast = (values[0], values[1])
+
+    def _toggle(self, item_id: str) -> None:
+        d = self.drafts[self.line]
+        if item_id in d.roadmap:
+            d.roadmap.remove(item_id)
+        else:
+            d.roadmap.append(item_id)
+        self.refresh()
+
+    def _earlier(self, item_id: str) -> None:
+        order = self.drafts[self.line].roadmap
+        i = order.index(item_id)
+        if i > 0:
+            order[i - 1], order[i] = order[i], order[i - 1]
+        self.refresh()
+
+    def _toggle_research(self, method: str, segment: str) -> None:
+        d = self.drafts[self.line]
+        key = (method, segment)
+        if key in d.research:
+            d.research.remove(key)
+        else:
+            d.research.append(key)
+        self.refresh()
+
+    def _cycle_theme(self, clone: str) -> None:
+        d = self.drafts[clone]
+        d.theme = THEMES[(THEMES.index(d.theme) + 1) % len(THEMES)]
+        self.refresh()
+
+    # ------------------------------------------------------------------ decisions
+    def decisions(self) -> tuple[Decisions | None, list[str]]:
+        """The typed decisions, or the typing problems in words."""
+        problems: list[str] = []
+        products: dict[str, ProductDecision] = {}
+        themes: dict[str, str] = {}
+        names = {s.id: s.name for s in self.session.scenario.segments}
+        for clone in self.lines:
+            d = self.drafts[clone]
+            pid = self.local[clone]
+            pname = self.view.firm.products[clone].name
+            if d.theme:
+                themes[pid] = d.theme
+            if self.role == "cpo":
+                continue
+            price = number(d.price)
+            if price is None or price <= 0:
+                problems.append(f"{pname}: the price must be a number above zero")
+            marketing = {}
+            for seg, text in d.marketing.items():
+                value = number(text or "0")
+                if value is None or value < 0:
+                    problems.append(
+                        f"{pname}: marketing for {names.get(seg, seg)} must be a "
+                        "number, zero or more"
+                    )
+                else:
+                    marketing[seg] = value
+            f, b = number(d.features), number(d.debt)
+            split = None
+            if f is None or b is None or f < 0 or b < 0:
+                problems.append(f"{pname}: features and debt paydown must be percentages")
+            elif f + b > 100 + 1e-9:
+                problems.append(
+                    f"{pname}: features and debt paydown add up to {f + b:g}%, more than 100%"
+                )
+            else:
+                split = CapacitySplit(features=f / 100, debt=b / 100, discovery=(100 - f - b) / 100)
+            if price is not None and price > 0 and split is not None:
+                products[pid] = ProductDecision(
+                    price=price,
+                    marketing=marketing,
+                    roadmap=list(d.roadmap),
+                    split=split,
+                    research=[ResearchOrder(method=m, segment=s) for m, s in d.research],
+                )
+        forecast = None
+        rev, share = (number(t) if t.strip() else None for t in self.forecast)
+        if any(t.strip() for t in self.forecast):
+            if rev is None or share is None or rev < 0 or not 0 <= share <= 100:
+                problems.append(
+                    "forecast: give both the revenue and a share between 0 and "
+                    "100%, or leave both empty"
+                )
+            else:
+                forecast = Forecast(revenue=rev, share=share / 100)
+        if problems:
+            return None, problems
+        data: dict[str, Any] = {"forecast": forecast}
+        if self.role == "cpo":
+            data["themes"] = themes
+        else:
+            data["products"] = products
+        return Decisions(**data), []
+
+    def _checked(self) -> tuple[Decisions | None, list[str]]:
+        """Decisions and warnings, or None after showing the problems on screen."""
+        from game.workshop.session import WorkshopError
+
+        decisions, problems = self.decisions()
+        if decisions is None:
+            self._say(
+                "Not handed in. Fix these first:<br>"
+                + "<br>".join(f"• {html.escape(p)}" for p in problems)
+            )
+            return None, []
+        try:
+            warnings = self.session.check(self.team, decisions)
+        except WorkshopError as exc:
+            self._say("Not handed in. Fix these first:<br>" + problems_html(exc))
+            return None, []
+        return decisions, warnings
+
+    def _say(self, body: str) -> None:
+        self.message = body
+        self.problems_box.set_text(body)
+
+    def check(self) -> None:
+        """Show every problem and warning without handing in."""
+        decisions, warnings = self._checked()
+        if decisions is not None:
+            self._say(
+                "No problems: ready to hand in."
+                + "".join(f"<br>Be aware: {html.escape(plain(w))}" for w in warnings)
+            )
+
+    def hand_in(self) -> None:
+        """Check, confirm warnings, then record the decisions durably."""
+        decisions, warnings = self._checked()
+        if decisions is None:
+            return
+        if warnings:
+            body = "These choices are allowed but have a consequence:<br>" + "<br>".join(
+                f"• {html.escape(plain(w))}" for w in warnings
+            )
+            self.app.push(
+                DialogScene(
+                    self.app,
+                    "Hand in anyway?",
+                    body,
+                    [("Hand in", lambda: self._submit(decisions)), ("Keep editing", None)],
+                )
+            )
+            return
+        self._submit(decisions)
+
+    def _submit(self, decisions: Decisions) -> None:
+        from game.workshop.session import WorkshopError
+
+        try:
+            warnings = self.session.submit(self.team, decisions)
+        except WorkshopError as exc:
+            self._say("Not handed in:<br>" + problems_html(exc))
+            return
+        self.app.replace(SubmittedScene(self.app, self.session, self.team, self.clock, warnings))
+
+    def update(self, dt: float) -> None:
+        """Keep the round clock current."""
+        if self.clock_label is not None and self.clock_label.alive():
+            text = self.clock.text()
+            if text != self.clock_label.text:
+                self.clock_label.set_text(text)
+
+    def on_back(self) -> None:
+        """Leave without handing in (asks first)."""
+        self.app.push(
+            DialogScene(
+                self.app,
+                "Leave without handing in?",
+                "What you typed here is not recorded. Your earlier hand-in, if any, stays.",
+                [("Leave", self.app.pop), ("Keep editing", None)],
+            )
+        )
+
+
+class SubmittedScene(Scene):
+    """The acknowledgement, shown only once the decisions are on disk."""
+
+    name = "workshop_submitted"
+
+    def __init__(
+        self,
+        app: App,
+        session: WorkshopSession,
+        team: str,
+        clock: RoundClock,
+        warnings: list[str],
+    ) -> None:
+        super().__init__(app)
+        self.session = session
+        self.team = team
+        self.clock = clock
+        self.warnings = warnings
+
+    def build(self) -> None:
+        cx, cy = self.width // 2, self.height // 2
+        s = self.session
+        self.label(
+            pygame.Rect(cx - 500, cy - 140, 1000, 64),
+            f"Recorded for {self.team}",
+            object_id="#title",
+        )
+        self.text(
+            pygame.Rect(cx - 400, cy - 60, 800, 100),
+            f"{html.escape(self.team)}'s decisions for round {s.current_round} are saved on "
+            "this computer. Pass the keyboard to the next team or back to the facilitator."
+            + (
+                "<br>Played as given: " + "; ".join(html.escape(plain(w)) for w in self.warnings)
+                if self.warnings
+                else ""
+            ),
+            object_id="#subtitle",
+        )
+        waiting = s.waiting_for()
+        if waiting:
+            self.button(
+                pygame.Rect(cx - 220, cy + 50, 440, 48),
+                f"Next team: {waiting[0]}",
+                lambda: self.app.replace(PrivacyScene(self.app, s, waiting[0], self.clock)),
+                object_id="#primary",
+            )
+        self.button(
+            pygame.Rect(cx - 220, cy + 110, 440, 40),
+            "Back to the round view (Esc)",
+            self.app.pop,
+            object_id=None if waiting else "#primary",
+        )
+        self.app.focus_index = 0

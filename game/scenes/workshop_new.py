@@ -1,0 +1,259 @@
+"""New workshop session: scenario, role, mode, teams, seed, rounds and an optional timer.
+
+Choices with a few values are buttons that cycle through them (Enter or a click), numbers
+and names are text fields; nothing is checked here that the session does not check again:
+:meth:`WorkshopSession.create` refuses a bad set-up with every problem listed.
+"""
+
+from __future__ import annotations
+
+import html
+import string
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.scenes.base import GAP, MARGIN, ROW, Scene
+from game.scenes.glossary import ROLE_NAMES
+from game.scenes.workshop_common import TOP_H, show_error, top_bar
+
+if TYPE_CHECKING:
+    from engine.scenario import Scenario
+    from game.app import App
+    from game.session import ScenarioEntry
+
+MODES = {
+    "shared": "Shared market: the teams are rival firms in one market.",
+    "parallel": "Parallel worlds: each team alone in its own copy of the same market, "
+    "so results compare directly.",
+}
+DEFAULT_TEAMS = 4
+MAX_TEAMS = 12
+
+
+def default_team_name(i: int) -> str:
+    """Team A, Team B, ..."""
+    return f"Team {string.ascii_uppercase[i]}"
+
+
+class WorkshopNewScene(Scene):
+    """The set-up form; Create opens the first round's view."""
+
+    name = "workshop_new"
+
+    def __init__(self, app: App, resolution: int | None = None) -> None:
+        super().__init__(app)
+        from game.session import list_scenarios
+
+        self.entries: list[ScenarioEntry] = [
+            e
+            for e in list_scenarios()
+            if e.scenario is not None and len(e.scenario.player_firms()) == 1
+        ]
+        self.resolution = resolution
+        self.index = 0
+        self.role = ""
+        self.mode = "shared"
+        self.names = [default_team_name(i) for i in range(MAX_TEAMS)]
+        self.count = DEFAULT_TEAMS
+        self.seed = ""
+        self.rounds = 0
+        self.timer = ""
+        self._pick(0)
+
+    def _pick(self, index: int) -> None:
+        """Select scenario ``index`` and reset what depends on it (role, seed, rounds)."""
+        self.index = index % max(1, len(self.entries))
+        sc = self.scenario
+        if sc is not None:
+            self.role = "pm" if "pm" in sc.roles else sc.roles[0]
+            self.seed = str(sc.seed)
+            self.rounds = min(sc.quarters, 6)
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The chosen scenario."""
+        return self.entries[self.index].scenario if self.entries else None
+
+    def build(self) -> None:
+        top_bar(
+            self,
+            "New workshop session",
+            "Tab moves between fields; Enter on a choice button changes it. Create when ready.",
+        )
+        sc = self.scenario
+        if sc is None:
+            self.label(
+                pygame.Rect(MARGIN, TOP_H + MARGIN, 800, 30),
+                "No scenario with one player firm is available for a workshop.",
+            )
+            self.button(pygame.Rect(MARGIN, TOP_H + 80, 160, ROW), "Back (Esc)", self.app.pop)
+            return
+        col = (self.width - 3 * MARGIN) // 2
+        x, y = MARGIN, TOP_H + MARGIN
+        name_w = 150
+        field = pygame.Rect(x + name_w, 0, col - name_w, ROW)
+
+        def row(title: str, tip: str) -> pygame.Rect:
+            nonlocal y
+            self.label(pygame.Rect(x, y, name_w - 8, ROW), title, tip=tip)
+            rect = field.move(0, y)
+            y += ROW + GAP
+            return rect
+
+        self.button(
+            row("Scenario", "The scenario every team plays."),
+            f"{sc.title}  ({self.index + 1} of {len(self.entries)})",
+            lambda: self._cycle_scenario(),
+            tip="Enter or click: next scenario.",
+        )
+        self.button(
+            row("Role", "What the teams play: a product manager or a CPO."),
+            ROLE_NAMES.get(self.role, self.role),
+            self._cycle_role,
+            enabled=len(sc.roles) > 1,
+            tip="Enter or click: the other role.",
+        )
+        self.button(
+            row("Mode", MODES["shared"] + " " + MODES["parallel"]),
+            "Shared market" if self.mode == "shared" else "Parallel worlds",
+            self._cycle_mode,
+            tip="Enter or click: the other mode.",
+        )
+        self.text(pygame.Rect(x, y, col, 54), MODES[self.mode], object_id="#muted")
+        y += 54 + GAP
+        self.stepper(
+            pygame.Rect(x, y, col, ROW),
+            "Rounds (quarters)",
+            self.rounds,
+            (1, sc.quarters),
+            1,
+            lambda v: f"{v:.0f} of {sc.quarters}",
+            self._set_rounds,
+            tip="How many quarters the session plays (about 10-15 minutes each).",
+        )
+        y += ROW + GAP
+        self.entry_line(
+            row("Seed", "The same seed gives the same market (and the same luck)."),
+            self.seed,
+            self._set_seed,
+            allowed="numbers",
+            tip="The same seed gives the same market (and the same luck).",
+        )
+        self.entry_line(
+            row("Timer (minutes)", "Suggested time per round; empty for none."),
+            self.timer,
+            self._set_timer,
+            allowed="numbers",
+            tip="Suggested time per round, shown on the round view; empty for none.",
+        )
+        self.text(
+            pygame.Rect(x, y, col, 80),
+            f"{html.escape(sc.summary)}<br>{len(sc.segments)} segments · {len(sc.firms)} "
+            f"firms · {sc.quarters} quarters · {sc.difficulty}",
+            object_id="#muted",
+        )
+        self._build_teams(pygame.Rect(2 * MARGIN + col, TOP_H + MARGIN, col, 0))
+        by = self.height - MARGIN - 44
+        self.button(
+            pygame.Rect(self.width - MARGIN - 260, by, 260, 44),
+            "Create session",
+            self.create,
+            object_id="#primary",
+            tip="Write the session file and open round 1.",
+        )
+        self.button(
+            pygame.Rect(self.width - MARGIN - 260 - GAP - 160, by, 160, 44),
+            "Back (Esc)",
+            self.app.pop,
+        )
+
+    def _build_teams(self, area: pygame.Rect) -> None:
+        x, y, w = area.x, area.y, area.w
+        self.label(pygame.Rect(x, y, 120, ROW), "Teams", tip="From 2 to 12 teams.")
+        self.button(
+            pygame.Rect(x + 130, y, 40, ROW),
+            "−",
+            lambda: self._set_count(self.count - 1),
+            enabled=self.count > 2,
+            tip="One team fewer.",
+        )
+        self.label(pygame.Rect(x + 174, y, 50, ROW), str(self.count))
+        self.button(
+            pygame.Rect(x + 228, y, 40, ROW),
+            "+",
+            lambda: self._set_count(self.count + 1),
+            enabled=self.count < MAX_TEAMS,
+            tip="One team more.",
+        )
+        y += ROW + GAP
+        half = (w - GAP) // 2
+        for i in range(self.count):
+            cx = x + (i % 2) * (half + GAP)
+            cy = y + (i // 2) * (ROW + 8)
+
+            def set_name(text: str, i: int = i) -> None:
+                self.names[i] = text
+
+            self.entry_line(
+                pygame.Rect(cx, cy, half, ROW),
+                self.names[i],
+                set_name,
+                tip=f"Name of team {i + 1} (shown on the projector).",
+            )
+
+    # ------------------------------------------------------------------ changes
+    def _cycle_scenario(self) -> None:
+        self._pick(self.index + 1)
+        self.refresh()
+
+    def _cycle_role(self) -> None:
+        roles = self.scenario.roles
+        self.role = roles[(roles.index(self.role) + 1) % len(roles)]
+        self.refresh()
+
+    def _cycle_mode(self) -> None:
+        self.mode = "parallel" if self.mode == "shared" else "shared"
+        self.refresh()
+
+    def _set_rounds(self, value: float) -> None:
+        self.rounds = round(value)
+
+    def _set_seed(self, text: str) -> None:
+        self.seed = text
+
+    def _set_timer(self, text: str) -> None:
+        self.timer = text
+
+    def _set_count(self, count: int) -> None:
+        self.count = max(2, min(MAX_TEAMS, count))
+        self.refresh()
+
+    # ------------------------------------------------------------------ create
+    def create(self) -> None:
+        """Create the session (every problem shown in words) and open its round view."""
+        from game.scenes.workshop_round import WorkshopRoundScene
+        from game.workshop.session import WorkshopError, WorkshopSession
+
+        entry = self.entries[self.index]
+        try:
+            text = entry.path.read_text(encoding="utf-8")
+        except OSError as exc:
+            show_error(self.app, WorkshopError(f"cannot read {entry.path.name}: {exc}"))
+            return
+        try:
+            session = WorkshopSession.create(
+                text,
+                teams=self.names[: self.count],
+                mode=self.mode,  # type: ignore[arg-type]
+                role=self.role,
+                seed=int(self.seed) if self.seed.strip() else None,
+                rounds=self.rounds,
+                timer_s=int(self.timer) * 60 if self.timer.strip() else None,
+                resolution=self.resolution,
+                source_name=entry.path.name,
+            )
+        except WorkshopError as exc:
+            show_error(self.app, exc, "Cannot create the session")
+            return
+        self.app.replace(WorkshopRoundScene(self.app, session))
