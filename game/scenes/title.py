@@ -18,6 +18,7 @@ class TitleScene(Scene):
         from game.scenes import flow
         from game.scenes.scenario_picker import ScenarioPickerScene
         from game.scenes.settings_screen import SettingsScene
+        from game.scenes.workshop_menu import WorkshopMenuScene
 
         cx = self.width // 2
         top = self.height // 5
@@ -45,7 +46,12 @@ class TitleScene(Scene):
                 if can_continue
                 else "No saved game yet: play a scenario first.",
             ),
-            ("Workshop (arrives with workshop mode)", None, False, "Arrives with workshop mode."),
+            (
+                "Workshop",
+                lambda: self.app.push(WorkshopMenuScene(self.app)),
+                True,
+                "Facilitators: run teams through a scenario on one screen (hot-seat).",
+            ),
             (
                 "Settings",
                 lambda: self.app.push(SettingsScene(self.app)),
