@@ -34,9 +34,11 @@ def objectives_html(objectives: list[dict[str, Any]]) -> str:
     rows = []
     for o in objectives:
         word, colour = STATUS.get(str(o["status"]), (str(o["status"]), "#a8b3c1"))
+        evidence = plain(str(o.get("evidence") or "")).strip()
+        note = f" <font color='#a8b3c1'>({html.escape(evidence)})</font>" if evidence else ""
         rows.append(
             f"• {html.escape(plain(str(o['description'])))}: <font color='{colour}'><b>{word}</b>"
-            f"</font> <font color='#a8b3c1'>({html.escape(plain(str(o['evidence'])))})</font>"
+            f"</font>{note}"
         )
     return "<br>".join(rows)
 

@@ -111,14 +111,6 @@ class PerceptualMap:
             pygame.draw.line(surface, ideal.colour, (cx, cy - 6), (cx, cy + 6), 2)
         surface.set_clip(clip)
         placed: list[pygame.Rect] = []
-        for ideal in self.ideals:
-            cx, cy = at(ideal.x, ideal.y)
-            lab = small.render(f"{ideal.label} ideal?", True, ideal.colour)
-            spot = lab.get_rect(topleft=(min(cx + 8, plot.right - lab.get_width()), cy + 4))
-            while spot.collidelist(placed) >= 0:  # segments believed alike: stack the names
-                spot.y += spot.h
-            placed.append(spot)
-            surface.blit(lab, spot)
         for point in self.points:
             cx, cy = at(point.x, point.y)
             radius = 8 if point.own else 6
@@ -127,7 +119,53 @@ class PerceptualMap:
                 surface, palette.TEXT if point.own else palette.BACKGROUND, (cx, cy), radius, 2
             )
             lab = (bold if point.own else small).render(point.label, True, palette.TEXT)
-            surface.blit(lab, (min(cx + 10, plot.right - lab.get_width()), cy - 18))
+            spot = lab.get_rect(topleft=(min(cx + 10, plot.right - lab.get_width()), cy - 18))
+            placed.append(spot.inflate(4, 0))
+            placed.append(pygame.Rect(cx - radius, cy - radius, 2 * radius, 2 * radius))
+            surface.blit(lab, spot)
+        for ideal, label in zip(self.ideals, _ideal_labels(self.ideals), strict=True):
+            if not label:
+                continue
+            cx, cy = at(ideal.x, ideal.y)
+            shared = label.count(" ideal?") == 1 and ", " in label
+            lab = small.render(label, True, palette.MUTED if shared else ideal.colour)
+            spot = _free_spot(lab.get_rect(), (cx, cy), plot, placed)
+            placed.append(spot)
+            surface.blit(lab, spot)
         legend = "dots: products   rings: where you believe each segment's ideal is (±1 sd)"
         surface.blit(small.render(fit(legend, small, w - 48), True, palette.MUTED), (44, 4))
         return surface
+
+
+def _ideal_labels(ideals: list[Any]) -> list[str]:
+    """One label per ring; rings believed at the same spot share one label naming them all."""
+    labels: list[str] = []
+    seen: dict[tuple[float, float], int] = {}
+    for ideal in ideals:
+        key = (round(ideal.x, 2), round(ideal.y, 2))
+        if key in seen:
+            first = seen[key]
+            labels[first] = labels[first].replace(" ideal?", f", {ideal.label} ideal?")
+            labels.append("")
+        else:
+            seen[key] = len(labels)
+            labels.append(f"{ideal.label} ideal?")
+    return labels
+
+
+def _free_spot(
+    rect: pygame.Rect, at: tuple[float, float], plot: pygame.Rect, taken: list[pygame.Rect]
+) -> pygame.Rect:
+    """A place for a label next to ``at`` inside ``plot`` that overlaps no earlier label."""
+    cx, cy = round(at[0]), round(at[1])
+    offsets = [(8, 4), (8, -4 - rect.h), (-8 - rect.w, 4), (-8 - rect.w, -4 - rect.h)]
+    for step in range(8):
+        for dx, dy in offsets:
+            spot = rect.copy()
+            spot.topleft = (cx + dx, cy + dy + (step * rect.h if dy > 0 else -step * rect.h))
+            spot.clamp_ip(plot)
+            if spot.collidelist(taken) < 0:
+                return spot
+    spot = rect.copy()
+    spot.topleft = (cx + 8, cy + 4)
+    return spot.clamp(plot)
