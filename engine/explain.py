@@ -387,6 +387,7 @@ def _explanation(
     after: float,
     drivers: list[Driver],
     unit: str,
+    currency: str = "",
 ) -> Explanation:
     """Rank ``drivers`` and write the summary; ``unit``: "pts" (shares), "sat" or "money"."""
     drivers.sort(key=lambda d: -abs(d.size))
@@ -398,8 +399,12 @@ def _explanation(
         size, floor = f" {abs(change):.3f}", MIN_SATISFACTION
         fmt = "{:+.3f}".format
     else:
-        size, floor = f" {abs(change):,.0f}", MIN_REVENUE_SHARE * max(abs(before), abs(after))
-        fmt = "{:+,.0f}".format
+        size = f" {currency}{abs(change):,.0f}"
+        floor = MIN_REVENUE_SHARE * max(abs(before), abs(after))
+
+        def fmt(value: float) -> str:
+            return f"{'+' if value >= 0 else '-'}{currency}{abs(value):,.0f}"
+
     if not any(ch.isdigit() and ch != "0" for ch in size):
         change_words = " held"  # too small to show
     else:
@@ -589,4 +594,5 @@ def _revenue(
         report.firms[firm_id].revenue,
         drivers,
         "money",
+        sim.scenario.currency,
     )
