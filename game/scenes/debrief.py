@@ -234,7 +234,7 @@ class DebriefScene(Scene):
             ]
             name = f"What-if: {result.bot.replace('_', ' ')} after Q{result.from_quarter}"
             series.insert(0, Series(name, share, WHAT_IF_COLOUR))
-        LineChart(
+        self.share_chart = LineChart(
             self.px(pygame.Rect(body.x, body.y, left_w, body.h)),
             self.manager,
             self.root,
@@ -355,7 +355,9 @@ class DebriefScene(Scene):
         top = body.y + ROW + GAP
         self.label(pygame.Rect(body.x, top, body.w, 30), fig.title, object_id="#heading")
         area = pygame.Rect(body.x, top + 34, body.w, body.bottom - top - 34)
-        FigureView(self.px(area), self.manager, self.root, self.images[self.figure], fig.alt)
+        self.figure_view = FigureView(
+            self.px(area), self.manager, self.root, self.images[self.figure], fig.alt
+        )
 
     def _figures_html(self) -> str:
         if self.figures_problem:
