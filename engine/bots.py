@@ -23,7 +23,9 @@ RANDOM_PRICE_STEP = 0.15
 RANDOM_MARKETING_STEP = 0.5
 """The random bot scales each marketing spend by 1 ± 0.5 ..."""
 RANDOM_MARKETING_EXTRA = 5_000.0
-"""... and adds up to this much, so a spend of zero can grow again."""
+"""... and adds between −½ and +½ of this (floored at zero), so a spend of zero can grow
+again. The term is centred so the expected spend does not drift: an always-positive term
+made random a steady marketing ramp worth about 10 points on some scenarios (balance lab)."""
 HIRING_QUARTERS = 4
 """Bots that grow headcount (CPO role) hire in the first four quarters only."""
 RANDOM_PRIORITY_NOISE = 3.0
@@ -54,7 +56,7 @@ class HoldBot:
 
 
 class RandomBot:
-    """Moves prices by up to ±15% and marketing by up to ±50% (plus a little) each quarter."""
+    """Moves prices by up to ±15% and marketing by up to ±50% (± a little) each quarter."""
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -64,13 +66,16 @@ class RandomBot:
         for pid, p in view.products.items():
             step = self.rng.uniform(-RANDOM_PRICE_STEP, RANDOM_PRICE_STEP)
             marketing = {
-                seg: float(
-                    round(
-                        spend
-                        * self.rng.uniform(1 - RANDOM_MARKETING_STEP, 1 + RANDOM_MARKETING_STEP)
-                        + self.rng.uniform(0.0, RANDOM_MARKETING_EXTRA),
-                        -2,
-                    )
+                seg: max(
+                    0.0,
+                    float(
+                        round(
+                            spend
+                            * self.rng.uniform(1 - RANDOM_MARKETING_STEP, 1 + RANDOM_MARKETING_STEP)
+                            + self.rng.uniform(-RANDOM_MARKETING_EXTRA, RANDOM_MARKETING_EXTRA) / 2,
+                            -2,
+                        )
+                    ),
                 )
                 for seg, spend in p.marketing.items()
             }
