@@ -233,7 +233,7 @@ class DebriefScene(Scene):
                 v if q >= result.from_quarter else float("nan") for q, v in enumerate(result.share)
             ]
             name = f"What-if: {result.bot.replace('_', ' ')} after Q{result.from_quarter}"
-            series.insert(0, Series(name, share, WHAT_IF_COLOUR))
+            series.append(Series(name, share, WHAT_IF_COLOUR))  # drawn last: on top
         self.share_chart = LineChart(
             self.px(pygame.Rect(body.x, body.y, left_w, body.h)),
             self.manager,
@@ -330,11 +330,11 @@ class DebriefScene(Scene):
         if not self.images:
             self._start_figures()
             self.figures_text = self.text(
-                pygame.Rect(body.x, body.y, body.w, 3 * ROW), self._figures_html()
+                pygame.Rect(body.x, body.y, body.w, 2 * ROW + GAP), self._figures_html()
             )
             if self.figures_problem:
                 self.button(
-                    pygame.Rect(body.x, body.y + 3 * ROW + GAP, 200, ROW),
+                    pygame.Rect(body.x, body.y + 2 * ROW + 2 * GAP, 200, ROW),
                     "Try again",
                     self.retry_figures,
                 )
