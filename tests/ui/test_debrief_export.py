@@ -65,6 +65,15 @@ def pump_until(app, done, limit: float = 60.0) -> int:
     return count
 
 
+def focus_on(app, element) -> None:
+    """Press Tab until the keyboard focus is on ``element`` (fails if it is not in the ring)."""
+    for _ in range(len(app.top.focusables())):
+        press(app, pygame.K_TAB)
+        if app.focused_element() is element:
+            return
+    pytest.fail(f"{element} is not in the Tab order")
+
+
 def layout_problems(app, name: str) -> list[str]:
     """Visible widgets outside the window or their container."""
     window = pygame.Rect((0, 0), app.screen.get_size())
@@ -100,9 +109,10 @@ def test_export_writes_a_self_contained_report_with_the_score_on_screen(make_app
     press(app, pygame.K_RETURN)
     assert app.top.name == "debrief" and app.top.export_button.is_enabled
 
-    # Now it can: the same report (already built) is written, and the path is shown.
+    # Now it can (and with the keyboard): the report, already built, is written; the path shown.
     reports.unlink()
-    click(app, "Export report")
+    focus_on(app, app.top.export_button)
+    press(app, pygame.K_RETURN)
     pump_until(app, lambda: app.top.name == "dialog")
     pages = sorted(reports.glob("*.html"))
     assert len(pages) == 1
@@ -131,11 +141,7 @@ def test_what_if_from_the_start_matches_the_engine_and_joins_the_share_chart(
     assert scene.view == 1 and "Run the what-if" in texts(app)
 
     # The quarter with the keyboard: Tab to its drop-down, Enter picks the next choice.
-    quarter_menu = menus(app)[0]
-    while app.focused_element() is not quarter_menu:
-        press(app, pygame.K_TAB)
-        if app.focused_element() is None or app.focus_index > 20:
-            pytest.fail("the quarter drop-down is not in the Tab order")
+    focus_on(app, menus(app)[0])
     while scene.from_quarter != 0:
         press(app, pygame.K_RETURN)
     assert menus(app)[0].selected_option[0] == "From the start (Q0)"
