@@ -284,15 +284,9 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
 
 
 def _money(x: float, cur: str) -> str:
-    if not math.isfinite(x):
-        return "-"
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    if x >= 1e6:
-        return f"{sign}{cur}{x / 1e6:.1f}M"
-    if x >= 1e3:
-        return f"{sign}{cur}{x / 1e3:.0f}k"
-    return f"{sign}{cur}{x:.0f}"
+    from game.scenes.fmt import money
+
+    return money(x, cur) if math.isfinite(x) else "-"
 
 
 def _num(x: float, spec: str) -> str:
