@@ -10,6 +10,7 @@ The full report, the figures and the what-ifs are built in background jobs
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -175,7 +176,8 @@ class DebriefScene(Scene):
 
     def _status_html(self) -> str:
         if self.export_job is not None:
-            return f"{BUILDING} ({self.export_job.seconds} s)"
+            doing = "Writing your report…" if self.work.ready else BUILDING
+            return f"{doing} ({self.export_job.seconds} s)"
         return html.escape(self.export_status)
 
     def _build_summary(self, body: pygame.Rect) -> None:
@@ -297,7 +299,7 @@ class DebriefScene(Scene):
         rect: pygame.Rect,
         choices: list[tuple[str, str]],
         current: str,
-        on_set: Any,
+        on_set: Callable[[str], None],
     ) -> UIDropDownMenu:
         """A drop-down for the mouse; Tab reaches it and Enter picks the next choice."""
         start = next(c for c in choices if c[1] == current)
@@ -493,7 +495,7 @@ class DebriefScene(Scene):
         self.export_job = None
         if job.error is not None:
             message = problem_text(job.error, "save the report")
-            self.export_status = message
+            self.export_status = "The report was not saved."
             self._pending = ("Report not saved", html.escape(message))
             return
         written = job.result or []
