@@ -126,7 +126,7 @@ def leaderboard_table(
     total = sum(w for _, w in LEADERBOARD_COLUMNS)
     factor = min(1.0, area.w / total)
     widths = [max(36, int(w * factor)) for _, w in LEADERBOARD_COLUMNS]
-    row_h = max(24, min(34, (area.h - 34) // max(1, len(board))))
+    row_h = max(24, min(34, area.h // (len(board) + 1)))
     y = area.y
 
     def row(cells: list[str], object_id: str | None) -> None:
@@ -138,7 +138,7 @@ def leaderboard_table(
             x += w
 
     row([name for name, _ in LEADERBOARD_COLUMNS], "#muted")
-    y += 30
+    y += row_h
     for r in board:
         row(
             [

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from engine.decisions import CapacitySplit, Decisions, Forecast, ProductDecision, ResearchOrder
-from game.scenes.base import GAP, MARGIN, ROW, Scene
+from game.scenes.base import GAP, MARGIN, ROW, Scene, oid
 from game.scenes.dialog import DialogScene
 from game.scenes.fmt import money, pct, plain
 from game.scenes.glossary import ROLE_NAMES
@@ -199,7 +199,10 @@ class TeamEntryScene(Scene):
     def _build_line(self, area: pygame.Rect) -> None:
         self._build_numbers(pygame.Rect(area.x, area.y, LEFT_W, area.h))
         right = pygame.Rect(area.x + LEFT_W + MARGIN, area.y, area.w - LEFT_W - MARGIN, area.h)
-        self._build_roadmap(right)
+        research_h = 28 + min(len(self._line_view().research), 4) * (ROW - 2)
+        self.roadmap_rect = pygame.Rect(right.x, right.y, right.w, right.h - research_h - GAP)
+        self._build_roadmap()
+        self._build_research(pygame.Rect(right.x, right.bottom - research_h, right.w, research_h))
 
     def _field(
         self, container: Any, y: int, name: str, value: str, setter: Any, note: str, tip: str
@@ -325,15 +328,24 @@ class TeamEntryScene(Scene):
         )
         return y + ROW + 6
 
-    def _build_roadmap(self, area: pygame.Rect) -> None:
+    def _line_view(self) -> Any:
+        """The engine's view of the line on show (capacity, open items, research methods)."""
+        return self.view.firm.organisation.lines[self.line]
+
+    def _build_roadmap(self) -> None:
+        """Capacity bar and roadmap list, in their own panel (rebuilt alone on a change)."""
         d = self.drafts[self.line]
-        lv = self.view.firm.organisation.lines[self.line]
+        lv = self._line_view()
+        self.roadmap_start = len(self._focus)
+        self.roadmap_panel = self.panel(self.roadmap_rect, object_id="#screen")
+        area = pygame.Rect(0, 0, self.roadmap_rect.w, self.roadmap_rect.h)
+        panel = self.roadmap_panel
         open_items = {self.authored(i.id): i for i in lv.items}
         d.roadmap = [i for i in d.roadmap if i in open_items]
         self.bar = CapacityBar(
             self.px(pygame.Rect(area.x, area.y, area.w, 44)),
             self.manager,
-            self.root,
+            panel,
             self._feature_capacity(),
             [(self.items[i].name, open_items[i].remaining) for i in d.roadmap],
             tip=f"About {lv.capacity:.0f} effort points this quarter; the features share goes "
@@ -345,11 +357,10 @@ class TeamEntryScene(Scene):
             pygame.Rect(area.x, y, area.w, 24),
             "Roadmap: Add items in priority order (estimates, not the truth)",
             object_id="#muted",
+            container=panel,
         )
         y += 28
-        methods = list(lv.research)
-        research_h = 28 + min(len(methods), 4) * (ROW - 2)
-        box = self.scroller(pygame.Rect(area.x, y, area.w, area.bottom - y - research_h - GAP))
+        box = self.scroller(pygame.Rect(area.x, y, area.w, area.bottom - y), container=panel)
         inner = area.w - 24
         attr = {a.id: a.name for a in self.session.scenario.attributes}
         row_y = 0
@@ -391,7 +402,19 @@ class TeamEntryScene(Scene):
             )
             row_y += ROW + 4
         self.scroll_area(box, inner, row_y)
-        self._build_research(pygame.Rect(area.x, area.bottom - research_h, area.w, research_h))
+
+    def _rebuild_roadmap(self) -> None:
+        """Rebuild the roadmap panel only, keeping its place in the Tab order and the focus."""
+        focus, start = self.app.focus_index, self.roadmap_start
+        self.roadmap_panel.kill()
+        self._forget_dead()
+        end = len(self._focus)
+        self._build_roadmap()
+        new = self._focus[end:]
+        del self._focus[end:]
+        self._focus[start:start] = new
+        self.roadmap_start = start
+        self.app.focus_index = focus
 
     def _build_research(self, area: pygame.Rect) -> None:
         d = self.drafts[self.line]
@@ -417,13 +440,16 @@ class TeamEntryScene(Scene):
             )
             for c, seg in enumerate(sc.segments):
                 on = (method.id, seg.id) in d.research
-                self.button(
+                button = self.button(
                     pygame.Rect(name_w + c * cell, y, cell - 4, ROW - 6),
                     fit(seg.name, font(15), cell - 16),
-                    lambda m=method.id, s=seg.id: self._toggle_research(m, s),
+                    None,
                     container=box,
                     object_id="#tab_active" if on else "#tab",
-                    tip=("Ordered: click to cancel." if on else "Order this study."),
+                    tip="Order this study (click again to cancel).",
+                )
+                self._actions[button] = lambda b=button, k=(method.id, seg.id): (
+                    self._toggle_research(k, b)
                 )
         self.scroll_area(box, inner, len(lv.research) * (ROW - 2))
 
@@ -521,23 +547,22 @@ class TeamEntryScene(Scene):
             d.roadmap.remove(item_id)
         else:
             d.roadmap.append(item_id)
-        self.refresh()
+        self._rebuild_roadmap()
 
     def _earlier(self, item_id: str) -> None:
         order = self.drafts[self.line].roadmap
         i = order.index(item_id)
         if i > 0:
             order[i - 1], order[i] = order[i], order[i - 1]
-        self.refresh()
+        self._rebuild_roadmap()
 
-    def _toggle_research(self, method: str, segment: str) -> None:
-        d = self.drafts[self.line]
-        key = (method, segment)
-        if key in d.research:
-            d.research.remove(key)
+    def _toggle_research(self, key: tuple[str, str], button: Any) -> None:
+        research = self.drafts[self.line].research
+        if key in research:
+            research.remove(key)
         else:
-            d.research.append(key)
-        self.refresh()
+            research.append(key)
+        button.change_object_id(oid("#tab_active" if key in research else "#tab"))
 
     def _cycle_theme(self, clone: str) -> None:
         d = self.drafts[clone]

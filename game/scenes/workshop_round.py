@@ -319,11 +319,13 @@ class InjectScene(Scene):
         """Queue the event and close."""
         from game.workshop.session import WorkshopError
 
-        self.app.pop()
         try:
             self.session.inject(event_id)
         except WorkshopError as exc:
+            self.app.pop()
             show_error(self.app, exc, "Not injected")
+            return
+        self.app.pop()  # the round view rebuilds, showing the queued event
 
 
 class WorkshopPauseScene(Scene):

@@ -1,0 +1,402 @@
+"""The facilitator screens, driven through the event queue like a facilitator and four teams.
+
+A scripted 4-team × 3-round session entered on the screens (privacy screen, each team's own
+form, hand-in, resolve, reveal, end, export) must record exactly the decisions typed and give
+the same results as the engine driven directly with them (``workshop_script.Reference``).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import warnings
+
+import pygame
+import pygame_gui
+import pytest
+from helpers import click, elements, find_button, frames, press, texts
+
+from engine.decisions import CapacitySplit, Decisions, Forecast, ProductDecision, ResearchOrder
+from game.scenes.fmt import money
+from game.workshop.session import WorkshopSession
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "workshop"))
+from workshop_script import RESOLUTION, ROUNDS, SEED, TEAMS, Reference, tutorial
+
+Entry = pygame_gui.elements.UITextEntryLine
+
+
+# ---------------------------------------------------------------------- input helpers
+def key(app, k: int, mod: int = 0) -> None:
+    """One key press (down and up) through the event queue, then one frame."""
+    for kind in (pygame.KEYDOWN, pygame.KEYUP):
+        pygame.event.post(pygame.event.Event(kind, key=k, mod=mod, unicode="", scancode=0))
+    frames(app, 1)
+
+
+def focus_on(app, element) -> None:
+    """Move the keyboard focus onto ``element`` with a real Tab press."""
+    items = app.top.focusables()
+    app.focus_index = items.index(element) - 1
+    key(app, pygame.K_TAB)
+    assert app.focused_element() is element
+
+
+def activate(app, element) -> None:
+    """Tab to a control and press Enter (works for controls scrolled out of view)."""
+    focus_on(app, element)
+    key(app, pygame.K_RETURN)
+
+
+def type_into(app, element, text: str) -> None:
+    """Replace the text of an entry field: focus it, Ctrl-A, type (skipped if already so)."""
+    if element.get_text() == text:
+        return
+    focus_on(app, element)
+    key(app, pygame.K_a, pygame.KMOD_CTRL)
+    if not text:
+        key(app, pygame.K_BACKSPACE)
+    for char in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=char))
+    frames(app, 1)
+    assert element.get_text() == text
+
+
+def entries(app) -> list:
+    """Text fields of the top scene in keyboard (creation) order."""
+    return [e for e in app.top.focusables() if isinstance(e, Entry)]
+
+
+def row_button(app, label_start: str, button_start: str):
+    """The button on the same row as the label that starts with ``label_start``."""
+    labels = [
+        e
+        for e in elements(app)
+        if isinstance(e, pygame_gui.elements.UILabel)
+        and (e.text.split(" ", 1)[1] if e.text.startswith("#") else e.text).startswith(label_start)
+    ]
+    assert labels, f"no row '{label_start}'"
+    label = labels[0]
+    for e in app.top.focusables():
+        if (
+            isinstance(e, pygame_gui.elements.UIButton)
+            and e.ui_container is label.ui_container
+            and abs(e.relative_rect.y - label.relative_rect.y) <= 4
+            and e.text.startswith(button_start)
+        ):
+            return e
+    raise AssertionError(f"no button '{button_start}' on row '{label_start}'")
+
+
+# ---------------------------------------------------------------------- screens
+def new_session(app, mode: str):
+    """Title → Workshop → New session: type the scripted set-up, create; the round view."""
+    click(app, "Workshop")
+    assert app.top.name == "workshop_menu"
+    click(app, "New session")
+    scene = app.top
+    assert scene.name == "workshop_new"
+    scene.resolution = RESOLUTION  # small market for a fast test
+    if mode == "parallel":
+        click(app, "Shared market")
+    for _ in range(scene.rounds - ROUNDS):
+        click(app, "−")
+    fields = entries(app)
+    type_into(app, fields[0], str(SEED))
+    for field, name in zip(entries(app)[2:], TEAMS, strict=True):
+        type_into(app, field, name)
+    click(app, "Create session")
+    assert app.top.name == "workshop_round", texts(app)
+    session = app.top.session
+    assert (session.mode, session.info.seed, session.info.rounds) == (mode, SEED, ROUNDS)
+    assert session.teams == TEAMS
+    return session
+
+
+def typed(ref: Reference, team: str, bot: Decisions) -> tuple[Decisions, dict[str, str]]:
+    """What the team types for the bot's decisions (rounded as a person types them)."""
+    sc = ref.sims[team].scenario
+    m = ref.maps[team]
+    pid = next(iter(m.products))
+    pv = ref.sims[team].view(m.firm).products[m.products[pid]]
+    bd = bot.products.get(pid, ProductDecision())
+    price = str(round(bd.price if bd.price is not None else pv.price))
+    spend = dict(pv.marketing) | dict(bd.marketing)
+    marketing = {s.id: str(round(spend.get(s.id, 0.0))) for s in sc.segments}
+    f = round(bd.split.features * 20) * 5
+    d = min(round(bd.split.debt * 20) * 5, 100 - f)
+    forecast = ("", "")
+    if bot.forecast is not None:
+        forecast = (str(round(bot.forecast.revenue)), f"{bot.forecast.share * 100:.1f}")
+    text = {"price": price, "features": str(f), "debt": str(d)} | {
+        f"m:{k}": v for k, v in marketing.items()
+    }
+    text |= {"rev": forecast[0], "share": forecast[1]}
+    decision = Decisions(
+        products={
+            pid: ProductDecision(
+                price=float(price),
+                marketing={k: float(v) for k, v in marketing.items()},
+                roadmap=list(bd.roadmap),
+                split=CapacitySplit(features=f / 100, debt=d / 100, discovery=(100 - f - d) / 100),
+                research=[ResearchOrder(method=r.method, segment=r.segment) for r in bd.research],
+            )
+        },
+        forecast=Forecast(revenue=float(forecast[0]), share=float(forecast[1]) / 100)
+        if forecast[0]
+        else None,
+    )
+    return decision, text
+
+
+def enter_team(app, session: WorkshopSession, team: str, decision: Decisions, text) -> None:
+    """From the round view: privacy screen, then type ``decision`` and hand it in."""
+    activate(app, row_button(app, f"{team}:", "Enter"))
+    assert app.top.name == "workshop_privacy"
+    shown = texts(app)
+    assert f"Pass the keyboard to {team}" in shown
+    assert all(other not in shown for other in TEAMS if other != team)
+    click(app, "We are")
+    assert app.top.name == "workshop_entry"
+    sc = session.scenario
+    pd = next(iter(decision.products.values()))
+    names = {b.id: b.name for b in sc.backlog}
+    while any(b.text == "Remove" for b in app.top.focusables()):  # last round's roadmap
+        activate(app, next(b for b in app.top.focusables() if b.text == "Remove"))
+    for item in pd.roadmap:
+        activate(app, row_button(app, names[item] + " ·", "Add"))
+    methods = {r.id: r.name for r in sc.research}
+    segments = {s.id: s.name for s in sc.segments}
+    for r in pd.research:
+        activate(app, row_button(app, methods[r.method], segments[r.segment][:6]))
+    values = [text["price"], *(text[f"m:{s.id}"] for s in sc.segments)]
+    values += [text["features"], text["debt"], text["rev"], text["share"]]
+    for i, value in enumerate(values):
+        type_into(app, entries(app)[i], value)
+    click(app, "Hand in")
+    if app.top.name == "dialog":  # warnings (over capacity...): hand in anyway
+        click(app, "Hand in")
+    assert app.top.name == "workshop_submitted", texts(app)
+    assert f"Recorded for {team}" in texts(app)
+    click(app, "Back to the round view")
+    assert app.top.name == "workshop_round"
+
+
+@pytest.mark.parametrize("mode", ["shared", "parallel"])
+def test_scripted_session_through_the_screens_matches_the_engine(app, mode, tmp_path):
+    session = new_session(app, mode)
+    ref = Reference(tutorial(), mode)
+    for round_ in range(1, ROUNDS + 1):
+        bots = ref.decide()
+        meant = {}
+        for team in TEAMS:
+            meant[team], text = typed(ref, team, bots[team])
+            enter_team(app, session, team, meant[team], text)
+        recorded = session.decisions(round_)
+        for team in TEAMS:
+            assert recorded[team].model_dump() == meant[team].model_dump(), team
+        ref.step(meant)
+        activate(app, find_button(app, f"Resolve round {round_}"))
+        assert app.top.name == "workshop_reveal"
+        assert f"Results of round {round_}" in texts(app)
+        for team in TEAMS:
+            firm = ref.maps[team].firm
+            got = session.reports(team)[-1].firms[firm]
+            want = ref.last(team).firms[firm]
+            assert (got.revenue, got.profit, got.cash, got.customers) == (
+                want.revenue,
+                want.profit,
+                want.cash,
+                want.customers,
+            ), (round_, team)
+        if round_ < ROUNDS:
+            press(app, pygame.K_RETURN)  # on to the next round
+            assert app.top.name == "workshop_round"
+    assert session.finished
+    click(app, "Class leaderboard")
+    assert app.top.name == "workshop_end"
+    board = texts(app)
+    for row in session.leaderboard():
+        assert row["team"] in board and money(row["revenue"]) in board
+    if mode == "shared":
+        click(app, "Export results")
+        assert "Wrote" in texts(app)
+        folder = app.top.status.split("<br>")[1]
+        assert os.path.exists(os.path.join(folder, "leaderboard.csv"))
+
+
+def test_a_team_sees_only_its_own_numbers(app):
+    session = new_session(app, "shared")
+    ref = Reference(tutorial(), "shared")
+    bots = ref.decide()
+    for team in TEAMS:  # different bots: the teams' numbers differ after round 1
+        meant, _ = typed(ref, team, bots[team])
+        session.submit(team, meant)
+    session.resolve()
+    app.top.rebuild()
+    click(app, "Enter decisions")  # the first team: Alpha
+    assert app.top.name == "workshop_privacy"
+    assert "Alpha" in texts(app) and "Bravo" not in texts(app)
+    click(app, "We are")
+    shown = texts(app)
+    own = session.team_view("Alpha").firm
+    own_last = own.history[-1].firms[own.firm]
+    others = [r for r in session.leaderboard() if r["team"] != "Alpha"]
+    assert all(r["team"] not in shown for r in others)
+    for r in others:
+        for key in ("revenue", "profit", "cash"):
+            figure = money(r[key])
+            if figure not in (money(own_last.revenue), money(own_last.profit), money(own.cash)):
+                assert figure not in shown, (r["team"], key, figure)
+
+
+def test_refusals_are_shown_in_words_and_nothing_is_recorded(app):
+    session = new_session(app, "shared")
+    click(app, "Next team")
+    click(app, "We are")
+    fields = entries(app)
+    type_into(app, fields[0], "")  # no price
+    type_into(app, entries(app)[4], "90")  # features 90% + debt 20%
+    click(app, "Hand in")
+    shown = texts(app)
+    assert "the price must be a number above zero" in shown
+    assert "more than 100%" in shown
+    assert session.submitted()["Alpha"] is False
+    press(app, pygame.K_ESCAPE)
+    click(app, "Leave")
+    assert app.top.name == "workshop_round"
+
+
+def test_inject_pause_rewind_and_resume(app):
+    session = new_session(app, "shared")
+    click(app, "Inject an event")
+    assert app.top.name == "workshop_inject"
+    first = next(b for b in app.top.focusables() if b.text != "Cancel (Esc)")
+    activate(app, first)
+    assert session.store.injects(1) == [session.scenario.inject_deck[0]]
+    assert "Events queued" in texts(app)
+    click(app, "Pause")
+    assert app.top.name == "workshop_pause" and app.top.clock.paused
+    press(app, pygame.K_RETURN)
+    assert app.top.name == "workshop_round" and not app.top.clock.paused
+    click(app, "Resolve round 1")
+    click(app, "Resolve anyway")  # nobody handed in: everyone keeps course
+    assert app.top.name == "workshop_reveal"
+    assert "Kept their course" in texts(app)
+    press(app, pygame.K_ESCAPE)
+    click(app, "Rewind last round")
+    click(app, "Rewind")
+    assert session.resolved == 0
+    assert "Round 1 of 3" in texts(app)
+    press(app, pygame.K_ESCAPE)  # back to the menu: the session is listed, and resumes
+    assert app.top.name == "workshop_menu"
+    assert session.id in texts(app)
+    click(app, "Resume")
+    assert app.top.name == "workshop_round" and app.top.session.id == session.id
+
+
+def workshop_screens(app):
+    """Visit every workshop screen of a small session; yields each screen's name."""
+    from game.scenes.workshop_menu import WorkshopMenuScene
+
+    app.push(WorkshopMenuScene(app))
+    yield "menu"
+    click(app, "New session")
+    yield "new"
+    app.top.resolution = 20
+    click(app, "Create session")
+    yield "round"
+    click(app, "Next team")
+    yield "privacy"
+    click(app, "We are")
+    yield "entry"
+    click(app, "Hand in")
+    if app.top.name == "dialog":
+        click(app, "Hand in")
+    yield "submitted"
+    click(app, "Back to the round view")
+    click(app, "Inject an event")
+    yield "inject"
+    press(app, pygame.K_ESCAPE)
+    click(app, "Pause")
+    yield "pause"
+    press(app, pygame.K_RETURN)
+    click(app, "Resolve round")
+    click(app, "Resolve anyway")
+    yield "reveal"
+    press(app, pygame.K_ESCAPE)
+    click(app, "End session")
+    click(app, "Show the class")
+    yield "end"
+
+
+WIDGETS = (
+    pygame_gui.elements.UIButton,
+    pygame_gui.elements.UILabel,
+    pygame_gui.elements.UITextEntryLine,
+    pygame_gui.elements.UITextBox,
+)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size):
+    from test_layout import _in_scrolling, outside
+
+    app = make_app(*size)
+    window = pygame.Rect((0, 0), size)
+    problems = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name in workshop_screens(app):
+            frames(app, 1)
+            shown = [e for e in elements(app) if e.visible and e.rect.w > 0]
+            for e in shown:
+                if outside(e.rect, window):
+                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
+                container = e.ui_container
+                inside = container is None or _in_scrolling(e)
+                if not inside and outside(e.rect, container.get_rect()):
+                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside its panel")
+            widgets = [e for e in shown if isinstance(e, WIDGETS)]
+            for i, a in enumerate(widgets):
+                for b in widgets[i + 1 :]:
+                    if a.ui_container is b.ui_container and a.rect.colliderect(b.rect):
+                        problems.append(f"{name}: {a.rect} overlaps {b.rect}")
+    too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
+    assert not problems, "\n".join(problems[:20])
+    assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+def test_monkey_on_the_workshop_screens(app, monkeypatch):
+    """Seeded random clicks and keys over the workshop screens: never an exception."""
+    from test_monkey import post_random_input
+
+    from game.scenes.workshop_menu import WorkshopMenuScene
+
+    create = WorkshopSession.create.__func__
+
+    def small(cls, *args, **kwargs):
+        kwargs["resolution"] = 20
+        return create(cls, *args, **kwargs)
+
+    monkeypatch.setattr(WorkshopSession, "create", classmethod(small))
+    rng = random.Random(7)
+    w, h = app.screen.get_size()
+    seen = set()
+    app.push(WorkshopMenuScene(app))
+    for step in range(400):
+        top = app.top
+        if not app.running or top is None or not top.name.startswith(("workshop", "dialog")):
+            app.running = True
+            app.reset_to(WorkshopMenuScene(app))
+        if step % 100 == 0:  # keep a session open so the round screens get clicks too
+            if app.top.name == "workshop_menu":
+                app.top.new_session()
+            if app.top.name == "workshop_new":
+                app.top.create()
+        post_random_input(rng, w, h)
+        frames(app, 1)
+        if app.top is not None:
+            seen.add(app.top.name)
+    assert {"workshop_menu", "workshop_round"} <= seen
