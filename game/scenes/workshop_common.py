@@ -94,7 +94,7 @@ class RoundClock:
         """The clock in words for the round view."""
         left = self.remaining()
         if left is None:
-            return "No round timer"
+            return "Round timer: off"
         if left <= 0:
             return "Time is up (suggested time)"
         minutes, seconds = divmod(int(left + 0.999), 60)

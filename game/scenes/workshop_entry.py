@@ -421,10 +421,8 @@ class TeamEntryScene(Scene):
         lv = self.view.firm.organisation.lines[self.line]
         sc = self.session.scenario
         cur = sc.currency
-        self.label(
-            pygame.Rect(area.x, area.y, area.w, 24),
-            "Research this quarter (click a segment to order a study)",
-            object_id="#muted",
+        self.research_label = self.label(
+            pygame.Rect(area.x, area.y, area.w, 24), self._research_text(), object_id="#muted"
         )
         box = self.scroller(pygame.Rect(area.x, area.y + 28, area.w, area.h - 28))
         inner = area.w - 24
@@ -442,7 +440,7 @@ class TeamEntryScene(Scene):
                 on = (method.id, seg.id) in d.research
                 button = self.button(
                     pygame.Rect(name_w + c * cell, y, cell - 4, ROW - 6),
-                    fit(seg.name, font(15), cell - 16),
+                    fit(("Ordered · " if on else "") + seg.name, font(15), cell - 16),
                     None,
                     container=box,
                     object_id="#tab_active" if on else "#tab",
@@ -562,7 +560,22 @@ class TeamEntryScene(Scene):
             research.remove(key)
         else:
             research.append(key)
-        button.change_object_id(oid("#tab_active" if key in research else "#tab"))
+        on = key in research
+        name = next(s.name for s in self.session.scenario.segments if s.id == key[1])
+        button.change_object_id(oid("#tab_active" if on else "#tab"))
+        button.set_text(fit(("Ordered · " if on else "") + name, font(15), button.rect.w - 12))
+        self.research_label.set_text(self._research_text())
+
+    def _research_text(self) -> str:
+        """The research heading: how to order, and what is ordered so far."""
+        research = self.drafts[self.line].research
+        if not research:
+            return "Research this quarter: click a segment to order a study"
+        costs = {m.id: m.cost for m in self._line_view().research}
+        total = sum(costs.get(m, 0.0) for m, _ in research)
+        cur = self.session.scenario.currency
+        studies = f"{len(research)} stud" + ("y" if len(research) == 1 else "ies")
+        return f"Research this quarter: {studies} ordered, {money(total, cur)}"
 
     def _cycle_theme(self, clone: str) -> None:
         d = self.drafts[clone]

@@ -101,7 +101,9 @@ class WorkshopRoundScene(Scene):
         s = self.session
         x, y = at.x, at.y
         self.clock_label = self.label(
-            pygame.Rect(x, y, ACTION_W, 34), self.clock.text(), object_id="#heading"
+            pygame.Rect(x, y, ACTION_W, 34),
+            self.clock.text(),
+            object_id="#heading" if self.clock.seconds else "#muted",
         )
         y += 40
         waiting = s.waiting_for()
