@@ -15,6 +15,7 @@ import pygame
 
 from game.scenes.base import GAP, Scene
 from game.scenes.fmt import money, pct, plain
+from game.widgets.text import fit, font
 
 if TYPE_CHECKING:
     from game.app import App
@@ -143,7 +144,7 @@ def leaderboard_table(
         row(
             [
                 str(r["rank"]),
-                r["team"],
+                fit(r["team"], font(15), widths[1] - 12),
                 f"{r['score']:.1f}",
                 r["grade"],
                 money(r["revenue"], cur),

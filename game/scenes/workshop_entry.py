@@ -64,7 +64,7 @@ class PrivacyScene(Scene):
         cx, cy = self.width // 2, self.height // 2
         self.label(
             pygame.Rect(cx - 500, cy - 130, 1000, 64),
-            f"Pass the keyboard to {self.team}",
+            fit(f"Pass the keyboard to {self.team}", font(40, bold=True), 980),
             object_id="#title",
         )
         again = self.session.submitted().get(self.team, False)
@@ -81,7 +81,7 @@ class PrivacyScene(Scene):
         )
         self.button(
             pygame.Rect(cx - 220, cy + 50, 440, 48),
-            f"We are {self.team}: show our screen",
+            fit(f"We are {self.team}: show our screen", font(16, bold=True), 420),
             self.show_team,
             object_id="#primary",
         )
@@ -168,10 +168,11 @@ class TeamEntryScene(Scene):
         firm = v.firm
         cur = self.session.scenario.currency
         last = firm.history[-1].firms[firm.firm]
+        when = "at the start" if v.round == 1 else "last quarter"
         top_bar(
             self,
             f"{self.team} · round {v.round} of {v.rounds} · {ROLE_NAMES[self.role]}",
-            f"Cash {money(firm.cash, cur)} · last quarter: revenue {money(last.revenue, cur)}, "
+            f"Cash {money(firm.cash, cur)} · {when}: revenue {money(last.revenue, cur)}, "
             f"profit {money(last.profit, cur)}, {last.customers:,.0f} customers, share "
             f"{pct(last.share)}, satisfaction {pct(last.satisfaction, 0)}",
         )
@@ -179,7 +180,7 @@ class TeamEntryScene(Scene):
             pygame.Rect(self.width - 330, 4, 314, 28), self.clock.text(), object_id="#muted"
         )
         y = TOP_H + GAP
-        if len(self.lines) > 1:
+        if len(self.lines) > 1 and self.role != "cpo":  # a CPO sees every line at once
             for i, clone in enumerate(self.lines):
                 self.button(
                     pygame.Rect(MARGIN + i * 200, y, 190, 32),
@@ -751,7 +752,7 @@ class SubmittedScene(Scene):
         s = self.session
         self.label(
             pygame.Rect(cx - 500, cy - 140, 1000, 64),
-            f"Recorded for {self.team}",
+            fit(f"Recorded for {self.team}", font(40, bold=True), 980),
             object_id="#title",
         )
         self.text(
@@ -769,7 +770,7 @@ class SubmittedScene(Scene):
         if waiting:
             self.button(
                 pygame.Rect(cx - 220, cy + 50, 440, 48),
-                f"Next team: {waiting[0]}",
+                fit(f"Next team: {waiting[0]}", font(16, bold=True), 420),
                 lambda: self.app.replace(PrivacyScene(self.app, s, waiting[0], self.clock)),
                 object_id="#primary",
             )

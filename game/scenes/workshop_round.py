@@ -17,6 +17,7 @@ from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dialog import DialogScene
 from game.scenes.fmt import plain
 from game.scenes.workshop_common import TOP_H, RoundClock, show_error, top_bar
+from game.widgets.text import fit, font
 
 if TYPE_CHECKING:
     from game.app import App
@@ -109,7 +110,9 @@ class WorkshopRoundScene(Scene):
         waiting = s.waiting_for()
         actions = [
             (
-                f"Next team: {waiting[0]}" if waiting else "Every team has handed in",
+                fit(f"Next team: {waiting[0]}", font(16, bold=True), ACTION_W - 20)
+                if waiting
+                else "Every team has handed in",
                 (lambda: self.team_entry(waiting[0])) if waiting else None,
                 bool(waiting),
                 "Privacy screen, then the next waiting team enters its decisions.",

@@ -329,6 +329,31 @@ def workshop_screens(app):
     click(app, "End session")
     click(app, "Show the class")
     yield "end"
+    # the most crowded case: twelve teams with long names, CPO role, a round timer
+    from game.paths import find_scenario
+    from game.scenes.workshop_round import WorkshopRoundScene
+
+    names = [f"{chr(65 + i)} team with a rather long name for a projector" for i in range(12)]
+    crowded = WorkshopSession.create(
+        find_scenario("tutorial").read_text(),
+        teams=[n[:40] for n in names],
+        mode="parallel",
+        role="cpo",
+        resolution=20,
+        timer_s=900,
+    )
+    app.push(WorkshopRoundScene(app, crowded))
+    yield "round (12 teams)"
+    click(app, "Next team")
+    yield "privacy (long name)"
+    click(app, "We are")
+    yield "entry (CPO)"
+    click(app, "Hand in")
+    yield "submitted (long name)"
+    click(app, "Back to the round view")
+    click(app, "Resolve round")
+    click(app, "Resolve anyway")
+    yield "reveal (12 teams)"
 
 
 WIDGETS = (
