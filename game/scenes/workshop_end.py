@@ -17,6 +17,8 @@ from game.scenes.workshop_common import TOP_H, leaderboard_table, top_bar
 
 if TYPE_CHECKING:
     from game.app import App
+    from game.scenes.debrief_work import Job
+    from game.workshop.export import Exported
     from game.workshop.session import WorkshopSession
 
 SIDE_W = 380
@@ -37,6 +39,8 @@ class WorkshopEndScene(Scene):
     def __init__(self, app: App, session: WorkshopSession) -> None:
         super().__init__(app)
         self.session = session
+        self.job: Job[Exported] | None = None
+        self.reported: Job[Exported] | None = None
         self.status = (
             "Export writes the leaderboard, every decision (CSV), the session record and "
             "each team's scorecard and report for the debrief."
@@ -79,16 +83,28 @@ class WorkshopEndScene(Scene):
         self.app.focus_index = 0
 
     def export(self) -> None:
-        """Write the end-of-session files and say where they are (or why not)."""
-        from game.workshop.export import export_session
-        from game.workshop.session import WorkshopError
+        """Write the end-of-session files in the background; the status says when done."""
+        from game.scenes.debrief_work import Job
 
+        if self.job is not None and not self.job.done:
+            return
         folder = export_dir(self.session.id)
-        try:
-            done = export_session(self.session, folder)
-        except (WorkshopError, OSError, ValueError) as exc:
+        self.job = Job(lambda: _export(self.session.id, folder))
+        self.status = "Exporting… (debrief reports take a few seconds per team)"
+        self.status_box.set_text(self.status)
+
+    def update(self, dt: float) -> None:
+        """Report the export once its background job has finished."""
+        job = self.job
+        if job is None or not job.done or self.reported is job:
+            return
+        self.reported = job
+        folder = export_dir(self.session.id)
+        if job.error is not None:
+            exc = job.error
             self.status = "Export failed: " + html.escape(getattr(exc, "message", str(exc)))
         else:
+            done = job.result
             self.status = (
                 f"Wrote {len(done.paths)} files to<br>{html.escape(str(folder))}<br><br>"
                 "leaderboard.csv, decisions.csv, session.json and teams/ (one scorecard per "
@@ -102,3 +118,15 @@ class WorkshopEndScene(Scene):
         from game.scenes.title import TitleScene
 
         self.app.reset_to(TitleScene(self.app))
+
+
+def _export(session_id: str, folder: Path) -> Exported:
+    """Export in a background thread, through its own connection to the session file."""
+    from game.workshop.export import export_session
+    from game.workshop.session import WorkshopSession
+
+    session = WorkshopSession.open(session_id)
+    try:
+        return export_session(session, folder)
+    finally:
+        session.close()

@@ -221,6 +221,9 @@ def test_scripted_session_through_the_screens_matches_the_engine(app, mode, tmp_
         assert row["team"] in board and money(row["revenue"]) in board
     if mode == "shared":
         click(app, "Export results")
+        assert "Exporting" in texts(app)
+        assert app.top.job.wait(60)
+        frames(app, 2)
         assert "Wrote" in texts(app)
         folder = app.top.status.split("<br>")[1]
         assert os.path.exists(os.path.join(folder, "leaderboard.csv"))
