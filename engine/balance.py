@@ -218,24 +218,22 @@ def balance_report(
     winners = [bots[i] for i in np.argmax(scores, axis=0)]  # ties: the first name
     objective_ids = [o.id for o in scenario.objectives]
 
-    def summary(i: int, bot: str) -> BotSummary:
+    means = {b: float(scores[i].mean()) for i, b in enumerate(bots)}
+    summaries = []
+    for rank, bot in enumerate(sorted(bots, key=lambda b: (-means[b], b)), start=1):
         mine = [grid[bot, s] for s in seeds]
-        return BotSummary(
-            bot=bot,
-            rank=0,
-            kpis={k: Distribution.of([r.kpis[k] for r in mine]) for k in KPIS},
-            objectives={
-                o: float(np.mean([r.objectives.get(o, False) for r in mine])) for o in objective_ids
-            },
-            wins=winners.count(bot),
+        summaries.append(
+            BotSummary(
+                bot=bot,
+                rank=rank,
+                kpis={k: Distribution.of([r.kpis[k] for r in mine]) for k in KPIS},
+                objectives={
+                    o: float(np.mean([r.objectives.get(o, False) for r in mine]))
+                    for o in objective_ids
+                },
+                wins=winners.count(bot),
+            )
         )
-
-    summaries = [summary(i, b) for i, b in enumerate(bots)]
-    summaries.sort(key=lambda s: (-s.score.mean, s.bot))
-    summaries = [
-        BotSummary(s.bot, rank, s.kpis, s.objectives, s.wins)
-        for rank, s in enumerate(summaries, start=1)
-    ]
     best = summaries[0]
     by_name = {s.bot: s for s in summaries}
     random_gap = best.score.mean - by_name["random"].score.mean if "random" in by_name else None
