@@ -148,7 +148,7 @@ class WorkshopNewScene(Scene):
             tip="Suggested time per round, shown on the round view; empty for none.",
         )
         self.text(
-            pygame.Rect(x, y, col, 80),
+            pygame.Rect(x, y, col, 110),
             f"{html.escape(sc.summary)}<br>{len(sc.segments)} segments · {len(sc.firms)} "
             f"firms · {sc.quarters} quarters · {sc.difficulty}",
             object_id="#muted",

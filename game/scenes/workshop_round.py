@@ -90,10 +90,17 @@ class WorkshopRoundScene(Scene):
         names = {e.id: e.title for e in sc.events}
         self.text(
             pygame.Rect(x, self.height - 110, list_w, 86),
-            ("Events queued for this round: " + ", ".join(html.escape(names[e]) for e in queued))
-            if queued
-            else f"{s.resolved} round(s) played. When every team has handed in, resolve the "
-            "round and show the results on the projector.",
+            (
+                f"{s.resolved} of {s.info.rounds} rounds played. Enter hands the keyboard to "
+                "the next waiting team; when every team has handed in, Enter resolves the "
+                "round and shows the results on the projector."
+            )
+            + (
+                "<br>Events queued for this round: "
+                + ", ".join(html.escape(plain(names[e])) for e in queued)
+                if queued
+                else ""
+            ),
             object_id="#muted",
         )
         self._build_actions(pygame.Rect(self.width - MARGIN - ACTION_W, TOP_H + MARGIN, 0, 0))
@@ -163,6 +170,14 @@ class WorkshopRoundScene(Scene):
             text = self.clock.text()
             if text != self.clock_label.text:
                 self.clock_label.set_text(text)
+
+    def on_enter(self) -> None:
+        """Enter with nothing focused: the next team, or resolve once everyone handed in."""
+        waiting = self.session.waiting_for()
+        if waiting:
+            self.team_entry(waiting[0])
+        else:
+            self.resolve()
 
     def resume(self) -> None:
         """Back on top (after an entry, a reveal, a dialog): show the current state."""

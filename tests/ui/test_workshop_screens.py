@@ -256,8 +256,10 @@ def test_a_team_sees_only_its_own_numbers(app):
 
 def test_refusals_are_shown_in_words_and_nothing_is_recorded(app):
     session = new_session(app, "shared")
-    click(app, "Next team")
-    click(app, "We are")
+    press(app, pygame.K_RETURN)  # Enter on the round view: the next waiting team
+    assert app.top.name == "workshop_privacy" and app.top.team == "Alpha"
+    press(app, pygame.K_RETURN)  # the team at the keyboard: Enter shows its screen
+    assert app.top.name == "workshop_entry"
     fields = entries(app)
     type_into(app, fields[0], "")  # no price
     type_into(app, entries(app)[4], "90")  # features 90% + debt 20%
@@ -278,7 +280,7 @@ def test_inject_pause_rewind_and_resume(app):
     first = next(b for b in app.top.focusables() if b.text != "Cancel (Esc)")
     activate(app, first)
     assert session.store.injects(1) == [session.scenario.inject_deck[0]]
-    assert "Events queued" in texts(app)
+    assert "Events queued for this round: " in texts(app)
     click(app, "Pause")
     assert app.top.name == "workshop_pause" and app.top.clock.paused
     press(app, pygame.K_RETURN)
