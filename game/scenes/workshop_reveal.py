@@ -67,7 +67,8 @@ class WorkshopRevealScene(Scene):
                 self.app.pop,
                 object_id="#primary",
             )
-        self.button(pygame.Rect(MARGIN, by, 240, 44), "Round view (Esc)", self.app.pop)
+        if not s.finished:
+            self.button(pygame.Rect(MARGIN, by, 240, 44), "Round view (Esc)", self.app.pop)
         self.app.focus_index = 0
 
     def _news(self, round_: int) -> str:
@@ -95,14 +96,8 @@ class WorkshopRevealScene(Scene):
         return "<br>".join(parts)
 
     def finish(self) -> None:
-        """Open the end-of-session screen in place of the round view."""
-        from game.scenes.workshop_end import WorkshopEndScene
-
+        """Back to the round view, which gives way to the end-of-session screen."""
         self.app.pop()
-        self.app.replace(WorkshopEndScene(self.app, self.session))
 
     def on_enter(self) -> None:
-        if self.session.finished:
-            self.finish()
-        else:
-            self.app.pop()
+        self.app.pop()

@@ -151,7 +151,7 @@ class WorkshopRoundScene(Scene):
                 None,
             ),
             ("End session", self.end_session, True, "Class leaderboard and export.", None),
-            ("Back to menu (Esc)", self.app.pop, True, "Leave: the session stays saved.", None),
+            ("Back to menu (Esc)", self.on_back, True, "Leave: the session stays saved.", None),
         ]
         for text, action, enabled, tip, object_id in actions:
             self.button(
@@ -180,8 +180,19 @@ class WorkshopRoundScene(Scene):
             self.resolve()
 
     def resume(self) -> None:
-        """Back on top (after an entry, a reveal, a dialog): show the current state."""
-        self.rebuild()
+        """Back on top (after an entry, a reveal, a dialog): show the current state, or
+        the class leaderboard once the last round has been played."""
+        if self.session.finished:
+            from game.scenes.workshop_end import WorkshopEndScene
+
+            self.app.replace(WorkshopEndScene(self.app, self.session))
+        else:
+            self.rebuild()
+
+    def on_back(self) -> None:
+        """Esc: back to the workshop menu (the session stays saved)."""
+        self.session.close()
+        self.app.pop()
 
     # ------------------------------------------------------------------ actions
     def team_entry(self, team: str) -> None:
