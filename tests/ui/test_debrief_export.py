@@ -7,6 +7,7 @@ jobs run (the window keeps drawing meanwhile).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import time
@@ -186,32 +187,70 @@ def _buttons(app) -> list[pygame_gui.elements.UIButton]:
     ]
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
-def test_every_view_fits_the_window_and_figures_keep_their_shape(make_app, small_tutorial, size):
+def check_views(app, size: tuple[int, int]) -> list[str]:
+    """Visit the three views (and every figure) at the window's size; the layout problems."""
+    scene = app.top
+    name = f"{size[0]}x{size[1]}"
+    press(app, pygame.K_1)
+    problems = layout_problems(app, f"{name} summary")
+    press(app, pygame.K_2)
+    problems += layout_problems(app, f"{name} what-if")
+    press(app, pygame.K_3)
+    if not scene.images:
+        assert "Building your report" in texts(app)
+        pump_until(app, lambda: bool(scene.images))
+    figures = scene.work.report()[1]
+    assert [b.text for b in _buttons(app)].count("Share and revenue") == 1
+    for i, fig in enumerate(figures):
+        assert scene.figure == i and fig.title in texts(app)
+        problems += layout_problems(app, f"{name} figure {fig.name}")
+        view = scene.figure_view
+        image_w, image_h = scene.images[i].get_size()
+        shown = view.image_rect
+        assert view.rect.contains(shown)
+        assert shown.w == view.rect.w or shown.h == view.rect.h  # as large as it fits
+        assert shown.w / shown.h == pytest.approx(image_w / image_h, rel=0.01)
+        press(app, pygame.K_RIGHT)
+    return problems
+
+
+def test_every_view_fits_both_window_sizes_and_figures_keep_their_shape(make_app, small_tutorial):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        app = debrief(make_app, small_tutorial, size)
+        app = debrief(make_app, small_tutorial)
         scene = app.top
-        problems = layout_problems(app, "summary")
         press(app, pygame.K_2)
         scene.run_what_if()
         pump_until(app, lambda: scene.what_if_job is None)
-        problems += layout_problems(app, "what-if")
-        press(app, pygame.K_3)
-        assert "Building your report" in texts(app)
-        pump_until(app, lambda: bool(scene.images))
-        figures = scene.work.report()[1]
-        assert [b.text for b in _buttons(app)].count("Share and revenue") == 1
-        for i, fig in enumerate(figures):
-            assert fig.title in texts(app)
-            problems += layout_problems(app, f"figure {fig.name}")
-            view = scene.figure_view
-            image_w, image_h = scene.images[i].get_size()
-            shown = view.image_rect
-            assert view.rect.contains(shown)
-            assert shown.w == view.rect.w or shown.h == view.rect.h  # as large as it fits
-            assert shown.w / shown.h == pytest.approx(image_w / image_h, rel=0.01)
-            press(app, pygame.K_RIGHT)
+        assert scene.share_chart.series[-1].name.startswith("What-if")
+        problems = check_views(app, (1280, 720))
+        # A bigger window rebuilds the screen from its state: result and figures are kept.
+        app.apply_settings(dataclasses.replace(app.settings, width=1920, height=1080))
+        frames(app, 2)
+        assert app.top is scene and scene.what_if_result is not None
+        problems += check_views(app, (1920, 1080))
+        press(app, pygame.K_2)
+        assert scene.share_chart.series[-1].name.startswith("What-if")
     too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
     assert not problems, "\n".join(problems[:20])
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+def test_report_path_and_job_errors_in_words(small_tutorial, tmp_path):
+    from datetime import datetime
+
+    from game.scenes.debrief_work import Job, problem_text, report_path
+
+    session = Session(read_scenario(small_tutorial), "pm", SEED)
+    when = datetime(2026, 1, 2, 3, 4, 5)
+    expected = paths.user_data_dir() / "reports" / f"tutorial-{SEED}-20260102-030405.html"
+    assert report_path(session, when) == expected
+    missing = tmp_path / "nowhere" / "x.html"
+    job = Job(lambda: missing.read_text(encoding="utf-8"))
+    assert job.wait(10) and job.done and job.result is None
+    assert problem_text(job.error, "save the report") == (
+        f"Could not save the report: No such file or directory ({missing})."
+    )
+    assert problem_text(ValueError("no quarter played yet"), "build the report") == (
+        "Could not build the report: no quarter played yet."
+    )
