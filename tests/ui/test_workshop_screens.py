@@ -245,6 +245,7 @@ def test_a_team_sees_only_its_own_numbers(app):
     shown = texts(app)
     own = session.team_view("Alpha").firm
     own_last = own.history[-1].firms[own.firm]
+    assert money(own_last.revenue) in shown and money(own.cash) in shown  # its own numbers
     others = [r for r in session.leaderboard() if r["team"] != "Alpha"]
     assert all(r["team"] not in shown for r in others)
     for r in others:
