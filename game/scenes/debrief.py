@@ -155,9 +155,10 @@ class DebriefScene(Scene):
             "the numbers as CSV and JSON files, in your Crossroads reports folder.",
         )
         status_x = MARGIN + 260 + 200 + 2 * GAP
-        self.status = self.text(
+        self.status = self.label(
             pygame.Rect(status_x, y, self.width - MARGIN - 260 - GAP - status_x, ROW),
-            self._status_html(),
+            self._status_text(),
+            tip="Export writes into your Crossroads reports folder.",
         )
         self._show_status()
         self.button(
@@ -174,11 +175,11 @@ class DebriefScene(Scene):
         else:
             self.status.hide()
 
-    def _status_html(self) -> str:
+    def _status_text(self) -> str:
         if self.export_job is not None:
             doing = "Writing your report…" if self.work.ready else BUILDING
             return f"{doing} ({self.export_job.seconds} s)"
-        return html.escape(self.export_status)
+        return self.export_status
 
     def _build_summary(self, body: pygame.Rect) -> None:
         session = self.app.session
@@ -405,7 +406,7 @@ class DebriefScene(Scene):
         self.export_status = ""
         self.export_button.set_text("Exporting…")
         self.export_button.disable()
-        self.status.set_text(self._status_html())
+        self.status.set_text(self._status_text())
         self._show_status()
 
     def run_what_if(self) -> None:
@@ -485,7 +486,7 @@ class DebriefScene(Scene):
             return
         self._shown_seconds = seconds
         if self.export_job is not None:
-            self.status.set_text(self._status_html())
+            self.status.set_text(self._status_text())
         if self.view == 1 and self.what_if_job is not None:
             self.what_if_box.set_text(self._what_if_html())
         if self.view == 2 and not self.images and self.figures_job is not None:
@@ -500,7 +501,9 @@ class DebriefScene(Scene):
             return
         written = job.result or []
         page, data = written[0], written[1:]
-        self.export_status = f"Report saved: {page.name}"
+        # One line beside the buttons; the dialog shows the whole path.
+        short = len(page.name) <= 44
+        self.export_status = f"Saved: {page.name}" if short else "Saved in your reports folder"
         self._pending = (
             "Report saved",
             f"Your debrief is saved as a web page:<br><b>{html.escape(str(page))}</b><br><br>"

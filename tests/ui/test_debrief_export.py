@@ -129,7 +129,7 @@ def test_export_writes_a_self_contained_report_with_the_score_on_screen(make_app
     assert re.search(rf'<div class="points">{shown[1]}</div>', text)
     assert f'<div class="grade">grade {shown[2]}</div>' in text
     press(app, pygame.K_RETURN)
-    assert f"Report saved: {page.name}" in texts(app)
+    assert f"Saved: {page.name}" in texts(app)
 
 
 def test_what_if_from_the_start_matches_the_engine_and_joins_the_share_chart(
