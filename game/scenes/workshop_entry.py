@@ -22,7 +22,13 @@ from game.scenes.base import GAP, MARGIN, ROW, Scene, oid
 from game.scenes.dialog import DialogScene
 from game.scenes.fmt import money, pct, plain
 from game.scenes.glossary import ROLE_NAMES
-from game.scenes.workshop_common import TOP_H, RoundClock, problems_html, top_bar
+from game.scenes.workshop_common import (
+    TOP_H,
+    FocusScroller,
+    RoundClock,
+    problems_html,
+    top_bar,
+)
 from game.widgets.capacity_bar import CapacityBar
 from game.widgets.text import fit, font, to_size
 
@@ -149,6 +155,7 @@ class TeamEntryScene(Scene):
         self.bar: CapacityBar | None = None
         self.discovery_label = None
         self.clock_label = None
+        self.follow_focus = FocusScroller()
 
     # ------------------------------------------------------------------ helpers
     def authored(self, market_item: str) -> str:
@@ -710,7 +717,8 @@ class TeamEntryScene(Scene):
         self.app.replace(SubmittedScene(self.app, self.session, self.team, self.clock, warnings))
 
     def update(self, dt: float) -> None:
-        """Keep the round clock current."""
+        """Keep the round clock current and the focused control in view."""
+        self.follow_focus.update(self)
         if self.clock_label is not None and self.clock_label.alive():
             text = self.clock.text()
             if text != self.clock_label.text:

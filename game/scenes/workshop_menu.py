@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
-from game.scenes.workshop_common import TOP_H, show_error, top_bar
+from game.scenes.workshop_common import TOP_H, FocusScroller, show_error, top_bar
+
+if TYPE_CHECKING:
+    from game.app import App
 
 
 class WorkshopMenuScene(Scene):
     """New session, or one row per saved session with a Resume button (newest first)."""
 
     name = "workshop_menu"
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.follow_focus = FocusScroller()
 
     def build(self) -> None:
         from game.workshop.session import list_sessions
@@ -69,6 +78,10 @@ class WorkshopMenuScene(Scene):
             row_y += ROW + GAP // 2
         self.scroll_area(scroller, inner, row_y)
         self.app.focus_index = 0
+
+    def update(self, dt: float) -> None:
+        """Keep the focused Resume button in view."""
+        self.follow_focus.update(self)
 
     def new_session(self) -> None:
         """Open the new-session form."""

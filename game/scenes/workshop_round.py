@@ -16,7 +16,7 @@ import pygame
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dialog import DialogScene
 from game.scenes.fmt import plain
-from game.scenes.workshop_common import TOP_H, RoundClock, show_error, top_bar
+from game.scenes.workshop_common import TOP_H, FocusScroller, RoundClock, show_error, top_bar
 from game.widgets.text import fit, font
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class WorkshopRoundScene(Scene):
         self.clock = RoundClock(session.info.timer_s)
         self.clock.start(session.current_round)
         self.clock_label = None
+        self.follow_focus = FocusScroller()
 
     def build(self) -> None:
         s = self.session
@@ -165,7 +166,8 @@ class WorkshopRoundScene(Scene):
             y += 42 + GAP // 2 + 2
 
     def update(self, dt: float) -> None:
-        """Keep the clock label current."""
+        """Keep the clock label current and the focused control in view."""
+        self.follow_focus.update(self)
         if self.clock_label is not None and self.clock_label.alive():
             text = self.clock.text()
             if text != self.clock_label.text:

@@ -431,3 +431,24 @@ def test_monkey_on_the_workshop_screens(app, monkeypatch):
         if app.top is not None:
             seen.add(app.top.name)
     assert {"workshop_menu", "workshop_round"} <= seen
+
+
+def test_tab_scrolls_the_roadmap_to_the_focused_row(app):
+    new_session(app, "shared")
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
+    assert app.top.name == "workshop_entry"
+    adds = [b for b in app.top.focusables() if b.text == "Add"]
+    last = adds[-1]
+    view = next(
+        e.rect
+        for e in elements(app)
+        if isinstance(e, pygame_gui.elements.UIScrollingContainer)
+        and e.scrollable_container is last.ui_container
+    )
+    assert not view.contains(last.rect)  # below the visible part of the list
+    focus_on(app, last)
+    frames(app, 3)
+    assert view.contains(last.rect)
+    key(app, pygame.K_RETURN)  # and Enter adds it
+    assert any(b.text == "Remove" for b in app.top.focusables())
