@@ -116,6 +116,8 @@ class LineDraft:
         self.features = short(round(base.split.features * 100, 4))
         self.debt = short(round(base.split.debt * 100, 4))
         self.roadmap = list(base.roadmap)
+        self.hires = str(base.hires) if fresh else "0"
+        self.layoffs = str(base.layoffs) if fresh else "0"
         self.research = [(r.method, r.segment) for r in base.research] if fresh else []
         self.theme = ""
 
@@ -304,8 +306,30 @@ class TeamEntryScene(Scene):
             object_id="#muted",
         )
         y += 32
-        self._build_forecast(box, y)
-        self.scroll_area(box, LEFT_W - 24, y + 2 * (ROW + 6) + 30)
+        capacity = self._line_view().capacity
+        self._field(
+            box,
+            y,
+            "Engineers to hire",
+            d.hires,
+            lambda t: setattr(d, "hires", t),
+            "one-off, this quarter",
+            f"New engineers join this line (it has about {capacity:.0f} effort points now); "
+            "they cost salary and take time to get up to speed.",
+        )
+        y += ROW + 6
+        self._field(
+            box,
+            y,
+            "Engineers to lay off",
+            d.layoffs,
+            lambda t: setattr(d, "layoffs", t),
+            "one-off, severance",
+            "Engineers let go from this line (severance; morale falls).",
+        )
+        y += ROW + 10
+        y = self._build_forecast(box, y)
+        self.scroll_area(box, LEFT_W - 24, y)
 
     def _build_forecast(self, box: Any, y: int) -> int:
         self.label(
@@ -628,8 +652,22 @@ class TeamEntryScene(Scene):
                 )
             else:
                 split = CapacitySplit(features=f / 100, debt=b / 100, discovery=(100 - f - b) / 100)
-            if price is not None and price > 0 and split is not None:
+            people = {k: number(getattr(d, k) or "0") for k in ("hires", "layoffs")}
+            for k, v in people.items():
+                if v is None or v < 0 or v != int(v):
+                    problems.append(
+                        f"{pname}: engineers to {'hire' if k == 'hires' else 'lay off'}"
+                        " must be a whole number, zero or more"
+                    )
+            if (
+                price is not None
+                and price > 0
+                and split is not None
+                and all(v is not None and v >= 0 and v == int(v) for v in people.values())
+            ):
                 products[pid] = ProductDecision(
+                    hires=int(people["hires"]),
+                    layoffs=int(people["layoffs"]),
                     price=price,
                     marketing=marketing,
                     roadmap=list(d.roadmap),

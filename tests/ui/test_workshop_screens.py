@@ -129,9 +129,13 @@ def typed(ref: Reference, team: str, bot: Decisions) -> tuple[Decisions, dict[st
     forecast = ("", "")
     if bot.forecast is not None:
         forecast = (str(round(bot.forecast.revenue)), f"{bot.forecast.share * 100:.1f}")
-    text = {"price": price, "features": str(f), "debt": str(d)} | {
-        f"m:{k}": v for k, v in marketing.items()
-    }
+    hires = bd.hires + (team == TEAMS[2])  # one team also hires (the bots never do)
+    people = {"hires": str(hires), "layoffs": str(bd.layoffs)}
+    text = (
+        {"price": price, "features": str(f), "debt": str(d)}
+        | people
+        | {f"m:{k}": v for k, v in marketing.items()}
+    )
     text |= {"rev": forecast[0], "share": forecast[1]}
     decision = Decisions(
         products={
@@ -141,6 +145,8 @@ def typed(ref: Reference, team: str, bot: Decisions) -> tuple[Decisions, dict[st
                 roadmap=list(bd.roadmap),
                 split=CapacitySplit(features=f / 100, debt=d / 100, discovery=(100 - f - d) / 100),
                 research=[ResearchOrder(method=r.method, segment=r.segment) for r in bd.research],
+                hires=hires,
+                layoffs=bd.layoffs,
             )
         },
         forecast=Forecast(revenue=float(forecast[0]), share=float(forecast[1]) / 100)
@@ -171,7 +177,7 @@ def enter_team(app, session: WorkshopSession, team: str, decision: Decisions, te
     for r in pd.research:
         activate(app, row_button(app, methods[r.method], segments[r.segment][:6]))
     values = [text["price"], *(text[f"m:{s.id}"] for s in sc.segments)]
-    values += [text["features"], text["debt"], text["rev"], text["share"]]
+    values += [text[k] for k in ("features", "debt", "hires", "layoffs", "rev", "share")]
     for i, value in enumerate(values):
         type_into(app, entries(app)[i], value)
     click(app, "Hand in")
