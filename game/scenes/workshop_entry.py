@@ -37,6 +37,15 @@ if TYPE_CHECKING:
     from game.workshop.session import TeamView, WorkshopSession
 
 THEMES = ("", "growth", "retention", "profit", "quality")
+KEPT_NAMES = {
+    "hiring_freeze": "hiring freeze",
+    "mentoring": "mentoring",
+    "incubation": "incubation",
+    "initiatives": "culture initiatives",
+    "bets": "innovation bets",
+    "sunset": "sunsets",
+    "products": "line overrides",
+}
 LEFT_W = 520
 BOTTOM_H = 140
 
@@ -138,6 +147,15 @@ class TeamEntryScene(Scene):
         self.role = session.info.role
         fresh = self.view.decisions is not None
         base = self.view.decisions or session.last_decisions(team) or Decisions()
+        # Fields this form does not edit (a decision sheet may have set them) are handed in
+        # unchanged: the standing ones from last round, and this round's own when resubmitting.
+        kept = ["hiring_freeze", "mentoring", "incubation"]
+        kept += ["initiatives", "bets", "sunset"] + (["products"] if self.role == "cpo" else [])
+        self.kept = {
+            f: getattr(base, f)
+            for f in kept
+            if f in base.model_fields_set and (fresh or f in kept[:3]) and getattr(base, f)
+        }
         org = self.view.firm.organisation
         self.lines = list(org.lines) if org else []
         self.drafts = {
@@ -514,7 +532,14 @@ class TeamEntryScene(Scene):
             pygame.Rect(MARGIN, y, w, BOTTOM_H - 2 * GAP - 44 - 4),
             self.message
             or "Check lists any problem in words before you hand in. Nothing of "
-            "another team is shown here.",
+            "another team is shown here."
+            + (
+                " Handed in as before (set on a decision sheet): "
+                + ", ".join(KEPT_NAMES[f] for f in self.kept)
+                + "."
+                if self.kept
+                else ""
+            ),
             object_id=None if self.message else "#muted",
         )
         by = self.height - 44 - GAP
@@ -686,7 +711,7 @@ class TeamEntryScene(Scene):
                 forecast = Forecast(revenue=rev, share=share / 100)
         if problems:
             return None, problems
-        data: dict[str, Any] = {"forecast": forecast}
+        data: dict[str, Any] = {**self.kept, "forecast": forecast}
         if self.role == "cpo":
             data["themes"] = themes
         else:

@@ -458,3 +458,21 @@ def test_tab_scrolls_the_roadmap_to_the_focused_row(app):
     assert view.contains(last.rect)
     key(app, pygame.K_RETURN)  # and Enter adds it
     assert any(b.text == "Remove" for b in app.top.focusables())
+
+
+def test_choices_from_a_decision_sheet_are_kept_when_a_team_hands_in_on_screen(app):
+    session = new_session(app, "shared")
+    initiative = session.scenario.initiatives[0].id
+    session.submit("Alpha", Decisions(hiring_freeze=True, initiatives=[initiative]))
+    app.top.rebuild()
+    activate(app, row_button(app, "Alpha:", "Enter again"))
+    assert "handing in again replaces it" in texts(app)
+    click(app, "We are")
+    assert "Handed in as before (set on a decision sheet): hiring freeze, culture" in texts(app)
+    click(app, "Hand in")
+    if app.top.name == "dialog":
+        click(app, "Hand in")
+    assert app.top.name == "workshop_submitted"
+    recorded = session.decisions(1)["Alpha"]
+    assert recorded.hiring_freeze and recorded.initiatives == [initiative]
+    assert "teamboard" in recorded.products
