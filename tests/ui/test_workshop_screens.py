@@ -376,11 +376,13 @@ WIDGETS = (
 )
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
-def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size):
+@pytest.mark.parametrize(
+    "size, text_scale", [((1280, 720), 1.0), ((1920, 1080), 1.0), ((1920, 1080), 1.3)]
+)
+def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_scale):
     from test_layout import _in_scrolling, outside
 
-    app = make_app(*size)
+    app = make_app(*size, text_scale=text_scale)
     window = pygame.Rect((0, 0), size)
     problems = []
     with warnings.catch_warnings(record=True) as caught:
