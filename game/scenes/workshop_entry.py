@@ -1,12 +1,12 @@
-"""Hot-seat decision entry: a privacy screen, the team's own entry form, the acknowledgement.
+"""Hot-seat decision entry: one team's own form for the open round.
 
 The hub's tabs are bound to the one-player :class:`game.session.Session`, so a team enters
 its decisions on a compact form built from its :class:`~game.workshop.session.TeamView`
 only (its own firm; no other team's numbers): price, marketing per segment, capacity split,
-roadmap with a capacity bar, research and a forecast (a CPO sets a theme per line instead of
-the line fields, which the AI product managers fill). Check lists every problem in words;
-"recorded" is shown only after :meth:`WorkshopSession.submit` returned, i.e. once the
-decisions are on disk.
+engineers to hire or lay off, roadmap with a capacity bar, research and a forecast (a CPO sets
+a theme per line instead of the line fields, which the AI product managers fill). Check lists
+every problem in words; "recorded" is shown (:mod:`game.scenes.workshop_handover`) only after
+:meth:`WorkshopSession.submit` returned, i.e. once the decisions are on disk.
 """
 
 from __future__ import annotations
@@ -62,54 +62,6 @@ def number(text: str) -> float | None:
 def short(value: float) -> str:
     """A number as typed in a field: no trailing '.0'."""
     return f"{value:g}" if abs(value) < 1e15 else f"{value:.0f}"
-
-
-class PrivacyScene(Scene):
-    """'Pass the keyboard to Team B': nothing of any team is on screen."""
-
-    name = "workshop_privacy"
-
-    def __init__(self, app: App, session: WorkshopSession, team: str, clock: RoundClock) -> None:
-        super().__init__(app)
-        self.session = session
-        self.team = team
-        self.clock = clock
-
-    def build(self) -> None:
-        cx, cy = self.width // 2, self.height // 2
-        self.label(
-            pygame.Rect(cx - 500, cy - 130, 1000, 64),
-            fit(f"Pass the keyboard to {self.team}", font(40, bold=True), 980),
-            object_id="#title",
-        )
-        again = self.session.submitted().get(self.team, False)
-        self.text(
-            pygame.Rect(cx - 400, cy - 50, 800, 80),
-            "Everyone else, please look away from the screen. "
-            f"{html.escape(self.team)}: press Enter when you are at the keyboard."
-            + (
-                "<br>You have handed in this round already: handing in again replaces it."
-                if again
-                else ""
-            ),
-            object_id="#subtitle",
-        )
-        self.button(
-            pygame.Rect(cx - 220, cy + 50, 440, 48),
-            fit(f"We are {self.team}: show our screen", font(16, bold=True), 420),
-            self.show_team,
-            object_id="#primary",
-        )
-        self.button(
-            pygame.Rect(cx - 220, cy + 110, 440, 40),
-            "Back to the round view (Esc)",
-            self.app.pop,
-        )
-        self.app.focus_index = 0
-
-    def show_team(self) -> None:
-        """Open the team's own entry form."""
-        self.app.replace(TeamEntryScene(self.app, self.session, self.team, self.clock))
 
 
 class LineDraft:
@@ -777,6 +729,8 @@ class TeamEntryScene(Scene):
         except WorkshopError as exc:
             self._say("Not handed in:<br>" + problems_html(exc))
             return
+        from game.scenes.workshop_handover import SubmittedScene
+
         self.app.replace(SubmittedScene(self.app, self.session, self.team, self.clock, warnings))
 
     def update(self, dt: float) -> None:
@@ -797,58 +751,3 @@ class TeamEntryScene(Scene):
                 [("Leave", self.app.pop), ("Keep editing", None)],
             )
         )
-
-
-class SubmittedScene(Scene):
-    """The acknowledgement, shown only once the decisions are on disk."""
-
-    name = "workshop_submitted"
-
-    def __init__(
-        self,
-        app: App,
-        session: WorkshopSession,
-        team: str,
-        clock: RoundClock,
-        warnings: list[str],
-    ) -> None:
-        super().__init__(app)
-        self.session = session
-        self.team = team
-        self.clock = clock
-        self.warnings = warnings
-
-    def build(self) -> None:
-        cx, cy = self.width // 2, self.height // 2
-        s = self.session
-        self.label(
-            pygame.Rect(cx - 500, cy - 140, 1000, 64),
-            fit(f"Recorded for {self.team}", font(40, bold=True), 980),
-            object_id="#title",
-        )
-        self.text(
-            pygame.Rect(cx - 400, cy - 60, 800, 100),
-            f"{html.escape(self.team)}'s decisions for round {s.current_round} are saved on "
-            "this computer. Pass the keyboard to the next team or back to the facilitator."
-            + (
-                "<br>Played as given: " + "; ".join(html.escape(plain(w)) for w in self.warnings)
-                if self.warnings
-                else ""
-            ),
-            object_id="#subtitle",
-        )
-        waiting = s.waiting_for()
-        if waiting:
-            self.button(
-                pygame.Rect(cx - 220, cy + 50, 440, 48),
-                fit(f"Next team: {waiting[0]}", font(16, bold=True), 420),
-                lambda: self.app.replace(PrivacyScene(self.app, s, waiting[0], self.clock)),
-                object_id="#primary",
-            )
-        self.button(
-            pygame.Rect(cx - 220, cy + 110, 440, 40),
-            "Back to the round view (Esc)",
-            self.app.pop,
-            object_id=None if waiting else "#primary",
-        )
-        self.app.focus_index = 0

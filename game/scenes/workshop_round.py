@@ -199,7 +199,7 @@ class WorkshopRoundScene(Scene):
     # ------------------------------------------------------------------ actions
     def team_entry(self, team: str) -> None:
         """Hand the keyboard to ``team``: privacy screen first."""
-        from game.scenes.workshop_entry import PrivacyScene
+        from game.scenes.workshop_handover import PrivacyScene
 
         self.app.push(PrivacyScene(self.app, self.session, team, self.clock))
 
