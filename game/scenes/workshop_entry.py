@@ -223,13 +223,7 @@ class TeamEntryScene(Scene):
             "Price per customer per quarter from this round on.",
         )
         y += ROW + 10
-        self.label(
-            pygame.Rect(0, y, LEFT_W - 24, 24),
-            "Marketing spend this quarter",
-            container=box,
-            object_id="#muted",
-        )
-        y += 28
+        y = self._section(box, y, "Marketing spend this quarter")
         for seg in sc.segments:
             self._field(
                 box,
@@ -242,13 +236,7 @@ class TeamEntryScene(Scene):
             )
             y += ROW + 6
         y += 4
-        self.label(
-            pygame.Rect(0, y, LEFT_W - 24, 24),
-            "Engineering capacity split (%)",
-            container=box,
-            object_id="#muted",
-        )
-        y += 28
+        y = self._section(box, y, "Engineering capacity split (%)")
         self._field(
             box,
             y,
@@ -301,14 +289,13 @@ class TeamEntryScene(Scene):
         y = self._build_forecast(box, y)
         self.scroll_area(box, LEFT_W - 24, y)
 
+    def _section(self, box: Any, y: int, title: str) -> int:
+        """A muted section heading in the form's column; returns the y below it."""
+        self.label(pygame.Rect(0, y, LEFT_W - 24, 24), title, container=box, object_id="#muted")
+        return y + 28
+
     def _build_forecast(self, box: Any, y: int) -> int:
-        self.label(
-            pygame.Rect(0, y, LEFT_W - 24, 24),
-            "Forecast for this quarter (optional, graded)",
-            container=box,
-            object_id="#muted",
-        )
-        y += 28
+        y = self._section(box, y, "Forecast for this quarter (optional, graded)")
         self._field(
             box,
             y,

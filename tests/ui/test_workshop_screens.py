@@ -90,6 +90,13 @@ def row_button(app, label_start: str, button_start: str):
 
 
 # ---------------------------------------------------------------------- screens
+def hand_in(app) -> None:
+    """Hand in the entry form, confirming warnings (over capacity...) if asked."""
+    click(app, "Hand in")
+    if app.top.name == "dialog":
+        click(app, "Hand in")
+
+
 def new_session(app, mode: str):
     """Title → Workshop → New session: type the scripted set-up, create; the round view."""
     click(app, "Workshop")
@@ -180,9 +187,7 @@ def enter_team(app, session: WorkshopSession, team: str, decision: Decisions, te
     values += [text[k] for k in ("features", "debt", "hires", "layoffs", "rev", "share")]
     for i, value in enumerate(values):
         type_into(app, entries(app)[i], value)
-    click(app, "Hand in")
-    if app.top.name == "dialog":  # warnings (over capacity...): hand in anyway
-        click(app, "Hand in")
+    hand_in(app)
     assert app.top.name == "workshop_submitted", texts(app)
     assert f"Recorded for {team}" in texts(app)
     click(app, "Back to the round view")
@@ -323,9 +328,7 @@ def workshop_screens(app):
     yield "privacy"
     click(app, "We are")
     yield "entry"
-    click(app, "Hand in")
-    if app.top.name == "dialog":
-        click(app, "Hand in")
+    hand_in(app)
     yield "submitted"
     click(app, "Back to the round view")
     click(app, "Inject an event")
@@ -360,7 +363,7 @@ def workshop_screens(app):
     yield "privacy (long name)"
     click(app, "We are")
     yield "entry (CPO)"
-    click(app, "Hand in")
+    hand_in(app)
     yield "submitted (long name)"
     click(app, "Back to the round view")
     click(app, "Resolve round")
@@ -471,9 +474,7 @@ def test_choices_from_a_decision_sheet_are_kept_when_a_team_hands_in_on_screen(a
     assert "handing in again replaces it" in texts(app)
     click(app, "We are")
     assert "Handed in as before (set on a decision sheet): hiring freeze, culture" in texts(app)
-    click(app, "Hand in")
-    if app.top.name == "dialog":
-        click(app, "Hand in")
+    hand_in(app)
     assert app.top.name == "workshop_submitted"
     recorded = session.decisions(1)["Alpha"]
     assert recorded.hiring_freeze and recorded.initiatives == [initiative]
