@@ -59,31 +59,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _usage(message: str) -> int:
-    print(f"crossroads balance: {message}", file=sys.stderr)
-    return 2
+    from game.scenario_choice import usage
+
+    return usage("balance", message)
 
 
 def run(args: argparse.Namespace) -> int:
     """Check the arguments, play every pair, print the report and write the files."""
     from engine.balance import BALANCE_RESOLUTION, balance_report, seeds_for
     from engine.bots import BOTS
-    from engine.loader import ScenarioError, load_scenario
-    from game.paths import find_scenario
+    from game.scenario_choice import scenario_and_role
 
-    path = find_scenario(args.scenario)
-    if path is None:
-        return _usage(f"no scenario file or bundled id '{args.scenario}'")
-    try:
-        scenario = load_scenario(path)
-    except ScenarioError as exc:
-        print(f"crossroads balance: {path} has {len(exc.problems)} problem(s):", file=sys.stderr)
-        print(str(exc), file=sys.stderr)
-        return 1
-    role = args.role or ("pm" if "pm" in scenario.roles else scenario.roles[0])
-    if role not in scenario.roles:
-        return _usage(
-            f"role '{role}' is not offered by '{scenario.id}' ({', '.join(scenario.roles)})"
-        )
+    chosen = scenario_and_role("balance", args.scenario, args.role)
+    if isinstance(chosen, int):
+        return chosen
+    scenario, role = chosen
     if not 2 <= args.runs <= 100_000:
         return _usage(f"--runs must be between 2 and 100000, not {args.runs}")
     if not 1 <= args.workers <= 256:

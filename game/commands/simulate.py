@@ -35,31 +35,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _usage(message: str) -> int:
-    print(f"crossroads simulate: {message}", file=sys.stderr)
-    return 2
+    from game.scenario_choice import usage
+
+    return usage("simulate", message)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, check the arguments, play, print the table and write the files."""
     from engine.bots import BOTS, play
-    from engine.loader import ScenarioError, load_scenario
     from engine.simulation import Simulation
-    from game.paths import find_scenario
+    from game.scenario_choice import scenario_and_role
 
-    path = find_scenario(args.scenario)
-    if path is None:
-        return _usage(f"no scenario file or bundled id '{args.scenario}'")
-    try:
-        scenario = load_scenario(path)
-    except ScenarioError as exc:
-        print(f"crossroads simulate: {path} has {len(exc.problems)} problem(s):", file=sys.stderr)
-        print(str(exc), file=sys.stderr)
-        return 1
-    role = args.role or ("pm" if "pm" in scenario.roles else scenario.roles[0])
-    if role not in scenario.roles:
-        return _usage(
-            f"role '{role}' is not offered by '{scenario.id}' ({', '.join(scenario.roles)})"
-        )
+    chosen = scenario_and_role("simulate", args.scenario, args.role)
+    if isinstance(chosen, int):
+        return chosen
+    scenario, role = chosen
     if args.bot not in BOTS:
         return _usage(f"unknown bot '{args.bot}' (known: {', '.join(sorted(BOTS))})")
     seed = scenario.seed if args.seed is None else args.seed
