@@ -68,8 +68,8 @@ def export_session(session: WorkshopSession, out: Path, compare_bots: bool = Fal
 
     ``leaderboard.csv``, ``decisions.csv``, ``session.json`` (the human-readable export) and
     ``teams/<team>-scorecard.json``; in parallel mode also each team's debrief report
-    (``teams/<team>.html`` with its CSV and JSON), unless events were injected: the debrief
-    replay plays decisions alone, so it would show a different game.
+    (``teams/<team>.html`` with its CSV and JSON), replaying the team's decisions and the
+    events the facilitator injected, so the report shows the game the team played.
     """
     out.mkdir(parents=True, exist_ok=True)
     done = Exported()
@@ -83,21 +83,18 @@ def export_session(session: WorkshopSession, out: Path, compare_bots: bool = Fal
         done.paths.append(out / name)
     teams = out / "teams"
     teams.mkdir(exist_ok=True)
-    injected = any(session.store.injects(r) for r in range(1, session.resolved + 1))
     for team in session.teams:
         tid = session.team_ids[team]
         path = teams / f"{tid}-scorecard.json"
         write_atomic(path, json.dumps(team_report(session, team), indent=2, ensure_ascii=False))
         done.paths.append(path)
         played = session.played(team)
-        if session.mode == "parallel" and played and not injected:
+        if session.mode == "parallel" and played:
             written = _debrief(session, team, played, teams / f"{tid}.html", compare_bots)
             done.paths += written
             done.debriefs += bool(written)
     if session.mode == "shared":
         done.note = "debrief reports are for one-firm games: parallel sessions get them"
-    elif injected:
-        done.note = "no debrief reports: the debrief replay cannot play injected events yet"
     return done
 
 
@@ -118,6 +115,7 @@ def _debrief(
         info.role,
         [{firm: d} for d in played],
         source=f"workshop {info.id}, team {team}",
+        injected=[session.store.injects(r) for r in range(1, len(played) + 1)],
         bots=None if compare_bots else [],
         resolution=session.resolution,
     )
