@@ -200,6 +200,8 @@ def compose(text: str) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        if "maximum nesting depth" in detail:  # libyaml's own limit, met before ours is read
+            raise YamlProblem(line, col, f"nesting is deeper than {MAX_DEPTH} levels") from None
         if mark and text[mark.index : mark.index + 1] == "\t":
             detail += " (a tab: indent YAML with spaces)"
         raise YamlProblem(line, col, f"YAML syntax error: {detail}") from None
