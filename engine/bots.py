@@ -7,7 +7,7 @@ Adding a bot is one class and one entry in ``BOTS``. :func:`play` runs a whole g
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, get_args
 
 import numpy as np
@@ -15,6 +15,7 @@ import numpy as np
 from engine.decisions import Decisions, Forecast, ProductDecision, Theme
 from engine.portfolio import Policy, plan_line
 from engine.report import TurnReport
+from engine.scenario import CultureInitiative
 from engine.simulation import Simulation
 from engine.view import FirmView
 
@@ -30,6 +31,53 @@ HIRING_QUARTERS = 4
 """Bots that grow headcount (CPO role) hire in the first four quarters only."""
 RANDOM_PRIORITY_NOISE = 3.0
 """σ of the log-normal noise on item scores: the random bot's roadmap order is near-random."""
+CULTURE_BUDGET = 0.1
+"""Bots spend at most this share of their cash a quarter on initiatives and bets together."""
+CULTURE_EFFORT = 0.25
+"""... and give at most this share of the firm's capacity a quarter to initiatives."""
+
+Aim = Mapping[str, float]
+"""What a bot wants from a culture initiative: a weight per culture dimension."""
+
+
+def pick_initiative(
+    initiatives: Sequence[CultureInitiative],
+    aim: Aim,
+    budget: float,
+    effort: float,
+    started: set[str],
+) -> CultureInitiative | None:
+    """The initiative not yet ``started`` whose effects best serve ``aim``, if any is affordable.
+
+    An initiative's value is the weighted sum of its authored effects (ties: larger total
+    effect, then cheaper, then id), so bots read what a scenario offers instead of knowing ids.
+    One that lowers any culture dimension is a trap (stack ranking) and is never chosen; nor is
+    one costing more than ``budget`` money or ``effort`` capacity, or worth nothing to ``aim``.
+    """
+    best: tuple[float, float, float, str] | None = None
+    chosen = None
+    for ini in initiatives:
+        if ini.id in started or ini.cost > budget or ini.effort > effort:
+            continue
+        if min(ini.effects.values()) < 0:
+            continue
+        value = sum(aim.get(dim, 0.0) * change for dim, change in ini.effects.items())
+        if value <= 0:
+            continue
+        key = (value, sum(ini.effects.values()), -ini.cost, ini.id)
+        if best is None or key > best:
+            best, chosen = key, ini
+    return chosen
+
+
+def _started(view: FirmView) -> set[str]:
+    """Initiatives this firm has started in earlier quarters (from its own reports)."""
+    return {
+        ini
+        for report in view.history
+        if (org := report.organisation.get(view.firm)) is not None
+        for ini in org.initiatives_started
+    }
 
 
 class Bot(Protocol):
@@ -119,8 +167,9 @@ class PolicyBot:
 
     As PM it decides each line itself with :func:`engine.portfolio.plan_line`; as CPO it sets a
     theme per line, mentors the least skilled PMs, funds bets it can afford, and leaves the
-    line decisions to the AI PMs. Culture initiatives follow a fixed schedule of
-    (quarter, initiative id) pairs, skipped when the scenario lacks the initiative.
+    line decisions to the AI PMs. Culture initiatives follow a schedule of (quarter, aim)
+    pairs: each quarter it starts the initiative that best serves the aim
+    (:func:`pick_initiative`), or none when nothing in the scenario does.
     """
 
     def __init__(
@@ -128,7 +177,7 @@ class PolicyBot:
         rng: np.random.Generator,
         policy: Policy,
         theme: Theme | None = None,
-        initiatives: tuple[tuple[int, str], ...] = (),
+        culture: tuple[tuple[int, Aim], ...] = (),
         mentoring: bool = False,
         bets: bool = False,
         forecast: bool = False,
@@ -138,7 +187,7 @@ class PolicyBot:
         self.rng = rng
         self.policy = policy
         self.theme = theme
-        self.initiatives = initiatives
+        self.culture = culture
         self.mentoring = mentoring
         self.bets = bets
         self.forecast = forecast
@@ -150,13 +199,19 @@ class PolicyBot:
         if org is None:
             return HoldBot(self.rng).decide(view)
         sc = view.scenario
-        known = {i.id: i for i in sc.initiatives}
-        budget = 0.1 * max(0.0, view.cash)
+        budget = CULTURE_BUDGET * max(0.0, view.cash)
+        effort = CULTURE_EFFORT * sum(lv.capacity for lv in org.lines.values())
+        started = _started(view)
         initiatives = []
-        for quarter, ini in self.initiatives:
-            if quarter == view.quarter and ini in known and known[ini].cost <= budget:
-                initiatives.append(ini)
-                budget -= known[ini].cost
+        for quarter, aim in self.culture:
+            ini = None
+            if quarter == view.quarter:
+                ini = pick_initiative(sc.initiatives, aim, budget, effort, started)
+            if ini is not None:
+                initiatives.append(ini.id)
+                started.add(ini.id)
+                budget -= ini.cost
+                effort -= ini.effort
         fields: dict[str, Any] = {"initiatives": initiatives, "hiring_freeze": self.freeze}
         if self.forecast and view.history:
             last = view.last.firms[view.firm]
@@ -230,7 +285,8 @@ BOTS: dict[str, Callable[[np.random.Generator], Bot]] = {
             quality_bonus=2.0,
         ),
         theme="retention",
-        initiatives=((1, "advisory_board"), (2, "discovery_training")),
+        # closer to customers first; trust and morale count for half as much
+        culture=tuple((q, {"customer_focus": 1.0, "safety": 0.5, "morale": 0.5}) for q in (1, 2)),
         mentoring=True,
     ),
     # Ships as many features as capacity allows: no discovery, no debt work, no research.
@@ -244,11 +300,12 @@ BOTS: dict[str, Callable[[np.random.Generator], Bot]] = {
     "balanced": _policy_bot(
         Policy(studies=3, research_every=2, discovery=0.12, debt_target=0.35, marketing=1.5),
         theme=None,
-        initiatives=(
-            (1, "blameless_postmortems"),
-            (2, "discovery_training"),
-            (3, "mentoring_programme"),
-            (4, "hack_week"),
+        # safety first, then customer focus, capability and innovation, one a quarter
+        culture=(
+            (1, {"safety": 1.0}),
+            (2, {"customer_focus": 1.0}),
+            (3, {"capability": 1.0}),
+            (4, {"innovation": 1.0}),
         ),
         mentoring=True,
         bets=True,
