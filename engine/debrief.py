@@ -20,10 +20,10 @@ import numpy as np
 
 from engine import scoring
 from engine.bots import BOTS
-from engine.decisions import Decisions, ProductDecision
+from engine.decisions import Decisions, describe
 from engine.report import TurnReport
 from engine.scenario import Scenario
-from engine.whatif import Log, Playthrough, WhatIf, money_text, replay, style, what_if
+from engine.whatif import Log, Playthrough, WhatIf, replay, style, what_if
 
 TURNING_FACTORS = ("price", "attributes", "awareness", "events", "competitors", "drift")
 """Share drivers that are a decision or an event (churn and chance are neither)."""
@@ -233,79 +233,6 @@ def objective_lines(
 # --------------------------------------------------------------------------- timeline
 
 
-def describe_decisions(
-    scenario: Scenario,
-    dec: Decisions,
-    before: TurnReport,
-    previous: Decisions | None,
-) -> list[str]:
-    """One quarter's decisions in short sentences; unchanged standing choices are left out."""
-    cur = scenario.currency
-    names = {p.id: p.name for _, p in scenario.products()}
-    items = {b.id: b.name for b in scenario.backlog}
-    methods = {m.id: m.name for m in scenario.research}
-    segs = {s.id: s.name for s in scenario.segments}
-    inits = {i.id: i.name for i in scenario.initiatives}
-    bets = {b.id: b.name for b in scenario.bets}
-    prev = previous or Decisions()
-    out: list[str] = []
-    for pid, pd in dec.products.items():
-        name = names.get(pid, pid)
-        last = before.products.get(pid)
-        old = prev.products.get(pid, ProductDecision())
-        if pd.price is not None and last and abs(pd.price - last.price) > 0.005 * last.price:
-            move = pd.price / last.price - 1.0
-            old_price, new_price = money_text(last.price, cur), money_text(pd.price, cur)
-            out.append(f"{name}: price {old_price} → {new_price} ({move:+.0%})")
-        if pd.marketing and last:
-            was, now = sum(last.marketing_by_segment.values()), sum(pd.marketing.values())
-            if abs(now - was) > 0.05 * max(was, 1.0):
-                out.append(
-                    f"{name}: marketing {money_text(was, cur)} → {money_text(now, cur)} a quarter"
-                )
-        if pd.roadmap and (not old.roadmap or pd.roadmap[0] != old.roadmap[0]):
-            top = ", ".join(items.get(i, i) for i in pd.roadmap[:3])
-            out.append(f"{name}: roadmap led by {top}")
-        if pd.split != old.split:
-            s = pd.split
-            out.append(
-                f"{name}: capacity {s.features:.0%} features / {s.debt:.0%} debt / "
-                f"{s.discovery:.0%} discovery"
-            )
-        if pd.research:
-            studies = ", ".join(
-                f"{methods.get(r.method, r.method)} of {segs.get(r.segment, r.segment)}"
-                for r in pd.research
-            )
-            out.append(f"{name}: research: {studies}")
-        if pd.hires:
-            out.append(f"{name}: hired {pd.hires}")
-        if pd.layoffs:
-            out.append(f"{name}: laid off {pd.layoffs}")
-    if dec.forecast is not None:
-        revenue = money_text(dec.forecast.revenue, cur)
-        out.append(f"forecast: revenue {revenue}, share {dec.forecast.share:.1%}")
-    if dec.initiatives:
-        out.append("started " + ", ".join(inits.get(i, i) for i in dec.initiatives))
-    if dec.hiring_freeze != prev.hiring_freeze:
-        out.append("hiring frozen" if dec.hiring_freeze else "hiring freeze lifted")
-    if dec.themes and dec.themes != prev.themes:
-        out.append(
-            "themes: " + ", ".join(f"{names.get(k, k)} {v}" for k, v in sorted(dec.themes.items()))
-        )
-    if dec.mentoring and dec.mentoring != prev.mentoring:
-        out.append(
-            "mentoring: "
-            + ", ".join(f"{names.get(k, k)} {v:.0%}" for k, v in sorted(dec.mentoring.items()))
-        )
-    new_bets = [b for b in dec.bets if b not in prev.bets]
-    if new_bets:
-        out.append("funded " + ", ".join(bets.get(b, b) for b in new_bets))
-    if dec.sunset:
-        out.append("sunset " + ", ".join(names.get(s, s) for s in dec.sunset))
-    return out
-
-
 def timeline(play: Playthrough, scenario: Scenario) -> list[TimelineEntry]:
     """Per quarter: the player's decisions, events, items shipped and rivals' moves."""
     items = {b.id: b.name for b in scenario.backlog}
@@ -318,7 +245,7 @@ def timeline(play: Playthrough, scenario: Scenario) -> list[TimelineEntry]:
         out.append(
             TimelineEntry(
                 quarter=q,
-                decisions=describe_decisions(scenario, dec, play.history[q - 1], previous),
+                decisions=describe(scenario, dec, play.history[q - 1], previous),
                 events=[str(e["title"]) for e in rep.events],
                 shipped=[items.get(i, i) for i in (org.shipped if org else [])],
                 rivals=[m.text for m in rep.competitor_moves],

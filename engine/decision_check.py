@@ -11,8 +11,11 @@ clipped.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import ValidationError
 
 from engine import organisation, roadmap
 from engine.decisions import Decisions, ProductDecision
@@ -30,7 +33,7 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,31 @@ class Context:
     roadmap: RoadmapState
     lines: tuple[str, ...]  # product lines the role controls (not sunset)
     resolved_bets: frozenset[str] = field(default_factory=frozenset)
+
+
+def parse(
+    data: Decisions | Mapping[str, Any], where: str = ""
+) -> tuple[Decisions | None, list[Problem]]:
+    """Well-formed ``Decisions`` from plain data, or every shape problem in words.
+
+    The one place a pydantic error becomes text for a player: ``where`` prefixes each
+    location (e.g. ``decisions`` for a decision sheet).
+    """
+    if isinstance(data, Decisions):
+        data = data.model_dump(exclude_unset=True)
+    try:
+        return Decisions.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_shape_problem(err, where) for err in exc.errors()]
+
+
+def _shape_problem(err: Any, prefix: str) -> Problem:
+    """One pydantic error as a :class:`Problem` ('where: message')."""
+    loc = ".".join(str(x) for x in (*([prefix] if prefix else []), *err["loc"]))
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    return Problem(loc, msg)
 
 
 def _money(x: float) -> str:

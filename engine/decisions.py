@@ -9,9 +9,14 @@ words rather than clipping anything silently.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.report import TurnReport
+from engine.scenario import Scenario
 
 Theme = Literal["growth", "retention", "profit", "quality"]
 
@@ -96,3 +101,201 @@ class Decisions(_Data):
         default=0, ge=0, description="Engineers moved into the incubation line for bets."
     )
     sunset: list[str] = Field(default_factory=list, description="Product lines to sunset.")
+
+
+# --------------------------------------------------------------------------- carry forward
+
+STANDING_LINE_FIELDS = ("price", "marketing", "split", "roadmap")
+"""Line choices that stand until changed: a price, a marketing plan, a split, a roadmap."""
+STANDING_FIRM_FIELDS = ("hiring_freeze", "themes", "mentoring", "bets", "incubation")
+"""Firm choices that stand: a freeze, themes, mentoring, and bets still being funded.
+
+An innovation bet is funded quarter after quarter until it resolves (``InnovationBet.quarters``),
+so a bet in progress stands (with its incubation engineers); a bet once decided drops out.
+Everything else is one-off and starts empty each quarter: research studies, hires, layoffs,
+culture initiatives, sunsets and the forecast.
+"""
+
+
+def carry_forward(
+    previous: Decisions | None,
+    *,
+    lines: Collection[str],
+    shipped: Collection[str],
+    resolved_bets: Collection[str],
+) -> Decisions:
+    """Next quarter's starting decisions: last quarter's standing choices, one-offs cleared.
+
+    The one rule for the solo draft and for a workshop team that keeps its course. Only
+    fields the player set are carried (a CPO's AI PMs keep deciding what the CPO left to
+    them); lines no longer run (``lines``: sunset ones are gone), items already ``shipped``
+    and bets already decided (``resolved_bets``) are dropped.
+    """
+    if previous is None:
+        return Decisions()
+    products = {}
+    for pid, pd in previous.products.items():
+        if pid not in lines:
+            continue
+        keep = {f: getattr(pd, f) for f in STANDING_LINE_FIELDS if f in pd.model_fields_set}
+        if "roadmap" in keep:
+            keep["roadmap"] = [i for i in pd.roadmap if i not in shipped]
+        if "marketing" in keep:
+            keep["marketing"] = dict(pd.marketing)
+        if keep:
+            products[pid] = ProductDecision(**keep)
+    firm: dict[str, Any] = {
+        f: getattr(previous, f) for f in STANDING_FIRM_FIELDS if f in previous.model_fields_set
+    }
+    if "themes" in firm:
+        firm["themes"] = {k: v for k, v in previous.themes.items() if k in lines}
+    if "mentoring" in firm:
+        firm["mentoring"] = {k: v for k, v in previous.mentoring.items() if k in lines}
+    if "bets" in firm:
+        firm["bets"] = [b for b in previous.bets if b not in resolved_bets]
+        if not firm["bets"]:
+            firm.pop("incubation", None)
+    elif "incubation" in firm:
+        firm.pop("incubation")
+    return Decisions(products=products, **firm) if products else Decisions(**firm)
+
+
+# --------------------------------------------------------------------------- in words
+
+
+def _money(x: float, cur: str) -> str:
+    return f"-{cur}{-x:,.0f}" if x < 0 else f"{cur}{x:,.0f}"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names of the ids a decision mentions."""
+
+    products: Mapping[str, str]
+    items: Mapping[str, str]
+    methods: Mapping[str, str]
+    segments: Mapping[str, str]
+    initiatives: Mapping[str, str]
+    bets: Mapping[str, str]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Names:
+        """Every name in ``scenario``."""
+        return cls(
+            products={p.id: p.name for _, p in scenario.products()},
+            items={b.id: b.name for b in scenario.backlog},
+            methods={m.id: m.name for m in scenario.research},
+            segments={s.id: s.name for s in scenario.segments},
+            initiatives={i.id: i.name for i in scenario.initiatives},
+            bets={b.id: b.name for b in scenario.bets},
+        )
+
+
+def describe(
+    scenario: Scenario,
+    dec: Decisions,
+    before: TurnReport,
+    previous: Decisions | None,
+    *,
+    full: bool = False,
+) -> list[str]:
+    """One quarter's decisions in short sentences: the one wording every screen and report uses.
+
+    ``before`` is the report the decisions were made after and ``previous`` the decisions of
+    the quarter before. By default unchanged standing choices are left out (the debrief's
+    timeline); ``full`` states every choice, changed or not (the confirmation before a quarter
+    is played or handed in).
+    """
+    n = Names.of(scenario)
+    cur = scenario.currency
+    prev = previous or Decisions()
+    out: list[str] = []
+    for pid, pd in dec.products.items():
+        out += _describe_line(n, cur, pid, pd, before, prev.products.get(pid), full)
+    out += _describe_firm(n, cur, dec, prev, full)
+    return out
+
+
+def _describe_line(
+    n: Names,
+    cur: str,
+    pid: str,
+    pd: ProductDecision,
+    before: TurnReport,
+    old: ProductDecision | None,
+    full: bool,
+) -> list[str]:
+    """One product line's decisions in words."""
+    name = n.products.get(pid, pid)
+    last = before.products.get(pid)
+    old = old or ProductDecision()
+    out: list[str] = []
+    if pd.price is not None and last and abs(pd.price - last.price) > 0.005 * last.price:
+        move = pd.price / last.price - 1.0
+        out.append(
+            f"{name}: price {_money(last.price, cur)} → {_money(pd.price, cur)} ({move:+.0%})"
+        )
+    elif full and last:
+        out.append(f"{name}: price stays {_money(last.price, cur)}")
+    if last and (pd.marketing or full):
+        was = sum(last.marketing_by_segment.values())
+        now = sum((dict(last.marketing_by_segment) | pd.marketing).values())
+        if abs(now - was) > 0.05 * max(was, 1.0):
+            out.append(f"{name}: marketing {_money(was, cur)} → {_money(now, cur)} a quarter")
+        elif full:
+            out.append(f"{name}: marketing {_money(now, cur)} a quarter")
+    if pd.roadmap and (full or not old.roadmap or pd.roadmap[0] != old.roadmap[0]):
+        shown = pd.roadmap if full else pd.roadmap[:3]
+        verb = "build" if full else "roadmap led by"
+        out.append(f"{name}: {verb} " + ", ".join(n.items.get(i, i) for i in shown))
+    elif full:
+        out.append(f"{name}: nothing on the roadmap")
+    if pd.split != old.split or (full and "split" in pd.model_fields_set):
+        s = pd.split
+        out.append(
+            f"{name}: capacity {s.features:.0%} features / {s.debt:.0%} debt / "
+            f"{s.discovery:.0%} discovery"
+        )
+    if pd.research:
+        studies = ", ".join(
+            f"{n.methods.get(r.method, r.method)} of {n.segments.get(r.segment, r.segment)}"
+            for r in pd.research
+        )
+        out.append(f"{name}: research: {studies}")
+    if pd.hires:
+        out.append(f"{name}: hired {pd.hires}")
+    if pd.layoffs:
+        out.append(f"{name}: laid off {pd.layoffs}")
+    return out
+
+
+def _describe_firm(n: Names, cur: str, dec: Decisions, prev: Decisions, full: bool) -> list[str]:
+    """The firm-wide decisions in words (forecast, culture, people, portfolio)."""
+    out: list[str] = []
+    if dec.forecast is not None:
+        revenue = _money(dec.forecast.revenue, cur)
+        out.append(f"forecast: revenue {revenue}, share {dec.forecast.share:.1%}")
+    elif full:
+        out.append("forecast: none")
+    if dec.initiatives:
+        out.append("started " + ", ".join(n.initiatives.get(i, i) for i in dec.initiatives))
+    if dec.hiring_freeze != prev.hiring_freeze or (full and dec.hiring_freeze):
+        out.append("hiring frozen" if dec.hiring_freeze else "hiring freeze lifted")
+    if dec.themes and (full or dec.themes != prev.themes):
+        out.append(
+            "themes: "
+            + ", ".join(f"{n.products.get(k, k)} {v}" for k, v in sorted(dec.themes.items()))
+        )
+    if dec.mentoring and (full or dec.mentoring != prev.mentoring):
+        out.append(
+            "mentoring: "
+            + ", ".join(f"{n.products.get(k, k)} {v:.0%}" for k, v in sorted(dec.mentoring.items()))
+        )
+    new_bets = [b for b in dec.bets if full or b not in prev.bets]
+    if new_bets:
+        out.append("funded " + ", ".join(n.bets.get(b, b) for b in new_bets))
+    if dec.incubation and (full or dec.incubation != prev.incubation):
+        out.append(f"incubation: {dec.incubation} engineers")
+    if dec.sunset:
+        out.append("sunset " + ", ".join(n.products.get(s, s) for s in dec.sunset))
+    return out

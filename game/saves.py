@@ -88,7 +88,8 @@ def write_save(path: Path, data: SaveData) -> None:
         "seed": data.seed,
         "role": data.role,
         "decisions": [
-            {firm: d.model_dump(mode="json") for firm, d in quarter.items()} for quarter in data.log
+            {firm: d.model_dump(mode="json", exclude_unset=True) for firm, d in quarter.items()}
+            for quarter in data.log
         ],
     }
     write_atomic(path, json.dumps(payload, indent=1))

@@ -1,9 +1,10 @@
 """The seam between the screens and the engine: one game in progress.
 
 A :class:`Session` holds the scenario, the role, the seed, the engine's ``Simulation``, the
-decision log and the draft ``Decisions`` the player is editing. Screens read view data from
-it and write decisions into the draft; :meth:`Session.end_quarter` checks the draft and steps
-the engine. Nothing here computes a simulation result.
+decision log and the draft ``Decisions`` the player is editing; it is the solo game's
+:class:`~game.desk.Desk`. Screens read view data from it and write decisions into the draft;
+:meth:`Session.end_quarter` checks the draft and steps the engine. Nothing here computes a
+simulation result.
 """
 
 from __future__ import annotations
@@ -12,21 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from engine.decisions import Decisions, ProductDecision
+from engine.decisions import Decisions, carry_forward
 from engine.loader import ScenarioError, load_scenario
-from engine.scenario import Product, Scenario
+from engine.scenario import Scenario
 from game import paths
+from game.desk import DraftDesk
 from game.saves import SaveData, SaveError, autosave_path, content_hash, read_save, write_save
-
-COMPARISON_BOTS = ("hold", "random", "balanced")
-"""Bots the debrief compares the player with: do nothing, play at random, play sensibly."""
+from game.scenes.glossary import ROLE_NAMES
 
 if TYPE_CHECKING:  # the simulation (numpy) is imported only when a game starts
-    from engine.company import OrgView
+    from engine.decision_check import Problem
     from engine.report import TurnReport
-    from engine.research import Belief
     from engine.view import FirmView
 
 
@@ -69,8 +66,8 @@ def list_scenarios() -> list[ScenarioEntry]:
     ]
 
 
-class Session:
-    """One game: scenario + role + seed + the decisions made so far."""
+class Session(DraftDesk):
+    """One solo game: scenario + role + seed + the decisions made so far (a :class:`Desk`)."""
 
     def __init__(self, entry: ScenarioEntry, role: str, seed: int) -> None:
         if entry.scenario is None:
@@ -89,11 +86,21 @@ class Session:
         self._view: FirmView | None = None
         self.draft = self._next_draft()
 
-    # ------------------------------------------------------------------ view data
+    # ------------------------------------------------------------------ the desk
     @property
     def quarter(self) -> int:
         """The quarter being decided (1-based)."""
         return len(self.log) + 1
+
+    @property
+    def quarters(self) -> int:
+        """How many quarters the scenario has."""
+        return self.scenario.quarters
+
+    @property
+    def heading(self) -> str:
+        """Firm and role, for the top bar."""
+        return f"{self.scenario.player_firms()[0].name} · {ROLE_NAMES[self.role]}"
 
     @property
     def finished(self) -> bool:
@@ -105,76 +112,32 @@ class Session:
         """The latest quarter's report (None before quarter 1 is played)."""
         return self.reports[-1] if self.reports else None
 
-    def products(self) -> list[Product]:
-        """The player's product lines visible in this role, in scenario order."""
-        firm = next(f for f in self.scenario.firms if f.id == self.firm_id)
-        return [p for p in firm.products if self.role in p.roles]
-
-    def product_draft(self, product_id: str) -> ProductDecision:
-        """The draft decision for one product (created on first use)."""
-        return self.draft.products.setdefault(product_id, ProductDecision())
-
     def view(self) -> FirmView:
         """What the player may see now (the engine's view; cached until the next quarter)."""
         if self._view is None:
             self._view = self.sim.view(self.firm_id)
         return self._view
 
-    def org(self) -> OrgView:
-        """The organisation part of the view: culture, lines, beliefs, capacity."""
-        org = self.view().organisation
-        assert org is not None, "a player firm always has an organisation view"
-        return org
+    def engine_problems(self, decisions: Decisions) -> list[Problem]:
+        """The engine's check of the decisions against the firm's state now."""
+        return self.sim.problems(self.firm_id, decisions)
 
-    def belief(self) -> Belief:
-        """What the firm believes about the market (shared by all its lines)."""
-        return next(iter(self.org().lines.values())).belief
-
-    def believed_ideals(self) -> list[tuple[str, dict[str, tuple[float, float]]]]:
-        """Per segment: name and the believed ideal (mean, sd) per attribute."""
-        belief = self.belief()
-        return [
-            (seg.name, {a: (e.mean, e.sd) for a, e in belief.ideals[seg.id].items()})
-            for seg in self.scenario.segments
-        ]
+    def previous(self) -> Decisions | None:
+        """The decisions played last quarter (None before the first)."""
+        return self.log[-1][self.firm_id] if self.log else None
 
     def scorecard(self) -> dict[str, Any]:
         """Score, grade, objectives and competencies so far (the engine's scorecard)."""
         return self.sim.scorecard(self.firm_id)
 
-    def bot_comparison(self, bots: tuple[str, ...] = COMPARISON_BOTS) -> list[dict[str, Any]]:
-        """Built-in bots played on the same scenario, role and seed: luck versus skill.
-
-        Each entry holds the bot's name and its engine scorecard (score, grade, ...).
-        """
-        from engine.bots import play
-        from engine.simulation import Simulation
-
-        out = []
-        for name in bots:
-            sim = Simulation(self.scenario, self.seed, role=self.role)
-            play(sim, name)
-            out.append({"bot": name, **sim.scorecard(self.firm_id)})
-        return out
-
     # ------------------------------------------------------------------ turn
-    def problems(self) -> tuple[list[str], list[str]]:
-        """(errors, warnings) of the draft in words: errors block the quarter, warnings don't."""
-        try:
-            decisions = Decisions.model_validate(self.draft.model_dump())
-        except ValidationError as exc:
-            return ([str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()], [])
-        found = self.sim.problems(self.firm_id, decisions)
-        return (
-            [p.message for p in found if p.severity == "error"],
-            [p.message for p in found if p.severity == "warning"],
-        )
-
     def end_quarter(self, autosave: bool = True) -> TurnReport:
         """Play the draft: step the engine, log the decisions, autosave, start a new draft."""
         if self.finished:
             raise ValueError("the game is over: every quarter has been played")
-        decisions = Decisions.model_validate(self.draft.model_dump())
+        decisions, shape = self.decisions()
+        if decisions is None:
+            raise ValueError("; ".join(str(p) for p in shape))
         report = self.sim.step({self.firm_id: decisions})
         self.log.append({self.firm_id: decisions})
         self.reports.append(report)
@@ -185,27 +148,13 @@ class Session:
         return report
 
     def _next_draft(self) -> Decisions:
-        """Next quarter's draft: last quarter's standing choices, one-off choices cleared."""
-        if not self.log:
-            return Decisions()
-        previous = self.log[-1][self.firm_id]
-        lines = self.org().lines
-        products = {
-            pid: ProductDecision(
-                price=d.price,
-                marketing=dict(d.marketing),
-                roadmap=[i for i in d.roadmap if i not in lines[pid].shipped],
-                split=d.split,
-            )
-            for pid, d in previous.products.items()
-            if pid in lines
-        }
-        return Decisions(
-            products=products,
-            hiring_freeze=previous.hiring_freeze,
-            themes=dict(previous.themes),
-            mentoring=dict(previous.mentoring),
-            bets=[b for b in previous.bets if b not in self.org().bets_resolved],
+        """Next quarter's draft: the one carry-forward rule over last quarter's decisions."""
+        org = self.org()
+        return carry_forward(
+            self.previous(),
+            lines=set(org.lines),
+            shipped={i for line in org.lines.values() for i in line.shipped},
+            resolved_bets=set(org.bets_resolved),
         )
 
     # ------------------------------------------------------------------ saves

@@ -177,10 +177,10 @@ class DashboardTab(Tab):
     hint = "How you are doing. Hover any number to see what it means."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.session
-        history = session.sim.history
-        cur = session.scenario.currency
-        me = session.firm_id
+        desk = self.desk
+        history = desk.history()
+        cur = desk.scenario.currency
+        me = desk.firm_id
         row = pygame.Rect(area.x + GAP, area.y + GAP, area.w - 2 * GAP, CARD_H)
         kpi_row(
             self.hub,
@@ -197,7 +197,7 @@ class DashboardTab(Tab):
         self.hub.text(
             pygame.Rect(charts.right + GAP, body.y, side, body.h),
             "<b>Objectives</b><br>"
-            + objectives_html(session.scorecard()["objectives"]).replace("<br>", "<br><br>"),
+            + objectives_html(desk.scorecard()["objectives"]).replace("<br>", "<br><br>"),
             container=container,
             tip="Where each objective of the scenario stands now. 'On track' means the "
             "target would be met if the game ended today.",

@@ -55,6 +55,7 @@ FIGURE_BUTTONS = {
 }
 WHAT_IF_COLOUR = palette.TEXT
 BUILDING = "Building your report… replaying the bots"
+COMPARE_READY = "compare"  # a pending message that is the bot comparison itself
 
 
 def competencies_html(competencies: dict[str, dict[str, Any]]) -> str:
@@ -97,6 +98,7 @@ class DebriefScene(Scene):
         self.from_quarter = max(0, len(session.log) - 1) // 2
         self.bot = bot_choices()[0][1]
         self.figures_job: Job[Any] | None = None
+        self.compare_job: Job[Any] | None = None
         self.export_job: Job[list[Path]] | None = None
         self.what_if_job: Job[WhatIf] | None = None
         self.what_if_result: WhatIf | None = None
@@ -140,11 +142,13 @@ class DebriefScene(Scene):
         y = self.height - MARGIN - ROW
         self.compare_button = self.button(
             pygame.Rect(MARGIN, y, 260, ROW),
-            "Compare with the bots",
+            "Playing the bots…" if self.compare_job is not None else "Compare with the bots",
             self.compare,
-            tip="Play built-in strategies on the same scenario and seed (takes a few seconds): "
-            "was it skill or luck?",
+            tip="Every built-in strategy on the same scenario and seed, as in the exported "
+            "report (takes a few seconds): was it skill or luck?",
         )
+        if self.compare_job is not None:
+            self.compare_button.disable()
         exporting = self.export_job is not None
         self.export_button = self.button(
             pygame.Rect(MARGIN + 260 + GAP, y, 200, ROW),
@@ -419,26 +423,40 @@ class DebriefScene(Scene):
         self.refresh()
 
     def compare(self) -> None:
-        """Play the built-in bots on the same seed and show their scores beside the player's."""
+        """Show the built-in bots' scores on the same seed beside the player's.
+
+        The numbers are the report's own comparison (:func:`engine.debrief.compare_bots`,
+        built once in the background), so the screen and the exported report always agree.
+        """
+        if self.work.ready:
+            self._show_comparison()
+        elif self.compare_job is None:
+            self.compare_job = Job(self.work.report)
+            self.compare_button.set_text("Playing the bots…")
+            self.compare_button.disable()
+
+    def _show_comparison(self) -> None:
         from game.scenes.dialog import show_message
 
-        session = self.app.session
-        assert session is not None
-        self.compare_button.set_text("Playing the bots...")
-        self.app.draw()
-        rows = [f"<b>You: {session.scorecard()['score']:.0f} / 100</b>"]
-        for entry in session.bot_comparison():
+        data, _ = self.work.report()
+        comparison = data.get("comparison")
+        if not comparison:
+            show_message(self.app, "Same market, same luck", "No bots were compared.")
+            return
+        rows = [f"<b>You: {comparison['player_score']:.0f} / 100</b>"]
+        for run in sorted(comparison["bots"], key=lambda r: -r["score"]):
             rows.append(
-                f"{BOT_NAMES.get(entry['bot'], entry['bot'])}: {entry['score']:.0f} / 100 "
-                f"(grade {html.escape(str(entry['grade']))})"
+                f"{BOT_NAMES.get(run['bot'], html.escape(run['bot']))}: {run['score']:.0f} / 100 "
+                f"(grade {html.escape(str(run['grade']))})"
             )
-        self.compare_button.set_text("Compare with the bots")
+        sentences = "<br>".join(html.escape(plain(t)) for t in comparison["sentences"])
         show_message(
             self.app,
             "Same market, same luck",
             "Built-in strategies played the same scenario with the same seed. If they score "
             "close to you, luck drove the result; a clear gap is your decisions.<br><br>"
-            + "<br>".join(rows),
+            + "<br>".join(rows)
+            + f"<br><br>{sentences}",
         )
 
     def to_title(self) -> None:
@@ -469,6 +487,16 @@ class DebriefScene(Scene):
             if job.error is not None:
                 self.figures_problem = problem_text(job.error, "draw the figures")
             finished = True
+        if self.compare_job is not None and self.compare_job.done:
+            job, self.compare_job = self.compare_job, None
+            if job.error is not None:
+                self._pending = (
+                    "Bots not compared",
+                    html.escape(problem_text(job.error, "play the bots")),
+                )
+            else:
+                self._pending = (COMPARE_READY, "")
+            finished = True
         if self.work.ready and not self.images:
             self.images = [decode_png(f.data) for f in self.work.report()[1]]
             finished = True
@@ -480,7 +508,11 @@ class DebriefScene(Scene):
 
     def _tick(self) -> None:
         """Refresh the elapsed seconds of running jobs once a second."""
-        jobs = [j for j in (self.export_job, self.what_if_job, self.figures_job) if j is not None]
+        jobs = [
+            j
+            for j in (self.export_job, self.what_if_job, self.figures_job, self.compare_job)
+            if j is not None
+        ]
         seconds = max((j.seconds for j in jobs if not j.done), default=-1)
         if seconds == self._shown_seconds:
             return
@@ -519,7 +551,10 @@ class DebriefScene(Scene):
 
             title, body = self._pending
             self._pending = None
-            show_message(self.app, title, body)
+            if title == COMPARE_READY:
+                self._show_comparison()
+            else:
+                show_message(self.app, title, body)
 
     def resume(self) -> None:
         self._show_pending()

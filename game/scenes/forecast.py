@@ -20,10 +20,10 @@ class ForecastTab(Tab):
     hint = "Say what you expect this quarter's decisions to produce."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.session
-        s = session.scenario
-        now = session.sim.history[-1].firms[session.firm_id]
-        forecast = session.draft.forecast
+        desk = self.desk
+        s = desk.scenario
+        now = desk.history()[-1].firms[desk.firm_id]
+        forecast = desk.draft.forecast
         x, w = area.x + GAP, min(area.w - 2 * GAP, 900)
         y = area.y + GAP
         self.hub.text(
@@ -68,11 +68,11 @@ class ForecastTab(Tab):
         )
 
     def _status(self) -> str:
-        f = self.session.draft.forecast
+        f = self.desk.draft.forecast
         if f is None:
             return "No forecast set for this quarter."
         return (
-            f"Forecast set: {money(f.revenue, self.session.scenario.currency)} revenue, "
+            f"Forecast set: {money(f.revenue, self.desk.scenario.currency)} revenue, "
             f"{pct(f.share)} share."
         )
 
@@ -80,11 +80,11 @@ class ForecastTab(Tab):
         try:
             revenue = float(self.revenue.get_text().replace(",", ""))
             share = float(self.share.get_text().replace(",", ".")) / 100
-            self.session.draft.forecast = Forecast(revenue=revenue, share=share)
+            self.desk.draft.forecast = Forecast(revenue=revenue, share=share)
         except ValueError:
-            self.session.draft.forecast = None
+            self.desk.draft.forecast = None
         self.status.set_text(
             self._status()
-            if self.session.draft.forecast or not (self.revenue.get_text() or self.share.get_text())
+            if self.desk.draft.forecast or not (self.revenue.get_text() or self.share.get_text())
             else "Enter both numbers (share between 0 and 100) to set a forecast."
         )

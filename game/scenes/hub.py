@@ -1,4 +1,10 @@
-"""The quarter hub: top bar, tabs (number keys 1-8), the next-step hint and End quarter."""
+"""The quarter hub: top bar, tabs (number keys 1-8), the next-step hint and the hand-in button.
+
+The hub and its tabs bind to a :class:`~game.desk.Desk`, never to a particular kind of game:
+the solo game's :class:`~game.session.Session` (End quarter, then the results) and a workshop
+team's desk (:class:`game.scenes.workshop.team_hub.TeamHubScene`: Hand in, then the
+acknowledgement) show the same tabs and offer the same decisions.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,13 @@ from pygame_gui.elements import UIPanel
 
 from game.scenes.base import ROW, Scene, hide_panel, oid
 from game.scenes.fmt import money, plain
-from game.scenes.glossary import ROLE_NAMES
+from game.scenes.workshop_common import FocusScroller
+from game.widgets.text import fit, font
 
 if TYPE_CHECKING:
     from game.app import App
+    from game.desk import Desk
     from game.scenes.tab import Tab
-    from game.session import Session
 
 TOP_H = 52
 TAB_H = 38
@@ -45,62 +52,23 @@ def tab_classes() -> list[type[Tab]]:
     ]
 
 
-def decision_summary(session: Session) -> list[str]:
-    """The draft decisions in words, for the End quarter confirmation."""
-    s = session.scenario
-    cur = s.currency
-    view = session.sim.view(session.firm_id)
-    names = {b.id: b.name for b in s.backlog}
-    lines = []
-    for pid, pd in session.draft.products.items():
-        pv = view.products[pid]
-        if pd.price is not None and abs(pd.price - pv.price) > 1e-9:
-            lines.append(f"{pv.name}: price {money(pv.price, cur)} to {money(pd.price, cur)}")
-        spend = sum((pv.marketing | pd.marketing).values())
-        lines.append(f"{pv.name}: marketing {money(spend, cur)} this quarter")
-        if pd.roadmap:
-            lines.append(f"{pv.name}: build " + ", ".join(names.get(i, i) for i in pd.roadmap))
-        if pd.research:
-            lines.append(
-                f"{pv.name}: {len(pd.research)} research stud"
-                + ("y" if len(pd.research) == 1 else "ies")
-            )
-        if pd.hires or pd.layoffs:
-            lines.append(f"{pv.name}: hire {pd.hires}, lay off {pd.layoffs}")
-    d = session.draft
-    if d.initiatives:
-        lines.append(f"Culture initiatives: {len(d.initiatives)}")
-    if d.hiring_freeze:
-        lines.append("Hiring freeze on")
-    if d.themes:
-        lines.append("Themes: " + ", ".join(f"{p} {t}" for p, t in d.themes.items()))
-    if d.bets:
-        lines.append(f"Innovation bets funded: {len(d.bets)}")
-    if d.sunset:
-        lines.append("Sunset: " + ", ".join(d.sunset))
-    lines.append(
-        "Forecast: "
-        + (
-            f"{money(d.forecast.revenue, cur)} revenue, {d.forecast.share:.1%} share"
-            if d.forecast
-            else "none"
-        )
-    )
-    return lines
-
-
 class HubScene(Scene):
-    """Where each quarter's decisions are made."""
+    """Where each quarter's decisions are made (the solo game: End quarter, then results)."""
 
     name = "hub"
+    submit_tip = (
+        "When your decisions on every tab are set, play the quarter and see what happened and why."
+    )
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, desk: Desk | None = None) -> None:
         super().__init__(app)
-        session = app.session
-        assert session is not None
-        self.tabs = [cls(self) for cls in tab_classes() if session.role in cls.roles]
+        desk = desk or app.session
+        assert desk is not None
+        self.desk: Desk = desk
+        self.tabs = [cls(self) for cls in tab_classes() if desk.role in cls.roles]
         self.current = 0
         self.panels: dict[int, UIPanel] = {}
+        self.follow_focus = FocusScroller()
 
     @property
     def tab(self) -> Tab:
@@ -108,40 +76,34 @@ class HubScene(Scene):
         return self.tabs[self.current]
 
     def build(self) -> None:
-        session = self.app.session
-        assert session is not None
-        s = session.scenario
+        desk = self.desk
         w = self.width
         bar = self.panel(pygame.Rect(0, 0, w, TOP_H), object_id="#top_bar")
-        firm = s.player_firms()[0].name
         self.label(
             pygame.Rect(16, 10, 420, 32),
-            f"{firm} · {ROLE_NAMES[session.role]}",
+            fit(desk.heading, font(21, bold=True), 400),
             container=bar,
             object_id="#heading",
+            tip=desk.heading,
         )
-        cash = session.sim.history[-1].firms[session.firm_id].cash
-        self.label(
+        self.status_label = self.label(
             pygame.Rect(w // 2 - 200, 12, 400, 28),
-            f"Quarter {session.quarter} of {s.quarters}   ·   Cash {money(cash, s.currency)}",
+            self.status_text(),
             container=bar,
-            tip="The quarter you are deciding now, and the cash you have to spend.",
+            tip=f"The {self.period_name().lower()} you are deciding now, and the cash you have "
+            "to spend.",
         )
+        back_text, back_tip = self.back_button()
         self.button(
-            pygame.Rect(w - 360, 8, 130, ROW),
-            "Menu (Esc)",
-            self.pause,
-            container=bar,
-            tip="Pause: save, settings, quit to title.",
+            pygame.Rect(w - 360, 8, 130, ROW), back_text, self.on_back, container=bar, tip=back_tip
         )
         self.button(
             pygame.Rect(w - 220, 8, 204, ROW),
-            f"End quarter {session.quarter}",
+            self.submit_text(),
             self.end_quarter,
             container=bar,
             object_id="#primary",
-            tip="When your decisions on every tab are set, play the quarter and see what "
-            "happened and why.",
+            tip=self.submit_tip,
         )
         tab_w = min(190, (w - 32) // len(self.tabs))
         self.tab_buttons = []
@@ -162,13 +124,33 @@ class HubScene(Scene):
         self.panels = {}
         self._build_content()
 
+    # ------------------------------------------------------------------ what differs per game
+    def status_text(self) -> str:
+        """The top bar's middle line: which turn, and the cash."""
+        desk = self.desk
+        cash = desk.history()[-1].firms[desk.firm_id].cash
+        return (
+            f"{self.period_name()} {desk.quarter} of {desk.quarters}   ·   "
+            f"Cash {money(cash, desk.scenario.currency)}"
+        )
+
+    def period_name(self) -> str:
+        """What a turn is called on this desk."""
+        return "Quarter"
+
+    def submit_text(self) -> str:
+        """The primary button's text."""
+        return f"End quarter {self.desk.quarter}"
+
+    def back_button(self) -> tuple[str, str]:
+        """(text, tip) of the top bar's second button (Esc does the same)."""
+        return "Menu (Esc)", "Pause: save, settings, quit to title."
+
     def _hint_text(self) -> str:
-        session = self.app.session
-        assert session is not None
-        if session.quarter == 1 and self.current == 0:
+        if self.desk.quarter == 1 and self.current == 0:
             return (
-                "Start here: look around each tab (keys 1-"
-                f"{len(self.tabs)}), make your decisions, then press End quarter."
+                f"Start here: look around each tab (keys 1-{len(self.tabs)}), make your "
+                f"decisions, then press {self.submit_text().rsplit(' ', 1)[0]}."
             )
         return f"{self.tab.title}: {self.tab.hint}"
 
@@ -210,6 +192,10 @@ class HubScene(Scene):
         self._build_content()
         self.app.focus_index = focus
 
+    def update(self, dt: float) -> None:
+        """Keep the control the keyboard focus moved to in view (long lists scroll to it)."""
+        self.follow_focus.update(self)
+
     def on_key(self, event: pygame.event.Event) -> None:
         if pygame.K_1 <= event.key <= pygame.K_9:
             self.show_tab(event.key - pygame.K_1)
@@ -226,38 +212,43 @@ class HubScene(Scene):
         self.app.push(PauseScene(self.app))
 
     def end_quarter(self) -> None:
-        """Ask for confirmation (or show the problems in words) before playing the quarter."""
+        """Ask for confirmation (or show the problems in words) before handing the draft in."""
         from game.scenes.dialog import DialogScene
 
-        session = self.app.session
-        assert session is not None
-        problems, warnings = session.problems()
+        desk = self.desk
+        problems, warnings = desk.problems()
         if problems:
-            body = "Fix these before ending the quarter:<br><br>" + "<br>".join(
+            body = "Fix these first:<br><br>" + "<br>".join(
                 f"• {html.escape(plain(p))}" for p in problems
             )
             self.app.push(
                 DialogScene(self.app, "Not ready yet", body, [("Back to decisions", None)])
             )
             return
-        summary = "<br>".join(f"• {html.escape(line)}" for line in decision_summary(session))
+        summary = "<br>".join(f"• {html.escape(plain(line))}" for line in desk.summary())
         if warnings:
             summary += "<br><br><font color='#f0894a'>Be aware:</font><br>" + "<br>".join(
                 f"• {html.escape(plain(w))}" for w in warnings
             )
+        title, go = self.confirm_words()
         self.app.push(
             DialogScene(
                 self.app,
-                f"End quarter {session.quarter}?",
-                f"Your decisions this quarter:<br>{summary}",
-                [("Play the quarter", self._play), ("Keep deciding", None)],
+                title,
+                f"Your decisions this {self.period_name().lower()}:<br>{summary}",
+                [(go, self._play), ("Keep deciding", None)],
             )
         )
 
+    def confirm_words(self) -> tuple[str, str]:
+        """(title, go button) of the confirmation dialog."""
+        return f"End quarter {self.desk.quarter}?", "Play the quarter"
+
     def _play(self) -> None:
+        """Hand the draft in: the solo game plays the quarter and shows its results."""
         from game.scenes.results import ResultsScene
 
         session = self.app.session
-        assert session is not None
+        assert session is not None and session is self.desk
         report = session.end_quarter()
         self.app.push(ResultsScene(self.app, report))

@@ -31,9 +31,9 @@ class MarketTab(Tab):
         self.axes = (0, 1)
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.session
-        s = session.scenario
-        last = session.sim.history[-1]
+        desk = self.desk
+        s = desk.scenario
+        last = desk.history()[-1]
         left_w = max(360, area.w * 5 // 12)
         rows = []
         for seg in s.segments:
@@ -89,7 +89,7 @@ class MarketTab(Tab):
                 p.attributes[attrs[ax].id],
                 p.attributes[attrs[ay].id],
                 palette.series(firms.index(p.firm)),
-                own=p.firm == session.firm_id,
+                own=p.firm == desk.firm_id,
             )
             for p in last.products.values()
         ]
@@ -102,7 +102,7 @@ class MarketTab(Tab):
                 est[attrs[ay].id][1],
                 palette.series(len(firms) + i),
             )
-            for i, (seg_name, est) in enumerate(session.believed_ideals())
+            for i, (seg_name, est) in enumerate(desk.believed_ideals())
         ]
         PerceptualMap(
             self.hub.px(pygame.Rect(mx, area.y + 2 * GAP + ROW, mw, area.h - 3 * GAP - ROW)),
@@ -117,7 +117,7 @@ class MarketTab(Tab):
         )
 
     def _cycle(self, axis: int) -> None:
-        n = len(self.session.scenario.attributes)
+        n = len(self.desk.scenario.attributes)
         axes = list(self.axes)
         axes[axis] = (axes[axis] + 1) % n
         if n > 1 and axes[0] == axes[1]:

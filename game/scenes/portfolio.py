@@ -30,14 +30,14 @@ class PortfolioTab(Tab):
     hint = "Steer each line's AI PM with a theme and mentoring; fund bets; sunset lines."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.session
-        s = session.scenario
-        draft = session.draft
+        desk = self.desk
+        s = desk.scenario
+        draft = desk.draft
         x, w = area.x + GAP, area.w - 2 * GAP
         y = area.y + GAP
-        last = session.sim.history[-1]
-        lines = session.org().lines
-        for product in session.products():
+        last = desk.history()[-1]
+        lines = desk.org().lines
+        for product in desk.products():
             pm = product.team.pm if product.team else None
             result = last.products.get(product.id)
             who = (
@@ -78,7 +78,7 @@ class PortfolioTab(Tab):
             )
 
             def set_mentoring(v: float, pid: str = product.id) -> None:
-                session.draft.mentoring = {**session.draft.mentoring, pid: round(v, 2)}
+                desk.draft.mentoring = {**desk.draft.mentoring, pid: round(v, 2)}
 
             self.hub.stepper(
                 pygame.Rect(x + 400, y, w - 400, ROW),
@@ -120,7 +120,7 @@ class PortfolioTab(Tab):
             y += ROW + 6
 
         def set_incubation(v: float) -> None:
-            session.draft.incubation = int(v)
+            desk.draft.incubation = int(v)
 
         if s.bets:
             self.hub.stepper(
@@ -137,14 +137,14 @@ class PortfolioTab(Tab):
             )
 
     def _theme(self, product_id: str) -> None:
-        draft = self.session.draft
+        draft = self.desk.draft
         now = draft.themes.get(product_id, "growth")
         nxt = THEMES[(THEMES.index(now) + 1) % len(THEMES)]
         draft.themes = {**draft.themes, product_id: nxt}  # type: ignore[dict-item]
         self.hub.refresh()
 
     def _sunset(self, product_id: str) -> None:
-        draft = self.session.draft
+        draft = self.desk.draft
         draft.sunset = (
             [p for p in draft.sunset if p != product_id]
             if product_id in draft.sunset
@@ -153,7 +153,7 @@ class PortfolioTab(Tab):
         self.hub.refresh()
 
     def _bet(self, bet_id: str) -> None:
-        draft = self.session.draft
+        draft = self.desk.draft
         draft.bets = (
             [b for b in draft.bets if b != bet_id]
             if bet_id in draft.bets

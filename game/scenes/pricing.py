@@ -10,6 +10,7 @@ from game.scenes.base import GAP, ROW
 from game.scenes.fmt import money, pct
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
+from game.widgets.text import fit, font
 
 MARKETING_STEP = 5_000.0
 
@@ -22,16 +23,16 @@ class PricingTab(Tab):
     hint = "Set your price and where you spend on marketing. Rivals may react."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.session
-        s = session.scenario
+        desk = self.desk
+        s = desk.scenario
         cur = s.currency
-        view = session.sim.view(session.firm_id)
-        last = session.sim.history[-1]
+        view = desk.view()
+        last = desk.history()[-1]
         y = area.y + GAP
         x, w = area.x + GAP, min(area.w - 2 * GAP, 900)
-        for product in session.products():
+        for product in desk.products():
             pv = view.products[product.id]
-            draft = session.product_draft(product.id)
+            draft = desk.product_draft(product.id)
             price = pv.price if draft.price is None else draft.price
             self.hub.label(
                 pygame.Rect(x, y, w, 30), product.name, container=container, object_id="#heading"
@@ -40,12 +41,16 @@ class PricingTab(Tab):
             rivals = ", ".join(
                 f"{p.name} {money(p.price, cur)}"
                 for p in last.products.values()
-                if p.firm != session.firm_id
+                if p.firm != desk.firm_id
+            )
+            now = (
+                f"Now {money(pv.price, cur)} per customer per quarter; unit cost "
+                f"{money(pv.unit_cost, cur)}. Rivals: {rivals}."
             )
             self.hub.label(
                 pygame.Rect(x, y, area.w - 2 * GAP, 24),
-                f"Now {money(pv.price, cur)} per customer per quarter; unit cost "
-                f"{money(pv.unit_cost, cur)}. Rivals: {rivals}.",
+                fit(now, font(15), area.w - 2 * GAP - 12),
+                tip=now,
                 container=container,
                 object_id="#muted",
             )
@@ -53,7 +58,7 @@ class PricingTab(Tab):
             step = max(1.0, round(pv.price * 0.05))
 
             def set_price(v: float, pid: str = product.id) -> None:
-                session.product_draft(pid).price = float(round(v))
+                desk.product_draft(pid).price = float(round(v))
 
             self.hub.stepper(
                 pygame.Rect(x, y, w, ROW),
@@ -80,7 +85,7 @@ class PricingTab(Tab):
                 aware = last.products[product.id].awareness_by_segment.get(seg.id, 0.0)
 
                 def set_spend(v: float, pid: str = product.id, sid: str = seg.id) -> None:
-                    d = session.product_draft(pid)
+                    d = desk.product_draft(pid)
                     d.marketing = {**view.products[pid].marketing, **d.marketing, sid: float(v)}
 
                 self.hub.stepper(

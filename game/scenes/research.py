@@ -28,10 +28,10 @@ class ResearchTab(Tab):
     hint = "Buy studies to learn what each segment wants before you build."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.session
-        s = session.scenario
-        product = session.products()[0]
-        draft = session.product_draft(product.id)
+        desk = self.desk
+        s = desk.scenario
+        product = desk.products()[0]
+        draft = desk.product_draft(product.id)
         ordered = {(o.method, o.segment) for o in draft.research}
         cost = sum(m.cost for m in s.research for seg in s.segments if (m.id, seg.id) in ordered)
         self.hub.label(
@@ -50,7 +50,7 @@ class ResearchTab(Tab):
         name_w = min(420, inner_w // 3)
         cell_w = max(120, (inner_w - name_w - GAP * len(s.segments)) // max(1, len(s.segments)))
         y = 0
-        belief = session.belief()
+        belief = desk.belief()
         for i, seg in enumerate(s.segments):
             sds = [e.sd for e in belief.ideals[seg.id].values()]
             self.hub.label(
@@ -60,7 +60,7 @@ class ResearchTab(Tab):
                 tip=seg.description,
             )
             self.hub.label(
-                pygame.Rect(name_w + GAP + i * (cell_w + GAP), y + 24, cell_w, 24),
+                pygame.Rect(name_w + GAP + i * (cell_w + GAP), y + 26, cell_w, 24),
                 f"needs known ±{max(sds):.2f}",
                 container=scroller,
                 object_id="#muted",
@@ -79,7 +79,7 @@ class ResearchTab(Tab):
             )
             self.hub.label(pygame.Rect(0, y, name_w, 24), method.name, container=scroller, tip=tip)
             self.hub.label(
-                pygame.Rect(0, y + 22, name_w, 26),
+                pygame.Rect(0, y + 24, name_w, 26),
                 f"reveals {short}",
                 container=scroller,
                 object_id="#muted",
@@ -101,7 +101,7 @@ class ResearchTab(Tab):
         self.hub.scroll_area(scroller, inner_w, y)
 
     def _toggle(self, product_id: str, method: str, segment: str) -> None:
-        draft = self.session.product_draft(product_id)
+        draft = self.desk.product_draft(product_id)
         kept = [o for o in draft.research if (o.method, o.segment) != (method, segment)]
         if len(kept) == len(draft.research):
             kept.append(ResearchOrder(method=method, segment=segment))

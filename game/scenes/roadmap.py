@@ -30,11 +30,11 @@ class RoadmapTab(Tab):
     hint = "Pick what the team builds, in priority order, and how capacity is split."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.session
-        product = session.products()[0]
-        draft = session.product_draft(product.id)
-        items = {b.id: b for b in session.scenario.backlog}
-        attr_names = {a.id: a.name for a in session.scenario.attributes}
+        desk = self.desk
+        product = desk.products()[0]
+        draft = desk.product_draft(product.id)
+        items = {b.id: b for b in desk.scenario.backlog}
+        attr_names = {a.id: a.name for a in desk.scenario.attributes}
         x, w = area.x + GAP, area.w - 2 * GAP
         split = draft.split
         self.hub.label(
@@ -76,7 +76,7 @@ class RoadmapTab(Tab):
             object_id="#muted",
         )
         y += 32
-        line = session.org().lines[product.id]
+        line = desk.org().lines[product.id]
         open_items = {v.id: v for v in line.items}
         chosen = [i for i in draft.roadmap if i in open_items]
         feature_capacity = line.feature_rate * split.features
@@ -165,7 +165,7 @@ class RoadmapTab(Tab):
         self.hub.scroll_area(scroller, inner, row_y)
 
     def _split(self, product_id: str, part: str, value: float) -> None:
-        draft = self.session.product_draft(product_id)
+        draft = self.desk.product_draft(product_id)
         values = {"features": draft.split.features, "debt": draft.split.debt}
         values[part] = round(value, 2)
         other = "debt" if part == "features" else "features"
@@ -176,7 +176,7 @@ class RoadmapTab(Tab):
         )
 
     def _toggle(self, product_id: str, item_id: str) -> None:
-        draft = self.session.product_draft(product_id)
+        draft = self.desk.product_draft(product_id)
         if item_id in draft.roadmap:
             draft.roadmap = [i for i in draft.roadmap if i != item_id]
         else:
@@ -184,7 +184,7 @@ class RoadmapTab(Tab):
         self.hub.refresh()
 
     def _earlier(self, product_id: str, item_id: str) -> None:
-        draft = self.session.product_draft(product_id)
+        draft = self.desk.product_draft(product_id)
         order = list(draft.roadmap)
         i = order.index(item_id)
         if i > 0:

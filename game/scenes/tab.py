@@ -1,4 +1,4 @@
-"""A tab of the quarter hub: builds its widgets into the hub's content panel."""
+"""A tab of the quarter hub: builds its widgets into the hub's content panel from its desk."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 if TYPE_CHECKING:
+    from game.desk import Desk
     from game.scenes.hub import HubScene
-    from game.session import Session
 
 
 class Tab(ABC):
@@ -23,11 +23,9 @@ class Tab(ABC):
         self.hub = hub
 
     @property
-    def session(self) -> Session:
-        """The game in progress."""
-        session = self.hub.app.session
-        assert session is not None
-        return session
+    def desk(self) -> Desk:
+        """The desk the hub is bound to (solo game or workshop team)."""
+        return self.hub.desk
 
     @abstractmethod
     def build(self, area: pygame.Rect, container: Any) -> None:

@@ -41,10 +41,10 @@ class TeamTab(Tab):
     hint = "Grow or shrink the team and invest in how people work."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.session
-        s = session.scenario
-        draft = session.draft
-        org_view = session.org()
+        desk = self.desk
+        s = desk.scenario
+        draft = desk.draft
+        org_view = desk.org()
         names = {i.id: i.name for i in s.initiatives}
         running = [names.get(i, i) for i in org_view.initiatives_running]
         culture_w = min(340, area.w // 3)
@@ -68,8 +68,8 @@ class TeamTab(Tab):
         )
         y += 70
         half = (w - GAP) // 2
-        for product in session.products():
-            pd = session.product_draft(product.id)
+        for product in desk.products():
+            pd = desk.product_draft(product.id)
             line = org_view.lines[product.id]
             self.hub.label(
                 pygame.Rect(x, y, w, 26),
@@ -82,10 +82,10 @@ class TeamTab(Tab):
             y += 28
 
             def set_hires(v: float, pid: str = product.id) -> None:
-                session.product_draft(pid).hires = int(v)
+                desk.product_draft(pid).hires = int(v)
 
             def set_layoffs(v: float, pid: str = product.id) -> None:
-                session.product_draft(pid).layoffs = int(v)
+                desk.product_draft(pid).layoffs = int(v)
 
             self.hub.stepper(
                 pygame.Rect(x, y, half, ROW),
@@ -158,11 +158,11 @@ class TeamTab(Tab):
         self.hub.scroll_area(scroller, w - 24, row_y)
 
     def _freeze(self) -> None:
-        self.session.draft.hiring_freeze = not self.session.draft.hiring_freeze
+        self.desk.draft.hiring_freeze = not self.desk.draft.hiring_freeze
         self.hub.refresh()
 
     def _toggle(self, initiative: str) -> None:
-        draft = self.session.draft
+        draft = self.desk.draft
         if initiative in draft.initiatives:
             draft.initiatives = [i for i in draft.initiatives if i != initiative]
         else:

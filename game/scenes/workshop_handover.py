@@ -66,10 +66,10 @@ class PrivacyScene(Scene):
         self.app.focus_index = 0
 
     def show_team(self) -> None:
-        """Open the team's own entry form."""
-        from game.scenes.workshop_entry import TeamEntryScene
+        """Open the team's own hub (the solo hub bound to the team's desk)."""
+        from game.scenes.workshop_team_hub import TeamHubScene
 
-        self.app.replace(TeamEntryScene(self.app, self.session, self.team, self.clock))
+        self.app.replace(TeamHubScene(self.app, self.session, self.team, self.clock))
 
 
 class SubmittedScene(Scene):

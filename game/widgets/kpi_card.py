@@ -29,8 +29,9 @@ class KpiCard:
         )
 
         def at(x: int, y: int, h: int) -> pygame.Rect:
+            top = round(y * scale)  # rounded edges, so stacked rows never overlap
             return pygame.Rect(
-                round(x * scale), round(y * scale), rect.w - round(20 * scale), round(h * scale)
+                round(x * scale), top, rect.w - round(20 * scale), round((y + h) * scale) - top
             )
 
         self.name = UILabel(
@@ -49,7 +50,7 @@ class KpiCard:
         )
         tone = None if good is None else ("#good" if good else "#bad")
         self.delta = UILabel(
-            at(10, 58, 24),
+            at(10, 60, 22),
             delta,
             manager=manager,
             container=self.panel,

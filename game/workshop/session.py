@@ -13,9 +13,10 @@ scenario with the same seed, so results are comparable. Teams always use the sce
 ids in their decisions.
 
 A team that has not submitted when the facilitator resolves with ``keep_course=True`` keeps
-its course: its last decisions are played again without the one-off parts (hires, layoffs,
-research, initiatives, bets, sunsets, forecast) and without items that have shipped; before
-its first submission it keeps the starting prices and marketing with no roadmap.
+its course: :func:`engine.decisions.carry_forward` of its last decisions, the same rule that
+starts a solo player's next quarter (standing choices kept, one-off ones cleared, shipped
+items and decided bets dropped); before its first submission it keeps the starting prices
+and marketing with no roadmap.
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from engine.decisions import Decisions, ProductDecision
+from engine.decision_check import parse
+from engine.decisions import Decisions, carry_forward
 from engine.loader import ScenarioError, load_scenario_text
 from engine.report import TurnReport
 from engine.scenario import Scenario
@@ -321,29 +321,32 @@ class WorkshopSession:
         return out, kept
 
     def _keep_course(self, w: Worlds, team: str) -> Decisions:
-        last = w.last.get(team)
-        if last is None:
-            return Decisions()
+        dec = self._carried(w, team)
         sim, m = w.sims[team], w.maps[team]
-        shipped = {m.local_id(i) for i in sim.company.books[m.firm].roadmap.shipped_ids()}
-        products = {}
-        for pid, pd in last.products.items():
-            keep = {f: getattr(pd, f) for f in ("price", "marketing", "split", "roadmap")}
-            keep["roadmap"] = [i for i in keep["roadmap"] if m.local_id(i) not in shipped]
-            fields = pd.model_fields_set & set(keep)
-            products[pid] = ProductDecision(**{f: keep[f] for f in fields})
-        data = {
-            "products": products,
-            **{
-                f: getattr(last, f)
-                for f in ("hiring_freeze", "themes", "mentoring", "incubation")
-                if f in last.model_fields_set
-            },
-        }
-        dec = Decisions(**data)
         if any(p.severity == "error" for p in sim.problems(m.firm, m.to_market(dec))):
             return Decisions()
         return dec
+
+    def _carried(self, w: Worlds, team: str) -> Decisions:
+        """The team's last played decisions carried forward (authored ids; the solo rule)."""
+        sim, m = w.sims[team], w.maps[team]
+        book = sim.company.books[m.firm]
+        return carry_forward(
+            w.last.get(team),
+            lines={m.local_id(line) for line in book.lines},
+            shipped={m.local_id(i) for i in book.roadmap.shipped_ids()},
+            resolved_bets=set(book.bets.resolved),
+        )
+
+    def next_draft(self, team: str) -> Decisions:
+        """Where a team's decisions for the open round start (authored ids): its hand-in for
+        this round if it made one, else last round's standing choices (:func:`carry_forward`).
+        """
+        team = self.team(team)
+        own = self.store.submissions(self.current_round).get(team)
+        if own is not None:
+            return Decisions.model_validate(own.decisions)
+        return self._carried(self.worlds(), team)
 
     def _play(self, w: Worlds, round_: int) -> Resolution:
         decisions, kept = self._effective(w, round_)
@@ -375,12 +378,12 @@ class WorkshopSession:
         if self.finished:
             raise WorkshopError(f"the session has ended after round {self.info.rounds}")
         if not isinstance(decisions, Decisions):
-            try:
-                decisions = Decisions.model_validate(decisions)
-            except ValidationError as exc:
+            parsed, shape = parse(decisions)
+            if parsed is None:
                 raise WorkshopError(
-                    f"{team}'s decisions are not well formed", validation_messages(exc)
-                ) from exc
+                    f"{team}'s decisions are not well formed", [str(p) for p in shape]
+                )
+            decisions = parsed
         w = self.worlds()
         sim, m = w.sims[team], w.maps[team]
         found = sim.problems(m.firm, m.to_market(decisions))
@@ -551,18 +554,6 @@ def _private(report: TurnReport, firm: str) -> TurnReport:
         organisation={k: v for k, v in report.organisation.items() if k == firm},
         drivers=[d for d in report.drivers if d.firm == firm],
     )
-
-
-def validation_messages(exc: ValidationError, prefix: str = "") -> list[str]:
-    """Pydantic errors as 'where: message' lines."""
-    out = []
-    for err in exc.errors():
-        where = ".".join(str(x) for x in (*([prefix] if prefix else []), *err["loc"]))
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        out.append(f"{where}: {msg}" if where else msg)
-    return out
 
 
 def _setup_problems(

@@ -15,10 +15,10 @@ import json
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
+from engine.decision_check import parse
 from engine.decisions import CapacitySplit, Decisions
-from game.workshop.session import WorkshopError, WorkshopSession, validation_messages
+from game.workshop.session import WorkshopError, WorkshopSession
 
 SHEET_KEYS = ("session", "team", "round", "decisions")
 
@@ -39,7 +39,7 @@ def template(session: WorkshopSession, team: str) -> str:
     sc = session.scenario
     role = session.info.role
     local = {clone: authored for authored, clone in view.products.items()}
-    last = session.last_decisions(team) or Decisions()
+    last = session.next_draft(team)
     org = view.firm.organisation
     cur = sc.currency
     lines: list[str] = [
@@ -163,11 +163,8 @@ def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> 
     if not isinstance(decisions, dict):
         problems.append("'decisions' must be a mapping")
         decisions = {}
-    try:
-        parsed = Decisions.model_validate(_drop_nulls(decisions))
-    except ValidationError as exc:
-        problems += validation_messages(exc, "decisions")
-        parsed = None
+    parsed, shape = parse(_drop_nulls(decisions), "decisions")
+    problems += [str(p) for p in shape]
     if problems or parsed is None:
         raise WorkshopError(refuse, problems)
     return parsed

@@ -21,9 +21,10 @@ import yaml
 from helpers import click, click_at, elements, find_button, frames, press, texts
 from test_layout import _in_scrolling, outside
 
+from engine.bots import BOTS
 from game import paths
 from game.report_export import session_what_if
-from game.scenes.debrief import DebriefScene
+from game.scenes.debrief import BOT_NAMES, DebriefScene
 from game.session import Session, read_scenario
 
 QUARTERS = 3
@@ -254,3 +255,33 @@ def test_report_path_and_job_errors_in_words(small_tutorial, tmp_path):
     assert problem_text(ValueError("no quarter played yet"), "build the report") == (
         "Could not build the report: no quarter played yet."
     )
+
+
+def test_compare_with_the_bots_shows_the_exported_reports_numbers(make_app, small_tutorial):
+    app = debrief(make_app, small_tutorial)
+    click(app, "Compare with the bots")
+    pump_until(app, lambda: app.top.name == "dialog")
+    shown = texts(app)
+    assert "Same market, same luck" in shown
+    data, _ = app.scenes[-2].work.report()
+    comparison = data["comparison"]
+    assert f"You: {comparison['player_score']:.0f} / 100" in shown
+    assert {run["bot"] for run in comparison["bots"]} == set(BOTS)
+    for run in comparison["bots"]:
+        assert f"{BOT_NAMES[run['bot']]}: {run['score']:.0f} / 100" in shown
+    # The exported report is the same object the screen read: its HTML shows the same scores.
+    press(app, pygame.K_RETURN)
+    out = paths.user_data_dir() / "reports" / "compare.html"
+    written = app.top.work.export(out)
+    page = written[0].read_text(encoding="utf-8")
+    for run in comparison["bots"]:
+        assert f"{run['score']:.0f}" in page
+    # The engine's comparison, called directly, gives the same numbers.
+    from engine.debrief import build_report
+
+    session = app.session
+    direct = build_report(session.scenario, session.seed, session.role, session.log)
+    assert direct.comparison is not None
+    assert [(b.bot, b.score) for b in direct.comparison.bots] == [
+        (r["bot"], r["score"]) for r in comparison["bots"]
+    ]

@@ -113,10 +113,7 @@ def test_pm_plays_the_whole_tutorial(app):
     assert len(session.log) == 12
     card = session.sim.scorecard("player")
     assert f"Score {card['score']:.0f} / 100" in texts(app)
-    click(app, "Compare with the bots")
-    assert app.top.name == "dialog" and "Same market, same luck" in texts(app)
-    assert "Random decisions:" in texts(app)
-    press(app, pygame.K_RETURN)
+    assert "Compare with the bots" in texts(app)  # its numbers: test_debrief_export
     click(app, "Back to the title")
     assert app.top.name == "title"
 

@@ -17,7 +17,7 @@ import pygame_gui
 import pytest
 from helpers import click, elements, find_button, frames, press, texts
 
-from engine.decisions import CapacitySplit, Decisions, Forecast, ProductDecision, ResearchOrder
+from engine.decisions import Decisions
 from game.scenes.fmt import money
 from game.workshop.session import WorkshopSession
 
@@ -97,7 +97,7 @@ def hand_in(app) -> None:
         click(app, "Hand in")
 
 
-def new_session(app, mode: str):
+def new_session(app, mode: str, role: str = "pm"):
     """Title → Workshop → New session: type the scripted set-up, create; the round view."""
     click(app, "Workshop")
     assert app.top.name == "workshop_menu"
@@ -107,6 +107,8 @@ def new_session(app, mode: str):
     scene.resolution = RESOLUTION  # small market for a fast test
     if mode == "parallel":
         click(app, "Shared market")
+    if role == "cpo":
+        click(app, "Product Manager")  # the role button cycles PM -> CPO
     for _ in range(scene.rounds - ROUNDS):
         click(app, "−")
     fields = entries(app)
@@ -118,80 +120,77 @@ def new_session(app, mode: str):
     session = app.top.session
     assert (session.mode, session.info.seed, session.info.rounds) == (mode, SEED, ROUNDS)
     assert session.teams == TEAMS
+    assert session.info.role == role
     return session
 
 
-def typed(ref: Reference, team: str, bot: Decisions) -> tuple[Decisions, dict[str, str]]:
-    """What the team types for the bot's decisions (rounded as a person types them)."""
-    sc = ref.sims[team].scenario
-    m = ref.maps[team]
-    pid = next(iter(m.products))
-    pv = ref.sims[team].view(m.firm).products[m.products[pid]]
-    bd = bot.products.get(pid, ProductDecision())
-    price = str(round(bd.price if bd.price is not None else pv.price))
-    spend = dict(pv.marketing) | dict(bd.marketing)
-    marketing = {s.id: str(round(spend.get(s.id, 0.0))) for s in sc.segments}
-    f = round(bd.split.features * 20) * 5
-    d = min(round(bd.split.debt * 20) * 5, 100 - f)
-    forecast = ("", "")
-    if bot.forecast is not None:
-        forecast = (str(round(bot.forecast.revenue)), f"{bot.forecast.share * 100:.1f}")
-    hires = bd.hires + (team == TEAMS[2])  # one team also hires (the bots never do)
-    people = {"hires": str(hires), "layoffs": str(bd.layoffs)}
-    text = (
-        {"price": price, "features": str(f), "debt": str(d)}
-        | people
-        | {f"m:{k}": v for k, v in marketing.items()}
-    )
-    text |= {"rev": forecast[0], "share": forecast[1]}
-    decision = Decisions(
-        products={
-            pid: ProductDecision(
-                price=float(price),
-                marketing={k: float(v) for k, v in marketing.items()},
-                roadmap=list(bd.roadmap),
-                split=CapacitySplit(features=f / 100, debt=d / 100, discovery=(100 - f - d) / 100),
-                research=[ResearchOrder(method=r.method, segment=r.segment) for r in bd.research],
-                hires=hires,
-                layoffs=bd.layoffs,
-            )
-        },
-        forecast=Forecast(revenue=float(forecast[0]), share=float(forecast[1]) / 100)
-        if forecast[0]
-        else None,
-    )
-    return decision, text
+def go_to_tab(app, title: str) -> None:
+    """Switch the team hub's tab with the number key shown on the tab button."""
+    number = [t.title for t in app.top.tabs].index(title) + 1
+    press(app, pygame.K_0 + number)
+    assert app.top.tab.title == title
 
 
-def enter_team(app, session: WorkshopSession, team: str, decision: Decisions, text) -> None:
-    """From the round view: privacy screen, then type ``decision`` and hand it in."""
+def open_team_hub(app, team: str) -> None:
+    """From the round view: the team's row, the privacy screen, then the team's own hub."""
     activate(app, row_button(app, f"{team}:", "Enter"))
     assert app.top.name == "workshop_privacy"
     shown = texts(app)
     assert f"Pass the keyboard to {team}" in shown
     assert all(other not in shown for other in TEAMS if other != team)
     click(app, "We are")
-    assert app.top.name == "workshop_entry"
-    sc = session.scenario
-    pd = next(iter(decision.products.values()))
-    names = {b.id: b.name for b in sc.backlog}
-    while any(b.text == "Remove" for b in app.top.focusables()):  # last round's roadmap
-        activate(app, next(b for b in app.top.focusables() if b.text == "Remove"))
-    for item in pd.roadmap:
-        activate(app, row_button(app, names[item] + " ·", "Add"))
-    methods = {r.id: r.name for r in sc.research}
-    segments = {s.id: s.name for s in sc.segments}
-    for r in pd.research:
-        activate(app, row_button(app, methods[r.method], segments[r.segment][:6]))
-    values = [text["price"], *(text[f"m:{s.id}"] for s in sc.segments)]
-    values += [text[k] for k in ("features", "debt", "hires", "layoffs", "rev", "share")]
-    for i, value in enumerate(values):
-        type_into(app, entries(app)[i], value)
+    assert app.top.name == "workshop_team_hub"
+    assert app.top.desk.team == team
+
+
+def pm_script(app, k: int) -> None:
+    """Team number ``k``'s decisions on the hub's PM tabs (each team decides differently)."""
+    go_to_tab(app, "Research")
+    if k % 2 == 0:
+        click(app, "Buy")
+    go_to_tab(app, "Roadmap")
+    click(app, "Add")
+    go_to_tab(app, "Pricing & marketing")
+    for _ in range(k):
+        click(app, "−")  # price down one step per team number
+    go_to_tab(app, "Team & culture")
+    if k == 2:
+        click(app, "+")  # one team also hires
+    go_to_tab(app, "Forecast")
+    revenue, share = [e for e in elements(app) if isinstance(e, Entry)]
+    type_into(app, revenue, str(1_000_000 + 50_000 * k))
+    type_into(app, share, "15")
+    frames(app, 2)  # the tab reads the typed forecast on its next event
+
+
+def hand_in_and_leave(app, team: str) -> Decisions:
+    """Hand in from the team hub; returns what the desk handed in (the scenario's ids)."""
+    meant = app.top.desk.authored()
     hand_in(app)
     assert app.top.name == "workshop_submitted", texts(app)
     assert f"Recorded for {team}" in texts(app)
     click(app, "Back to the round view")
     assert app.top.name == "workshop_round"
+    return meant
+
+
+def resolve_and_compare(app, session: WorkshopSession, ref: Reference, round_: int) -> None:
+    """Resolve on screen; every team's results equal the engine driven directly."""
+    recorded = session.decisions(round_)
+    ref.step(recorded)
+    activate(app, find_button(app, f"Resolve round {round_}"))
+    assert app.top.name == "workshop_reveal"
+    assert f"Results of round {round_}" in texts(app)
+    for team in TEAMS:
+        firm = ref.maps[team].firm
+        got = session.reports(team)[-1].firms[firm]
+        want = ref.last(team).firms[firm]
+        assert (got.revenue, got.profit, got.cash, got.customers) == (
+            want.revenue,
+            want.profit,
+            want.cash,
+            want.customers,
+        ), (round_, team)
 
 
 @pytest.mark.parametrize("mode", ["shared", "parallel"])
@@ -199,28 +198,18 @@ def test_scripted_session_through_the_screens_matches_the_engine(app, mode, tmp_
     session = new_session(app, mode)
     ref = Reference(tutorial(), mode)
     for round_ in range(1, ROUNDS + 1):
-        bots = ref.decide()
         meant = {}
-        for team in TEAMS:
-            meant[team], text = typed(ref, team, bots[team])
-            enter_team(app, session, team, meant[team], text)
+        for k, team in enumerate(TEAMS):
+            open_team_hub(app, team)
+            pm_script(app, k)
+            meant[team] = hand_in_and_leave(app, team)
         recorded = session.decisions(round_)
         for team in TEAMS:
             assert recorded[team].model_dump() == meant[team].model_dump(), team
-        ref.step(meant)
-        activate(app, find_button(app, f"Resolve round {round_}"))
-        assert app.top.name == "workshop_reveal"
-        assert f"Results of round {round_}" in texts(app)
-        for team in TEAMS:
-            firm = ref.maps[team].firm
-            got = session.reports(team)[-1].firms[firm]
-            want = ref.last(team).firms[firm]
-            assert (got.revenue, got.profit, got.cash, got.customers) == (
-                want.revenue,
-                want.profit,
-                want.cash,
-                want.customers,
-            ), (round_, team)
+            pd = recorded[team].products["teamboard"]
+            assert pd.roadmap and recorded[team].forecast is not None
+        assert recorded["Charlie"].products["teamboard"].hires == 1
+        resolve_and_compare(app, session, ref, round_)
         if round_ < ROUNDS:
             press(app, pygame.K_RETURN)  # on to the next round
             assert app.top.name == "workshop_round"
@@ -240,19 +229,59 @@ def test_scripted_session_through_the_screens_matches_the_engine(app, mode, tmp_
         assert os.path.exists(os.path.join(folder, "leaderboard.csv"))
 
 
+@pytest.mark.parametrize("mode", ["shared", "parallel"])
+def test_a_cpo_team_plays_the_cpo_decisions_on_screen(app, mode):
+    """Initiative, mentoring, a bet and a hiring freeze, all on the team's hub."""
+    session = new_session(app, mode, role="cpo")
+    ref = Reference(tutorial(), mode, role="cpo")
+    sc = session.scenario
+    open_team_hub(app, "Alpha")
+    assert [t.title for t in app.top.tabs] == [
+        "Dashboard",
+        "Market",
+        "Portfolio",
+        "Team & culture",
+        "Forecast",
+    ]
+    go_to_tab(app, "Portfolio")
+    click(app, "+")  # mentoring time for the first line's PM
+    click(app, "Fund")  # the first innovation bet
+    go_to_tab(app, "Team & culture")
+    click(app, "Start")  # the first culture initiative
+    click(app, "Hiring freeze: off")
+    assert "Hiring freeze: on" in texts(app)
+    hand_in_and_leave(app, "Alpha")
+    recorded = session.decisions(1)["Alpha"]
+    assert recorded.initiatives == [sc.initiatives[0].id]
+    assert recorded.bets == [sc.bets[0].id]
+    assert recorded.hiring_freeze is True
+    assert sum(recorded.mentoring.values()) > 0
+    for team in TEAMS[1:]:  # the other teams hand in through the session directly
+        session.submit(team, Decisions())
+    resolve_and_compare(app, session, ref, 1)
+    org = session.reports("Alpha")[-1].organisation[ref.maps["Alpha"].firm]
+    assert org is not None
+    # Next round the team's hub starts from the standing choices (the solo rule).
+    press(app, pygame.K_RETURN)
+    open_team_hub(app, "Alpha")
+    draft = app.top.desk.authored()
+    assert draft.hiring_freeze and draft.bets == recorded.bets
+    assert draft.mentoring == recorded.mentoring and not draft.initiatives
+
+
 def test_a_team_sees_only_its_own_numbers(app):
     session = new_session(app, "shared")
     ref = Reference(tutorial(), "shared")
     bots = ref.decide()
     for team in TEAMS:  # different bots: the teams' numbers differ after round 1
-        meant, _ = typed(ref, team, bots[team])
-        session.submit(team, meant)
+        session.submit(team, bots[team])
     session.resolve()
     app.top.rebuild()
     click(app, "Enter decisions")  # the first team: Alpha
     assert app.top.name == "workshop_privacy"
     assert "Alpha" in texts(app) and "Bravo" not in texts(app)
     click(app, "We are")
+    assert app.top.name == "workshop_team_hub"
     shown = texts(app)
     own = session.team_view("Alpha").firm
     own_last = own.history[-1].firms[own.firm]
@@ -270,19 +299,22 @@ def test_refusals_are_shown_in_words_and_nothing_is_recorded(app):
     session = new_session(app, "shared")
     press(app, pygame.K_RETURN)  # Enter on the round view: the next waiting team
     assert app.top.name == "workshop_privacy" and app.top.team == "Alpha"
-    press(app, pygame.K_RETURN)  # the team at the keyboard: Enter shows its screen
-    assert app.top.name == "workshop_entry"
-    fields = entries(app)
-    type_into(app, fields[0], "")  # no price
-    type_into(app, entries(app)[4], "90")  # features 90% + debt 20%
+    press(app, pygame.K_RETURN)  # the team at the keyboard: Enter shows its hub
+    assert app.top.name == "workshop_team_hub"
+    go_to_tab(app, "Team & culture")
+    click(app, "+")  # hire one engineer...
+    click(app, "Hiring freeze: off")  # ...and freeze hiring
     click(app, "Hand in")
+    assert app.top.name == "dialog"
     shown = texts(app)
-    assert "the price must be a number above zero" in shown
-    assert "more than 100%" in shown
+    assert "Not ready yet" in shown and "cannot hire 1 during a hiring freeze" in shown
     assert session.submitted()["Alpha"] is False
+    press(app, pygame.K_RETURN)
+    assert app.top.name == "workshop_team_hub"
     press(app, pygame.K_ESCAPE)
     click(app, "Leave")
     assert app.top.name == "workshop_round"
+    assert session.submitted()["Alpha"] is False
 
 
 def test_inject_pause_rewind_and_resume(app):
@@ -327,7 +359,9 @@ def workshop_screens(app):
     click(app, "Next team")
     yield "privacy"
     click(app, "We are")
-    yield "entry"
+    for number in range(1, len(app.top.tabs) + 1):
+        press(app, pygame.K_0 + number)
+        yield f"team hub: {app.top.tab.title}"
     hand_in(app)
     yield "submitted"
     click(app, "Back to the round view")
@@ -362,7 +396,9 @@ def workshop_screens(app):
     click(app, "Next team")
     yield "privacy (long name)"
     click(app, "We are")
-    yield "entry (CPO)"
+    for number in range(1, len(app.top.tabs) + 1):
+        press(app, pygame.K_0 + number)
+        yield f"team hub (CPO, long name): {app.top.tab.title}"
     hand_in(app)
     yield "submitted (long name)"
     click(app, "Back to the round view")
@@ -448,7 +484,8 @@ def test_tab_scrolls_the_roadmap_to_the_focused_row(app):
     new_session(app, "shared")
     press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
-    assert app.top.name == "workshop_entry"
+    assert app.top.name == "workshop_team_hub"
+    go_to_tab(app, "Roadmap")
     adds = [b for b in app.top.focusables() if b.text == "Add"]
     last = adds[-1]
     view = next(
@@ -465,7 +502,8 @@ def test_tab_scrolls_the_roadmap_to_the_focused_row(app):
     assert any(b.text == "Remove" for b in app.top.focusables())
 
 
-def test_choices_from_a_decision_sheet_are_kept_when_a_team_hands_in_on_screen(app):
+def test_a_resubmission_starts_from_the_teams_hand_in(app):
+    """A team re-entering starts from what it handed in (a sheet's choices included)."""
     session = new_session(app, "shared")
     initiative = session.scenario.initiatives[0].id
     session.submit("Alpha", Decisions(hiring_freeze=True, initiatives=[initiative]))
@@ -473,9 +511,13 @@ def test_choices_from_a_decision_sheet_are_kept_when_a_team_hands_in_on_screen(a
     activate(app, row_button(app, "Alpha:", "Enter again"))
     assert "handing in again replaces it" in texts(app)
     click(app, "We are")
-    assert "Handed in as before (set on a decision sheet): hiring freeze, culture" in texts(app)
+    assert find_button(app, "Hand in again")
+    go_to_tab(app, "Team & culture")
+    assert "Hiring freeze: on" in texts(app) and "Cancel" in texts(app)
+    go_to_tab(app, "Roadmap")
+    click(app, "Add")
     hand_in(app)
     assert app.top.name == "workshop_submitted"
     recorded = session.decisions(1)["Alpha"]
     assert recorded.hiring_freeze and recorded.initiatives == [initiative]
-    assert "teamboard" in recorded.products
+    assert recorded.products["teamboard"].roadmap

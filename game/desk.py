@@ -1,0 +1,178 @@
+"""The decision desk: what the hub and every tab bind to, whoever is deciding.
+
+A desk is one decision-maker's seat for the quarter being decided: the scenario of its market,
+its role, its own firm as it may see it (public market history plus its own organisation and
+beliefs), the draft :class:`~engine.decisions.Decisions` being edited, the problems with that
+draft in words, and a way to hand it in. The solo game (:class:`game.session.Session`) and a
+hot-seat workshop team (:class:`game.workshop.team_desk.TeamDesk`) are two desks behind the
+same hub, so every decision the solo hub offers is offered to a team too.
+
+:class:`DraftDesk` holds what every desk does the same way; a desk supplies only where its
+view, its checks and its hand-in come from. Nothing here computes a simulation result: views
+and problems come from the engine, and the wording of a draft from
+:func:`engine.decisions.describe`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, Protocol
+
+from engine.decisions import Decisions, ProductDecision, describe
+from engine.scenario import Product, Scenario
+
+if TYPE_CHECKING:
+    from engine.company import OrgView
+    from engine.decision_check import Problem
+    from engine.report import TurnReport
+    from engine.research import Belief
+    from engine.view import FirmView
+
+
+class Desk(Protocol):
+    """The protocol every hub tab binds to."""
+
+    scenario: Scenario
+    role: str
+    firm_id: str
+    draft: Decisions
+
+    @property
+    def quarter(self) -> int:
+        """The quarter (or workshop round) being decided, 1-based."""
+        ...
+
+    @property
+    def quarters(self) -> int:
+        """How many quarters (rounds) this game has."""
+        ...
+
+    @property
+    def heading(self) -> str:
+        """Who is deciding, for the top bar: firm or team, and role."""
+        ...
+
+    def view(self) -> FirmView:
+        """The desk's own firm as it may see it now (history: public results + its own)."""
+        ...
+
+    def history(self) -> list[TurnReport]:
+        """The quarter reports this desk may see, quarter 0 first."""
+        ...
+
+    def org(self) -> OrgView:
+        """The organisation part of the view: culture, lines, beliefs, capacity."""
+        ...
+
+    def products(self) -> list[Product]:
+        """The product lines this desk decides, in scenario order."""
+        ...
+
+    def product_draft(self, product_id: str) -> ProductDecision:
+        """The draft decision for one product (created on first use)."""
+        ...
+
+    def belief(self) -> Belief:
+        """What the firm believes about the market."""
+        ...
+
+    def believed_ideals(self) -> list[tuple[str, dict[str, tuple[float, float]]]]:
+        """Per segment: name and the believed ideal (mean, sd) per attribute."""
+        ...
+
+    def scorecard(self) -> dict[str, Any]:
+        """Score, grade, objectives and competencies so far."""
+        ...
+
+    def problems(self) -> tuple[list[str], list[str]]:
+        """(errors, warnings) of the draft in words: errors block, warnings play as given."""
+        ...
+
+    def summary(self) -> list[str]:
+        """The draft in words, every choice stated (the confirmation before handing in)."""
+        ...
+
+
+class DraftDesk(ABC):
+    """What every desk does the same way; subclasses say where the view and checks come from."""
+
+    scenario: Scenario
+    role: str
+    firm_id: str
+    draft: Decisions
+
+    # ------------------------------------------------------------------ supplied by a desk
+    @abstractmethod
+    def view(self) -> FirmView:
+        """The desk's own firm as it may see it now."""
+
+    @abstractmethod
+    def engine_problems(self, decisions: Decisions) -> list[Problem]:
+        """The engine's check of well-formed decisions (errors first), messages in words."""
+
+    # ------------------------------------------------------------------ shared
+    def history(self) -> list[TurnReport]:
+        """The quarter reports this desk may see, quarter 0 first."""
+        return self.view().history
+
+    def org(self) -> OrgView:
+        """The organisation part of the view: culture, lines, beliefs, capacity."""
+        org = self.view().organisation
+        assert org is not None, "a player firm always has an organisation view"
+        return org
+
+    def products(self) -> list[Product]:
+        """The product lines this desk decides, in scenario order."""
+        firm = next(f for f in self.scenario.firms if f.id == self.firm_id)
+        return [p for p in firm.products if self.role in p.roles]
+
+    def product_draft(self, product_id: str) -> ProductDecision:
+        """The draft decision for one product (created on first use, marked as chosen)."""
+        if product_id not in self.draft.products:
+            # Reassigning (not mutating) marks ``products`` as set on the draft.
+            self.draft.products = {**self.draft.products, product_id: ProductDecision()}
+        return self.draft.products[product_id]
+
+    def belief(self) -> Belief:
+        """What the firm believes about the market (shared by all its lines)."""
+        return next(iter(self.org().lines.values())).belief
+
+    def believed_ideals(self) -> list[tuple[str, dict[str, tuple[float, float]]]]:
+        """Per segment: name and the believed ideal (mean, sd) per attribute."""
+        belief = self.belief()
+        return [
+            (seg.name, {a: (e.mean, e.sd) for a, e in belief.ideals[seg.id].items()})
+            for seg in self.scenario.segments
+        ]
+
+    def decisions(self) -> tuple[Decisions | None, list[Problem]]:
+        """The draft as well-formed decisions (only the choices made), or its shape problems."""
+        from engine.decision_check import parse  # numpy-heavy: loaded when a game starts
+
+        return parse(self.draft)
+
+    def problems(self) -> tuple[list[str], list[str]]:
+        """(errors, warnings) of the draft in words: errors block, warnings play as given."""
+        decisions, shape = self.decisions()
+        if decisions is None:
+            return [str(p) for p in shape], []
+        found = self.engine_problems(decisions)
+        return (
+            [p.message for p in found if p.severity == "error"],
+            [p.message for p in found if p.severity == "warning"],
+        )
+
+    def previous(self) -> Decisions | None:
+        """The decisions played last quarter (None before the first)."""
+        return None
+
+    def summary(self) -> list[str]:
+        """The draft in words, every choice stated (the confirmation before handing in)."""
+        decisions, _ = self.decisions()
+        return describe(
+            self.scenario,
+            decisions or self.draft,
+            self.history()[-1],
+            self.previous(),
+            full=True,
+        )

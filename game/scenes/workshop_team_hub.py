@@ -1,0 +1,106 @@
+"""A workshop team at the keyboard: the solo hub, bound to the team's desk, with Hand in.
+
+Reached only through the privacy screen (:mod:`game.scenes.workshop_handover`). The tabs are
+the solo hub's own, so a team decides everything a solo player can (a CPO team included:
+culture initiatives, mentoring, bets, incubation, sunsets, the hiring freeze). The top bar
+shows the round clock; Hand in confirms and records the decisions, and the acknowledgement
+appears only once :meth:`TeamDesk.hand_in` returned, i.e. once they are on disk. Esc leaves
+without handing in (asking first).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from game.scenes.fmt import money
+from game.scenes.hub import HubScene
+from game.scenes.workshop_common import problems_html
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.scenes.workshop_common import RoundClock
+    from game.workshop.session import WorkshopSession
+    from game.workshop.team_desk import TeamDesk
+
+
+class TeamHubScene(HubScene):
+    """One team's hub for the open round, seeing only its own firm."""
+
+    name = "workshop_team_hub"
+    submit_tip = (
+        "When your decisions on every tab are set, hand them in for this round. You can hand "
+        "in again until the facilitator plays the round; the last hand-in counts."
+    )
+
+    def __init__(self, app: App, session: WorkshopSession, team: str, clock: RoundClock) -> None:
+        from game.workshop.team_desk import TeamDesk
+
+        self.session = session
+        self.clock = clock
+        self.team_desk: TeamDesk = TeamDesk(session, team)
+        super().__init__(app, self.team_desk)
+
+    def status_text(self) -> str:
+        """Round, cash and the round clock."""
+        desk = self.desk
+        cash = desk.history()[-1].firms[desk.firm_id].cash
+        left = self.clock.text().replace("Round timer: off", "no timer")
+        return (
+            f"Round {desk.quarter} of {desk.quarters} · Cash "
+            f"{money(cash, desk.scenario.currency)} · {left}"
+        )
+
+    def period_name(self) -> str:
+        return "Round"
+
+    def submit_text(self) -> str:
+        again = " again" if self.team_desk.handed_in else ""
+        return f"Hand in{again} (round {self.desk.quarter})"
+
+    def back_button(self) -> tuple[str, str]:
+        return "Leave (Esc)", "Back to the round view without handing in (asks first)."
+
+    def confirm_words(self) -> tuple[str, str]:
+        return f"Hand in round {self.desk.quarter}?", "Hand in"
+
+    def _play(self) -> None:
+        """Record the decisions; the acknowledgement shows only once they are on disk."""
+        from game.scenes.dialog import show_message
+        from game.scenes.workshop_handover import SubmittedScene
+        from game.workshop.session import WorkshopError
+
+        desk = self.team_desk
+        try:
+            warnings = desk.hand_in()
+        except WorkshopError as exc:
+            show_message(self.app, "Not handed in", problems_html(exc))
+            return
+        self.app.replace(SubmittedScene(self.app, self.session, desk.team, self.clock, warnings))
+
+    def on_back(self) -> None:
+        """Leave without handing in (asks first)."""
+        from game.scenes.dialog import DialogScene
+
+        earlier = (
+            "Your earlier hand-in for this round stays."
+            if self.team_desk.handed_in
+            else "Nothing is handed in for this round yet."
+        )
+        self.app.push(
+            DialogScene(
+                self.app,
+                "Leave without handing in?",
+                f"What you changed here is not recorded. {html.escape(earlier)}",
+                [("Leave", self.app.pop), ("Keep deciding", None)],
+            )
+        )
+
+    def update(self, dt: float) -> None:
+        """Keep the round clock current."""
+        super().update(dt)
+        label = getattr(self, "status_label", None)
+        if label is not None and label.alive():
+            text = self.status_text()
+            if text != label.text:
+                label.set_text(text)
