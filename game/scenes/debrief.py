@@ -4,7 +4,7 @@ Three views (keys 1-3): the summary (KPIs, charts, score, objectives, competenci
 What if? (a built-in strategy takes over after a quarter you choose, same seed) and Figures
 (the report's own figures). Export writes the self-contained HTML report and its data files.
 The full report, the figures and the what-ifs are built in background jobs
-(:mod:`game.scenes.debrief_work`) while the window keeps drawing; progress is shown in words.
+(:mod:`game.debrief_work`) while the window keeps drawing; progress is shown in words.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import pygame
 from pygame_gui.elements import UIDropDownMenu
 
 from game import palette
+from game.debrief_work import DebriefWork, problem_text, report_path
+from game.jobs import Job
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html, quarter_labels
-from game.scenes.debrief_work import DebriefWork, Job, problem_text, report_path
 from game.scenes.fmt import pct, plain
 from game.scenes.glossary import METRICS
 from game.widgets.chart import LineChart, Series

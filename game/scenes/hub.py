@@ -16,7 +16,7 @@ from pygame_gui.elements import UIPanel
 
 from game.scenes.base import ROW, Scene, hide_panel, oid
 from game.scenes.fmt import money, plain
-from game.scenes.workshop_common import FocusScroller
+from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font
 
 if TYPE_CHECKING:

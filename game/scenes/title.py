@@ -18,7 +18,7 @@ class TitleScene(Scene):
         from game.scenes import flow
         from game.scenes.scenario_picker import ScenarioPickerScene
         from game.scenes.settings_screen import SettingsScene
-        from game.scenes.workshop_menu import WorkshopMenuScene
+        from game.scenes.workshop.menu import WorkshopMenuScene
 
         cx = self.width // 2
         top = self.height // 5

@@ -240,7 +240,8 @@ def test_every_view_fits_both_window_sizes_and_figures_keep_their_shape(make_app
 def test_report_path_and_job_errors_in_words(small_tutorial, tmp_path):
     from datetime import datetime
 
-    from game.scenes.debrief_work import Job, problem_text, report_path
+    from game.debrief_work import problem_text, report_path
+    from game.jobs import Job
 
     session = Session(read_scenario(small_tutorial), "pm", SEED)
     when = datetime(2026, 1, 2, 3, 4, 5)

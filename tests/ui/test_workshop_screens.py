@@ -347,7 +347,7 @@ def test_inject_pause_rewind_and_resume(app):
 
 def workshop_screens(app):
     """Visit every workshop screen of a small session; yields each screen's name."""
-    from game.scenes.workshop_menu import WorkshopMenuScene
+    from game.scenes.workshop.menu import WorkshopMenuScene
 
     app.push(WorkshopMenuScene(app))
     yield "menu"
@@ -380,7 +380,7 @@ def workshop_screens(app):
     yield "end"
     # the most crowded case: twelve teams with long names, CPO role, a round timer
     from game.paths import find_scenario
-    from game.scenes.workshop_round import WorkshopRoundScene
+    from game.scenes.workshop.round import WorkshopRoundScene
 
     names = [f"{chr(65 + i)} team with a rather long name for a projector" for i in range(12)]
     crowded = WorkshopSession.create(
@@ -450,7 +450,7 @@ def test_monkey_on_the_workshop_screens(app, monkeypatch):
     """Seeded random clicks and keys over the workshop screens: never an exception."""
     from test_monkey import post_random_input
 
-    from game.scenes.workshop_menu import WorkshopMenuScene
+    from game.scenes.workshop.menu import WorkshopMenuScene
 
     create = WorkshopSession.create.__func__
 

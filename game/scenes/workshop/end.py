@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import MARGIN, Scene
-from game.scenes.workshop_common import TOP_H, leaderboard_table, top_bar
+from game.scenes.workshop.common import TOP_H, leaderboard_table, top_bar
 
 if TYPE_CHECKING:
     from game.app import App
-    from game.scenes.debrief_work import Job
+    from game.jobs import Job
     from game.workshop.export import Exported
     from game.workshop.session import WorkshopSession
 
@@ -84,7 +84,7 @@ class WorkshopEndScene(Scene):
 
     def export(self) -> None:
         """Write the end-of-session files in the background; the status says when done."""
-        from game.scenes.debrief_work import Job
+        from game.jobs import Job
 
         if self.job is not None and not self.job.done:
             return

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
-from game.scenes.workshop_common import TOP_H, FocusScroller, show_error, top_bar
+from game.scenes.workshop.common import TOP_H, show_error, top_bar
+from game.widgets.focus import FocusScroller
 
 if TYPE_CHECKING:
     from game.app import App
@@ -85,13 +86,13 @@ class WorkshopMenuScene(Scene):
 
     def new_session(self) -> None:
         """Open the new-session form."""
-        from game.scenes.workshop_new import WorkshopNewScene
+        from game.scenes.workshop.new import WorkshopNewScene
 
         self.app.push(WorkshopNewScene(self.app))
 
     def resume_session(self, session_id: str) -> None:
         """Open a saved session at its round view (or its end screen when finished)."""
-        from game.scenes.workshop_round import open_session_scene
+        from game.scenes.workshop.round import open_session_scene
         from game.workshop.session import WorkshopError, WorkshopSession
 
         try:

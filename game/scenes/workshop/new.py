@@ -15,7 +15,7 @@ import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.glossary import ROLE_NAMES
-from game.scenes.workshop_common import TOP_H, show_error, top_bar
+from game.scenes.workshop.common import TOP_H, show_error, top_bar
 
 if TYPE_CHECKING:
     from engine.scenario import Scenario
@@ -232,7 +232,7 @@ class WorkshopNewScene(Scene):
     # ------------------------------------------------------------------ create
     def create(self) -> None:
         """Create the session (every problem shown in words) and open its round view."""
-        from game.scenes.workshop_round import WorkshopRoundScene
+        from game.scenes.workshop.round import WorkshopRoundScene
         from game.workshop.session import WorkshopError, WorkshopSession
 
         entry = self.entries[self.index]

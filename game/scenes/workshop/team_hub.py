@@ -1,6 +1,6 @@
 """A workshop team at the keyboard: the solo hub, bound to the team's desk, with Hand in.
 
-Reached only through the privacy screen (:mod:`game.scenes.workshop_handover`). The tabs are
+Reached only through the privacy screen (:mod:`game.scenes.workshop.handover`). The tabs are
 the solo hub's own, so a team decides everything a solo player can (a CPO team included:
 culture initiatives, mentoring, bets, incubation, sunsets, the hiring freeze). The top bar
 shows the round clock; Hand in confirms and records the decisions, and the acknowledgement
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from game.scenes.fmt import money
 from game.scenes.hub import HubScene
-from game.scenes.workshop_common import problems_html
+from game.scenes.workshop.common import problems_html
 
 if TYPE_CHECKING:
     from game.app import App
-    from game.scenes.workshop_common import RoundClock
+    from game.scenes.workshop.common import RoundClock
     from game.workshop.session import WorkshopSession
     from game.workshop.team_desk import TeamDesk
 
@@ -67,7 +67,7 @@ class TeamHubScene(HubScene):
     def _play(self) -> None:
         """Record the decisions; the acknowledgement shows only once they are on disk."""
         from game.scenes.dialog import show_message
-        from game.scenes.workshop_handover import SubmittedScene
+        from game.scenes.workshop.handover import SubmittedScene
         from game.workshop.session import WorkshopError
 
         desk = self.team_desk

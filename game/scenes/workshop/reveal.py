@@ -13,7 +13,7 @@ import pygame
 
 from game.scenes.base import MARGIN, Scene
 from game.scenes.fmt import plain
-from game.scenes.workshop_common import TOP_H, leaderboard_table, top_bar
+from game.scenes.workshop.common import TOP_H, leaderboard_table, top_bar
 
 if TYPE_CHECKING:
     from game.app import App

@@ -14,7 +14,7 @@ import pygame
 
 from game.scenes.base import Scene
 from game.scenes.fmt import plain
-from game.scenes.workshop_common import RoundClock
+from game.scenes.workshop.common import RoundClock
 from game.widgets.text import fit, font
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class PrivacyScene(Scene):
 
     def show_team(self) -> None:
         """Open the team's own hub (the solo hub bound to the team's desk)."""
-        from game.scenes.workshop_team_hub import TeamHubScene
+        from game.scenes.workshop.team_hub import TeamHubScene
 
         self.app.replace(TeamHubScene(self.app, self.session, self.team, self.clock))
 

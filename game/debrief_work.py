@@ -1,21 +1,18 @@
 """Slow debrief work off the UI thread: the full report, its figures, exports and what-ifs.
 
 Building the report replays the player's game and about a dozen bot games (seconds to tens of
-seconds), so the Debrief screen never runs it in the frame loop. A :class:`Job` runs one
-function in a daemon thread (closing the window never waits for it) and the screen polls
-``done`` every frame. :class:`DebriefWork` builds the report and its figures at most once and
-shares them between the Figures view and every export. Nothing here touches pygame: images
-are decoded by the screen on the main thread.
+seconds), so the Debrief screen never runs it in the frame loop: it runs each piece in a
+:class:`game.jobs.Job` and polls ``done`` every frame. :class:`DebriefWork` builds the
+report and its figures at most once and shares them between the Figures view and every
+export. Nothing here touches pygame: images are decoded by the screen on the main thread.
 """
 
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from game import paths
 
@@ -24,42 +21,7 @@ if TYPE_CHECKING:
     from game.report_figures import Figure
     from game.session import Session
 
-T = TypeVar("T")
 Report = tuple[dict[str, Any], list["Figure"]]
-
-
-class Job(Generic[T]):
-    """``fn()`` running in a background thread; ``result`` or ``error`` once ``done``."""
-
-    def __init__(self, fn: Callable[[], T]) -> None:
-        self.started = time.monotonic()
-        self.result: T | None = None
-        self.error: BaseException | None = None
-        self._done = threading.Event()
-        self._fn = fn
-        threading.Thread(target=self._run, daemon=True, name="debrief-job").start()
-
-    def _run(self) -> None:
-        try:
-            self.result = self._fn()
-        except Exception as exc:  # reported to the player in words, never raised
-            self.error = exc
-        finally:
-            self._done.set()
-
-    @property
-    def done(self) -> bool:
-        """True once the function returned or raised."""
-        return self._done.is_set()
-
-    @property
-    def seconds(self) -> int:
-        """Whole seconds since the job started (for progress text)."""
-        return int(time.monotonic() - self.started)
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until done (tests and shutdown only); True if it finished."""
-        return self._done.wait(timeout)
 
 
 def report_path(session: Session, when: datetime | None = None) -> Path:

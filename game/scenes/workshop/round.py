@@ -16,7 +16,8 @@ import pygame
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dialog import DialogScene
 from game.scenes.fmt import plain
-from game.scenes.workshop_common import TOP_H, FocusScroller, RoundClock, show_error, top_bar
+from game.scenes.workshop.common import TOP_H, RoundClock, show_error, top_bar
+from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ ACTION_W = 300
 def open_session_scene(app: App, session: WorkshopSession) -> Scene:
     """The scene a session opens at: its round view, or the end screen once finished."""
     if session.finished:
-        from game.scenes.workshop_end import WorkshopEndScene
+        from game.scenes.workshop.end import WorkshopEndScene
 
         return WorkshopEndScene(app, session)
     return WorkshopRoundScene(app, session)
@@ -185,7 +186,7 @@ class WorkshopRoundScene(Scene):
         """Back on top (after an entry, a reveal, a dialog): show the current state, or
         the class leaderboard once the last round has been played."""
         if self.session.finished:
-            from game.scenes.workshop_end import WorkshopEndScene
+            from game.scenes.workshop.end import WorkshopEndScene
 
             self.app.replace(WorkshopEndScene(self.app, self.session))
         else:
@@ -199,7 +200,7 @@ class WorkshopRoundScene(Scene):
     # ------------------------------------------------------------------ actions
     def team_entry(self, team: str) -> None:
         """Hand the keyboard to ``team``: privacy screen first."""
-        from game.scenes.workshop_handover import PrivacyScene
+        from game.scenes.workshop.handover import PrivacyScene
 
         self.app.push(PrivacyScene(self.app, self.session, team, self.clock))
 
@@ -221,7 +222,7 @@ class WorkshopRoundScene(Scene):
             self._resolve(False)
 
     def _resolve(self, keep_course: bool) -> None:
-        from game.scenes.workshop_reveal import WorkshopRevealScene
+        from game.scenes.workshop.reveal import WorkshopRevealScene
         from game.workshop.session import WorkshopError
 
         try:
@@ -233,7 +234,7 @@ class WorkshopRoundScene(Scene):
 
     def show_results(self) -> None:
         """The reveal of the last resolved round."""
-        from game.scenes.workshop_reveal import WorkshopRevealScene
+        from game.scenes.workshop.reveal import WorkshopRevealScene
 
         self.app.push(WorkshopRevealScene(self.app, self.session, None))
 
@@ -273,7 +274,7 @@ class WorkshopRoundScene(Scene):
 
     def end_session(self) -> None:
         """Class leaderboard and export (asks first while rounds remain)."""
-        from game.scenes.workshop_end import WorkshopEndScene
+        from game.scenes.workshop.end import WorkshopEndScene
 
         s = self.session
         if s.finished:
