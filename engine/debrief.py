@@ -506,28 +506,14 @@ def build_report(
     entries = timeline(play, scenario)
     points = turning_points(play, entries)
     names = list(BOTS) if bots is None else list(bots)
-    comparison = None
-    whatif: dict[str, Any] | None = None
+    comparison, whatif = None, None
     if names:
         comparison = compare_bots(
             scenario, seed, role, play, names, spread_seeds, resolution, injected
         )
-        # The best bot other than the one that played (its takeover would change nothing).
-        others = [b for b in comparison.bots if f"bot:{b.bot}" != source] or comparison.bots
-        best = max(others, key=lambda b: (b.score, b.bot)).bot
-        k = whatif_quarter(points, len(log))
-        result = what_if(
-            scenario,
-            seed,
-            role,
-            log,
-            k,
-            best,
-            resolution=resolution,
-            played=play,
-            injected=injected,
+        whatif = _report_what_if(
+            scenario, seed, role, log, play, comparison, points, (source, resolution, injected)
         )
-        whatif = whatif_dict(result)
     return DebriefReport(
         scenario=scenario.id,
         title=scenario.title,
@@ -557,6 +543,39 @@ def build_report(
         prompts=prompts(scenario, points),
         decisions=[{f: d.model_dump(mode="json") for f, d in q.items()} for q in play.log],
     )
+
+
+def _report_what_if(
+    scenario: Scenario,
+    seed: int,
+    role: str,
+    log: Log,
+    play: Playthrough,
+    comparison: Comparison,
+    points: Sequence[TurningPoint],
+    how: tuple[str, int | None, Sequence[Sequence[str]]],
+) -> dict[str, Any]:
+    """The report's what-if: the best bot other than the one that played (its takeover would
+    change nothing) takes over just before the biggest turning point.
+
+    ``how`` is (source, resolution, injected) as given to :func:`build_report`.
+    """
+    source, resolution, injected = how
+    others = [b for b in comparison.bots if f"bot:{b.bot}" != source] or comparison.bots
+    best = max(others, key=lambda b: (b.score, b.bot)).bot
+    k = whatif_quarter(points, len(log))
+    result = what_if(
+        scenario,
+        seed,
+        role,
+        log,
+        k,
+        best,
+        resolution=resolution,
+        played=play,
+        injected=injected,
+    )
+    return whatif_dict(result)
 
 
 def whatif_quarter(points: Sequence[TurningPoint], played: int) -> int:

@@ -88,10 +88,23 @@ def _line(
 ) -> float:
     """Check one product's decisions; return the money they commit."""
     where = f"products.{pid}"
-    params = scenario.organisation
+    spend = _line_market(where, pd, scenario, out)
+    _line_roadmap(where, pid, pd, ctx, scenario, out)
+    research_spend, research_effort = _line_research(where, pd, scenario, out)
+    spend += research_spend
+    team = ctx.org.teams.get(pid)
+    if team is None:
+        if pd.hires or pd.layoffs:
+            out.append(Problem(f"{where}", "this product has no team to hire into or lay off"))
+        return spend
+    spend += _line_people(where, pd, decisions, team, scenario, out)
+    _line_capacity(where, pid, pd, team, research_effort, ctx, scenario, out)
+    return spend
+
+
+def _line_market(where: str, pd: ProductDecision, scenario: Scenario, out: list[Problem]) -> float:
+    """Price and marketing spend; returns the marketing money."""
     segments = set(scenario.segment_ids())
-    backlog = {b.id: b for b in scenario.backlog}
-    methods = {m.id: m for m in scenario.research}
     spend = 0.0
     if pd.price is not None and (not math.isfinite(pd.price) or pd.price <= 0):
         out.append(Problem(f"{where}.price", f"price must be above zero (got {pd.price})"))
@@ -106,7 +119,19 @@ def _line(
             )
         else:
             spend += amount
+    return spend
 
+
+def _line_roadmap(
+    where: str,
+    pid: str,
+    pd: ProductDecision,
+    ctx: Context,
+    scenario: Scenario,
+    out: list[Problem],
+) -> None:
+    """Every roadmap item: known, this line's, visible, not shipped, dependencies met."""
+    backlog = {b.id: b for b in scenario.backlog}
     seen: set[str] = set()
     done = ctx.roadmap.shipped_ids()
     for item_id in pd.roadmap:
@@ -115,35 +140,36 @@ def _line(
             continue
         seen.add(item_id)
         item = backlog.get(item_id)
-        if item is None:
+        state = ctx.roadmap.items.get(item_id)
+        if item is None or (item.product == pid and (state is None or not state.visible)):
             out.append(Problem(f"{where}.roadmap", f"unknown backlog item '{item_id}'"))
-            continue
-        if item.product != pid:
+        elif item.product != pid:
             out.append(
                 Problem(f"{where}.roadmap", f"'{item_id}' belongs to {item.product}, not {pid}")
             )
-            continue
-        state = ctx.roadmap.items.get(item_id)
-        if state is None or not state.visible:
-            out.append(Problem(f"{where}.roadmap", f"unknown backlog item '{item_id}'"))
-            continue
-        if state.shipped is not None:
+        elif state is not None and state.shipped is not None:
             out.append(
                 Problem(f"{where}.roadmap", f"'{item_id}' already shipped in Q{state.shipped}")
             )
-            continue
-        missing = [d for d in item.depends_on if d not in done and d not in seen]
-        if missing:
-            out.append(
-                Problem(
-                    f"{where}.roadmap",
-                    f"'{item_id}' depends on {', '.join(repr(m) for m in missing)}, which has "
-                    "not shipped and is not earlier in this roadmap",
+        else:
+            missing = [d for d in item.depends_on if d not in done and d not in seen]
+            if missing:
+                out.append(
+                    Problem(
+                        f"{where}.roadmap",
+                        f"'{item_id}' depends on {', '.join(repr(m) for m in missing)}, which "
+                        "has not shipped and is not earlier in this roadmap",
+                    )
                 )
-            )
 
-    team = ctx.org.teams.get(pid)
-    research_effort = 0.0
+
+def _line_research(
+    where: str, pd: ProductDecision, scenario: Scenario, out: list[Problem]
+) -> tuple[float, float]:
+    """Research orders; returns (money, discovery effort) they commit."""
+    segments = set(scenario.segment_ids())
+    methods = {m.id: m for m in scenario.research}
+    spend = effort = 0.0
     for i, order in enumerate(pd.research):
         method = methods.get(order.method)
         if method is None:
@@ -152,14 +178,22 @@ def _line(
             )
         else:
             spend += method.cost
-            research_effort += method.effort
+            effort += method.effort
         if order.segment not in segments:
             out.append(Problem(f"{where}.research.{i}", f"unknown segment '{order.segment}'"))
+    return spend, effort
 
-    if team is None:
-        if pd.hires or pd.layoffs:
-            out.append(Problem(f"{where}", "this product has no team to hire into or lay off"))
-        return spend
+
+def _line_people(
+    where: str,
+    pd: ProductDecision,
+    decisions: Decisions,
+    team: organisation.Team,
+    scenario: Scenario,
+    out: list[Problem],
+) -> float:
+    """Hires and layoffs; returns what they cost this quarter."""
+    params = scenario.organisation
     if pd.hires and decisions.hiring_freeze:
         out.append(Problem(f"{where}.hires", f"cannot hire {pd.hires} during a hiring freeze"))
     if pd.layoffs > team.headcount:
@@ -169,8 +203,22 @@ def _line(
                 f"cannot lay off {pd.layoffs}: the team has {team.headcount} people",
             )
         )
-    spend += pd.hires * params.hiring_cost + min(pd.layoffs, team.headcount) * params.severance
+    return pd.hires * params.hiring_cost + min(pd.layoffs, team.headcount) * params.severance
 
+
+def _line_capacity(
+    where: str,
+    pid: str,
+    pd: ProductDecision,
+    team: organisation.Team,
+    research_effort: float,
+    ctx: Context,
+    scenario: Scenario,
+    out: list[Problem],
+) -> None:
+    """Warnings when the roadmap or the research asks for more than the team has."""
+    params = scenario.organisation
+    backlog = {b.id: b for b in scenario.backlog}
     split = pd.split
     available = organisation.feature_points(team, ctx.org.culture, split.features, params)
     valid = [
@@ -198,7 +246,6 @@ def _line(
                 "warning",
             )
         )
-    return spend
 
 
 def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Problem]:
