@@ -1,7 +1,7 @@
 """The player firms' side of a quarter: organisation, roadmap, discovery, events, portfolio.
 
 :class:`Company` is owned by :class:`engine.simulation.Simulation` and called at fixed
-points of its quarter:
+points of its quarter, with the simulation's :class:`engine.quarter.QuarterContext`:
 
 * :meth:`Company.prepare` — in the CPO role, the AI PMs fill each line's decisions (price,
   marketing, roadmap, split, research) following the CPO's theme, with their skill;
@@ -22,16 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine import decision_check, events, organisation, portfolio, research, roadmap, scoring
 from engine.decisions import Decisions, ProductDecision
+from engine.quarter import QuarterContext
 from engine.report import LineResult, OrgResult, TurnReport
-
-if TYPE_CHECKING:
-    from engine.simulation import Simulation
 
 
 class DecisionError(ValueError):
@@ -77,25 +74,25 @@ class OrgView:
 class Company:
     """The organisation side of every player firm in one simulation."""
 
-    def __init__(self, sim: Simulation) -> None:
-        sc = sim.scenario
+    def __init__(self, ctx: QuarterContext) -> None:
+        sc = ctx.scenario
         self.scenario = sc
-        self.role = sim.role
+        self.role = ctx.role
         self.fired: frozenset[str] = frozenset()
         self.injected: list[str] = []
         self.event_log: list[dict[str, object]] = []
         self.warnings: dict[str, list[str]] = {}
         self.books: dict[str, Book] = {}
         for i, firm in enumerate(sc.player_firms()):
-            lines = [p.id for p in firm.products if sim.role in p.roles and p.team is not None]
+            lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
             org = organisation.initial_state(firm, sc.organisation)
             org = replace(org, teams={k: v for k, v in org.teams.items() if k in lines})
             belief = research.prior(sc, firm.id)
-            truth = self._truth(sim, firm.id)
+            truth = self._truth(ctx, firm.id)
             self.books[firm.id] = Book(
                 index=i,
                 org=org,
-                roadmap=roadmap.initial_state(sc, lines, sim.streams.generator("roadmap", 0, i)),
+                roadmap=roadmap.initial_state(sc, lines, ctx.streams.generator("roadmap", 0, i)),
                 belief=belief,
                 prior_error=research.error(belief, truth).overall,
                 lines=lines,
@@ -104,9 +101,9 @@ class Company:
             )
 
     # ------------------------------------------------------------------ views
-    def _truth(self, sim: Simulation, firm: str) -> research.Truth:
-        st = sim.state
-        attrs = sim.attribute_ids
+    def _truth(self, ctx: QuarterContext, firm: str) -> research.Truth:
+        st = ctx.state
+        attrs = ctx.attribute_ids
         return research.Truth(
             ideals={s.id: dict(zip(attrs, map(float, s.ideal), strict=True)) for s in st.segments},
             weights={
@@ -120,10 +117,10 @@ class Company:
             },
         )
 
-    def line_view(self, sim: Simulation, firm: str, line: str) -> portfolio.LineView:
+    def line_view(self, ctx: QuarterContext, firm: str, line: str) -> portfolio.LineView:
         """What the PM of ``line`` sees now."""
         book = self.books[firm]
-        st = sim.state
+        st = ctx.state
         product = st.products[st.product_index(line)]
         team = book.org.teams[line]
         params = self.scenario.organisation
@@ -145,16 +142,16 @@ class Company:
                     in_progress=s.progress > 0,
                 )
             )
-        last = sim.history[-1].products.get(line)
+        last = ctx.history[-1].products.get(line)
         return portfolio.LineView(
             product=line,
             quarter=st.quarter + 1,
             quarters=self.scenario.quarters,
             price=float(product.price),
             start_price=book.start_prices[line],
-            attributes=dict(zip(sim.attribute_ids, map(float, product.attributes), strict=True)),
-            marketing=dict(zip(sim.segment_ids, map(float, product.marketing), strict=True)),
-            start_marketing=dict(sim.history[0].products[line].marketing_by_segment),
+            attributes=dict(zip(ctx.attribute_ids, map(float, product.attributes), strict=True)),
+            marketing=dict(zip(ctx.segment_ids, map(float, product.marketing), strict=True)),
+            start_marketing=dict(ctx.history[0].products[line].marketing_by_segment),
             customers=dict(last.customers_by_segment) if last else {},
             potential={s.id: s.size * s.spec.reference_price for s in st.segments},
             belief=book.belief,
@@ -169,7 +166,7 @@ class Company:
             skill=team.pm_skill,
         )
 
-    def view(self, sim: Simulation, firm: str) -> OrgView | None:
+    def view(self, ctx: QuarterContext, firm: str) -> OrgView | None:
         """The organisation view of a player firm (None for AI firms)."""
         book = self.books.get(firm)
         if book is None:
@@ -181,7 +178,7 @@ class Company:
         return OrgView(
             role=self.role,
             culture=dict(book.org.culture),
-            lines={line: self.line_view(sim, firm, line) for line in book.lines},
+            lines={line: self.line_view(ctx, firm, line) for line in book.lines},
             pm_styles=styles,
             headcount=book.org.headcount,
             initiatives_running=tuple(p.initiative for p in book.org.pending),
@@ -190,7 +187,7 @@ class Company:
 
     # ------------------------------------------------------------------ decisions
     def prepare(
-        self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions], quarter: int
+        self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions], quarter: int
     ) -> dict[str, Decisions]:
         """Fill in the AI PMs' line decisions when the player is CPO.
 
@@ -202,7 +199,7 @@ class Company:
             return out
         for firm, book in self.books.items():
             dec = out.get(firm, Decisions())
-            rng = sim.streams.generator("organisation", quarter, book.index, 2)
+            rng = ctx.streams.generator("organisation", quarter, book.index, 2)
             products = dict(dec.products)
             for line in book.lines:
                 if line in dec.sunset:
@@ -211,7 +208,7 @@ class Company:
                 style = spec.team.pm.style if spec.team and spec.team.pm else "builder"
                 skill = book.org.teams[line].pm_skill
                 policy = portfolio.policy_for(dec.themes.get(line), style, skill)
-                planned = portfolio.plan_line(self.line_view(sim, firm, line), policy, rng)
+                planned = portfolio.plan_line(self.line_view(ctx, firm, line), policy, rng)
                 own = products.get(line, ProductDecision())
                 products[line] = planned.model_copy(
                     update={f: getattr(own, f) for f in own.model_fields_set}
@@ -219,13 +216,13 @@ class Company:
             out[firm] = dec.model_copy(update={"products": products})
         return out
 
-    def context(self, sim: Simulation, firm: str) -> decision_check.Context:
+    def context(self, ctx: QuarterContext, firm: str) -> decision_check.Context:
         """What the decision check needs to know about ``firm`` now."""
         book = self.books[firm]
         return decision_check.Context(
             role=self.role,  # type: ignore[arg-type]
             firm=firm,
-            cash=float(sim.state.firms[firm].cash),
+            cash=float(ctx.state.firms[firm].cash),
             org=book.org,
             roadmap=book.roadmap,
             lines=tuple(book.lines),
@@ -233,19 +230,19 @@ class Company:
         )
 
     def problems(
-        self, sim: Simulation, firm: str, decisions: Decisions
+        self, ctx: QuarterContext, firm: str, decisions: Decisions
     ) -> list[decision_check.Problem]:
         """Every problem with ``decisions`` for a player firm (errors first)."""
-        return decision_check.check(decisions, self.context(sim, firm), self.scenario)
+        return decision_check.check(decisions, self.context(ctx, firm), self.scenario)
 
-    def check(self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions]) -> None:
+    def check(self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions]) -> None:
         """Raise DecisionError listing every error; keep the warnings for the report."""
         errors: list[decision_check.Problem] = []
         self.warnings = {}
         for firm, dec in decisions_by_firm.items():
             if firm not in self.books:
                 continue
-            found = self.problems(sim, firm, dec)
+            found = self.problems(ctx, firm, dec)
             errors += [
                 replace(p, where=f"{firm}.{p.where}") for p in found if p.severity == "error"
             ]
@@ -260,13 +257,13 @@ class Company:
             raise ValueError(f"unknown event '{event_id}'")
         self.injected.append(event_id)
 
-    def events(self, sim: Simulation, quarter: int) -> list[dict[str, object]]:
+    def events(self, ctx: QuarterContext, quarter: int) -> list[dict[str, object]]:
         """Apply the events due this quarter; return them with what each effect did."""
-        rng = sim.streams.generator("events", quarter)
+        rng = ctx.streams.generator("events", quarter)
         due, self.fired = events.due(self.scenario, quarter, self.fired, self.injected, rng)
         injected = set(self.injected)
         self.injected = []
-        world = _World(sim, self, rng)
+        world = _World(ctx, self, rng)
         log = []
         for event in due:
             log.append(
@@ -285,21 +282,21 @@ class Company:
 
     # ------------------------------------------------------------------ the quarter
     def operate(
-        self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions], quarter: int
+        self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions], quarter: int
     ) -> None:
         """Run every player firm's organisation for the quarter (before the market moves)."""
         for firm, book in self.books.items():
-            self._operate(sim, firm, book, decisions_by_firm.get(firm, Decisions()), quarter)
+            self._operate(ctx, firm, book, decisions_by_firm.get(firm, Decisions()), quarter)
 
-    def _operate(self, sim: Simulation, firm: str, book: Book, dec: Decisions, q: int) -> None:
+    def _operate(self, ctx: QuarterContext, firm: str, book: Book, dec: Decisions, q: int) -> None:
         sc = self.scenario
         params = sc.organisation
-        st = sim.state
+        st = ctx.state
         costs = st.firms[firm].other_costs
-        rng = sim.streams.generator("organisation", q, book.index, 0)
+        rng = ctx.streams.generator("organisation", q, book.index, 0)
 
         for line in dec.sunset:
-            self._sunset(sim, book, line)
+            self._sunset(ctx, book, line)
         org = book.org
         teams = dict(org.teams)
         for line, time in dec.mentoring.items():
@@ -323,9 +320,9 @@ class Company:
 
         # Discovery: age the belief, then fold in this quarter's studies.
         belief = research.age(book.belief)
-        truth = self._truth(sim, firm)
+        truth = self._truth(ctx, firm)
         methods = {m.id: m for m in sc.research}
-        r_rng = sim.streams.generator("research", q, book.index)
+        r_rng = ctx.streams.generator("research", q, book.index)
         findings = []
         research_effort: dict[str, float] = {}
         for line, pd in dec.products.items():
@@ -348,7 +345,7 @@ class Company:
             org.culture["innovation"],
             org.culture["capability"],
             dec.incubation,
-            sim.streams.generator("organisation", q, book.index, 1),
+            ctx.streams.generator("organisation", q, book.index, 1),
         )
         _charge(costs, "bets", bet_cost)
         unlocked: list[str] = []
@@ -378,7 +375,7 @@ class Company:
             product = st.products[st.product_index(line)]
             for s in done.shipped:
                 for attr, change in s.effects.items():
-                    k = sim.attribute_ids.index(attr)
+                    k = ctx.attribute_ids.index(attr)
                     product.attributes[k] = float(np.clip(product.attributes[k] + change, 0, 1))
                 product.quality = float(np.clip(product.quality + s.quality, 0.0, 1.0))
             w = organisation.TeamWork(
@@ -477,14 +474,14 @@ class Company:
                 else 0.0,
                 started=started,
                 shipped=tuple(shipped_all),
-                price_change=_price_change(sim, dec, book),
+                price_change=_price_change(ctx, dec, book),
                 leavers=sum(out.leavers.values()),
             )
         )
 
-    def _sunset(self, sim: Simulation, book: Book, line: str) -> None:
+    def _sunset(self, ctx: QuarterContext, book: Book, line: str) -> None:
         """Withdraw a line from the market; its engineers join the largest remaining line."""
-        st = sim.state
+        st = ctx.state
         product = st.products[st.product_index(line)]
         product.active = False
         product.marketing = np.zeros_like(product.marketing)
@@ -502,7 +499,7 @@ class Company:
         book.org = replace(book.org, teams=teams)
 
     # ------------------------------------------------------------------ report & score
-    def record(self, sim: Simulation, report: TurnReport) -> None:
+    def record(self, ctx: QuarterContext, report: TurnReport) -> None:
         """Attach organisation results, events and objective status to ``report``."""
         report.events = list(self.event_log)
         self.event_log = []
@@ -514,7 +511,7 @@ class Company:
             rec = book.records[-1]
             fr = report.firms[firm]
             book.records[-1] = replace(rec, kpis=kpis, actual=(fr.revenue, fr.share))
-            book.quarter.objectives = [_objective_dict(r) for r in self.objectives(sim, firm)]
+            book.quarter.objectives = [_objective_dict(r) for r in self.objectives(ctx, firm)]
             report.organisation[firm] = book.quarter
             book.quarter = None
 
@@ -567,17 +564,17 @@ class Company:
         k["forecast_error"] = scoring.calibration(pairs).revenue_error
         return k
 
-    def _money_scale(self, sim: Simulation, firm: str) -> float:
-        return max(1.0, sim.history[0].firms[firm].revenue)
+    def _money_scale(self, ctx: QuarterContext, firm: str) -> float:
+        return max(1.0, ctx.history[0].firms[firm].revenue)
 
-    def objectives(self, sim: Simulation, firm: str) -> list[scoring.ObjectiveResult]:
+    def objectives(self, ctx: QuarterContext, firm: str) -> list[scoring.ObjectiveResult]:
         """Every objective's status after the quarters played so far.
 
         An objective about one product line counts only for the player firm running it (in a
         shared-market workshop each team's clone of a line has its own copy of the objective).
         """
         book = self.books[firm]
-        scale = self._money_scale(sim, firm)
+        scale = self._money_scale(ctx, firm)
         others = {p.id for f in self.scenario.player_firms() if f.id != firm for p in f.products}
         return [
             scoring.evaluate(o, book.kpis, self.scenario.quarters, scale)
@@ -585,10 +582,10 @@ class Company:
             if o.product not in others
         ]
 
-    def scorecard(self, sim: Simulation, firm: str) -> dict[str, object]:
+    def scorecard(self, ctx: QuarterContext, firm: str) -> dict[str, object]:
         """Score 0-100, grade, objectives and competencies after the quarters played."""
         book = self.books[firm]
-        results = self.objectives(sim, firm)
+        results = self.objectives(ctx, firm)
         points = scoring.score(results)
         skill = (
             (book.start_skill, _mean_skill(book.org, book.lines)) if self.role == "cpo" else None
@@ -634,14 +631,14 @@ def _lend(org: organisation.OrgState, lines: list[str], n: int) -> dict[str, int
     return lent
 
 
-def _price_change(sim: Simulation, dec: Decisions, book: Book) -> float:
+def _price_change(ctx: QuarterContext, dec: Decisions, book: Book) -> float:
     moves = []
     for line in book.lines:
         pd = dec.products.get(line)
         if pd is None or pd.price is None:
             moves.append(0.0)
             continue
-        before = sim.history[-1].products[line].price
+        before = ctx.history[-1].products[line].price
         moves.append(abs(pd.price - before) / max(before, 1e-9))
     return float(np.mean(moves)) if moves else 0.0
 
@@ -681,12 +678,12 @@ def _objective_dict(r: scoring.ObjectiveResult) -> dict[str, object]:
 class _World:
     """events.World over the simulation state and the company's organisation states."""
 
-    def __init__(self, sim: Simulation, company: Company, rng: np.random.Generator) -> None:
-        self.sim, self.company, self.rng = sim, company, rng
-        self.st = sim.state
+    def __init__(self, ctx: QuarterContext, company: Company, rng: np.random.Generator) -> None:
+        self.ctx, self.company, self.rng = ctx, company, rng
+        self.st = ctx.state
 
     def _seg(self, segment: str):
-        return self.st.segments[self.sim.segment_ids.index(segment)]
+        return self.st.segments[self.ctx.segment_ids.index(segment)]
 
     def _product(self, product: str):
         return self.st.products[self.st.product_index(product)]
@@ -704,16 +701,16 @@ class _World:
         self._seg(segment).price_sensitivity *= 1.0 + change
 
     def ideal_shift(self, segment: str, attribute: str, change: float) -> None:
-        seg, k = self._seg(segment), self.sim.attribute_ids.index(attribute)
+        seg, k = self._seg(segment), self.ctx.attribute_ids.index(attribute)
         seg.ideal[k] = float(np.clip(seg.ideal[k] + change, 0.0, 1.0))
 
     def weight_shift(self, segment: str, attribute: str, change: float) -> None:
-        seg, k = self._seg(segment), self.sim.attribute_ids.index(attribute)
+        seg, k = self._seg(segment), self.ctx.attribute_ids.index(attribute)
         seg.weights[k] = max(0.0, float(seg.weights[k] + change))
 
     def product_attribute(self, product: str, attribute: str, change: float) -> None:
         if self._has(product):
-            p, k = self._product(product), self.sim.attribute_ids.index(attribute)
+            p, k = self._product(product), self.ctx.attribute_ids.index(attribute)
             p.attributes[k] = float(np.clip(p.attributes[k] + change, 0.0, 1.0))
 
     def product_quality(self, product: str, change: float) -> None:

@@ -40,7 +40,9 @@ from engine.competitors import decide_competitors
 from engine.decision_check import Problem
 from engine.decisions import Decisions
 from engine.explain import ExplainSample, MarketInputs, explain_quarter, sample_shares
+from engine.history import MarketHistory
 from engine.population import NO_PRODUCT, Population, draw_population
+from engine.quarter import QuarterContext
 from engine.report import (
     CompetitorMove,
     FirmResult,
@@ -51,7 +53,7 @@ from engine.report import (
 from engine.rng import SeedStreams
 from engine.scenario import Product, Scenario
 from engine.state import FirmState, ProductState, SegmentState, SimState
-from engine.view import FirmView, MarketHistory
+from engine.view import FirmView
 
 EXPLAIN_SAMPLE = 2000
 """Synthetic customers per segment the expected-share model (explanations) looks at."""
@@ -101,8 +103,21 @@ class Simulation:
         utilities = self._utilities()
         report = self._report(0, utilities, self._run_rate_economics(), [])
         self.history: list[TurnReport] = [report]
-        self.company = Company(self)
+        self.company = Company(self.quarter_context())
         return report
+
+    def quarter_context(self) -> QuarterContext:
+        """What the phase modules (company, competitors, explanations, views) may use now."""
+        return QuarterContext(
+            scenario=self.scenario,
+            role=self.role,
+            state=self.state,
+            streams=self.streams,
+            history=self.history,
+            market_history=self.market_history,
+            attribute_ids=tuple(self.attribute_ids),
+            segment_ids=tuple(self.segment_ids),
+        )
 
     def _initial_state(self) -> SimState:
         sc = self.scenario
@@ -261,15 +276,16 @@ class Simulation:
         """What a player (or bot) controlling ``firm_id`` may see before deciding."""
         if firm_id not in self.state.firms:
             raise ValueError(f"unknown firm '{firm_id}'")
-        view = FirmView.of(self, firm_id)
-        view.organisation = self.company.view(self, firm_id)
+        ctx = self.quarter_context()
+        view = FirmView.of(ctx, firm_id)
+        view.organisation = self.company.view(ctx, firm_id)
         return view
 
     def problems(self, firm_id: str, decisions: Decisions) -> list[Problem]:
         """Every problem with a player firm's decisions (errors first), without playing them."""
         if firm_id not in self.company.books:
             raise ValueError(f"'{firm_id}' is not a player firm")
-        return self.company.problems(self, firm_id, decisions)
+        return self.company.problems(self.quarter_context(), firm_id, decisions)
 
     def inject(self, event_id: str) -> None:
         """Make the event ``event_id`` happen at the start of the next quarter."""
@@ -278,7 +294,7 @@ class Simulation:
     def scorecard(self, firm_id: str | None = None) -> dict[str, Any]:
         """Score 0-100, grade, objectives and competencies of a player firm so far."""
         firm_id = firm_id or self.scenario.player_firms()[0].id
-        return self.company.scorecard(self, firm_id)
+        return self.company.scorecard(self.quarter_context(), firm_id)
 
     @property
     def finished(self) -> bool:
@@ -344,19 +360,20 @@ class Simulation:
             raise ValueError(f"the scenario ends after quarter {self.scenario.quarters}")
         for event_id in inject:
             self.company.inject(event_id)
+        ctx = self.quarter_context()
         decisions_by_firm = dict(decisions_by_firm or {})
-        decisions_by_firm = self.company.prepare(self, decisions_by_firm, self.state.quarter + 1)
-        self.company.check(self, decisions_by_firm)
+        decisions_by_firm = self.company.prepare(ctx, decisions_by_firm, self.state.quarter + 1)
+        self.company.check(ctx, decisions_by_firm)
         self._check_decisions(decisions_by_firm)
         quarter = self.state.quarter + 1
         rng = self.streams.generator("market", quarter)
         before = self.market_inputs()
         start_share = sample_shares(self.state, self._explain_rows)
-        happened = self.company.events(self, quarter)
+        happened = self.company.events(ctx, quarter)
         after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
-        self.company.operate(self, decisions_by_firm, quarter)
-        moves = decide_competitors(self, quarter, self.streams.generator("competitors", quarter))
+        self.company.operate(ctx, decisions_by_firm, quarter)
+        moves = decide_competitors(ctx, quarter, self.streams.generator("competitors", quarter))
         self._segment_dynamics(rng)
         self._awareness(rng)
         self._entry(rng)
@@ -370,9 +387,9 @@ class Simulation:
         report.events = list(happened)  # named by the events driver
         if self.explain:
             report.drivers = explain_quarter(
-                self, sample, start_share, (before, after_events, after), self.history[-1], report
+                ctx, sample, start_share, (before, after_events, after), self.history[-1], report
             )
-        self.company.record(self, report)
+        self.company.record(ctx, report)
         self.history.append(report)
         return report
 
