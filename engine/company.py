@@ -29,6 +29,8 @@ from engine import decision_check, events, organisation, portfolio, research, ro
 from engine.decisions import Decisions, ProductDecision
 from engine.quarter import QuarterContext
 from engine.report import LineResult, OrgResult, TurnReport
+from engine.scenario import Organisation
+from engine.state import ProductState
 
 
 class DecisionError(ValueError):
@@ -289,39 +291,63 @@ class Company:
             self._operate(ctx, firm, book, decisions_by_firm.get(firm, Decisions()), quarter)
 
     def _operate(self, ctx: QuarterContext, firm: str, book: Book, dec: Decisions, q: int) -> None:
-        sc = self.scenario
-        params = sc.organisation
-        st = ctx.state
-        costs = st.firms[firm].other_costs
-        rng = ctx.streams.generator("organisation", q, book.index, 0)
+        """One player firm's organisation quarter, phase by phase.
 
+        The phases run in a fixed order (it fixes the random draws and the order of the
+        cost lines): sunset, mentoring, staffing, initiatives, research, bets, roadmap work,
+        end of quarter (payroll, debt, culture, morale, attrition), breakthroughs, results.
+        """
+        params = self.scenario.organisation
+        costs = ctx.state.firms[firm].other_costs
+        rng = ctx.streams.generator("organisation", q, book.index, 0)
         for line in dec.sunset:
             self._sunset(ctx, book, line)
-        org = book.org
-        teams = dict(org.teams)
-        for line, time in dec.mentoring.items():
-            if line in teams:
-                skill = portfolio.mentor(teams[line].pm_skill, time, org.culture["safety"])
-                teams[line] = replace(teams[line], pm_skill=skill)
-        org = replace(org, teams=teams)
-
-        orders = {
-            line: (pd.hires, pd.layoffs)
-            for line, pd in dec.products.items()
-            if line in book.lines and (pd.hires or pd.layoffs)
-        }
-        org, staffing = organisation.staff(org, orders, params)
-        _charge(costs, "hiring", sum(staffing.hired.values()) * params.hiring_cost)
-        _charge(costs, "severance", sum(staffing.laid_off.values()) * params.severance)
-
-        chosen = [i for i in sc.initiatives if i.id in dec.initiatives]
+        org = _mentor(book.org, dec)
+        org, staffing = _staff(org, book.lines, dec, params, costs)
+        chosen = [i for i in self.scenario.initiatives if i.id in dec.initiatives]
         org, ini_cost, ini_effort = organisation.start_initiatives(org, chosen, q)
         _charge(costs, "initiatives", ini_cost)
-
-        # Discovery: age the belief, then fold in this quarter's studies.
-        belief = research.age(book.belief)
         truth = self._truth(ctx, firm)
-        methods = {m.id: m for m in sc.research}
+        findings, research_effort = self._research(ctx, book, dec, org, truth, q, costs)
+        bets, unlocked = self._bets(ctx, book, dec, org, q, costs)
+        extra = _extra_effort(org, book.lines, research_effort, ini_effort)
+        work, lines = self._work(ctx, book, dec, org, extra, q)
+        _charge(costs, "payroll", organisation.salary_cost(org, params))
+        org, out = organisation.end_quarter(org, work, q, dec.hiring_freeze, params, rng)
+        _charge(costs, "hiring", out.hiring_cost)
+        ideas = _breakthroughs(book, out.breakthroughs)
+        book.org = org
+        _close_lines(lines, org, out)
+        done = _FirmQuarter(
+            staffing=staffing,
+            initiatives=[i.id for i in chosen],
+            findings=findings,
+            belief_error=research.error(book.belief, truth).overall,
+            bets=bets,
+            unlocked=unlocked,
+            lines=lines,
+            end=out,
+            ideas=ideas,
+        )
+        book.quarter = _org_result(firm, org, done, self.warnings.get(firm, []))
+        book.records.append(_scoring_record(ctx, book, dec, done))
+
+    def _research(
+        self,
+        ctx: QuarterContext,
+        book: Book,
+        dec: Decisions,
+        org: organisation.OrgState,
+        truth: research.Truth,
+        q: int,
+        costs: dict[str, float],
+    ) -> tuple[list[research.Finding], dict[str, float]]:
+        """Discovery: age the belief, then fold in this quarter's studies.
+
+        Returns the findings and the research effort each line spends.
+        """
+        belief = research.age(book.belief)
+        methods = {m.id: m for m in self.scenario.research}
         r_rng = ctx.streams.generator("research", q, book.index)
         findings = []
         research_effort: dict[str, float] = {}
@@ -335,13 +361,22 @@ class Company:
                 _charge(costs, "research", method.cost)
                 research_effort[line] = research_effort.get(line, 0.0) + method.effort
         book.belief = belief
+        return findings, research_effort
 
-        # Innovation bets (CPO): fund, resolve, unlock.
-        bets = {b.id: b for b in sc.bets}
+    def _bets(
+        self,
+        ctx: QuarterContext,
+        book: Book,
+        dec: Decisions,
+        org: organisation.OrgState,
+        q: int,
+        costs: dict[str, float],
+    ) -> tuple[list[tuple[str, bool, list[str]]], list[str]]:
+        """Innovation bets (CPO): fund, resolve, unlock; returns the outcomes and new items."""
         book.bets, bet_cost, outcomes = portfolio.resolve_bets(
             book.bets,
             dec.bets,
-            bets,
+            {b.id: b for b in self.scenario.bets},
             org.culture["innovation"],
             org.culture["capability"],
             dec.incubation,
@@ -353,14 +388,26 @@ class Company:
             if ok:
                 book.roadmap, new = roadmap.reveal(book.roadmap, items)
                 unlocked += new
+        return outcomes, unlocked
 
-        # Work: capacity, split, roadmap, shipping.
-        backlog = {b.id: b for b in sc.backlog}
+    def _work(
+        self,
+        ctx: QuarterContext,
+        book: Book,
+        dec: Decisions,
+        org: organisation.OrgState,
+        extra: dict[str, float],
+        q: int,
+    ) -> tuple[dict[str, organisation.TeamWork], dict[str, LineResult]]:
+        """Roadmap work on every line: capacity, split, shipping; returns work and results.
+
+        ``extra`` is the effort each line owes to research and culture initiatives.
+        """
+        params = self.scenario.organisation
+        backlog = {b.id: b for b in self.scenario.backlog}
         lent = _lend(org, book.lines, dec.incubation)
-        heads = sum(org.teams[line].headcount for line in book.lines) or 1
         work: dict[str, organisation.TeamWork] = {}
         results: dict[str, LineResult] = {}
-        shipped_all: list[str] = []
         for line in book.lines:
             pd = dec.products.get(line, ProductDecision())
             team = org.teams[line]
@@ -369,15 +416,10 @@ class Company:
             available = organisation.feature_points(working, org.culture, split[0], params)
             plan = [i for i in pd.roadmap if i in book.roadmap.items]
             ask = roadmap.committed_effort(plan, book.roadmap, backlog, available)
-            extra = research_effort.get(line, 0.0) + ini_effort * team.headcount / heads
-            alloc = organisation.allocate(working, org.culture, split, ask, extra, params)
+            alloc = organisation.allocate(working, org.culture, split, ask, extra[line], params)
             book.roadmap, done = roadmap.work(book.roadmap, plan, alloc.features, backlog, q)
-            product = st.products[st.product_index(line)]
-            for s in done.shipped:
-                for attr, change in s.effects.items():
-                    k = ctx.attribute_ids.index(attr)
-                    product.attributes[k] = float(np.clip(product.attributes[k] + change, 0, 1))
-                product.quality = float(np.clip(product.quality + s.quality, 0.0, 1.0))
+            product = ctx.state.products[ctx.state.product_index(line)]
+            _ship(ctx, product, done.shipped)
             w = organisation.TeamWork(
                 alloc,
                 shipped=len(done.shipped),
@@ -388,96 +430,8 @@ class Company:
                 np.clip(product.quality + organisation.quality_change(team, w, params), 0, 1)
             )
             work[line] = w
-            shipped_all += [s.id for s in done.shipped]
-            results[line] = LineResult(
-                product=line,
-                headcount=team.headcount,
-                new_hires=team.new_hires,
-                capacity=alloc.capacity,
-                feature_points=alloc.features,
-                overtime=alloc.overtime,
-                idle=done.idle,
-                load=alloc.load,
-                tech_debt=team.tech_debt,
-                pm_skill=team.pm_skill,
-                shipped=[s.id for s in done.shipped],
-                progress={i: round(v, 3) for i, v in done.progressed.items()},
-                blocked=done.blocked,
-            )
-
-        _charge(costs, "payroll", organisation.salary_cost(org, params))
-        org, out = organisation.end_quarter(org, work, q, dec.hiring_freeze, params, rng)
-        _charge(costs, "hiring", out.hiring_cost)
-        ideas: list[str] = []
-        for _ in range(out.breakthroughs):
-            hidden = [
-                i
-                for i in roadmap.hidden_breakthroughs(book.roadmap)
-                if book.roadmap.items[i].product in book.lines
-            ]
-            if not hidden:
-                break
-            book.roadmap, new = roadmap.reveal(book.roadmap, hidden[:1])
-            ideas += new
-        book.org = org
-        for line, r in results.items():
-            team = org.teams[line]
-            r.tech_debt = team.tech_debt
-            r.headcount = team.headcount
-            r.new_hires = team.new_hires
-            r.leavers = out.leavers.get(line, 0)
-        book.quarter = OrgResult(
-            firm=firm,
-            morale=org.culture["morale"],
-            safety=org.culture["safety"],
-            customer_focus=org.culture["customer_focus"],
-            innovation=org.culture["innovation"],
-            collaboration=org.culture["collaboration"],
-            capability=org.culture["capability"],
-            tech_debt=sum(t.tech_debt for t in org.teams.values()),
-            headcount=org.headcount,
-            capacity=sum(r.capacity for r in results.values()),
-            shipped=shipped_all,
-            lines=results,
-            hired=sum(staffing.hired.values()),
-            laid_off=sum(staffing.laid_off.values()),
-            leavers=sum(out.leavers.values()),
-            backfilled=sum(out.backfilled.values()),
-            attrition_rate=out.attrition_rate,
-            morale_target=out.morale_target,
-            initiatives_started=[i.id for i in chosen],
-            initiatives_landed=out.landed,
-            breakthroughs=ideas,
-            bets=[{"bet": b, "success": ok, "unlocked": items} for b, ok, items in outcomes],
-            unlocked=unlocked,
-            research=[_finding(f) for f in findings],
-            belief_error=research.error(belief, truth).overall,
-            warnings=self.warnings.get(firm, []),
-        )
-        started = tuple(i for r in results.values() for i in r.progress)
-        book.records.append(
-            scoring.Record(
-                kpis={},
-                studies=len(findings),
-                segments_studied=tuple(sorted({f.segment for f in findings})),
-                belief_error=book.quarter.belief_error,
-                forecast=(dec.forecast.revenue, dec.forecast.share) if dec.forecast else None,
-                discovery_share=float(
-                    np.mean(
-                        [
-                            dec.products.get(li, ProductDecision()).split.discovery
-                            for li in book.lines
-                        ]
-                    )
-                )
-                if book.lines
-                else 0.0,
-                started=started,
-                shipped=tuple(shipped_all),
-                price_change=_price_change(ctx, dec, book),
-                leavers=sum(out.leavers.values()),
-            )
-        )
+            results[line] = _line_result(line, team, alloc, done)
+        return work, results
 
     def _sunset(self, ctx: QuarterContext, book: Book, line: str) -> None:
         """Withdraw a line from the market; its engineers join the largest remaining line."""
@@ -607,6 +561,182 @@ class Company:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class _FirmQuarter:
+    """What one player firm's organisation did this quarter, gathered phase by phase."""
+
+    staffing: organisation.StaffingOutcome
+    initiatives: list[str]
+    findings: list[research.Finding]
+    belief_error: float
+    bets: list[tuple[str, bool, list[str]]]
+    unlocked: list[str]
+    lines: dict[str, LineResult]
+    end: organisation.OrgOutcome
+    ideas: list[str]
+
+    @property
+    def shipped(self) -> list[str]:
+        """Every item shipped this quarter, line by line."""
+        return [i for r in self.lines.values() for i in r.shipped]
+
+
+def _mentor(org: organisation.OrgState, dec: Decisions) -> organisation.OrgState:
+    """Mentoring: the CPO's time raises each mentored PM's skill (more with safety)."""
+    teams = dict(org.teams)
+    for line, time in dec.mentoring.items():
+        if line in teams:
+            skill = portfolio.mentor(teams[line].pm_skill, time, org.culture["safety"])
+            teams[line] = replace(teams[line], pm_skill=skill)
+    return replace(org, teams=teams)
+
+
+def _staff(
+    org: organisation.OrgState,
+    lines: list[str],
+    dec: Decisions,
+    params: Organisation,
+    costs: dict[str, float],
+) -> tuple[organisation.OrgState, organisation.StaffingOutcome]:
+    """Hires and layoffs on the firm's lines take effect now; charges hiring and severance."""
+    orders = {
+        line: (pd.hires, pd.layoffs)
+        for line, pd in dec.products.items()
+        if line in lines and (pd.hires or pd.layoffs)
+    }
+    org, staffing = organisation.staff(org, orders, params)
+    _charge(costs, "hiring", sum(staffing.hired.values()) * params.hiring_cost)
+    _charge(costs, "severance", sum(staffing.laid_off.values()) * params.severance)
+    return org, staffing
+
+
+def _extra_effort(
+    org: organisation.OrgState,
+    lines: list[str],
+    research_effort: Mapping[str, float],
+    initiative_effort: float,
+) -> dict[str, float]:
+    """Effort each line owes besides its roadmap: its studies and its share of initiatives."""
+    heads = sum(org.teams[line].headcount for line in lines) or 1
+    return {
+        line: research_effort.get(line, 0.0) + initiative_effort * org.teams[line].headcount / heads
+        for line in lines
+    }
+
+
+def _ship(ctx: QuarterContext, product: ProductState, shipped: list[roadmap.Shipped]) -> None:
+    """Shipped items move the product's attributes and quality by their true effects."""
+    for s in shipped:
+        for attr, change in s.effects.items():
+            k = ctx.attribute_ids.index(attr)
+            product.attributes[k] = float(np.clip(product.attributes[k] + change, 0, 1))
+        product.quality = float(np.clip(product.quality + s.quality, 0.0, 1.0))
+
+
+def _line_result(
+    line: str, team: organisation.Team, alloc: organisation.Allocation, done: roadmap.WorkOutcome
+) -> LineResult:
+    """The report of one line's work (people figures are completed by :func:`_close_lines`)."""
+    return LineResult(
+        product=line,
+        headcount=team.headcount,
+        new_hires=team.new_hires,
+        capacity=alloc.capacity,
+        feature_points=alloc.features,
+        overtime=alloc.overtime,
+        idle=done.idle,
+        load=alloc.load,
+        tech_debt=team.tech_debt,
+        pm_skill=team.pm_skill,
+        shipped=[s.id for s in done.shipped],
+        progress={i: round(v, 3) for i, v in done.progressed.items()},
+        blocked=done.blocked,
+    )
+
+
+def _breakthroughs(book: Book, count: int) -> list[str]:
+    """Reveal up to ``count`` hidden breakthrough items of the firm's lines; returns them."""
+    ideas: list[str] = []
+    for _ in range(count):
+        hidden = [
+            i
+            for i in roadmap.hidden_breakthroughs(book.roadmap)
+            if book.roadmap.items[i].product in book.lines
+        ]
+        if not hidden:
+            break
+        book.roadmap, new = roadmap.reveal(book.roadmap, hidden[:1])
+        ideas += new
+    return ideas
+
+
+def _close_lines(
+    results: dict[str, LineResult], org: organisation.OrgState, out: organisation.OrgOutcome
+) -> None:
+    """Put each line's end-of-quarter debt, headcount, new hires and leavers in its result."""
+    for line, r in results.items():
+        team = org.teams[line]
+        r.tech_debt = team.tech_debt
+        r.headcount = team.headcount
+        r.new_hires = team.new_hires
+        r.leavers = out.leavers.get(line, 0)
+
+
+def _org_result(
+    firm: str, org: organisation.OrgState, done: _FirmQuarter, warnings: list[str]
+) -> OrgResult:
+    """The organisation part of the quarter's report for one player firm."""
+    out = done.end
+    return OrgResult(
+        firm=firm,
+        morale=org.culture["morale"],
+        safety=org.culture["safety"],
+        customer_focus=org.culture["customer_focus"],
+        innovation=org.culture["innovation"],
+        collaboration=org.culture["collaboration"],
+        capability=org.culture["capability"],
+        tech_debt=sum(t.tech_debt for t in org.teams.values()),
+        headcount=org.headcount,
+        capacity=sum(r.capacity for r in done.lines.values()),
+        shipped=done.shipped,
+        lines=done.lines,
+        hired=sum(done.staffing.hired.values()),
+        laid_off=sum(done.staffing.laid_off.values()),
+        leavers=sum(out.leavers.values()),
+        backfilled=sum(out.backfilled.values()),
+        attrition_rate=out.attrition_rate,
+        morale_target=out.morale_target,
+        initiatives_started=done.initiatives,
+        initiatives_landed=out.landed,
+        breakthroughs=done.ideas,
+        bets=[{"bet": b, "success": ok, "unlocked": items} for b, ok, items in done.bets],
+        unlocked=done.unlocked,
+        research=[_finding(f) for f in done.findings],
+        belief_error=done.belief_error,
+        warnings=warnings,
+    )
+
+
+def _scoring_record(
+    ctx: QuarterContext, book: Book, dec: Decisions, done: _FirmQuarter
+) -> scoring.Record:
+    """The quarter's evidence for the competencies (KPIs are filled in by ``record``)."""
+    started = tuple(i for r in done.lines.values() for i in r.progress)
+    discovery = [dec.products.get(li, ProductDecision()).split.discovery for li in book.lines]
+    return scoring.Record(
+        kpis={},
+        studies=len(done.findings),
+        segments_studied=tuple(sorted({f.segment for f in done.findings})),
+        belief_error=done.belief_error,
+        forecast=(dec.forecast.revenue, dec.forecast.share) if dec.forecast else None,
+        discovery_share=float(np.mean(discovery)) if book.lines else 0.0,
+        started=started,
+        shipped=tuple(done.shipped),
+        price_change=_price_change(ctx, dec, book),
+        leavers=sum(done.end.leavers.values()),
+    )
 
 
 def _charge(costs: dict[str, float], name: str, amount: float) -> None:
