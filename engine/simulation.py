@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -59,6 +60,21 @@ EXPLAIN_SAMPLE = 2000
 """Synthetic customers per segment the expected-share model (explanations) looks at."""
 NPS_PROMOTER_GAP = 1.0
 """Utility lead over the best alternative above which a customer counts as a promoter."""
+
+
+@dataclass(frozen=True)
+class _Loyalty:
+    """Per product: Σ satisfaction, promoters and detractors among its customers."""
+
+    satisfaction: np.ndarray
+    promoters: np.ndarray
+    detractors: np.ndarray
+
+    def nps(self, js: list[int], customers: float) -> float:
+        """Net promoter score of the products ``js`` with ``customers`` customers in all."""
+        if customers > 0:
+            return float(100.0 * (self.promoters[js].sum() - self.detractors[js].sum()) / customers)
+        return 0.0
 
 
 class Simulation:
@@ -542,10 +558,24 @@ class Simulation:
         economics: dict[str, dict[str, float]],
         moves: list[CompetitorMove],
     ) -> TurnReport:
+        """The quarter's report: products, firms and segments as the market now stands."""
         st = self.state
-        n_prod = len(st.products)
         installed = st.installed()
         in_market = np.array([seg.population.in_market.sum() * seg.scale for seg in st.segments])
+        loyalty = self._loyalty(utilities)
+        share_seg = installed / np.maximum(in_market, 1e-12)[:, None]
+        return TurnReport(
+            quarter=quarter,
+            firms=self._firm_results(installed, share_seg, in_market, loyalty, economics),
+            products=self._product_results(installed, share_seg, loyalty),
+            segments=self._segment_results(installed, in_market),
+            competitor_moves=moves,
+        )
+
+    def _loyalty(self, utilities: list[np.ndarray]) -> _Loyalty:
+        """Satisfaction, promoters and detractors of each product's customers (real counts)."""
+        st = self.state
+        n_prod = len(st.products)
         sat_sum = np.zeros(n_prod)
         promoters = np.zeros(n_prod)
         detractors = np.zeros(n_prod)
@@ -567,9 +597,14 @@ class Simulation:
             sat_sum += np.bincount(cur, 1.0 / (1.0 + np.exp(-g)), n_prod) * seg.scale
             promoters += np.bincount(cur, g >= NPS_PROMOTER_GAP, n_prod) * seg.scale
             detractors += np.bincount(cur, g < 0.0, n_prod) * seg.scale
+        return _Loyalty(sat_sum, promoters, detractors)
+
+    def _product_results(
+        self, installed: np.ndarray, share_seg: np.ndarray, loyalty: _Loyalty
+    ) -> dict[str, ProductResult]:
+        """Every product's figures; ``installed`` and ``share_seg`` are segment × product."""
+        st = self.state
         customers = installed.sum(axis=0)
-        share_seg = installed / np.maximum(in_market, 1e-12)[:, None]
-        total_in = max(in_market.sum(), 1e-12)
         products = {}
         for j, p in enumerate(st.products):
             products[p.id] = ProductResult(
@@ -588,8 +623,24 @@ class Simulation:
                     [seg.population.aware[j].mean() for seg in st.segments], self.segment_ids
                 ),
                 marketing_by_segment=self._named(p.marketing, self.segment_ids),
-                satisfaction=float(sat_sum[j] / customers[j]) if customers[j] > 0 else 0.0,
+                satisfaction=float(loyalty.satisfaction[j] / customers[j])
+                if customers[j] > 0
+                else 0.0,
             )
+        return products
+
+    def _firm_results(
+        self,
+        installed: np.ndarray,
+        share_seg: np.ndarray,
+        in_market: np.ndarray,
+        loyalty: _Loyalty,
+        economics: dict[str, dict[str, float]],
+    ) -> dict[str, FirmResult]:
+        """Every firm's figures: its products' customers, shares and loyalty, and its money."""
+        st = self.state
+        customers = installed.sum(axis=0)
+        total_in = max(in_market.sum(), 1e-12)
         firms = {}
         for firm in st.firms.values():
             js = firm.products
@@ -609,13 +660,17 @@ class Simulation:
                     share_seg[:, js].sum(axis=1) if js else np.zeros(len(st.segments)),
                     self.segment_ids,
                 ),
-                satisfaction=float(sat_sum[js].sum() / cust) if cust > 0 else 0.0,
-                nps=float(100.0 * (promoters[js].sum() - detractors[js].sum()) / cust)
-                if cust > 0
-                else 0.0,
+                satisfaction=float(loyalty.satisfaction[js].sum() / cust) if cust > 0 else 0.0,
+                nps=loyalty.nps(js, cust),
                 marketing=float(sum(st.products[j].marketing.sum() for j in js)),
             )
-        segments = {
+        return firms
+
+    def _segment_results(
+        self, installed: np.ndarray, in_market: np.ndarray
+    ) -> dict[str, SegmentResult]:
+        """Every segment's size, buyers, entries, churn and (hidden) ideal."""
+        return {
             seg.id: SegmentResult(
                 id=seg.id,
                 name=seg.name,
@@ -626,15 +681,8 @@ class Simulation:
                 churned=float(self._last_churned[s]),
                 ideal=self._named(seg.ideal, self.attribute_ids),
             )
-            for s, seg in enumerate(st.segments)
+            for s, seg in enumerate(self.state.segments)
         }
-        return TurnReport(
-            quarter=quarter,
-            firms=firms,
-            products=products,
-            segments=segments,
-            competitor_moves=moves,
-        )
 
     @staticmethod
     def _named(values: np.ndarray | list[float], names: list[str]) -> dict[str, float]:
