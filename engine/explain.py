@@ -448,7 +448,6 @@ def explain_quarter(
         for seg, smp in zip(st.segments, sample.segments, strict=True)
     ]
     x_start, x_events, x_drift, x_end, *x_firm = expected_shares(ctx, sample, variants, ends)
-    e_start, e_events, e_drift, e_end = (x.shares for x in (x_start, x_events, x_drift, x_end))
     event_text = (
         "events: " + ", ".join(e["title"] for e in report.events) if report.events else "events"
     )
@@ -456,62 +455,97 @@ def explain_quarter(
     for i, firm in enumerate(st.firms.values()):
         mask = masks[i]
         whose, _ = _who(ctx, firm.id)
-        e_price, e_moved, e_known = (x.shares for x in x_firm[3 * i : 3 * i + 3])
-        rival_text = _rival_text(ctx, report, firm.id)
-        for s, seg in enumerate(st.segments):
-
-            def f(e: np.ndarray, s: int = s, mask: np.ndarray = mask) -> float:
-                return float(e[s, mask].sum())
-
-            before = previous.firms[firm.id].share_by_segment[seg.id]
-            after = report.firms[firm.id].share_by_segment[seg.id]
-            drivers = [
-                Driver(
-                    "churn",
-                    f(e_start) - f(start_share),
-                    "customers moving on their own (churn and new entrants)",
-                ),
-                Driver("events", f(e_events) - f(e_start), event_text),
-                Driver("drift", f(e_drift) - f(e_events), _drift_text(ctx, after_events, end, s)),
-                Driver(
-                    "price",
-                    f(e_price) - f(e_drift),
-                    _price_text(ctx, after_events, end, mask, whose),
-                ),
-                Driver(
-                    "attributes",
-                    f(e_moved) - f(e_price),
-                    _position_text(ctx, after_events, end, mask, whose),
-                ),
-                Driver(
-                    "awareness",
-                    f(e_known) - f(e_moved),
-                    _awareness_text(previous, report, firm.id, seg.id, seg.name, whose),
-                ),
-                Driver("competitors", f(e_end) - f(e_known), rival_text),
-                Driver(
-                    "chance",
-                    (after - before) - (f(e_end) - f(start_share)),
-                    "chance (which customers happened to switch)",
-                ),
-            ]
-            out.append(
-                _explanation(
-                    firm.id, "share", seg.id, f"Share in {seg.name}", before, after, drivers, "pts"
-                )
-            )
-        out.append(_revenue(ctx, firm.id, previous, report))
         steps = [x_start, x_events, x_drift, *x_firm[3 * i : 3 * i + 3], x_end]
-        texts = [
-            event_text,
+        texts = _FirmTexts(
+            events=event_text,
+            price=_price_text(ctx, after_events, end, mask, whose),
+            position=_position_text(ctx, after_events, end, mask, whose),
+            rivals=_rival_text(ctx, report, firm.id),
+            whose=whose,
+        )
+        levels = [start_share, *(x.shares for x in steps)]
+        out += _shares(ctx, firm.id, mask, levels, texts, (after_events, end), previous, report)
+        out.append(_revenue(ctx, firm.id, previous, report))
+        out.append(
+            _satisfaction(
+                sample, ends, firm.id, mask, steps, texts.satisfaction(), previous, report
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _FirmTexts:
+    """The phrases naming one firm's drivers that are the same in every segment."""
+
+    events: str
+    price: str
+    position: str
+    rivals: str
+    whose: str
+
+    def satisfaction(self) -> list[str]:
+        """Texts of the six factor swaps, then of the customer mix (see :func:`_satisfaction`)."""
+        return [
+            self.events,
             "changing needs",
-            _price_text(ctx, after_events, end, mask, whose),
-            _position_text(ctx, after_events, end, mask, whose),
+            self.price,
+            self.position,
             "awareness of the alternatives",
-            rival_text,
+            self.rivals,
+            f"{self.whose} customer mix (who left, who joined)",
         ]
-        texts.append(f"{whose} customer mix (who left, who joined)")
-        out.append(_satisfaction(sample, ends, firm.id, mask, steps, texts, previous, report))
+
+
+def _shares(
+    ctx: QuarterContext,
+    firm_id: str,
+    mask: np.ndarray,
+    levels: list[np.ndarray],
+    texts: _FirmTexts,
+    inputs: tuple[MarketInputs, MarketInputs],
+    previous: TurnReport,
+    report: TurnReport,
+) -> list[Explanation]:
+    """One firm's share drivers in every segment.
+
+    ``levels`` are the S×J shares: the sample's last quarter, then the expected share after
+    each step (start, events, drift, price, attributes, awareness, end); each driver is the
+    change between two neighbouring levels and ``chance`` the rest of the actual change.
+    ``inputs`` are the market inputs after the events and at the end of the quarter.
+    """
+    after_events, end = inputs
+    factors = ("churn", "events", "drift", "price", "attributes", "awareness", "competitors")
+    out = []
+    for s, seg in enumerate(ctx.state.segments):
+        level = [float(e[s, mask].sum()) for e in levels]
+        named = [
+            "customers moving on their own (churn and new entrants)",
+            texts.events,
+            _drift_text(ctx, after_events, end, s),
+            texts.price,
+            texts.position,
+            _awareness_text(previous, report, firm_id, seg.id, seg.name, texts.whose),
+            texts.rivals,
+        ]
+        before = previous.firms[firm_id].share_by_segment[seg.id]
+        after = report.firms[firm_id].share_by_segment[seg.id]
+        drivers = [
+            Driver(name, level[k + 1] - level[k], text)
+            for k, (name, text) in enumerate(zip(factors, named, strict=True))
+        ]
+        drivers.append(
+            Driver(
+                "chance",
+                (after - before) - (level[-1] - level[0]),
+                "chance (which customers happened to switch)",
+            )
+        )
+        out.append(
+            _explanation(
+                firm_id, "share", seg.id, f"Share in {seg.name}", before, after, drivers, "pts"
+            )
+        )
     return out
 
 
