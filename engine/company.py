@@ -1,7 +1,7 @@
 """The player firms' side of a quarter: organisation, roadmap, discovery, events, portfolio.
 
 :class:`Company` is owned by :class:`engine.simulation.Simulation` and called at fixed
-points of its quarter:
+points of its quarter, with the simulation's :class:`engine.quarter.QuarterContext`:
 
 * :meth:`Company.prepare` — in the CPO role, the AI PMs fill each line's decisions (price,
   marketing, roadmap, split, research) following the CPO's theme, with their skill;
@@ -22,16 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine import decision_check, events, organisation, portfolio, research, roadmap, scoring
 from engine.decisions import Decisions, ProductDecision
+from engine.quarter import QuarterContext
 from engine.report import LineResult, OrgResult, TurnReport
-
-if TYPE_CHECKING:
-    from engine.simulation import Simulation
+from engine.scenario import Organisation
+from engine.state import ProductState
 
 
 class DecisionError(ValueError):
@@ -77,25 +76,25 @@ class OrgView:
 class Company:
     """The organisation side of every player firm in one simulation."""
 
-    def __init__(self, sim: Simulation) -> None:
-        sc = sim.scenario
+    def __init__(self, ctx: QuarterContext) -> None:
+        sc = ctx.scenario
         self.scenario = sc
-        self.role = sim.role
+        self.role = ctx.role
         self.fired: frozenset[str] = frozenset()
         self.injected: list[str] = []
         self.event_log: list[dict[str, object]] = []
         self.warnings: dict[str, list[str]] = {}
         self.books: dict[str, Book] = {}
         for i, firm in enumerate(sc.player_firms()):
-            lines = [p.id for p in firm.products if sim.role in p.roles and p.team is not None]
+            lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
             org = organisation.initial_state(firm, sc.organisation)
             org = replace(org, teams={k: v for k, v in org.teams.items() if k in lines})
             belief = research.prior(sc, firm.id)
-            truth = self._truth(sim, firm.id)
+            truth = self._truth(ctx, firm.id)
             self.books[firm.id] = Book(
                 index=i,
                 org=org,
-                roadmap=roadmap.initial_state(sc, lines, sim.streams.generator("roadmap", 0, i)),
+                roadmap=roadmap.initial_state(sc, lines, ctx.streams.generator("roadmap", 0, i)),
                 belief=belief,
                 prior_error=research.error(belief, truth).overall,
                 lines=lines,
@@ -104,9 +103,9 @@ class Company:
             )
 
     # ------------------------------------------------------------------ views
-    def _truth(self, sim: Simulation, firm: str) -> research.Truth:
-        st = sim.state
-        attrs = sim.attribute_ids
+    def _truth(self, ctx: QuarterContext, firm: str) -> research.Truth:
+        st = ctx.state
+        attrs = ctx.attribute_ids
         return research.Truth(
             ideals={s.id: dict(zip(attrs, map(float, s.ideal), strict=True)) for s in st.segments},
             weights={
@@ -120,10 +119,10 @@ class Company:
             },
         )
 
-    def line_view(self, sim: Simulation, firm: str, line: str) -> portfolio.LineView:
+    def line_view(self, ctx: QuarterContext, firm: str, line: str) -> portfolio.LineView:
         """What the PM of ``line`` sees now."""
         book = self.books[firm]
-        st = sim.state
+        st = ctx.state
         product = st.products[st.product_index(line)]
         team = book.org.teams[line]
         params = self.scenario.organisation
@@ -145,16 +144,16 @@ class Company:
                     in_progress=s.progress > 0,
                 )
             )
-        last = sim.history[-1].products.get(line)
+        last = ctx.history[-1].products.get(line)
         return portfolio.LineView(
             product=line,
             quarter=st.quarter + 1,
             quarters=self.scenario.quarters,
             price=float(product.price),
             start_price=book.start_prices[line],
-            attributes=dict(zip(sim.attribute_ids, map(float, product.attributes), strict=True)),
-            marketing=dict(zip(sim.segment_ids, map(float, product.marketing), strict=True)),
-            start_marketing=dict(sim.history[0].products[line].marketing_by_segment),
+            attributes=dict(zip(ctx.attribute_ids, map(float, product.attributes), strict=True)),
+            marketing=dict(zip(ctx.segment_ids, map(float, product.marketing), strict=True)),
+            start_marketing=dict(ctx.history[0].products[line].marketing_by_segment),
             customers=dict(last.customers_by_segment) if last else {},
             potential={s.id: s.size * s.spec.reference_price for s in st.segments},
             belief=book.belief,
@@ -169,7 +168,7 @@ class Company:
             skill=team.pm_skill,
         )
 
-    def view(self, sim: Simulation, firm: str) -> OrgView | None:
+    def view(self, ctx: QuarterContext, firm: str) -> OrgView | None:
         """The organisation view of a player firm (None for AI firms)."""
         book = self.books.get(firm)
         if book is None:
@@ -181,7 +180,7 @@ class Company:
         return OrgView(
             role=self.role,
             culture=dict(book.org.culture),
-            lines={line: self.line_view(sim, firm, line) for line in book.lines},
+            lines={line: self.line_view(ctx, firm, line) for line in book.lines},
             pm_styles=styles,
             headcount=book.org.headcount,
             initiatives_running=tuple(p.initiative for p in book.org.pending),
@@ -190,7 +189,7 @@ class Company:
 
     # ------------------------------------------------------------------ decisions
     def prepare(
-        self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions], quarter: int
+        self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions], quarter: int
     ) -> dict[str, Decisions]:
         """Fill in the AI PMs' line decisions when the player is CPO.
 
@@ -202,7 +201,7 @@ class Company:
             return out
         for firm, book in self.books.items():
             dec = out.get(firm, Decisions())
-            rng = sim.streams.generator("organisation", quarter, book.index, 2)
+            rng = ctx.streams.generator("organisation", quarter, book.index, 2)
             products = dict(dec.products)
             for line in book.lines:
                 if line in dec.sunset:
@@ -211,7 +210,7 @@ class Company:
                 style = spec.team.pm.style if spec.team and spec.team.pm else "builder"
                 skill = book.org.teams[line].pm_skill
                 policy = portfolio.policy_for(dec.themes.get(line), style, skill)
-                planned = portfolio.plan_line(self.line_view(sim, firm, line), policy, rng)
+                planned = portfolio.plan_line(self.line_view(ctx, firm, line), policy, rng)
                 own = products.get(line, ProductDecision())
                 products[line] = planned.model_copy(
                     update={f: getattr(own, f) for f in own.model_fields_set}
@@ -219,13 +218,13 @@ class Company:
             out[firm] = dec.model_copy(update={"products": products})
         return out
 
-    def context(self, sim: Simulation, firm: str) -> decision_check.Context:
+    def context(self, ctx: QuarterContext, firm: str) -> decision_check.Context:
         """What the decision check needs to know about ``firm`` now."""
         book = self.books[firm]
         return decision_check.Context(
             role=self.role,  # type: ignore[arg-type]
             firm=firm,
-            cash=float(sim.state.firms[firm].cash),
+            cash=float(ctx.state.firms[firm].cash),
             org=book.org,
             roadmap=book.roadmap,
             lines=tuple(book.lines),
@@ -233,19 +232,19 @@ class Company:
         )
 
     def problems(
-        self, sim: Simulation, firm: str, decisions: Decisions
+        self, ctx: QuarterContext, firm: str, decisions: Decisions
     ) -> list[decision_check.Problem]:
         """Every problem with ``decisions`` for a player firm (errors first)."""
-        return decision_check.check(decisions, self.context(sim, firm), self.scenario)
+        return decision_check.check(decisions, self.context(ctx, firm), self.scenario)
 
-    def check(self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions]) -> None:
+    def check(self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions]) -> None:
         """Raise DecisionError listing every error; keep the warnings for the report."""
         errors: list[decision_check.Problem] = []
         self.warnings = {}
         for firm, dec in decisions_by_firm.items():
             if firm not in self.books:
                 continue
-            found = self.problems(sim, firm, dec)
+            found = self.problems(ctx, firm, dec)
             errors += [
                 replace(p, where=f"{firm}.{p.where}") for p in found if p.severity == "error"
             ]
@@ -260,13 +259,13 @@ class Company:
             raise ValueError(f"unknown event '{event_id}'")
         self.injected.append(event_id)
 
-    def events(self, sim: Simulation, quarter: int) -> list[dict[str, object]]:
+    def events(self, ctx: QuarterContext, quarter: int) -> list[dict[str, object]]:
         """Apply the events due this quarter; return them with what each effect did."""
-        rng = sim.streams.generator("events", quarter)
+        rng = ctx.streams.generator("events", quarter)
         due, self.fired = events.due(self.scenario, quarter, self.fired, self.injected, rng)
         injected = set(self.injected)
         self.injected = []
-        world = _World(sim, self, rng)
+        world = _World(ctx, self, rng)
         log = []
         for event in due:
             log.append(
@@ -285,47 +284,71 @@ class Company:
 
     # ------------------------------------------------------------------ the quarter
     def operate(
-        self, sim: Simulation, decisions_by_firm: Mapping[str, Decisions], quarter: int
+        self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions], quarter: int
     ) -> None:
         """Run every player firm's organisation for the quarter (before the market moves)."""
         for firm, book in self.books.items():
-            self._operate(sim, firm, book, decisions_by_firm.get(firm, Decisions()), quarter)
+            self._operate(ctx, firm, book, decisions_by_firm.get(firm, Decisions()), quarter)
 
-    def _operate(self, sim: Simulation, firm: str, book: Book, dec: Decisions, q: int) -> None:
-        sc = self.scenario
-        params = sc.organisation
-        st = sim.state
-        costs = st.firms[firm].other_costs
-        rng = sim.streams.generator("organisation", q, book.index, 0)
+    def _operate(self, ctx: QuarterContext, firm: str, book: Book, dec: Decisions, q: int) -> None:
+        """One player firm's organisation quarter, phase by phase.
 
+        The phases run in a fixed order (it fixes the random draws and the order of the
+        cost lines): sunset, mentoring, staffing, initiatives, research, bets, roadmap work,
+        end of quarter (payroll, debt, culture, morale, attrition), breakthroughs, results.
+        """
+        params = self.scenario.organisation
+        costs = ctx.state.firms[firm].other_costs
+        rng = ctx.streams.generator("organisation", q, book.index, 0)
         for line in dec.sunset:
-            self._sunset(sim, book, line)
-        org = book.org
-        teams = dict(org.teams)
-        for line, time in dec.mentoring.items():
-            if line in teams:
-                skill = portfolio.mentor(teams[line].pm_skill, time, org.culture["safety"])
-                teams[line] = replace(teams[line], pm_skill=skill)
-        org = replace(org, teams=teams)
-
-        orders = {
-            line: (pd.hires, pd.layoffs)
-            for line, pd in dec.products.items()
-            if line in book.lines and (pd.hires or pd.layoffs)
-        }
-        org, staffing = organisation.staff(org, orders, params)
-        _charge(costs, "hiring", sum(staffing.hired.values()) * params.hiring_cost)
-        _charge(costs, "severance", sum(staffing.laid_off.values()) * params.severance)
-
-        chosen = [i for i in sc.initiatives if i.id in dec.initiatives]
+            self._sunset(ctx, book, line)
+        org = _mentor(book.org, dec)
+        org, staffing = _staff(org, book.lines, dec, params, costs)
+        chosen = [i for i in self.scenario.initiatives if i.id in dec.initiatives]
         org, ini_cost, ini_effort = organisation.start_initiatives(org, chosen, q)
         _charge(costs, "initiatives", ini_cost)
+        truth = self._truth(ctx, firm)
+        findings, research_effort = self._research(ctx, book, dec, org, truth, q, costs)
+        bets, unlocked = self._bets(ctx, book, dec, org, q, costs)
+        extra = _extra_effort(org, book.lines, research_effort, ini_effort)
+        work, lines = self._work(ctx, book, dec, org, extra, q)
+        _charge(costs, "payroll", organisation.salary_cost(org, params))
+        org, out = organisation.end_quarter(org, work, q, dec.hiring_freeze, params, rng)
+        _charge(costs, "hiring", out.hiring_cost)
+        ideas = _breakthroughs(book, out.breakthroughs)
+        book.org = org
+        _close_lines(lines, org, out)
+        done = _FirmQuarter(
+            staffing=staffing,
+            initiatives=[i.id for i in chosen],
+            findings=findings,
+            belief_error=research.error(book.belief, truth).overall,
+            bets=bets,
+            unlocked=unlocked,
+            lines=lines,
+            end=out,
+            ideas=ideas,
+        )
+        book.quarter = _org_result(firm, org, done, self.warnings.get(firm, []))
+        book.records.append(_scoring_record(ctx, book, dec, done))
 
-        # Discovery: age the belief, then fold in this quarter's studies.
+    def _research(
+        self,
+        ctx: QuarterContext,
+        book: Book,
+        dec: Decisions,
+        org: organisation.OrgState,
+        truth: research.Truth,
+        q: int,
+        costs: dict[str, float],
+    ) -> tuple[list[research.Finding], dict[str, float]]:
+        """Discovery: age the belief, then fold in this quarter's studies.
+
+        Returns the findings and the research effort each line spends.
+        """
         belief = research.age(book.belief)
-        truth = self._truth(sim, firm)
-        methods = {m.id: m for m in sc.research}
-        r_rng = sim.streams.generator("research", q, book.index)
+        methods = {m.id: m for m in self.scenario.research}
+        r_rng = ctx.streams.generator("research", q, book.index)
         findings = []
         research_effort: dict[str, float] = {}
         for line, pd in dec.products.items():
@@ -338,17 +361,26 @@ class Company:
                 _charge(costs, "research", method.cost)
                 research_effort[line] = research_effort.get(line, 0.0) + method.effort
         book.belief = belief
+        return findings, research_effort
 
-        # Innovation bets (CPO): fund, resolve, unlock.
-        bets = {b.id: b for b in sc.bets}
+    def _bets(
+        self,
+        ctx: QuarterContext,
+        book: Book,
+        dec: Decisions,
+        org: organisation.OrgState,
+        q: int,
+        costs: dict[str, float],
+    ) -> tuple[list[tuple[str, bool, list[str]]], list[str]]:
+        """Innovation bets (CPO): fund, resolve, unlock; returns the outcomes and new items."""
         book.bets, bet_cost, outcomes = portfolio.resolve_bets(
             book.bets,
             dec.bets,
-            bets,
+            {b.id: b for b in self.scenario.bets},
             org.culture["innovation"],
             org.culture["capability"],
             dec.incubation,
-            sim.streams.generator("organisation", q, book.index, 1),
+            ctx.streams.generator("organisation", q, book.index, 1),
         )
         _charge(costs, "bets", bet_cost)
         unlocked: list[str] = []
@@ -356,14 +388,26 @@ class Company:
             if ok:
                 book.roadmap, new = roadmap.reveal(book.roadmap, items)
                 unlocked += new
+        return outcomes, unlocked
 
-        # Work: capacity, split, roadmap, shipping.
-        backlog = {b.id: b for b in sc.backlog}
+    def _work(
+        self,
+        ctx: QuarterContext,
+        book: Book,
+        dec: Decisions,
+        org: organisation.OrgState,
+        extra: dict[str, float],
+        q: int,
+    ) -> tuple[dict[str, organisation.TeamWork], dict[str, LineResult]]:
+        """Roadmap work on every line: capacity, split, shipping; returns work and results.
+
+        ``extra`` is the effort each line owes to research and culture initiatives.
+        """
+        params = self.scenario.organisation
+        backlog = {b.id: b for b in self.scenario.backlog}
         lent = _lend(org, book.lines, dec.incubation)
-        heads = sum(org.teams[line].headcount for line in book.lines) or 1
         work: dict[str, organisation.TeamWork] = {}
         results: dict[str, LineResult] = {}
-        shipped_all: list[str] = []
         for line in book.lines:
             pd = dec.products.get(line, ProductDecision())
             team = org.teams[line]
@@ -372,15 +416,10 @@ class Company:
             available = organisation.feature_points(working, org.culture, split[0], params)
             plan = [i for i in pd.roadmap if i in book.roadmap.items]
             ask = roadmap.committed_effort(plan, book.roadmap, backlog, available)
-            extra = research_effort.get(line, 0.0) + ini_effort * team.headcount / heads
-            alloc = organisation.allocate(working, org.culture, split, ask, extra, params)
+            alloc = organisation.allocate(working, org.culture, split, ask, extra[line], params)
             book.roadmap, done = roadmap.work(book.roadmap, plan, alloc.features, backlog, q)
-            product = st.products[st.product_index(line)]
-            for s in done.shipped:
-                for attr, change in s.effects.items():
-                    k = sim.attribute_ids.index(attr)
-                    product.attributes[k] = float(np.clip(product.attributes[k] + change, 0, 1))
-                product.quality = float(np.clip(product.quality + s.quality, 0.0, 1.0))
+            product = ctx.state.products[ctx.state.product_index(line)]
+            _ship(ctx, product, done.shipped)
             w = organisation.TeamWork(
                 alloc,
                 shipped=len(done.shipped),
@@ -391,100 +430,12 @@ class Company:
                 np.clip(product.quality + organisation.quality_change(team, w, params), 0, 1)
             )
             work[line] = w
-            shipped_all += [s.id for s in done.shipped]
-            results[line] = LineResult(
-                product=line,
-                headcount=team.headcount,
-                new_hires=team.new_hires,
-                capacity=alloc.capacity,
-                feature_points=alloc.features,
-                overtime=alloc.overtime,
-                idle=done.idle,
-                load=alloc.load,
-                tech_debt=team.tech_debt,
-                pm_skill=team.pm_skill,
-                shipped=[s.id for s in done.shipped],
-                progress={i: round(v, 3) for i, v in done.progressed.items()},
-                blocked=done.blocked,
-            )
+            results[line] = _line_result(line, team, alloc, done)
+        return work, results
 
-        _charge(costs, "payroll", organisation.salary_cost(org, params))
-        org, out = organisation.end_quarter(org, work, q, dec.hiring_freeze, params, rng)
-        _charge(costs, "hiring", out.hiring_cost)
-        ideas: list[str] = []
-        for _ in range(out.breakthroughs):
-            hidden = [
-                i
-                for i in roadmap.hidden_breakthroughs(book.roadmap)
-                if book.roadmap.items[i].product in book.lines
-            ]
-            if not hidden:
-                break
-            book.roadmap, new = roadmap.reveal(book.roadmap, hidden[:1])
-            ideas += new
-        book.org = org
-        for line, r in results.items():
-            team = org.teams[line]
-            r.tech_debt = team.tech_debt
-            r.headcount = team.headcount
-            r.new_hires = team.new_hires
-            r.leavers = out.leavers.get(line, 0)
-        book.quarter = OrgResult(
-            firm=firm,
-            morale=org.culture["morale"],
-            safety=org.culture["safety"],
-            customer_focus=org.culture["customer_focus"],
-            innovation=org.culture["innovation"],
-            collaboration=org.culture["collaboration"],
-            capability=org.culture["capability"],
-            tech_debt=sum(t.tech_debt for t in org.teams.values()),
-            headcount=org.headcount,
-            capacity=sum(r.capacity for r in results.values()),
-            shipped=shipped_all,
-            lines=results,
-            hired=sum(staffing.hired.values()),
-            laid_off=sum(staffing.laid_off.values()),
-            leavers=sum(out.leavers.values()),
-            backfilled=sum(out.backfilled.values()),
-            attrition_rate=out.attrition_rate,
-            morale_target=out.morale_target,
-            initiatives_started=[i.id for i in chosen],
-            initiatives_landed=out.landed,
-            breakthroughs=ideas,
-            bets=[{"bet": b, "success": ok, "unlocked": items} for b, ok, items in outcomes],
-            unlocked=unlocked,
-            research=[_finding(f) for f in findings],
-            belief_error=research.error(belief, truth).overall,
-            warnings=self.warnings.get(firm, []),
-        )
-        started = tuple(i for r in results.values() for i in r.progress)
-        book.records.append(
-            scoring.Record(
-                kpis={},
-                studies=len(findings),
-                segments_studied=tuple(sorted({f.segment for f in findings})),
-                belief_error=book.quarter.belief_error,
-                forecast=(dec.forecast.revenue, dec.forecast.share) if dec.forecast else None,
-                discovery_share=float(
-                    np.mean(
-                        [
-                            dec.products.get(li, ProductDecision()).split.discovery
-                            for li in book.lines
-                        ]
-                    )
-                )
-                if book.lines
-                else 0.0,
-                started=started,
-                shipped=tuple(shipped_all),
-                price_change=_price_change(sim, dec, book),
-                leavers=sum(out.leavers.values()),
-            )
-        )
-
-    def _sunset(self, sim: Simulation, book: Book, line: str) -> None:
+    def _sunset(self, ctx: QuarterContext, book: Book, line: str) -> None:
         """Withdraw a line from the market; its engineers join the largest remaining line."""
-        st = sim.state
+        st = ctx.state
         product = st.products[st.product_index(line)]
         product.active = False
         product.marketing = np.zeros_like(product.marketing)
@@ -502,7 +453,7 @@ class Company:
         book.org = replace(book.org, teams=teams)
 
     # ------------------------------------------------------------------ report & score
-    def record(self, sim: Simulation, report: TurnReport) -> None:
+    def record(self, ctx: QuarterContext, report: TurnReport) -> None:
         """Attach organisation results, events and objective status to ``report``."""
         report.events = list(self.event_log)
         self.event_log = []
@@ -514,7 +465,7 @@ class Company:
             rec = book.records[-1]
             fr = report.firms[firm]
             book.records[-1] = replace(rec, kpis=kpis, actual=(fr.revenue, fr.share))
-            book.quarter.objectives = [_objective_dict(r) for r in self.objectives(sim, firm)]
+            book.quarter.objectives = [_objective_dict(r) for r in self.objectives(ctx, firm)]
             report.organisation[firm] = book.quarter
             book.quarter = None
 
@@ -567,17 +518,17 @@ class Company:
         k["forecast_error"] = scoring.calibration(pairs).revenue_error
         return k
 
-    def _money_scale(self, sim: Simulation, firm: str) -> float:
-        return max(1.0, sim.history[0].firms[firm].revenue)
+    def _money_scale(self, ctx: QuarterContext, firm: str) -> float:
+        return max(1.0, ctx.history[0].firms[firm].revenue)
 
-    def objectives(self, sim: Simulation, firm: str) -> list[scoring.ObjectiveResult]:
+    def objectives(self, ctx: QuarterContext, firm: str) -> list[scoring.ObjectiveResult]:
         """Every objective's status after the quarters played so far.
 
         An objective about one product line counts only for the player firm running it (in a
         shared-market workshop each team's clone of a line has its own copy of the objective).
         """
         book = self.books[firm]
-        scale = self._money_scale(sim, firm)
+        scale = self._money_scale(ctx, firm)
         others = {p.id for f in self.scenario.player_firms() if f.id != firm for p in f.products}
         return [
             scoring.evaluate(o, book.kpis, self.scenario.quarters, scale)
@@ -585,10 +536,10 @@ class Company:
             if o.product not in others
         ]
 
-    def scorecard(self, sim: Simulation, firm: str) -> dict[str, object]:
+    def scorecard(self, ctx: QuarterContext, firm: str) -> dict[str, object]:
         """Score 0-100, grade, objectives and competencies after the quarters played."""
         book = self.books[firm]
-        results = self.objectives(sim, firm)
+        results = self.objectives(ctx, firm)
         points = scoring.score(results)
         skill = (
             (book.start_skill, _mean_skill(book.org, book.lines)) if self.role == "cpo" else None
@@ -610,6 +561,182 @@ class Company:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class _FirmQuarter:
+    """What one player firm's organisation did this quarter, gathered phase by phase."""
+
+    staffing: organisation.StaffingOutcome
+    initiatives: list[str]
+    findings: list[research.Finding]
+    belief_error: float
+    bets: list[tuple[str, bool, list[str]]]
+    unlocked: list[str]
+    lines: dict[str, LineResult]
+    end: organisation.OrgOutcome
+    ideas: list[str]
+
+    @property
+    def shipped(self) -> list[str]:
+        """Every item shipped this quarter, line by line."""
+        return [i for r in self.lines.values() for i in r.shipped]
+
+
+def _mentor(org: organisation.OrgState, dec: Decisions) -> organisation.OrgState:
+    """Mentoring: the CPO's time raises each mentored PM's skill (more with safety)."""
+    teams = dict(org.teams)
+    for line, time in dec.mentoring.items():
+        if line in teams:
+            skill = portfolio.mentor(teams[line].pm_skill, time, org.culture["safety"])
+            teams[line] = replace(teams[line], pm_skill=skill)
+    return replace(org, teams=teams)
+
+
+def _staff(
+    org: organisation.OrgState,
+    lines: list[str],
+    dec: Decisions,
+    params: Organisation,
+    costs: dict[str, float],
+) -> tuple[organisation.OrgState, organisation.StaffingOutcome]:
+    """Hires and layoffs on the firm's lines take effect now; charges hiring and severance."""
+    orders = {
+        line: (pd.hires, pd.layoffs)
+        for line, pd in dec.products.items()
+        if line in lines and (pd.hires or pd.layoffs)
+    }
+    org, staffing = organisation.staff(org, orders, params)
+    _charge(costs, "hiring", sum(staffing.hired.values()) * params.hiring_cost)
+    _charge(costs, "severance", sum(staffing.laid_off.values()) * params.severance)
+    return org, staffing
+
+
+def _extra_effort(
+    org: organisation.OrgState,
+    lines: list[str],
+    research_effort: Mapping[str, float],
+    initiative_effort: float,
+) -> dict[str, float]:
+    """Effort each line owes besides its roadmap: its studies and its share of initiatives."""
+    heads = sum(org.teams[line].headcount for line in lines) or 1
+    return {
+        line: research_effort.get(line, 0.0) + initiative_effort * org.teams[line].headcount / heads
+        for line in lines
+    }
+
+
+def _ship(ctx: QuarterContext, product: ProductState, shipped: list[roadmap.Shipped]) -> None:
+    """Shipped items move the product's attributes and quality by their true effects."""
+    for s in shipped:
+        for attr, change in s.effects.items():
+            k = ctx.attribute_ids.index(attr)
+            product.attributes[k] = float(np.clip(product.attributes[k] + change, 0, 1))
+        product.quality = float(np.clip(product.quality + s.quality, 0.0, 1.0))
+
+
+def _line_result(
+    line: str, team: organisation.Team, alloc: organisation.Allocation, done: roadmap.WorkOutcome
+) -> LineResult:
+    """The report of one line's work (people figures are completed by :func:`_close_lines`)."""
+    return LineResult(
+        product=line,
+        headcount=team.headcount,
+        new_hires=team.new_hires,
+        capacity=alloc.capacity,
+        feature_points=alloc.features,
+        overtime=alloc.overtime,
+        idle=done.idle,
+        load=alloc.load,
+        tech_debt=team.tech_debt,
+        pm_skill=team.pm_skill,
+        shipped=[s.id for s in done.shipped],
+        progress={i: round(v, 3) for i, v in done.progressed.items()},
+        blocked=done.blocked,
+    )
+
+
+def _breakthroughs(book: Book, count: int) -> list[str]:
+    """Reveal up to ``count`` hidden breakthrough items of the firm's lines; returns them."""
+    ideas: list[str] = []
+    for _ in range(count):
+        hidden = [
+            i
+            for i in roadmap.hidden_breakthroughs(book.roadmap)
+            if book.roadmap.items[i].product in book.lines
+        ]
+        if not hidden:
+            break
+        book.roadmap, new = roadmap.reveal(book.roadmap, hidden[:1])
+        ideas += new
+    return ideas
+
+
+def _close_lines(
+    results: dict[str, LineResult], org: organisation.OrgState, out: organisation.OrgOutcome
+) -> None:
+    """Put each line's end-of-quarter debt, headcount, new hires and leavers in its result."""
+    for line, r in results.items():
+        team = org.teams[line]
+        r.tech_debt = team.tech_debt
+        r.headcount = team.headcount
+        r.new_hires = team.new_hires
+        r.leavers = out.leavers.get(line, 0)
+
+
+def _org_result(
+    firm: str, org: organisation.OrgState, done: _FirmQuarter, warnings: list[str]
+) -> OrgResult:
+    """The organisation part of the quarter's report for one player firm."""
+    out = done.end
+    return OrgResult(
+        firm=firm,
+        morale=org.culture["morale"],
+        safety=org.culture["safety"],
+        customer_focus=org.culture["customer_focus"],
+        innovation=org.culture["innovation"],
+        collaboration=org.culture["collaboration"],
+        capability=org.culture["capability"],
+        tech_debt=sum(t.tech_debt for t in org.teams.values()),
+        headcount=org.headcount,
+        capacity=sum(r.capacity for r in done.lines.values()),
+        shipped=done.shipped,
+        lines=done.lines,
+        hired=sum(done.staffing.hired.values()),
+        laid_off=sum(done.staffing.laid_off.values()),
+        leavers=sum(out.leavers.values()),
+        backfilled=sum(out.backfilled.values()),
+        attrition_rate=out.attrition_rate,
+        morale_target=out.morale_target,
+        initiatives_started=done.initiatives,
+        initiatives_landed=out.landed,
+        breakthroughs=done.ideas,
+        bets=[{"bet": b, "success": ok, "unlocked": items} for b, ok, items in done.bets],
+        unlocked=done.unlocked,
+        research=[_finding(f) for f in done.findings],
+        belief_error=done.belief_error,
+        warnings=warnings,
+    )
+
+
+def _scoring_record(
+    ctx: QuarterContext, book: Book, dec: Decisions, done: _FirmQuarter
+) -> scoring.Record:
+    """The quarter's evidence for the competencies (KPIs are filled in by ``record``)."""
+    started = tuple(i for r in done.lines.values() for i in r.progress)
+    discovery = [dec.products.get(li, ProductDecision()).split.discovery for li in book.lines]
+    return scoring.Record(
+        kpis={},
+        studies=len(done.findings),
+        segments_studied=tuple(sorted({f.segment for f in done.findings})),
+        belief_error=done.belief_error,
+        forecast=(dec.forecast.revenue, dec.forecast.share) if dec.forecast else None,
+        discovery_share=float(np.mean(discovery)) if book.lines else 0.0,
+        started=started,
+        shipped=tuple(done.shipped),
+        price_change=_price_change(ctx, dec, book),
+        leavers=sum(done.end.leavers.values()),
+    )
 
 
 def _charge(costs: dict[str, float], name: str, amount: float) -> None:
@@ -634,14 +761,14 @@ def _lend(org: organisation.OrgState, lines: list[str], n: int) -> dict[str, int
     return lent
 
 
-def _price_change(sim: Simulation, dec: Decisions, book: Book) -> float:
+def _price_change(ctx: QuarterContext, dec: Decisions, book: Book) -> float:
     moves = []
     for line in book.lines:
         pd = dec.products.get(line)
         if pd is None or pd.price is None:
             moves.append(0.0)
             continue
-        before = sim.history[-1].products[line].price
+        before = ctx.history[-1].products[line].price
         moves.append(abs(pd.price - before) / max(before, 1e-9))
     return float(np.mean(moves)) if moves else 0.0
 
@@ -681,12 +808,12 @@ def _objective_dict(r: scoring.ObjectiveResult) -> dict[str, object]:
 class _World:
     """events.World over the simulation state and the company's organisation states."""
 
-    def __init__(self, sim: Simulation, company: Company, rng: np.random.Generator) -> None:
-        self.sim, self.company, self.rng = sim, company, rng
-        self.st = sim.state
+    def __init__(self, ctx: QuarterContext, company: Company, rng: np.random.Generator) -> None:
+        self.ctx, self.company, self.rng = ctx, company, rng
+        self.st = ctx.state
 
     def _seg(self, segment: str):
-        return self.st.segments[self.sim.segment_ids.index(segment)]
+        return self.st.segments[self.ctx.segment_ids.index(segment)]
 
     def _product(self, product: str):
         return self.st.products[self.st.product_index(product)]
@@ -704,16 +831,16 @@ class _World:
         self._seg(segment).price_sensitivity *= 1.0 + change
 
     def ideal_shift(self, segment: str, attribute: str, change: float) -> None:
-        seg, k = self._seg(segment), self.sim.attribute_ids.index(attribute)
+        seg, k = self._seg(segment), self.ctx.attribute_ids.index(attribute)
         seg.ideal[k] = float(np.clip(seg.ideal[k] + change, 0.0, 1.0))
 
     def weight_shift(self, segment: str, attribute: str, change: float) -> None:
-        seg, k = self._seg(segment), self.sim.attribute_ids.index(attribute)
+        seg, k = self._seg(segment), self.ctx.attribute_ids.index(attribute)
         seg.weights[k] = max(0.0, float(seg.weights[k] + change))
 
     def product_attribute(self, product: str, attribute: str, change: float) -> None:
         if self._has(product):
-            p, k = self._product(product), self.sim.attribute_ids.index(attribute)
+            p, k = self._product(product), self.ctx.attribute_ids.index(attribute)
             p.attributes[k] = float(np.clip(p.attributes[k] + change, 0.0, 1.0))
 
     def product_quality(self, product: str, change: float) -> None:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine import market
 from engine.population import lognormal_multipliers
+from engine.quarter import QuarterContext
 from engine.report import CompetitorMove, TurnReport
 from engine.scenario import (
     BestResponse,
@@ -31,9 +31,6 @@ from engine.scenario import (
     PriceFollower,
 )
 from engine.state import FirmState, ProductState
-
-if TYPE_CHECKING:
-    from engine.simulation import Simulation
 
 RESEARCH_NOISE = 0.05
 """σ of a rival's quarterly estimate of a segment ideal (0..1 scale)."""
@@ -59,50 +56,50 @@ class Plan:
 class Observer:
     """What one AI firm can observe this quarter (public data only)."""
 
-    sim: Simulation
+    ctx: QuarterContext
     firm: FirmState
     quarter: int
     rng: np.random.Generator
 
     @property
     def last(self) -> TurnReport:
-        return self.sim.history[-1]
+        return self.ctx.history[-1]
 
     def price_at(self, j: int, quarter: int) -> float:
         """Posted price of product j in ``quarter`` (this quarter: as posted now)."""
         if quarter >= self.quarter:
-            return float(self.sim.state.products[j].price)
-        return float(self.sim.market_history.prices[max(quarter, 0)][j])
+            return float(self.ctx.state.products[j].price)
+        return float(self.ctx.market_history.prices[max(quarter, 0)][j])
 
     def attributes_at(self, j: int, quarter: int) -> np.ndarray:
         """Public attributes of product j in ``quarter``."""
         if quarter >= self.quarter:
-            return self.sim.state.products[j].attributes.copy()
-        return self.sim.market_history.attributes[max(quarter, 0)][j].copy()
+            return self.ctx.state.products[j].attributes.copy()
+        return self.ctx.market_history.attributes[max(quarter, 0)][j].copy()
 
     def rivals(self) -> list[int]:
         """Indices of other firms' active products."""
         return [
-            j for j, p in enumerate(self.sim.state.products) if p.firm != self.firm.id and p.active
+            j for j, p in enumerate(self.ctx.state.products) if p.firm != self.firm.id and p.active
         ]
 
     def customers(self, j: int) -> np.ndarray:
         """Last reported customers of product j per segment."""
-        product = self.sim.state.products[j]
+        product = self.ctx.state.products[j]
         by_seg = self.last.products[product.id].customers_by_segment
-        return np.array([by_seg[s] for s in self.sim.segment_ids])
+        return np.array([by_seg[s] for s in self.ctx.segment_ids])
 
     def main_segment(self, j: int) -> int:
         """The segment where product j has most customers (or the largest market)."""
         cust = self.customers(j)
         if cust.sum() > 0:
             return int(np.argmax(cust))
-        in_market = [self.last.segments[s].in_market for s in self.sim.segment_ids]
+        in_market = [self.last.segments[s].in_market for s in self.ctx.segment_ids]
         return int(np.argmax(in_market))
 
     def believed_ideal(self, s: int) -> np.ndarray:
         """A research estimate of segment s's ideal point."""
-        true = self.sim.state.segments[s].ideal
+        true = self.ctx.state.segments[s].ideal
         noisy = true + self.rng.standard_normal(true.shape) * RESEARCH_NOISE
         return np.clip(noisy, 0.0, 1.0)
 
@@ -126,7 +123,7 @@ def _routine(obs: Observer, product: ProductState, step: float) -> np.ndarray:
     if step <= 0:
         return z
     if rivals:
-        best = np.max([obs.sim.state.products[j].attributes for j in rivals], axis=0)
+        best = np.max([obs.ctx.state.products[j].attributes for j in rivals], axis=0)
         gaps = best - z
         k = int(np.argmax(gaps)) if gaps.max() > 0 else int(np.argmin(z))
     else:
@@ -137,7 +134,7 @@ def _routine(obs: Observer, product: ProductState, step: float) -> np.ndarray:
 
 def _spread_marketing(obs: Observer, j: int, total: float, focus: int | None) -> np.ndarray:
     """Split ``total`` over segments by customers (a floor keeps a presence everywhere)."""
-    n_seg = len(obs.sim.segment_ids)
+    n_seg = len(obs.ctx.segment_ids)
     if focus is not None:
         out = np.zeros(n_seg)
         out[focus] = total
@@ -159,9 +156,9 @@ def _leader(obs: Observer, segment: int | None) -> int | None:
 
 
 def _incumbent(obs: Observer, j: int, ai: Incumbent) -> Plan:
-    product = obs.sim.state.products[j]
+    product = obs.ctx.state.products[j]
     price = product.price
-    history = obs.sim.history
+    history = obs.ctx.history
     if len(history) >= 2:
         change = obs.firm_share(history[-1]) - obs.firm_share(history[-2])
         if change < -SHARE_REACTION:
@@ -174,7 +171,7 @@ def _incumbent(obs: Observer, j: int, ai: Incumbent) -> Plan:
 
 
 def _price_follower(obs: Observer, j: int, ai: PriceFollower) -> Plan:
-    product = obs.sim.state.products[j]
+    product = obs.ctx.state.products[j]
     leader = _leader(obs, obs.main_segment(j))
     price = product.price
     note = ""
@@ -183,7 +180,7 @@ def _price_follower(obs: Observer, j: int, ai: PriceFollower) -> Plan:
         move = obs.price_at(leader, then) / obs.price_at(leader, then - 1) - 1.0
         price *= max(0.05, 1.0 + ai.rho * move)
         if move != 0:
-            note = f"following {obs.sim.state.products[leader].name}"
+            note = f"following {obs.ctx.state.products[leader].name}"
     return Plan(
         price,
         _routine(obs, product, ai.improvement),
@@ -193,7 +190,7 @@ def _price_follower(obs: Observer, j: int, ai: PriceFollower) -> Plan:
 
 
 def _fast_follower(obs: Observer, j: int, ai: FastFollower) -> Plan:
-    product = obs.sim.state.products[j]
+    product = obs.ctx.state.products[j]
     leader = _leader(obs, None)
     z = _routine(obs, product, ai.improvement)
     note = ""
@@ -203,20 +200,20 @@ def _fast_follower(obs: Observer, j: int, ai: FastFollower) -> Plan:
         copied = ai.copy_fraction * np.maximum(gain, 0.0)
         if copied.any():
             z = np.clip(z + copied, 0.0, 1.0)
-            note = f"copying {obs.sim.state.products[leader].name}"
+            note = f"copying {obs.ctx.state.products[leader].name}"
     return Plan(product.price, z, _spread_marketing(obs, j, ai.marketing, None), note)
 
 
 def _innovator(obs: Observer, j: int, ai: Innovator) -> Plan:
-    product = obs.sim.state.products[j]
+    product = obs.ctx.state.products[j]
     unserved = [
-        obs.last.segments[s].in_market - obs.last.segments[s].buyers for s in obs.sim.segment_ids
+        obs.last.segments[s].in_market - obs.last.segments[s].buyers for s in obs.ctx.segment_ids
     ]
     target = int(np.argmax(unserved))
     ideal = obs.believed_ideal(target)
     jump = obs.rng.random() < ai.jump_probability
     z = _toward(product.attributes, ideal, ai.jump_size if jump else ai.step)
-    name = obs.sim.state.segments[target].name
+    name = obs.ctx.state.segments[target].name
     note = f"a big leap toward {name}" if jump else f"moving toward {name}"
     marketing = 0.5 * _spread_marketing(obs, j, ai.marketing, target)
     marketing += 0.5 * _spread_marketing(obs, j, ai.marketing, None)
@@ -224,10 +221,10 @@ def _innovator(obs: Observer, j: int, ai: Innovator) -> Plan:
 
 
 def _niche(obs: Observer, j: int, ai: Niche) -> Plan:
-    product = obs.sim.state.products[j]
-    target = obs.sim.segment_ids.index(ai.target_segment)
+    product = obs.ctx.state.products[j]
+    target = obs.ctx.segment_ids.index(ai.target_segment)
     z = _toward(product.attributes, obs.believed_ideal(target), ai.step)
-    note = f"focusing on {obs.sim.state.segments[target].name}"
+    note = f"focusing on {obs.ctx.state.segments[target].name}"
     return Plan(product.price, z, _spread_marketing(obs, j, ai.marketing, target), note)
 
 
@@ -239,8 +236,8 @@ def expected_profit(
     obs: Observer, j: int, price: float, z: np.ndarray, beliefs: list[Belief]
 ) -> float:
     """Believed profit of product j at (price, z): representative customer per segment."""
-    sim = obs.sim
-    st = sim.state
+    ctx = obs.ctx
+    st = ctx.state
     total = 0.0
     for s, seg in enumerate(st.segments):
         ideal, weights, alpha = beliefs[s]
@@ -259,7 +256,7 @@ def expected_profit(
             prices,
             installed / max(seg_report.size, 1e-9),
             seg.spec.reference_price,
-            sim.scenario.choice,
+            ctx.scenario.choice,
         )
         util = market.utility_matrix(
             ideal[:, None].astype(np.float32),
@@ -280,12 +277,12 @@ def expected_profit(
 
 
 def _best_response(obs: Observer, j: int, ai: BestResponse) -> Plan:
-    product = obs.sim.state.products[j]
+    product = obs.ctx.state.products[j]
     marketing = _spread_marketing(obs, j, ai.marketing, None)
     if obs.rng.random() < ai.inertia:
         return Plan(product.price, product.attributes.copy(), marketing, "waiting")
     beliefs: list[Belief] = []
-    for s, seg in enumerate(obs.sim.state.segments):
+    for s, seg in enumerate(obs.ctx.state.segments):
         k = len(seg.weights)
         weights = seg.weights * lognormal_multipliers(obs.rng, 0.2, (k,))
         alpha = seg.price_sensitivity * float(lognormal_multipliers(obs.rng, 0.2, (1,))[0])
@@ -321,9 +318,9 @@ _DECIDE: dict[str, Callable[..., Plan]] = {
 }
 
 
-def _describe(sim: Simulation, product: ProductState, plan: Plan, firm_name: str) -> str:
+def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name: str) -> str:
     """The move in one news-feed sentence: "Planly cut its price 15% to $153."."""
-    cur = sim.scenario.currency
+    cur = ctx.scenario.currency
     own = product.name == firm_name
     parts = []
     change = plan.price / product.price - 1.0
@@ -333,7 +330,7 @@ def _describe(sim: Simulation, product: ProductState, plan: Plan, firm_name: str
         parts.append(f"{verb} {what} {abs(change):.0%} to {cur}{plan.price:,.0f}")
     delta = plan.attributes - product.attributes
     moved = [
-        f"{sim.scenario.attributes[k].name.lower()} {d:+.2f}"
+        f"{ctx.scenario.attributes[k].name.lower()} {d:+.2f}"
         for k, d in enumerate(delta)
         if abs(d) >= 0.005
     ]
@@ -347,22 +344,22 @@ def _describe(sim: Simulation, product: ProductState, plan: Plan, firm_name: str
 
 
 def decide_competitors(
-    sim: Simulation, quarter: int, rng: np.random.Generator
+    ctx: QuarterContext, quarter: int, rng: np.random.Generator
 ) -> list[CompetitorMove]:
     """Let every AI firm decide on the same snapshot, then apply all moves; returns them."""
-    st = sim.state
+    st = ctx.state
     planned: list[tuple[FirmState, int, Plan]] = []
     for firm in st.firms.values():
         if firm.controller != "ai" or firm.archetype is None:
             continue
-        obs = Observer(sim, firm, quarter, rng)
+        obs = Observer(ctx, firm, quarter, rng)
         for j in firm.products:
             if st.products[j].active:
                 planned.append((firm, j, _DECIDE[firm.archetype.archetype](obs, j, firm.archetype)))
     moves = []
     for firm, j, plan in planned:
         product = st.products[j]
-        text = _describe(sim, product, plan, firm.name)
+        text = _describe(ctx, product, plan, firm.name)
         delta = plan.attributes - product.attributes
         moves.append(
             CompetitorMove(
@@ -372,7 +369,7 @@ def decide_competitors(
                 price_before=float(product.price),
                 price_after=float(plan.price),
                 attribute_changes={
-                    a: float(d) for a, d in zip(sim.attribute_ids, delta, strict=True) if d != 0
+                    a: float(d) for a, d in zip(ctx.attribute_ids, delta, strict=True) if d != 0
                 },
                 marketing=float(plan.marketing.sum()),
                 text=text,

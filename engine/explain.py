@@ -21,16 +21,13 @@ Revenue. ΔR = Σ_j (p_j' − p_j)·q_j  [price]  +  Σ_j p_j'·(q_j' − q_j)  
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine import market
+from engine.quarter import QuarterContext
 from engine.report import Driver, Explanation, TurnReport
 from engine.state import SimState
-
-if TYPE_CHECKING:
-    from engine.simulation import Simulation
 
 MIN_SENTENCE = 0.05
 """Share drivers smaller than this many points are not named in the summary."""
@@ -202,7 +199,7 @@ class Expectation:
 
 
 def expected_shares(
-    sim: Simulation,
+    ctx: QuarterContext,
     sample: ExplainSample,
     variants: list[MarketInputs],
     end_current: list[np.ndarray] | None = None,
@@ -226,7 +223,7 @@ def expected_shares(
     n_prod = len(variants[0].price)
     shape = (len(distinct), len(sample.segments), n_prod)
     shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    choice = sim.scenario.choice
+    choice = ctx.scenario.choice
     for s, seg in enumerate(sample.segments):
         n = seg.current.size
         if n == 0 or n_prod == 0:
@@ -309,16 +306,16 @@ def _pts(x: float) -> str:
     return f"{x * 100:+.1f}"
 
 
-def _who(sim: Simulation, firm_id: str) -> tuple[str, str]:
+def _who(ctx: QuarterContext, firm_id: str) -> tuple[str, str]:
     """('your', 'you') for a player firm in a one-player game, else the firm's name."""
-    firm = sim.state.firms[firm_id]
-    if firm.controller == "player" and len(sim.scenario.player_firms()) == 1:
+    firm = ctx.state.firms[firm_id]
+    if firm.controller == "player" and len(ctx.scenario.player_firms()) == 1:
         return "your", "you"
     return (f"{firm.name}'" if firm.name.endswith("s") else f"{firm.name}'s"), firm.name
 
 
 def _price_text(
-    sim: Simulation, before: MarketInputs, after: MarketInputs, mask: np.ndarray, whose: str
+    ctx: QuarterContext, before: MarketInputs, after: MarketInputs, mask: np.ndarray, whose: str
 ) -> str:
     js = np.flatnonzero(mask)
     if js.size == 0:
@@ -328,18 +325,18 @@ def _price_text(
     if abs(rel[k]) < 0.005:
         return f"{whose} unchanged price against a moving market"
     verb = "cut" if rel[k] < 0 else "rise"
-    return f"{whose} price {verb} of {abs(rel[k]):.0%} on {sim.state.products[js[k]].name}"
+    return f"{whose} price {verb} of {abs(rel[k]):.0%} on {ctx.state.products[js[k]].name}"
 
 
 def _position_text(
-    sim: Simulation, before: MarketInputs, after: MarketInputs, mask: np.ndarray, whose: str
+    ctx: QuarterContext, before: MarketInputs, after: MarketInputs, mask: np.ndarray, whose: str
 ) -> str:
     delta = (after.attributes - before.attributes)[mask]
     dq = (after.quality - before.quality)[mask]
     if delta.size and np.abs(delta).max() >= 0.005:
         k = int(np.argmax(np.abs(delta).max(axis=0)))
         d = delta[:, k][np.argmax(np.abs(delta[:, k]))]
-        return f"{whose} {sim.scenario.attributes[k].name.lower()} {d:+.2f}"
+        return f"{whose} {ctx.scenario.attributes[k].name.lower()} {d:+.2f}"
     if dq.size and np.abs(dq).max() >= 0.005:
         return f"{whose} quality {dq[np.argmax(np.abs(dq))]:+.2f}"
     return f"{whose} product, unchanged while needs moved"
@@ -357,14 +354,14 @@ def _awareness_text(
     return f"{whose} awareness in {name} {before:.0%} → {after:.0%}"
 
 
-def _drift_text(sim: Simulation, before: MarketInputs, after: MarketInputs, s: int) -> str:
+def _drift_text(ctx: QuarterContext, before: MarketInputs, after: MarketInputs, s: int) -> str:
     delta = after.ideal[s] - before.ideal[s]
     k = int(np.argmax(np.abs(delta)))
-    name = sim.state.segments[s].name
-    return f"{name} needs shifting ({sim.scenario.attributes[k].name.lower()} {delta[k]:+.2f})"
+    name = ctx.state.segments[s].name
+    return f"{name} needs shifting ({ctx.scenario.attributes[k].name.lower()} {delta[k]:+.2f})"
 
 
-def _rival_text(sim: Simulation, report: TurnReport, firm_id: str) -> str:
+def _rival_text(ctx: QuarterContext, report: TurnReport, firm_id: str) -> str:
     moves = [m for m in report.competitor_moves if m.firm != firm_id]
     if not moves:
         return "rivals' moves and marketing"
@@ -426,7 +423,7 @@ def _explanation(
 
 
 def explain_quarter(
-    sim: Simulation,
+    ctx: QuarterContext,
     sample: ExplainSample,
     start_share: np.ndarray,
     snapshots: tuple[MarketInputs, MarketInputs, MarketInputs],
@@ -435,7 +432,7 @@ def explain_quarter(
 ) -> list[Explanation]:
     """Share drivers per firm and segment; revenue and satisfaction drivers per firm."""
     start, after_events, end = snapshots
-    st = sim.state
+    st = ctx.state
     drifted = after_events.take(end, "drift")
     masks = []
     variants = [start, after_events, drifted, end]
@@ -450,71 +447,105 @@ def explain_quarter(
         seg.population.current[smp.rows]
         for seg, smp in zip(st.segments, sample.segments, strict=True)
     ]
-    x_start, x_events, x_drift, x_end, *x_firm = expected_shares(sim, sample, variants, ends)
-    e_start, e_events, e_drift, e_end = (x.shares for x in (x_start, x_events, x_drift, x_end))
+    x_start, x_events, x_drift, x_end, *x_firm = expected_shares(ctx, sample, variants, ends)
     event_text = (
         "events: " + ", ".join(e["title"] for e in report.events) if report.events else "events"
     )
     out = []
     for i, firm in enumerate(st.firms.values()):
         mask = masks[i]
-        whose, _ = _who(sim, firm.id)
-        e_price, e_moved, e_known = (x.shares for x in x_firm[3 * i : 3 * i + 3])
-        rival_text = _rival_text(sim, report, firm.id)
-        for s, seg in enumerate(st.segments):
-
-            def f(e: np.ndarray, s: int = s, mask: np.ndarray = mask) -> float:
-                return float(e[s, mask].sum())
-
-            before = previous.firms[firm.id].share_by_segment[seg.id]
-            after = report.firms[firm.id].share_by_segment[seg.id]
-            drivers = [
-                Driver(
-                    "churn",
-                    f(e_start) - f(start_share),
-                    "customers moving on their own (churn and new entrants)",
-                ),
-                Driver("events", f(e_events) - f(e_start), event_text),
-                Driver("drift", f(e_drift) - f(e_events), _drift_text(sim, after_events, end, s)),
-                Driver(
-                    "price",
-                    f(e_price) - f(e_drift),
-                    _price_text(sim, after_events, end, mask, whose),
-                ),
-                Driver(
-                    "attributes",
-                    f(e_moved) - f(e_price),
-                    _position_text(sim, after_events, end, mask, whose),
-                ),
-                Driver(
-                    "awareness",
-                    f(e_known) - f(e_moved),
-                    _awareness_text(previous, report, firm.id, seg.id, seg.name, whose),
-                ),
-                Driver("competitors", f(e_end) - f(e_known), rival_text),
-                Driver(
-                    "chance",
-                    (after - before) - (f(e_end) - f(start_share)),
-                    "chance (which customers happened to switch)",
-                ),
-            ]
-            out.append(
-                _explanation(
-                    firm.id, "share", seg.id, f"Share in {seg.name}", before, after, drivers, "pts"
-                )
-            )
-        out.append(_revenue(sim, firm.id, previous, report))
+        whose, _ = _who(ctx, firm.id)
         steps = [x_start, x_events, x_drift, *x_firm[3 * i : 3 * i + 3], x_end]
-        texts = [
-            event_text,
+        texts = _FirmTexts(
+            events=event_text,
+            price=_price_text(ctx, after_events, end, mask, whose),
+            position=_position_text(ctx, after_events, end, mask, whose),
+            rivals=_rival_text(ctx, report, firm.id),
+            whose=whose,
+        )
+        levels = [start_share, *(x.shares for x in steps)]
+        out += _shares(ctx, firm.id, mask, levels, texts, (after_events, end), previous, report)
+        out.append(_revenue(ctx, firm.id, previous, report))
+        out.append(
+            _satisfaction(
+                sample, ends, firm.id, mask, steps, texts.satisfaction(), previous, report
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _FirmTexts:
+    """The phrases naming one firm's drivers that are the same in every segment."""
+
+    events: str
+    price: str
+    position: str
+    rivals: str
+    whose: str
+
+    def satisfaction(self) -> list[str]:
+        """Texts of the six factor swaps, then of the customer mix (see :func:`_satisfaction`)."""
+        return [
+            self.events,
             "changing needs",
-            _price_text(sim, after_events, end, mask, whose),
-            _position_text(sim, after_events, end, mask, whose),
+            self.price,
+            self.position,
             "awareness of the alternatives",
-            rival_text,
+            self.rivals,
+            f"{self.whose} customer mix (who left, who joined)",
         ]
-        texts.append(f"{whose} customer mix (who left, who joined)")
-        out.append(_satisfaction(sample, ends, firm.id, mask, steps, texts, previous, report))
+
+
+def _shares(
+    ctx: QuarterContext,
+    firm_id: str,
+    mask: np.ndarray,
+    levels: list[np.ndarray],
+    texts: _FirmTexts,
+    inputs: tuple[MarketInputs, MarketInputs],
+    previous: TurnReport,
+    report: TurnReport,
+) -> list[Explanation]:
+    """One firm's share drivers in every segment.
+
+    ``levels`` are the S×J shares: the sample's last quarter, then the expected share after
+    each step (start, events, drift, price, attributes, awareness, end); each driver is the
+    change between two neighbouring levels and ``chance`` the rest of the actual change.
+    ``inputs`` are the market inputs after the events and at the end of the quarter.
+    """
+    after_events, end = inputs
+    factors = ("churn", "events", "drift", "price", "attributes", "awareness", "competitors")
+    out = []
+    for s, seg in enumerate(ctx.state.segments):
+        level = [float(e[s, mask].sum()) for e in levels]
+        named = [
+            "customers moving on their own (churn and new entrants)",
+            texts.events,
+            _drift_text(ctx, after_events, end, s),
+            texts.price,
+            texts.position,
+            _awareness_text(previous, report, firm_id, seg.id, seg.name, texts.whose),
+            texts.rivals,
+        ]
+        before = previous.firms[firm_id].share_by_segment[seg.id]
+        after = report.firms[firm_id].share_by_segment[seg.id]
+        drivers = [
+            Driver(name, level[k + 1] - level[k], text)
+            for k, (name, text) in enumerate(zip(factors, named, strict=True))
+        ]
+        drivers.append(
+            Driver(
+                "chance",
+                (after - before) - (level[-1] - level[0]),
+                "chance (which customers happened to switch)",
+            )
+        )
+        out.append(
+            _explanation(
+                firm_id, "share", seg.id, f"Share in {seg.name}", before, after, drivers, "pts"
+            )
+        )
     return out
 
 
@@ -568,10 +599,10 @@ def _satisfaction(
 
 
 def _revenue(
-    sim: Simulation, firm_id: str, previous: TurnReport, report: TurnReport
+    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport
 ) -> Explanation:
     """ΔR = Σ (p' − p)·q [price] + Σ p'·(q' − q) [volume]."""
-    ids = [p.id for p in sim.state.products if p.firm == firm_id]
+    ids = [p.id for p in ctx.state.products if p.firm == firm_id]
     price = sum(
         (report.products[i].price - previous.products[i].price) * previous.products[i].customers
         for i in ids
@@ -580,7 +611,7 @@ def _revenue(
         report.products[i].price * (report.products[i].customers - previous.products[i].customers)
         for i in ids
     )
-    whose, _ = _who(sim, firm_id)
+    whose, _ = _who(ctx, firm_id)
     drivers = [
         Driver("price", float(price), f"{whose} prices"),
         Driver("volume", float(volume), f"{whose} customer numbers"),
@@ -594,5 +625,5 @@ def _revenue(
         report.firms[firm_id].revenue,
         drivers,
         "money",
-        sim.scenario.currency,
+        ctx.scenario.currency,
     )

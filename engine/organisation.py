@@ -386,65 +386,11 @@ def end_quarter(
     """Close the quarter: debt, culture, morale, attrition, assimilation, backfill, ideas."""
     culture = dict(state.culture)
     teams = dict(state.teams)
-
-    # Debt and quality, per line.
-    quality: dict[str, float] = {}
-    debt_change: dict[str, float] = {}
-    for product, w in work.items():
-        team = teams[product]
-        quality[product] = quality_change(team, w, params)
-        new_debt = debt_after(team, w)
-        debt_change[product] = new_debt - team.tech_debt
-        teams[product] = replace(team, tech_debt=new_debt)
-
-    # Culture initiatives land after their delay.
-    landed: list[str] = []
-    pending: list[Pending] = []
-    for p in state.pending:
-        if p.lands <= quarter:
-            for dim, change in p.effects:
-                culture[dim] = float(np.clip(culture[dim] + change, 0.0, 1.0))
-            landed.append(p.initiative)
-        else:
-            pending.append(p)
-
-    # Morale relaxes toward a target set by this quarter's experience.
-    working = sum(teams[p].headcount for p in work) or 1
-    load = sum(w.allocation.load * teams[p].headcount for p, w in work.items()) / working
-    people = sum(t.headcount for t in teams.values()) or 1
-    shipped = sum(w.shipped for w in work.values())
-    pressure = (
-        sum(teams[p].headcount * (1.0 - debt_factor(teams[p].tech_debt, params)) for p in teams)
-        / people
-    )
-    target = morale_target(culture, load, shipped, pressure, state.layoff_shock)
-    culture["morale"] = float(
-        np.clip(culture["morale"] + MORALE_RATE * (target - culture["morale"]), 0.0, 1.0)
-    )
-
-    # People leave (binomial), new hires assimilate, leavers are backfilled unless frozen.
+    quality, debt_change = _move_debt(teams, work, params)
+    landed, pending = _land_initiatives(state.pending, culture, quarter)
+    target = _relax_morale(culture, teams, work, state.layoff_shock, params)
     rate = attrition_rate(culture["morale"], params)
-    leavers: dict[str, int] = {}
-    backfilled: dict[str, int] = {}
-    for product in sorted(teams):
-        team = teams[product]
-        gone_exp = int(rng.binomial(team.experienced, rate))
-        cohorts = [int(c - rng.binomial(c, rate)) for c in team.cohorts]
-        gone = gone_exp + team.new_hires - sum(cohorts)
-        experienced = team.experienced - gone_exp
-        if cohorts:
-            experienced += cohorts[0]
-            cohorts = [*cohorts[1:], 0]
-        if gone and not freeze:
-            if cohorts:
-                cohorts[-1] += gone
-            else:
-                experienced += gone
-            backfilled[product] = gone
-        if gone:
-            leavers[product] = gone
-        teams[product] = replace(team, experienced=experienced, cohorts=tuple(cohorts))
-
+    leavers, backfilled = _turnover(teams, rate, freeze, rng)
     ideas = int(rng.poisson(breakthrough_rate(culture, params)))
     new = replace(
         state,
@@ -465,6 +411,94 @@ def end_quarter(
         breakthroughs=ideas,
         hiring_cost=sum(backfilled.values()) * params.hiring_cost,
     )
+
+
+def _move_debt(
+    teams: dict[str, Team], work: Mapping[str, TeamWork], params: Organisation
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Each working line's debt moves (``teams`` updated in place); returns quality, debt change."""
+    quality: dict[str, float] = {}
+    debt_change: dict[str, float] = {}
+    for product, w in work.items():
+        team = teams[product]
+        quality[product] = quality_change(team, w, params)
+        new_debt = debt_after(team, w)
+        debt_change[product] = new_debt - team.tech_debt
+        teams[product] = replace(team, tech_debt=new_debt)
+    return quality, debt_change
+
+
+def _land_initiatives(
+    pending: tuple[Pending, ...], culture: dict[str, float], quarter: int
+) -> tuple[list[str], list[Pending]]:
+    """Culture initiatives due by ``quarter`` land on ``culture`` (in place).
+
+    Returns the ids that landed and the initiatives still pending.
+    """
+    landed: list[str] = []
+    waiting: list[Pending] = []
+    for p in pending:
+        if p.lands <= quarter:
+            for dim, change in p.effects:
+                culture[dim] = float(np.clip(culture[dim] + change, 0.0, 1.0))
+            landed.append(p.initiative)
+        else:
+            waiting.append(p)
+    return landed, waiting
+
+
+def _relax_morale(
+    culture: dict[str, float],
+    teams: Mapping[str, Team],
+    work: Mapping[str, TeamWork],
+    layoff_shock: float,
+    params: Organisation,
+) -> float:
+    """Morale relaxes toward a target set by this quarter's experience; returns the target."""
+    working = sum(teams[p].headcount for p in work) or 1
+    load = sum(w.allocation.load * teams[p].headcount for p, w in work.items()) / working
+    people = sum(t.headcount for t in teams.values()) or 1
+    shipped = sum(w.shipped for w in work.values())
+    pressure = (
+        sum(teams[p].headcount * (1.0 - debt_factor(teams[p].tech_debt, params)) for p in teams)
+        / people
+    )
+    target = morale_target(culture, load, shipped, pressure, layoff_shock)
+    culture["morale"] = float(
+        np.clip(culture["morale"] + MORALE_RATE * (target - culture["morale"]), 0.0, 1.0)
+    )
+    return target
+
+
+def _turnover(
+    teams: dict[str, Team], rate: float, freeze: bool, rng: np.random.Generator
+) -> tuple[dict[str, int], dict[str, int]]:
+    """People leave (binomial), new hires assimilate, leavers are backfilled unless frozen.
+
+    ``teams`` is updated in place, line by line in sorted order (which fixes the draws);
+    returns the leavers and the backfilled hires per line.
+    """
+    leavers: dict[str, int] = {}
+    backfilled: dict[str, int] = {}
+    for product in sorted(teams):
+        team = teams[product]
+        gone_exp = int(rng.binomial(team.experienced, rate))
+        cohorts = [int(c - rng.binomial(c, rate)) for c in team.cohorts]
+        gone = gone_exp + team.new_hires - sum(cohorts)
+        experienced = team.experienced - gone_exp
+        if cohorts:
+            experienced += cohorts[0]
+            cohorts = [*cohorts[1:], 0]
+        if gone and not freeze:
+            if cohorts:
+                cohorts[-1] += gone
+            else:
+                experienced += gone
+            backfilled[product] = gone
+        if gone:
+            leavers[product] = gone
+        teams[product] = replace(team, experienced=experienced, cohorts=tuple(cohorts))
+    return leavers, backfilled
 
 
 def shift_culture(state: OrgState, dimension: str, change: float) -> OrgState:

@@ -937,13 +937,22 @@ def _keys(
 
 def reference_problems(s: Scenario) -> list[tuple[Loc, str]]:
     """Every broken cross-reference in a structurally valid scenario, with its field path."""
-    out: list[tuple[Loc, str]] = []
-    attrs = s.attribute_ids()
-    segs = s.segment_ids()
-    firms = [f.id for f in s.firms]
-    products = [p.id for _, p in s.products()]
-    items = [b.id for b in s.backlog]
-    events = [e.id for e in s.events]
+    checks = (
+        _duplicate_ids,
+        _segment_references,
+        _firm_problems,
+        _starting_customers,
+        _backlog_references,
+        _cycles,
+        _bet_references,
+        _event_references,
+        _objective_references,
+    )
+    return [problem for check in checks for problem in check(s)]
+
+
+def _duplicate_ids(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Ids used twice in one list, and product ids used twice across firms."""
     for where, lst in (
         ("attributes", s.attributes),
         ("segments", s.segments),
@@ -955,125 +964,146 @@ def reference_problems(s: Scenario) -> list[tuple[Loc, str]]:
         ("events", s.events),
         ("objectives", s.objectives),
     ):
-        out.extend(_unique(lst, where))
+        yield from _unique(lst, where)
     seen_products: dict[str, tuple[int, int]] = {}
     for fi, firm in enumerate(s.firms):
         for pi, product in enumerate(firm.products):
             if product.id in seen_products:
-                out.append(
-                    (
-                        ("firms", fi, "products", pi, "id"),
-                        f"duplicate product id '{product.id}'",
-                    )
-                )
+                yield (("firms", fi, "products", pi, "id"), f"duplicate product id '{product.id}'")
             seen_products[product.id] = (fi, pi)
 
+
+def _segment_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Segment ideals and weights name every attribute; drift names only known ones."""
+    attrs = s.attribute_ids()
     for i, seg in enumerate(s.segments):
         loc: Loc = ("segments", i)
-        out.extend(_keys(seg.ideal, attrs, (*loc, "ideal"), "attribute", True))
-        out.extend(_keys(seg.weights, attrs, (*loc, "weights"), "attribute", True))
-        out.extend(_keys(seg.drift, attrs, (*loc, "drift"), "attribute", False))
+        yield from _keys(seg.ideal, attrs, (*loc, "ideal"), "attribute", True)
+        yield from _keys(seg.weights, attrs, (*loc, "weights"), "attribute", True)
+        yield from _keys(seg.drift, attrs, (*loc, "drift"), "attribute", False)
 
-    player_firms = s.player_firms()
-    if not player_firms:
-        out.append((("firms",), "no firm has controller: player"))
+
+def _firm_problems(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """A player firm exists; firms' products and niche targets refer to known ids."""
+    attrs = s.attribute_ids()
+    segs = s.segment_ids()
+    if not s.player_firms():
+        yield (("firms",), "no firm has controller: player")
     for fi, firm in enumerate(s.firms):
         if isinstance(firm.ai, Niche) and firm.ai.target_segment not in segs:
-            out.append(
-                (
-                    ("firms", fi, "ai", "target_segment"),
-                    _unknown(firm.ai.target_segment, segs, "segment"),
-                )
+            yield (
+                ("firms", fi, "ai", "target_segment"),
+                _unknown(firm.ai.target_segment, segs, "segment"),
             )
         for pi, product in enumerate(firm.products):
             loc = ("firms", fi, "products", pi)
-            out.extend(_keys(product.attributes, attrs, (*loc, "attributes"), "attribute", True))
-            out.extend(_keys(product.customers, segs, (*loc, "customers"), "segment", False))
-            out.extend(_keys(product.awareness, segs, (*loc, "awareness"), "segment", False))
+            yield from _keys(product.attributes, attrs, (*loc, "attributes"), "attribute", True)
+            yield from _keys(product.customers, segs, (*loc, "customers"), "segment", False)
+            yield from _keys(product.awareness, segs, (*loc, "awareness"), "segment", False)
             if firm.controller == "player" and product.team is None:
-                out.append(((*loc,), "a player firm's product needs a 'team'"))
+                yield ((*loc,), "a player firm's product needs a 'team'")
         for role in s.roles:
             if firm.controller == "player" and not any(role in p.roles for p in firm.products):
-                out.append(
-                    (
-                        ("firms", fi, "products"),
-                        f"no product of this player firm is offered in role '{role}'",
-                    )
+                yield (
+                    ("firms", fi, "products"),
+                    f"no product of this player firm is offered in role '{role}'",
                 )
     if "cpo" in s.roles:
-        for fi, firm in enumerate(s.firms):
-            if firm.controller != "player":
-                continue
-            for pi, product in enumerate(firm.products):
-                if "cpo" in product.roles and product.team and product.team.pm is None:
-                    out.append(
-                        (
-                            ("firms", fi, "products", pi, "team"),
-                            "the cpo role needs an AI 'pm' for every line",
-                        )
-                    )
+        yield from _cpo_lines_without_pm(s)
 
+
+def _cpo_lines_without_pm(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """In the cpo role every player line needs an AI PM."""
+    for fi, firm in enumerate(s.firms):
+        if firm.controller != "player":
+            continue
+        for pi, product in enumerate(firm.products):
+            if "cpo" in product.roles and product.team and product.team.pm is None:
+                yield (
+                    ("firms", fi, "products", pi, "team"),
+                    "the cpo role needs an AI 'pm' for every line",
+                )
+
+
+def _starting_customers(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Products cannot start with more customers than a segment has in the market."""
     for si, seg in enumerate(s.segments):
         starting = sum(p.customers.get(seg.id, 0.0) for _, p in s.products())
         if starting > seg.in_market * seg.size + 1e-9:
-            out.append(
-                (
-                    ("segments", si, "in_market"),
-                    f"products start with {starting:,.0f} customers but only "
-                    f"{seg.in_market * seg.size:,.0f} are in the market (size × in_market)",
-                )
+            yield (
+                ("segments", si, "in_market"),
+                f"products start with {starting:,.0f} customers but only "
+                f"{seg.in_market * seg.size:,.0f} are in the market (size × in_market)",
             )
 
+
+def _backlog_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Backlog items name known products, attributes and items (never themselves)."""
+    attrs = s.attribute_ids()
+    products = [p.id for _, p in s.products()]
+    items = [b.id for b in s.backlog]
     for i, item in enumerate(s.backlog):
         loc = ("backlog", i)
         if item.product not in products:
-            out.append(((*loc, "product"), _unknown(item.product, products, "product")))
-        out.extend(_keys(item.effects, attrs, (*loc, "effects"), "attribute", False))
+            yield ((*loc, "product"), _unknown(item.product, products, "product"))
+        yield from _keys(item.effects, attrs, (*loc, "effects"), "attribute", False)
         for di, dep in enumerate(item.depends_on):
             if dep not in items:
-                out.append(((*loc, "depends_on", di), _unknown(dep, items, "backlog item")))
+                yield ((*loc, "depends_on", di), _unknown(dep, items, "backlog item"))
             elif dep == item.id:
-                out.append(((*loc, "depends_on", di), "an item cannot depend on itself"))
-    out.extend(_cycles(s))
+                yield ((*loc, "depends_on", di), "an item cannot depend on itself")
 
+
+def _bet_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Innovation bets unlock known backlog items."""
+    items = [b.id for b in s.backlog]
     for i, bet in enumerate(s.bets):
         for ui, unlock in enumerate(bet.unlocks):
             if unlock not in items:
-                out.append((("bets", i, "unlocks", ui), _unknown(unlock, items, "backlog item")))
+                yield (("bets", i, "unlocks", ui), _unknown(unlock, items, "backlog item"))
 
-    firm_refs = [*firms, "player", "all"]
+
+def _event_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Events happen within the game and their effects (and the inject deck) name known ids."""
+    attrs = s.attribute_ids()
+    segs = s.segment_ids()
+    products = [p.id for _, p in s.products()]
+    firm_refs = [*(f.id for f in s.firms), "player", "all"]
     for i, event in enumerate(s.events):
         if event.quarter is not None and event.quarter > s.quarters:
-            out.append(
-                (
-                    ("events", i, "quarter"),
-                    f"quarter {event.quarter} is after the last quarter ({s.quarters})",
-                )
+            yield (
+                ("events", i, "quarter"),
+                f"quarter {event.quarter} is after the last quarter ({s.quarters})",
             )
         for ei, eff in enumerate(event.effects):
             loc = ("events", i, "effects", ei)
             if hasattr(eff, "segment") and eff.segment not in segs:
-                out.append(((*loc, "segment"), _unknown(eff.segment, segs, "segment")))
+                yield ((*loc, "segment"), _unknown(eff.segment, segs, "segment"))
             if hasattr(eff, "attribute") and eff.attribute not in attrs:
-                out.append(((*loc, "attribute"), _unknown(eff.attribute, attrs, "attribute")))
+                yield ((*loc, "attribute"), _unknown(eff.attribute, attrs, "attribute"))
             prod = getattr(eff, "product", None)
             if prod is not None and prod not in products:
-                out.append(((*loc, "product"), _unknown(prod, products, "product")))
+                yield ((*loc, "product"), _unknown(prod, products, "product"))
             if hasattr(eff, "firm") and eff.firm not in firm_refs:
-                out.append(((*loc, "firm"), _unknown(eff.firm, firm_refs, "firm")))
+                yield ((*loc, "firm"), _unknown(eff.firm, firm_refs, "firm"))
+    events = [e.id for e in s.events]
     for i, ev in enumerate(s.inject_deck):
         if ev not in events:
-            out.append((("inject_deck", i), _unknown(ev, events, "event")))
+            yield (("inject_deck", i), _unknown(ev, events, "event"))
 
+
+def _objective_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Objectives name known segments and products and fall due within the game."""
+    segs = s.segment_ids()
+    products = [p.id for _, p in s.products()]
     for i, obj in enumerate(s.objectives):
         loc = ("objectives", i)
         if obj.segment is not None and obj.segment not in segs:
-            out.append(((*loc, "segment"), _unknown(obj.segment, segs, "segment")))
+            yield ((*loc, "segment"), _unknown(obj.segment, segs, "segment"))
         if obj.product is not None and obj.product not in products:
-            out.append(((*loc, "product"), _unknown(obj.product, products, "product")))
+            yield ((*loc, "product"), _unknown(obj.product, products, "product"))
         if obj.by is not None and obj.by > s.quarters:
-            out.append(((*loc, "by"), f"quarter {obj.by} is after the last quarter ({s.quarters})"))
-    return out
+            yield ((*loc, "by"), f"quarter {obj.by} is after the last quarter ({s.quarters})")
 
 
 def _cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:

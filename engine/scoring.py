@@ -224,8 +224,19 @@ def competencies(
     """
     if not records:
         return {}
+    return {
+        "market_understanding": _market_understanding(records, n_segments, prior_error),
+        "strategic_thinking": _strategic_thinking(records, objective_score),
+        "customer_empathy": _customer_empathy(records),
+        "leadership": _leadership(records, pm_skill),
+    }
+
+
+def _market_understanding(
+    records: Sequence[Record], n_segments: int, prior_error: float
+) -> Competency:
+    """Research used, how close the final belief is to the truth, forecast calibration."""
     quarters = len(records)
-    last = records[-1].kpis
     studies = sum(r.studies for r in records)
     studied = sorted({s for r in records for s in r.segments_studied})
     use = 0.5 * len(studied) / max(1, n_segments) + 0.5 * min(1.0, studies / (quarters / 2))
@@ -233,7 +244,7 @@ def competencies(
     insight = float(np.clip(1.0 - err / prior_error, 0.0, 1.0)) if prior_error > 0 else 0.0
     cal = calibration([(r.forecast, r.actual) for r in records if r.forecast is not None])
     cal_part = float(np.clip(1.0 - 2.0 * cal.revenue_error, 0.0, 1.0)) if cal.count else 0.0
-    market = Competency(
+    return Competency(
         _mean([use, insight, cal_part]),
         [
             f"{studies} research studies covering {len(studied)} of {n_segments} segments",
@@ -248,12 +259,15 @@ def competencies(
         ],
     )
 
+
+def _strategic_thinking(records: Sequence[Record], objective_score: float) -> Competency:
+    """Objectives met, started items finished, prices held steady."""
     started = {i for r in records for i in r.started}
     shipped = {i for r in records for i in r.shipped}
     finish = len(shipped & started) / len(started) if started else 0.0
     churn_price = float(np.mean([r.price_change for r in records]))
     steady = float(np.clip(1.0 - 5.0 * churn_price, 0.0, 1.0))
-    strategy = Competency(
+    return Competency(
         _mean([objective_score / 100.0, finish, steady]),
         [
             f"objectives score {objective_score:.0f}/100",
@@ -262,11 +276,15 @@ def competencies(
         ],
     )
 
+
+def _customer_empathy(records: Sequence[Record]) -> Competency:
+    """Final satisfaction, customers kept, capacity spent on discovery and improvement."""
+    last = records[-1].kpis
     satisfaction = float(last.get("satisfaction", 0.0))
     first_customers = max(1.0, float(records[0].kpis.get("customers", 1.0)))
     retention = float(np.clip(last.get("customers", 0.0) / first_customers, 0.0, 1.0))
     discovery = float(np.mean([r.discovery_share for r in records]))
-    empathy = Competency(
+    return Competency(
         _mean([np.clip(satisfaction, 0, 1), retention, min(1.0, discovery / 0.15)]),
         [
             f"final satisfaction {satisfaction:.2f}",
@@ -275,6 +293,10 @@ def competencies(
         ],
     )
 
+
+def _leadership(records: Sequence[Record], pm_skill: tuple[float, float] | None) -> Competency:
+    """Morale, psychological safety, people kept and (CPO) the AI PMs' growth."""
+    last = records[-1].kpis
     morale = [float(r.kpis.get("morale", 0.0)) for r in records]
     safety0 = float(records[0].kpis.get("safety", 0.0))
     safety1 = float(last.get("safety", 0.0))
@@ -293,10 +315,4 @@ def competencies(
     if pm_skill is not None:
         parts.append(float(np.clip(0.5 + 5.0 * (pm_skill[1] - pm_skill[0]), 0, 1)))
         evidence.append(f"AI PM skill {pm_skill[0]:.2f} → {pm_skill[1]:.2f}")
-    leadership = Competency(_mean(parts), evidence)
-    return {
-        "market_understanding": market,
-        "strategic_thinking": strategy,
-        "customer_empathy": empathy,
-        "leadership": leadership,
-    }
+    return Competency(_mean(parts), evidence)

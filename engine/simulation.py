@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,9 @@ from engine.competitors import decide_competitors
 from engine.decision_check import Problem
 from engine.decisions import Decisions
 from engine.explain import ExplainSample, MarketInputs, explain_quarter, sample_shares
+from engine.history import MarketHistory
 from engine.population import NO_PRODUCT, Population, draw_population
+from engine.quarter import QuarterContext
 from engine.report import (
     CompetitorMove,
     FirmResult,
@@ -51,12 +54,27 @@ from engine.report import (
 from engine.rng import SeedStreams
 from engine.scenario import Product, Scenario
 from engine.state import FirmState, ProductState, SegmentState, SimState
-from engine.view import FirmView, MarketHistory
+from engine.view import FirmView
 
 EXPLAIN_SAMPLE = 2000
 """Synthetic customers per segment the expected-share model (explanations) looks at."""
 NPS_PROMOTER_GAP = 1.0
 """Utility lead over the best alternative above which a customer counts as a promoter."""
+
+
+@dataclass(frozen=True)
+class _Loyalty:
+    """Per product: Σ satisfaction, promoters and detractors among its customers."""
+
+    satisfaction: np.ndarray
+    promoters: np.ndarray
+    detractors: np.ndarray
+
+    def nps(self, js: list[int], customers: float) -> float:
+        """Net promoter score of the products ``js`` with ``customers`` customers in all."""
+        if customers > 0:
+            return float(100.0 * (self.promoters[js].sum() - self.detractors[js].sum()) / customers)
+        return 0.0
 
 
 class Simulation:
@@ -101,8 +119,21 @@ class Simulation:
         utilities = self._utilities()
         report = self._report(0, utilities, self._run_rate_economics(), [])
         self.history: list[TurnReport] = [report]
-        self.company = Company(self)
+        self.company = Company(self.quarter_context())
         return report
+
+    def quarter_context(self) -> QuarterContext:
+        """What the phase modules (company, competitors, explanations, views) may use now."""
+        return QuarterContext(
+            scenario=self.scenario,
+            role=self.role,
+            state=self.state,
+            streams=self.streams,
+            history=self.history,
+            market_history=self.market_history,
+            attribute_ids=tuple(self.attribute_ids),
+            segment_ids=tuple(self.segment_ids),
+        )
 
     def _initial_state(self) -> SimState:
         sc = self.scenario
@@ -261,15 +292,16 @@ class Simulation:
         """What a player (or bot) controlling ``firm_id`` may see before deciding."""
         if firm_id not in self.state.firms:
             raise ValueError(f"unknown firm '{firm_id}'")
-        view = FirmView.of(self, firm_id)
-        view.organisation = self.company.view(self, firm_id)
+        ctx = self.quarter_context()
+        view = FirmView.of(ctx, firm_id)
+        view.organisation = self.company.view(ctx, firm_id)
         return view
 
     def problems(self, firm_id: str, decisions: Decisions) -> list[Problem]:
         """Every problem with a player firm's decisions (errors first), without playing them."""
         if firm_id not in self.company.books:
             raise ValueError(f"'{firm_id}' is not a player firm")
-        return self.company.problems(self, firm_id, decisions)
+        return self.company.problems(self.quarter_context(), firm_id, decisions)
 
     def inject(self, event_id: str) -> None:
         """Make the event ``event_id`` happen at the start of the next quarter."""
@@ -278,7 +310,7 @@ class Simulation:
     def scorecard(self, firm_id: str | None = None) -> dict[str, Any]:
         """Score 0-100, grade, objectives and competencies of a player firm so far."""
         firm_id = firm_id or self.scenario.player_firms()[0].id
-        return self.company.scorecard(self, firm_id)
+        return self.company.scorecard(self.quarter_context(), firm_id)
 
     @property
     def finished(self) -> bool:
@@ -344,19 +376,20 @@ class Simulation:
             raise ValueError(f"the scenario ends after quarter {self.scenario.quarters}")
         for event_id in inject:
             self.company.inject(event_id)
+        ctx = self.quarter_context()
         decisions_by_firm = dict(decisions_by_firm or {})
-        decisions_by_firm = self.company.prepare(self, decisions_by_firm, self.state.quarter + 1)
-        self.company.check(self, decisions_by_firm)
+        decisions_by_firm = self.company.prepare(ctx, decisions_by_firm, self.state.quarter + 1)
+        self.company.check(ctx, decisions_by_firm)
         self._check_decisions(decisions_by_firm)
         quarter = self.state.quarter + 1
         rng = self.streams.generator("market", quarter)
         before = self.market_inputs()
         start_share = sample_shares(self.state, self._explain_rows)
-        happened = self.company.events(self, quarter)
+        happened = self.company.events(ctx, quarter)
         after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
-        self.company.operate(self, decisions_by_firm, quarter)
-        moves = decide_competitors(self, quarter, self.streams.generator("competitors", quarter))
+        self.company.operate(ctx, decisions_by_firm, quarter)
+        moves = decide_competitors(ctx, quarter, self.streams.generator("competitors", quarter))
         self._segment_dynamics(rng)
         self._awareness(rng)
         self._entry(rng)
@@ -370,9 +403,9 @@ class Simulation:
         report.events = list(happened)  # named by the events driver
         if self.explain:
             report.drivers = explain_quarter(
-                self, sample, start_share, (before, after_events, after), self.history[-1], report
+                ctx, sample, start_share, (before, after_events, after), self.history[-1], report
             )
-        self.company.record(self, report)
+        self.company.record(ctx, report)
         self.history.append(report)
         return report
 
@@ -525,10 +558,24 @@ class Simulation:
         economics: dict[str, dict[str, float]],
         moves: list[CompetitorMove],
     ) -> TurnReport:
+        """The quarter's report: products, firms and segments as the market now stands."""
         st = self.state
-        n_prod = len(st.products)
         installed = st.installed()
         in_market = np.array([seg.population.in_market.sum() * seg.scale for seg in st.segments])
+        loyalty = self._loyalty(utilities)
+        share_seg = installed / np.maximum(in_market, 1e-12)[:, None]
+        return TurnReport(
+            quarter=quarter,
+            firms=self._firm_results(installed, share_seg, in_market, loyalty, economics),
+            products=self._product_results(installed, share_seg, loyalty),
+            segments=self._segment_results(installed, in_market),
+            competitor_moves=moves,
+        )
+
+    def _loyalty(self, utilities: list[np.ndarray]) -> _Loyalty:
+        """Satisfaction, promoters and detractors of each product's customers (real counts)."""
+        st = self.state
+        n_prod = len(st.products)
         sat_sum = np.zeros(n_prod)
         promoters = np.zeros(n_prod)
         detractors = np.zeros(n_prod)
@@ -550,9 +597,14 @@ class Simulation:
             sat_sum += np.bincount(cur, 1.0 / (1.0 + np.exp(-g)), n_prod) * seg.scale
             promoters += np.bincount(cur, g >= NPS_PROMOTER_GAP, n_prod) * seg.scale
             detractors += np.bincount(cur, g < 0.0, n_prod) * seg.scale
+        return _Loyalty(sat_sum, promoters, detractors)
+
+    def _product_results(
+        self, installed: np.ndarray, share_seg: np.ndarray, loyalty: _Loyalty
+    ) -> dict[str, ProductResult]:
+        """Every product's figures; ``installed`` and ``share_seg`` are segment × product."""
+        st = self.state
         customers = installed.sum(axis=0)
-        share_seg = installed / np.maximum(in_market, 1e-12)[:, None]
-        total_in = max(in_market.sum(), 1e-12)
         products = {}
         for j, p in enumerate(st.products):
             products[p.id] = ProductResult(
@@ -571,8 +623,24 @@ class Simulation:
                     [seg.population.aware[j].mean() for seg in st.segments], self.segment_ids
                 ),
                 marketing_by_segment=self._named(p.marketing, self.segment_ids),
-                satisfaction=float(sat_sum[j] / customers[j]) if customers[j] > 0 else 0.0,
+                satisfaction=float(loyalty.satisfaction[j] / customers[j])
+                if customers[j] > 0
+                else 0.0,
             )
+        return products
+
+    def _firm_results(
+        self,
+        installed: np.ndarray,
+        share_seg: np.ndarray,
+        in_market: np.ndarray,
+        loyalty: _Loyalty,
+        economics: dict[str, dict[str, float]],
+    ) -> dict[str, FirmResult]:
+        """Every firm's figures: its products' customers, shares and loyalty, and its money."""
+        st = self.state
+        customers = installed.sum(axis=0)
+        total_in = max(in_market.sum(), 1e-12)
         firms = {}
         for firm in st.firms.values():
             js = firm.products
@@ -592,13 +660,17 @@ class Simulation:
                     share_seg[:, js].sum(axis=1) if js else np.zeros(len(st.segments)),
                     self.segment_ids,
                 ),
-                satisfaction=float(sat_sum[js].sum() / cust) if cust > 0 else 0.0,
-                nps=float(100.0 * (promoters[js].sum() - detractors[js].sum()) / cust)
-                if cust > 0
-                else 0.0,
+                satisfaction=float(loyalty.satisfaction[js].sum() / cust) if cust > 0 else 0.0,
+                nps=loyalty.nps(js, cust),
                 marketing=float(sum(st.products[j].marketing.sum() for j in js)),
             )
-        segments = {
+        return firms
+
+    def _segment_results(
+        self, installed: np.ndarray, in_market: np.ndarray
+    ) -> dict[str, SegmentResult]:
+        """Every segment's size, buyers, entries, churn and (hidden) ideal."""
+        return {
             seg.id: SegmentResult(
                 id=seg.id,
                 name=seg.name,
@@ -609,15 +681,8 @@ class Simulation:
                 churned=float(self._last_churned[s]),
                 ideal=self._named(seg.ideal, self.attribute_ids),
             )
-            for s, seg in enumerate(st.segments)
+            for s, seg in enumerate(self.state.segments)
         }
-        return TurnReport(
-            quarter=quarter,
-            firms=firms,
-            products=products,
-            segments=segments,
-            competitor_moves=moves,
-        )
 
     @staticmethod
     def _named(values: np.ndarray | list[float], names: list[str]) -> dict[str, float]:

@@ -7,32 +7,12 @@ reports (shares, customers, awareness per segment).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-
+from engine.quarter import QuarterContext
 from engine.report import TurnReport
 from engine.scenario import Scenario
-from engine.state import SimState
-
-if TYPE_CHECKING:
-    from engine.simulation import Simulation
-
-
-@dataclass
-class MarketHistory:
-    """Public product prices, attributes and quality per quarter (index = quarter)."""
-
-    prices: list[np.ndarray] = field(default_factory=list)
-    attributes: list[np.ndarray] = field(default_factory=list)
-    quality: list[np.ndarray] = field(default_factory=list)
-
-    def record(self, state: SimState) -> None:
-        """Append the quarter just played (or the starting position)."""
-        self.prices.append(np.array([p.price for p in state.products]))
-        self.attributes.append(np.array([p.attributes for p in state.products]))
-        self.quality.append(np.array([p.quality for p in state.products]))
 
 
 @dataclass
@@ -68,11 +48,11 @@ class FirmView:
         return self.history[-1]
 
     @classmethod
-    def of(cls, sim: Simulation, firm_id: str) -> FirmView:
-        """The view of ``firm_id`` in ``sim`` now (copies, so bots cannot edit the state)."""
-        st = sim.state
+    def of(cls, ctx: QuarterContext, firm_id: str) -> FirmView:
+        """The view of ``firm_id`` in ``ctx`` now (copies, so bots cannot edit the state)."""
+        st = ctx.state
         firm = st.firms[firm_id]
-        last = sim.history[-1]
+        last = ctx.history[-1]
         products = {}
         for j in firm.products:
             p = st.products[j]
@@ -82,16 +62,16 @@ class FirmView:
                 price=float(p.price),
                 unit_cost=float(p.unit_cost),
                 quality=float(p.quality),
-                attributes=dict(zip(sim.attribute_ids, map(float, p.attributes), strict=True)),
-                marketing=dict(zip(sim.segment_ids, map(float, p.marketing), strict=True)),
+                attributes=dict(zip(ctx.attribute_ids, map(float, p.attributes), strict=True)),
+                marketing=dict(zip(ctx.segment_ids, map(float, p.marketing), strict=True)),
                 customers_by_segment=dict(last.products[p.id].customers_by_segment),
             )
         return cls(
-            scenario=sim.scenario,
-            role=sim.role,
+            scenario=ctx.scenario,
+            role=ctx.role,
             quarter=st.quarter + 1,
             firm=firm_id,
             cash=float(firm.cash),
             products=products,
-            history=list(sim.history),
+            history=list(ctx.history),
         )

@@ -140,6 +140,6 @@ def test_rivals_ignore_hidden_customer_state() -> None:
         values[owned] = values[shuffled]
     from engine.competitors import decide_competitors
 
-    moves_a = decide_competitors(a, 1, a.streams.generator("competitors", 1))
-    moves_b = decide_competitors(b, 1, b.streams.generator("competitors", 1))
+    moves_a = decide_competitors(a.quarter_context(), 1, a.streams.generator("competitors", 1))
+    moves_b = decide_competitors(b.quarter_context(), 1, b.streams.generator("competitors", 1))
     assert [m.text for m in moves_a] == [m.text for m in moves_b]

@@ -108,7 +108,7 @@ def test_ai_pms_fill_what_the_cpo_left_unset(tutorial):
         themes={"teamboard": "profit"},
         products={"insights": ProductDecision(price=450.0, hires=1)},
     )
-    filled = sim.company.prepare(sim, {"player": dec}, 1)["player"]
+    filled = sim.company.prepare(sim.quarter_context(), {"player": dec}, 1)["player"]
     assert filled.products["insights"].price == 450.0 and filled.products["insights"].hires == 1
     assert filled.products["insights"].roadmap  # the AI PM planned the work
     assert filled.products["teamboard"].price == pytest.approx(300 * 1.03)  # profit theme
