@@ -27,7 +27,6 @@ subsystem's stream for the quarter, so the same seed and decisions give identica
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -410,29 +409,15 @@ class Simulation:
         return report
 
     def _check_decisions(self, decisions_by_firm: Mapping[str, Decisions]) -> None:
-        """Refuse decisions the market cannot apply, naming every problem at once."""
-        st = self.state
+        """Refuse decisions for firms no player runs; the firms' own decisions were checked by
+        :func:`engine.decision_check.check` (through ``company.check``), the one check."""
         problems = []
-        for firm_id, dec in decisions_by_firm.items():
-            firm = st.firms.get(firm_id)
+        for firm_id in decisions_by_firm:
+            firm = self.state.firms.get(firm_id)
             if firm is None:
                 problems.append(f"unknown firm '{firm_id}'")
-                continue
-            if firm.controller != "player":
+            elif firm.controller != "player":
                 problems.append(f"firm '{firm_id}' is run by the computer")
-                continue
-            own = {st.products[j].id for j in firm.products}
-            for pid, pd in dec.products.items():
-                if pid not in own:
-                    problems.append(f"'{pid}' is not a product of '{firm_id}' in this role")
-                    continue
-                if pd.price is not None and not (math.isfinite(pd.price) and pd.price > 0):
-                    problems.append(f"{pid}: price must be a positive number, not {pd.price}")
-                for seg_id, amount in pd.marketing.items():
-                    if seg_id not in self.segment_ids:
-                        problems.append(f"{pid}: unknown segment '{seg_id}' in marketing")
-                    elif not (math.isfinite(amount) and amount >= 0):
-                        problems.append(f"{pid}: marketing in {seg_id} must be ≥ 0, not {amount}")
         if problems:
             raise ValueError("; ".join(problems))
 
