@@ -198,20 +198,23 @@ def describe(
     previous: Decisions | None,
     *,
     full: bool = False,
+    ai_lines: Collection[str] = (),
 ) -> list[str]:
     """One quarter's decisions in short sentences: the one wording every screen and report uses.
 
     ``before`` is the report the decisions were made after and ``previous`` the decisions of
     the quarter before. By default unchanged standing choices are left out (the debrief's
     timeline); ``full`` states every choice, changed or not (the confirmation before a quarter
-    is played or handed in).
+    is played or handed in). On ``ai_lines`` (a CPO's lines, run by AI PMs) only what the
+    player changed or ordered is stated: the AI PM decides the rest.
     """
     n = Names.of(scenario)
     cur = scenario.currency
     prev = previous or Decisions()
     out: list[str] = []
     for pid, pd in dec.products.items():
-        out += _describe_line(n, cur, pid, pd, before, prev.products.get(pid), full)
+        stated = full and pid not in ai_lines
+        out += _describe_line(n, cur, pid, pd, before, prev.products.get(pid), stated)
     out += _describe_firm(n, cur, dec, prev, full)
     return out
 

@@ -175,4 +175,5 @@ class DraftDesk(ABC):
             self.history()[-1],
             self.previous(),
             full=True,
+            ai_lines=[p.id for p in self.products()] if self.role == "cpo" else (),
         )
