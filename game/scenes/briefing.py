@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from engine.formatting import money
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
-from game.scenes.fmt import money, plain
 from game.scenes.role_choice import ROLES
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from game.app import App

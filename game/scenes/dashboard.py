@@ -8,14 +8,15 @@ from typing import Any
 
 import pygame
 
+from engine.formatting import count, money, pct, points, signed_money
 from engine.report import FirmResult, TurnReport
 from game import palette
 from game.scenes.base import GAP, Scene, grid
-from game.scenes.fmt import count, money, pct, plain, points, signed_money
 from game.scenes.glossary import METRICS
 from game.scenes.tab import Tab
 from game.widgets.chart import LineChart, Series
 from game.widgets.kpi_card import KpiCard
+from game.widgets.text import plain
 
 CARD_H = 86
 

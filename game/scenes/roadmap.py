@@ -8,8 +8,8 @@ from typing import Any
 import pygame
 
 from engine.decisions import CapacitySplit
+from engine.formatting import pct
 from game.scenes.base import GAP, ROW
-from game.scenes.fmt import pct
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 from game.widgets.capacity_bar import CapacityBar

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import pygame
 from pygame_gui.elements import UIScrollingContainer
 
+from engine.formatting import money, pct
 from game.scenes.base import GAP, Scene
-from game.scenes.fmt import money, pct, plain
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
     from game.app import App

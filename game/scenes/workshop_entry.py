@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from engine.decisions import CapacitySplit, Decisions, Forecast, ProductDecision, ResearchOrder
+from engine.formatting import money, pct
 from game.scenes.base import GAP, MARGIN, ROW, Scene, oid
 from game.scenes.dialog import DialogScene
-from game.scenes.fmt import money, pct, plain
 from game.scenes.glossary import ROLE_NAMES
 from game.scenes.workshop_common import (
     TOP_H,
@@ -30,7 +30,7 @@ from game.scenes.workshop_common import (
     top_bar,
 )
 from game.widgets.capacity_bar import CapacityBar
-from game.widgets.text import fit, font, to_size
+from game.widgets.text import fit, font, plain, to_size
 
 if TYPE_CHECKING:
     from game.app import App

@@ -15,9 +15,8 @@ import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dialog import DialogScene
-from game.scenes.fmt import plain
 from game.scenes.workshop_common import TOP_H, FocusScroller, RoundClock, show_error, top_bar
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
     from game.app import App
