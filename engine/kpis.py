@@ -38,6 +38,12 @@ class Kpi:
     description: str
     objective: bool = True  # a scenario objective may name it
     digits: int | None = None  # decimals where the unit's default does not fit
+    short: str | None = None  # column heading where the label is too long
+
+    @property
+    def heading(self) -> str:
+        """The label for a table column: the short form where there is one."""
+        return self.short or self.label
 
     def format(self, value: float, currency: str = "") -> str:
         """The value in full, as reports, CLI tables and objective evidence show it."""
@@ -124,6 +130,7 @@ REGISTRY: tuple[Kpi, ...] = (
         "higher",
         "Market share: your customers as a fraction of everyone in the category (buyers of "
         "any product, and people who looked and bought nothing).",
+        short="Share",
     ),
     Kpi(
         "satisfaction",

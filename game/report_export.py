@@ -301,7 +301,7 @@ def _beliefs(r: dict[str, Any], figures: dict[str, str]) -> str:
 
 def _kpi_table(r: dict[str, Any]) -> str:
     cur = r["currency"]
-    head = "".join(f"<th class='num'>{escape(KPIS[k].label)}</th>" for k in KPI_COLUMNS)
+    head = "".join(f"<th class='num'>{escape(KPIS[k].heading)}</th>" for k in KPI_COLUMNS)
     rows = []
     for row in r["kpis"]:
         cells = "".join(_cell(row[k], k, cur) for k in KPI_COLUMNS)
