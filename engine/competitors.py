@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine import market
+from engine.formatting import money_full
 from engine.population import lognormal_multipliers
 from engine.report import CompetitorMove, TurnReport
 from engine.scenario import (
@@ -330,7 +331,7 @@ def _describe(sim: Simulation, product: ProductState, plan: Plan, firm_name: str
     if abs(change) >= 0.005:
         verb = "cut" if change < 0 else "raised"
         what = "its price" if own else f"the price of {product.name}"
-        parts.append(f"{verb} {what} {abs(change):.0%} to {cur}{plan.price:,.0f}")
+        parts.append(f"{verb} {what} {abs(change):.0%} to {money_full(plan.price, cur)}")
     delta = plan.attributes - product.attributes
     moved = [
         f"{sim.scenario.attributes[k].name.lower()} {d:+.2f}"

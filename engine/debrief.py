@@ -21,9 +21,10 @@ import numpy as np
 from engine import scoring
 from engine.bots import BOTS
 from engine.decisions import Decisions, ProductDecision
+from engine.formatting import money_full as money_text
 from engine.report import TurnReport
 from engine.scenario import Scenario
-from engine.whatif import Log, Playthrough, WhatIf, money_text, replay, style, what_if
+from engine.whatif import Log, Playthrough, WhatIf, replay, style, what_if
 
 TURNING_FACTORS = ("price", "attributes", "awareness", "events", "competitors", "drift")
 """Share drivers that are a decision or an event (churn and chance are neither)."""

@@ -16,6 +16,7 @@ from typing import Literal
 
 from engine import organisation, roadmap
 from engine.decisions import Decisions, ProductDecision
+from engine.formatting import money_full
 from engine.organisation import OrgState
 from engine.roadmap import RoadmapState
 from engine.scenario import Role, Scenario
@@ -44,10 +45,6 @@ class Context:
     roadmap: RoadmapState
     lines: tuple[str, ...]  # product lines the role controls (not sunset)
     resolved_bets: frozenset[str] = field(default_factory=frozenset)
-
-
-def _money(x: float) -> str:
-    return f"{x:,.0f}"
 
 
 def _line(
@@ -219,8 +216,8 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
         out.append(
             Problem(
                 "spend",
-                f"this quarter's spending ({scenario.currency}{_money(spend)}) is beyond the "
-                f"cash available ({scenario.currency}{_money(ctx.cash)}): the firm will borrow "
+                f"this quarter's spending ({money_full(spend, scenario.currency)}) is beyond the "
+                f"cash available ({money_full(ctx.cash, scenario.currency)}): the firm will borrow "
                 "and its cash will go negative",
                 "warning",
             )
