@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from engine.decisions import CapacitySplit, Decisions, Forecast, ProductDecision, ResearchOrder
-from engine.formatting import money, pct
+from engine.formatting import count, money, pct
 from game.scenes.base import GAP, MARGIN, ROW, Scene, oid
 from game.scenes.dialog import DialogScene
 from game.scenes.glossary import ROLE_NAMES
@@ -152,7 +152,7 @@ class TeamEntryScene(Scene):
             self,
             f"{self.team} · round {v.round} of {v.rounds} · {ROLE_NAMES[self.role]}",
             f"Cash {money(firm.cash, cur)} · {when}: revenue {money(last.revenue, cur)}, "
-            f"profit {money(last.profit, cur)}, {last.customers:,.0f} customers, share "
+            f"profit {money(last.profit, cur)}, {count(last.customers)} customers, share "
             f"{pct(last.share)}, satisfaction {pct(last.satisfaction, 0)}",
         )
         self.clock_label = self.label(
@@ -231,7 +231,7 @@ class TeamEntryScene(Scene):
                 seg.name,
                 d.marketing.get(seg.id, "0"),
                 lambda t, s=seg.id: d.marketing.__setitem__(s, t),
-                f"customers {pv.customers_by_segment.get(seg.id, 0.0):,.0f}",
+                f"customers {count(pv.customers_by_segment.get(seg.id, 0.0))}",
                 f"Marketing money spent on {seg.name} this quarter.",
             )
             y += ROW + 6
