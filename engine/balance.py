@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from engine import kpis as kpi_registry
 from engine.bots import play
 from engine.scenario import Scenario
 from engine.simulation import Simulation
@@ -46,7 +47,7 @@ UNREACHABLE_RATE = 0.3
 DOMINANT_MARGIN = 10.0
 RUNAWAY_LEAD = 0.25
 RUNAWAY_SHARE = 0.6
-KPIS = ("score", "share", "revenue", "cumulative_profit", "morale", "tech_debt")
+KPIS = kpi_registry.BALANCE
 """Final KPIs reported per bot: share and revenue of the last quarter, profit summed over the
 game, morale and technical debt of the organisation at the end."""
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import market
+from engine.formatting import money_full
 from engine.population import lognormal_multipliers
 from engine.quarter import QuarterContext
 from engine.report import CompetitorMove, TurnReport
@@ -327,7 +328,7 @@ def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name:
     if abs(change) >= 0.005:
         verb = "cut" if change < 0 else "raised"
         what = "its price" if own else f"the price of {product.name}"
-        parts.append(f"{verb} {what} {abs(change):.0%} to {cur}{plan.price:,.0f}")
+        parts.append(f"{verb} {what} {abs(change):.0%} to {money_full(plan.price, cur)}")
     delta = plan.attributes - product.attributes
     moved = [
         f"{ctx.scenario.attributes[k].name.lower()} {d:+.2f}"

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from engine import organisation, roadmap
 from engine.decisions import Decisions, ProductDecision
+from engine.formatting import money_full
 from engine.organisation import OrgState
 from engine.roadmap import RoadmapState
 from engine.scenario import Role, Scenario
@@ -72,10 +73,6 @@ def _shape_problem(err: Any, prefix: str) -> Problem:
     if err["type"] == "extra_forbidden":
         msg = "unknown field"
     return Problem(loc, msg)
-
-
-def _money(x: float) -> str:
-    return f"{x:,.0f}"
 
 
 def _line(
@@ -294,8 +291,8 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
         out.append(
             Problem(
                 "spend",
-                f"this quarter's spending ({scenario.currency}{_money(spend)}) is beyond the "
-                f"cash available ({scenario.currency}{_money(ctx.cash)}): the firm will borrow "
+                f"this quarter's spending ({money_full(spend, scenario.currency)}) is beyond the "
+                f"cash available ({money_full(ctx.cash, scenario.currency)}): the firm will borrow "
                 "and its cash will go negative",
                 "warning",
             )

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.formatting import money_full
 from engine.report import TurnReport
 from engine.scenario import Scenario
 
@@ -163,10 +164,6 @@ def carry_forward(
 # --------------------------------------------------------------------------- in words
 
 
-def _money(x: float, cur: str) -> str:
-    return f"-{cur}{-x:,.0f}" if x < 0 else f"{cur}{x:,.0f}"
-
-
 @dataclass(frozen=True)
 class Names:
     """Display names of the ids a decision mentions."""
@@ -236,17 +233,19 @@ def _describe_line(
     if pd.price is not None and last and abs(pd.price - last.price) > 0.005 * last.price:
         move = pd.price / last.price - 1.0
         out.append(
-            f"{name}: price {_money(last.price, cur)} → {_money(pd.price, cur)} ({move:+.0%})"
+            f"{name}: price {money_full(last.price, cur)} → {money_full(pd.price, cur)} ({move:+.0%})"
         )
     elif full and last:
-        out.append(f"{name}: price stays {_money(last.price, cur)}")
+        out.append(f"{name}: price stays {money_full(last.price, cur)}")
     if last and (pd.marketing or full):
         was = sum(last.marketing_by_segment.values())
         now = sum((dict(last.marketing_by_segment) | pd.marketing).values())
         if abs(now - was) > 0.05 * max(was, 1.0):
-            out.append(f"{name}: marketing {_money(was, cur)} → {_money(now, cur)} a quarter")
+            out.append(
+                f"{name}: marketing {money_full(was, cur)} → {money_full(now, cur)} a quarter"
+            )
         elif full:
-            out.append(f"{name}: marketing {_money(now, cur)} a quarter")
+            out.append(f"{name}: marketing {money_full(now, cur)} a quarter")
     if pd.roadmap and (full or not old.roadmap or pd.roadmap[0] != old.roadmap[0]):
         shown = pd.roadmap if full else pd.roadmap[:3]
         verb = "build" if full else "roadmap led by"
@@ -276,7 +275,7 @@ def _describe_firm(n: Names, cur: str, dec: Decisions, prev: Decisions, full: bo
     """The firm-wide decisions in words (forecast, culture, people, portfolio)."""
     out: list[str] = []
     if dec.forecast is not None:
-        revenue = _money(dec.forecast.revenue, cur)
+        revenue = money_full(dec.forecast.revenue, cur)
         out.append(f"forecast: revenue {revenue}, share {dec.forecast.share:.1%}")
     elif full:
         out.append("forecast: none")

@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from engine.formatting import signed, signed_money_full, signed_pct
 from engine.scenario import (
     Awareness,
     Cash,
@@ -101,10 +102,6 @@ def _line(scenario: Scenario, firm: str, product: str | None) -> str | None:
     return product if product in staffed else None
 
 
-def _signed(x: float, pct: bool = False) -> str:
-    return f"{x:+.0%}" if pct else f"{x:+.2f}"
-
-
 def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
     """Apply every effect of ``event`` in order; return what each one did, in words."""
     seg = {s.id: s.name for s in scenario.segments}
@@ -116,39 +113,39 @@ def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
         match eff:
             case SegmentSize():
                 world.segment_size(eff.segment, eff.change)
-                out.append(f"{seg[eff.segment]}: market size {_signed(eff.change, True)}")
+                out.append(f"{seg[eff.segment]}: market size {signed_pct(eff.change)}")
             case SegmentGrowth():
                 world.segment_growth(eff.segment, eff.change)
                 out.append(
-                    f"{seg[eff.segment]}: growth {_signed(eff.change, True)} points per quarter"
+                    f"{seg[eff.segment]}: growth {signed_pct(eff.change)} points per quarter"
                 )
             case PriceSensitivity():
                 world.price_sensitivity(eff.segment, eff.change)
-                out.append(f"{seg[eff.segment]}: price sensitivity {_signed(eff.change, True)}")
+                out.append(f"{seg[eff.segment]}: price sensitivity {signed_pct(eff.change)}")
             case IdealShift():
                 world.ideal_shift(eff.segment, eff.attribute, eff.change)
                 out.append(
                     f"{seg[eff.segment]} now want {attr[eff.attribute]} "
-                    f"{_signed(eff.change)} on the 0-1 scale"
+                    f"{signed(eff.change)} on the 0-1 scale"
                 )
             case WeightShift():
                 world.weight_shift(eff.segment, eff.attribute, eff.change)
                 out.append(
                     f"{seg[eff.segment]} care {'more' if eff.change > 0 else 'less'} about "
-                    f"{attr[eff.attribute]} (weight {_signed(eff.change)})"
+                    f"{attr[eff.attribute]} (weight {signed(eff.change)})"
                 )
             case ProductAttribute():
                 world.product_attribute(eff.product, eff.attribute, eff.change)
-                out.append(f"{prod[eff.product]}: {attr[eff.attribute]} {_signed(eff.change)}")
+                out.append(f"{prod[eff.product]}: {attr[eff.attribute]} {signed(eff.change)}")
             case ProductQuality():
                 world.product_quality(eff.product, eff.change)
-                out.append(f"{prod[eff.product]}: quality {_signed(eff.change)}")
+                out.append(f"{prod[eff.product]}: quality {signed(eff.change)}")
             case ProductPrice():
                 world.product_price(eff.product, eff.change)
-                out.append(f"{prod[eff.product]}: price {_signed(eff.change, True)}")
+                out.append(f"{prod[eff.product]}: price {signed_pct(eff.change)}")
             case UnitCost():
                 world.unit_cost(eff.product, eff.change)
-                out.append(f"{prod[eff.product]}: cost to serve {_signed(eff.change, True)}")
+                out.append(f"{prod[eff.product]}: cost to serve {signed_pct(eff.change)}")
             case Awareness():
                 world.awareness(eff.product, eff.segment, eff.change)
                 out.append(
@@ -159,8 +156,7 @@ def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
                 for firm in firms_for(eff.firm, scenario):
                     world.culture(firm, eff.dimension, eff.change)
                     out.append(
-                        f"{firm_name[firm]}: {eff.dimension.replace('_', ' ')} "
-                        f"{_signed(eff.change)}"
+                        f"{firm_name[firm]}: {eff.dimension.replace('_', ' ')} {signed(eff.change)}"
                     )
             case Headcount() | TechDebt():
                 for firm in firms_for(eff.firm, scenario):
@@ -177,5 +173,5 @@ def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
             case Cash():
                 for firm in firms_for(eff.firm, scenario):
                     world.cash(firm, eff.change)
-                    out.append(f"{firm_name[firm]}: cash {eff.change:+,.0f}")
+                    out.append(f"{firm_name[firm]}: cash {signed_money_full(eff.change)}")
     return out

@@ -21,10 +21,12 @@ Revenue. ΔR = Σ_j (p_j' − p_j)·q_j  [price]  +  Σ_j p_j'·(q_j' − q_j)  
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
 from engine import market
+from engine.formatting import money_full, number, signed, signed_money_full
 from engine.quarter import QuarterContext
 from engine.report import Driver, Explanation, TurnReport
 from engine.state import SimState
@@ -303,7 +305,7 @@ def _satisfaction_sums(
 
 
 def _pts(x: float) -> str:
-    return f"{x * 100:+.1f}"
+    return signed(x * 100, 1)
 
 
 def _who(ctx: QuarterContext, firm_id: str) -> tuple[str, str]:
@@ -390,17 +392,15 @@ def _explanation(
     drivers.sort(key=lambda d: -abs(d.size))
     change = after - before
     if unit == "pts":
-        size, floor = f" {abs(change) * 100:.1f} pts", MIN_SENTENCE / 100
+        size, floor = f" {number(abs(change) * 100, 1)} pts", MIN_SENTENCE / 100
         fmt = _pts
     elif unit == "sat":
-        size, floor = f" {abs(change):.3f}", MIN_SATISFACTION
-        fmt = "{:+.3f}".format
+        size, floor = f" {number(abs(change), 3)}", MIN_SATISFACTION
+        fmt = partial(signed, digits=3)
     else:
-        size = f" {currency}{abs(change):,.0f}"
+        size = f" {money_full(abs(change), currency)}"
         floor = MIN_REVENUE_SHARE * max(abs(before), abs(after))
-
-        def fmt(value: float) -> str:
-            return f"{'+' if value >= 0 else '-'}{currency}{abs(value):,.0f}"
+        fmt = partial(signed_money_full, currency=currency)
 
     if not any(ch.isdigit() and ch != "0" for ch in size):
         change_words = " held"  # too small to show

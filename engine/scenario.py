@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.formatting import count
+
 Id = Annotated[
     str,
     Field(
@@ -39,6 +41,8 @@ CULTURE_DIMENSIONS: tuple[str, ...] = (
     "collaboration",
     "capability",
 )
+# The KPIs an objective may name: exactly engine.kpis.OBJECTIVE_KPIS, in registry order
+# (a Literal so the JSON schema lists them; tests/test_kpis.py keeps the two in step).
 Kpi = Literal[
     "revenue",
     "profit",
@@ -1032,8 +1036,8 @@ def _starting_customers(s: Scenario) -> Iterator[tuple[Loc, str]]:
         if starting > seg.in_market * seg.size + 1e-9:
             yield (
                 ("segments", si, "in_market"),
-                f"products start with {starting:,.0f} customers but only "
-                f"{seg.in_market * seg.size:,.0f} are in the market (size × in_market)",
+                f"products start with {count(starting)} customers but only "
+                f"{count(seg.in_market * seg.size)} are in the market (size × in_market)",
             )
 
 

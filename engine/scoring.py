@@ -20,13 +20,14 @@ from typing import Literal
 
 import numpy as np
 
+from engine.kpis import KPIS
 from engine.scenario import Objective
 
 PARTIAL_CREDIT = 0.6
 OBJECTIVES_SHARE = 0.7  # of the final score; the rest is the mean competency score
 GRADES: tuple[tuple[float, str], ...] = ((85, "A"), (70, "B"), (55, "C"), (40, "D"), (0, "F"))
-MONEY_KPIS = {"revenue", "profit", "cumulative_profit", "cash"}
-COUNT_KPIS = {"customers", "headcount", "tech_debt"}
+MONEY_KPIS = frozenset(k.id for k in KPIS.values() if k.unit == "money" and k.objective)
+COUNT_KPIS = frozenset(k.id for k in KPIS.values() if k.unit == "count" and k.objective)
 
 Kpis = Mapping[str, float]
 
@@ -126,13 +127,8 @@ def evaluate(
 
 
 def _fmt(kpi: str) -> Callable[[float], str]:
-    if kpi in MONEY_KPIS:
-        return lambda x: f"{x:,.0f}"
-    if kpi in {"share", "attrition", "forecast_error"}:
-        return lambda x: f"{x:.1%}"
-    if kpi in COUNT_KPIS:
-        return lambda x: f"{x:,.0f}"
-    return lambda x: f"{x:.2f}"
+    """The objective evidence's formatter for ``kpi`` (the registry's, without a currency)."""
+    return KPIS[kpi].format
 
 
 def score(results: Sequence[ObjectiveResult]) -> float:

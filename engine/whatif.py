@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.bots import BOTS, make_bot
 from engine.decisions import Decisions
+from engine.formatting import money_full, pct
 from engine.report import TurnReport
 from engine.scenario import Scenario
 from engine.simulation import Simulation
@@ -210,15 +211,6 @@ class WhatIf:
     share: list[float]  # the bot's overall share per quarter 0..T (for a chart)
 
 
-def _pct(x: float) -> str:
-    return f"{x:.1%}"
-
-
-def money_text(x: float, cur: str) -> str:
-    """Money in full with its sign before the symbol: -$1,234."""
-    return f"-{cur}{-x:,.0f}" if x < 0 else f"{cur}{x:,.0f}"
-
-
 def describe(
     scenario: Scenario,
     k: int,
@@ -234,9 +226,9 @@ def describe(
     way = BOT_WAYS.get(bot, f"played like the {bot} bot")
     first = (
         f"Had you {way} {when}, the {bot.replace('_', ' ')} policy reached "
-        f"{_pct(theirs.share)} share instead of your {_pct(yours.share)}, a cumulative profit "
-        f"of {money_text(theirs.cumulative_profit, cur)} instead of "
-        f"{money_text(yours.cumulative_profit, cur)}, and a score of {theirs.score:.0f} "
+        f"{pct(theirs.share)} share instead of your {pct(yours.share)}, a cumulative profit "
+        f"of {money_full(theirs.cumulative_profit, cur)} instead of "
+        f"{money_full(yours.cumulative_profit, cur)}, and a score of {theirs.score:.0f} "
         f"({theirs.grade}) instead of {yours.score:.0f} ({yours.grade})."
     )
     diffs = []
@@ -249,7 +241,7 @@ def describe(
     if abs(its.marketing - mine.marketing) >= 0.05 * max(mine.marketing, 1.0):
         word = "more" if its.marketing > mine.marketing else "less"
         gap = abs(its.marketing - mine.marketing)
-        diffs.append(f"spent {money_text(gap, cur)} {word} on marketing a quarter")
+        diffs.append(f"spent {money_full(gap, cur)} {word} on marketing a quarter")
     if its.shipped != mine.shipped:
         diffs.append(f"shipped {its.shipped} items (you: {mine.shipped})")
     if its.initiatives != mine.initiatives:

@@ -21,7 +21,8 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.whatif import money_text
+from engine.formatting import number
+from engine.kpis import KPIS, REPORT_HISTORY
 from game.saves import write_atomic
 
 if TYPE_CHECKING:
@@ -44,19 +45,8 @@ STATUS_WORDS = {
     "pending": "not measured yet",
 }
 SHARED_FILE_MODE = 0o644
-KPI_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    # key, heading, format kind
-    ("revenue", "Revenue", "money"),
-    ("profit", "Profit", "money"),
-    ("cash", "Cash", "money"),
-    ("customers", "Customers", "count"),
-    ("share", "Share", "pct"),
-    ("satisfaction", "Satisfaction", "level"),
-    ("nps", "NPS", "nps"),
-    ("morale", "Morale", "level"),
-    ("tech_debt", "Tech debt", "count"),
-    ("belief_error", "Belief error", "level3"),
-)
+KPI_COLUMNS: tuple[str, ...] = REPORT_HISTORY
+"""KPI history columns (registry ids; headings and formats come from the registry)."""
 
 CSS = """
 :root { --ink: #1d2430; --muted: #5b6675; --line: #d5dae1; --you: #0072B2;
@@ -109,26 +99,18 @@ footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
 # --------------------------------------------------------------------------- formatting
 
 
-def fmt(value: float | None, kind: str, currency: str = "") -> str:
-    """A number as the report shows it (money, count, percent, level, NPS)."""
-    if value is None:
-        return "–"
-    if kind == "money":
-        return money_text(value, currency)
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "pct":
-        return f"{value:.1%}"
-    if kind == "nps":
-        return f"{value:+.0f}"
-    if kind == "level3":
-        return f"{value:.3f}"
-    return f"{value:.2f}"
+def shown(value: float | None, kpi: str, currency: str = "") -> str:
+    """A KPI value as the report shows it (the registry's format; "–" if not measured)."""
+    return "–" if value is None else KPIS[kpi].format(value, currency)
 
 
-def _cell(value: float | None, kind: str, currency: str = "") -> str:
+def _td(value: float | None, text: str) -> str:
     raw = "" if value is None else f' data-value="{float(value)!r}"'
-    return f'<td class="num"{raw}>{escape(fmt(value, kind, currency))}</td>'
+    return f'<td class="num"{raw}>{escape(text)}</td>'
+
+
+def _cell(value: float | None, kpi: str, currency: str = "") -> str:
+    return _td(value, shown(value, kpi, currency))
 
 
 def _list(items: Sequence[str]) -> str:
@@ -219,16 +201,18 @@ def _comparison(r: dict[str, Any], figures: dict[str, str]) -> str:
     rows = []
     mine = r["kpis"][-1]
     rows.append(
-        f'<tr data-bot="you"><td><b>you</b></td><td class="num"><b>{comp["player_score"]:.0f}'
-        f'</b></td><td class="num">{fmt(mine["share"], "pct")}</td>'
-        f'<td class="num">{fmt(mine["cumulative_profit"], "money", cur)}</td><td></td></tr>'
+        '<tr data-bot="you"><td><b>you</b></td>'
+        f'<td class="num"><b>{number(comp["player_score"], 0)}</b></td>'
+        f'<td class="num">{shown(mine["share"], "share")}</td>'
+        f'<td class="num">{shown(mine["cumulative_profit"], "cumulative_profit", cur)}</td>'
+        "<td></td></tr>"
     )
     for b in sorted(comp["bots"], key=lambda b: -b["score"]):
         close = "plays most like you" if b["bot"] == comp["closest"] else ""
         rows.append(
             f'<tr data-bot="{escape(b["bot"])}"><td>{escape(b["bot"].replace("_", " "))}</td>'
-            f"{_cell(b['score'], 'count')}{_cell(b['share'], 'pct')}"
-            f"{_cell(b['cumulative_profit'], 'money', cur)}<td>{close}</td></tr>"
+            f"{_td(b['score'], number(b['score'], 0))}{_cell(b['share'], 'share')}"
+            f"{_cell(b['cumulative_profit'], 'cumulative_profit', cur)}<td>{close}</td></tr>"
         )
     return (
         '<section id="luck-or-skill"><h2>Luck or skill? You against the bots</h2>'
@@ -289,8 +273,8 @@ def _beliefs(r: dict[str, Any], figures: dict[str, str]) -> str:
     if cal["count"]:
         rows = "".join(
             f"<tr><td class='num'>Q{f['quarter']}</td>"
-            f"{_cell(f['forecast_revenue'], 'money', cur)}{_cell(f['revenue'], 'money', cur)}"
-            f"{_cell(f['forecast_share'], 'pct')}{_cell(f['share'], 'pct')}</tr>"
+            f"{_cell(f['forecast_revenue'], 'revenue', cur)}{_cell(f['revenue'], 'revenue', cur)}"
+            f"{_cell(f['forecast_share'], 'share')}{_cell(f['share'], 'share')}</tr>"
             for f in cal["forecasts"]
         )
         bias = "optimistic" if cal["revenue_bias"] > 0 else "pessimistic"
@@ -317,10 +301,10 @@ def _beliefs(r: dict[str, Any], figures: dict[str, str]) -> str:
 
 def _kpi_table(r: dict[str, Any]) -> str:
     cur = r["currency"]
-    head = "".join(f"<th class='num'>{escape(h)}</th>" for _, h, _ in KPI_COLUMNS)
+    head = "".join(f"<th class='num'>{escape(KPIS[k].heading)}</th>" for k in KPI_COLUMNS)
     rows = []
     for row in r["kpis"]:
-        cells = "".join(_cell(row[k], kind, cur) for k, _, kind in KPI_COLUMNS)
+        cells = "".join(_cell(row[k], k, cur) for k in KPI_COLUMNS)
         rows.append(
             f'<tr data-quarter="{int(row["quarter"])}"><td class="num">'
             f"Q{int(row['quarter'])}</td>{cells}</tr>"

@@ -73,7 +73,7 @@ def _firm_colours(report: dict[str, Any]) -> dict[str, str]:
 def _money_axis(ax: Any, currency: str) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    from game.scenes.fmt import money
+    from engine.formatting import money
 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _pos: money(x, currency)))
 

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from engine.formatting import exact
 from engine.scenario import Scenario
 from game.paths import bundled_scenarios_dir
 from game.starter import starter_text
@@ -100,19 +101,13 @@ def schema_text() -> str:
 # --------------------------------------------------------------------------- reference
 
 
-def _num(value: float) -> str:
-    if float(value).is_integer() and abs(value) < 1e7:
-        return f"{int(value):,}"
-    return f"{value:g}"
-
-
 def _bounds(metadata: list[Any], text_like: bool) -> list[str]:
     out: list[str] = []
     for m in metadata:
         for attr, sign in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
             value = getattr(m, attr, None)
             if isinstance(m, at.Ge | at.Gt | at.Le | at.Lt) and value is not None:
-                out.append(f"{sign} {_num(value)}")
+                out.append(f"{sign} {exact(value)}")
         unit = "characters" if text_like else "items"
         if isinstance(m, at.MinLen) and m.min_length == 1:
             out.append("not empty")
@@ -181,7 +176,7 @@ def _default(info: FieldInfo) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
-        return _num(value)
+        return exact(value)
     return f"`{json.dumps(value, ensure_ascii=False)}`"
 
 

@@ -207,6 +207,9 @@ class ProgressBar:
 
 def format_report(report: BalanceReport, scenario: Scenario) -> str:
     """The report as aligned text: a row per bot, then the verdicts and warnings."""
+    from engine.formatting import number, pct
+    from engine.kpis import BALANCE, KPIS
+
     cur = scenario.currency
     objectives = [o.id for o in scenario.objectives]
     header = ["#", "bot", "mean", "p10", "p50", "p90", "wins"]
@@ -217,16 +220,10 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
         s, k = b.score, b.kpis
         rows.append(
             [str(b.rank), b.bot]
-            + [f"{x:.1f}" for x in (s.mean, s.p10, s.p50, s.p90)]
+            + [number(x, 1) for x in (s.mean, s.p10, s.p50, s.p90)]
             + [str(b.wins)]
-            + [f"{b.objectives[o]:.0%}" for o in objectives]
-            + [
-                f"{k['share'].mean:.1%}",
-                _money(k["revenue"].mean, cur),
-                _money(k["cumulative_profit"].mean, cur),
-                _num(k["morale"].mean, ".2f"),
-                _num(k["tech_debt"].mean, ".0f"),
-            ]
+            + [pct(b.objectives[o], 0) for o in objectives]
+            + [KPIS[kpi].compact(k[kpi].mean, cur) for kpi in BALANCE if kpi != "score"]
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [
@@ -271,16 +268,6 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
     else:
         out.append("No balance warnings.")
     return "\n".join(out)
-
-
-def _money(x: float, cur: str) -> str:
-    from game.scenes.fmt import money
-
-    return money(x, cur) if math.isfinite(x) else "-"
-
-
-def _num(x: float, spec: str) -> str:
-    return format(x, spec) if math.isfinite(x) else "-"
 
 
 def score_figure(report: BalanceReport, runs: Sequence[Run]) -> bytes:

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.kpis import KPIS
+
 NAME = "simulate"
 HELP = "Play a scenario headlessly with a bot; print a per-quarter KPI table (JSON/CSV too)."
 FORMAT_VERSION = 1
@@ -98,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+TABLE_KPIS = ("revenue", "profit", "cash", "customers", "share", "satisfaction", "nps")
+"""The player firm's KPIs in the table, after the quarter (registry ids)."""
+
+
 def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
     """An aligned table: the player firm's KPIs per quarter and each rival's share."""
     rivals = [f for f in sim.state.firms if f != player]
@@ -107,17 +113,8 @@ def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
     rows = [header]
     for rep in reports:
         f = rep.firms[player]
-        row = [
-            str(rep.quarter),
-            f"{cur}{f.revenue:,.0f}",
-            f"{cur}{f.profit:,.0f}",
-            f"{cur}{f.cash:,.0f}",
-            f"{f.customers:,.0f}",
-            f"{f.share:.1%}",
-            f"{f.satisfaction:.2f}",
-            f"{f.nps:+.0f}",
-        ]
-        row += [f"{rep.firms[r].share:.1%}" for r in rivals]
+        row = [str(rep.quarter), *(KPIS[k].format(getattr(f, k), cur) for k in TABLE_KPIS)]
+        row += [KPIS["share"].format(rep.firms[r].share) for r in rivals]
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [

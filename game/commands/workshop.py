@@ -240,13 +240,16 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _print_board(session: WorkshopSession) -> None:
+    from engine.formatting import number
+    from engine.kpis import KPIS
+
     cur = session.scenario.currency
-    print(f"{'#':>2}  {'team':<16} {'score':>6}  {'revenue':>12} {'profit':>12} {'share':>6}")
+    widths = {"revenue": 12, "profit": 12, "share": 6}
+    head = " ".join(f"{k:>{w}}" for k, w in widths.items())
+    print(f"{'#':>2}  {'team':<16} {'score':>6}  {head}")
     for row in session.leaderboard():
-        print(
-            f"{row['rank']:>2}  {row['team'][:16]:<16} {row['score']:>6.1f}  "
-            f"{cur}{row['revenue']:>11,.0f} {cur}{row['profit']:>11,.0f} {row['share']:>6.1%}"
-        )
+        cells = " ".join(f"{KPIS[k].format(row[k], cur):>{w}}" for k, w in widths.items())
+        print(f"{row['rank']:>2}  {row['team'][:16]:<16} {number(row['score'], 1):>6}  {cells}")
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from engine.formatting import count, money
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
-from game.scenes.fmt import money, plain
 from game.scenes.role_choice import ROLES
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from game.app import App
@@ -101,7 +102,7 @@ class BriefingScene(Scene):
             )
             lines.append(
                 f"• <b>{html.escape(p.name)}</b>: {money(p.price, s.currency)} per customer per "
-                f"quarter, {customers:,.0f} customers{people}{pm}"
+                f"quarter, {count(customers)} customers{people}{pm}"
             )
         return "<br>".join(lines)
 
@@ -111,7 +112,7 @@ class BriefingScene(Scene):
         lines = ["<b>The market</b>"]
         for seg in s.segments:
             lines.append(
-                f"• <b>{html.escape(seg.name)}</b> ({seg.size:,.0f} potential "
+                f"• <b>{html.escape(seg.name)}</b> ({count(seg.size)} potential "
                 f"customers): {html.escape(seg.description)}"
             )
         rivals = [f for f in s.firms if f.controller == "ai"]

@@ -8,16 +8,20 @@ from typing import Any
 
 import pygame
 
+from engine.formatting import count, money, pct, points, signed, signed_count, signed_money
+from engine.kpis import KPIS
 from engine.report import FirmResult, TurnReport
 from game import palette
 from game.scenes.base import GAP, Scene, grid
-from game.scenes.fmt import count, money, pct, plain, points, signed_money
 from game.scenes.glossary import METRICS
 from game.scenes.tab import Tab
 from game.widgets.chart import LineChart, Series
 from game.widgets.kpi_card import KpiCard
+from game.widgets.text import plain
 
 CARD_H = 86
+CARDS = ("revenue", "profit", "cash", "customers", "share", "satisfaction", "nps")
+"""The KPI cards of a firm, left to right (registry ids)."""
 
 
 STATUS = {
@@ -59,50 +63,32 @@ def kpi_row(
 ) -> None:
     """A row of KPI cards for one firm with changes against ``before``."""
 
-    def delta(value: float, old: float | None, kind: str) -> tuple[str, bool | None]:
-        if old is None:
-            return ("start", None)
-        change = value - old
-        text = {
-            "money": signed_money(change, cur),
-            "share": points(change),
-            "count": f"{change:+,.0f}",
-            "score": f"{change:+.2f}",
-        }[kind]
+    def delta(key: str, change: float) -> tuple[str, bool | None]:
+        unit = KPIS[key].unit
+        if unit == "money":
+            text = signed_money(change, cur)
+        elif unit == "fraction":
+            text = points(change)
+        elif unit in ("count", "index"):
+            text = signed_count(change)
+        else:
+            text = signed(change)
         if not any(c in "123456789" for c in text):  # rounds to zero at the precision shown
             return ("no change", None)
-        return (text, change >= 0)
+        return (text, KPIS[key].better(change))
 
-    old = before
-    cards = [
-        ("Revenue", money(now.revenue, cur), "revenue", now.revenue, old and old.revenue, "money"),
-        ("Profit", money(now.profit, cur), "profit", now.profit, old and old.profit, "money"),
-        ("Cash", money(now.cash, cur), "cash", now.cash, old and old.cash, "money"),
-        (
-            "Customers",
-            count(now.customers),
-            "customers",
-            now.customers,
-            old and old.customers,
-            "count",
-        ),
-        ("Market share", pct(now.share), "share", now.share, old and old.share, "share"),
-        (
-            "Satisfaction",
-            f"{now.satisfaction:.2f}",
-            "satisfaction",
-            now.satisfaction,
-            old and old.satisfaction,
-            "score",
-        ),
-        ("NPS", f"{now.nps:.0f}", "nps", now.nps, old and old.nps, "count"),
-    ]
-    for rect, (name, value, key, v, previous, kind) in zip(
-        grid(row, len(cards), 1), cards, strict=True
-    ):
-        text, good = delta(v, previous, kind)
+    for rect, key in zip(grid(row, len(CARDS), 1), CARDS, strict=True):
+        k = KPIS[key]
+        value = float(getattr(now, key))
+        if before is None:
+            text, good = "start", None
+        else:
+            text, good = delta(key, value - float(getattr(before, key)))
         tip = f"{METRICS[key]} The small number is the change since {since}."
-        KpiCard(scene.px(rect), scene.manager, container, name, value, text, good, tip, scene.scale)
+        shown = k.compact(value, cur)
+        KpiCard(
+            scene.px(rect), scene.manager, container, k.label, shown, text, good, tip, scene.scale
+        )
 
 
 def history_charts(

@@ -16,15 +16,16 @@ from typing import TYPE_CHECKING, Any
 import pygame
 from pygame_gui.elements import UIDropDownMenu
 
+from engine.formatting import pct
 from game import palette
 from game.debrief_work import DebriefWork, problem_text, report_path
 from game.jobs import Job
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html, quarter_labels
-from game.scenes.fmt import pct, plain
 from game.scenes.glossary import METRICS
 from game.widgets.chart import LineChart, Series
 from game.widgets.figure_view import FigureView, decode_png
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from pathlib import Path

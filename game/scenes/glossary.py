@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-METRICS = {
-    "revenue": "Revenue this quarter: paying customers × price. Subscriptions are billed "
-    "every quarter.",
-    "profit": "Profit this quarter: revenue minus every cost (serving customers, marketing, "
-    "salaries, research, culture initiatives).",
-    "cash": "Cash in the bank at the end of the quarter. If it runs out the board steps in.",
-    "customers": "Paying customers across all segments (real customers, not the simulated sample).",
-    "share": "Market share: your customers as a fraction of everyone in the category (buyers "
-    "of any product, and people who looked and bought nothing).",
-    "satisfaction": "How far your customers' fit with your product sits above their best "
-    "alternative, on 0..1. Low satisfaction means churn is coming.",
-    "nps": "Net Promoter Score (−100..100): promoters minus detractors, derived from satisfaction.",
-    "morale": "How people feel about their work (0..1). Low morale lowers capacity and raises "
-    "attrition.",
-    "tech_debt": "Technical debt in effort points. Debt slows delivery and lowers quality.",
-}
+from engine.kpis import GLOSSARY, KPIS
+
+METRICS = {k: KPIS[k].description for k in GLOSSARY}
+"""Tooltip text of the metrics the screens show, from the KPI registry."""
 
 DECISIONS = {
     "price": "Price per customer per quarter. Lower prices win price-sensitive segments but "

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import pygame
 from pygame_gui.elements import UIPanel
 
+from engine.formatting import money
 from game.scenes.base import ROW, Scene, hide_panel, oid
-from game.scenes.fmt import money, plain
 from game.widgets.focus import FocusScroller
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
     from game.app import App

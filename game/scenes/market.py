@@ -7,9 +7,9 @@ from typing import Any
 
 import pygame
 
+from engine.formatting import count, pct
 from game import palette
 from game.scenes.base import GAP, ROW
-from game.scenes.fmt import count, pct
 from game.scenes.tab import Tab
 from game.widgets.perceptual_map import MapIdeal, MapPoint, PerceptualMap
 

@@ -7,8 +7,8 @@ from typing import Any, get_args
 import pygame
 
 from engine.decisions import Theme
+from engine.formatting import count, money, pct
 from game.scenes.base import GAP, ROW
-from game.scenes.fmt import money, pct
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 
@@ -47,7 +47,8 @@ class PortfolioTab(Tab):
                 else "no PM"
             )
             numbers = (
-                f" · {money(result.revenue, s.currency)} revenue, {result.customers:,.0f} customers"
+                f" · {money(result.revenue, s.currency)} revenue, "
+                f"{count(result.customers)} customers"
                 if result
                 else ""
             )

@@ -6,8 +6,8 @@ from typing import Any
 
 import pygame
 
+from engine.formatting import money, pct
 from game.scenes.base import GAP, ROW
-from game.scenes.fmt import money, pct
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 from game.widgets.text import fit, font

@@ -7,8 +7,8 @@ from typing import Any
 import pygame
 
 from engine.decisions import ResearchOrder
+from engine.formatting import money
 from game.scenes.base import GAP, ROW
-from game.scenes.fmt import money
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 

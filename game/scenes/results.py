@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from engine.formatting import money
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
-from game.scenes.fmt import money, plain
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from engine.report import TurnReport

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import pygame
 
 from engine.decisions import CapacitySplit
+from engine.formatting import pct
 from game.scenes.base import GAP, ROW
-from game.scenes.fmt import pct
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 from game.widgets.capacity_bar import CapacityBar
@@ -51,7 +52,7 @@ class RoadmapTab(Tab):
             split.features,
             (0.0, 1.0),
             SPLIT_STEP,
-            pct0,
+            partial(pct, digits=0),
             lambda v: self._split(product.id, "features", v),
             tip=DECISIONS["split"],
             container=container,
@@ -62,7 +63,7 @@ class RoadmapTab(Tab):
             split.debt,
             (0.0, 1.0),
             SPLIT_STEP,
-            pct0,
+            partial(pct, digits=0),
             lambda v: self._split(product.id, "debt", v),
             tip=DECISIONS["split"],
             container=container,
@@ -191,8 +192,3 @@ class RoadmapTab(Tab):
             order[i - 1], order[i] = order[i], order[i - 1]
         draft.roadmap = order
         self.hub.refresh()
-
-
-def pct0(value: float) -> str:
-    """Whole-number percentage."""
-    return pct(value, 0)

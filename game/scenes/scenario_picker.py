@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
-from game.scenes.fmt import plain
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from game.app import App

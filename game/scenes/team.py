@@ -8,8 +8,8 @@ from typing import Any
 
 import pygame
 
+from engine.formatting import money, signed
 from game.scenes.base import GAP, ROW
-from game.scenes.fmt import money, signed
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 

@@ -8,6 +8,7 @@ from typing import Any
 import pygame
 from pygame_gui.elements import UIImage
 
+from engine.formatting import count
 from game import palette
 from game.widgets.text import fit, font, to_size
 
@@ -47,7 +48,7 @@ class CapacityBar:
         surface.fill(palette.PANEL)
         small = font(12)
         over = self.planned > self.capacity + 1e-9
-        caption = f"Planned {self.planned:,.0f} of {self.capacity:,.0f} effort points" + (
+        caption = f"Planned {count(self.planned)} of {count(self.capacity)} effort points" + (
             " — over capacity: the last items will not finish" if over else ""
         )
         colour = palette.BAD if over else palette.TEXT

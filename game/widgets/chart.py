@@ -15,6 +15,7 @@ from typing import Any
 import pygame
 from pygame_gui.elements import UIImage
 
+from engine.formatting import count
 from game import palette
 from game.widgets.text import fit, font, to_size
 
@@ -60,7 +61,7 @@ class LineChart:
         title: str,
         series: Sequence[Series],
         x_labels: Sequence[str],
-        fmt: Formatter = lambda v: f"{v:,.0f}",
+        fmt: Formatter = count,
         tip: str | None = None,
         scale: float = 1.0,
     ) -> None:

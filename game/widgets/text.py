@@ -31,3 +31,12 @@ def to_size(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
     if surface.get_size() == tuple(size):
         return surface
     return pygame.transform.smoothscale(surface, size)
+
+
+# Characters the bundled font has no glyph for, and what to show instead.
+_MISSING_GLYPHS = str.maketrans({"→": "to", "←": "from", "✓": "yes", "≥": ">=", "≤": "<="})
+
+
+def plain(text: str) -> str:
+    """Engine or scenario text with symbols the bundled font cannot draw spelled out."""
+    return text.translate(_MISSING_GLYPHS)

@@ -30,6 +30,7 @@ from typing import Any
 
 from engine.decision_check import parse
 from engine.decisions import Decisions, carry_forward
+from engine.kpis import LEADERBOARD
 from engine.loader import ScenarioError, load_scenario_text
 from engine.report import TurnReport
 from engine.scenario import Scenario
@@ -39,7 +40,7 @@ from engine.view import FirmView
 from game.workshop.store import Mode, SessionInfo, StoreError, WorkshopStore, new_session_id
 
 MAX_TEAMS = 12
-LEADERBOARD_KPIS = ("revenue", "profit", "cumulative_profit", "cash", "customers", "share")
+LEADERBOARD_KPIS = LEADERBOARD
 
 
 class WorkshopError(Exception):
@@ -496,14 +497,9 @@ class WorkshopSession:
                 "score": card["score"],
                 "grade": card["grade"],
                 "objective_score": card["objective_score"],
-                "revenue": fr.revenue,
-                "profit": fr.profit,
-                "cumulative_profit": kpis.get("cumulative_profit", 0.0),
-                "cash": fr.cash,
-                "customers": fr.customers,
-                "share": fr.share,
-                "satisfaction": fr.satisfaction,
             }
+            for k in LEADERBOARD_KPIS:  # this quarter's result, or the book's running totals
+                row[k] = getattr(fr, k) if hasattr(fr, k) else kpis.get(k, 0.0)
             rows.append(row)
         rows.sort(key=lambda r: (-r["score"], -r["cumulative_profit"], self.teams.index(r["team"])))
         for i, row in enumerate(rows):

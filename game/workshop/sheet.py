@@ -18,6 +18,7 @@ import yaml
 
 from engine.decision_check import parse
 from engine.decisions import CapacitySplit, Decisions
+from engine.formatting import money_cents, money_full
 from game.workshop.session import WorkshopError, WorkshopSession
 
 SHEET_KEYS = ("session", "team", "round", "decisions")
@@ -26,10 +27,6 @@ SHEET_KEYS = ("session", "team", "round", "decisions")
 def _v(value: Any) -> str:
     """A value in YAML flow style (JSON is valid YAML for these plain values)."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def _money(x: float) -> str:
-    return f"{x:,.0f}"
 
 
 def template(session: WorkshopSession, team: str) -> str:
@@ -45,7 +42,7 @@ def template(session: WorkshopSession, team: str) -> str:
     lines: list[str] = [
         f"# Crossroads decision sheet: {sc.title}",
         f"# Team {team}, round {view.round} of {view.rounds} ({role.upper()}, "
-        f"{session.mode} market). Cash now {cur}{_money(view.firm.cash)}.",
+        f"{session.mode} market). Cash now {money_full(view.firm.cash, cur)}.",
         "# Edit the values, keep the structure, then hand the file in:",
         f"#   crossroads workshop submit {session.id} --team {_v(team)} --decisions FILE.yaml",
         "# Anything you delete keeps its current value. Money is per quarter.",
@@ -70,12 +67,12 @@ def template(session: WorkshopSession, team: str) -> str:
         split = prev.split if prev else CapacitySplit()
         product = view.firm.products[clone]
         if role == "cpo":
-            lines.append(f"  #   {pid}: {product.name}, price {cur}{product.price:,.2f}")
+            lines.append(f"  #   {pid}: {product.name}, price {money_cents(product.price, cur)}")
             continue
         lines += [
             f"    {pid}:  # {product.name}",
             f"      price: {round(product.price, 2)}  # per customer per quarter "
-            f"(unit cost {cur}{product.unit_cost:,.2f})",
+            f"(unit cost {money_cents(product.unit_cost, cur)})",
             f"      marketing: {_v({s: round(v) for s, v in product.marketing.items()})}"
             "  # spend per segment",
             f"      roadmap: {_v(roadmap)}  # open items in priority order, see below",
@@ -95,14 +92,14 @@ def template(session: WorkshopSession, team: str) -> str:
                 f"      #   {item_id}: ~{item.remaining:.0f} points, {effects}{deps}{busy}"
             )
     if sc.research and role != "cpo":
-        methods = ", ".join(f"{m.id} ({cur}{_money(m.cost)})" for m in sc.research)
+        methods = ", ".join(f"{m.id} ({money_full(m.cost, cur)})" for m in sc.research)
         lines.append(f"  # research methods: {methods}")
     segs = ", ".join(s.id for s in sc.segments)
     lines += [
         f"  # segments: {segs}",
         "  forecast: null  # e.g. {revenue: 300000, share: 0.12} for next quarter",
         "  initiatives: []  # culture initiatives to start: "
-        + (", ".join(f"{i.id} ({cur}{_money(i.cost)})" for i in sc.initiatives) or "none"),
+        + (", ".join(f"{i.id} ({money_full(i.cost, cur)})" for i in sc.initiatives) or "none"),
         f"  hiring_freeze: {_v(last.hiring_freeze)}",
     ]
     if role == "cpo":
@@ -112,7 +109,7 @@ def template(session: WorkshopSession, team: str) -> str:
             f" (lines: {', '.join(pids)})",
             f"  mentoring: {_v(dict(last.mentoring))}  # share of your time per line, total ≤ 1",
             "  bets: []  # innovation bets to fund: "
-            + (", ".join(f"{b.id} ({cur}{_money(b.cost)})" for b in sc.bets) or "none"),
+            + (", ".join(f"{b.id} ({money_full(b.cost, cur)})" for b in sc.bets) or "none"),
             f"  incubation: {last.incubation}  # engineers lent to the bets",
             "  sunset: []  # lines to withdraw from the market",
         ]

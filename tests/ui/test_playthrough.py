@@ -7,7 +7,8 @@ import pygame_gui
 import pytest
 from helpers import click, click_at, elements, find_button, frames, press, texts
 
-from game.scenes.fmt import money, pct, plain
+from engine.formatting import money, pct
+from game.widgets.text import plain
 
 
 def type_into(app, entry, text: str) -> None:

@@ -18,7 +18,7 @@ import pytest
 from helpers import click, elements, find_button, frames, press, texts
 
 from engine.decisions import Decisions
-from game.scenes.fmt import money
+from engine.formatting import money
 from game.workshop.session import WorkshopSession
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "workshop"))

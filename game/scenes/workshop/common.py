@@ -13,24 +13,23 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from engine.formatting import number
+from engine.kpis import KPIS, LEADERBOARD_SHOWN
 from game.scenes.base import GAP, Scene
-from game.scenes.fmt import money, pct, plain
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
     from game.app import App
     from game.workshop.session import WorkshopError, WorkshopSession
 
 TOP_H = 64
+KPI_WIDTHS = {"revenue": 120, "profit": 120, "customers": 110, "share": 90}
 LEADERBOARD_COLUMNS = (
     ("#", 40),
     ("Team", 200),
     ("Score", 80),
     ("Grade", 70),
-    ("Revenue", 120),
-    ("Profit", 120),
-    ("Customers", 110),
-    ("Share", 90),
+    *((KPIS[k].heading, KPI_WIDTHS.get(k, 110)) for k in LEADERBOARD_SHOWN),
 )
 
 
@@ -145,12 +144,9 @@ def leaderboard_table(
             [
                 str(r["rank"]),
                 fit(r["team"], font(15), widths[1] - 12),
-                f"{r['score']:.1f}",
+                number(r["score"], 1),
                 r["grade"],
-                money(r["revenue"], cur),
-                money(r["profit"], cur),
-                f"{r['customers']:,.0f}",
-                pct(float(r["share"])),
+                *(KPIS[k].compact(float(r[k]), cur) for k in LEADERBOARD_SHOWN),
             ],
             "#good" if r["rank"] == 1 and session.resolved else None,
         )

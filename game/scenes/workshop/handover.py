@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import Scene
-from game.scenes.fmt import plain
 from game.scenes.workshop.common import RoundClock
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
     from game.app import App

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import MARGIN, Scene
-from game.scenes.fmt import plain
 from game.scenes.workshop.common import TOP_H, leaderboard_table, top_bar
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from game.app import App

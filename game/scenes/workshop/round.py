@@ -15,10 +15,9 @@ import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dialog import DialogScene
-from game.scenes.fmt import plain
 from game.scenes.workshop.common import TOP_H, RoundClock, show_error, top_bar
 from game.widgets.focus import FocusScroller
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
     from game.app import App

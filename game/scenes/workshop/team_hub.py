@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from game.scenes.fmt import money
+from engine.formatting import money
 from game.scenes.hub import HubScene
 from game.scenes.workshop.common import problems_html
 
