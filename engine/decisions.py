@@ -233,7 +233,8 @@ def _describe_line(
     if pd.price is not None and last and abs(pd.price - last.price) > 0.005 * last.price:
         move = pd.price / last.price - 1.0
         out.append(
-            f"{name}: price {money_full(last.price, cur)} → {money_full(pd.price, cur)} ({move:+.0%})"
+            f"{name}: price {money_full(last.price, cur)} → "
+            f"{money_full(pd.price, cur)} ({move:+.0%})"
         )
     elif full and last:
         out.append(f"{name}: price stays {money_full(last.price, cur)}")
