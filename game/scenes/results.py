@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from engine.decisions import describe
 from engine.formatting import money
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
@@ -105,6 +106,15 @@ class ResultsScene(Scene):
         names = {b.id: b.name for b in s.backlog} | {m.id: m.name for m in s.research}
         names |= {g.id: g.name for g in s.segments} | {i.id: i.name for i in s.initiatives}
         work = work_html(r, me, names)
+        log = session.log
+        decided = describe(
+            s,
+            log[-1][me],
+            history[-2],
+            log[-2][me] if len(log) > 1 else None,
+            ai_lines=[p.id for p in session.products()] if session.role == "cpo" else (),
+        )
+        decided_html = "<br>".join(f"• {html.escape(plain(line))}" for line in decided)
         self.text(
             pygame.Rect(MARGIN, top, left_w, body_h),
             "<b>Why the numbers moved</b><br>" + drivers_html(r, me),
@@ -114,7 +124,10 @@ class ResultsScene(Scene):
         )
         self.text(
             pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
-            (f"<b>Inside the company</b><br>{work}<br><br>" if work else "")
+            "<b>What you decided</b><br>"
+            + (decided_html or "• Nothing new: last quarter's course continued.")
+            + "<br><br>"
+            + (f"<b>Inside the company</b><br>{work}<br><br>" if work else "")
             + "<b>News</b><br>"
             + news_html(r, s.currency),
         )

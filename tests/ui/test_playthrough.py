@@ -7,6 +7,7 @@ import pygame_gui
 import pytest
 from helpers import click, click_at, elements, find_button, frames, press, texts
 
+from engine.decisions import describe
 from engine.formatting import money, pct
 from game.widgets.text import plain
 
@@ -61,6 +62,14 @@ def end_quarter(app) -> None:
     shown = texts(app)
     assert money(firm.revenue, "$") in shown
     assert pct(firm.share) in shown
+    assert "What you decided" in shown  # engine.decisions.describe, as in the debrief
+    for line in describe(
+        session.scenario,
+        session.log[-1][session.firm_id],
+        session.sim.history[-2],
+        session.log[-2][session.firm_id] if len(session.log) > 1 else None,
+    ):
+        assert plain(line) in shown
     for exp in report.drivers:
         if exp.firm == session.firm_id:
             assert exp.summary.split(":")[0] in shown
