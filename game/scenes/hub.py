@@ -2,7 +2,7 @@
 
 The hub and its tabs bind to a :class:`~game.desk.Desk`, never to a particular kind of game:
 the solo game's :class:`~game.session.Session` (End quarter, then the results) and a workshop
-team's desk (:class:`game.scenes.workshop.team_hub.TeamHubScene`: Hand in, then the
+team's desk (:class:`game.scenes.workshop.team_hub.WorkshopTeamHubScene`: Hand in, then the
 acknowledgement) show the same tabs and offer the same decisions.
 """
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from game.workshop.session import WorkshopSession
 
 
-class PrivacyScene(Scene):
+class WorkshopPrivacyScene(Scene):
     """'Pass the keyboard to Team B': nothing of any team is on screen."""
 
     name = "workshop_privacy"
@@ -66,12 +66,12 @@ class PrivacyScene(Scene):
 
     def show_team(self) -> None:
         """Open the team's own hub (the solo hub bound to the team's desk)."""
-        from game.scenes.workshop.team_hub import TeamHubScene
+        from game.scenes.workshop.team_hub import WorkshopTeamHubScene
 
-        self.app.replace(TeamHubScene(self.app, self.session, self.team, self.clock))
+        self.app.replace(WorkshopTeamHubScene(self.app, self.session, self.team, self.clock))
 
 
-class SubmittedScene(Scene):
+class WorkshopSubmittedScene(Scene):
     """The acknowledgement, shown only once the decisions are on disk."""
 
     name = "workshop_submitted"
@@ -114,7 +114,7 @@ class SubmittedScene(Scene):
             self.button(
                 pygame.Rect(cx - 220, cy + 50, 440, 48),
                 fit(f"Next team: {waiting[0]}", font(16, bold=True), 420),
-                lambda: self.app.replace(PrivacyScene(self.app, s, waiting[0], self.clock)),
+                lambda: self.app.replace(WorkshopPrivacyScene(self.app, s, waiting[0], self.clock)),
                 object_id="#primary",
             )
         self.button(

@@ -199,9 +199,9 @@ class WorkshopRoundScene(Scene):
     # ------------------------------------------------------------------ actions
     def team_entry(self, team: str) -> None:
         """Hand the keyboard to ``team``: privacy screen first."""
-        from game.scenes.workshop.handover import PrivacyScene
+        from game.scenes.workshop.handover import WorkshopPrivacyScene
 
-        self.app.push(PrivacyScene(self.app, self.session, team, self.clock))
+        self.app.push(WorkshopPrivacyScene(self.app, self.session, team, self.clock))
 
     def resolve(self) -> None:
         """Play the round; ask first when teams are missing (they keep their course)."""
@@ -239,7 +239,7 @@ class WorkshopRoundScene(Scene):
 
     def inject(self) -> None:
         """Choose an event from the deck."""
-        self.app.push(InjectScene(self.app, self.session))
+        self.app.push(WorkshopInjectScene(self.app, self.session))
 
     def pause(self) -> None:
         """Blank the screen and stop the clock."""
@@ -297,7 +297,7 @@ class WorkshopRoundScene(Scene):
         )
 
 
-class InjectScene(Scene):
+class WorkshopInjectScene(Scene):
     """The scenario's inject deck: one button per event, queued for the open round."""
 
     name = "workshop_inject"

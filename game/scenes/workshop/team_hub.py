@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from game.workshop.team_desk import TeamDesk
 
 
-class TeamHubScene(HubScene):
+class WorkshopTeamHubScene(HubScene):
     """One team's hub for the open round, seeing only its own firm."""
 
     name = "workshop_team_hub"
@@ -67,7 +67,7 @@ class TeamHubScene(HubScene):
     def _play(self) -> None:
         """Record the decisions; the acknowledgement shows only once they are on disk."""
         from game.scenes.dialog import show_message
-        from game.scenes.workshop.handover import SubmittedScene
+        from game.scenes.workshop.handover import WorkshopSubmittedScene
         from game.workshop.session import WorkshopError
 
         desk = self.team_desk
@@ -76,7 +76,9 @@ class TeamHubScene(HubScene):
         except WorkshopError as exc:
             show_message(self.app, "Not handed in", problems_html(exc))
             return
-        self.app.replace(SubmittedScene(self.app, self.session, desk.team, self.clock, warnings))
+        self.app.replace(
+            WorkshopSubmittedScene(self.app, self.session, desk.team, self.clock, warnings)
+        )
 
     def on_back(self) -> None:
         """Leave without handing in (asks first)."""
