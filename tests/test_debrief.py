@@ -262,3 +262,12 @@ def test_injected_events_happen_in_the_report_and_in_the_bot_games(scenario: Sce
     hold = replay(scenario, SEED, "pm", [], bot="hold", turns=3, injected=injected)
     assert any(e["id"] == "viral_post" for e in hold.history[2].events)
     assert rep.comparison is not None and rep.comparison.bots[0].score == hold.scorecard()["score"]
+
+
+def test_kpi_history_columns_are_registry_kpis(report: DebriefReport) -> None:
+    """Every KPI column of the debrief (and so of its CSV export) is in the KPI registry."""
+    from engine.kpis import KPIS, REPORT_HISTORY, kpi
+
+    keys = set(report.kpis[0]) - {"quarter"}
+    assert {kpi(k).id for k in keys} <= set(KPIS)
+    assert set(REPORT_HISTORY) <= keys
