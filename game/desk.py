@@ -122,9 +122,14 @@ class DraftDesk(ABC):
         return org
 
     def products(self) -> list[Product]:
-        """The product lines this desk decides, in scenario order."""
+        """The product lines this desk decides now, in scenario order (a sunset line is gone)."""
         firm = next(f for f in self.scenario.firms if f.id == self.firm_id)
-        return [p for p in firm.products if self.role in p.roles]
+        lines = self.org().lines
+        return [
+            p
+            for p in firm.products
+            if self.role in p.roles and (p.team is None or p.id in lines)
+        ]
 
     def product_draft(self, product_id: str) -> ProductDecision:
         """The draft decision for one product (created on first use, marked as chosen)."""

@@ -179,3 +179,29 @@ def test_keyboard_only_reaches_the_hub(app):
     assert app.focused_element() is not None
     press(app, pygame.K_TAB, pygame.KMOD_SHIFT)
     assert app.focused_element() is not None
+
+
+def test_a_sunset_line_leaves_every_tab_working(app):
+    """A CPO sunsets a line on the Portfolio tab; next quarter no tab lists it or breaks."""
+    from game.scenes.flow import start_game
+    from game.session import list_scenarios
+
+    entry = next(e for e in list_scenarios() if e.scenario and e.scenario.id == "portfolio")
+    start_game(app, entry, "cpo", 3)
+    frames(app, 2)
+    while app.top.name != "hub":
+        press(app, pygame.K_RETURN)
+    session = app.session
+    first = session.products()[0]
+    go_to_tab(app, "Portfolio")
+    click(app, "Sunset line")
+    assert session.draft.sunset == [first.id]
+    end_quarter(app)
+    press(app, pygame.K_RETURN)
+    assert app.top.name == "hub"
+    assert first.id not in {p.id for p in session.products()}
+    for number in range(1, len(app.top.tabs) + 1):
+        press(app, pygame.K_0 + number)
+        assert app.top.name == "hub"
+    go_to_tab(app, "Portfolio")
+    assert f"{first.name} ·" not in texts(app)

@@ -80,6 +80,9 @@ class WorkshopTeamHubScene(HubScene):
             WorkshopSubmittedScene(self.app, self.session, desk.team, self.clock, warnings)
         )
 
+    def on_reload(self) -> None:
+        """F5 reloads nothing: a workshop plays the copy of the scenario stored in its session."""
+
     def on_back(self) -> None:
         """Leave without handing in (asks first)."""
         from game.scenes.dialog import DialogScene
