@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.formatting import count
+from engine.kpis import OBJECTIVE_KPIS
 
 Id = Annotated[
     str,
@@ -41,30 +42,9 @@ CULTURE_DIMENSIONS: tuple[str, ...] = (
     "collaboration",
     "capability",
 )
-# The KPIs an objective may name: exactly engine.kpis.OBJECTIVE_KPIS, in registry order
-# (a Literal so the JSON schema lists them; tests/test_kpis.py keeps the two in step).
-Kpi = Literal[
-    "revenue",
-    "profit",
-    "cumulative_profit",
-    "cash",
-    "customers",
-    "share",
-    "satisfaction",
-    "nps",
-    "morale",
-    "safety",
-    "customer_focus",
-    "innovation",
-    "collaboration",
-    "capability",
-    "tech_debt",
-    "headcount",
-    "attrition",
-    "quality",
-    "pm_skill",
-    "forecast_error",
-]
+# The KPIs an objective may name: engine.kpis.OBJECTIVE_KPIS, in registry order (a Literal so
+# pydantic checks them and the JSON schema lists them).
+Kpi = Literal[OBJECTIVE_KPIS]  # type: ignore[valid-type]
 
 
 class Model(BaseModel):

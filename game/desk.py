@@ -126,9 +126,7 @@ class DraftDesk(ABC):
         firm = next(f for f in self.scenario.firms if f.id == self.firm_id)
         lines = self.org().lines
         return [
-            p
-            for p in firm.products
-            if self.role in p.roles and (p.team is None or p.id in lines)
+            p for p in firm.products if self.role in p.roles and (p.team is None or p.id in lines)
         ]
 
     def product_draft(self, product_id: str) -> ProductDecision:

@@ -130,7 +130,7 @@ class HubScene(Scene):
         desk = self.desk
         cash = desk.history()[-1].firms[desk.firm_id].cash
         return (
-            f"{self.period_name()} {desk.quarter} of {desk.quarters}   ·   "
+            f"{self.period_name()} {desk.quarter} of {desk.quarters} · "
             f"Cash {money(cash, desk.scenario.currency)}"
         )
 

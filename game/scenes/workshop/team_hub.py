@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from engine.formatting import money
 from game.scenes.hub import HubScene
 from game.scenes.workshop.common import problems_html
 
@@ -43,13 +42,8 @@ class WorkshopTeamHubScene(HubScene):
 
     def status_text(self) -> str:
         """Round, cash and the round clock."""
-        desk = self.desk
-        cash = desk.history()[-1].firms[desk.firm_id].cash
         left = self.clock.text().replace("Round timer: off", "no timer")
-        return (
-            f"Round {desk.quarter} of {desk.quarters} · Cash "
-            f"{money(cash, desk.scenario.currency)} · {left}"
-        )
+        return f"{super().status_text()} · {left.replace(' (suggested time)', '')}"
 
     def period_name(self) -> str:
         return "Round"
