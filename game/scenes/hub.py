@@ -56,6 +56,7 @@ class HubScene(Scene):
     """Where each quarter's decisions are made (the solo game: End quarter, then results)."""
 
     name = "hub"
+    submit_verb = "End quarter"
     submit_tip = (
         "When your decisions on every tab are set, play the quarter and see what happened and why."
     )
@@ -150,7 +151,7 @@ class HubScene(Scene):
         if self.desk.quarter == 1 and self.current == 0:
             return (
                 f"Start here: look around each tab (keys 1-{len(self.tabs)}), make your "
-                f"decisions, then press {self.submit_text().rsplit(' ', 1)[0]}."
+                f"decisions, then press {self.submit_verb}."
             )
         return f"{self.tab.title}: {self.tab.hint}"
 

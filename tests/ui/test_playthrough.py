@@ -107,6 +107,7 @@ def test_pm_plays_the_whole_tutorial(app):
     open_tutorial(app, "Play as Product Manager")
     session = app.session
     assert "Quarter 1 of 12" in texts(app)
+    assert "make your decisions, then press End quarter." in texts(app)
     for _ in range(3):
         pm_decisions(app)
         price = session.draft.products["teamboard"].price

@@ -239,6 +239,7 @@ def test_a_cpo_team_plays_the_cpo_decisions_on_screen(app, mode):
     ref = Reference(tutorial(), mode, role="cpo")
     sc = session.scenario
     open_team_hub(app, "Alpha")
+    assert "make your decisions, then press Hand in." in texts(app)
     assert [t.title for t in app.top.tabs] == [
         "Dashboard",
         "Market",

@@ -27,6 +27,7 @@ class WorkshopTeamHubScene(HubScene):
     """One team's hub for the open round, seeing only its own firm."""
 
     name = "workshop_team_hub"
+    submit_verb = "Hand in"
     submit_tip = (
         "When your decisions on every tab are set, hand them in for this round. You can hand "
         "in again until the facilitator plays the round; the last hand-in counts."
