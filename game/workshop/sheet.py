@@ -32,7 +32,7 @@ SHEET_KEYS = ("session", "team", "round", "decisions")
 
 def _v(value: Any) -> str:
     """A value in YAML flow style (JSON is valid YAML for these plain values)."""
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def template(session: WorkshopSession, team: str) -> str:
