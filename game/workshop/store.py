@@ -260,13 +260,13 @@ class WorkshopStore:
             raise StoreError(f"decisions hold a number that is not finite ({exc})") from exc
         now = time.time()
         with self._tx(immediate=True) as db:
-            if round_ > info.rounds:
-                raise StoreError(f"the session has ended after round {info.rounds}")
             if round_ != self.current_round():
                 raise StoreError(
-                    f"round {round_} is no longer open (it was resolved); teams are submitting "
-                    f"for round {self.current_round()}; nothing was recorded"
+                    f"round {round_} is not open; teams are submitting for round "
+                    f"{self.current_round()} (nothing was recorded)"
                 )
+            if round_ > info.rounds:
+                raise StoreError(f"the session has ended after round {info.rounds}")
             db.execute(
                 "INSERT INTO submission (round, team, decisions, submitted_at) VALUES (?,?,?,?)",
                 (round_, team, text, now),
