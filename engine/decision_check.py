@@ -18,7 +18,16 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from engine import organisation, roadmap
-from engine.decisions import Decisions, ProductDecision
+from engine.decisions import (
+    HIRES_MAX_MULTIPLE,
+    HIRES_MIN_CAP,
+    MARKETING_MAX_MULTIPLE,
+    MARKETING_MIN_CAP,
+    PRICE_MAX_MULTIPLE,
+    TEAM_MAX,
+    Decisions,
+    ProductDecision,
+)
 from engine.formatting import money_full
 from engine.organisation import OrgState
 from engine.roadmap import RoadmapState
@@ -85,7 +94,7 @@ def _line(
 ) -> float:
     """Check one product's decisions; return the money they commit."""
     where = f"products.{pid}"
-    spend = _line_market(where, pd, scenario, out)
+    spend = _line_market(where, pid, pd, ctx, scenario, out)
     _line_roadmap(where, pid, pd, ctx, scenario, out)
     research_spend, research_effort = _line_research(where, pd, scenario, out)
     spend += research_spend
@@ -99,12 +108,38 @@ def _line(
     return spend
 
 
-def _line_market(where: str, pd: ProductDecision, scenario: Scenario, out: list[Problem]) -> float:
-    """Price and marketing spend; returns the marketing money."""
+def marketing_cap(ctx: Context, scenario: Scenario) -> float:
+    """The most a firm may spend on marketing to one segment in a quarter (see decisions)."""
+    start = next((f.cash for f in scenario.firms if f.id == ctx.firm), 0.0)
+    return MARKETING_MAX_MULTIPLE * max(ctx.cash, start, MARKETING_MIN_CAP / MARKETING_MAX_MULTIPLE)
+
+
+def _line_market(
+    where: str,
+    pid: str,
+    pd: ProductDecision,
+    ctx: Context,
+    scenario: Scenario,
+    out: list[Problem],
+) -> float:
+    """Price and marketing spend, each within its bound; returns the marketing money."""
     segments = set(scenario.segment_ids())
+    cur = scenario.currency
     spend = 0.0
     if pd.price is not None and (not math.isfinite(pd.price) or pd.price <= 0):
         out.append(Problem(f"{where}.price", f"price must be above zero (got {pd.price})"))
+    elif pd.price is not None:
+        start = next((p.price for _, p in scenario.products() if p.id == pid), None)
+        if start is not None and pd.price > PRICE_MAX_MULTIPLE * start:
+            out.append(
+                Problem(
+                    f"{where}.price",
+                    f"price {money_full(pd.price, cur)} is more than "
+                    f"{PRICE_MAX_MULTIPLE:.0f}× the starting price {money_full(start, cur)} "
+                    f"(at most {money_full(PRICE_MAX_MULTIPLE * start, cur)})",
+                )
+            )
+    cap = marketing_cap(ctx, scenario)
     for seg, amount in pd.marketing.items():
         if seg not in segments:
             out.append(Problem(f"{where}.marketing", f"unknown segment '{seg}'"))
@@ -112,6 +147,15 @@ def _line_market(where: str, pd: ProductDecision, scenario: Scenario, out: list[
             out.append(
                 Problem(
                     f"{where}.marketing.{seg}", f"marketing spend cannot be negative ({amount})"
+                )
+            )
+        elif amount > cap:
+            out.append(
+                Problem(
+                    f"{where}.marketing.{seg}",
+                    f"marketing spend {money_full(amount, cur)} is beyond the bound of "
+                    f"{money_full(cap, cur)} per segment ({MARKETING_MAX_MULTIPLE:.0f}× the "
+                    "firm's cash)",
                 )
             )
         else:
@@ -167,6 +211,16 @@ def _line_research(
     segments = set(scenario.segment_ids())
     methods = {m.id: m for m in scenario.research}
     spend = effort = 0.0
+    most = len(methods) * len(segments)
+    if len(pd.research) > most:
+        out.append(
+            Problem(
+                f"{where}.research",
+                f"{len(pd.research)} research orders is more than one per method and segment "
+                f"(at most {most})",
+            )
+        )
+        return spend, effort
     for i, order in enumerate(pd.research):
         method = methods.get(order.method)
         if method is None:
@@ -193,6 +247,17 @@ def _line_people(
     params = scenario.organisation
     if pd.hires and decisions.hiring_freeze:
         out.append(Problem(f"{where}.hires", f"cannot hire {pd.hires} during a hiring freeze"))
+    most = max(HIRES_MIN_CAP, HIRES_MAX_MULTIPLE * team.headcount)
+    room = max(0, TEAM_MAX - team.headcount)
+    if pd.hires > min(most, room):
+        why = (
+            f"at most {most} a quarter ({HIRES_MAX_MULTIPLE}× the team of {team.headcount}, "
+            f"or {HIRES_MIN_CAP})"
+            if most <= room
+            else f"a team may have at most {TEAM_MAX:,} people and this one has {team.headcount}"
+        )
+        out.append(Problem(f"{where}.hires", f"cannot hire {pd.hires}: {why}"))
+        return min(pd.layoffs, team.headcount) * params.severance
     if pd.layoffs > team.headcount:
         out.append(
             Problem(

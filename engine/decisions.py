@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from engine.formatting import money_full
 from engine.report import TurnReport
@@ -22,16 +22,47 @@ from engine.scenario import Scenario
 Theme = Literal["growth", "retention", "profit", "quality"]
 
 
+def _no_bool(value: Any) -> Any:
+    """Refuse a boolean where a number is expected (YAML reads ``yes``/``true`` as one)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, not the boolean {str(value).lower()}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_no_bool)]
+"""A finite number (an int is accepted); a boolean is refused."""
+Count = Annotated[int, BeforeValidator(_no_bool)]
+"""A whole number; a boolean is refused."""
+
+# Upper bounds of the decision fields, checked (with the firm's state) by
+# engine.decision_check.check; documented here so every field's description can name them.
+PRICE_MAX_MULTIPLE = 100.0
+"""A price is at most this multiple of the product's starting (quarter-0) price."""
+MARKETING_MAX_MULTIPLE = 100.0
+"""Marketing per segment is at most this multiple of the firm's cash (now or at quarter 0,
+whichever is larger; at least MARKETING_MIN_CAP)."""
+MARKETING_MIN_CAP = 1_000_000.0
+"""The marketing bound never falls below this (a firm that starts in debt may still market)."""
+HIRES_MAX_MULTIPLE = 2
+"""Hires per line and quarter are at most this multiple of the line's headcount ..."""
+HIRES_MIN_CAP = 10
+"""... or this many, whichever is larger ..."""
+TEAM_MAX = 5_000
+"""... and a line's team may not grow beyond this many people (the scenario's own team limit)."""
+FORECAST_REVENUE_MAX = 1e15
+"""A revenue forecast is at most this (a thousand times the largest money a scenario holds)."""
+
+
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class CapacitySplit(_Data):
     """How a line's engineering capacity is divided this quarter (fractions summing to 1)."""
 
-    features: float = Field(default=0.7, ge=0, le=1, description="Roadmap items.")
-    debt: float = Field(default=0.2, ge=0, le=1, description="Technical-debt paydown.")
-    discovery: float = Field(
+    features: Number = Field(default=0.7, ge=0, le=1, description="Roadmap items.")
+    debt: Number = Field(default=0.2, ge=0, le=1, description="Technical-debt paydown.")
+    discovery: Number = Field(
         default=0.1, ge=0, le=1, description="Discovery/improvement (research, quality)."
     )
 
@@ -53,12 +84,16 @@ class ResearchOrder(_Data):
 class ProductDecision(_Data):
     """Line-level decisions for one product (made by the PM, human or AI)."""
 
-    price: float | None = Field(
-        default=None, description="New price per customer per quarter; None keeps the price."
+    price: Number | None = Field(
+        default=None,
+        description="New price per customer per quarter; None keeps the price. Above zero and "
+        f"at most {PRICE_MAX_MULTIPLE:.0f}× the product's starting price.",
     )
-    marketing: dict[str, float] = Field(
+    marketing: dict[str, Number] = Field(
         default_factory=dict,
-        description="Marketing spend per segment id this quarter. Unit: money.",
+        description="Marketing spend per segment id this quarter. Unit: money. At least zero "
+        f"and, per segment, at most {MARKETING_MAX_MULTIPLE:.0f}× the firm's cash (now or at "
+        f"the start, whichever is larger; never less than {MARKETING_MIN_CAP:,.0f}).",
     )
     roadmap: list[str] = Field(
         default_factory=list,
@@ -66,16 +101,32 @@ class ProductDecision(_Data):
         "item not listed is paused, not lost).",
     )
     split: CapacitySplit = Field(default_factory=CapacitySplit)
-    research: list[ResearchOrder] = Field(default_factory=list)
-    hires: int = Field(default=0, ge=0, description="Engineers to hire into this line.")
-    layoffs: int = Field(default=0, ge=0, description="Engineers to let go from this line.")
+    research: list[ResearchOrder] = Field(
+        default_factory=list,
+        description="Studies to buy this quarter: at most one per research method and segment.",
+    )
+    hires: Count = Field(
+        default=0,
+        ge=0,
+        description="Engineers to hire into this line: at most "
+        f"{HIRES_MAX_MULTIPLE}× its headcount (or {HIRES_MIN_CAP}, whichever is larger), and "
+        f"the team may not grow beyond {TEAM_MAX:,} people.",
+    )
+    layoffs: Count = Field(
+        default=0, ge=0, description="Engineers to let go from this line: at most its headcount."
+    )
 
 
 class Forecast(_Data):
     """The player's forecast for next quarter, graded for calibration."""
 
-    revenue: float = Field(ge=0, description="Expected firm revenue next quarter. Unit: money.")
-    share: float = Field(ge=0, le=1, description="Expected overall market share next quarter.")
+    revenue: Number = Field(
+        ge=0,
+        le=FORECAST_REVENUE_MAX,
+        description="Expected firm revenue next quarter. Unit: money. At most "
+        f"{FORECAST_REVENUE_MAX:.0e}.",
+    )
+    share: Number = Field(ge=0, le=1, description="Expected overall market share next quarter.")
 
 
 class Decisions(_Data):
@@ -93,13 +144,16 @@ class Decisions(_Data):
     themes: dict[str, Theme] = Field(
         default_factory=dict, description="Theme per product line, followed by its AI PM."
     )
-    mentoring: dict[str, float] = Field(
+    mentoring: dict[str, Number] = Field(
         default_factory=dict,
         description="Share of the CPO's time (0..1, summing to at most 1) per line's PM.",
     )
     bets: list[str] = Field(default_factory=list, description="Innovation bet ids to fund.")
-    incubation: int = Field(
-        default=0, ge=0, description="Engineers moved into the incubation line for bets."
+    incubation: Count = Field(
+        default=0,
+        ge=0,
+        description="Engineers moved into the incubation line for bets: at most the firm's "
+        "headcount.",
     )
     sunset: list[str] = Field(default_factory=list, description="Product lines to sunset.")
 

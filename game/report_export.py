@@ -478,7 +478,7 @@ def decisions_csv(report: dict[str, Any]) -> str:
 
 def report_json(report: dict[str, Any]) -> str:
     """The report as indented JSON (the same data the HTML and figures are made from)."""
-    return json.dumps(report, indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def data_paths(html_path: Path) -> dict[str, Path]:

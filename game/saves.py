@@ -92,7 +92,7 @@ def write_save(path: Path, data: SaveData) -> None:
             for quarter in data.log
         ],
     }
-    write_atomic(path, json.dumps(payload, indent=1))
+    write_atomic(path, json.dumps(payload, indent=1, allow_nan=False))
 
 
 def read_save(path: Path) -> SaveData:

@@ -95,7 +95,7 @@ def json_schema() -> dict[str, Any]:
 
 def schema_text() -> str:
     """The schema as committed: indented JSON with a trailing newline."""
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # --------------------------------------------------------------------------- reference
@@ -177,7 +177,7 @@ def _default(info: FieldInfo) -> str:
         return str(value).lower()
     if isinstance(value, int | float):
         return exact(value)
-    return f"`{json.dumps(value, ensure_ascii=False)}`"
+    return f"`{json.dumps(value, ensure_ascii=False, allow_nan=False)}`"
 
 
 def _models(root: type[BaseModel]) -> list[type[BaseModel]]:

@@ -56,4 +56,4 @@ def load_settings() -> Settings:
 
 def save_settings(settings: Settings) -> None:
     """Store settings atomically."""
-    write_atomic(settings_path(), json.dumps(asdict(settings), indent=1))
+    write_atomic(settings_path(), json.dumps(asdict(settings), indent=1, allow_nan=False))

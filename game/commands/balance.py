@@ -108,11 +108,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.json:
             document = {"format": FORMAT_VERSION, **report.to_dict()}
-            args.json.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+            args.json.write_text(
+                json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8"
+            )
         if args.png:
             args.png.write_bytes(score_figure(report, runs))
     except OSError as exc:
         print(f"crossroads balance: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # json refuses NaN and infinity (allow_nan=False)
+        print(f"crossroads balance: a result is not a finite number ({exc})", file=sys.stderr)
         return 1
     if args.strict and report.warnings:
         print(f"strict: {len(report.warnings)} warning(s)", file=sys.stderr)

@@ -91,11 +91,16 @@ def run(args: argparse.Namespace) -> int:
                 "quarters": [r.to_dict() for r in reports],
                 **card,
             }
-            args.json.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+            args.json.write_text(
+                json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8"
+            )
         if args.csv:
             write_csv(args.csv, sim.segment_ids, [start, *reports])
     except OSError as exc:
         print(f"crossroads simulate: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # json refuses NaN and infinity (allow_nan=False)
+        print(f"crossroads simulate: a result is not a finite number ({exc})", file=sys.stderr)
         return 1
     return 0
 

@@ -161,11 +161,11 @@ def _sheet(args: argparse.Namespace) -> int:
 
 
 def _submit(args: argparse.Namespace) -> int:
-    from game.workshop.sheet import parse_sheet
+    from game.workshop.sheet import parse_sheet, read_sheet
 
     session = _open(args.id)
     team = session.team(args.team)
-    text = args.decisions.read_text(encoding="utf-8")
+    text = read_sheet(args.decisions)
     decisions = parse_sheet(text, str(args.decisions), session, team)
     warnings = session.submit(team, decisions)
     waiting = session.waiting_for()

@@ -76,7 +76,7 @@ def export_session(session: WorkshopSession, out: Path, compare_bots: bool = Fal
     files = {
         "leaderboard.csv": leaderboard_csv(session),
         "decisions.csv": decisions_csv(session),
-        "session.json": json.dumps(session.export(), indent=2, ensure_ascii=False),
+        "session.json": json.dumps(session.export(), indent=2, ensure_ascii=False, allow_nan=False),
     }
     for name, text in files.items():
         write_atomic(out / name, text)
@@ -86,7 +86,10 @@ def export_session(session: WorkshopSession, out: Path, compare_bots: bool = Fal
     for team in session.teams:
         tid = session.team_ids[team]
         path = teams / f"{tid}-scorecard.json"
-        write_atomic(path, json.dumps(team_report(session, team), indent=2, ensure_ascii=False))
+        write_atomic(
+            path,
+            json.dumps(team_report(session, team), indent=2, ensure_ascii=False, allow_nan=False),
+        )
         done.paths.append(path)
         played = session.played(team)
         if session.mode == "parallel" and played:

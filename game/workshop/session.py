@@ -37,9 +37,18 @@ from engine.scenario import Scenario
 from engine.simulation import Simulation
 from engine.teams import TeamMap, shared_market, team_ids
 from engine.view import FirmView
-from game.workshop.store import Mode, SessionInfo, StoreError, WorkshopStore, new_session_id
+from game.workshop.store import (
+    Mode,
+    RoundChanged,
+    SessionInfo,
+    StoreError,
+    WorkshopStore,
+    new_session_id,
+)
 
 MAX_TEAMS = 12
+RESOLVE_ATTEMPTS = 3
+"""How often ``resolve`` plays a round again when input arrives while it is being played."""
 LEADERBOARD_KPIS = LEADERBOARD
 
 
@@ -105,7 +114,7 @@ class Resolution:
 
 
 def _digest(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, allow_nan=False).encode()).hexdigest()
 
 
 class Worlds:
@@ -430,20 +439,32 @@ class WorkshopSession:
                 f"round {round_} is waiting for {', '.join(waiting)} "
                 "(resolve with keep-course to let them keep their course)"
             )
-        w = self.worlds()
-        digest = self._round_digest(round_)
-        try:
-            result = self._play(w, round_)
-        except ValueError as exc:
-            self._worlds = None
-            raise WorkshopError(f"round {round_} could not be played: {exc}") from exc
-        try:
-            self.store.mark_resolved(round_)
-        except StoreError as exc:
-            self._worlds = None
-            raise WorkshopError(str(exc)) from exc
-        w.digests.append(digest)
-        return result
+        for _ in range(RESOLVE_ATTEMPTS):
+            w = self.worlds()
+            digest = self._round_digest(round_)
+            try:
+                result = self._play(w, round_)
+            except ValueError as exc:
+                self._worlds = None
+                raise WorkshopError(f"round {round_} could not be played: {exc}") from exc
+            try:
+                # The round's inputs are read again under the write lock that closes it: a
+                # submission or inject made while it was played means it is played again.
+                self.store.mark_resolved(
+                    round_, unchanged=lambda d=digest: self._round_digest(round_) == d
+                )
+            except RoundChanged:
+                self._worlds = None
+                continue
+            except StoreError as exc:
+                self._worlds = None
+                raise WorkshopError(str(exc)) from exc
+            w.digests.append(digest)
+            return result
+        raise WorkshopError(
+            f"round {round_} kept receiving decisions while it was being resolved; "
+            "nothing was resolved, resolve again"
+        )
 
     def rewind(self) -> int:
         """Reopen the last resolved round; its results are replayed from the log."""

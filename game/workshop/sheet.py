@@ -3,22 +3,28 @@
 A sheet names its session, team and round, then holds the team's ``Decisions`` under
 ``decisions:`` with the scenario's own ids (the same sheet format in shared and parallel
 mode). :func:`template` writes a commented sheet pre-filled from the team's current state
-(prices, marketing, last roadmap and split); :func:`parse_sheet` reads one back with
-``yaml.safe_load`` and names every problem at once: malformed YAML (with its line), a sheet
-for another session, team or round, unknown fields and badly typed values. The engine's own
-check (unknown items, layoffs beyond the team, a split over 100%, ...) runs on submission.
+(prices, marketing, last roadmap and split); :func:`read_sheet` reads a sheet file (a small
+regular UTF-8 file only: never a pipe or a device) and :func:`parse_sheet` reads it with the
+scenario loader's bounded YAML reader (:mod:`engine.yaml_positions`: the same size, nesting
+and value-count limits, no alias expanded into a message) and names every problem at once:
+malformed YAML (with its line), a sheet for another session, team or round, unknown fields
+and badly typed values (a boolean is never a number). The engine's own check (unknown items,
+layoffs beyond the team, a split over 100%, every field's bound, ...) runs on submission.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
+from pathlib import Path
 from typing import Any
-
-import yaml
 
 from engine.decision_check import parse
 from engine.decisions import CapacitySplit, Decisions
 from engine.formatting import money_cents, money_full
+from engine.loader import MAX_BYTES
+from engine.yaml_positions import YamlProblem, read_yaml
 from game.workshop.session import WorkshopError, WorkshopSession
 
 SHEET_KEYS = ("session", "team", "round", "decisions")
@@ -26,7 +32,7 @@ SHEET_KEYS = ("session", "team", "round", "decisions")
 
 def _v(value: Any) -> str:
     """A value in YAML flow style (JSON is valid YAML for these plain values)."""
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def template(session: WorkshopSession, team: str) -> str:
@@ -121,39 +127,97 @@ def local_item(session: WorkshopSession, team: str, market_id: str) -> str:
     return session.worlds().maps[session.team(team)].local_id(market_id)
 
 
-def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> Decisions:
-    """The decisions of a sheet for ``team`` and the open round; WorkshopError lists problems."""
-    team = session.team(team)
-    refuse = f"{source} was refused; nothing was recorded"
+def read_sheet(path: Path) -> str:
+    """The text of the sheet file at ``path``; WorkshopError (one line) if it is not a regular
+    UTF-8 file of at most :data:`engine.loader.MAX_BYTES` (a pipe or a device is never read)."""
+    name = str(path)
+    refused = f"{name} was refused; nothing was recorded"
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        what = getattr(exc, "problem", None) or str(exc)
-        raise WorkshopError(refuse, [f"{where}not valid YAML ({what})"]) from exc
-    if not isinstance(data, dict):
+        if path.is_dir():
+            raise WorkshopError(f"{refused}: it is a folder, not a decision sheet")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise WorkshopError(f"{refused}: it is not a regular file (a pipe or a device?)")
+            if info.st_size > MAX_BYTES:
+                raise WorkshopError(
+                    f"{refused}: the file is {info.st_size:,} bytes; a sheet is at most "
+                    f"{MAX_BYTES:,}"
+                )
+            data = f.read(MAX_BYTES + 1)  # the file may grow after the check
+    except FileNotFoundError:
+        raise WorkshopError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise WorkshopError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > MAX_BYTES:
+        raise WorkshopError(f"{refused}: the file is over the limit of {MAX_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise WorkshopError(
-            refuse, ["a decision sheet is a mapping with session, team, round and decisions"]
-        )
+            f"{refused}: line {line} is not UTF-8 text; save the file as UTF-8"
+        ) from None
+
+
+def _shown(value: Any) -> str:
+    """A sheet value for a message: short, never a whole (possibly aliased) structure."""
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
+def _header_problems(data: dict[str, Any], session: WorkshopSession, team: str) -> list[str]:
+    """Unknown or missing keys and a sheet for another session, team or round."""
     problems = [
-        f"unknown key '{k}' (a sheet has {', '.join(SHEET_KEYS)})"
+        f"unknown key '{_shown(k)}' (a sheet has {', '.join(SHEET_KEYS)})"
         for k in data
         if k not in SHEET_KEYS
     ]
     problems += [f"missing '{k}'" for k in SHEET_KEYS if k not in data]
     if "session" in data and data["session"] != session.id:
-        problems.append(f"this sheet is for session '{data['session']}', not '{session.id}'")
-    if "team" in data and str(data["team"]).casefold() != team.casefold():
-        problems.append(f"this sheet is for team {data['team']}, not {team}")
-    if "round" in data and data["round"] != session.current_round:
+        shown = _shown(data["session"])
+        problems.append(f"this sheet is for session '{shown}', not '{session.id}'")
+    named = data.get("team")
+    if "team" in data and (isinstance(named, bool) or not isinstance(named, str | int)):
+        problems.append(f"team must be the team's name, not {_shown(named)}")
+    elif "team" in data and str(named).casefold() != team.casefold():
+        problems.append(f"this sheet is for team {_shown(named)}, not {team}")
+    round_ = data.get("round")
+    if "round" in data and (not isinstance(round_, int) or isinstance(round_, bool)):
+        problems.append(f"round must be a whole number, not {_shown(round_)}")
+    elif "round" in data and round_ != session.current_round:
         if session.finished:
             problems.append(f"the session has ended after round {session.info.rounds}")
         else:
             problems.append(
-                f"this sheet is for round {data['round']}, but round {session.current_round} "
-                "is open"
+                f"this sheet is for round {round_}, but round {session.current_round} is open"
             )
+    return problems
+
+
+def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> Decisions:
+    """The decisions of a sheet for ``team`` and the open round; WorkshopError lists problems."""
+    team = session.team(team)
+    refuse = f"{source} was refused; nothing was recorded"
+    if len(text) > MAX_BYTES:
+        raise WorkshopError(refuse, [f"the sheet is over the limit of {MAX_BYTES:,} characters"])
+    try:
+        reading = read_yaml(text)
+    except YamlProblem as exc:
+        what = exc.message
+        if what.startswith("YAML syntax error: "):
+            what = f"not valid YAML ({what.removeprefix('YAML syntax error: ')})"
+        raise WorkshopError(refuse, [f"line {exc.line}, column {exc.col}: {what}"]) from None
+    data = reading.data
+    if not isinstance(data, dict):
+        raise WorkshopError(
+            refuse, ["a decision sheet is a mapping with session, team, round and decisions"]
+        )
+    problems = [f"line {line}: {message}" for _, line, _, message in reading.problems]
+    problems += _header_problems(data, session, team)
     decisions = data.get("decisions")
     if decisions is None:
         decisions = {}

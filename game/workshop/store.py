@@ -12,7 +12,7 @@ import json
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -60,6 +60,10 @@ CREATE TABLE journal (
 
 class StoreError(Exception):
     """A workshop file that cannot be opened or used, with a message for a person."""
+
+
+class RoundChanged(StoreError):
+    """A round's inputs changed while it was being resolved (nothing was written)."""
 
 
 @dataclass(frozen=True)
@@ -162,10 +166,21 @@ class WorkshopStore:
         self._db.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, immediate: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction; ``immediate`` takes the write lock before anything is read,
+        so checks made inside it (the open round) still hold when it commits."""
         try:
             with self._db:
+                if immediate:
+                    self._db.execute("BEGIN IMMEDIATE")
                 yield self._db
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    f"{self.path.name} is busy (a round is being resolved or another command "
+                    "is writing); nothing was recorded, try again"
+                ) from exc
+            raise StoreError(f"could not write to {self.path.name}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"could not write to {self.path.name}: {exc}") from exc
 
@@ -231,21 +246,30 @@ class WorkshopStore:
 
     # ------------------------------------------------------------------ writes
     def submit(self, team: str, round_: int, decisions: dict[str, Any]) -> None:
-        """Durably record a team's decision set; returns only once it is on disk."""
+        """Durably record a team's decision set; returns only once it is on disk.
+
+        The open round is checked inside the write transaction, so a submission never lands
+        in a round that a concurrent ``resolve`` has just closed.
+        """
         info = self.info()
         if team not in info.teams:
             raise StoreError(f"unknown team '{team}'; teams are {', '.join(info.teams)}")
-        if round_ != self.current_round():
-            raise StoreError(
-                f"round {round_} is not open; teams are submitting for round {self.current_round()}"
-            )
-        if round_ > info.rounds:
-            raise StoreError(f"the session has ended after round {info.rounds}")
+        try:
+            text = json.dumps(decisions, sort_keys=True, allow_nan=False)
+        except ValueError as exc:
+            raise StoreError(f"decisions hold a number that is not finite ({exc})") from exc
         now = time.time()
-        with self._tx() as db:
+        with self._tx(immediate=True) as db:
+            if round_ != self.current_round():
+                raise StoreError(
+                    f"round {round_} is not open; teams are submitting for round "
+                    f"{self.current_round()} (nothing was recorded)"
+                )
+            if round_ > info.rounds:
+                raise StoreError(f"the session has ended after round {info.rounds}")
             db.execute(
                 "INSERT INTO submission (round, team, decisions, submitted_at) VALUES (?,?,?,?)",
-                (round_, team, json.dumps(decisions, sort_keys=True), now),
+                (round_, team, text, now),
             )
             db.execute(
                 "INSERT INTO journal (at, action, detail) VALUES (?, 'submit', ?)",
@@ -255,20 +279,27 @@ class WorkshopStore:
     def inject(self, event_id: str) -> None:
         """Queue an event for the round now open."""
         now = time.time()
-        round_ = self.current_round()
-        with self._tx() as db:
+        with self._tx(immediate=True) as db:
+            round_ = self.current_round()
             db.execute("INSERT INTO inject (round, event_id) VALUES (?, ?)", (round_, event_id))
             db.execute(
                 "INSERT INTO journal (at, action, detail) VALUES (?, 'inject', ?)",
                 (now, f"round {round_}: {event_id}"),
             )
 
-    def mark_resolved(self, round_: int) -> None:
-        """Record that a round was resolved (its results follow from the log)."""
-        if round_ != self.current_round():
-            raise StoreError(f"round {round_} cannot be resolved now")
+    def mark_resolved(self, round_: int, unchanged: Callable[[], bool] | None = None) -> None:
+        """Record that a round was resolved (its results follow from the log).
+
+        ``unchanged`` is asked inside the write transaction (it may read the store) whether
+        the round's inputs are still the ones that were played; if not, :class:`RoundChanged`
+        is raised and nothing is written, so the caller plays the round again.
+        """
         now = time.time()
-        with self._tx() as db:
+        with self._tx(immediate=True) as db:
+            if round_ != self.current_round():
+                raise StoreError(f"round {round_} cannot be resolved now")
+            if unchanged is not None and not unchanged():
+                raise RoundChanged(f"round {round_} received new input while it was resolved")
             db.execute("INSERT INTO resolution VALUES (?, ?)", (round_, now))
             db.execute(
                 "INSERT INTO journal (at, action, detail) VALUES (?, 'resolve', ?)",
@@ -286,7 +317,9 @@ class WorkshopStore:
         if last == 0:
             raise StoreError("no resolved round to rewind")
         now = time.time()
-        with self._tx() as db:
+        with self._tx(immediate=True) as db:
+            if self.resolved_rounds() != last:
+                raise StoreError("the session changed while rewinding; nothing was undone")
             db.execute("DELETE FROM resolution WHERE round=?", (last,))
             subs = db.execute("DELETE FROM submission WHERE round>?", (last,)).rowcount
             injs = db.execute("DELETE FROM inject WHERE round>?", (last,)).rowcount
