@@ -396,13 +396,16 @@ def _db_problem(path: Path, exc: BaseException, doing: str = "cannot open") -> s
     folder = path.parent
     if "full" in text:
         return f"{doing} {path.name}: the disk is full"
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
+    if "readonly" in text or "read-only" in text:
+        return f"{doing} {path.name}: permission denied or a read-only disk (in {folder})"
+    if "unable to open" in text:
         if not os.access(folder, os.W_OK) or not os.access(path, os.R_OK):
             return f"{doing} {path.name}: permission denied (cannot write in {folder})"
         return f"{doing} {path.name}: {exc}"
     if isinstance(exc, OverflowError):
         return f"{doing} {path.name}: a number is too large to store"
-    return f"{path.name} is not a readable workshop file (damaged: {exc})"
+    detail = str(exc).split(" with text ")[0].splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{path.name} is not a readable workshop file (damaged: {detail[:120]})"
 
 
 def _check_ours(path: Path) -> None:
