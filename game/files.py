@@ -70,11 +70,12 @@ def check_regular(path: Path | str, limit: int, follow: bool = True) -> int:
     return st.st_size
 
 
-def read_bytes(path: Path | str, limit: int, follow: bool = True) -> bytes:
+def read_bytes(path: Path | str, limit: int, follow: bool = True, head: int | None = None) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them, or FileRefused.
 
     The file is opened without blocking (a FIFO swapped in after the check cannot hang
-    the game) and its type and size are checked again on the open descriptor.
+    the game) and its type and size are checked again on the open descriptor. ``head``
+    reads only the first bytes (a file signature).
     """
     check_regular(path, limit, follow)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -89,8 +90,9 @@ def read_bytes(path: Path | str, limit: int, follow: bool = True) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise FileRefused(path, "is not a regular file (a device, pipe or socket)")
         chunks, total = [], 0
-        while total <= limit:
-            chunk = os.read(fd, min(MIB, limit + 1 - total))
+        want = limit + 1 if head is None else min(head, limit + 1)
+        while total < want:
+            chunk = os.read(fd, min(MIB, want - total))
             if not chunk:
                 break
             chunks.append(chunk)

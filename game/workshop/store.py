@@ -415,7 +415,7 @@ def _check_ours(path: Path) -> None:
     the schema version, the session row and the database's integrity.
     """
     try:
-        head = read_bytes(path, MAX_FILE_BYTES, follow=False)[: len(_HEADER)]
+        head = read_bytes(path, MAX_FILE_BYTES, follow=False, head=len(_HEADER))
     except FileRefused as exc:
         raise StoreError(f"{path.name} cannot be opened: {exc.reason}") from None
     if head != _HEADER:
