@@ -1,9 +1,11 @@
 """Saved games: seed + decision log, written atomically, replayed on load.
 
 A save never stores simulation state; it stores what is needed to rebuild it exactly: the
-scenario (id, path and a hash of its text), the seed, the role and every quarter's decisions.
-Loading checks the format version and the scenario hash, so a save made against another
-version of a scenario is refused with a clear message instead of resuming a different game.
+scenario (id, absolute path, a hash of its text and, from format 2, the text itself), the
+seed, the role and every quarter's decisions. Loading checks the format version and the
+scenario hash, so a save made against another version of a scenario is refused with a clear
+message instead of resuming a different game. Format 1 saves (no scenario text) are still
+read: their scenario is read from its path.
 """
 
 from __future__ import annotations
@@ -12,16 +14,22 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engine.decisions import Decisions
+from game.files import MIB, FileRefused, read_bytes
 from game.paths import user_data_dir
 
 FORMAT = "crossroads-save"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # format 1: no copy of the scenario text
 AUTOSAVE = "autosave.json"
+MAX_SAVE_BYTES = 16 * MIB
+MAX_SEED = 2**63 - 1
+STALE_TMP_S = 600  # a temporary file this old belongs to a write that was killed
 
 
 class SaveError(Exception):
@@ -38,6 +46,7 @@ class SaveData:
     seed: int
     role: str
     log: list[dict[str, Decisions]]
+    scenario_text: str | None = None  # the scenario as played (None in format 1 saves)
 
 
 def content_hash(data: bytes) -> str:
@@ -75,6 +84,31 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def clean_stale_temporaries(folder: Path, max_age_s: float = STALE_TMP_S) -> int:
+    """Remove ``.NAME.*.tmp`` files left in ``folder`` by writes that were killed.
+
+    Only files older than ``max_age_s`` are removed (a write in progress takes
+    milliseconds); returns how many. Never raises: cleaning is a courtesy.
+    """
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(".tmp")):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > max_age_s:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def write_save(path: Path, data: SaveData) -> None:
     """Write a save file atomically."""
     payload: dict[str, Any] = {
@@ -82,8 +116,9 @@ def write_save(path: Path, data: SaveData) -> None:
         "version": VERSION,
         "scenario": {
             "id": data.scenario_id,
-            "path": data.scenario_path,
+            "path": str(Path(data.scenario_path).absolute()),
             "hash": data.scenario_hash,
+            "text": data.scenario_text,
         },
         "seed": data.seed,
         "role": data.role,
@@ -98,34 +133,92 @@ def write_save(path: Path, data: SaveData) -> None:
 def read_save(path: Path) -> SaveData:
     """Read and check a save file; raises SaveError with a one-line reason."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SaveError(f"no saved game at {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = json.loads(read_bytes(path, MAX_SAVE_BYTES).decode("utf-8"))
+    except FileRefused as exc:
+        if exc.reason == "no such file":
+            raise SaveError(f"no saved game at {path}") from None
+        raise SaveError(f"the save file {exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SaveError(
             f"the save file {path.name} is damaged ({exc.__class__.__name__})"
+        ) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # 5 000-digit numbers, deep nesting
+        raise SaveError(
+            f"the save file {path.name} is damaged (it holds data no save holds: "
+            f"{exc.__class__.__name__})"
         ) from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise SaveError(f"{path.name} is not a Crossroads save")
     version = raw.get("version")
-    if version != VERSION:
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise SaveError(
+            f"the save file {path.name} is damaged: its format version is "
+            f"{_shown(version)}, not a whole number"
+        )
+    if version not in READS:
         raise SaveError(
             f"{path.name} was written by another version of the game (format {version}, "
-            f"this game reads format {VERSION})"
+            f"this game reads formats {', '.join(map(str, READS))})"
         )
-    try:
-        scenario = raw["scenario"]
-        log = [
-            {str(firm): Decisions.model_validate(d) for firm, d in quarter.items()}
-            for quarter in raw["decisions"]
-        ]
-        return SaveData(
-            scenario_id=str(scenario["id"]),
-            scenario_path=str(scenario["path"]),
-            scenario_hash=str(scenario["hash"]),
-            seed=int(raw["seed"]),
-            role=str(raw["role"]),
-            log=log,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise SaveError(f"the save file {path.name} is incomplete or damaged ({exc})") from None
+    return _save_data(path.name, raw)
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, int) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _save_data(name: str, raw: dict[str, Any]) -> SaveData:
+    """The checked contents of a save document (format 1 or 2)."""
+    from pydantic import ValidationError
+
+    problem = f"the save file {name} is incomplete or damaged"
+    scenario = raw.get("scenario")
+    if not isinstance(scenario, dict):
+        raise SaveError(f"{problem} (no scenario)")
+    fields = {k: scenario.get(k) for k in ("id", "path", "hash")}
+    for key, value in fields.items():
+        if not isinstance(value, str):
+            raise SaveError(f"{problem} (scenario.{key} is {_shown(value)})")
+    text = scenario.get("text")
+    if text is not None and not isinstance(text, str):
+        raise SaveError(f"{problem} (scenario.text is not text)")
+    seed, role, decisions = raw.get("seed"), raw.get("role"), raw.get("decisions")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise SaveError(f"{problem} (seed is {_shown(seed)}, not a number from 0 to 2**63 - 1)")
+    if not isinstance(role, str):
+        raise SaveError(f"{problem} (role is {_shown(role)})")
+    if not isinstance(decisions, list):
+        raise SaveError(f"{problem} (decisions is {_shown(decisions)}, not a list of quarters)")
+    log = []
+    for q, quarter in enumerate(decisions, start=1):
+        if not isinstance(quarter, dict):
+            raise SaveError(f"{problem} (the decisions of quarter {q} are not a mapping)")
+        played = {}
+        for firm, d in quarter.items():
+            try:
+                played[str(firm)] = Decisions.model_validate(d)
+            except ValidationError as exc:
+                raise SaveError(f"{problem}: quarter {q}, {_first_error(firm, exc)}") from None
+            except (ValueError, TypeError, RecursionError) as exc:
+                raise SaveError(f"{problem}: quarter {q} ({exc.__class__.__name__})") from None
+        log.append(played)
+    return SaveData(
+        scenario_id=fields["id"],
+        scenario_path=fields["path"],
+        scenario_hash=fields["hash"],
+        seed=seed,
+        role=role,
+        log=log,
+        scenario_text=text,
+    )
+
+
+def _first_error(firm: str, exc: Any) -> str:
+    """A pydantic error in one line: the field's dotted path and the first complaint."""
+    errors = exc.errors()
+    first = errors[0]
+    where = ".".join(str(p) for p in (firm, *first.get("loc", ())))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    message = str(first.get("msg", "invalid")).splitlines()[0]
+    return f"{where[:120]}: {message[:120]}{more}"

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.decisions import Decisions, carry_forward
-from engine.loader import ScenarioError, load_scenario
+from engine.loader import MAX_BYTES, ScenarioError, load_scenario, load_scenario_text
 from engine.scenario import Scenario
 from game import paths
 from game.desk import DraftDesk
+from game.files import os_reason, read_bytes
 from game.saves import SaveData, SaveError, autosave_path, content_hash, read_save, write_save
 from game.scenes.glossary import ROLE_NAMES
 
@@ -36,6 +37,7 @@ class ScenarioEntry:
     scenario: Scenario | None = None
     problems: list[str] = field(default_factory=list)
     bundled: bool = True
+    text: str | None = None  # the file's text as read (copied into saves)
 
     @property
     def title(self) -> str:
@@ -44,15 +46,29 @@ class ScenarioEntry:
 
 
 def read_scenario(path: Path, bundled: bool = True) -> ScenarioEntry:
-    """Load and validate one scenario file; problems are returned, never raised."""
+    """Load and validate one scenario file; problems are returned, never raised.
+
+    The file's type and size are checked before it is read (a link to ``/dev/zero`` or a
+    FIFO among the user's scenarios is listed as a problem, not read).
+    """
     try:
-        digest = content_hash(path.read_bytes())
+        data = read_bytes(path, MAX_BYTES)
     except OSError as exc:
         return ScenarioEntry(
-            path, "", None, [f"{path.name}: cannot read ({exc.strerror})"], bundled
+            path, "", None, [f"{path.name}: cannot read ({os_reason(exc)})"], bundled
         )
+    digest = content_hash(data)
     try:
-        return ScenarioEntry(path, digest, load_scenario(path), [], bundled)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # the loader says where the bad byte is
+        text = None
+    try:
+        scenario = (
+            load_scenario(path)
+            if text is None
+            else load_scenario_text(text.lstrip("\ufeff"), str(path))
+        )
+        return ScenarioEntry(path, digest, scenario, [], bundled, text)
     except ScenarioError as exc:
         return ScenarioEntry(path, digest, None, [str(p) for p in exc.problems], bundled)
 
@@ -167,6 +183,7 @@ class Session(DraftDesk):
             seed=self.seed,
             role=self.role,
             log=list(self.log),
+            scenario_text=self.entry.text,
         )
 
     def save(self, path: Path | None = None) -> Path:
@@ -185,12 +202,17 @@ class Session(DraftDesk):
 
     @classmethod
     def from_save(cls, path: Path | None = None) -> Session:
-        """Rebuild a saved game by replaying its decision log; raises SaveError in words."""
+        """Rebuild a saved game by replaying its decision log; raises SaveError in words.
+
+        A save that carries the scenario's text (format 2) resumes from that copy wherever
+        the scenario file is now; a format 1 save reads the scenario from its path.
+        """
         data = read_save(path or autosave_path())
-        entry = read_scenario(Path(data.scenario_path))
+        entry = _saved_scenario(data)
         if entry.scenario is None:
             raise SaveError(
                 f"the saved game's scenario {Path(data.scenario_path).name} cannot be loaded"
+                + (f" ({entry.problems[0]})" if entry.problems else "")
             )
         if entry.scenario.id != data.scenario_id or entry.digest != data.scenario_hash:
             raise SaveError(
@@ -199,8 +221,58 @@ class Session(DraftDesk):
             )
         if data.role not in entry.scenario.roles:
             raise SaveError(f"the saved role '{data.role}' is not offered by this scenario")
-        session = cls(entry, data.role, data.seed)
-        for decisions in data.log:
-            session.draft = decisions[session.firm_id]
-            session.end_quarter(autosave=False)
+        if len(data.log) > entry.scenario.quarters:
+            raise SaveError(
+                f"the save holds {len(data.log)} quarters; the scenario has only "
+                f"{entry.scenario.quarters}"
+            )
+        try:
+            session = cls(entry, data.role, data.seed)
+        except Exception as exc:  # untrusted numbers reaching the engine
+            raise SaveError(
+                f"the saved game cannot be started ({exc.__class__.__name__})"
+            ) from None
+        for q, decisions in enumerate(data.log, start=1):
+            session._replay(q, decisions)
         return session
+
+    def _replay(self, quarter: int, decisions: dict[str, Decisions]) -> None:
+        """Play one saved quarter again; anything wrong with it is a SaveError in words."""
+        if self.firm_id not in decisions:
+            firms = ", ".join(sorted(decisions)[:3]) or "none"
+            raise SaveError(
+                f"the save has no decisions for firm '{self.firm_id}' in quarter {quarter} "
+                f"(it has: {firms[:80]})"
+            )
+        try:
+            errors = [
+                p for p in self.engine_problems(decisions[self.firm_id]) if p.severity == "error"
+            ]
+            if errors:
+                raise SaveError(
+                    f"the saved decisions of quarter {quarter} are refused: "
+                    f"{str(errors[0]).splitlines()[0][:160]}"
+                )
+            self.draft = decisions[self.firm_id]
+            self.end_quarter(autosave=False)
+        except SaveError:
+            raise
+        except Exception as exc:  # a hand-edited save must never end the game
+            raise SaveError(
+                f"the saved game cannot be replayed at quarter {quarter} ({exc.__class__.__name__})"
+            ) from None
+
+
+def _saved_scenario(data: SaveData) -> ScenarioEntry:
+    """The scenario a save was played on: its saved copy, else the file at its path."""
+    path = Path(data.scenario_path)
+    bundled = path.parent == paths.bundled_scenarios_dir()
+    if data.scenario_text is None:
+        return read_scenario(path, bundled)
+    text = data.scenario_text
+    digest = content_hash(text.encode("utf-8", "surrogatepass"))
+    try:
+        scenario = load_scenario_text(text.lstrip("\ufeff"), f"{path.name} (saved copy)")
+    except ScenarioError as exc:
+        return ScenarioEntry(path, digest, None, [str(p) for p in exc.problems[:1]], bundled)
+    return ScenarioEntry(path, digest, scenario, [], bundled, text)

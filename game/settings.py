@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+import math
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
+from game.files import KIB, read_bytes
 from game.paths import user_data_dir
 from game.saves import write_atomic
+
+MAX_BYTES = 64 * KIB
 
 MIN_SIZE = (1280, 720)
 TEXT_SCALES = (0.9, 1.0, 1.15, 1.3)
@@ -45,13 +50,31 @@ def settings_path() -> Path:
 
 
 def load_settings() -> Settings:
-    """Stored settings, or the defaults when none are stored or the file is unreadable."""
+    """Stored settings, or the defaults when none are stored or the file is unreadable.
+
+    Each value is checked on its own: a damaged or absurd value (``1e400``, text, a list)
+    falls back to its default and the others are kept.
+    """
     try:
-        raw = json.loads(settings_path().read_text(encoding="utf-8"))
-        known = {k: raw[k] for k in asdict(Settings()) if k in raw}
-        return Settings(**known).clamped()
-    except (OSError, ValueError, TypeError):
+        raw = json.loads(read_bytes(settings_path(), MAX_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # missing, not a file, huge, not JSON
         return Settings()
+    if not isinstance(raw, dict):
+        return Settings()
+    defaults = Settings()
+    known = {f.name: _value(raw.get(f.name), getattr(defaults, f.name)) for f in fields(Settings)}
+    return Settings(**known).clamped()
+
+
+def _value(value: Any, default: Any) -> Any:
+    """``value`` if it has the default's type and is finite, else the default."""
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    if not math.isfinite(value) or abs(value) > 1e6:
+        return default
+    return int(value) if isinstance(default, int) else float(value)
 
 
 def save_settings(settings: Settings) -> None:

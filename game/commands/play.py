@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from game.session import read_scenario
     from game.settings import load_settings
 
+    _clean_stale_files()
     entry = None
     if args.scenario:
         path = find_scenario(args.scenario)
@@ -98,6 +99,18 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # a bug must not show a traceback: log it, say where
         return crashed(app, exc)
     return 0
+
+
+def _clean_stale_files() -> None:
+    """Remove temporary files left by autosaves or settings writes that were killed."""
+    from game import paths
+    from game.saves import clean_stale_temporaries, saves_dir
+
+    try:
+        for folder in (saves_dir(), paths.user_data_dir()):
+            clean_stale_temporaries(folder)
+    except OSError:  # a read-only data folder: nothing to clean, and play still starts
+        pass
 
 
 def crashed(app: object, exc: BaseException) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 NAME = "report"
+MAX_INPUT_BYTES = 64 * 1024 * 1024
 HELP = "Write the debrief of a saved game or a simulate --json run as a self-contained HTML."
 
 
@@ -68,9 +69,13 @@ def run(args: argparse.Namespace) -> int:
         return _usage(f"the output must be an .html file, not '{args.output.name}'")
     if not 0 <= args.seeds <= 20:
         return _usage(f"--seeds must be between 0 and 20, not {args.seeds}")
+    from game.files import read_bytes
+
     try:
-        raw = json.loads(args.input.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = json.loads(read_bytes(args.input, MAX_INPUT_BYTES).decode("utf-8"))
+    except OSError as exc:
+        return _fail(f"cannot read {exc}")
+    except (ValueError, RecursionError) as exc:  # not UTF-8 or JSON, huge numbers, deep nesting
         return _fail(f"{args.input.name} is not readable JSON ({exc.__class__.__name__})")
     try:
         game = _game(args, raw)
@@ -90,7 +95,9 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(str(exc))
     except ValueError as exc:  # decisions the engine refuses, an empty game
-        return _fail(f"{args.input.name} cannot be replayed: {exc}")
+        return _fail(f"{args.input.name} cannot be replayed: {str(exc).splitlines()[0]}")
+    except (ArithmeticError, RecursionError, KeyError, TypeError) as exc:  # damaged numbers
+        return _fail(f"{args.input.name} cannot be replayed ({exc.__class__.__name__})")
     from game.report_export import write_report
 
     try:

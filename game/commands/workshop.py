@@ -87,7 +87,9 @@ def _usage(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch to the sub-command; every refusal is one clear message, never a traceback."""
+    from game.files import FileRefused, os_reason
     from game.workshop.session import WorkshopError
+    from game.workshop.store import StoreError
 
     if args.action is None:
         return _usage(
@@ -97,11 +99,11 @@ def run(args: argparse.Namespace) -> int:
     handler = globals()[f"_{args.action}"]
     try:
         return int(handler(args))
-    except WorkshopError as exc:
+    except (WorkshopError, StoreError, FileRefused) as exc:
         _say(str(exc))
         return 1
-    except OSError as exc:
-        _say(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+    except OSError as exc:  # permission denied, disk full...: say which, and where
+        _say(f"{os_reason(exc)}: {exc.filename}" if exc.filename else os_reason(exc))
         return 1
     except ValueError as exc:  # an engine refusal that got past the session's own checks
         _say(str(exc))
@@ -115,6 +117,8 @@ def _open(session_id: str) -> WorkshopSession:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from engine.loader import MAX_BYTES
+    from game.files import read_text
     from game.paths import find_scenario
     from game.workshop.session import WorkshopSession
 
@@ -123,7 +127,7 @@ def _new(args: argparse.Namespace) -> int:
         return _usage(f"no scenario file or bundled id '{args.scenario}'")
     teams = [t.strip() for t in args.teams.split(",")]
     session = WorkshopSession.create(
-        path.read_text(encoding="utf-8"),
+        read_text(path, MAX_BYTES),
         teams=teams,
         mode=args.mode,
         role=args.role,
@@ -226,10 +230,12 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from game.workshop.session import list_sessions
+    from game.workshop.session import scan_sessions
 
-    sessions = list_sessions()
-    if not sessions:
+    sessions, damaged = scan_sessions()
+    for _name, why in damaged:
+        _say(f"skipped a file that cannot be used: {why}")
+    if not sessions and not damaged:
         print("no workshop sessions yet (crossroads workshop new ...)")
     for s in sessions:
         print(

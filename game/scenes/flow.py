@@ -38,7 +38,7 @@ def continue_game(app: App) -> None:
 
     try:
         app.session = Session.from_save(autosave_path())
-    except SaveError as exc:
+    except (SaveError, OSError) as exc:
         show_message(app, "Cannot continue", f"{html.escape(str(exc))}.<br><br>Start a new game.")
         return
     app.reset_to(DebriefScene(app) if app.session.finished else HubScene(app))

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -46,10 +48,22 @@ from game.workshop.store import (
     new_session_id,
 )
 
-MAX_TEAMS = 12
+MIN_TEAMS, MAX_TEAMS = 2, 12
+MAX_TEAM_NAME = 40
+MAX_TIMER_S = 24 * 3600  # a suggested time per round of at most a day
+MAX_SEED = 2**63 - 1
+SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESOLVE_ATTEMPTS = 3
 """How often ``resolve`` plays a round again when input arrives while it is being played."""
 LEADERBOARD_KPIS = LEADERBOARD
+
+
+def max_resolution() -> int:
+    """The most synthetic customers per segment a session may ask for (the scenario bound)."""
+    from engine.scenario import Segment
+
+    bounds = [getattr(m, "le", None) for m in Segment.model_fields["resolution"].metadata]
+    return min((b for b in bounds if b is not None), default=2_000_000)
 
 
 class WorkshopError(Exception):
@@ -71,9 +85,23 @@ def workshops_dir() -> Path:
     return path
 
 
+def check_session_id(session_id: str) -> str:
+    """``session_id`` if it is a session id (letters, digits, ``-`` and ``_``), else refuse.
+
+    A session id is a file name inside the workshop folder, never a path.
+    """
+    if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
+        shown = repr(session_id)[:70]
+        raise WorkshopError(
+            f"{shown} is not a session id (ids are letters, digits, '-' and '_', such as "
+            "ws-20261127-3f9a; see crossroads workshop list)"
+        )
+    return session_id
+
+
 def session_path(session_id: str, folder: Path | None = None) -> Path:
-    """File of the session ``session_id``."""
-    return (folder or workshops_dir()) / f"{session_id}.sqlite"
+    """File of the session ``session_id`` (refused unless it is a valid session id)."""
+    return (folder or workshops_dir()) / f"{check_session_id(session_id)}.sqlite"
 
 
 @dataclass(frozen=True)
@@ -217,7 +245,7 @@ class WorkshopSession:
     def open(cls, session_id: str, folder: Path | None = None) -> WorkshopSession:
         """Open (resume) the session ``session_id``."""
         path = session_path(session_id, folder)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             known = ", ".join(s.id for s in list_sessions(folder)) or "none yet"
             raise WorkshopError(f"no workshop session '{session_id}' (sessions: {known})")
         try:
@@ -583,16 +611,7 @@ def _setup_problems(
     timer_s: int | None,
     resolution: int | None,
 ) -> list[str]:
-    out = []
-    names = [t.strip() for t in teams]
-    if not 1 <= len(names) <= MAX_TEAMS:
-        out.append(f"give between 1 and {MAX_TEAMS} teams (got {len(names)})")
-    if any(not n for n in names):
-        out.append("team names cannot be empty")
-    if len({n.casefold() for n in names}) != len(names):
-        out.append("team names must be different")
-    if any(len(n) > 40 for n in names):
-        out.append("team names must be at most 40 characters")
+    out = _team_problems(teams)
     if mode not in ("shared", "parallel"):
         out.append(f"mode must be 'shared' or 'parallel', not '{mode}'")
     if role is not None and role not in scenario.roles:
@@ -601,40 +620,96 @@ def _setup_problems(
         )
     if len(scenario.player_firms()) != 1:
         out.append(f"'{scenario.id}' needs exactly one player firm for a workshop")
-    if seed is not None and not 0 <= seed < 2**63:
-        out.append(f"seed must be between 0 and 2**63 - 1, not {seed}")
-    if rounds is not None and not 1 <= rounds <= scenario.quarters:
-        out.append(f"rounds must be between 1 and {scenario.quarters}, not {rounds}")
-    if timer_s is not None and timer_s <= 0:
-        out.append("the round timer must be a positive number of seconds")
-    if resolution is not None and resolution < 10:
-        out.append("resolution must be at least 10 synthetic customers per segment")
+    if seed is not None and not (_is_int(seed) and 0 <= seed <= MAX_SEED):
+        out.append(f"seed must be a whole number from 0 to {MAX_SEED}, not {_shown(seed)}")
+    if rounds is not None and not (_is_int(rounds) and 1 <= rounds <= scenario.quarters):
+        out.append(f"rounds must be between 1 and {scenario.quarters}, not {_shown(rounds)}")
+    if timer_s is not None and not (_is_int(timer_s) and 0 < timer_s <= MAX_TIMER_S):
+        out.append(
+            f"the round timer must be from 1 second to {MAX_TIMER_S // 3600} hours "
+            f"({MAX_TIMER_S} seconds), not {_shown(timer_s)}"
+        )
+    top = max_resolution()
+    if resolution is not None and not (_is_int(resolution) and 10 <= resolution <= top):
+        out.append(
+            f"resolution must be from 10 to {top} synthetic customers per segment, "
+            f"not {_shown(resolution)}"
+        )
+    return out
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: object) -> str:
+    text = str(value) if not _is_int(value) or abs(value) < 10**30 else "a huge number"
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def _team_problems(teams: list[str]) -> list[str]:
+    """Problems with the team names: 2-12 of them, printable, trimmed, different, short."""
+    out = []
+    if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
+        return ["teams must be a list of names"]
+    names = [t.strip() for t in teams]
+    if not MIN_TEAMS <= len(names) <= MAX_TEAMS:
+        out.append(f"give between {MIN_TEAMS} and {MAX_TEAMS} teams (got {len(names)})")
+    if any(not n for n in names):
+        out.append("team names cannot be empty")
+    if any(not n.isprintable() for n in names):
+        out.append("team names must be printable text (no line breaks, tabs or control characters)")
+    if len({n.casefold() for n in names}) != len(names):
+        out.append("team names must be different")
+    if any(len(n) > MAX_TEAM_NAME for n in names):
+        out.append(f"team names must be at most {MAX_TEAM_NAME} characters")
     return out
 
 
 def list_sessions(folder: Path | None = None) -> list[SessionSummary]:
-    """Every readable session file, newest first."""
-    out = []
+    """Every readable session file, newest first (damaged ones are left out)."""
+    return scan_sessions(folder)[0]
+
+
+def scan_sessions(
+    folder: Path | None = None,
+) -> tuple[list[SessionSummary], list[tuple[str, str]]]:
+    """Every readable session (newest first) and, per file that cannot be used, why.
+
+    A damaged file never hides the others. A folder that cannot be read raises OSError
+    (permission denied is not "no sessions yet").
+    """
     folder = folder or workshops_dir()
-    for path in sorted(folder.glob("*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True):
+    files = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".sqlite"):
+                try:
+                    files.append((entry.stat(follow_symlinks=False).st_mtime, Path(entry.path)))
+                except OSError:
+                    files.append((0.0, Path(entry.path)))
+    out, damaged = [], []
+    for _, path in sorted(files, key=lambda f: f[0], reverse=True):
         try:
-            store = WorkshopStore(path)
-        except StoreError:
-            continue
-        try:
-            info = store.info()
-            out.append(
-                SessionSummary(
-                    info.id,
-                    info.scenario_id,
-                    info.mode,
-                    info.role,
-                    info.teams,
-                    store.resolved_rounds(),
-                    info.rounds,
-                    path,
-                )
-            )
-        finally:
-            store.close()
-    return out
+            out.append(_summary(path))
+        except StoreError as exc:
+            damaged.append((path.name, str(exc)))
+    return out, damaged
+
+
+def _summary(path: Path) -> SessionSummary:
+    store = WorkshopStore(path)
+    try:
+        info = store.info()
+        return SessionSummary(
+            info.id,
+            info.scenario_id,
+            info.mode,
+            info.role,
+            info.teams,
+            store.resolved_rounds(),
+            info.rounds,
+            path,
+        )
+    finally:
+        store.close()

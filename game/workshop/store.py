@@ -9,6 +9,7 @@ resolved; results are always derived by replaying this log through the engine.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sqlite3
 import time
@@ -18,7 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from game.files import MIB, FileRefused, os_reason, read_bytes
+
 SCHEMA_VERSION = 1
+MAX_FILE_BYTES = 256 * MIB  # a session file is a few hundred KB; anything this big is not ours
+_HEADER = b"SQLite format 3\x00"
+_DAMAGED = (sqlite3.Error, ValueError, TypeError, OverflowError)
 Mode = Literal["shared", "parallel"]
 
 _SCHEMA = """
@@ -105,17 +111,11 @@ class WorkshopStore:
         self.path = Path(path)
         if not self.path.exists():
             raise StoreError(f"no workshop session file at {self.path}")
+        _check_ours(self.path)  # read-only: nothing is written to a file that is not ours
         try:
             self._db = _connect(self.path)
-            version = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path.name} is not a readable workshop file ({exc})") from exc
-        if version is None or int(version[0]) != SCHEMA_VERSION:
-            found = version[0] if version else "none"
-            raise StoreError(
-                f"{self.path.name} uses workshop format {found}; this version reads "
-                f"format {SCHEMA_VERSION}"
-            )
+        except sqlite3.Error as exc:
+            raise StoreError(_db_problem(self.path, exc)) from None
 
     # ------------------------------------------------------------------ creation
     @classmethod
@@ -131,34 +131,19 @@ class WorkshopStore:
             raise StoreError(f"a workshop session already exists at {path}")
         if len(set(info.teams)) != len(info.teams) or not info.teams:
             raise StoreError("team names must be given and be unique")
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".creating")
-        tmp.unlink(missing_ok=True)
-        db = _connect(tmp)
-        with db:
-            db.executescript(_SCHEMA)
-            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            if info.resolution is not None:
-                db.execute("INSERT INTO meta VALUES ('resolution', ?)", (str(info.resolution),))
-            db.execute(
-                "INSERT INTO session VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    info.id,
-                    info.scenario_id,
-                    info.scenario_hash,
-                    scenario_text,
-                    info.mode,
-                    info.role,
-                    info.seed,
-                    info.rounds,
-                    info.timer_s,
-                    info.created_at or time.time(),
-                ),
-            )
-            db.executemany("INSERT INTO team VALUES (?, ?)", list(enumerate(info.teams)))
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.close()
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _discard(tmp)
+            _write_new(tmp, info, scenario_text)
+            tmp.replace(path)
+        except BaseException as exc:
+            _discard(tmp)  # never leave a half-made session behind
+            if isinstance(exc, OSError):
+                raise StoreError(f"could not create {path.name}: {os_reason(exc)}") from None
+            if isinstance(exc, _DAMAGED):
+                raise StoreError(_db_problem(path, exc, "could not create")) from None
+            raise
         return cls(path)
 
     def close(self) -> None:
@@ -182,17 +167,42 @@ class WorkshopStore:
                 ) from exc
             raise StoreError(f"could not write to {self.path.name}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"could not write to {self.path.name}: {exc}") from exc
+            raise StoreError(_db_problem(self.path, exc, "could not write to")) from exc
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Turn a damaged file met while reading into a StoreError in words."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except _DAMAGED as exc:
+            raise StoreError(_db_problem(self.path, exc)) from None
 
     # ------------------------------------------------------------------ reads
     def info(self) -> SessionInfo:
-        """The session set-up."""
+        """The session set-up (a damaged set-up raises StoreError)."""
+        with self._reading():
+            return self._info()
+
+    def _info(self) -> SessionInfo:
         row = self._db.execute(
             "SELECT id, scenario_id, scenario_hash, mode, role, seed, rounds, timer_s, "
             "created_at FROM session"
         ).fetchone()
         teams = [r[0] for r in self._db.execute("SELECT name FROM team ORDER BY idx")]
         res = self._db.execute("SELECT value FROM meta WHERE key='resolution'").fetchone()
+        if row is None:
+            raise StoreError(f"{self.path.name} is damaged: it has no session set-up")
+        ints = (row[5], row[6], *(() if row[7] is None else (row[7],)))
+        if (
+            row[3] not in ("shared", "parallel")
+            or row[4] not in ("pm", "cpo")
+            or not all(isinstance(v, int) and 0 <= v < 2**63 for v in ints)
+            or not all(isinstance(v, str) for v in (row[0], row[1], row[2], *teams))
+            or not teams
+        ):
+            raise StoreError(f"{self.path.name} is damaged: its session set-up is not valid")
         return SessionInfo(
             id=row[0],
             scenario_id=row[1],
@@ -209,12 +219,17 @@ class WorkshopStore:
 
     def scenario_text(self) -> str:
         """The exact scenario text the session was created with."""
-        return self._db.execute("SELECT scenario_text FROM session").fetchone()[0]
+        with self._reading():
+            text = self._db.execute("SELECT scenario_text FROM session").fetchone()[0]
+            if not isinstance(text, str):
+                raise ValueError("the scenario copy is not text")
+            return text
 
     def resolved_rounds(self) -> int:
         """How many rounds have been resolved (rounds are numbered from 1)."""
-        row = self._db.execute("SELECT MAX(round) FROM resolution").fetchone()
-        return int(row[0] or 0)
+        with self._reading():
+            row = self._db.execute("SELECT MAX(round) FROM resolution").fetchone()
+            return int(row[0] or 0)
 
     def current_round(self) -> int:
         """The round teams are submitting for now."""
@@ -226,23 +241,28 @@ class WorkshopStore:
 
     def all_submissions(self, round_: int) -> list[Submission]:
         """Every submission made for a round, resubmissions included, oldest first."""
-        return [
-            Submission(rnd, team, json.loads(text), at)
-            for rnd, team, text, at in self._db.execute(
-                "SELECT round, team, decisions, submitted_at FROM submission WHERE round=? "
-                "ORDER BY id",
-                (round_,),
-            )
-        ]
+        with self._reading():
+            return [
+                Submission(rnd, team, json.loads(text), at)
+                for rnd, team, text, at in self._db.execute(
+                    "SELECT round, team, decisions, submitted_at FROM submission WHERE round=? "
+                    "ORDER BY id",
+                    (round_,),
+                )
+            ]
 
     def injects(self, round_: int) -> list[str]:
         """Event ids injected for a round, in the order the facilitator played them."""
-        rows = self._db.execute("SELECT event_id FROM inject WHERE round=? ORDER BY id", (round_,))
-        return [r[0] for r in rows]
+        with self._reading():
+            rows = self._db.execute(
+                "SELECT event_id FROM inject WHERE round=? ORDER BY id", (round_,)
+            )
+            return [r[0] for r in rows]
 
     def journal(self) -> list[tuple[float, str, str]]:
         """Everything that happened to the session, oldest first."""
-        return list(self._db.execute("SELECT at, action, detail FROM journal ORDER BY id"))
+        with self._reading():
+            return list(self._db.execute("SELECT at, action, detail FROM journal ORDER BY id"))
 
     # ------------------------------------------------------------------ writes
     def submit(self, team: str, round_: int, decisions: dict[str, Any]) -> None:
@@ -365,3 +385,97 @@ def _connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
     return db
+
+
+def _write_new(tmp: Path, info: SessionInfo, scenario_text: str) -> None:
+    """Write a complete new session file at ``tmp`` (the caller renames it into place)."""
+    db = _connect(tmp)
+    try:
+        with db:
+            db.executescript(_SCHEMA)
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            if info.resolution is not None:
+                db.execute("INSERT INTO meta VALUES ('resolution', ?)", (str(info.resolution),))
+            db.execute(
+                "INSERT INTO session VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    info.id,
+                    info.scenario_id,
+                    info.scenario_hash,
+                    scenario_text,
+                    info.mode,
+                    info.role,
+                    info.seed,
+                    info.rounds,
+                    info.timer_s,
+                    info.created_at or time.time(),
+                ),
+            )
+            db.executemany("INSERT INTO team VALUES (?, ?)", list(enumerate(info.teams)))
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a half-made session file and its SQLite side files."""
+    for side in ("", "-wal", "-shm", "-journal"):
+        Path(f"{tmp}{side}").unlink(missing_ok=True)
+
+
+def _db_problem(path: Path, exc: BaseException, doing: str = "cannot open") -> str:
+    """What an SQLite error means for a person: permission, full disk, or a damaged file."""
+    text = str(exc).lower()
+    folder = path.parent
+    if "full" in text:
+        return f"{doing} {path.name}: the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return f"{doing} {path.name}: permission denied or a read-only disk (in {folder})"
+    if "unable to open" in text:
+        if not os.access(folder, os.W_OK) or not os.access(path, os.R_OK):
+            return f"{doing} {path.name}: permission denied (cannot write in {folder})"
+        return f"{doing} {path.name}: {exc}"
+    if isinstance(exc, OverflowError):
+        return f"{doing} {path.name}: a number is too large to store"
+    detail = str(exc).split(" with text ")[0].splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{path.name} is not a readable workshop file (damaged: {detail[:120]})"
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse, without writing anything, a file that is not an intact session file of ours.
+
+    Checks the type and size, the SQLite header, then opens the file read-only to check
+    the schema version, the session row and the database's integrity.
+    """
+    try:
+        head = read_bytes(path, MAX_FILE_BYTES, follow=False, head=len(_HEADER))
+    except FileRefused as exc:
+        raise StoreError(f"{path.name} cannot be opened: {exc.reason}") from None
+    if head != _HEADER:
+        raise StoreError(f"{path.name} is not a readable workshop file (not an SQLite database)")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(_db_problem(path, exc)) from None
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "meta" not in tables:
+            raise StoreError(f"{path.name} is not a readable workshop file (no workshop data)")
+        version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if version is None or str(version[0]) != str(SCHEMA_VERSION):
+            found = version[0] if version else "none"
+            raise StoreError(
+                f"{path.name} uses workshop format {found}; this version reads "
+                f"format {SCHEMA_VERSION}"
+            )
+        if not {"session", "team", "submission", "inject", "resolution", "journal"} <= tables:
+            raise StoreError(f"{path.name} is damaged: tables are missing")
+        check = db.execute("PRAGMA quick_check").fetchone()
+        if not check or check[0] != "ok":
+            raise StoreError(f"{path.name} is damaged and cannot be used ({check[0]})")
+        if db.execute("SELECT COUNT(*) FROM session").fetchone()[0] != 1:
+            raise StoreError(f"{path.name} is damaged: it has no session set-up")
+    except sqlite3.Error as exc:
+        raise StoreError(_db_problem(path, exc)) from None
+    finally:
+        db.close()

@@ -47,8 +47,11 @@ def test_continue_resumes_an_identical_game(app):
 def test_save_file_is_versioned_and_complete(app):
     play(app, 1)
     raw = json.loads(autosave_path().read_text())
-    assert raw["format"] == "crossroads-save" and raw["version"] == 1
+    assert raw["format"] == "crossroads-save" and raw["version"] == 2
     assert raw["scenario"]["id"] == "tutorial" and len(raw["scenario"]["hash"]) == 64
+    assert (
+        raw["scenario"]["text"].startswith(("id:", "#")) and "tutorial" in raw["scenario"]["text"]
+    )
     assert raw["seed"] == 11 and raw["role"] == "pm"
     assert raw["decisions"][0]["player"]["products"]["teamboard"]["price"] == 281.0
 
@@ -57,7 +60,7 @@ def test_save_file_is_versioned_and_complete(app):
     "damage, words",
     [
         (lambda text: text[: len(text) // 2], "damaged"),
-        (lambda text: text.replace('"version": 1', '"version": 99'), "another version"),
+        (lambda text: text.replace('"version": 2', '"version": 99'), "another version"),
         (lambda text: "[]", "not a Crossroads save"),
         (lambda text: text.replace('"seed"', '"sead"'), "incomplete"),
     ],
@@ -80,7 +83,25 @@ def test_bad_save_gives_a_message_not_a_crash(app, damage, words):
     assert app.top.name == "title"
 
 
-def test_save_of_an_edited_scenario_is_refused(app, tmp_path):
+def test_format_1_save_of_an_edited_scenario_is_refused(app, tmp_path):
+    """A format 1 save has no copy of the scenario: an edited file cannot resume exactly."""
+    own = tmp_path / "mine.yaml"
+    own.write_text(list_scenarios()[0].path.read_text())
+    from game.session import read_scenario
+
+    session = Session(read_scenario(own, bundled=False), "pm", 3)
+    session.end_quarter()
+    raw = json.loads(autosave_path().read_text())
+    raw["version"] = 1
+    del raw["scenario"]["text"]
+    autosave_path().write_text(json.dumps(raw))
+    own.write_text(own.read_text().replace("cash: 3000000", "cash: 3100000"))
+    with pytest.raises(SaveError, match="has changed since"):
+        Session.from_save()
+
+
+def test_save_resumes_from_its_copy_of_an_edited_scenario(app, tmp_path):
+    """A format 2 save carries the scenario it was played on, so editing the file is harmless."""
     own = tmp_path / "mine.yaml"
     own.write_text(list_scenarios()[0].path.read_text())
     from game.session import read_scenario
@@ -88,8 +109,9 @@ def test_save_of_an_edited_scenario_is_refused(app, tmp_path):
     session = Session(read_scenario(own, bundled=False), "pm", 3)
     session.end_quarter()
     own.write_text(own.read_text().replace("cash: 3000000", "cash: 3100000"))
-    with pytest.raises(SaveError, match="has changed since"):
-        Session.from_save()
+    resumed = Session.from_save()
+    assert resumed.log == session.log
+    assert resumed.sim.history[-1].to_dict() == session.sim.history[-1].to_dict()
 
 
 def test_autosave_is_atomic(app, monkeypatch):

@@ -24,7 +24,8 @@ class WorkshopMenuScene(Scene):
         self.follow_focus = FocusScroller()
 
     def build(self) -> None:
-        from game.workshop.session import list_sessions
+        from game.files import os_reason
+        from game.workshop.session import scan_sessions
 
         top_bar(
             self,
@@ -44,15 +45,28 @@ class WorkshopMenuScene(Scene):
             pygame.Rect(MARGIN + 272, y, 160, 44), "Back (Esc)", self.app.pop, tip="Title screen."
         )
         y += 44 + MARGIN
-        sessions = list_sessions()
-        self.label(
-            pygame.Rect(MARGIN, y, w, 34),
-            "Resume a session (everything handed in is saved on this computer)"
-            if sessions
-            else "No saved sessions yet: start a new one.",
-            object_id="#heading",
-        )
+        try:
+            sessions, damaged = scan_sessions()
+            heading = (
+                "Resume a session (everything handed in is saved on this computer)"
+                if sessions
+                else "No saved sessions yet: start a new one."
+            )
+        except OSError as exc:  # the folder itself cannot be read: say why, not "none yet"
+            sessions, damaged = [], []
+            heading = f"Cannot list the saved sessions: {os_reason(exc)}."
+        self.label(pygame.Rect(MARGIN, y, w, 34), heading, object_id="#heading")
         y += 40
+        if damaged:
+            names = ", ".join(name for name, _ in damaged[:4])
+            more = f" and {len(damaged) - 4} more" if len(damaged) > 4 else ""
+            self.label(
+                pygame.Rect(MARGIN, y, w, 30),
+                f"Skipped {len(damaged)} damaged file(s): {names}{more}",
+                object_id="#muted",
+                tip=" · ".join(why for _, why in damaged[:4]),
+            )
+            y += 34
         scroller = self.scroller(pygame.Rect(MARGIN, y, w, self.height - y - MARGIN))
         inner = w - 24
         row_y = 0

@@ -28,7 +28,8 @@ MODES = {
     "so results compare directly.",
 }
 DEFAULT_TEAMS = 4
-MAX_TEAMS = 12
+MAX_TEAMS = 12  # game.workshop.session.MAX_TEAMS (not imported: the session module is heavy)
+MAX_FIELD = 19  # digits in a number field (a seed below 2**63)
 
 
 def default_team_name(i: int) -> str:
@@ -232,19 +233,33 @@ class WorkshopNewScene(Scene):
     # ------------------------------------------------------------------ create
     def create(self) -> None:
         """Create the session (every problem shown in words) and open its round view."""
+        from engine.loader import MAX_BYTES
+        from game.files import os_reason, read_text
         from game.scenes.workshop.round import WorkshopRoundScene
         from game.workshop.session import WorkshopError, WorkshopSession
 
         entry = self.entries[self.index]
         try:
-            text = entry.path.read_text(encoding="utf-8")
+            text = read_text(entry.path, MAX_BYTES)
         except OSError as exc:
-            show_error(self.app, WorkshopError(f"cannot read {entry.path.name}: {exc}"))
+            show_error(self.app, WorkshopError(f"cannot read {entry.path.name}: {os_reason(exc)}"))
+            return
+        numbers = {"seed": self.seed, "timer": self.timer}
+        bad = [k for k, v in numbers.items() if v.strip() and not _whole(v)]
+        if bad:
+            show_error(
+                self.app,
+                WorkshopError(
+                    "cannot create the session",
+                    [f"the {k} must be a whole number of at most {MAX_FIELD} digits" for k in bad],
+                ),
+                "Cannot create the session",
+            )
             return
         try:
             session = WorkshopSession.create(
                 text,
-                teams=self.names[: self.count],
+                teams=[n.strip() for n in self.names[: self.count]],
                 mode=self.mode,  # type: ignore[arg-type]
                 role=self.role,
                 seed=int(self.seed) if self.seed.strip() else None,
@@ -257,3 +272,9 @@ class WorkshopNewScene(Scene):
             show_error(self.app, exc, "Cannot create the session")
             return
         self.app.replace(WorkshopRoundScene(self.app, session))
+
+
+def _whole(text: str) -> bool:
+    """True for a non-negative whole number short enough to parse (no 10**30 surprises)."""
+    text = text.strip()
+    return text.isascii() and text.isdigit() and len(text) <= MAX_FIELD
