@@ -15,7 +15,7 @@ import numpy as np
 from engine.decisions import Decisions, Forecast, ProductDecision, Theme
 from engine.portfolio import Policy, plan_line
 from engine.report import TurnReport
-from engine.scenario import CultureInitiative
+from engine.scenario import MIN_PRICE, CultureInitiative
 from engine.simulation import Simulation
 from engine.view import FirmView
 
@@ -128,7 +128,7 @@ class RandomBot:
                 for seg, spend in p.marketing.items()
             }
             products[pid] = ProductDecision(
-                price=float(round(p.price * (1.0 + step), 2)), marketing=marketing
+                price=max(float(round(p.price * (1.0 + step), 2)), MIN_PRICE), marketing=marketing
             )
         org = view.organisation
         if org is None:

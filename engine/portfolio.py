@@ -29,7 +29,7 @@ import numpy as np
 
 from engine.decisions import CapacitySplit, ProductDecision, ResearchOrder, Theme
 from engine.research import PRIOR_IDEAL, PRIOR_PRICE_CV, PRIOR_WEIGHT_CV, Belief
-from engine.scenario import InnovationBet, ResearchMethod
+from engine.scenario import MIN_PRICE, InnovationBet, ResearchMethod
 
 MENTOR_RATE = 0.25  # skill gained per quarter at full mentoring time, safety 0.5, skill 0
 DEBT_VALUE = 0.002  # believed utility per point of debt removed (for refactor items)
@@ -227,7 +227,7 @@ def plan_line(view: LineView, policy: Policy, rng: np.random.Generator) -> Produ
     effort = {m.id: m.effort for m in view.research}
     split = _split(view, policy, sum(effort[o.method] for o in research))
     return ProductDecision(
-        price=round(price, 2),
+        price=max(round(price, 2), MIN_PRICE),  # a cent at least: rounding never posts 0
         marketing={s: round(v * policy.marketing, -2) for s, v in view.start_marketing.items()},
         roadmap=prioritise(view, policy, split, rng),
         split=split,

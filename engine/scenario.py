@@ -12,12 +12,13 @@ field path it belongs to so the loader can point at the right line.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.formatting import count
+from engine.formatting import count, money_full
 from engine.kpis import OBJECTIVE_KPIS
 
 Id = Annotated[
@@ -28,8 +29,14 @@ Id = Annotated[
         "letter, at most 40 characters.",
     ),
 ]
+MAX_MONEY = 1e12
+"""The largest amount of money any field may hold (and the smallest cash balance, negated)."""
+MIN_PRICE = 0.01
+"""The smallest price or reference price: one cent, so ln(price / reference price) stays finite."""
+MAX_STARTING_MARKETING = 1e10
+"""The most a player firm may have to spend per quarter to keep its starting awareness."""
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
-Money = Annotated[float, Field(ge=0.0, le=1e12)]
+Money = Annotated[float, Field(ge=0.0, le=MAX_MONEY)]
 Role = Literal["pm", "cpo"]
 CultureDimension = Literal[
     "morale", "safety", "customer_focus", "innovation", "collaboration", "capability"
@@ -73,12 +80,15 @@ class Attribute(Model):
 class ChurnPrior(Model):
     """Beta(a, b) distribution of customers' per-quarter churn propensity."""
 
-    a: float = Field(default=1.0, gt=0, le=1000, description="Beta shape a (>0).")
+    a: float = Field(
+        default=1.0, ge=0.01, le=1000, description="Beta shape a. Unit: none (a shape)."
+    )
     b: float = Field(
         default=19.0,
-        gt=0,
+        ge=0.01,
         le=1000,
-        description="Beta shape b (>0). Mean churn propensity per quarter is a/(a+b).",
+        description="Beta shape b. Mean churn propensity per quarter is a/(a+b). Unit: none "
+        "(a shape).",
     )
 
 
@@ -89,74 +99,81 @@ class Segment(Model):
     name: str = _text("Display name.", 60)
     description: str = Field(default="", max_length=600, description="Who these customers are.")
     size: float = Field(
-        gt=0, le=1e9, description="Potential market M_s at quarter 0. Unit: real customers."
+        ge=1, le=1e9, description="Potential market M_s at quarter 0. Unit: real customers."
     )
     growth: float = Field(
-        default=0.0, ge=-0.5, le=1.0, description="Growth of M_s per quarter. Unit: fraction."
+        default=0.0,
+        ge=-0.5,
+        le=1.0,
+        description="Growth of M_s per quarter. Unit: fraction per quarter.",
     )
     in_market: Fraction = Field(
         default=0.2,
         description="Fraction of M_s already in the category at quarter 0 (B_0/M_s). Must cover "
-        "the products' starting customers in this segment.",
+        "the products' starting customers in this segment. Unit: fraction.",
     )
     bass_p: float = Field(
         default=0.005,
         ge=0,
         le=1,
-        description="Bass innovation coefficient p per quarter (typical 0.001-0.01).",
+        description="Bass innovation coefficient p (typical 0.001-0.01). Unit: per quarter.",
     )
     bass_q: float = Field(
         default=0.1,
         ge=0,
         le=2,
-        description="Bass imitation coefficient q per quarter (typical 0.05-0.15).",
+        description="Bass imitation coefficient q (typical 0.05-0.15). Unit: per quarter.",
     )
     ideal: dict[str, Fraction] = Field(
-        description="Mean ideal point x̄_s per attribute id, on the attribute's 0..1 scale. "
-        "Every attribute must be given."
+        description="Mean ideal point x̄_s per attribute id. Every attribute must be given. "
+        "Unit: 0..1 attribute scale."
     )
     ideal_spread: float = Field(
         default=0.1,
         ge=0,
         le=0.5,
-        description="Standard deviation of individual ideal points around the mean (0..1 scale).",
+        description="Standard deviation of individual ideal points around the mean. Unit: 0..1 "
+        "attribute scale.",
     )
     drift: dict[str, Annotated[float, Field(ge=-0.2, le=0.2)]] = Field(
         default_factory=dict,
         description="Mean change of the ideal per quarter, per attribute id (v_s). Unit: 0..1 "
-        "scale per quarter.",
+        "attribute scale per quarter.",
     )
     drift_noise: float = Field(
         default=0.0,
         ge=0,
         le=0.2,
-        description="Standard deviation of the random quarterly move of the ideal (σ_s).",
+        description="Standard deviation of the random quarterly move of the ideal (σ_s). Unit: "
+        "0..1 attribute scale per quarter.",
     )
     weights: dict[str, Annotated[float, Field(ge=0, le=50)]] = Field(
-        description="Importance w_sk of each attribute id: utility lost per squared unit of "
-        "distance from the ideal. Every attribute must be given."
+        description="Importance w_sk of each attribute id. Every attribute must be given. "
+        "Unit: utility per squared unit of distance from the ideal."
     )
     weight_cv: float = Field(
         default=0.3,
         ge=0,
         le=2,
-        description="Coefficient of variation of individual weights (log-normal).",
+        description="Coefficient of variation of individual weights (log-normal). Unit: "
+        "ratio (σ/mean).",
     )
     price_sensitivity: float = Field(
         default=3.0,
-        gt=0,
+        ge=0.01,
         le=20,
         description="Mean α_s on log price. Own-price elasticity ≈ −α(1−share); α≈3.3 gives "
-        "−2.6 at 20% share.",
+        "−2.6 at 20% share. Unit: utility per unit of ln(price).",
     )
     price_sensitivity_cv: float = Field(
         default=0.3,
         ge=0,
         le=2,
-        description="Coefficient of variation of individual price sensitivity (log-normal).",
+        description="Coefficient of variation of individual price sensitivity (log-normal). "
+        "Unit: ratio (σ/mean).",
     )
     reference_price: float = Field(
-        gt=0,
+        ge=MIN_PRICE,
         le=1e7,
         description="Price p_ref_s at which the price term is zero. Unit: money per customer "
         "per quarter.",
@@ -168,20 +185,21 @@ class Segment(Model):
         default=0.5,
         ge=0,
         le=10,
-        description="Utility penalty for choosing a product other than the current one.",
+        description="Utility penalty for choosing a product other than the current one. "
+        "Unit: utility.",
     )
     outside_utility: float = Field(
         default=0.0,
         ge=-20,
         le=20,
-        description="Utility V_0 of buying nothing (the outside option).",
+        description="Utility V_0 of buying nothing (the outside option). Unit: utility.",
     )
     resolution: int = Field(
         default=20_000,
         ge=10,
-        le=2_000_000,
+        le=200_000,
         description="Number of synthetic customers simulated for this segment; each stands for "
-        "M_s/resolution real ones.",
+        "M_s/resolution real ones. Unit: synthetic customers.",
     )
 
 
@@ -189,29 +207,33 @@ class Advertising(Model):
     """How marketing money turns into goodwill and awareness (adstock + word of mouth)."""
 
     carryover: Fraction = Field(
-        default=0.6, description="Goodwill kept from one quarter to the next (λ)."
+        default=0.6,
+        description="Goodwill kept from one quarter to the next (λ). Unit: fraction.",
     )
     cost_per_point: float = Field(
         default=10_000.0,
-        gt=0,
+        ge=1,
         le=1e9,
         description="Spend that buys one goodwill point. Unit: money per point.",
     )
     reach: float = Field(
         default=0.3,
-        gt=0,
+        ge=1e-6,
         le=10,
-        description="κ in awareness = 1 − exp(−κ·goodwill) + word_of_mouth·installed/M.",
+        description="κ in awareness = 1 − exp(−κ·goodwill) + word_of_mouth·installed/M. Unit: "
+        "per goodwill point.",
     )
     word_of_mouth: float = Field(
         default=0.5,
         ge=0,
         le=10,
-        description="Awareness added per unit of installed-base share of the segment.",
+        description="Awareness added per unit of installed-base share of the segment. Unit: "
+        "awareness per unit of share.",
     )
     forgetting: Fraction = Field(
         default=0.05,
-        description="Fraction of aware non-customers who forget a product each quarter.",
+        description="Fraction of aware non-customers who forget a product each quarter. Unit: "
+        "fraction per quarter.",
     )
 
 
@@ -219,20 +241,23 @@ class Choice(Model):
     """Market-wide utility coefficients of the mixed-logit choice model."""
 
     quality_weight: float = Field(
-        default=1.0, ge=0, le=20, description="β_Q: utility per unit of product quality."
+        default=1.0,
+        ge=0,
+        le=20,
+        description="β_Q: utility per unit of product quality. Unit: utility per unit of quality.",
     )
     network_weight: float = Field(
         default=0.0,
         ge=0,
         le=20,
-        description="β_N: utility per unit of ln(1 + installed_j/M_s) (network effects).",
+        description="β_N (network effects). Unit: utility per unit of ln(1 + installed_j/M_s).",
     )
     churn_gap: float = Field(
         default=0.5,
         ge=0,
         le=10,
         description="How strongly a customer's churn chance rises when a better alternative "
-        "exists: θ_i·(1 + churn_gap·max(0, V_best − V_current)).",
+        "exists: θ_i·(1 + churn_gap·max(0, V_best − V_current)). Unit: per unit of utility.",
     )
 
 
@@ -245,7 +270,8 @@ class PmProfile(Model):
     name: str = _text("The PM's name.", 60)
     skill: Fraction = Field(
         default=0.5,
-        description="How well the PM prioritises and estimates (0 novice, 1 expert).",
+        description="How well the PM prioritises and estimates (0 novice, 1 expert). Unit: "
+        "fraction.",
     )
     style: Literal["builder", "analyst", "customer", "cautious", "visionary"] = Field(
         default="builder",
@@ -278,20 +304,28 @@ class Product(Model):
     roles: list[Role] = Field(
         default_factory=lambda: ["pm", "cpo"],
         min_length=1,
+        max_length=2,
         description="Roles in which this product exists. A CPO-only line is a second line "
         "the PM role does not see.",
     )
     attributes: dict[str, Fraction] = Field(
-        description="Position z_jk per attribute id (0..1). Every attribute must be given."
+        description="Position z_jk per attribute id. Every attribute must be given. Unit: "
+        "0..1 attribute scale."
     )
     quality: Fraction = Field(
-        default=0.7, description="Quality (reliability, defects) at quarter 0, 0..1."
+        default=0.7,
+        description="Quality (reliability, defects) at quarter 0. Unit: 0..1 quality scale.",
     )
     brand: float = Field(
-        default=0.0, ge=-5, le=5, description="β_j: a product-specific utility constant."
+        default=0.0,
+        ge=-5,
+        le=5,
+        description="β_j: a product-specific utility constant. Unit: utility.",
     )
     price: float = Field(
-        gt=0, le=1e7, description="Price at quarter 0. Unit: money per customer per quarter."
+        ge=MIN_PRICE,
+        le=1e7,
+        description="Price at quarter 0. Unit: money per customer per quarter.",
     )
     unit_cost: float = Field(
         default=0.0,
@@ -306,7 +340,7 @@ class Product(Model):
     awareness: dict[str, Fraction] = Field(
         default_factory=dict,
         description="Starting awareness per segment id: fraction of the segment who know the "
-        "product (customers always know it).",
+        "product (customers always know it). Unit: fraction.",
     )
     team: Team | None = Field(
         default=None,
@@ -317,21 +351,28 @@ class Product(Model):
 class Culture(Model):
     """Starting culture dimensions of a firm, each 0..1."""
 
-    morale: Fraction = Field(default=0.7, description="How people feel about their work.")
+    morale: Fraction = Field(
+        default=0.7, description="How people feel about their work. Unit: 0..1 scale."
+    )
     safety: Fraction = Field(
-        default=0.6, description="Psychological safety: can people take risks and speak up."
+        default=0.6,
+        description="Psychological safety: can people take risks and speak up. Unit: 0..1 scale.",
     )
     customer_focus: Fraction = Field(
-        default=0.5, description="How close teams are to customers; shrinks research noise."
+        default=0.5,
+        description="How close teams are to customers; shrinks research noise. Unit: 0..1 scale.",
     )
     innovation: Fraction = Field(
-        default=0.5, description="Appetite and skill for new ideas; drives breakthroughs."
+        default=0.5,
+        description="Appetite and skill for new ideas; drives breakthroughs. Unit: 0..1 scale.",
     )
     collaboration: Fraction = Field(
-        default=0.6, description="How well functions work together; raises delivery."
+        default=0.6,
+        description="How well functions work together; raises delivery. Unit: 0..1 scale.",
     )
     capability: Fraction = Field(
-        default=0.6, description="Engineering and product craft; multiplies capacity."
+        default=0.6,
+        description="Engineering and product craft; multiplies capacity. Unit: 0..1 scale.",
     )
 
 
@@ -340,11 +381,14 @@ class Organisation(Model):
 
     productivity: float = Field(
         default=10.0,
-        gt=0,
+        ge=0.1,
         le=1000,
-        description="Effort points one experienced engineer delivers per quarter.",
+        description="Effort points one experienced engineer delivers per quarter. Unit: effort "
+        "points per person per quarter.",
     )
-    salary: Money = Field(default=30_000.0, description="Cost per person per quarter. Unit: money.")
+    salary: Money = Field(
+        default=30_000.0, description="Cost per person per quarter. Unit: money per person."
+    )
     hiring_cost: Money = Field(
         default=10_000.0, description="One-off cost per hire. Unit: money per person."
     )
@@ -352,42 +396,48 @@ class Organisation(Model):
         default=30_000.0, description="One-off cost per layoff. Unit: money per person."
     )
     assimilation: int = Field(
-        default=2, ge=0, le=8, description="Quarters before a new hire counts as experienced."
+        default=2,
+        ge=0,
+        le=8,
+        description="Quarters before a new hire counts as experienced. Unit: quarters.",
     )
     brooks: float = Field(
         default=0.01,
         ge=0,
         le=0.1,
         description="Coordination overhead per engineer: capacity × (1 − brooks·team_size), "
-        "floored at 0.5.",
+        "floored at 0.5. Unit: fraction of capacity per person.",
     )
     debt_half: float = Field(
         default=60.0,
-        gt=0,
+        ge=1,
         le=10_000,
-        description="D50: debt at which delivery speed halves, g = 1/(1 + D/D50).",
+        description="D50: debt at which delivery speed halves, g = 1/(1 + D/D50). Unit: effort "
+        "points.",
     )
     debt_quality_drag: float = Field(
         default=0.0005,
         ge=0,
         le=0.1,
-        description="Quality lost per quarter per debt point above debt_half/2.",
+        description="Quality lost per quarter per debt point above debt_half/2. Unit: 0..1 "
+        "quality scale per effort point per quarter.",
     )
     attrition_base: Fraction = Field(
-        default=0.035, description="Attrition per quarter at morale 0.6 (3.5% typical)."
+        default=0.035,
+        description="Attrition at morale 0.6 (3.5% typical). Unit: fraction per quarter.",
     )
     attrition_gamma: float = Field(
         default=4.0,
         ge=0,
         le=20,
-        description="γ in attrition = base·exp(γ·(0.6 − morale)).",
+        description="γ in attrition = base·exp(γ·(0.6 − morale)). Unit: per unit of morale.",
     )
     breakthrough_rate: float = Field(
         default=0.6,
         ge=0,
         le=10,
-        description="Poisson rate of breakthrough ideas per quarter at innovation = safety = "
-        "capability = 1.",
+        description="Poisson rate of breakthrough ideas at innovation = safety = capability = "
+        "1. Unit: ideas per quarter.",
     )
 
 
@@ -395,13 +445,14 @@ class ArchetypeBase(Model):
     """Parameters every AI archetype shares."""
 
     marketing: Money = Field(
-        default=50_000.0, description="Marketing spend per quarter, split across segments."
+        default=50_000.0,
+        description="Marketing spend, split across segments. Unit: money per quarter.",
     )
     improvement: float = Field(
         default=0.01,
         ge=0,
         le=0.2,
-        description="Attribute gain per quarter from routine R&D (0..1 scale).",
+        description="Attribute gain from routine R&D. Unit: 0..1 attribute scale per quarter.",
     )
 
 
@@ -410,7 +461,10 @@ class Incumbent(ArchetypeBase):
 
     archetype: Literal["incumbent"]
     max_price_step: float = Field(
-        default=0.03, ge=0, le=0.5, description="Largest relative price change per quarter."
+        default=0.03,
+        ge=0,
+        le=0.5,
+        description="Largest relative price change. Unit: fraction per quarter.",
     )
 
 
@@ -418,17 +472,23 @@ class PriceFollower(ArchetypeBase):
     """Follows the price leader: Δp = ρ·Δp_leader."""
 
     archetype: Literal["price_follower"]
-    rho: float = Field(default=0.8, ge=0, le=2, description="Fraction of the leader's move.")
-    lag: int = Field(default=1, ge=0, le=4, description="Quarters before it reacts.")
+    rho: float = Field(
+        default=0.8, ge=0, le=2, description="Fraction of the leader's move. Unit: ratio."
+    )
+    lag: int = Field(
+        default=1, ge=0, le=4, description="Quarters before it reacts. Unit: quarters."
+    )
 
 
 class FastFollower(ArchetypeBase):
     """Copies the leader's best attribute gains after a lag."""
 
     archetype: Literal["fast_follower"]
-    lag: int = Field(default=2, ge=1, le=8, description="Quarters before it copies.")
+    lag: int = Field(
+        default=2, ge=1, le=8, description="Quarters before it copies. Unit: quarters."
+    )
     copy_fraction: Fraction = Field(
-        default=0.8, description="Fraction of the leader's gain it copies."
+        default=0.8, description="Fraction of the leader's gain it copies. Unit: fraction."
     )
 
 
@@ -437,11 +497,16 @@ class Innovator(ArchetypeBase):
 
     archetype: Literal["innovator"]
     step: float = Field(
-        default=0.03, ge=0, le=0.3, description="Distance moved toward the target per quarter."
+        default=0.03,
+        ge=0,
+        le=0.3,
+        description="Distance moved toward the target. Unit: 0..1 attribute scale per quarter.",
     )
-    jump_probability: Fraction = Field(default=0.1, description="Chance per quarter of a big jump.")
+    jump_probability: Fraction = Field(
+        default=0.1, description="Chance of a big jump. Unit: probability per quarter."
+    )
     jump_size: float = Field(
-        default=0.15, ge=0, le=0.5, description="Size of a big jump (0..1 scale)."
+        default=0.15, ge=0, le=0.5, description="Size of a big jump. Unit: 0..1 attribute scale."
     )
 
 
@@ -451,7 +516,10 @@ class Niche(ArchetypeBase):
     archetype: Literal["niche"]
     target_segment: Id = Field(description="Segment id it serves.")
     step: float = Field(
-        default=0.03, ge=0, le=0.3, description="Distance moved toward the target per quarter."
+        default=0.03,
+        ge=0,
+        le=0.3,
+        description="Distance moved toward the target. Unit: 0..1 attribute scale per quarter.",
     )
 
 
@@ -459,11 +527,18 @@ class BestResponse(ArchetypeBase):
     """Scores candidate moves with a segment-level profit model, picks by softmax."""
 
     archetype: Literal["best_response"]
-    candidates: int = Field(default=20, ge=10, le=30, description="Candidate moves scored.")
-    temperature: float = Field(
-        default=0.2, gt=0, le=10, description="Softmax temperature τ (relative profit units)."
+    candidates: int = Field(
+        default=20, ge=10, le=30, description="Candidate moves scored. Unit: moves."
     )
-    inertia: Fraction = Field(default=0.3, description="Chance of doing nothing this quarter.")
+    temperature: float = Field(
+        default=0.2,
+        ge=0.01,
+        le=10,
+        description="Softmax temperature τ. Unit: relative profit.",
+    )
+    inertia: Fraction = Field(
+        default=0.3, description="Chance of doing nothing. Unit: probability per quarter."
+    )
 
 
 Archetype = Annotated[
@@ -485,7 +560,10 @@ class Firm(Model):
         default=None, description="Archetype and parameters; required when controller is ai."
     )
     cash: float = Field(
-        default=1_000_000.0, ge=-1e12, le=1e12, description="Cash at quarter 0. Unit: money."
+        default=1_000_000.0,
+        ge=-MAX_MONEY,
+        le=MAX_MONEY,
+        description="Cash at quarter 0. Unit: money.",
     )
     culture: Culture = Field(default_factory=Culture, description="Starting culture.")
     products: list[Product] = Field(min_length=1, max_length=8, description="Product lines.")
@@ -510,26 +588,31 @@ class BacklogItem(Model):
     description: str = Field(default="", max_length=600, description="What it is and why.")
     product: Id = Field(description="Product id it improves.")
     effort: float = Field(
-        gt=0, le=10_000, description="Estimated effort shown to players. Unit: effort points."
+        ge=0.1, le=10_000, description="Estimated effort shown to players. Unit: effort points."
     )
     effort_uncertainty: float = Field(
         default=0.3,
         ge=0,
         le=2,
-        description="σ of the log-normal true effort around the estimate.",
+        description="σ of the log-normal true effort around the estimate. Unit: ln(effort).",
     )
     effects: dict[str, Annotated[float, Field(ge=-1, le=1)]] = Field(
         default_factory=dict,
-        description="True mean change of each attribute id when shipped (0..1 scale).",
+        description="True mean change of each attribute id when shipped. Unit: 0..1 "
+        "attribute scale.",
     )
     effect_uncertainty: float = Field(
         default=0.5,
         ge=0,
         le=3,
-        description="Relative σ of the hidden true effects and of the player's estimate.",
+        description="Relative σ of the hidden true effects and of the player's estimate. "
+        "Unit: ratio (σ/effect).",
     )
     quality: float = Field(
-        default=0.0, ge=-1, le=1, description="Change of product quality when shipped."
+        default=0.0,
+        ge=-1,
+        le=1,
+        description="Change of product quality when shipped. Unit: 0..1 quality scale.",
     )
     debt: float = Field(
         default=0.0,
@@ -538,9 +621,11 @@ class BacklogItem(Model):
         description="Technical debt added when shipped (negative: a refactor that removes "
         "debt). Unit: effort points.",
     )
-    depends_on: list[Id] = Field(default_factory=list, description="Item ids that must ship first.")
+    depends_on: list[Id] = Field(
+        default_factory=list, max_length=20, description="Item ids that must ship first."
+    )
     tags: list[Annotated[str, Field(min_length=1, max_length=30)]] = Field(
-        default_factory=list, description="Free labels (e.g. enterprise, debt, ux)."
+        default_factory=list, max_length=10, description="Free labels (e.g. enterprise, debt, ux)."
     )
     breakthrough: bool = Field(
         default=False,
@@ -563,12 +648,13 @@ class ResearchMethod(Model):
         description="Discovery capacity it uses. Unit: effort points.",
     )
     noise: float = Field(
-        gt=0,
+        ge=1e-3,
         le=1,
-        description="σ of each estimate at customer_focus 0.5 (0..1 attribute scale).",
+        description="σ of each estimate at customer_focus 0.5. Unit: 0..1 attribute scale.",
     )
     reveals: list[Literal["ideals", "weights", "price_sensitivity", "competitors"]] = Field(
         min_length=1,
+        max_length=4,
         description="What it estimates: segment ideals, attribute weights, price "
         "sensitivity, competitor positions.",
     )
@@ -584,9 +670,12 @@ class CultureInitiative(Model):
     effort: float = Field(
         default=0.0, ge=0, le=1000, description="Capacity used this quarter. Unit: effort points."
     )
-    delay: int = Field(default=1, ge=0, le=8, description="Quarters before the effect lands.")
+    delay: int = Field(
+        default=1, ge=0, le=8, description="Quarters before the effect lands. Unit: quarters."
+    )
     effects: dict[CultureDimension, Annotated[float, Field(ge=-1, le=1)]] = Field(
-        min_length=1, description="Change of each culture dimension when it lands."
+        min_length=1,
+        description="Change of each culture dimension when it lands. Unit: 0..1 scale.",
     )
 
 
@@ -597,12 +686,17 @@ class InnovationBet(Model):
     name: str = _text("Display name.", 60)
     description: str = Field(default="", max_length=600, description="The bet.")
     cost: Money = Field(description="Cost per quarter while funded. Unit: money.")
-    quarters: int = Field(ge=1, le=12, description="Quarters of funding before it resolves.")
+    quarters: int = Field(
+        ge=1, le=12, description="Quarters of funding before it resolves. Unit: quarters."
+    )
     success: Fraction = Field(
-        description="Success chance at innovation = capability = 0.5 (scaled by both)."
+        description="Success chance at innovation = capability = 0.5 (scaled by both). Unit: "
+        "probability."
     )
     unlocks: list[Id] = Field(
-        min_length=1, description="Backlog item ids added to the backlog on success."
+        min_length=1,
+        max_length=20,
+        description="Backlog item ids added to the backlog on success.",
     )
 
 
@@ -618,7 +712,9 @@ class SegmentSize(_Effect):
 
     type: Literal["segment_size"]
     segment: Id
-    change: float = Field(ge=-0.9, le=5, description="Relative change (−0.1 = −10%).")
+    change: float = Field(
+        ge=-0.9, le=5, description="Relative change (−0.1 = −10%). Unit: fraction."
+    )
 
 
 class SegmentGrowth(_Effect):
@@ -626,7 +722,9 @@ class SegmentGrowth(_Effect):
 
     type: Literal["segment_growth"]
     segment: Id
-    change: float = Field(ge=-0.5, le=0.5, description="Change of growth per quarter.")
+    change: float = Field(
+        ge=-0.5, le=0.5, description="Change of growth. Unit: fraction per quarter."
+    )
 
 
 class PriceSensitivity(_Effect):
@@ -634,7 +732,7 @@ class PriceSensitivity(_Effect):
 
     type: Literal["price_sensitivity"]
     segment: Id
-    change: float = Field(ge=-0.9, le=5, description="Relative change.")
+    change: float = Field(ge=-0.9, le=5, description="Relative change. Unit: fraction.")
 
 
 class IdealShift(_Effect):
@@ -643,7 +741,7 @@ class IdealShift(_Effect):
     type: Literal["ideal_shift"]
     segment: Id
     attribute: Id
-    change: float = Field(ge=-1, le=1, description="Change on the 0..1 scale.")
+    change: float = Field(ge=-1, le=1, description="Change. Unit: 0..1 scale.")
 
 
 class WeightShift(_Effect):
@@ -652,7 +750,9 @@ class WeightShift(_Effect):
     type: Literal["weight_shift"]
     segment: Id
     attribute: Id
-    change: float = Field(ge=-50, le=50, description="Change of the weight.")
+    change: float = Field(
+        ge=-50, le=50, description="Change of the weight. Unit: utility per squared distance."
+    )
 
 
 class ProductAttribute(_Effect):
@@ -661,7 +761,7 @@ class ProductAttribute(_Effect):
     type: Literal["product_attribute"]
     product: Id
     attribute: Id
-    change: float = Field(ge=-1, le=1, description="Change on the 0..1 scale.")
+    change: float = Field(ge=-1, le=1, description="Change. Unit: 0..1 scale.")
 
 
 class ProductQuality(_Effect):
@@ -669,7 +769,7 @@ class ProductQuality(_Effect):
 
     type: Literal["product_quality"]
     product: Id
-    change: float = Field(ge=-1, le=1, description="Change on the 0..1 scale.")
+    change: float = Field(ge=-1, le=1, description="Change. Unit: 0..1 scale.")
 
 
 class ProductPrice(_Effect):
@@ -677,7 +777,7 @@ class ProductPrice(_Effect):
 
     type: Literal["product_price"]
     product: Id
-    change: float = Field(ge=-0.9, le=5, description="Relative change.")
+    change: float = Field(ge=-0.9, le=5, description="Relative change. Unit: fraction.")
 
 
 class UnitCost(_Effect):
@@ -685,7 +785,7 @@ class UnitCost(_Effect):
 
     type: Literal["unit_cost"]
     product: Id
-    change: float = Field(ge=-0.9, le=5, description="Relative change.")
+    change: float = Field(ge=-0.9, le=5, description="Relative change. Unit: fraction.")
 
 
 class Awareness(_Effect):
@@ -694,7 +794,9 @@ class Awareness(_Effect):
     type: Literal["awareness"]
     product: Id
     segment: Id
-    change: float = Field(ge=-1, le=1, description="Change of awareness probability.")
+    change: float = Field(
+        ge=-1, le=1, description="Change of awareness. Unit: fraction of the segment."
+    )
 
 
 FirmRef = Annotated[
@@ -712,7 +814,7 @@ class CultureShock(_Effect):
     type: Literal["culture"]
     firm: FirmRef = "player"
     dimension: CultureDimension
-    change: float = Field(ge=-1, le=1, description="Change on the 0..1 scale.")
+    change: float = Field(ge=-1, le=1, description="Change. Unit: 0..1 scale.")
 
 
 class Headcount(_Effect):
@@ -721,7 +823,9 @@ class Headcount(_Effect):
     type: Literal["headcount"]
     firm: FirmRef = "player"
     product: Id | None = Field(default=None, description="Line affected (default: first).")
-    change: int = Field(ge=-1000, le=1000, description="People added (negative: leave).")
+    change: int = Field(
+        ge=-1000, le=1000, description="People added (negative: leave). Unit: people."
+    )
 
 
 class TechDebt(_Effect):
@@ -730,7 +834,9 @@ class TechDebt(_Effect):
     type: Literal["tech_debt"]
     firm: FirmRef = "player"
     product: Id | None = Field(default=None, description="Line affected (default: first).")
-    change: float = Field(ge=-10_000, le=10_000, description="Unit: effort points.")
+    change: float = Field(
+        ge=-10_000, le=10_000, description="Debt added (negative: removed). Unit: effort points."
+    )
 
 
 class Cash(_Effect):
@@ -738,7 +844,9 @@ class Cash(_Effect):
 
     type: Literal["cash"]
     firm: FirmRef = "player"
-    change: float = Field(ge=-1e12, le=1e12, description="Unit: money.")
+    change: float = Field(
+        ge=-MAX_MONEY, le=MAX_MONEY, description="Cash added (negative: removed). Unit: money."
+    )
 
 
 Effect = Annotated[
@@ -767,13 +875,22 @@ class Event(Model):
     title: str = _text("Headline shown in the news feed.", 80)
     text: str = Field(default="", max_length=1000, description="Story shown to players.")
     quarter: int | None = Field(
-        default=None, ge=1, le=40, description="Scheduled: happens at the start of this quarter."
+        default=None,
+        ge=1,
+        le=40,
+        description="Scheduled: happens at the start of this quarter. Unit: quarter number.",
     )
     probability: Fraction | None = Field(
-        default=None, description="Random pool: chance per quarter (at most once per game)."
+        default=None,
+        description="Random pool: chance per quarter (at most once per game). Unit: "
+        "probability per quarter.",
     )
-    earliest: int = Field(default=1, ge=1, le=40, description="First quarter it may be drawn.")
-    latest: int = Field(default=40, ge=1, le=40, description="Last quarter it may be drawn.")
+    earliest: int = Field(
+        default=1, ge=1, le=40, description="First quarter it may be drawn. Unit: quarter number."
+    )
+    latest: int = Field(
+        default=40, ge=1, le=40, description="Last quarter it may be drawn. Unit: quarter number."
+    )
     effects: list[Effect] = Field(min_length=1, max_length=20, description="Typed effects.")
 
     @model_validator(mode="after")
@@ -801,19 +918,28 @@ class Objective(Model):
     )
     product: Id | None = Field(default=None, description="Restrict to one product line.")
     op: Literal[">=", "<="] = Field(default=">=", description="Direction of the target.")
-    target: float = Field(ge=-1e12, le=1e12, description="Threshold, in the KPI's unit.")
+    target: float = Field(
+        ge=-MAX_MONEY, le=MAX_MONEY, description="Threshold. Unit: the KPI's unit."
+    )
     by: int | None = Field(
         default=None,
         ge=1,
         le=40,
-        description="Quarter the target must be met at (default: the last quarter).",
+        description="Quarter the target must be met at (default: the last quarter). Unit: "
+        "quarter number.",
     )
     mode: Literal["at", "always", "final"] = Field(
         default="at",
         description="at: met in quarter `by`; always: met every quarter up to `by`; final: "
         "met at the end of the game.",
     )
-    weight: float = Field(default=1.0, gt=0, le=100, description="Share of the final score.")
+    weight: float = Field(
+        default=1.0,
+        ge=0.01,
+        le=100,
+        description="Share of the final score, relative to the other objectives' weights. "
+        "Unit: relative weight.",
+    )
 
 
 class DebriefPrompt(Model):
@@ -842,9 +968,15 @@ class Scenario(Model):
         default="", max_length=300, description="The one idea this scenario teaches."
     )
     briefing: str = _text("The story told before quarter 1.", 4000)
-    roles: list[Role] = Field(min_length=1, description="Roles this scenario can be played in.")
-    quarters: int = Field(default=12, ge=4, le=24, description="Length of the game in quarters.")
-    seed: int = Field(default=1, ge=0, le=2**63 - 1, description="Default random seed.")
+    roles: list[Role] = Field(
+        min_length=1, max_length=2, description="Roles this scenario can be played in."
+    )
+    quarters: int = Field(
+        default=12, ge=4, le=24, description="Length of the game. Unit: quarters."
+    )
+    seed: int = Field(
+        default=1, ge=0, le=2**63 - 1, description="Default random seed. Unit: none (a seed)."
+    )
     currency: str = Field(default="$", min_length=1, max_length=4, description="Money symbol.")
     attributes: list[Attribute] = Field(min_length=1, max_length=8)
     segments: list[Segment] = Field(min_length=1, max_length=8)
@@ -858,7 +990,9 @@ class Scenario(Model):
     bets: list[InnovationBet] = Field(default_factory=list, max_length=20)
     events: list[Event] = Field(default_factory=list, max_length=100)
     inject_deck: list[Id] = Field(
-        default_factory=list, description="Event ids a facilitator may inject in a workshop."
+        default_factory=list,
+        max_length=100,
+        description="Event ids a facilitator may inject in a workshop.",
     )
     objectives: list[Objective] = Field(min_length=1, max_length=20)
     debrief: list[DebriefPrompt] = Field(default_factory=list, max_length=30)
@@ -926,6 +1060,7 @@ def reference_problems(s: Scenario) -> list[tuple[Loc, str]]:
         _segment_references,
         _firm_problems,
         _starting_customers,
+        _starting_marketing,
         _backlog_references,
         _cycles,
         _bet_references,
@@ -1018,6 +1153,31 @@ def _starting_customers(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 ("segments", si, "in_market"),
                 f"products start with {count(starting)} customers but only "
                 f"{count(seg.in_market * seg.size)} are in the market (size × in_market)",
+            )
+
+
+def _starting_marketing(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """A player firm's starting awareness must not need more than MAX_STARTING_MARKETING.
+
+    The engine starts each player line with the spend that keeps its starting awareness:
+    (1 − carryover)·goodwill·cost_per_point with goodwill = −ln(1 − awareness)/reach (awareness
+    capped at 0.99; word of mouth only lowers it). A tiny reach or a huge cost per point makes
+    that spend absurd, so it is refused here rather than refused quarter after quarter.
+    """
+    adv = s.advertising
+    for firm in s.player_firms():
+        spend = 0.0
+        for product in firm.products:
+            for aware in product.awareness.values():
+                goodwill = -math.log1p(-min(aware, 0.99)) / adv.reach
+                spend += (1.0 - adv.carryover) * goodwill * adv.cost_per_point
+        if spend > MAX_STARTING_MARKETING:
+            yield (
+                ("advertising", "reach"),
+                f"firm '{firm.id}' would need {money_full(spend, s.currency)} of marketing a "
+                "quarter to keep its starting awareness (at most "
+                f"{money_full(MAX_STARTING_MARKETING, s.currency)}): raise "
+                "advertising.reach, lower advertising.cost_per_point or the products' awareness",
             )
 
 

@@ -109,7 +109,7 @@ def test_authoring_doc_carries_intro_example_and_regeneration_command() -> None:
     assert "python -m game.schema_docs" in doc
     segment = doc.split("\n### Segment\n", 1)[1]
     row = next(line for line in segment.splitlines() if line.startswith("| `reference_price`"))
-    assert "**required**" in row and "> 0; ≤ 1e+07" in row
+    assert "**required**" in row and "≥ 0.01; ≤ 1e+07" in row
     assert "unit: money per customer per quarter" in row
 
 
