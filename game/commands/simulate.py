@@ -6,7 +6,6 @@ The JSON and CSV formats are documented in docs/simulate-output.md.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -129,10 +128,12 @@ def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
 
 def write_csv(path: Path, segments: list[str], reports: list[Any]) -> None:
     """One row per quarter and firm (quarter 0 is the starting position)."""
+    from game.escaping import csv_writer
+
     fields = ["quarter", "firm", "revenue", "profit", "cash", "customers", "share"]
     fields += [f"share_{s}" for s in segments] + ["satisfaction", "nps"]
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(fields)
         for rep in reports:
             for f in rep.firms.values():

@@ -8,6 +8,7 @@ Enter on the focused control run the same code.
 
 from __future__ import annotations
 
+import html
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -381,9 +382,13 @@ class Scene(ABC):
 
 
 def with_tip(element: Any, tip: str | None) -> Any:
-    """Give ``element`` a tooltip (shown after half a second of hovering) if ``tip`` is set."""
+    """Give ``element`` a tooltip (shown after half a second of hovering) if ``tip`` is set.
+
+    A tooltip is a pygame_gui HTML text box: ``tip`` is plain text (scenario names and
+    descriptions) and is escaped here, the one place every tooltip passes through.
+    """
     if tip:
-        element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        element.set_tooltip(html.escape(tip), delay=0.5, wrap_width=340)
     return element
 
 
