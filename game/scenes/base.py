@@ -8,7 +8,6 @@ Enter on the focused control run the same code.
 
 from __future__ import annotations
 
-import html
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,8 @@ from pygame_gui.elements import (
     UITextBox,
     UITextEntryLine,
 )
+
+from game.widgets.text import tooltip
 
 if TYPE_CHECKING:
     from game.app import App
@@ -384,11 +385,10 @@ class Scene(ABC):
 def with_tip(element: Any, tip: str | None) -> Any:
     """Give ``element`` a tooltip (shown after half a second of hovering) if ``tip`` is set.
 
-    A tooltip is a pygame_gui HTML text box: ``tip`` is plain text (scenario names and
-    descriptions) and is escaped here, the one place every tooltip passes through.
+    ``tip`` is plain text: :func:`game.widgets.text.tooltip` escapes it.
     """
     if tip:
-        element.set_tooltip(html.escape(tip), delay=0.5, wrap_width=340)
+        tooltip(element, tip)
     return element
 
 
