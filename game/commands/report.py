@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from game.escaping import terminal
+
 NAME = "report"
 HELP = "Write the debrief of a saved game or a simulate --json run as a self-contained HTML."
 
@@ -51,12 +53,12 @@ class InputError(Exception):
 
 
 def _usage(message: str) -> int:
-    print(f"crossroads report: {message}", file=sys.stderr)
+    print(f"crossroads report: {terminal(message)}", file=sys.stderr)
     return 2
 
 
 def _fail(message: str) -> int:
-    print(f"crossroads report: {message}", file=sys.stderr)
+    print(f"crossroads report: {terminal(message)}", file=sys.stderr)
     return 1
 
 
@@ -98,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     print(
-        f"Score {report.score:.1f} ({report.grade}) · wrote " + ", ".join(str(p) for p in written)
+        f"Score {report.score:.1f} ({report.grade}) · wrote "
+        + ", ".join(terminal(p) for p in written)
     )
     return 0
 

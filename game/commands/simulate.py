@@ -105,6 +105,8 @@ TABLE_KPIS = ("revenue", "profit", "cash", "customers", "share", "satisfaction",
 
 def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
     """An aligned table: the player firm's KPIs per quarter and each rival's share."""
+    from game.escaping import terminal
+
     rivals = [f for f in sim.state.firms if f != player]
     cur = sim.scenario.currency
     header = ["Q", "revenue", "profit", "cash", "customers", "share", "satisf.", "NPS"]
@@ -115,6 +117,7 @@ def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
         row = [str(rep.quarter), *(KPIS[k].format(getattr(f, k), cur) for k in TABLE_KPIS)]
         row += [KPIS["share"].format(rep.firms[r].share) for r in rivals]
         rows.append(row)
+    rows = [[terminal(cell) for cell in row] for row in rows]  # names and currency are data
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [
         "  ".join(
