@@ -295,7 +295,7 @@ def test_cli_prints_no_control_characters(
         "workshop status": _cli(capsys, "workshop", "status", sid),
         "workshop inject": _cli(capsys, "workshop", "inject", sid),
     }
-    for name, (code, text) in outputs.items():
+    for name, (_code, text) in outputs.items():
         assert ESC not in text, name
         assert not any(ord(c) < 32 and c != "\n" for c in text), name
     assert outputs["list"][0] == 0 and "\\x1b[31m" in outputs["list"][1]
