@@ -13,7 +13,6 @@ For the UI's Debrief screen: :func:`export_session` writes all four files for a 
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.formatting import number
 from engine.kpis import KPIS, REPORT_HISTORY
+from game.escaping import csv_writer
 from game.saves import write_atomic
 
 if TYPE_CHECKING:
@@ -202,9 +202,9 @@ def _comparison(r: dict[str, Any], figures: dict[str, str]) -> str:
     mine = r["kpis"][-1]
     rows.append(
         '<tr data-bot="you"><td><b>you</b></td>'
-        f'<td class="num"><b>{number(comp["player_score"], 0)}</b></td>'
-        f'<td class="num">{shown(mine["share"], "share")}</td>'
-        f'<td class="num">{shown(mine["cumulative_profit"], "cumulative_profit", cur)}</td>'
+        f'<td class="num"><b>{escape(number(comp["player_score"], 0))}</b></td>'
+        f'<td class="num">{escape(shown(mine["share"], "share"))}</td>'
+        f'<td class="num">{escape(shown(mine["cumulative_profit"], "cumulative_profit", cur))}</td>'
         "<td></td></tr>"
     )
     for b in sorted(comp["bots"], key=lambda b: -b["score"]):
@@ -396,7 +396,7 @@ def kpi_csv(report: dict[str, Any]) -> str:
     firms = report["firms"]
     extra = [f"share_{f}" for f in firms] + [f"revenue_{f}" for f in firms]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(keys + extra)
     for q, row in enumerate(rows):
         writer.writerow(
@@ -436,7 +436,7 @@ DECISION_FIELDS = (
 def decisions_csv(report: dict[str, Any]) -> str:
     """One row per quarter and product line decided (firm-level fields on every row)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(DECISION_FIELDS)
     for q, (quarter, entry) in enumerate(
         zip(report["decisions"], report["timeline"], strict=True), start=1

@@ -35,6 +35,7 @@ STYLE = {
     "axes.grid": True,
     "grid.alpha": 0.3,
     "svg.fonttype": "none",
+    "text.parse_math": False,  # "$" in a name or currency is text, never mathtext
 }
 DPI = 100
 LINE_STYLES = ("-", "--", "-.", ":")

@@ -9,11 +9,15 @@ from __future__ import annotations
 import sys
 
 from engine.scenario import Scenario
+from game.escaping import terminal
 
 
 def usage(command: str, message: str) -> int:
-    """Print a one-line usage error for ``crossroads COMMAND`` and return exit code 2."""
-    print(f"crossroads {command}: {message}", file=sys.stderr)
+    """Print a one-line usage error for ``crossroads COMMAND`` and return exit code 2.
+
+    ``message`` may quote a file or a name from one: control characters are shown escaped.
+    """
+    print(f"crossroads {command}: {terminal(message)}", file=sys.stderr)
     return 2
 
 
@@ -32,8 +36,11 @@ def scenario_and_role(command: str, name: str, role: str | None) -> tuple[Scenar
     try:
         scenario = load_scenario(path)
     except ScenarioError as exc:
-        print(f"crossroads {command}: {path} has {len(exc.problems)} problem(s):", file=sys.stderr)
-        print(str(exc), file=sys.stderr)
+        print(
+            f"crossroads {command}: {terminal(path)} has {len(exc.problems)} problem(s):",
+            file=sys.stderr,
+        )
+        print("\n".join(map(terminal, exc.problems)), file=sys.stderr)
         return 1
     chosen = role or ("pm" if "pm" in scenario.roles else scenario.roles[0])
     if chosen not in scenario.roles:

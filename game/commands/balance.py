@@ -214,6 +214,7 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
     """The report as aligned text: a row per bot, then the verdicts and warnings."""
     from engine.formatting import number, pct
     from engine.kpis import BALANCE, KPIS
+    from game.escaping import terminal
 
     cur = scenario.currency
     objectives = [o.id for o in scenario.objectives]
@@ -272,7 +273,7 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
         out += [f"  ! {w.code}: {w.message}" for w in report.warnings]
     else:
         out.append("No balance warnings.")
-    return "\n".join(out)
+    return "\n".join(map(terminal, out))  # names, currency and messages are scenario data
 
 
 def score_figure(report: BalanceReport, runs: Sequence[Run]) -> bytes:

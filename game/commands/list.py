@@ -34,8 +34,10 @@ def rows() -> list[tuple[str, ...]]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the aligned table; exit 1 if any bundled scenario is invalid."""
+    from game.escaping import terminal
+
     header = ("ID", "TITLE", "ROLES", "QUARTERS", "DIFFICULTY")
-    table = [header, *rows()]
+    table = [header, *(tuple(terminal(cell) for cell in row) for row in rows())]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     for row in table:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from game.escaping import terminal
+
 NAME = "play"
 HELP = "Play a scenario as PM or CPO in a window (opens the title screen without a scenario)."
 
@@ -64,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         entry = read_scenario(path)
         if entry.scenario is None:
-            print(f"crossroads play: {path} has errors:", file=sys.stderr)
-            print("\n".join(entry.problems), file=sys.stderr)
+            print(f"crossroads play: {terminal(path)} has errors:", file=sys.stderr)
+            print("\n".join(map(terminal, entry.problems)), file=sys.stderr)
             return 1
         if args.role and args.role not in entry.scenario.roles:
             offered = ", ".join(entry.scenario.roles)

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from game.escaping import terminal
+
 NAME = "report"
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 HELP = "Write the debrief of a saved game or a simulate --json run as a self-contained HTML."
@@ -52,12 +54,12 @@ class InputError(Exception):
 
 
 def _usage(message: str) -> int:
-    print(f"crossroads report: {message}", file=sys.stderr)
+    print(f"crossroads report: {terminal(message)}", file=sys.stderr)
     return 2
 
 
 def _fail(message: str) -> int:
-    print(f"crossroads report: {message}", file=sys.stderr)
+    print(f"crossroads report: {terminal(message)}", file=sys.stderr)
     return 1
 
 
@@ -105,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     print(
-        f"Score {report.score:.1f} ({report.grade}) · wrote " + ", ".join(str(p) for p in written)
+        f"Score {report.score:.1f} ({report.grade}) · wrote "
+        + ", ".join(terminal(p) for p in written)
     )
     return 0
 

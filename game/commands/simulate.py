@@ -6,7 +6,6 @@ The JSON and CSV formats are documented in docs/simulate-output.md.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -111,6 +110,8 @@ TABLE_KPIS = ("revenue", "profit", "cash", "customers", "share", "satisfaction",
 
 def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
     """An aligned table: the player firm's KPIs per quarter and each rival's share."""
+    from game.escaping import terminal
+
     rivals = [f for f in sim.state.firms if f != player]
     cur = sim.scenario.currency
     header = ["Q", "revenue", "profit", "cash", "customers", "share", "satisf.", "NPS"]
@@ -121,6 +122,7 @@ def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
         row = [str(rep.quarter), *(KPIS[k].format(getattr(f, k), cur) for k in TABLE_KPIS)]
         row += [KPIS["share"].format(rep.firms[r].share) for r in rivals]
         rows.append(row)
+    rows = [[terminal(cell) for cell in row] for row in rows]  # names and currency are data
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [
         "  ".join(
@@ -134,10 +136,12 @@ def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
 
 def write_csv(path: Path, segments: list[str], reports: list[Any]) -> None:
     """One row per quarter and firm (quarter 0 is the starting position)."""
+    from game.escaping import csv_writer
+
     fields = ["quarter", "firm", "revenue", "profit", "cash", "customers", "share"]
     fields += [f"share_{s}" for s in segments] + ["satisfaction", "nps"]
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(fields)
         for rep in reports:
             for f in rep.firms.values():

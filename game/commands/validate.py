@@ -39,11 +39,12 @@ def scenario_files(paths: list[str]) -> tuple[list[Path], list[str]]:
 def run(args: argparse.Namespace) -> int:
     """Validate every file; exit 0 if all are valid, 1 if any is not, 2 for bad paths."""
     from engine.loader import ScenarioError, load_scenario
+    from game.escaping import terminal
 
     files, errors = scenario_files(args.paths)
     if errors:
         for error in errors:
-            print(f"crossroads validate: {error}", file=sys.stderr)
+            print(f"crossroads validate: {terminal(error)}", file=sys.stderr)
         return 2
     invalid = 0
     for path in files:
@@ -52,12 +53,15 @@ def run(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             invalid += 1
             for problem in exc.problems:
-                print(problem)
+                print(terminal(problem))
         except Exception as exc:  # a loader bug must still not show a traceback
             invalid += 1
-            print(f"{path}: internal error while checking ({type(exc).__name__}); please report it")
+            print(
+                f"{terminal(path)}: internal error while checking ({type(exc).__name__}); "
+                "please report it"
+            )
         else:
-            print(f"OK {path} ({scenario.title})")
+            print(f"OK {terminal(path)} ({terminal(scenario.title)})")
     if len(files) > 1:
         print(f"{len(files) - invalid} valid, {invalid} invalid")
     return 1 if invalid else 0

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from game.escaping import terminal
+
 if TYPE_CHECKING:
     from game.workshop.session import WorkshopSession
 
@@ -77,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _say(message: str) -> None:
-    print(f"crossroads workshop: {message}", file=sys.stderr)
+    print(f"crossroads workshop: {terminal(message)}", file=sys.stderr)
 
 
 def _usage(message: str) -> int:
@@ -140,8 +142,8 @@ def _new(args: argparse.Namespace) -> int:
     info = session.info
     print(session.id)
     print(
-        f"{info.scenario_id}: {len(teams)} teams ({', '.join(teams)}), {info.mode} market, "
-        f"{info.role.upper()}, {info.rounds} rounds, seed {info.seed}",
+        f"{info.scenario_id}: {len(teams)} teams ({terminal(', '.join(teams))}), "
+        f"{info.mode} market, {info.role.upper()}, {info.rounds} rounds, seed {info.seed}",
         file=sys.stderr,
     )
     session.close()
@@ -173,10 +175,10 @@ def _submit(args: argparse.Namespace) -> int:
     decisions = parse_sheet(text, str(args.decisions), session, team)
     warnings = session.submit(team, decisions)
     waiting = session.waiting_for()
-    print(f"recorded {team}'s decisions for round {session.current_round}")
+    print(f"recorded {terminal(team)}'s decisions for round {session.current_round}")
     for w in warnings:
-        print(f"  warning: {w}")
-    print(f"waiting for: {', '.join(waiting)}" if waiting else "every team has submitted")
+        print(f"  warning: {terminal(w)}")
+    print(f"waiting for: {terminal(', '.join(waiting))}" if waiting else "every team has submitted")
     return 0
 
 
@@ -185,7 +187,7 @@ def _resolve(args: argparse.Namespace) -> int:
     result = session.resolve(keep_course=args.keep_course)
     print(f"round {result.round} of {session.info.rounds} resolved")
     if result.kept_course:
-        print(f"kept course: {', '.join(result.kept_course)}")
+        print(f"kept course: {terminal(', '.join(result.kept_course))}")
     _print_board(session)
     if session.finished:
         print("the session is complete: crossroads workshop export", session.id, "-o DIR")
@@ -204,10 +206,10 @@ def _inject(args: argparse.Namespace) -> int:
     if not args.event:
         titles = {e.id: e.title for e in session.scenario.events}
         for ev in session.scenario.inject_deck:
-            print(f"{ev}: {titles.get(ev, '')}")
+            print(f"{ev}: {terminal(titles.get(ev, ''))}")
         return 0
     session.inject(args.event)
-    print(f"'{args.event}' will happen at the start of round {session.current_round}")
+    print(f"'{terminal(args.event)}' will happen at the start of round {session.current_round}")
     return 0
 
 
@@ -220,7 +222,7 @@ def _status(args: argparse.Namespace) -> int:
         + (f", {info.timer_s} s per round" if info.timer_s else "")
     )
     if not session.finished:
-        marks = [f"{t} {'✓' if done else '…'}" for t, done in session.submitted().items()]
+        marks = [f"{terminal(t)} {'✓' if done else '…'}" for t, done in session.submitted().items()]
         print(f"round {session.current_round}: " + ", ".join(marks))
         injects = session.store.injects(session.current_round)
         if injects:
@@ -254,8 +256,9 @@ def _print_board(session: WorkshopSession) -> None:
     head = " ".join(f"{k:>{w}}" for k, w in widths.items())
     print(f"{'#':>2}  {'team':<16} {'score':>6}  {head}")
     for row in session.leaderboard():
-        cells = " ".join(f"{KPIS[k].format(row[k], cur):>{w}}" for k, w in widths.items())
-        print(f"{row['rank']:>2}  {row['team'][:16]:<16} {number(row['score'], 1):>6}  {cells}")
+        cells = " ".join(f"{terminal(KPIS[k].format(row[k], cur)):>{w}}" for k, w in widths.items())
+        team = terminal(row["team"])[:16]
+        print(f"{row['rank']:>2}  {team:<16} {number(row['score'], 1):>6}  {cells}")
 
 
 def _export(args: argparse.Namespace) -> int:

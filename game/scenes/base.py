@@ -25,6 +25,8 @@ from pygame_gui.elements import (
     UITextEntryLine,
 )
 
+from game.widgets.text import tooltip
+
 if TYPE_CHECKING:
     from game.app import App
 
@@ -381,9 +383,12 @@ class Scene(ABC):
 
 
 def with_tip(element: Any, tip: str | None) -> Any:
-    """Give ``element`` a tooltip (shown after half a second of hovering) if ``tip`` is set."""
+    """Give ``element`` a tooltip (shown after half a second of hovering) if ``tip`` is set.
+
+    ``tip`` is plain text: :func:`game.widgets.text.tooltip` escapes it.
+    """
     if tip:
-        element.set_tooltip(tip, delay=0.5, wrap_width=340)
+        tooltip(element, tip)
     return element
 
 

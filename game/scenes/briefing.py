@@ -87,7 +87,7 @@ class BriefingScene(Scene):
         firm = s.player_firms()[0]
         lines = [
             f"<b>Your company: {html.escape(firm.name)}</b>",
-            f"Cash: {money(firm.cash, s.currency)}",
+            f"Cash: {html.escape(money(firm.cash, s.currency))}",
         ]
         for p in firm.products:
             if self.role not in p.roles:
@@ -101,8 +101,8 @@ class BriefingScene(Scene):
                 else ""
             )
             lines.append(
-                f"• <b>{html.escape(p.name)}</b>: {money(p.price, s.currency)} per customer per "
-                f"quarter, {count(customers)} customers{people}{pm}"
+                f"• <b>{html.escape(p.name)}</b>: {html.escape(money(p.price, s.currency))} "
+                f"per customer per quarter, {count(customers)} customers{people}{pm}"
             )
         return "<br>".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pygame
@@ -28,9 +29,9 @@ class ForecastTab(Tab):
         y = area.y + GAP
         self.hub.text(
             pygame.Rect(x, y, w, 110),
-            f"Last quarter: revenue <b>{money(now.revenue, s.currency)}</b>, market share "
-            f"<b>{pct(now.share)}</b>.<br>{DECISIONS['forecast']} Leave a box empty to skip "
-            "the forecast this quarter (it then counts as a miss for calibration).",
+            f"Last quarter: revenue <b>{html.escape(money(now.revenue, s.currency))}</b>, "
+            f"market share <b>{pct(now.share)}</b>.<br>{DECISIONS['forecast']} Leave a box "
+            "empty to skip the forecast this quarter (it then counts as a miss for calibration).",
             container=container,
         )
         y += 122

@@ -37,7 +37,7 @@ def news_html(report: TurnReport, currency: str) -> str:
     for move in report.competitor_moves:
         line = html.escape(plain(move.text))
         if move.marketing:
-            line += f" Marketing: {money(move.marketing, currency)}."
+            line += f" Marketing: {html.escape(money(move.marketing, currency))}."
         items.append(line)
     return "<br><br>".join(items) or "A quiet quarter: no events, rivals held still."
 

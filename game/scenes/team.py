@@ -61,9 +61,12 @@ class TeamTab(Tab):
         org = s.organisation
         self.hub.text(
             pygame.Rect(x, y, w, 62),
-            f"Engineers cost {money(org.salary, s.currency)} a quarter each; hiring "
-            f"{money(org.hiring_cost, s.currency)}, severance {money(org.severance, s.currency)}"
-            f"; new hires need {org.assimilation} quarters to get up to speed.",
+            html.escape(
+                f"Engineers cost {money(org.salary, s.currency)} a quarter each; hiring "
+                f"{money(org.hiring_cost, s.currency)}, severance "
+                f"{money(org.severance, s.currency)}; new hires need {org.assimilation} "
+                "quarters to get up to speed."
+            ),
             container=container,
         )
         y += 70

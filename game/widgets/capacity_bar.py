@@ -10,7 +10,7 @@ from pygame_gui.elements import UIImage
 
 from engine.formatting import count
 from game import palette
-from game.widgets.text import fit, font, to_size
+from game.widgets.text import fit, font, to_size, tooltip
 
 
 class CapacityBar:
@@ -34,7 +34,7 @@ class CapacityBar:
             self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
         )
         if tip:
-            self.image.set_tooltip(tip, delay=0.4, wrap_width=340)
+            tooltip(self.image, tip, delay=0.4)
 
     @property
     def planned(self) -> float:

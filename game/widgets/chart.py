@@ -17,7 +17,7 @@ from pygame_gui.elements import UIImage
 
 from engine.formatting import count
 from game import palette
-from game.widgets.text import fit, font, to_size
+from game.widgets.text import fit, font, to_size, tooltip
 
 Formatter = Callable[[float], str]
 
@@ -75,7 +75,7 @@ class LineChart:
             self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
         )
         if tip:
-            self.image.set_tooltip(tip, delay=0.5, wrap_width=340)
+            tooltip(self.image, tip)
 
     def render(self) -> pygame.Surface:
         """Draw the chart into a new surface of the widget's size."""

@@ -9,6 +9,7 @@ import pygame
 from pygame_gui.elements import UIImage
 
 from game import palette
+from game.widgets.text import tooltip
 
 
 def fit_within(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
@@ -45,4 +46,4 @@ class FigureView:
         )
         self.image = UIImage(self.rect, card, manager=manager, container=container)
         if alt:
-            self.image.set_tooltip(alt, delay=0.5, wrap_width=420)
+            tooltip(self.image, alt, wrap_width=420)

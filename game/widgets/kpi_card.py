@@ -8,6 +8,8 @@ import pygame
 from pygame_gui.core import ObjectID
 from pygame_gui.elements import UILabel, UIPanel
 
+from game.widgets.text import tooltip
+
 
 class KpiCard:
     """Name, value and a coloured delta; the tooltip explains what the metric means."""
@@ -58,4 +60,4 @@ class KpiCard:
         )
         if tip:
             for element in (self.panel, self.name, self.value, self.delta):
-                element.set_tooltip(tip, delay=0.4, wrap_width=340)
+                tooltip(element, tip, delay=0.4)

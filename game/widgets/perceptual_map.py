@@ -15,7 +15,7 @@ import pygame
 from pygame_gui.elements import UIImage
 
 from game import palette
-from game.widgets.text import fit, font, to_size
+from game.widgets.text import fit, font, to_size, tooltip
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class PerceptualMap:
             self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
         )
         if tip:
-            self.image.set_tooltip(tip, delay=0.4, wrap_width=360)
+            tooltip(self.image, tip, delay=0.4, wrap_width=360)
 
     def render(self) -> pygame.Surface:
         """Draw the map."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from functools import cache
+from typing import Any
 
 import pygame
 
@@ -40,3 +42,12 @@ _MISSING_GLYPHS = str.maketrans({"→": "to", "←": "from", "✓": "yes", "≥"
 def plain(text: str) -> str:
     """Engine or scenario text with symbols the bundled font cannot draw spelled out."""
     return text.translate(_MISSING_GLYPHS)
+
+
+def tooltip(element: Any, tip: str, delay: float = 0.5, wrap_width: int = 340) -> None:
+    """Give ``element`` the plain-text tooltip ``tip`` (hover ``delay`` seconds).
+
+    pygame_gui draws a tooltip as an HTML text box, so ``tip`` (which may quote scenario
+    names and descriptions) is escaped here: every tooltip in the game goes through this.
+    """
+    element.set_tooltip(html.escape(tip), delay=delay, wrap_width=wrap_width)

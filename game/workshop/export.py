@@ -6,7 +6,6 @@ number comes from replaying the session's log (:class:`WorkshopSession`).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.decisions import Decisions
+from game.escaping import csv_writer
 from game.saves import write_atomic
 from game.workshop.session import WorkshopSession
 
@@ -31,16 +31,16 @@ def leaderboard_csv(session: WorkshopSession) -> str:
     """The leaderboard, one row per team, best first."""
     board = session.leaderboard()
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(board[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(board)
+    writer = csv_writer(buf, lineterminator="\n")
+    writer.writerow(list(board[0]))
+    writer.writerows(list(row.values()) for row in board)
     return buf.getvalue()
 
 
 def decisions_csv(session: WorkshopSession) -> str:
     """Every submitted sheet, one decision field per row: round, team, field, value."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv_writer(buf, lineterminator="\n")
     writer.writerow(["round", "team", "field", "value"])
     for r in range(1, min(session.current_round, session.info.rounds) + 1):
         for team, dec in sorted(session.decisions(r).items()):
