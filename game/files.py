@@ -10,9 +10,11 @@ without waiting on it, and so is a file over the caller's size limit; the refusa
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -115,3 +117,17 @@ def read_text(path: Path | str, limit: int, follow: bool = True) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileRefused(path, "is not UTF-8 text") from None
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a number strict JSON allows")
+
+
+def read_json(path: Path | str, limit: int, follow: bool = True) -> Any:
+    """The strict JSON document in the regular file ``path`` (see :func:`read_bytes`).
+
+    ``NaN`` and ``Infinity`` are refused like any other damage: raises FileRefused, or
+    ValueError / RecursionError for text that is not strict JSON (bad UTF-8 included).
+    """
+    text = read_bytes(path, limit, follow).decode("utf-8")
+    return json.loads(text, parse_constant=_not_json)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.decisions import Decisions
-from game.files import MIB, FileRefused, read_bytes
+from game.files import MIB, FileRefused, read_json
 from game.paths import user_data_dir
 
 FORMAT = "crossroads-save"
@@ -133,7 +133,7 @@ def write_save(path: Path, data: SaveData) -> None:
 def read_save(path: Path) -> SaveData:
     """Read and check a save file; raises SaveError with a one-line reason."""
     try:
-        raw = json.loads(read_bytes(path, MAX_SAVE_BYTES).decode("utf-8"))
+        raw = read_json(path, MAX_SAVE_BYTES)
     except FileRefused as exc:
         if exc.reason == "no such file":
             raise SaveError(f"no saved game at {path}") from None
@@ -164,7 +164,11 @@ def read_save(path: Path) -> SaveData:
 
 
 def _shown(value: Any) -> str:
-    text = json.dumps(value) if not isinstance(value, int) else str(value)
+    """A value from a save for a message: as JSON, short (NaN and inf as Python shows them)."""
+    try:
+        text = str(value) if isinstance(value, int) else json.dumps(value, allow_nan=False)
+    except ValueError:
+        text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from game.files import KIB, read_bytes
+from game.files import KIB, read_json
 from game.paths import user_data_dir
 from game.saves import write_atomic
 
@@ -56,7 +56,7 @@ def load_settings() -> Settings:
     falls back to its default and the others are kept.
     """
     try:
-        raw = json.loads(read_bytes(settings_path(), MAX_BYTES).decode("utf-8"))
+        raw = read_json(settings_path(), MAX_BYTES)
     except (OSError, ValueError, RecursionError):  # missing, not a file, huge, not JSON
         return Settings()
     if not isinstance(raw, dict):

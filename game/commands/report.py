@@ -9,7 +9,6 @@ reproduce the recorded result (another scenario file or version). See docs/debri
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,10 +70,10 @@ def run(args: argparse.Namespace) -> int:
         return _usage(f"the output must be an .html file, not '{args.output.name}'")
     if not 0 <= args.seeds <= 20:
         return _usage(f"--seeds must be between 0 and 20, not {args.seeds}")
-    from game.files import read_bytes
+    from game.files import read_json
 
     try:
-        raw = json.loads(read_bytes(args.input, MAX_INPUT_BYTES).decode("utf-8"))
+        raw = read_json(args.input, MAX_INPUT_BYTES)
     except OSError as exc:
         return _fail(f"cannot read {exc}")
     except (ValueError, RecursionError) as exc:  # not UTF-8 or JSON, huge numbers, deep nesting

@@ -53,9 +53,12 @@ def work_html(report: TurnReport, firm: str, names: dict[str, str]) -> str:
 
     lines = [f"Shipped: {named(org.shipped) if org.shipped else 'nothing this quarter'}."]
     for line in org.lines.values():
-        blocked = [f"{names.get(i, i)} (waits for {named(d)})" for i, d in line.blocked.items()]
+        blocked = [
+            f"{html.escape(names.get(i, i))} (waits for {named(d)})"
+            for i, d in line.blocked.items()
+        ]
         if blocked:
-            lines.append("Blocked: " + html.escape("; ".join(blocked)) + ".")
+            lines.append("Blocked: " + "; ".join(blocked) + ".")
     for study in org.research:
         lines.append(
             f"Research: {html.escape(names.get(str(study['method']), str(study['method'])))} in "

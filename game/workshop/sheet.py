@@ -15,8 +15,6 @@ layoffs beyond the team, a split over 100%, every field's bound, ...) runs on su
 from __future__ import annotations
 
 import json
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -129,36 +127,14 @@ def local_item(session: WorkshopSession, team: str, market_id: str) -> str:
 
 def read_sheet(path: Path) -> str:
     """The text of the sheet file at ``path``; WorkshopError (one line) if it is not a regular
-    UTF-8 file of at most :data:`engine.loader.MAX_BYTES` (a pipe or a device is never read)."""
-    name = str(path)
-    refused = f"{name} was refused; nothing was recorded"
+    UTF-8 file of at most :data:`engine.loader.MAX_BYTES` (a pipe or a device is never read;
+    :mod:`game.files` checks the type and size first)."""
+    from game.files import FileRefused, read_text
+
     try:
-        if path.is_dir():
-            raise WorkshopError(f"{refused}: it is a folder, not a decision sheet")
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise WorkshopError(f"{refused}: it is not a regular file (a pipe or a device?)")
-            if info.st_size > MAX_BYTES:
-                raise WorkshopError(
-                    f"{refused}: the file is {info.st_size:,} bytes; a sheet is at most "
-                    f"{MAX_BYTES:,}"
-                )
-            data = f.read(MAX_BYTES + 1)  # the file may grow after the check
-    except FileNotFoundError:
-        raise WorkshopError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise WorkshopError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise WorkshopError(f"{refused}: the file is over the limit of {MAX_BYTES:,} bytes")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise WorkshopError(
-            f"{refused}: line {line} is not UTF-8 text; save the file as UTF-8"
-        ) from None
+        return read_text(path, MAX_BYTES)
+    except FileRefused as exc:
+        raise WorkshopError(f"{exc}; nothing was recorded") from None
 
 
 def _shown(value: Any) -> str:
