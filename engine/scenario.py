@@ -81,11 +81,14 @@ class ChurnPrior(Model):
     """Beta(a, b) distribution of customers' per-quarter churn propensity."""
 
     a: float = Field(
-        default=1.0, ge=0.01, le=1000, description="Beta shape a. Unit: none (a shape)."
+        default=1.0,
+        ge=0.001,
+        le=1000,
+        description="Beta shape a (0.001 makes churn all but vanish). Unit: none (a shape).",
     )
     b: float = Field(
         default=19.0,
-        ge=0.01,
+        ge=0.001,
         le=1000,
         description="Beta shape b. Mean churn propensity per quarter is a/(a+b). Unit: none "
         "(a shape).",

@@ -13,6 +13,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import game.commands
 
@@ -23,7 +24,13 @@ def command_names() -> list[str]:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that prints a one-line usage error and exits 2 (its default)."""
+    """argparse whose usage errors are one line (and where to read more), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """One line: what was wrong and where the help is; no multi-line usage block."""
+        from game.escaping import terminal
+
+        self.exit(2, f"{self.prog}: {terminal(message)} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
