@@ -16,6 +16,8 @@ import math
 
 MISSING = "—"
 """What every formatter prints for a value that is not a finite number."""
+HUGE = 1e15
+"""From here on numbers are shown with an exponent (1.00e+20): no screen holds 300 digits."""
 
 
 def finite(value: float) -> bool:
@@ -35,6 +37,8 @@ def money(value: float, currency: str = "$") -> str:
         return MISSING
     sign = "-" if value < 0 else ""
     v = abs(value)
+    if v >= HUGE:
+        return f"{sign}{currency}{v:.2e}"
     if v >= 1_000_000:
         return f"{sign}{currency}{v / 1_000_000:.2f}M"
     if v >= 10_000:
@@ -46,13 +50,16 @@ def money_full(value: float, currency: str = "") -> str:
     """Money in full with its sign before the symbol: $1,234, -$1,234 (no symbol: -1,234)."""
     if not finite(value):
         return MISSING
-    return f"-{currency}{-value:,.0f}" if value < 0 else f"{currency}{value:,.0f}"
+    digits = f"{abs(value):.2e}" if abs(value) >= HUGE else f"{abs(value):,.0f}"
+    return f"-{currency}{digits}" if value < 0 else f"{currency}{digits}"
 
 
 def money_cents(value: float, currency: str = "") -> str:
     """Money to the cent, e.g. a price or a unit cost: $49.00, $1,234.50."""
     if not finite(value):
         return MISSING
+    if abs(value) >= HUGE:
+        return money_full(value, currency)
     return f"-{currency}{-value:,.2f}" if value < 0 else f"{currency}{value:,.2f}"
 
 
@@ -67,7 +74,7 @@ def signed_money_full(value: float, currency: str = "") -> str:
     """A money change in full with its sign before the symbol: +$1,234, -$1,234."""
     if not finite(value):
         return MISSING
-    return f"{'+' if value >= 0 else '-'}{currency}{abs(value):,.0f}"
+    return ("+" if value >= 0 else "") + money_full(value, currency)
 
 
 # --------------------------------------------------------------------------- fractions
@@ -101,14 +108,14 @@ def count(value: float) -> str:
     """A head count, customer count or effort points: 12,345."""
     if not finite(value):
         return MISSING
-    return f"{value:,.0f}"
+    return f"{value:.2e}" if abs(value) >= HUGE else f"{value:,.0f}"
 
 
 def signed_count(value: float) -> str:
     """A change of a count with its sign: +1,234, -12."""
     if not finite(value):
         return MISSING
-    return f"{value:+,.0f}"
+    return f"{value:+.2e}" if abs(value) >= HUGE else f"{value:+,.0f}"
 
 
 def number(value: float, digits: int = 2) -> str:

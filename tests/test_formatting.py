@@ -114,3 +114,16 @@ def test_engine_formatting_agrees_with_plain_format_specs() -> None:
         assert f.signed(x) == f"{x:+.2f}"
         assert f.signed_pct(x) == f"{x:+.0%}"
         assert f.money_full(x) == (f"-{-x:,.0f}" if x < 0 else f"{x:,.0f}")
+
+
+def test_huge_values_are_shown_with_an_exponent_not_three_hundred_digits() -> None:
+    from engine.formatting import count, money, money_cents, money_full, signed_money_full
+
+    assert money(1e308, "$") == "$1.00e+308"
+    assert money_full(1e308, "$") == "$1.00e+308"
+    assert money_full(-1e20, "$") == "-$1.00e+20"
+    assert money_cents(2e15, "$") == "$2.00e+15"
+    assert signed_money_full(-1234, "$") == "-$1,234"
+    assert signed_money_full(1e16, "$") == "+$1.00e+16"
+    assert count(1e20) == "1.00e+20"
+    assert money_full(999_999_999_999_999 - 1, "$") == "$999,999,999,999,998"

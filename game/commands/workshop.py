@@ -79,7 +79,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _say(message: str) -> None:
-    print(f"crossroads workshop: {terminal(message)}", file=sys.stderr)
+    """A message on stderr; file-borne text cannot add lines or escapes (our own list of
+    problems keeps its one line per problem)."""
+    text = "\n".join(terminal(line) for line in message.split("\n"))
+    print(f"crossroads workshop: {text}", file=sys.stderr)
 
 
 def _usage(message: str) -> int:

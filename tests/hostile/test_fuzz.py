@@ -247,7 +247,8 @@ def test_bad_arguments_get_a_usage_error_or_a_refusal(argv: list[str], home: Pat
     assert code in (1, 2), (code, said)
     assert "Traceback" not in said and "\x1b" not in said
     lines = [line for line in said.strip().splitlines() if line.strip()]
-    assert len(lines) == 1, said  # one line: what is wrong
+    assert lines and all(line.startswith("  - ") for line in lines[1:]), said  # one line, or
+    # one line and the list of problems it names, one per line
     if argv[0] != "workshop" or argv[1] != "new":
         assert sorted(p.name for p in home.rglob("*") if p.is_file()) == before  # writes nothing
     else:
