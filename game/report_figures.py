@@ -297,10 +297,23 @@ def render(report: dict[str, Any], name: str, fmt: str = "png") -> Figure:
 
     title, alt, draw = FIGURES[name]
     with matplotlib.rc_context(STYLE):
-        fig = draw(report)
+        fig = draw(_printable(report))
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=DPI, facecolor="white")
     return Figure(name=name, title=title, alt=alt, data=buffer.getvalue(), format=fmt)
+
+
+def _printable(value: Any) -> Any:
+    """The report with control characters in its text shown as escapes (no font draws them)."""
+    from game.escaping import terminal
+
+    if isinstance(value, str):
+        return terminal(value)
+    if isinstance(value, dict):
+        return {k: _printable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
 
 
 def render_all(report: dict[str, Any], fmt: str = "png") -> list[Figure]:
