@@ -40,6 +40,8 @@ PRICE_STEP = 0.01
 """Relative price change h of the finite difference (±1%)."""
 QUANTITY = "segment share (equivalently: the product's customers in the segment)"
 """What the measured elasticities are elasticities of."""
+MAX_RUNS = 1000
+"""Most seeds one calibration averages."""
 
 
 class CalibrationError(ValueError):
@@ -52,6 +54,7 @@ class Elasticity:
 
     price_of: str  # the product whose price moved
     measured: float | None  # None: the product has no share to move (s₀ = 0)
+    standard_error: float | None  # of ``measured`` over the seeds; None for one seed
     predicted: float  # closed-form homogeneous logit
 
 
@@ -90,6 +93,7 @@ class Calibration:
 
     scenario: str
     seed: int
+    runs: int  # seeds averaged: seed, seed + 1, …
     role: str
     resolution: int | None  # None: each segment's own
     price_step: float
@@ -148,19 +152,20 @@ class _Setup:
     """The scenario with one injectable price event per rival product and direction."""
 
     scenario: Scenario
-    seed: int
     role: str
     resolution: int | None
     events: dict[tuple[str, int], str]  # (product id, ±1) -> event id
 
-    def simulation(self) -> Simulation:
-        """A fresh simulation at the scenario's start (the same one every time)."""
+    def simulation(self, seed: int) -> Simulation:
+        """A fresh simulation at the scenario's start (the same one for the same seed)."""
         return Simulation(
-            self.scenario, seed=self.seed, role=self.role, resolution=self.resolution, explain=False
+            self.scenario, seed=seed, role=self.role, resolution=self.resolution, explain=False
         )
 
 
-def _with_price_events(scenario: Scenario, rivals: list[str]) -> tuple[Scenario, dict]:
+def _with_price_events(
+    scenario: Scenario, rivals: list[str]
+) -> tuple[Scenario, dict[tuple[str, int], str]]:
     """``scenario`` plus an unscheduled ±h ``product_price`` event per rival product.
 
     Unscheduled, unpooled events draw no random numbers, so adding them changes nothing
@@ -172,16 +177,16 @@ def _with_price_events(scenario: Scenario, rivals: list[str]) -> tuple[Scenario,
     for pid in rivals:
         for sign in (1, -1):
             n = len(added)
-            event_id = f"calibrate_{n}"
-            while event_id in taken:
+            while f"calibrate_{n}" in taken:
                 n += 1000
-                event_id = f"calibrate_{n}"
+            event_id = f"calibrate_{n}"
             taken.add(event_id)
             ids[(pid, sign)] = event_id
             effect = {"type": "product_price", "product": pid, "change": sign * PRICE_STEP}
-            title = f"Calibration: {pid} price {sign * PRICE_STEP:+.0%}"
-            event = {"id": event_id, "title": title, "effects": [effect]}
-            added.append(Event.model_validate(event))
+            title = f"Calibration: price {sign * PRICE_STEP:+.0%}"
+            added.append(
+                Event.model_validate({"id": event_id, "title": title, "effects": [effect]})
+            )
     return scenario.model_copy(update={"events": [*scenario.events, *added]}), ids
 
 
@@ -197,8 +202,7 @@ def _holding(sim: Simulation) -> dict[str, Decisions]:
             st.products[j].id: ProductDecision(
                 price=float(st.products[j].price),
                 marketing={
-                    seg.id: float(st.products[j].marketing[s])
-                    for s, seg in enumerate(st.segments)
+                    seg.id: float(st.products[j].marketing[s]) for s, seg in enumerate(st.segments)
                 },
             )
             for j in firm.products
@@ -207,20 +211,25 @@ def _holding(sim: Simulation) -> dict[str, Decisions]:
     return out
 
 
-def _play(setup: _Setup, product: str | None = None, sign: int = 0) -> TurnReport:
-    """One quarter from the start; ``product``'s price × (1 + sign·h) if given."""
-    sim = setup.simulation()
+Key = tuple[str, int] | None
+"""Which run: None for prices unchanged, (product id, ±1) for its price × (1 ± h)."""
+
+
+def _play(setup: _Setup, seed: int, key: Key) -> TurnReport:
+    """One quarter from the start with starting prices and marketing, one price moved."""
+    sim = setup.simulation(seed)
     decisions = _holding(sim)
     inject: list[str] = []
-    if product is not None:
+    if key is not None:
+        product, sign = key
         firm = sim.state.products[sim.state.product_index(product)].firm
         if firm in decisions:
             line = decisions[firm].products[product]
-            moved = line.model_copy(update={"price": line.price * (1.0 + sign * PRICE_STEP)})
-            products = {**decisions[firm].products, product: moved}
-            decisions[firm] = decisions[firm].model_copy(update={"products": products})
+            price = float(line.price or 0.0) * (1.0 + sign * PRICE_STEP)
+            lines = {**decisions[firm].products, product: line.model_copy(update={"price": price})}
+            decisions[firm] = decisions[firm].model_copy(update={"products": lines})
         else:
-            inject.append(setup.events[(product, sign)])
+            inject.append(setup.events[key])
     for firm, dec in decisions.items():
         errors = [p for p in sim.problems(firm, dec) if p.severity == "error"]
         if errors:
@@ -230,85 +239,112 @@ def _play(setup: _Setup, product: str | None = None, sign: int = 0) -> TurnRepor
     return sim.step(decisions, inject=inject)
 
 
-def _arc(up: float, down: float, base: float) -> float | None:
-    """(up − down) / (2h·base): the central-difference elasticity, None without a base."""
-    return None if base <= 0 else float((up - down) / (2.0 * PRICE_STEP * base))
+@dataclass(frozen=True)
+class _Runs:
+    """Per run key, (seeds, segments, products) arrays of share, awareness and marketing."""
+
+    share: dict[Key, np.ndarray]
+    awareness: np.ndarray  # of the unchanged runs
+    marketing: np.ndarray  # of the unchanged runs
+
+    def elasticity(
+        self, s: int, j: int, k: int, price_of: str
+    ) -> tuple[float | None, float | None]:
+        """Share of j in s against the price of k: (s₊ − s₋)/(2h·s₀), means over seeds, and
+        its standard error (None for a single seed; both None when s₀ = 0)."""
+        base = float(self.share[None][:, s, j].mean())
+        if base <= 0:
+            return None, None
+        diff = self.share[(price_of, 1)][:, s, j] - self.share[(price_of, -1)][:, s, j]
+        scale = 2.0 * PRICE_STEP * base
+        se = float(diff.std(ddof=1) / np.sqrt(diff.size) / scale) if diff.size > 1 else None
+        return float(diff.mean() / scale), se
+
+
+def _play_all(setup: _Setup, seeds: list[int], keys: list[Key], sim: Simulation) -> _Runs:
+    """Play every key on every seed; collect the figures as arrays."""
+    seg_ids, prod_ids = sim.segment_ids, [p.id for p in sim.state.products]
+
+    def table(report: TurnReport, field_name: str) -> np.ndarray:
+        return np.array(
+            [[getattr(report.products[p], field_name)[s] for p in prod_ids] for s in seg_ids]
+        )
+
+    reports = {key: [_play(setup, seed, key) for seed in seeds] for key in keys}
+    return _Runs(
+        share={
+            k: np.array([table(r, "share_by_segment") for r in rs]) for k, rs in reports.items()
+        },
+        awareness=np.array([table(r, "awareness_by_segment") for r in reports[None]]),
+        marketing=np.array([table(r, "marketing_by_segment") for r in reports[None]]),
+    )
 
 
 # --------------------------------------------------------------------------- the calibration
 
 
 def calibrate(
-    scenario: Scenario, seed: int | None = None, role: str = "pm", resolution: int | None = None
+    scenario: Scenario,
+    seed: int | None = None,
+    role: str = "pm",
+    resolution: int | None = None,
+    runs: int = 1,
 ) -> Calibration:
     """Measure elasticities, awareness and shares after one quarter from the start.
 
-    Plays 1 + 2·(products) quarters, each from a fresh simulation with the same seed.
+    Plays (1 + 2·products)·``runs`` quarters, each from a fresh simulation: seeds ``seed``,
+    ``seed`` + 1, … (the unchanged and moved runs of one seed share its random numbers).
     ``resolution`` overrides every segment's synthetic customers (None: their own).
     """
+    if not 1 <= runs <= MAX_RUNS:
+        raise CalibrationError(f"runs must be between 1 and {MAX_RUNS}, not {runs}")
     seed = scenario.seed if seed is None else int(seed)
     start = Simulation(scenario, seed=seed, role=role, resolution=resolution, explain=False)
     st = start.state
     rivals = [p.id for p in st.products if st.firms[p.firm].controller != "player"]
     changed, events = _with_price_events(scenario, rivals)
-    setup = _Setup(changed, seed, role, resolution, events)
-    base = _play(setup)
-    moved = {
-        (p.id, sign): _play(setup, p.id, sign) for p in st.products for sign in (1, -1)
-    }
-    segments = [
-        _segment(start, seg, base, moved) for seg in st.segments
-    ]
+    setup = _Setup(changed, role, resolution, events)
+    keys: list[Key] = [None, *((p.id, sign) for p in st.products for sign in (1, -1))]
+    measured = _play_all(setup, [seed + r for r in range(runs)], keys, start)
     return Calibration(
         scenario=scenario.id,
         seed=seed,
+        runs=runs,
         role=role,
         resolution=resolution,
         price_step=PRICE_STEP,
         quantity=QUANTITY,
-        segments=segments,
+        segments=[_segment(start, s, measured) for s in range(len(st.segments))],
     )
 
 
-def _segment(
-    start: Simulation,
-    seg: SegmentState,
-    base: TurnReport,
-    moved: dict[tuple[str, int], TurnReport],
-) -> SegmentCalibration:
-    """One segment's figures from the three kinds of run."""
+def _segment(start: Simulation, s: int, runs: _Runs) -> SegmentCalibration:
+    """One segment's figures: the start, the closed form and the measured runs."""
+    seg = start.state.segments[s]
     products = start.state.products
     shares = logit_shares(start, seg)
     alpha = float(seg.price_sensitivity)
 
-    def share(report: TurnReport, pid: str) -> float:
-        return report.products[pid].share_by_segment[seg.id]
-
     def elasticity(j: int, k: int) -> Elasticity:
-        of, price_of = products[j].id, products[k].id
-        measured = _arc(
-            share(moved[(price_of, 1)], of), share(moved[(price_of, -1)], of), share(base, of)
-        )
-        return Elasticity(price_of, measured, predicted_elasticity(alpha, shares, j, k))
+        measured, se = runs.elasticity(s, j, k, products[k].id)
+        return Elasticity(products[k].id, measured, se, predicted_elasticity(alpha, shares, j, k))
 
-    rows = []
-    for j, p in enumerate(products):
-        result = base.products[p.id]
-        rows.append(
-            ProductCalibration(
-                id=p.id,
-                name=p.name,
-                firm=p.firm,
-                price=float(p.price),
-                marketing=float(result.marketing_by_segment[seg.id]),
-                awareness_start=float(seg.population.aware[j].mean()),
-                awareness=float(result.awareness_by_segment[seg.id]),
-                share_predicted=float(shares[j]),
-                share_simulated=float(result.share_by_segment[seg.id]),
-                own=elasticity(j, j),
-                cross=[elasticity(j, k) for k in range(len(products)) if k != j],
-            )
+    rows = [
+        ProductCalibration(
+            id=p.id,
+            name=p.name,
+            firm=p.firm,
+            price=float(p.price),
+            marketing=float(runs.marketing[:, s, j].mean()),
+            awareness_start=float(seg.population.aware[j].mean()),
+            awareness=float(runs.awareness[:, s, j].mean()),
+            share_predicted=float(shares[j]),
+            share_simulated=float(runs.share[None][:, s, j].mean()),
+            own=elasticity(j, j),
+            cross=[elasticity(j, k) for k in range(len(products)) if k != j],
         )
+        for j, p in enumerate(products)
+    ]
     return SegmentCalibration(
         id=seg.id,
         name=seg.name,
