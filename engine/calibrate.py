@@ -18,6 +18,10 @@ utility units; :func:`calibrate` turns them into numbers an author can judge, pe
 * **awareness** and the **simulated share** after the unchanged quarter (starting prices and
   marketing spend held).
 
+Averaged over ``runs`` seeds with a standard error: the engine draws one uniform per
+re-chooser, so where customers already own products a price that changes who re-chooses
+shifts later draws and the common random numbers cancel only partly.
+
 Pure computation: no I/O, deterministic for a seed.
 """
 
