@@ -44,3 +44,50 @@ def _hub_elements(hub):
     from helpers import _walk
 
     return list(_walk(hub.root))
+
+
+def _row_labels(app) -> list[tuple[int, str]]:
+    """(y, item name) of each backlog row on the Roadmap tab, top to bottom."""
+    import pygame_gui
+    from helpers import elements
+
+    rows = [
+        (e.rect.y, e.text.split("  ", 1)[-1].split(":")[0])
+        for e in elements(app)
+        if isinstance(e, pygame_gui.elements.UILabel) and ": effort" in e.text
+    ]
+    return sorted(rows)
+
+
+def test_roadmap_rows_stay_put_when_items_are_added(app) -> None:
+    """Add twice at one spot: the row did not move, so the second click removes the same item."""
+    from helpers import click_at
+
+    open_tutorial(app, "Play as Product Manager")
+    go_to_tab(app, "Roadmap")
+    session = app.session
+    product = session.products()[0].id
+    before = _row_labels(app)
+    adds = [b for b in _buttons_text(app) if b.text == "Add"]
+    second = adds[1]
+    pos = second.rect.center
+    click_at(app, adds[0].rect.center)
+    first_item = list(session.product_draft(product).roadmap)
+    assert len(first_item) == 1
+    click_at(app, pos)
+    roadmap = list(session.product_draft(product).roadmap)
+    assert len(roadmap) == 2 and roadmap[0] == first_item[0]
+    # Nothing moved: the same names at the same heights, the planned order shown as "#n".
+    assert _row_labels(app) == before
+    shown = texts(app)
+    assert "#1  " in shown and "#2  " in shown
+    # The spot clicked is now that item's Remove: a quick second click there undoes only it.
+    click_at(app, pos)
+    assert list(session.product_draft(product).roadmap) == first_item
+    assert _row_labels(app) == before
+
+
+def _buttons_text(app):
+    from helpers import buttons
+
+    return buttons(app)
