@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pygame
-from helpers import click, find_button, frames, press, texts
+import pygame_gui
+from helpers import _walk, buttons, click, click_at, elements, find_button, frames, press, texts
 from test_playthrough import go_to_tab, open_tutorial
 
 
@@ -41,16 +42,11 @@ def test_text_size_mid_game_rebuilds_every_scene(make_app) -> None:
 
 
 def _hub_elements(hub):
-    from helpers import _walk
-
     return list(_walk(hub.root))
 
 
 def _row_labels(app) -> list[tuple[int, str]]:
     """(y, item name) of each backlog row on the Roadmap tab, top to bottom."""
-    import pygame_gui
-    from helpers import elements
-
     rows = [
         (e.rect.y, e.text.split("  ", 1)[-1].split(":")[0])
         for e in elements(app)
@@ -61,14 +57,12 @@ def _row_labels(app) -> list[tuple[int, str]]:
 
 def test_roadmap_rows_stay_put_when_items_are_added(app) -> None:
     """Add twice at one spot: the row did not move, so the second click removes the same item."""
-    from helpers import click_at
-
     open_tutorial(app, "Play as Product Manager")
     go_to_tab(app, "Roadmap")
     session = app.session
     product = session.products()[0].id
     before = _row_labels(app)
-    adds = [b for b in _buttons_text(app) if b.text == "Add"]
+    adds = [b for b in buttons(app) if b.text == "Add"]
     second = adds[1]
     pos = second.rect.center
     click_at(app, adds[0].rect.center)
@@ -85,9 +79,3 @@ def test_roadmap_rows_stay_put_when_items_are_added(app) -> None:
     click_at(app, pos)
     assert list(session.product_draft(product).roadmap) == first_item
     assert _row_labels(app) == before
-
-
-def _buttons_text(app):
-    from helpers import buttons
-
-    return buttons(app)
