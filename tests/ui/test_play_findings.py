@@ -79,3 +79,34 @@ def test_roadmap_rows_stay_put_when_items_are_added(app) -> None:
     click_at(app, pos)
     assert list(session.product_draft(product).roadmap) == first_item
     assert _row_labels(app) == before
+
+
+def _start(app, scenario_id: str, role: str) -> None:
+    """Start a game of ``scenario_id`` as ``role`` and go to the hub."""
+    from game.scenes.flow import start_game
+    from game.session import list_scenarios
+
+    entry = next(e for e in list_scenarios() if e.scenario and e.scenario.id == scenario_id)
+    start_game(app, entry, role, 3)
+    frames(app, 2)
+    while app.top.name != "hub":
+        press(app, pygame.K_RETURN)
+
+
+def test_mentoring_cannot_add_up_beyond_the_time_left(app) -> None:
+    """A line's mentoring stops at 100% minus the other lines; the time left is shown."""
+    _start(app, "portfolio", "cpo")
+    session = app.session
+    go_to_tab(app, "Portfolio")
+    assert "mentoring time left to give: 100%" in texts(app)
+    first, second = session.products()[:2]
+    for _ in range(7):
+        click_at(app, next(b for b in buttons(app) if b.text == "+").rect.center)
+    assert session.draft.mentoring[first.id] == 0.7
+    assert "mentoring time left to give: 30%" in texts(app)
+    for _ in range(6):
+        click_at(app, [b for b in buttons(app) if b.text == "+"][1].rect.center)
+    assert session.draft.mentoring[second.id] == 0.3
+    assert sum(session.draft.mentoring.values()) <= 1.0 + 1e-9
+    assert "mentoring time left to give: 0%" in texts(app)
+    assert not [p for p in session.problems()[0] if "mentoring" in p]
