@@ -110,3 +110,50 @@ def test_mentoring_cannot_add_up_beyond_the_time_left(app) -> None:
     assert sum(session.draft.mentoring.values()) <= 1.0 + 1e-9
     assert "mentoring time left to give: 0%" in texts(app)
     assert not [p for p in session.problems()[0] if "mentoring" in p]
+
+
+def _forecast_entries(app) -> tuple:
+    """The revenue and share text boxes of the Forecast tab."""
+    tab = app.top.tab
+    return tab.entries["revenue"], tab.entries["share"]
+
+
+def _retype(app, entry, text: str) -> None:
+    """Clear a text entry and type ``text`` into it through the event queue."""
+    from test_playthrough import type_into
+
+    click_at(app, entry.rect.center)
+    for _ in range(len(entry.get_text()) + 2):
+        press(app, pygame.K_BACKSPACE)
+    type_into(app, entry, text)
+
+
+def test_forecast_reads_what_people_type_or_says_why_not(app) -> None:
+    """ "1.1M" is 1,100,000; "abc" is refused next to its box; a 120% share shows the check."""
+    open_tutorial(app, "Play as Product Manager")
+    go_to_tab(app, "Forecast")
+    session = app.session
+    revenue, share = _forecast_entries(app)
+    for typed in ("1.1M", "$1,100,000", "1.1m", "1100k"):
+        _retype(app, revenue, typed)
+        _retype(app, share, "15%")
+        assert session.draft.forecast is not None, typed
+        assert session.draft.forecast.revenue == 1_100_000
+        assert session.draft.forecast.share == 0.15
+        assert "Not understood" not in texts(app)
+    _retype(app, share, "15")
+    assert session.draft.forecast.share == 0.15
+    _retype(app, revenue, "lots")
+    assert session.draft.forecast is None
+    assert "Not understood: “lots”" in texts(app)
+    _retype(app, revenue, "250k")
+    assert session.draft.forecast.revenue == 250_000
+    assert "Not understood" not in texts(app)
+    _retype(app, share, "120%")
+    shown = texts(app)
+    problems = session.problems_for("forecast.share")
+    assert problems and problems[0] in shown  # the decision check's words, at once
+    assert session.problems()[0] and "forecast.share" not in session.problems()[0][0]
+    _retype(app, share, "12")
+    assert not session.problems_for("forecast")
+    assert problems[0] not in texts(app)
