@@ -157,3 +157,24 @@ def test_forecast_reads_what_people_type_or_says_why_not(app) -> None:
     _retype(app, share, "12")
     assert not session.problems_for("forecast")
     assert problems[0] not in texts(app)
+
+
+def test_objectives_read_like_the_kpi_and_agree_with_their_status() -> None:
+    """Money with its currency; a value just under its target shows enough digits."""
+    from engine.loader import load_scenario
+    from game.desk import in_words
+    from game.scenes.dashboard import objective_note
+
+    s = load_scenario("scenarios/tutorial.yaml")
+    by_kpi = {o.kpi: o for o in s.objectives}
+    profit, satisfaction = by_kpi["cumulative_profit"], by_kpi["satisfaction"]
+    note = objective_note({"id": profit.id, "status": "behind", "value": 655_499.0}, s)
+    assert note.startswith("$655") and "$12.0M" in note
+    close = satisfaction.target - 1e-3
+    note = objective_note({"id": satisfaction.id, "status": "behind", "value": close}, s)
+    value, target = note.split(", target at least ")
+    assert value != target
+    from engine.decision_check import Problem
+
+    words = in_words(Problem("products.teamboard.roadmap", "over capacity"), s)
+    assert words == "Teamboard roadmap: over capacity"
