@@ -169,7 +169,7 @@ def test_objectives_read_like_the_kpi_and_agree_with_their_status() -> None:
     by_kpi = {o.kpi: o for o in s.objectives}
     profit, satisfaction = by_kpi["cumulative_profit"], by_kpi["satisfaction"]
     note = objective_note({"id": profit.id, "status": "behind", "value": 655_499.0}, s)
-    assert note.startswith("$655") and "$12.0M" in note
+    assert note.startswith("$655") and "$12.00M" in note
     close = satisfaction.target - 1e-3
     note = objective_note({"id": satisfaction.id, "status": "behind", "value": close}, s)
     value, target = note.split(", target at least ")
