@@ -92,6 +92,33 @@ class Desk(Protocol):
         """The draft in words, every choice stated (the confirmation before handing in)."""
         ...
 
+    def problems_for(self, where: str) -> list[str]:
+        """The messages of the draft's problems at ``where`` (e.g. "forecast") or inside it."""
+        ...
+
+
+FIELD_WORDS = {
+    "split": "capacity split",
+    "hires": "hiring",
+    "layoffs": "layoffs",
+    "incubation": "incubation team",
+    "spend": "spending",
+}
+
+
+def in_words(problem: Problem, scenario: Scenario) -> str:
+    """A problem for a person: "Teamboard roadmap: over capacity…", never an internal path."""
+    names = {p.id: p.name for _, p in scenario.products()}
+    words = [
+        names.get(part, FIELD_WORDS.get(part, part.replace("_", " ")))
+        for part in problem.where.split(".")
+        if part and part != "products"
+    ]
+    if not words:
+        return problem.message
+    label = " ".join(words)
+    return f"{label[:1].upper()}{label[1:]}: {problem.message}"
+
 
 class DraftDesk(ABC):
     """What every desk does the same way; subclasses say where the view and checks come from."""
@@ -154,16 +181,24 @@ class DraftDesk(ABC):
 
         return parse(self.draft)
 
+    def checked(self) -> list[Problem]:
+        """Every problem with the draft: its shape problems, else the engine's check."""
+        decisions, shape = self.decisions()
+        return shape if decisions is None else self.engine_problems(decisions)
+
     def problems(self) -> tuple[list[str], list[str]]:
         """(errors, warnings) of the draft in words: errors block, warnings play as given."""
-        decisions, shape = self.decisions()
-        if decisions is None:
-            return [str(p) for p in shape], []
-        found = self.engine_problems(decisions)
+        found = [(p.severity, in_words(p, self.scenario)) for p in self.checked()]
         return (
-            [p.message for p in found if p.severity == "error"],
-            [p.message for p in found if p.severity == "warning"],
+            [text for severity, text in found if severity == "error"],
+            [text for severity, text in found if severity == "warning"],
         )
+
+    def problems_for(self, where: str) -> list[str]:
+        """The messages of the draft's problems at ``where`` (e.g. "forecast") or inside it."""
+        return [
+            p.message for p in self.checked() if p.where == where or p.where.startswith(f"{where}.")
+        ]
 
     def previous(self) -> Decisions | None:
         """The decisions played last quarter (None before the first)."""

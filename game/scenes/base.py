@@ -114,7 +114,10 @@ class Scene(ABC):
         self._actions.clear()
         self._changes.clear()
         self._focus.clear()
-        depth = len(self.app.scenes)
+        # The scene's place in the stack (not the stack's size): a rebuild of every scene
+        # keeps each above the ones below it, so an overlay is never drawn beneath.
+        scenes = self.app.scenes
+        depth = scenes.index(self) + 1 if self in scenes else len(scenes)
         self.root = UIPanel(
             self.px(pygame.Rect(0, 0, self.width, self.height)),
             starting_height=1 + 40 * depth,

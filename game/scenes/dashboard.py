@@ -9,8 +9,9 @@ from typing import Any
 import pygame
 
 from engine.formatting import count, money, pct, points, signed, signed_count, signed_money
-from engine.kpis import KPIS
+from engine.kpis import KPIS, formatter
 from engine.report import FirmResult, TurnReport
+from engine.scenario import Scenario
 from game import palette
 from game.scenes.base import GAP, Scene, grid
 from game.scenes.glossary import METRICS
@@ -33,18 +34,33 @@ STATUS = {
 }
 
 
-def objectives_html(objectives: list[dict[str, Any]]) -> str:
-    """Each objective with its status in colour and the evidence."""
+def objectives_html(objectives: list[dict[str, Any]], scenario: Scenario) -> str:
+    """Each objective with its status in colour, its value and target as the KPI shows them."""
     rows = []
     for o in objectives:
         word, colour = STATUS.get(str(o["status"]), (str(o["status"]), "#a8b3c1"))
-        evidence = plain(str(o.get("evidence") or "")).strip()
+        evidence = objective_note(o, scenario)
         note = f" <font color='#a8b3c1'>({html.escape(evidence)})</font>" if evidence else ""
         rows.append(
             f"• {html.escape(plain(str(o['description'])))}: <font color='{colour}'><b>{word}</b>"
             f"</font>{note}"
         )
     return "<br>".join(rows)
+
+
+def objective_note(o: dict[str, Any], scenario: Scenario) -> str:
+    """Value and target formatted by the KPI registry; more digits where rounding would hide
+    why a value that looks equal to its target is still behind."""
+    obj = next((x for x in scenario.objectives if x.id == o["id"]), None)
+    if obj is None or o.get("value") is None:
+        return plain(str(o.get("evidence") or "")).strip()
+    kpi, cur = KPIS[obj.kpi], scenario.currency
+    value, target = kpi.compact(float(o["value"]), cur), kpi.compact(obj.target, cur)
+    if value == target and o["status"] in ("behind", "missed"):
+        precise = formatter(kpi.unit, (kpi.digits or 2) + 2)
+        value, target = precise(float(o["value"]), cur), precise(obj.target, cur)
+    op = "at least" if obj.op == ">=" else "at most"
+    return f"{value}, target {op} {target}"
 
 
 def quarter_labels(n: int) -> list[str]:
@@ -183,7 +199,9 @@ class DashboardTab(Tab):
         self.hub.text(
             pygame.Rect(charts.right + GAP, body.y, side, body.h),
             "<b>Objectives</b><br>"
-            + objectives_html(desk.scorecard()["objectives"]).replace("<br>", "<br><br>"),
+            + objectives_html(desk.scorecard()["objectives"], desk.scenario).replace(
+                "<br>", "<br><br>"
+            ),
             container=container,
             tip="Where each objective of the scenario stands now. 'On track' means the "
             "target would be met if the game ended today.",

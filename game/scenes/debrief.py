@@ -214,7 +214,7 @@ class DebriefScene(Scene):
         self.text(
             pygame.Rect(body.x + left_w + GAP, top, body.w - left_w - GAP, body_h),
             f"<b>Score {card['score']:.0f} / 100 — grade {html.escape(str(card['grade']))}</b>"
-            f"<br><br><b>Objectives</b><br>{objectives_html(card['objectives'])}"
+            f"<br><br><b>Objectives</b><br>{objectives_html(card['objectives'], session.scenario)}"
             f"<br><br><b>Competencies</b><br>{competencies_html(card['competencies'])}"
             f"<br><br><b>Talk it through</b><br>{prompts}",
             tip="The score is the weighted share of the objectives you met. Competencies "

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 import pygame
 
 from engine.decisions import Forecast
 from engine.formatting import money, pct
+from game.parse import not_understood, parse_money, parse_percent
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 
 
 class ForecastTab(Tab):
-    """Sets ``Decisions.forecast``; an empty entry means no forecast this quarter."""
+    """Sets ``Decisions.forecast``; an empty entry means no forecast this quarter.
+
+    Each box says at once when its text is not understood, and shows the decision check's
+    problem with its number (a share of 120%) as soon as it is typed.
+    """
 
     title = "Forecast"
     hint = "Say what you expect this quarter's decisions to produce."
@@ -25,7 +31,7 @@ class ForecastTab(Tab):
         s = desk.scenario
         now = desk.history()[-1].firms[desk.firm_id]
         forecast = desk.draft.forecast
-        x, w = area.x + GAP, min(area.w - 2 * GAP, 900)
+        x, w = area.x + GAP, min(area.w - 2 * GAP, 1100)
         y = area.y + GAP
         self.hub.text(
             pygame.Rect(x, y, w, 110),
@@ -35,38 +41,44 @@ class ForecastTab(Tab):
             container=container,
         )
         y += 122
-        fields = (
+        fields: tuple[tuple[str, str, str, str], ...] = (
             (
                 f"Revenue next quarter ({s.currency}):",
-                f"{forecast.revenue:.0f}" if forecast else "",
-                "Whole currency units, e.g. 1600000.",
+                f"{forecast.revenue:,.0f}" if forecast else "",
+                "An amount such as 1.1M, 250k or 1,100,000.",
+                "revenue",
             ),
             (
                 "Overall market share next quarter (%):",
                 f"{forecast.share * 100:.1f}" if forecast else "",
-                "A percentage between 0 and 100, e.g. 22.5.",
+                "A percentage such as 22.5 or 22.5%.",
+                "share",
             ),
         )
-        entries = []
-        for name, value, tip in fields:
+        self.entries: dict[str, Any] = {}
+        self.notes: dict[str, Any] = {}
+        for name, value, tip, key in fields:
             self.hub.label(
                 pygame.Rect(x, y, 360, ROW), name, container=container, tip=DECISIONS["forecast"]
             )
-            entries.append(
-                self.hub.entry_line(
-                    pygame.Rect(x + 370, y, 220, ROW),
-                    value,
-                    lambda text: self._update(),
-                    allowed="decimal",
-                    tip=tip,
-                    container=container,
-                )
+            self.entries[key] = self.hub.entry_line(
+                pygame.Rect(x + 370, y, 220, ROW),
+                value,
+                lambda text: self._update(),
+                tip=tip,
+                container=container,
+            )
+            self.notes[key] = self.hub.label(
+                pygame.Rect(x + 600, y, max(100, w - 600), ROW),
+                "",
+                container=container,
+                object_id="#error",
             )
             y += ROW + GAP
-        self.revenue, self.share = entries
         self.status = self.hub.label(
             pygame.Rect(x, y, w, 26), self._status(), container=container, object_id="#muted"
         )
+        self._show_problems()
 
     def _status(self) -> str:
         f = self.desk.draft.forecast
@@ -77,15 +89,39 @@ class ForecastTab(Tab):
             f"{pct(f.share)} share."
         )
 
+    def _read(self, key: str, parse: Callable[[str], float | None], example: str) -> float | None:
+        """The number in one box, or None (saying so next to it when the text is not one)."""
+        text = self.entries[key].get_text()
+        value = parse(text)
+        self.notes[key].set_text(
+            not_understood(text, example) if text.strip() and value is None else ""
+        )
+        return value
+
     def _update(self) -> None:
-        try:
-            revenue = float(self.revenue.get_text().replace(",", ""))
-            share = float(self.share.get_text().replace(",", ".")) / 100
-            self.desk.draft.forecast = Forecast(revenue=revenue, share=share)
-        except ValueError:
-            self.desk.draft.forecast = None
+        currency = self.desk.scenario.currency
+        revenue = self._read("revenue", lambda t: parse_money(t, currency), "1.1M or 250k")
+        share = self._read("share", parse_percent, "22.5 or 22.5%")
+        # Built unchecked: the engine's decision check, not the UI, judges the bounds.
+        self.desk.draft.forecast = (
+            Forecast.model_construct(revenue=revenue, share=share)
+            if revenue is not None and share is not None
+            else None
+        )
+        empty = not (
+            self.entries["revenue"].get_text().strip() or self.entries["share"].get_text().strip()
+        )
         self.status.set_text(
             self._status()
-            if self.desk.draft.forecast or not (self.revenue.get_text() or self.share.get_text())
-            else "Enter both numbers (share between 0 and 100) to set a forecast."
+            if self.desk.draft.forecast or empty
+            else "Enter both numbers to set a forecast."
         )
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        """Show the decision check's problems with each number next to its box."""
+        for key, note in self.notes.items():
+            if note.text:
+                continue  # the text itself was not understood
+            found = self.desk.problems_for(f"forecast.{key}")
+            note.set_text("; ".join(found))

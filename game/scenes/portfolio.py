@@ -22,6 +22,12 @@ STYLES = {
 }
 
 
+def mentoring_room(mentoring: dict[str, float], line: str) -> float:
+    """The most mentoring time ``line`` may have: 100% minus the other lines' time."""
+    others = sum(v for k, v in mentoring.items() if k != line)
+    return max(0.0, round(1.0 - others, 2))
+
+
 class PortfolioTab(Tab):
     """Sets ``themes``, ``mentoring``, ``bets``, ``incubation`` and ``sunset``."""
 
@@ -37,6 +43,16 @@ class PortfolioTab(Tab):
         y = area.y + GAP
         last = desk.history()[-1]
         lines = desk.org().lines
+        left = mentoring_room(draft.mentoring, "")
+        self.hub.label(
+            pygame.Rect(x, y, w, 24),
+            f"Your mentoring time left to give: {pct(left, 0)} of 100% "
+            "(each line's mentoring can use at most what is left).",
+            container=container,
+            object_id="#muted",
+            tip=DECISIONS["mentoring"],
+        )
+        y += 28
         for product in desk.products():
             pm = product.team.pm if product.team else None
             result = last.products.get(product.id)
@@ -85,7 +101,7 @@ class PortfolioTab(Tab):
                 pygame.Rect(x + 400, y, w - 400, ROW),
                 "Your mentoring time",
                 draft.mentoring.get(product.id, 0.0),
-                (0.0, 1.0),
+                (0.0, mentoring_room(draft.mentoring, product.id)),
                 0.1,
                 lambda v: pct(v, 0),
                 set_mentoring,

@@ -109,8 +109,9 @@ class RoadmapTab(Tab):
         )
         inner = w - 24
         row_y = 0
-        order = chosen + [i for i in open_items if i not in chosen]
-        for item_id in order:
+        # Rows keep the backlog's order whatever is planned: adding or removing an item never
+        # moves a row under the pointer. The planned order is the "#n" on each row.
+        for item_id in open_items:
             item, view = items[item_id], open_items[item_id]
             on = item_id in chosen
             if view.in_progress and view.remaining < 0.5:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.parse import parse_count
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 
 if TYPE_CHECKING:
@@ -89,7 +90,8 @@ class RoleChoiceScene(Scene):
         self.app.focus_index = 0
 
     def _seed_changed(self, text: str) -> None:
-        self.seed = int(text) if text.isdigit() else self.seed
+        seed = parse_count(text)
+        self.seed = seed if seed is not None and seed >= 0 else self.seed
 
     def choose(self, role: str) -> None:
         """Go on to the briefing for this role."""

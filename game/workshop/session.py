@@ -39,6 +39,7 @@ from engine.scenario import Scenario
 from engine.simulation import Simulation
 from engine.teams import TeamMap, shared_market, team_ids
 from engine.view import FirmView
+from game.desk import in_words
 from game.workshop.store import (
     Mode,
     RoundChanged,
@@ -425,14 +426,14 @@ class WorkshopSession:
         w = self.worlds()
         sim, m = w.sims[team], w.maps[team]
         found = sim.problems(m.firm, m.to_market(decisions))
-        errors = [m.local_text(str(p)) for p in found if p.severity == "error"]
+        errors = [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "error"]
         if errors:
             raise WorkshopError(
                 f"{team}'s decisions for round {self.current_round} have {len(errors)} "
                 "problem(s); nothing was recorded",
                 errors,
             )
-        return [m.local_text(str(p)) for p in found if p.severity == "warning"]
+        return [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "warning"]
 
     def submit(self, team: str, decisions: Decisions | Mapping[str, Any]) -> list[str]:
         """Check and durably record a team's decisions for the open round; returns warnings.

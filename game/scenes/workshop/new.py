@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.parse import parse_count
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.glossary import ROLE_NAMES
 from game.scenes.workshop.common import TOP_H, show_error, top_bar
@@ -262,9 +263,9 @@ class WorkshopNewScene(Scene):
                 teams=[n.strip() for n in self.names[: self.count]],
                 mode=self.mode,  # type: ignore[arg-type]
                 role=self.role,
-                seed=int(self.seed) if self.seed.strip() else None,
+                seed=parse_count(self.seed),
                 rounds=self.rounds,
-                timer_s=int(self.timer) * 60 if self.timer.strip() else None,
+                timer_s=minutes * 60 if (minutes := parse_count(self.timer)) else None,
                 resolution=self.resolution,
                 source_name=entry.path.name,
             )
