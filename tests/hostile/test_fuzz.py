@@ -236,6 +236,9 @@ BAD_ARGUMENTS = [
         "1000000000",
     ],
     ["workshop", "submit", "nosuch", "--team", "A", "--decisions", "/dev/zero"],
+    ["calibrate", "tutorial", "--runs", "0"],
+    ["calibrate", "tutorial", "--resolution", str(10**12)],
+    ["calibrate", "/dev/zero"],
     ["no-such-command"],
 ]
 
