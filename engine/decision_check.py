@@ -75,12 +75,25 @@ def parse(
         return None, [_shape_problem(err, where) for err in exc.errors()]
 
 
+_BOUND_ERRORS = ("less_than_equal", "greater_than_equal", "less_than", "greater_than")
+_FRACTIONS = ("share", "features", "debt", "discovery")
+
+
+def _is_fraction(loc: tuple[Any, ...]) -> bool:
+    """True for a decision field that is a fraction shown as a percentage (0..1)."""
+    return bool(loc) and (loc[-1] in _FRACTIONS or loc[0] == "mentoring")
+
+
 def _shape_problem(err: Any, prefix: str) -> Problem:
     """One pydantic error as a :class:`Problem` ('where: message')."""
     loc = ".".join(str(x) for x in (*([prefix] if prefix else []), *err["loc"]))
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         msg = "unknown field"
+    elif err["type"] in _BOUND_ERRORS and _is_fraction(err["loc"]):
+        value = err.get("input")
+        got = f" (got {value:.0%})" if isinstance(value, int | float) else ""
+        msg = f"must be between 0% and 100%{got}"
     return Problem(loc, msg)
 
 

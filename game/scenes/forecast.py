@@ -84,6 +84,8 @@ class ForecastTab(Tab):
         f = self.desk.draft.forecast
         if f is None:
             return "No forecast set for this quarter."
+        if self.desk.problems_for("forecast"):
+            return "Not a forecast yet: fix the box marked beside it."
         return (
             f"Forecast set: {money(f.revenue, self.desk.scenario.currency)} revenue, "
             f"{pct(f.share)} share."

@@ -153,6 +153,8 @@ def test_forecast_reads_what_people_type_or_says_why_not(app) -> None:
     shown = texts(app)
     problems = session.problems_for("forecast.share")
     assert problems and problems[0] in shown  # the decision check's words, at once
+    assert "between 0% and 100% (got 120%)" in shown
+    assert "Not a forecast yet" in shown and "Forecast set" not in shown
     assert session.problems()[0] and "forecast.share" not in session.problems()[0][0]
     _retype(app, share, "12")
     assert not session.problems_for("forecast")
