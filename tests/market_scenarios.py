@@ -37,6 +37,21 @@ def segment(seg_id: str = "s1", **overrides: Any) -> dict[str, Any]:
     return out
 
 
+def homogeneous_segment(resolution: int) -> dict[str, Any]:
+    """One segment where every customer is alike and enters and chooses in quarter 1: the
+    closed forms (logit shares, −α(1−s) elasticity) hold exactly."""
+    return segment(
+        in_market=0.0,
+        bass_p=1.0,
+        ideal_spread=0.0,
+        weight_cv=0.0,
+        price_sensitivity=3.3,
+        price_sensitivity_cv=0.0,
+        outside_utility=-1.0,
+        resolution=resolution,
+    )
+
+
 def product(prod_id: str, **overrides: Any) -> dict[str, Any]:
     """A product at the middle of the map, priced at the reference price."""
     out: dict[str, Any] = {

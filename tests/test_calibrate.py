@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from market_scenarios import TUTORIAL, player, product, rival, scenario, segment
+from market_scenarios import (
+    TUTORIAL,
+    homogeneous_segment,
+    player,
+    product,
+    rival,
+    scenario,
+)
 
 from engine.calibrate import calibrate
 from engine.scenario import Scenario
@@ -19,16 +26,7 @@ def _homogeneous() -> Scenario:
 
     A player product and a rival's, both fully known: the closed form is exact here.
     """
-    seg = segment(
-        in_market=0.0,
-        bass_p=1.0,
-        ideal_spread=0.0,
-        weight_cv=0.0,
-        price_sensitivity=3.3,
-        price_sensitivity_cv=0.0,
-        outside_utility=-1.0,
-        resolution=20_000,
-    )
+    seg = homogeneous_segment(20_000)
     full = {"s1": 1.0}
     ours = product("pa", attributes={"a": 0.5, "b": 0.5}, awareness=full)
     theirs = product("pb", attributes={"a": 0.7, "b": 0.3}, price=130.0, awareness=full, brand=0.2)

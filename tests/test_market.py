@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from market_scenarios import player, product, scenario, segment
+from market_scenarios import homogeneous_segment, player, product, scenario, segment
 
 from engine import market
 from engine.decisions import Decisions, ProductDecision
@@ -34,16 +34,7 @@ def test_installed_base_follows_discrete_bass_recursion() -> None:
 
 
 def _homogeneous(price_a: float = 100.0) -> Simulation:
-    seg = segment(
-        in_market=0.0,
-        bass_p=1.0,
-        ideal_spread=0.0,
-        weight_cv=0.0,
-        price_sensitivity=3.3,
-        price_sensitivity_cv=0.0,
-        outside_utility=-1.0,
-        resolution=50_000,
-    )
+    seg = homogeneous_segment(50_000)
     full = {"s1": 1.0}
     products = [
         product("pa", attributes={"a": 0.5, "b": 0.5}, price=price_a, awareness=full),
