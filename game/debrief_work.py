@@ -39,38 +39,73 @@ def problem_text(exc: BaseException, doing: str) -> str:
 
 
 class DebriefWork:
-    """The finished game's report and figures, built once, shared by every view and export."""
+    """The finished game's report and figures, built once, shared by every view and export.
+
+    The trainee's latest what-if (:meth:`what_if`) replaces the report's automatic one: the
+    report data, its share figure and every later export show it (only that figure is redrawn).
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._lock = threading.Lock()
         self._report: Report | None = None
+        self._what_if: dict[str, Any] | None = None  # the trainee's latest what-if
+        self._shown: dict[str, Any] | None = None  # the trainee's what-if in ``_report``
 
     def report(self) -> Report:
-        """The report as plain data and its rendered figures (built on first call; thread-safe)."""
+        """The report as plain data and its figures in the game's look (built on first call,
+        redrawn where the trainee's what-if changed it; thread-safe)."""
         with self._lock:
+            wanted = self._what_if
             if self._report is None:
                 from game.report_export import session_report
                 from game.report_figures import render_all
 
                 data = session_report(self.session).to_dict()
-                self._report = (data, render_all(data))
+                wanted = self._what_if
+                if wanted is not None:
+                    data["what_if"] = wanted
+                self._report = (data, render_all(data, theme="game"))
+                self._shown = wanted
+            elif wanted is not self._shown:
+                self._report = _with_what_if(self._report, wanted)
+                self._shown = wanted
             return self._report
 
     @property
     def ready(self) -> bool:
-        """True once the report and figures exist."""
-        return self._report is not None
+        """True once the report and figures exist and show the trainee's latest what-if."""
+        return self._report is not None and self._shown is self._what_if
 
     def export(self, html_path: Path) -> list[Path]:
-        """Write the HTML report, both CSVs and the JSON; returns the paths written."""
+        """Write the HTML report (light print figures), both CSVs and the JSON; returns the
+        paths written."""
         from game.report_export import write_report
 
-        data, figures = self.report()
-        return write_report(data, html_path, data=True, figures=figures)
+        data, _ = self.report()
+        return write_report(data, html_path, data=True)
 
     def what_if(self, from_quarter: int, bot: str) -> WhatIf:
-        """``bot`` takes over after ``from_quarter`` (the engine's what-if, same seed)."""
+        """``bot`` takes over after ``from_quarter`` (the engine's what-if, same seed); it
+        becomes the report's what-if (redrawn here, in the caller's thread, if already built)."""
+        from engine.debrief import whatif_dict
         from game.report_export import session_what_if
 
-        return session_what_if(self.session, from_quarter, bot)
+        result = session_what_if(self.session, from_quarter, bot)
+        self._what_if = whatif_dict(result)
+        if self._report is not None:
+            self.report()
+        return result
+
+
+def _with_what_if(report: Report, what_if: dict[str, Any] | None) -> Report:
+    """``report`` with ``what_if`` as its what-if and only the share figure redrawn."""
+    from game.report_figures import render
+
+    data, figures = report
+    data = {**data, "what_if": what_if}
+    redrawn = [
+        render(data, f.name, f.format, theme="game") if f.name == "share_revenue" else f
+        for f in figures
+    ]
+    return data, redrawn

@@ -1,10 +1,13 @@
 """Colours for everything drawn by hand: the Okabe–Ito palette, safe for colour-blind players.
 
 Series colours are assigned in a fixed order so the same firm or segment keeps its colour on
-every chart. Background and text colours match ``assets/theme.json``.
+every chart: :func:`firm_colours` is the one place firms get theirs, for the in-game charts and
+the report figures alike. Background and text colours match ``assets/theme.json``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 Colour = tuple[int, int, int]
 
@@ -43,3 +46,14 @@ FOCUS: Colour = YELLOW
 def series(index: int) -> Colour:
     """Colour of the index-th data series (cycles after eight)."""
     return SERIES[index % len(SERIES)]
+
+
+def firm_colours(firm_ids: Iterable[str], player_id: str) -> dict[str, Colour]:
+    """Each firm's colour: the player the first series colour, rivals the next ones in order."""
+    rivals = [f for f in firm_ids if f != player_id]
+    return {player_id: SERIES[0]} | {f: series(1 + i) for i, f in enumerate(rivals)}
+
+
+def hex_colour(colour: Colour) -> str:
+    """``#rrggbb`` for a colour (matplotlib, HTML)."""
+    return "#{:02x}{:02x}{:02x}".format(*colour)

@@ -498,8 +498,8 @@ def write_report(
     data: bool = True,
     figures: Sequence[Figure] | None = None,
 ) -> list[Path]:
-    """Write the HTML (and, if ``data``, the CSV and JSON files); figures are rendered unless
-    given (the Debrief screen has them already)."""
+    """Write the HTML (and, if ``data``, the CSV and JSON files); figures are rendered in the
+    light print look unless given."""
     from game.report_figures import render_all
 
     files = [(html_path, report_html(report, render_all(report) if figures is None else figures))]

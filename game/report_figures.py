@@ -1,20 +1,29 @@
 """Debrief figures drawn with matplotlib (imported lazily, Agg canvas, no pyplot state).
 
 Every figure is drawn from the report's plain data (``DebriefReport.to_dict()``), so a report
-JSON can be re-drawn without replaying the game. Colours are the Okabe–Ito palette (safe for
-colour-blind viewers); lines also differ in width and style, and fonts are large enough to
-read from the back of a room. :func:`render_all` returns PNG (or SVG) bytes per figure.
+JSON can be re-drawn without replaying the game. Two looks (:func:`style`): ``"game"``, the
+dark theme of ``assets/theme.json`` with the bundled Noto Sans, for the game's Figures view;
+and ``"print"``, a light style for the exported HTML report (it is read on paper and in
+browsers). Both give each firm the colour it has on every in-game chart
+(:func:`game.palette.firm_colours`); lines also differ in width and style, and fonts are large
+enough to read from the back of a room. :func:`render_all` returns PNG (or SVG) bytes per figure.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from importlib import resources
+from typing import Any, Literal
 
+from game import palette
+
+Theme = Literal["game", "print"]
 OKABE_ITO = (
-    "#0072B2",  # blue: the player
+    "#0072B2",  # blue
     "#E69F00",  # orange
     "#009E73",  # bluish green
     "#D55E00",  # vermillion
@@ -37,8 +46,81 @@ STYLE = {
     "svg.fonttype": "none",
     "text.parse_math": False,  # "$" in a name or currency is text, never mathtext
 }
+"""The print look (on matplotlib's light defaults); :func:`style` adds the font and the theme."""
 DPI = 100
 LINE_STYLES = ("-", "--", "-.", ":")
+FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
+
+
+@functools.cache
+def font_family() -> str | None:
+    """The bundled Noto Sans registered with matplotlib, or None if it cannot be loaded."""
+    from matplotlib import font_manager
+
+    try:
+        names = []
+        for name in FONTS:
+            with resources.as_file(resources.files("assets") / "fonts" / name) as path:
+                font_manager.fontManager.addfont(str(path))
+                names.append(font_manager.FontProperties(fname=str(path)).get_name())
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return names[0]
+
+
+@functools.cache
+def game_theme() -> dict[str, str]:
+    """The game's background, panel, text, muted and grid colours from ``assets/theme.json``."""
+    theme = json.loads((resources.files("assets") / "theme.json").read_text(encoding="utf-8"))
+    return {
+        "background": theme["#screen"]["colours"]["dark_bg"],
+        "panel": theme["panel"]["colours"]["dark_bg"],
+        "text": theme["defaults"]["colours"]["normal_text"],
+        "muted": theme["#muted"]["colours"]["normal_text"],
+        "grid": theme["panel"]["colours"]["normal_border"],
+    }
+
+
+def style(theme: Theme = "print") -> dict[str, Any]:
+    """matplotlib rc parameters of a look: ``"game"`` (dark, as the UI) or ``"print"``."""
+    rc: dict[str, Any] = dict(STYLE)
+    family = font_family()
+    if family:
+        rc["font.family"] = family
+    if theme == "print":
+        return rc | {"savefig.facecolor": "white"}
+    t = game_theme()
+    return rc | {
+        "figure.facecolor": t["background"],
+        "savefig.facecolor": t["background"],
+        "axes.facecolor": t["panel"],
+        "axes.edgecolor": t["muted"],
+        "axes.labelcolor": t["text"],
+        "axes.titlecolor": t["text"],
+        "text.color": t["text"],
+        "xtick.color": t["muted"],
+        "ytick.color": t["muted"],
+        "xtick.labelcolor": t["muted"],
+        "ytick.labelcolor": t["muted"],
+        "grid.color": t["grid"],
+        "grid.alpha": 1.0,
+        "legend.facecolor": t["panel"],
+        "legend.edgecolor": t["grid"],
+    }
+
+
+def _ink() -> str:
+    """The text colour of the current look (lines that must stand out from the paper)."""
+    import matplotlib
+
+    return str(matplotlib.rcParams["text.color"])
+
+
+def _paper() -> str:
+    """The plot background colour of the current look."""
+    import matplotlib
+
+    return str(matplotlib.rcParams["axes.facecolor"])
 
 
 @dataclass(frozen=True)
@@ -64,11 +146,10 @@ def _quarters(report: dict[str, Any]) -> list[int]:
     return [int(row["quarter"]) for row in report["kpis"]]
 
 
-def _firm_colours(report: dict[str, Any]) -> dict[str, str]:
-    others = [f for f in report["firms"] if f != report["firm"]]
-    colours = {report["firm"]: OKABE_ITO[0]}
-    colours.update({f: OKABE_ITO[1 + i % (len(OKABE_ITO) - 2)] for i, f in enumerate(others)})
-    return colours
+def firm_colours(report: dict[str, Any]) -> dict[str, str]:
+    """Each firm's colour as on the in-game charts (:func:`game.palette.firm_colours`)."""
+    colours = palette.firm_colours(report["firms"], report["firm"])
+    return {fid: palette.hex_colour(c) for fid, c in colours.items()}
 
 
 def _money_axis(ax: Any, currency: str) -> None:
@@ -91,7 +172,7 @@ def share_revenue(report: dict[str, Any]) -> Any:
     """Overall share and revenue per quarter, the player against every rival."""
     fig, axes = _new(13, 5.2, ncols=2)
     qs = _quarters(report)
-    colours = _firm_colours(report)
+    colours = firm_colours(report)
     share_ax, rev_ax = axes[0]
     for i, (fid, f) in enumerate(report["firms"].items()):
         me = fid == report["firm"]
@@ -109,7 +190,7 @@ def share_revenue(report: dict[str, Any]) -> Any:
         share_ax.plot(
             qs[: len(whatif["share"])],
             [100 * s for s in whatif["share"]],
-            color=OKABE_ITO[6],
+            color=_ink(),
             linewidth=2,
             linestyle=":",
             label=f"what-if: {whatif['bot'].replace('_', ' ')} after Q{whatif['from_quarter']}",
@@ -181,7 +262,7 @@ def belief_map(report: dict[str, Any]) -> Any:
                 xerr=c["sd"],
                 fmt="D",
                 markersize=10,
-                markerfacecolor="white",
+                markerfacecolor=_paper(),
                 markeredgewidth=2.5,
                 color=OKABE_ITO[0],
                 elinewidth=2.5,
@@ -237,25 +318,19 @@ def score_vs_bots(report: dict[str, Any]) -> Any:
     spread = comp["spread_scores"]
     fig, axes = _new(13, 0.42 * (len(rows) + bool(spread)) + 2.0)
     ax = axes[0][0]
+    you = palette.hex_colour(palette.SERIES[0])  # the player's colour on every chart
     for y, (_name, score, me) in enumerate(rows):
-        ax.barh(y, score, color=OKABE_ITO[0] if me else OKABE_ITO[1], height=0.7)
-        ax.text(
-            1.5,
-            y,
-            f"{score:.0f}",
-            va="center",
-            color="white" if me else "black",
-            fontweight="bold",
-        )
+        ax.barh(y, score, color=you if me else palette.hex_colour(palette.GREY), height=0.7)
+        ax.text(1.5, y, f"{score:.0f}", va="center", color="black", fontweight="bold")
     labels = [r[0] for r in rows]
     if spread:
         y = len(rows)
         lo, hi = min(spread), max(spread)
-        ax.plot([lo, hi], [y, y], color=OKABE_ITO[6], linewidth=5, solid_capstyle="round")
-        ax.plot([sum(spread) / len(spread)], [y], "o", color=OKABE_ITO[6], markersize=9)
+        ax.plot([lo, hi], [y, y], color=_ink(), linewidth=5, solid_capstyle="round")
+        ax.plot([sum(spread) / len(spread)], [y], "o", color=_ink(), markersize=9)
         ax.text(hi + 1.5, y, f"{lo:.0f}–{hi:.0f}", va="center", fontweight="bold")
         labels.append(f"{comp['closest'].replace('_', ' ')} on {len(spread)} other seeds")
-    ax.axvline(comp["player_score"], color=OKABE_ITO[0], linestyle="--", linewidth=2)
+    ax.axvline(comp["player_score"], color=you, linestyle="--", linewidth=2)
     ax.set_yticks(range(len(labels)), labels)
     for tick, label in zip(ax.get_yticklabels(), labels, strict=True):
         if label == "you":
@@ -291,15 +366,20 @@ FIGURES: dict[str, tuple[str, str, Callable[[dict[str, Any]], Any]]] = {
 }
 
 
-def render(report: dict[str, Any], name: str, fmt: str = "png") -> Figure:
-    """Draw one figure of ``FIGURES`` as PNG or SVG bytes."""
+def draw(report: dict[str, Any], name: str) -> Any:
+    """The matplotlib figure ``name`` of ``FIGURES`` (not saved; call under an rc context)."""
+    return FIGURES[name][2](_printable(report))
+
+
+def render(report: dict[str, Any], name: str, fmt: str = "png", theme: Theme = "print") -> Figure:
+    """Draw one figure of ``FIGURES`` as PNG or SVG bytes in the look ``theme``."""
     import matplotlib
 
-    title, alt, draw = FIGURES[name]
-    with matplotlib.rc_context(STYLE):
-        fig = draw(_printable(report))
+    title, alt, _draw = FIGURES[name]
+    with matplotlib.rc_context(style(theme)):
+        fig = draw(report, name)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=DPI, facecolor="white")
+        fig.savefig(buffer, format=fmt, dpi=DPI)
     return Figure(name=name, title=title, alt=alt, data=buffer.getvalue(), format=fmt)
 
 
@@ -316,7 +396,7 @@ def _printable(value: Any) -> Any:
     return value
 
 
-def render_all(report: dict[str, Any], fmt: str = "png") -> list[Figure]:
+def render_all(report: dict[str, Any], fmt: str = "png", theme: Theme = "print") -> list[Figure]:
     """Every figure the report has data for (no bot comparison → no score figure)."""
     names = [n for n in FIGURES if n != "score_vs_bots" or report.get("comparison")]
-    return [render(report, name, fmt) for name in names]
+    return [render(report, name, fmt, theme) for name in names]

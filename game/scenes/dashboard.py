@@ -118,7 +118,7 @@ def history_charts(
     """Four charts over the quarters played: money, share, customers, satisfaction."""
     labels = quarter_labels(len(history))
     firms = list(history[-1].firms.values())
-    colour = {f.id: palette.series(i) for i, f in enumerate(firms)}
+    colour = palette.firm_colours([f.id for f in firms], me)
     cells = grid(charts, 2, 2)
     LineChart(
         scene.px(cells[0]),

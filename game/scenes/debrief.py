@@ -2,7 +2,8 @@
 
 Three views (keys 1-3): the summary (KPIs, charts, score, objectives, competencies, prompts),
 What if? (a built-in strategy takes over after a quarter you choose, same seed) and Figures
-(the report's own figures). Export writes the self-contained HTML report and its data files.
+(the report's own figures, with the trainee's latest what-if). Export writes the
+self-contained HTML report and its data files.
 The full report, the figures and the what-ifs are built in background jobs
 (:mod:`game.debrief_work`) while the window keeps drawing; progress is shown in words.
 """
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
     from engine.whatif import WhatIf
     from game.app import App
+    from game.report_figures import Figure
 
 BOT_NAMES = {
     "balanced": "A balanced, sensible PM",
@@ -107,6 +109,7 @@ class DebriefScene(Scene):
         self.what_if_problem = ""
         self.export_status = ""
         self.images: list[pygame.Surface] = []
+        self.figures: list[Figure] = []  # the figures ``images`` were decoded from
         self.figures_problem = ""
         self._pending: tuple[str, str] | None = None
         self._shown_seconds = -1
@@ -228,13 +231,14 @@ class DebriefScene(Scene):
         left_w = (body.w - GAP) * 3 // 5
         firms = list(history[-1].firms.values())
         result = self.what_if_result
+        colour = palette.firm_colours([f.id for f in firms], session.firm_id)
         series = [
             Series(
                 f"{f.name} (you)" if f.id == session.firm_id else f.name,
                 [r.firms[f.id].share for r in history],
-                palette.series(i),
+                colour[f.id],
             )
-            for i, f in enumerate(firms)
+            for f in firms
         ]
         if result is not None:
             # Identical to yours up to the takeover: draw only from there on.
@@ -348,7 +352,7 @@ class DebriefScene(Scene):
                     self.retry_figures,
                 )
             return
-        figures = self.work.report()[1]
+        figures = self.figures
         count = len(figures)
         for i, (cell, fig) in enumerate(
             zip(grid(pygame.Rect(body.x, body.y, body.w, ROW), count, 1), figures, strict=True)
@@ -483,6 +487,8 @@ class DebriefScene(Scene):
                 self.what_if_problem = problem_text(job.error, "replay the what-if")
             else:
                 self.what_if_result = job.result
+                if self.images and not self.work.ready and self.figures_job is None:
+                    self.figures_job = Job(self.work.report)  # redraw with this what-if
             finished = True
         if self.figures_job is not None and self.figures_job.done:
             job, self.figures_job = self.figures_job, None
@@ -499,8 +505,9 @@ class DebriefScene(Scene):
             else:
                 self._pending = (COMPARE_READY, "")
             finished = True
-        if self.work.ready and not self.images:
-            self.images = [decode_png(f.data) for f in self.work.report()[1]]
+        if self.work.ready and self.work.report()[1] is not self.figures:
+            self.figures = self.work.report()[1]  # new, or redrawn with the trainee's what-if
+            self.images = [decode_png(f.data) for f in self.figures]
             finished = True
         if finished:
             self.refresh()

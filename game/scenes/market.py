@@ -83,12 +83,13 @@ class MarketTab(Tab):
             tip="Change the attribute on the vertical axis. " + attrs[ay].description,
         )
         firms = list(last.firms)
+        colour = palette.firm_colours(firms, desk.firm_id)
         points = [
             MapPoint(
                 p.name,
                 p.attributes[attrs[ax].id],
                 p.attributes[attrs[ay].id],
-                palette.series(firms.index(p.firm)),
+                colour[p.firm],
                 own=p.firm == desk.firm_id,
             )
             for p in last.products.values()
