@@ -117,20 +117,39 @@ class PortfolioTab(Tab):
             tip=DECISIONS["bets"],
         )
         y += 32
+        decided = desk.org().bets_resolved
+        names = {b.id: b.name for b in s.backlog}
         for bet in s.bets:
             on = bet.id in draft.bets
-            self.hub.button(
-                pygame.Rect(x, y, 110, ROW),
-                "Stop" if on else "Fund",
-                lambda b=bet.id: self._bet(b),
-                container=container,
-                object_id="#tab_active" if on else None,
-                tip=f"{bet.description} {DECISIONS['bets']}",
+            if bet.id in decided:  # a bet is decided once: its outcome, never "Fund" again
+                self.hub.button(
+                    pygame.Rect(x, y, 110, ROW),
+                    "Paid off" if decided[bet.id] else "Failed",
+                    None,
+                    container=container,
+                    enabled=False,
+                    tip="This bet has been decided; it cannot be funded again.",
+                )
+            else:
+                self.hub.button(
+                    pygame.Rect(x, y, 110, ROW),
+                    "Stop" if on else "Fund",
+                    lambda b=bet.id: self._bet(b),
+                    container=container,
+                    object_id="#tab_active" if on else None,
+                    tip=f"{bet.description} {DECISIONS['bets']}",
+                )
+            outcome = (
+                (" — paid off: " + ", ".join(names.get(i, i) for i in bet.unlocks) + " unlocked")
+                if decided.get(bet.id)
+                else " — did not pay off"
+                if bet.id in decided
+                else ""
             )
             self.hub.label(
                 pygame.Rect(x + 120, y, w - 120, ROW),
                 f"{bet.name}: {money(bet.cost, s.currency)} a quarter for "
-                f"{bet.quarters} quarter(s), about {pct(bet.success, 0)} chance",
+                f"{bet.quarters} quarter(s), about {pct(bet.success, 0)} chance{outcome}",
                 container=container,
                 tip=bet.description or bet.name,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pygame_gui
 import pytest
-from helpers import click, click_at, elements, find_button, frames, press, texts
+from helpers import buttons, click, click_at, elements, find_button, frames, press, texts
 
 from engine.decisions import describe
 from engine.formatting import money, pct
@@ -155,6 +155,13 @@ def test_cpo_plays_three_quarters(app):
         press(app, pygame.K_RETURN)
     assert session.quarter == 4
     assert session.log[0]["player"].bets == session.log[1]["player"].bets == ["ai_lab"]
+    # A decided bet shows its outcome, never "Fund" again.
+    outcome = session.org().bets_resolved["ai_lab"]
+    go_to_tab(app, "Portfolio")
+    shown = texts(app)
+    assert ("Paid off" if outcome else "Failed") in shown
+    assert ("paid off:" if outcome else "did not pay off") in shown
+    assert not [b for b in buttons(app) if b.text == "Fund"]
     assert "insights" in {p.id for p in session.products()}
 
 
