@@ -512,7 +512,16 @@ def build_report(
             scenario, seed, role, play, names, spread_seeds, resolution, injected
         )
         whatif = _report_what_if(
-            scenario, seed, role, log, play, comparison, points, (source, resolution, injected)
+            scenario,
+            seed,
+            role,
+            log,
+            play,
+            comparison,
+            points,
+            source=source,
+            resolution=resolution,
+            injected=injected,
         )
     return DebriefReport(
         scenario=scenario.id,
@@ -553,14 +562,14 @@ def _report_what_if(
     play: Playthrough,
     comparison: Comparison,
     points: Sequence[TurningPoint],
-    how: tuple[str, int | None, Sequence[Sequence[str]]],
+    *,
+    source: str,
+    resolution: int | None,
+    injected: Sequence[Sequence[str]],
 ) -> dict[str, Any]:
     """The report's what-if: the best bot other than the one that played (its takeover would
-    change nothing) takes over just before the biggest turning point.
-
-    ``how`` is (source, resolution, injected) as given to :func:`build_report`.
-    """
-    source, resolution, injected = how
+    change nothing) takes over just before the biggest turning point (arguments as given to
+    :func:`build_report`)."""
     others = [b for b in comparison.bots if f"bot:{b.bot}" != source] or comparison.bots
     best = max(others, key=lambda b: (b.score, b.bot)).bot
     k = whatif_quarter(points, len(log))

@@ -495,16 +495,22 @@ class FastFollower(ArchetypeBase):
     )
 
 
+Step = Annotated[
+    float,
+    Field(
+        ge=0,
+        le=0.3,
+        description="Distance moved toward the target. Unit: 0..1 attribute scale per quarter.",
+    ),
+]
+"""How far an innovator or niche rival moves toward its target each quarter."""
+
+
 class Innovator(ArchetypeBase):
     """Moves toward an under-served segment ideal, with occasional big jumps."""
 
     archetype: Literal["innovator"]
-    step: float = Field(
-        default=0.03,
-        ge=0,
-        le=0.3,
-        description="Distance moved toward the target. Unit: 0..1 attribute scale per quarter.",
-    )
+    step: Step = 0.03
     jump_probability: Fraction = Field(
         default=0.1, description="Chance of a big jump. Unit: probability per quarter."
     )
@@ -518,12 +524,7 @@ class Niche(ArchetypeBase):
 
     archetype: Literal["niche"]
     target_segment: Id = Field(description="Segment id it serves.")
-    step: float = Field(
-        default=0.03,
-        ge=0,
-        le=0.3,
-        description="Distance moved toward the target. Unit: 0..1 attribute scale per quarter.",
-    )
+    step: Step = 0.03
 
 
 class BestResponse(ArchetypeBase):

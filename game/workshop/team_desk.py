@@ -10,6 +10,7 @@ scenario's own ids (:class:`~engine.teams.TeamMap`) and records it through
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from engine.decisions import Decisions
@@ -74,8 +75,6 @@ class TeamDesk(DraftDesk):
 
     def engine_problems(self, decisions: Decisions) -> list[Problem]:
         """The engine's check in the team's market, messages in the scenario's own ids."""
-        from dataclasses import replace
-
         found = self._sim.problems(self.firm_id, decisions)
         return [replace(p, message=self.map.local_text(p.message)) for p in found]
 
