@@ -12,14 +12,16 @@ field path it belongs to so the loader can point at the right line.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from engine.formatting import count, money_full
 from engine.kpis import OBJECTIVE_KPIS
+from engine.scenario_format import upgrade
 
 Id = Annotated[
     str,
@@ -116,16 +118,32 @@ class Segment(Model):
         "the products' starting customers in this segment. Unit: fraction.",
     )
     bass_p: float = Field(
-        default=0.005,
+        default=0.02,
         ge=0,
-        le=1,
-        description="Bass innovation coefficient p (typical 0.001-0.01). Unit: per quarter.",
+        le=4,
+        description="Bass innovation coefficient p, per year as published (typical 0.01-0.03; "
+        "mean of published studies 0.03). Entry follows the continuous-time Bass curve. Unit: "
+        "per year.",
     )
     bass_q: float = Field(
-        default=0.1,
+        default=0.4,
         ge=0,
-        le=2,
-        description="Bass imitation coefficient q (typical 0.05-0.15). Unit: per quarter.",
+        le=8,
+        description="Bass imitation coefficient q, per year as published (typical 0.3-0.5; "
+        "mean of published studies 0.38). Unit: per year.",
+    )
+    reconsider: Fraction = Field(
+        default=0.5,
+        description="Chance each quarter that an in-category customer without a product looks "
+        "at the offers again, on top of their churn propensity. Unit: probability per quarter.",
+    )
+    media_cost: float = Field(
+        default=1.0,
+        ge=0.001,
+        le=1e9,
+        description="How dear this segment's people are to reach with advertising, relative to "
+        "advertising.cost_per_point (2 = twice the spend per head for the same goodwill, e.g. "
+        "busy executives). Unit: ratio.",
     )
     ideal: dict[str, Fraction] = Field(
         description="Mean ideal point x̄_s per attribute id. Every attribute must be given. "
@@ -214,29 +232,32 @@ class Advertising(Model):
         description="Goodwill kept from one quarter to the next (λ). Unit: fraction.",
     )
     cost_per_point: float = Field(
-        default=10_000.0,
-        ge=1,
+        default=100.0,
+        ge=1e-6,
         le=1e9,
-        description="Spend that buys one goodwill point. Unit: money per point.",
+        description="Spend per 1,000 people of a segment that buys one goodwill point there "
+        "(times the segment's media_cost), so the same spend per head gives the same awareness "
+        "in a small and a large segment. Unit: money per point per 1,000 people.",
     )
     reach: float = Field(
         default=0.3,
         ge=1e-6,
         le=10,
-        description="κ in awareness = 1 − exp(−κ·goodwill) + word_of_mouth·installed/M. Unit: "
-        "per goodwill point.",
+        description="κ in advertising awareness 1 − exp(−κ·goodwill). Unit: per goodwill point.",
     )
     word_of_mouth: float = Field(
         default=0.5,
         ge=0,
         le=10,
-        description="Awareness added per unit of installed-base share of the segment. Unit: "
+        description="Word-of-mouth awareness per unit of installed-base share of the segment "
+        "(capped at 1); combined with advertising as aware = 1 − (1 − ad)·(1 − wom). Unit: "
         "awareness per unit of share.",
     )
     forgetting: Fraction = Field(
         default=0.05,
-        description="Fraction of aware non-customers who forget a product each quarter. Unit: "
-        "fraction per quarter.",
+        description="Fraction of aware non-customers who forget a product each quarter. The "
+        "aware fraction itself follows advertising and word of mouth (up and down), so this "
+        "decides who knows a product, not how many. Unit: fraction per quarter.",
     )
 
 
@@ -962,6 +983,12 @@ class DebriefPrompt(Model):
 class Scenario(Model):
     """A whole scenario: market, firms, work, events, objectives and debrief."""
 
+    format: Literal[2] = Field(
+        default=2,
+        description="Scenario file format. A file without it is format 1 (Bass p/q per "
+        "quarter, advertising cost per point whatever the segment's size): it is converted on "
+        "load and `crossroads migrate` rewrites it. Unit: none (a version).",
+    )
     id: Id
     title: str = _text("Title shown in the scenario list.", 80)
     summary: str = _text("One or two sentences for the scenario list.", 300)
@@ -1000,6 +1027,25 @@ class Scenario(Model):
     )
     objectives: list[Objective] = Field(min_length=1, max_length=20)
     debrief: list[DebriefPrompt] = Field(default_factory=list, max_length=30)
+
+    _upgraded: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read_old_formats(cls, data: Any, handler: Any) -> Any:
+        """A mapping without ``format`` is format 1: convert a copy so it means what it meant."""
+        if not isinstance(data, dict) or "format" in data:
+            return handler(data)
+        data = copy.deepcopy(data)
+        changes = upgrade(data)
+        scenario = handler(data)
+        scenario._upgraded = tuple(changes)
+        return scenario
+
+    @property
+    def upgraded(self) -> tuple[str, ...]:
+        """What converting this scenario from format 1 changed (empty: it was current)."""
+        return self._upgraded
 
     # ---- helpers used by the engine and the UI
     def attribute_ids(self) -> list[str]:
