@@ -1,10 +1,13 @@
-"""Awareness: adstock goodwill from marketing plus word of mouth from the installed base.
+"""Awareness: adstock goodwill per head from marketing, combined with word of mouth.
 
-G_sj ← carryover·G_sj + spend_sj / cost_per_point
-A_sj = clip(1 − exp(−reach·G_sj) + word_of_mouth·installed_sj / M_s, 0, 1)
-Aware non-customers forget with probability ``forgetting``; then unaware customers learn of
-j with the probability that brings the aware fraction up to A_sj. Customers always know the
-product they use.
+G_sj ← carryover·G_sj + spend_sj / (cost_per_point·media_cost_s·M_s/1000)
+ad_sj = 1 − exp(−reach·G_sj),  wom_sj = min(1, word_of_mouth·installed_sj / M_s)
+A_sj = 1 − (1 − ad_sj)·(1 − wom_sj)   (heard of it from an ad, or from a user, or both)
+
+Each quarter aware non-customers forget with probability ``forgetting``; then the aware
+fraction is brought to A_sj: unaware people learn of j while it is below, aware non-customers
+forget while it is above (so awareness decays as the goodwill does once spending stops).
+Customers always know the product they use.
 """
 
 from __future__ import annotations
@@ -15,31 +18,70 @@ from engine import market
 from engine.population import Population
 from engine.scenario import Advertising
 
+PEOPLE_PER_COST_UNIT = 1000.0
+"""``cost_per_point`` is quoted per this many people of a segment."""
+MAX_PAID_AWARENESS = 0.99
+"""Starting awareness advertising is asked to explain at most (goodwill stays finite)."""
 
-def next_goodwill(goodwill: np.ndarray, spend: np.ndarray, adv: Advertising) -> np.ndarray:
-    """Adstock: G ← λ·G + spend / cost_per_point."""
-    return adv.carryover * goodwill + spend / adv.cost_per_point
+
+def point_cost(adv: Advertising, size: float, media_cost: float) -> float:
+    """Spend that buys one goodwill point in a segment of ``size`` people."""
+    return adv.cost_per_point * media_cost * size / PEOPLE_PER_COST_UNIT
+
+
+def next_goodwill(
+    goodwill: np.ndarray, spend: np.ndarray, adv: Advertising, cost: float
+) -> np.ndarray:
+    """Adstock: G ← λ·G + spend / cost of a point (``cost`` from :func:`point_cost`)."""
+    return adv.carryover * goodwill + spend / cost
+
+
+def word_of_mouth(installed_share: np.ndarray, adv: Advertising) -> np.ndarray:
+    """Awareness from users: min(1, word_of_mouth·installed/M)."""
+    return np.minimum(adv.word_of_mouth * installed_share, 1.0)
 
 
 def awareness_target(
     goodwill: np.ndarray, installed_share: np.ndarray, adv: Advertising
 ) -> np.ndarray:
-    """A = clip(1 − exp(−κ·G) + wom·installed/M, 0, 1)."""
-    raw = 1.0 - np.exp(-adv.reach * goodwill) + adv.word_of_mouth * installed_share
-    return np.clip(raw, 0.0, 1.0)
+    """A = 1 − (1 − ad)·(1 − wom) with ad = 1 − exp(−κ·G)."""
+    return 1.0 - np.exp(-adv.reach * goodwill) * (1.0 - word_of_mouth(installed_share, adv))
 
 
 def starting_goodwill(
     awareness: np.ndarray, installed_share: np.ndarray, adv: Advertising
 ) -> np.ndarray:
     """Goodwill that, with today's installed base, explains the starting awareness."""
-    paid = np.clip(awareness - adv.word_of_mouth * installed_share, 0.0, 0.99)
+    unheard = np.maximum(1.0 - word_of_mouth(installed_share, adv), 1e-12)
+    paid = np.clip(1.0 - (1.0 - awareness) / unheard, 0.0, MAX_PAID_AWARENESS)
     return -np.log1p(-paid) / adv.reach
 
 
-def steady_spend(goodwill: np.ndarray, adv: Advertising) -> np.ndarray:
-    """Spend per quarter that keeps goodwill where it is: (1 − λ)·G·cost_per_point."""
-    return (1.0 - adv.carryover) * goodwill * adv.cost_per_point
+def news_goodwill(change: float, adv: Advertising) -> float:
+    """Goodwill good news adds this quarter: that fraction (0..1) of the people advertising
+    has not reached hear of the product, 1 − ad′ = (1 − ad)·(1 − change), so
+    ΔG = −ln(1 − change)/κ; it then fades with ``carryover`` like advertising."""
+    return -float(np.log1p(-min(change, MAX_PAID_AWARENESS))) / adv.reach
+
+
+def damaged_goodwill(goodwill: float, change: float, adv: Advertising) -> float:
+    """Goodwill after bad news (``change`` −1..0): advertising awareness shrinks by that
+    fraction, ad′ = ad·(1 + change)."""
+    paid = (1.0 - float(np.exp(-adv.reach * goodwill))) * (1.0 + change)
+    return -float(np.log1p(-min(paid, MAX_PAID_AWARENESS))) / adv.reach
+
+
+def steady_spend(goodwill: np.ndarray, adv: Advertising, cost: float) -> np.ndarray:
+    """Spend per quarter that keeps goodwill where it is: (1 − λ)·G·cost of a point."""
+    return (1.0 - adv.carryover) * goodwill * cost
+
+
+def nice_amount(amounts: np.ndarray) -> np.ndarray:
+    """Round each amount to two significant digits (a budget a person would write)."""
+    out = np.zeros_like(amounts, dtype=float)
+    for i, amount in np.ndenumerate(amounts):
+        out[i] = float(f"{amount:.2g}") if amount > 0 else 0.0
+    return out
 
 
 def own_customers(pop: Population) -> np.ndarray:
@@ -50,13 +92,24 @@ def own_customers(pop: Population) -> np.ndarray:
 def update_awareness(
     pop: Population, target: np.ndarray, forgetting: float, rng: np.random.Generator
 ) -> None:
-    """Forget, then top up each product's aware fraction to ``target`` (in place)."""
+    """Forget, then bring each product's aware fraction to ``target`` (in place).
+
+    Fractions are of the people still in the segment (``gone`` rows are never aware).
+    """
     owners = own_customers(pop)
     aware = pop.aware
     aware |= owners
     shape = aware.shape
+    alive = max(pop.alive, 1)
     forget = aware & ~owners & (rng.random(shape, dtype=np.float32) < forgetting)
     aware &= ~forget
-    fraction = aware.mean(axis=1)
-    need = np.clip((target - fraction) / np.maximum(1.0 - fraction, 1e-9), 0.0, 1.0)
-    aware |= rng.random(shape, dtype=np.float32) < need.astype(np.float32)[:, None]
+    fraction = aware.sum(axis=1) / alive
+    listeners = ~aware & ~pop.gone[None, :]
+    learn = np.clip((target - fraction) / np.maximum(1.0 - fraction, 1e-9), 0.0, 1.0)
+    forgettable = aware & ~owners
+    drop = np.clip(
+        (fraction - target) / np.maximum(forgettable.sum(axis=1) / alive, 1e-9), 0.0, 1.0
+    )
+    draw = rng.random(shape, dtype=np.float32)
+    aware |= listeners & (draw < learn.astype(np.float32)[:, None])
+    aware &= ~(forgettable & (draw < drop.astype(np.float32)[:, None]))

@@ -25,7 +25,16 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from engine import decision_check, events, organisation, portfolio, research, roadmap, scoring
+from engine import (
+    awareness,
+    decision_check,
+    events,
+    organisation,
+    portfolio,
+    research,
+    roadmap,
+    scoring,
+)
 from engine.decisions import Decisions, ProductDecision
 from engine.quarter import QuarterContext
 from engine.report import LineResult, OrgResult, TurnReport
@@ -857,16 +866,28 @@ class _World:
             self._product(product).unit_cost *= 1.0 + change
 
     def awareness(self, product: str, segment: str, change: float) -> None:
+        """Press or a scandal: that fraction of the unaware hear of it (or of the aware, other
+        than users, forget it) now, and the product's goodwill moves to match (good news as
+        this quarter's ``news`` goodwill, bad news off the stock), so the news then fades as
+        goodwill does (:func:`engine.awareness.news_goodwill`, :func:`~engine.awareness.damaged_goodwill`)."""
         if not self._has(product):
             return
-        pop = self._seg(segment).population
+        seg = self._seg(segment)
+        pop = seg.population
         j = self.st.product_index(product)
+        s = self.ctx.segment_ids.index(segment)
+        item = self._product(product)
+        adv = self.ctx.scenario.advertising
+        if change >= 0:
+            item.news[s] += awareness.news_goodwill(change, adv)
+        else:
+            item.goodwill[s] = awareness.damaged_goodwill(float(item.goodwill[s]), change, adv)
         aware = pop.aware[j]
         draws = self.rng.random(aware.size)
-        frac = float(aware.mean())
+        frac = float(aware.sum()) / max(pop.alive, 1)
         if change >= 0:
             p = change / max(1e-9, 1.0 - frac)
-            pop.aware[j] = aware | (draws < p)
+            pop.aware[j] = aware | ((draws < p) & ~pop.gone)
         else:
             p = -change / max(1e-9, frac)
             pop.aware[j] = aware & ~((draws < p) & (pop.current != j))

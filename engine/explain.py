@@ -142,6 +142,7 @@ class SegmentSample:
     reference_price: float
     switching_cost: float
     outside_utility: float
+    reconsider: float
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class ExplainSample:
                 SegmentSample(
                     in_market=inside,
                     rows=rr,
-                    weight=seg.scale * pop.n / max(len(r), 1),
+                    weight=seg.scale * pop.alive / max(len(r), 1),
                     offset=pop.offset[:, rr],
                     weight_mult=pop.weight_mult[:, rr],
                     alpha_mult=pop.alpha_mult[rr],
@@ -173,6 +174,7 @@ class ExplainSample:
                     reference_price=seg.spec.reference_price,
                     switching_cost=seg.spec.switching_cost,
                     outside_utility=seg.spec.outside_utility,
+                    reconsider=seg.spec.reconsider,
                 )
             )
         return cls(tuple(out))
@@ -264,6 +266,7 @@ def expected_shares(
             seg.switching_cost,
             seg.outside_utility,
             choice.churn_gap,
+            seg.reconsider,
         )
         prob = market.choice_probabilities(
             util, current, aware, seg.switching_cost, seg.outside_utility

@@ -148,16 +148,20 @@ def rechoice_probability(
     switching_cost: float,
     outside_utility: float,
     churn_gap: float,
+    reconsider: float,
 ) -> np.ndarray:
     """Chance each in-market customer re-chooses this quarter.
 
-    New entrants (``fresh``) always choose; everyone else, owner or not, re-chooses with
-    min(1, θ_i·(1 + churn_gap·max(0, V_best_alt − V_current))), where a customer without a
-    product has V_current = V_0.
+    New entrants (``fresh``) always choose. A user re-chooses with
+    t_i = min(1, θ_i·(1 + churn_gap·max(0, V_best_alt − V_current))). A customer without a
+    product (V_current = V_0) looks again with 1 − (1 − reconsider)·(1 − t_i): either their
+    own restlessness or a fresh look at the offers, the segment's ``reconsider`` chance.
     """
     gap = satisfaction_gap(utility, current, aware, switching_cost, outside_utility)
-    prob = theta * (1.0 + churn_gap * np.maximum(-gap, 0.0))
-    return np.where(fresh, 1.0, np.minimum(prob, 1.0))
+    prob = np.minimum(theta * (1.0 + churn_gap * np.maximum(-gap, 0.0)), 1.0)
+    looking = 1.0 - np.float32(1.0 - reconsider) * (1.0 - prob)
+    prob = np.where(current >= 0, prob, looking)
+    return np.where(fresh, 1.0, prob)
 
 
 def choice_weights(
@@ -218,7 +222,9 @@ def choose(
     Returns every customer's product after the quarter (-1: none).
     """
     sc, v0 = segment.switching_cost, segment.outside_utility
-    prob = rechoice_probability(utility, current, fresh, aware, theta, sc, v0, churn_gap)
+    prob = rechoice_probability(
+        utility, current, fresh, aware, theta, sc, v0, churn_gap, segment.reconsider
+    )
     movers = np.flatnonzero(rng.random(current.size, dtype=np.float32) < prob)
     weights, outside = choice_weights(utility[:, movers], current[movers], aware[:, movers], sc, v0)
     out = current.copy()

@@ -37,7 +37,9 @@ class Population:
     log-normal taste multipliers; ``theta`` (N,): churn propensity; ``aware`` (J,N): knows
     product j; ``current`` (N,): product index or -1; ``tenure`` (N,):
     quarters with the current product; ``in_market`` (N,): has entered the category;
-    ``fresh`` (N,): entered this quarter and has not chosen yet.
+    ``fresh`` (N,): entered this quarter and has not chosen yet; ``gone`` (N,): left the
+    segment as it shrank this quarter (out of every count; dropped at the next quarter's
+    start by :meth:`compact`, so row numbers never change within a quarter).
     """
 
     offset: np.ndarray
@@ -49,12 +51,68 @@ class Population:
     tenure: np.ndarray
     in_market: np.ndarray
     fresh: np.ndarray
+    gone: np.ndarray
     entry_carry: float = 0.0
+    size_carry: float = 0.0
 
     @property
     def n(self) -> int:
-        """Number of synthetic customers."""
+        """Number of synthetic customer rows (including any ``gone`` this quarter)."""
         return int(self.theta.shape[0])
+
+    @property
+    def alive(self) -> int:
+        """Synthetic customers still in the segment (rows not ``gone``)."""
+        return self.n - int(self.gone.sum())
+
+    def add(self, segment: Segment, k: int, rng: np.random.Generator) -> None:
+        """Append ``k`` newcomers to the segment: fresh tastes, outside the category."""
+        if k <= 0:
+            return
+        new = draw_population(segment, k, self.aware.shape[0], rng)
+        for name in _ARRAYS:
+            axis = getattr(self, name).ndim - 1
+            setattr(self, name, np.concatenate([getattr(self, name), getattr(new, name)], axis))
+
+    def remove(self, k: int, rng: np.random.Generator) -> np.ndarray:
+        """Mark ``k`` people ``gone``, in proportion across states; returns their states.
+
+        The states are: outside the category (-2), in it without a product (-1), and each
+        product's users (its index). Each state loses its share of ``k`` (largest remainder),
+        the people picked at random within it, so shares of the category do not move.
+        Returns the removed people's states (to report who left).
+        """
+        alive = np.flatnonzero(~self.gone)
+        k = min(max(k, 0), alive.size)
+        state = np.where(self.in_market[alive], self.current[alive], -2).astype(np.int64)
+        groups, sizes = np.unique(state, return_counts=True)
+        exact = k * sizes / max(alive.size, 1)
+        quota = np.floor(exact).astype(np.int64)
+        short = k - int(quota.sum())
+        if short > 0:
+            quota[np.argsort(-(exact - quota), kind="stable")[:short]] += 1
+        picked = []
+        for group, q in zip(groups, quota, strict=True):
+            if q:
+                members = alive[state == group]
+                picked.append(rng.choice(members, size=int(q), replace=False))
+        rows = np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
+        removed = state[np.searchsorted(alive, rows)]
+        self.gone[rows] = True
+        self.in_market[rows] = False
+        self.fresh[rows] = False
+        self.current[rows] = NO_PRODUCT
+        self.aware[:, rows] = False
+        return removed
+
+    def compact(self) -> bool:
+        """Drop the ``gone`` rows; True if any were dropped (row numbers then change)."""
+        keep = ~self.gone
+        if keep.all():
+            return False
+        for name in _ARRAYS:
+            setattr(self, name, getattr(self, name)[..., keep])
+        return True
 
     def ideals(self, mean: np.ndarray) -> np.ndarray:
         """Individual ideal points x_i = clip(x̄_s + offset_i, 0, 1), float32 (K,N)."""
@@ -81,4 +139,20 @@ def draw_population(
         tenure=np.zeros(n, dtype=np.int16),
         in_market=np.zeros(n, dtype=bool),
         fresh=np.zeros(n, dtype=bool),
+        gone=np.zeros(n, dtype=bool),
     )
+
+
+_ARRAYS = (
+    "offset",
+    "weight_mult",
+    "alpha_mult",
+    "theta",
+    "aware",
+    "current",
+    "tenure",
+    "in_market",
+    "fresh",
+    "gone",
+)
+"""The per-customer arrays (customers along the last axis), in one place for add/compact."""

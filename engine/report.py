@@ -62,6 +62,13 @@ class SegmentResult:
     entered: float
     churned: float
     ideal: dict[str, float]
+    joined: float = 0.0
+    """People the segment's growth added this quarter (outside the category: they enter
+    through Bass)."""
+    left: float = 0.0
+    """People who left the segment as it shrank, in proportion across states."""
+    left_customers: float = 0.0
+    """Of ``left``, those who were some product's customers."""
 
 
 @dataclass

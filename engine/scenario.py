@@ -1210,24 +1210,31 @@ def _starting_marketing(s: Scenario) -> Iterator[tuple[Loc, str]]:
     """A player firm's starting awareness must not need more than MAX_STARTING_MARKETING.
 
     The engine starts each player line with the spend that keeps its starting awareness:
-    (1 − carryover)·goodwill·cost_per_point with goodwill = −ln(1 − awareness)/reach (awareness
-    capped at 0.99; word of mouth only lowers it). A tiny reach or a huge cost per point makes
-    that spend absurd, so it is refused here rather than refused quarter after quarter.
+    (1 − carryover)·goodwill·cost_per_point·media_cost·size/1000 with
+    goodwill = −ln(1 − awareness)/reach (awareness capped at 0.99; word of mouth only lowers
+    it). A tiny reach or a huge cost per point makes that spend absurd, so it is refused here
+    rather than refused quarter after quarter.
     """
     adv = s.advertising
+    segments = {seg.id: seg for seg in s.segments}
     for firm in s.player_firms():
         spend = 0.0
         for product in firm.products:
-            for aware in product.awareness.values():
+            for seg_id, aware in product.awareness.items():
+                seg = segments.get(seg_id)
+                if seg is None:
+                    continue  # reported by _firm_problems
                 goodwill = -math.log1p(-min(aware, 0.99)) / adv.reach
-                spend += (1.0 - adv.carryover) * goodwill * adv.cost_per_point
+                point = adv.cost_per_point * seg.media_cost * seg.size / 1000.0
+                spend += (1.0 - adv.carryover) * goodwill * point
         if spend > MAX_STARTING_MARKETING:
             yield (
                 ("advertising", "reach"),
                 f"firm '{firm.id}' would need {money_full(spend, s.currency)} of marketing a "
                 "quarter to keep its starting awareness (at most "
                 f"{money_full(MAX_STARTING_MARKETING, s.currency)}): raise "
-                "advertising.reach, lower advertising.cost_per_point or the products' awareness",
+                "advertising.reach, lower advertising.cost_per_point (or the segments' "
+                "media_cost) or the products' awareness",
             )
 
 

@@ -35,6 +35,7 @@ import numpy as np
 
 from engine import awareness as aw
 from engine import market
+from engine.adoption import bass_step
 from engine.company import Company
 from engine.competitors import decide_competitors
 from engine.decision_check import Problem
@@ -113,8 +114,12 @@ class Simulation:
         self._explain_rows = self._sample_rows()
         self.market_history = MarketHistory()
         self.market_history.record(self.state)
-        self._last_churned = np.zeros(len(self.state.segments))
-        self._last_entered = np.zeros(len(self.state.segments))
+        n_seg = len(self.state.segments)
+        self._last_churned = np.zeros(n_seg)
+        self._last_entered = np.zeros(n_seg)
+        self._last_joined = np.zeros(n_seg)
+        self._last_left = np.zeros(n_seg)
+        self._last_left_customers = np.zeros(n_seg)
         utilities = self._utilities()
         report = self._report(0, utilities, self._run_rate_economics(), [])
         self.history: list[TurnReport] = [report]
@@ -158,6 +163,7 @@ class Simulation:
                         unit_cost=spec.unit_cost,
                         goodwill=np.zeros(n_seg),
                         marketing=np.zeros(n_seg),
+                        news=np.zeros(n_seg),
                     )
                 )
             firms[firm.id] = FirmState(
@@ -183,6 +189,7 @@ class Simulation:
                 weights=np.array([spec.weights[a] for a in self.attribute_ids]),
                 price_sensitivity=spec.price_sensitivity,
                 population=pop,
+                scale=spec.size / n,
             )
             self._seat_starting_customers(seg, products, rng)
             segments.append(seg)
@@ -196,10 +203,15 @@ class Simulation:
             self._seat_awareness(seg.population, spec_aw, rng)
             for j, product in enumerate(products):
                 product.goodwill[s] = goodwill[j]
+        costs = np.array([self._point_cost(seg) for seg in segments])
         for product in products:
             if firms[product.firm].controller == "player":
-                product.marketing = np.round(aw.steady_spend(product.goodwill, adv), -3)
+                product.marketing = aw.nice_amount(aw.steady_spend(product.goodwill, adv, costs))
         return state
+
+    def _point_cost(self, seg: SegmentState) -> float:
+        """Spend that buys one goodwill point in ``seg`` now (per head: grows with M_s)."""
+        return aw.point_cost(self.scenario.advertising, seg.size, seg.spec.media_cost)
 
     def _spec(self, product_id: str) -> Product:
         return next(p for _, p in self.scenario.products() if p.id == product_id)
@@ -210,10 +222,13 @@ class Simulation:
         products: list[ProductState],
         rng: np.random.Generator,
     ) -> None:
-        """Put the starting in-market customers in place; owners are likelier to fit."""
+        """Put the starting in-market customers in place; owners are likelier to fit.
+
+        Every product's starting customers are seated together (:func:`seat_jointly`), so
+        no product gets first pick because it comes first in the file.
+        """
         pop = seg.population
         n = pop.n
-        scale = seg.size / n
         n_in = min(n, round(seg.spec.in_market * n))
         pop.in_market[rng.permutation(n)[:n_in]] = True
         pop.entry_carry = 0.0
@@ -225,17 +240,12 @@ class Simulation:
         all_aware = np.ones_like(util, dtype=bool)
         none = np.full(inside.size, NO_PRODUCT, dtype=np.int16)
         prob = market.choice_probabilities(util, none, all_aware, 0.0, seg.spec.outside_utility)
-        logp = np.log(prob.astype(np.float64) + 1e-300)
-        free = np.ones(inside.size, dtype=bool)
-        for j, product in enumerate(products):
-            want = round(self._spec(product.id).customers.get(seg.id, 0.0) / scale)
-            want = min(want, int(free.sum()))
-            if want <= 0:
-                continue
-            keys = np.where(free, logp[j] + rng.gumbel(size=inside.size), -np.inf)
-            chosen = np.argpartition(-keys, want - 1)[:want]
-            pop.current[inside[chosen]] = j
-            free[chosen] = False
+        wants = np.array(
+            [round(self._spec(p.id).customers.get(seg.id, 0.0) / seg.scale) for p in products]
+        )
+        ids = [p.id for p in products]
+        log_prob = np.log(prob.astype(np.float64) + 1e-300)
+        pop.current[inside] = seat_jointly(log_prob, wants, ids, rng)
 
     def _seat_awareness(
         self, pop: Population, target: np.ndarray, rng: np.random.Generator
@@ -352,7 +362,7 @@ class Simulation:
                     "ideal": self._named(seg.ideal, self.attribute_ids),
                     "weights": self._named(seg.weights, self.attribute_ids),
                     "price_sensitivity": float(seg.price_sensitivity),
-                    "synthetic_customers": seg.population.n,
+                    "synthetic_customers": seg.population.alive,
                     "in_market": int(seg.population.in_market.sum()),
                     "users": seg.population.counts(n_prod).tolist(),
                     "aware": seg.population.aware.sum(axis=1).tolist(),
@@ -375,6 +385,9 @@ class Simulation:
             raise ValueError(f"the scenario ends after quarter {self.scenario.quarters}")
         for event_id in inject:
             self.company.inject(event_id)
+        for seg in self.state.segments:
+            seg.population.compact()
+        self._explain_rows = self._sample_rows()  # the segments may have grown or shrunk
         ctx = self.quarter_context()
         decisions_by_firm = dict(decisions_by_firm or {})
         decisions_by_firm = self.company.prepare(ctx, decisions_by_firm, self.state.quarter + 1)
@@ -433,12 +446,34 @@ class Simulation:
             st.decisions[firm_id] = dec
 
     def _segment_dynamics(self, rng: np.random.Generator) -> None:
-        """Growth of M_s and drift of the ideal: x̄ ← clip(x̄ + v + σ·ε, 0, 1)."""
-        for seg in self.state.segments:
+        """Growth of M_s, the people it adds or removes, and drift of the ideal.
+
+        x̄ ← clip(x̄ + v + σ·ε, 0, 1). The synthetic population follows M_s (grown here or
+        moved by a market-size event) at a fixed number of real people per synthetic one:
+        newcomers join outside the category (they enter through Bass like everyone else); a
+        shrinking segment loses people in proportion across states (:meth:`Population.remove`).
+        """
+        for s, seg in enumerate(self.state.segments):
             seg.size *= 1.0 + seg.growth
+            self._resize(s, seg, rng)
             drift = np.array([seg.spec.drift.get(a, 0.0) for a in self.attribute_ids])
             noise = rng.standard_normal(len(self.attribute_ids)) * seg.spec.drift_noise
             seg.ideal = np.clip(seg.ideal + drift + noise, 0.0, 1.0)
+
+    def _resize(self, s: int, seg: SegmentState, rng: np.random.Generator) -> None:
+        """Add or remove synthetic people so that alive·scale tracks M_s (fractions carried)."""
+        pop = seg.population
+        change = seg.size / seg.scale - pop.alive + pop.size_carry
+        k = int(change)  # toward zero: the rest waits in the carry
+        pop.size_carry = change - k
+        self._last_joined[s] = max(k, 0) * seg.scale
+        self._last_left[s] = self._last_left_customers[s] = 0.0
+        if k > 0:
+            pop.add(seg.spec, k, rng)
+        elif k < 0:
+            states = pop.remove(-k, rng)
+            self._last_left[s] = states.size * seg.scale
+            self._last_left_customers[s] = float((states >= 0).sum()) * seg.scale
 
     def _awareness(self, rng: np.random.Generator) -> None:
         st = self.state
@@ -447,20 +482,24 @@ class Simulation:
         for s, seg in enumerate(st.segments):
             goodwill = np.array([p.goodwill[s] for p in st.products])
             spend = np.array([p.marketing[s] for p in st.products])
-            goodwill = aw.next_goodwill(goodwill, spend, adv)
+            goodwill = aw.next_goodwill(goodwill, spend, adv, self._point_cost(seg))
+            goodwill += np.array([p.news[s] for p in st.products])
             target = aw.awareness_target(goodwill, installed[s] / seg.size, adv)
             aw.update_awareness(seg.population, target, adv.forgetting, rng)
             for j, product in enumerate(st.products):
                 product.goodwill[s] = goodwill[j]
+                product.news[s] = 0.0
 
     def _entry(self, rng: np.random.Generator) -> None:
-        """Bass entry: (p + q·B/M)·(M − B) of the outsiders enter (fractions carried over)."""
+        """Bass entry over the quarter: F ← bass_step(F) of the people in the segment enter
+        (p, q per year; fractions of a synthetic customer carried over)."""
         for s, seg in enumerate(self.state.segments):
             pop = seg.population
-            outside = np.flatnonzero(~pop.in_market)
-            b = pop.n - outside.size
-            expected = (seg.spec.bass_p + seg.spec.bass_q * b / pop.n) * outside.size
-            expected += pop.entry_carry
+            outside = np.flatnonzero(~pop.in_market & ~pop.gone)
+            alive = pop.alive
+            adopted = (alive - outside.size) / max(alive, 1)
+            after = bass_step(adopted, seg.spec.bass_p, seg.spec.bass_q)
+            expected = (after - adopted) * alive + pop.entry_carry
             k = min(int(expected), outside.size)
             pop.entry_carry = expected - k if k < outside.size else 0.0
             if k:
@@ -470,9 +509,14 @@ class Simulation:
             self._last_entered[s] = k * seg.scale
 
     def _choose(self, rng: np.random.Generator) -> list[np.ndarray]:
-        """Churn triggers and re-choice for every in-market customer; returns utilities."""
+        """Churn triggers and re-choice for every in-market customer.
+
+        Returns the end-of-quarter utilities (:meth:`_end_of_quarter`), which satisfaction
+        and NPS are measured on.
+        """
         st = self.state
         active = self._active()
+        installed = st.installed()
         utilities = self._utilities()
         for s, seg in enumerate(st.segments):
             pop = seg.population
@@ -501,7 +545,22 @@ class Simulation:
             owned = new_current >= 0
             pop.aware[new_current[owned], inside[owned]] = True
             pop.fresh[:] = False
-        return utilities
+        return self._end_of_quarter(utilities, installed)
+
+    def _end_of_quarter(
+        self, utilities: list[np.ndarray], installed: np.ndarray
+    ) -> list[np.ndarray]:
+        """The utilities after choice: only the network term moves (installed bases changed),
+        so the pre-choice utilities get β_N·(ln(1 + installed′/M) − ln(1 + installed/M))."""
+        weight = self.scenario.choice.network_weight
+        if weight == 0.0:
+            return utilities
+        after = self.state.installed()
+        out = []
+        for s, seg in enumerate(self.state.segments):
+            shift = weight * (np.log1p(after[s] / seg.size) - np.log1p(installed[s] / seg.size))
+            out.append(utilities[s] + shift.astype(np.float32)[:, None])
+        return out
 
     # ------------------------------------------------------------------ money
     def _run_rate_economics(self) -> dict[str, dict[str, float]]:
@@ -665,6 +724,9 @@ class Simulation:
                 entered=float(self._last_entered[s]),
                 churned=float(self._last_churned[s]),
                 ideal=self._named(seg.ideal, self.attribute_ids),
+                joined=float(self._last_joined[s]),
+                left=float(self._last_left[s]),
+                left_customers=float(self._last_left_customers[s]),
             )
             for s, seg in enumerate(self.state.segments)
         }
@@ -672,3 +734,37 @@ class Simulation:
     @staticmethod
     def _named(values: np.ndarray | list[float], names: list[str]) -> dict[str, float]:
         return {name: float(v) for name, v in zip(names, values, strict=True)}
+
+
+def seat_jointly(
+    log_prob: np.ndarray, wants: np.ndarray, ids: list[str], rng: np.random.Generator
+) -> np.ndarray:
+    """Seat ``wants[j]`` customers on each product j at once; returns each customer's product.
+
+    Gumbel keys log P_ij + g_ij rank every (customer, product) pair; in rounds, each free
+    customer asks for its best-keyed product that still has seats, and each product takes its
+    best-keyed askers up to its seats. The keys are drawn in the order of the product ids, so
+    the seating does not depend on the order products appear in the file.
+    """
+    n_prod, n = log_prob.shape
+    by_id = sorted(range(n_prod), key=lambda j: ids[j])
+    keys = np.empty_like(log_prob)
+    keys[by_id] = log_prob[by_id] + rng.gumbel(size=(n_prod, n))
+    seats = np.minimum(np.maximum(wants, 0), n).astype(np.int64)
+    out = np.full(n, NO_PRODUCT, dtype=np.int16)
+    free = np.ones(n, dtype=bool)
+    while seats.sum() > 0 and free.any():
+        open_keys = np.where((seats > 0)[:, None] & free[None, :], keys, -np.inf)
+        ask = open_keys.argmax(axis=0)
+        asking = free & np.isfinite(open_keys.max(axis=0))
+        if not asking.any():
+            break
+        for j in np.flatnonzero(seats > 0):
+            askers = np.flatnonzero(asking & (ask == j))
+            if askers.size == 0:
+                continue
+            take = askers[np.argsort(-keys[j, askers], kind="stable")[: seats[j]]]
+            out[take] = j
+            free[take] = False
+            seats[j] -= take.size
+    return out

@@ -30,11 +30,9 @@ class SegmentState:
     weights: np.ndarray
     price_sensitivity: float
     population: Population
-
-    @property
-    def scale(self) -> float:
-        """Real customers represented by one synthetic customer (M_s / N_s)."""
-        return self.size / self.population.n
+    scale: float
+    """Real people one synthetic customer stands for (M_s / N_s at quarter 0, then fixed:
+    a growing segment gets more synthetic people, never bigger ones)."""
 
     def customer_terms(self, rows: np.ndarray) -> np.ndarray:
         """Utility terms of the customers in ``rows`` (see :func:`market.customer_terms`).
@@ -63,6 +61,9 @@ class ProductState:
     unit_cost: float
     goodwill: np.ndarray
     marketing: np.ndarray
+    news: np.ndarray
+    """Goodwill from good news this quarter (awareness events), added with this quarter's
+    advertising in the awareness phase and then carried over like it."""
     active: bool = True
 
 

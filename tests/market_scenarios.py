@@ -38,11 +38,14 @@ def segment(seg_id: str = "s1", **overrides: Any) -> dict[str, Any]:
 
 
 def homogeneous_segment(resolution: int) -> dict[str, Any]:
-    """One segment where every customer is alike and enters and chooses in quarter 1: the
-    closed forms (logit shares, −α(1−s) elasticity) hold exactly."""
+    """One segment where every customer is alike, in the category without a product and
+    looking at the offers every quarter: the closed forms (logit shares, −α(1−s) elasticity)
+    hold exactly in quarter 1."""
     return segment(
-        in_market=0.0,
-        bass_p=1.0,
+        in_market=1.0,
+        reconsider=1.0,
+        bass_p=0.0,
+        bass_q=0.0,
         ideal_spread=0.0,
         weight_cv=0.0,
         price_sensitivity=3.3,
@@ -88,6 +91,7 @@ def scenario(
 ) -> Scenario:
     """A validated one- or more-segment scenario over attributes a and b."""
     data: dict[str, Any] = {
+        "format": 2,
         "id": "tiny",
         "title": "Tiny",
         "summary": "A tiny test market.",

@@ -54,7 +54,9 @@ def test_awareness_and_json_data_are_deterministic_for_a_seed() -> None:
     assert calibrate(sc, seed=3, resolution=300, runs=2).to_dict() == first
     assert first != calibrate(sc, seed=4, resolution=300, runs=2).to_dict()
     row = first["segments"][0]["products"][0]
-    assert row["awareness"] == pytest.approx(1.0) and row["own"]["standard_error"] is not None
+    # awareness 1.0 is held by advertising up to its 0.99 cap (MAX_PAID_AWARENESS)
+    assert row["awareness"] == pytest.approx(0.99, abs=0.01)
+    assert row["own"]["standard_error"] is not None
     json.dumps(first, allow_nan=False)
 
 

@@ -9,13 +9,16 @@ import pytest
 from market_scenarios import homogeneous_segment, player, product, scenario, segment
 
 from engine import market
+from engine.adoption import bass_step
 from engine.decisions import Decisions, ProductDecision
 from engine.population import NO_PRODUCT
 from engine.simulation import Simulation
 
 
-def test_installed_base_follows_discrete_bass_recursion() -> None:
-    p, q, size, start = 0.01, 0.3, 10_000.0, 100.0
+def test_installed_base_follows_the_continuous_bass_curve() -> None:
+    """Everyone who enters buys the one product and nobody leaves: the installed base is the
+    category, and it follows the continuous-time Bass solution stepped a quarter at a time."""
+    p, q, size, start = 0.04, 1.2, 10_000.0, 100.0
     seg = segment(
         in_market=start / size,
         bass_p=p,
@@ -26,11 +29,11 @@ def test_installed_base_follows_discrete_bass_recursion() -> None:
     )
     one = product("p", awareness={"s1": 1.0}, customers={"s1": start})
     sim = Simulation(scenario([player([one])], [seg], advertising={"forgetting": 0.0}), seed=3)
-    base = start
+    fraction = start / size
     for _ in range(12):
         report = sim.step({})
-        base += (p + q * base / size) * (size - base)
-        assert report.products["p"].customers == pytest.approx(base, rel=0.02)
+        fraction = bass_step(fraction, p, q)
+        assert report.products["p"].customers == pytest.approx(fraction * size, rel=0.02)
 
 
 def _homogeneous(price_a: float = 100.0) -> Simulation:
@@ -101,10 +104,16 @@ def test_switching_cost_and_churn_gap_shape_rechoice() -> None:
     aware = np.ones((2, 2), dtype=bool)
     theta = np.array([0.1, 0.1], dtype=np.float32)
     fresh = np.zeros(2, dtype=bool)
-    prob = market.rechoice_probability(util, current, fresh, aware, theta, 0.5, -5.0, 1.0)
+    prob = market.rechoice_probability(util, current, fresh, aware, theta, 0.5, -5.0, 1.0, 0.3)
     assert prob[0] == pytest.approx(0.1 * (1 + 0.5))  # rival ahead by 1.0 − 0.5 switching cost
     assert prob[1] == pytest.approx(0.1)  # nothing better: base propensity only
-    again = market.rechoice_probability(util, current, ~fresh, aware, theta, 0.5, -5.0, 1.0)
+    # a customer without a product also takes a fresh look with the segment's chance (0.3)
+    none = np.full(2, NO_PRODUCT, dtype=np.int16)
+    looking = market.rechoice_probability(util, none, fresh, aware, theta, 0.5, -5.0, 1.0, 0.3)
+    lead = np.maximum(util.max(axis=0) - (-5.0), 0.0)
+    restless = np.minimum(0.1 * (1 + lead), 1.0)
+    assert looking == pytest.approx(1 - 0.7 * (1 - restless))
+    again = market.rechoice_probability(util, current, ~fresh, aware, theta, 0.5, -5.0, 1.0, 0.3)
     assert again.tolist() == [1.0, 1.0]
 
 
@@ -130,7 +139,8 @@ def test_utility_matrix_matches_the_direct_formula() -> None:
 
 def test_awareness_follows_adstock_goodwill() -> None:
     seg = segment(in_market=0.0, bass_p=0.0, bass_q=0.0, resolution=20_000)
-    adv = {"carryover": 0.6, "cost_per_point": 10_000.0, "reach": 0.3, "word_of_mouth": 0.0}
+    # 1,000 per point per 1,000 people: a point costs 10,000 in this segment of 10,000
+    adv = {"carryover": 0.6, "cost_per_point": 1_000.0, "reach": 0.3, "word_of_mouth": 0.0}
     sc = scenario([player([product("p")], cash=1e9)], [seg], advertising=adv)
     sim = Simulation(sc, seed=2)
     spend = Decisions(products={"p": ProductDecision(marketing={"s1": 20_000.0})})

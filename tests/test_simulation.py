@@ -46,7 +46,7 @@ def test_snapshot_is_plain_json_and_tracks_the_state() -> None:
     a.step({})
     snap = a.snapshot()
     assert snap["quarter"] == 1 and snap != b.snapshot()
-    users = sum(snap["segments"]["mid"]["users"]) * 15_000 * 1.03 / 400
+    users = sum(snap["segments"]["mid"]["users"]) * 15_000 / 400  # fixed people per synthetic
     assert users == pytest.approx(a.history[-1].segments["mid"].buyers)
 
 
