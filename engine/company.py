@@ -869,7 +869,7 @@ class _World:
         """Press or a scandal: that fraction of the unaware hear of it (or of the aware, other
         than users, forget it) now, and the product's goodwill moves to match (good news as
         this quarter's ``news`` goodwill, bad news off the stock), so the news then fades as
-        goodwill does (:func:`engine.awareness.news_goodwill`, :func:`~engine.awareness.damaged_goodwill`)."""
+        goodwill does (see :mod:`engine.awareness`)."""
         if not self._has(product):
             return
         seg = self._seg(segment)

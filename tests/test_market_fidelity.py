@@ -31,7 +31,7 @@ def test_growth_adds_people_outside_the_category_only() -> None:
     sim = _still_market(growth=0.05, outside_utility=-20.0)
     start = sim.history[0]
     size = 10_000.0
-    for quarter in range(1, 5):
+    for _ in range(4):
         report = sim.step({})
         size *= 1.05
         seg = report.segments["s1"]
