@@ -8,7 +8,9 @@ gets the segment's ideal with noise ``RESEARCH_NOISE`` (and the best-response ri
 weights and price sensitivity with log-normal noise), from the competitors' random stream.
 
 All rivals decide on the same snapshot (the market after the players' decisions) and their
-moves are applied together, so the order of firms in the file does not matter.
+moves are applied together, so the order of firms in the file does not matter. An archetype's
+``marketing`` is the firm's budget per quarter: it is split over the firm's active products
+(by customers, with a floor) and each product's part over segments.
 """
 
 from __future__ import annotations
@@ -31,12 +33,15 @@ from engine.scenario import (
     Niche,
     PriceFollower,
 )
+from engine.scenario import Product as ProductSpec
 from engine.state import FirmState, ProductState
 
 RESEARCH_NOISE = 0.05
 """σ of a rival's quarterly estimate of a segment ideal (0..1 scale)."""
-SHARE_REACTION = 0.01
-"""Change of overall share (1 point) that makes an incumbent move its price."""
+PRICE_NEWS = 0.005
+"""Smallest relative price change the news feed mentions (half a percent)."""
+SPEND_FLOOR = 0.1
+"""Marketing floor: every product and segment weighs at least this share of the average."""
 PRICE_STEPS = (0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15)
 """Price multipliers a best-response rival considers."""
 FOCUS_MULTIPLE = 3.0
@@ -104,9 +109,6 @@ class Observer:
         noisy = true + self.rng.standard_normal(true.shape) * RESEARCH_NOISE
         return np.clip(noisy, 0.0, 1.0)
 
-    def firm_share(self, report: TurnReport) -> float:
-        return report.firms[self.firm.id].share
-
 
 def _toward(current: np.ndarray, target: np.ndarray, distance: float) -> np.ndarray:
     """Move ``current`` up to ``distance`` (Euclidean) toward ``target``."""
@@ -117,20 +119,44 @@ def _toward(current: np.ndarray, target: np.ndarray, distance: float) -> np.ndar
     return current + gap * (distance / norm)
 
 
-def _routine(obs: Observer, product: ProductState, step: float) -> np.ndarray:
-    """Routine R&D: close the largest gap to the best rival on any attribute."""
-    z = product.attributes.copy()
+def _routine_attribute(obs: Observer, z: np.ndarray) -> int:
+    """The attribute routine R&D works on: the largest gap to the best rival value (the
+    weakest attribute when it leads everywhere or has no rival)."""
     rivals = obs.rivals()
-    if step <= 0:
-        return z
     if rivals:
         best = np.max([obs.ctx.state.products[j].attributes for j in rivals], axis=0)
         gaps = best - z
-        k = int(np.argmax(gaps)) if gaps.max() > 0 else int(np.argmin(z))
-    else:
-        k = int(np.argmin(z))
+        if gaps.max() > 0:
+            return int(np.argmax(gaps))
+    return int(np.argmin(z))
+
+
+def _routine(obs: Observer, product: ProductState, step: float) -> np.ndarray:
+    """Routine R&D: +``step`` on the attribute with the largest gap to the best rival."""
+    z = product.attributes.copy()
+    if step <= 0:
+        return z
+    k = _routine_attribute(obs, z)
     z[k] = min(1.0, z[k] + step)
     return z
+
+
+def capped_routine(z: np.ndarray, ideal: np.ndarray, k: int, step: float) -> np.ndarray:
+    """Routine R&D of ``step`` on attribute ``k`` that never passes ``ideal`` (nor 1).
+
+    z_k ← min(z_k + step, max(z_k, ideal_k), 1). If that changes nothing, the same gain goes
+    to the attribute with the largest shortfall ideal − z instead (again capped at the
+    ideal), so a rival that targets an ideal never overshoots it through routine work.
+    """
+    out = z.copy()
+    if step <= 0:
+        return out
+    for attr in (k, int(np.argmax(ideal - z))):
+        new = min(out[attr] + step, max(out[attr], ideal[attr]), 1.0)
+        if new != out[attr]:
+            out[attr] = new
+            break
+    return out
 
 
 def _spread_marketing(obs: Observer, j: int, total: float, focus: int | None) -> np.ndarray:
@@ -140,9 +166,27 @@ def _spread_marketing(obs: Observer, j: int, total: float, focus: int | None) ->
         out = np.zeros(n_seg)
         out[focus] = total
         return out
-    cust = obs.customers(j)
-    weight = cust + 0.1 * max(cust.mean(), 1.0)
-    return total * weight / weight.sum()
+    return total * _weights(obs.customers(j))
+
+
+def _weights(customers: np.ndarray) -> np.ndarray:
+    """Shares proportional to customers plus a floor of ``SPEND_FLOOR`` of the average (at
+    least of one customer), so a part with no customers still gets something."""
+    weight = customers + SPEND_FLOOR * max(float(customers.mean()), 1.0)
+    return weight / weight.sum()
+
+
+def split_budget(obs: Observer, products: list[int], total: float) -> dict[int, float]:
+    """The firm's marketing budget per active product: by customers, with the same floor.
+
+    The parts add up to ``total``: ``marketing`` is what the firm spends, however many
+    products it has.
+    """
+    if not products:
+        return {}
+    customers = np.array([obs.customers(j).sum() for j in products])
+    parts = total * _weights(customers)
+    return {j: float(part) for j, part in zip(products, parts, strict=True)}
 
 
 def _leader(obs: Observer, segment: int | None) -> int | None:
@@ -156,22 +200,53 @@ def _leader(obs: Observer, segment: int | None) -> int | None:
     return rivals[int(np.argmax(counts))]
 
 
-def _incumbent(obs: Observer, j: int, ai: Incumbent) -> Plan:
+def margin_price(price: float, unit_cost: float, target: float, max_step: float) -> float:
+    """Next quarter's price: toward p* = unit_cost/(1 − target), by at most ``max_step``.
+
+    With no unit cost every price has margin 1, and a target of 1 or more has no price: the
+    price holds.
+    """
+    if unit_cost <= 0.0 or target >= 1.0:
+        return price
+    goal = unit_cost / (1.0 - target)
+    return min(max(goal, price * (1.0 - max_step)), price * (1.0 + max_step))
+
+
+def _spec(obs: Observer, product_id: str) -> ProductSpec | None:
+    """The product as the scenario file gives it at quarter 0 (None if it is not there)."""
+    return next((p for _, p in obs.ctx.scenario.products() if p.id == product_id), None)
+
+
+def _margin_note(change: float, cost_change: float, target: float) -> str:
+    """Why the incumbent moved its price: a cost change it passes on, or its target."""
+    if abs(change) < PRICE_NEWS:
+        return ""
+    if cost_change * change > 0:
+        word = "higher" if cost_change > 0 else "lower"
+        return f"passing on {word} costs to get back to its {target:.0%} margin"
+    return f"moving toward its {target:.0%} margin target"
+
+
+def _incumbent(obs: Observer, j: int, ai: Incumbent, budget: float) -> Plan:
     product = obs.ctx.state.products[j]
-    price = product.price
-    history = obs.ctx.history
-    if len(history) >= 2:
-        change = obs.firm_share(history[-1]) - obs.firm_share(history[-2])
-        if change < -SHARE_REACTION:
-            price *= 1.0 - ai.max_price_step
-        elif change > SHARE_REACTION:
-            price *= 1.0 + ai.max_price_step
+    spec = _spec(obs, product.id)
+    target = ai.margin_target
+    if target is None and spec is not None:
+        target = (spec.price - spec.unit_cost) / spec.price
+    price, note = product.price, ""
+    if target is not None:
+        price = margin_price(product.price, product.unit_cost, target, ai.max_price_step)
+        start_cost = spec.unit_cost if spec is not None else product.unit_cost
+        note = _margin_note(price / product.price - 1.0, product.unit_cost - start_cost, target)
     return Plan(
-        price, _routine(obs, product, ai.improvement), _spread_marketing(obs, j, ai.marketing, None)
+        price,
+        _routine(obs, product, ai.improvement),
+        _spread_marketing(obs, j, budget, None),
+        note,
     )
 
 
-def _price_follower(obs: Observer, j: int, ai: PriceFollower) -> Plan:
+def _price_follower(obs: Observer, j: int, ai: PriceFollower, budget: float) -> Plan:
     product = obs.ctx.state.products[j]
     leader = _leader(obs, obs.main_segment(j))
     price = product.price
@@ -185,12 +260,12 @@ def _price_follower(obs: Observer, j: int, ai: PriceFollower) -> Plan:
     return Plan(
         price,
         _routine(obs, product, ai.improvement),
-        _spread_marketing(obs, j, ai.marketing, None),
+        _spread_marketing(obs, j, budget, None),
         note,
     )
 
 
-def _fast_follower(obs: Observer, j: int, ai: FastFollower) -> Plan:
+def _fast_follower(obs: Observer, j: int, ai: FastFollower, budget: float) -> Plan:
     product = obs.ctx.state.products[j]
     leader = _leader(obs, None)
     z = _routine(obs, product, ai.improvement)
@@ -202,10 +277,10 @@ def _fast_follower(obs: Observer, j: int, ai: FastFollower) -> Plan:
         if copied.any():
             z = np.clip(z + copied, 0.0, 1.0)
             note = f"copying {obs.ctx.state.products[leader].name}"
-    return Plan(product.price, z, _spread_marketing(obs, j, ai.marketing, None), note)
+    return Plan(product.price, z, _spread_marketing(obs, j, budget, None), note)
 
 
-def _innovator(obs: Observer, j: int, ai: Innovator) -> Plan:
+def _innovator(obs: Observer, j: int, ai: Innovator, budget: float) -> Plan:
     product = obs.ctx.state.products[j]
     unserved = [
         obs.last.segments[s].in_market - obs.last.segments[s].buyers for s in obs.ctx.segment_ids
@@ -214,19 +289,22 @@ def _innovator(obs: Observer, j: int, ai: Innovator) -> Plan:
     ideal = obs.believed_ideal(target)
     jump = obs.rng.random() < ai.jump_probability
     z = _toward(product.attributes, ideal, ai.jump_size if jump else ai.step)
+    z = capped_routine(z, ideal, _routine_attribute(obs, z), ai.improvement)
     name = obs.ctx.state.segments[target].name
     note = f"a big leap toward {name}" if jump else f"moving toward {name}"
-    marketing = 0.5 * _spread_marketing(obs, j, ai.marketing, target)
-    marketing += 0.5 * _spread_marketing(obs, j, ai.marketing, None)
+    marketing = 0.5 * _spread_marketing(obs, j, budget, target)
+    marketing += 0.5 * _spread_marketing(obs, j, budget, None)
     return Plan(product.price, z, marketing, note)
 
 
-def _niche(obs: Observer, j: int, ai: Niche) -> Plan:
+def _niche(obs: Observer, j: int, ai: Niche, budget: float) -> Plan:
     product = obs.ctx.state.products[j]
     target = obs.ctx.segment_ids.index(ai.target_segment)
-    z = _toward(product.attributes, obs.believed_ideal(target), ai.step)
+    ideal = obs.believed_ideal(target)
+    z = _toward(product.attributes, ideal, ai.step)
+    z = capped_routine(z, ideal, _routine_attribute(obs, z), ai.improvement)
     note = f"focusing on {obs.ctx.state.segments[target].name}"
-    return Plan(product.price, z, _spread_marketing(obs, j, ai.marketing, target), note)
+    return Plan(product.price, z, _spread_marketing(obs, j, budget, target), note)
 
 
 Belief = tuple[np.ndarray, np.ndarray, float]
@@ -277,9 +355,9 @@ def expected_profit(
     return total
 
 
-def _best_response(obs: Observer, j: int, ai: BestResponse) -> Plan:
+def _best_response(obs: Observer, j: int, ai: BestResponse, budget: float) -> Plan:
     product = obs.ctx.state.products[j]
-    marketing = _spread_marketing(obs, j, ai.marketing, None)
+    marketing = _spread_marketing(obs, j, budget, None)
     if obs.rng.random() < ai.inertia:
         return Plan(product.price, product.attributes.copy(), marketing, "waiting")
     beliefs: list[Belief] = []
@@ -325,7 +403,7 @@ def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name:
     own = product.name == firm_name
     parts = []
     change = plan.price / product.price - 1.0
-    if abs(change) >= 0.005:
+    if abs(change) >= PRICE_NEWS:
         verb = "cut" if change < 0 else "raised"
         what = "its price" if own else f"the price of {product.name}"
         parts.append(f"{verb} {what} {abs(change):.0%} to {money_full(plan.price, cur)}")
@@ -347,16 +425,22 @@ def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name:
 def decide_competitors(
     ctx: QuarterContext, quarter: int, rng: np.random.Generator
 ) -> list[CompetitorMove]:
-    """Let every AI firm decide on the same snapshot, then apply all moves; returns them."""
+    """Let every AI firm decide on the same snapshot, then apply all moves; returns them.
+
+    Each firm's ``marketing`` budget is split over its active products first
+    (:func:`split_budget`), so a firm spends its budget whatever its number of products.
+    """
     st = ctx.state
     planned: list[tuple[FirmState, int, Plan]] = []
     for firm in st.firms.values():
         if firm.controller != "ai" or firm.archetype is None:
             continue
         obs = Observer(ctx, firm, quarter, rng)
-        for j in firm.products:
-            if st.products[j].active:
-                planned.append((firm, j, _DECIDE[firm.archetype.archetype](obs, j, firm.archetype)))
+        active = [j for j in firm.products if st.products[j].active]
+        budgets = split_budget(obs, active, firm.archetype.marketing)
+        decide = _DECIDE[firm.archetype.archetype]
+        for j in active:
+            planned.append((firm, j, decide(obs, j, firm.archetype, budgets[j])))
     moves = []
     for firm, j, plan in planned:
         product = st.products[j]

@@ -490,6 +490,11 @@ class Incumbent(ArchetypeBase):
         le=0.5,
         description="Largest relative price change. Unit: fraction per quarter.",
     )
+    margin_target: Fraction | None = Field(
+        default=None,
+        description="Gross margin (price − unit cost)/price it steers toward; none = its "
+        "starting margin at quarter 0. Unit: fraction.",
+    )
 
 
 class PriceFollower(ArchetypeBase):
