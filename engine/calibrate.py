@@ -3,40 +3,43 @@
 Authors write ``price_sensitivity``, ``switching_cost``, ``outside_utility`` and ``brand`` in
 utility units; :func:`calibrate` turns them into numbers an author can judge, per segment:
 
-* **price elasticities**, measured by finite differences: one quarter is played from the
-  scenario's start three times with the same seed (common random numbers) — prices
-  unchanged, one product's price × (1 + h) and × (1 − h) — and the elasticity of each
-  product's segment share is (s₊ − s₋) / (2h·s₀). The in-category count is the same in all
-  three runs (entry happens before choice), so this is also the elasticity of the product's
-  customers in the segment. A player product's price moves through its ``Decisions``; a
-  rival's (which no decision can set) through an injected ``product_price`` event, the
-  engine's own way of moving a rival's price at the start of a quarter.
+* **price elasticities** by finite differences on common customers: one quarter is played
+  from the scenario's start with every player price and marketing spend held; just before
+  choice (``Simulation.step``'s ``probe``) the expected-share model of the explanations
+  (``engine.explain.expected_shares``: each customer's chance to re-choose times their logit
+  probabilities, the engine's own kernels) is evaluated on the same customers with each
+  product's price × (1 + h) and × (1 − h). The elasticity of a product's expected share
+  of the category after the quarter is (s₊ − s₋) / (2h·s₀) — the same as of its customers
+  in the segment, since entry happens before choice. No random draw differs between the
+  three, so the only noise is which market the seed dealt (averaged over ``runs`` seeds).
+* the **elasticity of choice**: the same for the product's expected share of the quarter's
+  *choosers* (newcomers, non-buyers taking a fresh look, users whose churn triggers;
+  Σ r_i·P_ij / Σ r_i). This is what the closed form −α(1 − s) describes; the installed-base
+  elasticity above is it diluted by the users who did not look around this quarter.
 * the **closed-form logit** prediction for a homogeneous segment (docs/model.md §2.4): one
   customer at the segment's mean ideal, weights and price sensitivity α, aware of every
   product, choosing by the engine's own utility and logit kernels (:mod:`engine.market`).
   Its shares s, own-price elasticity −α(1 − s_j) and cross-price elasticity +α·s_k.
-* **awareness** and the **simulated share** after the unchanged quarter (starting prices and
-  marketing spend held).
-
-Averaged over ``runs`` seeds with a standard error: the engine draws one uniform per
-re-chooser, so where customers already own products a price that changes who re-chooses
-shifts later draws and the common random numbers cancel only partly.
+* **awareness**, the **simulated share** after the unchanged quarter and the fraction of the
+  category that chose in it (from the quarter's report).
 
 Pure computation: no I/O, deterministic for a seed.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from engine import market
 from engine.decisions import Decisions, ProductDecision
+from engine.explain import ExplainSample, MarketInputs, expected_shares
 from engine.population import NO_PRODUCT
+from engine.quarter import QuarterContext
 from engine.report import TurnReport
-from engine.scenario import Event, Scenario
+from engine.scenario import Scenario
 from engine.simulation import Simulation
 from engine.state import SegmentState
 
@@ -76,6 +79,7 @@ class ProductCalibration:
     share_predicted: float  # closed-form homogeneous logit, full awareness
     share_simulated: float  # after the unchanged quarter
     own: Elasticity
+    own_choice: Elasticity  # of its share of the quarter's choosers
     cross: list[Elasticity] = field(default_factory=list)
 
 
@@ -88,6 +92,7 @@ class SegmentCalibration:
     price_sensitivity: float
     outside_utility: float
     switching_cost: float
+    choosing: float  # fraction of the category who chose in the unchanged quarter
     products: list[ProductCalibration]
 
 
@@ -151,49 +156,6 @@ def predicted_elasticity(alpha: float, shares: np.ndarray, of: int, price_of: in
 # --------------------------------------------------------------------------- playing
 
 
-@dataclass(frozen=True)
-class _Setup:
-    """The scenario with one injectable price event per rival product and direction."""
-
-    scenario: Scenario
-    role: str
-    resolution: int | None
-    events: dict[tuple[str, int], str]  # (product id, ±1) -> event id
-
-    def simulation(self, seed: int) -> Simulation:
-        """A fresh simulation at the scenario's start (the same one for the same seed)."""
-        return Simulation(
-            self.scenario, seed=seed, role=self.role, resolution=self.resolution, explain=False
-        )
-
-
-def _with_price_events(
-    scenario: Scenario, rivals: list[str]
-) -> tuple[Scenario, dict[tuple[str, int], str]]:
-    """``scenario`` plus an unscheduled ±h ``product_price`` event per rival product.
-
-    Unscheduled, unpooled events draw no random numbers, so adding them changes nothing
-    until one is injected.
-    """
-    taken = {e.id for e in scenario.events}
-    added: list[Event] = []
-    ids: dict[tuple[str, int], str] = {}
-    for pid in rivals:
-        for sign in (1, -1):
-            n = len(added)
-            while f"calibrate_{n}" in taken:
-                n += 1000
-            event_id = f"calibrate_{n}"
-            taken.add(event_id)
-            ids[(pid, sign)] = event_id
-            effect = {"type": "product_price", "product": pid, "change": sign * PRICE_STEP}
-            title = f"Calibration: price {sign * PRICE_STEP:+.0%}"
-            added.append(
-                Event.model_validate({"id": event_id, "title": title, "effects": [effect]})
-            )
-    return scenario.model_copy(update={"events": [*scenario.events, *added]}), ids
-
-
 def _holding(sim: Simulation) -> dict[str, Decisions]:
     """Every player firm keeps its starting prices and marketing (explicitly, so a CPO's AI
     PMs change neither)."""
@@ -215,73 +177,99 @@ def _holding(sim: Simulation) -> dict[str, Decisions]:
     return out
 
 
-Key = tuple[str, int] | None
-"""Which run: None for prices unchanged, (product id, ±1) for its price × (1 ± h)."""
+@dataclass(frozen=True)
+class _Seed:
+    """One seed's quarter: the report, and the expected shares with each price moved.
+
+    ``installed[k]`` / ``choice[k]``: (S, J) expected share of the category / of the
+    quarter's choosers with product k's price × (1 + h) (k, +1) or × (1 − h) (k, −1);
+    key None: prices as they are.
+    """
+
+    report: TurnReport
+    installed: dict[Key, np.ndarray]
+    choice: dict[Key, np.ndarray]
 
 
-def _play(setup: _Setup, seed: int, key: Key) -> TurnReport:
-    """One quarter from the start with starting prices and marketing, one price moved."""
-    sim = setup.simulation(seed)
+Key = tuple[int, int] | None
+"""Which variant: None for prices unchanged, (product index, ±1) for its price × (1 ± h)."""
+
+
+def _play(scenario: Scenario, role: str, resolution: int | None, seed: int) -> _Seed:
+    """One quarter from the start with starting prices and marketing held; just before
+    choice, the expected-share model answers for every price moved ±h on the same customers."""
+    sim = Simulation(scenario, seed=seed, role=role, resolution=resolution, explain=False)
     decisions = _holding(sim)
-    inject: list[str] = []
-    if key is not None:
-        product, sign = key
-        firm = sim.state.products[sim.state.product_index(product)].firm
-        if firm in decisions:
-            line = decisions[firm].products[product]
-            price = float(line.price or 0.0) * (1.0 + sign * PRICE_STEP)
-            lines = {**decisions[firm].products, product: line.model_copy(update={"price": price})}
-            decisions[firm] = decisions[firm].model_copy(update={"products": lines})
-        else:
-            inject.append(setup.events[key])
     for firm, dec in decisions.items():
         errors = [p for p in sim.problems(firm, dec) if p.severity == "error"]
         if errors:
             raise CalibrationError(
                 f"the starting decisions of '{firm}' are refused: " + "; ".join(map(str, errors))
             )
-    return sim.step(decisions, inject=inject)
+    seen: list[tuple[QuarterContext, ExplainSample, MarketInputs]] = []
+    report = sim.step(decisions, probe=lambda *market: seen.append(market))
+    ctx, sample, inputs = seen[0]
+    keys: list[Key] = [None]
+    variants = [inputs]
+    for k in range(len(inputs.price)):
+        for sign in (1, -1):
+            price = inputs.price.copy()
+            price[k] *= 1.0 + sign * PRICE_STEP
+            keys.append((k, sign))
+            variants.append(replace(inputs, price=price))
+    found = expected_shares(ctx, sample, variants)
+    return _Seed(
+        report=report,
+        installed={key: e.shares for key, e in zip(keys, found, strict=True)},
+        choice={
+            key: e.chosen / np.maximum(e.choosing, 1e-12)[:, None]
+            for key, e in zip(keys, found, strict=True)
+        },
+    )
 
 
 @dataclass(frozen=True)
 class _Runs:
-    """Per run key, (seeds, segments, products) arrays of share, awareness and marketing."""
+    """Every seed's quarter."""
 
-    share: dict[Key, np.ndarray]
-    awareness: np.ndarray  # of the unchanged runs
-    marketing: np.ndarray  # of the unchanged runs
+    seeds: list[_Seed]
 
     def elasticity(
-        self, s: int, j: int, k: int, price_of: str
+        self, s: int, j: int, k: int, of_choosers: bool = False
     ) -> tuple[float | None, float | None]:
-        """Share of j in s against the price of k: (s₊ − s₋)/(2h·s₀), means over seeds, and
-        its standard error (None for a single seed; both None when s₀ = 0)."""
-        base = float(self.share[None][:, s, j].mean())
-        if base <= 0:
+        """Share of j in s (of the category, or of the choosers) against the price of k:
+        (s₊ − s₋)/(2h·s₀) per seed, its mean over the seeds and that mean's standard error
+        (None for a single seed; both None when s₀ = 0 on every seed)."""
+        values = []
+        for run in self.seeds:
+            table = run.choice if of_choosers else run.installed
+            base = float(table[None][s, j])
+            if base > 0:
+                values.append(
+                    (table[(k, 1)][s, j] - table[(k, -1)][s, j]) / (2 * PRICE_STEP * base)
+                )
+        if not values:
             return None, None
-        diff = self.share[(price_of, 1)][:, s, j] - self.share[(price_of, -1)][:, s, j]
-        scale = 2.0 * PRICE_STEP * base
-        se = float(diff.std(ddof=1) / np.sqrt(diff.size) / scale) if diff.size > 1 else None
-        return float(diff.mean() / scale), se
+        arr = np.array(values)
+        se = float(arr.std(ddof=1) / np.sqrt(arr.size)) if arr.size > 1 else None
+        return float(arr.mean()), se
 
+    def mean(self, field_name: str, s: int, j: int) -> float:
+        """Mean over seeds of a per-segment product figure of the reports (share, awareness…)."""
+        seg_id = list(self.seeds[0].report.segments)[s]
+        values = []
+        for run in self.seeds:
+            product = list(run.report.products.values())[j]
+            values.append(getattr(product, field_name)[seg_id])
+        return float(np.mean(values))
 
-def _play_all(setup: _Setup, seeds: list[int], keys: list[Key], sim: Simulation) -> _Runs:
-    """Play every key on every seed; collect the figures as arrays."""
-    seg_ids, prod_ids = sim.segment_ids, [p.id for p in sim.state.products]
-
-    def table(report: TurnReport, field_name: str) -> np.ndarray:
-        return np.array(
-            [[getattr(report.products[p], field_name)[s] for p in prod_ids] for s in seg_ids]
-        )
-
-    reports = {key: [_play(setup, seed, key) for seed in seeds] for key in keys}
-    return _Runs(
-        share={
-            k: np.array([table(r, "share_by_segment") for r in rs]) for k, rs in reports.items()
-        },
-        awareness=np.array([table(r, "awareness_by_segment") for r in reports[None]]),
-        marketing=np.array([table(r, "marketing_by_segment") for r in reports[None]]),
-    )
+    def choosing(self, s: int) -> float:
+        """Mean fraction of segment s's category who chose in the quarter."""
+        values = []
+        for run in self.seeds:
+            seg = list(run.report.segments.values())[s]
+            values.append(seg.choosers / max(seg.in_market, 1e-12))
+        return float(np.mean(values))
 
 
 # --------------------------------------------------------------------------- the calibration
@@ -305,11 +293,7 @@ def calibrate(
     seed = scenario.seed if seed is None else int(seed)
     start = Simulation(scenario, seed=seed, role=role, resolution=resolution, explain=False)
     st = start.state
-    rivals = [p.id for p in st.products if st.firms[p.firm].controller != "player"]
-    changed, events = _with_price_events(scenario, rivals)
-    setup = _Setup(changed, role, resolution, events)
-    keys: list[Key] = [None, *((p.id, sign) for p in st.products for sign in (1, -1))]
-    measured = _play_all(setup, [seed + r for r in range(runs)], keys, start)
+    measured = _Runs([_play(scenario, role, resolution, seed + r) for r in range(runs)])
     return Calibration(
         scenario=scenario.id,
         seed=seed,
@@ -329,8 +313,8 @@ def _segment(start: Simulation, s: int, runs: _Runs) -> SegmentCalibration:
     shares = logit_shares(start, seg)
     alpha = float(seg.price_sensitivity)
 
-    def elasticity(j: int, k: int) -> Elasticity:
-        measured, se = runs.elasticity(s, j, k, products[k].id)
+    def elasticity(j: int, k: int, of_choosers: bool = False) -> Elasticity:
+        measured, se = runs.elasticity(s, j, k, of_choosers)
         return Elasticity(products[k].id, measured, se, predicted_elasticity(alpha, shares, j, k))
 
     rows = [
@@ -339,12 +323,13 @@ def _segment(start: Simulation, s: int, runs: _Runs) -> SegmentCalibration:
             name=p.name,
             firm=p.firm,
             price=float(p.price),
-            marketing=float(runs.marketing[:, s, j].mean()),
+            marketing=runs.mean("marketing_by_segment", s, j),
             awareness_start=float(seg.population.aware[j].mean()),
-            awareness=float(runs.awareness[:, s, j].mean()),
+            awareness=runs.mean("awareness_by_segment", s, j),
             share_predicted=float(shares[j]),
-            share_simulated=float(runs.share[None][:, s, j].mean()),
+            share_simulated=runs.mean("share_by_segment", s, j),
             own=elasticity(j, j),
+            own_choice=elasticity(j, j, of_choosers=True),
             cross=[elasticity(j, k) for k in range(len(products)) if k != j],
         )
         for j, p in enumerate(products)
@@ -355,5 +340,6 @@ def _segment(start: Simulation, s: int, runs: _Runs) -> SegmentCalibration:
         price_sensitivity=alpha,
         outside_utility=float(seg.spec.outside_utility),
         switching_cost=float(seg.spec.switching_cost),
+        choosing=runs.choosing(s),
         products=rows,
     )

@@ -200,6 +200,8 @@ class Expectation:
     shares: np.ndarray  # expected share of in-market customers
     satisfaction: np.ndarray  # Σ satisfaction of the sample's end-of-quarter users of j
     satisfaction_start: np.ndarray  # the same for the start-of-quarter users
+    chosen: np.ndarray  # expected choosers of j, per sample customer (Σ r_i·P_ij / n)
+    choosing: np.ndarray  # (S,) expected choosers per sample customer (Σ r_i / n)
 
 
 def expected_shares(
@@ -227,6 +229,7 @@ def expected_shares(
     n_prod = len(variants[0].price)
     shape = (len(distinct), len(sample.segments), n_prod)
     shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    chosen, choosing = np.zeros(shape), np.zeros(shape[:2])
     choice = ctx.scenario.choice
     for s, seg in enumerate(sample.segments):
         n = seg.current.size
@@ -273,12 +276,14 @@ def expected_shares(
         )
         expected = prob * r[None, :] + market.owners(current, n_prod) * (1.0 - r)[None, :]
         shares[:, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
+        chosen[:, s, :] = (prob * r[None, :]).reshape(n_prod, copies, n).sum(axis=2).T / n
+        choosing[:, s] = r.reshape(copies, n).sum(axis=1) / n
         sat_start[:, s, :] = _satisfaction_sums(util, aware, current, seg, copies, n_prod)
         ends = current if end_current is None else np.tile(end_current[s], copies)
         sat_end[:, s, :] = _satisfaction_sums(
             util, _knowing_own(known, ends), ends, seg, copies, n_prod
         )
-    return [Expectation(shares[k], sat_end[k], sat_start[k]) for k in which]
+    return [Expectation(shares[k], sat_end[k], sat_start[k], chosen[k], choosing[k]) for k in which]
 
 
 def _knowing_own(aware: np.ndarray, current: np.ndarray) -> np.ndarray:

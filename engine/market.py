@@ -215,11 +215,12 @@ def choose(
     segment: Segment,
     churn_gap: float,
     rng: np.random.Generator,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """One quarter of choice: churn triggers, then one inverse-CDF draw per re-chooser.
 
     Draws ``len(current)`` uniforms for the triggers, then one per re-chooser, in that order.
-    Returns every customer's product after the quarter (-1: none).
+    Returns every customer's product after the quarter (-1: none) and the indices of the
+    customers who chose (the quarter's choosers, whatever they picked).
     """
     sc, v0 = segment.switching_cost, segment.outside_utility
     prob = rechoice_probability(
@@ -229,4 +230,4 @@ def choose(
     weights, outside = choice_weights(utility[:, movers], current[movers], aware[:, movers], sc, v0)
     out = current.copy()
     out[movers] = draw_choice(weights, outside, rng.random(movers.size, dtype=np.float32))
-    return out
+    return out, movers

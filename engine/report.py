@@ -48,6 +48,9 @@ class ProductResult:
     awareness_by_segment: dict[str, float]
     marketing_by_segment: dict[str, float]
     satisfaction: float
+    chosen_by_segment: dict[str, float] = field(default_factory=dict)
+    """Of the segment's choosers this quarter (``SegmentResult.choosers``), those who chose
+    this product (new customers and users who looked around and stayed): its sales."""
 
 
 @dataclass
@@ -69,6 +72,9 @@ class SegmentResult:
     """People who left the segment as it shrank, in proportion across states."""
     left_customers: float = 0.0
     """Of ``left``, those who were some product's customers."""
+    choosers: float = 0.0
+    """People who chose this quarter: newcomers, non-buyers taking a fresh look and users
+    whose churn triggered (price moves reach the installed base through them)."""
 
 
 @dataclass

@@ -470,7 +470,8 @@ class ArchetypeBase(Model):
 
     marketing: Money = Field(
         default=50_000.0,
-        description="Marketing spend, split across segments. Unit: money per quarter.",
+        description="The firm's marketing spend, split across its products (by customers) and "
+        "segments. Unit: money per quarter.",
     )
     improvement: float = Field(
         default=0.01,

@@ -27,7 +27,7 @@ subsystem's stream for the quarter, so the same seed and decisions give identica
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,8 @@ from engine.scenario import Product, Scenario
 from engine.state import FirmState, ProductState, SegmentState, SimState
 from engine.view import FirmView
 
+Probe = Callable[[QuarterContext, ExplainSample, MarketInputs], None]
+"""A look at the market just before choice: context, explanation sample, market inputs."""
 EXPLAIN_SAMPLE = 2000
 """Synthetic customers per segment the expected-share model (explanations) looks at."""
 NPS_PROMOTER_GAP = 1.0
@@ -120,6 +122,8 @@ class Simulation:
         self._last_joined = np.zeros(n_seg)
         self._last_left = np.zeros(n_seg)
         self._last_left_customers = np.zeros(n_seg)
+        self._last_chosen = np.zeros((n_seg, len(self.state.products)))
+        self._last_choosers = np.zeros(n_seg)
         utilities = self._utilities()
         report = self._report(0, utilities, self._run_rate_economics(), [])
         self.history: list[TurnReport] = [report]
@@ -373,13 +377,19 @@ class Simulation:
 
     # ------------------------------------------------------------------ the quarter
     def step(
-        self, decisions_by_firm: Mapping[str, Decisions] | None = None, inject: Sequence[str] = ()
+        self,
+        decisions_by_firm: Mapping[str, Decisions] | None = None,
+        inject: Sequence[str] = (),
+        probe: Probe | None = None,
     ) -> TurnReport:
         """Play one quarter with the players' decisions; returns (and records) its report.
 
         ``inject`` names events (by id) a facilitator makes happen at the start of this
         quarter; passing them here (rather than calling :meth:`inject`) keeps them in the
         same record as the decisions, so a replay of (seed, decisions, injections) is exact.
+        ``probe`` is called with the market just before choice (the explanation sample and
+        inputs), for tools that ask "what would customers do if…" (``engine.calibrate``); it
+        must not change them.
         """
         if self.finished:
             raise ValueError(f"the scenario ends after quarter {self.scenario.quarters}")
@@ -407,6 +417,8 @@ class Simulation:
         self._entry(rng)
         sample = ExplainSample.capture(self.state, self._explain_rows)
         after = self.market_inputs()
+        if probe is not None:
+            probe(ctx, sample, after)
         utilities = self._choose(rng)
         self.state.quarter = quarter
         economics = self._economics()
@@ -525,7 +537,7 @@ class Simulation:
             util = utilities[s]
             current = pop.current[inside]
             aware = pop.aware[:, inside] & active[:, None]
-            new_current = market.choose(
+            new_current, movers = market.choose(
                 util,
                 current,
                 pop.fresh[inside],
@@ -537,6 +549,10 @@ class Simulation:
             )
             left = (current >= 0) & (new_current != current)
             self._last_churned[s] = left.sum() * seg.scale
+            picked = new_current[movers]
+            chosen = np.bincount(picked[picked >= 0], minlength=len(st.products))
+            self._last_chosen[s] = chosen[: len(st.products)] * seg.scale
+            self._last_choosers[s] = movers.size * seg.scale
             changed = new_current != current
             tenure = pop.tenure[inside] + 1
             tenure[changed | (new_current < 0)] = 0
@@ -670,6 +686,7 @@ class Simulation:
                 satisfaction=float(loyalty.satisfaction[j] / customers[j])
                 if customers[j] > 0
                 else 0.0,
+                chosen_by_segment=self._named(self._last_chosen[:, j], self.segment_ids),
             )
         return products
 
@@ -727,6 +744,7 @@ class Simulation:
                 joined=float(self._last_joined[s]),
                 left=float(self._last_left[s]),
                 left_customers=float(self._last_left_customers[s]),
+                choosers=float(self._last_choosers[s]),
             )
             for s, seg in enumerate(self.state.segments)
         }

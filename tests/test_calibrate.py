@@ -14,6 +14,7 @@ from market_scenarios import (
     product,
     rival,
     scenario,
+    segment,
 )
 
 from engine.calibrate import calibrate
@@ -42,10 +43,35 @@ def test_homogeneous_segment_matches_the_closed_form() -> None:
         assert p.own.measured is not None and p.own.measured < 0
         assert p.own.measured == pytest.approx(p.own.predicted, rel=0.15)
         assert p.own.predicted == pytest.approx(-3.3 * (1 - p.share_predicted))
+        # everyone chooses in quarter 1, so the choice and installed-base elasticities agree
+        assert p.own_choice.measured == pytest.approx(p.own.measured, rel=0.01)
         (cross,) = p.cross
         assert cross.measured is not None and cross.measured > 0
         assert cross.measured == pytest.approx(cross.predicted, rel=0.2)
         assert cross.predicted == pytest.approx(3.3 * rows[cross.price_of].share_predicted)
+
+
+def test_choice_elasticity_is_about_minus_alpha_one_minus_share_in_a_realistic_segment() -> None:
+    """Tastes and price sensitivity vary (cv 0.3), half the category owns nothing and looks
+    again with the default chance, users stay put: among the people choosing, a product's
+    elasticity is still about −α(1 − s) (the guide's advice); the installed base moves
+    less in one quarter because most users did not look around."""
+    seg = segment(in_market=0.6, price_sensitivity=3.0, outside_utility=-0.5, size=20_000.0)
+    full = {"s1": 1.0}
+    ours = product("pa", awareness=full, customers={"s1": 3_000.0})
+    theirs = product("pb", attributes={"a": 0.7, "b": 0.3}, awareness=full, price=120.0)
+    sc = scenario([player([ours]), rival("rival", {"archetype": "incumbent"}, [theirs])], [seg])
+    result = calibrate(sc, seed=2, runs=3)
+    rows = {p.id: p for p in result.segments[0].products}
+    for p in rows.values():
+        assert p.own_choice.measured is not None and p.own.measured is not None
+        assert p.own_choice.standard_error is not None and p.own_choice.standard_error < 0.1
+        choosers_share = p.share_simulated  # close enough for a 25% band
+        assert p.own_choice.measured == pytest.approx(-3.0 * (1 - choosers_share), rel=0.25)
+        assert p.own_choice.measured <= p.own.measured + 1e-3 < 1e-3
+    # most of pa's users sit still this quarter, so its customers move less than its sales
+    assert rows["pa"].own.measured > 0.8 * rows["pa"].own_choice.measured
+    assert 0.3 < result.segments[0].choosing < 0.6
 
 
 def test_awareness_and_json_data_are_deterministic_for_a_seed() -> None:

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from market_scenarios import player, product, rival, scenario, segment
+from market_scenarios import player, product, scenario, segment
 
 from engine import awareness as aw
 from engine.adoption import bass_fraction, bass_step
@@ -219,12 +219,3 @@ def test_starting_customers_are_seated_whatever_the_file_order() -> None:
             pid: np.sort(pop.offset[0, pop.current == ids.index(pid)]).tolist() for pid in ids
         }
     assert fits["pa"] == fits["pb"]  # the same people sit on each product either way
-
-
-def test_an_ai_firm_spends_its_budget_once_for_all_its_products() -> None:
-    ai = {"archetype": "incumbent", "marketing": 30_000.0}
-    two = rival("big", ai, [product("r1"), product("r2", attributes={"a": 0.3, "b": 0.7})])
-    sim = Simulation(scenario([player([product("p")]), two], [segment()]), seed=1)
-    report = sim.step({})
-    spent = sum(m.marketing for m in report.competitor_moves if m.firm == "big")
-    assert spent == pytest.approx(30_000.0)

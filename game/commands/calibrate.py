@@ -117,7 +117,7 @@ def _segment_table(seg: SegmentCalibration, currency: str) -> list[list[str]]:
 
     names = {p.id: p.name[:14] for p in seg.products}
     header = ["product", "price", "marketing", "aware Q0", "aware Q1", "share logit"]
-    header += ["share Q1", "own-price ε (logit)"]
+    header += ["share Q1", "own-price ε (logit)", "choice ε"]
     header += [f"ε vs {names[p.id]} price" for p in seg.products]
     rows = [header]
     for p in seg.products:
@@ -131,6 +131,7 @@ def _segment_table(seg: SegmentCalibration, currency: str) -> list[list[str]]:
             pct(p.share_predicted),
             pct(p.share_simulated),
             _elasticity(p.own),
+            _elasticity(p.own_choice).split(" (")[0],
         ]
         row += ["" if q.id == p.id else _elasticity(cross[q.id]) for q in seg.products]
         rows.append(row)
@@ -168,7 +169,8 @@ def format_calibration(result: Calibration, scenario: Scenario) -> str:
             "",
             f"{terminal(seg.name)}: price sensitivity α {number(seg.price_sensitivity)}, "
             f"outside utility {number(seg.outside_utility)}, "
-            f"switching cost {number(seg.switching_cost)}",
+            f"switching cost {number(seg.switching_cost)}, "
+            f"{seg.choosing:.0%} of the category chose this quarter",
             lines[0],
             "-" * len(lines[0]),
             *lines[1:],
@@ -179,7 +181,9 @@ def format_calibration(result: Calibration, scenario: Scenario) -> str:
         "after one quarter to the column's price: measured ± standard error over the seeds",
         "(closed-form homogeneous logit: own −α(1 − s), cross +α·s of the product whose price",
         "moved). Share logit: that logit's share with every product known. Marketing: spend",
-        "in the quarter (starting prices and spend held). One quarter moves only the customers",
-        "who re-choose, so measured elasticities are smaller than the closed form's.",
+        "in the quarter (starting prices and spend held). Choice ε: the same for the row's",
+        "share of this quarter's choosers (newcomers, non-buyers taking a fresh look, users",
+        "whose churn triggered), which is what the closed form describes; one quarter moves",
+        "only those customers, so the installed base's ε is smaller and grows over quarters.",
     ]
     return "\n".join(out)
