@@ -183,8 +183,9 @@ class Segment(Model):
         default=3.0,
         ge=0.01,
         le=20,
-        description="Mean α_s on log price. Own-price elasticity ≈ −α(1−share); α≈3.3 gives "
-        "−2.6 at 20% share. Unit: utility per unit of ln(price).",
+        description="Mean α_s on log price. Among the customers choosing in a quarter the "
+        "own-price elasticity is ≈ −α(1−share); α≈3.3 gives −2.6 at 20% share (the installed "
+        "base follows as customers look again). Unit: utility per unit of ln(price).",
     )
     price_sensitivity_cv: float = Field(
         default=0.3,

@@ -8,6 +8,7 @@ from typing import Any
 import pygame
 
 from engine.formatting import count, pct
+from engine.report import SegmentResult
 from game import palette
 from game.scenes.base import GAP, ROW
 from game.scenes.tab import Tab
@@ -47,12 +48,7 @@ class MarketTab(Tab):
                 f"<b>{html.escape(seg.name)}</b><br>"
                 f"{count(r.size)} potential · {count(r.in_market)} in the category · "
                 f"{count(r.buyers)} buying<br>"
-                + (
-                    f"Last quarter: {count(r.entered)} entered, {count(r.churned)} switched or "
-                    "left<br>"
-                    if last.quarter
-                    else ""
-                )
+                + (_flows(r) if last.quarter else "")
                 + f"Share: {share_text}<br>"
                 f"<font color='#a8b3c1'>{html.escape(seg.description)}</font>"
             )
@@ -125,3 +121,15 @@ class MarketTab(Tab):
             axes[axis] = (axes[axis] + 1) % n
         self.axes = (axes[0], axes[1])
         self.hub.refresh()
+
+
+def _flows(r: SegmentResult) -> str:
+    """Last quarter's flows in and out of a segment, as one line of the market text."""
+    parts = [f"{count(r.entered)} entered the category", f"{count(r.churned)} switched or left"]
+    if r.joined:
+        parts.append(f"the market grew by {count(r.joined)} people")
+    if r.left:
+        parts.append(
+            f"it shrank by {count(r.left)} people ({count(r.left_customers)} of them customers)"
+        )
+    return "Last quarter: " + ", ".join(parts) + "<br>"
