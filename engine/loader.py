@@ -22,6 +22,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
 from engine.scenario import Scenario, reference_problems
+from engine.scenario_format import CURRENT_FORMAT, READABLE_FORMATS
 from engine.yaml_positions import Path, Reading, YamlProblem, read_yaml
 
 MAX_BYTES = 2_000_000
@@ -261,10 +262,30 @@ def _yaml_hint(reading: Reading, path: Path, err_type: str) -> str:
     return ""
 
 
+def _format_message(value: Any) -> str:
+    """Why a declared ``format`` cannot be read, and what this version reads."""
+    *older, newest = READABLE_FORMATS
+    reads = f"this version of Crossroads reads formats {', '.join(map(str, older))} and {newest}"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not isinstance(value, int) or value < 1:
+        got = value if number else "nothing" if value is None else _shown(value)
+        return f"the format is a version number ({reads}), got {got}"
+    if value in READABLE_FORMATS:  # an older format spelled out: such files have no key
+        return (
+            f"a format-{value} file has no 'format' key: delete this line and the file is "
+            f"converted on load (crossroads migrate then rewrites it in format {CURRENT_FORMAT})"
+        )
+    newer = " (it was written for a newer version: update Crossroads)"
+    return f"this file is format {value}; {reads}" + (newer if value > CURRENT_FORMAT else "")
+
+
 def _from_pydantic(err: Any, reading: Reading, source: str) -> Problem:
     """Map one pydantic error to a Problem at the author's line, with a helpful message."""
     path, is_key, parent = _walk(err["loc"])
     kind = err["type"]
+    if path == ("format",) and not is_key:
+        line, col = _position(reading, path)
+        return Problem(source, line, col, "format", _format_message(err.get("input")))
     ctx = err.get("ctx") or {}
     message = err["msg"]
     at_key = is_key

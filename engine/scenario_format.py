@@ -76,10 +76,14 @@ def upgrade(data: MutableMapping[str, Any]) -> list[str]:
         return []
     changes: list[str] = []
     segments = _segments(data)
+    # Read every old value before writing any: a ruamel segment that merges another
+    # (``<<: *first``) sees that one's keys, which must not be converted a second time.
+    old = [
+        {key: seg.get(key, V1_DEFAULTS[key]) for key in ("bass_p", "bass_q")} for seg in segments
+    ]
     bass = False
-    for seg in segments:
-        for key in ("bass_p", "bass_q"):
-            value = seg.get(key, V1_DEFAULTS[key])
+    for seg, values in zip(segments, old, strict=True):
+        for key, value in values.items():
             if _number(value):
                 where = _last_of(seg, ("bass_p", "in_market", "growth", "size"))
                 _set(seg, key, _round(value * QUARTERS_PER_YEAR), where)
@@ -121,7 +125,9 @@ def _per_head_advertising(
     _set(adv, "cost_per_point", _round(cost * 1000.0 / reference), "carryover")
     for seg, size in zip(segments, sizes, strict=True):
         ratio = reference / float(size)
-        if abs(ratio - 1.0) > 1e-12:
+        # Written when it differs from 1, or when the key shows already: format 1 had no
+        # media_cost, so it is one that a ruamel segment merges from another one.
+        if abs(ratio - 1.0) > 1e-12 or "media_cost" in seg:
             _set(seg, "media_cost", _round(ratio), _last_of(seg, ("reconsider",)))
     return [
         "advertising cost_per_point is now per 1,000 people; each segment's media_cost keeps "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -66,18 +67,23 @@ def autosave_path() -> Path:
     return saves_dir() / AUTOSAVE
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes, like: Path | None = None) -> None:
     """Write text so that a crash leaves either the old file or the new one, never half.
 
     Writes a temporary file in the same folder, fsyncs it, then renames it over the target.
+    ``bytes`` are written exactly as given (``str`` as UTF-8 text). ``like``: a file whose
+    permissions the new file gets (the author's file it replaces), instead of owner-only.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if like is not None:
+            os.chmod(tmp, stat.S_IMODE(os.stat(like).st_mode))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,15 +1,41 @@
 """Turn a command's SCENARIO and --role arguments into a loaded scenario, or a clear refusal.
 
 Shared by the headless commands (simulate, balance, ...) so they all accept a file path or a
-bundled/user scenario id, list every validation problem, and exit with the same codes.
+bundled/user scenario id, list every validation problem, and exit with the same codes. Also
+the one informational line every command prints for a file in an older format
+(:func:`note_upgrade`).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 from engine.scenario import Scenario
 from game.escaping import terminal
+
+
+def upgrade_line(scenario: Scenario, source: object) -> str | None:
+    """The note for a scenario converted from an older file format on load, else None.
+
+    ``source`` names the file (the note suggests ``crossroads migrate`` on it).
+    """
+    if not scenario.upgraded:
+        return None
+    from engine.scenario_format import upgrade_note
+
+    return upgrade_note(str(source), list(scenario.upgraded))
+
+
+def note_upgrade(scenario: Scenario, source: object, stream: TextIO | None = None) -> None:
+    """Print :func:`upgrade_line`, if any, to ``stream`` (stderr by default), escaped.
+
+    Informational only: the scenario loaded and the command goes on. Commands call this once
+    per file they load, so each converted file gets its note once.
+    """
+    line = upgrade_line(scenario, source)
+    if line is not None:
+        print(terminal(line), file=stream or sys.stderr)
 
 
 def usage(command: str, message: str) -> int:
@@ -42,6 +68,7 @@ def scenario_and_role(command: str, name: str, role: str | None) -> tuple[Scenar
         )
         print("\n".join(map(terminal, exc.problems)), file=sys.stderr)
         return 1
+    note_upgrade(scenario, path)
     chosen = role or ("pm" if "pm" in scenario.roles else scenario.roles[0])
     if chosen not in scenario.roles:
         return usage(

@@ -20,6 +20,7 @@ from game import paths
 from game.desk import DraftDesk
 from game.files import os_reason, read_bytes
 from game.saves import SaveData, SaveError, autosave_path, content_hash, read_save, write_save
+from game.scenario_choice import upgrade_line
 from game.scenes.glossary import ROLE_NAMES
 
 if TYPE_CHECKING:  # the simulation (numpy) is imported only when a game starts
@@ -43,6 +44,13 @@ class ScenarioEntry:
     def title(self) -> str:
         """Title to list: the scenario's, or the file name when it is invalid."""
         return self.scenario.title if self.scenario else self.path.name
+
+    @property
+    def note(self) -> str:
+        """The older-format note for a file converted on load ('' when it is current)."""
+        if self.scenario is None:
+            return ""
+        return upgrade_line(self.scenario, self.path) or ""
 
 
 def read_scenario(path: Path, bundled: bool = True) -> ScenarioEntry:

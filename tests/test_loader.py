@@ -236,6 +236,46 @@ def test_a_bad_mapping_key_is_reported_at_the_key_without_value_hints() -> None:
     assert problem.message.endswith("(did you mean 'morale'?)")
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "3",
+            "this file is format 3; this version of Crossroads reads formats 1 and 2 (it was "
+            "written for a newer version: update Crossroads)",
+        ),
+        (
+            '"two"',
+            "the format is a version number (this version of Crossroads reads formats 1 and 2), "
+            "got text 'two'",
+        ),
+        (
+            "yes",
+            "the format is a version number (this version of Crossroads reads formats 1 "
+            "and 2), got a boolean",
+        ),
+        ("", "got nothing"),
+        ("0", "got 0"),
+        ("1", "a format-1 file has no 'format' key: delete this line"),
+    ],
+)
+def test_a_format_this_version_cannot_read_is_named_at_its_line(value: str, message: str) -> None:
+    text = (FIXTURES / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: minimal\n", f"id: minimal\nformat: {value}\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "m.yaml")
+    assert [(p.line, p.field) for p in info.value.problems] == [(4, "format")]
+    assert message in info.value.problems[0].message
+
+
+def test_format_1_is_converted_on_load_and_format_2_is_read_as_it_is() -> None:
+    text = (FIXTURES / "good" / "minimal.yaml").read_text(encoding="utf-8")
+    old = load_scenario_text(text)
+    assert old.upgraded and old.segments[0].bass_p == 0.02  # the format-1 default, per year
+    current = load_scenario_text(text.replace("id: minimal\n", "id: minimal\nformat: 2\n"))
+    assert current.upgraded == ()
+
+
 def test_starter_validates() -> None:
     scenario = load_scenario_text(starter_text("my-market"), "my-market.yaml")
     assert (scenario.id, scenario.title) == ("my_market", "My market")

@@ -13,9 +13,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def rows() -> list[tuple[str, ...]]:
-    """One row per bundled scenario; an invalid one shows its error count instead."""
+    """One row per bundled scenario; an invalid one shows its error count instead.
+
+    A bundled file in an older file format gets its note on stderr.
+    """
     from engine.loader import ScenarioError, load_scenario
     from game.paths import bundled_scenarios
+    from game.scenario_choice import note_upgrade
 
     out: list[tuple[str, ...]] = []
     for path in bundled_scenarios():
@@ -28,6 +32,7 @@ def rows() -> list[tuple[str, ...]]:
         except Exception as exc:  # a loader bug must still not show a traceback
             out.append((path.stem, f"INVALID: internal error ({type(exc).__name__})", "", "", ""))
         else:
+            note_upgrade(s, path)
             out.append((s.id, s.title, ", ".join(s.roles), str(s.quarters), s.difficulty))
     return out
 

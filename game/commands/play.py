@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     """Open the window; with a scenario, start it straight away."""
     from dataclasses import replace
 
+    from game.scenario_choice import note_upgrade
     from game.session import read_scenario
     from game.settings import load_settings
 
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"crossroads play: {terminal(path)} has errors:", file=sys.stderr)
             print("\n".join(map(terminal, entry.problems)), file=sys.stderr)
             return 1
+        note_upgrade(entry.scenario, path)
         if args.role and args.role not in entry.scenario.roles:
             offered = ", ".join(entry.scenario.roles)
             print(

@@ -143,6 +143,7 @@ def _from_simulate(
     from engine.loader import ScenarioError, load_scenario
     from engine.whatif import replay
     from game.paths import find_scenario
+    from game.scenario_choice import note_upgrade
 
     try:
         sid, seed, role, bot = str(doc["scenario"]), int(doc["seed"]), str(doc["role"]), doc["bot"]
@@ -158,6 +159,7 @@ def _from_simulate(
         scenario = load_scenario(path)
     except ScenarioError as exc:
         raise InputError(f"{path} has {len(exc.problems)} problem(s); fix it first") from None
+    note_upgrade(scenario, path)
     if scenario.id != sid:
         raise InputError(f"{name} was played on '{sid}', not on '{scenario.id}' ({path.name})")
     try:

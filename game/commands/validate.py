@@ -1,4 +1,8 @@
-"""``crossroads validate PATH...``: check scenario files and folders, one line per problem."""
+"""``crossroads validate PATH...``: check scenario files and folders, one line per problem.
+
+A valid file in an older format gets an informational line after its OK line (it is
+converted on load; ``crossroads migrate`` rewrites it); that does not make it invalid.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     """Validate every file; exit 0 if all are valid, 1 if any is not, 2 for bad paths."""
     from engine.loader import ScenarioError, load_scenario
     from game.escaping import terminal
+    from game.scenario_choice import note_upgrade
 
     files, errors = scenario_files(args.paths)
     if errors:
@@ -62,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             print(f"OK {terminal(path)} ({terminal(scenario.title)})")
+            note_upgrade(scenario, path, sys.stdout)  # informational: still valid
     if len(files) > 1:
         print(f"{len(files) - invalid} valid, {invalid} invalid")
     return 1 if invalid else 0

@@ -125,6 +125,7 @@ def _new(args: argparse.Namespace) -> int:
     from engine.loader import MAX_BYTES
     from game.files import read_text
     from game.paths import find_scenario
+    from game.scenario_choice import note_upgrade
     from game.workshop.session import WorkshopSession
 
     path = find_scenario(args.scenario)
@@ -143,6 +144,7 @@ def _new(args: argparse.Namespace) -> int:
         source_name=str(path),
     )
     info = session.info
+    note_upgrade(session.scenario, path)
     print(session.id)
     print(
         f"{info.scenario_id}: {len(teams)} teams ({terminal(', '.join(teams))}), "

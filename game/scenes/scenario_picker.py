@@ -29,11 +29,12 @@ def describe(entry: ScenarioEntry) -> str:
         )
     roles = ", ".join(ROLE_NAMES[r] for r in s.roles)
     teaches = f"<br><br><b>Teaches:</b> {html.escape(plain(s.teaches))}" if s.teaches else ""
+    note = f"<br><br><font color='#a8b3c1'>{html.escape(entry.note)}</font>" if entry.note else ""
     return (
         f"<b>{html.escape(s.title)}</b><br>"
         f"Difficulty: {s.difficulty} · {s.quarters} quarters · Roles: {roles}<br><br>"
         f"{html.escape(plain(s.summary))}{teaches}<br><br>"
-        f"<font color='#a8b3c1'>File: {html.escape(entry.path.name)} ({where})</font>"
+        f"<font color='#a8b3c1'>File: {html.escape(entry.path.name)} ({where})</font>{note}"
     )
 
 
