@@ -233,7 +233,7 @@ class Advertising(Model):
         description="Goodwill kept from one quarter to the next (λ). Unit: fraction.",
     )
     cost_per_point: float = Field(
-        default=100.0,
+        default=500.0,
         ge=1e-6,
         le=1e9,
         description="Spend per 1,000 people of a segment that buys one goodwill point there "

@@ -16,6 +16,7 @@ _TEMPLATE = """\
 # A Crossroads scenario. Check it with:  crossroads validate __FILE__
 # Every field is described in docs/authoring.md; your editor completes keys from the schema.
 id: __ID__
+format: 2                   # the scenario file format (crossroads migrate updates old files)
 title: "__TITLE__"
 summary: >-
   One or two sentences shown in the scenario list: who the player is and what is at stake.
