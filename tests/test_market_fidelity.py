@@ -10,6 +10,7 @@ import pytest
 from market_scenarios import player, product, scenario, segment
 
 from engine import awareness as aw
+from engine import market
 from engine.adoption import bass_fraction, bass_step
 from engine.decisions import Decisions, ProductDecision
 from engine.scenario import Advertising
@@ -219,3 +220,26 @@ def test_starting_customers_are_seated_whatever_the_file_order() -> None:
             pid: np.sort(pop.offset[0, pop.current == ids.index(pid)]).tolist() for pid in ids
         }
     assert fits["pa"] == fits["pb"]  # the same people sit on each product either way
+
+
+def test_satisfaction_is_measured_on_end_of_quarter_utilities() -> None:
+    """With network effects the utilities move during choice (installed bases change);
+    satisfaction and NPS use the utilities after it, as docs/model.md §2.6 says."""
+    seg = segment(in_market=0.6, reconsider=1.0)
+    products = [
+        product("pa", awareness={"s1": 1.0}, customers={"s1": 500.0}),
+        product("pb", attributes={"a": 0.7, "b": 0.3}, awareness={"s1": 1.0}),
+    ]
+    sc = scenario([player(products)], [seg], choice={"network_weight": 4.0})
+    sim = Simulation(sc, seed=3)
+    report = sim.step({})
+    state = sim.state
+    pop = state.segments[0].population
+    inside = np.flatnonzero(pop.in_market)
+    utility = sim._utilities()[0]  # the end of the quarter: installed bases after choice
+    current = pop.current[inside]
+    gap = market.satisfaction_gap(utility, current, pop.aware[:, inside], 0.5, 0.0)
+    for j, pid in enumerate(("pa", "pb")):
+        users = current == j
+        expected = float((1.0 / (1.0 + np.exp(-gap[users]))).mean())
+        assert report.products[pid].satisfaction == pytest.approx(expected, abs=1e-4)
