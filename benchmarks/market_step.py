@@ -99,7 +99,7 @@ def wide_market(resolution: int) -> Scenario:
                     "ideal": {a: 0.5 for a in attrs},
                     "weights": {a: 2.0 for a in attrs},
                     "reference_price": 100.0,
-                    "resolution": resolution,
+                    "resolution": min(resolution, 200_000),
                 }
             ],
             "firms": firms,
@@ -201,7 +201,7 @@ def playthrough_seconds(clock: Any = time.perf_counter) -> float:
 
 def step_seconds_100k() -> float:
     """One full ``Simulation.step`` (all phases) of the 100 k × 8 market."""
-    sim = Simulation(wide_market(CUSTOMERS))
+    sim = Simulation(wide_market(CUSTOMERS), resolution=CUSTOMERS)
     sim.step({})
     return _best(lambda: sim.step({}), 3)
 
@@ -211,7 +211,7 @@ import resource, sys
 sys.path[:0] = {paths!r}
 from market_step import wide_market
 from engine.simulation import Simulation
-sim = Simulation(wide_market(1_000_000))
+sim = Simulation(wide_market(1_000_000), resolution=1_000_000)
 sim.step({{}}); sim.step({{}})
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
