@@ -78,6 +78,7 @@ class ProductCalibration:
     awareness: float  # aware fraction after the unchanged quarter
     share_predicted: float  # closed-form homogeneous logit, full awareness
     share_simulated: float  # after the unchanged quarter
+    share_of_choosers: float  # expected share of the quarter's choosers (what ε's s means)
     own: Elasticity
     own_choice: Elasticity  # of its share of the quarter's choosers
     cross: list[Elasticity] = field(default_factory=list)
@@ -328,6 +329,7 @@ def _segment(start: Simulation, s: int, runs: _Runs) -> SegmentCalibration:
             awareness=runs.mean("awareness_by_segment", s, j),
             share_predicted=float(shares[j]),
             share_simulated=runs.mean("share_by_segment", s, j),
+            share_of_choosers=float(np.mean([run.choice[None][s, j] for run in runs.seeds])),
             own=elasticity(j, j),
             own_choice=elasticity(j, j, of_choosers=True),
             cross=[elasticity(j, k) for k in range(len(products)) if k != j],

@@ -133,9 +133,10 @@ class Segment(Model):
         "mean of published studies 0.38). Unit: per year.",
     )
     reconsider: Fraction = Field(
-        default=0.5,
+        default=0.25,
         description="Chance each quarter that an in-category customer without a product looks "
-        "at the offers again, on top of their churn propensity. Unit: probability per quarter.",
+        "at the offers again, on top of their churn propensity (0.25: about once a year). "
+        "Unit: probability per quarter.",
     )
     media_cost: float = Field(
         default=1.0,

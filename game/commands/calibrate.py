@@ -117,7 +117,7 @@ def _segment_table(seg: SegmentCalibration, currency: str) -> list[list[str]]:
 
     names = {p.id: p.name[:14] for p in seg.products}
     header = ["product", "price", "marketing", "aware Q0", "aware Q1", "share logit"]
-    header += ["share Q1", "own-price ε (logit)", "choice ε"]
+    header += ["share Q1", "own-price ε (logit)", "of choosers", "choice ε"]
     header += [f"ε vs {names[p.id]} price" for p in seg.products]
     rows = [header]
     for p in seg.products:
@@ -131,6 +131,7 @@ def _segment_table(seg: SegmentCalibration, currency: str) -> list[list[str]]:
             pct(p.share_predicted),
             pct(p.share_simulated),
             _elasticity(p.own),
+            pct(p.share_of_choosers),
             _elasticity(p.own_choice).split(" (")[0],
         ]
         row += ["" if q.id == p.id else _elasticity(cross[q.id]) for q in seg.products]
@@ -183,7 +184,8 @@ def format_calibration(result: Calibration, scenario: Scenario) -> str:
         "moved). Share logit: that logit's share with every product known. Marketing: spend",
         "in the quarter (starting prices and spend held). Choice ε: the same for the row's",
         "share of this quarter's choosers (newcomers, non-buyers taking a fresh look, users",
-        "whose churn triggered), which is what the closed form describes; one quarter moves",
-        "only those customers, so the installed base's ε is smaller and grows over quarters.",
+        "whose churn triggered; that share is 'of choosers'), which is what −α(1 − s) describes",
+        "with s that share; one quarter moves only those customers, so the installed base's ε",
+        "is smaller and grows over the quarters.",
     ]
     return "\n".join(out)
