@@ -217,7 +217,7 @@ def balance_report(
         raise ValueError("balance runs must be every bot on every seed exactly once")
     scores = np.array([[grid[b, s].score for s in seeds] for b in bots])
     winners = [bots[i] for i in np.argmax(scores, axis=0)]  # ties: the first name
-    objective_ids = [o.id for o in scenario.objectives]
+    objective_ids = [o.id for o in scenario.objectives if role in o.roles]
 
     means = {b: float(scores[i].mean()) for i, b in enumerate(bots)}
     summaries = []
@@ -289,7 +289,7 @@ def _warnings(
         )
     elif best.bot == "random":
         found.append(Warning("random_close", "random has the best mean score of every bot"))
-    descriptions = {o.id: o.description for o in scenario.objectives}
+    descriptions = {o.id: o.description for o in scenario.objectives if report.role in o.roles}
     for oid in descriptions:
         top = max(report.bots, key=lambda s: (s.objectives[oid], s.bot))
         if top.objectives[oid] < UNREACHABLE_RATE:

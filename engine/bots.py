@@ -300,12 +300,13 @@ BOTS: dict[str, Callable[[np.random.Generator], Bot]] = {
     "balanced": _policy_bot(
         Policy(studies=3, research_every=2, discovery=0.12, debt_target=0.35, marketing=1.5),
         theme=None,
-        # safety first, then customer focus, capability and innovation, one a quarter
+        # safety first, then customer focus, capability and innovation: one every three
+        # quarters, so the team is cared for all game long
         culture=(
             (1, {"safety": 1.0}),
-            (2, {"customer_focus": 1.0}),
-            (3, {"capability": 1.0}),
-            (4, {"innovation": 1.0}),
+            (4, {"customer_focus": 1.0}),
+            (7, {"capability": 1.0}),
+            (10, {"innovation": 1.0}),
         ),
         mentoring=True,
         bets=True,

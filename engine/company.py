@@ -67,6 +67,7 @@ class Book:
     records: list[scoring.Record] = field(default_factory=list)
     cumulative_profit: float = 0.0
     quarter: OrgResult | None = None
+    start_kpis: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,19 @@ class Company:
                 start_prices={p.id: p.price for p in firm.products},
                 start_skill=_mean_skill(org, lines),
             )
+
+    def run_rate_costs(self, firm: str) -> dict[str, float]:
+        """The organisation's costs of one quarter at the starting run-rate (payroll), for the
+        quarter-0 report; empty for a firm no player runs."""
+        book = self.books.get(firm)
+        if book is None:
+            return {}
+        return {"payroll": organisation.salary_cost(book.org, self.scenario.organisation)}
+
+    def start(self, ctx: QuarterContext, report: TurnReport) -> None:
+        """Keep each player firm's quarter-0 KPIs: where objectives start from."""
+        for firm, book in self.books.items():
+            book.start_kpis = self._kpis(report, firm, book)
 
     # ------------------------------------------------------------------ views
     def _truth(self, ctx: QuarterContext, firm: str) -> research.Truth:
@@ -469,6 +483,7 @@ class Company:
         for firm, book in self.books.items():
             if book.quarter is None:
                 continue
+            book.cumulative_profit += report.firms[firm].profit
             kpis = self._kpis(report, firm, book)
             book.kpis.append(kpis)
             rec = book.records[-1]
@@ -479,10 +494,11 @@ class Company:
             book.quarter = None
 
     def _kpis(self, report: TurnReport, firm: str, book: Book) -> dict[str, float]:
+        """The firm's KPI mapping after ``report`` (quarter 0: before anything was played)."""
         fr = report.firms[firm]
         o = book.quarter
-        assert o is not None
-        book.cumulative_profit += fr.profit
+        debt = o.tech_debt if o else sum(t.tech_debt for t in book.org.teams.values())
+        heads = o.headcount if o else book.org.headcount
         k: dict[str, float] = {
             "revenue": fr.revenue,
             "profit": fr.profit,
@@ -492,9 +508,9 @@ class Company:
             "share": fr.share,
             "satisfaction": fr.satisfaction,
             "nps": fr.nps,
-            "tech_debt": o.tech_debt,
-            "headcount": float(o.headcount),
-            "attrition": o.leavers / max(1, o.headcount),
+            "tech_debt": debt,
+            "headcount": float(heads),
+            "attrition": (o.leavers if o else 0) / max(1, heads),
             "pm_skill": _mean_skill(book.org, book.lines),
         }
         for dim in ("morale", "safety", "customer_focus", "innovation", "collaboration"):
@@ -521,8 +537,8 @@ class Company:
         for seg, c in _by_segment(own).items():
             k[f"customers:{seg}"] = c
         pairs = [(r.forecast, r.actual) for r in book.records[:-1] if r.forecast is not None]
-        rec = book.records[-1]
-        if rec.forecast is not None:
+        rec = book.records[-1] if book.records else None
+        if rec is not None and rec.forecast is not None:
             pairs.append((rec.forecast, (fr.revenue, fr.share)))
         k["forecast_error"] = scoring.calibration(pairs).revenue_error
         return k
@@ -540,9 +556,15 @@ class Company:
         scale = self._money_scale(ctx, firm)
         others = {p.id for f in self.scenario.player_firms() if f.id != firm for p in f.products}
         return [
-            scoring.evaluate(o, book.kpis, self.scenario.quarters, scale)
+            scoring.evaluate(
+                o,
+                book.kpis,
+                self.scenario.quarters,
+                scale,
+                scoring.start_value(o, book.start_kpis, self.scenario.quarters),
+            )
             for o in self.scenario.objectives
-            if o.product not in others
+            if o.product not in others and self.role in o.roles
         ]
 
     def scorecard(self, ctx: QuarterContext, firm: str) -> dict[str, object]:
@@ -733,19 +755,30 @@ def _scoring_record(
 ) -> scoring.Record:
     """The quarter's evidence for the competencies (KPIs are filled in by ``record``)."""
     started = tuple(i for r in done.lines.values() for i in r.progress)
-    discovery = [dec.products.get(li, ProductDecision()).split.discovery for li in book.lines]
     return scoring.Record(
         kpis={},
         studies=len(done.findings),
         segments_studied=tuple(sorted({f.segment for f in done.findings})),
         belief_error=done.belief_error,
         forecast=(dec.forecast.revenue, dec.forecast.share) if dec.forecast else None,
-        discovery_share=float(np.mean(discovery)) if book.lines else 0.0,
         started=started,
         shipped=tuple(done.shipped),
         price_change=_price_change(ctx, dec, book),
         leavers=sum(done.end.leavers.values()),
+        initiatives=len(done.initiatives),
+        steered=_steered(book, dec),
+        feature_points=float(sum(r.feature_points for r in done.lines.values())),
+        idle=float(sum(r.idle for r in done.lines.values())),
+        mentoring=float(sum(dec.mentoring.values())),
+        themes=dict(dec.themes),
     )
+
+
+def _steered(book: Book, dec: Decisions) -> bool:
+    """Did the CPO steer the portfolio this quarter: a bet funded, engineers lent to the
+    incubation line, a line sunset, or themes that differ from last quarter's?"""
+    before = book.records[-1].themes if book.records else {}
+    return bool(dec.bets or dec.incubation or dec.sunset or dec.themes != before)
 
 
 def _charge(costs: dict[str, float], name: str, amount: float) -> None:
@@ -811,6 +844,8 @@ def _objective_dict(r: scoring.ObjectiveResult) -> dict[str, object]:
         "credit": round(r.credit, 4),
         "weight": r.weight,
         "evidence": r.evidence,
+        "kind": r.kind,
+        "start": r.start if r.start is not None and np.isfinite(r.start) else None,
     }
 
 

@@ -973,6 +973,13 @@ class Objective(Model):
         description="Share of the final score, relative to the other objectives' weights. "
         "Unit: relative weight.",
     )
+    roles: list[Role] = Field(
+        default_factory=lambda: ["pm", "cpo"],
+        min_length=1,
+        max_length=2,
+        description="Roles this objective is scored in (a scenario played as PM and as CPO can "
+        "ask each for what that role controls).",
+    )
 
 
 class DebriefPrompt(Model):

@@ -1,21 +1,38 @@
 """Scoring (DESIGN §6): objectives, the final score and grade, and the competency scorecard.
 
+The score must reward good decisions and punish inaction, so it measures what the player
+*changed*, not where the market would have carried them anyway.
+
 KPIs arrive as one flat mapping per quarter (see :func:`kpi_key`): ``share`` for the player
 firm overall, ``share:mid`` for one segment, ``share@teamboard`` for one product and
 ``share@teamboard:mid`` for both. An objective is *met* when its KPI satisfies ``op target``:
 ``at`` in quarter ``by`` (default: the last), ``always`` in every quarter up to ``by``,
-``final`` at the end. A missed objective earns partial credit, up to PARTIAL_CREDIT, for how
-close it came (shortfall relative to the KPI's scale). The objective score is the weighted
-mean credit × 100. The final score blends it with the competency scorecard (how the result was
-reached: research, forecasts, customer focus, care for the team), OBJECTIVES_SHARE to
-1 − OBJECTIVES_SHARE, so meeting the targets with poor practice does not earn a top grade.
+``final`` at the end.
+
+Every objective is one of two kinds, decided by where the game starts (:func:`start_value`:
+the quarter-0 value; for cumulative profit the starting run-rate's profit times the quarters
+to ``by``):
+
+* a **goal** is not met at the start. Met: full credit. Missed: PARTIAL_CREDIT × progress²,
+  progress = (value − start)/(target − start) from the start toward the target (0..1), so
+  standing still earns nothing, drifting part of the way with the market earns little and a
+  near miss earns most of the partial credit;
+* a **guardrail** is met at the start (keep cash above a floor, keep morale up). Keeping it
+  earns nothing by itself; breaking it costs its weight (less partial credit for how close it
+  stayed).
+
+The objective score is 100 × the weighted mean credit of the goals (100 when there are none),
+times (1 − the weighted share of the guardrails broken). The final score blends it with the
+competency scorecard (how the result was reached: research, forecasts, delivery, customer
+focus, care for the team), OBJECTIVES_SHARE to 1 − OBJECTIVES_SHARE; each competency rests on
+evidence of action, so an idle roadmap cannot score high on strategic thinking.
 Grades: A ≥ 85, B ≥ 70, C ≥ 55, D ≥ 40, else F.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -23,8 +40,9 @@ import numpy as np
 from engine.kpis import KPIS
 from engine.scenario import Objective
 
-PARTIAL_CREDIT = 0.6
-OBJECTIVES_SHARE = 0.7  # of the final score; the rest is the mean competency score
+PARTIAL_CREDIT = 0.5
+"""The most a missed goal earns (for getting all but the last step of the way)."""
+OBJECTIVES_SHARE = 0.4  # of the final score; the rest is the mean competency score
 GRADES: tuple[tuple[float, str], ...] = ((85, "A"), (70, "B"), (55, "C"), (40, "D"), (0, "F"))
 MONEY_KPIS = frozenset(k.id for k in KPIS.values() if k.unit == "money" and k.objective)
 COUNT_KPIS = frozenset(k.id for k in KPIS.values() if k.unit == "count" and k.objective)
@@ -50,14 +68,37 @@ def _scale(obj: Objective, money_scale: float) -> float:
     return max(abs(obj.target), 0.1)
 
 
-def _credit(obj: Objective, value: float, money_scale: float) -> tuple[bool, float]:
+def _met(obj: Objective, value: float) -> bool:
+    return value >= obj.target if obj.op == ">=" else value <= obj.target
+
+
+def _credit(
+    obj: Objective, value: float, money_scale: float, start: float | None = None
+) -> tuple[bool, float]:
+    """(met, credit 0..1) of one value. A goal with a known ``start`` earns PARTIAL_CREDIT ×
+    progress from the start toward the target when missed; otherwise the partial credit falls
+    with the shortfall relative to the KPI's scale."""
     if not np.isfinite(value):  # not measured (e.g. the line was sunset): no credit
         return False, 0.0
-    met = value >= obj.target if obj.op == ">=" else value <= obj.target
-    if met:
+    if _met(obj, value):
         return True, 1.0
+    if start is not None and np.isfinite(start) and not _met(obj, start):
+        progress = float(np.clip((value - start) / (obj.target - start), 0.0, 1.0))
+        return False, PARTIAL_CREDIT * progress**2
     shortfall = abs(value - obj.target)
     return False, PARTIAL_CREDIT * max(0.0, 1.0 - shortfall / _scale(obj, money_scale))
+
+
+def start_value(obj: Objective, start: Kpis, quarters: int) -> float | None:
+    """Where an objective's KPI stands before anything is played: the quarter-0 value, or for
+    cumulative profit what the starting run-rate earns by the quarter it is due. None when
+    the KPI has no quarter-0 value."""
+    by = quarters if obj.mode == "final" or obj.by is None else obj.by
+    if obj.kpi == "cumulative_profit":
+        run_rate = start.get(kpi_key("profit", obj.segment, obj.product))
+        return None if run_rate is None else float(run_rate) * by
+    value = start.get(kpi_key(obj.kpi, obj.segment, obj.product))
+    return None if value is None else float(value)
 
 
 @dataclass(frozen=True)
@@ -71,12 +112,34 @@ class ObjectiveResult:
     credit: float  # 0..1 share of the objective's weight earned so far
     weight: float
     evidence: str
+    kind: Literal["goal", "guardrail"] = "goal"
+    start: float | None = None  # the KPI before anything was played (see start_value)
 
 
 def evaluate(
-    obj: Objective, history: Sequence[Kpis], quarters: int, money_scale: float
+    obj: Objective,
+    history: Sequence[Kpis],
+    quarters: int,
+    money_scale: float,
+    start: float | None = None,
 ) -> ObjectiveResult:
-    """Evaluate one objective on the quarters played so far (history[0] is quarter 1)."""
+    """Evaluate one objective on the quarters played so far (history[0] is quarter 1).
+
+    ``start`` (:func:`start_value`) makes it a goal or a guardrail and measures a missed
+    goal's progress; without it every objective is a goal with shortfall-based credit.
+    """
+    result = _evaluate(obj, history, quarters, money_scale, start)
+    guard = start is not None and np.isfinite(start) and _met(obj, start)
+    return replace(result, kind="guardrail" if guard else "goal", start=start)
+
+
+def _evaluate(
+    obj: Objective,
+    history: Sequence[Kpis],
+    quarters: int,
+    money_scale: float,
+    start: float | None,
+) -> ObjectiveResult:
     key = kpi_key(obj.kpi, obj.segment, obj.product)
     by = quarters if obj.mode == "final" or obj.by is None else obj.by
     played = len(history)
@@ -87,7 +150,7 @@ def evaluate(
         return ObjectiveResult(obj.id, obj.description, "pending", None, 0.0, obj.weight, "")
     if obj.mode == "always":
         window = values[: min(by, played)]
-        credits = [_credit(obj, v, money_scale) for v in window]
+        credits = [_credit(obj, v, money_scale, start) for v in window]
         misses = [q + 1 for q, (m, _) in enumerate(credits) if not m]
         credit = float(np.mean([c for _, c in credits]))
         worst = min(window) if obj.op == ">=" else max(window)
@@ -103,7 +166,7 @@ def evaluate(
         return ObjectiveResult(obj.id, obj.description, status, worst, credit, obj.weight, evidence)
     if played < by:
         latest = values[-1]
-        met, _ = _credit(obj, latest, money_scale)
+        met = bool(np.isfinite(latest)) and _met(obj, latest)
         return ObjectiveResult(
             obj.id,
             obj.description,
@@ -114,7 +177,7 @@ def evaluate(
             f"now {fmt(latest)} in Q{played}; target {target} by Q{by}",
         )
     value = values[by - 1]
-    met, credit = _credit(obj, value, money_scale)
+    met, credit = _credit(obj, value, money_scale, start)
     return ObjectiveResult(
         obj.id,
         obj.description,
@@ -132,9 +195,20 @@ def _fmt(kpi: str) -> Callable[[float], str]:
 
 
 def score(results: Sequence[ObjectiveResult]) -> float:
-    """Weighted mean credit × 100."""
+    """100 × the goals' weighted mean credit (100 without goals) × (1 − the weighted share of
+    guardrails broken, less their partial credit). Pending objectives count as not earned."""
     total = sum(r.weight for r in results)
-    return 100.0 * sum(r.weight * r.credit for r in results) / total if total else 0.0
+    if not total:
+        return 0.0
+    goals = [r for r in results if r.kind == "goal"]
+    goal_weight = sum(r.weight for r in goals)
+    earned = sum(r.weight * r.credit for r in goals) / goal_weight if goal_weight else 1.0
+    broken = sum(
+        r.weight * (1.0 - r.credit)
+        for r in results
+        if r.kind == "guardrail" and r.status in ("missed", "met")
+    )
+    return 100.0 * earned * max(0.0, 1.0 - broken / total)
 
 
 def final_score(objective_score: float, competency_scores: Sequence[float]) -> float:
@@ -187,11 +261,16 @@ class Record:
     belief_error: float = 0.0
     forecast: tuple[float, float] | None = None
     actual: tuple[float, float] = (0.0, 0.0)
-    discovery_share: float = 0.0
     started: tuple[str, ...] = ()  # items that received effort this quarter
     shipped: tuple[str, ...] = ()
     price_change: float = 0.0  # mean absolute relative price change of the player's lines
     leavers: int = 0
+    initiatives: int = 0  # culture initiatives started this quarter
+    steered: bool = False  # (CPO) funded a bet, lent incubation engineers, sunset or re-themed
+    themes: Mapping[str, str] = field(default_factory=dict)  # (CPO) themes set this quarter
+    feature_points: float = 0.0  # effort the player's lines put into roadmap items
+    idle: float = 0.0  # feature capacity left with nothing workable (wasted)
+    mentoring: float = 0.0  # the CPO's time spent mentoring PMs this quarter (fractions)
 
 
 @dataclass(frozen=True)
@@ -222,7 +301,7 @@ def competencies(
         return {}
     return {
         "market_understanding": _market_understanding(records, n_segments, prior_error),
-        "strategic_thinking": _strategic_thinking(records, objective_score),
+        "strategic_thinking": _strategic_thinking(records, objective_score, pm_skill is not None),
         "customer_empathy": _customer_empathy(records),
         "leadership": _leadership(records, pm_skill),
     }
@@ -235,11 +314,12 @@ def _market_understanding(
     quarters = len(records)
     studies = sum(r.studies for r in records)
     studied = sorted({s for r in records for s in r.segments_studied})
-    use = 0.5 * len(studied) / max(1, n_segments) + 0.5 * min(1.0, studies / (quarters / 2))
+    use = 0.5 * len(studied) / max(1, n_segments) + 0.5 * _spread([r.studies > 0 for r in records])
     err = records[-1].belief_error
     insight = float(np.clip(1.0 - err / prior_error, 0.0, 1.0)) if prior_error > 0 else 0.0
     cal = calibration([(r.forecast, r.actual) for r in records if r.forecast is not None])
-    cal_part = float(np.clip(1.0 - 2.0 * cal.revenue_error, 0.0, 1.0)) if cal.count else 0.0
+    accuracy = float(np.clip(1.0 - 2.0 * cal.revenue_error, 0.0, 1.0)) if cal.count else 0.0
+    cal_part = accuracy * cal.count / quarters  # a forecast every quarter, and a good one
     return Competency(
         _mean([use, insight, cal_part]),
         [
@@ -256,57 +336,106 @@ def _market_understanding(
     )
 
 
-def _strategic_thinking(records: Sequence[Record], objective_score: float) -> Competency:
-    """Objectives met, started items finished, prices held steady."""
+ACTIVE_EVERY = 3
+"""Evidence of action earns full marks when it shows up in every stretch of this many
+quarters (an item shipped, a study run, an initiative or mentoring): a game played well for
+half its length and then left alone earns half."""
+
+
+def _spread(active: Sequence[bool]) -> float:
+    """0..1: the share of consecutive ACTIVE_EVERY-quarter stretches with some evidence."""
+    stretches = [active[i : i + ACTIVE_EVERY] for i in range(0, len(active), ACTIVE_EVERY)]
+    return float(np.mean([any(s) for s in stretches])) if stretches else 0.0
+
+
+def _strategic_thinking(records: Sequence[Record], objective_score: float, cpo: bool) -> Competency:
+    """Objectives met; work delivered throughout, finished once started, capacity used;
+    prices moved deliberately; for a CPO, the portfolio steered throughout.
+
+    An idle roadmap scores 0 on delivery and on capacity used; never touching a price is
+    neither deliberate nor erratic (0.5); moving it earns 1 − 5·mean |Δp/p|. A CPO's AI PMs
+    run the roadmaps and prices whatever the CPO does, so a CPO is judged on objectives,
+    steering (bets, incubation, themes, sunsets: :func:`_spread`) and the lines' delivery.
+    """
     started = {i for r in records for i in r.started}
     shipped = {i for r in records for i in r.shipped}
     finish = len(shipped & started) / len(started) if started else 0.0
-    churn_price = float(np.mean([r.price_change for r in records]))
-    steady = float(np.clip(1.0 - 5.0 * churn_price, 0.0, 1.0))
+    used = sum(r.feature_points for r in records)
+    wasted = sum(r.idle for r in records)
+    utilisation = used / (used + wasted) if used + wasted > 0 else 0.0
+    moves = [r.price_change for r in records]
+    churn_price = float(np.mean(moves))
+    steady = float(np.clip(1.0 - 5.0 * churn_price, 0.0, 1.0)) if any(moves) else 0.5
+    delivery = _spread([bool(r.shipped) for r in records])
+    if cpo:
+        steering = _spread([r.steered for r in records])
+        return Competency(
+            _mean([objective_score / 100.0, steering, delivery]),
+            [
+                f"objectives score {objective_score:.0f}/100",
+                f"steered the portfolio (bets, incubation, themes, sunsets) in "
+                f"{sum(r.steered for r in records)} of {len(records)} quarters",
+                f"the lines shipped {len(shipped)} items in {len(records)} quarters",
+            ],
+        )
     return Competency(
-        _mean([objective_score / 100.0, finish, steady]),
+        _mean([objective_score / 100.0, delivery, finish, utilisation, steady]),
         [
             f"objectives score {objective_score:.0f}/100",
-            f"shipped {len(shipped & started)} of {len(started)} items started",
-            f"average price move {churn_price:.1%} per quarter",
+            f"shipped {len(shipped)} items in {len(records)} quarters",
+            f"finished {len(shipped & started)} of {len(started)} items started",
+            f"{utilisation:.0%} of the feature capacity went into roadmap work",
+            f"average price move {churn_price:.1%} per quarter"
+            if any(moves)
+            else "prices never changed",
         ],
     )
 
 
 def _customer_empathy(records: Sequence[Record]) -> Competency:
-    """Final satisfaction, customers kept, capacity spent on discovery and improvement."""
-    last = records[-1].kpis
+    """Final satisfaction, share of the category won or lost, time spent with customers."""
+    first, last = records[0].kpis, records[-1].kpis
     satisfaction = float(last.get("satisfaction", 0.0))
-    first_customers = max(1.0, float(records[0].kpis.get("customers", 1.0)))
-    retention = float(np.clip(last.get("customers", 0.0) / first_customers, 0.0, 1.0))
-    discovery = float(np.mean([r.discovery_share for r in records]))
+    won = float(last.get("share", 0.0)) - float(first.get("share", 0.0))
+    contact = [r.studies > 0 for r in records]
     return Competency(
-        _mean([np.clip(satisfaction, 0, 1), retention, min(1.0, discovery / 0.15)]),
+        _mean(
+            [
+                np.clip(satisfaction, 0, 1),
+                np.clip(0.5 + 5.0 * won, 0, 1),
+                _spread(contact),
+            ]
+        ),
         [
             f"final satisfaction {satisfaction:.2f}",
-            f"kept {retention:.0%} of the first quarter's customer count",
-            f"{discovery:.0%} of capacity on discovery and improvement on average",
+            f"share of the category {won * 100:+.1f} points since quarter 1",
+            f"talked to customers (research) in {sum(contact)} of {len(records)} quarters",
         ],
     )
 
 
 def _leadership(records: Sequence[Record], pm_skill: tuple[float, float] | None) -> Competency:
-    """Morale, psychological safety, people kept and (CPO) the AI PMs' growth."""
+    """Morale, psychological safety, people kept, care invested (culture initiatives,
+    mentoring) and (CPO) the AI PMs' growth."""
     last = records[-1].kpis
     morale = [float(r.kpis.get("morale", 0.0)) for r in records]
     safety0 = float(records[0].kpis.get("safety", 0.0))
     safety1 = float(last.get("safety", 0.0))
     leavers = sum(r.leavers for r in records)
     heads = float(np.mean([r.kpis.get("headcount", 0.0) for r in records])) or 1.0
+    cared = [r.initiatives > 0 or r.mentoring > 0 for r in records]
+    care = sum(r.initiatives + (1 if r.mentoring > 0 else 0) for r in records)
     parts = [
         float(np.clip((np.mean(morale) - 0.3) / 0.5, 0, 1)),
         float(np.clip(0.5 + 2.5 * (safety1 - safety0), 0, 1)),
         float(np.clip(1.0 - 2.0 * leavers / heads, 0, 1)),
+        _spread(cared),
     ]
     evidence = [
         f"average morale {np.mean(morale):.2f} (lowest {min(morale):.2f})",
         f"psychological safety {safety0:.2f} → {safety1:.2f}",
         f"{leavers} people left (average headcount {heads:.0f})",
+        f"{care} culture initiatives and quarters of mentoring",
     ]
     if pm_skill is not None:
         parts.append(float(np.clip(0.5 + 5.0 * (pm_skill[1] - pm_skill[0]), 0, 1)))

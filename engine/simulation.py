@@ -125,9 +125,11 @@ class Simulation:
         self._last_chosen = np.zeros((n_seg, len(self.state.products)))
         self._last_choosers = np.zeros(n_seg)
         utilities = self._utilities()
-        report = self._report(0, utilities, self._run_rate_economics(), [])
-        self.history: list[TurnReport] = [report]
+        self.history: list[TurnReport] = []
         self.company = Company(self.quarter_context())
+        report = self._report(0, utilities, self._run_rate_economics(), [])
+        self.history.append(report)
+        self.company.start(self.quarter_context(), report)
         return report
 
     def quarter_context(self) -> QuarterContext:
@@ -580,14 +582,24 @@ class Simulation:
 
     # ------------------------------------------------------------------ money
     def _run_rate_economics(self) -> dict[str, dict[str, float]]:
-        """Quarter-0 figures: the starting run-rate, without touching cash."""
+        """Quarter-0 figures: one quarter at the starting run-rate of every cost (serving the
+        starting customers, marketing at the starting spend — a rival's budget —, payroll),
+        without touching cash, so quarter 1 compares like with like."""
         return self._money(charge=False)
 
     def _economics(self) -> dict[str, dict[str, float]]:
         return self._money(charge=True)
 
+    def _marketing_cost(self, firm: FirmState, run_rate: bool) -> float:
+        """The quarter's marketing spend; at the run-rate a rival spends its budget."""
+        st = self.state
+        if run_rate and firm.controller == "ai" and firm.archetype is not None:
+            return float(firm.archetype.marketing) if firm.products else 0.0
+        return float(sum(st.products[j].marketing.sum() for j in firm.products))
+
     def _money(self, charge: bool) -> dict[str, dict[str, float]]:
-        """Revenue, costs and profit per firm (and per product revenue); charges cash if asked."""
+        """Revenue, costs and profit per firm (and per product revenue); charges cash if asked
+        (``charge=False``: the quarter-0 run-rate, see :meth:`_run_rate_economics`)."""
         st = self.state
         customers = st.installed().sum(axis=0)
         out: dict[str, dict[str, float]] = {}
@@ -597,11 +609,10 @@ class Simulation:
                 "serving": float(
                     sum(customers[j] * st.products[j].unit_cost for j in firm.products)
                 ),
-                "marketing": float(sum(st.products[j].marketing.sum() for j in firm.products))
-                if charge
-                else 0.0,
+                "marketing": self._marketing_cost(firm, run_rate=not charge),
             }
-            for name, amount in firm.other_costs.items():
+            other = firm.other_costs if charge else self.company.run_rate_costs(firm.id)
+            for name, amount in other.items():
                 costs[name] = costs.get(name, 0.0) + float(amount)
             profit = float(revenue) - sum(costs.values())
             if charge:
