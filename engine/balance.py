@@ -23,7 +23,12 @@ Definitions (the thresholds are the constants below):
   seeds (the best bot's hit rate is below it);
   ``dominant_bot``: one bot scores highest on every seed and its median margin over the
   runner-up on those seeds is at least DOMINANT_MARGIN points;
-  ``feature_factory_first``: ``feature_factory`` has the best mean score.
+  ``feature_factory_first``: ``feature_factory`` has the best mean score;
+  ``hold_passes``: ``hold`` (doing nothing) scores above HOLD_CEILING on average (a D or
+  better: inaction must not earn a pass);
+  ``hold_close``: the best bot beats ``hold`` by less than HOLD_GAP points;
+  ``takeover_cheap``: ``balanced`` handing over to ``hold`` halfway (TAKEOVER, played on
+  the same seeds) loses less than TAKEOVER_COST points: the second half must matter.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from engine import kpis as kpi_registry
-from engine.bots import play
+from engine.bots import play, play_takeover
 from engine.scenario import Scenario
 from engine.simulation import Simulation
 
@@ -45,6 +50,11 @@ about 3× faster and the bot ranking matches the full resolution (see docs/autho
 RANDOM_GAP = 10.0
 UNREACHABLE_RATE = 0.3
 DOMINANT_MARGIN = 10.0
+HOLD_CEILING = 45.0
+HOLD_GAP = 30.0
+TAKEOVER_COST = 10.0
+TAKEOVER = "balanced>hold"
+"""The takeover run: ``balanced`` until halfway (quarters // 2 + 1), then ``hold``."""
 RUNAWAY_LEAD = 0.25
 RUNAWAY_SHARE = 0.6
 KPIS = kpi_registry.BALANCE
@@ -66,6 +76,11 @@ class Run:
     top_share: float
 
 
+def takeover_quarter(scenario: Scenario) -> int:
+    """The quarter ``hold`` takes over in the TAKEOVER run: the second half of the game."""
+    return scenario.quarters // 2 + 1
+
+
 def seeds_for(scenario: Scenario, runs: int) -> list[int]:
     """The ``runs`` seeds a balance check plays: the scenario's seed and the ones after it."""
     return [scenario.seed + i for i in range(runs)]
@@ -80,7 +95,10 @@ def play_run(
 ) -> Run:
     """Play ``bot`` through the whole scenario on ``seed`` (no explanations) and summarise it."""
     sim = Simulation(scenario, seed=seed, role=role, resolution=resolution, explain=False)
-    play(sim, bot)
+    if bot == TAKEOVER:
+        play_takeover(sim, "balanced", takeover_quarter(scenario), "hold")
+    else:
+        play(sim, bot)
     player = scenario.player_firms()[0].id
     card = sim.scorecard(player)
     last = sim.history[-1]
@@ -164,6 +182,7 @@ class BalanceReport:
     variance: dict[str, float]  # shares of the total: strategy, seed, interaction, luck
     runaway: dict[str, Any]
     objective_any: dict[str, float]  # fraction of seeds on which at least one bot met it
+    takeover: dict[str, float] | None = None  # see _takeover; None without TAKEOVER runs
     warnings: list[Warning] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -208,8 +227,12 @@ def balance_report(
 ) -> BalanceReport:
     """Aggregate runs (every bot on the same seeds) into the balance report.
 
-    Raises ValueError when the runs do not form a complete bot × seed grid.
+    TAKEOVER runs, if any, are kept apart (they are not a strategy of their own): they give
+    the report's ``takeover`` figures. Raises ValueError when the other runs do not form a
+    complete bot × seed grid.
     """
+    handovers = [r for r in runs if r.bot == TAKEOVER]
+    runs = [r for r in runs if r.bot != TAKEOVER]
     bots = sorted({r.bot for r in runs})
     seeds = sorted({r.seed for r in runs})
     grid = {(r.bot, r.seed): r for r in runs}
@@ -253,9 +276,28 @@ def balance_report(
         variance=variance_shares(scores),
         runaway=_runaway(runs, scenario),
         objective_any=objective_any,
+        takeover=_takeover(handovers, grid, scenario),
     )
     report.warnings.extend(_warnings(report, scores, bots, scenario))
     return report
+
+
+def _takeover(
+    handovers: Sequence[Run], grid: dict[tuple[str, int], Run], scenario: Scenario
+) -> dict[str, float] | None:
+    """``balanced`` against itself handing over to ``hold`` halfway, on the seeds both played:
+    the quarter hold takes over, both means and the cost (balanced − takeover)."""
+    pairs = [(grid[("balanced", r.seed)].score, r.score) for r in handovers]
+    pairs = [p for r, p in zip(handovers, pairs, strict=True) if ("balanced", r.seed) in grid]
+    if not pairs:
+        return None
+    full, handed = (float(np.mean(x)) for x in zip(*pairs, strict=True))
+    return {
+        "from_quarter": takeover_quarter(scenario),
+        "balanced": full,
+        "takeover": handed,
+        "cost": full - handed,
+    }
 
 
 def _runaway(runs: Sequence[Run], scenario: Scenario) -> dict[str, Any]:
@@ -313,4 +355,39 @@ def _warnings(
             )
     if best.bot == "feature_factory":
         found.append(Warning("feature_factory_first", "feature_factory has the best mean score"))
+    return found + _inaction_warnings(report)
+
+
+def _inaction_warnings(report: BalanceReport) -> list[Warning]:
+    """Doing nothing must fail, and stopping halfway must cost (hold_passes, hold_close,
+    takeover_cheap)."""
+    found = []
+    by_name = {s.bot: s for s in report.bots}
+    hold = by_name.get("hold")
+    if hold is not None and hold.score.mean > HOLD_CEILING:
+        found.append(
+            Warning(
+                "hold_passes",
+                f"hold (doing nothing) scores {hold.score.mean:.1f} on average, above "
+                f"{HOLD_CEILING:.0f}: inaction earns a passing grade",
+            )
+        )
+    best = report.bots[0]
+    if hold is not None and best.bot != "hold" and best.score.mean - hold.score.mean < HOLD_GAP:
+        found.append(
+            Warning(
+                "hold_close",
+                f"the best bot ({best.bot}) beats hold by {best.score.mean - hold.score.mean:.1f}"
+                f" points, less than {HOLD_GAP:.0f}",
+            )
+        )
+    if report.takeover is not None and report.takeover["cost"] < TAKEOVER_COST:
+        found.append(
+            Warning(
+                "takeover_cheap",
+                f"balanced handing over to hold from Q{report.takeover['from_quarter']:.0f} "
+                f"loses {report.takeover['cost']:.1f} points, less than {TAKEOVER_COST:.0f}: "
+                "the second half of the game hardly matters",
+            )
+        )
     return found

@@ -343,3 +343,16 @@ def play(sim: Simulation, bot: str, turns: int | None = None) -> list[TurnReport
         decisions = {firm: b.decide(sim.view(firm)) for firm, b in bots.items()}
         reports.append(sim.step(decisions))
     return reports
+
+
+def play_takeover(sim: Simulation, first: str, quarter: int, then: str) -> list[TurnReport]:
+    """Play ``first`` up to quarter ``quarter`` − 1, then ``then`` from ``quarter`` to the end.
+
+    ``quarter`` is 1..quarters (1: ``then`` plays the whole game). This is how the balance
+    lab checks that the second half matters: a good bot handing over to ``hold`` halfway
+    must lose points.
+    """
+    if not 1 <= quarter <= sim.scenario.quarters:
+        raise ValueError(f"the takeover quarter must be between 1 and {sim.scenario.quarters}")
+    reports = play(sim, first, max(0, quarter - 1 - sim.state.quarter))
+    return reports + play(sim, then)

@@ -66,7 +66,7 @@ def _usage(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Check the arguments, play every pair, print the report and write the files."""
-    from engine.balance import BALANCE_RESOLUTION, balance_report, seeds_for
+    from engine.balance import BALANCE_RESOLUTION, TAKEOVER, balance_report, seeds_for
     from engine.bots import BOTS
     from game.scenario_choice import scenario_and_role
 
@@ -94,7 +94,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         return _usage(f"--resolution must be 0 or between 10 and 2000000, not {args.resolution}")
 
-    pairs = [(b, s) for b in dict.fromkeys(bots) for s in seeds_for(scenario, args.runs)]
+    players = list(dict.fromkeys(bots))
+    if "balanced" in players and "hold" in players:  # does the second half matter?
+        players.append(TAKEOVER)
+    pairs = [(b, s) for b in players for s in seeds_for(scenario, args.runs)]
     started = time.perf_counter()
     try:
         runs = run_pairs(scenario, role, pairs, resolution, args.workers, ProgressBar(len(pairs)))
@@ -112,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8"
             )
         if args.png:
-            args.png.write_bytes(score_figure(report, runs))
+            args.png.write_bytes(score_figure(report, [r for r in runs if r.bot != TAKEOVER]))
     except OSError as exc:
         print(f"crossroads balance: cannot write output: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -210,6 +213,17 @@ class ProgressBar:
 # --------------------------------------------------------------------------- output
 
 
+def _takeover_line(report: BalanceReport) -> list[str]:
+    """How much the second half matters: balanced handing over to hold halfway."""
+    t = report.takeover
+    if t is None:
+        return []
+    return [
+        f"Second half: balanced handing over to hold from Q{t['from_quarter']:.0f} scores "
+        f"{t['takeover']:.1f}, {t['cost']:.1f} points below playing on ({t['balanced']:.1f})"
+    ]
+
+
 def format_report(report: BalanceReport, scenario: Scenario) -> str:
     """The report as aligned text: a row per bot, then the verdicts and warnings."""
     from engine.formatting import number, pct
@@ -266,6 +280,7 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
         "leaders: " + ", ".join(f"{name} {rate:.0%}" for name, rate in run["leaders"].items()),
         "Objectives met by at least one bot: "
         + ", ".join(f"{o} {rate:.0%} of seeds" for o, rate in report.objective_any.items()),
+        *_takeover_line(report),
         "",
     ]
     if report.warnings:

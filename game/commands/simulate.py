@@ -27,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--bot", default="hold", help="strategy playing the player firm (default: hold)"
     )
+    parser.add_argument(
+        "--takeover",
+        metavar="Q:BOT",
+        help="BOT plays from quarter Q on (e.g. 7:hold: --bot plays quarters 1-6, then hold)",
+    )
     parser.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     parser.add_argument("--turns", type=int, help="quarters to play (default: the whole scenario)")
     parser.add_argument("--json", metavar="FILE", type=Path, help="write every quarter as JSON")
@@ -41,9 +46,25 @@ def _usage(message: str) -> int:
     return usage("simulate", message)
 
 
+def _takeover(text: str | None, quarters: int, bots: Any) -> tuple[int, str] | str | None:
+    """``Q:BOT`` as (quarter, bot); a message when it is malformed; None when not given."""
+    if text is None:
+        return None
+    quarter, sep, bot = text.partition(":")
+    if not sep or not quarter.strip().isdigit():
+        return f"--takeover takes QUARTER:BOT, e.g. 7:hold (got '{text}')"
+    q = int(quarter)
+    if not 1 <= q <= quarters:
+        return f"--takeover quarter must be between 1 and {quarters}, not {q}"
+    bot = bot.strip()
+    if bot not in bots:
+        return f"unknown bot '{bot}' in --takeover (known: {', '.join(sorted(bots))})"
+    return q, bot
+
+
 def run(args: argparse.Namespace) -> int:
     """Load, check the arguments, play, print the table and write the files."""
-    from engine.bots import BOTS, play
+    from engine.bots import BOTS, play, play_takeover
     from engine.simulation import Simulation
     from game.scenario_choice import scenario_and_role
 
@@ -59,10 +80,18 @@ def run(args: argparse.Namespace) -> int:
     turns = scenario.quarters if args.turns is None else args.turns
     if not 1 <= turns <= scenario.quarters:
         return _usage(f"--turns must be between 1 and {scenario.quarters}, not {turns}")
+    takeover = _takeover(args.takeover, scenario.quarters, BOTS)
+    if isinstance(takeover, str):
+        return _usage(takeover)
+    if takeover is not None and args.turns is not None:
+        return _usage("--takeover plays to the end: leave out --turns")
 
     sim = Simulation(scenario, seed=seed, role=role)
     start = sim.history[0]
-    reports = play(sim, args.bot, turns)
+    if takeover is None:
+        reports = play(sim, args.bot, turns)
+    else:
+        reports = play_takeover(sim, args.bot, *takeover)
     player = scenario.player_firms()[0].id
     print(kpi_table(sim, player, reports))
     card = sim.scorecard(player)
