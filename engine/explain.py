@@ -474,6 +474,8 @@ def explain_quarter(
         levels = [start_share, *(x.shares for x in steps)]
         out += _shares(ctx, firm.id, mask, levels, texts, (after_events, end), previous, report)
         out.append(_revenue(ctx, firm.id, previous, report))
+        out.append(_profit(ctx, firm.id, previous, report))
+        out.append(_cash(ctx, firm.id, previous, report))
         out.append(
             _satisfaction(
                 sample, ends, firm.id, mask, steps, texts.satisfaction(), previous, report
@@ -634,4 +636,59 @@ def _revenue(
         drivers,
         "money",
         ctx.scenario.currency,
+    )
+
+
+COST_WORDS = {
+    "serving": "the cost of serving customers",
+    "marketing": "marketing spend",
+    "payroll": "salaries",
+    "hiring": "hiring",
+    "severance": "severance pay",
+    "research": "research studies",
+    "initiatives": "culture initiatives",
+    "bets": "innovation bets",
+}
+"""Each cost kind of ``FirmResult.costs`` in words (an unknown kind is shown by its name)."""
+
+
+def _profit(
+    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport
+) -> Explanation:
+    """ΔProfit = the revenue drivers (price, volume) − the change of each kind of cost."""
+    revenue = _revenue(ctx, firm_id, previous, report).drivers
+    before, after = previous.firms[firm_id].costs, report.firms[firm_id].costs
+    drivers = [*revenue]
+    for kind in sorted(set(before) | set(after)):
+        change = after.get(kind, 0.0) - before.get(kind, 0.0)
+        drivers.append(Driver(f"cost:{kind}", float(-change), COST_WORDS.get(kind, kind)))
+    return _explanation(
+        firm_id,
+        "profit",
+        None,
+        "Profit",
+        previous.firms[firm_id].profit,
+        report.firms[firm_id].profit,
+        drivers,
+        "money",
+        ctx.scenario.currency,
+    )
+
+
+def _cash(
+    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport
+) -> Explanation:
+    """ΔCash = this quarter's revenue − each kind of cost, + what events paid in or took out."""
+    firm = report.firms[firm_id]
+    drivers = [Driver("revenue", float(firm.revenue), "revenue")]
+    for kind, amount in sorted(firm.costs.items()):
+        drivers.append(Driver(f"cost:{kind}", float(-amount), COST_WORDS.get(kind, kind)))
+    before = previous.firms[firm_id].cash
+    other = firm.cash - before - firm.profit
+    if abs(other) > 1e-6 * max(1.0, abs(firm.cash)):
+        drivers.append(Driver("events", float(other), "events"))
+    else:  # float rounding: keep the drivers adding up exactly
+        drivers[0] = Driver("revenue", float(firm.revenue + other), "revenue")
+    return _explanation(
+        firm_id, "cash", None, "Cash", before, firm.cash, drivers, "money", ctx.scenario.currency
     )
