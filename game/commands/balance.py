@@ -231,7 +231,7 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
     from game.escaping import terminal
 
     cur = scenario.currency
-    objectives = [o.id for o in scenario.objectives]
+    objectives = list(report.objective_any)  # the objectives of the role played
     header = ["#", "bot", "mean", "p10", "p50", "p90", "wins"]
     header += [f"[{o[:12]}]" for o in objectives]
     header += ["share", "revenue", "cum.profit", "morale", "debt"]
