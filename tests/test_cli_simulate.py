@@ -95,6 +95,10 @@ def test_simulate_by_bundled_id_in_cpo_role(capsys: pytest.CaptureFixture[str]) 
         (["tutorial", "--bot", "psychic"], "unknown bot 'psychic' (known: "),
         (["tutorial", "--turns", "0"], "--turns must be between 1 and 12, not 0"),
         (["tutorial", "--seed", "-1"], "seed must be between"),
+        (["tutorial", "--takeover", "hold"], "--takeover takes QUARTER:BOT, e.g. 7:hold"),
+        (["tutorial", "--takeover", "13:hold"], "--takeover quarter must be between 1 and 12"),
+        (["tutorial", "--takeover", "7:psychic"], "unknown bot 'psychic' in --takeover"),
+        (["tutorial", "--takeover", "7:hold", "--turns", "3"], "leave out --turns"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(
@@ -153,3 +157,20 @@ def test_output_is_identical_across_processes(small_tutorial: Path, tmp_path: Pa
         )
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_takeover_hands_the_game_to_another_bot(
+    small_tutorial: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """balanced until Q6, hold from Q7: the same first six quarters as balanced alone, then
+    hold's decisions (prices unchanged), and a lower score than balanced all game."""
+    assert main(["simulate", str(small_tutorial), "--bot", "balanced", "--takeover", "7:hold"]) == 0
+    handed = capsys.readouterr().out
+    assert main(["simulate", str(small_tutorial), "--bot", "balanced"]) == 0
+    full = capsys.readouterr().out
+    assert handed.splitlines()[:8] == full.splitlines()[:8]
+
+    def score(text: str) -> float:
+        return float(text.split("Score ")[1].split(" ")[0])
+
+    assert score(handed) < score(full)

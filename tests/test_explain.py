@@ -104,3 +104,21 @@ def test_satisfaction_drivers_name_the_price_rise() -> None:
         "competitors",
         "other",
     }
+
+
+def test_profit_and_cash_drivers_name_revenue_and_every_cost() -> None:
+    """ΔProfit = price + volume − Δ each cost kind; ΔCash = revenue − each cost (+ events)."""
+    sim = Simulation(tutorial(), seed=4)
+    for report in play(sim, "balanced", 3):
+        previous = sim.history[report.quarter - 1]
+        profit = next(e for e in report.drivers if e.firm == "player" and e.kpi == "profit")
+        cash = next(e for e in report.drivers if e.firm == "player" and e.kpi == "cash")
+        assert sum(d.size for d in profit.drivers) == pytest.approx(profit.change)
+        assert sum(d.size for d in cash.drivers) == pytest.approx(cash.change)
+        assert cash.change == pytest.approx(report.firms["player"].profit)
+        kinds = set(report.firms["player"].costs) | set(previous.firms["player"].costs)
+        assert {d.factor for d in profit.drivers} == {"price", "volume"} | {
+            f"cost:{k}" for k in kinds
+        }
+        payroll = next(d for d in cash.drivers if d.factor == "cost:payroll")
+        assert payroll.text == "salaries" and payroll.size < 0

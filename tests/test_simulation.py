@@ -226,3 +226,21 @@ def test_market_invariants_hold(world: tuple[Any, int, list[float]]) -> None:
         for firm_id, firm in report.firms.items():
             assert firm.cash == pytest.approx(previous.firms[firm_id].cash + firm.profit)
         previous = report
+
+
+def test_quarter_zero_is_a_true_run_rate_of_every_cost() -> None:
+    """Quarter 0 charges serving, the starting marketing (a rival: its budget) and payroll,
+    so holding still shows no profit 'crash' in quarter 1."""
+    sim = Simulation(tutorial(), seed=2)
+    start = sim.history[0].firms
+    mine = start["player"]
+    assert set(mine.costs) == {"serving", "marketing", "payroll"}
+    marketing = sum(p.marketing.sum() for p in sim.state.products if p.firm == "player")
+    assert mine.costs["marketing"] == pytest.approx(marketing)
+    assert mine.costs["payroll"] == pytest.approx(sim.company.run_rate_costs("player")["payroll"])
+    assert mine.profit == pytest.approx(mine.revenue - sum(mine.costs.values()))
+    assert start["planly"].costs["marketing"] == 60_000.0  # its archetype budget
+    assert mine.cash == sim.scenario.player_firms()[0].cash  # cash untouched
+    first = sim.step({}).firms["player"]
+    assert first.costs["payroll"] == pytest.approx(mine.costs["payroll"])
+    assert first.profit > 0.5 * mine.profit
