@@ -301,16 +301,10 @@ def _line_capacity(
         for i in pd.roadmap
         if i in backlog and backlog[i].product == pid and ctx.roadmap.items.get(i) is not None
     ]
-    committed = roadmap.committed_effort(valid, ctx.roadmap, backlog, available)
-    if committed > available + 1e-6:
-        out.append(
-            Problem(
-                f"{where}.roadmap",
-                f"over capacity by {committed - available:.0f} points ({committed:.0f} planned, "
-                f"{available:.0f} available for features): crunch costs morale and adds debt",
-                "warning",
-            )
-        )
+    load = roadmap.plan_load(valid, ctx.roadmap, backlog, available)
+    if load.crunch > 1e-6 or (load.planned <= 0 and load.available >= 1.0):
+        names = {b.id: b.name for b in scenario.backlog}
+        out.append(Problem(f"{where}.roadmap", roadmap.load_words(load, names), "warning"))
     discovery = organisation.capacity(team, ctx.org.culture, params) * split.discovery
     if research_effort > discovery + 1e-6:
         out.append(

@@ -105,22 +105,74 @@ def estimated_remaining(state: ItemState, item: BacklogItem) -> float:
 def committed_effort(
     roadmap: list[str], state: RoadmapState, backlog: Mapping[str, BacklogItem], available: float
 ) -> float:
-    """Estimated feature effort a roadmap commits to this quarter.
+    """Estimated feature effort a roadmap commits to this quarter (:attr:`PlanLoad.committed`)."""
+    return plan_load(roadmap, state, backlog, available).committed
 
-    Every listed item must fit in the quarter except the last, which may spill over into the
+
+@dataclass(frozen=True)
+class PlanLoad:
+    """A roadmap's estimated load against the quarter's feature points: the one capacity
+    figure the roadmap, the team tab and the checks all speak of.
+
+    Every listed item must fit in the quarter except the last, which may carry over into the
     next one; so the commitment is the remaining effort of all but the last item plus as much
     of the last as still fits. It exceeds ``available`` only when the plan cannot even start
-    its last item.
+    its last item: then the team crunches.
     """
-    rems = [
-        estimated_remaining(state.items[i], backlog[i])
-        for i in roadmap
-        if i in state.items and state.items[i].shipped is None
-    ]
+
+    planned: float  # estimated remaining effort of every listed open item
+    committed: float
+    available: float  # feature points this quarter
+    carry: str | None  # the last item when it will not finish this quarter
+
+    @property
+    def crunch(self) -> float:
+        """Points committed beyond the feature points (worked as overtime)."""
+        return max(0.0, self.committed - self.available)
+
+    @property
+    def idle(self) -> float:
+        """Feature points with nothing planned for them."""
+        return max(0.0, self.available - self.planned)
+
+
+def plan_load(
+    roadmap: list[str], state: RoadmapState, backlog: Mapping[str, BacklogItem], available: float
+) -> PlanLoad:
+    """The estimated load of ``roadmap`` (open items only) against ``available`` points."""
+    open_items = [i for i in roadmap if i in state.items and state.items[i].shipped is None]
+    remaining = {i: estimated_remaining(state.items[i], backlog[i]) for i in open_items}
+    return load_of(open_items, remaining, available)
+
+
+def load_of(items: list[str], remaining: Mapping[str, float], available: float) -> PlanLoad:
+    """The load of open ``items`` in priority order, given each one's estimated remaining
+    effort: the rule behind :func:`plan_load`, for any view of the estimates."""
+    open_items = [i for i in items if i in remaining]
+    rems = [remaining[i] for i in open_items]
     if not rems:
-        return 0.0
+        return PlanLoad(0.0, 0.0, available, None)
     head = sum(rems[:-1])
-    return head + min(rems[-1], max(0.0, available - head))
+    committed = head + min(rems[-1], max(0.0, available - head))
+    carry = open_items[-1] if head + rems[-1] > available + 1e-9 and head <= available else None
+    return PlanLoad(head + rems[-1], committed, available, carry)
+
+
+def load_words(load: PlanLoad, names: Mapping[str, str]) -> str:
+    """The load in one sentence, the same words on the roadmap bar and in the checks."""
+    head = f"Planned {load.planned:.0f} of {load.available:.0f} feature points"
+    if load.crunch > 1e-6:
+        return (
+            f"{head}: over capacity by {load.crunch:.0f}, so the team will crunch "
+            "(overtime costs morale and adds technical debt)"
+        )
+    if load.carry is not None:
+        return f"{head}: {names.get(load.carry, load.carry)} will carry over into next quarter"
+    if load.planned <= 0 and load.available > 0:
+        return f"Nothing planned: {load.available:.0f} feature points will sit idle"
+    if load.idle >= 1.0:
+        return f"{head}: {load.idle:.0f} will sit idle (add an item or shift the split)"
+    return head
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ def test_over_capacity_is_a_warning_with_its_size_and_is_played_as_given(sim):
     lv = sim.view("player").organisation.lines["teamboard"]
     available = lv.feature_rate * 0.7
     over = 35 + 40 + 25 - available
-    assert f"over capacity by {over:.0f} points" in problems[0].message
+    assert f"of {available:.0f} feature points: over capacity by {over:.0f}," in problems[0].message
+    assert "the team will crunch" in problems[0].message
     report = sim.step({"player": dec})
     org = report.organisation["player"]
     assert org.warnings and org.lines["teamboard"].overtime > 0

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine.formatting import count, money
+from engine.scoring import OBJECTIVES_SHARE
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 from game.scenes.role_choice import ROLES
 from game.widgets.text import plain
@@ -73,12 +74,19 @@ class BriefingScene(Scene):
     def _objectives(self) -> str:
         s = self.entry.scenario
         assert s is not None
-        total = sum(o.weight for o in s.objectives)
+        mine = [o for o in s.objectives if self.role in o.roles]
+        total = sum(o.weight for o in mine)
         rows = [
             f"• {html.escape(plain(o.description))} <font color='#a8b3c1'>"
-            f"({o.weight / total:.0%} of the score)</font>"
-            for o in s.objectives
+            f"({o.weight / total:.0%} of the objectives)</font>"
+            for o in mine
         ]
+        share = round(100 * OBJECTIVES_SHARE)
+        rows.append(
+            f"<font color='#a8b3c1'>Objectives are {share}% of your score; the rest is how you "
+            "play, all game long: research, delivery, your customers and your team. A target "
+            "already met at the start is a guardrail: keep it.</font>"
+        )
         return "<b>Your objectives</b><br>" + "<br>".join(rows)
 
     def _company(self) -> str:

@@ -10,6 +10,7 @@ import pygame
 
 from engine.decisions import CapacitySplit
 from engine.formatting import pct
+from engine.roadmap import load_of, load_words
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
@@ -80,17 +81,20 @@ class RoadmapTab(Tab):
         line = desk.org().lines[product.id]
         open_items = {v.id: v for v in line.items}
         chosen = [i for i in draft.roadmap if i in open_items]
-        feature_capacity = line.feature_rate * split.features
+        remaining = {i: open_items[i].remaining for i in chosen}
+        load = load_of(chosen, remaining, line.feature_rate * split.features)
         CapacityBar(
             self.hub.px(pygame.Rect(x, y, w, 44)),
             self.hub.manager,
             container,
-            feature_capacity,
-            [(items[i].name, open_items[i].remaining) for i in chosen],
-            tip=f"The team has about {line.capacity:.0f} effort points this quarter; "
-            f"{pct(split.features, 0)} go to features after the drag of "
-            f"{line.tech_debt:.0f} points of technical debt. Estimates are uncertain: items "
-            "may take longer than planned. The last item may spill into next quarter.",
+            load,
+            [(items[i].name, remaining[i]) for i in chosen],
+            load_words(load, {i: item.name for i, item in items.items()}),
+            tip=f"The team has {line.capacity:.0f} effort points this quarter; "
+            f"{pct(split.features, 0)} of them, less the drag of {line.tech_debt:.0f} points "
+            f"of technical debt, make {load.available:.0f} feature points for the roadmap. "
+            "Estimates are uncertain: items may take longer than planned. Only the last item "
+            "may carry over into next quarter; more than that and the team crunches.",
             scale=self.hub.scale,
         )
         y += 52

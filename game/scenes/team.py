@@ -76,11 +76,13 @@ class TeamTab(Tab):
             line = org_view.lines[product.id]
             self.hub.label(
                 pygame.Rect(x, y, w, 26),
-                f"{product.name}: capacity {line.capacity:.0f} effort points, technical debt "
-                f"{line.tech_debt:.0f}",
+                f"{product.name}: {line.capacity:.0f} effort points, "
+                f"{line.feature_rate * pd.split.features:.0f} of them feature points for the "
+                f"roadmap; technical debt {line.tech_debt:.0f}",
                 container=container,
-                tip="Capacity: effort points the team can deliver this quarter. Debt slows "
-                "feature work and lowers quality.",
+                tip="Effort points: all the team can deliver this quarter. Feature points: the "
+                "part the split gives the roadmap, less the drag of technical debt (the "
+                "figure the Roadmap tab plans against). Debt also lowers quality.",
             )
             y += 28
 

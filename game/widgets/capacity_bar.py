@@ -1,4 +1,8 @@
-"""A capacity bar: planned work against what the team can deliver this quarter."""
+"""A capacity bar: planned work against the feature points the team has this quarter.
+
+The caption is the engine's own sentence (:func:`engine.roadmap.load_words`), the same one
+the checks and the end-quarter dialog use, so every screen speaks of one capacity figure.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +12,31 @@ from typing import Any
 import pygame
 from pygame_gui.elements import UIImage
 
-from engine.formatting import count
+from engine.roadmap import PlanLoad
 from game import palette
 from game.widgets.text import fit, font, to_size, tooltip
 
 
 class CapacityBar:
-    """One coloured block per planned item; the part beyond capacity is drawn hatched red."""
+    """One coloured block per planned item; beyond the feature points the bar is hatched:
+    grey where the last item carries over into next quarter, red where the team crunches."""
 
     def __init__(
         self,
         rect: pygame.Rect,
         manager: Any,
         container: Any,
-        capacity: float,
+        load: PlanLoad,
         parts: Sequence[tuple[str, float]],
+        caption: str,
         tip: str | None = None,
         scale: float = 1.0,
     ) -> None:
         self.rect = pygame.Rect(rect)
         self.scale = scale
-        self.capacity = capacity
+        self.load = load
+        self.capacity = load.available
+        self.caption = caption
         self.parts = list(parts)
         self.image = UIImage(
             self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
@@ -48,11 +56,9 @@ class CapacityBar:
         surface.fill(palette.PANEL)
         small = font(12)
         over = self.planned > self.capacity + 1e-9
-        caption = f"Planned {count(self.planned)} of {count(self.capacity)} effort points" + (
-            " — over capacity: the last items will not finish" if over else ""
-        )
-        colour = palette.BAD if over else palette.TEXT
-        surface.blit(small.render(fit(caption, small, w), True, colour), (0, 0))
+        crunch = self.load.crunch > 1e-6
+        colour = palette.BAD if crunch else palette.TEXT
+        surface.blit(small.render(fit(self.caption, small, w), True, colour), (0, 0))
         bar = pygame.Rect(0, 20, w, h - 20)
         pygame.draw.rect(surface, palette.GRID, bar)
         scale = bar.w / max(self.capacity, self.planned, 1e-9)
@@ -68,7 +74,8 @@ class CapacityBar:
         cap_x = bar.x + round(self.capacity * scale)
         if over:
             over_rect = pygame.Rect(cap_x, bar.y, bar.right - cap_x, bar.h)
+            hatch = palette.BAD if crunch else palette.MUTED
             for hx in range(over_rect.left, over_rect.right, 6):
-                pygame.draw.line(surface, palette.BAD, (hx, bar.bottom), (hx + 6, bar.y), 2)
+                pygame.draw.line(surface, hatch, (hx, bar.bottom), (hx + 6, bar.y), 2)
         pygame.draw.line(surface, palette.TEXT, (cap_x - 1, bar.y - 2), (cap_x - 1, bar.bottom), 2)
         return surface
