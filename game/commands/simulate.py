@@ -113,6 +113,9 @@ def run(args: argparse.Namespace) -> int:
                 "seed": seed,
                 "role": role,
                 "bot": args.bot,
+                "takeover": None
+                if takeover is None
+                else {"quarter": takeover[0], "bot": takeover[1]},
                 "player": player,
                 "currency": scenario.currency,
                 "start": start.to_dict(),
