@@ -97,29 +97,6 @@ class Desk(Protocol):
         ...
 
 
-FIELD_WORDS = {
-    "split": "capacity split",
-    "hires": "hiring",
-    "layoffs": "layoffs",
-    "incubation": "incubation team",
-    "spend": "spending",
-}
-
-
-def in_words(problem: Problem, scenario: Scenario) -> str:
-    """A problem for a person: "Teamboard roadmap: over capacity…", never an internal path."""
-    names = {p.id: p.name for _, p in scenario.products()}
-    words = [
-        names.get(part, FIELD_WORDS.get(part, part.replace("_", " ")))
-        for part in problem.where.split(".")
-        if part and part != "products"
-    ]
-    if not words:
-        return problem.message
-    label = " ".join(words)
-    return f"{label[:1].upper()}{label[1:]}: {problem.message}"
-
-
 class DraftDesk(ABC):
     """What every desk does the same way; subclasses say where the view and checks come from."""
 
@@ -188,6 +165,8 @@ class DraftDesk(ABC):
 
     def problems(self) -> tuple[list[str], list[str]]:
         """(errors, warnings) of the draft in words: errors block, warnings play as given."""
+        from engine.decision_check import in_words
+
         found = [(p.severity, in_words(p, self.scenario)) for p in self.checked()]
         return (
             [text for severity, text in found if severity == "error"],
