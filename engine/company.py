@@ -284,7 +284,7 @@ class Company:
         items = story.planned_items(
             facts.roadmap, book.roadmap, self.backlog, facts.available, self.names
         )
-        open_items = [i for i in book.roadmap.open_ids() if book.roadmap.items[i].product == line]
+        open_ids = [i for i in book.roadmap.open_ids() if book.roadmap.items[i].product == line]
         sunset = line in dec.sunset
         reasons = (
             [
@@ -292,7 +292,11 @@ class Company:
                 "the largest remaining line"
             ]
             if sunset
-            else story.plan_reasons(facts, items, open_items)
+            else story.plan_reasons(
+                facts,
+                items,
+                story.left_out(open_ids, facts.roadmap, book.roadmap, self.backlog, self.names),
+            )
         )
         price = float(ctx.state.products[ctx.state.product_index(line)].price)
         n = self.names
@@ -317,9 +321,12 @@ class Company:
             ),
             price=price if pd.price is None else float(pd.price),
             price_before=price,
+            headline=reasons[0] if sunset else story.headline(items, reasons, facts.available),
             reasons=tuple(reasons),
+            context=() if sunset else tuple(story.context_reasons(facts)),
             now=self._line_kpis(history[-1], book.org.firm, line),
             before=self._line_kpis(history[-2], book.org.firm, line) if len(history) > 1 else None,
+            last=_last_result(history[-1], book.org.firm, line),
             sunset=sunset,
         )
 
@@ -355,8 +362,7 @@ class Company:
 
     def _line_kpis(self, report: TurnReport, firm: str, line: str) -> story.LineKpis | None:
         """``line``'s market numbers in ``report``, its payroll at that quarter's headcount."""
-        org = report.organisation.get(firm)
-        result = org.lines.get(line) if org else None
+        result = _last_result(report, firm, line)
         team = self._spec(line).team
         heads = result.headcount if result else (team.engineers + team.new_hires if team else 0)
         return story.line_kpis(report, line, heads, self.scenario.organisation.salary)
@@ -643,6 +649,7 @@ class Company:
         result.effects = {s.id: dict(s.effects) for s in done.shipped}
         result.shipped_text = story.shipped_words(done.shipped, self.names)
         result.reasons = story.result_reasons(facts, done, state, self.backlog, self.names)
+        result.context = story.context_reasons(facts)
 
     def _sunset(self, ctx: QuarterContext, book: Book, line: str) -> None:
         """Withdraw a line from the market; its engineers join the largest remaining line."""
@@ -956,6 +963,12 @@ def _charge(costs: dict[str, float], name: str, amount: float) -> None:
 def _mean_skill(org: organisation.OrgState, lines: list[str]) -> float:
     skills = [org.teams[line].pm_skill for line in lines if line in org.teams]
     return float(np.mean(skills)) if skills else 0.0
+
+
+def _last_result(report: TurnReport, firm: str, line: str) -> LineResult | None:
+    """``line``'s result in ``report`` (None in the starting report or for another firm)."""
+    org = report.organisation.get(firm)
+    return org.lines.get(line) if org else None
 
 
 def _working(team: organisation.Team, lent: int) -> organisation.Team:

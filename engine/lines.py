@@ -22,7 +22,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from engine.decisions import CapacitySplit, Names
-from engine.report import ProductResult, TurnReport
+from engine.report import LineResult, ProductResult, TurnReport
 from engine.roadmap import RoadmapState, Shipped, WorkOutcome, estimated_remaining
 from engine.scenario import BacklogItem
 
@@ -74,9 +74,12 @@ class LinePlan:
     research: tuple[str, ...]  # studies in words: "Interviews of Schools"
     price: float  # the price it will charge
     price_before: float
-    reasons: tuple[str, ...]
+    headline: str  # the plan in one sentence: what ships, or why nothing does
+    reasons: tuple[str, ...]  # why the plan looks as it does
+    context: tuple[str, ...]  # what slows the line whatever it plans (context_reasons)
     now: LineKpis | None
     before: LineKpis | None = None
+    last: LineResult | None = None  # the quarter just played (None before the first)
     sunset: bool = False
 
 
@@ -189,31 +192,95 @@ def planned_items(
 
 
 def plan_reasons(
-    facts: LineFacts, items: Sequence[PlannedItem], open_items: Collection[str]
+    facts: LineFacts, items: Sequence[PlannedItem], left_out: Sequence[tuple[str, bool]]
 ) -> list[str]:
     """Why a line's plan for the quarter looks as it does, most important first.
 
-    ``open_items`` are the line's visible unshipped backlog items (names).
+    ``left_out`` are the line's open items not in the plan, in words (:func:`left_out`):
+    those waiting for a dependency are always told, the others only when nothing is planned.
+    What slows the line whatever it plans is told by :func:`context_reasons`.
     """
     out: list[str] = []
     if not items:
-        if not open_items:
+        if not left_out:
             out.append(
-                "nothing to build: this line's backlog is empty, so its feature "
-                "capacity will go unused"
+                "nothing to build: this line's backlog is empty, so its feature capacity "
+                "will go unused"
             )
-        elif facts.ai:
-            out.append("nothing planned: no open item is ready or looks worth building to the PM")
         else:
-            out.append("nothing planned: the roadmap is empty")
+            unused = f"its {facts.available:.0f} feature points will go unused"
+            out.append(f"nothing planned{'' if facts.ai else ' (the roadmap is empty)'}: {unused}")
     elif not any(i.ships for i in items):
         first = next((i for i in items if not i.waits_for), None)
         if first is not None:
             out.append(f"nothing expected to ship this quarter: {_pace(first, facts.available)}")
     out += _over_capacity(facts, "will crunch")
     out += [f"blocked: {i.name} waits for {', '.join(i.waits_for)}" for i in items if i.waits_for]
-    out += _context(facts)
+    out += [text for text, waits in left_out if waits or (facts.ai and not items)]
     return out
+
+
+def headline(items: Sequence[PlannedItem], reasons: Sequence[str], rate: float) -> str:
+    """A plan in one short sentence: what is expected to ship, else why nothing will."""
+    ships = [i.name for i in items if i.ships]
+    if ships:
+        return f"expected to ship: {', '.join(ships)}"
+    first = next((i for i in items if not i.waits_for), None)
+    if first is not None and rate >= SLACK:
+        n = _quarters(first, rate)
+        plural = "" if n == 1 else "s"
+        return f"nothing ships this quarter ({first.name} takes {n} quarter{plural} at this pace)"
+    return reasons[0] if reasons else "nothing planned"
+
+
+def left_out(
+    open_ids: Sequence[str],
+    roadmap: Collection[str],
+    state: RoadmapState,
+    backlog: Mapping[str, BacklogItem],
+    names: Names,
+) -> list[tuple[str, bool]]:
+    """Each open item not on the roadmap, in words, and whether it waits for a dependency
+    (an unshipped item, maybe another line's or one not yet revealed)."""
+    done = state.shipped_ids()
+    out = []
+    for item_id in open_ids:
+        if item_id in roadmap:
+            continue
+        item = backlog[item_id]
+        name = names.items.get(item_id, item_id)
+        missing = [_dependency(d, item, state, backlog, names) for d in item.depends_on]
+        missing = [m for d, m in zip(item.depends_on, missing, strict=True) if d not in done]
+        if missing:
+            out.append((f"blocked: {name} waits for {', '.join(missing)}", True))
+        else:
+            out.append(
+                (f"{name} is left out: the PM expects too little from it for its effort", False)
+            )
+    return out
+
+
+def _dependency(
+    dep: str,
+    item: BacklogItem,
+    state: RoadmapState,
+    backlog: Mapping[str, BacklogItem],
+    names: Names,
+) -> str:
+    """A dependency's name, with where it is when that is not on the item's own backlog."""
+    name = names.items.get(dep, dep)
+    other = backlog.get(dep)
+    if other is not None and other.product != item.product:
+        return f"{name} ({names.products.get(other.product, other.product)}'s backlog)"
+    s = state.items.get(dep)
+    if s is None or not s.visible:
+        return f"{name} (not available yet)"
+    return name
+
+
+def _quarters(item: PlannedItem, rate: float) -> int:
+    """Quarters an item takes at ``rate`` feature points a quarter (at least one)."""
+    return max(1, math.ceil(item.remaining / rate - 1e-9))
 
 
 def _pace(item: PlannedItem, rate: float) -> str:
@@ -222,7 +289,7 @@ def _pace(item: PlannedItem, rate: float) -> str:
         return (
             f"{item.name} needs about {item.remaining:.0f} points and the line has no feature time"
         )
-    quarters = max(1, math.ceil(item.remaining / rate - 1e-9))
+    quarters = _quarters(item, rate)
     return (
         f"{item.name} needs about {item.remaining:.0f} more points and the line has "
         f"{rate:.0f} feature points a quarter, so it takes {quarters} quarter"
@@ -240,7 +307,7 @@ def _over_capacity(facts: LineFacts, crunch: str) -> list[str]:
     ]
 
 
-def _context(facts: LineFacts) -> list[str]:
+def context_reasons(facts: LineFacts) -> list[str]:
     """What slows a line whatever it plans: debt, time on debt, lent engineers, the PM."""
     out = []
     if facts.debt_factor < DEBT_DRAG:
@@ -296,7 +363,8 @@ def result_reasons(
     backlog: Mapping[str, BacklogItem],
     names: Names,
 ) -> list[str]:
-    """Why a line's quarter went as it did (``state`` is the roadmap after the work)."""
+    """Why a line's quarter went as it did (``state`` is the roadmap after the work); what
+    slowed it whatever it planned is told by :func:`context_reasons`."""
     out: list[str] = []
     if not done.shipped:
         out.append(_why_nothing(facts, done))
@@ -313,7 +381,6 @@ def result_reasons(
         out.append(
             f"{done.idle:.0f} feature points went unused: nothing workable was left on the roadmap"
         )
-    out += _context(facts)
     return out
 
 

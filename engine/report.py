@@ -142,8 +142,11 @@ class LineResult:
     shipped_text: list[str] = field(default_factory=list)
     """Each shipped item and what it changed, in words (names, never ids)."""
     reasons: list[str] = field(default_factory=list)
-    """Why the quarter went as it did, in words: why nothing shipped, what is blocked,
-    over capacity, debt, lent engineers, the PM (see engine.lines)."""
+    """Why the quarter went as it did, in words: why nothing shipped, work in progress,
+    what is blocked, over capacity, unused feature points (see engine.lines)."""
+    context: list[str] = field(default_factory=list)
+    """What slowed the line whatever it planned, in words: technical debt, time spent on
+    debt, engineers lent to incubation, a novice PM (see engine.lines)."""
 
 
 @dataclass

@@ -24,6 +24,7 @@ from engine.scenario import Product, Scenario
 if TYPE_CHECKING:
     from engine.company import OrgView
     from engine.decision_check import Problem
+    from engine.lines import Outlook
     from engine.report import TurnReport
     from engine.research import Belief
     from engine.view import FirmView
@@ -96,6 +97,10 @@ class Desk(Protocol):
         """The messages of the draft's problems at ``where`` (e.g. "forecast") or inside it."""
         ...
 
+    def outlook(self) -> Outlook:
+        """The engine's portfolio outlook for the draft: each line's plan and why, the bets."""
+        ...
+
 
 class DraftDesk(ABC):
     """What every desk does the same way; subclasses say where the view and checks come from."""
@@ -113,6 +118,10 @@ class DraftDesk(ABC):
     @abstractmethod
     def engine_problems(self, decisions: Decisions) -> list[Problem]:
         """The engine's check of well-formed decisions (errors first), messages in words."""
+
+    @abstractmethod
+    def engine_outlook(self, decisions: Decisions) -> Outlook:
+        """The engine's portfolio outlook of well-formed decisions for the desk's firm."""
 
     # ------------------------------------------------------------------ shared
     def history(self) -> list[TurnReport]:
@@ -178,6 +187,12 @@ class DraftDesk(ABC):
         return [
             p.message for p in self.checked() if p.where == where or p.where.startswith(f"{where}.")
         ]
+
+    def outlook(self) -> Outlook:
+        """The engine's portfolio outlook for the draft (an empty draft while it is not well
+        formed): each line's plan as it will be played and why, the bets, incubation."""
+        decisions, _ = self.decisions()
+        return self.engine_outlook(decisions or Decisions())
 
     def previous(self) -> Decisions | None:
         """The decisions played last quarter (None before the first)."""
