@@ -262,7 +262,7 @@ class Company:
             bets=self._bet_status(book, dec),
             incubation=dec.incubation,
             lent=lent,
-            incubation_text=self._incubation_words(dec, engineers, lent),
+            incubation_text=story.incubation_words(dec.incubation, engineers, lent, self.names),
             morale=float(book.org.culture["morale"]),
         )
 
@@ -389,23 +389,6 @@ class Company:
                 )
             )
         return tuple(out)
-
-    def _incubation_words(self, dec: Decisions, engineers: int, lent: Mapping[str, int]) -> str:
-        """The incubation team this quarter in words."""
-        if not dec.incubation:
-            return "No engineers in incubation: the bets get no extra chance from a team."
-        if not engineers:
-            return (
-                f"{dec.incubation} engineer(s) set aside for incubation, but no bet is being "
-                "funded: they stay on their lines this quarter."
-            )
-        moved = sum(lent.values())
-        given = ", ".join(f"{self.names.products.get(li, li)} {k}" for li, k in lent.items())
-        short = f" (only {moved} of {engineers} could be spared)" if moved < engineers else ""
-        return (
-            f"{moved} engineer(s) work in incubation this quarter, lent by {given or 'no line'}"
-            f"{short}; each adds a tenth to the funded bets' chances."
-        )
 
     def context(self, ctx: QuarterContext, firm: str) -> decision_check.Context:
         """What the decision check needs to know about ``firm`` now."""

@@ -29,9 +29,10 @@ THEME_NAMES: dict[str, str] = {
 }
 """A theme as a player reads it."""
 THEME_AIMS: dict[str, str] = {
-    "growth": "win customers: lower prices, more marketing, build for the biggest segments",
-    "retention": "keep today's customers: build for them, pay down debt, more discovery",
-    "profit": "earn more: higher prices, less marketing, research less often",
+    "growth": "win customers with lower prices, more marketing and features for the biggest "
+    "segments",
+    "retention": "keep today's customers by building for them, paying down debt and more discovery",
+    "profit": "earn more with higher prices, less marketing and less frequent research",
     "quality": "pay down debt and polish quality before adding features",
 }
 """What an AI PM does under each theme (engine.portfolio.THEMES in words)."""

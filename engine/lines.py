@@ -158,6 +158,31 @@ def line_kpis(report: TurnReport, product: str, headcount: int, salary: float) -
     )
 
 
+def incubation_words(team: int, engineers: int, lent: Mapping[str, int], names: Names) -> str:
+    """The incubation team this quarter in words: ``team`` engineers set aside by the CPO,
+    ``engineers`` of them working on a funded bet, ``lent`` by each line."""
+    if not team:
+        return "No engineers in incubation: the bets get no extra chance from a team."
+    if not engineers:
+        return (
+            f"{_people(team)} set aside for incubation, but no bet is being funded: "
+            f"{'it stays on its line' if team == 1 else 'they stay on their lines'} this quarter."
+        )
+    moved = sum(lent.values())
+    given = ", ".join(f"{names.products.get(li, li)} {k}" for li, k in lent.items())
+    short = f" (only {moved} of {engineers} could be spared)" if moved < engineers else ""
+    verb = "works" if moved == 1 else "work"
+    return (
+        f"{_people(moved)} {verb} in incubation this quarter, lent by {given or 'no line'}"
+        f"{short}; each adds a tenth to the funded bets' chances."
+    )
+
+
+def _people(n: int) -> str:
+    """ "1 engineer", "3 engineers"."""
+    return f"{n} engineer{'' if n == 1 else 's'}"
+
+
 # --------------------------------------------------------------------------- the plan
 
 
@@ -197,7 +222,8 @@ def plan_reasons(
     """Why a line's plan for the quarter looks as it does, most important first.
 
     ``left_out`` are the line's open items not in the plan, in words (:func:`left_out`):
-    those waiting for a dependency are always told, the others only when nothing is planned.
+    those waiting for a dependency are always told, the others when an AI PM leaves feature
+    capacity unplanned.
     What slows the line whatever it plans is told by :func:`context_reasons`.
     """
     out: list[str] = []
@@ -216,7 +242,10 @@ def plan_reasons(
             out.append(f"nothing expected to ship this quarter: {_pace(first, facts.available)}")
     out += _over_capacity(facts, "will crunch")
     out += [f"blocked: {i.name} waits for {', '.join(i.waits_for)}" for i in items if i.waits_for]
-    out += [text for text, waits in left_out if waits or (facts.ai and not items)]
+    spare = facts.available - facts.planned
+    if items and spare > SLACK and facts.ai:
+        out.append(f"{spare:.0f} feature points are left unplanned")
+    out += [text for text, waits in left_out if waits or (facts.ai and spare > SLACK)]
     return out
 
 
@@ -240,24 +269,36 @@ def left_out(
     backlog: Mapping[str, BacklogItem],
     names: Names,
 ) -> list[tuple[str, bool]]:
-    """Each open item not on the roadmap, in words, and whether it waits for a dependency
-    (an unshipped item, maybe another line's or one not yet revealed)."""
+    """The line's open items not on the roadmap, in words, and whether they wait for a
+    dependency (an unshipped item, maybe another line's or one not yet revealed); items
+    waiting for the same ones are told together."""
     done = state.shipped_ids()
+    waiting: dict[str, list[str]] = {}
     out = []
     for item_id in open_ids:
         if item_id in roadmap:
             continue
         item = backlog[item_id]
         name = names.items.get(item_id, item_id)
-        missing = [_dependency(d, item, state, backlog, names) for d in item.depends_on]
-        missing = [m for d, m in zip(item.depends_on, missing, strict=True) if d not in done]
+        missing = [
+            _dependency(d, item, state, backlog, names) for d in item.depends_on if d not in done
+        ]
         if missing:
-            out.append((f"blocked: {name} waits for {', '.join(missing)}", True))
+            waiting.setdefault(", ".join(missing), []).append(name)
         else:
             out.append(
                 (f"{name} is left out: the PM expects too little from it for its effort", False)
             )
-    return out
+    blocked = [
+        (f"blocked: {_listed(items)} wait{'s' if len(items) == 1 else ''} for {missing}", True)
+        for missing, items in waiting.items()
+    ]
+    return blocked + out
+
+
+def _listed(words: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _dependency(

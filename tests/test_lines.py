@@ -134,7 +134,7 @@ def test_incubation_stands_and_lends_only_while_a_bet_is_funded(tutorial):
     funded = Decisions(bets=["ai_lab"], incubation=2)
     outlook = sim.outlook("player", funded)
     assert sum(outlook.lent.values()) == 2
-    assert "2 engineer(s) work in incubation this quarter, lent by " in outlook.incubation_text
+    assert "2 engineers work in incubation this quarter, lent by " in outlook.incubation_text
     report = sim.step({"player": funded})
     assert sum(r.lent for r in report.organisation["player"].lines.values()) == 2
     lab = next(b for b in sim.outlook("player", funded).bets if b.id == "ai_lab")

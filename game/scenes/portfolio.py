@@ -57,7 +57,7 @@ def theme_words(theme: str) -> str:
     """A line's theme for a person: its name and what the AI PM does under it."""
     if not theme:
         return "No theme: the PM follows their own style"
-    return f"{THEME_NAMES[theme]}: {THEME_AIMS[theme]}"
+    return f"Theme {THEME_NAMES[theme]}: {THEME_AIMS[theme]}"
 
 
 def _bullets(texts: list[str]) -> list[str]:

@@ -100,7 +100,7 @@ def test_each_line_shows_its_plan_numbers_and_why_with_names(app):
     click_at(app, plus[-1].rect.center)  # the incubation team (the right column's stepper)
     click_at(app, [b for b in buttons(app) if b.text == "+"][-1].rect.center)
     assert session.draft.bets == ["ai_lab"] and session.draft.incubation == 2
-    assert "2 engineer(s) work in incubation this quarter, lent by Teamboard" in tab_text(app)
+    assert "2 engineers work in incubation this quarter, lent by Teamboard" in tab_text(app)
     for _ in range(2):
         end_quarter(app)
         press(app, pygame.K_RETURN)
@@ -129,7 +129,7 @@ def test_a_theme_replans_the_line_at_once(app):
     click(app, "Theme: none")
     assert session.draft.themes == {first.id: "growth"}
     shown = tab_text(app)
-    assert "Theme: Growth" in shown and "Growth: win customers" in shown
+    assert "Theme: Growth" in shown and "Theme Growth: win customers" in shown
     plan = session.outlook().lines[first.id]
     assert plan.theme == "growth"
     assert all(html.escape(i.name) in shown for i in plan.items)
