@@ -107,6 +107,11 @@ def _scroll_list(element) -> pygame.Rect | None:
     return None
 
 
+def _in_scrolling(element) -> bool:
+    """True for widgets inside a scrolling container (they may scroll out of view)."""
+    return _scroll_list(element) is not None
+
+
 def test_text_larger_than_the_window_has_room_for_is_capped(make_app):
     """130% text in a 1280×720 window would not fit: it is shown at 100% and explained."""
     from helpers import texts
