@@ -347,7 +347,6 @@ class Company:
         plan = [i for i in pd.roadmap if i in state.items]
         ai = self.role == "cpo"
         return story.LineFacts(
-            name=self.names.products.get(line, line),
             roadmap=plan,
             split=pd.split,
             planned=roadmap.committed_effort(plan, state, self.backlog, available),

@@ -114,7 +114,6 @@ class Outlook:
 class LineFacts:
     """What a line's story is told from (gathered by :mod:`engine.company`)."""
 
-    name: str
     roadmap: Sequence[str]  # the order played (or to be played)
     split: CapacitySplit
     planned: float  # estimated effort the roadmap commits
@@ -179,7 +178,7 @@ def incubation_words(team: int, engineers: int, lent: Mapping[str, int], names: 
 
 
 def _people(n: int) -> str:
-    """ "1 engineer", "3 engineers"."""
+    """Engineers counted in words: "1 engineer", "3 engineers"."""
     return f"{n} engineer{'' if n == 1 else 's'}"
 
 
@@ -297,7 +296,7 @@ def left_out(
 
 
 def _listed(words: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
+    """Names listed in words: "A", "A and B", "A, B and C"."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 

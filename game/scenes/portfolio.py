@@ -10,6 +10,7 @@ line; innovation bets and the incubation team for the firm.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, get_args
 
 import pygame
@@ -45,6 +46,8 @@ STYLES = {
 RIGHT_W = 340  # the bets and incubation column (when the scenario has bets)
 SCROLLBAR = 24
 BET_BUTTON = 80
+OVERVIEW_H = ROW + 30  # one line's row in the overview: levers, then its plan in a sentence
+MIN_CARDS_H = 200  # the least height left for the line cards below a fixed overview
 
 
 def mentoring_room(mentoring: dict[str, float], line: str) -> float:
@@ -100,8 +103,8 @@ def plan_html(plan: LinePlan, quarter: int, currency: str, period: str = "quarte
     return "<br>".join(out)
 
 
-def _change(now: float, before: float | None, fmt: Any) -> str:
-    """ " (+12)" after a number, when there is a quarter to compare with."""
+def _change(now: float, before: float | None, fmt: Callable[[float], str]) -> str:
+    """The change to show after a number, " (+12)", when there is a quarter to compare."""
     return "" if before is None else f" ({fmt(now - before)})"
 
 
@@ -190,13 +193,21 @@ class PortfolioTab(Tab):
         )
         y += 28
         plans = [outlook.lines[p.id] for p in self.desk.products() if p.id in outlook.lines]
-        for plan in plans:  # the overview: every line's levers and its plan in a sentence
-            y = self._overview(container, pygame.Rect(x, y, left_w, ROW), plan)
+        # The overview (every line's levers and its plan in a sentence) stays in view above
+        # the cards unless there are so many lines that it would crowd them out.
+        fixed = area.bottom - y - len(plans) * OVERVIEW_H >= MIN_CARDS_H
+        if fixed:
+            for plan in plans:
+                y = self._overview(container, pygame.Rect(x, y, left_w, ROW), plan)
         scroller = self.hub.scroller(
             pygame.Rect(x, y + 4, left_w, area.bottom - y - 4 - GAP), container=container
         )
         inner = left_w - SCROLLBAR
         row_y = 0
+        if not fixed:
+            for plan in plans:
+                row_y = self._overview(scroller, pygame.Rect(0, row_y, inner, ROW), plan)
+            row_y += GAP
         for plan in plans:
             row_y = self._line(scroller, inner, row_y, plan, outlook.morale)
         self.hub.scroll_area(scroller, inner, row_y)
@@ -228,7 +239,7 @@ class PortfolioTab(Tab):
             object_id="#muted",
             tip=sentence,
         )
-        return row.bottom + 24 + 6
+        return row.y + OVERVIEW_H
 
     def _line(self, scroller: Any, w: int, y: int, plan: LinePlan, morale: float) -> int:
         """One line's card from ``y`` in the scroller; returns the y below it."""

@@ -192,3 +192,27 @@ def test_a_workshop_cpo_team_sees_its_lines(app):
         assert html.escape(plan.name) in shown and "Alpha" in plan.name
     assert_no_ids(shown, desk.scenario)
     session.close()
+
+
+def test_many_lines_scroll_with_their_overview(app, tmp_path):
+    """Seven lines: the overview joins the cards in the scrolling list, nothing is crowded."""
+    data = yaml.safe_load(_bundled("tutorial").read_text(encoding="utf-8"))
+    products = data["firms"][0]["products"]
+    insights = next(p for p in products if p["id"] == "insights")
+    for k in range(2, 7):
+        products.append({**insights, "id": f"insights{k}", "name": f"Insights copy {k}"})
+    path = tmp_path / "many.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _start(app, path)
+    go_to_tab(app, "Portfolio")
+    themes = [b for b in buttons(app) if b.text.startswith("Theme:")]
+    assert len(themes) == 7
+    lists = [
+        e
+        for e in elements(app)
+        if isinstance(e, pygame_gui.elements.UIScrollingContainer) and _inside(e, app.top.panels[2])
+    ]
+    assert any(themes[0].ui_container is s.scrollable_container for s in lists)
+    shown = tab_text(app)
+    assert "Nothing to build: this line's backlog is empty" in shown
+    assert_no_ids(shown, app.session.scenario)
