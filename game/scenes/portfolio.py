@@ -32,7 +32,7 @@ from game.scenes.tab import Tab
 from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
-    from engine.lines import BetStatus, LineKpis, LinePlan
+    from engine.lines import BetStatus, LineKpis, LinePlan, Outlook
 
 THEMES: tuple[str, ...] = get_args(Theme)
 THEME_CYCLE: tuple[str, ...] = ("", *THEMES)  # "": no theme, the PM follows their own style
@@ -334,7 +334,7 @@ class PortfolioTab(Tab):
             container=container,
         )
 
-    def _bets(self, rect: pygame.Rect, container: Any, outlook: Any) -> None:
+    def _bets(self, rect: pygame.Rect, container: Any, outlook: Outlook) -> None:
         """The right column: innovation bets and the incubation team, as they stand."""
         s = self.desk.scenario
         scroller = self.hub.scroller(rect, container=container)
@@ -347,20 +347,15 @@ class PortfolioTab(Tab):
             tip=DECISIONS["bets"],
         )
         y = 34
-        if not outlook.bets:
-            self.hub.text(
-                pygame.Rect(0, y, w, -1),
-                "This scenario has no innovation bets.",
-                container=scroller,
-            )
-            return
         for bet in outlook.bets:
-            self._bet_row(scroller, w, y, bet)
+            spec = next(b for b in s.bets if b.id == bet.id)
+            about = spec.description or spec.name
+            self._bet_row(scroller, y, bet, about)
             box = self.hub.text(
                 pygame.Rect(BET_BUTTON + 6, y, w - BET_BUTTON - 6, -1),
                 bet_html(bet, s.currency),
                 container=scroller,
-                tip=next(b.description or b.name for b in s.bets if b.id == bet.id),
+                tip=about,
             )
             y += max(ROW, round(box.rect.height / self.hub.scale)) + 8
 
@@ -386,7 +381,7 @@ class PortfolioTab(Tab):
         )
         self.hub.scroll_area(scroller, w, y + round(box.rect.height / self.hub.scale) + GAP)
 
-    def _bet_row(self, scroller: Any, w: int, y: int, bet: BetStatus) -> None:
+    def _bet_row(self, scroller: Any, y: int, bet: BetStatus, about: str) -> None:
         """A bet's button: Fund / Stop while undecided, its outcome (disabled) once decided."""
         if bet.outcome is not None:  # a bet is decided once: its outcome, never "Fund" again
             self.hub.button(
@@ -398,14 +393,13 @@ class PortfolioTab(Tab):
                 tip="This bet has been decided; it cannot be funded again.",
             )
             return
-        spec = next(b for b in self.desk.scenario.bets if b.id == bet.id)
         self.hub.button(
             pygame.Rect(0, y, BET_BUTTON, ROW),
             "Stop" if bet.funding else "Fund",
             lambda b=bet.id: self._bet(b),
             container=scroller,
             object_id="#tab_active" if bet.funding else None,
-            tip=f"{spec.description} {DECISIONS['bets']}",
+            tip=f"{about} {DECISIONS['bets']}",
         )
 
     def _theme(self, product_id: str) -> None:
