@@ -35,10 +35,11 @@ from engine import (
     roadmap,
     scoring,
 )
-from engine.decisions import Decisions, ProductDecision
+from engine import lines as story
+from engine.decisions import Decisions, Names, ProductDecision
 from engine.quarter import QuarterContext
 from engine.report import LineResult, OrgResult, TurnReport
-from engine.scenario import Organisation
+from engine.scenario import Organisation, Product
 from engine.state import ProductState
 
 
@@ -95,6 +96,8 @@ class Company:
         self.event_log: list[dict[str, object]] = []
         self.warnings: dict[str, list[str]] = {}
         self.books: dict[str, Book] = {}
+        self.names = Names.of(sc)
+        self.backlog = {b.id: b for b in sc.backlog}
         for i, firm in enumerate(sc.player_firms()):
             lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
             org = organisation.initial_state(firm, sc.organisation)
@@ -214,32 +217,191 @@ class Company:
     def prepare(
         self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions], quarter: int
     ) -> dict[str, Decisions]:
-        """Fill in the AI PMs' line decisions when the player is CPO.
-
-        The AI PM decides every line field the CPO left unset; a field the CPO set explicitly
-        (hires and layoffs, or an override such as a price) is kept as the CPO gave it.
-        """
+        """Fill in the AI PMs' line decisions when the player is CPO (see :meth:`_planned`)."""
         out = dict(decisions_by_firm)
         if self.role != "cpo":
             return out
         for firm, book in self.books.items():
             dec = out.get(firm, Decisions())
-            rng = ctx.streams.generator("organisation", quarter, book.index, 2)
-            products = dict(dec.products)
-            for line in book.lines:
-                if line in dec.sunset:
-                    continue
-                spec = next(p for _, p in self.scenario.products() if p.id == line)
-                style = spec.team.pm.style if spec.team and spec.team.pm else "builder"
-                skill = book.org.teams[line].pm_skill
-                policy = portfolio.policy_for(dec.themes.get(line), style, skill)
-                planned = portfolio.plan_line(self.line_view(ctx, firm, line), policy, rng)
-                own = products.get(line, ProductDecision())
-                products[line] = planned.model_copy(
-                    update={f: getattr(own, f) for f in own.model_fields_set}
-                )
-            out[firm] = dec.model_copy(update={"products": products})
+            out[firm] = dec.model_copy(update={"products": self._planned(ctx, book, dec, quarter)})
         return out
+
+    def _planned(
+        self, ctx: QuarterContext, book: Book, dec: Decisions, quarter: int
+    ) -> dict[str, ProductDecision]:
+        """Each line's decision as it will be played.
+
+        As CPO the AI PM decides every line field the CPO left unset; a field the CPO set
+        explicitly (hires and layoffs, or an override such as a price) is kept as the CPO
+        gave it. As PM the player's own decisions are played as they are.
+        """
+        products = dict(dec.products)
+        if self.role != "cpo":
+            return products
+        rng = ctx.streams.generator("organisation", quarter, book.index, 2)
+        for line in book.lines:
+            if line in dec.sunset:
+                continue
+            policy = self._policy(book, dec, line)
+            planned = portfolio.plan_line(self.line_view(ctx, book.org.firm, line), policy, rng)
+            own = products.get(line, ProductDecision())
+            products[line] = planned.model_copy(
+                update={f: getattr(own, f) for f in own.model_fields_set}
+            )
+        return products
+
+    def _policy(self, book: Book, dec: Decisions, line: str) -> portfolio.Policy:
+        """The AI PM's policy for ``line``: its style, the CPO's theme, its skill now."""
+        team = self._spec(line).team
+        style = team.pm.style if team and team.pm else "builder"
+        return portfolio.policy_for(dec.themes.get(line), style, book.org.teams[line].pm_skill)
+
+    def _spec(self, line: str) -> Product:
+        """The scenario's product ``line``."""
+        return next(p for _, p in self.scenario.products() if p.id == line)
+
+    def outlook(self, ctx: QuarterContext, firm: str, dec: Decisions) -> story.Outlook:
+        """The portfolio before the quarter is played with ``dec``: each line's plan (the AI
+        PMs' as they will play it) with its reasons and numbers, the bets and incubation."""
+        book = self.books[firm]
+        products = self._planned(ctx, book, dec, ctx.state.quarter + 1)
+        engineers = portfolio.incubating(dec.incubation, dec.bets, book.bets.resolved)
+        lent = _lend(book.org, book.lines, engineers)
+        plans = {
+            line: self._line_plan(ctx, book, dec, line, products.get(line), lent)
+            for line in book.lines
+        }
+        return story.Outlook(
+            lines=plans,
+            bets=self._bet_status(book, dec),
+            incubation=dec.incubation,
+            lent=lent,
+            incubation_text=story.incubation_words(dec.incubation, engineers, lent, self.names),
+            morale=float(book.org.culture["morale"]),
+        )
+
+    def _line_plan(
+        self,
+        ctx: QuarterContext,
+        book: Book,
+        dec: Decisions,
+        line: str,
+        pd: ProductDecision | None,
+        lent: Mapping[str, int],
+    ) -> story.LinePlan:
+        """One line's plan (``pd``, as it will be played), its reasons and where it stands."""
+        pd = pd or ProductDecision()
+        team = book.org.teams[line]
+        spec = self._spec(line)
+        pm = spec.team.pm if spec.team else None
+        facts = self._facts(book.org, book.roadmap, line, pd, lent.get(line, 0))
+        items = story.planned_items(
+            facts.roadmap, book.roadmap, self.backlog, facts.available, self.names
+        )
+        open_ids = [i for i in book.roadmap.open_ids() if book.roadmap.items[i].product == line]
+        sunset = line in dec.sunset
+        reasons = (
+            [
+                "to be sunset this quarter: it leaves the market and its engineers join "
+                "the largest remaining line"
+            ]
+            if sunset
+            else story.plan_reasons(
+                facts,
+                items,
+                story.left_out(open_ids, facts.roadmap, book.roadmap, self.backlog, self.names),
+            )
+        )
+        price = float(ctx.state.products[ctx.state.product_index(line)].price)
+        n = self.names
+        history = ctx.history
+        return story.LinePlan(
+            product=line,
+            name=spec.name,
+            pm=pm.name if pm else "",
+            style=pm.style if pm else "",
+            theme=dec.themes.get(line, ""),
+            pm_skill=team.pm_skill,
+            start_skill=pm.skill if pm else team.pm_skill,
+            headcount=team.headcount,
+            tech_debt=team.tech_debt,
+            items=() if sunset else items,
+            planned=facts.planned,
+            capacity=facts.available,
+            split=pd.split,
+            research=tuple(
+                f"{n.methods.get(r.method, r.method)} of {n.segments.get(r.segment, r.segment)}"
+                for r in pd.research
+            ),
+            price=price if pd.price is None else float(pd.price),
+            price_before=price,
+            headline=reasons[0] if sunset else story.headline(items, reasons, facts.available),
+            reasons=tuple(reasons),
+            context=() if sunset else tuple(story.context_reasons(facts)),
+            now=self._line_kpis(history[-1], book.org.firm, line),
+            before=self._line_kpis(history[-2], book.org.firm, line) if len(history) > 1 else None,
+            last=_last_result(history[-1], book.org.firm, line),
+            sunset=sunset,
+        )
+
+    def _facts(
+        self,
+        org: organisation.OrgState,
+        state: roadmap.RoadmapState,
+        line: str,
+        pd: ProductDecision,
+        lent: int,
+    ) -> story.LineFacts:
+        """What ``line``'s plan and quarter are told from, with ``state`` before the work."""
+        params = self.scenario.organisation
+        team = org.teams[line]
+        available = organisation.feature_points(
+            _working(team, lent), org.culture, pd.split.features, params
+        )
+        plan = [i for i in pd.roadmap if i in state.items]
+        ai = self.role == "cpo"
+        return story.LineFacts(
+            roadmap=plan,
+            split=pd.split,
+            planned=roadmap.committed_effort(plan, state, self.backlog, available),
+            available=available,
+            tech_debt=team.tech_debt,
+            debt_factor=organisation.debt_factor(team.tech_debt, params),
+            lent=lent,
+            skill=team.pm_skill,
+            ai=ai,
+            naive=ai and team.pm_skill < portfolio.NAIVE_SKILL,
+        )
+
+    def _line_kpis(self, report: TurnReport, firm: str, line: str) -> story.LineKpis | None:
+        """``line``'s market numbers in ``report``, its payroll at that quarter's headcount."""
+        result = _last_result(report, firm, line)
+        team = self._spec(line).team
+        heads = result.headcount if result else (team.engineers + team.new_hires if team else 0)
+        return story.line_kpis(report, line, heads, self.scenario.organisation.salary)
+
+    def _bet_status(self, book: Book, dec: Decisions) -> tuple[story.BetStatus, ...]:
+        """Every bet as it stands: quarters funded, outcome, chance with the draft's team."""
+        culture = book.org.culture
+        out = []
+        for bet in self.scenario.bets:
+            mine = [i for i in bet.unlocks if i in book.roadmap.items]
+            out.append(
+                story.BetStatus(
+                    id=bet.id,
+                    name=bet.name,
+                    cost=bet.cost,
+                    quarters=bet.quarters,
+                    funded=book.bets.funded.get(bet.id, 0),
+                    chance=portfolio.bet_chance(
+                        bet, culture["innovation"], culture["capability"], dec.incubation
+                    ),
+                    outcome=book.bets.resolved.get(bet.id),
+                    funding=bet.id in dec.bets and bet.id not in book.bets.resolved,
+                    unlocks=tuple(self.names.items.get(i, i) for i in mine),
+                )
+            )
+        return tuple(out)
 
     def context(self, ctx: QuarterContext, firm: str) -> decision_check.Context:
         """What the decision check needs to know about ``firm`` now."""
@@ -271,7 +433,9 @@ class Company:
             errors += [
                 replace(p, where=f"{firm}.{p.where}") for p in found if p.severity == "error"
             ]
-            self.warnings[firm] = [str(p) for p in found if p.severity == "warning"]
+            self.warnings[firm] = [
+                decision_check.in_words(p, self.scenario) for p in found if p.severity == "warning"
+            ]
         if errors:
             raise DecisionError(errors)
 
@@ -332,15 +496,16 @@ class Company:
         _charge(costs, "initiatives", ini_cost)
         truth = self._truth(ctx, firm)
         findings, research_effort = self._research(ctx, book, dec, org, truth, q, costs)
+        engineers = portfolio.incubating(dec.incubation, dec.bets, book.bets.resolved)
         bets, unlocked = self._bets(ctx, book, dec, org, q, costs)
         extra = _extra_effort(org, book.lines, research_effort, ini_effort)
-        work, lines = self._work(ctx, book, dec, org, extra, q)
+        work, results = self._work(ctx, book, dec, org, extra, q, engineers)
         _charge(costs, "payroll", organisation.salary_cost(org, params))
         org, out = organisation.end_quarter(org, work, q, dec.hiring_freeze, params, rng)
         _charge(costs, "hiring", out.hiring_cost)
         ideas = _breakthroughs(book, out.breakthroughs)
         book.org = org
-        _close_lines(lines, org, out)
+        _close_lines(results, org, out)
         done = _FirmQuarter(
             staffing=staffing,
             initiatives=[i.id for i in chosen],
@@ -348,7 +513,7 @@ class Company:
             belief_error=research.error(book.belief, truth).overall,
             bets=bets,
             unlocked=unlocked,
-            lines=lines,
+            lines=results,
             end=out,
             ideas=ideas,
         )
@@ -421,26 +586,33 @@ class Company:
         org: organisation.OrgState,
         extra: dict[str, float],
         q: int,
+        engineers: int,
     ) -> tuple[dict[str, organisation.TeamWork], dict[str, LineResult]]:
         """Roadmap work on every line: capacity, split, shipping; returns work and results.
 
-        ``extra`` is the effort each line owes to research and culture initiatives.
+        ``extra`` is the effort each line owes to research and culture initiatives;
+        ``engineers`` work in incubation this quarter (lent by the lines).
         """
         params = self.scenario.organisation
-        backlog = {b.id: b for b in self.scenario.backlog}
-        lent = _lend(org, book.lines, dec.incubation)
+        lent = _lend(org, book.lines, engineers)
         work: dict[str, organisation.TeamWork] = {}
         results: dict[str, LineResult] = {}
         for line in book.lines:
             pd = dec.products.get(line, ProductDecision())
             team = org.teams[line]
-            working = replace(team, experienced=max(0, team.experienced - lent.get(line, 0)))
+            facts = self._facts(org, book.roadmap, line, pd, lent.get(line, 0))
             split = (pd.split.features, pd.split.debt, pd.split.discovery)
-            available = organisation.feature_points(working, org.culture, split[0], params)
-            plan = [i for i in pd.roadmap if i in book.roadmap.items]
-            ask = roadmap.committed_effort(plan, book.roadmap, backlog, available)
-            alloc = organisation.allocate(working, org.culture, split, ask, extra[line], params)
-            book.roadmap, done = roadmap.work(book.roadmap, plan, alloc.features, backlog, q)
+            alloc = organisation.allocate(
+                _working(team, lent.get(line, 0)),
+                org.culture,
+                split,
+                facts.planned,
+                extra[line],
+                params,
+            )
+            book.roadmap, done = roadmap.work(
+                book.roadmap, list(facts.roadmap), alloc.features, self.backlog, q
+            )
             product = ctx.state.products[ctx.state.product_index(line)]
             _ship(ctx, product, done.shipped)
             w = organisation.TeamWork(
@@ -454,7 +626,26 @@ class Company:
             )
             work[line] = w
             results[line] = _line_result(line, team, alloc, done)
+            self._tell(results[line], facts, done, book.roadmap)
         return work, results
+
+    def _tell(
+        self,
+        result: LineResult,
+        facts: story.LineFacts,
+        done: roadmap.WorkOutcome,
+        state: roadmap.RoadmapState,
+    ) -> None:
+        """Put the line's plan as played and its quarter in words into ``result``."""
+        result.roadmap = list(facts.roadmap)
+        result.split = facts.split.model_dump()
+        result.planned = round(facts.planned, 3)
+        result.available = round(facts.available, 3)
+        result.lent = facts.lent
+        result.effects = {s.id: dict(s.effects) for s in done.shipped}
+        result.shipped_text = story.shipped_words(done.shipped, self.names)
+        result.reasons = story.result_reasons(facts, done, state, self.backlog, self.names)
+        result.context = story.context_reasons(facts)
 
     def _sunset(self, ctx: QuarterContext, book: Book, line: str) -> None:
         """Withdraw a line from the market; its engineers join the largest remaining line."""
@@ -525,9 +716,7 @@ class Company:
             k[f"customers@{p.id}"] = p.customers
             k[f"satisfaction@{p.id}"] = p.satisfaction
             k[f"quality@{p.id}"] = p.quality
-            k[f"share@{p.id}"] = p.customers / max(
-                1e-9, sum(s.in_market for s in report.segments.values())
-            )
+            k[f"share@{p.id}"] = story.line_share(report, p.id)
             for seg, share in p.share_by_segment.items():
                 k[f"share@{p.id}:{seg}"] = share
                 k[f"customers@{p.id}:{seg}"] = p.customers_by_segment[seg]
@@ -789,6 +978,17 @@ def _charge(costs: dict[str, float], name: str, amount: float) -> None:
 def _mean_skill(org: organisation.OrgState, lines: list[str]) -> float:
     skills = [org.teams[line].pm_skill for line in lines if line in org.teams]
     return float(np.mean(skills)) if skills else 0.0
+
+
+def _last_result(report: TurnReport, firm: str, line: str) -> LineResult | None:
+    """``line``'s result in ``report`` (None in the starting report or for another firm)."""
+    org = report.organisation.get(firm)
+    return org.lines.get(line) if org else None
+
+
+def _working(team: organisation.Team, lent: int) -> organisation.Team:
+    """The team that works on its line this quarter: ``lent`` engineers are in incubation."""
+    return replace(team, experienced=max(0, team.experienced - lent))
 
 
 def _lend(org: organisation.OrgState, lines: list[str], n: int) -> dict[str, int]:

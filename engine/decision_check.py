@@ -46,6 +46,30 @@ class Problem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+FIELD_WORDS = {
+    "split": "capacity split",
+    "hires": "hiring",
+    "layoffs": "layoffs",
+    "incubation": "incubation team",
+    "spend": "spending",
+}
+"""Decision fields as a person names them (where a problem is)."""
+
+
+def in_words(problem: Problem, scenario: Scenario) -> str:
+    """A problem for a person: "Teamboard roadmap: over capacity…", never an internal path."""
+    names = {p.id: p.name for _, p in scenario.products()}
+    words = [
+        names.get(part, FIELD_WORDS.get(part, part.replace("_", " ")))
+        for part in problem.where.split(".")
+        if part and part != "products"
+    ]
+    if not words:
+        return problem.message
+    label = " ".join(words)
+    return f"{label[:1].upper()}{label[1:]}: {problem.message}"
+
+
 @dataclass(frozen=True)
 class Context:
     """What the check needs to know about the firm's current state."""
@@ -393,7 +417,7 @@ def _portfolio(decisions: Decisions, ctx: Context, scenario: Scenario, out: list
         if bet not in bets:
             out.append(Problem("bets", f"unknown innovation bet '{bet}'"))
         elif bet in ctx.resolved_bets:
-            out.append(Problem("bets", f"bet '{bet}' has already been decided"))
+            out.append(Problem("bets", f"the bet {bets[bet].name} has already been decided"))
         else:
             spend += bets[bet].cost
     if decisions.incubation > ctx.org.headcount:

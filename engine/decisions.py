@@ -10,7 +10,7 @@ words rather than clipping anything silently.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -20,6 +20,22 @@ from engine.report import TurnReport
 from engine.scenario import Scenario
 
 Theme = Literal["growth", "retention", "profit", "quality"]
+
+THEME_NAMES: dict[str, str] = {
+    "growth": "Growth",
+    "retention": "Retention",
+    "profit": "Profit",
+    "quality": "Quality",
+}
+"""A theme as a player reads it."""
+THEME_AIMS: dict[str, str] = {
+    "growth": "win customers with lower prices, more marketing and features for the biggest "
+    "segments",
+    "retention": "keep today's customers by building for them, paying down debt and more discovery",
+    "profit": "earn more with higher prices, less marketing and less frequent research",
+    "quality": "pay down debt and polish quality before adding features",
+}
+"""What an AI PM does under each theme (engine.portfolio.THEMES in words)."""
 
 
 def _no_bool(value: Any) -> Any:
@@ -163,12 +179,14 @@ class Decisions(_Data):
 STANDING_LINE_FIELDS = ("price", "marketing", "split", "roadmap")
 """Line choices that stand until changed: a price, a marketing plan, a split, a roadmap."""
 STANDING_FIRM_FIELDS = ("hiring_freeze", "themes", "mentoring", "bets", "incubation")
-"""Firm choices that stand: a freeze, themes, mentoring, and bets still being funded.
+"""Firm choices that stand: a freeze, themes, mentoring, the incubation team's size, and bets
+still being funded.
 
 An innovation bet is funded quarter after quarter until it resolves (``InnovationBet.quarters``),
-so a bet in progress stands (with its incubation engineers); a bet once decided drops out.
-Everything else is one-off and starts empty each quarter: research studies, hires, layoffs,
-culture initiatives, sunsets and the forecast.
+so a bet in progress stands; a bet once decided drops out. The incubation team stands like a
+freeze: its engineers work on whichever bets are funded, and stay on their lines in a quarter
+with none (:func:`engine.portfolio.incubating`). Everything else is one-off and starts empty
+each quarter: research studies, hires, layoffs, culture initiatives, sunsets and the forecast.
 """
 
 
@@ -208,10 +226,6 @@ def carry_forward(
         firm["mentoring"] = {k: v for k, v in previous.mentoring.items() if k in lines}
     if "bets" in firm:
         firm["bets"] = [b for b in previous.bets if b not in resolved_bets]
-        if not firm["bets"]:
-            firm.pop("incubation", None)
-    elif "incubation" in firm:
-        firm.pop("incubation")
     return Decisions(products=products, **firm) if products else Decisions(**firm)
 
 
@@ -228,6 +242,7 @@ class Names:
     segments: Mapping[str, str]
     initiatives: Mapping[str, str]
     bets: Mapping[str, str]
+    attributes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scenario: Scenario) -> Names:
@@ -239,6 +254,7 @@ class Names:
             segments={s.id: s.name for s in scenario.segments},
             initiatives={i.id: i.name for i in scenario.initiatives},
             bets={b.id: b.name for b in scenario.bets},
+            attributes={a.id: a.name for a in scenario.attributes},
         )
 
 
@@ -339,10 +355,10 @@ def _describe_firm(n: Names, cur: str, dec: Decisions, prev: Decisions, full: bo
     if dec.hiring_freeze != prev.hiring_freeze or (full and dec.hiring_freeze):
         out.append("hiring frozen" if dec.hiring_freeze else "hiring freeze lifted")
     if dec.themes and (full or dec.themes != prev.themes):
-        out.append(
-            "themes: "
-            + ", ".join(f"{n.products.get(k, k)} {v}" for k, v in sorted(dec.themes.items()))
+        themes = sorted(
+            (n.products.get(k, k), THEME_NAMES.get(v, v)) for k, v in dec.themes.items()
         )
+        out.append("themes: " + "; ".join(f"{line}: {theme}" for line, theme in themes))
     if dec.mentoring and (full or dec.mentoring != prev.mentoring):
         out.append(
             "mentoring: "
@@ -352,7 +368,8 @@ def _describe_firm(n: Names, cur: str, dec: Decisions, prev: Decisions, full: bo
     if new_bets:
         out.append("funded " + ", ".join(n.bets.get(b, b) for b in new_bets))
     if dec.incubation and (full or dec.incubation != prev.incubation):
-        out.append(f"incubation: {dec.incubation} engineers")
+        idle = "" if dec.bets else " (no bet funded: they stay on their lines)"
+        out.append(f"incubation team: {dec.incubation} engineers{idle}")
     if dec.sunset:
         out.append("sunset " + ", ".join(n.products.get(s, s) for s in dec.sunset))
     return out

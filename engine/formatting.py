@@ -39,7 +39,7 @@ def money(value: float, currency: str = "$") -> str:
     v = abs(value)
     if v >= HUGE:
         return f"{sign}{currency}{v:.2e}"
-    if v >= 1_000_000:
+    if v >= 999_500:  # what would round to "1000k" reads as $1.00M
         return f"{sign}{currency}{v / 1_000_000:.2f}M"
     if v >= 10_000:
         return f"{sign}{currency}{v / 1000:.0f}k"

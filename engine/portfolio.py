@@ -21,7 +21,7 @@ bets, whose success chance scales with innovation × capability.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -35,6 +35,7 @@ MENTOR_RATE = 0.25  # skill gained per quarter at full mentoring time, safety 0.
 DEBT_VALUE = 0.002  # believed utility per point of debt removed (for refactor items)
 QUALITY_VALUE = 1.0  # believed utility per unit of quality
 TRUST_GAP = 0.15  # where the ideal is unknown, assume it lies this far beyond the product
+NAIVE_SKILL = 0.3  # below this skill a PM cannot use research and prioritises naively
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,7 @@ def policy_for(theme: Theme | None, style: str, skill: float) -> Policy:
     fields: dict[str, object] = dict(STYLES.get(style, {}))
     if theme is not None:
         fields.update(THEMES[theme])
-    if skill < 0.3:
+    if skill < NAIVE_SKILL:
         fields["value"] = "naive"
     fields["noise"] = 1.0 - 0.9 * skill
     return Policy(**fields)  # type: ignore[arg-type]
@@ -281,6 +282,12 @@ class BetState:
 
     funded: Mapping[str, int] = field(default_factory=dict)
     resolved: Mapping[str, bool] = field(default_factory=dict)
+
+
+def incubating(engineers: int, funded: Sequence[str], resolved: Collection[str]) -> int:
+    """Engineers who work in incubation this quarter: the team the CPO set, while any bet is
+    being funded (a bet not yet decided); with none they stay on their lines."""
+    return engineers if any(b not in resolved for b in funded) else 0
 
 
 def bet_chance(bet: InnovationBet, innovation: float, capability: float, incubation: int) -> float:

@@ -132,6 +132,21 @@ class LineResult:
     progress: dict[str, float]  # effort put into each item this quarter
     blocked: dict[str, list[str]]  # item -> dependencies not yet shipped
     leavers: int = 0
+    roadmap: list[str] = field(default_factory=list)  # the order worked to this quarter
+    split: dict[str, float] = field(default_factory=dict)  # features / debt / discovery
+    planned: float = 0.0  # estimated effort the roadmap committed
+    available: float = 0.0  # feature points without crunch (engineers lent taken out)
+    lent: int = 0  # engineers lent to the incubation team this quarter
+    effects: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per shipped item: the attribute changes it made (its true effects)."""
+    shipped_text: list[str] = field(default_factory=list)
+    """Each shipped item and what it changed, in words (names, never ids)."""
+    reasons: list[str] = field(default_factory=list)
+    """Why the quarter went as it did, in words: why nothing shipped, work in progress,
+    what is blocked, over capacity, unused feature points (see engine.lines)."""
+    context: list[str] = field(default_factory=list)
+    """What slowed the line whatever it planned, in words: technical debt, time spent on
+    debt, engineers lent to incubation, a novice PM (see engine.lines)."""
 
 
 @dataclass

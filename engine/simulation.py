@@ -42,6 +42,7 @@ from engine.decision_check import Problem
 from engine.decisions import Decisions
 from engine.explain import ExplainSample, MarketInputs, explain_quarter, sample_shares
 from engine.history import MarketHistory
+from engine.lines import Outlook
 from engine.population import NO_PRODUCT, Population, draw_population
 from engine.quarter import QuarterContext
 from engine.report import (
@@ -317,6 +318,14 @@ class Simulation:
         if firm_id not in self.company.books:
             raise ValueError(f"'{firm_id}' is not a player firm")
         return self.company.problems(self.quarter_context(), firm_id, decisions)
+
+    def outlook(self, firm_id: str, decisions: Decisions) -> Outlook:
+        """A player firm's portfolio before the quarter is played with ``decisions``: each
+        line's plan (a CPO's AI PMs plan as they will when it is played) and why, its numbers
+        now, the innovation bets and the incubation team. Nothing is played or changed."""
+        if firm_id not in self.company.books:
+            raise ValueError(f"'{firm_id}' is not a player firm")
+        return self.company.outlook(self.quarter_context(), firm_id, decisions)
 
     def inject(self, event_id: str) -> None:
         """Make the event ``event_id`` happen at the start of the next quarter."""

@@ -24,6 +24,7 @@ from engine.scenario import Product, Scenario
 if TYPE_CHECKING:
     from engine.company import OrgView
     from engine.decision_check import Problem
+    from engine.lines import Outlook
     from engine.report import TurnReport
     from engine.research import Belief
     from engine.view import FirmView
@@ -96,28 +97,9 @@ class Desk(Protocol):
         """The messages of the draft's problems at ``where`` (e.g. "forecast") or inside it."""
         ...
 
-
-FIELD_WORDS = {
-    "split": "capacity split",
-    "hires": "hiring",
-    "layoffs": "layoffs",
-    "incubation": "incubation team",
-    "spend": "spending",
-}
-
-
-def in_words(problem: Problem, scenario: Scenario) -> str:
-    """A problem for a person: "Teamboard roadmap: over capacity…", never an internal path."""
-    names = {p.id: p.name for _, p in scenario.products()}
-    words = [
-        names.get(part, FIELD_WORDS.get(part, part.replace("_", " ")))
-        for part in problem.where.split(".")
-        if part and part != "products"
-    ]
-    if not words:
-        return problem.message
-    label = " ".join(words)
-    return f"{label[:1].upper()}{label[1:]}: {problem.message}"
+    def outlook(self) -> Outlook:
+        """The engine's portfolio outlook for the draft: each line's plan and why, the bets."""
+        ...
 
 
 class DraftDesk(ABC):
@@ -136,6 +118,10 @@ class DraftDesk(ABC):
     @abstractmethod
     def engine_problems(self, decisions: Decisions) -> list[Problem]:
         """The engine's check of well-formed decisions (errors first), messages in words."""
+
+    @abstractmethod
+    def engine_outlook(self, decisions: Decisions) -> Outlook:
+        """The engine's portfolio outlook of well-formed decisions for the desk's firm."""
 
     # ------------------------------------------------------------------ shared
     def history(self) -> list[TurnReport]:
@@ -188,6 +174,8 @@ class DraftDesk(ABC):
 
     def problems(self) -> tuple[list[str], list[str]]:
         """(errors, warnings) of the draft in words: errors block, warnings play as given."""
+        from engine.decision_check import in_words
+
         found = [(p.severity, in_words(p, self.scenario)) for p in self.checked()]
         return (
             [text for severity, text in found if severity == "error"],
@@ -199,6 +187,12 @@ class DraftDesk(ABC):
         return [
             p.message for p in self.checked() if p.where == where or p.where.startswith(f"{where}.")
         ]
+
+    def outlook(self) -> Outlook:
+        """The engine's portfolio outlook for the draft (an empty draft while it is not well
+        formed): each line's plan as it will be played and why, the bets, incubation."""
+        decisions, _ = self.decisions()
+        return self.engine_outlook(decisions or Decisions())
 
     def previous(self) -> Decisions | None:
         """The decisions played last quarter (None before the first)."""

@@ -25,6 +25,7 @@ from game.scenes.glossary import ROLE_NAMES
 
 if TYPE_CHECKING:  # the simulation (numpy) is imported only when a game starts
     from engine.decision_check import Problem
+    from engine.lines import Outlook
     from engine.report import TurnReport
     from engine.view import FirmView
 
@@ -145,6 +146,10 @@ class Session(DraftDesk):
     def engine_problems(self, decisions: Decisions) -> list[Problem]:
         """The engine's check of the decisions against the firm's state now."""
         return self.sim.problems(self.firm_id, decisions)
+
+    def engine_outlook(self, decisions: Decisions) -> Outlook:
+        """The engine's portfolio outlook of the decisions for the firm now."""
+        return self.sim.outlook(self.firm_id, decisions)
 
     def previous(self) -> Decisions | None:
         """The decisions played last quarter (None before the first)."""

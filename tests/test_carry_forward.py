@@ -1,8 +1,8 @@
 """One carry-forward rule: the solo game's next draft and a workshop team keeping its course.
 
 ``engine.decisions.carry_forward`` keeps the standing choices (price, marketing, split, roadmap
-order minus shipped items, hiring freeze, themes, mentoring, bets still being funded with their
-incubation) and clears the one-off ones (research, hires, layoffs, initiatives, sunsets, the
+order minus shipped items, hiring freeze, themes, mentoring, the incubation team, bets still
+being funded) and clears the one-off ones (research, hires, layoffs, initiatives, sunsets, the
 forecast). The solo :class:`~game.session.Session` and a workshop team that does not hand in
 must carry exactly the same choices.
 """
@@ -72,6 +72,8 @@ def test_the_rule_keeps_standing_choices_and_clears_one_offs() -> None:
 
 
 def test_a_cpo_carries_only_what_it_set_and_bets_until_they_resolve() -> None:
+    """Bets stand until decided; the incubation team stands like a freeze (it is not reset
+    to 0 when a bet is decided: with no bet funded its engineers stay on their lines)."""
     cpo = _full("cpo")
     carried = carry_forward(cpo, lines={"teamboard"}, shipped=set(), resolved_bets=set())
     assert carried.themes == {"teamboard": "retention"} and carried.mentoring == {"teamboard": 0.3}
@@ -79,7 +81,7 @@ def test_a_cpo_carries_only_what_it_set_and_bets_until_they_resolve() -> None:
     # the CPO set only layoffs on the line: nothing of the line is carried, the AI PM decides
     assert "teamboard" not in carried.products
     decided = carry_forward(cpo, lines={"teamboard"}, shipped=set(), resolved_bets={"ai_lab"})
-    assert decided.bets == [] and decided.incubation == 0
+    assert decided.bets == [] and decided.incubation == 1
     gone = carry_forward(cpo, lines=set(), shipped=set(), resolved_bets=set())
     assert gone.themes == {} and gone.mentoring == {}  # a sunset line's choices go with it
 

@@ -17,6 +17,7 @@ def test_money_is_compact_with_k_and_m() -> None:
     assert f.money(10_000) == "$10k"
     assert f.money(12_345) == "$12k"
     assert f.money(999_499) == "$999k"
+    assert f.money(999_800) == "$1.00M"  # never "$1000k"
     assert f.money(1_000_000) == "$1.00M"
     assert f.money(1_250_000, "€") == "€1.25M"
     assert f.money(-12_345) == "-$12k"

@@ -262,10 +262,16 @@ class Scene(ABC):
         object_id: str | None = None,
         tip: str | None = None,
     ) -> UITextBox:
-        """A wrapping, scrolling text box (pygame_gui's HTML subset: <b>, <i>, <br>, <font>)."""
+        """A wrapping, scrolling text box (pygame_gui's HTML subset: <b>, <i>, <br>, <font>).
+
+        A negative height makes the box as tall as its text (it never scrolls).
+        """
+        place = self.px(rect)
+        if rect.h < 0:
+            place.h = -1
         element = UITextBox(
             html,
-            self.px(rect),
+            place,
             manager=self.manager,
             container=self._parent(container),
             object_id=oid(object_id),

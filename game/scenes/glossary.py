@@ -27,10 +27,12 @@ DECISIONS = {
     "initiatives": "Culture initiatives cost money and/or capacity and move culture "
     "dimensions after a delay.",
     "themes": "Each line's theme tells its AI PM what to optimise: growth, retention, profit "
-    "or quality.",
+    "or quality. With no theme the PM follows their own style. The line's plan below "
+    "changes as soon as you change its theme.",
     "mentoring": "Share of your time spent mentoring each line's PM. Mentoring raises their "
     "skill, faster when psychological safety is high.",
-    "bets": "Innovation bets cost money each quarter and may unlock new backlog items.",
+    "bets": "Innovation bets cost money each quarter until they are decided, and may unlock new "
+    "backlog items. An incubation team raises their chances while a bet is funded.",
     "sunset": "Close a product line: its customers leave and its team is freed.",
     "freeze": "A hiring freeze stops all hiring and backfill of people who leave.",
 }

@@ -1,18 +1,41 @@
-"""Portfolio tab (CPO): each line's theme and PM mentoring, innovation bets, sunsetting."""
+"""Portfolio tab (CPO): each line's AI PM at work, and the levers to steer them.
+
+Per line: what its PM plans this quarter (items in order, estimated effort against the line's
+feature capacity), what happened last quarter (numbers, what shipped and what it changed) and
+the reasons in words — all from the engine's :meth:`~game.desk.Desk.outlook` of the draft, so
+a new theme shows its plan at once. The levers: a theme, mentoring time and sunsetting per
+line; innovation bets and the incubation team for the firm.
+"""
 
 from __future__ import annotations
 
-from typing import Any, get_args
+import html
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, get_args
 
 import pygame
 
-from engine.decisions import Theme
-from engine.formatting import count, money, pct
+from engine.decisions import THEME_AIMS, THEME_NAMES, Theme
+from engine.formatting import (
+    count,
+    money,
+    money_full,
+    pct,
+    points,
+    signed_count,
+    signed_money,
+    signed_pct,
+)
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
+from game.widgets.text import fit, font, plain
+
+if TYPE_CHECKING:
+    from engine.lines import BetStatus, LineKpis, LinePlan, Outlook
 
 THEMES: tuple[str, ...] = get_args(Theme)
+THEME_CYCLE: tuple[str, ...] = ("", *THEMES)  # "": no theme, the PM follows their own style
 STYLES = {
     "builder": "ships features",
     "analyst": "researches first",
@@ -20,6 +43,11 @@ STYLES = {
     "cautious": "protects margin",
     "visionary": "takes big bets",
 }
+RIGHT_W = 340  # the bets and incubation column (when the scenario has bets)
+SCROLLBAR = 24
+BET_BUTTON = 80
+OVERVIEW_H = ROW + 30  # one line's row in the overview: levers, then its plan in a sentence
+MIN_CARDS_H = 200  # the least height left for the line cards below a fixed overview
 
 
 def mentoring_room(mentoring: dict[str, float], line: str) -> float:
@@ -28,155 +56,358 @@ def mentoring_room(mentoring: dict[str, float], line: str) -> float:
     return max(0.0, round(1.0 - others, 2))
 
 
+def theme_words(theme: str) -> str:
+    """A line's theme for a person: its name and what the AI PM does under it."""
+    if not theme:
+        return "No theme: the PM follows their own style"
+    return f"Theme {THEME_NAMES[theme]}: {THEME_AIMS[theme]}"
+
+
+def _bullets(texts: list[str]) -> list[str]:
+    """Engine sentences as escaped bullet lines, each starting with a capital."""
+    return [f"• {html.escape(plain(t[:1].upper() + t[1:]))}" for t in texts]
+
+
+def plan_html(plan: LinePlan, quarter: int, currency: str, period: str = "quarter") -> str:
+    """The line's plan for the quarter (``period``: or round) being decided, and why."""
+    out = [f"<b>Plan for {period} {quarter}</b>", html.escape(theme_words(plan.theme))]
+    if not plan.sunset:
+        for n, item in enumerate(plan.items, start=1):
+            if item.waits_for:
+                state = "waits for " + ", ".join(item.waits_for)
+            else:
+                state = "expected to ship" if item.ships else f"continues next {period}"
+            text = f"{n}. {item.name}: about {item.remaining:.0f} points, {state}"
+            out.append(html.escape(plain(text)))
+        if not plan.items:
+            out.append("Nothing on the roadmap.")
+        s = plan.split
+        out.append(
+            f"<b>{plan.planned:.0f}</b> points planned for <b>{plan.capacity:.0f}</b> of feature "
+            f"capacity; time: {pct(s.features, 0)} features, {pct(s.debt, 0)} debt, "
+            f"{pct(s.discovery, 0)} discovery"
+        )
+        if plan.research:
+            out.append(html.escape(plain("Research: " + ", ".join(plan.research))))
+        if abs(plan.price - plan.price_before) > 0.005 * plan.price_before:
+            move = signed_pct(plan.price / plan.price_before - 1.0)
+            out.append(
+                html.escape(
+                    f"Price: {money_full(plan.price_before, currency)} to "
+                    f"{money_full(plan.price, currency)} ({move})"
+                )
+            )
+    why = [*plan.reasons, *plan.context]
+    if why:
+        out += ["<b>Why</b>", *_bullets(why)]
+    return "<br>".join(out)
+
+
+def _change(now: float, before: float | None, fmt: Callable[[float], str]) -> str:
+    """The change to show after a number, " (+12)", when there is a quarter to compare."""
+    return "" if before is None else f" ({fmt(now - before)})"
+
+
+def kpi_lines(now: LineKpis, before: LineKpis | None, morale: float, currency: str) -> list[str]:
+    """A line's numbers after the last quarter, with the change over it."""
+
+    def was(field: str) -> float | None:
+        return None if before is None else getattr(before, field)
+
+    customers = _change(now.customers, was("customers"), signed_count)
+    share = _change(now.share, was("share"), points)
+    revenue = _change(now.revenue, was("revenue"), lambda v: signed_money(v, currency))
+    return [
+        html.escape(f"Customers {count(now.customers)}{customers} · share {pct(now.share)}{share}"),
+        html.escape(
+            f"Revenue {money(now.revenue, currency)}{revenue} · contribution "
+            f"{money(now.contribution, currency)}"
+        ),
+        f"Satisfaction {now.satisfaction:.2f} · morale {morale:.2f} (whole firm)",
+    ]
+
+
+def last_html(
+    plan: LinePlan, quarter: int, morale: float, currency: str, period: str = "quarter"
+) -> str:
+    """The line's last quarter (or round): its numbers, what shipped and what it changed,
+    and why."""
+    last = plan.last
+    played = f"<b>{period.capitalize()} {quarter - 1}: what happened</b>"
+    out = [played if last else "<b>Where it starts</b>"]
+    if plan.now is not None:
+        out += kpi_lines(plan.now, plan.before, morale, currency)
+    if last is None:
+        out.append(f"Nothing played yet: what ships, and why, shows here after {period} 1.")
+        return "<br>".join(out)
+    if last.shipped_text:
+        out += ["<b>Shipped</b>", *_bullets(list(last.shipped_text))]
+    if last.reasons:
+        out += ["<b>Why</b>" if not last.shipped else "<b>Also</b>", *_bullets(list(last.reasons))]
+    return "<br>".join(out)
+
+
+def bet_html(bet: BetStatus, currency: str) -> str:
+    """One innovation bet as it stands: cost, quarters funded, chance or outcome."""
+    unlocks = html.escape(", ".join(bet.unlocks) or "nothing new")
+    out = [
+        f"<b>{html.escape(bet.name)}</b>",
+        html.escape(f"{money(bet.cost, currency)} a quarter, {bet.quarters} quarter(s)"),
+    ]
+    if bet.outcome is True:
+        out.append(f"It paid off: {unlocks} unlocked")
+    elif bet.outcome is False:
+        out.append("It did not pay off")
+    else:
+        out += [
+            f"Funded {bet.funded} of {bet.quarters} · chance about {pct(bet.chance, 0)}",
+            f"Unlocks {unlocks}",
+        ]
+    return "<br>".join(out)
+
+
 class PortfolioTab(Tab):
     """Sets ``themes``, ``mentoring``, ``bets``, ``incubation`` and ``sunset``."""
 
     title = "Portfolio"
     roles = ("cpo",)
-    hint = "Steer each line's AI PM with a theme and mentoring; fund bets; sunset lines."
+    hint = "What each line's AI PM plans, shipped and why; steer with themes and mentoring."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        desk = self.desk
-        s = desk.scenario
-        draft = desk.draft
-        x, w = area.x + GAP, area.w - 2 * GAP
-        y = area.y + GAP
-        last = desk.history()[-1]
-        lines = desk.org().lines
-        left = mentoring_room(draft.mentoring, "")
+        outlook = self.desk.outlook()
+        right = RIGHT_W + GAP if outlook.bets else 0
+        left_w = area.w - right - 2 * GAP
+        x, y = area.x + GAP, area.y + GAP
+        left = mentoring_room(self.desk.draft.mentoring, "")
         self.hub.label(
-            pygame.Rect(x, y, w, 24),
-            f"Your mentoring time left to give: {pct(left, 0)} of 100% "
-            "(each line's mentoring can use at most what is left).",
+            pygame.Rect(x, y, left_w, 24),
+            fit(
+                f"Your mentoring time left to give: {pct(left, 0)} of 100% (each line's "
+                "mentoring can use at most what is left).",
+                font(15),
+                left_w,
+            ),
             container=container,
             object_id="#muted",
             tip=DECISIONS["mentoring"],
         )
         y += 28
-        for product in desk.products():
-            pm = product.team.pm if product.team else None
-            result = last.products.get(product.id)
-            who = (
-                f"PM {pm.name}: skill {lines[product.id].skill:.2f} (started at {pm.skill:.2f}), "
-                f"{STYLES[pm.style]}"
-                if pm
-                else "no PM"
-            )
-            numbers = (
-                f" · {money(result.revenue, s.currency)} revenue, "
-                f"{count(result.customers)} customers"
-                if result
-                else ""
-            )
-            sunset = product.id in draft.sunset
-            self.hub.label(
-                pygame.Rect(x, y, w, 32),
-                f"{product.name}{' (to be sunset)' if sunset else ''}{numbers}",
-                container=container,
-                object_id="#heading",
-            )
-            y += 34
-            self.hub.label(pygame.Rect(x, y, w, 24), who, container=container, object_id="#muted")
-            y += 28
-            theme = draft.themes.get(product.id, "growth")
-            self.hub.button(
-                pygame.Rect(x, y, 220, ROW),
-                f"Theme: {theme}",
-                lambda pid=product.id: self._theme(pid),
-                container=container,
-                tip=DECISIONS["themes"],
-            )
-            self.hub.button(
-                pygame.Rect(x + 230, y, 160, ROW),
-                "Keep line" if sunset else "Sunset line",
-                lambda pid=product.id: self._sunset(pid),
-                container=container,
-                tip=DECISIONS["sunset"],
+        plans = [outlook.lines[p.id] for p in self.desk.products() if p.id in outlook.lines]
+        # The overview (every line's levers and its plan in a sentence) stays in view above
+        # the cards unless there are so many lines that it would crowd them out.
+        fixed = area.bottom - y - len(plans) * OVERVIEW_H >= MIN_CARDS_H
+        if fixed:
+            for plan in plans:
+                y = self._overview(container, pygame.Rect(x, y, left_w, ROW), plan)
+        scroller = self.hub.scroller(
+            pygame.Rect(x, y + 4, left_w, area.bottom - y - 4 - GAP), container=container
+        )
+        inner = left_w - SCROLLBAR
+        row_y = 0
+        if not fixed:
+            for plan in plans:
+                row_y = self._overview(scroller, pygame.Rect(0, row_y, inner, ROW), plan)
+            row_y += GAP
+        for plan in plans:
+            row_y = self._line(scroller, inner, row_y, plan, outlook.morale)
+        self.hub.scroll_area(scroller, inner, row_y)
+        if outlook.bets:
+            self._bets(
+                pygame.Rect(area.right - GAP - RIGHT_W, area.y + GAP, RIGHT_W, area.h - 2 * GAP),
+                container,
+                outlook,
             )
 
-            def set_mentoring(v: float, pid: str = product.id) -> None:
-                desk.draft.mentoring = {**desk.draft.mentoring, pid: round(v, 2)}
-
-            self.hub.stepper(
-                pygame.Rect(x + 400, y, w - 400, ROW),
-                "Your mentoring time",
-                draft.mentoring.get(product.id, 0.0),
-                (0.0, mentoring_room(draft.mentoring, product.id)),
-                0.1,
-                lambda v: pct(v, 0),
-                set_mentoring,
-                tip=DECISIONS["mentoring"],
-                container=container,
-            )
-            y += ROW + 2 * GAP
+    def _overview(self, container: Any, row: pygame.Rect, plan: LinePlan) -> int:
+        """One line's row at the top: name, theme, sunset, mentoring, then its plan in a
+        sentence; returns the y below it."""
+        name_w = min(220, row.w // 5)
         self.hub.label(
-            pygame.Rect(x, y, w, 32),
-            "Innovation bets",
+            pygame.Rect(row.x, row.y, name_w, ROW),
+            fit(plan.name, font(15), name_w),
             container=container,
+            tip=plan.name,
+        )
+        self._levers(
+            container, pygame.Rect(row.x + name_w + 6, row.y, row.w - name_w - 6, ROW), plan
+        )
+        sentence = plain(plan.headline[:1].upper() + plan.headline[1:])
+        self.hub.label(
+            pygame.Rect(row.x + name_w + 6, row.bottom, row.w - name_w - 6, 24),
+            fit(sentence, font(15), row.w - name_w - 6),
+            container=container,
+            object_id="#muted",
+            tip=sentence,
+        )
+        return row.y + OVERVIEW_H
+
+    def _line(self, scroller: Any, w: int, y: int, plan: LinePlan, morale: float) -> int:
+        """One line's card from ``y`` in the scroller; returns the y below it."""
+        desk = self.desk
+        heading = f"{plan.name}{' (to be sunset)' if plan.sunset else ''} · " + (
+            f"PM {plan.pm} ({plan.style}: {STYLES.get(plan.style, 'runs the line')})"
+            if plan.pm
+            else "no PM"
+        )
+        self.hub.label(
+            pygame.Rect(0, y, w, 30),
+            fit(heading, font(21, bold=True), w),
+            container=scroller,
+            object_id="#heading",
+            tip=heading,
+        )
+        y += 32
+        self.hub.label(
+            pygame.Rect(0, y, w, 24),
+            fit(
+                f"PM skill {plan.pm_skill:.2f} (started at {plan.start_skill:.2f}) · "
+                f"{plan.headcount} engineers · technical debt {plan.tech_debt:.0f} points",
+                font(15),
+                w,
+            ),
+            container=scroller,
+            object_id="#muted",
+            tip="Skill sharpens the PM's estimates and priorities (mentoring raises it). "
+            "Technical debt slows feature work.",
+        )
+        y += 28
+        half = (w - GAP) * 11 // 20
+        period = self.hub.period_name().lower()
+        boxes = [
+            (
+                pygame.Rect(0, y, half, -1),
+                plan_html(plan, desk.quarter, desk.scenario.currency, period),
+                "The AI PM's plan as it will be played with your current choices: change the "
+                "theme and it re-plans. Efforts are the PM's estimates.",
+            ),
+            (
+                pygame.Rect(half + GAP, y, w - half - GAP, -1),
+                last_html(plan, desk.quarter, morale, desk.scenario.currency, period),
+                "Contribution: the line's revenue minus serving costs, its marketing and its "
+                "team's payroll (research, bets and hiring are the firm's).",
+            ),
+        ]
+        return y + self._side_by_side(scroller, boxes) + 2 * GAP
+
+    def _side_by_side(self, scroller: Any, boxes: list[tuple[pygame.Rect, str, str]]) -> int:
+        """Text boxes in a row, each as tall as the tallest text; returns their height."""
+        made = [self.hub.text(r, text, container=scroller, tip=tip) for r, text, tip in boxes]
+        tallest = max(round(b.rect.height / self.hub.scale) for b in made)
+        for box, (rect, text, tip) in zip(made, boxes, strict=True):
+            if round(box.rect.height / self.hub.scale) < tallest:
+                box.kill()
+                rect = pygame.Rect(rect.x, rect.y, rect.w, tallest)
+                self.hub.text(rect, text, container=scroller, tip=tip)
+        return tallest
+
+    def _levers(self, container: Any, row: pygame.Rect, plan: LinePlan) -> None:
+        """Theme, sunset and mentoring for one line, in ``row``."""
+        desk = self.desk
+        theme = THEME_NAMES.get(plan.theme, "none")
+        self.hub.button(
+            pygame.Rect(row.x, row.y, 170, ROW),
+            f"Theme: {theme}",
+            lambda pid=plan.product: self._theme(pid),
+            container=container,
+            tip=f"{theme_words(plan.theme)}. Click for the next theme. {DECISIONS['themes']}",
+        )
+        self.hub.button(
+            pygame.Rect(row.x + 176, row.y, 116, ROW),
+            "Keep line" if plan.sunset else "Sunset line",
+            lambda pid=plan.product: self._sunset(pid),
+            container=container,
+            tip=DECISIONS["sunset"],
+        )
+
+        def set_mentoring(v: float, pid: str = plan.product) -> None:
+            desk.draft.mentoring = {**desk.draft.mentoring, pid: round(v, 2)}
+
+        self.hub.stepper(
+            pygame.Rect(row.x + 304, row.y, row.w - 304, ROW),
+            "Mentoring",
+            desk.draft.mentoring.get(plan.product, 0.0),
+            (0.0, mentoring_room(desk.draft.mentoring, plan.product)),
+            0.1,
+            lambda v: pct(v, 0),
+            set_mentoring,
+            tip=DECISIONS["mentoring"],
+            container=container,
+        )
+
+    def _bets(self, rect: pygame.Rect, container: Any, outlook: Outlook) -> None:
+        """The right column: innovation bets and the incubation team, as they stand."""
+        s = self.desk.scenario
+        scroller = self.hub.scroller(rect, container=container)
+        w = rect.w - SCROLLBAR
+        self.hub.label(
+            pygame.Rect(0, 0, w, 30),
+            "Innovation bets",
+            container=scroller,
             object_id="#heading",
             tip=DECISIONS["bets"],
         )
-        y += 32
-        decided = desk.org().bets_resolved
-        names = {b.id: b.name for b in s.backlog}
-        for bet in s.bets:
-            on = bet.id in draft.bets
-            if bet.id in decided:  # a bet is decided once: its outcome, never "Fund" again
-                self.hub.button(
-                    pygame.Rect(x, y, 110, ROW),
-                    "Paid off" if decided[bet.id] else "Failed",
-                    None,
-                    container=container,
-                    enabled=False,
-                    tip="This bet has been decided; it cannot be funded again.",
-                )
-            else:
-                self.hub.button(
-                    pygame.Rect(x, y, 110, ROW),
-                    "Stop" if on else "Fund",
-                    lambda b=bet.id: self._bet(b),
-                    container=container,
-                    object_id="#tab_active" if on else None,
-                    tip=f"{bet.description} {DECISIONS['bets']}",
-                )
-            outcome = (
-                (" — paid off: " + ", ".join(names.get(i, i) for i in bet.unlocks) + " unlocked")
-                if decided.get(bet.id)
-                else " — did not pay off"
-                if bet.id in decided
-                else ""
+        y = 34
+        for bet in outlook.bets:
+            spec = next(b for b in s.bets if b.id == bet.id)
+            about = spec.description or spec.name
+            self._bet_row(scroller, y, bet, about)
+            box = self.hub.text(
+                pygame.Rect(BET_BUTTON + 6, y, w - BET_BUTTON - 6, -1),
+                bet_html(bet, s.currency),
+                container=scroller,
+                tip=about,
             )
-            self.hub.label(
-                pygame.Rect(x + 120, y, w - 120, ROW),
-                f"{bet.name}: {money(bet.cost, s.currency)} a quarter for "
-                f"{bet.quarters} quarter(s), about {pct(bet.success, 0)} chance{outcome}",
-                container=container,
-                tip=bet.description or bet.name,
-            )
-            y += ROW + 6
+            y += max(ROW, round(box.rect.height / self.hub.scale)) + 8
 
         def set_incubation(v: float) -> None:
-            desk.draft.incubation = int(v)
+            self.desk.draft.incubation = int(v)
 
-        if s.bets:
-            self.hub.stepper(
-                pygame.Rect(x, y, min(w, 700), ROW),
-                "Engineers in incubation",
-                draft.incubation,
-                (0, 20),
-                1,
-                lambda v: f"{v:.0f}",
-                set_incubation,
-                tip="Engineers moved from the lines into the incubation team; "
-                "they raise the bets' chances.",
-                container=container,
+        y += 4
+        self.hub.stepper(
+            pygame.Rect(0, y, w, ROW),
+            "Incubation team",
+            self.desk.draft.incubation,
+            (0, 20),
+            1,
+            lambda v: f"{v:.0f}",
+            set_incubation,
+            tip="Engineers moved from the lines into the incubation team while a bet is funded; "
+            "each adds a tenth to the bets' chances. The team stays until you change it.",
+            container=scroller,
+        )
+        y += ROW + 6
+        box = self.hub.text(
+            pygame.Rect(0, y, w, -1), html.escape(outlook.incubation_text), container=scroller
+        )
+        self.hub.scroll_area(scroller, w, y + round(box.rect.height / self.hub.scale) + GAP)
+
+    def _bet_row(self, scroller: Any, y: int, bet: BetStatus, about: str) -> None:
+        """A bet's button: Fund / Stop while undecided, its outcome (disabled) once decided."""
+        if bet.outcome is not None:  # a bet is decided once: its outcome, never "Fund" again
+            self.hub.button(
+                pygame.Rect(0, y, BET_BUTTON, ROW),
+                "Paid off" if bet.outcome else "Failed",
+                None,
+                container=scroller,
+                enabled=False,
+                tip="This bet has been decided; it cannot be funded again.",
             )
+            return
+        self.hub.button(
+            pygame.Rect(0, y, BET_BUTTON, ROW),
+            "Stop" if bet.funding else "Fund",
+            lambda b=bet.id: self._bet(b),
+            container=scroller,
+            object_id="#tab_active" if bet.funding else None,
+            tip=f"{about} {DECISIONS['bets']}",
+        )
 
     def _theme(self, product_id: str) -> None:
         draft = self.desk.draft
-        now = draft.themes.get(product_id, "growth")
-        nxt = THEMES[(THEMES.index(now) + 1) % len(THEMES)]
-        draft.themes = {**draft.themes, product_id: nxt}  # type: ignore[dict-item]
+        now = draft.themes.get(product_id, "")
+        nxt = THEME_CYCLE[(THEME_CYCLE.index(now) + 1) % len(THEME_CYCLE)]
+        themes = {k: v for k, v in draft.themes.items() if k != product_id}
+        draft.themes = {**themes, product_id: nxt} if nxt else themes  # type: ignore[dict-item]
         self.hub.refresh()
 
     def _sunset(self, product_id: str) -> None:

@@ -53,6 +53,9 @@ def work_html(report: TurnReport, firm: str, names: dict[str, str]) -> str:
 
     lines = [f"Shipped: {named(org.shipped) if org.shipped else 'nothing this quarter'}."]
     for line in org.lines.values():
+        if not line.shipped and line.reasons:  # why, in the engine's words (names, not ids)
+            lines.append(f"{named([line.product])}: {html.escape(plain(line.reasons[0]))}.")
+    for line in org.lines.values():
         blocked = [
             f"{html.escape(names.get(i, i))} (waits for {named(d)})"
             for i, d in line.blocked.items()
@@ -108,6 +111,7 @@ class ResultsScene(Scene):
         left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5
         names = {b.id: b.name for b in s.backlog} | {m.id: m.name for m in s.research}
         names |= {g.id: g.name for g in s.segments} | {i.id: i.name for i in s.initiatives}
+        names |= {p.id: p.name for _, p in s.products()}
         work = work_html(r, me, names)
         log = session.log
         decided = describe(

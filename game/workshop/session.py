@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from engine.decision_check import parse
+from engine.decision_check import in_words, parse
 from engine.decisions import Decisions, carry_forward
 from engine.kpis import LEADERBOARD
 from engine.loader import ScenarioError, load_scenario_text
@@ -39,7 +39,6 @@ from engine.scenario import Scenario
 from engine.simulation import Simulation
 from engine.teams import TeamMap, shared_market, team_ids
 from engine.view import FirmView
-from game.desk import in_words
 from game.workshop.store import (
     Mode,
     RoundChanged,

@@ -20,6 +20,7 @@ from game.scenes.glossary import ROLE_NAMES
 
 if TYPE_CHECKING:
     from engine.decision_check import Problem
+    from engine.lines import Outlook
     from engine.view import FirmView
     from game.workshop.session import TeamView, WorkshopSession
 
@@ -77,6 +78,10 @@ class TeamDesk(DraftDesk):
         """The engine's check in the team's market, messages in the scenario's own ids."""
         found = self._sim.problems(self.firm_id, decisions)
         return [replace(p, message=self.map.local_text(p.message)) for p in found]
+
+    def engine_outlook(self, decisions: Decisions) -> Outlook:
+        """The engine's portfolio outlook in the team's market (its own firm only)."""
+        return self._sim.outlook(self.firm_id, decisions)
 
     # ------------------------------------------------------------------ hand in
     def authored(self) -> Decisions:

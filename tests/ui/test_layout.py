@@ -73,10 +73,15 @@ def test_nothing_outside_window_or_container(make_app, size, text_scale):
             for e in elements(app):
                 if not e.visible or e.rect.w == 0:
                     continue
+                view = _scroll_list(e)  # in a list it may scroll out of view, never sideways
+                if view is not None:
+                    if e.rect.left < view.left or e.rect.right > view.right:
+                        problems.append(f"{name}: {type(e).__name__} {e.rect} wider than {view}")
+                    continue
                 if outside(e.rect, window):
                     problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
                 container = e.ui_container
-                if container is None or _in_scrolling(e):
+                if container is None:
                     continue
                 parent = container.get_rect()
                 if outside(e.rect, parent):
@@ -86,19 +91,25 @@ def test_nothing_outside_window_or_container(make_app, size, text_scale):
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
 
 
-def _in_scrolling(element) -> bool:
-    """True for widgets inside a scrolling container (they may scroll out of view)."""
+def _scroll_list(element) -> pygame.Rect | None:
+    """The view of the scrolling list holding ``element`` (None outside any list)."""
+    lists = {
+        id(s.scrollable_container): s.rect
+        for s in element.ui_manager.get_sprite_group().sprites()
+        if isinstance(s, pygame_gui.elements.UIScrollingContainer)
+    }
     parent = element.ui_container
     while parent is not None:
-        owner = getattr(parent, "parent_element", None)
-        if isinstance(owner, pygame_gui.elements.UIScrollingContainer) or isinstance(
-            parent, pygame_gui.elements.UIScrollingContainer
-        ):
-            return True
-        parent = getattr(parent, "ui_container", None)
-        if parent is not None and parent is parent.ui_container:
-            break
-    return False
+        if id(parent) in lists:
+            return lists[id(parent)]
+        above = getattr(parent, "ui_container", None)
+        parent = None if above is parent else above
+    return None
+
+
+def _in_scrolling(element) -> bool:
+    """True for widgets inside a scrolling container (they may scroll out of view)."""
+    return _scroll_list(element) is not None
 
 
 def test_text_larger_than_the_window_has_room_for_is_capped(make_app):

@@ -163,8 +163,8 @@ def test_forecast_reads_what_people_type_or_says_why_not(app) -> None:
 
 def test_objectives_read_like_the_kpi_and_agree_with_their_status() -> None:
     """Money with its currency; a value just under its target shows enough digits."""
+    from engine.decision_check import in_words
     from engine.loader import load_scenario
-    from game.desk import in_words
     from game.scenes.dashboard import objective_note
 
     s = load_scenario("scenarios/tutorial.yaml")
