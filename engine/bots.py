@@ -12,7 +12,7 @@ from typing import Any, Protocol, get_args
 
 import numpy as np
 
-from engine.decisions import Decisions, Forecast, ProductDecision, Theme
+from engine.decisions import TEAM_MAX, Decisions, Forecast, ProductDecision, Theme
 from engine.portfolio import Policy, plan_line
 from engine.report import TurnReport
 from engine.scenario import MIN_PRICE, CultureInitiative
@@ -223,8 +223,9 @@ class PolicyBot:
             return Decisions(**fields)
         if self.theme is not None:
             fields["themes"] = dict.fromkeys(org.lines, self.theme)
-        if self.hires and not self.freeze and view.quarter <= HIRING_QUARTERS:
-            fields["products"] = {line: ProductDecision(hires=self.hires) for line in org.lines}
+        hires = min(self.hires, max(0, TEAM_MAX - org.headcount))  # never past a team's cap
+        if hires and not self.freeze and view.quarter <= HIRING_QUARTERS:
+            fields["products"] = {line: ProductDecision(hires=hires) for line in org.lines}
         if self.mentoring and org.lines:
             skills = sorted(org.lines, key=lambda li: (org.lines[li].skill, li))
             shares = (0.6, 0.4) if len(skills) > 1 else (1.0,)

@@ -105,8 +105,8 @@ def numeric_fields(
 ) -> Iterator[NumericField]:
     """Every int or float in ``data`` (plain data of type ``tp``) with its declared bounds."""
     tp, metadata = _strip(tp, list(metadata or []))
-    if isinstance(data, bool):
-        return
+    if isinstance(data, bool) or typing.get_origin(tp) is typing.Literal:
+        return  # a Literal (the file format) is bounded by its choices
     if isinstance(data, int | float):
         yield NumericField(loc, tp is int, *_bounds(metadata))
     elif isinstance(data, dict):
