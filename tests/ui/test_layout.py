@@ -58,12 +58,20 @@ def outside(rect: pygame.Rect, bounds: pygame.Rect) -> bool:
 
 
 @pytest.mark.parametrize(
-    "size, text_scale",
-    [((1280, 720), 1.0), ((1920, 1080), 1.0), ((1920, 1080), 1.3), ((1280, 720), 0.9)],
+    "size, text_scale, projector, scale",
+    [
+        ((1280, 720), 1.0, False, 1.0),
+        ((1920, 1080), 1.0, False, 1.0),
+        ((1920, 1080), 1.3, False, 1.3),
+        ((1280, 720), 0.9, False, 0.9),
+        ((1920, 1080), 1.0, True, 1.5),
+        ((1600, 900), 1.0, True, 1.25),
+        ((1366, 768), 1.3, True, 1.0),
+    ],
 )
-def test_nothing_outside_window_or_container(make_app, size, text_scale):
-    app = make_app(*size, text_scale=text_scale)
-    assert app.ui_scale == text_scale
+def test_nothing_outside_window_or_container(make_app, size, text_scale, projector, scale):
+    app = make_app(*size, text_scale=text_scale, projector=projector)
+    assert app.ui_scale == pytest.approx(scale)
     window = pygame.Rect((0, 0), size)
     problems = []
     with warnings.catch_warnings(record=True) as caught:

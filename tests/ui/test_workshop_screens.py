@@ -420,12 +420,18 @@ WIDGETS = (
 
 
 @pytest.mark.parametrize(
-    "size, text_scale", [((1280, 720), 1.0), ((1920, 1080), 1.0), ((1920, 1080), 1.3)]
+    "size, text_scale, projector",
+    [
+        ((1280, 720), 1.0, False),
+        ((1920, 1080), 1.0, False),
+        ((1920, 1080), 1.3, False),
+        ((1920, 1080), 1.0, True),
+    ],
 )
-def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_scale):
+def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_scale, projector):
     from test_layout import _in_scrolling, outside
 
-    app = make_app(*size, text_scale=text_scale)
+    app = make_app(*size, text_scale=text_scale, projector=projector)
     window = pygame.Rect((0, 0), size)
     problems = []
     with warnings.catch_warnings(record=True) as caught:
