@@ -328,7 +328,10 @@ def test_inject_pause_rewind_and_resume(app):
     first = next(b for b in app.top.focusables() if b.text != "Cancel (Esc)")
     activate(app, first)
     assert session.store.injects(1) == [session.scenario.inject_deck[0]]
-    assert "Events queued for this round: " in texts(app)
+    shown = texts(app)
+    assert "Events queued for this round" in shown
+    first_event = next(e for e in session.scenario.events if e.id == session.store.injects(1)[0])
+    assert f"<b>{first_event.title}</b>: Teamboard: quality -0.08" in shown
     click(app, "Pause")
     assert app.top.name == "workshop_pause" and app.top.clock.paused
     press(app, pygame.K_RETURN)
