@@ -114,6 +114,7 @@ class App:
         self.running = True
         self.focus_index = -1
         self.frame_count = 0
+        self.held: set[int] = set()  # zoom keys down: a held key toggles once, not per repeat
 
     # ------------------------------------------------------------------ window and theme
     def _open_window(self) -> pygame.Surface:
@@ -126,7 +127,25 @@ class App:
             self.settings.text_scale, self.screen.get_size(), self.settings.projector
         )
         theme = scaled_theme(self.ui_scale)
-        return pygame_gui.UIManager(self.screen.get_size(), theme, enable_live_theme_updates=False)
+        manager = pygame_gui.UIManager(
+            self.screen.get_size(), theme, enable_live_theme_updates=False
+        )
+        # Text boxes set words in <b> at their block's size: load both weights of every size.
+        faces = {
+            (b["font"]["name"], int(b["font"]["size"]))
+            for b in theme.values()
+            if isinstance(b, dict) and "font" in b
+        }
+        fonts = manager.get_theme().get_font_dictionary()
+        manager.preload_fonts(
+            [
+                {"name": name, "point_size": size, "style": "bold" if bold else "regular"}
+                for name, size in sorted(faces)
+                for bold in (False, True)
+                if not fonts.check_font_preloaded(fonts.create_font_id(size, name, bold, False))
+            ]
+        )
+        return manager
 
     @property
     def size(self) -> tuple[int, int]:
@@ -251,6 +270,10 @@ class App:
         if event.type == pygame.QUIT:
             self.quit()
             return
+        if event.type == pygame.KEYUP:
+            self.held.discard(event.key)
+        elif event.type == pygame.WINDOWFOCUSLOST:
+            self.held.clear()
         if event.type == pygame.VIDEORESIZE and not self.settings.fullscreen:
             w, h = event.size
             if w < MIN_SIZE[0] or h < MIN_SIZE[1]:  # the layout needs at least MIN_SIZE
@@ -301,7 +324,9 @@ class App:
         elif key == pygame.K_F5:
             scene.on_reload()
         elif event.mod & pygame.KMOD_CTRL and key in ZOOM_KEYS:
-            self._zoom(key)
+            if key not in self.held:  # not the key repeat of a held key
+                self.held.add(key)
+                self._zoom(key)
         elif key == pygame.K_TAB:
             self.move_focus(-1 if event.mod & pygame.KMOD_SHIFT else 1)
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and not self._typing():

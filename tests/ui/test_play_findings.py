@@ -312,3 +312,17 @@ def test_objectives_read_like_the_kpi_and_agree_with_their_status() -> None:
 
     words = in_words(Problem("products.teamboard.roadmap", "over capacity"), s)
     assert words == "Teamboard roadmap: over capacity"
+
+
+def test_a_held_ctrl_p_toggles_projector_mode_once(make_app) -> None:
+    """Key repeat sends Ctrl+P again and again while it is held: the screen must not flicker."""
+    app = make_app(1920, 1080)
+    for _ in range(3):  # one press, then two repeats (no key-up in between)
+        pygame.event.post(
+            pygame.event.Event(pygame.KEYDOWN, key=pygame.K_p, mod=pygame.KMOD_CTRL, unicode="")
+        )
+        frames(app, 1)
+    assert app.settings.projector and app.ui_scale == 1.5
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_p, mod=pygame.KMOD_CTRL))
+    press(app, pygame.K_p, pygame.KMOD_CTRL)  # released, then pressed again: off
+    assert not app.settings.projector and app.ui_scale == 1.0

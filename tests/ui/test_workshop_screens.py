@@ -228,8 +228,13 @@ def test_scripted_session_through_the_screens_matches_the_engine(app, mode, tmp_
         assert app.top.job.wait(60)
         frames(app, 2)
         assert "Wrote" in texts(app)
-        folder = app.top.status.split("<br>")[1]
-        assert os.path.exists(os.path.join(folder, "leaderboard.csv"))
+        from game.scenes.workshop.end import export_dir
+
+        folder = export_dir(session.id)
+        assert (folder / "leaderboard.csv").exists()
+        # The folder is shown broken after separators, never inside a name.
+        shown = app.top.status.split("<br><br>")[0].split("<br>")[1:]
+        assert "".join(shown) == str(folder) and all(line for line in shown)
 
 
 @pytest.mark.parametrize("mode", ["shared", "parallel"])

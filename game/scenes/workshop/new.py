@@ -31,6 +31,8 @@ MODES = {
 DEFAULT_TEAMS = 4
 MAX_TEAMS = 12  # game.workshop.session.MAX_TEAMS (not imported: the session module is heavy)
 MAX_FIELD = 19  # digits in a number field (a seed below 2**63)
+MODE_H = 70  # two lines of the mode's description
+SUMMARY_H = 140  # the scenario's summary (three lines) and its facts
 
 
 def default_team_name(i: int) -> str:
@@ -122,8 +124,8 @@ class WorkshopNewScene(Scene):
             self._cycle_mode,
             tip="Enter or click: the other mode.",
         )
-        self.text(pygame.Rect(x, y, col, 54), MODES[self.mode], object_id="#muted")
-        y += 54 + GAP
+        self.text(pygame.Rect(x, y, col, MODE_H), MODES[self.mode], object_id="#muted")
+        y += MODE_H + GAP
         self.stepper(
             pygame.Rect(x, y, col, ROW),
             "Rounds (quarters)",
@@ -150,7 +152,7 @@ class WorkshopNewScene(Scene):
             tip="Suggested time per round, shown on the round view; empty for none.",
         )
         self.text(
-            pygame.Rect(x, y, col, 110),
+            pygame.Rect(x, y, col, min(SUMMARY_H, self.height - MARGIN - 44 - GAP - y)),
             f"{html.escape(sc.summary)}<br>{len(sc.segments)} segments · {len(sc.firms)} "
             f"firms · {sc.quarters} quarters · {sc.difficulty}",
             object_id="#muted",
