@@ -182,15 +182,20 @@ class App:
             self.apply_settings(replace(self.settings, text_scale=scales[new]))
 
     def rebuild_all(self) -> None:
-        """Recreate every scene's widgets (after a resize or a theme change)."""
+        """Recreate every scene's widgets (after a resize or a theme change).
+
+        The keyboard focus stays on the same control of the top scene (a scene below that
+        focuses its first control when built must not move it).
+        """
         self.manager.set_window_resolution(self.screen.get_size())
         for scene in self.scenes:
             scene.teardown()
-        self.focus_index = -1
+        focus = self.focus_index
         for i, scene in enumerate(self.scenes):
             scene.setup()
             if i < len(self.scenes) - 1 and not self.scenes[i + 1].overlay:
                 scene.hide()
+        self.focus_index = focus
 
     # ------------------------------------------------------------------ scene stack
     @property

@@ -30,9 +30,7 @@ def scale_note(settings: Settings, window: tuple[int, int]) -> str:
                 f"Projector mode fills the window: a {size} window leaves no room to grow "
                 "(use 1920×1080 or full screen)."
             )
-        return (
-            f"Projector mode fills the {size} window: everything at {shown:.0%} (text size aside)."
-        )
+        return f"Projector mode fills the {size} window: everything at {shown:.0%}."
     if shown < settings.text_scale:
         need = (round(MIN_SIZE[0] * settings.text_scale), round(MIN_SIZE[1] * settings.text_scale))
         return (

@@ -129,10 +129,12 @@ def _solo(app, screen: str) -> str:
 def _workshop_screen(app, screen: str) -> str:
     """Open the workshop ``screen``; returns the button whose click is checked afterwards."""
     from game.scenes.workshop.end import WorkshopEndScene
+    from game.scenes.workshop.menu import WorkshopMenuScene
     from game.scenes.workshop.reveal import WorkshopRevealScene
     from game.scenes.workshop.round import WorkshopRoundScene
 
     session = _workshop(app, 1)
+    app.push(WorkshopMenuScene(app))  # it focuses its first button whenever it is built
     app.push(WorkshopRoundScene(app, session))
     frames(app, 1)
     if screen == "workshop round":
@@ -167,7 +169,9 @@ def test_text_size_and_projector_mode_apply_live_on_every_main_screen(make_app, 
     opened = _solo if screen in ("hub", "results", "debrief") else _workshop_screen
     button = opened(app, screen)
     scene = app.top
+    focus = app.focus_index
     _switch_sizes(app)
+    assert app.focus_index == focus  # the focus ring stays where it was (none: none)
     click(app, button)
     assert CLICKED[screen](app), (screen, app.top.name)
     if screen == "hub":

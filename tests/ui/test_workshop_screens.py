@@ -365,6 +365,9 @@ def workshop_screens(app):
     yield "menu"
     click(app, "New session")
     yield "new"
+    click(app, "Shared market")
+    yield "new (parallel worlds)"
+    click(app, "Parallel worlds")
     app.top.resolution = 20
     click(app, "Create session")
     yield "round"
@@ -388,6 +391,7 @@ def workshop_screens(app):
     yield "reveal"
     press(app, pygame.K_ESCAPE)
     click(app, "End session")
+    yield "end-session dialog"
     click(app, "Show the class")
     yield "end"
     # the most crowded case: twelve teams with long names, CPO role, a round timer
@@ -454,6 +458,7 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_
                 inside = container is None or _in_scrolling(e)
                 if not inside and outside(e.rect, container.get_rect()):
                     problems.append(f"{name}: {type(e).__name__} {e.rect} outside its panel")
+            problems += [f"{name}: {clip}" for clip in clipped(shown)]
             widgets = [e for e in shown if isinstance(e, WIDGETS)]
             for i, a in enumerate(widgets):
                 for b in widgets[i + 1 :]:
@@ -462,6 +467,23 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_
     too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
     assert not problems, "\n".join(problems[:20])
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+def clipped(shown) -> list[str]:
+    """Buttons whose words are wider than the button, and muted notes (descriptions, help)
+    that need a scroll bar: a person would see them cut off."""
+    out = []
+    for e in shown:
+        if isinstance(e, pygame_gui.elements.UIButton) and e.font is not None:
+            if e.font.size(e.text)[0] > e.rect.w - 4:
+                out.append(f"button '{e.text}' is wider than {e.rect.w} px")
+        elif (
+            isinstance(e, pygame_gui.elements.UITextBox)
+            and "#muted" in e.object_ids
+            and e.scroll_bar is not None
+        ):
+            out.append(f"note '{e.html_text[:40]}' needs a scroll bar")
+    return out
 
 
 def test_monkey_on_the_workshop_screens(app, monkeypatch):
