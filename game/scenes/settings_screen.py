@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from game.app import effective_scale, room
+from game.app import effective_scale
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.settings import MIN_SIZE, TEXT_SCALES, WINDOW_SIZES, Settings
 
@@ -25,10 +25,9 @@ def scale_note(settings: Settings, window: tuple[int, int]) -> str:
     shown = effective_scale(settings.text_scale, window, settings.projector)
     size = f"{window[0]}×{window[1]}"
     if settings.projector:
-        if room(window) <= 1.0:
+        if shown <= 1.0:
             return (
-                f"Projector mode fills the window: a {size} window leaves no room to grow "
-                "(use 1920×1080 or full screen)."
+                f"Projector mode has no room to grow in {size}: use a larger window or full screen."
             )
         return f"Projector mode fills the {size} window: everything at {shown:.0%}."
     if shown < settings.text_scale:
@@ -86,7 +85,7 @@ class SettingsScene(Scene):
             self.button(pygame.Rect(cx - 220, y + i * (ROW + GAP), 440, ROW), text, action, tip=tip)
         y += len(rows) * (ROW + GAP)
         window = self.app.screen.get_size() if p.fullscreen else p.size
-        self.label(pygame.Rect(cx - 320, y, 640, 26), scale_note(p, window), object_id="#muted")
+        self.label(pygame.Rect(cx - 400, y, 800, 26), scale_note(p, window), object_id="#muted")
         y += 26 + GAP
         self.button(pygame.Rect(cx - 220, y, 214, ROW), "Back", self.app.pop, tip="Esc")
         self.button(

@@ -120,3 +120,19 @@ def test_text_larger_than_the_window_has_room_for_is_capped(make_app):
     app.push(SettingsScene(app))
     frames(app, 1)
     assert "130% needs 1664×936 or more" in texts(app)
+
+
+def test_projector_mode_in_a_window_without_room_says_so(make_app):
+    """1280×720 (or 1366×768) has no room to grow: the note says what to do, unclipped."""
+    from helpers import texts
+
+    from game.scenes.settings_screen import SettingsScene
+
+    for size in ((1280, 720), (1366, 768)):
+        app = make_app(*size, projector=True)
+        assert app.ui_scale == 1.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Label Rect is too small for text" fails
+            app.push(SettingsScene(app))
+            frames(app, 1)
+        assert f"no room to grow in {size[0]}×{size[1]}: use a larger window" in texts(app)
