@@ -120,7 +120,7 @@ class WorkshopRevealScene(Scene):
         """The standings table in large type: a header row, then one row per team."""
         cur = self.session.scenario.currency
         row_h = _row_height(area.h, len(rows))
-        short = row_h < TWO_LINES  # one line per team: shorter changes, a narrower team name
+        short = row_h < TWO_LINES  # one line per team: shorter changes, a wider last column
         last = ("Grade" if self.final else "Objectives", LAST_W + (40 if short else 0))
         columns = (*COLUMNS, last)
         factor = min(1.0, area.w / sum(w for _, w in columns))
