@@ -5,12 +5,14 @@
 ``latest``, at most once per game; one uniform draw per pool event per quarter whatever the
 state, so the stream never depends on what already fired) and injected ones (by id, through
 the API). :func:`apply` applies an event's typed effects through a :class:`World` the
-simulation provides, and returns one plain-English line per effect for the TurnReport.
+simulation provides, and returns one plain-English line per effect for the TurnReport;
+:func:`describe` gives the same lines without applying anything (the facilitator's deck).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -20,6 +22,7 @@ from engine.scenario import (
     Awareness,
     Cash,
     CultureShock,
+    Effect,
     Event,
     Headcount,
     IdealShift,
@@ -102,76 +105,141 @@ def _line(scenario: Scenario, firm: str, product: str | None) -> str | None:
     return product if product in staffed else None
 
 
-def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
-    """Apply every effect of ``event`` in order; return what each one did, in words."""
+@dataclass(frozen=True)
+class Change:
+    """One thing an effect does: to which firm and product line (where it names one), in words."""
+
+    effect: Effect
+    text: str
+    firm: str | None = None
+    line: str | None = None
+
+
+def changes(
+    event: Event, scenario: Scenario, firm_names: Mapping[str, str] | None = None
+) -> list[Change]:
+    """Everything ``event`` would do, in order, without doing it.
+
+    A firm-wide effect (culture, headcount, debt, cash) is one change per firm it names
+    (``player`` and ``all`` name several); headcount and debt skip a firm with no staffed
+    line. ``firm_names`` overrides how firms are named (a workshop deck says "Each team").
+    """
     seg = {s.id: s.name for s in scenario.segments}
     attr = {a.id: a.name for a in scenario.attributes}
     prod = {p.id: p.name for _, p in scenario.products()}
-    firm_name = {f.id: f.name for f in scenario.firms}
-    out: list[str] = []
+    names = {f.id: f.name for f in scenario.firms} | dict(firm_names or {})
+    out: list[Change] = []
     for eff in event.effects:
         match eff:
             case SegmentSize():
-                world.segment_size(eff.segment, eff.change)
-                out.append(f"{seg[eff.segment]}: market size {signed_pct(eff.change)}")
+                text = f"{seg[eff.segment]}: market size {signed_pct(eff.change)}"
             case SegmentGrowth():
-                world.segment_growth(eff.segment, eff.change)
-                out.append(
-                    f"{seg[eff.segment]}: growth {signed_pct(eff.change)} points per quarter"
-                )
+                text = f"{seg[eff.segment]}: growth {signed_pct(eff.change)} points per quarter"
             case PriceSensitivity():
-                world.price_sensitivity(eff.segment, eff.change)
-                out.append(f"{seg[eff.segment]}: price sensitivity {signed_pct(eff.change)}")
+                text = f"{seg[eff.segment]}: price sensitivity {signed_pct(eff.change)}"
             case IdealShift():
-                world.ideal_shift(eff.segment, eff.attribute, eff.change)
-                out.append(
+                text = (
                     f"{seg[eff.segment]} now want {attr[eff.attribute]} "
                     f"{signed(eff.change)} on the 0-1 scale"
                 )
             case WeightShift():
-                world.weight_shift(eff.segment, eff.attribute, eff.change)
-                out.append(
+                text = (
                     f"{seg[eff.segment]} care {'more' if eff.change > 0 else 'less'} about "
                     f"{attr[eff.attribute]} (weight {signed(eff.change)})"
                 )
             case ProductAttribute():
-                world.product_attribute(eff.product, eff.attribute, eff.change)
-                out.append(f"{prod[eff.product]}: {attr[eff.attribute]} {signed(eff.change)}")
+                text = f"{prod[eff.product]}: {attr[eff.attribute]} {signed(eff.change)}"
             case ProductQuality():
-                world.product_quality(eff.product, eff.change)
-                out.append(f"{prod[eff.product]}: quality {signed(eff.change)}")
+                text = f"{prod[eff.product]}: quality {signed(eff.change)}"
             case ProductPrice():
-                world.product_price(eff.product, eff.change)
-                out.append(f"{prod[eff.product]}: price {signed_pct(eff.change)}")
+                text = f"{prod[eff.product]}: price {signed_pct(eff.change)}"
             case UnitCost():
-                world.unit_cost(eff.product, eff.change)
-                out.append(f"{prod[eff.product]}: cost to serve {signed_pct(eff.change)}")
+                text = f"{prod[eff.product]}: cost to serve {signed_pct(eff.change)}"
             case Awareness():
-                world.awareness(eff.product, eff.segment, eff.change)
-                out.append(
+                text = (
                     f"{prod[eff.product]}: awareness in {seg[eff.segment]} "
                     f"{eff.change * 100:+.0f} points"
                 )
-            case CultureShock():
-                for firm in firms_for(eff.firm, scenario):
-                    world.culture(firm, eff.dimension, eff.change)
-                    out.append(
-                        f"{firm_name[firm]}: {eff.dimension.replace('_', ' ')} {signed(eff.change)}"
-                    )
-            case Headcount() | TechDebt():
-                for firm in firms_for(eff.firm, scenario):
-                    line = _line(scenario, firm, eff.product)
-                    if line is None:
-                        continue
-                    if isinstance(eff, Headcount):
-                        world.headcount(firm, line, eff.change)
-                        what = f"{eff.change:+d} engineer{'s' if abs(eff.change) != 1 else ''}"
-                    else:
-                        world.tech_debt(firm, line, eff.change)
-                        what = f"technical debt {eff.change:+.0f} points"
-                    out.append(f"{firm_name[firm]} ({prod[line]}): {what}")
-            case Cash():
-                for firm in firms_for(eff.firm, scenario):
-                    world.cash(firm, eff.change)
-                    out.append(f"{firm_name[firm]}: cash {signed_money_full(eff.change)}")
+            case CultureShock() | Headcount() | TechDebt() | Cash():
+                out += _firm_changes(eff, scenario, names, prod)
+                continue
+        out.append(Change(eff, text))
     return out
+
+
+def _firm_changes(
+    eff: CultureShock | Headcount | TechDebt | Cash,
+    scenario: Scenario,
+    names: Mapping[str, str],
+    prod: Mapping[str, str],
+) -> list[Change]:
+    """One change per firm a firm-wide effect names (see :func:`changes`)."""
+    out = []
+    for firm in firms_for(eff.firm, scenario):
+        match eff:
+            case CultureShock():
+                what = f"{eff.dimension.replace('_', ' ')} {signed(eff.change)}"
+                out.append(Change(eff, f"{names[firm]}: {what}", firm))
+            case Cash():
+                what = f"cash {signed_money_full(eff.change, scenario.currency)}"
+                out.append(Change(eff, f"{names[firm]}: {what}", firm))
+            case Headcount() | TechDebt():
+                line = _line(scenario, firm, eff.product)
+                if line is None:
+                    continue
+                if isinstance(eff, Headcount):
+                    what = f"{eff.change:+d} engineer{'s' if abs(eff.change) != 1 else ''}"
+                else:
+                    what = f"technical debt {eff.change:+.0f} points"
+                out.append(Change(eff, f"{names[firm]} ({prod[line]}): {what}", firm, line))
+    return out
+
+
+def describe(
+    event: Event, scenario: Scenario, firm_names: Mapping[str, str] | None = None
+) -> list[str]:
+    """What each effect of ``event`` would do, in words, without applying it (the same lines
+    :func:`apply` returns): "Small businesses: market size +20%"."""
+    return [c.text for c in changes(event, scenario, firm_names)]
+
+
+def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
+    """Apply every effect of ``event`` in order; return what each one did, in words."""
+    done = changes(event, scenario)
+    for change in done:
+        _do(change, world)
+    return [c.text for c in done]
+
+
+def _do(change: Change, world: World) -> None:
+    """Apply one change through ``world``."""
+    eff, firm, line = change.effect, change.firm or "", change.line or ""
+    match eff:
+        case SegmentSize():
+            world.segment_size(eff.segment, eff.change)
+        case SegmentGrowth():
+            world.segment_growth(eff.segment, eff.change)
+        case PriceSensitivity():
+            world.price_sensitivity(eff.segment, eff.change)
+        case IdealShift():
+            world.ideal_shift(eff.segment, eff.attribute, eff.change)
+        case WeightShift():
+            world.weight_shift(eff.segment, eff.attribute, eff.change)
+        case ProductAttribute():
+            world.product_attribute(eff.product, eff.attribute, eff.change)
+        case ProductQuality():
+            world.product_quality(eff.product, eff.change)
+        case ProductPrice():
+            world.product_price(eff.product, eff.change)
+        case UnitCost():
+            world.unit_cost(eff.product, eff.change)
+        case Awareness():
+            world.awareness(eff.product, eff.segment, eff.change)
+        case CultureShock():
+            world.culture(firm, eff.dimension, eff.change)
+        case Headcount():
+            world.headcount(firm, line, eff.change)
+        case TechDebt():
+            world.tech_debt(firm, line, eff.change)
+        case Cash():
+            world.cash(firm, eff.change)

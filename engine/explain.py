@@ -26,7 +26,7 @@ from functools import partial
 import numpy as np
 
 from engine import market
-from engine.formatting import money_full, number, signed, signed_money_full
+from engine.formatting import money_full, number, possessive, signed, signed_money_full
 from engine.quarter import QuarterContext
 from engine.report import Driver, Explanation, TurnReport
 from engine.state import SimState
@@ -321,7 +321,7 @@ def _who(ctx: QuarterContext, firm_id: str) -> tuple[str, str]:
     firm = ctx.state.firms[firm_id]
     if firm.controller == "player" and len(ctx.scenario.player_firms()) == 1:
         return "your", "you"
-    return (f"{firm.name}'" if firm.name.endswith("s") else f"{firm.name}'s"), firm.name
+    return possessive(firm.name), firm.name
 
 
 def _price_text(

@@ -5,9 +5,9 @@ same wherever it is shown. Every formatter returns :data:`MISSING` for a non-fin
 (NaN or ±infinity) instead of printing "nan" or "inf". ``None`` is not a number and is the
 caller's business (reports print their own dash for "not measured").
 
-Money comes in two styles: :func:`money` is compact for screens ($950, $12k, $1.25M) and
-:func:`money_full` spells every digit with thousands separators (-$1,234) for reports, CLI
-tables and sentences.
+Money comes in two styles, one per view: :func:`money` is compact for screens ($950, $8.5k,
+$12k, $1.25M: never "$8,000" beside "$15k") and :func:`money_full` spells every digit with
+thousands separators (-$1,234) for reports, CLI tables and sentences.
 """
 
 from __future__ import annotations
@@ -32,7 +32,11 @@ def finite(value: float) -> bool:
 
 
 def money(value: float, currency: str = "$") -> str:
-    """Money, compact: $950, $12k, $1.25M (negative: -$12k)."""
+    """Money, compact: $950, $8.5k, $12k, $1.25M (negative: -$12k).
+
+    Thousands always read as "k" (about three significant digits), so a view never shows
+    "$8,000" beside "$15k".
+    """
     if not finite(value):
         return MISSING
     sign = "-" if value < 0 else ""
@@ -41,8 +45,10 @@ def money(value: float, currency: str = "$") -> str:
         return f"{sign}{currency}{v:.2e}"
     if v >= 999_500:  # what would round to "1000k" reads as $1.00M
         return f"{sign}{currency}{v / 1_000_000:.2f}M"
-    if v >= 10_000:
+    if v >= 9_995:
         return f"{sign}{currency}{v / 1000:.0f}k"
+    if v >= 999.5:
+        return f"{sign}{currency}{v / 1000:.2f}".rstrip("0").rstrip(".") + "k"
     return f"{sign}{currency}{v:,.0f}"
 
 
@@ -139,3 +145,11 @@ def exact(value: float) -> str:
     if float(value).is_integer() and abs(value) < 1e7:
         return f"{int(value):,}"
     return f"{value:g}"
+
+
+# --------------------------------------------------------------------------- words
+
+
+def possessive(name: str) -> str:
+    """A name with its possessive ending: "Team B's", "Falcons'" (never "Falcons's")."""
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"

@@ -2,8 +2,9 @@
 
 Global keys: Esc asks the top scene to go back (the hub opens its pause menu), F5 reloads
 the current scenario from disk (the authors' loop), Tab / Shift-Tab move the keyboard focus
-between the top scene's controls and Enter/Space activates the focused one. Scenes receive
-everything else (number keys switch the hub's tabs).
+between the top scene's controls and Enter/Space activates the focused one, Ctrl+P turns
+projector mode on or off and Ctrl+Plus / Ctrl+Minus change the text size (both at once, on
+any screen). Scenes receive everything else (number keys switch the hub's tabs).
 
 pygame is imported here and only by modules under ``game/`` that draw; the CLI imports this
 module inside ``run`` so ``crossroads --help`` stays fast.
@@ -12,7 +13,9 @@ module inside ``run`` so ``crossroads --help`` stays fast.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -20,7 +23,7 @@ import pygame_gui
 
 from game import palette
 from game.paths import assets_dir
-from game.settings import MIN_SIZE, Settings, load_settings, save_settings
+from game.settings import MIN_SIZE, TEXT_SCALES, Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
     from game.scenes.base import Scene
@@ -28,6 +31,17 @@ if TYPE_CHECKING:
 
 FPS = 60
 THEME_FILE = "theme.json"
+ZOOM_KEYS = (
+    pygame.K_p,
+    pygame.K_PLUS,
+    pygame.K_EQUALS,
+    pygame.K_KP_PLUS,
+    pygame.K_MINUS,
+    pygame.K_KP_MINUS,
+)
+"""With Ctrl: projector mode (P), larger text (+, =) and smaller text (-)."""
+PROJECTOR_STEP = 0.125
+"""Projector mode scales in eighths (×1.25 at 1600×900, ×1.5 at 1920×1080, ×2 at 2560×1440)."""
 
 
 # Element types that take the theme's default font (pygame_gui reads fonts per element type).
@@ -46,7 +60,11 @@ FONT_ELEMENTS = (
 
 
 def scaled_theme(text_scale: float) -> dict[str, Any]:
-    """The bundled theme, its default font given to every element, sizes × ``text_scale``."""
+    """The bundled theme, its default font given to every element, sizes × ``text_scale``.
+
+    A block's font need only say what differs from the default (``{"size": "21", "bold":
+    "1"}``): the default's name and font files fill in the rest.
+    """
     theme = json.loads((assets_dir() / THEME_FILE).read_text(encoding="utf-8"))
     base = theme["defaults"].pop("font")
     for element in FONT_ELEMENTS:
@@ -54,17 +72,28 @@ def scaled_theme(text_scale: float) -> dict[str, Any]:
     for block in theme.values():
         font = block.get("font") if isinstance(block, dict) else None
         if font is not None:
+            font.update({k: v for k, v in base.items() if k not in font})
             font["size"] = str(max(8, round(int(font["size"]) * text_scale)))
     return theme
 
 
-def effective_scale(text_scale: float, window: tuple[int, int]) -> float:
-    """The text scale the window has room for: a scaled layout must still be 1280×720 units.
+def room(window: tuple[int, int]) -> float:
+    """The largest scale a window has room for: a scaled layout must still be 1280×720 units."""
+    return max(1.0, min(window[0] / MIN_SIZE[0], window[1] / MIN_SIZE[1]))
 
-    Smaller text always fits; larger text needs a window of at least 1280×720 × the scale.
+
+def effective_scale(text_scale: float, window: tuple[int, int], projector: bool = False) -> float:
+    """The one UI scale (fonts and layout together) for a window.
+
+    Without projector mode it is the text size, as far as the window has room: smaller text
+    always fits, larger text needs a window of at least 1280×720 × the scale. Projector mode
+    grows the 1280×720 layout to fill the window instead (×1.5 at 1920×1080, ×3 at
+    3840×2160), in steps of PROJECTOR_STEP so fonts keep whole-pixel proportions.
     """
-    room = max(1.0, min(window[0] / MIN_SIZE[0], window[1] / MIN_SIZE[1]))
-    return min(text_scale, room)
+    fits = room(window)
+    if projector:
+        return max(1.0, math.floor(fits / PROJECTOR_STEP) * PROJECTOR_STEP)
+    return min(text_scale, fits)
 
 
 class App:
@@ -85,6 +114,7 @@ class App:
         self.running = True
         self.focus_index = -1
         self.frame_count = 0
+        self.held: set[int] = set()  # zoom keys down: a held key toggles once, not per repeat
 
     # ------------------------------------------------------------------ window and theme
     def _open_window(self) -> pygame.Surface:
@@ -93,9 +123,29 @@ class App:
         return pygame.display.set_mode(size, flags)
 
     def _make_manager(self) -> pygame_gui.UIManager:
-        self.ui_scale = effective_scale(self.settings.text_scale, self.screen.get_size())
+        self.ui_scale = effective_scale(
+            self.settings.text_scale, self.screen.get_size(), self.settings.projector
+        )
         theme = scaled_theme(self.ui_scale)
-        return pygame_gui.UIManager(self.screen.get_size(), theme, enable_live_theme_updates=False)
+        manager = pygame_gui.UIManager(
+            self.screen.get_size(), theme, enable_live_theme_updates=False
+        )
+        # Text boxes set words in <b> at their block's size: load both weights of every size.
+        faces = {
+            (b["font"]["name"], int(b["font"]["size"]))
+            for b in theme.values()
+            if isinstance(b, dict) and "font" in b
+        }
+        fonts = manager.get_theme().get_font_dictionary()
+        manager.preload_fonts(
+            [
+                {"name": name, "point_size": size, "style": "bold" if bold else "regular"}
+                for name, size in sorted(faces)
+                for bold in (False, True)
+                if not fonts.check_font_preloaded(fonts.create_font_id(size, name, bold, False))
+            ]
+        )
+        return manager
 
     @property
     def size(self) -> tuple[int, int]:
@@ -119,16 +169,33 @@ class App:
         self.manager = self._make_manager()
         self.rebuild_all()
 
+    def toggle_projector(self) -> None:
+        """Projector mode on or off, applied at once (Ctrl+P on any screen)."""
+        self.apply_settings(replace(self.settings, projector=not self.settings.projector))
+
+    def step_text_size(self, step: int) -> None:
+        """The next larger (``step`` 1) or smaller (-1) text size, applied at once."""
+        scales = list(TEXT_SCALES)
+        now = scales.index(self.settings.text_scale)
+        new = min(len(scales) - 1, max(0, now + step))
+        if new != now:
+            self.apply_settings(replace(self.settings, text_scale=scales[new]))
+
     def rebuild_all(self) -> None:
-        """Recreate every scene's widgets (after a resize or a theme change)."""
+        """Recreate every scene's widgets (after a resize or a theme change).
+
+        The keyboard focus stays on the same control of the top scene (a scene below that
+        focuses its first control when built must not move it).
+        """
         self.manager.set_window_resolution(self.screen.get_size())
         for scene in self.scenes:
             scene.teardown()
-        self.focus_index = -1
+        focus = self.focus_index
         for i, scene in enumerate(self.scenes):
             scene.setup()
             if i < len(self.scenes) - 1 and not self.scenes[i + 1].overlay:
                 scene.hide()
+        self.focus_index = focus
 
     # ------------------------------------------------------------------ scene stack
     @property
@@ -208,6 +275,10 @@ class App:
         if event.type == pygame.QUIT:
             self.quit()
             return
+        if event.type == pygame.KEYUP:
+            self.held.discard(event.key)
+        elif event.type == pygame.WINDOWFOCUSLOST:
+            self.held.clear()
         if event.type == pygame.VIDEORESIZE and not self.settings.fullscreen:
             w, h = event.size
             if w < MIN_SIZE[0] or h < MIN_SIZE[1]:  # the layout needs at least MIN_SIZE
@@ -257,6 +328,10 @@ class App:
             scene.on_back()
         elif key == pygame.K_F5:
             scene.on_reload()
+        elif event.mod & pygame.KMOD_CTRL and key in ZOOM_KEYS:
+            if key not in self.held:  # not the key repeat of a held key
+                self.held.add(key)
+                self._zoom(key)
         elif key == pygame.K_TAB:
             self.move_focus(-1 if event.mod & pygame.KMOD_SHIFT else 1)
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and not self._typing():
@@ -270,6 +345,13 @@ class App:
                 scene.on_enter()
         elif not self._typing():
             scene.on_key(event)
+
+    def _zoom(self, key: int) -> None:
+        """Ctrl+P: projector mode on/off; Ctrl+Plus / Ctrl+Minus: larger or smaller text."""
+        if key == pygame.K_p:
+            self.toggle_projector()
+        else:
+            self.step_text_size(-1 if key in (pygame.K_MINUS, pygame.K_KP_MINUS) else 1)
 
     # ------------------------------------------------------------------ keyboard focus
     def focused_element(self) -> Any:

@@ -1,4 +1,5 @@
-"""Player settings (window size, fullscreen, text scale), kept as JSON in the user folder."""
+"""Player settings (window size, fullscreen, text scale, projector mode), kept as JSON in the
+user folder."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ class Settings:
     height: int = 720
     fullscreen: bool = False
     text_scale: float = 1.0
+    projector: bool = False
+    """Scale the whole UI to fill the window (1920×1080 and larger), so a room can read it."""
 
     @property
     def size(self) -> tuple[int, int]:

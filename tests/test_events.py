@@ -70,3 +70,33 @@ def test_effects_apply_in_order_with_descriptions(tutorial):
         "Small businesses: price sensitivity +15%",
         "Small businesses: growth -2% points per quarter",
     ]
+
+
+def test_describe_says_what_apply_would_do_without_doing_it(tutorial):
+    """The deck's words are apply's words; nothing is applied; a firm may be renamed."""
+    for event in tutorial.events:
+        world = Recorder()
+        lines = events.describe(event, tutorial)
+        assert world.calls == []
+        assert lines == events.apply(event, world, tutorial)
+        assert len(world.calls) == len(lines)
+    viral = next(e for e in tutorial.events if e.id == "viral_post")
+    assert events.describe(viral, tutorial) == [
+        "Teamboard: awareness in Small businesses +15 points"
+    ]
+    leaves = next(e for e in tutorial.events if e.id == "key_engineer_leaves")
+    assert events.describe(leaves, tutorial, {"player": "Each team"}) == [
+        "Each team (Teamboard): -1 engineer",
+        "Each team: morale -0.05",
+    ]
+
+
+def test_cash_effects_read_in_the_scenario_currency(tutorial):
+    from engine.scenario import Cash, Event
+
+    bonus = Event(
+        id="grant", title="A grant", effects=[Cash(type="cash", firm="all", change=50_000)]
+    )
+    lines = events.describe(bonus, tutorial)
+    assert lines[0] == "Teamboard Inc.: cash +$50,000"
+    assert len(lines) == len(tutorial.firms)

@@ -13,11 +13,15 @@ from engine.kpis import REGISTRY
 def test_money_is_compact_with_k_and_m() -> None:
     assert f.money(0) == "$0"
     assert f.money(950) == "$950"
-    assert f.money(9_999) == "$9,999"
+    assert f.money(8_000) == "$8k"  # thousands always read as k: never "$8,000" by "$15k"
+    assert f.money(8_500) == "$8.5k"
+    assert f.money(1_234) == "$1.23k"
+    assert f.money(9_999) == "$10k"
     assert f.money(10_000) == "$10k"
     assert f.money(12_345) == "$12k"
     assert f.money(999_499) == "$999k"
     assert f.money(999_800) == "$1.00M"  # never "$1000k"
+    assert f.money(999_500) == "$1.00M"
     assert f.money(1_000_000) == "$1.00M"
     assert f.money(1_250_000, "€") == "€1.25M"
     assert f.money(-12_345) == "-$12k"
@@ -128,3 +132,10 @@ def test_huge_values_are_shown_with_an_exponent_not_three_hundred_digits() -> No
     assert signed_money_full(1e16, "$") == "+$1.00e+16"
     assert count(1e20) == "1.00e+20"
     assert money_full(999_999_999_999_999 - 1, "$") == "$999,999,999,999,998"
+
+
+def test_possessive_never_reads_s_apostrophe_s() -> None:
+    assert f.possessive("Team B") == "Team B's"
+    assert f.possessive("Falcons") == "Falcons'"
+    assert f.possessive("BOSS") == "BOSS'"
+    assert f.possessive("Teamboard Inc. (Owls)") == "Teamboard Inc. (Owls)'s"

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.formatting import possessive
 from game.escaping import terminal
 
 if TYPE_CHECKING:
@@ -180,7 +181,7 @@ def _submit(args: argparse.Namespace) -> int:
     decisions = parse_sheet(text, str(args.decisions), session, team)
     warnings = session.submit(team, decisions)
     waiting = session.waiting_for()
-    print(f"recorded {terminal(team)}'s decisions for round {session.current_round}")
+    print(f"recorded {possessive(terminal(team))} decisions for round {session.current_round}")
     for w in warnings:
         print(f"  warning: {terminal(w)}")
     print(f"waiting for: {terminal(', '.join(waiting))}" if waiting else "every team has submitted")

@@ -9,10 +9,11 @@ from typing import Any
 import pygame
 
 from engine.formatting import count, money, pct, points, signed, signed_count, signed_money
-from engine.kpis import KPIS, formatter
+from engine.kpis import KPIS
 from engine.report import FirmResult, TurnReport
 from engine.scenario import Scenario
 from game import palette
+from game.objectives import STATUS, objective_note
 from game.scenes.base import GAP, Scene, grid
 from game.scenes.glossary import METRICS
 from game.scenes.tab import Tab
@@ -23,15 +24,6 @@ from game.widgets.text import plain
 CARD_H = 86
 CARDS = ("revenue", "profit", "cash", "customers", "share", "satisfaction", "nps")
 """The KPI cards of a firm, left to right (registry ids)."""
-
-
-STATUS = {
-    "met": ("met", "#3fc29a"),
-    "missed": ("missed", "#f0894a"),
-    "on_track": ("on track", "#3fc29a"),
-    "behind": ("behind", "#f0894a"),
-    "pending": ("not measured yet", "#a8b3c1"),
-}
 
 
 def objectives_html(objectives: list[dict[str, Any]], scenario: Scenario) -> str:
@@ -46,21 +38,6 @@ def objectives_html(objectives: list[dict[str, Any]], scenario: Scenario) -> str
             f"</font>{note}"
         )
     return "<br>".join(rows)
-
-
-def objective_note(o: dict[str, Any], scenario: Scenario) -> str:
-    """Value and target formatted by the KPI registry; more digits where rounding would hide
-    why a value that looks equal to its target is still behind."""
-    obj = next((x for x in scenario.objectives if x.id == o["id"]), None)
-    if obj is None or o.get("value") is None:
-        return plain(str(o.get("evidence") or "")).strip()
-    kpi, cur = KPIS[obj.kpi], scenario.currency
-    value, target = kpi.compact(float(o["value"]), cur), kpi.compact(obj.target, cur)
-    if value == target and o["status"] in ("behind", "missed"):
-        precise = formatter(kpi.unit, (kpi.digits or 2) + 2)
-        value, target = precise(float(o["value"]), cur), precise(obj.target, cur)
-    op = "at least" if obj.op == ">=" else "at most"
-    return f"{value}, target {op} {target}"
 
 
 def quarter_labels(n: int) -> list[str]:

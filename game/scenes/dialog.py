@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import GAP, ROW, Scene
+from game.widgets.text import font
 
 if TYPE_CHECKING:
     from game.app import App
@@ -38,7 +39,9 @@ class DialogScene(Scene):
             pygame.Rect(20, 14, w - 40, 34), self.title, container=card, object_id="#heading"
         )
         self.text(pygame.Rect(20, 54, w - 40, h - 54 - ROW - 36), self.body, container=card)
-        bw = min(220, (w - 40 - GAP * (len(self.choices) - 1)) // len(self.choices))
+        room = (w - 40 - GAP * (len(self.choices) - 1)) // len(self.choices)
+        words = max(font(16, bold=True).size(text)[0] for text, _ in self.choices) + 32
+        bw = min(max(220, words), room)
         x = w - 20 - len(self.choices) * bw - GAP * (len(self.choices) - 1)
         for i, (text, _) in enumerate(self.choices):
             primary = i == 0 and len(self.choices) > 1

@@ -24,7 +24,7 @@ class PauseScene(Scene):
         entries = [
             ("Resume", self.app.pop, "Back to the quarter (Esc)."),
             ("Save game", self.save, "Save now. The game also saves after every quarter."),
-            ("Settings", self.settings, "Window size, full screen and text size."),
+            ("Settings", self.settings, "Window size, full screen, text size and projector mode."),
             ("Quit to title", self.quit_to_title, "Save and go back to the title screen."),
             ("Quit game", self.app.quit, "Save and close the game."),
         ]

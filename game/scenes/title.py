@@ -56,7 +56,7 @@ class TitleScene(Scene):
                 "Settings",
                 lambda: self.app.push(SettingsScene(self.app)),
                 True,
-                "Window size, full screen and text size.",
+                "Window size, full screen, text size and projector mode.",
             ),
             ("Quit", self.app.quit, True, "Close the game (your game in progress is saved)."),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from functools import cache
 from typing import Any
 
@@ -26,6 +27,20 @@ def fit(text: str, face: pygame.font.Font, width: int) -> str:
     while text and face.size(text + "…")[0] > width:
         text = text[:-1]
     return text + "…" if text else ""
+
+
+def path_lines(path: str, face: pygame.font.Font, width: int) -> list[str]:
+    """A file path in lines no wider than ``width`` pixels, broken after a folder separator.
+
+    A text box would break a long path anywhere and add a hyphen ("ws-20261-" "-202-b083");
+    these lines keep every name whole (one name longer than a line is left to overflow).
+    """
+    lines = [""]
+    for part in re.split(r"(?<=[/\\])", path):
+        if lines[-1] and face.size(lines[-1] + part)[0] > width:
+            lines.append("")
+        lines[-1] += part
+    return lines
 
 
 def to_size(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:

@@ -32,6 +32,7 @@ from typing import Any
 
 from engine.decision_check import in_words, parse
 from engine.decisions import Decisions, carry_forward
+from engine.formatting import possessive
 from engine.kpis import LEADERBOARD
 from engine.loader import ScenarioError, load_scenario_text
 from engine.report import TurnReport
@@ -157,6 +158,7 @@ class Worlds:
         self.digests: list[str] = []
         self.last: dict[str, Decisions] = {}  # effective decisions per team, authored ids
         self.played: list[dict[str, Decisions]] = []  # the same, per resolved round
+        self.boards: list[list[dict[str, Any]]] = []  # the leaderboard before each round
         if s.mode == "shared":
             market = shared_market(s.scenario, list(s.team_ids.values()), s.team_ids_names())
             sim = Simulation(market, seed=s.info.seed, role=s.info.role, resolution=s.resolution)
@@ -388,6 +390,7 @@ class WorkshopSession:
 
     def _play(self, w: Worlds, round_: int) -> Resolution:
         decisions, kept = self._effective(w, round_)
+        w.boards.append(self._board(w, round_ - 1))  # where the teams stood before it
         injects = self.store.injects(round_)
         reports: dict[str, TurnReport] = {}
         if self.mode == "shared":
@@ -419,7 +422,7 @@ class WorkshopSession:
             parsed, shape = parse(decisions)
             if parsed is None:
                 raise WorkshopError(
-                    f"{team}'s decisions are not well formed", [str(p) for p in shape]
+                    f"{possessive(team)} decisions are not well formed", [str(p) for p in shape]
                 )
             decisions = parsed
         w = self.worlds()
@@ -428,7 +431,7 @@ class WorkshopSession:
         errors = [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "error"]
         if errors:
             raise WorkshopError(
-                f"{team}'s decisions for round {self.current_round} have {len(errors)} "
+                f"{possessive(team)} decisions for round {self.current_round} have {len(errors)} "
                 "problem(s); nothing was recorded",
                 errors,
             )
@@ -529,9 +532,18 @@ class WorkshopSession:
         w = self.worlds()
         return w.sims[team].scorecard(w.maps[team].firm)
 
-    def leaderboard(self) -> list[dict[str, Any]]:
-        """One row per team, best score first: rank, score, grade and the latest KPIs."""
+    def leaderboard(self, round_: int | None = None) -> list[dict[str, Any]]:
+        """One row per team, best score first: rank, score, grade and the KPIs after ``round_``
+        (default: the last resolved round; 0 is the start, before any round)."""
         w = self.worlds()
+        if round_ is None or round_ >= self.resolved:
+            return self._board(w, self.resolved)
+        if round_ < 0:
+            raise WorkshopError(f"there is no round {round_}")
+        return w.boards[round_]
+
+    def _board(self, w: Worlds, round_: int) -> list[dict[str, Any]]:
+        """The leaderboard of the worlds as they stand (after ``round_`` rounds)."""
         rows = []
         for t in self.teams:
             sim, m = w.sims[t], w.maps[t]
@@ -542,7 +554,7 @@ class WorkshopSession:
             row: dict[str, Any] = {
                 "team": t,
                 "firm": m.firm,
-                "round": self.resolved,
+                "round": round_,
                 "score": card["score"],
                 "grade": card["grade"],
                 "objective_score": card["objective_score"],

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from engine.decisions import Decisions
+from engine.formatting import possessive
 from engine.scenario import Scenario
 from game.desk import DraftDesk
 from game.scenes.glossary import ROLE_NAMES
@@ -91,7 +92,7 @@ class TeamDesk(DraftDesk):
             from game.workshop.session import WorkshopError
 
             raise WorkshopError(
-                f"{self.team}'s decisions are not well formed", [str(p) for p in shape]
+                f"{possessive(self.team)} decisions are not well formed", [str(p) for p in shape]
             )
         return self.map.to_team(decisions)
 

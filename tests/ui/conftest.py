@@ -19,10 +19,11 @@ def make_app():
 
     apps = []
 
-    def make(width: int = 1280, height: int = 720, text_scale: float = 1.0):
-        app = App(
-            Settings(width=width, height=height, text_scale=text_scale), persist_settings=False
-        )
+    def make(
+        width: int = 1280, height: int = 720, text_scale: float = 1.0, projector: bool = False
+    ):
+        settings = Settings(width=width, height=height, text_scale=text_scale, projector=projector)
+        app = App(settings, persist_settings=False)
         app.push(TitleScene(app))
         app.frame(1 / 60)
         apps.append(app)

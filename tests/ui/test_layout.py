@@ -58,12 +58,20 @@ def outside(rect: pygame.Rect, bounds: pygame.Rect) -> bool:
 
 
 @pytest.mark.parametrize(
-    "size, text_scale",
-    [((1280, 720), 1.0), ((1920, 1080), 1.0), ((1920, 1080), 1.3), ((1280, 720), 0.9)],
+    "size, text_scale, projector, scale",
+    [
+        ((1280, 720), 1.0, False, 1.0),
+        ((1920, 1080), 1.0, False, 1.0),
+        ((1920, 1080), 1.3, False, 1.3),
+        ((1280, 720), 0.9, False, 0.9),
+        ((1920, 1080), 1.0, True, 1.5),
+        ((1600, 900), 1.0, True, 1.25),
+        ((1366, 768), 1.3, True, 1.0),
+    ],
 )
-def test_nothing_outside_window_or_container(make_app, size, text_scale):
-    app = make_app(*size, text_scale=text_scale)
-    assert app.ui_scale == text_scale
+def test_nothing_outside_window_or_container(make_app, size, text_scale, projector, scale):
+    app = make_app(*size, text_scale=text_scale, projector=projector)
+    assert app.ui_scale == pytest.approx(scale)
     window = pygame.Rect((0, 0), size)
     problems = []
     with warnings.catch_warnings(record=True) as caught:
@@ -123,3 +131,19 @@ def test_text_larger_than_the_window_has_room_for_is_capped(make_app):
     app.push(SettingsScene(app))
     frames(app, 1)
     assert "130% needs 1664×936 or more" in texts(app)
+
+
+def test_projector_mode_in_a_window_without_room_says_so(make_app):
+    """1280×720 (or 1366×768) has no room to grow: the note says what to do, unclipped."""
+    from helpers import texts
+
+    from game.scenes.settings_screen import SettingsScene
+
+    for size in ((1280, 720), (1366, 768)):
+        app = make_app(*size, projector=True)
+        assert app.ui_scale == 1.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "Label Rect is too small for text" fails
+            app.push(SettingsScene(app))
+            frames(app, 1)
+        assert f"no room to grow in {size[0]}×{size[1]}: use a larger window" in texts(app)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pygame
 import pygame_gui
+import pytest
 from helpers import _walk, buttons, click, click_at, elements, find_button, frames, press, texts
 from test_playthrough import go_to_tab, open_tutorial
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "workshop"))
+
 
 def test_text_size_mid_game_rebuilds_every_scene(make_app) -> None:
-    """Pause → Settings → larger text → Apply → Back: the hub works and Esc pauses visibly."""
+    """Pause → Settings → larger text, projector mode → Apply → Back: the hub works and Esc
+    pauses visibly."""
     app = make_app(1600, 900)
     open_tutorial(app, "Play as Product Manager")
     hub = app.top
@@ -20,6 +27,11 @@ def test_text_size_mid_game_rebuilds_every_scene(make_app) -> None:
     click(app, "Text size")
     click(app, "Apply")
     assert app.ui_scale > 1.0
+    click(app, "Projector mode: off")
+    assert "Projector mode fills the 1600×900 window: everything at 125%" in texts(app)
+    click(app, "Apply")
+    assert app.settings.projector and app.ui_scale == 1.25
+    assert find_button(app, "Projector mode: on")
     click(app, "Back")
     assert app.top.name == "pause"
     click(app, "Resume")
@@ -30,11 +42,15 @@ def test_text_size_mid_game_rebuilds_every_scene(make_app) -> None:
     assert button.rect.h > 32  # drawn with the larger text size
     click(app, "2 ")
     assert hub.current == 1
+    _assert_pause_menu_visible(app, hub)
+
+
+def _assert_pause_menu_visible(app, hub) -> None:
+    """Esc on the hub: the pause menu is on top and drawn above the hub (a higher layer)."""
     press(app, pygame.K_ESCAPE)
     assert app.top.name == "pause"
     pause = app.top
     assert pause.root.visible
-    # The pause menu is drawn above the hub (a higher layer), so it is visible.
     assert pause.root.get_top_layer() > hub.root.get_top_layer()
     assert pause.root._layer > max(e._layer for e in _hub_elements(hub))
     frames(app, 2)
@@ -43,6 +59,126 @@ def test_text_size_mid_game_rebuilds_every_scene(make_app) -> None:
 
 def _hub_elements(hub):
     return list(_walk(hub.root))
+
+
+def _assert_rebuilt(app, scene, old_root) -> None:
+    """``scene`` is on top with new widgets at the app's scale, nothing stale, all in view."""
+    assert app.top is scene
+    assert not old_root.alive() and scene.root is not old_root and scene.root.alive()
+    window = app.screen.get_rect()
+    assert scene.root.rect == window
+    # Only the scenes' own roots hang from the manager: no widget of an old build is drawn.
+    roots = {id(s.root) for s in app.scenes}
+    loose = [
+        e
+        for e in app.manager.get_root_container().elements
+        if roots.isdisjoint((id(e), id(getattr(e, "parent_element", None))))
+        and not isinstance(e, pygame_gui.elements.UITooltip)
+    ]
+    assert not loose, loose
+    outside = [e for e in elements(app) if e.visible and e.rect.w and not window.contains(e.rect)]
+    assert not outside, [(type(e).__name__, e.rect) for e in outside]
+    assert scene.scale == app.ui_scale
+
+
+def _switch_sizes(app) -> None:
+    """Ctrl+Plus, then Ctrl+P, through the event queue: each rebuilds the screen at once."""
+    scene = app.top
+    old = scene.root
+    press(app, pygame.K_EQUALS, pygame.KMOD_CTRL)
+    assert app.settings.text_scale == 1.15 and app.ui_scale == 1.15
+    _assert_rebuilt(app, scene, old)
+    old = scene.root
+    press(app, pygame.K_p, pygame.KMOD_CTRL)
+    assert app.settings.projector and app.ui_scale == 1.5  # 1920×1080 is 1.5 × 1280×720
+    _assert_rebuilt(app, scene, old)
+    assert max(b.rect.h for b in buttons(app)) >= 50  # a 36-unit row, drawn 1.5 × larger
+
+
+def _workshop(app, rounds_played: int):
+    """A four-team workshop session with ``rounds_played`` rounds resolved (bots decide)."""
+    from workshop_script import Reference, create_session, tutorial
+
+    session = create_session("shared")
+    ref = Reference(tutorial(), "shared")
+    for _ in range(rounds_played):
+        decided = ref.decide()
+        for team, decisions in decided.items():
+            session.submit(team, decisions)
+        ref.step(session.decisions(session.current_round))
+        session.resolve()
+    return session
+
+
+def _solo(app, screen: str) -> str:
+    """Open the solo ``screen``; returns the button whose click is checked afterwards."""
+    from test_playthrough import end_quarter
+
+    from game.scenes.debrief import DebriefScene
+
+    open_tutorial(app, "Play as Product Manager")
+    if screen == "hub":
+        return "2 "
+    end_quarter(app)
+    if screen == "results":
+        return "Plan quarter 2"
+    app.push(DebriefScene(app))
+    return "2 What if"
+
+
+def _workshop_screen(app, screen: str) -> str:
+    """Open the workshop ``screen``; returns the button whose click is checked afterwards."""
+    from game.scenes.workshop.end import WorkshopEndScene
+    from game.scenes.workshop.menu import WorkshopMenuScene
+    from game.scenes.workshop.reveal import WorkshopRevealScene
+    from game.scenes.workshop.round import WorkshopRoundScene
+
+    session = _workshop(app, 1)
+    app.push(WorkshopMenuScene(app))  # it focuses its first button whenever it is built
+    app.push(WorkshopRoundScene(app, session))
+    frames(app, 1)
+    if screen == "workshop round":
+        return "Pause"
+    if screen == "workshop team hub":
+        click(app, "Next team")
+        click(app, "We are")
+        return "2 "
+    if screen == "workshop reveal":
+        app.push(WorkshopRevealScene(app, session, None))
+        return "Round view"
+    app.push(WorkshopEndScene(app, session))
+    return "Title screen"
+
+
+CLICKED = {
+    "hub": lambda app: app.top.current == 1,
+    "results": lambda app: app.top.name == "hub",
+    "debrief": lambda app: app.top.view == 1,
+    "workshop round": lambda app: app.top.name == "workshop_pause",
+    "workshop team hub": lambda app: app.top.current == 1,
+    "workshop reveal": lambda app: app.top.name == "workshop_round",
+    "workshop end": lambda app: app.top.name == "title",
+}
+
+
+@pytest.mark.parametrize("screen", list(CLICKED))
+def test_text_size_and_projector_mode_apply_live_on_every_main_screen(make_app, screen) -> None:
+    """Ctrl+Plus and Ctrl+P mid-game: the screen is rebuilt in place, bigger, with nothing
+    stale or outside the window, and its buttons still act."""
+    app = make_app(1920, 1080)
+    opened = _solo if screen in ("hub", "results", "debrief") else _workshop_screen
+    button = opened(app, screen)
+    scene = app.top
+    focus = app.focus_index
+    _switch_sizes(app)
+    assert app.focus_index == focus  # the focus ring stays where it was (none: none)
+    click(app, button)
+    assert CLICKED[screen](app), (screen, app.top.name)
+    if screen == "hub":
+        _assert_pause_menu_visible(app, scene)
+    press(app, pygame.K_p, pygame.KMOD_CTRL)  # and back: the layout returns to 115%
+    assert not app.settings.projector and app.ui_scale == 1.15
+    assert app.top.root.rect == app.screen.get_rect()
 
 
 def _row_labels(app) -> list[tuple[int, str]]:
@@ -180,3 +316,17 @@ def test_objectives_read_like_the_kpi_and_agree_with_their_status() -> None:
 
     words = in_words(Problem("products.teamboard.roadmap", "over capacity"), s)
     assert words == "Teamboard roadmap: over capacity"
+
+
+def test_a_held_ctrl_p_toggles_projector_mode_once(make_app) -> None:
+    """Key repeat sends Ctrl+P again and again while it is held: the screen must not flicker."""
+    app = make_app(1920, 1080)
+    for _ in range(3):  # one press, then two repeats (no key-up in between)
+        pygame.event.post(
+            pygame.event.Event(pygame.KEYDOWN, key=pygame.K_p, mod=pygame.KMOD_CTRL, unicode="")
+        )
+        frames(app, 1)
+    assert app.settings.projector and app.ui_scale == 1.5
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_p, mod=pygame.KMOD_CTRL))
+    press(app, pygame.K_p, pygame.KMOD_CTRL)  # released, then pressed again: off
+    assert not app.settings.projector and app.ui_scale == 1.0

@@ -228,8 +228,13 @@ def test_scripted_session_through_the_screens_matches_the_engine(app, mode, tmp_
         assert app.top.job.wait(60)
         frames(app, 2)
         assert "Wrote" in texts(app)
-        folder = app.top.status.split("<br>")[1]
-        assert os.path.exists(os.path.join(folder, "leaderboard.csv"))
+        from game.scenes.workshop.end import export_dir
+
+        folder = export_dir(session.id)
+        assert (folder / "leaderboard.csv").exists()
+        # The folder is shown broken after separators, never inside a name.
+        shown = app.top.status.split("<br><br>")[0].split("<br>")[1:]
+        assert "".join(shown) == str(folder) and all(line for line in shown)
 
 
 @pytest.mark.parametrize("mode", ["shared", "parallel"])
@@ -328,7 +333,10 @@ def test_inject_pause_rewind_and_resume(app):
     first = next(b for b in app.top.focusables() if b.text != "Cancel (Esc)")
     activate(app, first)
     assert session.store.injects(1) == [session.scenario.inject_deck[0]]
-    assert "Events queued for this round: " in texts(app)
+    shown = texts(app)
+    assert "Events queued for this round" in shown
+    first_event = next(e for e in session.scenario.events if e.id == session.store.injects(1)[0])
+    assert f"<b>{first_event.title}</b>: Teamboard: quality -0.08" in shown
     click(app, "Pause")
     assert app.top.name == "workshop_pause" and app.top.clock.paused
     press(app, pygame.K_RETURN)
@@ -357,6 +365,9 @@ def workshop_screens(app):
     yield "menu"
     click(app, "New session")
     yield "new"
+    click(app, "Shared market")
+    yield "new (parallel worlds)"
+    click(app, "Parallel worlds")
     app.top.resolution = 20
     click(app, "Create session")
     yield "round"
@@ -380,6 +391,7 @@ def workshop_screens(app):
     yield "reveal"
     press(app, pygame.K_ESCAPE)
     click(app, "End session")
+    yield "end-session dialog"
     click(app, "Show the class")
     yield "end"
     # the most crowded case: twelve teams with long names, CPO role, a round timer
@@ -420,12 +432,18 @@ WIDGETS = (
 
 
 @pytest.mark.parametrize(
-    "size, text_scale", [((1280, 720), 1.0), ((1920, 1080), 1.0), ((1920, 1080), 1.3)]
+    "size, text_scale, projector",
+    [
+        ((1280, 720), 1.0, False),
+        ((1920, 1080), 1.0, False),
+        ((1920, 1080), 1.3, False),
+        ((1920, 1080), 1.0, True),
+    ],
 )
-def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_scale):
+def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_scale, projector):
     from test_layout import _scroll_list, outside
 
-    app = make_app(*size, text_scale=text_scale)
+    app = make_app(*size, text_scale=text_scale, projector=projector)
     window = pygame.Rect((0, 0), size)
     problems = []
     with warnings.catch_warnings(record=True) as caught:
@@ -444,6 +462,7 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_
                 container = e.ui_container
                 if container is not None and outside(e.rect, container.get_rect()):
                     problems.append(f"{name}: {type(e).__name__} {e.rect} outside its panel")
+            problems += [f"{name}: {clip}" for clip in clipped(shown)]
             widgets = [e for e in shown if isinstance(e, WIDGETS)]
             for i, a in enumerate(widgets):
                 for b in widgets[i + 1 :]:
@@ -452,6 +471,23 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_
     too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
     assert not problems, "\n".join(problems[:20])
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+def clipped(shown) -> list[str]:
+    """Buttons whose words are wider than the button, and muted notes (descriptions, help)
+    that need a scroll bar: a person would see them cut off."""
+    out = []
+    for e in shown:
+        if isinstance(e, pygame_gui.elements.UIButton) and e.font is not None:
+            if e.font.size(e.text)[0] > e.rect.w - 4:
+                out.append(f"button '{e.text}' is wider than {e.rect.w} px")
+        elif (
+            isinstance(e, pygame_gui.elements.UITextBox)
+            and "#muted" in e.object_ids
+            and e.scroll_bar is not None
+        ):
+            out.append(f"note '{e.html_text[:40]}' needs a scroll bar")
+    return out
 
 
 def test_monkey_on_the_workshop_screens(app, monkeypatch):

@@ -233,3 +233,19 @@ def test_warnings_are_accepted_and_reported() -> None:
     warnings = session.submit("Alpha", dec)
     assert any("over capacity" in w and "crunch" in w for w in warnings)
     assert session.decisions(1)["Alpha"].products["teamboard"].roadmap == items
+
+
+def test_the_leaderboard_of_an_earlier_round_is_the_one_shown_then() -> None:
+    """leaderboard(r) is the board as it stood after round r, also in a reopened session."""
+    session = _session("shared")
+    ref = Reference(tutorial(), "shared")
+    shown = [session.leaderboard()]
+    for _ in range(2):
+        _play_round(session, ref)
+        shown.append(session.leaderboard())
+    assert [session.leaderboard(r) for r in range(3)] == shown
+    assert shown[0] != shown[2]
+    again = WorkshopSession.open(session.id)
+    assert [again.leaderboard(r) for r in range(3)] == shown
+    with pytest.raises(WorkshopError, match="no round -1"):
+        again.leaderboard(-1)

@@ -19,6 +19,7 @@ from game.scenes.base import GAP, Scene
 from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
+    from engine.scenario import Event
     from game.app import App
     from game.workshop.session import WorkshopError, WorkshopSession
 
@@ -31,6 +32,15 @@ LEADERBOARD_COLUMNS = (
     ("Grade", 70),
     *((KPIS[k].heading, KPI_WIDTHS.get(k, 110)) for k in LEADERBOARD_SHOWN),
 )
+
+
+def deck_lines(session: WorkshopSession, event: Event) -> list[str]:
+    """What an inject-deck event would do, one line per effect ("Each team" for the firm every
+    team runs)."""
+    from engine.events import describe
+
+    player = session.scenario.player_firms()[0].id
+    return [plain(line) for line in describe(event, session.scenario, {player: "Each team"})]
 
 
 def show_error(app: App, exc: WorkshopError, title: str = "Not done") -> None:

@@ -14,6 +14,7 @@ import pygame
 
 from game.scenes.base import MARGIN, Scene
 from game.scenes.workshop.common import TOP_H, leaderboard_table, top_bar
+from game.widgets.text import font, path_lines
 
 if TYPE_CHECKING:
     from game.app import App
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from game.workshop.session import WorkshopSession
 
 SIDE_W = 380
+PATH_W = SIDE_W - 40  # a line of the export folder inside the status box
 
 
 def export_dir(session_id: str) -> Path:
@@ -105,8 +107,9 @@ class WorkshopEndScene(Scene):
             self.status = "Export failed: " + html.escape(getattr(exc, "message", str(exc)))
         else:
             done = job.result
+            where = "<br>".join(html.escape(x) for x in path_lines(str(folder), font(15), PATH_W))
             self.status = (
-                f"Wrote {len(done.paths)} files to<br>{html.escape(str(folder))}<br><br>"
+                f"Wrote {len(done.paths)} files to<br>{where}<br><br>"
                 "leaderboard.csv, decisions.csv, session.json and teams/ (one scorecard per "
                 f"team; {done.debriefs} debrief report(s))."
                 + (f"<br><br>Note: {html.escape(done.note)}." if done.note else "")

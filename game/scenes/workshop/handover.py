@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from engine.formatting import possessive
 from game.scenes.base import Scene
 from game.scenes.workshop.common import RoundClock
 from game.widgets.text import fit, font, plain
@@ -100,8 +101,9 @@ class WorkshopSubmittedScene(Scene):
         )
         self.text(
             pygame.Rect(cx - 400, cy - 60, 800, 100),
-            f"{html.escape(self.team)}'s decisions for round {s.current_round} are saved on "
-            "this computer. Pass the keyboard to the next team or back to the facilitator."
+            f"{html.escape(possessive(self.team))} decisions for round {s.current_round} are "
+            "saved on this computer. Pass the keyboard to the next team or back to the "
+            "facilitator."
             + (
                 "<br>Played as given: " + "; ".join(html.escape(plain(w)) for w in self.warnings)
                 if self.warnings

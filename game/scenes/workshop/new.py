@@ -31,6 +31,8 @@ MODES = {
 DEFAULT_TEAMS = 4
 MAX_TEAMS = 12  # game.workshop.session.MAX_TEAMS (not imported: the session module is heavy)
 MAX_FIELD = 19  # digits in a number field (a seed below 2**63)
+MODE_H = 70  # two lines of the mode's description
+SUMMARY_H = 140  # the scenario's summary (three lines) and its facts
 
 
 def default_team_name(i: int) -> str:
@@ -92,7 +94,26 @@ class WorkshopNewScene(Scene):
             self.button(pygame.Rect(MARGIN, TOP_H + 80, 160, ROW), "Back (Esc)", self.app.pop)
             return
         col = (self.width - 3 * MARGIN) // 2
-        x, y = MARGIN, TOP_H + MARGIN
+        self._build_setup(pygame.Rect(MARGIN, TOP_H + MARGIN, col, 0), sc)
+        self._build_teams(pygame.Rect(2 * MARGIN + col, TOP_H + MARGIN, col, 0))
+        by = self.height - MARGIN - 44
+        self.button(
+            pygame.Rect(self.width - MARGIN - 260, by, 260, 44),
+            "Create session",
+            self.create,
+            object_id="#primary",
+            tip="Write the session file and open round 1.",
+        )
+        self.button(
+            pygame.Rect(self.width - MARGIN - 260 - GAP - 160, by, 160, 44),
+            "Back (Esc)",
+            self.app.pop,
+        )
+
+    def _build_setup(self, area: pygame.Rect, sc: Scenario) -> None:
+        """The left column: scenario, role, mode, rounds, seed, timer and the summary."""
+        col = area.w
+        x, y = area.x, area.y
         name_w = 150
         field = pygame.Rect(x + name_w, 0, col - name_w, ROW)
 
@@ -122,8 +143,8 @@ class WorkshopNewScene(Scene):
             self._cycle_mode,
             tip="Enter or click: the other mode.",
         )
-        self.text(pygame.Rect(x, y, col, 54), MODES[self.mode], object_id="#muted")
-        y += 54 + GAP
+        self.text(pygame.Rect(x, y, col, MODE_H), MODES[self.mode], object_id="#muted")
+        y += MODE_H + GAP
         self.stepper(
             pygame.Rect(x, y, col, ROW),
             "Rounds (quarters)",
@@ -150,24 +171,10 @@ class WorkshopNewScene(Scene):
             tip="Suggested time per round, shown on the round view; empty for none.",
         )
         self.text(
-            pygame.Rect(x, y, col, 110),
+            pygame.Rect(x, y, col, min(SUMMARY_H, self.height - MARGIN - 44 - GAP - y)),
             f"{html.escape(sc.summary)}<br>{len(sc.segments)} segments · {len(sc.firms)} "
             f"firms · {sc.quarters} quarters · {sc.difficulty}",
             object_id="#muted",
-        )
-        self._build_teams(pygame.Rect(2 * MARGIN + col, TOP_H + MARGIN, col, 0))
-        by = self.height - MARGIN - 44
-        self.button(
-            pygame.Rect(self.width - MARGIN - 260, by, 260, 44),
-            "Create session",
-            self.create,
-            object_id="#primary",
-            tip="Write the session file and open round 1.",
-        )
-        self.button(
-            pygame.Rect(self.width - MARGIN - 260 - GAP - 160, by, 160, 44),
-            "Back (Esc)",
-            self.app.pop,
         )
 
     def _build_teams(self, area: pygame.Rect) -> None:

@@ -9,21 +9,24 @@ reopens the last round; End session shows the class leaderboard and the export.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dialog import DialogScene
-from game.scenes.workshop.common import TOP_H, RoundClock, show_error, top_bar
+from game.scenes.workshop.common import TOP_H, RoundClock, deck_lines, show_error, top_bar
 from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
+    from engine.scenario import Event
     from game.app import App
     from game.workshop.session import WorkshopSession
 
 ACTION_W = 300
+DECK_BUTTON_W = 300
+EFFECT_H = 24
 
 
 def open_session_scene(app: App, session: WorkshopSession) -> Scene:
@@ -68,7 +71,10 @@ class WorkshopRoundScene(Scene):
             object_id="#heading",
         )
         y += 40
-        scroller = self.scroller(pygame.Rect(x, y, list_w, self.height - y - 120))
+        queued = self._queued_html()
+        queued_h = 16 + 26 * (queued.count("<br>") + 1) if queued else 0
+        bottom = self.height - 110 - (queued_h + GAP if queued else 0)
+        scroller = self.scroller(pygame.Rect(x, y, list_w, bottom - GAP - y))
         inner = list_w - 24
         row_y = 0
         for team, ok in done.items():
@@ -87,24 +93,32 @@ class WorkshopRoundScene(Scene):
             )
             row_y += ROW + 6
         self.scroll_area(scroller, inner, row_y)
-        queued = s.store.injects(s.current_round)
-        names = {e.id: e.title for e in sc.events}
+        if queued:
+            self.text(pygame.Rect(x, bottom, list_w, queued_h), queued)
         self.text(
             pygame.Rect(x, self.height - 110, list_w, 86),
-            (
-                f"{s.resolved} of {s.info.rounds} rounds played. Enter hands the keyboard to "
-                "the next waiting team; when every team has handed in, Enter resolves the "
-                "round and shows the results on the projector."
-            )
-            + (
-                "<br>Events queued for this round: "
-                + ", ".join(html.escape(plain(names[e])) for e in queued)
-                if queued
-                else ""
-            ),
+            f"{s.resolved} of {s.info.rounds} rounds played. Enter hands the keyboard to the "
+            "next waiting team; when every team has handed in, Enter resolves the round and "
+            "shows the results on the projector. Ctrl+P: projector mode.",
             object_id="#muted",
         )
         self._build_actions(pygame.Rect(self.width - MARGIN - ACTION_W, TOP_H + MARGIN, 0, 0))
+
+    def _queued_html(self) -> str:
+        """The events queued for the open round, each with what it does ("" when none)."""
+        s = self.session
+        events = {e.id: e for e in s.scenario.events}
+        queued = [events[i] for i in s.store.injects(s.current_round) if i in events]
+        lines = [
+            f"• <b>{html.escape(plain(ev.title))}</b>: "
+            + html.escape("; ".join(deck_lines(s, ev)) or "no effect")
+            for ev in queued
+        ]
+        return (
+            "<br>".join(["Events queued for this round (they happen for every team):", *lines])
+            if lines
+            else ""
+        )
 
     def _build_actions(self, at: pygame.Rect) -> None:
         s = self.session
@@ -298,7 +312,7 @@ class WorkshopRoundScene(Scene):
 
 
 class WorkshopInjectScene(Scene):
-    """The scenario's inject deck: one button per event, queued for the open round."""
+    """The scenario's inject deck: each event with what it does, queued for the open round."""
 
     name = "workshop_inject"
     overlay = True
@@ -306,40 +320,37 @@ class WorkshopInjectScene(Scene):
     def __init__(self, app: App, session: WorkshopSession) -> None:
         super().__init__(app)
         self.session = session
+        self.follow_focus = FocusScroller()
 
     def build(self) -> None:
         s = self.session
         events = {e.id: e for e in s.scenario.events}
         deck = [events[i] for i in s.scenario.inject_deck if i in events]
         queued = s.store.injects(s.current_round)
-        w = min(760, self.width - 80)
-        h = min(self.height - 80, 140 + len(deck) * (ROW + 30) + ROW)
+        rows = [
+            (ev, (["Queued for this round."] if ev.id in queued else []) + deck_lines(s, ev))
+            for ev in deck
+        ]
+        heights = [max(ROW, len(lines) * EFFECT_H + 4) for _, lines in rows]
+        w = min(1000, self.width - 80)
+        list_h = sum(heights) + GAP * len(rows)
+        h = min(self.height - 80, 56 + list_h + ROW + 36)
         card = self.panel(
             pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h), object_id="#card"
         )
         self.label(
             pygame.Rect(20, 14, w - 40, 32),
-            f"Inject an event into round {s.current_round}",
+            f"Inject an event into round {s.current_round}: it happens for every team",
             container=card,
             object_id="#heading",
         )
-        y = 56
-        for ev in deck:
-            self.button(
-                pygame.Rect(20, y, 260, ROW),
-                plain(ev.title)[:30],
-                lambda e=ev.id: self.choose(e),
-                container=card,
-                enabled=ev.id not in queued,
-                tip=plain(ev.text) or plain(ev.title),
-            )
-            self.label(
-                pygame.Rect(290, y, w - 310, ROW),
-                "queued" if ev.id in queued else ev.id,
-                container=card,
-                object_id="#muted",
-            )
-            y += ROW + 8
+        scroller = self.scroller(pygame.Rect(12, 56, w - 24, h - 56 - ROW - 36), container=card)
+        inner = w - 24 - 24
+        y = 0
+        for (ev, lines), row_h in zip(rows, heights, strict=True):
+            self._deck_row(scroller, pygame.Rect(8, y, inner - 8, row_h), ev, lines, queued)
+            y += row_h + GAP
+        self.scroll_area(scroller, inner, y)
         self.button(
             pygame.Rect(w - 180, h - ROW - 16, 160, ROW),
             "Cancel (Esc)",
@@ -347,6 +358,34 @@ class WorkshopInjectScene(Scene):
             container=card,
         )
         self.app.focus_index = 0
+
+    def _deck_row(
+        self, scroller: Any, rect: pygame.Rect, ev: Event, lines: list[str], queued: list[str]
+    ) -> None:
+        """One event: its title as the button, and what it does, one line per effect."""
+        title = plain(ev.title)
+        self.button(
+            pygame.Rect(rect.x, rect.y, DECK_BUTTON_W, ROW),
+            fit(title, font(15), DECK_BUTTON_W - 16),
+            lambda e=ev.id: self.choose(e),
+            container=scroller,
+            enabled=ev.id not in queued,
+            tip=plain(ev.text) or title,
+        )
+        text_x = rect.x + DECK_BUTTON_W + GAP
+        text_w = rect.right - text_x
+        for i, line in enumerate(lines):
+            self.label(
+                pygame.Rect(text_x, rect.y + 2 + i * EFFECT_H, text_w, EFFECT_H),
+                fit(line, font(15), text_w - 8),
+                container=scroller,
+                object_id="#good" if line.startswith("Queued") else "#muted",
+                tip=line,
+            )
+
+    def update(self, dt: float) -> None:
+        """Keep the focused event in view."""
+        self.follow_focus.update(self)
 
     def choose(self, event_id: str) -> None:
         """Queue the event and close."""
