@@ -83,7 +83,8 @@ def test_over_capacity_is_counted_and_warned_in_words(tutorial):
     report = sim.step({"player": busy})
     assert any(r.startswith("over capacity: ") for r in _line(report, "teamboard").reasons)
     warnings = report.organisation["player"].warnings
-    assert warnings and warnings[0].startswith("Teamboard roadmap: over capacity by")
+    assert warnings and warnings[0].startswith("Teamboard roadmap: Planned ")
+    assert "over capacity by" in warnings[0]
 
 
 def test_what_shipped_says_what_it_changed(tutorial):

@@ -52,9 +52,11 @@ def work_html(report: TurnReport, firm: str, names: dict[str, str]) -> str:
         return ", ".join(html.escape(names.get(i, i)) for i in ids)
 
     lines = [f"Shipped: {named(org.shipped) if org.shipped else 'nothing this quarter'}."]
-    for line in org.lines.values():
-        if not line.shipped and line.reasons:  # why, in the engine's words (names, not ids)
-            lines.append(f"{named([line.product])}: {html.escape(plain(line.reasons[0]))}.")
+    for line in org.lines.values():  # why, in the engine's words (names, not ids): what
+        # shipped nothing, what is taking longer than estimated, what sat idle
+        for reason in line.reasons:
+            if not reason.startswith("blocked:"):  # blocked items are listed below
+                lines.append(f"{named([line.product])}: {html.escape(plain(reason))}.")
     for line in org.lines.values():
         blocked = [
             f"{html.escape(names.get(i, i))} (waits for {named(d)})"
