@@ -6,7 +6,9 @@ it was settled, the KPI history against the rivals, the decision timeline, turni
 (the quarters where a decision or an event moved share most, read from the engine's
 drivers), believed against true segment needs over time, forecast calibration, the
 competency scorecard, a comparison with every built-in bot on the same seed (luck against
-skill), a what-if takeover by the best bot, and discussion prompts. No rendering, no I/O:
+skill), a what-if takeover by the best bot, and discussion prompts. During play,
+:func:`reflection_prompt` asks one short question after each quarter (a fitting discussion
+question of the scenario, else one made from the quarter's drivers). No rendering, no I/O:
 figures and files are made from ``DebriefReport.to_dict()`` by ``game.report_*``.
 """
 
@@ -21,6 +23,7 @@ import numpy as np
 from engine import scoring
 from engine.bots import BOTS
 from engine.decisions import Decisions, describe
+from engine.formatting import money_full
 from engine.report import TurnReport
 from engine.scenario import Scenario
 from engine.whatif import Log, Playthrough, WhatIf, replay, style, what_if
@@ -471,6 +474,88 @@ def prompts(scenario: Scenario, points: Sequence[TurningPoint]) -> list[dict[str
             }
         )
     return out
+
+
+# --------------------------------------------------------------------------- reflection
+
+REFLECT_MIN_POINTS = 0.005
+"""A segment's share must move at least this much (half a point) to be asked about."""
+RIVAL_PRICE_MOVE = 0.03
+"""A rival's price move this large (3%) makes the quarter one about rivals."""
+MORALE_MOVE = 0.05
+"""A morale change this large makes the quarter one about the team."""
+
+
+def quarter_themes(report: TurnReport, previous: TurnReport, firm: str) -> list[str]:
+    """The competencies a quarter speaks to, most telling first (for matching prompts).
+
+    Research came back: market understanding; a rival moved its price: strategic thinking;
+    something shipped: customer empathy; warnings or a morale swing: leadership.
+    """
+    org = report.organisation.get(firm)
+    before = previous.organisation.get(firm)
+    themes = []
+    if org is not None and org.research:
+        themes.append("market_understanding")
+    if any(
+        m.firm != firm and abs(m.price_after / max(m.price_before, 1e-9) - 1) >= RIVAL_PRICE_MOVE
+        for m in report.competitor_moves
+    ):
+        themes.append("strategic_thinking")
+    if org is not None and org.shipped:
+        themes.append("customer_empathy")
+    swing = abs(org.morale - before.morale) if org is not None and before is not None else 0.0
+    if org is not None and (org.warnings or swing >= MORALE_MOVE):
+        themes.append("leadership")
+    return themes
+
+
+def reflection_prompt(
+    scenario: Scenario,
+    history: Sequence[TurnReport],
+    firm: str,
+    asked: Sequence[str] = (),
+) -> dict[str, str | None]:
+    """One short question about the latest quarter of ``history``, to answer or skip.
+
+    A discussion question of the scenario's ``debrief`` that fits the quarter (its
+    competency is one of :func:`quarter_themes`) and was not ``asked`` before comes first;
+    otherwise the question is made from the quarter's largest share driver ("Why do you
+    think Mid-market share fell 4.1 points?"), or its revenue change when no share moved.
+    Returns ``question``, ``competency`` and ``source`` ("scenario" or "drivers").
+    """
+    if len(history) < 2:
+        raise ValueError("no quarter has been played yet")
+    report, previous = history[-1], history[-2]
+    for theme in quarter_themes(report, previous, firm):
+        for p in scenario.debrief:
+            if p.competency == theme and p.question not in asked:
+                return {"question": p.question, "competency": theme, "source": "scenario"}
+    return {
+        "question": _driver_question(scenario, report, firm),
+        "competency": None,
+        "source": "drivers",
+    }
+
+
+def _driver_question(scenario: Scenario, report: TurnReport, firm: str) -> str:
+    """A question about the quarter's biggest share move (or its revenue change)."""
+    shares = [
+        e for e in report.drivers if e.firm == firm and e.kpi == "share" and e.segment is not None
+    ]
+    big = max(shares, key=lambda e: abs(e.change), default=None)
+    if big is not None and abs(big.change) >= REFLECT_MIN_POINTS:
+        name = next((s.name for s in scenario.segments if s.id == big.segment), big.segment)
+        verb = "fell" if big.change < 0 else "rose"
+        return f"Why do you think {name} share {verb} {abs(big.change) * 100:.1f} points?"
+    revenue = next((e for e in report.drivers if e.firm == firm and e.kpi == "revenue"), None)
+    if revenue is not None and abs(revenue.change) >= 0.005 * max(abs(revenue.before), 1.0):
+        verb = "fell" if revenue.change < 0 else "rose"
+        return (
+            f"Revenue {verb} by {money_full(abs(revenue.change), scenario.currency)}. Which of "
+            "your decisions do you think did most of that?"
+        )
+    return "Little moved this quarter. What did you expect your decisions to change, and when?"
 
 
 # --------------------------------------------------------------------------- the report

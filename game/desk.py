@@ -15,6 +15,7 @@ and problems come from the engine, and the wording of a draft from
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -24,9 +25,12 @@ from engine.scenario import Product, Scenario
 if TYPE_CHECKING:
     from engine.company import OrgView
     from engine.decision_check import Problem
+    from engine.preview import Preview
     from engine.report import TurnReport
     from engine.research import Belief
+    from engine.simulation import Simulation
     from engine.view import FirmView
+    from game.coach import Coach
 
 
 class Desk(Protocol):
@@ -36,6 +40,7 @@ class Desk(Protocol):
     role: str
     firm_id: str
     draft: Decisions
+    coach: Coach | None  # the tutorial coach on this desk (None: never offered)
 
     @property
     def quarter(self) -> int:
@@ -96,6 +101,15 @@ class Desk(Protocol):
         """The messages of the draft's problems at ``where`` (e.g. "forecast") or inside it."""
         ...
 
+    def preview(self, draft: Decisions) -> Preview | None:
+        """The engine's expected effect of ``draft``'s prices and marketing on next quarter.
+
+        None when this desk offers no preview (:attr:`DraftDesk.no_preview` says why);
+        ``ValueError`` in words when the draft's prices or marketing are refused. Slow
+        (tens of milliseconds): call it from a background job, with a copy of the draft.
+        """
+        ...
+
 
 FIELD_WORDS = {
     "split": "capacity split",
@@ -127,6 +141,15 @@ class DraftDesk(ABC):
     role: str
     firm_id: str
     draft: Decisions
+    coach: Coach | None = None
+    no_preview = "The preview is not available here."
+    """Why :meth:`preview` returns None on this desk (shown where the preview would be)."""
+    PREVIEWS_KEPT = 32
+    """Previews of this quarter's drafts remembered (a slider visits many prices)."""
+
+    def __init__(self) -> None:
+        self.sim_lock = threading.Lock()  # the simulation: stepped, or copied by a preview
+        self._previews: dict[tuple[int, str], Preview] = {}
 
     # ------------------------------------------------------------------ supplied by a desk
     @abstractmethod
@@ -203,6 +226,35 @@ class DraftDesk(ABC):
     def previous(self) -> Decisions | None:
         """The decisions played last quarter (None before the first)."""
         return None
+
+    def preview_sim(self) -> Simulation | None:
+        """The simulation a preview copies (None: this desk offers no preview)."""
+        return None
+
+    def preview(self, draft: Decisions) -> Preview | None:
+        """The engine's expected effect of ``draft``'s prices and marketing on next quarter.
+
+        Remembered per quarter and draft (moving a slider back costs nothing) and
+        thread-safe: a background job calls it with a copy of the draft. None when the desk
+        offers no preview (:attr:`no_preview`); ``ValueError`` in words when the prices or
+        marketing are refused.
+        """
+        from engine.preview import preview, pricing_part
+
+        sim = self.preview_sim()
+        if sim is None:
+            return None
+        with self.sim_lock:
+            part = pricing_part(sim, self.firm_id, draft)
+            key = (sim.state.quarter, part.model_dump_json())
+            if key not in self._previews:
+                errors = [p for p in self.engine_problems(part) if p.severity == "error"]
+                if errors:
+                    raise ValueError(in_words(errors[0], self.scenario))
+                if len(self._previews) >= self.PREVIEWS_KEPT:
+                    self._previews.clear()
+                self._previews[key] = preview(sim, self.firm_id, part)
+            return self._previews[key]
 
     def summary(self) -> list[str]:
         """The draft in words, every choice stated (the confirmation before handing in)."""

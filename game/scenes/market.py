@@ -101,7 +101,7 @@ class MarketTab(Tab):
             )
             for i, (seg_name, est) in enumerate(desk.believed_ideals())
         ]
-        PerceptualMap(
+        perceptual = PerceptualMap(
             self.hub.px(pygame.Rect(mx, area.y + 2 * GAP + ROW, mw, area.h - 3 * GAP - ROW)),
             self.hub.manager,
             container,
@@ -112,6 +112,7 @@ class MarketTab(Tab):
             MAP_TIP,
             self.hub.scale,
         )
+        self.hub.anchor("market:map", perceptual)
 
     def _cycle(self, axis: int) -> None:
         n = len(self.desk.scenario.attributes)

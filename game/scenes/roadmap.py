@@ -109,6 +109,7 @@ class RoadmapTab(Tab):
         )
         inner = w - 24
         row_y = 0
+        first_add = None  # what the coach points at: the first item not planned yet
         # Rows keep the backlog's order whatever is planned: adding or removing an item never
         # moves a row under the pointer. The planned order is the "#n" on each row.
         for item_id in open_items:
@@ -141,7 +142,7 @@ class RoadmapTab(Tab):
                 f"guess, not the truth. {DECISIONS['roadmap']}"
             )
             position = f"#{chosen.index(item_id) + 1}  " if on else ""
-            self.hub.button(
+            toggle = self.hub.button(
                 pygame.Rect(0, row_y, 100, ROW),
                 "Remove" if on else "Add",
                 lambda i=item_id: self._toggle(product.id, i),
@@ -149,6 +150,8 @@ class RoadmapTab(Tab):
                 object_id="#tab_active" if on else None,
                 tip=tip,
             )
+            if not on and first_add is None:
+                first_add = toggle
             self.hub.button(
                 pygame.Rect(106, row_y, 80, ROW),
                 "Earlier",
@@ -165,6 +168,7 @@ class RoadmapTab(Tab):
             )
             row_y += ROW + 6
         self.hub.scroll_area(scroller, inner, row_y)
+        self.hub.anchor("roadmap:add", *([first_add] if first_add is not None else []))
 
     def _split(self, product_id: str, part: str, value: float) -> None:
         draft = self.desk.product_draft(product_id)
