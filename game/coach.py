@@ -87,6 +87,7 @@ class Facts:
     warnings: tuple[str, ...]  # the draft's warnings in words
     currency: str = "$"
     awareness: dict[str, float] = field(default_factory=dict)  # segment -> own best awareness
+    submit: str = "End quarter"  # what the hub's hand-in button says
 
     def least_known(self) -> str:
         """The segment the firm knows least (largest belief sd); objectives break ties."""
@@ -94,8 +95,9 @@ class Facts:
         return max(order, key=lambda s: (round(self.uncertainty.get(s, 0.0), 3), -order.index(s)))
 
 
-def facts_of(desk: Desk) -> Facts:
-    """The facts of a desk now (its view, draft warnings, scenario and latest report)."""
+def facts_of(desk: Desk, submit: str = "End quarter") -> Facts:
+    """The facts of a desk now (its view, draft warnings, scenario and latest report);
+    ``submit`` is what the hub's hand-in button says."""
     s = desk.scenario
     report = desk.history()[-1]
     belief = desk.belief()
@@ -128,6 +130,7 @@ def facts_of(desk: Desk) -> Facts:
             )
             for g in s.segments
         },
+        submit=submit,
     )
 
 
@@ -153,8 +156,12 @@ def walkthrough(facts: Facts) -> list[Step]:
         "",
         "hub:submit",
         "Play the quarter",
-        "When you are happy with your choices, press End quarter 1. The quarter is played and "
-        "you see what happened, and why.",
+        f"When you are happy with your choices, press {facts.submit}. "
+        + (
+            "The quarter is played and you see what happened, and why."
+            if facts.submit == "End quarter"
+            else "The facilitator plays the round once every team has handed in."
+        ),
     )
     if facts.role != "pm":
         return [

@@ -69,7 +69,7 @@ class CoachOverlay:
         if self._signature() == self._seen:
             return
         desk = self.hub.desk
-        facts = facts_of(desk)
+        facts = facts_of(desk, self.hub.submit_verb)
         step = self.coach.step(facts, desk.draft, self.hub.tab.title)
         note = self.coach.note(facts) if step is None else None
         self._seen = self._signature()  # the walkthrough may have moved on

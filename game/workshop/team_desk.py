@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.decisions import Decisions
 from engine.scenario import Scenario
+from game.coach import Coach
 from game.desk import DraftDesk
 from game.scenes.glossary import ROLE_NAMES
 
@@ -42,6 +43,8 @@ class TeamDesk(DraftDesk):
         self.firm_id = self.map.firm
         self.team_view: TeamView = session.team_view(self.team)
         self.draft: Decisions = self.map.to_market(session.next_draft(self.team))
+        level = session.info.coach
+        self.coach = Coach(level) if level != "none" else None  # off unless the facilitator
 
     # ------------------------------------------------------------------ the desk
     @property
