@@ -59,9 +59,14 @@ class MarketTab(Tab):
             tip="Potential: everyone who might ever buy. In the category: people who have "
             "started looking. Buying: customers of any product.",
         )
-        attrs = s.attributes
+        self._build_map(area, area.x + 2 * GAP + left_w, container)
+
+    def _build_map(self, area: pygame.Rect, mx: int, container: Any) -> None:
+        """The axis buttons and the perceptual map, from x = ``mx`` to the area's right."""
+        desk = self.desk
+        attrs = desk.scenario.attributes
+        last = desk.history()[-1]
         ax, ay = self.axes
-        mx = area.x + 2 * GAP + left_w
         mw = area.right - mx - GAP
         bw = (mw - GAP) // 2
         self.hub.button(

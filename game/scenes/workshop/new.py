@@ -94,6 +94,24 @@ class WorkshopNewScene(Scene):
             self.button(pygame.Rect(MARGIN, TOP_H + 80, 160, ROW), "Back (Esc)", self.app.pop)
             return
         col = (self.width - 3 * MARGIN) // 2
+        self._build_form(sc, col)
+        self._build_teams(pygame.Rect(2 * MARGIN + col, TOP_H + MARGIN, col, 0))
+        by = self.height - MARGIN - 44
+        self.button(
+            pygame.Rect(self.width - MARGIN - 260, by, 260, 44),
+            "Create session",
+            self.create,
+            object_id="#primary",
+            tip="Write the session file and open round 1.",
+        )
+        self.button(
+            pygame.Rect(self.width - MARGIN - 260 - GAP - 160, by, 160, 44),
+            "Back (Esc)",
+            self.app.pop,
+        )
+
+    def _build_form(self, sc: Scenario, col: int) -> None:
+        """The left column: scenario, role, mode, rounds, seed, timer, coach, summary."""
         x, y = MARGIN, TOP_H + MARGIN
         name_w = 150
         field = pygame.Rect(x + name_w, 0, col - name_w, ROW)
@@ -163,20 +181,6 @@ class WorkshopNewScene(Scene):
             f"{html.escape(sc.summary)}<br>{len(sc.segments)} segments · {len(sc.firms)} "
             f"firms · {sc.quarters} quarters · {sc.difficulty}",
             object_id="#muted",
-        )
-        self._build_teams(pygame.Rect(2 * MARGIN + col, TOP_H + MARGIN, col, 0))
-        by = self.height - MARGIN - 44
-        self.button(
-            pygame.Rect(self.width - MARGIN - 260, by, 260, 44),
-            "Create session",
-            self.create,
-            object_id="#primary",
-            tip="Write the session file and open round 1.",
-        )
-        self.button(
-            pygame.Rect(self.width - MARGIN - 260 - GAP - 160, by, 160, 44),
-            "Back (Esc)",
-            self.app.pop,
         )
 
     def _build_teams(self, area: pygame.Rect) -> None:
