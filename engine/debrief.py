@@ -24,7 +24,7 @@ from engine import scoring
 from engine.bots import BOTS
 from engine.decisions import Decisions, describe
 from engine.formatting import money_full
-from engine.report import TurnReport
+from engine.report import TurnReport, share_impact
 from engine.scenario import Scenario
 from engine.whatif import Log, Playthrough, WhatIf, replay, style, what_if
 
@@ -478,8 +478,8 @@ def prompts(scenario: Scenario, points: Sequence[TurningPoint]) -> list[dict[str
 
 # --------------------------------------------------------------------------- reflection
 
-REFLECT_MIN_POINTS = 0.005
-"""A segment's share must move at least this much (half a point) to be asked about."""
+REFLECT_MIN_POINTS = 0.01
+"""A segment's share must move at least this much (a point) to be asked about."""
 RIVAL_PRICE_MOVE = 0.03
 """A rival's price move this large (3%) makes the quarter one about rivals."""
 MORALE_MOVE = 0.05
@@ -520,8 +520,10 @@ def reflection_prompt(
 
     A discussion question of the scenario's ``debrief`` that fits the quarter (its
     competency is one of :func:`quarter_themes`) and was not ``asked`` before comes first;
-    otherwise the question is made from the quarter's largest share driver ("Why do you
-    think Mid-market share fell 4.1 points?"), or its revenue change when no share moved.
+    otherwise the question is made from the quarter's weightiest share move (points × the
+    segment's customers: "Why do you think Mid-market share fell 4.1 points?", worded
+    differently from quarter to quarter, and about another segment than last time when one
+    moved nearly as much), or its revenue change when no share moved a point.
     Returns ``question``, ``competency`` and ``source`` ("scenario" or "drivers").
     """
     if len(history) < 2:
@@ -532,22 +534,58 @@ def reflection_prompt(
             if p.competency == theme and p.question not in asked:
                 return {"question": p.question, "competency": theme, "source": "scenario"}
     return {
-        "question": _driver_question(scenario, report, firm),
+        "question": _driver_question(scenario, report, firm, asked),
         "competency": None,
         "source": "drivers",
     }
 
 
-def _driver_question(scenario: Scenario, report: TurnReport, firm: str) -> str:
-    """A question about the quarter's biggest share move (or its revenue change)."""
-    shares = [
-        e for e in report.drivers if e.firm == firm and e.kpi == "share" and e.segment is not None
-    ]
-    big = max(shares, key=lambda e: abs(e.change), default=None)
-    if big is not None and abs(big.change) >= REFLECT_MIN_POINTS:
-        name = next((s.name for s in scenario.segments if s.id == big.segment), big.segment)
-        verb = "fell" if big.change < 0 else "rose"
-        return f"Why do you think {name} share {verb} {abs(big.change) * 100:.1f} points?"
+SHARE_QUESTIONS = (
+    "Why do you think {name} share {verb} {points} points?",
+    "{Name} share {verb} {points} points. Which of your decisions had most to do with it, and "
+    "which had nothing to do with it?",
+    "{Name} share {verb} {points} points. What would you need to see next quarter to tell a "
+    "trend from noise?",
+)
+"""Questions about a share move, taken in turn quarter by quarter (the first is the plainest)."""
+
+
+def _driver_question(
+    scenario: Scenario, report: TurnReport, firm: str, asked: Sequence[str]
+) -> str:
+    """A question about the quarter's weightiest share move (or its revenue change).
+
+    The segment asked about last time gives way to another that moved at least half as much,
+    and the wording changes from quarter to quarter, so the questions do not repeat.
+    """
+    names = {s.id: s.name for s in scenario.segments}
+    shares = sorted(
+        (
+            e
+            for e in report.drivers
+            if e.firm == firm and e.kpi == "share" and abs(e.change) >= REFLECT_MIN_POINTS
+        ),
+        key=lambda e: -share_impact(report, e),
+    )
+    if shares:
+        big = shares[0]
+        last = asked[-1] if asked else ""
+        others = [e for e in shares[1:] if names.get(e.segment or "", "") not in last]
+        repeated = names.get(big.segment or "", "") in last
+        if (
+            repeated
+            and others
+            and share_impact(report, others[0]) >= 0.5 * share_impact(report, big)
+        ):
+            big = others[0]
+        name = names.get(big.segment or "", big.segment or "")
+        template = SHARE_QUESTIONS[report.quarter % len(SHARE_QUESTIONS)]
+        return template.format(
+            name=name,
+            Name=name[:1].upper() + name[1:],
+            verb="fell" if big.change < 0 else "rose",
+            points=f"{abs(big.change) * 100:.1f}",
+        )
     revenue = next((e for e in report.drivers if e.firm == firm and e.kpi == "revenue"), None)
     if revenue is not None and abs(revenue.change) >= 0.005 * max(abs(revenue.before), 1.0):
         verb = "fell" if revenue.change < 0 else "rose"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from engine.formatting import pct, signed
+from engine.report import share_impact
 
 if TYPE_CHECKING:
     from engine.decisions import Decisions
@@ -295,14 +296,15 @@ def quarter_note(facts: Facts) -> Note:
 
 
 def what_changed(facts: Facts) -> str:
-    """The latest quarter's largest share move in words, with its biggest driver."""
+    """The latest quarter's weightiest share move (points × the segment's customers, as the
+    engine's :func:`~engine.report.share_impact`) in words, with its biggest driver."""
     report = facts.report
     shares = [
         e
         for e in report.drivers
         if e.firm == facts.firm and e.kpi == "share" and e.segment is not None
     ]
-    big = max(shares, key=lambda e: abs(e.change), default=None)
+    big = max(shares, key=lambda e: share_impact(report, e), default=None)
     if big is None or abs(big.change) < MIN_POINTS:
         return "Your shares barely moved last quarter."
     name = facts.segments.get(big.segment or "", big.segment or "")

@@ -18,14 +18,14 @@ from engine.formatting import money
 from game.saves import MAX_ANSWER
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
-from game.widgets.text import plain
+from game.widgets.text import LINE_H, plain, text_height
 
 if TYPE_CHECKING:
     from engine.report import TurnReport
     from game.app import App
 
-REFLECT_H = 56
-"""Height of the reflection question above the answer box (layout units)."""
+MAX_REFLECT_H = 3 * LINE_H + 18
+"""The reflection question's box grows to hold it, up to three lines (then it scrolls)."""
 
 
 def drivers_html(report: TurnReport, firm: str) -> str:
@@ -118,7 +118,9 @@ class ResultsScene(Scene):
         before = history[-2].firms[me] if len(history) > 1 else None
         kpi_row(self, self.root, row, r.firms[me], before, s.currency)
         top = row.bottom + GAP
-        body_h = self.height - top - MARGIN - ROW - GAP - (REFLECT_H + GAP if self.question else 0)
+        question = self._question_html()
+        ask_h = min(text_height(question, self.width - 2 * MARGIN), MAX_REFLECT_H)
+        body_h = self.height - top - MARGIN - ROW - GAP - (ask_h + GAP if self.question else 0)
         left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5
         names = {b.id: b.name for b in s.backlog} | {m.id: m.name for m in s.research}
         names |= {g.id: g.name for g in s.segments} | {i.id: i.name for i in s.initiatives}
@@ -159,19 +161,21 @@ class ResultsScene(Scene):
             else "Back to the hub to decide the next quarter.",
         )
         if self.question:
-            self._build_reflection(top + body_h + GAP)
+            self._build_reflection(pygame.Rect(MARGIN, top + body_h + GAP, 0, ask_h))
         self.app.focus_index = 0
 
-    def _build_reflection(self, y: int) -> None:
-        """The question, a box for the answer and Skip (made after the main button, which
-        keeps the keyboard focus: Enter still goes on)."""
-        w = self.width - 2 * MARGIN
-        self.text(
-            pygame.Rect(MARGIN, y, w, REFLECT_H),
-            f"<b>Think back:</b> {html.escape(plain(self.question))} "
-            "<font color='#a8b3c1'>Type a line or two below (Enter keeps it), or skip it. "
-            "Your answers come back in the debrief.</font>",
+    def _question_html(self) -> str:
+        return (
+            f"<b>Think back:</b> {html.escape(plain(self.question))}<br>"
+            "<font color='#a8b3c1'>Type a line or two in the box below and press Enter, or skip "
+            "it. Your answers come back in the debrief.</font>"
         )
+
+    def _build_reflection(self, at: pygame.Rect) -> None:
+        """The question (at ``at``'s top, ``at.h`` high), a box for the answer and Skip (made
+        after the main button, which keeps the keyboard focus: Enter still goes on)."""
+        w = self.width - 2 * MARGIN
+        self.text(pygame.Rect(MARGIN, at.y, w, at.h), self._question_html())
         by = self.height - MARGIN - ROW
         entry_w = w - 300 - 160 - 2 * GAP
         self.entry = self.entry_line(

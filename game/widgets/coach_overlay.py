@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,7 @@ from pygame_gui.elements import UILabel, UIPanel, UIScrollingContainer
 from game import palette
 from game.coach import Coach, Facts, Note, Step, facts_of, place
 from game.scenes.base import GAP, ROW, oid
-from game.widgets.text import font, plain
+from game.widgets.text import font, plain, text_height
 
 if TYPE_CHECKING:
     from game.scenes.hub import HubScene
@@ -31,7 +30,6 @@ RING: palette.Colour = palette.SKY_BLUE
 """Colour of the coach's ring (the keyboard focus ring is yellow, primary buttons orange)."""
 STEP_W = 420
 NOTE_W = 480
-LINE_H = 26  # a text box line at the theme's 15-point font (layout units)
 LAYER = 30  # above the tab content panels, below dialogs (a scene above is +40)
 
 
@@ -78,6 +76,9 @@ class CoachOverlay:
             self._shown = shown
             self.step, self.note, self._open, _ = shown
             self._build(facts)
+            # pygame_gui lists what it draws in its own update, which already ran this frame:
+            # without this the old panel would show for one more frame, the new one not yet.
+            self.hub.manager.get_sprite_group().update_visibility()
 
     def _tab_open(self, step: Step | None) -> bool:
         """True when the step's tab is the one on show (or it happens in the top bar)."""
@@ -224,24 +225,6 @@ class CoachOverlay:
         pulse = 0.5 + 0.5 * math.sin(time.monotonic() * 4.0)
         width = 3 + round(2 * pulse)
         pygame.draw.rect(surface, RING, rect.inflate(10, 10), width, 8)
-
-
-def text_height(body: str, width: int) -> int:
-    """Height a text box of ``width`` needs to show ``body`` (the HTML subset) unscrolled."""
-    face = font(15)
-    room = width - 2 * 8 - 4  # the theme's padding and the border
-    lines = 0
-    for paragraph in body.split("<br>"):
-        words = html.unescape(re.sub(r"<[^>]+>", "", paragraph)).split()
-        line = ""
-        lines += 1
-        for word in words:
-            trial = f"{line} {word}".strip()
-            if line and face.size(trial)[0] > room:
-                lines += 1
-                trial = word
-            line = trial
-    return lines * LINE_H + 2 * 6 + 6
 
 
 def _visible(root: Any) -> list[Any]:
