@@ -92,7 +92,8 @@ def reflections_html(session: Session) -> str:
         if kept is None:
             continue
         answer = (
-            html.escape(plain(kept.answer))
+            f"<font color='{palette.hex_colour(palette.SKY_BLUE)}'>"
+            f"{html.escape(plain(kept.answer))}</font>"
             if kept.answer
             else "<font color='#a8b3c1'>skipped</font>"
         )

@@ -101,6 +101,7 @@ class ResultsScene(Scene):
         self.question = session.reflection_question() if session is not None else ""
         self.answer = ""
         self.saved = False  # the answer was kept (Enter in the box)
+        self.kept = ""  # the answer kept
 
     def build(self) -> None:
         session = self.app.session
@@ -160,20 +161,24 @@ class ResultsScene(Scene):
             if finished
             else "Back to the hub to decide the next quarter.",
         )
+        self.app.focus_index = 0
         if self.question:
             self._build_reflection(pygame.Rect(MARGIN, top + body_h + GAP, 0, ask_h))
-        self.app.focus_index = 0
 
     def _question_html(self) -> str:
         return (
             f"<b>Think back:</b> {html.escape(plain(self.question))}<br>"
-            "<font color='#a8b3c1'>Type a line or two in the box below and press Enter, or skip "
-            "it. Your answers come back in the debrief.</font>"
+            "<font color='#a8b3c1'>Type a line or two in the box below and press Enter (Enter "
+            "again goes on), or skip it. Your answers come back in the debrief.</font>"
         )
 
     def _build_reflection(self, at: pygame.Rect) -> None:
-        """The question (at ``at``'s top, ``at.h`` high), a box for the answer and Skip (made
-        after the main button, which keeps the keyboard focus: Enter still goes on)."""
+        """The question (at ``at``'s top, ``at.h`` high), a box for the answer and Skip.
+
+        The box has the keyboard focus, so typing goes straight into it (a space can never
+        press a button by surprise); Enter in an empty box goes on, as Enter does on every
+        other results screen.
+        """
         w = self.width - 2 * MARGIN
         self.text(pygame.Rect(MARGIN, at.y, w, at.h), self._question_html())
         by = self.height - MARGIN - ROW
@@ -193,15 +198,23 @@ class ResultsScene(Scene):
             tip="Go on without answering (the question still shows in the debrief).",
             enabled=not self.saved,
         )
+        self.app.focus_index = self.focusables().index(self.entry)
+        self.manager.set_focus_set(self.entry)
 
     def _typed(self, event: pygame.event.Event) -> None:
-        """Every edit is remembered; Enter keeps the answer (the game is saved)."""
+        """Every edit is remembered. Enter keeps a new answer (the game is saved); Enter in an
+        empty box, or again on an answer already kept, goes on."""
         self.answer = self.entry.get_text()
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.answer.strip():
-            self._keep(self.answer)
-            self.saved = True
-            self.skip_button.set_text("Answer kept")
-            self.skip_button.disable()
+        if event.type != pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            return
+        text = self.answer.strip()
+        if not text or (self.saved and text == self.kept):
+            self.go_on()
+            return
+        self._keep(text)
+        self.saved, self.kept = True, text
+        self.skip_button.set_text("Answer kept")
+        self.skip_button.disable()
 
     def _keep(self, answer: str | None) -> None:
         session = self.app.session

@@ -95,8 +95,9 @@ class CoachOverlay:
             number, total = self.coach.position(facts)
             title = (f"Coach · step {number} of {total}", self.step.title)
             body = html.escape(plain(self.step.text))
-            if not self._open:
-                key = [t.title for t in self.hub.tabs].index(self.step.tab) + 1
+            titles = [t.title for t in self.hub.tabs]
+            if not self._open and self.step.tab in titles:
+                key = titles.index(self.step.tab) + 1
                 body += (
                     f"<br><b>Open the {html.escape(self.step.tab)} tab</b> "
                     f"(click it or press {key})."

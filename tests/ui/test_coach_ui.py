@@ -162,6 +162,7 @@ def answer_box(app) -> pygame_gui.elements.UITextEntryLine:
 
 
 def test_reflections_are_kept_and_come_back_in_the_debrief(app, entry):
+    from game.report_export import _reflections, reflection_rows
     from game.scenes.debrief import DebriefScene
 
     start(app, entry, "none")
@@ -169,25 +170,30 @@ def test_reflections_are_kept_and_come_back_in_the_debrief(app, entry):
     play_quarter(app)
     question = app.top.question
     assert question and "Think back:" in texts(app)
-    click_at(app, answer_box(app).rect.center)
-    for ch in "Price moved them":
+    assert app.focused_element() is answer_box(app)  # typing goes straight into the box
+    for ch in "Price moved them":  # spaces too: they never press the focused button
         pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
     frames(app, 2)
     press(app, pygame.K_RETURN)  # Enter in the box keeps the answer
+    assert app.top.name == "results"
     assert session.reflections[1].answer == "Price moved them"
     assert "Answer kept" in texts(app)
     saved = json.loads(autosave_path().read_text())
     assert saved["reflections"] == [
         {"quarter": 1, "question": question, "answer": "Price moved them"}
     ]
-    press(app, pygame.K_ESCAPE)  # leave the box, then go on
-    click(app, "Plan quarter 2")
+    press(app, pygame.K_RETURN)  # Enter again goes on
     assert app.top.name == "hub"
     play_quarter(app)
     click(app, "Skip the question")
     assert app.top.name == "hub" and session.reflections[2].answer is None
     resumed = Session.from_save(autosave_path())
     assert resumed.reflections == session.reflections
+    rows = reflection_rows(session)  # what the exported report shows
+    assert [r["answer"] for r in rows] == ["Price moved them", None]
+    assert rows[0]["happened"] and rows[0]["happened"][0].endswith(".")
+    section = _reflections({"reflections": rows})
+    assert "Price moved them" in section and "skipped" in section
     while not session.finished:
         session.end_quarter(autosave=False)
     app.reset_to(DebriefScene(app))
