@@ -156,7 +156,7 @@ def walkthrough(facts: Facts) -> list[Step]:
         "end",
         "",
         "hub:submit",
-        "Play the quarter",
+        "Play the quarter" if facts.submit == "End quarter" else "Hand in your decisions",
         f"When you are happy with your choices, press {facts.submit}. "
         + (
             "The quarter is played and you see what happened, and why."

@@ -177,7 +177,7 @@ class WorkshopNewScene(Scene):
             "their own hub; it is off unless you turn it on here.",
         )
         self.text(
-            pygame.Rect(x, y, col, 110),
+            pygame.Rect(x, y, col, 124),
             f"{html.escape(sc.summary)}<br>{len(sc.segments)} segments · {len(sc.firms)} "
             f"firms · {sc.quarters} quarters · {sc.difficulty}",
             object_id="#muted",
