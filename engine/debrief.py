@@ -6,7 +6,9 @@ it was settled, the KPI history against the rivals, the decision timeline, turni
 (the quarters where a decision or an event moved share most, read from the engine's
 drivers), believed against true segment needs over time, forecast calibration, the
 competency scorecard, a comparison with every built-in bot on the same seed (luck against
-skill), a what-if takeover by the best bot, and discussion prompts. No rendering, no I/O:
+skill), a what-if takeover by the best bot, and discussion prompts. During play,
+:func:`reflection_prompt` asks one short question after each quarter (a fitting discussion
+question of the scenario, else one made from the quarter's drivers). No rendering, no I/O:
 figures and files are made from ``DebriefReport.to_dict()`` by ``game.report_*``.
 """
 
@@ -21,7 +23,8 @@ import numpy as np
 from engine import scoring
 from engine.bots import BOTS
 from engine.decisions import Decisions, describe
-from engine.report import TurnReport
+from engine.formatting import money_full
+from engine.report import TurnReport, share_impact
 from engine.scenario import Scenario
 from engine.whatif import Log, Playthrough, WhatIf, replay, style, what_if
 
@@ -471,6 +474,126 @@ def prompts(scenario: Scenario, points: Sequence[TurningPoint]) -> list[dict[str
             }
         )
     return out
+
+
+# --------------------------------------------------------------------------- reflection
+
+REFLECT_MIN_POINTS = 0.01
+"""A segment's share must move at least this much (a point) to be asked about."""
+RIVAL_PRICE_MOVE = 0.03
+"""A rival's price move this large (3%) makes the quarter one about rivals."""
+MORALE_MOVE = 0.05
+"""A morale change this large makes the quarter one about the team."""
+
+
+def quarter_themes(report: TurnReport, previous: TurnReport, firm: str) -> list[str]:
+    """The competencies a quarter speaks to, most telling first (for matching prompts).
+
+    Research came back: market understanding; a rival moved its price: strategic thinking;
+    something shipped: customer empathy; warnings or a morale swing: leadership.
+    """
+    org = report.organisation.get(firm)
+    before = previous.organisation.get(firm)
+    themes = []
+    if org is not None and org.research:
+        themes.append("market_understanding")
+    if any(
+        m.firm != firm and abs(m.price_after / max(m.price_before, 1e-9) - 1) >= RIVAL_PRICE_MOVE
+        for m in report.competitor_moves
+    ):
+        themes.append("strategic_thinking")
+    if org is not None and org.shipped:
+        themes.append("customer_empathy")
+    swing = abs(org.morale - before.morale) if org is not None and before is not None else 0.0
+    if org is not None and (org.warnings or swing >= MORALE_MOVE):
+        themes.append("leadership")
+    return themes
+
+
+def reflection_prompt(
+    scenario: Scenario,
+    history: Sequence[TurnReport],
+    firm: str,
+    asked: Sequence[str] = (),
+) -> dict[str, str | None]:
+    """One short question about the latest quarter of ``history``, to answer or skip.
+
+    A discussion question of the scenario's ``debrief`` that fits the quarter (its
+    competency is one of :func:`quarter_themes`) and was not ``asked`` before comes first;
+    otherwise the question is made from the quarter's weightiest share move (points × the
+    segment's customers: "Why do you think Mid-market share fell 4.1 points?", worded
+    differently from quarter to quarter, and about another segment than last time when one
+    moved nearly as much), or its revenue change when no share moved a point.
+    Returns ``question``, ``competency`` and ``source`` ("scenario" or "drivers").
+    """
+    if len(history) < 2:
+        raise ValueError("no quarter has been played yet")
+    report, previous = history[-1], history[-2]
+    for theme in quarter_themes(report, previous, firm):
+        for p in scenario.debrief:
+            if p.competency == theme and p.question not in asked:
+                return {"question": p.question, "competency": theme, "source": "scenario"}
+    return {
+        "question": _driver_question(scenario, report, firm, asked),
+        "competency": None,
+        "source": "drivers",
+    }
+
+
+SHARE_QUESTIONS = (
+    "Why do you think {name} share {verb} {points} points?",
+    "{Name} share {verb} {points} points. Which of your decisions had most to do with it, and "
+    "which had nothing to do with it?",
+    "{Name} share {verb} {points} points. What would you need to see next quarter to tell a "
+    "trend from noise?",
+)
+"""Questions about a share move, taken in turn quarter by quarter (the first is the plainest)."""
+
+
+def _driver_question(
+    scenario: Scenario, report: TurnReport, firm: str, asked: Sequence[str]
+) -> str:
+    """A question about the quarter's weightiest share move (or its revenue change).
+
+    The segment asked about last time gives way to another that moved at least half as much,
+    and the wording changes from quarter to quarter, so the questions do not repeat.
+    """
+    names = {s.id: s.name for s in scenario.segments}
+    shares = sorted(
+        (
+            e
+            for e in report.drivers
+            if e.firm == firm and e.kpi == "share" and abs(e.change) >= REFLECT_MIN_POINTS
+        ),
+        key=lambda e: -share_impact(report, e),
+    )
+    if shares:
+        big = shares[0]
+        last = asked[-1] if asked else ""
+        others = [e for e in shares[1:] if names.get(e.segment or "", "") not in last]
+        repeated = names.get(big.segment or "", "") in last
+        if (
+            repeated
+            and others
+            and share_impact(report, others[0]) >= 0.5 * share_impact(report, big)
+        ):
+            big = others[0]
+        name = names.get(big.segment or "", big.segment or "")
+        template = SHARE_QUESTIONS[report.quarter % len(SHARE_QUESTIONS)]
+        return template.format(
+            name=name,
+            Name=name[:1].upper() + name[1:],
+            verb="fell" if big.change < 0 else "rose",
+            points=f"{abs(big.change) * 100:.1f}",
+        )
+    revenue = next((e for e in report.drivers if e.firm == firm and e.kpi == "revenue"), None)
+    if revenue is not None and abs(revenue.change) >= 0.005 * max(abs(revenue.before), 1.0):
+        verb = "fell" if revenue.change < 0 else "rose"
+        return (
+            f"Revenue {verb} by {money_full(abs(revenue.change), scenario.currency)}. Which of "
+            "your decisions do you think did most of that?"
+        )
+    return "Little moved this quarter. What did you expect your decisions to change, and when?"
 
 
 # --------------------------------------------------------------------------- the report

@@ -198,3 +198,10 @@ class TurnReport:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-compatible dict (floats, strings, lists, dicts)."""
         return asdict(self)
+
+
+def share_impact(report: TurnReport, explanation: Explanation) -> float:
+    """How much a segment's share change weighs: its points × the segment's in-category
+    customers (a big move in a small segment can matter less than a small one in a big)."""
+    seg = report.segments.get(explanation.segment or "")
+    return abs(explanation.change) * (seg.in_market if seg is not None else 0.0)

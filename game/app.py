@@ -265,6 +265,8 @@ class App:
         """Draw the scenes and the keyboard focus ring."""
         self.screen.fill(palette.BACKGROUND)
         self.manager.draw_ui(self.screen)
+        if self.top is not None:
+            self.top.draw_over(self.screen)
         focused = self.focused_element()
         if focused is not None:
             pygame.draw.rect(self.screen, palette.FOCUS, focused.rect.inflate(4, 4), 2, 4)

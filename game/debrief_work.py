@@ -58,10 +58,11 @@ class DebriefWork:
         with self._lock:
             wanted = self._what_if
             if self._report is None:
-                from game.report_export import session_report
+                from game.report_export import reflection_rows, session_report
                 from game.report_figures import render_all
 
                 data = session_report(self.session).to_dict()
+                data["reflections"] = reflection_rows(self.session)
                 wanted = self._what_if
                 if wanted is not None:
                     data["what_if"] = wanted

@@ -15,6 +15,7 @@ and problems come from the engine, and the wording of a draft from
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,9 +26,12 @@ if TYPE_CHECKING:
     from engine.company import OrgView
     from engine.decision_check import Problem
     from engine.lines import Outlook
+    from engine.preview import Preview
     from engine.report import TurnReport
     from engine.research import Belief
+    from engine.simulation import Simulation
     from engine.view import FirmView
+    from game.coach import Coach
 
 
 class Desk(Protocol):
@@ -37,6 +41,7 @@ class Desk(Protocol):
     role: str
     firm_id: str
     draft: Decisions
+    coach: Coach | None  # the tutorial coach on this desk (None: never offered)
 
     @property
     def quarter(self) -> int:
@@ -101,6 +106,15 @@ class Desk(Protocol):
         """The engine's portfolio outlook for the draft: each line's plan and why, the bets."""
         ...
 
+    def preview(self, draft: Decisions) -> Preview | None:
+        """The engine's expected effect of ``draft``'s prices and marketing on next quarter.
+
+        None when this desk offers no preview (:attr:`DraftDesk.no_preview` says why);
+        ``ValueError`` in words when the draft's prices or marketing are refused. Slow
+        (tens of milliseconds): call it from a background job, with a copy of the draft.
+        """
+        ...
+
 
 class DraftDesk(ABC):
     """What every desk does the same way; subclasses say where the view and checks come from."""
@@ -109,6 +123,15 @@ class DraftDesk(ABC):
     role: str
     firm_id: str
     draft: Decisions
+    coach: Coach | None = None
+    no_preview = "The preview is not available here."
+    """Why :meth:`preview` returns None on this desk (shown where the preview would be)."""
+    PREVIEWS_KEPT = 32
+    """Previews of this quarter's drafts remembered (a slider visits many prices)."""
+
+    def __init__(self) -> None:
+        self.sim_lock = threading.Lock()  # the simulation: stepped, or copied by a preview
+        self._previews: dict[tuple[int, str], Preview] = {}
 
     # ------------------------------------------------------------------ supplied by a desk
     @abstractmethod
@@ -197,6 +220,36 @@ class DraftDesk(ABC):
     def previous(self) -> Decisions | None:
         """The decisions played last quarter (None before the first)."""
         return None
+
+    def preview_sim(self) -> Simulation | None:
+        """The simulation a preview copies (None: this desk offers no preview)."""
+        return None
+
+    def preview(self, draft: Decisions) -> Preview | None:
+        """The engine's expected effect of ``draft``'s prices and marketing on next quarter.
+
+        Remembered per quarter and draft (moving a slider back costs nothing) and
+        thread-safe: a background job calls it with a copy of the draft. None when the desk
+        offers no preview (:attr:`no_preview`); ``ValueError`` in words when the prices or
+        marketing are refused.
+        """
+        from engine.decision_check import in_words
+        from engine.preview import preview, pricing_part
+
+        sim = self.preview_sim()
+        if sim is None:
+            return None
+        with self.sim_lock:
+            part = pricing_part(sim, self.firm_id, draft)
+            key = (sim.state.quarter, part.model_dump_json())
+            if key not in self._previews:
+                errors = [p for p in self.engine_problems(part) if p.severity == "error"]
+                if errors:
+                    raise ValueError(in_words(errors[0], self.scenario))
+                if len(self._previews) >= self.PREVIEWS_KEPT:
+                    self._previews.clear()
+                self._previews[key] = preview(sim, self.firm_id, part)
+            return self._previews[key]
 
     def summary(self) -> list[str]:
         """The draft in words, every choice stated (the confirmation before handing in)."""

@@ -17,13 +17,13 @@ T = TypeVar("T")
 class Job(Generic[T]):
     """``fn()`` running in a background thread; ``result`` or ``error`` once ``done``."""
 
-    def __init__(self, fn: Callable[[], T]) -> None:
+    def __init__(self, fn: Callable[[], T], name: str = "job") -> None:
         self.started = time.monotonic()
         self.result: T | None = None
         self.error: BaseException | None = None
         self._done = threading.Event()
         self._fn = fn
-        threading.Thread(target=self._run, daemon=True, name="debrief-job").start()
+        threading.Thread(target=self._run, daemon=True, name=name).start()
 
     def _run(self) -> None:
         try:

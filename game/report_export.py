@@ -351,6 +351,25 @@ def _prompts(r: dict[str, Any]) -> str:
     )
 
 
+def _reflections(r: dict[str, Any]) -> str:
+    """The trainee's answers after each quarter beside what happened (only when kept)."""
+    rows = r.get("reflections") or []
+    if not rows:
+        return ""
+    items = []
+    for x in rows:
+        answer = escape(x["answer"]) if x["answer"] else '<span class="muted">skipped</span>'
+        items.append(
+            f"<li><b>Q{int(x['quarter'])}: {escape(x['question'])}</b><br>Your answer: {answer}"
+            f'<br><span class="muted">What really happened:</span>{_list(x["happened"])}</li>'
+        )
+    return (
+        '<section id="reflections" class="keep"><h2>Your reflections</h2><ol class="prompts">'
+        + "".join(items)
+        + "</ol></section>"
+    )
+
+
 def report_html(report: dict[str, Any], figures: Sequence[Figure]) -> str:
     """The whole report as one self-contained HTML page (figures embedded)."""
     figs = {f.name: _figure(f) for f in figures}
@@ -373,6 +392,7 @@ def report_html(report: dict[str, Any], figures: Sequence[Figure]) -> str:
             _kpi_table(r),
             _timeline(r),
             _prompts(r),
+            _reflections(r),
             f"<footer>Crossroads debrief · scenario '{escape(r['scenario'])}' · seed "
             f"{r['seed']} · role {escape(r['role'])}. Replaying these decisions on this seed "
             "reproduces every number here.</footer>",
@@ -524,6 +544,26 @@ def session_report(session: Session, bots: Sequence[str] | None = None) -> Debri
     from engine.debrief import build_report
 
     return build_report(session.scenario, session.seed, session.role, session.log, bots=bots)
+
+
+def reflection_rows(session: Session) -> list[dict[str, Any]]:
+    """The game's reflections as report data: quarter, question, answer (None: skipped) and
+    what happened that quarter (the firm's explanations, biggest first, as on the results)."""
+    history = session.sim.history
+    return [
+        {
+            "quarter": r.quarter,
+            "question": r.question,
+            "answer": r.answer,
+            "happened": [
+                e.summary
+                for e in sorted(history[r.quarter].drivers, key=lambda e: -abs(e.change))
+                if e.firm == session.firm_id
+            ],
+        }
+        for r in sorted(session.reflections.values(), key=lambda r: r.quarter)
+        if r.quarter < len(history)
+    ]
 
 
 def export_session(session: Session, html_path: Path) -> list[Path]:

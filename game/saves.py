@@ -6,6 +6,12 @@ seed, the role and every quarter's decisions. Loading checks the format version 
 scenario hash, so a save made against another version of a scenario is refused with a clear
 message instead of resuming a different game. Format 1 saves (no scenario text) are still
 read: their scenario is read from its path.
+
+Two optional keys of format 2 keep what the trainee wrote and chose, not simulation state:
+``coach`` (the coach level) and ``reflections`` (each quarter's reflection question and the
+answer, ``null`` when skipped). A save without them (every older save) loads with the coach
+off and no reflections; a damaged entry in either is left out rather than refusing the game,
+and older versions of the game simply ignore both keys.
 """
 
 from __future__ import annotations
@@ -33,8 +39,21 @@ MAX_SEED = 2**63 - 1
 STALE_TMP_S = 600  # a temporary file this old belongs to a write that was killed
 
 
+MAX_ANSWER = 2000  # characters of one reflection answer kept
+MAX_QUESTION = 600  # characters of one reflection question kept
+
+
 class SaveError(Exception):
     """A save file that cannot be used; the message says why in words."""
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """The trainee's reflection after one quarter: the question and the answer (None: skipped)."""
+
+    quarter: int
+    question: str
+    answer: str | None
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,8 @@ class SaveData:
     role: str
     log: list[dict[str, Decisions]]
     scenario_text: str | None = None  # the scenario as played (None in format 1 saves)
+    coach: str | None = None  # the coach level (None: not recorded, i.e. off)
+    reflections: tuple[Reflection, ...] = ()
 
 
 def content_hash(data: bytes) -> str:
@@ -133,6 +154,13 @@ def write_save(path: Path, data: SaveData) -> None:
             for quarter in data.log
         ],
     }
+    if data.coach is not None:
+        payload["coach"] = data.coach
+    if data.reflections:
+        payload["reflections"] = [
+            {"quarter": r.quarter, "question": r.question, "answer": r.answer}
+            for r in data.reflections
+        ]
     write_atomic(path, json.dumps(payload, indent=1, allow_nan=False))
 
 
@@ -221,7 +249,33 @@ def _save_data(name: str, raw: dict[str, Any]) -> SaveData:
         role=role,
         log=log,
         scenario_text=text,
+        coach=raw["coach"] if isinstance(raw.get("coach"), str) else None,
+        reflections=reflections_of(raw.get("reflections"), len(log)),
     )
+
+
+def reflections_of(raw: Any, quarters: int) -> tuple[Reflection, ...]:
+    """The well-formed reflections of a save (one per played quarter, the last one kept);
+    anything else in the list is left out: a note must never stop a game from loading."""
+    if not isinstance(raw, list):
+        return ()
+    found: dict[int, Reflection] = {}
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        quarter, question, answer = item.get("quarter"), item.get("question"), item.get("answer")
+        if (
+            isinstance(quarter, bool)
+            or not isinstance(quarter, int)
+            or not 1 <= quarter <= quarters
+        ):
+            continue
+        if not isinstance(question, str) or not (answer is None or isinstance(answer, str)):
+            continue
+        found[quarter] = Reflection(
+            quarter, question[:MAX_QUESTION], None if answer is None else answer[:MAX_ANSWER]
+        )
+    return tuple(found[q] for q in sorted(found))
 
 
 def _first_error(firm: str, exc: Any) -> str:

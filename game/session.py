@@ -3,8 +3,11 @@
 A :class:`Session` holds the scenario, the role, the seed, the engine's ``Simulation``, the
 decision log and the draft ``Decisions`` the player is editing; it is the solo game's
 :class:`~game.desk.Desk`. Screens read view data from it and write decisions into the draft;
-:meth:`Session.end_quarter` checks the draft and steps the engine. Nothing here computes a
-simulation result.
+:meth:`Session.end_quarter` checks the draft and steps the engine. It also keeps the coach
+(:mod:`game.coach`) and the trainee's reflections, which are saved with the game, and
+lets price previews (:mod:`engine.preview`, through :meth:`DraftDesk.preview`) copy its
+simulation from a background job; the desk's lock keeps a copy from being taken while a
+quarter is played. Nothing here computes a simulation result.
 """
 
 from __future__ import annotations
@@ -17,9 +20,18 @@ from engine.decisions import Decisions, carry_forward
 from engine.loader import MAX_BYTES, ScenarioError, load_scenario, load_scenario_text
 from engine.scenario import Scenario
 from game import paths
+from game.coach import Coach
 from game.desk import DraftDesk
 from game.files import os_reason, read_bytes
-from game.saves import SaveData, SaveError, autosave_path, content_hash, read_save, write_save
+from game.saves import (
+    Reflection,
+    SaveData,
+    SaveError,
+    autosave_path,
+    content_hash,
+    read_save,
+    write_save,
+)
 from game.scenario_choice import upgrade_line
 from game.scenes.glossary import ROLE_NAMES
 
@@ -27,6 +39,7 @@ if TYPE_CHECKING:  # the simulation (numpy) is imported only when a game starts
     from engine.decision_check import Problem
     from engine.lines import Outlook
     from engine.report import TurnReport
+    from engine.simulation import Simulation
     from engine.view import FirmView
 
 
@@ -94,11 +107,14 @@ def list_scenarios() -> list[ScenarioEntry]:
 class Session(DraftDesk):
     """One solo game: scenario + role + seed + the decisions made so far (a :class:`Desk`)."""
 
-    def __init__(self, entry: ScenarioEntry, role: str, seed: int) -> None:
+    no_preview = "The preview is not available: the game is over."
+
+    def __init__(self, entry: ScenarioEntry, role: str, seed: int, coach: str = "none") -> None:
         if entry.scenario is None:
             raise ValueError(f"{entry.path.name} is not a valid scenario")
         from engine.simulation import Simulation  # numpy-heavy: loaded when a game starts
 
+        super().__init__()
         self.entry = entry
         self.scenario: Scenario = entry.scenario
         self.role = role
@@ -110,6 +126,8 @@ class Session(DraftDesk):
         self.reports: list[TurnReport] = []
         self._view: FirmView | None = None
         self.draft = self._next_draft()
+        self.coach = Coach(coach)
+        self.reflections: dict[int, Reflection] = {}
 
     # ------------------------------------------------------------------ the desk
     @property
@@ -159,6 +177,27 @@ class Session(DraftDesk):
         """Score, grade, objectives and competencies so far (the engine's scorecard)."""
         return self.sim.scorecard(self.firm_id)
 
+    def preview_sim(self) -> Simulation | None:
+        """The game's simulation: a preview plays a copy of it (None once the game is over)."""
+        return None if self.finished else self.sim
+
+    # ------------------------------------------------------------------ reflections
+    def reflection_question(self) -> str:
+        """The question to reflect on after the latest quarter (the engine's prompt)."""
+        from engine.debrief import reflection_prompt
+
+        if self.last is None:
+            return ""
+        asked = [r.question for r in self.reflections.values()]
+        prompt = reflection_prompt(self.scenario, self.sim.history, self.firm_id, asked)
+        return str(prompt["question"])
+
+    def reflect(self, quarter: int, question: str, answer: str | None) -> None:
+        """Keep the answer (None or blank: skipped) to a quarter's question, and autosave."""
+        text = (answer or "").strip()
+        self.reflections[quarter] = Reflection(quarter, question, text or None)
+        self.autosave_quietly()
+
     # ------------------------------------------------------------------ turn
     def end_quarter(self, autosave: bool = True) -> TurnReport:
         """Play the draft: step the engine, log the decisions, autosave, start a new draft."""
@@ -167,7 +206,8 @@ class Session(DraftDesk):
         decisions, shape = self.decisions()
         if decisions is None:
             raise ValueError("; ".join(str(p) for p in shape))
-        report = self.sim.step({self.firm_id: decisions})
+        with self.sim_lock:  # never while a preview copies the simulation
+            report = self.sim.step({self.firm_id: decisions})
         self.log.append({self.firm_id: decisions})
         self.reports.append(report)
         self._view = None
@@ -197,6 +237,8 @@ class Session(DraftDesk):
             role=self.role,
             log=list(self.log),
             scenario_text=self.entry.text,
+            coach=self.coach.level,
+            reflections=tuple(self.reflections[q] for q in sorted(self.reflections)),
         )
 
     def save(self, path: Path | None = None) -> Path:
@@ -247,6 +289,8 @@ class Session(DraftDesk):
             ) from None
         for q, decisions in enumerate(data.log, start=1):
             session._replay(q, decisions)
+        session.coach = Coach(data.coach or "none")
+        session.reflections = {r.quarter: r for r in data.reflections}
         return session
 
     def _replay(self, quarter: int, decisions: dict[str, Decisions]) -> None:

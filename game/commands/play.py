@@ -35,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     parser.add_argument("--window", type=window_size, metavar="WxH", help="window size")
     parser.add_argument("--fullscreen", action="store_true", help="use the whole screen")
+    parser.add_argument(
+        "--coach",
+        choices=["guided", "hints", "none"],
+        help="tutorial coach: a guided first quarter and hints, hints only, or none "
+        "(default: guided for an introductory scenario such as the tutorial, else none)",
+    )
 
 
 def find_scenario(name: str) -> Path | None:
@@ -97,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     if entry is not None and entry.scenario is not None:
         role = args.role or entry.scenario.roles[0]
         seed = entry.scenario.seed if args.seed is None else args.seed
-        start_game(app, entry, role, seed)
+        start_game(app, entry, role, seed, args.coach)
     try:
         app.run()
     except Exception as exc:  # a bug must not show a traceback: log it, say where

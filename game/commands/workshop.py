@@ -38,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         help="synthetic customers per segment (default: the scenario's; lower is faster)",
     )
+    new.add_argument(
+        "--coach",
+        choices=["guided", "hints", "none"],
+        default="none",
+        help="the tutorial coach at each team's hub (default: none, i.e. off)",
+    )
 
     sheet = sub.add_parser("sheet", help="write a pre-filled decision sheet for a team")
     sheet.add_argument("id", help="session id")
@@ -142,6 +148,7 @@ def _new(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         timer_s=args.timer,
         resolution=args.resolution,
+        coach=args.coach,
         source_name=str(path),
     )
     info = session.info

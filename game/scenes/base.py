@@ -54,6 +54,7 @@ class Scene(ABC):
         self._actions: dict[Any, Action] = {}
         self._changes: dict[Any, Change] = {}
         self._focus: list[Any] = []
+        self.anchors: dict[str, list[Any]] = {}  # named controls a guide may point at
 
     # ------------------------------------------------------------------ life cycle
     @property
@@ -114,6 +115,7 @@ class Scene(ABC):
         self._actions.clear()
         self._changes.clear()
         self._focus.clear()
+        self.anchors.clear()
         # The scene's place in the stack (not the stack's size): a rebuild of every scene
         # keeps each above the ones below it, so an overlay is never drawn beneath.
         scenes = self.app.scenes
@@ -197,6 +199,18 @@ class Scene(ABC):
 
     def update(self, dt: float) -> None:  # noqa: B027 - optional hook
         """Per-frame update (animations); most scenes need none."""
+
+    def draw_over(self, surface: pygame.Surface) -> None:  # noqa: B027 - optional hook
+        """Draw on top of the widgets (the coach's highlight); most scenes draw nothing."""
+
+    def anchor(self, name: str, *elements: Any) -> None:
+        """Name controls (their rects together) for a guide to point at, e.g. "pricing:price"."""
+        self.anchors[name] = list(elements)
+
+    def anchor_rect(self, name: str) -> pygame.Rect | None:
+        """The screen rect around the live, visible controls named ``name`` (None: none)."""
+        rects = [e.rect for e in self.anchors.get(name, ()) if e.alive() and e.visible]
+        return rects[0].unionall(rects[1:]) if rects else None
 
     def focusables(self) -> list[Any]:
         """Controls reachable with Tab, in order."""
@@ -339,22 +353,27 @@ class Scene(ABC):
         *,
         tip: str | None = None,
         container: Any = None,
+        anchor: str | None = None,
     ) -> UILabel:
         """One numeric decision: name, [−] value [+] (keyboard) and a slider (mouse).
 
         ``on_set`` receives the new value, clamped to ``value_range``; the returned value
-        label is updated while the slider moves.
+        label is updated while the slider moves. ``anchor`` names the whole row for a guide.
         """
         lo, hi = value_range
         name_w = min(340, rect.w * 2 // 5)
-        self.label(pygame.Rect(rect.x, rect.y, name_w, rect.h), name, container=container, tip=tip)
+        row = [
+            self.label(
+                pygame.Rect(rect.x, rect.y, name_w, rect.h), name, container=container, tip=tip
+            )
+        ]
         x = rect.x + name_w
 
         def set_to(v: float) -> None:
             on_set(min(hi, max(lo, v)))
             self.refresh()
 
-        self.button(
+        lower = self.button(
             pygame.Rect(x, rect.y, 34, rect.h),
             "−",
             lambda: set_to(value - step),
@@ -364,13 +383,14 @@ class Scene(ABC):
         shown = self.label(
             pygame.Rect(x + 38, rect.y, 110, rect.h), fmt(value), container=container, tip=tip
         )
-        self.button(
+        raise_ = self.button(
             pygame.Rect(x + 152, rect.y, 34, rect.h),
             "+",
             lambda: set_to(value + step),
             container=container,
             tip=f"Raise by {fmt(step)}",
         )
+        row += [lower, shown, raise_]
         slider_x = x + 196
         if rect.right - slider_x >= 80:
 
@@ -379,15 +399,19 @@ class Scene(ABC):
                 shown.set_text(fmt(v))
                 on_set(min(hi, max(lo, v)))
 
-            self.slider(
-                pygame.Rect(slider_x, rect.y + 4, rect.right - slider_x, rect.h - 8),
-                min(hi, max(lo, value)),
-                (lo, hi),
-                slid,
-                step=step,
-                tip=tip,
-                container=container,
+            row.append(
+                self.slider(
+                    pygame.Rect(slider_x, rect.y + 4, rect.right - slider_x, rect.h - 8),
+                    min(hi, max(lo, value)),
+                    (lo, hi),
+                    slid,
+                    step=step,
+                    tip=tip,
+                    container=container,
+                )
             )
+        if anchor:
+            self.anchor(anchor, *row)
         return shown
 
 

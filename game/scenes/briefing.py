@@ -39,10 +39,14 @@ class BriefingScene(Scene):
     name = "briefing"
 
     def __init__(self, app: App, entry: ScenarioEntry, role: str, seed: int) -> None:
+        from game.coach import default_level
+
         super().__init__(app)
         self.entry = entry
         self.role = role
         self.seed = seed
+        assert entry.scenario is not None
+        self.coach: str = default_level(entry.scenario)
 
     def build(self) -> None:
         s = self.entry.scenario
@@ -69,7 +73,28 @@ class BriefingScene(Scene):
             object_id="#primary",
             tip="Open the quarter hub: make your decisions on each tab, then End quarter.",
         )
+        self._coach_button(by)
         self.app.focus_index = 1
+
+    def _coach_button(self, y: int) -> None:
+        """The coach level, cycled by a click or Enter (made after Start: Start keeps the focus)."""
+        from game.coach import LEVEL_NAMES, LEVEL_TIPS
+
+        w = min(420, self.width - 2 * MARGIN - 160 - 260 - 4 * GAP)
+        self.button(
+            pygame.Rect((self.width - w) // 2, y, w, ROW),
+            f"Coach: {LEVEL_NAMES[self.coach]}",
+            self.cycle_coach,
+            tip=f"{LEVEL_TIPS[self.coach]} Click or Enter for the next choice. You can change it "
+            "later in the pause menu (Esc).",
+        )
+
+    def cycle_coach(self) -> None:
+        """Next coach level: guided, hints, off."""
+        from game.coach import next_level
+
+        self.coach = next_level(self.coach)
+        self.refresh()
 
     def _objectives(self) -> str:
         s = self.entry.scenario
@@ -135,7 +160,7 @@ class BriefingScene(Scene):
         """Create the game and open the quarter hub."""
         from game.scenes.flow import start_game
 
-        start_game(self.app, self.entry, self.role, self.seed)
+        start_game(self.app, self.entry, self.role, self.seed, self.coach)
 
     def on_enter(self) -> None:
         self.start()

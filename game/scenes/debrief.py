@@ -1,9 +1,10 @@
 """The final debrief: where you ended against where you started, charts and discussion.
 
-Three views (keys 1-3): the summary (KPIs, charts, score, objectives, competencies, prompts),
-What if? (a built-in strategy takes over after a quarter you choose, same seed) and Figures
-(the report's own figures, with the trainee's latest what-if). Export writes the
-self-contained HTML report and its data files.
+Four views (keys 1-4): the summary (KPIs, charts, score, objectives, competencies, prompts),
+What if? (a built-in strategy takes over after a quarter you choose, same seed), Figures
+(the report's own figures, with the trainee's latest what-if) and Reflections (each quarter's
+question, the trainee's answer and what really happened: the engine's drivers). Export
+writes the self-contained HTML report and its data files.
 The full report, the figures and the what-ifs are built in background jobs
 (:mod:`game.debrief_work`) while the window keeps drawing; progress is shown in words.
 """
@@ -24,6 +25,7 @@ from game.jobs import Job
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html, quarter_labels
 from game.scenes.glossary import METRICS
+from game.scenes.results import drivers_html
 from game.widgets.chart import LineChart, Series
 from game.widgets.figure_view import FigureView, decode_png
 from game.widgets.text import plain
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from engine.whatif import WhatIf
     from game.app import App
     from game.report_figures import Figure
+    from game.session import Session
 
 BOT_NAMES = {
     "balanced": "A balanced, sensible PM",
@@ -50,7 +53,7 @@ COMPETENCIES = {
     "customer_empathy": "Customer empathy",
     "leadership": "Leadership",
 }
-VIEWS = ("Summary", "What if?", "Figures")
+VIEWS = ("Summary", "What if?", "Figures", "Reflections")
 FIGURE_BUTTONS = {
     "share_revenue": "Share and revenue",
     "culture_debt": "Culture and debt",
@@ -72,6 +75,40 @@ def competencies_html(competencies: dict[str, dict[str, Any]]) -> str:
             f"<font color='#a8b3c1'>{evidence}</font>"
         )
     return "<br>".join(rows)
+
+
+REFLECTIONS_TIP = (
+    "After each quarter you were asked one question. Here is what you answered, beside the "
+    "engine's account of what moved your numbers that quarter."
+)
+
+
+def reflections_html(session: Session) -> str:
+    """Each quarter's question and answer, beside what really happened (the drivers)."""
+    history = session.sim.history
+    blocks = []
+    for q in range(1, len(history)):
+        kept = session.reflections.get(q)
+        if kept is None:
+            continue
+        answer = (
+            f"<font color='{palette.hex_colour(palette.SKY_BLUE)}'>"
+            f"{html.escape(plain(kept.answer))}</font>"
+            if kept.answer
+            else "<font color='#a8b3c1'>skipped</font>"
+        )
+        blocks.append(
+            f"<b>Quarter {q}: {html.escape(plain(kept.question))}</b><br>"
+            f"Your answer: {answer}<br>"
+            f"<font color='#a8b3c1'>What really happened:</font><br>"
+            f"{drivers_html(history[q], session.firm_id)}"
+        )
+    if not blocks:
+        return (
+            "No reflections were kept in this game. After each quarter the results screen asks "
+            "one short question; your answers come back here, beside what really happened."
+        )
+    return "<br><br>".join(blocks)
 
 
 def bot_choices() -> list[tuple[str, str]]:
@@ -135,12 +172,14 @@ class DebriefScene(Scene):
                     "Your score, objectives, competencies and charts.",
                     "Let a built-in strategy take over after a quarter you choose.",
                     "The figures of the exported report.",
+                    "Your answers after each quarter, beside what really happened.",
                 )[i],
             )
         body = pygame.Rect(
             MARGIN, MARGIN + 48, self.width - 2 * MARGIN, self.height - 2 * MARGIN - 48 - ROW - GAP
         )
-        (self._build_summary, self._build_what_if, self._build_figures)[self.view](body)
+        views = (self._build_summary, self._build_what_if, self._build_figures)
+        (*views, self._build_reflections)[self.view](body)
         self._build_bottom_bar()
 
     def _build_bottom_bar(self) -> None:
@@ -371,6 +410,11 @@ class DebriefScene(Scene):
         self.figure_view = FigureView(
             self.px(area), self.manager, self.root, self.images[self.figure], fig.alt
         )
+
+    def _build_reflections(self, body: pygame.Rect) -> None:
+        session = self.app.session
+        assert session is not None
+        self.text(body, reflections_html(session), tip=REFLECTIONS_TIP)
 
     def _figures_html(self) -> str:
         if self.figures_problem:

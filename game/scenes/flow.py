@@ -22,11 +22,16 @@ def problems_html(problems: list[str], limit: int = 30) -> str:
     return "<br>".join(shown)
 
 
-def start_game(app: App, entry: ScenarioEntry, role: str, seed: int) -> None:
-    """Start a new game and open the quarter hub."""
+def start_game(
+    app: App, entry: ScenarioEntry, role: str, seed: int, coach: str | None = None
+) -> None:
+    """Start a new game and open the quarter hub (``coach``: the coach level; None: the
+    scenario's default, guided for an introductory scenario)."""
+    from game.coach import default_level
     from game.scenes.hub import HubScene
 
-    app.session = Session(entry, role, seed)
+    assert entry.scenario is not None
+    app.session = Session(entry, role, seed, coach or default_level(entry.scenario))
     app.session.autosave_quietly()
     app.reset_to(HubScene(app))
 
@@ -63,4 +68,4 @@ def reload_scenario(app: App) -> None:
         )
         return
     role = session.role if session.role in entry.scenario.roles else entry.scenario.roles[0]
-    start_game(app, entry, role, session.seed)
+    start_game(app, entry, role, session.seed, session.coach.level)

@@ -16,6 +16,7 @@ from pygame_gui.elements import UIPanel
 
 from engine.formatting import money
 from game.scenes.base import ROW, Scene, hide_panel, oid
+from game.widgets.coach_overlay import CoachOverlay
 from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font, plain
 
@@ -98,7 +99,7 @@ class HubScene(Scene):
         self.button(
             pygame.Rect(w - 360, 8, 130, ROW), back_text, self.on_back, container=bar, tip=back_tip
         )
-        self.button(
+        submit = self.button(
             pygame.Rect(w - 220, 8, 204, ROW),
             self.submit_text(),
             self.end_quarter,
@@ -106,6 +107,7 @@ class HubScene(Scene):
             object_id="#primary",
             tip=self.submit_tip,
         )
+        self.anchor("hub:submit", submit)
         tab_w = min(190, (w - 32) // len(self.tabs))
         self.tab_buttons = []
         for i, tab in enumerate(self.tabs):
@@ -124,6 +126,9 @@ class HubScene(Scene):
         )
         self.panels = {}
         self._build_content()
+        coach = self.desk.coach
+        self.coach_overlay = CoachOverlay(self, coach) if coach is not None else None
+        self.update_coach()
 
     # ------------------------------------------------------------------ what differs per game
     def status_text(self) -> str:
@@ -194,8 +199,24 @@ class HubScene(Scene):
         self.app.focus_index = focus
 
     def update(self, dt: float) -> None:
-        """Keep the control the keyboard focus moved to in view (long lists scroll to it)."""
+        """Keep the control the keyboard focus moved to in view (long lists scroll to it); let
+        the tab poll its background work and the coach follow what the trainee does."""
         self.follow_focus.update(self)
+        if self.root is not None:
+            self.tab.update(dt)
+            self.update_coach()
+
+    def update_coach(self) -> None:
+        """Let the coach (if any) react to the draft, the tab and its own state."""
+        overlay = getattr(self, "coach_overlay", None)
+        if overlay is not None and self.root is not None:
+            overlay.update()
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """The coach's ring around the control it points at."""
+        overlay = getattr(self, "coach_overlay", None)
+        if overlay is not None and self.root is not None:
+            overlay.draw(surface)
 
     def on_key(self, event: pygame.event.Event) -> None:
         if pygame.K_1 <= event.key <= pygame.K_9:

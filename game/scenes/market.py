@@ -59,9 +59,14 @@ class MarketTab(Tab):
             tip="Potential: everyone who might ever buy. In the category: people who have "
             "started looking. Buying: customers of any product.",
         )
-        attrs = s.attributes
+        self._build_map(area, area.x + 2 * GAP + left_w, container)
+
+    def _build_map(self, area: pygame.Rect, mx: int, container: Any) -> None:
+        """The axis buttons and the perceptual map, from x = ``mx`` to the area's right."""
+        desk = self.desk
+        attrs = desk.scenario.attributes
+        last = desk.history()[-1]
         ax, ay = self.axes
-        mx = area.x + 2 * GAP + left_w
         mw = area.right - mx - GAP
         bw = (mw - GAP) // 2
         self.hub.button(
@@ -101,7 +106,7 @@ class MarketTab(Tab):
             )
             for i, (seg_name, est) in enumerate(desk.believed_ideals())
         ]
-        PerceptualMap(
+        perceptual = PerceptualMap(
             self.hub.px(pygame.Rect(mx, area.y + 2 * GAP + ROW, mw, area.h - 3 * GAP - ROW)),
             self.hub.manager,
             container,
@@ -112,6 +117,7 @@ class MarketTab(Tab):
             MAP_TIP,
             self.hub.scale,
         )
+        self.hub.anchor("market:map", perceptual)
 
     def _cycle(self, axis: int) -> None:
         n = len(self.desk.scenario.attributes)

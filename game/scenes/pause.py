@@ -16,7 +16,10 @@ class PauseScene(Scene):
     overlay = True
 
     def build(self) -> None:
-        w, h = 380, 60 + 5 * (ROW + GAP) + 40
+        session = self.app.session
+        coach = session.coach.level if session is not None else None
+        rows = 5 + (coach is not None)
+        w, h = 380, 60 + rows * (ROW + GAP) + 40
         card = self.panel(
             pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h), object_id="#card"
         )
@@ -28,6 +31,17 @@ class PauseScene(Scene):
             ("Quit to title", self.quit_to_title, "Save and go back to the title screen."),
             ("Quit game", self.app.quit, "Save and close the game."),
         ]
+        if coach is not None:
+            from game.coach import LEVEL_NAMES, LEVEL_TIPS
+
+            entries.insert(
+                2,
+                (
+                    f"Coach: {LEVEL_NAMES[coach]}",
+                    self.cycle_coach,
+                    f"{LEVEL_TIPS[coach]} Click or Enter for the next choice.",
+                ),
+            )
         for i, (text, action, tip) in enumerate(entries):
             self.button(
                 pygame.Rect(20, 60 + i * (ROW + GAP), w - 40, ROW),
@@ -41,6 +55,17 @@ class PauseScene(Scene):
             pygame.Rect(20, h - 36, w - 40, 24), "", container=card, object_id="#muted"
         )
         self.app.focus_index = 0
+
+    def cycle_coach(self) -> None:
+        """Next coach level for this game (saved with it); the hub shows it on resume."""
+        from game.coach import next_level
+
+        session = self.app.session
+        if session is None:
+            return
+        session.coach.set_level(next_level(session.coach.level))
+        session.autosave_quietly()
+        self.refresh()
 
     def save(self) -> None:
         """Save to the autosave slot and say where."""

@@ -1,26 +1,109 @@
-"""Pricing & marketing tab (PM): price per product and marketing spend per segment."""
+"""Pricing & marketing tab (PM): price per product and marketing spend per segment.
+
+Beside the controls, the preview: what the engine expects the draft's prices and marketing to
+do next quarter against keeping today's (:mod:`engine.preview`, through the desk). It is
+worked out in a background job a moment after the last change (a slider drag asks once, when
+it stops), so the window never waits for it; the desk remembers every draft it has
+previewed this quarter.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import html
+import time
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from engine.formatting import money, pct
+from engine.formatting import count, money, pct, signed_count
+from game.jobs import Job
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
-from game.widgets.text import fit, font
+from game.widgets.text import fit, font, plain
+
+if TYPE_CHECKING:
+    from engine.preview import Preview
+    from engine.scenario import Scenario
+    from game.scenes.hub import HubScene
 
 MARKETING_STEP = 5_000.0
+PREVIEW_W = 340
+"""Width of the preview column beside the controls (layout units)."""
+DEBOUNCE_S = 0.35
+"""Seconds without a change before the preview is worked out again."""
+CAVEAT = "Expected, before rivals react and chance."
+"""The preview's honest caveat, always on show under its heading."""
+CAVEAT_TEXT = (
+    "Expected, before rivals react and chance: the market model's estimate for these prices "
+    "and this marketing, with rivals, products and customers' needs as they are now."
+)
+MUTED = "#a8b3c1"
+
+
+def about(customers: float) -> str:
+    """A customer count rounded to tens, for an estimate: 3,410."""
+    return count(round(customers, -1))
+
+
+def preview_html(preview: Preview, scenario: Scenario) -> str:
+    """The preview in words: each own product against now and against keeping today's price
+    and marketing, per segment, and the rivals' expected customers."""
+    cur = scenario.currency
+    names = {g.id: g.name for g in scenario.segments}
+    same = all(p.draft == p.kept for p in preview.products.values())
+    blocks = []
+    for p in preview.of_firm():
+        d, k = p.draft, p.kept
+        lines = [
+            f"<b>{html.escape(p.name)} at {html.escape(money(d.price, cur))}</b>: about "
+            f"<b>{about(d.customers)}</b> customers next quarter (now {count(p.now.customers)}).",
+            "That is today's price and marketing: change them to compare."
+            if same
+            else f"Keeping today's {html.escape(money(k.price, cur))} and marketing: about "
+            f"{about(k.customers)} ({_diff(d.customers, k.customers)} with your changes).",
+            f"Revenue about {html.escape(money(d.revenue, cur))} a quarter"
+            + ("." if same else f" (keeping today's: {html.escape(money(k.revenue, cur))})."),
+        ]
+        rows = [
+            f"• {html.escape(names[s])}: about {about(d.customers_by_segment[s])}"
+            + ("" if same else f" ({_diff(d.customers_by_segment[s], k.customers_by_segment[s])})")
+            for s in names
+        ]
+        lines.append("<br>".join(rows))
+        blocks.append("<br>".join(lines))
+    rivals = [
+        f"{html.escape(p.name)} about {about(p.draft.customers)}"
+        + ("" if same else f" ({_diff(p.draft.customers, p.kept.customers)})")
+        for p in preview.products.values()
+        if p.firm != preview.firm
+    ]
+    if rivals:
+        blocks.append("Rivals: " + ", ".join(rivals) + ".")
+    return "<br><br>".join(blocks)
+
+
+def _diff(a: float, b: float) -> str:
+    """A difference of two estimates, rounded to tens, with its sign: +350."""
+    return signed_count(round(a - b, -1) + 0.0)  # + 0.0: never "-0"
 
 
 class PricingTab(Tab):
-    """Sets ``ProductDecision.price`` and ``ProductDecision.marketing``."""
+    """Sets ``ProductDecision.price`` and ``ProductDecision.marketing``; previews them."""
 
     title = "Pricing & marketing"
     roles = ("pm",)
     hint = "Set your price and where you spend on marketing. Rivals may react."
+
+    def __init__(self, hub: HubScene) -> None:
+        super().__init__(hub)
+        self.box: Any = None
+        self._job: Job[Preview | None] | None = None
+        self._job_key = ""
+        self._wanted = ""  # the draft the preview should be of
+        self._changed_at = 0.0
+        self._result: tuple[str, Preview | None, str] | None = None  # key, preview, problem
+        self._shown = ""
 
     def build(self, area: pygame.Rect, container: Any) -> None:
         desk = self.desk
@@ -29,8 +112,9 @@ class PricingTab(Tab):
         view = desk.view()
         last = desk.history()[-1]
         y = area.y + GAP
-        x, w = area.x + GAP, min(area.w - 2 * GAP, 900)
-        for product in desk.products():
+        x = area.x + GAP
+        w = min(area.w - 3 * GAP - PREVIEW_W, 900)
+        for i, product in enumerate(desk.products()):
             pv = view.products[product.id]
             draft = desk.product_draft(product.id)
             price = pv.price if draft.price is None else draft.price
@@ -48,8 +132,8 @@ class PricingTab(Tab):
                 f"{money(pv.unit_cost, cur)}. Rivals: {rivals}."
             )
             self.hub.label(
-                pygame.Rect(x, y, area.w - 2 * GAP, 24),
-                fit(now, font(15), area.w - 2 * GAP - 12),
+                pygame.Rect(x, y, w, 24),
+                fit(now, font(15), w - 12),
                 tip=now,
                 container=container,
                 object_id="#muted",
@@ -70,41 +154,139 @@ class PricingTab(Tab):
                 set_price,
                 tip=DECISIONS["price"],
                 container=container,
+                anchor="pricing:price" if i == 0 else None,
             )
             y += ROW + GAP
-            self.hub.label(
-                pygame.Rect(x, y, w, 26),
-                "Marketing spend per segment this quarter",
-                container=container,
+            y = self._marketing(product.id, pygame.Rect(x, y, w, 0), container)
+        column = pygame.Rect(x + w + GAP, area.y + GAP, area.right - GAP - (x + w + GAP), 0)
+        self._build_preview(column, area, container)
+
+    def _marketing(self, product_id: str, at: pygame.Rect, container: Any) -> int:
+        """The marketing steppers of one product from ``at``'s top; returns the next free y."""
+        desk = self.desk
+        s = desk.scenario
+        cur = s.currency
+        view = desk.view()
+        last = desk.history()[-1]
+        x, y, w = at.x, at.y, at.w
+        self.hub.label(
+            pygame.Rect(x, y, w, 26),
+            "Marketing spend per segment this quarter",
+            container=container,
+            tip=DECISIONS["marketing"],
+        )
+        y += 30
+        marketing = dict(view.products[product_id].marketing) | dict(
+            desk.product_draft(product_id).marketing
+        )
+        for seg in s.segments:
+            share = last.products[product_id].share_by_segment.get(seg.id, 0.0)
+            aware = last.products[product_id].awareness_by_segment.get(seg.id, 0.0)
+
+            def set_spend(v: float, pid: str = product_id, sid: str = seg.id) -> None:
+                d = desk.product_draft(pid)
+                d.marketing = {**view.products[pid].marketing, **d.marketing, sid: float(v)}
+
+            self.hub.stepper(
+                pygame.Rect(x, y, w, ROW),
+                f"{seg.name} (share {pct(share, 0)}, aware {pct(aware, 0)})",
+                marketing.get(seg.id, 0.0),
+                (0.0, 500_000.0),
+                MARKETING_STEP,
+                lambda v: money(v, cur),
+                set_spend,
                 tip=DECISIONS["marketing"],
-            )
-            y += 30
-            marketing = dict(pv.marketing) | dict(draft.marketing)
-            for seg in s.segments:
-                share = last.products[product.id].share_by_segment.get(seg.id, 0.0)
-                aware = last.products[product.id].awareness_by_segment.get(seg.id, 0.0)
-
-                def set_spend(v: float, pid: str = product.id, sid: str = seg.id) -> None:
-                    d = desk.product_draft(pid)
-                    d.marketing = {**view.products[pid].marketing, **d.marketing, sid: float(v)}
-
-                self.hub.stepper(
-                    pygame.Rect(x, y, w, ROW),
-                    f"{seg.name} (share {pct(share, 0)}, aware {pct(aware, 0)})",
-                    marketing.get(seg.id, 0.0),
-                    (0.0, 500_000.0),
-                    MARKETING_STEP,
-                    lambda v: money(v, cur),
-                    set_spend,
-                    tip=DECISIONS["marketing"],
-                    container=container,
-                )
-                y += ROW + 6
-            total = sum(marketing.get(seg.id, 0.0) for seg in s.segments)
-            self.hub.label(
-                pygame.Rect(x, y, w, 24),
-                f"Total marketing this quarter: {money(total, cur)}",
                 container=container,
-                object_id="#muted",
             )
-            y += 36
+            y += ROW + 6
+        total = sum(marketing.get(seg.id, 0.0) for seg in s.segments)
+        self.hub.label(
+            pygame.Rect(x, y, w, 24),
+            f"Total marketing this quarter: {money(total, cur)}",
+            container=container,
+            object_id="#muted",
+        )
+        return y + 36
+
+    # ------------------------------------------------------------------ preview
+    def _build_preview(self, column: pygame.Rect, area: pygame.Rect, container: Any) -> None:
+        """The preview column: a heading and the text box the background job fills."""
+        tip = (
+            "The market model's estimate of what these prices and this marketing would do "
+            "next quarter, against keeping today's. " + CAVEAT_TEXT
+        )
+        self.hub.label(
+            pygame.Rect(column.x, column.y, column.w, 30),
+            "Expected next quarter",
+            container=container,
+            object_id="#heading",
+            tip=tip,
+        )
+        self.hub.label(
+            pygame.Rect(column.x, column.y + 30, column.w, 24),
+            fit(CAVEAT, font(15), column.w - 12),
+            container=container,
+            object_id="#muted",
+            tip=tip,
+        )
+        top = column.y + 58
+        self.box = self.hub.text(
+            pygame.Rect(column.x, top, column.w, area.bottom - GAP - top),
+            self._preview_text(),
+            container=container,
+        )
+        self._shown = self._preview_text()
+        self.hub.anchor("pricing:preview", self.box)
+
+    def _key(self) -> str:
+        return self.desk.draft.model_dump_json(exclude_unset=True)
+
+    def update(self, dt: float) -> None:
+        """Collect a finished preview; start the next one a moment after the last change."""
+        key = self._key()
+        now = time.monotonic()
+        if key != self._wanted:
+            self._wanted = key
+            self._changed_at = now if self._result is not None else 0.0
+        job = self._job
+        if job is not None and job.done:
+            self._job = None
+            problem = "" if job.error is None else _problem(job.error)
+            self._result = (self._job_key, job.result, problem)
+        if (
+            self._job is None
+            and (self._result is None or self._result[0] != self._wanted)
+            and now - self._changed_at >= DEBOUNCE_S
+        ):
+            desk, draft = self.desk, self.desk.draft.model_copy(deep=True)
+            self._job_key = self._wanted
+            self._job = Job(lambda: desk.preview(draft), name="price-preview")
+        self._show()
+
+    def _show(self) -> None:
+        """Put the latest preview text in the box (only when it changed)."""
+        text = self._preview_text()
+        if self.box is not None and self.box.alive() and text != self._shown:
+            self._shown = text
+            self.box.set_text(text)
+
+    def _preview_text(self) -> str:
+        """The box's HTML: the preview, its problem, or that it is being worked out."""
+        result = self._result
+        waiting = result is None or result[0] != self._wanted
+        if result is None:
+            return f"<font color='{MUTED}'>Working out what customers would do…</font>"
+        _, preview, problem = result
+        if problem:
+            return f"<font color='#f0894a'>No preview: {html.escape(plain(problem))}</font>"
+        if preview is None:
+            return f"<font color='{MUTED}'>{html.escape(self.desk.no_preview)}</font>"
+        head = f"<font color='{MUTED}'>Updating…</font><br>" if waiting else ""
+        return head + preview_html(preview, self.desk.scenario)
+
+
+def _problem(error: BaseException) -> str:
+    """A preview's failure in one sentence (refused prices are already in words)."""
+    if isinstance(error, ValueError):
+        return str(error)
+    return f"the preview could not be worked out ({error.__class__.__name__})"

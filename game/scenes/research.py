@@ -69,6 +69,7 @@ class ResearchTab(Tab):
                 "the market moves.",
             )
         y += 56
+        guide = next((m.id for m in s.research if "ideals" in m.reveals), None)
         for method in s.research:
             reveals = ", ".join(REVEALS[r][1] for r in method.reveals)
             short = ", ".join(REVEALS[r][0] for r in method.reveals)
@@ -87,7 +88,7 @@ class ResearchTab(Tab):
             )
             for i, seg in enumerate(s.segments):
                 on = (method.id, seg.id) in ordered
-                self.hub.button(
+                buy = self.hub.button(
                     pygame.Rect(name_w + GAP + i * (cell_w + GAP), y + 4, cell_w, ROW),
                     f"[x] {money(method.cost, s.currency)}"
                     if on
@@ -97,6 +98,8 @@ class ResearchTab(Tab):
                     object_id="#tab_active" if on else None,
                     tip=f"{method.name} in {seg.name}. {tip}",
                 )
+                if method.id == guide:  # what the coach points at: learn what they want
+                    self.hub.anchor(f"research:{seg.id}", buy)
             y += 56
         self.hub.scroll_area(scroller, inner_w, y)
 

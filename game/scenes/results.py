@@ -1,4 +1,9 @@
-"""Results of a quarter: KPI changes, why they happened (drivers in words), events, news."""
+"""Results of a quarter: KPI changes, why they happened (drivers in words), events, news.
+
+Under them, one short reflection question (the engine's :func:`engine.debrief.
+reflection_prompt`): the trainee types an answer or skips it, and the answer is kept with the
+game and shown again in the debrief beside what really happened that quarter.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,21 @@ import html
 from typing import TYPE_CHECKING
 
 import pygame
+import pygame_gui
 
 from engine.decisions import describe
 from engine.formatting import money
+from game.saves import MAX_ANSWER
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
-from game.widgets.text import plain
+from game.widgets.text import LINE_H, plain, text_height
 
 if TYPE_CHECKING:
     from engine.report import TurnReport
     from game.app import App
+
+MAX_REFLECT_H = 3 * LINE_H + 18
+"""The reflection question's box grows to hold it, up to three lines (then it scrolls)."""
 
 
 def drivers_html(report: TurnReport, firm: str) -> str:
@@ -92,6 +102,11 @@ class ResultsScene(Scene):
     def __init__(self, app: App, report: TurnReport) -> None:
         super().__init__(app)
         self.report = report
+        session = app.session
+        self.question = session.reflection_question() if session is not None else ""
+        self.answer = ""
+        self.saved = False  # the answer was kept (Enter in the box)
+        self.kept = ""  # the answer kept
 
     def build(self) -> None:
         session = self.app.session
@@ -109,7 +124,9 @@ class ResultsScene(Scene):
         before = history[-2].firms[me] if len(history) > 1 else None
         kpi_row(self, self.root, row, r.firms[me], before, s.currency)
         top = row.bottom + GAP
-        body_h = self.height - top - MARGIN - ROW - GAP
+        question = self._question_html()
+        ask_h = min(text_height(question, self.width - 2 * MARGIN), MAX_REFLECT_H)
+        body_h = self.height - top - MARGIN - ROW - GAP - (ask_h + GAP if self.question else 0)
         left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5
         names = {b.id: b.name for b in s.backlog} | {m.id: m.name for m in s.research}
         names |= {g.id: g.name for g in s.segments} | {i.id: i.name for i in s.initiatives}
@@ -151,8 +168,77 @@ class ResultsScene(Scene):
             else "Back to the hub to decide the next quarter.",
         )
         self.app.focus_index = 0
+        if self.question:
+            self._build_reflection(pygame.Rect(MARGIN, top + body_h + GAP, 0, ask_h))
+
+    def _question_html(self) -> str:
+        return (
+            f"<b>Think back:</b> {html.escape(plain(self.question))}<br>"
+            "<font color='#a8b3c1'>Type a line or two in the box below and press Enter (Enter "
+            "again goes on), or skip it. Your answers come back in the debrief.</font>"
+        )
+
+    def _build_reflection(self, at: pygame.Rect) -> None:
+        """The question (at ``at``'s top, ``at.h`` high), a box for the answer and Skip.
+
+        The box has the keyboard focus, so typing goes straight into it (a space can never
+        press a button by surprise); Enter in an empty box goes on, as Enter does on every
+        other results screen.
+        """
+        w = self.width - 2 * MARGIN
+        self.text(pygame.Rect(MARGIN, at.y, w, at.h), self._question_html())
+        by = self.height - MARGIN - ROW
+        entry_w = w - 300 - 160 - 2 * GAP
+        self.entry = self.entry_line(
+            pygame.Rect(MARGIN, by, entry_w, ROW),
+            self.answer,
+            lambda text: None,
+            tip="Your answer, kept with the game and shown again in the debrief.",
+        )
+        self.entry.set_text_length_limit(MAX_ANSWER)
+        self._changes[self.entry] = self._typed
+        self.skip_button = self.button(
+            pygame.Rect(MARGIN + entry_w + GAP, by, 160, ROW),
+            "Answer kept" if self.saved else "Skip the question",
+            self.skip,
+            tip="Go on without answering (the question still shows in the debrief).",
+            enabled=not self.saved,
+        )
+        self.app.focus_index = self.focusables().index(self.entry)
+        self.manager.set_focus_set(self.entry)
+
+    def _typed(self, event: pygame.event.Event) -> None:
+        """Every edit is remembered. Enter keeps a new answer (the game is saved); Enter in an
+        empty box, or again on an answer already kept, goes on."""
+        self.answer = self.entry.get_text()
+        if event.type != pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            return
+        text = self.answer.strip()
+        if not text or (self.saved and text == self.kept):
+            self.go_on()
+            return
+        self._keep(text)
+        self.saved, self.kept = True, text
+        self.skip_button.set_text("Answer kept")
+        self.skip_button.disable()
+
+    def _keep(self, answer: str | None) -> None:
+        session = self.app.session
+        if session is not None and self.question:
+            session.reflect(self.report.quarter, self.question, answer)
+
+    def skip(self) -> None:
+        """Go on without answering (kept as skipped)."""
+        self.answer = ""
+        self._keep(None)
+        self._leave()
 
     def go_on(self) -> None:
+        """Keep the answer (none typed: skipped), then back to the hub or on to the debrief."""
+        self._keep(self.answer)
+        self._leave()
+
+    def _leave(self) -> None:
         """Back to the hub, or on to the debrief after the last quarter."""
         from game.scenes.debrief import DebriefScene
         from game.scenes.hub import HubScene

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
@@ -16,12 +16,50 @@ from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 from game.widgets.capacity_bar import CapacityBar
 
+if TYPE_CHECKING:
+    from engine.portfolio import ItemView, LineView
+    from engine.scenario import Scenario
+
 SPLIT_STEP = 0.05
 
 
 def effort_range(effort: float, uncertainty: float) -> tuple[float, float]:
     """A one-sigma range around the author's estimate (the true effort is log-normal)."""
     return (effort * math.exp(-uncertainty), effort * math.exp(uncertainty))
+
+
+def item_text(scenario: Scenario, view: ItemView, line: LineView) -> tuple[str, str]:
+    """(row text, tooltip) of one open backlog item: effort, estimated effects, dependencies."""
+    items = {b.id: b for b in scenario.backlog}
+    attr_names = {a.id: a.name for a in scenario.attributes}
+    item = items[view.id]
+    if view.in_progress and view.remaining < 0.5:
+        effort = "past its estimate, still in progress"
+    elif view.in_progress:
+        effort = f"about {view.remaining:.0f} left"
+    else:
+        lo, hi = effort_range(item.effort, item.effort_uncertainty)
+        effort = f"effort {item.effort:g} (likely {lo:.0f}-{hi:.0f})"
+    effects = ", ".join(f"{attr_names[a]} {v:+.2f}" for a, v in view.effects.items())
+    extras = [
+        e
+        for e in (
+            effects,
+            "pays down debt" if item.debt < 0 else "",
+            "adds debt" if item.debt > 0 else "",
+            "better quality" if item.quality > 0 else "",
+        )
+        if e
+    ]
+    needs = [items[d].name for d in view.depends_on if d not in line.shipped]
+    text = f"{item.name}: {effort} · est. {'; '.join(extras) or 'no visible effect'}" + (
+        f" · needs {', '.join(needs)}" if needs else ""
+    )
+    tip = (
+        f"{item.description or item.name} Estimated effects are your PM's best "
+        f"guess, not the truth. {DECISIONS['roadmap']}"
+    )
+    return text, tip
 
 
 class RoadmapTab(Tab):
@@ -36,7 +74,6 @@ class RoadmapTab(Tab):
         product = desk.products()[0]
         draft = desk.product_draft(product.id)
         items = {b.id: b for b in desk.scenario.backlog}
-        attr_names = {a.id: a.name for a in desk.scenario.attributes}
         x, w = area.x + GAP, area.w - 2 * GAP
         split = draft.split
         self.hub.label(
@@ -47,28 +84,20 @@ class RoadmapTab(Tab):
         )
         y = area.y + GAP + 30
         half = (w - GAP) // 2
-        self.hub.stepper(
-            pygame.Rect(x, y, half, ROW),
-            "Features",
-            split.features,
-            (0.0, 1.0),
-            SPLIT_STEP,
-            partial(pct, digits=0),
-            lambda v: self._split(product.id, "features", v),
-            tip=DECISIONS["split"],
-            container=container,
-        )
-        self.hub.stepper(
-            pygame.Rect(x + half + GAP, y, half, ROW),
-            "Debt paydown",
-            split.debt,
-            (0.0, 1.0),
-            SPLIT_STEP,
-            partial(pct, digits=0),
-            lambda v: self._split(product.id, "debt", v),
-            tip=DECISIONS["split"],
-            container=container,
-        )
+        for i, (part, name, value) in enumerate(
+            (("features", "Features", split.features), ("debt", "Debt paydown", split.debt))
+        ):
+            self.hub.stepper(
+                pygame.Rect(x + i * (half + GAP), y, half, ROW),
+                name,
+                value,
+                (0.0, 1.0),
+                SPLIT_STEP,
+                partial(pct, digits=0),
+                partial(self._split, product.id, part),
+                tip=DECISIONS["split"],
+                container=container,
+            )
         y += ROW + 4
         self.hub.label(
             pygame.Rect(x, y, w, 24),
@@ -111,52 +140,36 @@ class RoadmapTab(Tab):
         scroller = self.hub.scroller(
             pygame.Rect(x, y, w, area.bottom - y - GAP), container=container
         )
-        inner = w - 24
+        self._backlog(scroller, w - 24, product.id, chosen)
+
+    def _backlog(self, scroller: Any, inner: int, product_id: str, chosen: list[str]) -> None:
+        """One row per open backlog item: Add/Remove, Earlier, and what it is and costs.
+
+        Rows keep the backlog's order whatever is planned: adding or removing an item never
+        moves a row under the pointer. The planned order is the "#n" on each row.
+        """
+        line = self.desk.org().lines[product_id]
         row_y = 0
-        # Rows keep the backlog's order whatever is planned: adding or removing an item never
-        # moves a row under the pointer. The planned order is the "#n" on each row.
-        for item_id in open_items:
-            item, view = items[item_id], open_items[item_id]
+        first_add = None  # what the coach points at: the first item not planned yet
+        for view in line.items:
+            item_id = view.id
             on = item_id in chosen
-            if view.in_progress and view.remaining < 0.5:
-                effort = "past its estimate, still in progress"
-            elif view.in_progress:
-                effort = f"about {view.remaining:.0f} left"
-            else:
-                lo, hi = effort_range(item.effort, item.effort_uncertainty)
-                effort = f"effort {item.effort:g} (likely {lo:.0f}-{hi:.0f})"
-            effects = ", ".join(f"{attr_names[a]} {v:+.2f}" for a, v in view.effects.items())
-            extras = [
-                e
-                for e in (
-                    effects,
-                    "pays down debt" if item.debt < 0 else "",
-                    "adds debt" if item.debt > 0 else "",
-                    "better quality" if item.quality > 0 else "",
-                )
-                if e
-            ]
-            needs = [items[d].name for d in view.depends_on if d not in line.shipped]
-            text = f"{item.name}: {effort} · est. {'; '.join(extras) or 'no visible effect'}" + (
-                f" · needs {', '.join(needs)}" if needs else ""
-            )
-            tip = (
-                f"{item.description or item.name} Estimated effects are your PM's best "
-                f"guess, not the truth. {DECISIONS['roadmap']}"
-            )
+            text, tip = item_text(self.desk.scenario, view, line)
             position = f"#{chosen.index(item_id) + 1}  " if on else ""
-            self.hub.button(
+            toggle = self.hub.button(
                 pygame.Rect(0, row_y, 100, ROW),
                 "Remove" if on else "Add",
-                lambda i=item_id: self._toggle(product.id, i),
+                lambda i=item_id: self._toggle(product_id, i),
                 container=scroller,
                 object_id="#tab_active" if on else None,
                 tip=tip,
             )
+            if not on and first_add is None:
+                first_add = toggle
             self.hub.button(
                 pygame.Rect(106, row_y, 80, ROW),
                 "Earlier",
-                lambda i=item_id: self._earlier(product.id, i),
+                lambda i=item_id: self._earlier(product_id, i),
                 container=scroller,
                 enabled=on and chosen.index(item_id) > 0,
                 tip="Move this item up the priority order.",
@@ -169,6 +182,7 @@ class RoadmapTab(Tab):
             )
             row_y += ROW + 6
         self.hub.scroll_area(scroller, inner, row_y)
+        self.hub.anchor("roadmap:add", *([first_add] if first_add is not None else []))
 
     def _split(self, product_id: str, part: str, value: float) -> None:
         draft = self.desk.product_draft(product_id)

@@ -30,3 +30,6 @@ class Tab(ABC):
     @abstractmethod
     def build(self, area: pygame.Rect, container: Any) -> None:
         """Create the tab's widgets inside ``container`` (``area`` is its local rect)."""
+
+    def update(self, dt: float) -> None:  # noqa: B027 - optional hook
+        """Per-frame work while the tab is on show (polling a background job); most need none."""

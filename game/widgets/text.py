@@ -66,3 +66,25 @@ def tooltip(element: Any, tip: str, delay: float = 0.5, wrap_width: int = 340) -
     names and descriptions) is escaped here: every tooltip in the game goes through this.
     """
     element.set_tooltip(html.escape(tip), delay=delay, wrap_width=wrap_width)
+
+
+LINE_H = 26
+"""A text box line at the theme's 15-point font (layout units)."""
+
+
+def text_height(body: str, width: int) -> int:
+    """Height a text box of ``width`` needs to show ``body`` (the HTML subset) unscrolled."""
+    face = font(15)
+    room = width - 2 * 8 - 4  # the theme's padding and the border
+    lines = 0
+    for paragraph in body.split("<br>"):
+        words = html.unescape(re.sub(r"<[^>]+>", "", paragraph)).split()
+        line = ""
+        lines += 1
+        for word in words:
+            trial = f"{line} {word}".strip()
+            if line and face.size(trial)[0] > room:
+                lines += 1
+                trial = word
+            line = trial
+    return lines * LINE_H + 2 * 6 + 6

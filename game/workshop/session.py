@@ -41,6 +41,7 @@ from engine.simulation import Simulation
 from engine.teams import TeamMap, shared_market, team_ids
 from engine.view import FirmView
 from game.workshop.store import (
+    COACH_LEVELS,
     Mode,
     RoundChanged,
     SessionInfo,
@@ -206,6 +207,7 @@ class WorkshopSession:
         rounds: int | None = None,
         timer_s: int | None = None,
         resolution: int | None = None,
+        coach: str = "none",
         source_name: str = "<scenario>",
         folder: Path | None = None,
         session_id: str | None = None,
@@ -222,6 +224,8 @@ class WorkshopSession:
                 f"{source_name} has {len(exc.problems)} problem(s)", [str(p) for p in exc.problems]
             ) from exc
         problems = _setup_problems(scenario, teams, mode, role, seed, rounds, timer_s, resolution)
+        if coach not in COACH_LEVELS:
+            problems.append(f"coach must be one of {', '.join(COACH_LEVELS)}, not {_shown(coach)}")
         if problems:
             raise WorkshopError("cannot create the session", problems)
         info = SessionInfo(
@@ -235,6 +239,7 @@ class WorkshopSession:
             teams=[t.strip() for t in teams],
             timer_s=timer_s,
             resolution=resolution,
+            coach=coach,
         )
         path = session_path(info.id, folder)
         try:

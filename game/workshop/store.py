@@ -26,6 +26,7 @@ MAX_FILE_BYTES = 256 * MIB  # a session file is a few hundred KB; anything this 
 _HEADER = b"SQLite format 3\x00"
 _DAMAGED = (sqlite3.Error, ValueError, TypeError, OverflowError)
 Mode = Literal["shared", "parallel"]
+COACH_LEVELS = ("guided", "hints", "none")  # game.coach.LEVELS (a session file stores a word)
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -87,6 +88,7 @@ class SessionInfo:
     timer_s: int | None = None
     created_at: float = field(default=0.0)
     resolution: int | None = None  # synthetic customers per segment (None: the scenario's)
+    coach: str = "none"  # the tutorial coach at the teams' hub: guided, hints or none (off)
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class WorkshopStore:
         ).fetchone()
         teams = [r[0] for r in self._db.execute("SELECT name FROM team ORDER BY idx")]
         res = self._db.execute("SELECT value FROM meta WHERE key='resolution'").fetchone()
+        coach = self._db.execute("SELECT value FROM meta WHERE key='coach'").fetchone()
         if row is None:
             raise StoreError(f"{self.path.name} is damaged: it has no session set-up")
         ints = (row[5], row[6], *(() if row[7] is None else (row[7],)))
@@ -215,6 +218,7 @@ class WorkshopStore:
             timer_s=row[7],
             created_at=row[8],
             resolution=int(res[0]) if res else None,
+            coach=coach[0] if coach and coach[0] in COACH_LEVELS else "none",
         )
 
     def scenario_text(self) -> str:
@@ -396,6 +400,8 @@ def _write_new(tmp: Path, info: SessionInfo, scenario_text: str) -> None:
             db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
             if info.resolution is not None:
                 db.execute("INSERT INTO meta VALUES ('resolution', ?)", (str(info.resolution),))
+            if info.coach != "none":
+                db.execute("INSERT INTO meta VALUES ('coach', ?)", (info.coach,))
             db.execute(
                 "INSERT INTO session VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (

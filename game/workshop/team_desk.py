@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from engine.decisions import Decisions
 from engine.formatting import possessive
 from engine.scenario import Scenario
+from game.coach import Coach
 from game.desk import DraftDesk
 from game.scenes.glossary import ROLE_NAMES
 
 if TYPE_CHECKING:
     from engine.decision_check import Problem
     from engine.lines import Outlook
+    from engine.simulation import Simulation
     from engine.view import FirmView
     from game.workshop.session import TeamView, WorkshopSession
 
@@ -29,7 +31,10 @@ if TYPE_CHECKING:
 class TeamDesk(DraftDesk):
     """One team's seat for the open round of a workshop session."""
 
+    no_preview = "The preview is not available in this workshop."
+
     def __init__(self, session: WorkshopSession, team: str) -> None:
+        super().__init__()
         self.session = session
         self.team = session.team(team)
         worlds = session.worlds()
@@ -40,6 +45,8 @@ class TeamDesk(DraftDesk):
         self.firm_id = self.map.firm
         self.team_view: TeamView = session.team_view(self.team)
         self.draft: Decisions = self.map.to_market(session.next_draft(self.team))
+        level = session.info.coach
+        self.coach = Coach(level) if level != "none" else None  # off unless the facilitator
 
     # ------------------------------------------------------------------ the desk
     @property
@@ -74,6 +81,11 @@ class TeamDesk(DraftDesk):
         """The decisions the team played last round (in its market's ids)."""
         last = self.session.last_decisions(self.team)
         return self.map.to_market(last) if last is not None else None
+
+    def preview_sim(self) -> Simulation | None:
+        """The team's market: a preview plays a copy of it (rounds are never resolved while a
+        team sits at its hub)."""
+        return self._sim
 
     def engine_problems(self, decisions: Decisions) -> list[Problem]:
         """The engine's check in the team's market, messages in the scenario's own ids."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.coach import LEVEL_NAMES, LEVEL_TIPS, next_level
 from game.parse import parse_count
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.glossary import ROLE_NAMES
@@ -63,6 +64,7 @@ class WorkshopNewScene(Scene):
         self.seed = ""
         self.rounds = 0
         self.timer = ""
+        self.coach = "none"  # off in workshops unless the facilitator turns it on
         self._pick(0)
 
     def _pick(self, index: int) -> None:
@@ -111,7 +113,7 @@ class WorkshopNewScene(Scene):
         )
 
     def _build_setup(self, area: pygame.Rect, sc: Scenario) -> None:
-        """The left column: scenario, role, mode, rounds, seed, timer and the summary."""
+        """The left column: scenario, role, mode, rounds, seed, timer, coach, summary."""
         col = area.w
         x, y = area.x, area.y
         name_w = 150
@@ -170,6 +172,13 @@ class WorkshopNewScene(Scene):
             allowed="numbers",
             tip="Suggested time per round, shown on the round view; empty for none.",
         )
+        self.button(
+            row("Coach", "The tutorial coach at each team's hub; off unless you turn it on."),
+            f"{LEVEL_NAMES[self.coach]}",
+            self._cycle_coach,
+            tip=f"{LEVEL_TIPS[self.coach]} Enter or click: the next choice. Teams see it on "
+            "their own hub; it is off unless you turn it on here.",
+        )
         self.text(
             pygame.Rect(x, y, col, min(SUMMARY_H, self.height - MARGIN - 44 - GAP - y)),
             f"{html.escape(sc.summary)}<br>{len(sc.segments)} segments · {len(sc.firms)} "
@@ -225,6 +234,10 @@ class WorkshopNewScene(Scene):
         self.mode = "parallel" if self.mode == "shared" else "shared"
         self.refresh()
 
+    def _cycle_coach(self) -> None:
+        self.coach = next_level(self.coach)
+        self.refresh()
+
     def _set_rounds(self, value: float) -> None:
         self.rounds = round(value)
 
@@ -274,6 +287,7 @@ class WorkshopNewScene(Scene):
                 rounds=self.rounds,
                 timer_s=minutes * 60 if (minutes := parse_count(self.timer)) else None,
                 resolution=self.resolution,
+                coach=self.coach,
                 source_name=entry.path.name,
             )
         except WorkshopError as exc:
