@@ -341,9 +341,10 @@ def _over_capacity(facts: LineFacts, crunch: str) -> list[str]:
     """The over-capacity sentence when the roadmap commits more than the line has."""
     if facts.planned <= facts.available + SLACK:
         return []
+    over = facts.planned - facts.available
     return [
-        f"over capacity: {facts.planned:.0f} points planned for {facts.available:.0f} "
-        f"(the team {crunch}: morale drops, debt grows)"
+        f"over capacity by {over:.0f} of {facts.available:.0f} feature points: the team "
+        f"{crunch} (overtime costs morale and adds technical debt)"
     ]
 
 

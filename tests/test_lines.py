@@ -78,10 +78,10 @@ def test_over_capacity_is_counted_and_warned_in_words(tutorial):
     busy = Decisions(products={"teamboard": ProductDecision(roadmap=["onboarding", "mobile"])})
     plan = sim.outlook("player", busy).lines["teamboard"]
     assert plan.planned > plan.capacity
-    over = f"over capacity: {plan.planned:.0f} points planned for {plan.capacity:.0f}"
+    over = f"over capacity by {plan.planned - plan.capacity:.0f} of {plan.capacity:.0f} feature"
     assert any(r.startswith(over) for r in plan.reasons)
     report = sim.step({"player": busy})
-    assert any(r.startswith("over capacity: ") for r in _line(report, "teamboard").reasons)
+    assert any(r.startswith("over capacity by ") for r in _line(report, "teamboard").reasons)
     warnings = report.organisation["player"].warnings
     assert warnings and warnings[0].startswith("Teamboard roadmap: Planned ")
     assert "over capacity by" in warnings[0]

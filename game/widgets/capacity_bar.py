@@ -72,10 +72,10 @@ class CapacityBar:
                 surface.blit(small.render(label, True, (0, 0, 0)), (block.x + 3, block.y + 2))
             x += width
         cap_x = bar.x + round(self.capacity * scale)
-        if over:
-            over_rect = pygame.Rect(cap_x, bar.y, bar.right - cap_x, bar.h)
-            hatch = palette.BAD if crunch else palette.MUTED
-            for hx in range(over_rect.left, over_rect.right, 6):
+        if over:  # red where the team crunches, grey where the last item carries over
+            crunch_x = bar.x + round((self.capacity + self.load.crunch) * scale)
+            for hx in range(cap_x, bar.right, 6):
+                hatch = palette.BAD if hx < crunch_x else palette.MUTED
                 pygame.draw.line(surface, hatch, (hx, bar.bottom), (hx + 6, bar.y), 2)
         pygame.draw.line(surface, palette.TEXT, (cap_x - 1, bar.y - 2), (cap_x - 1, bar.bottom), 2)
         return surface
