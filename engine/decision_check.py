@@ -326,7 +326,8 @@ def _line_capacity(
         if i in backlog and backlog[i].product == pid and ctx.roadmap.items.get(i) is not None
     ]
     load = roadmap.plan_load(valid, ctx.roadmap, backlog, available)
-    if load.crunch > 1e-6 or (load.planned <= 0 and load.available >= 1.0):
+    idle = load.planned <= 0 and load.available >= 1.0 and not load.overrun
+    if load.crunch > 1e-6 or idle:
         names = {b.id: b.name for b in scenario.backlog}
         out.append(Problem(f"{where}.roadmap", roadmap.load_words(load, names), "warning"))
     discovery = organisation.capacity(team, ctx.org.culture, params) * split.discovery

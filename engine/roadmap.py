@@ -124,6 +124,7 @@ class PlanLoad:
     committed: float
     available: float  # feature points this quarter
     carry: str | None  # the last item when it will not finish this quarter
+    overrun: tuple[str, ...] = ()  # open items past their estimate (what is left is unknown)
 
     @property
     def crunch(self) -> float:
@@ -150,12 +151,13 @@ def load_of(items: list[str], remaining: Mapping[str, float], available: float) 
     effort: the rule behind :func:`plan_load`, for any view of the estimates."""
     open_items = [i for i in items if i in remaining]
     rems = [remaining[i] for i in open_items]
+    overrun = tuple(i for i in open_items if remaining[i] <= 0.0)
     if not rems:
         return PlanLoad(0.0, 0.0, available, None)
     head = sum(rems[:-1])
     committed = head + min(rems[-1], max(0.0, available - head))
     carry = open_items[-1] if head + rems[-1] > available + 1e-9 and head <= available else None
-    return PlanLoad(head + rems[-1], committed, available, carry)
+    return PlanLoad(head + rems[-1], committed, available, carry, overrun)
 
 
 def load_words(load: PlanLoad, names: Mapping[str, str]) -> str:
@@ -168,6 +170,12 @@ def load_words(load: PlanLoad, names: Mapping[str, str]) -> str:
         )
     if load.carry is not None:
         return f"{head}: {names.get(load.carry, load.carry)} will carry over into next quarter"
+    if load.overrun:
+        late = ", ".join(names.get(i, i) for i in load.overrun)
+        return (
+            f"{head}: {late} ran past the estimate and is not finished (how much is left is "
+            "unknown: it takes feature points until it ships)"
+        )
     if load.planned <= 0 and load.available > 0:
         return f"Nothing planned: {load.available:.0f} feature points will sit idle"
     if load.idle >= 1.0:

@@ -146,3 +146,20 @@ def test_cpo_checks(tutorial):
         "cannot sunset every product line",
     ):
         assert phrase in text, f"missing: {phrase}\n{text}"
+
+
+def test_an_item_past_its_estimate_is_not_called_idle():
+    """A roadmap whose only item ran past its estimate is not 'nothing planned'."""
+    from engine.roadmap import PlanLoad, load_of, load_words
+
+    names = {"api": "Public API"}
+    late = load_of(["api"], {"api": 0.0}, 22.0)
+    assert late.overrun == ("api",) and late.planned == 0.0
+    assert "Public API ran past the estimate" in load_words(late, names)
+    assert load_words(PlanLoad(0.0, 0.0, 22.0, None), names).startswith("Nothing planned")
+    carry = load_of(["a", "b"], {"a": 10.0, "b": 30.0}, 22.0)
+    assert (
+        carry.carry == "b" and carry.crunch == 0.0 and "b will carry over" in load_words(carry, {})
+    )
+    crunch = load_of(["a", "b"], {"a": 30.0, "b": 10.0}, 22.0)
+    assert crunch.crunch == pytest.approx(8.0) and "over capacity by 8" in load_words(crunch, {})
