@@ -323,6 +323,7 @@ class App:
 
     def _handle_key(self, event: pygame.event.Event, scene: Scene) -> None:
         key = event.key
+        mod = getattr(event, "mod", 0)  # a posted event may carry no modifier state
         if key == pygame.K_ESCAPE:
             if self._typing():
                 self.manager.set_focus_set(None)
@@ -330,12 +331,12 @@ class App:
             scene.on_back()
         elif key == pygame.K_F5:
             scene.on_reload()
-        elif event.mod & pygame.KMOD_CTRL and key in ZOOM_KEYS:
+        elif mod & pygame.KMOD_CTRL and key in ZOOM_KEYS:
             if key not in self.held:  # not the key repeat of a held key
                 self.held.add(key)
                 self._zoom(key)
         elif key == pygame.K_TAB:
-            self.move_focus(-1 if event.mod & pygame.KMOD_SHIFT else 1)
+            self.move_focus(-1 if mod & pygame.KMOD_SHIFT else 1)
         elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and not self._typing():
             focused = self.focused_element()
             if focused is not None:

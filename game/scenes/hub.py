@@ -221,7 +221,7 @@ class HubScene(Scene):
     def on_key(self, event: pygame.event.Event) -> None:
         if pygame.K_1 <= event.key <= pygame.K_9:
             self.show_tab(event.key - pygame.K_1)
-        elif event.key == pygame.K_RIGHT and event.mod & pygame.KMOD_CTRL:
+        elif event.key == pygame.K_RIGHT and getattr(event, "mod", 0) & pygame.KMOD_CTRL:
             self.show_tab((self.current + 1) % len(self.tabs))
 
     def on_back(self) -> None:

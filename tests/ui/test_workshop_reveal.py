@@ -63,7 +63,7 @@ def test_objectives_progress_in_words() -> None:
     mid = next(o for o in s.objectives if o.id == "mid_share")
     p = progress({"id": mid.id, "status": "behind", "value": 0.14}, s)
     assert (p.name, p.value, p.status, p.good) == ("Share in Mid-market", "14.0%", "behind", False)
-    assert p.sentence == "Share in Mid-market 14.0% (at least 20.0% by Q12): behind"
+    assert p.sentence == "Share in Mid-market 14.0% (at least 28.0% by Q12): behind"
     morale = progress({"id": "morale", "status": "on_track", "value": 0.62}, s)
     assert morale.target == "never below 0.50" and morale.good
     assert progress({"id": "gone", "status": "met", "value": 1.0}, s) is None
@@ -92,7 +92,7 @@ def test_mid_game_reveal_shows_progress_not_a_grade(make_app) -> None:
     press(app, pygame.K_o)
     assert scene.view == "objectives"
     shown = texts(app)
-    assert "Share in Mid-market" in shown and "20.0% by Q12" in shown
+    assert "Share in Mid-market" in shown and "28.0% by Q12" in shown
     card = session.scorecard(TEAMS[0])
     for o in card["objectives"]:
         p = progress(o, session.scenario)

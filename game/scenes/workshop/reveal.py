@@ -249,12 +249,11 @@ class WorkshopRevealScene(Scene):
         s = self.session
         rows = round_standings(s, self.round)
         team_w = 220
-        n = max(1, len(s.scenario.objectives))
-        col_w = (area.w - team_w) // n
+        first = s.scorecard(rows[0].team)["objectives"] if rows else []  # the role's objectives
+        col_w = (area.w - team_w) // max(1, len(first))
         head_h = 2 * HEAD_H
         row_h = _row_height(area.h - head_h + HEAD_H, len(rows))
         self.label(pygame.Rect(area.x, area.y, team_w - 6, HEAD_H), "Team", object_id="#big_muted")
-        first = s.scorecard(rows[0].team)["objectives"] if rows else []
         for i, o in enumerate(first):
             p = progress(o, s.scenario)
             if p is None:
