@@ -35,7 +35,7 @@ from game.commands.balance import run_pairs
 from game.paths import bundled_scenarios, find_scenario
 
 CI_SEEDS = 10
-CI_RESOLUTION = 200
+CI_RESOLUTION = 500  # the balance lab's own resolution, so CI agrees with --strict at 200 runs
 CI_WORKERS = 2
 
 
