@@ -210,11 +210,16 @@ def _line_roadmap(
 ) -> None:
     """Every roadmap item: known, this line's, visible, not shipped, dependencies met."""
     backlog = {b.id: b for b in scenario.backlog}
+    products = {p.id: p.name for _, p in scenario.products()}
     seen: set[str] = set()
     done = ctx.roadmap.shipped_ids()
+
+    def name(item_id: str) -> str:  # a person reads names; an unknown id is shown as given
+        return backlog[item_id].name if item_id in backlog else f"'{item_id}'"
+
     for item_id in pd.roadmap:
         if item_id in seen:
-            out.append(Problem(f"{where}.roadmap", f"'{item_id}' is listed twice"))
+            out.append(Problem(f"{where}.roadmap", f"{name(item_id)} is listed twice"))
             continue
         seen.add(item_id)
         item = backlog.get(item_id)
@@ -222,12 +227,11 @@ def _line_roadmap(
         if item is None or (item.product == pid and (state is None or not state.visible)):
             out.append(Problem(f"{where}.roadmap", f"unknown backlog item '{item_id}'"))
         elif item.product != pid:
-            out.append(
-                Problem(f"{where}.roadmap", f"'{item_id}' belongs to {item.product}, not {pid}")
-            )
+            owner, line = products.get(item.product, item.product), products.get(pid, pid)
+            out.append(Problem(f"{where}.roadmap", f"{item.name} belongs to {owner}, not {line}"))
         elif state is not None and state.shipped is not None:
             out.append(
-                Problem(f"{where}.roadmap", f"'{item_id}' already shipped in Q{state.shipped}")
+                Problem(f"{where}.roadmap", f"{item.name} already shipped in Q{state.shipped}")
             )
         else:
             missing = [d for d in item.depends_on if d not in done and d not in seen]
@@ -235,7 +239,7 @@ def _line_roadmap(
                 out.append(
                     Problem(
                         f"{where}.roadmap",
-                        f"'{item_id}' depends on {', '.join(repr(m) for m in missing)}, which "
+                        f"{item.name} depends on {', '.join(name(m) for m in missing)}, which "
                         "has not shipped and is not earlier in this roadmap",
                     )
                 )

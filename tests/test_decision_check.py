@@ -61,8 +61,8 @@ def test_every_problem_in_one_call(sim):
         "marketing spend cannot be negative",
         "unknown segment 'moon'",
         "unknown backlog item 'nope'",
-        "'dashboards' belongs to insights, not teamboard",
-        "'slack' is listed twice",
+        "Executive dashboards belongs to Teamboard Insights, not Teamboard",
+        "Chat integration is listed twice",
         "unknown backlog item 'ai_planner'",  # a breakthrough not yet discovered
         "unknown research method 'telepathy'",
         "unknown segment 'mars'",
@@ -94,7 +94,7 @@ def test_unmet_dependency_and_spend_beyond_cash(sim):
         }
     )
     text = [str(p) for p in sim.problems("player", dec)]
-    assert any("'slack' depends on 'api', which has not shipped" in t for t in text)
+    assert any("Chat integration depends on Public API, which has not shipped" in t for t in text)
     assert any("beyond the cash available ($3,000,000): the firm will borrow" in t for t in text)
 
 
