@@ -95,6 +95,8 @@ def _rewrites(body: str) -> Iterator[str]:
     try:
         layout, baseline = _closest_layout(body)
         yaml = _writer(layout)
+        # Safe: ``body`` already passed engine.loader (size, depth, aliases, no tags), and the
+        # round-trip constructor builds plain maps, lists and scalars, never objects.
         data = yaml.load(body)
         if not isinstance(data, CommentedMap):
             return

@@ -77,11 +77,12 @@ def press(app: App, key: int, mod: int = 0, text: str = "") -> None:
     frames(app, 2)
 
 
-def texts(app: App) -> str:
-    """All text on screen (labels, buttons and text boxes), joined for assertions."""
+def texts(app: App, keep: Any = None) -> str:
+    """All text on screen (labels, buttons and text boxes), joined for assertions; ``keep``
+    (element -> bool) narrows it to some elements, e.g. one panel's."""
     out = []
     for e in elements(app):
-        if not e.visible:
+        if not e.visible or (keep is not None and not keep(e)):
             continue
         if isinstance(e, (pygame_gui.elements.UILabel, pygame_gui.elements.UIButton)):
             out.append(e.text)

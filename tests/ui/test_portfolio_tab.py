@@ -41,15 +41,7 @@ def _bundled(name: str) -> Path:
 def tab_text(app) -> str:
     """The text of the Portfolio tab's own panel (not the top bar, tabs or hint)."""
     panel = app.top.panels[app.top.current]
-    out = []
-    for e in elements(app):
-        if not e.visible or not _inside(e, panel):
-            continue
-        if isinstance(e, (pygame_gui.elements.UILabel, pygame_gui.elements.UIButton)):
-            out.append(e.text)
-        elif isinstance(e, pygame_gui.elements.UITextBox):
-            out.append(e.html_text)
-    return "\n".join(out)
+    return texts(app, lambda e: _inside(e, panel))
 
 
 def _inside(element, panel) -> bool:
