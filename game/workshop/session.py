@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,6 +44,7 @@ from engine.teams import TeamMap, shared_market, team_ids
 from engine.view import FirmView
 from game.workshop.store import (
     COACH_LEVELS,
+    DuplicateReceipt,
     Mode,
     RoundChanged,
     SessionInfo,
@@ -393,6 +396,14 @@ class WorkshopSession:
             return Decisions.model_validate(own.decisions)
         return self._carried(self.worlds(), team)
 
+    def kept_draft(self, team: str) -> Decisions | None:
+        """The unfinished draft a team's client kept on the host for the open round, if any."""
+        kept = self.store.draft(self.team(team), self.current_round)
+        if kept is None:
+            return None
+        parsed, _ = parse(kept)
+        return parsed
+
     def _play(self, w: Worlds, round_: int) -> Resolution:
         decisions, kept = self._effective(w, round_)
         w.boards.append(self._board(w, round_ - 1))  # where the teams stood before it
@@ -442,22 +453,95 @@ class WorkshopSession:
             )
         return [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "warning"]
 
-    def submit(self, team: str, decisions: Decisions | Mapping[str, Any]) -> list[str]:
+    def submit(
+        self,
+        team: str,
+        decisions: Decisions | Mapping[str, Any],
+        receipt_id: str | None = None,
+    ) -> list[str]:
         """Check and durably record a team's decisions for the open round; returns warnings.
 
         Nothing is written when there is any error. When this returns, the submission is on
-        disk (one SQLite transaction). A resubmission replaces the team's earlier one.
+        disk (one SQLite transaction). A resubmission replaces the team's earlier one. A
+        hand-in sent again under the same ``receipt_id`` (a retry after a lost
+        acknowledgement) is acknowledged again with the same warnings and recorded once.
         """
         team = self.team(team)
+        if receipt_id is not None:
+            earlier = self.store.receipt(receipt_id)
+            if earlier is not None:
+                return self._acknowledged(team, receipt_id, earlier)
         warnings = self.check(team, decisions)
         if not isinstance(decisions, Decisions):
             decisions = Decisions.model_validate(decisions)
         payload = decisions.model_dump(mode="json", exclude_unset=True)
+        receipt = None if receipt_id is None else (receipt_id, warnings)
         try:
-            self.store.submit(team, self.current_round, payload)
+            self.store.submit(team, self.current_round, payload, receipt)
+        except DuplicateReceipt:
+            earlier = self.store.receipt(receipt_id or "")
+            assert earlier is not None
+            return self._acknowledged(team, receipt_id or "", earlier)
         except StoreError as exc:
             raise WorkshopError(str(exc)) from exc
         return warnings
+
+    @staticmethod
+    def _acknowledged(team: str, receipt_id: str, earlier: tuple[str, int, list[str]]) -> list[str]:
+        """The warnings of a hand-in already recorded under ``receipt_id`` (by ``team``)."""
+        if earlier[0] != team:
+            raise WorkshopError(f"hand-in id {receipt_id} belongs to another team")
+        return earlier[2]
+
+    # ------------------------------------------------------------------ network workshop
+    def join_codes(self) -> dict[str, str]:
+        """Each team's join code, and the facilitator's under the key ``""``."""
+        try:
+            return self.store.join_codes()
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
+
+    def deadline(self) -> float | None:
+        """When hand-in for the open round closes (epoch seconds), or None."""
+        return None if self.finished else self.store.deadline(self.current_round)
+
+    def deadline_passed(self, now: float | None = None) -> bool:
+        """True when the open round has a deadline and it has passed."""
+        at = self.deadline()
+        return at is not None and (time.time() if now is None else now) > at
+
+    def set_deadline(self, minutes: float | None) -> float | None:
+        """Close hand-in for the open round ``minutes`` from now (None: no deadline).
+        Returns when it closes."""
+        if self.finished:
+            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+        if minutes is not None and not (
+            isinstance(minutes, int | float) and math.isfinite(minutes) and 0 < minutes <= 24 * 60
+        ):
+            raise WorkshopError("a deadline is between 1 second and 24 hours away, in minutes")
+        at = None if minutes is None else time.time() + minutes * 60
+        try:
+            self.store.set_deadline(self.current_round, at)
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
+        return at
+
+    def keep_draft(self, team: str, decisions: Decisions | Mapping[str, Any]) -> None:
+        """Keep a team's unfinished draft for the open round (authored ids) on the host, so a
+        client that crashed finds it again. Only well-formed decisions are kept."""
+        team = self.team(team)
+        if self.finished:
+            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+        if not isinstance(decisions, Decisions):
+            parsed, shape = parse(decisions)
+            if parsed is None:
+                raise WorkshopError("the draft is not well formed", [str(p) for p in shape])
+            decisions = parsed
+        payload = decisions.model_dump(mode="json", exclude_unset=True)
+        try:
+            self.store.keep_draft(team, self.current_round, payload)
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
 
     def resolve(self, keep_course: bool = False) -> Resolution:
         """Play the open round for every team and record that it was resolved.
@@ -470,7 +554,7 @@ class WorkshopSession:
             raise WorkshopError(f"the session has ended after round {self.info.rounds}")
         round_ = self.current_round
         waiting = self.waiting_for()
-        if waiting and not keep_course:
+        if waiting and not keep_course and not self.deadline_passed():
             raise WorkshopError(
                 f"round {round_} is waiting for {', '.join(waiting)} "
                 "(resolve with keep-course to let them keep their course)"

@@ -63,10 +63,39 @@ CREATE TABLE journal (
     detail TEXT NOT NULL
 );
 """
+# What a network workshop adds. A file made before it gains these tables when it is opened
+# for writing; older versions of Crossroads read such a file as before.
+_NETWORK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS join_code (team TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS draft (
+    team TEXT PRIMARY KEY,
+    round INTEGER NOT NULL,
+    decisions TEXT NOT NULL,
+    saved_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS receipt (
+    id TEXT PRIMARY KEY,
+    team TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    warnings TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deadline (round INTEGER PRIMARY KEY, at REAL NOT NULL);
+"""
+FACILITATOR = ""  # the join_code row of the facilitator's own code
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read from a projector
+CODE_LENGTH = 8  # 31**8: about 40 bits
 
 
 class StoreError(Exception):
     """A workshop file that cannot be opened or used, with a message for a person."""
+
+
+class DeadlinePassed(StoreError):
+    """Hand-in for the open round has closed (its deadline passed); nothing was recorded."""
+
+
+class DuplicateReceipt(StoreError):
+    """A hand-in retried under an id already recorded (the retry records nothing)."""
 
 
 class RoundChanged(StoreError):
@@ -116,6 +145,8 @@ class WorkshopStore:
         _check_ours(self.path)  # read-only: nothing is written to a file that is not ours
         try:
             self._db = _connect(self.path)
+            with self._db:
+                self._db.executescript(_NETWORK_SCHEMA)
         except sqlite3.Error as exc:
             raise StoreError(_db_problem(self.path, exc)) from None
 
@@ -263,17 +294,79 @@ class WorkshopStore:
             )
             return [r[0] for r in rows]
 
+    def deadline(self, round_: int) -> float | None:
+        """When hand-in for ``round_`` closes (seconds since the epoch), or None: no deadline."""
+        with self._reading():
+            row = self._db.execute("SELECT at FROM deadline WHERE round=?", (round_,)).fetchone()
+            return float(row[0]) if row else None
+
+    def receipt(self, receipt_id: str) -> tuple[str, int, list[str]] | None:
+        """(team, round, warnings) of the hand-in acknowledged under ``receipt_id``, if any."""
+        with self._reading():
+            row = self._db.execute(
+                "SELECT team, round, warnings FROM receipt WHERE id=?", (receipt_id,)
+            ).fetchone()
+            return (row[0], int(row[1]), list(json.loads(row[2]))) if row else None
+
+    def draft(self, team: str, round_: int) -> dict[str, Any] | None:
+        """The draft a team's client last kept on the host for ``round_`` (None: none)."""
+        with self._reading():
+            row = self._db.execute(
+                "SELECT decisions FROM draft WHERE team=? AND round=?", (team, round_)
+            ).fetchone()
+            return json.loads(row[0]) if row else None
+
+    def join_codes(self) -> dict[str, str]:
+        """The join code of every team and of the facilitator (key :data:`FACILITATOR`),
+        made on first use and kept in the file, so every copy of the session agrees."""
+        with self._reading():
+            codes = dict(self._db.execute("SELECT team, code FROM join_code"))
+        wanted = [*self.info().teams, FACILITATOR]
+        if all(t in codes for t in wanted):
+            return {t: codes[t] for t in wanted}
+        with self._tx(immediate=True) as db:
+            for team in wanted:
+                while True:  # a clash of 40-bit codes is unlikely, never impossible
+                    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+                    taken = db.execute("SELECT 1 FROM join_code WHERE code=?", (code,))
+                    if taken.fetchone() is None:
+                        break
+                db.execute("INSERT OR IGNORE INTO join_code VALUES (?, ?)", (team, code))
+        return self.join_codes()
+
+    def change_mark(self) -> tuple[int, ...]:
+        """A cheap fingerprint of everything teams can see change (submissions, rounds,
+        injects, deadlines): equal marks mean nothing changed."""
+        with self._reading():
+            row = self._db.execute(
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM submission), "
+                "(SELECT COUNT(*) FROM submission), "
+                "(SELECT COALESCE(MAX(round), 0) FROM resolution), "
+                "(SELECT COALESCE(MAX(id), 0) FROM journal), "
+                "(SELECT COUNT(*) FROM deadline), "
+                "(SELECT COALESCE(SUM(at), 0) FROM deadline)"
+            ).fetchone()
+            return tuple(int(v) for v in row)
+
     def journal(self) -> list[tuple[float, str, str]]:
         """Everything that happened to the session, oldest first."""
         with self._reading():
             return list(self._db.execute("SELECT at, action, detail FROM journal ORDER BY id"))
 
     # ------------------------------------------------------------------ writes
-    def submit(self, team: str, round_: int, decisions: dict[str, Any]) -> None:
+    def submit(
+        self,
+        team: str,
+        round_: int,
+        decisions: dict[str, Any],
+        receipt: tuple[str, list[str]] | None = None,
+    ) -> None:
         """Durably record a team's decision set; returns only once it is on disk.
 
-        The open round is checked inside the write transaction, so a submission never lands
-        in a round that a concurrent ``resolve`` has just closed.
+        The open round and its deadline are checked inside the write transaction, so a
+        submission never lands in a round that a concurrent ``resolve`` has just closed.
+        ``receipt`` (id, warnings) is stored in the same transaction: a retry under the same
+        id is then recognised (:meth:`receipt`) and never recorded twice.
         """
         info = self.info()
         if team not in info.teams:
@@ -291,13 +384,52 @@ class WorkshopStore:
                 )
             if round_ > info.rounds:
                 raise StoreError(f"the session has ended after round {info.rounds}")
+            closes = db.execute("SELECT at FROM deadline WHERE round=?", (round_,)).fetchone()
+            if closes is not None and now > closes[0]:
+                raise DeadlinePassed(
+                    f"hand-in for round {round_} closed at {_clock(closes[0])}; nothing was "
+                    "recorded (a team that did not hand in keeps its previous course)"
+                )
+            if receipt is not None:
+                added = db.execute(
+                    "INSERT OR IGNORE INTO receipt VALUES (?, ?, ?, ?)",
+                    (receipt[0], team, round_, json.dumps(receipt[1])),
+                ).rowcount
+                if not added:
+                    raise DuplicateReceipt(f"hand-in {receipt[0]} was already recorded")
             db.execute(
                 "INSERT INTO submission (round, team, decisions, submitted_at) VALUES (?,?,?,?)",
                 (round_, team, text, now),
             )
+            db.execute("DELETE FROM draft WHERE team=?", (team,))  # the hand-in is the draft now
             db.execute(
                 "INSERT INTO journal (at, action, detail) VALUES (?, 'submit', ?)",
                 (now, f"round {round_}: {team}"),
+            )
+
+    def keep_draft(self, team: str, round_: int, decisions: dict[str, Any]) -> None:
+        """Keep a team's work-in-progress draft for ``round_`` (replacing the last one)."""
+        text = json.dumps(decisions, sort_keys=True, allow_nan=False)
+        with self._tx(immediate=True) as db:
+            if round_ != self.current_round():
+                raise StoreError(f"round {round_} is not open; the draft was not kept")
+            db.execute(
+                "INSERT OR REPLACE INTO draft VALUES (?, ?, ?, ?)",
+                (team, round_, text, time.time()),
+            )
+
+    def set_deadline(self, round_: int, at: float | None) -> None:
+        """Close hand-in for ``round_`` at ``at`` (seconds since the epoch); None removes it."""
+        now = time.time()
+        with self._tx(immediate=True) as db:
+            if round_ != self.current_round():
+                raise StoreError(f"round {round_} is not open; no deadline was set")
+            db.execute("DELETE FROM deadline WHERE round=?", (round_,))
+            if at is not None:
+                db.execute("INSERT INTO deadline VALUES (?, ?)", (round_, at))
+            detail = f"round {round_}: " + ("none" if at is None else f"closes {_clock(at)}")
+            db.execute(
+                "INSERT INTO journal (at, action, detail) VALUES (?, 'deadline', ?)", (now, detail)
             )
 
     def inject(self, event_id: str) -> None:
@@ -347,6 +479,8 @@ class WorkshopStore:
             db.execute("DELETE FROM resolution WHERE round=?", (last,))
             subs = db.execute("DELETE FROM submission WHERE round>?", (last,)).rowcount
             injs = db.execute("DELETE FROM inject WHERE round>?", (last,)).rowcount
+            db.execute("DELETE FROM draft WHERE round>?", (last,))
+            db.execute("DELETE FROM deadline WHERE round>=?", (last,))  # reopened: no deadline
             detail = f"round {last}"
             if subs or injs:
                 detail += (
@@ -421,6 +555,11 @@ def _write_new(tmp: Path, info: SessionInfo, scenario_text: str) -> None:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
+
+
+def _clock(at: float) -> str:
+    """A time of day for a message (the facilitator's local time)."""
+    return time.strftime("%H:%M:%S", time.localtime(at))
 
 
 def _discard(tmp: Path) -> None:

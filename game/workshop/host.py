@@ -1,0 +1,682 @@
+"""The facilitator's copy of Crossroads as a host: a workshop session served on the LAN.
+
+``crossroads workshop host ID`` (or "Host on the network" in the facilitator's round view)
+serves one session over HTTP and WebSocket with aiohttp. Each team's copy of Crossroads
+joins with its team's join code and plays in the same hub as a solo player, bound to a
+:class:`~game.workshop.remote_desk.RemoteDesk`; the facilitator's code reads every team's
+hand-in state and can play the round.
+
+The SQLite session file stays the single source of truth: every request is answered from
+it by one worker thread that owns a :class:`WorkshopSession`, and a hand-in is acknowledged
+only after its transaction committed. Another copy of the session (the facilitator's
+window, or ``crossroads workshop resolve`` in a terminal) may change the file at any time;
+the host notices within :attr:`Host.poll` seconds and pushes the new status to every
+connected team. Requests are JSON checked by :mod:`game.workshop.wire`; a code only ever
+reads or writes its own team; wrong codes are refused and slowed down per address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from aiohttp import WSMsgType, web
+
+from engine.decisions import Decisions
+from game.workshop import wire
+from game.workshop.session import WorkshopError, WorkshopSession
+from game.workshop.store import FACILITATOR
+
+T = TypeVar("T")
+DEFAULT_PORT = 8765
+FREE_FAILURES = 5  # wrong codes from one address before it is slowed down
+FAILURE_WINDOW_S = 600.0
+WRONG_CODE_DELAY_S = 0.25  # every wrong code costs the sender this long
+SEEN_S = 20.0  # a team that made a request this recently counts as connected
+HEARTBEAT_S = 10.0
+
+
+class Refused(Exception):
+    """A request refused with an HTTP status and a one-line reason."""
+
+    def __init__(self, status: int, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.problems = problems or []
+
+
+@dataclass
+class Throttle:
+    """Wrong codes per address: after :data:`FREE_FAILURES`, each further try waits twice as
+    long as the last (up to a minute) before the host even looks at it."""
+
+    failures: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+    def wait(self, address: str, now: float) -> float:
+        """Seconds ``address`` must still wait before its next try (0: go ahead)."""
+        count, last = self.failures.get(address, (0, 0.0))
+        if now - last > FAILURE_WINDOW_S:
+            self.failures.pop(address, None)
+            return 0.0
+        if count < FREE_FAILURES:
+            return 0.0
+        return max(0.0, last + min(2.0 ** (count - FREE_FAILURES), 60.0) - now)
+
+    def failed(self, address: str, now: float) -> None:
+        """Count one wrong code from ``address``."""
+        count, last = self.failures.get(address, (0, 0.0))
+        if now - last > FAILURE_WINDOW_S:
+            count = 0
+        self.failures[address] = (count + 1, now)
+        if len(self.failures) > 10_000:  # a flood of addresses: forget the oldest half
+            for key, _ in sorted(self.failures.items(), key=lambda kv: kv[1][1])[:5_000]:
+                del self.failures[key]
+
+    def succeeded(self, address: str) -> None:
+        """A right code clears the address's count."""
+        self.failures.pop(address, None)
+
+
+@dataclass(frozen=True)
+class TeamLink:
+    """What the facilitator sees of one team's connection."""
+
+    team: str
+    code: str
+    connected: bool
+    handed_in: bool
+
+
+class Host:
+    """One workshop session served on the network (see the module docstring)."""
+
+    poll = 0.2  # seconds between looks at the session file for changes made elsewhere
+
+    def __init__(
+        self,
+        session_id: str,
+        folder: Path | None = None,
+        deadline_minutes: float | None = None,
+    ) -> None:
+        self.session_id = session_id
+        self.folder = folder
+        self.deadline_minutes = deadline_minutes
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="workshop-host")
+        self._session: WorkshopSession | None = None
+        self._codes: dict[str, str] = {}  # code -> team ("" for the facilitator)
+        self._throttle = Throttle()
+        self._sockets: dict[str, set[web.WebSocketResponse]] = {}
+        self._seen: dict[str, float] = {}
+        self._mark: tuple[int, ...] = ()
+        self._runner: web.AppRunner | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._desks: dict[str, tuple[int, Any]] = {}
+        self.addresses: list[str] = []
+        self.handed_in: dict[str, bool] = {}
+        self.round = 0
+        self.rounds = 0
+
+    # ------------------------------------------------------------------ the worker thread
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in the one thread that owns the session (never in the event loop)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, partial(fn, *args))
+
+    def _s(self) -> WorkshopSession:
+        assert self._session is not None, "the host has not started"
+        return self._session
+
+    def _open(self) -> dict[str, str]:
+        self._session = WorkshopSession.open(self.session_id, self.folder)
+        return self._session.join_codes()
+
+    # ------------------------------------------------------------------ lifecycle
+    def app(self) -> web.Application:
+        """The aiohttp application (every route)."""
+        app = web.Application(client_max_size=wire.MAX_BODY, middlewares=[self._errors])
+        app.add_routes(
+            [
+                web.get("/api/hello", self.hello),
+                web.get("/api/team", self.team),
+                web.get("/api/status", self.status),
+                web.put("/api/draft", self.draft),
+                web.post("/api/check", self.check),
+                web.post("/api/preview", self.preview),
+                web.post("/api/submit", self.submit),
+                web.get("/api/sheet", self.sheet),
+                web.post("/api/sheet", self.submit_sheet),
+                web.get("/api/live", self.live),
+                web.get("/api/facilitator", self.facilitator),
+                web.post("/api/facilitator/resolve", self.resolve),
+                web.post("/api/facilitator/deadline", self.deadline),
+            ]
+        )
+        return app
+
+    async def start(self, bind: str = "0.0.0.0", port: int = DEFAULT_PORT) -> list[str]:
+        """Open the session, listen on ``bind:port`` and return the addresses to type.
+
+        Raises :class:`WorkshopError` in words (no such session, port in use...)."""
+        codes = await self._run(self._open)
+        self._codes = {code: team for team, code in codes.items()}
+        await self._refresh_mark()
+        runner = web.AppRunner(self.app(), access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, bind, port, reuse_address=True)
+        try:
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise WorkshopError(_listen_problem(bind, port, exc)) from None
+        self._runner = runner
+        real_port = port or _bound_port(runner)
+        self.addresses = lan_addresses(bind, real_port)
+        self._watch = asyncio.create_task(self._watch_store())
+        return self.addresses
+
+    async def stop(self) -> None:
+        """Close every connection, stop listening and close the session file."""
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        for sockets in list(self._sockets.values()):
+            for ws in list(sockets):
+                await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._session is not None:
+            await self._run(self._session.close)
+        self._pool.shutdown(wait=False)
+
+    # ------------------------------------------------------------------ who is asking
+    def _who(self, request: web.Request) -> str:
+        """The team a request's code belongs to ("" for the facilitator)."""
+        auth = request.headers.get("Authorization", "")
+        code = wire.normalise_code(auth.removeprefix("Bearer ").strip())
+        address = request.remote or "?"
+        now = time.monotonic()
+        wait = self._throttle.wait(address, now)
+        if wait > 0:
+            raise Refused(
+                429, f"too many wrong codes from this computer; wait {int(wait) + 1} s and retry"
+            )
+        team = self._codes.get(code) if wire.CODE.fullmatch(code) else None
+        if team is None:
+            self._throttle.failed(address, now)
+            raise Refused(401, "that join code is not one of this workshop's; check it and retry")
+        self._throttle.succeeded(address)
+        if team != FACILITATOR:
+            self._seen[team] = time.monotonic()
+        return team
+
+    def _team(self, request: web.Request) -> str:
+        team = self._who(request)
+        if team == FACILITATOR:
+            raise Refused(403, "the facilitator's code does not play for a team")
+        return team
+
+    def _facilitator(self, request: web.Request) -> None:
+        if self._who(request) != FACILITATOR:
+            raise Refused(403, "only the facilitator's code can do this")
+
+    @web.middleware
+    async def _errors(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        """Every refusal as JSON with a one-line reason; never a traceback to a client."""
+        try:
+            return await handler(request)
+        except Refused as exc:
+            if exc.status == 401:
+                await asyncio.sleep(WRONG_CODE_DELAY_S)
+            return _json({"error": exc.message, "problems": exc.problems}, exc.status)
+        except wire.WireError as exc:
+            return _json({"error": str(exc), "problems": []}, 400)
+        except WorkshopError as exc:
+            return _json({"error": str(exc), "problems": list(exc.problems)}, 409)
+        except web.HTTPRequestEntityTooLarge:
+            limit = wire.MAX_BODY // 1024
+            return _json({"error": f"the request is over the limit of {limit} KiB"}, 413)
+        except web.HTTPException as exc:
+            return _json({"error": exc.reason or "refused", "problems": []}, exc.status)
+        except Exception as exc:  # a bug of ours: one line here, a clear refusal there
+            print(f"workshop host: {request.path} failed: {exc!r}"[:300], file=sys.stderr)
+            return _json({"error": "the host could not do this (an internal problem)"}, 500)
+
+    async def _body(self, request: web.Request, model: type[wire.Request]) -> Any:
+        if request.content_length is not None and request.content_length > wire.MAX_BODY:
+            raise Refused(413, f"the request is over the limit of {wire.MAX_BODY // 1024} KiB")
+        return wire.read_body(await request.read(), model)
+
+    # ------------------------------------------------------------------ team routes
+    async def hello(self, request: web.Request) -> web.Response:
+        """Who this host is (no code needed): the join screen shows it before joining."""
+        s = self._s()
+        return _json(
+            {
+                "app": "crossroads",
+                "session": s.id,
+                "scenario": s.scenario.title,
+                "mode": s.mode,
+                "role": s.info.role,
+            }
+        )
+
+    async def team(self, request: web.Request) -> web.Response:
+        """The team's package: everything its hub shows for the open round."""
+        team = self._team(request)
+        return _json(await self._run(self._package, team))
+
+    async def status(self, request: web.Request) -> web.Response:
+        """The round's progress as the team may see it."""
+        if self._who(request) == FACILITATOR:
+            return _json(await self._run(self._facilitator_status))
+        team = self._team(request)
+        return _json(await self._run(self._status, team))
+
+    async def draft(self, request: web.Request) -> web.Response:
+        """Keep the team's unfinished draft on the host."""
+        team = self._team(request)
+        body = await self._body(request, wire.DecisionsBody)
+        await self._run(self._s().keep_draft, team, body.decisions)
+        return _json({"ok": True})
+
+    async def check(self, request: web.Request) -> web.Response:
+        """The engine's check and outlook of a draft (nothing is recorded)."""
+        team = self._team(request)
+        body = await self._body(request, wire.DecisionsBody)
+        return _json(await self._run(self._check, team, body.decisions))
+
+    async def preview(self, request: web.Request) -> web.Response:
+        """The expected effect of a draft's prices and marketing on the team's next round."""
+        team = self._team(request)
+        body = await self._body(request, wire.DecisionsBody)
+        return _json(await self._run(self._preview, team, body.decisions))
+
+    async def submit(self, request: web.Request) -> web.Response:
+        """Hand in; acknowledged only once the decisions are on disk."""
+        team = self._team(request)
+        body = await self._body(request, wire.SubmitBody)
+        answer = await self._run(self._submit, team, body.id, body.decisions)
+        await self._announce()
+        return _json(answer)
+
+    async def sheet(self, request: web.Request) -> web.Response:
+        """The team's pre-filled decision sheet for the open round."""
+        team = self._team(request)
+        return _json(await self._run(self._sheet, team))
+
+    async def submit_sheet(self, request: web.Request) -> web.Response:
+        """Hand in a decision sheet's text (the same checks as ``workshop submit``)."""
+        team = self._team(request)
+        body = await self._body(request, wire.SheetBody)
+        answer = await self._run(self._submit_sheet, team, body.id, body.sheet)
+        await self._announce()
+        return _json(answer)
+
+    async def live(self, request: web.Request) -> web.StreamResponse:
+        """A WebSocket of status messages: one at once, then one whenever anything changes."""
+        team = self._who(request)
+        ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=4096)
+        await ws.prepare(request)
+        key = team if team != FACILITATOR else "*facilitator*"
+        self._sockets.setdefault(key, set()).add(ws)
+        try:
+            await ws.send_str(wire.dump(await self._run(self._status_of, key)))
+            async for msg in ws:  # clients say nothing; anything they send is ignored
+                if msg.type == WSMsgType.ERROR:
+                    break
+        finally:
+            self._sockets.get(key, set()).discard(ws)
+            if team != FACILITATOR:
+                self._seen[team] = time.monotonic()
+        return ws
+
+    # ------------------------------------------------------------------ facilitator routes
+    async def facilitator(self, request: web.Request) -> web.Response:
+        """Every team's hand-in and connection (the facilitator's code only)."""
+        self._facilitator(request)
+        return _json(await self._run(self._facilitator_status))
+
+    async def resolve(self, request: web.Request) -> web.Response:
+        """Play the open round (the facilitator's code only)."""
+        self._facilitator(request)
+        body = await self._body(request, wire.ResolveBody)
+        answer = await self._run(self._resolve, body.keep_course)
+        await self._announce()
+        return _json(answer)
+
+    async def deadline(self, request: web.Request) -> web.Response:
+        """Set or remove the open round's deadline (the facilitator's code only)."""
+        self._facilitator(request)
+        body = await self._body(request, wire.DeadlineBody)
+        at = await self._run(self._s().set_deadline, body.minutes)
+        await self._announce()
+        return _json({"deadline": at})
+
+    # ------------------------------------------------------------------ in the worker
+    def _status(self, team: str) -> dict[str, Any]:
+        s = self._s()
+        submitted = s.submitted() if not s.finished else {}
+        return {
+            "session": s.id,
+            "team": team,
+            "round": min(s.current_round, s.info.rounds),
+            "rounds": s.info.rounds,
+            "resolved": s.resolved,
+            "finished": s.finished,
+            "submitted": bool(submitted.get(team)),
+            "handed_in": sum(submitted.values()),
+            "teams": len(s.teams),
+            "deadline": s.deadline(),
+            "now": time.time(),
+        }
+
+    def _status_of(self, key: str) -> dict[str, Any]:
+        return self._facilitator_status() if key == "*facilitator*" else self._status(key)
+
+    def _facilitator_status(self) -> dict[str, Any]:
+        s = self._s()
+        status = self._status("")
+        status.pop("team")
+        status.pop("submitted")
+        submitted = s.submitted() if not s.finished else dict.fromkeys(s.teams, False)
+        status["team_links"] = [
+            {"team": t, "connected": self.connected(t), "handed_in": submitted[t]} for t in s.teams
+        ]
+        return status
+
+    def _package(self, team: str) -> dict[str, Any]:
+        s = self._s()
+        view = s.team_view(team)
+        m = s.worlds().maps[team]
+        kept = s.kept_draft(team) if not s.finished else None
+        package = wire.Package(
+            session={
+                "id": s.id,
+                "scenario_id": s.info.scenario_id,
+                "mode": s.mode,
+                "role": s.info.role,
+                "coach": s.info.coach,
+            },
+            team=team,
+            round=view.round,
+            rounds=view.rounds,
+            finished=s.finished,
+            submitted=view.submitted,
+            scenario=s.worlds().sims[team].scenario,
+            map=m,
+            firm=view.firm,
+            scorecard=view.scorecard,
+            draft=kept
+            or (s.next_draft(team) if not s.finished else s.last_decisions(team))
+            or Decisions(),
+            previous=s.last_decisions(team),
+            leaderboard=s.leaderboard() if s.resolved else [],
+            deadline=s.deadline(),
+        )
+        return wire.pack(package)
+
+    def _desk(self, team: str) -> Any:
+        """The team's desk at the open round (rebuilt once a round is played or rewound)."""
+        from game.workshop.team_desk import TeamDesk
+
+        s = self._s()
+        resolved = s.resolved
+        cached = self._desks.get(team)
+        if cached is None or cached[0] != resolved or cached[1].session is not s:
+            self._desks[team] = (resolved, TeamDesk(s, team))
+        return self._desks[team][1]
+
+    def _parsed(self, decisions: dict[str, Any]) -> Any:
+        from engine.decision_check import parse
+
+        parsed, shape = parse(decisions)
+        if parsed is None:
+            raise WorkshopError("the decisions are not well formed", [str(p) for p in shape])
+        return parsed
+
+    def _check(self, team: str, decisions: dict[str, Any]) -> dict[str, Any]:
+        from engine.decision_check import parse
+
+        parsed, shape = parse(decisions)
+        desk = self._desk(team)
+        if parsed is None:
+            return {"problems": wire.to_json("problem", shape), "outlook": None}
+        market = desk.map.to_market(parsed)
+        return {
+            "problems": wire.to_json("problem", desk.engine_problems(market)),
+            "outlook": wire.to_json("outlook", desk.engine_outlook(market)),
+        }
+
+    def _preview(self, team: str, decisions: dict[str, Any]) -> dict[str, Any]:
+        desk = self._desk(team)
+        market = desk.map.to_market(self._parsed(decisions))
+        try:
+            found = desk.preview(market)
+        except ValueError as exc:
+            return {"preview": None, "error": str(exc)}
+        return {"preview": None if found is None else wire.to_json("preview", found)}
+
+    def _submit(self, team: str, receipt: str, decisions: dict[str, Any]) -> dict[str, Any]:
+        s = self._s()
+        round_ = s.current_round
+        warnings = s.submit(team, decisions, receipt_id=receipt)
+        return {"ok": True, "round": round_, "warnings": warnings}
+
+    def _sheet(self, team: str) -> dict[str, Any]:
+        from game.workshop.sheet import template
+
+        s = self._s()
+        if s.finished:
+            raise WorkshopError(f"the session has ended after round {s.info.rounds}")
+        return {"round": s.current_round, "sheet": template(s, team)}
+
+    def _submit_sheet(self, team: str, receipt: str, text: str) -> dict[str, Any]:
+        from game.workshop.sheet import parse_sheet
+
+        s = self._s()
+        if s.store.receipt(receipt) is None:
+            decisions = parse_sheet(text, "the sheet", s, team)
+        else:
+            decisions = Decisions()  # a retry: acknowledged from the receipt
+        return self._submit(team, receipt, wire.decisions_json(decisions))
+
+    def _resolve(self, keep_course: bool) -> dict[str, Any]:
+        s = self._s()
+        result = s.resolve(keep_course=keep_course)
+        return {
+            "round": result.round,
+            "kept_course": result.kept_course,
+            "finished": s.finished,
+            "leaderboard": s.leaderboard(),
+        }
+
+    def _look(self) -> tuple[tuple[int, ...], dict[str, bool], int, int]:
+        """The file's change mark, and what the facilitator's screen shows."""
+        s = self._s()
+        mark = s.store.change_mark()
+        if self.deadline_minutes is not None and not s.finished and s.deadline() is None:
+            s.set_deadline(self.deadline_minutes)  # every round closes this long after it opens
+            mark = s.store.change_mark()
+        submitted = s.submitted() if not s.finished else dict.fromkeys(s.teams, False)
+        return mark, submitted, min(s.current_round, s.info.rounds), s.info.rounds
+
+    # ------------------------------------------------------------------ live status
+    def connected(self, team: str) -> bool:
+        """True while the team has a live connection or asked something very recently."""
+        if self._sockets.get(team):
+            return True
+        seen = self._seen.get(team)
+        return seen is not None and time.monotonic() - seen < SEEN_S
+
+    def links(self) -> list[TeamLink]:
+        """Each team's code, connection and hand-in (safe to call from another thread)."""
+        codes = {team: code for code, team in self._codes.items() if team != FACILITATOR}
+        return [
+            TeamLink(t, codes.get(t, ""), self.connected(t), self.handed_in.get(t, False))
+            for t in codes
+        ]
+
+    def facilitator_code(self) -> str:
+        """The facilitator's own code."""
+        return next((c for c, t in self._codes.items() if t == FACILITATOR), "")
+
+    async def _refresh_mark(self) -> bool:
+        mark, submitted, round_, rounds = await self._run(self._look)
+        self.handed_in, self.round, self.rounds = submitted, round_, rounds
+        changed = mark != self._mark
+        self._mark = mark
+        return changed
+
+    async def _watch_store(self) -> None:
+        """Notice changes made by anyone (this host, the facilitator's window, a terminal)."""
+        while True:
+            await asyncio.sleep(self.poll)
+            try:
+                if await self._refresh_mark():
+                    await self._broadcast()
+            except WorkshopError:
+                continue  # a busy or briefly locked file: look again next time
+
+    async def _announce(self) -> None:
+        """Push the new status at once after a change made through this host."""
+        if await self._refresh_mark():
+            await self._broadcast()
+
+    async def _broadcast(self) -> None:
+        for key, sockets in list(self._sockets.items()):
+            if not sockets:
+                continue
+            text = wire.dump(await self._run(self._status_of, key))
+            for ws in list(sockets):
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await ws.send_str(text)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(text=wire.dump(data), status=status, content_type="application/json")
+
+
+def _bound_port(runner: web.AppRunner) -> int:
+    for site in runner.sites:
+        server = getattr(site, "_server", None)
+        if server is not None and server.sockets:
+            return int(server.sockets[0].getsockname()[1])
+    return 0
+
+
+def _listen_problem(bind: str, port: int, exc: OSError) -> str:
+    text = str(exc).lower()
+    if "in use" in text or getattr(exc, "errno", None) in (48, 98, 10048):
+        return (
+            f"port {port} is already in use on this computer (is another host running?); "
+            "choose another with --port"
+        )
+    if "assign" in text or "not available" in text:
+        return f"{bind} is not an address of this computer; leave out --bind to use them all"
+    if "permission" in text or "access" in text:
+        return f"not allowed to listen on port {port}; choose one above 1024 with --port"
+    return f"cannot listen on {bind}:{port}: {exc}"
+
+
+def lan_addresses(bind: str, port: int) -> list[str]:
+    """The addresses teams can type to reach this host (LAN first, never a guess)."""
+    if bind not in ("0.0.0.0", "::", ""):
+        return [f"{bind}:{port}"]
+    found: list[str] = []
+    # Connecting a UDP socket sends nothing; it only picks the outgoing interface.
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 1))
+        found.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):
+        found += socket.gethostbyname_ex(socket.gethostname())[2]
+    usable = []
+    for a in dict.fromkeys(found):
+        with contextlib.suppress(ValueError):
+            ip = ipaddress.ip_address(a)
+            if not ip.is_loopback and not ip.is_unspecified and not ip.is_link_local:
+                usable.append(f"{a}:{port}")
+    return usable or [f"127.0.0.1:{port}"]
+
+
+class HostThread:
+    """A host running in a background thread (the facilitator's window keeps drawing)."""
+
+    def __init__(self, host: Host, bind: str = "0.0.0.0", port: int = DEFAULT_PORT) -> None:
+        self.host = host
+        self.error: str | None = None
+        self._ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._main, args=(bind, port), daemon=True, name="workshop-host-loop"
+        )
+        self._thread.start()
+
+    def _main(self, bind: str, port: int) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self.host.start(bind, port))
+        except WorkshopError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # shown in words in the facilitator's window
+            self.error = f"the host could not start: {exc}"
+        self._ready.set()
+        if self.error is None:
+            self._loop.run_forever()
+            self._loop.run_until_complete(self.host.stop())
+        self._loop.close()
+        self._stopped.set()
+
+    def wait_ready(self, timeout: float = 10.0) -> bool:
+        """Block until the host listens or failed (``error``); True when it is ready."""
+        return self._ready.wait(timeout) and self.error is None
+
+    @property
+    def ready(self) -> bool:
+        """True once the host has started (or failed: see ``error``)."""
+        return self._ready.is_set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop serving and close the session file."""
+        if self._ready.is_set() and self.error is None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        self._stopped.wait(timeout)
+
+
+def serve(
+    session_id: str,
+    bind: str = "0.0.0.0",
+    port: int = DEFAULT_PORT,
+    deadline_minutes: float | None = None,
+    folder: Path | None = None,
+    announce: Callable[[Host], None] | None = None,
+) -> None:
+    """Serve a session until interrupted (Ctrl+C); ``announce`` is told once it listens."""
+
+    async def main() -> None:
+        host = Host(session_id, folder, deadline_minutes)
+        await host.start(bind, port)
+        if announce is not None:
+            announce(host)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await host.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())

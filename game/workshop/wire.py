@@ -1,0 +1,246 @@
+"""What a network workshop sends over the wire: JSON in, JSON out, every field checked.
+
+The host and its team clients exchange plain JSON only (nothing received is ever executed
+or unpickled). Requests are pydantic models that forbid unknown fields and bound every
+string and number; engine objects a team may see (its firm view, organisation view,
+outlook and price preview) travel as JSON made and read by pydantic ``TypeAdapter``\\s of
+the engine's own dataclasses, so a client rebuilds exactly what a hot-seat team sees.
+Decisions travel in the scenario's own ids (as in a decision sheet); views in the ids of
+the team's market (see :class:`~engine.teams.TeamMap`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from engine.decision_check import Problem
+from engine.decisions import Decisions
+from engine.scenario import Scenario
+from engine.teams import TeamMap
+
+MAX_BODY = 256 * 1024  # a decision set is a few kB; a sheet at most this
+MAX_SHEET = 200_000
+CODE = re.compile(r"[2-9A-HJKMNP-Z]{8}")
+RECEIPT = r"^[A-Za-z0-9_-]{8,64}$"
+
+
+class WireError(ValueError):
+    """A request or an answer that is not what the protocol says, in words."""
+
+
+# ---------------------------------------------------------------------- codes and addresses
+def normalise_code(text: str) -> str:
+    """A join code as stored: capitals, no spaces or dashes (``abcd-2345`` -> ``ABCD2345``)."""
+    return re.sub(r"[\s-]", "", text).upper()[:32]
+
+
+def shown_code(code: str) -> str:
+    """A join code as printed for people: ``ABCD-2345``."""
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+
+def normalise_url(text: str, default_port: int = 8765) -> str:
+    """The host's base URL from what a person typed: ``192.168.1.20``, ``host:8765`` or a
+    full ``http://`` address. Raises :class:`WireError` in words for anything else."""
+    raw = text.strip()
+    if not raw:
+        raise WireError("type the address the facilitator shows, e.g. 192.168.1.20:8765")
+    if "://" not in raw:
+        raw = "http://" + raw
+    m = re.fullmatch(r"(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?/?", raw)
+    if m is None:
+        raise WireError(
+            f"'{text.strip()[:60]}' is not an address like 192.168.1.20:8765 "
+            "(the facilitator's screen shows it)"
+        )
+    port = int(m.group(3) or default_port)
+    if not 0 < port < 65536:
+        raise WireError(f"port {port} is not between 1 and 65535")
+    return f"{m.group(1)}://{m.group(2)}:{port}"
+
+
+# ---------------------------------------------------------------------- requests
+class Request(BaseModel):
+    """Every request body: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class DecisionsBody(Request):
+    """A draft to check, preview or keep: decisions in the scenario's own ids."""
+
+    decisions: dict[str, Any]
+
+
+class SubmitBody(Request):
+    """A hand-in: its id (a retry sends the same id) and the decisions."""
+
+    id: Annotated[str, Field(pattern=RECEIPT)]
+    decisions: dict[str, Any]
+
+
+class SheetBody(Request):
+    """A hand-in as a decision sheet's text (the same checks as ``workshop submit``)."""
+
+    id: Annotated[str, Field(pattern=RECEIPT)]
+    sheet: Annotated[str, Field(max_length=MAX_SHEET)]
+
+
+class ResolveBody(Request):
+    """The facilitator plays the open round."""
+
+    keep_course: bool = False
+
+
+class DeadlineBody(Request):
+    """The facilitator closes hand-in ``minutes`` from now (None: no deadline)."""
+
+    minutes: Annotated[float, Field(gt=0, le=24 * 60, allow_inf_nan=False)] | None = None
+
+
+def read_body(raw: bytes, model: type[Request]) -> Request:
+    """Parse and check a request body; :class:`WireError` in words when it is refused."""
+    if len(raw) > MAX_BODY:
+        raise WireError(f"the request is over the limit of {MAX_BODY // 1024} KiB")
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as exc:
+        raise WireError(f"the request is not valid JSON ({str(exc)[:80]})") from None
+    if not isinstance(data, dict):
+        raise WireError("the request must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "request"
+        raise WireError(f"{where}: {first['msg']}"[:200]) from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def dump(data: Any) -> str:
+    """JSON text of an answer (finite numbers only)."""
+    return json.dumps(data, allow_nan=False, separators=(",", ":"))
+
+
+def decisions_json(decisions: Decisions) -> dict[str, Any]:
+    """Decisions as the wire and the store carry them: only the choices made."""
+    return decisions.model_dump(mode="json", exclude_unset=True)
+
+
+# ---------------------------------------------------------------------- engine objects
+@cache
+def _adapter(kind: str) -> TypeAdapter[Any]:
+    from engine.company import OrgView
+    from engine.lines import Outlook
+    from engine.preview import Preview
+    from engine.view import FirmView
+
+    kinds: dict[str, Any] = {
+        "firm": FirmView,
+        "org": OrgView,
+        "outlook": Outlook,
+        "preview": Preview,
+        "map": TeamMap,
+        "problem": list[Problem],
+    }
+    return TypeAdapter(kinds[kind])
+
+
+def to_json(kind: str, obj: Any) -> Any:
+    """An engine object a team may see, as JSON data (``kind``: firm, org, outlook, preview,
+    map or problem)."""
+    return _adapter(kind).dump_python(obj, mode="json")
+
+
+def from_json(kind: str, data: Any) -> Any:
+    """The engine object back from :func:`to_json` data; :class:`WireError` if it is not."""
+    try:
+        return _adapter(kind).validate_python(data)
+    except ValidationError as exc:
+        raise WireError(
+            f"the host sent a {kind} that does not fit: {exc.errors()[0]['msg']}"
+        ) from None
+
+
+@dataclass
+class Package:
+    """Everything a team's client needs to show its hub for the open round."""
+
+    session: dict[str, Any]  # id, scenario_id, mode, role, coach
+    team: str
+    round: int
+    rounds: int
+    finished: bool
+    submitted: bool
+    scenario: Scenario  # the team's market (its own firm under its market id)
+    map: TeamMap
+    firm: Any  # engine.view.FirmView, organisation included
+    scorecard: dict[str, Any]
+    draft: Decisions  # where the team's draft starts (scenario ids)
+    previous: Decisions | None  # what the team played last round (scenario ids)
+    leaderboard: list[dict[str, Any]]
+    deadline: float | None
+
+
+def pack(p: Package) -> dict[str, Any]:
+    """A package as JSON data."""
+    firm = to_json("firm", p.firm)
+    firm.pop("scenario", None)  # sent once, below
+    firm["organisation"] = to_json("org", p.firm.organisation)
+    return {
+        "session": p.session,
+        "team": p.team,
+        "round": p.round,
+        "rounds": p.rounds,
+        "finished": p.finished,
+        "submitted": p.submitted,
+        "scenario": p.scenario.model_dump(mode="json", exclude_unset=True),
+        "map": to_json("map", p.map),
+        "firm": firm,
+        "scorecard": p.scorecard,
+        "draft": decisions_json(p.draft),
+        "previous": None if p.previous is None else decisions_json(p.previous),
+        "leaderboard": p.leaderboard,
+        "deadline": p.deadline,
+    }
+
+
+def unpack(data: Any) -> Package:
+    """A package from the host's JSON; :class:`WireError` when it does not fit."""
+    try:
+        scenario = Scenario.model_validate(data["scenario"])
+        firm_data = dict(data["firm"])
+        org = from_json("org", firm_data.pop("organisation"))
+        firm = from_json("firm", {**firm_data, "scenario": scenario, "organisation": None})
+        firm.organisation = org
+        previous = data["previous"]
+        deadline = data["deadline"]
+        return Package(
+            session=dict(data["session"]),
+            team=str(data["team"]),
+            round=int(data["round"]),
+            rounds=int(data["rounds"]),
+            finished=bool(data["finished"]),
+            submitted=bool(data["submitted"]),
+            scenario=scenario,
+            map=from_json("map", data["map"]),
+            firm=firm,
+            scorecard=dict(data["scorecard"]),
+            draft=Decisions.model_validate(data["draft"]),
+            previous=None if previous is None else Decisions.model_validate(previous),
+            leaderboard=list(data["leaderboard"]),
+            deadline=None if deadline is None else float(deadline),
+        )
+    except WireError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise WireError(f"the host sent a team package that does not fit ({exc})"[:200]) from None
