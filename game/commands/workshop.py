@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.formatting import possessive
 from game.escaping import terminal
+from game.workshop.host import DEFAULT_PORT
 
 if TYPE_CHECKING:
     from game.workshop.session import WorkshopSession
@@ -46,17 +47,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
     sheet = sub.add_parser("sheet", help="write a pre-filled decision sheet for a team")
-    sheet.add_argument("id", help="session id")
-    sheet.add_argument("--team", required=True)
+    _where(sheet, team=True)
     sheet.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
     submit = sub.add_parser("submit", help="check and record a team's decision sheet")
-    submit.add_argument("id", help="session id")
-    submit.add_argument("--team", required=True)
+    _where(submit, team=True)
     submit.add_argument("--decisions", required=True, type=Path, metavar="FILE.yaml")
 
     resolve = sub.add_parser("resolve", help="play the open round and show the leaderboard")
-    resolve.add_argument("id", help="session id")
+    _where(resolve)
     resolve.add_argument(
         "--keep-course",
         action="store_true",
@@ -71,7 +70,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     inject.add_argument("event", nargs="?", help="event id (omit to list the deck)")
 
     status = sub.add_parser("status", help="round, submissions and leaderboard of a session")
-    status.add_argument("id", help="session id")
+    _where(status)
+
+    host = sub.add_parser("host", help="serve a session to the teams' computers on the network")
+    host.add_argument("id", help="session id")
+    host.add_argument(
+        "--bind",
+        default="0.0.0.0",
+        metavar="ADDRESS",
+        help="the address to listen on (default: every address of this computer)",
+    )
+    host.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default: {DEFAULT_PORT}")
+    host.add_argument(
+        "--deadline",
+        type=float,
+        metavar="MINUTES",
+        help="close hand-in this many minutes after each round opens (late teams keep course)",
+    )
+
+    codes = sub.add_parser("codes", help="print each team's join code (TEAM CODE lines)")
+    codes.add_argument("id", help="session id")
+
+    deadline = sub.add_parser("deadline", help="close the open round's hand-in in N minutes")
+    deadline.add_argument("id", help="session id")
+    deadline.add_argument("minutes", help="minutes from now, or 'off' to remove the deadline")
 
     sub.add_parser("list", help="list the workshop sessions")
 
@@ -83,6 +105,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="add the bot comparison and what-if to each debrief report (slower)",
     )
+
+
+def _where(parser: argparse.ArgumentParser, team: bool = False) -> None:
+    """A session on this computer (``ID``, with ``--team``) or on a host (``--host --code``)."""
+    parser.add_argument("id", nargs="?", help="session id (on this computer)")
+    if team:
+        parser.add_argument("--team", help="team name (with a session id)")
+    parser.add_argument("--host", metavar="URL", help="a workshop host, e.g. 192.168.1.20:8765")
+    parser.add_argument("--code", help="your join code (with --host)")
 
 
 def _say(message: str) -> None:
@@ -100,17 +131,30 @@ def _usage(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Dispatch to the sub-command; every refusal is one clear message, never a traceback."""
     from game.files import FileRefused, os_reason
+    from game.workshop.client import RemoteError
     from game.workshop.session import WorkshopError
     from game.workshop.store import StoreError
+    from game.workshop.wire import WireError
 
     if args.action is None:
         return _usage(
-            "give an action: new, sheet, submit, resolve, rewind, inject, status, "
-            "list or export (see crossroads workshop --help)"
+            "give an action: new, sheet, submit, resolve, rewind, inject, status, list, "
+            "export, host, codes or deadline (see crossroads workshop --help)"
         )
-    handler = globals()[f"_{args.action}"]
+    problem = _where_problem(args)
+    if problem:
+        return _usage(problem)
+    remote = getattr(args, "host", None) is not None
+    handler = globals()[f"_{'remote_' if remote else ''}{args.action}"]
     try:
         return int(handler(args))
+    except RemoteError as exc:
+        _say(exc.message if not exc.problems else f"{exc.message}: {exc.problems[0]}")
+        for p in exc.problems[1:]:
+            print(f"  {terminal(p)}", file=sys.stderr)
+        return 1
+    except WireError as exc:
+        return _usage(str(exc))
     except (WorkshopError, StoreError, FileRefused) as exc:
         _say(str(exc))
         return 1
@@ -120,6 +164,25 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:  # an engine refusal that got past the session's own checks
         _say(str(exc))
         return 1
+
+
+def _where_problem(args: argparse.Namespace) -> str | None:
+    """Why a session-or-host action's arguments do not say where, or None."""
+    if not hasattr(args, "host"):
+        return None
+    if args.host is not None:
+        if args.id is not None:
+            return "give a session id or --host, not both"
+        if not args.code:
+            return "--host needs --code (your join code)"
+        return None
+    if args.code is not None:
+        return "--code goes with --host URL"
+    if args.id is None:
+        return "give a session id (or --host URL --code CODE for a session on a host)"
+    if hasattr(args, "team") and not args.team:
+        return "--team is required with a session id"
+    return None
 
 
 def _open(session_id: str) -> WorkshopSession:
@@ -285,4 +348,145 @@ def _export(args: argparse.Namespace) -> int:
     print(f"wrote {written} to {args.output}")
     if done.note:
         print(done.note)
+    return 0
+
+
+# ---------------------------------------------------------------------- the network
+def _host(args: argparse.Namespace) -> int:
+    from game.workshop.host import serve
+    from game.workshop.session import WorkshopError
+    from game.workshop.wire import shown_code
+
+    if not 0 < args.port < 65536:
+        return _usage(f"--port must be between 1 and 65535, not {args.port}")
+    if args.deadline is not None and not 0 < args.deadline <= 24 * 60:
+        return _usage("--deadline is a number of minutes between 0 and 1440")
+    session = _open(args.id)  # a missing or damaged session is refused here, in words
+    session.close()
+
+    def announce(host: object) -> None:
+        from game.workshop.host import Host
+
+        assert isinstance(host, Host)
+        print(f"hosting {args.id}: teams join at " + " or ".join(host.addresses), flush=True)
+        print(f"facilitator code: {shown_code(host.facilitator_code())}", flush=True)
+        for link in host.links():
+            print(f"{terminal(link.team)} {shown_code(link.code)}", flush=True)
+        print("Ctrl+C stops the host (hand-ins are safe in the session file)", flush=True)
+
+    try:
+        serve(args.id, args.bind, args.port, args.deadline, announce=announce)
+    except WorkshopError:
+        raise
+    return 0
+
+
+def _codes(args: argparse.Namespace) -> int:
+    from game.workshop.wire import shown_code
+
+    session = _open(args.id)
+    codes = session.join_codes()
+    for team in session.teams:
+        print(f"{terminal(team)} {shown_code(codes[team])}")
+    print(f"facilitator code: {shown_code(codes[''])}", file=sys.stderr)
+    return 0
+
+
+def _at(at: float) -> str:
+    """A time of day on this computer's clock."""
+    import time
+
+    return time.strftime("%H:%M:%S", time.localtime(at))
+
+
+def _deadline(args: argparse.Namespace) -> int:
+    session = _open(args.id)
+    if args.minutes.strip().lower() in ("off", "none", "0"):
+        session.set_deadline(None)
+        print(f"round {session.current_round} has no deadline")
+        return 0
+    try:
+        minutes = float(args.minutes)
+    except ValueError:
+        return _usage(f"minutes must be a number or 'off', not '{terminal(args.minutes[:20])}'")
+    at = session.set_deadline(minutes)
+    assert at is not None
+    print(f"hand-in for round {session.current_round} closes at {_at(at)}")
+    return 0
+
+
+def _remote(args: argparse.Namespace, work: Any) -> Any:
+    """Run ``work(client)`` against the host named by ``--host``/``--code``."""
+    import asyncio
+
+    from game.workshop.client import HostClient
+
+    async def main() -> Any:
+        async with HostClient(args.host, args.code) as client:
+            return await work(client)
+
+    return asyncio.run(main())
+
+
+def _remote_sheet(args: argparse.Namespace) -> int:
+    async def work(client: Any) -> tuple[int, str]:
+        return await client.sheet()
+
+    _round, text = _remote(args, work)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _remote_submit(args: argparse.Namespace) -> int:
+    from game.workshop.client import submit_until_acknowledged
+    from game.workshop.sheet import read_sheet
+
+    text = read_sheet(args.decisions)
+
+    async def work(client: Any) -> tuple[int, list[str]]:
+        return await submit_until_acknowledged(client, lambda r: client.submit_sheet(text, r))
+
+    round_, warnings = _remote(args, work)
+    print(f"handed in for round {round_} (the host has it on disk)")
+    for w in warnings:
+        print(f"  warning: {terminal(w)}")
+    return 0
+
+
+def _remote_status(args: argparse.Namespace) -> int:
+    async def work(client: Any) -> dict[str, Any]:
+        return await client.status()
+
+    st = _remote(args, work)
+    head = f"{terminal(str(st.get('session', '?')))}: round {st.get('round')} of {st.get('rounds')}"
+    if st.get("finished"):
+        print(f"{head}, the session is over")
+    else:
+        print(f"{head}, {st.get('handed_in')} of {st.get('teams')} teams handed in")
+    if "team_links" in st:  # the facilitator's code
+        for link in st["team_links"]:
+            marks = ("handed in" if link.get("handed_in") else "not yet") + (
+                ", connected" if link.get("connected") else ""
+            )
+            print(f"  {terminal(str(link.get('team')))}: {marks}")
+    elif not st.get("finished"):
+        done = "handed in" if st.get("submitted") else "not handed in yet"
+        print(f"your team ({terminal(str(st.get('team')))}): {done}")
+    if isinstance(st.get("deadline"), int | float):
+        print(f"hand-in closes at {_at(st['deadline'])}")
+    return 0
+
+
+def _remote_resolve(args: argparse.Namespace) -> int:
+    async def work(client: Any) -> dict[str, Any]:
+        return await client.resolve(keep_course=args.keep_course)
+
+    done = _remote(args, work)
+    print(f"round {done.get('round')} resolved")
+    if done.get("kept_course"):
+        print(f"kept course: {terminal(', '.join(map(str, done['kept_course'])))}")
     return 0

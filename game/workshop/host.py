@@ -246,7 +246,7 @@ class Host:
         except wire.WireError as exc:
             return _json({"error": str(exc), "problems": []}, 400)
         except WorkshopError as exc:
-            return _json({"error": str(exc), "problems": list(exc.problems)}, 409)
+            return _json({"error": exc.message, "problems": list(exc.problems)}, 409)
         except web.HTTPRequestEntityTooLarge:
             limit = wire.MAX_BODY // 1024
             return _json({"error": f"the request is over the limit of {limit} KiB"}, 413)
