@@ -234,9 +234,14 @@ def _sheet(args: argparse.Namespace) -> int:
     if session.finished:
         raise WorkshopError(f"the session has ended after round {session.info.rounds}")
     text = template(session, args.team)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
+    return _write_sheet(text, args.output)
+
+
+def _write_sheet(text: str, output: Path | None) -> int:
+    """A decision sheet to its file, or to stdout."""
+    if output:
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -433,12 +438,7 @@ def _remote_sheet(args: argparse.Namespace) -> int:
         return await client.sheet()
 
     _round, text = _remote(args, work)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return _write_sheet(text, args.output)
 
 
 def _remote_submit(args: argparse.Namespace) -> int:

@@ -432,15 +432,7 @@ class WorkshopSession:
         :class:`WorkshopError` listing every error, in the team's own ids.
         """
         team = self.team(team)
-        if self.finished:
-            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
-        if not isinstance(decisions, Decisions):
-            parsed, shape = parse(decisions)
-            if parsed is None:
-                raise WorkshopError(
-                    f"{possessive(team)} decisions are not well formed", [str(p) for p in shape]
-                )
-            decisions = parsed
+        decisions = self._well_formed(decisions, f"{possessive(team)} decisions")
         w = self.worlds()
         sim, m = w.sims[team], w.maps[team]
         found = sim.problems(m.firm, m.to_market(decisions))
@@ -452,6 +444,17 @@ class WorkshopSession:
                 errors,
             )
         return [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "warning"]
+
+    def _well_formed(self, decisions: Decisions | Mapping[str, Any], what: str) -> Decisions:
+        """``decisions`` as well-formed Decisions for the open round, or WorkshopError."""
+        if self.finished:
+            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+        if isinstance(decisions, Decisions):
+            return decisions
+        parsed, shape = parse(decisions)
+        if parsed is None:
+            raise WorkshopError(f"{what} are not well formed", [str(p) for p in shape])
+        return parsed
 
     def submit(
         self,
@@ -530,13 +533,7 @@ class WorkshopSession:
         """Keep a team's unfinished draft for the open round (authored ids) on the host, so a
         client that crashed finds it again. Only well-formed decisions are kept."""
         team = self.team(team)
-        if self.finished:
-            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
-        if not isinstance(decisions, Decisions):
-            parsed, shape = parse(decisions)
-            if parsed is None:
-                raise WorkshopError("the draft is not well formed", [str(p) for p in shape])
-            decisions = parsed
+        decisions = self._well_formed(decisions, "the draft's decisions")
         payload = decisions.model_dump(mode="json", exclude_unset=True)
         try:
             self.store.keep_draft(team, self.current_round, payload)
