@@ -473,8 +473,11 @@ class Host:
 
     def _submit(self, team: str, receipt: str, decisions: dict[str, Any]) -> dict[str, Any]:
         s = self._s()
-        round_ = s.current_round
         warnings = s.submit(team, decisions, receipt_id=receipt)
+        # The round the hand-in is recorded in, from its receipt: a retry that arrives after
+        # that round was resolved is acknowledged for it, never for the round now open.
+        recorded = s.store.receipt(receipt)
+        round_ = recorded[1] if recorded is not None else s.current_round
         return {"ok": True, "round": round_, "warnings": warnings}
 
     def _sheet(self, team: str) -> dict[str, Any]:
