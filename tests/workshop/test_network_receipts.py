@@ -90,13 +90,17 @@ def test_a_retry_after_the_round_was_resolved_answers_as_the_first_time(hosted: 
     body = {"id": "retry-after-lost-ack-4", "decisions": DECISIONS}
     first = request(port, "POST", "/api/submit", body, codes["Delta"])
     assert first[0] == 200 and first[1]["round"] == 1
+    sheet = {"id": "retry-after-lost-ack-5", "sheet": template(session, "Charlie")}
+    first_sheet = request(port, "POST", "/api/sheet", sheet, codes["Charlie"])
+    assert first_sheet[0] == 200 and first_sheet[1]["round"] == 1
     status, done = request(
         port, "POST", "/api/facilitator/resolve", {"keep_course": True}, codes[""]
     )
-    assert status == 200 and done["round"] == 1 and "Delta" not in done["kept_course"]
+    assert status == 200 and done["round"] == 1 and done["kept_course"] == ["Alpha", "Bravo"]
 
     assert request(port, "POST", "/api/submit", body, codes["Delta"]) == first
-    assert _rows(session, 2, "Delta") == []
+    assert request(port, "POST", "/api/sheet", sheet, codes["Charlie"]) == first_sheet
+    assert session.store.all_submissions(2) == []
     status, mine = request(port, "GET", "/api/status", None, codes["Delta"])
     assert mine["round"] == 2 and mine["submitted"] is False
 
@@ -111,3 +115,4 @@ def test_a_retry_after_the_round_was_resolved_answers_as_the_first_time(hosted: 
 
     assert asyncio.run(client_retry()) == (1, first[1]["warnings"])
     assert _rows(session, 1, "Delta") == [DECISIONS]
+    assert len(_rows(session, 1, "Charlie")) == 1
