@@ -123,6 +123,7 @@ class Host:
         self._runner: web.AppRunner | None = None
         self._watch: asyncio.Task[None] | None = None
         self._desks: dict[str, tuple[int, Any]] = {}
+        self._deadlined: int | None = None  # the round --deadline was last applied to
         self.addresses: list[str] = []
         self.handed_in: dict[str, bool] = {}
         self.round = 0
@@ -512,9 +513,12 @@ class Host:
         """The file's change mark, and what the facilitator's screen shows."""
         s = self._s()
         mark = s.store.change_mark()
-        if self.deadline_minutes is not None and not s.finished and s.deadline() is None:
-            s.set_deadline(self.deadline_minutes)  # every round closes this long after it opens
-            mark = s.store.change_mark()
+        round_ = s.current_round
+        if self.deadline_minutes is not None and not s.finished and self._deadlined != round_:
+            if s.deadline() is None:  # every round closes this long after it opens...
+                s.set_deadline(self.deadline_minutes)
+                mark = s.store.change_mark()
+            self._deadlined = round_  # ...once: the facilitator may then move or remove it
         submitted = s.submitted() if not s.finished else dict.fromkeys(s.teams, False)
         return mark, submitted, min(s.current_round, s.info.rounds), s.info.rounds
 
