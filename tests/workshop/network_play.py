@@ -101,6 +101,7 @@ class Child:
 
     def __init__(self, argv: list[str], stdin: bool = False) -> None:
         self.argv = argv
+        self.name = " ".join(Path(a).name if a == __file__ else a for a in argv[1:6])
         self.proc = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
@@ -123,9 +124,9 @@ class Child:
         try:
             line = self.out.next(timeout)
         except AssertionError:
-            raise AssertionError(f"{self.argv[3:6]}: {self.why()}") from None
+            raise AssertionError(f"{self.name}: {self.why()}") from None
         if line is None:
-            raise AssertionError(f"{self.argv[3:6]} ended: {self.why()}")
+            raise AssertionError(f"{self.name} ended: {self.why()}")
         return line
 
     def why(self) -> str:
@@ -145,7 +146,7 @@ class Child:
             code = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise AssertionError(f"{self.argv[3:]} did not finish in {timeout:.0f} s") from None
+            raise AssertionError(f"{self.name} did not finish in {timeout:.0f} s") from None
         deadline = time.monotonic() + 10
         for lines in (self.out, self.err):
             while not lines.closed and time.monotonic() < deadline:

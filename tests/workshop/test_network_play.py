@@ -306,8 +306,9 @@ def test_a_host_killed_mid_round_restarts_without_losing_a_hand_in(procs: Proces
         assert snapshot(session_path(sid)) == before  # the restart itself wrote nothing
         after.close()
 
-        # The team's stream reconnected by itself and shows the file as it is.
-        wait_for(lambda: link.state == "connected", 30, "the stream to reconnect")
+        # The team's stream reconnected by itself and shows the file as it is (its backoff
+        # grows while the host is down: up to 15 s between tries).
+        wait_for(lambda: link.state == "connected", 60, "the stream to reconnect")
         wait_for(lambda: (link.status or {}).get("handed_in") == 3, 30, "the status after restart")
         # Charlie's client (its connection to the old host is dead) carries on.
         got = charlie.ask(do="package")
