@@ -241,7 +241,9 @@ def _ack(found: Any) -> tuple[int, list[str]]:
 
 def _unreachable(url: str, exc: BaseException) -> str:
     text = str(exc)
-    if "refused" in text.lower():
+    # aiohttp words a refused connection as "Connect call failed": look at the OS error.
+    refused = isinstance(getattr(exc, "os_error", None), ConnectionRefusedError)
+    if refused or "refused" in text.lower():
         return f"nothing answers at {url} (is the facilitator's host running?)"
     return f"cannot reach {url}: {text[:120] or type(exc).__name__}"
 

@@ -123,6 +123,7 @@ class Host:
         self._runner: web.AppRunner | None = None
         self._watch: asyncio.Task[None] | None = None
         self._desks: dict[str, tuple[int, Any]] = {}
+        self._deadlined: int | None = None  # the round --deadline was last applied to
         self.addresses: list[str] = []
         self.handed_in: dict[str, bool] = {}
         self.round = 0
@@ -473,8 +474,11 @@ class Host:
 
     def _submit(self, team: str, receipt: str, decisions: dict[str, Any]) -> dict[str, Any]:
         s = self._s()
-        round_ = s.current_round
         warnings = s.submit(team, decisions, receipt_id=receipt)
+        # The round the hand-in is recorded in, from its receipt: a retry that arrives after
+        # that round was resolved is acknowledged for it, never for the round now open.
+        recorded = s.store.receipt(receipt)
+        round_ = recorded[1] if recorded is not None else s.current_round
         return {"ok": True, "round": round_, "warnings": warnings}
 
     def _sheet(self, team: str) -> dict[str, Any]:
@@ -509,9 +513,12 @@ class Host:
         """The file's change mark, and what the facilitator's screen shows."""
         s = self._s()
         mark = s.store.change_mark()
-        if self.deadline_minutes is not None and not s.finished and s.deadline() is None:
-            s.set_deadline(self.deadline_minutes)  # every round closes this long after it opens
-            mark = s.store.change_mark()
+        round_ = s.current_round
+        if self.deadline_minutes is not None and not s.finished and self._deadlined != round_:
+            if s.deadline() is None:  # every round closes this long after it opens...
+                s.set_deadline(self.deadline_minutes)
+                mark = s.store.change_mark()
+            self._deadlined = round_  # ...once: the facilitator may then move or remove it
         submitted = s.submitted() if not s.finished else dict.fromkeys(s.teams, False)
         return mark, submitted, min(s.current_round, s.info.rounds), s.info.rounds
 
