@@ -26,7 +26,7 @@ import math
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,9 +73,8 @@ def remote_words(exc: BaseException, url: str = "") -> str:
             if "in time" in text:
                 return f"The host at {where} did not answer in time. Try again in a moment."
             return (
-                f"Nothing answers at {where}. Check the address on the facilitator's screen, "
-                "that the facilitator's host is running and that this computer is on the same "
-                "network."
+                f"Nothing answers at {where}. Is the facilitator's host running, is the address "
+                "the one on the facilitator's screen, and is this computer on the same network?"
             )
         if exc.status in (401, 403, 429):
             return f"{text[:1].upper()}{text[1:]}."
@@ -203,6 +202,30 @@ def remember_join(address: str, code: str) -> None:
 
 
 # ---------------------------------------------------------------------- the link
+class HostClock:
+    """The host's time as this computer estimates it (from its status messages)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self._version = -1
+
+    def follow(self, link: Link) -> None:
+        """Take the host's ``now`` from a status message not seen yet (call it every frame:
+        the estimate is as good as the time between the message and the call)."""
+        status = link.status
+        if status is not None and link.version != self._version:
+            self._version = link.version
+            now = status.get("now")
+            if isinstance(now, int | float) and math.isfinite(now):
+                self.offset = float(now) - time.time()
+
+    def remaining(self, deadline: float | None) -> float | None:
+        """Seconds until ``deadline`` (host time), None without one."""
+        if deadline is None:
+            return None
+        return deadline - (time.time() + self.offset)
+
+
 @dataclass
 class Membership:
     """A team's place in a network workshop: the host, the code and the open link."""
@@ -212,6 +235,7 @@ class Membership:
     link: Link
     hello: dict[str, Any]
     team: str = ""
+    clock: HostClock = field(default_factory=lambda: HostClock())
 
     def package(self) -> concurrent.futures.Future[wire.Package]:
         """Fetch the team's package for the open round (in the background)."""
@@ -377,6 +401,8 @@ class RemoteDesk(DraftDesk):
         with self._lock:
             self._asking = None
             if answer is not None:
+                if self.link.state == "lost":  # the host answers again: reconnect now
+                    self.link.retry_now()
                 if len(self._answers) >= ANSWERS_KEPT:
                     self._answers.clear()
                 self._answers[key] = answer

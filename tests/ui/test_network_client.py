@@ -8,6 +8,7 @@ nothing asserts how fast anything is.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import socket
 import sqlite3
 import time
@@ -237,6 +238,17 @@ def test_a_hand_in_is_recorded_and_the_waiting_room_shows_the_results(app, hoste
     assert app.top.name == "workshop_remote_final"
     shown = texts(app)
     assert "Final standings" in shown and "Objectives" in shown and "grade" in shown
+    assert "A (you)" in shown and "Class leaderboard" in shown
+
+
+def test_joining_a_finished_session_shows_its_results(app, hosted):
+    other = hosted.session()
+    for _ in range(2):
+        other.resolve(keep_course=True)
+    other.close()
+    join(app, hosted.url, hosted.codes["B"])
+    until(app, lambda: app.top.name == "workshop_remote_results", "the last round's results")
+    assert "Round 2 of 2: results" in texts(app) and "B (you)" in texts(app)
 
 
 def test_changing_the_decisions_after_handing_in(app, hosted):
@@ -297,6 +309,76 @@ def test_a_lost_host_is_shown_the_window_keeps_drawing_and_a_retry_is_recorded_o
 async def _submit(hosted: Hosted, decisions: Decisions, receipt: str) -> None:
     async with HostClient(hosted.url, hosted.codes["A"]) as c:
         await c.submit(decisions, receipt)
+
+
+# ---------------------------------------------------------------------- the desk alone
+class FakeLink:
+    """A link whose calls wait until the test answers them (nothing goes on the network)."""
+
+    url = "http://test.invalid:8765"
+    state = "connected"
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[object, concurrent.futures.Future]] = []
+
+    def call(self, fn):
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self.calls.append((fn, future))
+        return future
+
+    def retry_now(self) -> None:
+        pass
+
+
+class FakeClient:
+    """Answers a check with the given problems (the decisions it was asked about kept)."""
+
+    def __init__(self, problems: list) -> None:
+        self.problems = problems
+        self.asked: Decisions | None = None
+
+    async def check(self, decisions: Decisions):
+        self.asked = decisions
+        return self.problems, remote_desk.EMPTY_OUTLOOK
+
+
+def answer(call, problems: list) -> Decisions:
+    """Answer one of the fake link's calls; returns the decisions it asked about."""
+    fn, future = call
+    client = FakeClient(problems)
+    future.set_result(asyncio.run(fn(client)))
+    assert client.asked is not None
+    return client.asked
+
+
+def test_the_desk_asks_the_host_once_and_counts_the_answers_that_change_the_screen(hosted):
+    from engine.decision_check import Problem
+
+    async def fetch():
+        async with HostClient(hosted.url, hosted.codes["A"]) as c:
+            return await c.package()
+
+    link = FakeLink()
+    desk = remote_desk.RemoteDesk(asyncio.run(fetch()), link, local=False)
+    assert desk.problems() == ([], [])  # nothing known yet: shown as no problems
+    assert len(link.calls) == 1 and not desk.answered()
+    pid = desk.products()[0].id
+    desk.product_draft(pid).price = 1.0
+    assert desk.problems() == ([], [])  # a newer draft while one check is out: no second
+    assert len(link.calls) == 1
+    first = answer(link.calls[0], [])
+    assert first.products == {}  # the draft as it started, in the scenario's own ids
+    assert desk.revision == 0  # what it said is what is shown
+    assert len(link.calls) == 2  # the newest draft is asked about once the first returned
+    refused = Problem(f"products.{pid}.price", "price too low", "error")
+    newest = answer(link.calls[1], [refused])
+    assert newest.products["teamboard"].price == 1.0  # sent in the scenario's ids
+    assert desk.revision == 1 and desk.answered()
+    assert desk.problems() == (["Teamboard (A) price: price too low"], [])
+    assert len(link.calls) == 2  # answered drafts are remembered: nothing asked again
+    desk.draft = Decisions()  # back to the draft it started from
+    desk.problems()
+    assert len(link.calls) == 2 and desk.revision == 1  # back to a draft already answered
 
 
 # ---------------------------------------------------------------------- the kept draft

@@ -1,8 +1,8 @@
 """Shared pieces of a team's network screens: the connection and the deadline in words, a
 "please wait" overlay over a network call, and leaving the workshop.
 
-The host's clock may differ from this computer's: a deadline is counted against the host's
-own time, estimated from the ``now`` of its last status message.
+A deadline is counted against the host's own time (:class:`~game.workshop.remote_desk.
+HostClock`), which may differ from this computer's.
 """
 
 from __future__ import annotations
@@ -24,29 +24,6 @@ if TYPE_CHECKING:
     from game.app import App
     from game.workshop.client import Link
     from game.workshop.remote_desk import Membership
-
-
-class HostClock:
-    """The host's time as this computer estimates it (from its status messages)."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-        self._version = -1
-
-    def follow(self, link: Link) -> None:
-        """Take the host's ``now`` from a status message not seen yet."""
-        status = link.status
-        if status is not None and link.version != self._version:
-            self._version = link.version
-            now = status.get("now")
-            if isinstance(now, int | float) and math.isfinite(now):
-                self.offset = float(now) - time.time()
-
-    def remaining(self, deadline: float | None) -> float | None:
-        """Seconds until ``deadline`` (host time), None without one."""
-        if deadline is None:
-            return None
-        return deadline - (time.time() + self.offset)
 
 
 def deadline_words(left: float | None) -> str:
@@ -182,7 +159,7 @@ class BusyScene(Scene):
         self._patient = False
 
     def build(self) -> None:
-        w, h = min(620, self.width - 80), 200
+        w, h = min(620, self.width - 80), 250
         card = self.panel(
             pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h), object_id="#card"
         )

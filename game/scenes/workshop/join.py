@@ -28,8 +28,16 @@ if TYPE_CHECKING:
 
 FIRST_CHECK_S = 6.0
 """How long the join waits for the host's first check of the draft before opening the hub."""
-CARD_W = 720
-LABEL_W = 180
+CARD_W = 760
+CARD_H = 330
+PAD = 24
+LABEL_W = 170
+HOW_IT_WORKS = (
+    "How it works: the facilitator's copy of Crossroads hosts the workshop on this network. "
+    "Your team decides here, on the same tabs as a solo game; the host checks your decisions "
+    "and keeps a copy of your draft as you work. If this window closes or the laptop sleeps, "
+    "join again with the same code and carry on where you were."
+)
 
 
 class WorkshopJoinScene(Scene):
@@ -61,51 +69,63 @@ class WorkshopJoinScene(Scene):
             "Your facilitator's screen shows the host's address and your team's join code.",
         )
         x = (self.width - CARD_W) // 2
-        y = TOP_H + 56
-        entry_w = CARD_W - LABEL_W
-        self.label(pygame.Rect(x, y, LABEL_W - GAP, ROW), "Host address")
+        card = self.panel(pygame.Rect(x, TOP_H + 40, CARD_W, CARD_H), object_id="#card")
+        inner = CARD_W - 2 * PAD
+        entry_w = inner - LABEL_W
+        y = PAD
+        self.label(pygame.Rect(PAD, y, LABEL_W - GAP, ROW), "Host address", container=card)
         self.address_entry = self.entry_line(
-            pygame.Rect(x + LABEL_W, y, entry_w, ROW),
+            pygame.Rect(PAD + LABEL_W, y, entry_w, ROW),
             self.address,
             lambda text: None,
             tip="The address on the facilitator's screen, e.g. 192.168.1.20:8765.",
+            container=card,
         )
         self.address_entry.set_text_length_limit(120)
         y += ROW + GAP
-        self.label(pygame.Rect(x, y, LABEL_W - GAP, ROW), "Join code")
+        self.label(pygame.Rect(PAD, y, LABEL_W - GAP, ROW), "Join code", container=card)
         self.code_entry = self.entry_line(
-            pygame.Rect(x + LABEL_W, y, entry_w, ROW),
+            pygame.Rect(PAD + LABEL_W, y, entry_w, ROW),
             self.code,
             lambda text: None,
             tip="Your team's code, e.g. ABCD-2345 (small letters and spaces are fine).",
+            container=card,
         )
         self.code_entry.set_text_length_limit(24)
         for entry in (self.address_entry, self.code_entry):
             self._changes[entry] = self._typed
         y += ROW + 4
         self.label(
-            pygame.Rect(x + LABEL_W, y, entry_w, 26),
-            "Each team has its own code; the facilitator's code does not play.",
+            pygame.Rect(PAD + LABEL_W, y, entry_w, 26),
+            "Each team has its own code, like ABCD-2345; small letters are fine.",
             object_id="#muted",
+            container=card,
         )
-        y += 26 + 2 * GAP
+        y += 26 + GAP + 4
         self.join_button = self.button(
-            pygame.Rect(x + LABEL_W, y, 260, 44),
+            pygame.Rect(PAD + LABEL_W, y, 240, 44),
             "Join (Enter)",
             self.join,
             object_id="#primary",
             enabled=not self.busy,
             tip="Connect to the host and open your team's desk for the open round.",
+            container=card,
         )
         self.button(
-            pygame.Rect(x + LABEL_W + 260 + GAP, y, 180, 44),
+            pygame.Rect(PAD + LABEL_W + 240 + GAP, y, 180, 44),
             "Back (Esc)",
             self.on_back,
             tip="Title screen.",
+            container=card,
         )
-        y += 44 + 2 * GAP
+        y += 44 + GAP + 4
         self.status_box = self.text(
-            pygame.Rect(x, y, CARD_W, self.height - y - 40), self._status_html()
+            pygame.Rect(PAD, y, inner, CARD_H - y - PAD), self._status_html(), container=card
+        )
+        self.text(
+            pygame.Rect(x, TOP_H + 40 + CARD_H + 2 * GAP, CARD_W, -1),
+            HOW_IT_WORKS,
+            object_id="#muted",
         )
         self.app.focus_index = 0 if not self.address else 1
         entry = self.address_entry if not self.address else self.code_entry
@@ -113,11 +133,7 @@ class WorkshopJoinScene(Scene):
 
     def _status_html(self) -> str:
         if not self.message:
-            return (
-                "<font color='#a8b3c1'>Type both and press Enter. Your decisions are kept on "
-                "this computer and on the host as you work, so you can rejoin with the same "
-                "code if this window closes.</font>"
-            )
+            return "<font color='#a8b3c1'>Type both, then press Enter.</font>"
         colour = "#f0894a" if self.bad else "#a8b3c1"
         return f"<font color='{colour}'>{html.escape(plain(self.message))}</font>"
 

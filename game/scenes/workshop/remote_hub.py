@@ -23,7 +23,6 @@ from pygame_gui.elements import UIPanel
 
 from game.scenes.workshop.connection import (
     BusyScene,
-    HostClock,
     connection_words,
     deadline_words,
     leave_workshop,
@@ -46,7 +45,6 @@ class RemoteHubScene(TeamHubScene):
     def __init__(self, app: App, membership: Membership, desk: RemoteDesk) -> None:
         self.membership = membership
         self.remote: RemoteDesk = desk
-        self.host_clock = HostClock()
         self.seen_revision = desk.revision
         self.confirm_pending = False  # Hand in was pressed before the host's check came back
         self.leaving = False
@@ -76,7 +74,7 @@ class RemoteHubScene(TeamHubScene):
     def status_text(self) -> str:
         """Round, cash and the deadline (if any)."""
         text = super().status_text()
-        left = deadline_words(self.host_clock.remaining(self.deadline()))
+        left = deadline_words(self.membership.clock.remaining(self.deadline()))
         return f"{text} · {left}" if left else text
 
     def deadline(self) -> float | None:
@@ -98,7 +96,7 @@ class RemoteHubScene(TeamHubScene):
     def update(self, dt: float) -> None:
         """Keep the draft, follow the host's answers and status, keep the top bar current."""
         link = self.membership.link
-        self.host_clock.follow(link)
+        self.membership.clock.follow(link)
         super().update(dt)
         if self.root is None or self.leaving:
             return
@@ -209,7 +207,10 @@ class RemoteHubScene(TeamHubScene):
         self.leaving = True
         self.remote.settle()
         self.remote.flush()
-        self.app.replace(RemoteWaitingScene(self.app, self.membership, round_, warnings))
+        summary = self.remote.summary()
+        self.app.replace(
+            RemoteWaitingScene(self.app, self.membership, round_, warnings, summary=summary)
+        )
 
     def _stopped_waiting(self) -> None:
         from game.scenes.dialog import show_message

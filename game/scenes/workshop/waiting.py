@@ -24,14 +24,13 @@ from engine.decisions import describe
 from game.scenes.base import GAP, MARGIN, Scene
 from game.scenes.workshop.common import TOP_H, leaderboard_rows, top_bar
 from game.scenes.workshop.connection import (
-    HostClock,
     clock_words,
     connection_words,
     leave_workshop,
     resolved_since,
     status_of,
 )
-from game.widgets.text import fit, font, plain
+from game.widgets.text import fit, font, plain, text_height
 
 if TYPE_CHECKING:
     from game.app import App
@@ -43,6 +42,11 @@ RETRY_S = 3.0
 COLUMN_W = 760
 BUTTON_H = 44
 REMOTE_KPIS = ("revenue", "profit", "share")
+WHAT_NEXT = (
+    "The facilitator plays the round once every team has handed in, or when the deadline "
+    "passes. Your results and the class leaderboard then appear here by themselves; leave "
+    "this window open."
+)
 """The leaderboard's KPI columns beside the team's own results (the final one shows all)."""
 
 
@@ -58,19 +62,22 @@ class RemoteWaitingScene(Scene):
         round_: int,
         warnings: list[str] | None,
         *,
+        summary: list[str] | None = None,
         played: bool = False,
     ) -> None:
         super().__init__(app)
         self.membership = membership
         self.round = round_
         self.warnings = warnings
+        self.summary = summary  # what was handed in, in words (None: not known here)
         self.played = played  # the round was played before the team handed in (from the hub)
-        self.host_clock = HostClock()
         self.fetch: Future[wire.Package] | None = None
         self.fetch_for = ""  # "results" or "change"
         self.failed_at = 0.0
         self.note = ""
         self._shown: dict[str, tuple[str, str]] = {}
+        if membership.link.state == "lost":  # the host just answered: reconnect the stream now
+            membership.link.retry_now()
 
     # ------------------------------------------------------------------ screen
     def build(self) -> None:
@@ -81,41 +88,43 @@ class RemoteWaitingScene(Scene):
             else f"Round {self.round} handed in"
         )
         top_bar(self, title, f"{m.team} · {m.hello.get('scenario', 'Crossroads workshop')}")
-        x = (self.width - COLUMN_W) // 2
-        y = TOP_H + MARGIN
-        self.text(pygame.Rect(x, y, COLUMN_W, 130), self._handed_html())
-        y += 130 + GAP
+        top = TOP_H + MARGIN
+        body_h = self.height - top - MARGIN
+        left_w = (self.width - 2 * MARGIN - 2 * MARGIN) // 2
+        handed = self._handed_html()
+        box_h = min(body_h, text_height(handed, left_w) + 8)
+        self.text(pygame.Rect(MARGIN, top, left_w, box_h), handed)
+        x = MARGIN + left_w + 2 * MARGIN
+        w = self.width - MARGIN - x
+        y = top
         self.labels: dict[str, Any] = {}
-        for key, h, big in (("progress", 40, True), ("deadline", 30, False), ("link", 30, False)):
+        for key, h in (("progress", 40), ("deadline", 30), ("link", 30)):
             text, kind = self._line(key)
-            self.labels[key] = self.label(
-                pygame.Rect(x, y, COLUMN_W, h),
-                text,
-                object_id=kind if not big else "#heading",
-            )
+            self.labels[key] = self.label(pygame.Rect(x, y, w, h), text, object_id=kind)
             self._shown[key] = (text, kind)
             y += h + 6
         y += GAP
         self.change_button = self.button(
-            pygame.Rect(x, y, 340, BUTTON_H),
+            pygame.Rect(x, y, 280, BUTTON_H),
             "Change our decisions",
             self.change,
-            object_id="#primary",
             enabled=not self._resolved() and self.fetch is None,
             tip="Back to your hub, starting from what you handed in. You can hand in again "
             "until the facilitator plays the round; the last hand-in counts.",
         )
         self.button(
-            pygame.Rect(x + 340 + GAP, y, 200, BUTTON_H),
+            pygame.Rect(x + 280 + GAP, y, 180, BUTTON_H),
             "Leave (Esc)",
             self.on_back,
             tip="Leave the workshop (asks first). What you handed in stays handed in.",
         )
-        y += BUTTON_H + GAP
-        self.note_box = self.text(
-            pygame.Rect(x, y, COLUMN_W, self.height - y - MARGIN), self._note_html()
-        )
-        self.app.focus_index = 0 if not self._resolved() else 1
+        y += BUTTON_H + 2 * GAP
+        self.text(pygame.Rect(x, y, w, -1), WHAT_NEXT, object_id="#muted")
+        if self.note:
+            self.text(
+                pygame.Rect(x, self.height - MARGIN - 110, w, 110),
+                f"<font color='#f0894a'>{html.escape(plain(self.note))}</font>",
+            )
 
     def _handed_html(self) -> str:
         if self.played:
@@ -123,18 +132,27 @@ class RemoteWaitingScene(Scene):
                 "The facilitator played this round before your team handed in: your firm kept "
                 "last round's course. The results are on their way."
             )
-        text = (
-            "Your decisions are with the host. You can still change them until the facilitator "
-            "plays the round."
-        )
-        if self.warnings:
-            text += "<br><br><font color='#f0894a'>Played as given:</font><br>" + "<br>".join(
-                f"• {html.escape(plain(w))}" for w in self.warnings
+        parts = []
+        if self.summary:
+            parts.append(
+                "<b>What you handed in</b><br>"
+                + "<br>".join(f"• {html.escape(plain(line))}" for line in self.summary)
             )
-        return text
+        else:
+            parts.append("Your hand-in for this round is with the host.")
+        if self.warnings:
+            parts.append(
+                "<font color='#f0894a'>Played as given:</font><br>"
+                + "<br>".join(f"• {html.escape(plain(w))}" for w in self.warnings)
+            )
+        return "<br><br>".join(parts)
 
-    def _note_html(self) -> str:
-        return f"<font color='#a8b3c1'>{html.escape(plain(self.note))}</font>" if self.note else ""
+    def _say(self, note: str) -> None:
+        """Show (or clear) a note about fetching from the host."""
+        if note != self.note:
+            self.note = note
+            if self.root is not None:
+                self.refresh()
 
     def _line(self, key: str) -> tuple[str, str]:
         """(text, theme id) of one status line: progress, deadline or connection."""
@@ -144,11 +162,13 @@ class RemoteWaitingScene(Scene):
             return connection_words(link)
         if key == "progress":
             if self._resolved():
-                return "The round has been played: fetching your results…", "#heading"
+                return "The round has been played", "#heading"
             if status is None or status.round != self.round:
                 return "Waiting for the host's news…", "#heading"
             return f"{status.handed_in} of {status.teams} teams have handed in", "#heading"
-        left = self.host_clock.remaining(status.deadline if status is not None else None)
+        if self._resolved():
+            return "Fetching your results and the class leaderboard…", "#muted"
+        left = self.membership.clock.remaining(status.deadline if status is not None else None)
         if left is None:
             return "No deadline: the facilitator plays the round when the class is ready.", "#muted"
         if left <= 0:
@@ -162,7 +182,7 @@ class RemoteWaitingScene(Scene):
     def update(self, dt: float) -> None:
         """Follow the host: progress, deadline, connection; the results once played."""
         link = self.membership.link
-        self.host_clock.follow(link)
+        self.membership.clock.follow(link)
         if self.root is None:
             return
         for key, label in self.labels.items():
@@ -189,13 +209,6 @@ class RemoteWaitingScene(Scene):
     def _start(self, purpose: str) -> None:
         self.fetch_for = purpose
         self.fetch = self.membership.package()
-        self._say("Fetching your results…" if purpose == "results" else "Opening your hub…")
-
-    def _say(self, note: str) -> None:
-        self.note = note
-        box = getattr(self, "note_box", None)
-        if box is not None and box.alive():
-            box.set_text(self._note_html())
 
     def _fetched(self, future: Future[wire.Package]) -> None:
         from game.workshop.remote_desk import RemoteDesk, remote_words
@@ -273,20 +286,24 @@ class RemoteResultsScene(Scene):
         kpi_row(self, self.root, row, history[-1].firms[me], before, s.currency, "last round")
         top = row.bottom + GAP
         body_h = self.height - top - MARGIN - BUTTON_H - GAP
-        left_w = (self.width - 2 * MARGIN - GAP) * 11 // 20
-        self.text(pygame.Rect(MARGIN, top, left_w, body_h), self._report_html())
+        left_w = (self.width - 2 * MARGIN - GAP) // 2
+        why, rest = self._report_html()
+        self.text(pygame.Rect(MARGIN, top, left_w, body_h), why)
         right = pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, 0)
         self.label(
             pygame.Rect(right.x, top, right.w, 30), "Class leaderboard", object_id="#heading"
         )
-        leaderboard_rows(
+        rows = len(self.board) + 1  # rows of 34 units, down to 24 when many teams share half
+        table_h = max(rows * 24, min(rows * 34, (body_h - 36) // 2))
+        below = leaderboard_rows(
             self,
             self.board,
             s.currency,
-            pygame.Rect(right.x, top + 36, right.w, body_h - 36),
+            pygame.Rect(right.x, top + 36, right.w, table_h),
             kpis=REMOTE_KPIS,
             own=p.team,
         )
+        self.text(pygame.Rect(right.x, below, right.w, top + body_h - below), rest)
         by = self.height - MARGIN - BUTTON_H
         if p.finished:
             self.button(
@@ -311,15 +328,20 @@ class RemoteResultsScene(Scene):
         )
         self.app.focus_index = 0
 
-    def _report_html(self) -> str:
-        """Why the numbers moved, what the team decided, inside the company, the news."""
+    def _report_html(self) -> tuple[str, str]:
+        """(why the numbers moved and inside the company; what the team decided and the
+        news), in the solo results' own words."""
         from game.scenes.results import drivers_html, names_of, news_html, work_html
 
         p = self.package
         s = p.scenario
         history = p.firm.history
         report, me = history[-1], p.map.firm
-        parts = ["<b>Why the numbers moved</b><br>" + drivers_html(report, me)]
+        why = "<b>Why the numbers moved</b><br>" + drivers_html(report, me)
+        work = work_html(report, me, names_of(s))
+        if work:
+            why += f"<br><br><b>Inside the company</b><br>{work}"
+        rest = []
         if p.previous is not None and len(history) > 1:
             lines = describe(
                 s,
@@ -329,12 +351,9 @@ class RemoteResultsScene(Scene):
                 ai_lines=list(p.map.products.values()) if p.session.get("role") == "cpo" else (),
             )
             decided = "<br>".join(f"• {html.escape(plain(line))}" for line in lines)
-            parts.append("<b>What you decided</b><br>" + (decided or "• Kept last round's course."))
-        work = work_html(report, me, names_of(s))
-        if work:
-            parts.append(f"<b>Inside the company</b><br>{work}")
-        parts.append("<b>News</b><br>" + news_html(report, s.currency))
-        return "<br><br>".join(parts)
+            rest.append("<b>What you decided</b><br>" + (decided or "• Kept last round's course."))
+        rest.append("<b>News</b><br>" + news_html(report, s.currency))
+        return why, "<br><br>".join(rest)
 
     def go_on(self) -> None:
         """The next round's hub, or the final standings."""
@@ -378,11 +397,12 @@ class RemoteFinalScene(Scene):
         top = TOP_H + MARGIN
         body_h = self.height - top - MARGIN - BUTTON_H - GAP
         left_w = (self.width - 2 * MARGIN - GAP) * 11 // 20
+        self.label(pygame.Rect(MARGIN, top, left_w, 30), "Class leaderboard", object_id="#heading")
         leaderboard_rows(
             self,
             self.board,
             p.scenario.currency,
-            pygame.Rect(MARGIN, top, left_w, body_h),
+            pygame.Rect(MARGIN, top + 36, left_w, body_h - 36),
             own=p.team,
         )
         self.text(
