@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import http.server
 import socket
 import sqlite3
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -190,7 +193,34 @@ def test_joining_with_a_wrong_code_or_address_is_said_in_words(app, hosted):
     until(app, lambda: "Nothing answers" in app.top.message, "nothing answers")
     join(app, hosted.url, hosted.codes[""])  # the facilitator's code does not play
     until(app, lambda: "does not play for a team" in app.top.message, "the facilitator refusal")
+    with other_web_server() as address:  # something else answers at that address
+        join(app, address, hosted.codes["A"])
+        until(app, lambda: "not Crossroads" in app.top.message, "not a Crossroads host")
+    for _ in range(8):  # wrong codes from one computer are slowed down, said in words
+        join(app, hosted.url, "abcd-2345")
+        until(app, lambda: "Could not join" in app.top.message, "a refusal")
+        if "too many wrong codes" in app.top.message.lower():
+            break
+    assert "too many wrong codes" in app.top.message.lower()
     assert "Traceback" not in texts(app)
+
+
+@contextlib.contextmanager
+def other_web_server():
+    """A plain web server on a free port (it answers every request with an HTML page)."""
+
+    class Quiet(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_joining_reaches_the_hub_with_the_team_heading_and_the_hot_seat_tabs(app, hosted):

@@ -153,8 +153,13 @@ class WorkshopJoinScene(Scene):
         """Remember the fields; Enter in either of them joins."""
         self.address = self.address_entry.get_text()
         self.code = self.code_entry.get_text()
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
-            self.join()
+        if event.type != pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            return
+        if event.ui_element is self.address_entry and not self.code.strip():
+            self.app.focus_index = self.focusables().index(self.code_entry)  # on to the code
+            self.manager.set_focus_set(self.code_entry)
+            return
+        self.join()
 
     def on_enter(self) -> None:
         self.join()

@@ -21,6 +21,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIPanel
 
+from game.scenes.base import oid
 from game.scenes.workshop.connection import (
     BusyScene,
     connection_words,
@@ -107,7 +108,7 @@ class RemoteHubScene(TeamHubScene):
         if label is not None and label.alive() and shown != self._connection:
             self._connection = shown
             label.set_text(shown[0])
-            label.change_object_id(pygame_gui.core.ObjectID(object_id=shown[1]))
+            label.change_object_id(oid(shown[1]))
         if desk.revision != self.seen_revision and not self._busy_hands():
             self.seen_revision = desk.revision
             self.refresh()
@@ -132,8 +133,9 @@ class RemoteHubScene(TeamHubScene):
 
         self.leaving = True
         self.remote.flush()
+        played = not self.remote.handed_in  # else its earlier hand-in was played
         self.app.replace(
-            RemoteWaitingScene(self.app, self.membership, self.desk.quarter, None, played=True)
+            RemoteWaitingScene(self.app, self.membership, self.desk.quarter, None, played=played)
         )
 
     # ------------------------------------------------------------------ hand in
@@ -218,8 +220,8 @@ class RemoteHubScene(TeamHubScene):
         show_message(
             self.app,
             "Still sending",
-            "The hand-in may still reach the host; the waiting room will show it when it "
-            "does. Your draft is kept: hand in again to be sure (it is recorded once).",
+            "The hand-in may still reach the host. Your draft is kept: hand in again to be "
+            "sure (the same hand-in is recorded once, however often it is sent).",
         )
 
     # ------------------------------------------------------------------ leaving

@@ -18,10 +18,9 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 import pygame
-import pygame_gui
 
 from engine.decisions import describe
-from game.scenes.base import GAP, MARGIN, Scene
+from game.scenes.base import GAP, MARGIN, Scene, oid
 from game.scenes.workshop.common import TOP_H, leaderboard_rows, top_bar
 from game.scenes.workshop.connection import (
     clock_words,
@@ -191,7 +190,7 @@ class RemoteWaitingScene(Scene):
                 self._shown[key] = line
                 label.set_text(line[0])
                 if key != "progress":
-                    label.change_object_id(pygame_gui.core.ObjectID(object_id=line[1]))
+                    label.change_object_id(oid(line[1]))
         if self._resolved() and self.change_button.alive() and self.change_button.is_enabled:
             self.change_button.disable()
         fetch = self.fetch
