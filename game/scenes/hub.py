@@ -88,13 +88,7 @@ class HubScene(Scene):
             object_id="#heading",
             tip=desk.heading,
         )
-        self.status_label = self.label(
-            pygame.Rect(w // 2 - 200, 12, 400, 28),
-            self.status_text(),
-            container=bar,
-            tip=f"The {self.period_name().lower()} you are deciding now, and the cash you have "
-            "to spend.",
-        )
+        self.build_status(bar, pygame.Rect(w // 2 - 200, 0, 400, TOP_H))
         back_text, back_tip = self.back_button()
         self.button(
             pygame.Rect(w - 360, 8, 130, ROW), back_text, self.on_back, container=bar, tip=back_tip
@@ -131,6 +125,16 @@ class HubScene(Scene):
         self.update_coach()
 
     # ------------------------------------------------------------------ what differs per game
+    def build_status(self, bar: UIPanel, area: pygame.Rect) -> None:
+        """The top bar's middle (``area`` inside ``bar``): which turn, and the cash."""
+        self.status_label = self.label(
+            pygame.Rect(area.x, area.y + 12, area.w, 28),
+            self.status_text(),
+            container=bar,
+            tip=f"The {self.period_name().lower()} you are deciding now, and the cash you have "
+            "to spend.",
+        )
+
     def status_text(self) -> str:
         """The top bar's middle line: which turn, and the cash."""
         desk = self.desk

@@ -22,6 +22,7 @@ from game.widgets.text import LINE_H, plain, text_height
 
 if TYPE_CHECKING:
     from engine.report import TurnReport
+    from engine.scenario import Scenario
     from game.app import App
 
 MAX_REFLECT_H = 3 * LINE_H + 18
@@ -50,6 +51,14 @@ def news_html(report: TurnReport, currency: str) -> str:
             line += f" Marketing: {html.escape(money(move.marketing, currency))}."
         items.append(line)
     return "<br><br>".join(items) or "A quiet quarter: no events, rivals held still."
+
+
+def names_of(scenario: Scenario) -> dict[str, str]:
+    """Display names by id: backlog items, studies, segments, initiatives and products."""
+    s = scenario
+    names = {b.id: b.name for b in s.backlog} | {m.id: m.name for m in s.research}
+    names |= {g.id: g.name for g in s.segments} | {i.id: i.name for i in s.initiatives}
+    return names | {p.id: p.name for _, p in s.products()}
 
 
 def work_html(report: TurnReport, firm: str, names: dict[str, str]) -> str:
@@ -128,10 +137,7 @@ class ResultsScene(Scene):
         ask_h = min(text_height(question, self.width - 2 * MARGIN), MAX_REFLECT_H)
         body_h = self.height - top - MARGIN - ROW - GAP - (ask_h + GAP if self.question else 0)
         left_w = (self.width - 2 * MARGIN - GAP) * 3 // 5
-        names = {b.id: b.name for b in s.backlog} | {m.id: m.name for m in s.research}
-        names |= {g.id: g.name for g in s.segments} | {i.id: i.name for i in s.initiatives}
-        names |= {p.id: p.name for _, p in s.products()}
-        work = work_html(r, me, names)
+        work = work_html(r, me, names_of(s))
         log = session.log
         decided = describe(
             s,

@@ -1,4 +1,4 @@
-"""The title screen: Play, Continue, Workshop, Settings, Quit."""
+"""The title screen: Play, Continue, Workshop, Join workshop, Settings, Quit."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class TitleScene(Scene):
         from game.scenes import flow
         from game.scenes.scenario_picker import ScenarioPickerScene
         from game.scenes.settings_screen import SettingsScene
+        from game.scenes.workshop.join import WorkshopJoinScene
         from game.scenes.workshop.menu import WorkshopMenuScene
 
         cx = self.width // 2
@@ -51,6 +52,13 @@ class TitleScene(Scene):
                 lambda: self.app.push(WorkshopMenuScene(self.app)),
                 True,
                 "Facilitators: run teams through a scenario on one screen (hot-seat).",
+            ),
+            (
+                "Join workshop",
+                lambda: self.app.push(WorkshopJoinScene(self.app)),
+                True,
+                "Teams: join a workshop your facilitator hosts on the network, with your "
+                "team's join code.",
             ),
             (
                 "Settings",

@@ -29,6 +29,11 @@ T = TypeVar("T")
 TIMEOUT_S = 15.0
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 MAX_ANSWER = 8 * 1024 * 1024  # a team package is ~100 kB; nothing a host sends is bigger
+# Closing the live stream waits at most 10 s (aiohttp 3.10+ takes a ClientWSTimeout; a bare
+# float is deprecated there, and the only form older versions know).
+_WS_TIMEOUT: Any = (
+    aiohttp.ClientWSTimeout(ws_close=10.0) if hasattr(aiohttp, "ClientWSTimeout") else 10.0
+)
 
 
 class RemoteError(Exception):
@@ -192,7 +197,7 @@ class HostClient:
         assert self._http is not None
         try:
             async with self._http.ws_connect(
-                self.url + "/api/live", heartbeat=10.0, max_msg_size=64 * 1024, timeout=10.0
+                self.url + "/api/live", heartbeat=10.0, max_msg_size=64 * 1024, timeout=_WS_TIMEOUT
             ) as ws:
                 async for msg in ws:
                     if msg.type != aiohttp.WSMsgType.TEXT:
@@ -211,10 +216,12 @@ async def submit_until_acknowledged(
     client: HostClient,
     send: Callable[[str], Awaitable[tuple[int, list[str]]]],
     attempts: int = 5,
+    receipt: str | None = None,
 ) -> tuple[int, list[str]]:
     """Hand in with one id, retrying only while the host cannot be reached (a retry after a
-    lost acknowledgement is recognised by the host and recorded once)."""
-    receipt = new_receipt()
+    lost acknowledgement is recognised by the host and recorded once). ``receipt``: the id
+    of a hand-in tried before (the window keeps it until the host acknowledges)."""
+    receipt = receipt or new_receipt()
     for attempt in range(attempts):
         try:
             return await send(receipt)
@@ -316,6 +323,11 @@ class Link:
             return
 
         async def shut() -> None:
+            # The watcher and open calls end first (cancelled), so none is left pending.
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await self.client.close()
 
         with contextlib.suppress(Exception):

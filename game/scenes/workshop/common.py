@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import time
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -127,15 +128,38 @@ def top_bar(scene: Scene, title: str, subtitle: str = "") -> Any:
 def leaderboard_table(
     scene: Scene, session: WorkshopSession, area: pygame.Rect, *, container: Any = None
 ) -> int:
-    """The leaderboard as aligned labels inside ``area``; returns the y below the table.
+    """The session's leaderboard as aligned labels inside ``area``; returns the y below it."""
+    return leaderboard_rows(
+        scene,
+        session.leaderboard(),
+        session.scenario.currency,
+        area,
+        leader=bool(session.resolved),
+        container=container,
+    )
+
+
+def leaderboard_rows(
+    scene: Scene,
+    board: Sequence[Mapping[str, Any]],
+    currency: str,
+    area: pygame.Rect,
+    *,
+    kpis: Sequence[str] = LEADERBOARD_SHOWN,
+    leader: bool = True,
+    own: str = "",
+    container: Any = None,
+) -> int:
+    """Leaderboard rows (:meth:`WorkshopSession.leaderboard`'s) as aligned labels inside
+    ``area``; returns the y below the table. ``kpis``: the KPI columns; ``leader``: the first
+    row in the good colour; ``own``: the team reading it, marked "(you)".
 
     Columns shrink to fit narrow areas; rows shrink when many teams would not fit.
     """
-    board = session.leaderboard()
-    cur = session.scenario.currency
-    total = sum(w for _, w in LEADERBOARD_COLUMNS)
+    columns = [*LEADERBOARD_COLUMNS[:4], *((KPIS[k].heading, KPI_WIDTHS.get(k, 110)) for k in kpis)]
+    total = sum(w for _, w in columns)
     factor = min(1.0, area.w / total)
-    widths = [max(36, int(w * factor)) for _, w in LEADERBOARD_COLUMNS]
+    widths = [max(36, int(w * factor)) for _, w in columns]
     row_h = max(24, min(34, area.h // (len(board) + 1)))
     y = area.y
 
@@ -147,18 +171,19 @@ def leaderboard_table(
             )
             x += w
 
-    row([name for name, _ in LEADERBOARD_COLUMNS], "#muted")
+    row([name for name, _ in columns], "#muted")
     y += row_h
     for r in board:
+        team = str(r["team"]) + (" (you)" if own and r["team"] == own else "")
         row(
             [
                 str(r["rank"]),
-                fit(r["team"], font(15), widths[1] - 12),
-                number(r["score"], 1),
-                r["grade"],
-                *(KPIS[k].compact(float(r[k]), cur) for k in LEADERBOARD_SHOWN),
+                fit(team, font(15), widths[1] - 12),
+                number(float(r["score"]), 1),
+                str(r["grade"]),
+                *(KPIS[k].compact(float(r[k]), currency) for k in kpis),
             ],
-            "#good" if r["rank"] == 1 and session.resolved else None,
+            "#good" if r["rank"] == 1 and leader else None,
         )
         y += row_h
     return y + GAP

@@ -23,15 +23,48 @@ if TYPE_CHECKING:
     from game.workshop.team_desk import TeamDesk
 
 
-class WorkshopTeamHubScene(HubScene):
-    """One team's hub for the open round, seeing only its own firm."""
+class TeamHubScene(HubScene):
+    """A workshop team's hub (hot-seat or over the network): Hand in instead of End quarter,
+    rounds instead of quarters, and a status line kept current every frame."""
 
-    name = "workshop_team_hub"
     submit_verb = "Hand in"
     submit_tip = (
         "When your decisions on every tab are set, hand them in for this round. You can hand "
         "in again until the facilitator plays the round; the last hand-in counts."
     )
+
+    @property
+    def handed_in(self) -> bool:
+        """True when the team has already handed in this round (handing in again replaces it)."""
+        return bool(getattr(self.desk, "handed_in", False))
+
+    def period_name(self) -> str:
+        return "Round"
+
+    def submit_text(self) -> str:
+        again = " again" if self.handed_in else ""
+        return f"Hand in{again} (round {self.desk.quarter})"
+
+    def confirm_words(self) -> tuple[str, str]:
+        return f"Hand in round {self.desk.quarter}?", "Hand in"
+
+    def on_reload(self) -> None:
+        """F5 reloads nothing: a workshop plays the copy of the scenario stored in its session."""
+
+    def update(self, dt: float) -> None:
+        """Keep the status line (round clock, connection) current."""
+        super().update(dt)
+        label = getattr(self, "status_label", None)
+        if label is not None and label.alive():
+            text = self.status_text()
+            if text != label.text:
+                label.set_text(text)
+
+
+class WorkshopTeamHubScene(TeamHubScene):
+    """One team's hub for the open round, seeing only its own firm."""
+
+    name = "workshop_team_hub"
 
     def __init__(self, app: App, session: WorkshopSession, team: str, clock: RoundClock) -> None:
         from game.workshop.team_desk import TeamDesk
@@ -46,18 +79,8 @@ class WorkshopTeamHubScene(HubScene):
         left = self.clock.text().replace("Round timer: off", "no timer")
         return f"{super().status_text()} · {left.replace(' (suggested time)', '')}"
 
-    def period_name(self) -> str:
-        return "Round"
-
-    def submit_text(self) -> str:
-        again = " again" if self.team_desk.handed_in else ""
-        return f"Hand in{again} (round {self.desk.quarter})"
-
     def back_button(self) -> tuple[str, str]:
         return "Leave (Esc)", "Back to the round view without handing in (asks first)."
-
-    def confirm_words(self) -> tuple[str, str]:
-        return f"Hand in round {self.desk.quarter}?", "Hand in"
 
     def _play(self) -> None:
         """Record the decisions; the acknowledgement shows only once they are on disk."""
@@ -74,9 +97,6 @@ class WorkshopTeamHubScene(HubScene):
         self.app.replace(
             WorkshopSubmittedScene(self.app, self.session, desk.team, self.clock, warnings)
         )
-
-    def on_reload(self) -> None:
-        """F5 reloads nothing: a workshop plays the copy of the scenario stored in its session."""
 
     def on_back(self) -> None:
         """Leave without handing in (asks first)."""
@@ -95,12 +115,3 @@ class WorkshopTeamHubScene(HubScene):
                 [("Leave", self.app.pop), ("Keep deciding", None)],
             )
         )
-
-    def update(self, dt: float) -> None:
-        """Keep the round clock current."""
-        super().update(dt)
-        label = getattr(self, "status_label", None)
-        if label is not None and label.alive():
-            text = self.status_text()
-            if text != label.text:
-                label.set_text(text)

@@ -1,0 +1,454 @@
+"""A network team between rounds: the waiting room, the round's results, the final standings.
+
+The waiting room follows the host's live status: how many teams have handed in, the
+deadline, the connection. Until the facilitator plays the round the team may change its
+decisions (a new hub, starting from its hand-in). Once the status says the round was played,
+the team's new package is fetched and its results shown: its own numbers and why they moved
+(the solo results' own wording, from the engine's report), and the class leaderboard. After
+the last round: the final standings and the team's scorecard.
+
+Nothing here computes a result: everything shown comes from the host's package.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+import pygame
+
+from engine.decisions import describe
+from game.scenes.base import GAP, MARGIN, Scene, oid
+from game.scenes.workshop.common import TOP_H, leaderboard_rows, top_bar
+from game.scenes.workshop.connection import (
+    clock_words,
+    connection_words,
+    leave_workshop,
+    resolved_since,
+    status_of,
+)
+from game.widgets.text import fit, font, plain, text_height
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.workshop import wire
+    from game.workshop.remote_desk import Membership, RemoteDesk
+
+RETRY_S = 3.0
+"""Seconds between tries to fetch the results while the host cannot be reached."""
+COLUMN_W = 760
+BUTTON_H = 44
+REMOTE_KPIS = ("revenue", "profit", "share")
+WHAT_NEXT = (
+    "The facilitator plays the round once every team has handed in, or when the deadline "
+    "passes. Your results and the class leaderboard then appear here by themselves; leave "
+    "this window open."
+)
+"""The leaderboard's KPI columns beside the team's own results (the final one shows all)."""
+
+
+class RemoteWaitingScene(Scene):
+    """'Round N handed in': the class's progress until the facilitator plays the round."""
+
+    name = "workshop_remote_waiting"
+
+    def __init__(
+        self,
+        app: App,
+        membership: Membership,
+        round_: int,
+        warnings: list[str] | None,
+        *,
+        summary: list[str] | None = None,
+        played: bool = False,
+    ) -> None:
+        super().__init__(app)
+        self.membership = membership
+        self.round = round_
+        self.warnings = warnings
+        self.summary = summary  # what was handed in, in words (None: not known here)
+        self.played = played  # the round was played before the team handed in (from the hub)
+        self.fetch: Future[wire.Package] | None = None
+        self.fetch_for = ""  # "results" or "change"
+        self.failed_at = 0.0
+        self.note = ""
+        self._shown: dict[str, tuple[str, str]] = {}
+        if membership.link.state == "lost":  # the host just answered: reconnect the stream now
+            membership.link.retry_now()
+
+    # ------------------------------------------------------------------ screen
+    def build(self) -> None:
+        m = self.membership
+        title = (
+            f"Round {self.round} has been played"
+            if self.played
+            else f"Round {self.round} handed in"
+        )
+        top_bar(self, title, f"{m.team} · {m.hello.get('scenario', 'Crossroads workshop')}")
+        top = TOP_H + MARGIN
+        body_h = self.height - top - MARGIN
+        left_w = (self.width - 2 * MARGIN - 2 * MARGIN) // 2
+        handed = self._handed_html()
+        box_h = min(body_h, text_height(handed, left_w) + 8)
+        self.text(pygame.Rect(MARGIN, top, left_w, box_h), handed)
+        x = MARGIN + left_w + 2 * MARGIN
+        w = self.width - MARGIN - x
+        y = top
+        self.labels: dict[str, Any] = {}
+        for key, h in (("progress", 40), ("deadline", 30), ("link", 30)):
+            text, kind = self._line(key)
+            self.labels[key] = self.label(pygame.Rect(x, y, w, h), text, object_id=kind)
+            self._shown[key] = (text, kind)
+            y += h + 6
+        y += GAP
+        self.change_button = self.button(
+            pygame.Rect(x, y, 280, BUTTON_H),
+            "Change our decisions",
+            self.change,
+            enabled=not self._resolved() and self.fetch is None,
+            tip="Back to your hub, starting from what you handed in. You can hand in again "
+            "until the facilitator plays the round; the last hand-in counts.",
+        )
+        self.button(
+            pygame.Rect(x + 280 + GAP, y, 180, BUTTON_H),
+            "Leave (Esc)",
+            self.on_back,
+            tip="Leave the workshop (asks first). What you handed in stays handed in.",
+        )
+        y += BUTTON_H + 2 * GAP
+        self.text(pygame.Rect(x, y, w, -1), WHAT_NEXT, object_id="#muted")
+        if self.note:
+            self.text(
+                pygame.Rect(x, self.height - MARGIN - 110, w, 110),
+                f"<font color='#f0894a'>{html.escape(plain(self.note))}</font>",
+            )
+
+    def _handed_html(self) -> str:
+        if self.played:
+            return (
+                "The facilitator played this round before your team handed in: your firm kept "
+                "last round's course. The results are on their way."
+            )
+        parts = []
+        if self.summary:
+            parts.append(
+                "<b>What you handed in</b><br>"
+                + "<br>".join(f"• {html.escape(plain(line))}" for line in self.summary)
+            )
+        else:
+            parts.append("Your hand-in for this round is with the host.")
+        if self.warnings:
+            parts.append(
+                "<font color='#f0894a'>Played as given:</font><br>"
+                + "<br>".join(f"• {html.escape(plain(w))}" for w in self.warnings)
+            )
+        return "<br><br>".join(parts)
+
+    def _say(self, note: str) -> None:
+        """Show (or clear) a note about fetching from the host."""
+        if note != self.note:
+            self.note = note
+            if self.root is not None:
+                self.refresh()
+
+    def _line(self, key: str) -> tuple[str, str]:
+        """(text, theme id) of one status line: progress, deadline or connection."""
+        link = self.membership.link
+        status = status_of(link, self.round)
+        if key == "link":
+            return connection_words(link)
+        if key == "progress":
+            if self._resolved():
+                return "The round has been played", "#heading"
+            if status is None or status.round != self.round:
+                return "Waiting for the host's news…", "#heading"
+            return f"{status.handed_in} of {status.teams} teams have handed in", "#heading"
+        if self._resolved():
+            return "Fetching your results and the class leaderboard…", "#muted"
+        left = self.membership.clock.remaining(status.deadline if status is not None else None)
+        if left is None:
+            return "No deadline: the facilitator plays the round when the class is ready.", "#muted"
+        if left <= 0:
+            return "Hand-in has closed: the facilitator can play the round now.", "#bad"
+        return f"Hand-in closes in {clock_words(left)}; until then you can still change.", "#muted"
+
+    def _resolved(self) -> bool:
+        return resolved_since(self.membership.link, self.round)
+
+    # ------------------------------------------------------------------ every frame
+    def update(self, dt: float) -> None:
+        """Follow the host: progress, deadline, connection; the results once played."""
+        link = self.membership.link
+        self.membership.clock.follow(link)
+        if self.root is None:
+            return
+        for key, label in self.labels.items():
+            line = self._line(key)
+            if label.alive() and line != self._shown.get(key):
+                self._shown[key] = line
+                label.set_text(line[0])
+                if key != "progress":
+                    label.change_object_id(oid(line[1]))
+        if self._resolved() and self.change_button.alive() and self.change_button.is_enabled:
+            self.change_button.disable()
+        fetch = self.fetch
+        if fetch is not None and fetch.done():
+            self.fetch = None
+            self._fetched(fetch)
+        elif (
+            fetch is None
+            and self._resolved()
+            and time.monotonic() - self.failed_at >= RETRY_S
+            and self.app.top is self
+        ):
+            self._start("results")
+
+    def _start(self, purpose: str) -> None:
+        self.fetch_for = purpose
+        self.fetch = self.membership.package()
+
+    def _fetched(self, future: Future[wire.Package]) -> None:
+        from game.workshop.remote_desk import RemoteDesk, remote_words
+
+        try:
+            package = future.result()
+        except Exception as exc:  # said in words; the results are fetched again
+            self.failed_at = time.monotonic()
+            self._say(f"Could not reach the host: {remote_words(exc, self.membership.url)}")
+            if self.fetch_for == "change" and self.change_button.alive():
+                self.change_button.enable()
+            return
+        self._say("")
+        if package.round > self.round or package.finished:
+            self.app.replace(RemoteResultsScene(self.app, self.membership, package))
+            return
+        if self.fetch_for == "change":
+            from game.scenes.workshop.remote_hub import RemoteHubScene
+
+            desk = RemoteDesk(package, self.membership.link)
+            desk.prime()
+            self.app.replace(RemoteHubScene(self.app, self.membership, desk))
+
+    def change(self) -> None:
+        """Back to the hub, from the team's hand-in (fetched again from the host)."""
+        if self.fetch is not None or self._resolved():
+            return
+        self.change_button.disable()
+        self._start("change")
+
+    def on_back(self) -> None:
+        leave_workshop(self.app, self.membership, None)
+
+    def on_reload(self) -> None:
+        """F5 reloads nothing in a network workshop."""
+
+
+class RemoteResultsScene(Scene):
+    """The team's results of the round just played, and the class leaderboard."""
+
+    name = "workshop_remote_results"
+
+    def __init__(self, app: App, membership: Membership, package: wire.Package) -> None:
+        from game.workshop.remote_desk import RemoteDesk, clean_leaderboard
+
+        super().__init__(app)
+        self.membership = membership
+        self.package = package
+        self.board = clean_leaderboard(package.leaderboard)
+        self.next_desk: RemoteDesk | None = None
+        if not package.finished:  # ask the host about the next round's draft already
+            self.next_desk = RemoteDesk(package, membership.link)
+            self.next_desk.prime()
+
+    @property
+    def played(self) -> int:
+        """The round whose results these are."""
+        return min(self.package.round - 1, self.package.rounds)
+
+    def build(self) -> None:
+        from game.scenes.dashboard import CARD_H, kpi_row
+
+        p = self.package
+        s = p.scenario
+        history = p.firm.history
+        me = p.map.firm
+        top_bar(
+            self,
+            f"Round {self.played} of {p.rounds}: results",
+            f"{p.team} · {self.membership.hello.get('scenario', s.title)} · your firm's "
+            "numbers and why they moved, beside the class leaderboard",
+        )
+        row = pygame.Rect(MARGIN, TOP_H + GAP, self.width - 2 * MARGIN, CARD_H)
+        before = history[-2].firms[me] if len(history) > 1 else None
+        kpi_row(self, self.root, row, history[-1].firms[me], before, s.currency, "last round")
+        top = row.bottom + GAP
+        body_h = self.height - top - MARGIN - BUTTON_H - GAP
+        left_w = (self.width - 2 * MARGIN - GAP) // 2
+        why, rest = self._report_html()
+        self.text(pygame.Rect(MARGIN, top, left_w, body_h), why)
+        right = pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, 0)
+        self.label(
+            pygame.Rect(right.x, top, right.w, 30), "Class leaderboard", object_id="#heading"
+        )
+        rows = len(self.board) + 1  # rows of 34 units, down to 24 when many teams share half
+        table_h = max(rows * 24, min(rows * 34, (body_h - 36) // 2))
+        below = leaderboard_rows(
+            self,
+            self.board,
+            s.currency,
+            pygame.Rect(right.x, top + 36, right.w, table_h),
+            kpis=REMOTE_KPIS,
+            own=p.team,
+        )
+        self.text(pygame.Rect(right.x, below, right.w, top + body_h - below), rest)
+        by = self.height - MARGIN - BUTTON_H
+        if p.finished:
+            self.button(
+                pygame.Rect(self.width - MARGIN - 380, by, 380, BUTTON_H),
+                "Final standings and our scorecard",
+                self.go_on,
+                object_id="#primary",
+            )
+        else:
+            self.button(
+                pygame.Rect(self.width - MARGIN - 320, by, 320, BUTTON_H),
+                f"Next round: plan round {p.round} (Enter)",
+                self.go_on,
+                object_id="#primary",
+                tip="Back to your hub to decide the next round.",
+            )
+        self.button(
+            pygame.Rect(MARGIN, by, 200, BUTTON_H),
+            "Leave (Esc)",
+            self.on_back,
+            tip="Leave the workshop (asks first).",
+        )
+        self.app.focus_index = 0
+
+    def _report_html(self) -> tuple[str, str]:
+        """(why the numbers moved and inside the company; what the team decided and the
+        news), in the solo results' own words."""
+        from game.scenes.results import drivers_html, names_of, news_html, work_html
+
+        p = self.package
+        s = p.scenario
+        history = p.firm.history
+        report, me = history[-1], p.map.firm
+        why = "<b>Why the numbers moved</b><br>" + drivers_html(report, me)
+        work = work_html(report, me, names_of(s))
+        if work:
+            why += f"<br><br><b>Inside the company</b><br>{work}"
+        rest = []
+        if p.previous is not None and len(history) > 1:
+            lines = describe(
+                s,
+                p.map.to_market(p.previous),
+                history[-2],
+                None,
+                ai_lines=list(p.map.products.values()) if p.session.get("role") == "cpo" else (),
+            )
+            decided = "<br>".join(f"• {html.escape(plain(line))}" for line in lines)
+            rest.append("<b>What you decided</b><br>" + (decided or "• Kept last round's course."))
+        rest.append("<b>News</b><br>" + news_html(report, s.currency))
+        return why, "<br><br>".join(rest)
+
+    def go_on(self) -> None:
+        """The next round's hub, or the final standings."""
+        from game.scenes.workshop.remote_hub import RemoteHubScene
+
+        if self.package.finished or self.next_desk is None:
+            self.app.replace(RemoteFinalScene(self.app, self.membership, self.package))
+        else:
+            self.app.replace(RemoteHubScene(self.app, self.membership, self.next_desk))
+
+    def on_enter(self) -> None:
+        self.go_on()
+
+    def on_back(self) -> None:
+        leave_workshop(self.app, self.membership, None)
+
+    def on_reload(self) -> None:
+        """F5 reloads nothing in a network workshop."""
+
+
+class RemoteFinalScene(Scene):
+    """After the last round: the class's final standings and the team's scorecard."""
+
+    name = "workshop_remote_final"
+
+    def __init__(self, app: App, membership: Membership, package: wire.Package) -> None:
+        from game.workshop.remote_desk import clean_leaderboard
+
+        super().__init__(app)
+        self.membership = membership
+        self.package = package
+        self.board = clean_leaderboard(package.leaderboard)
+
+    def build(self) -> None:
+        p = self.package
+        top_bar(
+            self,
+            f"Final standings · {self.membership.hello.get('scenario', p.scenario.title)}",
+            f"{p.team} · all {p.rounds} rounds played · best score first",
+        )
+        top = TOP_H + MARGIN
+        body_h = self.height - top - MARGIN - BUTTON_H - GAP
+        left_w = (self.width - 2 * MARGIN - GAP) * 11 // 20
+        self.label(pygame.Rect(MARGIN, top, left_w, 30), "Class leaderboard", object_id="#heading")
+        leaderboard_rows(
+            self,
+            self.board,
+            p.scenario.currency,
+            pygame.Rect(MARGIN, top + 36, left_w, body_h - 36),
+            own=p.team,
+        )
+        self.text(
+            pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
+            self._scorecard_html(),
+        )
+        by = self.height - MARGIN - BUTTON_H
+        self.button(
+            pygame.Rect(self.width - MARGIN - 300, by, 300, BUTTON_H),
+            "Leave the workshop",
+            self.leave,
+            object_id="#primary",
+            tip="Close the connection and go back to the title screen.",
+        )
+        self.button(
+            pygame.Rect(MARGIN, by, 320, BUTTON_H),
+            fit("Last round's results (Esc)", font(16, bold=True), 300),
+            self.on_back,
+        )
+        self.app.focus_index = 0
+
+    def _scorecard_html(self) -> str:
+        """The team's score, grade, objectives and competencies (the debrief's wording)."""
+        from game.scenes.dashboard import objectives_html
+        from game.scenes.debrief import competencies_html
+
+        card = self.package.scorecard
+        try:
+            return (
+                f"<b>{html.escape(self.package.team)}: score {float(card['score']):.0f} / 100 — "
+                f"grade {html.escape(str(card['grade']))}</b><br><br><b>Objectives</b><br>"
+                + objectives_html(list(card["objectives"]), self.package.scenario)
+                + "<br><br><b>Competencies</b><br>"
+                + competencies_html(dict(card["competencies"]))
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return "The host's scorecard could not be read: ask the facilitator for the export."
+
+    def leave(self) -> None:
+        """Close the connection; back to the title screen."""
+        from game.scenes.title import TitleScene
+
+        self.membership.close()
+        self.app.reset_to(TitleScene(self.app))
+
+    def on_back(self) -> None:
+        self.app.replace(RemoteResultsScene(self.app, self.membership, self.package))
+
+    def on_reload(self) -> None:
+        """F5 reloads nothing in a network workshop."""
