@@ -57,7 +57,7 @@ def free_port(bind: str, ports: Sequence[int]) -> tuple[int | None, str]:
     shown = f"port {ports[0]} is" if len(ports) == 1 else f"ports {ports[0]} to {ports[-1]} are all"
     return None, (
         f"{shown} already in use on this computer: is another Crossroads host running? "
-        "Stop it (or the program using the port), then host again"
+        "Stop it, or close the program using the port"
     )
 
 
