@@ -20,7 +20,7 @@ from helpers import click, find_button, frames, press, texts
 
 from engine.decisions import Decisions
 from game.paths import find_scenario
-from game.workshop.client import HostClient, RemoteError, new_receipt
+from game.workshop.client import HostClient, Link, RemoteError, new_receipt
 from game.workshop.session import WorkshopSession
 from game.workshop.wire import shown_code
 
@@ -100,6 +100,22 @@ def test_hosting_shows_the_address_and_every_teams_code(app, round_view):
     assert find_button(app, "Stop hosting") and find_button(app, "Show join codes")
     hello = as_team(address, codes["Red"], lambda c: c.hello())
     assert hello["session"] == round_view.id
+    built = app.top.root
+    frames(app, 75)  # more than two looks at the file: nothing changed, nothing rebuilt
+    assert app.top.root is built
+
+
+def test_a_team_with_a_live_connection_shows_connected(app, round_view):
+    address = host(app)
+    code = round_view.join_codes()["Green"]
+    link = Link(address, code)  # a team's window keeps a live status stream open
+    try:
+        link.watch()
+        wait_for(app, lambda: row(app, "Green")[2] == "connected", "Green connected")
+        assert row(app, "Green") == ["Green: waiting", shown_code(code), "connected"]
+        assert row(app, "Red")[2] == "not connected"
+    finally:
+        link.close()
 
 
 def test_a_hand_in_over_the_network_shows_and_the_focus_stays(app, round_view):

@@ -71,6 +71,7 @@ class WorkshopRoundScene(Scene):
         self.clock_label = None
         self.deadline_label = None
         self.closes_at: float | None = None
+        self.team_list: Any = None
         self.follow_focus = FocusScroller()
         self.keys: dict[Any, str] = {}  # control -> a name that survives a rebuild
         self.since_look = 0.0
@@ -107,7 +108,7 @@ class WorkshopRoundScene(Scene):
         self.deadline_label = self.label(
             pygame.Rect(x + heading_w, y, list_w - heading_w, 34),
             deadline_text(self.closes_at),
-            object_id="#bad" if s.deadline_passed() else "#heading",
+            object_id="#bad" if self._deadline_passed() else "#heading",
         )
         y += 40
         queued = self._queued_html()
@@ -356,8 +357,11 @@ class WorkshopRoundScene(Scene):
             mark = None  # busy or unreadable for a moment: look again next time
         hosting = self.hosting
         links = tuple((link.team, link.connected) for link in hosting.links()) if hosting else ()
-        passed = self.closes_at is not None and time.time() > self.closes_at
-        return (mark, hosting.state if hosting else "", links, passed)
+        return (mark, hosting.state if hosting else "", links, self._deadline_passed())
+
+    def _deadline_passed(self) -> bool:
+        """True once the round's deadline (as read when the view was built) has passed."""
+        return self.closes_at is not None and time.time() > self.closes_at
 
     def look(self) -> None:
         """Rebuild when something changed since the view was built (and only then)."""
@@ -373,7 +377,7 @@ class WorkshopRoundScene(Scene):
         """Rebuild, keeping the keyboard focus on the same control and the team list
         scrolled where it was."""
         key = self.keys.get(self.app.focused_element())
-        bar = getattr(getattr(self, "team_list", None), "vert_scroll_bar", None)
+        bar = getattr(self.team_list, "vert_scroll_bar", None)
         scrolled = bar.start_percentage if bar is not None else 0.0
         self.rebuild()
         bar = self.team_list.vert_scroll_bar
