@@ -189,6 +189,19 @@ def test_a_port_in_use_is_said_in_words(app, round_view, monkeypatch):
     wait_for(app, shows(app, "Join at 127.0.0.1:"), "the address")
 
 
+def test_a_taken_port_falls_back_to_the_next_one(app, round_view, monkeypatch):
+    from game.workshop import hosting
+
+    with socket.socket() as free:  # a port nobody listens on (the OS's choice)
+        free.bind(("127.0.0.1", 0))
+        spare = free.getsockname()[1]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setattr(hosting, "PORTS", (taken.getsockname()[1], spare))
+        assert host(app) == f"127.0.0.1:{spare}"
+
+
 def test_the_join_codes_on_the_projector(app, round_view):
     address = host(app)
     click(app, "Show join codes")

@@ -160,7 +160,7 @@ class WorkshopCodesScene(Scene):
     def build(self) -> None:
         s = self.session
         hosting = self.app.hosting
-        serving = hosting is not None and hosting.serves(s.id) and hosting.state == "serving"
+        addresses = hosting.addresses if hosting is not None and hosting.serves(s.id) else []
         top_bar(
             self,
             f"Join codes · session {s.id}",
@@ -169,7 +169,7 @@ class WorkshopCodesScene(Scene):
         )
         w = self.width - 2 * MARGIN
         y = TOP_H + MARGIN
-        words = join_words(hosting.addresses[0]) if serving and hosting else "Not hosting"
+        words = join_words(addresses[0]) if addresses else "Not hosting"
         self.label(
             pygame.Rect(MARGIN, y, w, ADDRESS_H),
             words,
@@ -194,14 +194,18 @@ class WorkshopCodesScene(Scene):
 
     def _cards(self, area: pygame.Rect) -> None:
         """One card per team: its name, and its code in the largest type that fits."""
-        codes = self.session.join_codes()
-        teams = self.session.teams
+        hosting = self.app.hosting
+        links = hosting.links() if hosting is not None and hosting.serves(self.session.id) else []
+        codes = {link.team: link.code for link in links}  # the file's codes, as the host has them
+        teams = [t for t in self.session.teams if t in codes]
+        if not teams:
+            return
         cols = CODE_COLUMNS[min(len(teams), len(CODE_COLUMNS) - 1)]
         rows = math.ceil(len(teams) / cols)
         card_w = (area.w - GAP * (cols - 1)) // cols
         card_h = min(200, (area.h - GAP * (rows - 1)) // rows)
         top = area.y
-        shown = {team: shown_code(codes.get(team, "")) for team in teams}
+        shown = {team: shown_code(codes[team]) for team in teams}
         name_h = min(NAME_H, card_h // 3)
         code_h = card_h - name_h - 12
         widest = max(shown.values(), key=lambda c: font(CODE_LADDER[0][1], bold=True).size(c)[0])

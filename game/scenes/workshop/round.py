@@ -139,13 +139,12 @@ class WorkshopRoundScene(Scene):
         self._build_actions(pygame.Rect(self.width - MARGIN - ACTION_W, TOP_H + MARGIN, 0, 0))
 
     def _network(self) -> dict[str, tuple[str, bool]]:
-        """Per team, its join code and whether it is connected (empty unless served)."""
+        """Per team, its join code (the session file's, as the host read it) and whether it
+        is connected (empty unless the session is served)."""
         hosting = self.hosting
-        if hosting is None or hosting.state != "serving":
+        if hosting is None:
             return {}
-        connected = {link.team: link.connected for link in hosting.links()}
-        codes = self.session.join_codes()
-        return {t: (codes.get(t, ""), connected.get(t, False)) for t in self.session.teams}
+        return {link.team: (link.code, link.connected) for link in hosting.links()}
 
     def _team_row(
         self, rect: pygame.Rect, team: str, handed_in: bool, network: tuple[str, bool] | None
