@@ -223,7 +223,10 @@ def test_a_deadline_counts_down_and_a_late_hand_in_is_refused(app, round_view):
     assert app.top.name == "workshop_round"
     assert re.search(r"Hand-in closes in [45]:\d\d", texts(app))
     assert round_view.deadline() is not None
-    # Five minutes later (the file says so): hand-in has closed.
+    click(app, "Hand-in deadline")
+    click(app, "No deadline")  # offered once a deadline is set: it clears it
+    assert round_view.deadline() is None and "Hand-in closes" not in texts(app)
+    # A deadline that has passed (the file says so): hand-in has closed.
     round_view.store.set_deadline(1, time.time() - 1)
     with pytest.raises(RemoteError) as late:
         hand_in(address, round_view.join_codes()["Red"])
