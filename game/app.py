@@ -28,6 +28,7 @@ from game.settings import MIN_SIZE, TEXT_SCALES, Settings, load_settings, save_s
 if TYPE_CHECKING:
     from game.scenes.base import Scene
     from game.session import Session
+    from game.workshop.hosting import Hosting
 
 FPS = 60
 THEME_FILE = "theme.json"
@@ -111,6 +112,7 @@ class App:
         self.clock = pygame.time.Clock()
         self.scenes: list[Scene] = []
         self.session: Session | None = None
+        self.hosting: Hosting | None = None  # a workshop session served on the network
         self.running = True
         self.focus_index = -1
         self.frame_count = 0
@@ -236,10 +238,17 @@ class App:
         self.push(scene)
 
     def quit(self) -> None:
-        """Autosave the game in progress and stop the main loop."""
+        """Autosave the game in progress, stop hosting and stop the main loop."""
         if self.session is not None:
             self.session.autosave_quietly()
+        self.stop_hosting()
         self.running = False
+
+    def stop_hosting(self) -> None:
+        """Stop serving the workshop session on the network, if it is served."""
+        hosting, self.hosting = self.hosting, None
+        if hosting is not None:
+            hosting.stop()
 
     # ------------------------------------------------------------------ loop
     def run(self, max_frames: int | None = None) -> None:
@@ -255,6 +264,8 @@ class App:
             self.handle_event(event)
             if not self.running:
                 return
+        if self.hosting is not None and not self.hosting.in_use(self.scenes):
+            self.stop_hosting()  # the facilitator left the session: never serve it unseen
         self.manager.update(dt)
         if self.top is not None:
             self.top.update(dt)

@@ -645,6 +645,7 @@ class HostThread:
         self._ready.set()
         if self.error is None:
             self._loop.run_forever()
+        with contextlib.suppress(Exception):  # a failed start still closes the session file
             self._loop.run_until_complete(self.host.stop())
         self._loop.close()
         self._stopped.set()
@@ -659,9 +660,12 @@ class HostThread:
         return self._ready.is_set()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop serving and close the session file."""
-        if self._ready.is_set() and self.error is None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._loop.stop)
+        """Stop serving and close the session file (a host still starting is let finish
+        starting first, so it never goes on serving after being stopped)."""
+        self._ready.wait(timeout)
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nothing to stop
+            if self.error is None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self._loop.stop)
         self._stopped.wait(timeout)
 
 

@@ -32,7 +32,18 @@ def make_app():
     yield make
     import pygame
 
+    for app in apps:
+        app.stop_hosting()  # never leave a host thread serving after its test
     pygame.event.clear()
+
+
+@pytest.fixture(autouse=True)
+def _local_host(monkeypatch):
+    """A workshop hosted in a test listens on this computer only, on any free port."""
+    from game.workshop import hosting
+
+    monkeypatch.setattr(hosting, "BIND", "127.0.0.1")
+    monkeypatch.setattr(hosting, "PORTS", (0,))
 
 
 @pytest.fixture

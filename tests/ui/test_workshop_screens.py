@@ -371,6 +371,14 @@ def workshop_screens(app):
     app.top.resolution = 20
     click(app, "Create session")
     yield "round"
+    click(app, "Hand-in deadline")
+    yield "deadline dialog"
+    click(app, "10 minutes")
+    host_and_wait(app)
+    yield "round (hosting, deadline)"
+    click(app, "Show join codes")
+    yield "join codes"
+    press(app, pygame.K_ESCAPE)
     click(app, "Next team")
     yield "privacy"
     click(app, "We are")
@@ -409,6 +417,11 @@ def workshop_screens(app):
     )
     app.push(WorkshopRoundScene(app, crowded))
     yield "round (12 teams)"
+    host_and_wait(app)
+    yield "round (12 teams, hosting)"
+    click(app, "Show join codes")
+    yield "join codes (12 teams)"
+    press(app, pygame.K_ESCAPE)
     click(app, "Next team")
     yield "privacy (long name)"
     click(app, "We are")
@@ -421,6 +434,16 @@ def workshop_screens(app):
     click(app, "Resolve round")
     click(app, "Resolve anyway")
     yield "reveal (12 teams)"
+
+
+def host_and_wait(app) -> None:
+    """Host the round view's session on the network; frames until the view shows it."""
+    click(app, "Host on the network")
+    for _ in range(2000):
+        if "Join at" in texts(app):
+            return
+        frames(app, 1)
+    raise AssertionError(f"the host never started: {app.hosting and app.hosting.error}")
 
 
 WIDGETS = (

@@ -2,13 +2,21 @@
 
 Team entry opens the privacy screen for a team (hot-seat); Resolve plays the round (asking
 first when a team is missing: it keeps its course); Inject queues an event from the
-scenario's deck for this round; Pause blanks the projector and stops the clock; Rewind
-reopens the last round; End session shows the class leaderboard and the export.
+scenario's deck for this round; the deadline closes hand-in a few minutes from now; Pause
+blanks the projector and stops the clock; Rewind reopens the last round; End session shows
+the class leaderboard and the export.
+
+"Host on the network" serves the session to the teams' own computers
+(:mod:`game.workshop.hosting`): the view then shows the address to type, each team's join
+code and whether it is connected. Hand-ins arrive in the session file from the network, so
+the view looks at the file twice a second (:meth:`~game.workshop.store.WorkshopStore.change_mark`)
+and rebuilds only when something changed, keeping the keyboard focus on the same control.
 """
 
 from __future__ import annotations
 
 import html
+import time
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -16,17 +24,29 @@ import pygame
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dialog import DialogScene
 from game.scenes.workshop.common import TOP_H, RoundClock, deck_lines, show_error, top_bar
+from game.scenes.workshop.network import (
+    choose_deadline,
+    connection_words,
+    deadline_text,
+    host_banner,
+)
 from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font, plain
+from game.workshop.wire import shown_code
 
 if TYPE_CHECKING:
     from engine.scenario import Event
     from game.app import App
+    from game.workshop.hosting import Hosting
     from game.workshop.session import WorkshopSession
 
 ACTION_W = 300
 DECK_BUTTON_W = 300
 EFFECT_H = 24
+LOOK_S = 0.5  # how often the view looks at the session file for hand-ins from the network
+CODE_W = 130  # a team's join code in its row
+LINK_W = 130  # "connected" / "not connected"
+NAME_W = 420  # a team's name and hand-in while codes follow (a 40-letter name fits)
 
 
 def open_session_scene(app: App, session: WorkshopSession) -> Scene:
@@ -49,12 +69,27 @@ class WorkshopRoundScene(Scene):
         self.clock = RoundClock(session.info.timer_s)
         self.clock.start(session.current_round)
         self.clock_label = None
+        self.deadline_label = None
+        self.closes_at: float | None = None
+        self.team_list: Any = None
         self.follow_focus = FocusScroller()
+        self.keys: dict[Any, str] = {}  # control -> a name that survives a rebuild
+        self.since_look = 0.0
+        self.seen: tuple[Any, ...] = ()
+
+    @property
+    def hosting(self) -> Hosting | None:
+        """The network host of this session, if it is being served from this window."""
+        hosting = self.app.hosting
+        return hosting if hosting is not None and hosting.serves(self.session.id) else None
 
     def build(self) -> None:
         s = self.session
         sc = s.scenario
         self.clock.start(s.current_round)
+        self.keys = {}
+        self.closes_at = s.deadline()
+        self.seen = self._look_key()  # first: what is drawn below is at least this new
         done = s.submitted()
         top_bar(
             self,
@@ -64,45 +99,96 @@ class WorkshopRoundScene(Scene):
         )
         x, y = MARGIN, TOP_H + MARGIN
         list_w = self.width - 3 * MARGIN - ACTION_W
-        n_done = sum(done.values())
-        self.label(
-            pygame.Rect(x, y, list_w, 34),
-            f"Handed in: {n_done} of {len(done)} teams",
-            object_id="#heading",
+        hosting = self.hosting
+        if hosting is not None:
+            y += host_banner(self, pygame.Rect(x, y, list_w, 0), hosting) + GAP // 2
+        heading = f"Handed in: {sum(done.values())} of {len(done)} teams"
+        heading_w = font(21, bold=True).size(heading)[0] + 40  # the countdown follows it
+        self.label(pygame.Rect(x, y, heading_w, 34), heading, object_id="#heading")
+        self.deadline_label = self.label(
+            pygame.Rect(x + heading_w, y, list_w - heading_w, 34),
+            deadline_text(self.closes_at),
+            object_id="#bad" if self._deadline_passed() else "#heading",
         )
         y += 40
         queued = self._queued_html()
         queued_h = 16 + 26 * (queued.count("<br>") + 1) if queued else 0
         bottom = self.height - 110 - (queued_h + GAP if queued else 0)
-        scroller = self.scroller(pygame.Rect(x, y, list_w, bottom - GAP - y))
+        self.team_list = self.scroller(pygame.Rect(x, y, list_w, bottom - GAP - y))
         inner = list_w - 24
         row_y = 0
+        network = self._network()
         for team, ok in done.items():
-            self.button(
-                pygame.Rect(0, row_y, 200, ROW),
-                "Enter again" if ok else "Enter decisions",
-                lambda t=team: self.team_entry(t),
-                container=scroller,
-                tip=f"Hand the keyboard to {team}: a privacy screen comes first.",
-            )
-            self.label(
-                pygame.Rect(210, row_y, inner - 210, ROW),
-                f"{team}: " + ("handed in" if ok else "waiting"),
-                container=scroller,
-                object_id="#good" if ok else "#bad",
-            )
+            self._team_row(pygame.Rect(0, row_y, inner, ROW), team, ok, network.get(team))
             row_y += ROW + 6
-        self.scroll_area(scroller, inner, row_y)
+        self.scroll_area(self.team_list, inner, row_y)
         if queued:
             self.text(pygame.Rect(x, bottom, list_w, queued_h), queued)
+        how = (
+            "Teams hand in from their own computers, or here: Enter hands the keyboard to the "
+            "next waiting team; once every team has handed in, Enter resolves the round."
+            if network
+            else "Enter hands the keyboard to the next waiting team; when every team has handed "
+            "in, Enter resolves the round and shows the results on the projector."
+        )
         self.text(
             pygame.Rect(x, self.height - 110, list_w, 86),
-            f"{s.resolved} of {s.info.rounds} rounds played. Enter hands the keyboard to the "
-            "next waiting team; when every team has handed in, Enter resolves the round and "
-            "shows the results on the projector. Ctrl+P: projector mode.",
+            f"{s.resolved} of {s.info.rounds} rounds played. {how} Ctrl+P: projector mode.",
             object_id="#muted",
         )
         self._build_actions(pygame.Rect(self.width - MARGIN - ACTION_W, TOP_H + MARGIN, 0, 0))
+
+    def _network(self) -> dict[str, tuple[str, bool]]:
+        """Per team, its join code (the session file's, as the host read it) and whether it
+        is connected (empty unless the session is served)."""
+        hosting = self.hosting
+        if hosting is None:
+            return {}
+        return {link.team: (link.code, link.connected) for link in hosting.links()}
+
+    def _team_row(
+        self, rect: pygame.Rect, team: str, handed_in: bool, network: tuple[str, bool] | None
+    ) -> None:
+        """A team's row: Enter (hot-seat), its name and hand-in, and while the session is
+        served on the network, its join code and whether it is connected."""
+        self.keys[
+            self.button(
+                pygame.Rect(rect.x, rect.y, 200, rect.h),
+                "Enter again" if handed_in else "Enter decisions",
+                lambda: self.team_entry(team),
+                container=self.team_list,
+                tip=f"Hand the keyboard to {team}: a privacy screen comes first.",
+            )
+        ] = f"team:{team}"
+        name_w = rect.w - 210
+        if network is not None:  # the code and connection beside the name, not far off
+            name_w = min(name_w - CODE_W - LINK_W, NAME_W)
+        status = "handed in" if handed_in else "waiting"
+        name = fit(team, font(15), name_w - 8 - font(15).size(f": {status}")[0])
+        self.label(
+            pygame.Rect(rect.x + 210, rect.y, name_w, rect.h),
+            f"{name}: {status}",
+            container=self.team_list,
+            object_id="#good" if handed_in else "#bad",
+            tip=f"{team}: {status}" if name != team else None,
+        )
+        if network is None:
+            return
+        code, connected = network
+        code_x = rect.x + 210 + name_w
+        self.label(
+            pygame.Rect(code_x, rect.y, CODE_W, rect.h),
+            shown_code(code),
+            container=self.team_list,
+            tip=f"{team}'s join code: only this team should see it.",
+        )
+        words, object_id = connection_words(connected)
+        self.label(
+            pygame.Rect(code_x + CODE_W, rect.y, LINK_W, rect.h),
+            words,
+            container=self.team_list,
+            object_id=object_id,
+        )
 
     def _queued_html(self) -> str:
         """The events queued for the open round, each with what it does ("" when none)."""
@@ -130,8 +216,13 @@ class WorkshopRoundScene(Scene):
         )
         y += 40
         waiting = s.waiting_for()
-        actions = [
+        hosting = self.hosting
+        serving = hosting is not None and hosting.state == "serving"
+        if hosting is not None and hosting.state == "failed":
+            hosting = None  # not hosting: offer to try again
+        actions: list[tuple[str, str, Any, bool, str, str | None]] = [
             (
+                "next",
                 fit(f"Next team: {waiting[0]}", font(16, bold=True), ACTION_W - 20)
                 if waiting
                 else "Every team has handed in",
@@ -141,6 +232,7 @@ class WorkshopRoundScene(Scene):
                 "#primary" if waiting else None,
             ),
             (
+                "resolve",
                 f"Resolve round {s.current_round}",
                 self.resolve,
                 True,
@@ -148,6 +240,7 @@ class WorkshopRoundScene(Scene):
                 None if waiting else "#primary",
             ),
             (
+                "inject",
                 "Inject an event",
                 self.inject,
                 bool(s.scenario.inject_deck),
@@ -156,20 +249,77 @@ class WorkshopRoundScene(Scene):
                 else "This scenario has no inject deck.",
                 None,
             ),
-            ("Show last results", self.show_results, s.resolved > 0, "The last reveal.", None),
-            ("Pause", self.pause, True, "Blank the projector and stop the clock.", None),
             (
+                "deadline",
+                "Hand-in deadline…",
+                self.deadline,
+                True,
+                "Close hand-in 5, 10 or 15 minutes from now (or never): later hand-ins are "
+                "refused, and teams that did not hand in keep their course.",
+                None,
+            ),
+            (
+                "results",
+                "Show last results",
+                self.show_results,
+                s.resolved > 0,
+                "The last reveal.",
+                None,
+            ),
+            ("pause", "Pause", self.pause, True, "Blank the projector and stop the clock.", None),
+            (
+                "rewind",
                 "Rewind last round",
                 self.rewind,
                 s.resolved > 0,
                 "Reopen the last round; teams may hand in again, then resolve again.",
                 None,
             ),
-            ("End session", self.end_session, True, "Class leaderboard and export.", None),
-            ("Back to menu (Esc)", self.on_back, True, "Leave: the session stays saved.", None),
+            (
+                "host",
+                "Stop hosting" if hosting is not None else "Host on the network",
+                self.stop_hosting if hosting is not None else self.host_on_network,
+                True,
+                "Stop serving the session: teams are disconnected, and what they handed in "
+                "stays saved. Host again to let them back in."
+                if hosting is not None
+                else "Serve this session on the local network: each team plays on its own "
+                "computer, with the address and its own join code shown here.",
+                None,
+            ),
         ]
-        for text, action, enabled, tip, object_id in actions:
-            self.button(
+        if serving:
+            actions.append(
+                (
+                    "codes",
+                    "Show join codes",
+                    self.show_codes,
+                    True,
+                    "Shows every team's join code in large type, to the whole room: anyone who "
+                    "reads a code can hand in for that team. Show it only while teams join.",
+                    None,
+                )
+            )
+        actions += [
+            (
+                "end",
+                "End session",
+                self.end_session,
+                True,
+                "Class leaderboard and export.",
+                None,
+            ),
+            (
+                "back",
+                "Back to menu (Esc)",
+                self.on_back,
+                True,
+                "Leave: the session stays saved (hosting stops).",
+                None,
+            ),
+        ]
+        for key, text, action, enabled, tip, object_id in actions:
+            button = self.button(
                 pygame.Rect(x, y, ACTION_W, 42),
                 text,
                 action,
@@ -177,15 +327,67 @@ class WorkshopRoundScene(Scene):
                 tip=tip,
                 object_id=object_id,
             )
+            self.keys[button] = key
             y += 42 + GAP // 2 + 2
 
     def update(self, dt: float) -> None:
-        """Keep the clock label current and the focused control in view."""
+        """Keep the clock and the deadline current, the focused control in view, and the
+        view in step with the session file (hand-ins from the network) and the host."""
         self.follow_focus.update(self)
-        if self.clock_label is not None and self.clock_label.alive():
-            text = self.clock.text()
-            if text != self.clock_label.text:
-                self.clock_label.set_text(text)
+        for label, text in (
+            (self.clock_label, self.clock.text()),
+            (self.deadline_label, deadline_text(self.closes_at)),
+        ):
+            if label is not None and label.alive() and text != label.text:
+                label.set_text(text)
+        self.since_look += dt
+        if self.since_look >= LOOK_S:
+            self.since_look = 0.0
+            self.look()
+
+    def _look_key(self) -> tuple[Any, ...]:
+        """Everything the view shows that may change elsewhere: the session file's change
+        mark, the host's state and each team's connection, and whether the deadline passed."""
+        from game.workshop.store import StoreError
+
+        try:
+            mark: tuple[int, ...] | None = self.session.store.change_mark()
+        except StoreError:
+            mark = None  # busy or unreadable for a moment: look again next time
+        hosting = self.hosting
+        links = tuple((link.team, link.connected) for link in hosting.links()) if hosting else ()
+        return (mark, hosting.state if hosting else "", links, self._deadline_passed())
+
+    def _deadline_passed(self) -> bool:
+        """True once the round's deadline (as read when the view was built) has passed."""
+        return self.closes_at is not None and time.time() > self.closes_at
+
+    def look(self) -> None:
+        """Rebuild when something changed since the view was built (and only then)."""
+        key = self._look_key()
+        if key[0] is None or key == self.seen:
+            return
+        if self.session.finished:  # the last round was played elsewhere (a terminal)
+            self.resume()
+            return
+        self.live_refresh()
+
+    def live_refresh(self) -> None:
+        """Rebuild, keeping the keyboard focus on the same control and the team list
+        scrolled where it was."""
+        key = self.keys.get(self.app.focused_element())
+        bar = getattr(self.team_list, "vert_scroll_bar", None)
+        scrolled = bar.start_percentage if bar is not None else 0.0
+        self.rebuild()
+        bar = self.team_list.vert_scroll_bar
+        if bar is not None and scrolled:
+            bar.set_scroll_from_start_percentage(scrolled)
+        if key is None:
+            return
+        items = self.focusables()
+        found = [i for i, e in enumerate(items) if self.keys.get(e) == key]
+        self.app.focus_index = found[0] if found else -1  # a control now gone: no focus
+        self.follow_focus.update(self)
 
     def on_enter(self) -> None:
         """Enter with nothing focused: the next team, or resolve once everyone handed in."""
@@ -206,7 +408,9 @@ class WorkshopRoundScene(Scene):
             self.rebuild()
 
     def on_back(self) -> None:
-        """Esc: back to the workshop menu (the session stays saved)."""
+        """Esc: back to the workshop menu (the session stays saved; hosting stops)."""
+        if self.hosting is not None:
+            self.app.stop_hosting()
         self.session.close()
         self.app.pop()
 
@@ -218,16 +422,21 @@ class WorkshopRoundScene(Scene):
         self.app.push(WorkshopPrivacyScene(self.app, self.session, team, self.clock))
 
     def resolve(self) -> None:
-        """Play the round; ask first when teams are missing (they keep their course)."""
+        """Play the round; ask first when teams are missing (they keep their course, and
+        once the deadline has passed the question says that is why)."""
         waiting = self.session.waiting_for()
         if waiting:
+            why = (
+                "The hand-in deadline has passed, so they keep their course"
+                if self.session.deadline_passed()
+                else "Resolve anyway: they keep their course"
+            )
             self.app.push(
                 DialogScene(
                     self.app,
                     f"{len(waiting)} team(s) have not handed in",
-                    f"Waiting for {html.escape(', '.join(waiting))}.<br><br>Resolve anyway: "
-                    "they keep their course (last round's prices, marketing, split and "
-                    "roadmap; no one-off actions).",
+                    f"Waiting for {html.escape(', '.join(waiting))}.<br><br>{why} (last "
+                    "round's prices, marketing, split and roadmap; no one-off actions).",
                     [("Resolve anyway", lambda: self._resolve(True)), ("Wait", None)],
                 )
             )
@@ -254,6 +463,31 @@ class WorkshopRoundScene(Scene):
     def inject(self) -> None:
         """Choose an event from the deck."""
         self.app.push(WorkshopInjectScene(self.app, self.session))
+
+    def deadline(self) -> None:
+        """Choose when hand-in closes (the countdown shows above the team list)."""
+        choose_deadline(self.app, self.session, self.live_refresh)
+
+    def host_on_network(self) -> None:
+        """Serve the session on the network (the view shows the address once it listens)."""
+        from game.workshop.hosting import Hosting
+
+        self.app.stop_hosting()
+        hosting = Hosting(self.session.id, self.session.store.path.parent)
+        hosting.start()
+        self.app.hosting = hosting
+        self.live_refresh()
+
+    def stop_hosting(self) -> None:
+        """Stop serving: teams are disconnected; everything handed in stays saved."""
+        self.app.stop_hosting()
+        self.live_refresh()
+
+    def show_codes(self) -> None:
+        """Every team's join code on the projector (a deliberate action: see its tip)."""
+        from game.scenes.workshop.network import WorkshopCodesScene
+
+        self.app.push(WorkshopCodesScene(self.app, self.session))
 
     def pause(self) -> None:
         """Blank the screen and stop the clock."""

@@ -1,0 +1,238 @@
+"""The facilitator's network pieces: the join banner, the join codes for the projector and
+the hand-in deadline.
+
+The round view shows, while its session is served on the network (:mod:`game.workshop.hosting`),
+the address teams type in large type (:func:`host_banner`) and each team's join code and
+connection. "Show join codes" puts the address and every team's code on the projector
+(:class:`WorkshopCodesScene`), a deliberate action, since it shows every code to the whole
+room. The deadline closes hand-in a few minutes from now (:func:`choose_deadline`); the
+round view counts it down (:func:`deadline_text`).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.scenes.base import GAP, MARGIN, Scene
+from game.scenes.dialog import DialogScene
+from game.scenes.workshop.common import TOP_H, show_error, top_bar
+from game.widgets.text import fit, font, text_height
+from game.workshop.wire import shown_code
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.workshop.hosting import Hosting
+    from game.workshop.session import WorkshopSession
+
+Ladder = Sequence[tuple[str, int]]
+"""Theme blocks of bold text, largest first, with their font size (layout units)."""
+BANNER_LADDER: Ladder = (("#join", 34), ("#heading", 21))
+PROJECTOR_LADDER: Ladder = (("#huge", 60), ("#title", 40), ("#heading", 21))
+CODE_LADDER: Ladder = (("#code_huge", 64), ("#code", 44), ("#code_small", 28))
+DEADLINE_MINUTES = (5, 10, 15)
+CODE_COLUMNS = (1, 1, 2, 3, 2, 3, 3, 4, 4, 3, 4, 4, 4)  # cards per row, by number of teams
+NAME_H = 34
+BUTTON_H = 44
+ADDRESS_H = 100  # the address on the projector: room for 60-point type
+JOIN_HINT = "Each team joins from its own copy of Crossroads with this address and its own code"
+
+
+def largest_fitting(text: str, width: int, height: int, ladder: Ladder) -> str:
+    """The theme block of the largest bold text in which ``text`` fits ``width``×``height``
+    (the smallest of the ladder when none does)."""
+    for object_id, size in ladder:
+        face = font(size, bold=True)
+        if face.size(text)[0] <= width - 8 and face.get_linesize() <= height:
+            return object_id
+    return ladder[-1][0]
+
+
+def join_words(address: str) -> str:
+    """What teams read: ``Join at 192.168.1.20:8765``."""
+    return f"Join at {address}"
+
+
+def deadline_text(at: float | None, now: float | None = None) -> str:
+    """The round's hand-in deadline as a countdown ("" without a deadline)."""
+    if at is None:
+        return ""
+    left = at - (time.time() if now is None else now)
+    if left <= 0:
+        return "Hand-in closed: the deadline has passed"
+    minutes, seconds = divmod(math.ceil(left), 60)
+    return f"Hand-in closes in {minutes}:{seconds:02d}"
+
+
+def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
+    """The network state across the top of ``area``: the address to type in the largest
+    type that fits, the host starting, or why it could not start. Returns the height used."""
+    state = hosting.state
+    if state == "serving":
+        first, *others = hosting.addresses or ["?"]
+        words = join_words(first)
+        scene.label(
+            pygame.Rect(area.x, area.y, area.w, 48),
+            words,
+            object_id=largest_fitting(words, area.w, 48, BANNER_LADDER),
+            tip="Every team types this address, then its own join code.",
+        )
+        hint = JOIN_HINT + (f" (also: {', '.join(others)})" if others else "") + "."
+        scene.label(
+            pygame.Rect(area.x, area.y + 48, area.w, 26),
+            fit(hint, font(15), area.w - 8),
+            object_id="#muted",
+            tip=hint,
+        )
+        return 48 + 26
+    if state == "starting":
+        scene.label(
+            pygame.Rect(area.x, area.y, area.w, 34), "Starting the host…", object_id="#heading"
+        )
+        return 34
+    body = (
+        f"<b>Not hosting:</b> {html.escape(_sentence(hosting.error))} "
+        "Press Host on the network to try again."
+    )
+    h = text_height(body, area.w)
+    scene.text(pygame.Rect(area.x, area.y, area.w, h), body, object_id="#bad")
+    return h
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first and a full stop last."""
+    text = text.strip() or "the host could not start"
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def connection_words(connected: bool) -> tuple[str, str]:
+    """A team's connection in words, and the theme block it is shown in."""
+    return ("connected", "#good") if connected else ("not connected", "#muted")
+
+
+def choose_deadline(app: App, session: WorkshopSession, done: Callable[[], None]) -> None:
+    """Ask when hand-in for the open round closes: in 5, 10 or 15 minutes, or never.
+
+    ``done`` runs after a deadline was set or removed (the round view shows it).
+    """
+    at = session.deadline()
+    now = deadline_text(at)
+    body = (
+        f"Hand-in for round {session.current_round} closes this long from now. Every team "
+        "sees the countdown; a hand-in after it is refused, and a team that has not handed "
+        "in by then keeps its course when you resolve the round."
+        + (f"<br><br>Now: {html.escape(now)}." if now else "")
+    )
+
+    def set_to(minutes: float | None) -> None:
+        from game.workshop.session import WorkshopError
+
+        try:
+            session.set_deadline(minutes)
+        except WorkshopError as exc:
+            show_error(app, exc, "No deadline was set")
+            return
+        done()
+
+    choices: list[tuple[str, Callable[[], None] | None]] = [
+        (f"{m} minutes", lambda m=m: set_to(m)) for m in DEADLINE_MINUTES
+    ]
+    if at is not None:
+        choices.append(("No deadline", lambda: set_to(None)))
+    choices.append(("Cancel", None))
+    app.push(DialogScene(app, f"Close hand-in for round {session.current_round}", body, choices))
+
+
+class WorkshopCodesScene(Scene):
+    """The address and every team's join code, large enough for the back of the room."""
+
+    name = "workshop_codes"
+
+    def __init__(self, app: App, session: WorkshopSession) -> None:
+        super().__init__(app)
+        self.session = session
+
+    def build(self) -> None:
+        s = self.session
+        hosting = self.app.hosting
+        addresses = hosting.addresses if hosting is not None and hosting.serves(s.id) else []
+        top_bar(
+            self,
+            f"Join codes · session {s.id}",
+            "Every team's code is on this screen: keep it up only while the teams join. "
+            "Esc: back to the round view.",
+        )
+        w = self.width - 2 * MARGIN
+        y = TOP_H + MARGIN
+        words = join_words(addresses[0]) if addresses else "Not hosting"
+        self.label(
+            pygame.Rect(MARGIN, y, w, ADDRESS_H),
+            words,
+            object_id=largest_fitting(words, w, ADDRESS_H, PROJECTOR_LADDER),
+        )
+        y += ADDRESS_H
+        self.label(
+            pygame.Rect(MARGIN, y, w, 32),
+            "Open Crossroads, join the workshop with this address, then type your team's code.",
+            object_id="#huge_note",
+        )
+        y += 32 + GAP
+        bottom = self.height - MARGIN - BUTTON_H - GAP
+        self._cards(pygame.Rect(MARGIN, y, w, bottom - y))
+        self.button(
+            pygame.Rect(self.width - MARGIN - 320, self.height - MARGIN - BUTTON_H, 320, BUTTON_H),
+            "Back to the round view (Esc)",
+            self.app.pop,
+            object_id="#primary",
+        )
+        self.app.focus_index = 0
+
+    def _cards(self, area: pygame.Rect) -> None:
+        """One card per team: its name, and its code in the largest type that fits."""
+        hosting = self.app.hosting
+        links = hosting.links() if hosting is not None and hosting.serves(self.session.id) else []
+        codes = {link.team: link.code for link in links}  # the file's codes, as the host has them
+        teams = [t for t in self.session.teams if t in codes]
+        if not teams:
+            return
+        cols = CODE_COLUMNS[min(len(teams), len(CODE_COLUMNS) - 1)]
+        rows = math.ceil(len(teams) / cols)
+        card_w = (area.w - GAP * (cols - 1)) // cols
+        card_h = min(200, (area.h - GAP * (rows - 1)) // rows)
+        top = area.y
+        shown = {team: shown_code(codes[team]) for team in teams}
+        name_h = min(NAME_H, card_h // 3)
+        code_h = card_h - name_h - 12
+        widest = max(shown.values(), key=lambda c: font(CODE_LADDER[0][1], bold=True).size(c)[0])
+        code_id = largest_fitting(widest, card_w - 24, code_h, CODE_LADDER)  # one size for all
+        for i, team in enumerate(teams):
+            row, col = divmod(i, cols)
+            card = self.panel(
+                pygame.Rect(
+                    area.x + col * (card_w + GAP), top + row * (card_h + GAP), card_w, card_h
+                ),
+                object_id="#card",
+            )
+            name = fit(team, font(22, bold=True), card_w - 32)
+            self.label(
+                pygame.Rect(12, 4, card_w - 24, name_h),
+                name,
+                container=card,
+                object_id="#big_bold",
+                tip=team if name != team else None,
+            )
+            self.label(
+                pygame.Rect(12, 4 + name_h, card_w - 24, code_h),
+                shown[team],
+                container=card,
+                object_id=code_id,
+            )
+
+    def on_enter(self) -> None:
+        """Enter: back to the round view."""
+        self.app.pop()
