@@ -178,7 +178,7 @@ class WorkshopCodesScene(Scene):
         y += ADDRESS_H
         self.label(
             pygame.Rect(MARGIN, y, w, 32),
-            "Open Crossroads, join the workshop with this address, then type your team's code.",
+            "Open Crossroads, press Join workshop, type this address, then your team's code.",
             object_id="#huge_note",
         )
         y += 32 + GAP
