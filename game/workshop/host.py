@@ -45,6 +45,7 @@ FAILURE_WINDOW_S = 600.0
 WRONG_CODE_DELAY_S = 0.25  # every wrong code costs the sender this long
 SEEN_S = 20.0  # a team that made a request this recently counts as connected
 HEARTBEAT_S = 10.0
+PUSH_WAIT_S = 5.0  # a change's answer waits at most this long for its status to be pushed
 
 
 class Refused(Exception):
@@ -122,7 +123,12 @@ class Host:
         self._mark: tuple[int, ...] = ()
         self._runner: web.AppRunner | None = None
         self._watch: asyncio.Task[None] | None = None
-        self._desks: dict[str, tuple[int, Any]] = {}
+        self._wake = asyncio.Event()  # a change made through this host: look at once
+        self._pushed = asyncio.Condition()
+        self._changes = 0  # changes made through this host
+        self._told = 0  # how many of them the last look (and push) took in
+        self._desks: dict[str, tuple[Any, int, Any]] = {}  # team -> (worlds, rounds, desk)
+        self._packages: dict[str, tuple[Any, str]] = {}  # team -> (what it shows, its JSON)
         self._deadlined: int | None = None  # the round --deadline was last applied to
         self.addresses: list[str] = []
         self.handed_in: dict[str, bool] = {}
@@ -193,6 +199,9 @@ class Host:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
+            async with self._pushed:  # no answer waits for a push that will not come
+                self._told = self._changes
+                self._pushed.notify_all()
         for sockets in list(self._sockets.values()):
             for ws in list(sockets):
                 await ws.close()
@@ -279,7 +288,7 @@ class Host:
     async def team(self, request: web.Request) -> web.Response:
         """The team's package: everything its hub shows for the open round."""
         team = self._team(request)
-        return _json(await self._run(self._package, team))
+        return _json_text(await self._run(self._package_text, team))
 
     async def status(self, request: web.Request) -> web.Response:
         """The round's progress as the team may see it."""
@@ -369,36 +378,67 @@ class Host:
         return _json({"deadline": at})
 
     # ------------------------------------------------------------------ in the worker
-    def _status(self, team: str) -> dict[str, Any]:
+    def _state(self) -> dict[str, Any]:
+        """What every status says of the session, read from the file once."""
         s = self._s()
-        submitted = s.submitted() if not s.finished else {}
+        resolved = s.resolved
+        finished = resolved >= s.info.rounds
         return {
             "session": s.id,
-            "team": team,
-            "round": min(s.current_round, s.info.rounds),
+            "round": min(resolved + 1, s.info.rounds),
             "rounds": s.info.rounds,
-            "resolved": s.resolved,
-            "finished": s.finished,
-            "submitted": bool(submitted.get(team)),
-            "handed_in": sum(submitted.values()),
-            "teams": len(s.teams),
+            "resolved": resolved,
+            "finished": finished,
+            "submitted": s.submitted() if not finished else {},
+            "teams": s.teams,
             "deadline": s.deadline(),
             "now": time.time(),
         }
 
-    def _status_of(self, key: str) -> dict[str, Any]:
-        return self._facilitator_status() if key == "*facilitator*" else self._status(key)
+    def _status(self, team: str, state: dict[str, Any] | None = None) -> dict[str, Any]:
+        st = state or self._state()
+        submitted = st["submitted"]
+        return {
+            "session": st["session"],
+            "team": team,
+            "round": st["round"],
+            "rounds": st["rounds"],
+            "resolved": st["resolved"],
+            "finished": st["finished"],
+            "submitted": bool(submitted.get(team)),
+            "handed_in": sum(submitted.values()),
+            "teams": len(st["teams"]),
+            "deadline": st["deadline"],
+            "now": st["now"],
+        }
 
-    def _facilitator_status(self) -> dict[str, Any]:
-        s = self._s()
-        status = self._status("")
+    def _status_of(self, key: str, state: dict[str, Any] | None = None) -> dict[str, Any]:
+        if key == "*facilitator*":
+            return self._facilitator_status(state)
+        return self._status(key, state)
+
+    def _facilitator_status(self, state: dict[str, Any] | None = None) -> dict[str, Any]:
+        st = state or self._state()
+        status = self._status("", st)
         status.pop("team")
         status.pop("submitted")
-        submitted = s.submitted() if not s.finished else dict.fromkeys(s.teams, False)
+        submitted = st["submitted"] if not st["finished"] else {}
         status["team_links"] = [
-            {"team": t, "connected": self.connected(t), "handed_in": submitted[t]} for t in s.teams
+            {"team": t, "connected": self.connected(t), "handed_in": submitted.get(t, False)}
+            for t in st["teams"]
         ]
         return status
+
+    def _package_text(self, team: str) -> str:
+        """The team's package as JSON text, made again only when the session file changed
+        (its change mark) or the team kept another draft: several copies of one team, and
+        every client coming back after a lost connection, ask for the same package."""
+        s = self._s()
+        key = (s.store.change_mark(), s.store.draft(team, s.current_round))
+        cached = self._packages.get(team)
+        if cached is None or cached[0] != key:
+            cached = self._packages[team] = (key, wire.dump(self._package(team)))
+        return cached[1]
 
     def _package(self, team: str) -> dict[str, Any]:
         s = self._s()
@@ -436,11 +476,11 @@ class Host:
         from game.workshop.team_desk import TeamDesk
 
         s = self._s()
-        resolved = s.resolved
+        w = s.worlds()  # a new object after a rewind, here or in another copy of the session
         cached = self._desks.get(team)
-        if cached is None or cached[0] != resolved or cached[1].session is not s:
-            self._desks[team] = (resolved, TeamDesk(s, team))
-        return self._desks[team][1]
+        if cached is None or cached[0] is not w or cached[1] != len(w.played):
+            self._desks[team] = (w, len(w.played), TeamDesk(s, team))
+        return self._desks[team][2]
 
     def _parsed(self, decisions: dict[str, Any]) -> Any:
         from engine.decision_check import parse
@@ -509,8 +549,11 @@ class Host:
             "leaderboard": s.leaderboard(),
         }
 
-    def _look(self) -> tuple[tuple[int, ...], dict[str, bool], int, int]:
-        """The file's change mark, and what the facilitator's screen shows."""
+    def _look(
+        self, last: tuple[int, ...] = (), keys: tuple[str, ...] = ()
+    ) -> tuple[tuple[int, ...], dict[str, bool], int, int, dict[str, str]]:
+        """The file's change mark, what the facilitator's screen shows and, when the mark is
+        not ``last``, the status text for each of ``keys`` (live connections)."""
         s = self._s()
         mark = s.store.change_mark()
         round_ = s.current_round
@@ -519,8 +562,12 @@ class Host:
                 s.set_deadline(self.deadline_minutes)
                 mark = s.store.change_mark()
             self._deadlined = round_  # ...once: the facilitator may then move or remove it
-        submitted = s.submitted() if not s.finished else dict.fromkeys(s.teams, False)
-        return mark, submitted, min(s.current_round, s.info.rounds), s.info.rounds
+        state = self._state()
+        submitted = state["submitted"] if not state["finished"] else dict.fromkeys(s.teams, False)
+        texts = {}
+        if mark != last:
+            texts = {key: wire.dump(self._status_of(key, state)) for key in keys}
+        return mark, submitted, state["round"], state["rounds"], texts
 
     # ------------------------------------------------------------------ live status
     def connected(self, team: str) -> bool:
@@ -543,39 +590,59 @@ class Host:
         return next((c for c, t in self._codes.items() if t == FACILITATOR), "")
 
     async def _refresh_mark(self) -> bool:
-        mark, submitted, round_, rounds = await self._run(self._look)
+        """Look at the file; when it changed, push the new status to every live connection."""
+        keys = tuple(key for key, sockets in self._sockets.items() if sockets)
+        mark, submitted, round_, rounds, texts = await self._run(self._look, self._mark, keys)
         self.handed_in, self.round, self.rounds = submitted, round_, rounds
         changed = mark != self._mark
         self._mark = mark
+        if changed:
+            await self._broadcast(texts)
         return changed
 
     async def _watch_store(self) -> None:
-        """Notice changes made by anyone (this host, the facilitator's window, a terminal)."""
+        """Notice changes made by anyone (this host, the facilitator's window, a terminal):
+        every :attr:`poll` seconds, and at once when woken by :meth:`_announce`. One look
+        (one turn of the worker) serves every change made since the last one."""
         while True:
-            await asyncio.sleep(self.poll)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll)
+            self._wake.clear()
+            upto = self._changes
             try:
-                if await self._refresh_mark():
-                    await self._broadcast()
+                await self._refresh_mark()
             except WorkshopError:
-                continue  # a busy or briefly locked file: look again next time
+                pass  # a busy or briefly locked file: look again next time
+            finally:
+                async with self._pushed:
+                    self._told = max(self._told, upto)
+                    self._pushed.notify_all()
 
     async def _announce(self) -> None:
-        """Push the new status at once after a change made through this host."""
-        if await self._refresh_mark():
-            await self._broadcast()
+        """Push the new status at once after a change made through this host: returns once
+        a look that began after the change has pushed it (bounded by :data:`PUSH_WAIT_S`)."""
+        self._changes += 1
+        change = self._changes
+        self._wake.set()
+        with contextlib.suppress(TimeoutError):
+            async with self._pushed:
+                await asyncio.wait_for(
+                    self._pushed.wait_for(lambda: self._told >= change), PUSH_WAIT_S
+                )
 
-    async def _broadcast(self) -> None:
-        for key, sockets in list(self._sockets.items()):
-            if not sockets:
-                continue
-            text = wire.dump(await self._run(self._status_of, key))
-            for ws in list(sockets):
+    async def _broadcast(self, texts: dict[str, str]) -> None:
+        for key, text in texts.items():
+            for ws in list(self._sockets.get(key, ())):
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     await ws.send_str(text)
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
-    return web.Response(text=wire.dump(data), status=status, content_type="application/json")
+    return _json_text(wire.dump(data), status)
+
+
+def _json_text(text: str, status: int = 200) -> web.Response:
+    return web.Response(text=text, status=status, content_type="application/json")
 
 
 def _bound_port(runner: web.AppRunner) -> int:

@@ -4,8 +4,9 @@
 command both drive. The :class:`~game.workshop.store.WorkshopStore` file holds only inputs
 (set-up, submissions, injected events, resolved rounds); every result is derived by
 replaying them through the engine. Simulations are cached in memory, keyed by a digest of
-the inputs of every resolved round, and the key is recomputed from the file before each
-read, so a cache never outlives the log it came from (another process, a rewind).
+the inputs of every resolved round, and the file is looked at before each read (a cheap
+mark of its resolves and rewinds; the digests again whenever it moved), so a cache never
+outlives the log it came from (another process, a rewind).
 
 Modes (DESIGN §8): *shared* — one market where each team runs a clone of the player firm
 (:func:`engine.teams.shared_market`); *parallel* — one simulation per team of the authored
@@ -163,6 +164,7 @@ class Worlds:
         self.last: dict[str, Decisions] = {}  # effective decisions per team, authored ids
         self.played: list[dict[str, Decisions]] = []  # the same, per resolved round
         self.boards: list[list[dict[str, Any]]] = []  # the leaderboard before each round
+        self.standing: list[dict[str, Any]] | None = None  # the leaderboard now (a cache)
         if s.mode == "shared":
             market = shared_market(s.scenario, list(s.team_ids.values()), s.team_ids_names())
             sim = Simulation(market, seed=s.info.seed, role=s.info.role, resolution=s.resolution)
@@ -196,6 +198,7 @@ class WorkshopSession:
         self.teams: list[str] = list(self.info.teams)
         self.team_ids: dict[str, str] = dict(zip(self.teams, team_ids(self.teams), strict=True))
         self._worlds: Worlds | None = None
+        self._worlds_mark: tuple[int, int] | None = None  # the store's replay mark it matched
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -339,16 +342,24 @@ class WorkshopSession:
 
     def worlds(self) -> Worlds:
         """The simulations at the last resolved round: the cache if the log still matches it,
-        else replayed (only the missing rounds when the log merely grew)."""
+        else replayed (only the missing rounds when the log merely grew).
+
+        While the file's :meth:`~WorkshopStore.replay_mark` (every resolve and rewind moves
+        it) is the one the cache last matched, the resolved rounds have not changed and their
+        digests are not read again."""
+        mark = self.store.replay_mark()
+        w = self._worlds
+        if w is not None and mark == self._worlds_mark:
+            return w
+        self._worlds = None  # until it is known to match the log again
         resolved = self.resolved
         digests = [self._round_digest(r) for r in range(1, resolved + 1)]
-        w = self._worlds
         if w is None or w.digests != digests[: len(w.digests)]:
             w = Worlds(self)
         for r in range(len(w.digests) + 1, resolved + 1):
             self._play(w, r)
             w.digests.append(digests[r - 1])
-        self._worlds = w
+        self._worlds, self._worlds_mark = w, mark
         return w
 
     def replay(self) -> Worlds:
@@ -406,7 +417,8 @@ class WorkshopSession:
 
     def _play(self, w: Worlds, round_: int) -> Resolution:
         decisions, kept = self._effective(w, round_)
-        w.boards.append(self._board(w, round_ - 1))  # where the teams stood before it
+        w.boards.append(self._standing(w))  # where the teams stood before it
+        w.standing = None  # the worlds move on
         injects = self.store.injects(round_)
         reports: dict[str, TurnReport] = {}
         if self.mode == "shared":
@@ -623,10 +635,17 @@ class WorkshopSession:
         (default: the last resolved round; 0 is the start, before any round)."""
         w = self.worlds()
         if round_ is None or round_ >= self.resolved:
-            return self._board(w, self.resolved)
+            return self._standing(w)
         if round_ < 0:
             raise WorkshopError(f"there is no round {round_}")
         return w.boards[round_]
+
+    def _standing(self, w: Worlds) -> list[dict[str, Any]]:
+        """The leaderboard of the worlds as they stand (computed once per round played: every
+        team's package and status asks for it)."""
+        if w.standing is None:
+            w.standing = self._board(w, len(w.played))
+        return [dict(row) for row in w.standing]
 
     def _board(self, w: Worlds, round_: int) -> list[dict[str, Any]]:
         """The leaderboard of the worlds as they stand (after ``round_`` rounds)."""

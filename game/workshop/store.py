@@ -348,6 +348,19 @@ class WorkshopStore:
             ).fetchone()
             return tuple(int(v) for v in row)
 
+    def replay_mark(self) -> tuple[int, int]:
+        """A cheap fingerprint of the inputs of every resolved round: (rounds resolved, id of
+        the last resolve or rewind in the journal). Submissions and injects only ever go to
+        the open round, so a resolved round's inputs change only by a rewind and a resolve,
+        and both are journaled: equal marks mean the resolved rounds are as they were."""
+        with self._reading():
+            row = self._db.execute(
+                "SELECT (SELECT COALESCE(MAX(round), 0) FROM resolution), "
+                "(SELECT COALESCE(MAX(id), 0) FROM (SELECT id FROM journal "
+                "WHERE action IN ('resolve', 'rewind') ORDER BY id DESC LIMIT 1))"
+            ).fetchone()
+            return int(row[0]), int(row[1])
+
     def journal(self) -> list[tuple[float, str, str]]:
         """Everything that happened to the session, oldest first."""
         with self._reading():
