@@ -127,6 +127,8 @@ class Host:
         self._pushed = asyncio.Condition()
         self._changes = 0  # changes made through this host
         self._told = 0  # how many of them the last look (and push) took in
+        self._hand_ins: list[tuple[str, str, dict[str, Any], asyncio.Future[Any]]] = []
+        self._writer: asyncio.Task[None] | None = None
         self._desks: dict[str, tuple[Any, int, Any]] = {}  # team -> (worlds, rounds, desk)
         self._packages: dict[str, tuple[Any, str]] = {}  # team -> (what it shows, its JSON)
         self._deadlined: int | None = None  # the round --deadline was last applied to
@@ -320,9 +322,33 @@ class Host:
         """Hand in; acknowledged only once the decisions are on disk."""
         team = self._team(request)
         body = await self._body(request, wire.SubmitBody)
-        answer = await self._run(self._submit, team, body.id, body.decisions)
+        answer = await self._hand_in(team, body.id, body.decisions)
         await self._announce()
         return _json(answer)
+
+    async def _hand_in(self, team: str, receipt: str, decisions: dict[str, Any]) -> Any:
+        """Record a hand-in: those that arrive while others are being written are written
+        together, in one transaction (one sync to disk for all, not one each)."""
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._hand_ins.append((team, receipt, decisions, answer))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_hand_ins())
+        return await answer
+
+    async def _write_hand_ins(self) -> None:
+        while self._hand_ins:
+            batch, self._hand_ins = self._hand_ins, []
+            try:
+                found = await self._run(self._submit_many, [h[:3] for h in batch])
+            except Exception as exc:  # the worker could not even start: each is refused
+                found = [exc] * len(batch)
+            for (*_, answer), result in zip(batch, found, strict=True):
+                if answer.done():  # its client went away
+                    continue
+                if isinstance(result, Exception):
+                    answer.set_exception(result)
+                else:
+                    answer.set_result(result)
 
     async def sheet(self, request: web.Request) -> web.Response:
         """The team's pre-filled decision sheet for the open round."""
@@ -528,6 +554,16 @@ class Host:
         if s.finished:
             raise WorkshopError(f"the session has ended after round {s.info.rounds}")
         return {"round": s.current_round, "sheet": template(s, team)}
+
+    def _submit_many(self, hand_ins: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
+        """:meth:`_submit` of each ``(team, receipt, decisions)``, written together."""
+        s = self._s()
+        round_ = s.current_round
+        found = s.submit_many([(team, decisions, receipt) for team, receipt, decisions in hand_ins])
+        return [
+            f if isinstance(f, Exception) else {"ok": True, "round": round_, "warnings": f}
+            for f in found
+        ]
 
     def _submit_sheet(self, team: str, receipt: str, text: str) -> dict[str, Any]:
         from game.workshop.sheet import parse_sheet

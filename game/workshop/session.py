@@ -28,7 +28,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -481,6 +481,62 @@ class WorkshopSession:
         hand-in sent again under the same ``receipt_id`` (a retry after a lost
         acknowledgement) is acknowledged again with the same warnings and recorded once.
         """
+        hand_in = self._hand_in(team, decisions, receipt_id)
+        if isinstance(hand_in, list):
+            return hand_in  # a retry, acknowledged from its receipt
+        try:
+            self.store.submit(hand_in.team, self.current_round, hand_in.payload, hand_in.receipt)
+        except DuplicateReceipt:
+            return self._acknowledged_again(hand_in)
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
+        return hand_in.warnings
+
+    def submit_many(
+        self, hand_ins: Sequence[tuple[str, Decisions | Mapping[str, Any], str | None]]
+    ) -> list[list[str] | Exception]:
+        """Several hand-ins ``(team, decisions, receipt_id)`` for the open round, each checked
+        and answered as :meth:`submit` answers it (its warnings, or in its place the error
+        ``submit`` would raise), written in one transaction: one sync to disk for all of them
+        (a host receiving many at once). One refused leaves the others recorded; when this
+        returns, every one answered with warnings is on disk."""
+        found: list[list[str] | Exception] = []
+        pending: list[tuple[int, _HandIn]] = []
+        for i, (team, decisions, receipt_id) in enumerate(hand_ins):
+            try:
+                hand_in = self._hand_in(team, decisions, receipt_id)
+            except Exception as exc:  # answered to this hand-in alone, as submit would raise
+                found.append(exc)
+                continue
+            found.append(hand_in if isinstance(hand_in, list) else hand_in.warnings)
+            if not isinstance(hand_in, list):
+                pending.append((i, hand_in))
+        if not pending:
+            return found
+        round_ = self.current_round
+        try:
+            refused: list[StoreError | None] = self.store.submit_many(
+                [(h.team, round_, h.payload, h.receipt) for _, h in pending]
+            )
+        except StoreError as exc:
+            refused = [exc] * len(pending)
+        for (i, hand_in), problem in zip(pending, refused, strict=True):
+            if isinstance(problem, DuplicateReceipt):
+                try:
+                    found[i] = self._acknowledged_again(hand_in)
+                except WorkshopError as exc:
+                    found[i] = exc
+            elif problem is not None:
+                error = WorkshopError(str(problem))
+                error.__cause__ = problem
+                found[i] = error
+        return found
+
+    def _hand_in(
+        self, team: str, decisions: Decisions | Mapping[str, Any], receipt_id: str | None
+    ) -> _HandIn | list[str]:
+        """A checked hand-in ready to be written, or the warnings of one already recorded
+        under ``receipt_id`` (a retry); raises WorkshopError as :meth:`submit` does."""
         team = self.team(team)
         if receipt_id is not None:
             earlier = self.store.receipt(receipt_id)
@@ -491,15 +547,14 @@ class WorkshopSession:
             decisions = Decisions.model_validate(decisions)
         payload = decisions.model_dump(mode="json", exclude_unset=True)
         receipt = None if receipt_id is None else (receipt_id, warnings)
-        try:
-            self.store.submit(team, self.current_round, payload, receipt)
-        except DuplicateReceipt:
-            earlier = self.store.receipt(receipt_id or "")
-            assert earlier is not None
-            return self._acknowledged(team, receipt_id or "", earlier)
-        except StoreError as exc:
-            raise WorkshopError(str(exc)) from exc
-        return warnings
+        return _HandIn(team, payload, receipt, warnings)
+
+    def _acknowledged_again(self, hand_in: _HandIn) -> list[str]:
+        """The answer to a hand-in whose id was recorded meanwhile (a retry that crossed)."""
+        receipt_id = hand_in.receipt[0] if hand_in.receipt else ""
+        earlier = self.store.receipt(receipt_id)
+        assert earlier is not None
+        return self._acknowledged(hand_in.team, receipt_id, earlier)
 
     @staticmethod
     def _acknowledged(team: str, receipt_id: str, earlier: tuple[str, int, list[str]]) -> list[str]:
@@ -707,6 +762,16 @@ class WorkshopSession:
         data["leaderboard"] = self.leaderboard()
         data["team_ids"] = self.team_ids
         return data
+
+
+@dataclass(frozen=True)
+class _HandIn:
+    """A checked hand-in, ready to be written (see :meth:`WorkshopSession.submit`)."""
+
+    team: str
+    payload: dict[str, Any]
+    receipt: tuple[str, list[str]] | None
+    warnings: list[str]
 
 
 def _private(report: TurnReport, firm: str) -> TurnReport:

@@ -1,7 +1,8 @@
 """Durable workshop store: one SQLite file per session, the decision log as the truth.
 
-Every submitted decision set is written in its own transaction (WAL, ``synchronous=FULL``)
-before the caller acknowledges it, so a crash loses nothing that was acknowledged. The store
+Every submitted decision set is written in a transaction (WAL, ``synchronous=FULL``) before
+the caller acknowledges it — its own, or one shared by hand-ins that arrived together
+(:meth:`WorkshopStore.submit_many`) — so a crash loses nothing that was acknowledged. The store
 keeps inputs only — the session set-up, submissions, injected events and which rounds were
 resolved; results are always derived by replaying this log through the engine.
 """
@@ -382,43 +383,85 @@ class WorkshopStore:
         id is then recognised (:meth:`receipt`) and never recorded twice.
         """
         info = self.info()
-        if team not in info.teams:
-            raise StoreError(f"unknown team '{team}'; teams are {', '.join(info.teams)}")
-        try:
-            text = json.dumps(decisions, sort_keys=True, allow_nan=False)
-        except ValueError as exc:
-            raise StoreError(f"decisions hold a number that is not finite ({exc})") from exc
+        text = _decisions_text(info, team, decisions)
         now = time.time()
         with self._tx(immediate=True) as db:
-            if round_ != self.current_round():
-                raise StoreError(
-                    f"round {round_} is not open; teams are submitting for round "
-                    f"{self.current_round()} (nothing was recorded)"
-                )
-            if round_ > info.rounds:
-                raise StoreError(f"the session has ended after round {info.rounds}")
-            closes = db.execute("SELECT at FROM deadline WHERE round=?", (round_,)).fetchone()
-            if closes is not None and now > closes[0]:
-                raise DeadlinePassed(
-                    f"hand-in for round {round_} closed at {_clock(closes[0])}; nothing was "
-                    "recorded (a team that did not hand in keeps its previous course)"
-                )
-            if receipt is not None:
-                added = db.execute(
-                    "INSERT OR IGNORE INTO receipt VALUES (?, ?, ?, ?)",
-                    (receipt[0], team, round_, json.dumps(receipt[1])),
-                ).rowcount
-                if not added:
-                    raise DuplicateReceipt(f"hand-in {receipt[0]} was already recorded")
-            db.execute(
-                "INSERT INTO submission (round, team, decisions, submitted_at) VALUES (?,?,?,?)",
-                (round_, team, text, now),
+            self._record(db, info, team, round_, text, receipt, now)
+
+    def submit_many(
+        self,
+        hand_ins: list[tuple[str, int, dict[str, Any], tuple[str, list[str]] | None]],
+    ) -> list[StoreError | None]:
+        """Record several decision sets (each ``(team, round, decisions, receipt)`` as for
+        :meth:`submit`) in one transaction: one sync to disk for all of them.
+
+        Each is checked exactly as :meth:`submit` checks it; one that is refused is rolled
+        back alone (its error takes its place in the answer, None where it was recorded) and
+        leaves the others recorded. When this returns, every recorded one is on disk; when
+        the transaction itself fails it raises, and none is recorded."""
+        info = self.info()
+        found: list[StoreError | None] = [None] * len(hand_ins)
+        texts: dict[int, str] = {}
+        for i, (team, _round, decisions, _receipt) in enumerate(hand_ins):
+            try:
+                texts[i] = _decisions_text(info, team, decisions)
+            except StoreError as exc:
+                found[i] = exc
+        if not texts:
+            return found
+        now = time.time()
+        with self._tx(immediate=True) as db:
+            for i, text in texts.items():
+                team, round_, _, receipt = hand_ins[i]
+                db.execute("SAVEPOINT hand_in")
+                try:
+                    self._record(db, info, team, round_, text, receipt, now)
+                except StoreError as exc:
+                    db.execute("ROLLBACK TO hand_in")
+                    found[i] = exc
+                db.execute("RELEASE hand_in")
+        return found
+
+    def _record(
+        self,
+        db: sqlite3.Connection,
+        info: SessionInfo,
+        team: str,
+        round_: int,
+        text: str,
+        receipt: tuple[str, list[str]] | None,
+        now: float,
+    ) -> None:
+        """One decision set's checks and rows, inside a write transaction (see submit)."""
+        if round_ != self.current_round():
+            raise StoreError(
+                f"round {round_} is not open; teams are submitting for round "
+                f"{self.current_round()} (nothing was recorded)"
             )
-            db.execute("DELETE FROM draft WHERE team=?", (team,))  # the hand-in is the draft now
-            db.execute(
-                "INSERT INTO journal (at, action, detail) VALUES (?, 'submit', ?)",
-                (now, f"round {round_}: {team}"),
+        if round_ > info.rounds:
+            raise StoreError(f"the session has ended after round {info.rounds}")
+        closes = db.execute("SELECT at FROM deadline WHERE round=?", (round_,)).fetchone()
+        if closes is not None and now > closes[0]:
+            raise DeadlinePassed(
+                f"hand-in for round {round_} closed at {_clock(closes[0])}; nothing was "
+                "recorded (a team that did not hand in keeps its previous course)"
             )
+        if receipt is not None:
+            added = db.execute(
+                "INSERT OR IGNORE INTO receipt VALUES (?, ?, ?, ?)",
+                (receipt[0], team, round_, json.dumps(receipt[1])),
+            ).rowcount
+            if not added:
+                raise DuplicateReceipt(f"hand-in {receipt[0]} was already recorded")
+        db.execute(
+            "INSERT INTO submission (round, team, decisions, submitted_at) VALUES (?,?,?,?)",
+            (round_, team, text, now),
+        )
+        db.execute("DELETE FROM draft WHERE team=?", (team,))  # the hand-in is the draft now
+        db.execute(
+            "INSERT INTO journal (at, action, detail) VALUES (?, 'submit', ?)",
+            (now, f"round {round_}: {team}"),
+        )
 
     def keep_draft(self, team: str, round_: int, decisions: dict[str, Any]) -> None:
         """Keep a team's work-in-progress draft for ``round_`` (replacing the last one)."""
@@ -568,6 +611,16 @@ def _write_new(tmp: Path, info: SessionInfo, scenario_text: str) -> None:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
+
+
+def _decisions_text(info: SessionInfo, team: str, decisions: dict[str, Any]) -> str:
+    """A decision set as stored, or StoreError (an unknown team, a number not finite)."""
+    if team not in info.teams:
+        raise StoreError(f"unknown team '{team}'; teams are {', '.join(info.teams)}")
+    try:
+        return json.dumps(decisions, sort_keys=True, allow_nan=False)
+    except ValueError as exc:
+        raise StoreError(f"decisions hold a number that is not finite ({exc})") from exc
 
 
 def _clock(at: float) -> str:
