@@ -332,6 +332,7 @@ async def settle(teams: list[Team], count: int) -> None:
 
 
 async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     top = SHARED_TEAMS if args.mode == "shared" else MAX_TEAMS
     session_teams = args.session_teams or min(args.teams, top)
     codes = make_session(folder, session_teams, args.mode, args.resolution)
@@ -418,7 +419,11 @@ async def bench(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "host_cpu_ms": cpu.used,
         "per_round": rounds,
         "targets": {"submit_p95_ms": TARGET_SUBMIT_P95_MS, "reveal_max_ms": TARGET_REVEAL_MS},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load": load,  # other work on the machine (1-minute load average at the start)
+        },
     }
 
 
@@ -482,7 +487,9 @@ def report(f: dict[str, Any]) -> None:
         f"workshop over loopback: {f['clients']} team clients on {f['session_teams']} teams, "
         f"{f['scenario']} ({market}, resolution {f['resolution']}), {f['rounds']} round(s)"
     )
-    print(f"  host: {f['host']} at {f['address']}; {f['machine']['cpus']} CPUs")
+    m = f["machine"]
+    load = "" if m["load"] is None else f", load average {m['load']:.2f} at the start"
+    print(f"  host: {f['host']} at {f['address']}; {m['cpus']} CPUs{load}")
     line("join (first package)", f["join_ms"])
     line("submit -> acknowledged", f["submit_ms"], "target p95 <= 100")
     line("resolve request", f["resolve_ms"])
