@@ -207,7 +207,7 @@ class Team:
     told: asyncio.Future[float] | None = None
     statuses: list[dict[str, Any]] = field(default_factory=list)
     first: asyncio.Future[None] | None = None
-    raw: Any = None
+    raw: bytes = b""
     error: str = ""
     task: asyncio.Task[None] | None = None
 
@@ -223,7 +223,8 @@ class Team:
         return took
 
     async def fetch(self) -> None:
-        """``GET /api/team`` into JSON data (:meth:`unpack` builds the package).
+        """``GET /api/team``: the answer's bytes (:meth:`unpack` reads them, untimed: on a
+        team's own laptop it would not wait for the other clients to read theirs).
 
         Read whole here: ``HostClient.call`` reads an answer with ``content.read(n)``, which
         returns only what has arrived so far, so a package of more than one chunk (from about
@@ -236,13 +237,17 @@ class Team:
             body = await answer.read()
             if answer.status != 200:
                 raise RuntimeError(f"client {self.index}: HTTP {answer.status} {body[:200]!r}")
-        self.raw = json.loads(body)
+        self.raw = body
 
     def unpack(self) -> float:
-        """Build the package from the last fetch; seconds it took (on this computer)."""
+        """Read the package of the last fetch (JSON, then checked by ``wire.unpack`` as
+        ``HostClient.package`` does); seconds it took."""
         start = time.perf_counter()
-        self.package = wire.unpack(self.raw)
-        return time.perf_counter() - start
+        self.package = wire.unpack(json.loads(self.raw))
+        took = time.perf_counter() - start
+        if self.want and self.package.round != self.want + 1 and not self.package.finished:
+            raise RuntimeError(f"client {self.index} got round {self.package.round} after resolve")
+        return took
 
     async def _listen(self) -> None:
         try:
@@ -292,10 +297,7 @@ class Team:
         assert self.told is not None
         told = await self.told
         await self.fetch()
-        done = time.perf_counter()
-        if self.raw["round"] != self.want + 1 and not self.raw["finished"]:
-            raise RuntimeError(f"client {self.index} got round {self.raw['round']} after resolve")
-        return told - sent, done - sent
+        return told - sent, time.perf_counter() - sent
 
     def handed_in(self) -> int:
         return int(self.statuses[-1].get("handed_in", 0)) if self.statuses else 0
