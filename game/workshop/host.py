@@ -541,6 +541,10 @@ class Host:
     def _submit(self, team: str, receipt: str, decisions: dict[str, Any]) -> dict[str, Any]:
         s = self._s()
         warnings = s.submit(team, decisions, receipt_id=receipt)
+        return self._acknowledgement(receipt, warnings)
+
+    def _acknowledgement(self, receipt: str, warnings: list[str]) -> dict[str, Any]:
+        s = self._s()
         # The round the hand-in is recorded in, from its receipt: a retry that arrives after
         # that round was resolved is acknowledged for it, never for the round now open.
         recorded = s.store.receipt(receipt)
@@ -557,12 +561,10 @@ class Host:
 
     def _submit_many(self, hand_ins: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
         """:meth:`_submit` of each ``(team, receipt, decisions)``, written together."""
-        s = self._s()
-        round_ = s.current_round
-        found = s.submit_many([(team, decisions, receipt) for team, receipt, decisions in hand_ins])
+        found = self._s().submit_many([(t, decisions, r) for t, r, decisions in hand_ins])
         return [
-            f if isinstance(f, Exception) else {"ok": True, "round": round_, "warnings": f}
-            for f in found
+            f if isinstance(f, Exception) else self._acknowledgement(receipt, f)
+            for (_, receipt, _), f in zip(hand_ins, found, strict=True)
         ]
 
     def _submit_sheet(self, team: str, receipt: str, text: str) -> dict[str, Any]:
