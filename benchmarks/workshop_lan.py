@@ -2,7 +2,8 @@
 never asserts them.
 
     python benchmarks/workshop_lan.py [--teams 30] [--rounds 1] [--json]
-        [--mode shared|parallel] [--resolution N] [--in-process] [--timeout SECONDS]
+        [--mode shared|parallel] [--session-teams N] [--resolution N] [--in-process]
+        [--timeout SECONDS]
 
 It creates a temporary session of the bundled tutorial (shared market by default, every quarter
 as a round, ``--resolution`` synthetic customers per segment: 2 000 by default, a tenth of the
@@ -11,9 +12,10 @@ scenario's, so a round resolves in about a tenth of a second) and serves it with
 a :class:`~game.workshop.host.HostThread` in this process instead). ``--teams`` team clients
 (:class:`~game.workshop.client.HostClient`, one connection pool each) join: each fetches its
 team package (``GET /api/team``) and keeps a live status WebSocket open (``/api/live``).
-A session holds at most 12 teams, so beyond 12 the clients share the teams' codes in turn
-(two or three copies of the game per team at 30 clients), as several laptops of one team
-would. Then, per round:
+A session holds at most 12 teams (and a client cannot yet read the package of a shared
+tutorial market of more than 10: see :data:`SHARED_TEAMS`), so the clients share the teams'
+codes in turn — at 30 clients, three copies of the game per team, as several laptops of one
+team would. Then, per round:
 
 - every client hands in at once (``asyncio.gather`` of ``POST /api/submit``, each with its
   own hand-in id and a slightly different price); ``submit`` is the time from sending the
@@ -21,13 +23,16 @@ would. Then, per round:
 - the facilitator's code resolves the round (``POST /api/facilitator/resolve``): ``resolve``
   is that request's time; ``push`` is, per client, the time from sending the resolve until
   its WebSocket delivered a status showing the round resolved; ``reveal`` is the time until
-  it has also fetched its new package (``GET /api/team``): the moment its hub can show the
-  results. The max of ``reveal`` is "reveal to every client".
+  it has also fetched its new package (``GET /api/team``, the answer's last byte). The max of
+  ``reveal`` is "reveal to every client". Reading a package (JSON, then ``wire.unpack``) is
+  timed apart, one client after another, as each laptop would read its own.
 
-Also printed: ``join`` (each client's first package while all of them join at once). Latencies
-are in milliseconds; p50/p95 are nearest-rank percentiles over every client and round. Targets
-(issue 15): submit p95 <= 100 ms, reveal to every client <= 1 s. The whole run is bounded by
-``--timeout`` (120 s): past it the benchmark stops the host and fails.
+Also printed: ``join`` (each client's first package while all of them join at once), the
+host's CPU time per phase (Linux; robust when other work shares the machine) and the load
+average at the start. Latencies are in milliseconds; p50/p95 are nearest-rank percentiles
+over every client and round. Targets (issue 15): submit p95 <= 100 ms, reveal to every client
+<= 1 s. The whole run is bounded by ``--timeout`` (120 s): past it the benchmark stops the
+host and fails.
 """
 
 from __future__ import annotations
