@@ -12,8 +12,7 @@ scenario's, so a round resolves in about a tenth of a second) and serves it with
 a :class:`~game.workshop.host.HostThread` in this process instead). ``--teams`` team clients
 (:class:`~game.workshop.client.HostClient`, one connection pool each) join: each fetches its
 team package (``GET /api/team``) and keeps a live status WebSocket open (``/api/live``).
-A session holds at most 12 teams (and a client cannot yet read the package of a shared
-tutorial market of more than 10: see :data:`SHARED_TEAMS`), so the clients share the teams'
+A session holds at most 12 teams, so the clients share the teams'
 codes in turn — at 30 clients, three copies of the game per team, as several laptops of one
 team would. Then, per round:
 
@@ -66,10 +65,7 @@ SESSION = "bench-lan"
 RESOLUTION = 2_000
 TARGET_SUBMIT_P95_MS = 100.0
 TARGET_REVEAL_MS = 1_000.0
-# A client cannot yet read the team package of a shared tutorial market of more than 10 teams
-# (wire.unpack checks the market against the limits of a hand-written scenario, which 11 clones
-# of the player firm exceed: an event hitting it has 22 effects, at most 20 are allowed).
-SHARED_TEAMS = 10
+SHARED_TEAMS = 12  # the most a session holds (game.workshop.session.MAX_TEAMS)
 SETTLE_S = 10.0  # at most this long for every client to see the last hand-in before resolving
 
 HOST_SCRIPT = """
@@ -231,9 +227,7 @@ class Team:
         """``GET /api/team``: the answer's bytes (:meth:`unpack` reads them, untimed: on a
         team's own laptop it would not wait for the other clients to read theirs).
 
-        Read whole here: ``HostClient.call`` reads an answer with ``content.read(n)``, which
-        returns only what has arrived so far, so a package of more than one chunk (from about
-        64 kB: every package after a few rounds) fails there as "not Crossroads"."""
+        Read raw here (not with ``HostClient.package``) so that reading it is timed apart."""
         if self.client._http is None:
             await self.client.__aenter__()
         http = self.client._http

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.formatting import possessive
 from game.escaping import terminal
-from game.workshop.host import DEFAULT_PORT
+from game.workshop import DEFAULT_PORT
 
 if TYPE_CHECKING:
     from game.workshop.session import WorkshopSession

@@ -92,7 +92,7 @@ class HostClient:
             async with self._http.request(
                 method, self.url + path, data=data, headers=headers
             ) as answer:
-                raw = await answer.content.read(MAX_ANSWER + 1)
+                raw = await _read_capped(answer)
                 status = answer.status
         except TimeoutError:
             raise RemoteError(f"the host at {self.url} did not answer in time") from None
@@ -230,6 +230,21 @@ async def submit_until_acknowledged(
                 raise
             await asyncio.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
     raise AssertionError("unreachable")
+
+
+async def _read_capped(answer: aiohttp.ClientResponse) -> bytes:
+    """The whole body of an answer, read to its end but never more than :data:`MAX_ANSWER`
+    bytes plus one (``content.read(n)`` returns only what has arrived so far)."""
+    if answer.content_length is not None and answer.content_length > MAX_ANSWER:
+        return b"x" * (MAX_ANSWER + 1)  # refused without reading it
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in answer.content.iter_chunked(64 * 1024):
+        parts.append(chunk)
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            break
+    return b"".join(parts)
 
 
 def _mapping(found: Any) -> dict[str, Any]:

@@ -34,12 +34,11 @@ from typing import Any, TypeVar
 from aiohttp import WSMsgType, web
 
 from engine.decisions import Decisions
-from game.workshop import wire
+from game.workshop import DEFAULT_PORT, wire
 from game.workshop.session import WorkshopError, WorkshopSession
 from game.workshop.store import FACILITATOR
 
 T = TypeVar("T")
-DEFAULT_PORT = 8765
 FREE_FAILURES = 5  # wrong codes from one address before it is slowed down
 FAILURE_WINDOW_S = 600.0
 WRONG_CODE_DELAY_S = 0.25  # every wrong code costs the sender this long
@@ -132,6 +131,8 @@ class Host:
         self._desks: dict[str, tuple[Any, int, Any]] = {}  # team -> (worlds, rounds, desk)
         self._packages: dict[str, tuple[Any, str]] = {}  # team -> (what it shows, its JSON)
         self._deadlined: int | None = None  # the round --deadline was last applied to
+        self._text: str | None = None
+        self._last_trouble = ""
         self.addresses: list[str] = []
         self.handed_in: dict[str, bool] = {}
         self.round = 0
@@ -466,6 +467,12 @@ class Host:
             cached = self._packages[team] = (key, wire.dump(self._package(team)))
         return cached[1]
 
+    def _source(self) -> str:
+        """The session's scenario text (read once: a session's copy never changes)."""
+        if self._text is None:
+            self._text = self._s().store.scenario_text()
+        return self._text
+
     def _package(self, team: str) -> dict[str, Any]:
         s = self._s()
         view = s.team_view(team)
@@ -480,11 +487,13 @@ class Host:
                 "coach": s.info.coach,
             },
             team=team,
-            round=view.round,
+            round=view.round,  # rounds + 1 once the session is over (as current_round)
             rounds=view.rounds,
             finished=s.finished,
             submitted=view.submitted,
             scenario=s.worlds().sims[team].scenario,
+            source=self._source(),
+            market_teams=list(s.team_ids_names().items()) if s.mode == "shared" else [],
             map=m,
             firm=view.firm,
             scorecard=view.scorecard,
@@ -649,12 +658,19 @@ class Host:
             upto = self._changes
             try:
                 await self._refresh_mark()
-            except WorkshopError:
-                pass  # a busy or briefly locked file: look again next time
+            except Exception as exc:  # a busy or locked file, or a bug: say so, look again
+                self._trouble(exc)
             finally:
                 async with self._pushed:
                     self._told = max(self._told, upto)
                     self._pushed.notify_all()
+
+    def _trouble(self, exc: BaseException) -> None:
+        """One line on the host's terminal when a look at the file failed (not repeated)."""
+        line = f"workshop host: could not read the session file: {exc}"[:300]
+        if line != self._last_trouble:
+            print(line, file=sys.stderr)
+            self._last_trouble = line
 
     async def _announce(self) -> None:
         """Push the new status at once after a change made through this host: returns once

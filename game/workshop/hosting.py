@@ -20,7 +20,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from game.workshop.host import DEFAULT_PORT, Host, HostThread, TeamLink
+from game.workshop import DEFAULT_PORT
+from game.workshop.host import Host, HostThread, TeamLink
 
 BIND = "0.0.0.0"
 """Where the window listens: every address of this computer (tests use 127.0.0.1)."""

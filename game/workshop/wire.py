@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -26,6 +26,7 @@ from engine.teams import TeamMap
 
 MAX_BODY = 256 * 1024  # a decision set is a few kB; a sheet at most this
 MAX_SHEET = 200_000
+MAX_SCENARIO = 2_000_000  # engine.loader.MAX_BYTES
 CODE = re.compile(r"[2-9A-HJKMNP-Z]{8}")
 RECEIPT = r"^[A-Za-z0-9_-]{8,64}$"
 
@@ -69,7 +70,7 @@ def normalise_url(text: str, default_port: int = 8765) -> str:
 class Request(BaseModel):
     """Every request body: unknown fields are refused."""
 
-    model_config = ConfigDict(extra="forbid", strict=False)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class DecisionsBody(Request):
@@ -182,6 +183,8 @@ class Package:
     finished: bool
     submitted: bool
     scenario: Scenario  # the team's market (its own firm under its market id)
+    source: str  # the session's scenario text, exactly as stored
+    market_teams: list[tuple[str, str]]  # (team id, name) of a shared market; [] parallel
     map: TeamMap
     firm: Any  # engine.view.FirmView, organisation included
     scorecard: dict[str, Any]
@@ -203,7 +206,11 @@ def pack(p: Package) -> dict[str, Any]:
         "rounds": p.rounds,
         "finished": p.finished,
         "submitted": p.submitted,
-        "scenario": p.scenario.model_dump(mode="json", exclude_unset=True),
+        # The market is rebuilt by the client exactly as the host built it: the scenario's
+        # text through the same loader, then the same shared-market clone (a shared market
+        # may hold more items than an author may write, so it is never re-validated whole).
+        "source": p.source,
+        "market_teams": [list(t) for t in p.market_teams],
         "map": to_json("map", p.map),
         "firm": firm,
         "scorecard": p.scorecard,
@@ -214,10 +221,32 @@ def pack(p: Package) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=2)
+def market(source: str, teams: tuple[tuple[str, str], ...]) -> Scenario:
+    """The team's market from the session's scenario text: the scenario itself (parallel
+    worlds) or its shared market of ``teams`` (id, name). Remembered: it is the same every
+    round. :class:`WireError` when the text does not load."""
+    from engine.loader import ScenarioError, load_scenario_text
+    from engine.teams import shared_market
+
+    if len(source) > MAX_SCENARIO:
+        raise WireError("the host sent a scenario over the size limit")
+    try:
+        authored = load_scenario_text(source, "the workshop's scenario")
+        if not teams:
+            return authored
+        return shared_market(authored, [i for i, _ in teams], dict(teams))
+    except ScenarioError as exc:
+        raise WireError(f"the host's scenario does not load here: {exc.problems[0]}") from None
+    except ValueError as exc:
+        raise WireError(f"the host's shared market cannot be rebuilt here: {exc}") from None
+
+
 def unpack(data: Any) -> Package:
     """A package from the host's JSON; :class:`WireError` when it does not fit."""
     try:
-        scenario = Scenario.model_validate(data["scenario"])
+        teams = [(str(i), str(n)) for i, n in data["market_teams"]]
+        scenario = market(str(data["source"]), tuple(teams))
         firm_data = dict(data["firm"])
         org = from_json("org", firm_data.pop("organisation"))
         firm = from_json("firm", {**firm_data, "scenario": scenario, "organisation": None})
@@ -232,6 +261,8 @@ def unpack(data: Any) -> Package:
             finished=bool(data["finished"]),
             submitted=bool(data["submitted"]),
             scenario=scenario,
+            source=str(data["source"]),
+            market_teams=teams,
             map=from_json("map", data["map"]),
             firm=firm,
             scorecard=dict(data["scorecard"]),
