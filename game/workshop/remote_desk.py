@@ -176,7 +176,9 @@ def write_local_draft(draft: LocalDraft) -> None:
 
     from game.saves import write_atomic
 
-    write_atomic(draft_path(draft.session, draft.team), json.dumps(asdict(draft), indent=1))
+    write_atomic(
+        draft_path(draft.session, draft.team), json.dumps(asdict(draft), indent=1, allow_nan=False)
+    )
 
 
 def last_join() -> tuple[str, str]:
@@ -196,7 +198,9 @@ def remember_join(address: str, code: str) -> None:
     from game.paths import user_data_dir
     from game.saves import write_atomic
 
-    text = json.dumps({"address": address.strip()[:200], "code": code.strip()[:40]})
+    text = json.dumps(
+        {"address": address.strip()[:200], "code": code.strip()[:40]}, allow_nan=False
+    )
     with contextlib.suppress(OSError):  # a convenience only: next time the fields start empty
         write_atomic(user_data_dir() / "workshop-join.json", text)
 

@@ -449,7 +449,7 @@ class WorkshopStore:
         if receipt is not None:
             added = db.execute(
                 "INSERT OR IGNORE INTO receipt VALUES (?, ?, ?, ?)",
-                (receipt[0], team, round_, json.dumps(receipt[1])),
+                (receipt[0], team, round_, json.dumps(receipt[1], allow_nan=False)),
             ).rowcount
             if not added:
                 raise DuplicateReceipt(f"hand-in {receipt[0]} was already recorded")
