@@ -26,7 +26,7 @@ EXPECTED: dict[str, list[tuple[int, str, str]]] = {
     "bool_in_choice": [(31, "objectives.0.kpi", "YAML reads 'yes' as a boolean; quote it")],
     "deep_nesting": [(6, "", f"nesting is deeper than {MAX_DEPTH} levels")],
     "dependency_cycle": [(38, "backlog.0.depends_on", "dependency cycle: api → sdk → api")],
-    "duplicate_id": [(35, "backlog.1.id", "duplicate id 'api'")],
+    "duplicate_id": [(35, "backlog.1.id", "duplicate id 'api' (an earlier entry has it too)")],
     "duplicate_key": [(13, "segments.0.name", "duplicate key 'name' (lines 12 and 13)")],
     "empty": [(1, "", "the file is empty")],
     "missing_field": [(22, "firms.0.products.0.price", "required field is missing")],
