@@ -42,8 +42,8 @@ def test_validate_bad_file_prints_one_line_per_problem(capsys: pytest.CaptureFix
     path = FIXTURES / "bad" / "unknown_key.yaml"
     assert main(["validate", str(path)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{path}:11:5: segments.0.weights: required field is missing",
-        f"{path}:15:5: segments.0.wieghts: unknown key 'wieghts' (did you mean 'weights'?)",
+        f"{path}:11:5: segments[everyone].weights: required field is missing",
+        f"{path}:15:5: segments[everyone].wieghts: unknown key 'wieghts' (did you mean 'weights'?)",
     ]
 
 
@@ -52,7 +52,7 @@ def test_validate_mixed_files_exit_1_and_count(capsys: pytest.CaptureFixture[str
     assert main(["validate", str(good), str(bad)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == _ok_lines(good)  # minimal.yaml is format 1: OK and the note
-    assert out[2].startswith(f"{bad}:25:16: firms.0.products.0.price: ")
+    assert out[2].startswith(f"{bad}:25:16: firms[player].products[app].price: ")
     assert out[-1] == "1 valid, 1 invalid"
 
 
