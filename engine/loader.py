@@ -347,10 +347,71 @@ def _from_pydantic(
 
 
 def _value_hint(reading: Reading, path: Path, kind: str, value: Any) -> str:
-    """What YAML made of the wrong value, or what it was."""
+    """What the wrong value was and, for a number written as authors do, how to write it."""
     hint = _yaml_hint(reading, path, kind)
     if hint:
         return hint
     if kind.endswith("_type") and not kind.startswith(("model", "dict")):
         hint = f", got {_shown(value)}"
+    if kind in ("float_type", "int_type") and isinstance(value, str):
+        hint += number_hint(value, integer=kind == "int_type")
+    elif kind == "int_type" and isinstance(value, float) and value.is_integer():
+        written = reading.raw.get(path, (_plain(value), ""))[0]
+        hint = f", got {written}; write {_plain(value)} (a whole number: no exponent or point)"
     return hint
+
+
+_SEPARATED = r"[0-9]{1,3}(?:(?P<sep>[,' _\u00a0\u202f])[0-9]{3})(?:(?P=sep)[0-9]{3})*"
+_AUTHOR_NUMBER = re.compile(
+    r"^(?P<sign>[-+]?)\s*(?P<currency>[$€£¥]?)\s*"
+    rf"(?P<digits>(?:{_SEPARATED}|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)\s*"
+    r"(?P<suffix>%|[kKmMbB]|bn|mn|MM)?\s*(?P<after>[$€£¥]?)$"
+)
+_QUOTED_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_SCALES = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mn": 1e6, "MM": 1e6, "b": 1e9, "B": 1e9}
+_SCALES["bn"] = 1e9
+
+
+def number_hint(text: str, integer: bool = False) -> str:
+    """How to write a number given as text the way people write it ('' when it is not one).
+
+    ``4M``, ``2.5k``, ``$4,000,000``, ``4 000 000`` → "; write 4000000 (or 4e6)"; ``40%`` →
+    "; write 0.40 for 40%"; a quoted number (``"250"``) → "; write the number without
+    quotes". Commas and spaces count only as thousands separators (groups of three), so
+    ``1,5`` gets no hint rather than a wrong one.
+    """
+    if _QUOTED_NUMBER.match(text.strip()):
+        return "; write the number without quotes"
+    found = _AUTHOR_NUMBER.match(text.strip())
+    if found is None or (found["currency"] and found["after"]):
+        return ""
+    digits = re.sub(r"[^0-9.]", "", found["digits"])
+    value = float(digits) * (-1 if found["sign"] == "-" else 1)
+    suffix = found["suffix"]
+    if suffix == "%":
+        return f"; write {_plain(value / 100, decimals=2)} for {text.strip()}"
+    value *= _SCALES.get(suffix or "", 1.0)
+    if integer and not value.is_integer():
+        return ""
+    short = _scientific(value)
+    return f"; write {_plain(value)}" + (f" (or {short})" if short else "")
+
+
+def _plain(value: float, decimals: int = 0) -> str:
+    """A number as a plain YAML literal: no exponent, no separators, at least ``decimals``."""
+    if value.is_integer() and abs(value) < 1e15 and not decimals:
+        return str(int(value))
+    text = f"{value:.12f}".rstrip("0")
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(decimals, '0')}" if fraction or decimals else whole
+
+
+def _scientific(value: float) -> str:
+    """A short exponent form (``4e6``) for a large round number, else ''."""
+    if not value.is_integer() or abs(value) < 10_000:
+        return ""
+    mantissa, exponent = f"{value:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    if float(f"{mantissa}e{exponent}") != value:
+        return ""
+    return f"{mantissa}e{int(exponent)}"

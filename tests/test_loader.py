@@ -17,6 +17,7 @@ from game.starter import starter_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = sorted((FIXTURES / "good").glob("*.yaml"))
+MINIMAL = (FIXTURES / "good" / "minimal.yaml").read_text(encoding="utf-8")
 BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
 
 # fixture -> every problem reported, as (line, field.path, fragment of the message)
@@ -374,3 +375,60 @@ def test_edited_scenario_text_raises_only_scenario_error(edits) -> None:
         else:
             del text[pos]
     _only_scenario_error("".join(text))
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("4e6", 4_000_000),
+        ("4E6", 4_000_000),
+        ("2.5e5", 250_000),
+        ("1.5e-3", 0.0015),
+        ("+1.5E+3", 1500),
+        (".5e3", 500),
+        ("4_000_000", 4_000_000),
+        ("4.0e+6", 4_000_000),
+    ],
+)
+def test_numbers_as_authors_write_them_are_numbers(written: str, value: float, parser) -> None:
+    text = MINIMAL.replace("target: 0.1", f"target: {written}")
+    assert load_scenario_text(text).objectives[0].target == value
+
+
+def test_the_exponent_forms_leave_pyyaml_itself_alone() -> None:
+    assert yaml.safe_load("a: 4e6") == {"a": "4e6"}
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "message"),
+    [
+        ("size", "4M", "valid number, got text '4M'; write 4000000 (or 4e6)"),
+        ("size", "$4,000,000", "got text '$4,000,000'; write 4000000 (or 4e6)"),
+        ("size", "4 000 000", "got text '4 000 000'; write 4000000 (or 4e6)"),
+        ("size", "2.5k", "got text '2.5k'; write 2500"),
+        ("size", '"1000"', "got text '1000'; write the number without quotes"),
+        ("size", "1,5", "got text '1,5'"),
+        ("in_market", "40%", "got text '40%'; write 0.40 for 40%"),
+        ("resolution", "2e4", "valid integer, got 2e4; write 20000 (a whole number: no exponent"),
+        ("name", "1e5", "valid string; YAML reads '1e5' as a number; quote it: \"1e5\""),
+    ],
+)
+def test_numbers_that_stay_refused_say_what_to_write(
+    field: str, written: str, message: str
+) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(_segment_with(field, written), "n.yaml")
+    (problem,) = info.value.problems
+    assert problem.field == f"segments[everyone].{field}"
+    assert message in problem.message
+
+
+def _segment_with(field: str, written: str) -> str:
+    """The minimal scenario with one field of its segment written as given."""
+    existing = {"size": "size: 1000", "name": "name: Everyone"}
+    old = existing.get(field, "reference_price: 100")
+    new = f"{field}: {written}" if field in existing else f"{old}\n    {field}: {written}"
+    return MINIMAL.replace(old, new)

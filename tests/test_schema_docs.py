@@ -126,6 +126,7 @@ def test_error_examples_in_the_intro_are_what_the_loader_prints() -> None:
         .replace("depends_on: [onboarding]", "depends_on: [onboardin]")
         .replace('title: "Cloud pricing"', "title: NO")
         .replace("    weights: {ease: 1.5, power: 4.0}", "    wieghts: {ease: 1.5, power: 4.0}")
+        .replace("size: 5000", "size: 5k")
     )
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(text, "cloud_pricing.yaml")
