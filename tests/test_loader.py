@@ -409,6 +409,8 @@ def test_the_exponent_forms_leave_pyyaml_itself_alone() -> None:
         ("size", "$4,000,000", "got text '$4,000,000'; write 4000000 (or 4e6)"),
         ("size", "4 000 000", "got text '4 000 000'; write 4000000 (or 4e6)"),
         ("size", "2.5k", "got text '2.5k'; write 2500"),
+        ("size", "3bn", "got text '3bn'; write 3000000000 (or 3e9)"),
+        ("size", "€250", "got text '€250'; write 250"),
         ("size", '"1000"', "got text '1000'; write the number without quotes"),
         ("size", "1,5", "got text '1,5'"),
         ("in_market", "40%", "got text '40%'; write 0.40 for 40%"),
