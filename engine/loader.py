@@ -2,31 +2,37 @@
 
 :func:`load_scenario` and :func:`load_scenario_text` either return a validated
 :class:`~engine.scenario.Scenario` or raise :class:`ScenarioError` listing *every* problem
-found, each as ``path:line:col: field.path: message`` pointing at the author's line. Nothing
-in a file is ever constructed or run (no Python tags), and hostile files (huge, deeply
-nested, alias bombs) are refused quickly; see :mod:`engine.yaml_positions`.
+found, each as ``path:line:col: field.path: message`` pointing at the author's line. Field
+errors and cross-reference problems come in one run: the cross-reference checks also run on
+the parts of a file that passed validation (see :mod:`engine.pruning`). A field path names
+list entries by id where they have one (``firms[rampart].products[ledger].price``) and by
+position from 0 where they do not (``effects[2].attribute``). Nothing in a file is ever
+constructed or run (no Python tags), and hostile files (huge, deeply nested, alias bombs)
+are refused quickly; see :mod:`engine.yaml_positions`.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import types
-import typing
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
+from engine.pruning import MAX_PASSES, Located, Pruning, locate
 from engine.scenario import Scenario, reference_problems
 from engine.scenario_format import CURRENT_FORMAT, READABLE_FORMATS
 from engine.yaml_positions import Path, Reading, YamlProblem, read_yaml
 
 MAX_BYTES = 2_000_000
 _ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+_ID = re.compile(_ID_PATTERN)
 _CONSTRUCTOR = SafeConstructor()
 
 
@@ -105,22 +111,104 @@ def load_scenario_text(text: str, source_name: str = "<text>") -> Scenario:
         kind = _kind(reading.data)
         message = f"the top level must be a mapping of keys (id:, title:, ...), not {kind}"
         raise ScenarioError([Problem(source_name, 1, 1, "", message)])
+    file = _File(source_name, reading)
     problems = [
-        Problem(source_name, line, col, _dotted(path), message)
+        Problem(source_name, line, col, file.field_name(path), message)
         for path, line, col, message in reading.problems
     ]
+    pruning = Pruning(reading.data)
     try:
         scenario = Scenario.model_validate(reading.data)
     except ValidationError as exc:
-        problems += [_from_pydantic(err, reading, source_name) for err in exc.errors()]
+        problems += _partial_check(exc.errors(), pruning, file)
         raise ScenarioError(problems) from None
-    for loc, message in reference_problems(scenario):
-        path = tuple(loc)
-        line, col = _position(reading, path)
-        problems.append(Problem(source_name, line, col, _dotted(path), message))
+    problems += _reference_problems(scenario, pruning, file)
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+@dataclass
+class _File:
+    """The file whose problems are being reported: its name and what YAML read from it."""
+
+    name: str
+    reading: Reading
+    _ids: dict[int, Counter[Any]] = field(default_factory=dict)  # per list: its ids, counted
+
+    def problem(self, path: Path, message: str, key: bool = False) -> Problem:
+        """A problem at ``path`` (at its key when ``key``), at the author's line."""
+        line, col = _position(self.reading, path, key)
+        return Problem(self.name, line, col, self.field_name(path), message)
+
+    def field_name(self, path: Path) -> str:
+        """A path as authors read it: ``firms[rampart].products[ledger].price``.
+
+        A list entry is named by its id when it has a valid one that no other entry of that
+        list shares, else by its position from 0 (``effects[2]``).
+        """
+        out = ""
+        node = self.reading.data
+        for el in path:
+            if isinstance(el, int):
+                entries = node if isinstance(node, list) else []
+                node = entries[el] if 0 <= el < len(entries) else None
+                ident = node.get("id") if isinstance(node, dict) else None
+                named = isinstance(ident, str) and _ID.match(ident) and self._count(entries, ident)
+                out += f"[{ident if named == 1 else el}]"
+            else:
+                out += f".{el}" if out else str(el)
+                node = node.get(el) if isinstance(node, dict) else None
+        return out
+
+    def _count(self, entries: list[Any], ident: str) -> int:
+        """How many entries of ``entries`` have the id ``ident`` (counted once per list)."""
+        if id(entries) not in self._ids:
+            self._ids[id(entries)] = Counter(e.get("id") for e in entries if isinstance(e, dict))
+        return self._ids[id(entries)][ident]
+
+
+def field_name(data: Any, path: Path) -> str:
+    """``path`` in ``data`` as authors read it (see :meth:`_File.field_name`)."""
+    return _File("", Reading(data=data)).field_name(path)
+
+
+def _partial_check(errors: list[Any], pruning: Pruning, file: _File) -> list[Problem]:
+    """The field errors, then what the parts that passed validation still show.
+
+    Each failing part is taken out of a copy (see :mod:`engine.pruning`) and the copy is
+    validated again, at most ``MAX_PASSES`` times: a later pass reports the errors the changes
+    cannot explain (a model validator that had not run), and once the copy passes its
+    cross-reference problems are added. When nothing can be taken out (a required top-level
+    field is broken) the field errors are all there is to report.
+    """
+    found = [(err, locate(err["loc"])) for err in errors]
+    problems = [_from_pydantic(err, located, file) for err, located in found]
+    for _ in range(MAX_PASSES):
+        absorbed = [pruning.absorb(located) for _, located in found]
+        if not all(absorbed):
+            return problems
+        try:
+            scenario = Scenario.model_validate(pruning.rebuild())
+        except ValidationError as exc:
+            found = [(err, locate(err["loc"])) for err in exc.errors()]
+            problems += [
+                _from_pydantic(err, located, file, pruning.original)
+                for err, located in found
+                if not pruning.explains(located, err["type"])
+            ]
+            continue
+        return problems + _reference_problems(scenario, pruning, file)
+    return problems
+
+
+def _reference_problems(scenario: Scenario, pruning: Pruning, file: _File) -> list[Problem]:
+    """Cross-reference problems of a (possibly pruned) scenario, at the author's lines."""
+    return [
+        file.problem(pruning.original(tuple(loc)), message)
+        for loc, message in reference_problems(scenario, pruning.unsure)
+        if not pruning.hides(loc)
+    ]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -151,10 +239,6 @@ def _shown(value: Any) -> str:
     return _kind(value)
 
 
-def _dotted(path: Path) -> str:
-    return ".".join(str(p) for p in path)
-
-
 def _position(reading: Reading, path: Path, key: bool = False) -> tuple[int, int]:
     """Line and column of ``path`` (its key when ``key``), else of its nearest ancestor."""
     if key and path in reading.keys:
@@ -163,73 +247,6 @@ def _position(reading: Reading, path: Path, key: bool = False) -> tuple[int, int
         if path[:n] in reading.values:
             return reading.values[path[:n]]
     return 1, 1
-
-
-def _strip(tp: Any) -> Any:
-    """Remove ``Annotated`` wrappers and ``| None`` from a type."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            members = [a for a in typing.get_args(tp) if a is not type(None)]
-            if len(members) != 1:
-                return tp
-            tp = members[0]
-        else:
-            return tp
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def _tagged_member(tp: Any, tag: Any) -> type[BaseModel] | None:
-    """The member of a discriminated union of models whose tag literal is ``tag``."""
-    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
-        return None
-    for member in map(_strip, typing.get_args(tp)):
-        if not _is_model(member):
-            continue
-        for info in member.model_fields.values():
-            if typing.get_origin(info.annotation) is Literal and tag in typing.get_args(
-                info.annotation
-            ):
-                return member
-    return None
-
-
-def _child(tp: Any, el: str | int) -> Any:
-    if _is_model(tp):
-        info = tp.model_fields.get(str(el))
-        return None if info is None else info.annotation
-    if typing.get_origin(tp) in (list, dict):
-        return typing.get_args(tp)[-1]
-    return None
-
-
-def _walk(loc: tuple[Any, ...]) -> tuple[Path, bool, Any]:
-    """Turn a pydantic ``loc`` into a YAML path by dropping union tags.
-
-    Returns the path, whether it ends in a mapping key ('[key]'), and the model class that
-    holds the path's last element (None when that is not a model).
-    """
-    out: list[str | int] = []
-    tp: Any = Scenario
-    parent: Any = None
-    is_key = False
-    for el in loc:
-        if el == "[key]":
-            is_key = True
-            continue
-        tp = _strip(tp)
-        member = _tagged_member(tp, el) if isinstance(el, str) else None
-        if member is not None:
-            tp = member
-            continue
-        out.append(el)
-        parent, tp = tp, _child(tp, el)
-    return tuple(out), is_key, parent if _is_model(parent) else None
 
 
 def _suggest(word: Any, choices: list[str]) -> str:
@@ -279,13 +296,18 @@ def _format_message(value: Any) -> str:
     return f"this file is format {value}; {reads}" + (newer if value > CURRENT_FORMAT else "")
 
 
-def _from_pydantic(err: Any, reading: Reading, source: str) -> Problem:
-    """Map one pydantic error to a Problem at the author's line, with a helpful message."""
-    path, is_key, parent = _walk(err["loc"])
+def _from_pydantic(
+    err: Any, located: Located, file: _File, original: Callable[[Path], Path] = tuple
+) -> Problem:
+    """Map one pydantic error (at ``located``) to a Problem at the author's line.
+
+    ``original`` maps a path in a pruned copy of the data back to the file's.
+    """
+    path, is_key, parent = original(located.path), located.is_key, located.parent
     kind = err["type"]
+    reading = file.reading
     if path == ("format",) and not is_key:
-        line, col = _position(reading, path)
-        return Problem(source, line, col, "format", _format_message(err.get("input")))
+        return file.problem(path, _format_message(err.get("input")))
     ctx = err.get("ctx") or {}
     message = err["msg"]
     at_key = is_key
@@ -319,9 +341,77 @@ def _from_pydantic(err: Any, reading: Reading, source: str) -> Problem:
         message += _suggest(err.get("input"), options)
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"expected a mapping of keys, got {_kind(err.get('input'))}"
-    hint = "" if is_key else _yaml_hint(reading, path, kind)
-    if not hint and kind.endswith("_type") and not kind.startswith(("model", "dict")):
-        hint = f", got {_shown(err.get('input'))}"
-    message += hint
-    line, col = _position(reading, path, key=at_key)
-    return Problem(source, line, col, _dotted(path), message)
+    if not is_key:
+        message += _value_hint(reading, path, kind, err.get("input"))
+    return file.problem(path, message, key=at_key)
+
+
+def _value_hint(reading: Reading, path: Path, kind: str, value: Any) -> str:
+    """What the wrong value was and, for a number written as authors do, how to write it."""
+    hint = _yaml_hint(reading, path, kind)
+    if hint:
+        return hint
+    if kind.endswith("_type") and not kind.startswith(("model", "dict")):
+        hint = f", got {_shown(value)}"
+    if kind in ("float_type", "int_type") and isinstance(value, str):
+        hint += number_hint(value, integer=kind == "int_type")
+    elif kind == "int_type" and isinstance(value, float) and value.is_integer():
+        written = reading.raw.get(path, (_plain(value), ""))[0]
+        hint = f", got {written}; write {_plain(value)} (a whole number: no exponent or point)"
+    return hint
+
+
+_SEPARATED = r"[0-9]{1,3}(?:(?P<sep>[,' _\u00a0\u202f])[0-9]{3})(?:(?P=sep)[0-9]{3})*"
+_AUTHOR_NUMBER = re.compile(
+    r"^(?P<sign>[-+]?)\s*(?P<currency>[$€£¥]?)\s*"
+    rf"(?P<digits>(?:{_SEPARATED}|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)\s*"
+    r"(?P<suffix>%|[kKmMbB]|bn|mn|MM)?\s*(?P<after>[$€£¥]?)$"
+)
+_QUOTED_NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_SCALES = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "mn": 1e6, "MM": 1e6, "b": 1e9, "B": 1e9}
+_SCALES["bn"] = 1e9
+
+
+def number_hint(text: str, integer: bool = False) -> str:
+    """How to write a number given as text the way people write it ('' when it is not one).
+
+    ``4M``, ``2.5k``, ``$4,000,000``, ``4 000 000`` → "; write 4000000 (or 4e6)"; ``40%`` →
+    "; write 0.40 for 40%"; a quoted number (``"250"``) → "; write the number without
+    quotes". Commas and spaces count only as thousands separators (groups of three), so
+    ``1,5`` gets no hint rather than a wrong one.
+    """
+    if _QUOTED_NUMBER.match(text.strip()):
+        return "; write the number without quotes"
+    found = _AUTHOR_NUMBER.match(text.strip())
+    if found is None or (found["currency"] and found["after"]):
+        return ""
+    digits = re.sub(r"[^0-9.]", "", found["digits"])
+    value = float(digits) * (-1 if found["sign"] == "-" else 1)
+    suffix = found["suffix"]
+    if suffix == "%":
+        return f"; write {_plain(value / 100, decimals=2)} for {text.strip()}"
+    value *= _SCALES.get(suffix or "", 1.0)
+    if integer and not value.is_integer():
+        return ""
+    short = _scientific(value)
+    return f"; write {_plain(value)}" + (f" (or {short})" if short else "")
+
+
+def _plain(value: float, decimals: int = 0) -> str:
+    """A number as a plain YAML literal: no exponent, no separators, at least ``decimals``."""
+    if value.is_integer() and abs(value) < 1e15 and not decimals:
+        return str(int(value))
+    text = f"{value:.12f}".rstrip("0")
+    whole, _, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(decimals, '0')}" if fraction or decimals else whole
+
+
+def _scientific(value: float) -> str:
+    """A short exponent form (``4e6``) for a large round number, else ''."""
+    if not value.is_integer() or abs(value) < 10_000:
+        return ""
+    mantissa, exponent = f"{value:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    if float(f"{mantissa}e{exponent}") != value:
+        return ""
+    return f"{mantissa}e{int(exponent)}"

@@ -7,15 +7,18 @@ become strings, so YAML 1.1 traps (``NO``, ``on``) surface as type errors.
 
 Cross-references (an item naming an unknown product, an event naming an unknown segment,
 ...) are checked by :func:`reference_problems`, which returns every problem with the
-field path it belongs to so the loader can point at the right line.
+field path it belongs to so the loader can point at the right line. Each check declares the
+values it compares (:func:`check_reads`) and each model validator the fields it compares
+(``checked_together``), so that the loader can run them on the parts of a file that passed
+validation without reporting a problem that a dropped part caused.
 """
 
 from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Collection, Iterator
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -601,6 +604,9 @@ class Firm(Model):
     culture: Culture = Field(default_factory=Culture, description="Starting culture.")
     products: list[Product] = Field(min_length=1, max_length=8, description="Product lines.")
 
+    checked_together: ClassVar[tuple[str, ...]] = ("controller", "ai")
+    """The fields the model validator compares (see the module docstring)."""
+
     @model_validator(mode="after")
     def _ai_needs_archetype(self) -> Firm:
         if self.controller == "ai" and self.ai is None:
@@ -926,6 +932,9 @@ class Event(Model):
     )
     effects: list[Effect] = Field(min_length=1, max_length=20, description="Typed effects.")
 
+    checked_together: ClassVar[tuple[str, ...]] = ("quarter", "probability", "earliest", "latest")
+    """The fields the model validator compares (see the module docstring)."""
+
     @model_validator(mode="after")
     def _one_trigger(self) -> Event:
         if self.quarter is not None and self.probability is not None:
@@ -1083,15 +1092,39 @@ class Scenario(Model):
 
 
 Loc = tuple[str | int, ...]
+Check = Callable[[Scenario], Iterator[tuple[Loc, str]]]
+_READS: dict[Check, frozenset[str]] = {}
+
+
+def _reads(*fields: str) -> Callable[[Check], Check]:
+    """Declare the values (``"Model.field"``) a reference check compares.
+
+    Names need no declaration: ids, the fields that name them, and lists and maps (whose
+    entries, when dropped, only take problems away or leave them at or above the entry).
+    Everything else a check reads is declared, so that a loader which had to drop such a
+    value or stand in for it (it failed validation on its own) can skip the check instead
+    of reporting a problem the author did not write. A test reads the checks to keep this
+    list complete.
+    """
+
+    def declare(check: Check) -> Check:
+        _READS[check] = frozenset(fields)
+        return check
+
+    return declare
+
+
+def check_reads(check: Check) -> frozenset[str]:
+    """The values ``check`` compares, as declared with :func:`_reads`."""
+    return _READS.get(check, frozenset())
 
 
 def _unique(items: list[Any], where: str) -> Iterator[tuple[Loc, str]]:
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     for i, item in enumerate(items):
         if item.id in seen:
-            yield (where, i, "id"), f"duplicate id '{item.id}' (also at {where}[{seen[item.id]}])"
-        else:
-            seen[item.id] = i
+            yield (where, i, "id"), f"duplicate id '{item.id}' (an earlier entry has it too)"
+        seen.add(item.id)
 
 
 def _unknown(value: str, known: list[str] | set[str], what: str) -> str:
@@ -1118,21 +1151,19 @@ def _keys(
             yield loc, f"missing {what}(s): {', '.join(missing)}"
 
 
-def reference_problems(s: Scenario) -> list[tuple[Loc, str]]:
-    """Every broken cross-reference in a structurally valid scenario, with its field path."""
-    checks = (
-        _duplicate_ids,
-        _segment_references,
-        _firm_problems,
-        _starting_customers,
-        _starting_marketing,
-        _backlog_references,
-        _cycles,
-        _bet_references,
-        _event_references,
-        _objective_references,
-    )
-    return [problem for check in checks for problem in check(s)]
+def reference_problems(s: Scenario, unsure: Collection[str] = ()) -> list[tuple[Loc, str]]:
+    """Every broken cross-reference in a structurally valid scenario, with its field path.
+
+    Checks that compare a value named in ``unsure`` (``"Model.field"``: one the loader had
+    to drop or stand in for) are skipped.
+    """
+    skip = frozenset(unsure)
+    return [
+        problem
+        for check in REFERENCE_CHECKS
+        if not check_reads(check) & skip
+        for problem in check(s)
+    ]
 
 
 def _duplicate_ids(s: Scenario) -> Iterator[tuple[Loc, str]]:
@@ -1167,12 +1198,10 @@ def _segment_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from _keys(seg.drift, attrs, (*loc, "drift"), "attribute", False)
 
 
-def _firm_problems(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    """A player firm exists; firms' products and niche targets refer to known ids."""
+def _firm_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Firms' products and niche targets refer to known attributes and segments."""
     attrs = s.attribute_ids()
     segs = s.segment_ids()
-    if not s.player_firms():
-        yield (("firms",), "no firm has controller: player")
     for fi, firm in enumerate(s.firms):
         if isinstance(firm.ai, Niche) and firm.ai.target_segment not in segs:
             yield (
@@ -1184,10 +1213,21 @@ def _firm_problems(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield from _keys(product.attributes, attrs, (*loc, "attributes"), "attribute", True)
             yield from _keys(product.customers, segs, (*loc, "customers"), "segment", False)
             yield from _keys(product.awareness, segs, (*loc, "awareness"), "segment", False)
-            if firm.controller == "player" and product.team is None:
-                yield ((*loc,), "a player firm's product needs a 'team'")
+
+
+@_reads("Firm.controller", "Product.roles")
+def _player_firms(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """A player firm exists, offers a product in every role, and every line has a team."""
+    if not s.player_firms():
+        yield (("firms",), "no firm has controller: player")
+    for fi, firm in enumerate(s.firms):
+        if firm.controller != "player":
+            continue
+        for pi, product in enumerate(firm.products):
+            if product.team is None:
+                yield (("firms", fi, "products", pi), "a player firm's product needs a 'team'")
         for role in s.roles:
-            if firm.controller == "player" and not any(role in p.roles for p in firm.products):
+            if not any(role in p.roles for p in firm.products):
                 yield (
                     ("firms", fi, "products"),
                     f"no product of this player firm is offered in role '{role}'",
@@ -1209,6 +1249,7 @@ def _cpo_lines_without_pm(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 )
 
 
+@_reads("Segment.size", "Segment.in_market")
 def _starting_customers(s: Scenario) -> Iterator[tuple[Loc, str]]:
     """Products cannot start with more customers than a segment has in the market."""
     for si, seg in enumerate(s.segments):
@@ -1221,6 +1262,16 @@ def _starting_customers(s: Scenario) -> Iterator[tuple[Loc, str]]:
             )
 
 
+@_reads(
+    "Scenario.advertising",
+    "Scenario.currency",
+    "Advertising.carryover",
+    "Advertising.cost_per_point",
+    "Advertising.reach",
+    "Segment.media_cost",
+    "Segment.size",
+    "Firm.controller",
+)
 def _starting_marketing(s: Scenario) -> Iterator[tuple[Loc, str]]:
     """A player firm's starting awareness must not need more than MAX_STARTING_MARKETING.
 
@@ -1238,7 +1289,7 @@ def _starting_marketing(s: Scenario) -> Iterator[tuple[Loc, str]]:
             for seg_id, aware in product.awareness.items():
                 seg = segments.get(seg_id)
                 if seg is None:
-                    continue  # reported by _firm_problems
+                    continue  # reported by _firm_references
                 goodwill = -math.log1p(-min(aware, 0.99)) / adv.reach
                 point = adv.cost_per_point * seg.media_cost * seg.size / 1000.0
                 spend += (1.0 - adv.carryover) * goodwill * point
@@ -1280,17 +1331,12 @@ def _bet_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 
 def _event_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    """Events happen within the game and their effects (and the inject deck) name known ids."""
+    """Events' effects (and the inject deck) name known ids."""
     attrs = s.attribute_ids()
     segs = s.segment_ids()
     products = [p.id for _, p in s.products()]
     firm_refs = [*(f.id for f in s.firms), "player", "all"]
     for i, event in enumerate(s.events):
-        if event.quarter is not None and event.quarter > s.quarters:
-            yield (
-                ("events", i, "quarter"),
-                f"quarter {event.quarter} is after the last quarter ({s.quarters})",
-            )
         for ei, eff in enumerate(event.effects):
             loc = ("events", i, "effects", ei)
             if hasattr(eff, "segment") and eff.segment not in segs:
@@ -1309,7 +1355,7 @@ def _event_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 
 def _objective_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    """Objectives name known segments and products and fall due within the game."""
+    """Objectives name known segments and products."""
     segs = s.segment_ids()
     products = [p.id for _, p in s.products()]
     for i, obj in enumerate(s.objectives):
@@ -1318,11 +1364,22 @@ def _objective_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield ((*loc, "segment"), _unknown(obj.segment, segs, "segment"))
         if obj.product is not None and obj.product not in products:
             yield ((*loc, "product"), _unknown(obj.product, products, "product"))
+
+
+@_reads("Scenario.quarters")
+def _within_the_game(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Scheduled events happen, and objectives fall due, within the game."""
+    late = f"is after the last quarter ({s.quarters})"
+    for i, event in enumerate(s.events):
+        if event.quarter is not None and event.quarter > s.quarters:
+            yield (("events", i, "quarter"), f"quarter {event.quarter} {late}")
+    for i, obj in enumerate(s.objectives):
         if obj.by is not None and obj.by > s.quarters:
-            yield ((*loc, "by"), f"quarter {obj.by} is after the last quarter ({s.quarters})")
+            yield (("objectives", i, "by"), f"quarter {obj.by} {late}")
 
 
 def _cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Backlog dependencies form no cycle."""
     deps = {b.id: [d for d in b.depends_on if d != b.id] for b in s.backlog}
     index = {b.id: i for i, b in enumerate(s.backlog)}
     state: dict[str, int] = {}
@@ -1351,3 +1408,20 @@ def _cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
                     ("backlog", index[loop[0]], "depends_on"),
                     "dependency cycle: " + " → ".join(loop),
                 )
+
+
+REFERENCE_CHECKS: tuple[Check, ...] = (
+    _duplicate_ids,
+    _segment_references,
+    _firm_references,
+    _player_firms,
+    _starting_customers,
+    _starting_marketing,
+    _backlog_references,
+    _cycles,
+    _bet_references,
+    _event_references,
+    _objective_references,
+    _within_the_game,
+)
+"""Every cross-reference check, in the order :func:`reference_problems` runs them."""

@@ -9,7 +9,10 @@ hostile file ("billion laughs", ``[[[[...``) is refused before it costs time or 
 YAML 1.1 resolution is kept (``NO`` and ``on`` are booleans, so a strict model reports them
 as type errors), except for the silent-wrong-value forms: sexagesimal numbers (``1:30``),
 octal-looking integers (``012``) and timestamps stay strings, and a :class:`Reading` keeps the
-source text of every plain scalar so the loader can explain what YAML made of it.
+source text of every plain scalar so the loader can explain what YAML made of it. Numbers
+with an exponent are read as YAML 1.2 and authors write them: ``4e6``, ``4E6`` and ``1.5e3``
+are numbers (YAML 1.1 wants a point and a signed exponent, ``4.0e+6``, and reads the rest as
+text); ``4_000_000`` already is one in YAML 1.1.
 """
 
 from __future__ import annotations
@@ -41,7 +44,16 @@ _PARSER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 _OCTAL = re.compile(r"^[-+]?0[0-7_]+$")
-_RESOLVER = yaml.resolver.Resolver()
+EXPONENT_NUMBER = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
+"""Floats with an exponent that YAML 1.1 leaves as text (``4e6``, ``1.5E3``, ``.5e3``)."""
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1 resolution plus :data:`EXPONENT_NUMBER` (PyYAML's own resolver is untouched)."""
+
+
+_Resolver.add_implicit_resolver(f"{_CORE}float", EXPONENT_NUMBER, list("-+0123456789."))
+_RESOLVER = _Resolver()
 _CONSTRUCTOR = SafeConstructor()
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from engine.loader import load_scenario
 from engine.scenario_format import upgrade_note
@@ -42,8 +43,8 @@ def test_validate_bad_file_prints_one_line_per_problem(capsys: pytest.CaptureFix
     path = FIXTURES / "bad" / "unknown_key.yaml"
     assert main(["validate", str(path)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{path}:11:5: segments.0.weights: required field is missing",
-        f"{path}:15:5: segments.0.wieghts: unknown key 'wieghts' (did you mean 'weights'?)",
+        f"{path}:11:5: segments[everyone].weights: required field is missing",
+        f"{path}:15:5: segments[everyone].wieghts: unknown key 'wieghts' (did you mean 'weights'?)",
     ]
 
 
@@ -52,7 +53,7 @@ def test_validate_mixed_files_exit_1_and_count(capsys: pytest.CaptureFixture[str
     assert main(["validate", str(good), str(bad)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == _ok_lines(good)  # minimal.yaml is format 1: OK and the note
-    assert out[2].startswith(f"{bad}:25:16: firms.0.products.0.price: ")
+    assert out[2].startswith(f"{bad}:25:16: firms[player].products[app].price: ")
     assert out[-1] == "1 valid, 1 invalid"
 
 
@@ -142,10 +143,59 @@ def test_new_writes_a_starter_that_validates(tmp_path: Path, capsys) -> None:
     written = tmp_path / "mine" / "Cloud-pricing.yaml"
     scenario = load_scenario(written)
     assert (scenario.id, scenario.title) == ("cloud_pricing", "Cloud pricing")
-    first = written.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# yaml-language-server: $schema=file://")
-    assert first.endswith("/scenario.schema.json")
     assert main(["validate", str(written)]) == 0
+
+
+def _schema_reference(scenario: Path) -> Path:
+    """The schema file a scenario's first line points editors at (relative to the file)."""
+    first = scenario.read_text(encoding="utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix)
+    reference = first.removeprefix(prefix)
+    assert "://" not in reference and not Path(reference).is_absolute()
+    return scenario.parent / reference
+
+
+def test_new_writes_a_schema_reference_that_moves_with_the_folder(tmp_path: Path, capsys) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    assert main(["new", "mine", "-o", str(tmp_path / "a")]) == 0
+    assert f"wrote {tmp_path / 'a' / 'scenario.schema.json'}" in capsys.readouterr().out
+    (tmp_path / "elsewhere").mkdir()
+    moved = (tmp_path / "a").rename(tmp_path / "elsewhere" / "shared")
+    schema_file = _schema_reference(moved / "mine.yaml")
+    committed = (bundled_scenarios_dir() / "scenario.schema.json").read_text(encoding="utf-8")
+    assert schema_file.read_text(encoding="utf-8") == committed
+    schema = json.loads(committed)
+    data = yaml.safe_load((moved / "mine.yaml").read_text(encoding="utf-8"))
+    assert not list(jsonschema.Draft7Validator(schema).iter_errors(data))
+    for bundled in bundled_scenarios():  # the bundled scenarios use the same reference
+        assert _schema_reference(bundled).is_file()
+
+
+def test_new_keeps_a_current_schema_and_updates_a_stale_one(tmp_path: Path, capsys) -> None:
+    assert main(["new", "first", "-o", str(tmp_path)]) == 0
+    schema_file = tmp_path / "scenario.schema.json"
+    current = schema_file.read_text(encoding="utf-8")
+    assert main(["new", "second", "-o", str(tmp_path)]) == 0
+    assert "schema" not in capsys.readouterr().out.splitlines()[-1]  # kept, nothing said
+    schema_file.write_text("{}", encoding="utf-8")
+    assert main(["new", "third", "-o", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith(f"updated {schema_file}")
+    assert schema_file.read_text(encoding="utf-8") == current
+
+
+def test_new_warns_when_the_schema_cannot_be_written(tmp_path: Path, capsys) -> None:
+    (tmp_path / "scenario.schema.json").mkdir()  # a folder in the way
+    assert main(["new", "mine", "-o", str(tmp_path)]) == 0
+    assert load_scenario(tmp_path / "mine.yaml").id == "mine"
+    assert "warning: cannot write the editor schema" in capsys.readouterr().err
+
+
+def test_schema_help_hides_developer_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["schema", "--help"])
+    shown = capsys.readouterr().out
+    assert "--output" in shown and "--write-all" not in shown
 
 
 def test_new_refuses_to_overwrite_and_bad_names(tmp_path: Path, capsys) -> None:

@@ -17,45 +17,48 @@ from game.starter import starter_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = sorted((FIXTURES / "good").glob("*.yaml"))
+MINIMAL = (FIXTURES / "good" / "minimal.yaml").read_text(encoding="utf-8")
 BAD = sorted((FIXTURES / "bad").glob("*.yaml"))
 
 # fixture -> every problem reported, as (line, field.path, fragment of the message)
 EXPECTED: dict[str, list[tuple[int, str, str]]] = {
-    "ai_without_block": [(28, "firms.1", "an ai firm needs an 'ai' block")],
+    "ai_without_block": [(28, "firms[rival]", "an ai firm needs an 'ai' block")],
     "alias_bomb": [(6, "", f"expands to more than {MAX_NODES:,} values")],
-    "bool_in_choice": [(31, "objectives.0.kpi", "YAML reads 'yes' as a boolean; quote it")],
+    "bool_in_choice": [(31, "objectives[share].kpi", "YAML reads 'yes' as a boolean; quote it")],
     "deep_nesting": [(6, "", f"nesting is deeper than {MAX_DEPTH} levels")],
-    "dependency_cycle": [(38, "backlog.0.depends_on", "dependency cycle: api → sdk → api")],
-    "duplicate_id": [(35, "backlog.1.id", "duplicate id 'api'")],
-    "duplicate_key": [(13, "segments.0.name", "duplicate key 'name' (lines 12 and 13)")],
+    "dependency_cycle": [(38, "backlog[api].depends_on", "dependency cycle: api → sdk → api")],
+    "duplicate_id": [(35, "backlog[1].id", "duplicate id 'api' (an earlier entry has it too)")],
+    "duplicate_key": [(13, "segments[everyone].name", "duplicate key 'name' (lines 12 and 13)")],
     "empty": [(1, "", "the file is empty")],
-    "missing_field": [(22, "firms.0.products.0.price", "required field is missing")],
-    "no_in_string": [(9, "attributes.0.name", "YAML reads 'NO' as a boolean; quote it: \"NO\"")],
-    "no_team": [(22, "firms.0.products.0", "needs a 'team'")],
+    "missing_field": [(22, "firms[player].products[app].price", "required field is missing")],
+    "no_in_string": [
+        (9, "attributes[ease].name", "YAML reads 'NO' as a boolean; quote it: \"NO\"")
+    ],
+    "no_team": [(22, "firms[player].products[app]", "needs a 'team'")],
     "not_mapping": [(1, "", "the top level must be a mapping")],
     "not_utf8": [(3, "", "not UTF-8 text (byte 0xe9)")],
     "octal": [(7, "quarters", "octal number 8")],
     "on_in_number": [
-        (25, "firms.0.products.0.price", "YAML reads 'on' as a boolean, not a number")
+        (25, "firms[player].products[app].price", "YAML reads 'on' as a boolean, not a number")
     ],
-    "out_of_bounds": [(14, "segments.0.ideal.ease", "less than or equal to 1")],
+    "out_of_bounds": [(14, "segments[everyone].ideal.ease", "less than or equal to 1")],
     "python_tag": [(3, "", "'!!python/object/apply:os.system' is not allowed")],
     "recursive_alias": [(6, "", "alias '*r' refers to its own block")],
-    "sexagesimal": [(25, "firms.0.products.0.price", "base-60 number 90")],
+    "sexagesimal": [(25, "firms[player].products[app].price", "base-60 number 90")],
     "syntax_error": [(10, "", "YAML syntax error")],
     "two_documents": [(33, "", "one YAML document only")],
     "unknown_archetype_key": [
-        (31, "firms.1.ai.target_segment", "required field is missing"),
-        (31, "firms.1.ai.target_segmnt", "did you mean 'target_segment'?"),
+        (31, "firms[rival].ai.target_segment", "required field is missing"),
+        (31, "firms[rival].ai.target_segmnt", "did you mean 'target_segment'?"),
     ],
-    "unknown_attribute": [(15, "segments.0.weights.eas", "did you mean 'ease'?")],
-    "unknown_effect_type": [(37, "events.0.effects.0.type", "did you mean 'segment_size'?")],
+    "unknown_attribute": [(15, "segments[everyone].weights.eas", "did you mean 'ease'?")],
+    "unknown_effect_type": [(37, "events[boom].effects[0].type", "did you mean 'segment_size'?")],
     "unknown_key": [
-        (11, "segments.0.weights", "required field is missing"),
-        (15, "segments.0.wieghts", "unknown key 'wieghts' (did you mean 'weights'?)"),
+        (11, "segments[everyone].weights", "required field is missing"),
+        (15, "segments[everyone].wieghts", "unknown key 'wieghts' (did you mean 'weights'?)"),
     ],
-    "unknown_segment": [(38, "events.0.effects.0.segment", "did you mean 'everyone'?")],
-    "wrong_type": [(13, "segments.0.size", "valid number")],
+    "unknown_segment": [(38, "events[boom].effects[0].segment", "did you mean 'everyone'?")],
+    "wrong_type": [(13, "segments[everyone].size", "valid number")],
 }
 
 
@@ -122,8 +125,8 @@ def test_error_text_is_one_line_per_problem() -> None:
     path = FIXTURES / "bad" / "unknown_key.yaml"
     text = str(ScenarioError(problems_of(path)))
     assert text.splitlines() == [
-        f"{path}:11:5: segments.0.weights: required field is missing",
-        f"{path}:15:5: segments.0.wieghts: unknown key 'wieghts' (did you mean 'weights'?)",
+        f"{path}:11:5: segments[everyone].weights: required field is missing",
+        f"{path}:15:5: segments[everyone].wieghts: unknown key 'wieghts' (did you mean 'weights'?)",
     ]
 
 
@@ -220,9 +223,9 @@ def test_reference_errors_are_all_reported_at_once() -> None:
         load_scenario_text(text, "m.yaml")
     problems = info.value.problems
     assert [(p.line, p.field) for p in problems] == [
-        (15, "segments.0.ideal"),
-        (15, "segments.0.ideal.eas"),
-        (34, "objectives.0.segment"),
+        (15, "segments[everyone].ideal"),
+        (15, "segments[everyone].ideal.eas"),
+        (34, "objectives[share].segment"),
     ]
 
 
@@ -232,7 +235,8 @@ def test_a_bad_mapping_key_is_reported_at_the_key_without_value_hints() -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario_text(text, "k.yaml")
     (problem,) = info.value.problems
-    assert (problem.line, problem.col, problem.field) == (93, 57, "initiatives.0.effects.moral")
+    where = (problem.line, problem.col, problem.field)
+    assert where == (93, 57, "initiatives[offsite].effects.moral")
     assert problem.message.endswith("(did you mean 'morale'?)")
 
 
@@ -371,3 +375,62 @@ def test_edited_scenario_text_raises_only_scenario_error(edits) -> None:
         else:
             del text[pos]
     _only_scenario_error("".join(text))
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("4e6", 4_000_000),
+        ("4E6", 4_000_000),
+        ("2.5e5", 250_000),
+        ("1.5e-3", 0.0015),
+        ("+1.5E+3", 1500),
+        (".5e3", 500),
+        ("4_000_000", 4_000_000),
+        ("4.0e+6", 4_000_000),
+    ],
+)
+def test_numbers_as_authors_write_them_are_numbers(written: str, value: float, parser) -> None:
+    text = MINIMAL.replace("target: 0.1", f"target: {written}")
+    assert load_scenario_text(text).objectives[0].target == value
+
+
+def test_the_exponent_forms_leave_pyyaml_itself_alone() -> None:
+    assert yaml.safe_load("a: 4e6") == {"a": "4e6"}
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "message"),
+    [
+        ("size", "4M", "valid number, got text '4M'; write 4000000 (or 4e6)"),
+        ("size", "$4,000,000", "got text '$4,000,000'; write 4000000 (or 4e6)"),
+        ("size", "4 000 000", "got text '4 000 000'; write 4000000 (or 4e6)"),
+        ("size", "2.5k", "got text '2.5k'; write 2500"),
+        ("size", "3bn", "got text '3bn'; write 3000000000 (or 3e9)"),
+        ("size", "€250", "got text '€250'; write 250"),
+        ("size", '"1000"', "got text '1000'; write the number without quotes"),
+        ("size", "1,5", "got text '1,5'"),
+        ("in_market", "40%", "got text '40%'; write 0.40 for 40%"),
+        ("resolution", "2e4", "valid integer, got 2e4; write 20000 (a whole number: no exponent"),
+        ("name", "1e5", "valid string; YAML reads '1e5' as a number; quote it: \"1e5\""),
+    ],
+)
+def test_numbers_that_stay_refused_say_what_to_write(
+    field: str, written: str, message: str
+) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(_segment_with(field, written), "n.yaml")
+    (problem,) = info.value.problems
+    assert problem.field == f"segments[everyone].{field}"
+    assert message in problem.message
+
+
+def _segment_with(field: str, written: str) -> str:
+    """The minimal scenario with one field of its segment written as given."""
+    existing = {"size": "size: 1000", "name": "name: Everyone"}
+    old = existing.get(field, "reference_price: 100")
+    new = f"{field}: {written}" if field in existing else f"{old}\n    {field}: {written}"
+    return MINIMAL.replace(old, new)

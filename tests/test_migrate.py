@@ -283,7 +283,10 @@ def test_diff_prints_the_change_without_writing(tmp_path: Path, capsys) -> None:
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [
-        ("unknown_key", ["2 problems to fix first:", "15:5: segments.0.wieghts: unknown key"]),
+        (
+            "unknown_key",
+            ["2 problems to fix first:", "15:5: segments[everyone].wieghts: unknown key"],
+        ),
         ("syntax_error", ["1 problem to fix first:", ":10:", "YAML syntax error"]),
         ("not_utf8", ["1 problem to fix first:", ":3:", "not UTF-8 text (byte 0xe9)"]),
     ],

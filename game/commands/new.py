@@ -1,4 +1,9 @@
-"""``crossroads new NAME``: write a commented starter scenario that validates."""
+"""``crossroads new NAME``: write a commented starter scenario that validates.
+
+The starter's first line points editors at ``scenario.schema.json`` *relative to the file*,
+and the schema is written beside it, so the pair keeps working wherever the folder is moved
+or shared (as the bundled scenarios do). An existing schema there is brought up to date.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import sys
 from pathlib import Path
 
 NAME = "new"
-HELP = "Write a commented starter scenario NAME.yaml to grow into your own."
+HELP = "Write a commented starter scenario NAME.yaml (and the schema editors read) to grow."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,9 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write NAME.yaml; refuse an invalid name (exit 2) or an existing file (exit 1)."""
-    from game.paths import bundled_scenarios_dir
-    from game.schema_docs import SCHEMA_NAME
+    """Write NAME.yaml and its schema; refuse an invalid name (2) or an existing file (1)."""
     from game.starter import NAME_PATTERN, starter_text
 
     if not NAME_PATTERN.match(args.name):
@@ -32,11 +35,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     target = Path(args.output_dir) / f"{args.name}.yaml"
-    schema_uri = (bundled_scenarios_dir() / SCHEMA_NAME).resolve().as_uri()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8") as f:
-            f.write(starter_text(args.name, schema_uri))
+            f.write(starter_text(args.name))
     except FileExistsError:
         print(f"crossroads new: {target} already exists; not overwriting it", file=sys.stderr)
         return 1
@@ -44,4 +46,42 @@ def run(args: argparse.Namespace) -> int:
         print(f"crossroads new: cannot write {target}: {exc.strerror}", file=sys.stderr)
         return 1
     print(f"wrote {target}; check it with: crossroads validate {target}")
+    _write_schema(target.parent)
     return 0
+
+
+def write_schema_beside(folder: Path) -> tuple[Path, str]:
+    """Write the scenario schema into ``folder`` unless it is there already.
+
+    Returns its path and what happened: ``"wrote"``, ``"updated"`` (it was stale) or
+    ``"kept"`` (it was current). Raises :class:`OSError` when it cannot be written.
+    """
+    from game.schema_docs import SCHEMA_NAME, schema_text
+
+    path = folder / SCHEMA_NAME
+    text = schema_text()
+    try:
+        current = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    except (OSError, UnicodeDecodeError):
+        current = ""  # unreadable or not text: replace it
+    if current == text:
+        return path, "kept"
+    path.write_text(text, encoding="utf-8")
+    return path, "wrote" if current is None else "updated"
+
+
+def _write_schema(folder: Path) -> None:
+    """Write the schema beside a new scenario, saying so; a failure is only a warning."""
+    try:
+        path, done = write_schema_beside(folder)
+    except OSError as exc:
+        print(
+            f"crossroads new: warning: cannot write the editor schema into {folder}: "
+            f"{exc.strerror or exc}; 'crossroads schema -o FILE' writes it elsewhere",
+            file=sys.stderr,
+        )
+        return
+    if done != "kept":
+        print(f"{done} {path} (editors read it; keep it beside your scenarios)")

@@ -1,4 +1,8 @@
-"""``crossroads schema``: print or write the scenario JSON Schema (draft-07) for editors."""
+"""``crossroads schema``: print or write the scenario JSON Schema (draft-07) for editors.
+
+``--write-all`` (regenerate the committed schema and docs/authoring.md in a source checkout)
+is for developers and does not show in ``--help``.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,8 @@ HELP = "Print the scenario JSON Schema (for editor autocomplete), or write it wi
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the output options."""
     parser.add_argument("-o", "--output", metavar="FILE", help="write the schema to FILE")
-    parser.add_argument(
-        "--write-all",
-        action="store_true",
-        help="regenerate the committed schema and docs/authoring.md (in a checkout)",
+    parser.add_argument(  # for developers in a checkout: hidden from --help
+        "--write-all", action="store_true", help=argparse.SUPPRESS
     )
 
 

@@ -256,23 +256,54 @@ def _load(changes: dict[Loc, float]) -> Scenario:
 
 
 @pytest.mark.parametrize(
-    ("loc", "value", "message"),
+    ("loc", "value", "field", "message"),
     [
-        (("research", 0, "noise"), 1e-300, "greater than or equal to 0.001"),
-        (("segments", 0, "reference_price"), 5e-324, "greater than or equal to 0.01"),
-        (("firms", 1, "products", 0, "price"), 5e-324, "greater than or equal to 0.01"),
-        (("advertising", "reach"), 5e-324, "greater than or equal to 0.000001"),
-        (("advertising", "reach"), 1e-6, "of marketing a quarter to keep its starting awareness"),
-        (("firms", 0, "products", 0, "price"), 1e-12, "greater than or equal to 0.01"),
+        (
+            ("research", 0, "noise"),
+            1e-300,
+            "research[interviews].noise",
+            "greater than or equal to 0.001",
+        ),
+        (
+            ("segments", 0, "reference_price"),
+            5e-324,
+            "segments[smb].reference_price",
+            "greater than or equal to 0.01",
+        ),
+        (
+            ("firms", 1, "products", 0, "price"),
+            5e-324,
+            "firms[planly].products[planly].price",
+            "greater than or equal to 0.01",
+        ),
+        (
+            ("advertising", "reach"),
+            5e-324,
+            "advertising.reach",
+            "greater than or equal to 0.000001",
+        ),
+        (
+            ("advertising", "reach"),
+            1e-6,
+            "advertising.reach",
+            "of marketing a quarter to keep its starting awareness",
+        ),
+        (
+            ("firms", 0, "products", 0, "price"),
+            1e-12,
+            "firms[player].products[teamboard].price",
+            "greater than or equal to 0.01",
+        ),
     ],
 )
-def test_the_issue_cases_are_refused_with_their_field(loc: Loc, value: float, message: str) -> None:
+def test_the_issue_cases_are_refused_with_their_field(
+    loc: Loc, value: float, field: str, message: str
+) -> None:
     """The hardening issue's crashes are refused by the loader, naming the field."""
     with pytest.raises(ScenarioError) as caught:
         _load({loc: value})
     problems = [str(p) for p in caught.value.problems]
     assert len(problems) == 1, problems
-    field = ".".join(map(str, loc))
     assert f": {field}: " in problems[0] and message in problems[0], problems
 
 
