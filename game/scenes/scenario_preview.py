@@ -18,17 +18,38 @@ if TYPE_CHECKING:
     from game.app import App
     from game.session import ScenarioEntry
 
-CHAR_W = 8
-"""Pixels per character when sizing a column (the UI font at its default size)."""
-LINE_H = 22
+FONT_SIZE = 15
+"""The theme's default font size, in layout units (labels use it)."""
+SLACK = 1.1
+"""Room for the font's rounding at other text scales (14 px at 0.9 is more than 0.9 × 15)."""
+LINE_H = 24
 """Height of one table row."""
 
 
+def text_width(text: str) -> int:
+    """Layout width a label needs for ``text`` (its padding included)."""
+    from game.widgets.text import font
+
+    return int(font(FONT_SIZE).size(text)[0] * SLACK) + 12
+
+
 def column_widths(rows: list[list[str]], width: int) -> list[int]:
-    """Each column's width from its longest cell, shrunk in proportion to fit ``width``."""
-    wanted = [max(len(r[i]) for r in rows) * CHAR_W + 14 for i in range(len(rows[0]))]
+    """Each column's width from its widest cell, shrunk in proportion only if over ``width``."""
+    wanted = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     scale = min(1.0, width / sum(wanted))
     return [int(w * scale) for w in wanted]
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines that each fit a label ``width`` wide, broken between words."""
+    lines = [""]
+    for word in text.split(" "):
+        trial = f"{lines[-1]} {word}".strip()
+        if lines[-1] and text_width(trial) > width:
+            lines.append(word)
+        else:
+            lines[-1] = trial
+    return lines
 
 
 class ScenarioPreviewScene(Scene):
@@ -61,6 +82,13 @@ class ScenarioPreviewScene(Scene):
             y += LINE_H
         return y
 
+    def _lines(self, text: str, y: int, width: int, container: object) -> int:
+        """``text`` as wrapped one-line labels from ``y``; returns the y below them."""
+        for line in wrap(text, width):
+            self.label(pygame.Rect(0, y, width, LINE_H), line, container=container)
+            y += LINE_H
+        return y
+
     def build(self) -> None:
         from game.commands.preview import firm_rows, segment_heading, segment_rows
 
@@ -83,16 +111,9 @@ class ScenarioPreviewScene(Scene):
         inner = area.w - 24
         y = 0
         for seg in m.segments:
-            self.label(
-                pygame.Rect(0, y, inner, LINE_H + 4),
-                segment_heading(seg, m.currency),
-                container=scroller,
-            )
-            y = self._table(segment_rows(seg, m.currency), y + LINE_H + 4, inner, scroller)
-            self.label(
-                pygame.Rect(0, y, inner, LINE_H), f"Favourite: {seg.why}", container=scroller
-            )
-            y += LINE_H + GAP
+            y = self._lines(segment_heading(seg, m.currency), y, inner, scroller) + 4
+            y = self._table(segment_rows(seg, m.currency), y, inner, scroller)
+            y = self._lines(f"Favourite: {seg.why}", y, inner, scroller) + GAP
         self.label(
             pygame.Rect(0, y, inner, LINE_H + 4),
             "Firms: one quarter at the starting run rate",
