@@ -22,6 +22,9 @@ utility units; :func:`calibrate` turns them into numbers an author can judge, pe
   Its shares s, own-price elasticity −α(1 − s_j) and cross-price elasticity +α·s_k.
 * **awareness**, the **simulated share** after the unchanged quarter and the fraction of the
   category that chose in it (from the quarter's report).
+* the **expected share** after the unchanged quarter (the expected-share model before the
+  choice draw), with the customers and revenue it means (``engine.starting_market`` compares
+  them with the starting position).
 
 Pure computation: no I/O, deterministic for a seed.
 """
