@@ -22,6 +22,9 @@ utility units; :func:`calibrate` turns them into numbers an author can judge, pe
   Its shares s, own-price elasticity −α(1 − s_j) and cross-price elasticity +α·s_k.
 * **awareness**, the **simulated share** after the unchanged quarter and the fraction of the
   category that chose in it (from the quarter's report).
+* the **expected share** after the unchanged quarter (the expected-share model before the
+  choice draw), with the customers and revenue it means (``engine.starting_market`` compares
+  them with the starting position).
 
 Pure computation: no I/O, deterministic for a seed.
 """
@@ -79,6 +82,9 @@ class ProductCalibration:
     share_predicted: float  # closed-form homogeneous logit, full awareness
     share_simulated: float  # after the unchanged quarter
     share_of_choosers: float  # expected share of the quarter's choosers (what ε's s means)
+    share_expected: float  # expected-share model's share of the category after the quarter
+    customers_expected: float  # that share × the category's real customers after entry
+    revenue_expected: float  # those customers × the product's price in the quarter
     own: Elasticity
     own_choice: Elasticity  # of its share of the quarter's choosers
     cross: list[Elasticity] = field(default_factory=list)
@@ -264,6 +270,19 @@ class _Runs:
             values.append(getattr(product, field_name)[seg_id])
         return float(np.mean(values))
 
+    def expected(self, s: int, j: int) -> tuple[float, float, float]:
+        """Mean over seeds of product j's expected share of segment s's category after the
+        quarter (before the choice draw), its expected customers and their revenue."""
+        seg_id = list(self.seeds[0].report.segments)[s]
+        found = []
+        for run in self.seeds:
+            share = float(run.installed[None][s, j])
+            customers = share * run.report.segments[seg_id].in_market
+            price = list(run.report.products.values())[j].price
+            found.append((share, customers, customers * price))
+        share, customers, revenue = np.mean(np.array(found), axis=0)
+        return float(share), float(customers), float(revenue)
+
     def choosing(self, s: int) -> float:
         """Mean fraction of segment s's category who chose in the quarter."""
         values = []
@@ -318,6 +337,7 @@ def _segment(start: Simulation, s: int, runs: _Runs) -> SegmentCalibration:
         measured, se = runs.elasticity(s, j, k, of_choosers)
         return Elasticity(products[k].id, measured, se, predicted_elasticity(alpha, shares, j, k))
 
+    expected = [runs.expected(s, j) for j in range(len(products))]
     rows = [
         ProductCalibration(
             id=p.id,
@@ -330,6 +350,9 @@ def _segment(start: Simulation, s: int, runs: _Runs) -> SegmentCalibration:
             share_predicted=float(shares[j]),
             share_simulated=runs.mean("share_by_segment", s, j),
             share_of_choosers=float(np.mean([run.choice[None][s, j] for run in runs.seeds])),
+            share_expected=expected[j][0],
+            customers_expected=expected[j][1],
+            revenue_expected=expected[j][2],
             own=elasticity(j, j),
             own_choice=elasticity(j, j, of_choosers=True),
             cross=[elasticity(j, k) for k in range(len(products)) if k != j],

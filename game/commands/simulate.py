@@ -140,19 +140,46 @@ TABLE_KPIS = ("revenue", "profit", "cash", "customers", "share", "satisfaction",
 """The player firm's KPIs in the table, after the quarter (registry ids)."""
 
 
+def revenue_by_segment(rep: Any, firm: str) -> dict[str, float]:
+    """A firm's revenue in each segment this quarter: its products' customers × price."""
+    out = {s: 0.0 for s in rep.segments}
+    for p in rep.products.values():
+        if p.firm == firm:
+            for s, n in p.customers_by_segment.items():
+                out[s] += n * p.price
+    return out
+
+
+def revenue_share(rep: Any, firm: str) -> float:
+    """A firm's share of every firm's revenue this quarter (0 when nobody earns anything)."""
+    total = sum(f.revenue for f in rep.firms.values())
+    return rep.firms[firm].revenue / total if total > 0 else 0.0
+
+
 def kpi_table(sim: Any, player: str, reports: list[Any]) -> str:
-    """An aligned table: the player firm's KPIs per quarter and each rival's share."""
+    """An aligned table: the player firm's KPIs per quarter, its revenue by segment, and each
+    firm's customer share beside its revenue share (of all firms' revenue)."""
     from game.escaping import terminal
 
     rivals = [f for f in sim.state.firms if f != player]
     cur = sim.scenario.currency
-    header = ["Q", "revenue", "profit", "cash", "customers", "share", "satisf.", "NPS"]
-    header += [f"{sim.state.firms[r].name[:12]} share" for r in rivals]
+    money, share = KPIS["revenue"].format, KPIS["share"].format
+    header = ["Q", "revenue", "profit", "cash", "customers", "share", "rev. share"]
+    header += ["satisf.", "NPS"]
+    header += [f"rev. {seg.name[:12]}" for seg in sim.state.segments]
+    for r in rivals:
+        name = sim.state.firms[r].name[:12]
+        header += [f"{name} share", f"{name} rev. share"]
     rows = [header]
     for rep in reports:
         f = rep.firms[player]
-        row = [str(rep.quarter), *(KPIS[k].format(getattr(f, k), cur) for k in TABLE_KPIS)]
-        row += [KPIS["share"].format(rep.firms[r].share) for r in rivals]
+        row = [str(rep.quarter)]
+        row += [KPIS[k].format(getattr(f, k), cur) for k in TABLE_KPIS[:5]]
+        row.append(share(revenue_share(rep, player)))
+        row += [KPIS[k].format(getattr(f, k), cur) for k in TABLE_KPIS[5:]]
+        row += [money(v, cur) for v in revenue_by_segment(rep, player).values()]
+        for r in rivals:
+            row += [share(rep.firms[r].share), share(revenue_share(rep, r))]
         rows.append(row)
     rows = [[terminal(cell) for cell in row] for row in rows]  # names and currency are data
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]

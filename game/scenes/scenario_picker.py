@@ -101,6 +101,13 @@ class ScenarioPickerScene(Scene):
             if entry and entry.scenario
             else "This scenario has errors; fix the file and press F5.",
         )
+        self.preview_button = self.button(
+            pygame.Rect(self.width - MARGIN - 260 - GAP - 160, by, 160, ROW),
+            "Preview",
+            self.preview,
+            enabled=bool(entry and entry.scenario),
+            tip="The starting market: appeal, expected shares, unit economics, flags.",
+        )
 
     def select(self, index: int) -> None:
         """Show the details of another scenario."""
@@ -114,6 +121,14 @@ class ScenarioPickerScene(Scene):
         entry = self.entries[self.selected]
         if entry.scenario is not None:
             self.app.push(RoleChoiceScene(self.app, entry))
+
+    def preview(self) -> None:
+        """Show the selected scenario's starting market."""
+        from game.scenes.scenario_preview import ScenarioPreviewScene
+
+        entry = self.entries[self.selected]
+        if entry.scenario is not None:
+            self.app.push(ScenarioPreviewScene(self.app, entry))
 
     def on_enter(self) -> None:
         self.choose()

@@ -22,12 +22,14 @@ def screens(app):
     from game.scenes.results import ResultsScene
     from game.scenes.role_choice import RoleChoiceScene
     from game.scenes.scenario_picker import ScenarioPickerScene
+    from game.scenes.scenario_preview import ScenarioPreviewScene
     from game.scenes.settings_screen import SettingsScene
 
     yield "title"
     entry = list_scenarios()[0]
     for scene in (
         ScenarioPickerScene(app),
+        ScenarioPreviewScene(app, entry),
         RoleChoiceScene(app, entry),
         BriefingScene(app, entry, "pm", 1),
         SettingsScene(app),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pygame
-from helpers import click, frames, press, texts
+from helpers import click, elements, frames, press, texts
 
 from game import paths
 from game.session import list_scenarios, read_scenario
@@ -50,3 +50,26 @@ def test_f5_in_a_game_restarts_the_edited_scenario_or_shows_errors(app):
     press(app, pygame.K_F5)
     assert app.top.name == "dialog"
     assert "mine.yaml has errors" in texts(app) and "quarters" in texts(app)
+
+
+def test_preview_shows_the_starting_market_and_esc_returns(app):
+    import warnings
+
+    from test_layout import _scroll_list
+
+    click(app, "Play")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        click(app, "Preview")
+    assert app.top.name == "scenario_preview"
+    shown = texts(app)
+    assert "Starting market:" in shown and "Favourite:" in shown
+    assert "expected Q1" in shown and "runway" in shown and "Flags" in shown
+    window = pygame.Rect(0, 0, 1280, 720)
+    for e in elements(app):  # wide tables fit: nothing past the window or its scroll view
+        if e.visible and e.rect.w:
+            view = _scroll_list(e) or window
+            assert view.left <= e.rect.left and e.rect.right <= view.right, e
+    assert not [w for w in caught if "too small for text" in str(w.message)]
+    press(app, pygame.K_ESCAPE)
+    assert app.top.name == "scenario_picker"

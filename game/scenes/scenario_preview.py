@@ -1,0 +1,129 @@
+"""Scenario preview: the starting market of a scenario, as ``crossroads preview`` prints it.
+
+Opened from the scenario picker ("Preview"); Esc or Back returns. The rows are the
+command's own (:func:`game.commands.preview.segment_rows` and ``firm_rows``), laid out as
+label grids in one scrolling area so wide tables fit 1280×720.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.scenes.base import GAP, MARGIN, ROW, Scene
+
+if TYPE_CHECKING:
+    from game.app import App
+    from game.session import ScenarioEntry
+
+FONT_SIZE = 15
+"""The theme's default font size, in layout units (labels use it)."""
+SLACK = 1.1
+"""Room for the font's rounding at other text scales (14 px at 0.9 is more than 0.9 × 15)."""
+LINE_H = 24
+"""Height of one table row."""
+
+
+def text_width(text: str) -> int:
+    """Layout width a label needs for ``text`` (its padding included)."""
+    from game.widgets.text import font
+
+    return int(font(FONT_SIZE).size(text)[0] * SLACK) + 12
+
+
+def column_widths(rows: list[list[str]], width: int) -> list[int]:
+    """Each column's width from its widest cell, shrunk in proportion only if over ``width``."""
+    wanted = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    scale = min(1.0, width / sum(wanted))
+    return [int(w * scale) for w in wanted]
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines that each fit a label ``width`` wide, broken between words."""
+    lines = [""]
+    for word in text.split(" "):
+        trial = f"{lines[-1]} {word}".strip()
+        if lines[-1] and text_width(trial) > width:
+            lines.append(word)
+        else:
+            lines[-1] = trial
+    return lines
+
+
+class ScenarioPreviewScene(Scene):
+    """The quarter-0 market of one scenario: segment tables, firms, flags."""
+
+    name = "scenario_preview"
+
+    def __init__(self, app: App, entry: ScenarioEntry) -> None:
+        from engine.starting_market import starting_market
+
+        super().__init__(app)
+        assert entry.scenario is not None
+        self.entry = entry
+        role = "pm" if "pm" in entry.scenario.roles else entry.scenario.roles[0]
+        self.market = starting_market(entry.scenario, role)
+
+    def _table(self, rows: list[list[str]], y: int, width: int, container: object) -> int:
+        """Label grid of ``rows`` at ``y`` (header muted); returns the y below it."""
+        widths = column_widths(rows, width)
+        for r, row in enumerate(rows):
+            x = 0
+            for cell, w in zip(row, widths, strict=True):
+                self.label(
+                    pygame.Rect(x, y, w, LINE_H),
+                    cell,
+                    container=container,
+                    object_id="#muted" if r == 0 else None,
+                )
+                x += w
+            y += LINE_H
+        return y
+
+    def _lines(self, text: str, y: int, width: int, container: object) -> int:
+        """``text`` as wrapped one-line labels from ``y``; returns the y below them."""
+        for line in wrap(text, width):
+            self.label(pygame.Rect(0, y, width, LINE_H), line, container=container)
+            y += LINE_H
+        return y
+
+    def build(self) -> None:
+        from game.commands.preview import firm_rows, segment_heading, segment_rows
+
+        m = self.market
+        self.label(
+            pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
+            f"Starting market: {m.title}",
+            object_id="#heading",
+        )
+        self.label(
+            pygame.Rect(MARGIN, MARGIN + 36, self.width - 2 * MARGIN, 26),
+            f"Quarter 0 as {m.role.upper()}, no decision taken; quarter 1 averaged over "
+            f"{m.runs} seeds. Appeal = utility of the mean customer; gap = expected Q1 − Q0.",
+            object_id="#muted",
+        )
+        top = MARGIN + 70
+        area_h = self.height - top - MARGIN - ROW - GAP
+        area = pygame.Rect(MARGIN, top, self.width - 2 * MARGIN, area_h)
+        scroller = self.scroller(area, container=self.root)
+        inner = area.w - 24
+        y = 0
+        for seg in m.segments:
+            y = self._lines(segment_heading(seg, m.currency), y, inner, scroller) + 4
+            y = self._table(segment_rows(seg, m.currency), y, inner, scroller)
+            y = self._lines(f"Favourite: {seg.why}", y, inner, scroller) + GAP
+        self.label(
+            pygame.Rect(0, y, inner, LINE_H + 4),
+            "Firms: one quarter at the starting run rate",
+            container=scroller,
+        )
+        y = self._table(firm_rows(m), y + LINE_H + 4, inner, scroller) + GAP
+        flags = m.flags or ["Nothing looks wrong."]
+        body = "<b>Flags</b><br>" + "<br>".join(f"• {html.escape(f)}" for f in flags)
+        box = self.text(pygame.Rect(0, y, inner, -1), body, container=scroller)
+        y += box.rect.h + GAP
+        self.scroll_area(scroller, inner, y)
+        by = self.height - MARGIN - ROW
+        self.button(pygame.Rect(MARGIN, by, 160, ROW), "Back", self.app.pop, tip="Esc")
