@@ -8,13 +8,15 @@ label grids in one scrolling area so wide tables fit 1280×720.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from game.jobs import Job
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 
 if TYPE_CHECKING:
+    from engine.starting_market import StartingMarket
     from game.app import App
     from game.session import ScenarioEntry
 
@@ -61,10 +63,43 @@ class ScenarioPreviewScene(Scene):
         from engine.starting_market import starting_market
 
         super().__init__(app)
-        assert entry.scenario is not None
+        scenario = entry.scenario
+        assert scenario is not None
         self.entry = entry
-        role = "pm" if "pm" in entry.scenario.roles else entry.scenario.roles[0]
-        self.market = starting_market(entry.scenario, role)
+        role = "pm" if "pm" in scenario.roles else scenario.roles[0]
+        # A few seconds of simulation: measured off the UI thread, the window keeps drawing.
+        self.job: Job[StartingMarket] = Job(
+            lambda: starting_market(scenario, role), name="starting-market"
+        )
+        self.market: StartingMarket | None = None
+        self.waiting_label: Any = None
+
+    def update(self, dt: float) -> None:
+        """Show the preview once it is measured (or say why it could not be)."""
+        if self.market is None and self.job.done:
+            if self.job.error is None:
+                self.market = self.job.result
+            self.rebuild()
+        elif self.market is None and self.waiting_label is not None:
+            text = self._waiting_text()
+            if text != self.waiting_label.text:
+                self.waiting_label.set_text(text)
+
+    def _waiting_text(self) -> str:
+        return f"Measuring the starting market… ({self.job.seconds} s)"
+
+    def _build_waiting(self) -> None:
+        """While the job runs (or after it failed): a line of text and Back."""
+        error = self.job.error if self.job.done else None
+        self.waiting_label = self.label(
+            pygame.Rect(MARGIN, MARGIN + 60, self.width - 2 * MARGIN, 30),
+            (
+                f"The starting market could not be measured: {error}"[:200]
+                if error is not None
+                else self._waiting_text()
+            ),
+            object_id="#bad" if error is not None else "#muted",
+        )
 
     def _table(self, rows: list[list[str]], y: int, width: int, container: object) -> int:
         """Label grid of ``rows`` at ``y`` (header muted); returns the y below it."""
@@ -93,6 +128,15 @@ class ScenarioPreviewScene(Scene):
         from game.commands.preview import firm_rows, segment_heading, segment_rows
 
         m = self.market
+        if m is None:
+            self.label(
+                pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
+                f"Starting market: {self.entry.scenario.title if self.entry.scenario else ''}",
+                object_id="#heading",
+            )
+            self._build_waiting()
+            self._back()
+            return
         self.label(
             pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
             f"Starting market: {m.title}",
@@ -125,5 +169,8 @@ class ScenarioPreviewScene(Scene):
         box = self.text(pygame.Rect(0, y, inner, -1), body, container=scroller)
         y += box.rect.h + GAP
         self.scroll_area(scroller, inner, y)
+        self._back()
+
+    def _back(self) -> None:
         by = self.height - MARGIN - ROW
         self.button(pygame.Rect(MARGIN, by, 160, ROW), "Back", self.app.pop, tip="Esc")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,17 @@ def frames(app: App, n: int = 2) -> None:
     """Run ``n`` frames (events are processed at the start of each)."""
     for _ in range(n):
         app.frame(FRAME)
+
+
+def until(app: App, condition: Any, what: str, timeout: float = 30.0) -> None:
+    """Run frames until ``condition()`` holds (fails with ``what`` and the screen's text):
+    for work the screen does in the background (never an assertion on speed)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited for {what}; on screen ({app.top.name}):\n{texts(app)}")
+        frames(app, 1)
+        time.sleep(0.01)
 
 
 def elements(app: App) -> Iterator[Any]:

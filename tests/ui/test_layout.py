@@ -8,7 +8,7 @@ import warnings
 import pygame
 import pygame_gui
 import pytest
-from helpers import elements, frames
+from helpers import elements, frames, until
 
 from game.scenes.flow import start_game
 from game.session import list_scenarios
@@ -35,6 +35,8 @@ def screens(app):
         SettingsScene(app),
     ):
         app.push(scene)
+        if isinstance(scene, ScenarioPreviewScene):
+            until(app, lambda s=scene: s.market is not None, "the starting market")
         yield scene.name
     for role in ("pm", "cpo"):
         start_game(app, entry, role, 3)

@@ -14,14 +14,13 @@ import http.server
 import socket
 import sqlite3
 import threading
-import time
 import warnings
 from pathlib import Path
 
 import pygame
 import pygame_gui
 import pytest
-from helpers import click, elements, frames, press, texts
+from helpers import click, elements, frames, press, texts, until
 
 from engine.decisions import Decisions
 from game.paths import find_scenario
@@ -32,7 +31,6 @@ from game.workshop.host import Host, HostThread
 from game.workshop.session import WorkshopSession, session_path
 
 Entry = pygame_gui.elements.UITextEntryLine
-WAIT_S = 15.0  # a generous bound: every wait normally ends in well under a second
 
 
 class Hosted:
@@ -100,16 +98,6 @@ def hosted(tmp_path, monkeypatch):
     h = Hosted(tmp_path / "workshops")
     yield h
     h.stop()
-
-
-def until(app, condition, what: str, timeout: float = WAIT_S) -> None:
-    """Run frames until ``condition()`` holds (fails with ``what`` and the screen's text)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited for {what}; on screen ({app.top.name}):\n{texts(app)}")
-        frames(app, 1)
-        time.sleep(0.01)
 
 
 def type_text(app, entry, text: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pygame
-from helpers import click, elements, frames, press, texts
+from helpers import click, elements, frames, press, texts, until
 
 from game import paths
 from game.session import list_scenarios, read_scenario
@@ -61,7 +61,9 @@ def test_preview_shows_the_starting_market_and_esc_returns(app):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         click(app, "Preview")
-    assert app.top.name == "scenario_preview"
+        assert app.top.name == "scenario_preview"
+        assert "Measuring the starting market" in texts(app)  # off the UI thread
+        until(app, lambda: app.top.market is not None, "the starting market")
     shown = texts(app)
     assert "Starting market:" in shown and "Favourite:" in shown
     assert "expected Q1" in shown and "runway" in shown and "Flags" in shown
