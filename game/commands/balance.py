@@ -239,7 +239,7 @@ def _aligned(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
 
 def _objective_lines(report: BalanceReport, scenario: Scenario) -> list[str]:
     """Per objective: its KPI as scored per bot (met, p10/p50/p90) and the suggested target."""
-    from engine.kpis import KPIS
+    from engine.kpis import KPIS, Kpi
 
     kpi_of = {o.id: o.kpi for o in scenario.objectives}
     hits = {b.bot: b.objectives for b in report.bots}
@@ -247,7 +247,7 @@ def _objective_lines(report: BalanceReport, scenario: Scenario) -> list[str]:
     for a in report.objectives:
         kpi = KPIS[kpi_of[a.id]]
 
-        def show(value: float, kpi: Any = kpi) -> str:
+        def show(value: float, kpi: Kpi = kpi) -> str:
             return kpi.compact(value, scenario.currency)
 
         out += [
