@@ -49,7 +49,10 @@ def tutorial() -> Scenario:
 def _runs(
     scenario: Scenario, scores: dict[str, list[float]], met: dict[str, float] | None = None
 ) -> list[Run]:
-    """Synthetic runs: ``met`` gives each bot's chance to meet every objective (default 1)."""
+    """Synthetic runs: ``met`` gives each bot's chance to meet every objective (default 1).
+
+    Every objective is a guardrail (met at the start), so a hit rate of 1 is not too easy;
+    the objective advice has its own tests in test_balance_advice.py."""
     runs = []
     for bot, values in scores.items():
         for seed, score in enumerate(values):
@@ -71,6 +74,7 @@ def _runs(
                     leader="planly" if seed % 2 else "player",
                     lead=0.3 if seed % 2 else 0.1,
                     top_share=0.5,
+                    kinds={o.id: "guardrail" for o in scenario.objectives},
                 )
             )
     return runs

@@ -224,6 +224,55 @@ def _takeover_line(report: BalanceReport) -> list[str]:
     ]
 
 
+def _aligned(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
+    """Rows as aligned text: the second column left-aligned, the others right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        indent
+        + "  ".join(
+            c.ljust(w) if i == 1 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+
+
+def _objective_lines(report: BalanceReport, scenario: Scenario) -> list[str]:
+    """Per objective: its KPI as scored per bot (met, p10/p50/p90) and the suggested target."""
+    from engine.kpis import KPIS, Kpi
+
+    kpi_of = {o.id: o.kpi for o in scenario.objectives}
+    hits = {b.bot: b.objectives for b in report.bots}
+    out = []
+    for a in report.objectives:
+        kpi = KPIS[kpi_of[a.id]]
+
+        def show(value: float, kpi: Kpi = kpi) -> str:
+            return kpi.compact(value, scenario.currency)
+
+        out += [
+            "",
+            f"[{a.id}] {a.description}: {a.kpi} {a.op} {show(a.target)} {a.due} ({a.kind}"
+            + ("" if a.start is None else f", {show(a.start)} at the start")
+            + ")",
+        ]
+        rows = [["#", "bot", "met", "p10", "p50", "p90"]]
+        for rank, (bot, d) in enumerate(a.values.items(), start=1):
+            met = f"{hits[bot][a.id]:.0%}"
+            rows.append([str(rank), bot, met, show(d.p10), show(d.p50), show(d.p90)])
+        out += _aligned(rows, "  ")
+        if a.suggested is None:
+            out.append(f"  suggested target: none ({a.no_suggestion})")
+        else:
+            met_by = ", ".join(f"{b} {r:.0%}" for b, r in a.suggested_hits.items())
+            side = round(100 * ((1 - a.suggested_rate) if a.op == ">=" else a.suggested_rate))
+            out.append(
+                f"  suggested target: {a.op} {show(a.suggested)} ({a.basis}'s p{side}); "
+                f"met by {met_by}"
+            )
+    return out
+
+
 def format_report(report: BalanceReport, scenario: Scenario) -> str:
     """The report as aligned text: a row per bot, then the verdicts and warnings."""
     from engine.formatting import number, pct
@@ -245,14 +294,7 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
             + [pct(b.objectives[o], 0) for o in objectives]
             + [KPIS[kpi].compact(k[kpi].mean, cur) for kpi in BALANCE if kpi != "score"]
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = [
-        "  ".join(
-            c.ljust(w) if i == 1 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in rows
-    ]
+    lines = _aligned(rows)
     res = "scenario default" if report.resolution is None else f"{report.resolution}/segment"
     v, run = report.variance, report.runaway
     out = [
@@ -281,13 +323,24 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
         "Objectives met by at least one bot: "
         + ", ".join(f"{o} {rate:.0%} of seeds" for o, rate in report.objective_any.items()),
         *_takeover_line(report),
-        "",
     ]
+    if report.objectives:
+        out += [
+            "",
+            "Objectives: the KPI as scored (at the quarter it is due; for 'every quarter' the "
+            "worst one),",
+            "per bot: met = share of seeds; p10/p50/p90 over the seeds.",
+            *_objective_lines(report, scenario),
+        ]
+    out.append("")
     if report.warnings:
         out.append(f"{len(report.warnings)} warning(s):")
         out += [f"  ! {w.code}: {w.message}" for w in report.warnings]
     else:
         out.append("No balance warnings.")
+    if report.notes:
+        out.append(f"{len(report.notes)} note(s) (--strict ignores them):")
+        out += [f"  - {w.code}: {w.message}" for w in report.notes]
     return "\n".join(map(terminal, out))  # names, currency and messages are scenario data
 
 
