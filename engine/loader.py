@@ -415,3 +415,9 @@ def _scientific(value: float) -> str:
     if float(f"{mantissa}e{exponent}") != value:
         return ""
     return f"{mantissa}e{int(exponent)}"
+
+
+def where(reading: Reading, path: Path) -> tuple[str, int, int]:
+    """``path`` as authors read it, with the line and column it was written at (for lint)."""
+    problem = _File("", reading).problem(path, "")
+    return problem.field, problem.line, problem.col
