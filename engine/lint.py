@@ -220,31 +220,32 @@ def _objective_measured(s: Scenario, start: _Start) -> Found:
     owners = _owners(s)
     for i, obj in enumerate(s.objectives):
         loc: Loc = ("objectives", i)
-        for role in _objective_roles(s, obj.roles):
-            if obj.product is not None and obj.product in owners:
-                firm, controller, roles = owners[obj.product]
-                if controller != "player":
-                    yield (
-                        "W102",
-                        (*loc, "product"),
-                        (
-                            f"'{obj.product}' belongs to the AI firm '{firm}': no player runs it, so "
-                            "this objective is never measured; name a player's product"
-                        ),
-                    )
-                    break
-                if role not in roles:
-                    yield (
-                        "W102",
-                        (*loc, "product"),
-                        (
-                            f"'{obj.product}' is not offered in role '{role}', so this objective "
-                            f"is never met there; set roles: [{', '.join(roles)}] on the objective"
-                        ),
-                    )
-                    continue
-            yield from _unmeasured(obj, loc, start.kpis[role])
-            break
+        roles = _objective_roles(s, obj.roles)
+        if obj.product in owners:
+            firm, controller, offered = owners[obj.product]
+            if controller != "player":
+                yield (
+                    "W102",
+                    (*loc, "product"),
+                    (
+                        f"'{obj.product}' belongs to the AI firm '{firm}': no player runs it, so "
+                        "this objective is never measured; name a player's product"
+                    ),
+                )
+                continue
+            missing = [r for r in roles if r not in offered]
+            roles = [r for r in roles if r in offered]
+            if missing:
+                yield (
+                    "W102",
+                    (*loc, "product"),
+                    (
+                        f"'{obj.product}' is not offered in role '{missing[0]}', so this objective "
+                        f"is never met there; set roles: [{', '.join(roles)}] on the objective"
+                    ),
+                )
+        if roles:
+            yield from _unmeasured(obj, loc, start.kpis[roles[0]])
 
 
 def _unmeasured(obj: Objective, loc: Loc, books: dict[str, dict[str, float]]) -> Found:

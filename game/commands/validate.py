@@ -71,7 +71,6 @@ def run(args: argparse.Namespace) -> int:
     for path in files:
         try:
             scenario = load_scenario(path)
-            warnings = _warnings(scenario, path)
         except ScenarioError as exc:
             invalid += 1
             for problem in exc.problems:
@@ -85,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"OK {terminal(path)} ({terminal(scenario.title)})")
             note_upgrade(scenario, path, sys.stdout)  # informational: still valid
+            warnings = _warnings(scenario, path)
             for line in warnings:
                 print(terminal(line))
             warned += len(warnings)
@@ -98,8 +98,11 @@ def _warnings(scenario: Scenario, path: Path) -> list[str]:
     from engine.lint import lint
     from engine.yaml_positions import read_yaml
 
-    reading = read_yaml(path.read_text(encoding="utf-8-sig"))
-    return [w.text(str(path)) for w in lint(scenario, reading)]
+    try:
+        reading = read_yaml(path.read_text(encoding="utf-8-sig"))
+        return [w.text(str(path)) for w in lint(scenario, reading)]
+    except Exception as exc:  # a lint bug must not show a traceback nor make the file invalid
+        return [f"{path}: internal error while linting ({type(exc).__name__}); please report it"]
 
 
 def _summary(valid: int, invalid: int, warnings: int, strict: bool) -> str:
