@@ -164,7 +164,8 @@ class _File:
     def _count(self, entries: list[Any], ident: str) -> int:
         """How many entries of ``entries`` have the id ``ident`` (counted once per list)."""
         if id(entries) not in self._ids:
-            self._ids[id(entries)] = Counter(e.get("id") for e in entries if isinstance(e, dict))
+            ids = (e.get("id") for e in entries if isinstance(e, dict))
+            self._ids[id(entries)] = Counter(i for i in ids if isinstance(i, str))
         return self._ids[id(entries)][ident]
 
 
