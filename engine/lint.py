@@ -36,7 +36,7 @@ from engine.yaml_positions import Reading
 CODES: dict[str, str] = {
     "W001": "a lint.ignore names a code that does not exist",
     "W002": "a lint.ignore silences nothing here (stale)",
-    "W101": "an objective's segment or product has no effect: its KPI is never measured so",
+    "W101": "an objective's segment or product is a breakdown its KPI lacks (never measured)",
     "W102": "an objective names a product no player runs in one of its roles",
     "W103": "an objective's KPI cannot be influenced in one of its roles",
     "W104": "a goal (mode at/final) is already met at quarter 0, so it scores as a guardrail",
@@ -133,13 +133,10 @@ def lint(scenario: Scenario, reading: Reading | None = None) -> list[LintWarning
         else:
             used.add((silencer, code))
     kept += _silences(scenario, used)
-    data = reading.data if reading is not None else scenario.model_dump()
+    data = scenario.model_dump() if reading is None else None
     out = []
     for code, loc, message in kept:
-        if reading is not None:
-            name, line, col = where(reading, loc)
-        else:
-            name, line, col = field_name(data, loc), 0, 0
+        name, line, col = where(reading, loc) if reading else (field_name(data, loc), 0, 0)
         out.append(LintWarning(code, loc, message, name, line, col))
     return sorted(out, key=lambda w: (w.line, w.col, w.field, w.code))
 
