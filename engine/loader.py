@@ -164,7 +164,8 @@ class _File:
     def _count(self, entries: list[Any], ident: str) -> int:
         """How many entries of ``entries`` have the id ``ident`` (counted once per list)."""
         if id(entries) not in self._ids:
-            self._ids[id(entries)] = Counter(e.get("id") for e in entries if isinstance(e, dict))
+            ids = (e.get("id") for e in entries if isinstance(e, dict))
+            self._ids[id(entries)] = Counter(i for i in ids if isinstance(i, str))
         return self._ids[id(entries)][ident]
 
 
@@ -415,3 +416,9 @@ def _scientific(value: float) -> str:
     if float(f"{mantissa}e{exponent}") != value:
         return ""
     return f"{mantissa}e{int(exponent)}"
+
+
+def where(reading: Reading, path: Path) -> tuple[str, int, int]:
+    """``path`` as authors read it, with the line and column it was written at (for lint)."""
+    problem = _File("", reading).problem(path, "")
+    return problem.field, problem.line, problem.col

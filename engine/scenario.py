@@ -69,6 +69,26 @@ def _text(description: str, max_length: int = 400, **kwargs: Any) -> Any:
     return Field(min_length=1, max_length=max_length, description=description, **kwargs)
 
 
+class LintSettings(Model):
+    """Lint warnings silenced on one item and everything inside it, and why."""
+
+    ignore: list[Annotated[str, Field(pattern=r"^W[0-9]{3}$")]] = Field(
+        min_length=1,
+        max_length=20,
+        description="Warning codes to silence here, e.g. [W104] (see 'Lint warnings' in "
+        "docs/authoring.md).",
+    )
+    reason: str = _text("Why the warning does not apply, for the next author.", 300)
+
+
+def _lint() -> Any:
+    return Field(
+        default=None,
+        description="Silence lint warnings of this item (and of everything inside it): "
+        "{ignore: [W104], reason: ...}. No effect on the simulation.",
+    )
+
+
 # --------------------------------------------------------------------------- market
 
 
@@ -227,6 +247,7 @@ class Segment(Model):
         description="Number of synthetic customers simulated for this segment; each stands for "
         "M_s/resolution real ones. Unit: synthetic customers.",
     )
+    lint: LintSettings | None = _lint()
 
 
 class Advertising(Model):
@@ -375,6 +396,7 @@ class Product(Model):
         default=None,
         description="Engineering team behind this line (player firms; AI firms may omit).",
     )
+    lint: LintSettings | None = _lint()
 
 
 class Culture(Model):
@@ -603,6 +625,7 @@ class Firm(Model):
     )
     culture: Culture = Field(default_factory=Culture, description="Starting culture.")
     products: list[Product] = Field(min_length=1, max_length=8, description="Product lines.")
+    lint: LintSettings | None = _lint()
 
     checked_together: ClassVar[tuple[str, ...]] = ("controller", "ai")
     """The fields the model validator compares (see the module docstring)."""
@@ -671,6 +694,7 @@ class BacklogItem(Model):
         description="Hidden until a breakthrough opportunity reveals it (innovation × safety "
         "× capability).",
     )
+    lint: LintSettings | None = _lint()
 
 
 class ResearchMethod(Model):
@@ -737,6 +761,7 @@ class InnovationBet(Model):
         max_length=20,
         description="Backlog item ids added to the backlog on success.",
     )
+    lint: LintSettings | None = _lint()
 
 
 # --------------------------------------------------------------------------- events
@@ -931,6 +956,7 @@ class Event(Model):
         default=40, ge=1, le=40, description="Last quarter it may be drawn. Unit: quarter number."
     )
     effects: list[Effect] = Field(min_length=1, max_length=20, description="Typed effects.")
+    lint: LintSettings | None = _lint()
 
     checked_together: ClassVar[tuple[str, ...]] = ("quarter", "probability", "earliest", "latest")
     """The fields the model validator compares (see the module docstring)."""
@@ -989,6 +1015,7 @@ class Objective(Model):
         description="Roles this objective is scored in (a scenario played as PM and as CPO can "
         "ask each for what that role controls).",
     )
+    lint: LintSettings | None = _lint()
 
 
 class DebriefPrompt(Model):
@@ -1051,6 +1078,7 @@ class Scenario(Model):
     )
     objectives: list[Objective] = Field(min_length=1, max_length=20)
     debrief: list[DebriefPrompt] = Field(default_factory=list, max_length=30)
+    lint: LintSettings | None = _lint()
 
     _upgraded: tuple[str, ...] = PrivateAttr(default=())
 

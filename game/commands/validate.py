@@ -2,6 +2,9 @@
 
 A valid file in an older format gets an informational line after its OK line (it is
 converted on load; ``crossroads migrate`` rewrites it); that does not make it invalid.
+A valid file is then linted (:mod:`engine.lint`): each warning is printed after the OK line
+as ``file:line:col: path: warning W104: message``, and the summary counts them. Warnings do
+not make a file invalid unless ``--strict`` is given.
 """
 
 from __future__ import annotations
@@ -9,9 +12,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.scenario import Scenario
 
 NAME = "validate"
-HELP = "Check scenario files (or folders of them) and report every problem with its line."
+HELP = (
+    "Check scenario files (or folders of them) and report every problem, then every lint "
+    "warning, with its line."
+)
 SUFFIXES = (".yaml", ".yml")
 
 
@@ -19,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the paths to check."""
     parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="scenario file, or folder scanned for *.yaml"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) when any file has a lint warning, not only when one is invalid",
     )
 
 
@@ -41,7 +56,8 @@ def scenario_files(paths: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate every file; exit 0 if all are valid, 1 if any is not, 2 for bad paths."""
+    """Validate and lint every file; exit 0 if all are valid, 1 if any is not (or, with
+    ``--strict``, has a warning), 2 for bad paths."""
     from engine.loader import ScenarioError, load_scenario
     from game.escaping import terminal
     from game.scenario_choice import note_upgrade
@@ -51,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         for error in errors:
             print(f"crossroads validate: {terminal(error)}", file=sys.stderr)
         return 2
-    invalid = 0
+    invalid = warned = 0
     for path in files:
         try:
             scenario = load_scenario(path)
@@ -68,6 +84,31 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"OK {terminal(path)} ({terminal(scenario.title)})")
             note_upgrade(scenario, path, sys.stdout)  # informational: still valid
-    if len(files) > 1:
-        print(f"{len(files) - invalid} valid, {invalid} invalid")
-    return 1 if invalid else 0
+            warnings = _warnings(scenario, path)
+            for line in warnings:
+                print(terminal(line))
+            warned += len(warnings)
+    if len(files) > 1 or warned:
+        print(_summary(len(files) - invalid, invalid, warned, args.strict))
+    return 1 if invalid or (args.strict and warned) else 0
+
+
+def _warnings(scenario: Scenario, path: Path) -> list[str]:
+    """The lint warnings of a valid file, as printed lines at the author's positions."""
+    from engine.lint import lint
+    from engine.yaml_positions import read_yaml
+
+    try:
+        reading = read_yaml(path.read_text(encoding="utf-8-sig"))
+        return [w.text(str(path)) for w in lint(scenario, reading)]
+    except Exception as exc:  # a lint bug must not show a traceback nor make the file invalid
+        return [f"{path}: internal error while linting ({type(exc).__name__}); please report it"]
+
+
+def _summary(valid: int, invalid: int, warnings: int, strict: bool) -> str:
+    """``7 valid, 1 invalid, 3 warnings`` (warnings only when there are some)."""
+    text = f"{valid} valid, {invalid} invalid"
+    if warnings:
+        text += f", {warnings} warning{'s' if warnings != 1 else ''}"
+        text += " (--strict: they fail)" if strict else " (--strict makes them fail)"
+    return text
