@@ -272,11 +272,14 @@ def differences(a: Any, b: Any, path: str = "") -> list[str]:
 def _short(value: Any, width: int = 60) -> str:
     """A value on one line, cut to about ``width`` characters."""
     if isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     elif isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
         text = "[" + ", ".join(_short(v, width) for v in value) + "]"
     elif isinstance(value, dict | list):
-        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+        except ValueError:  # not a finite number inside: shown as Python writes it
+            text = str(value)
     else:
         text = (
             "null"

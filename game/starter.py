@@ -174,7 +174,7 @@ def extending_text(name: str, base_ref: str, base: Scenario) -> str:
         f"#   crossroads diff {base_ref} {name}.yaml",
         f"extends: {base_ref}",
         f"id: {scenario_id(name)}",
-        f"title: {json.dumps(title)}",
+        f"title: {json.dumps(title, allow_nan=False)}",
         "",
         "# Override a value: name the item by its id and write only what changes.",
         "# segments:",
