@@ -269,3 +269,16 @@ def test_diff_balance_prints_two_tables_side_by_side(capsys: pytest.CaptureFixtu
 def test_bundled_scenarios_do_not_use_extends() -> None:
     for path in Path("scenarios").glob("*.yaml"):
         assert not re.search(r"(?m)^extends:", path.read_text(encoding="utf-8")), path
+
+
+def test_the_picker_and_migrate_read_a_base_beside_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from game.session import read_scenario
+
+    _write(tmp_path, "old.yaml", (Path(__file__).parent / "fixtures/good/minimal.yaml").read_text())
+    kid = _write(tmp_path, "kid.yaml", "extends: old.yaml\nid: kid\n")
+    entry = read_scenario(kid, False)
+    assert entry.scenario is not None and entry.scenario.id == "kid"
+    assert main(["migrate", str(kid), "--check"]) == 1
+    assert "extends a base in an older format: migrate the base" in capsys.readouterr().out
