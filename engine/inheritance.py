@@ -116,8 +116,7 @@ class _Merger:
             if layer is self.child and REMOVE_KEY in value:
                 self.report(
                     (*src, REMOVE_KEY),
-                    "remove: has nothing to remove from here: "
-                    "the base has no such mapping (it is new in this file)",
+                    "nothing to remove from: the base has no such mapping (it is new here)",
                 )
             return {
                 k: self.take(layer, v, (*src, k), (*dst, k))

@@ -8,7 +8,9 @@ the parts of a file that passed validation (see :mod:`engine.pruning`). A field 
 list entries by id where they have one (``firms[rampart].products[ledger].price``) and by
 position from 0 where they do not (``effects[2].attribute``). Nothing in a file is ever
 constructed or run (no Python tags), and hostile files (huge, deeply nested, alias bombs)
-are refused quickly; see :mod:`engine.yaml_positions`.
+are refused quickly; see :mod:`engine.yaml_positions`. A file that starts with ``extends:`` is
+merged onto its base first (:mod:`engine.inheritance`) and each problem names the file that
+set the value.
 """
 
 from __future__ import annotations
