@@ -8,7 +8,9 @@ the parts of a file that passed validation (see :mod:`engine.pruning`). A field 
 list entries by id where they have one (``firms[rampart].products[ledger].price``) and by
 position from 0 where they do not (``effects[2].attribute``). Nothing in a file is ever
 constructed or run (no Python tags), and hostile files (huge, deeply nested, alias bombs)
-are refused quickly; see :mod:`engine.yaml_positions`.
+are refused quickly; see :mod:`engine.yaml_positions`. A file that starts with ``extends:`` is
+merged onto its base first (:mod:`engine.inheritance`) and each problem names the file that
+set the value.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from operator import attrgetter
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -25,6 +29,7 @@ from pydantic import ValidationError
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
+from engine.inheritance import EXTENDS_KEY, MAX_EXTENDS, Layer, merge
 from engine.pruning import MAX_PASSES, Located, Pruning, locate
 from engine.scenario import Scenario, reference_problems
 from engine.scenario_format import CURRENT_FORMAT, READABLE_FORMATS
@@ -34,6 +39,7 @@ MAX_BYTES = 2_000_000
 _ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 _ID = re.compile(_ID_PATTERN)
 _CONSTRUCTOR = SafeConstructor()
+_BUNDLED = FilePath(str(resources.files("scenarios")))
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,8 @@ class ScenarioError(Exception):
     """A scenario file could not be loaded; ``problems`` lists every reason found."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems), key=lambda p: (p.line, p.col, p.field, p.message))
+        order = attrgetter("file", "line", "col", "field", "message")  # a file's lines in order
+        self.problems = sorted(set(problems), key=order)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -64,8 +71,13 @@ class ScenarioError(Exception):
 
 
 def load_scenario(path: str | FilePath) -> Scenario:
-    """Read and validate the scenario file at ``path``."""
+    """Read and validate the scenario file at ``path`` (and the bases it ``extends``)."""
     path = FilePath(path)
+    return load_scenario_text(_read_file(path), str(path), folder=path.parent)
+
+
+def _read_file(path: FilePath) -> str:
+    """The text of a scenario file, within the size limit; :class:`ScenarioError` if not."""
     name = str(path)
     try:
         if path.is_dir():
@@ -85,7 +97,7 @@ def load_scenario(path: str | FilePath) -> Scenario:
     except OSError as exc:
         raise _file_error(name, f"cannot read: {exc.strerror or exc}") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
@@ -94,28 +106,25 @@ def load_scenario(path: str | FilePath) -> Scenario:
         raise ScenarioError(
             [Problem(name, line, col, "", f"not UTF-8 text (byte 0x{bad}); save the file as UTF-8")]
         ) from None
-    return load_scenario_text(text, name)
 
 
-def load_scenario_text(text: str, source_name: str = "<text>") -> Scenario:
-    """Validate scenario YAML given as text; ``source_name`` is used in messages."""
-    if len(text) > MAX_BYTES:
-        raise _file_error(source_name, f"text is over the limit of {_megabytes(MAX_BYTES)}")
-    try:
-        reading = read_yaml(text)
-    except YamlProblem as exc:
-        raise ScenarioError([Problem(source_name, exc.line, exc.col, "", exc.message)]) from None
-    if reading.data is None:
-        raise ScenarioError([Problem(source_name, 1, 1, "", "the file is empty")])
-    if not isinstance(reading.data, dict):
-        kind = _kind(reading.data)
-        message = f"the top level must be a mapping of keys (id:, title:, ...), not {kind}"
-        raise ScenarioError([Problem(source_name, 1, 1, "", message)])
-    file = _File(source_name, reading)
-    problems = [
-        Problem(source_name, line, col, file.field_name(path), message)
-        for path, line, col, message in reading.problems
-    ]
+def load_scenario_text(
+    text: str, source_name: str = "<text>", folder: FilePath | None = None
+) -> Scenario:
+    """Validate scenario YAML given as text; ``source_name`` is used in messages.
+
+    ``folder`` is where a base given as a path (``extends: base.yaml``) is looked for; without
+    it only bundled ids can be extended.
+    """
+    reading = _read_mapping(text, source_name)
+    files: dict[Path, str] = {}
+    if EXTENDS_KEY in reading.data:
+        here = FilePath(source_name).resolve() if folder is not None else None
+        layer, problems = _layer(reading, source_name, folder, (here,) if here else ())
+        reading, files = layer.reading()
+    else:
+        problems = _File(source_name, reading).reading_problems()
+    file = _File(source_name, reading, files)
     pruning = Pruning(reading.data)
     try:
         scenario = Scenario.model_validate(reading.data)
@@ -128,18 +137,122 @@ def load_scenario_text(text: str, source_name: str = "<text>") -> Scenario:
     return scenario
 
 
+def _read_mapping(text: str, source_name: str) -> Reading:
+    """YAML text read with positions; :class:`ScenarioError` unless it is a mapping."""
+    if len(text) > MAX_BYTES:
+        raise _file_error(source_name, f"text is over the limit of {_megabytes(MAX_BYTES)}")
+    try:
+        reading = read_yaml(text)
+    except YamlProblem as exc:
+        raise ScenarioError([Problem(source_name, exc.line, exc.col, "", exc.message)]) from None
+    if reading.data is None:
+        raise ScenarioError([Problem(source_name, 1, 1, "", "the file is empty")])
+    if not isinstance(reading.data, dict):
+        kind = _kind(reading.data)
+        message = f"the top level must be a mapping of keys (id:, title:, ...), not {kind}"
+        raise ScenarioError([Problem(source_name, 1, 1, "", message)])
+    return reading
+
+
+# --------------------------------------------------------------------------- extends
+
+
+def _layer(
+    reading: Reading, name: str, folder: FilePath | None, chain: tuple[FilePath, ...]
+) -> tuple[Layer, list[Problem]]:
+    """A file's data merged onto the bases it extends (see :mod:`engine.inheritance`).
+
+    ``chain`` holds the files already being read, for cycles and the depth limit. A base that
+    cannot be used stops the load: every other problem would only be a consequence of it.
+    """
+    own = _File(name, reading)
+    problems = own.reading_problems()
+    layer = Layer.of(reading, name)
+    if EXTENDS_KEY not in reading.data:
+        return layer, problems
+    layer.data = {k: v for k, v in reading.data.items() if k != EXTENDS_KEY}
+    stop = own.problem((EXTENDS_KEY,), "")
+    found = _find_base(reading.data[EXTENDS_KEY], folder)
+    if isinstance(found, str):
+        raise ScenarioError([*problems, replace(stop, message=found)])
+    resolved = found.resolve()
+    if resolved in chain:
+        loop = " → ".join(p.name for p in (*chain[chain.index(resolved) :], resolved))
+        raise ScenarioError([*problems, replace(stop, message=f"the bases form a cycle: {loop}")])
+    if len(chain) > MAX_EXTENDS:
+        message = f"more than {MAX_EXTENDS} levels of extends; merge some of the bases"
+        raise ScenarioError([*problems, replace(stop, message=message)])
+    try:
+        base_reading = _read_mapping(_read_file(found), str(found))
+    except ScenarioError as exc:
+        why = f"the base {found} cannot be read: {exc.problems[0]}"
+        raise ScenarioError([*problems, replace(stop, message=why)]) from None
+    base, base_problems = _layer(base_reading, str(found), found.parent, (*chain, resolved))
+    problems += base_problems
+    written, inherited = layer.data.get("format"), base.data.get("format", 1)
+    if "format" in layer.data and written != inherited:
+        problems.append(
+            own.problem(
+                ("format",),
+                f"the base '{reading.data[EXTENDS_KEY]}' is format {inherited}: run 'crossroads "
+                "migrate' on it, or delete this line to take the base's format",
+            )
+        )
+    if "id" not in layer.data:
+        problems.append(replace(stop, message="give this scenario its own id (id: ...) below"))
+    merged = merge(base, layer, lambda path, message: problems.append(own.problem(path, message)))
+    return merged, problems
+
+
+def _find_base(ref: Any, folder: FilePath | None) -> FilePath | str:
+    """The file ``extends: ref`` names, or why it names none.
+
+    A value ending in ``.yaml``/``.yml`` or holding a ``/`` is a path relative to the file; any
+    other is the id of a bundled scenario. URLs and absolute paths are refused: a scenario and
+    its base must keep working when the folder is moved or shared.
+    """
+    what = "a bundled scenario id (tutorial) or a path relative to this file (base.yaml)"
+    if not isinstance(ref, str) or not ref.strip():
+        return f"expected {what}, got {_shown(ref) if ref else 'nothing'}"
+    ref = ref.strip()
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", ref):
+        return "bases are read from files, not URLs: save the base beside this file and name it"
+    if FilePath(ref).is_absolute() or re.match(r"^[a-zA-Z]:[\\/]", ref) or ref.startswith("\\"):
+        return "write the base's path relative to this file, so the pair can be moved or shared"
+    if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
+        if not ref.endswith((".yaml", ".yml")):
+            return f"a base file ends in .yaml or .yml, not '{ref}'"
+        if folder is None:
+            return "a base given as a path needs a scenario file (this text has no folder)"
+        path = folder / ref
+        return path if path.is_file() else f"no base file '{ref}' (looked for {path})"
+    ids = sorted(p.stem for p in _BUNDLED.glob("*.yaml"))
+    if ref in ids:
+        return _BUNDLED / f"{ref}.yaml"
+    hint = _suggest(ref, ids) or f"; bundled ids: {', '.join(ids)}"
+    return f"no bundled scenario '{ref}'{hint} (a file is named with its suffix: {ref}.yaml)"
+
+
 @dataclass
 class _File:
     """The file whose problems are being reported: its name and what YAML read from it."""
 
     name: str
     reading: Reading
+    files: dict[Path, str] = field(default_factory=dict)  # merged: the file that set a path
     _ids: dict[int, Counter[Any]] = field(default_factory=dict)  # per list: its ids, counted
 
     def problem(self, path: Path, message: str, key: bool = False) -> Problem:
-        """A problem at ``path`` (at its key when ``key``), at the author's line."""
-        line, col = _position(self.reading, path, key)
-        return Problem(self.name, line, col, self.field_name(path), message)
+        """A problem at ``path`` (at its key when ``key``), at the author's line and file."""
+        line, col, at = _position(self.reading, path, key)
+        return Problem(self.files.get(at, self.name), line, col, self.field_name(path), message)
+
+    def reading_problems(self) -> list[Problem]:
+        """What YAML reading found (duplicate keys), as problems of this file."""
+        return [
+            Problem(self.name, line, col, self.field_name(path), message)
+            for path, line, col, message in self.reading.problems
+        ]
 
     def field_name(self, path: Path) -> str:
         """A path as authors read it: ``firms[rampart].products[ledger].price``.
@@ -240,14 +353,15 @@ def _shown(value: Any) -> str:
     return _kind(value)
 
 
-def _position(reading: Reading, path: Path, key: bool = False) -> tuple[int, int]:
-    """Line and column of ``path`` (its key when ``key``), else of its nearest ancestor."""
+def _position(reading: Reading, path: Path, key: bool = False) -> tuple[int, int, Path]:
+    """Line and column of ``path`` (its key when ``key``), else of its nearest ancestor, and
+    the path they belong to."""
     if key and path in reading.keys:
-        return reading.keys[path]
+        return (*reading.keys[path], path)
     for n in range(len(path), -1, -1):
         if path[:n] in reading.values:
-            return reading.values[path[:n]]
-    return 1, 1
+            return (*reading.values[path[:n]], path[:n])
+    return 1, 1, ()
 
 
 def _suggest(word: Any, choices: list[str]) -> str:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import difflib
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -54,15 +56,20 @@ class Migration:
     changes: tuple[str, ...]
 
 
-def migrate_text(text: str, source: str = "<text>") -> Migration:
+def migrate_text(text: str, source: str = "<text>", folder: Path | None = None) -> Migration:
     """``text`` rewritten in the current format, with the list of what changed.
 
     Raises :class:`engine.loader.ScenarioError` when the text is not a valid scenario (it
     must be fixed first) and :class:`MigrationError` when no rewrite means the same scenario.
+    ``folder`` is where a base named by path (``extends: base.yaml``) is read.
     """
-    original = load_scenario_text(text, source)
+    original = load_scenario_text(text, source, folder=folder)
     if not original.upgraded:
         return Migration(None, ())
+    if re.search(r"(?m)^extends\s*:", text):  # the old format is the base's, not this file's
+        raise MigrationError(
+            "it extends a base in an older format: migrate the base; this file takes its format"
+        )
     crlf = "\r\n" in text
     body = text.replace("\r\n", "\n")
     final_newline = body.endswith("\n")
@@ -73,7 +80,7 @@ def migrate_text(text: str, source: str = "<text>") -> Migration:
             candidate = candidate.removesuffix("\n")
         if crlf:
             candidate = candidate.replace("\n", "\r\n")
-        if _same_scenario(candidate, source, original):
+        if _same_scenario(candidate, source, original, folder):
             return Migration(candidate, original.upgraded)
     raise MigrationError(
         "the rewritten file would not mean the same scenario (is a value written in a way "
@@ -81,10 +88,10 @@ def migrate_text(text: str, source: str = "<text>") -> Migration:
     )
 
 
-def _same_scenario(text: str, source: str, original: Scenario) -> bool:
+def _same_scenario(text: str, source: str, original: Scenario, folder: Path | None) -> bool:
     """True when ``text`` is a current-format file for the very scenario ``original`` is."""
     try:
-        migrated = load_scenario_text(text, source)
+        migrated = load_scenario_text(text, source, folder=folder)
     except Exception:  # any failure means: not this candidate
         return False
     return not migrated.upgraded and migrated.model_dump() == original.model_dump()

@@ -88,7 +88,7 @@ def read_scenario(path: Path, bundled: bool = True) -> ScenarioEntry:
         scenario = (
             load_scenario(path)
             if text is None
-            else load_scenario_text(text.lstrip("\ufeff"), str(path))
+            else load_scenario_text(text.lstrip("\ufeff"), str(path), folder=path.parent)
         )
         return ScenarioEntry(path, digest, scenario, [], bundled, text)
     except ScenarioError as exc:
@@ -329,7 +329,9 @@ def _saved_scenario(data: SaveData) -> ScenarioEntry:
     text = data.scenario_text
     digest = content_hash(text.encode("utf-8", "surrogatepass"))
     try:
-        scenario = load_scenario_text(text.lstrip("\ufeff"), f"{path.name} (saved copy)")
+        # a base named by path (extends: base.yaml) is read beside the original file
+        source = f"{path.name} (saved copy)"
+        scenario = load_scenario_text(text.lstrip("\ufeff"), source, folder=path.parent)
     except ScenarioError as exc:
         return ScenarioEntry(path, digest, None, [str(p) for p in exc.problems[:1]], bundled)
     return ScenarioEntry(path, digest, scenario, [], bundled, text)

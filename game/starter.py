@@ -7,7 +7,12 @@ and run ``crossroads validate`` after each change. A test checks that it validat
 
 from __future__ import annotations
 
+import json
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.scenario import Scenario
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
 
@@ -148,3 +153,46 @@ def starter_text(name: str, schema_uri: str = "scenario.schema.json") -> str:
         .replace("__ID__", scenario_id(name))
         .replace("__TITLE__", title)
     )
+
+
+def extending_text(name: str, base_ref: str, base: Scenario) -> str:
+    """A small scenario ``name`` that ``extends: base_ref`` (the validated ``base``).
+
+    It sets only its own id and title; commented examples, built from the base's own ids,
+    show how to override a value, add an item and drop one. It validates as written.
+    """
+    if not NAME_PATTERN.match(name):
+        raise ValueError(f"invalid scenario name {name!r}")
+    title = re.sub(r"[-_]+", " ", name).strip().capitalize()
+    segment = base.segments[0]
+    product = next(p for f in base.firms if f.controller == "player" for p in f.products)
+    attribute = base.attributes[0].id
+    lines = [
+        f"# {name}.yaml builds on the scenario '{base_ref}': everything not written here is the",
+        '# base\'s. Merge rules: docs/authoring.md, "Building on another scenario". Check it with',
+        f"#   crossroads validate {name}.yaml   and see what changed with",
+        f"#   crossroads diff {base_ref} {name}.yaml",
+        f"extends: {base_ref}",
+        f"id: {scenario_id(name)}",
+        f"title: {json.dumps(title, allow_nan=False)}",
+        "",
+        "# Override a value: name the item by its id and write only what changes.",
+        "# segments:",
+        f"#   - id: {segment.id}",
+        f"#     price_sensitivity: {round(segment.price_sensitivity * 1.2, 2)}",
+        "#",
+        "# Add an item: an id the base does not have is appended to its list.",
+        "# backlog:",
+        "#   - id: my_feature",
+        "#     name: My feature",
+        f"#     product: {product.id}",
+        "#     effort: 20",
+        f"#     effects: {{{attribute}: 0.05}}",
+    ]
+    if base.backlog:
+        lines += [
+            "#",
+            "# Drop items of the base by id (per list of the mapping that holds it):",
+            f"# remove: {{backlog: [{base.backlog[0].id}]}}",
+        ]
+    return "\n".join(lines) + "\n"

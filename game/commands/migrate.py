@@ -81,7 +81,7 @@ def _one(path: Path, args: argparse.Namespace) -> tuple[bool, bool]:
     shown = terminal(path)
     try:
         data, text = _read(path)
-        migration = migrate_text(text, str(path))
+        migration = migrate_text(text, str(path), folder=path.parent)
     except ScenarioError as exc:
         problems = exc.problems
         if len(problems) == 1 and not problems[0].line:  # the file itself: missing, too big...

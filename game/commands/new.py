@@ -1,4 +1,8 @@
-"""``crossroads new NAME``: write a commented starter scenario that validates.
+"""``crossroads new NAME [--from BASE]``: write a commented starter scenario that validates.
+
+With ``--from`` the file is small: it ``extends`` BASE (a bundled id, or a file, named by its
+path relative to the new file) and shows in comments how to override, add and drop items.
+It gets no schema line: editors would flag every field it inherits as missing.
 
 The starter's first line points editors at ``scenario.schema.json`` *relative to the file*,
 and the schema is written beside it, so the pair keeps working wherever the folder is moved
@@ -21,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output-dir", metavar="DIR", default=".", help="folder to write into (default: .)"
     )
+    parser.add_argument(
+        "--from",
+        dest="base",
+        metavar="BASE",
+        help="build on a scenario: a bundled id (tutorial) or a scenario file",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,10 +45,15 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     target = Path(args.output_dir) / f"{args.name}.yaml"
+    text = (
+        starter_text(args.name) if args.base is None else _extending(args.name, args.base, target)
+    )
+    if isinstance(text, int):
+        return text
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("x", encoding="utf-8") as f:
-            f.write(starter_text(args.name))
+            f.write(text)
     except FileExistsError:
         print(f"crossroads new: {target} already exists; not overwriting it", file=sys.stderr)
         return 1
@@ -46,8 +61,39 @@ def run(args: argparse.Namespace) -> int:
         print(f"crossroads new: cannot write {target}: {exc.strerror}", file=sys.stderr)
         return 1
     print(f"wrote {target}; check it with: crossroads validate {target}")
-    _write_schema(target.parent)
+    if args.base is None:
+        _write_schema(target.parent)
     return 0
+
+
+def _extending(name: str, base: str, target: Path) -> str | int:
+    """The text of NAME.yaml extending ``base``, or the exit code after a message."""
+    import os
+
+    from engine.loader import ScenarioError, load_scenario
+    from game.escaping import terminal
+    from game.paths import bundled_scenarios_dir
+    from game.starter import extending_text
+
+    path = Path(base)
+    if path.is_file() and path.suffix in (".yaml", ".yml"):
+        ref = Path(os.path.relpath(path.resolve(), target.parent.resolve())).as_posix()
+    elif (bundled_scenarios_dir() / f"{base}.yaml").is_file():
+        path, ref = bundled_scenarios_dir() / f"{base}.yaml", base
+    else:
+        print(
+            f"crossroads new: --from {terminal(base)}: no bundled scenario id or .yaml file "
+            "of that name",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        print(f"crossroads new: the base {terminal(path)} is not valid:", file=sys.stderr)
+        print("\n".join(map(terminal, exc.problems)), file=sys.stderr)
+        return 1
+    return extending_text(name, ref, scenario)
 
 
 def write_schema_beside(folder: Path) -> tuple[Path, str]:
