@@ -116,6 +116,27 @@ def test_preview_agrees_with_quarter_one_of_hold(scenario_id: str, role: str) ->
     a firm's products and segments (customers × price for revenue), plus 0.5% for rounding.
     """
     scenario, role = scenario_and_role("test", scenario_id, role)  # type: ignore[misc]
+    _assert_agrees(scenario, role)
+
+
+def test_preview_of_a_new_from_scenario_agrees_with_quarter_one_of_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same agreement on a scenario made with ``crossroads new --from`` and changed."""
+    from engine.loader import load_scenario
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "harder", "--from", "tutorial"]) == 0
+    path = tmp_path / "harder.yaml"
+    path.write_text(path.read_text() + "\nsegments:\n  - id: smb\n    price_sensitivity: 4.08\n")
+    scenario = load_scenario(path)
+    assert {s.id: s.price_sensitivity for s in scenario.segments}["smb"] == 4.08
+    assert main(["preview", str(path)]) == 0
+    _assert_agrees(scenario, "pm")
+
+
+def _assert_agrees(scenario: Scenario, role: str) -> None:
+    """Expected quarter-1 customers and revenue per firm within the documented tolerance."""
     preview = starting_market(scenario, role, runs=4)
     actual = _q1_hold(scenario, role, range(preview.seed, preview.seed + preview.runs))
     sizes = {seg.id: seg for seg in scenario.segments}
