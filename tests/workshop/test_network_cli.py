@@ -11,7 +11,6 @@ the facilitator resolves the round over the network.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,15 +24,6 @@ TEAMS = {  # the values each team writes into its sheet
     "Green": (310.0, 4500, "api"),
     "Blue": (345.5, 6000, "onboarding"),
 }
-
-
-@pytest.fixture
-def procs() -> Iterator[Processes]:
-    running = Processes()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 def _here(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -32,15 +31,6 @@ from game.workshop.client import HostClient, Link
 from game.workshop.session import WorkshopSession, session_path
 
 SHEET_TEAMS = ("Alpha", "Bravo")  # edit the host's YAML sheet; the others hand in JSON
-
-
-@pytest.fixture
-def procs() -> Iterator[Processes]:
-    running = Processes()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 def _json(data: Any) -> Any:
