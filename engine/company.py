@@ -39,6 +39,7 @@ from engine import lines as story
 from engine.decisions import Decisions, Names, ProductDecision
 from engine.quarter import QuarterContext
 from engine.report import LineResult, OrgResult, TurnReport
+from engine.scalars import clip, mean
 from engine.scenario import Organisation, Product
 from engine.state import ProductState
 
@@ -621,8 +622,8 @@ class Company:
                 item_debt=sum(s.debt for s in done.shipped),
                 debt_share=pd.split.debt,
             )
-            product.quality = float(
-                np.clip(product.quality + organisation.quality_change(team, w, params), 0, 1)
+            product.quality = clip(
+                product.quality + organisation.quality_change(team, w, params), 0, 1
             )
             work[line] = w
             results[line] = _line_result(line, team, alloc, done)
@@ -710,7 +711,7 @@ class Company:
         for seg, share in fr.share_by_segment.items():
             k[f"share:{seg}"] = share
         own = [p for p in report.products.values() if p.firm == firm]
-        k["quality"] = float(np.mean([p.quality for p in own])) if own else 0.0
+        k["quality"] = mean([p.quality for p in own]) if own else 0.0
         for p in own:
             k[f"revenue@{p.id}"] = p.revenue
             k[f"customers@{p.id}"] = p.customers
@@ -851,8 +852,8 @@ def _ship(ctx: QuarterContext, product: ProductState, shipped: list[roadmap.Ship
     for s in shipped:
         for attr, change in s.effects.items():
             k = ctx.attribute_ids.index(attr)
-            product.attributes[k] = float(np.clip(product.attributes[k] + change, 0, 1))
-        product.quality = float(np.clip(product.quality + s.quality, 0.0, 1.0))
+            product.attributes[k] = clip(product.attributes[k] + change, 0, 1)
+        product.quality = clip(product.quality + s.quality, 0.0, 1.0)
 
 
 def _line_result(
@@ -977,7 +978,7 @@ def _charge(costs: dict[str, float], name: str, amount: float) -> None:
 
 def _mean_skill(org: organisation.OrgState, lines: list[str]) -> float:
     skills = [org.teams[line].pm_skill for line in lines if line in org.teams]
-    return float(np.mean(skills)) if skills else 0.0
+    return mean(skills) if skills else 0.0
 
 
 def _last_result(report: TurnReport, firm: str, line: str) -> LineResult | None:
@@ -1012,7 +1013,7 @@ def _price_change(ctx: QuarterContext, dec: Decisions, book: Book) -> float:
             continue
         before = ctx.history[-1].products[line].price
         moves.append(abs(pd.price - before) / max(before, 1e-9))
-    return float(np.mean(moves)) if moves else 0.0
+    return mean(moves) if moves else 0.0
 
 
 def _by_segment(products: list) -> dict[str, float]:  # type: ignore[type-arg]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from engine.scalars import clip
 from engine.scenario import CULTURE_DIMENSIONS, CultureInitiative, Firm, Organisation
 
 # Model constants that are not (yet) scenario parameters; documented in docs/model.md.
@@ -358,7 +359,7 @@ def morale_target(
         - MORALE_DEBT * debt_pressure
         - layoff_shock
     )
-    return float(np.clip(target, 0.0, 1.0))
+    return clip(target, 0.0, 1.0)
 
 
 def attrition_rate(morale: float, params: Organisation) -> float:
@@ -440,7 +441,7 @@ def _land_initiatives(
     for p in pending:
         if p.lands <= quarter:
             for dim, change in p.effects:
-                culture[dim] = float(np.clip(culture[dim] + change, 0.0, 1.0))
+                culture[dim] = clip(culture[dim] + change, 0.0, 1.0)
             landed.append(p.initiative)
         else:
             waiting.append(p)
@@ -464,8 +465,8 @@ def _relax_morale(
         / people
     )
     target = morale_target(culture, load, shipped, pressure, layoff_shock)
-    culture["morale"] = float(
-        np.clip(culture["morale"] + MORALE_RATE * (target - culture["morale"]), 0.0, 1.0)
+    culture["morale"] = clip(
+        culture["morale"] + MORALE_RATE * (target - culture["morale"]), 0.0, 1.0
     )
     return target
 
@@ -504,7 +505,7 @@ def _turnover(
 def shift_culture(state: OrgState, dimension: str, change: float) -> OrgState:
     """Move one culture dimension (an event or a CPO action), clipped to [0, 1]."""
     culture = dict(state.culture)
-    culture[dimension] = float(np.clip(culture[dimension] + change, 0.0, 1.0))
+    culture[dimension] = clip(culture[dimension] + change, 0.0, 1.0)
     return replace(state, culture=culture)
 
 

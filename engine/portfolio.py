@@ -29,6 +29,7 @@ import numpy as np
 
 from engine.decisions import CapacitySplit, ProductDecision, ResearchOrder, Theme
 from engine.research import PRIOR_IDEAL, PRIOR_PRICE_CV, PRIOR_WEIGHT_CV, Belief
+from engine.scalars import clip, mean
 from engine.scenario import MIN_PRICE, InnovationBet, ResearchMethod
 
 MENTOR_RATE = 0.25  # skill gained per quarter at full mentoring time, safety 0.5, skill 0
@@ -109,7 +110,7 @@ def believed_value(item: ItemView, view: LineView, weighting: str) -> float:
     total = sum(weights.values()) or 1.0
     gain = 0.0
     for seg, w in weights.items():
-        confidence = float(np.clip(1.0 - _need(view, seg, "ideals"), 0.0, 1.0))
+        confidence = clip(1.0 - _need(view, seg, "ideals"), 0.0, 1.0)
         for attr, effect in item.effects.items():
             z = view.attributes[attr]
             x = b.ideals[seg][attr].mean
@@ -173,7 +174,7 @@ def _split(view: LineView, policy: Policy, research_effort: float = 0.0) -> Capa
     if policy.debt_target is None:
         return CapacitySplit(features=1.0 - discovery, debt=0.0, discovery=discovery)
     excess = view.tech_debt - policy.debt_target * view.debt_half
-    debt = round(float(np.clip(0.1 + excess / max(view.capacity, 1.0), 0.05, 0.5)), 3)
+    debt = round(clip(0.1 + excess / max(view.capacity, 1.0), 0.05, 0.5), 3)
     return CapacitySplit(features=round(1.0 - debt - discovery, 6), debt=debt, discovery=discovery)
 
 
@@ -181,10 +182,10 @@ def _need(view: LineView, segment: str, what: str) -> float:
     """How vague the belief about ``what`` in ``segment`` still is (1 = as vague as the prior)."""
     b = view.belief
     if what == "ideals":
-        return float(np.mean([e.sd for e in b.ideals[segment].values()])) / PRIOR_IDEAL[1]
+        return mean([e.sd for e in b.ideals[segment].values()]) / PRIOR_IDEAL[1]
     if what == "weights":
         sds = [e.sd for e in b.weights[segment].values()]
-        return float(np.mean(sds)) / (PRIOR_WEIGHT_CV * b.weight_scale)
+        return mean(sds) / (PRIOR_WEIGHT_CV * b.weight_scale)
     if what == "price_sensitivity":
         return b.price_sensitivity[segment].sd / (PRIOR_PRICE_CV * b.price_scale)
     return 0.2  # competitor intel: nice to have, never urgent
@@ -219,10 +220,8 @@ def _research(view: LineView, policy: Policy) -> list[ResearchOrder]:
 def plan_line(view: LineView, policy: Policy, rng: np.random.Generator) -> ProductDecision:
     """One line's decisions for the quarter under ``policy``."""
     low, high = policy.price_band
-    price = float(
-        np.clip(
-            view.price * (1.0 + policy.price_step), low * view.start_price, high * view.start_price
-        )
+    price = clip(
+        view.price * (1.0 + policy.price_step), low * view.start_price, high * view.start_price
     )
     research = _research(view, policy)
     effort = {m.id: m.effort for m in view.research}

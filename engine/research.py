@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from engine.scalars import mean
 from engine.scenario import ResearchMethod, Scenario
 
 PRIOR_IDEAL = (0.5, 0.25)
@@ -43,6 +44,8 @@ class Estimate:
 
     def aged(self, step: float, cap: float) -> Estimate:
         """The same belief one quarter staler."""
+        if self.sd >= cap:  # as vague as it gets: hypot(sd, step) >= sd >= cap
+            return self if self.sd == cap else Estimate(self.mean, cap)
         return Estimate(self.mean, min(cap, float(np.hypot(self.sd, step))))
 
 
@@ -220,7 +223,7 @@ def error(belief: Belief, truth: Truth) -> BeliefError:
 
     def mae(b: Table, t: Mapping[str, Mapping[str, float]], scale: float) -> float:
         diffs = [abs(b[k][a].mean - t[k][a]) / scale for k in t for a in t[k]]
-        return float(np.mean(diffs)) if diffs else 0.0
+        return mean(diffs) if diffs else 0.0
 
     prices = [
         abs(belief.price_sensitivity[s].mean - v) / belief.price_scale
@@ -229,6 +232,6 @@ def error(belief: Belief, truth: Truth) -> BeliefError:
     return BeliefError(
         ideals=mae(belief.ideals, truth.ideals, 1.0),
         weights=mae(belief.weights, truth.weights, belief.weight_scale),
-        price_sensitivity=float(np.mean(prices)) if prices else 0.0,
+        price_sensitivity=mean(prices) if prices else 0.0,
         competitors=mae(belief.competitors, truth.competitors, 1.0),
     )

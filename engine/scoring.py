@@ -38,6 +38,7 @@ from typing import Literal
 import numpy as np
 
 from engine.kpis import KPIS
+from engine.scalars import clip, mean
 from engine.scenario import Objective
 
 PARTIAL_CREDIT = 0.5
@@ -83,7 +84,7 @@ def _credit(
     if _met(obj, value):
         return True, 1.0
     if start is not None and np.isfinite(start) and not _met(obj, start):
-        progress = float(np.clip((value - start) / (obj.target - start), 0.0, 1.0))
+        progress = clip((value - start) / (obj.target - start), 0.0, 1.0)
         return False, PARTIAL_CREDIT * progress**2
     shortfall = abs(value - obj.target)
     return False, PARTIAL_CREDIT * max(0.0, 1.0 - shortfall / _scale(obj, money_scale))
@@ -152,7 +153,7 @@ def _evaluate(
         window = values[: min(by, played)]
         credits = [_credit(obj, v, money_scale, start) for v in window]
         misses = [q + 1 for q, (m, _) in enumerate(credits) if not m]
-        credit = float(np.mean([c for _, c in credits]))
+        credit = mean([c for _, c in credits])
         worst = min(window) if obj.op == ">=" else max(window)
         evidence = f"worst {fmt(worst)} (target {target} every quarter to Q{by})"
         if misses:
@@ -242,9 +243,9 @@ def calibration(pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]]
     rel = [(f[0] - a[0]) / max(abs(a[0]), 1.0) for f, a in pairs]
     return Calibration(
         count=len(pairs),
-        revenue_error=float(np.mean(np.abs(rel))),
-        revenue_bias=float(np.mean(rel)),
-        share_error=float(np.mean([abs(f[1] - a[1]) for f, a in pairs])),
+        revenue_error=mean([abs(r) for r in rel]),
+        revenue_bias=mean(rel),
+        share_error=mean([abs(f[1] - a[1]) for f, a in pairs]),
     )
 
 

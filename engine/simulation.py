@@ -27,6 +27,7 @@ subsystem's stream for the quarter, so the same seed and decisions give identica
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -298,11 +299,7 @@ class Simulation:
 
     def _sample_rows(self) -> list[np.ndarray]:
         """Fixed, evenly spaced rows of each population for the expected-share model."""
-        rows = []
-        for seg in self.state.segments:
-            n = seg.population.n
-            rows.append(np.unique(np.linspace(0, n - 1, min(n, EXPLAIN_SAMPLE)).astype(np.int64)))
-        return rows
+        return [sample_rows(seg.population.n) for seg in self.state.segments]
 
     def view(self, firm_id: str) -> FirmView:
         """What a player (or bot) controlling ``firm_id`` may see before deciding."""
@@ -409,6 +406,7 @@ class Simulation:
         for seg in self.state.segments:
             seg.population.compact()
         self._explain_rows = self._sample_rows()  # the segments may have grown or shrunk
+        looking = self.explain or probe is not None  # does anyone read the explanation sample?
         ctx = self.quarter_context()
         decisions_by_firm = dict(decisions_by_firm or {})
         decisions_by_firm = self.company.prepare(ctx, decisions_by_firm, self.state.quarter + 1)
@@ -416,20 +414,23 @@ class Simulation:
         self._check_decisions(decisions_by_firm)
         quarter = self.state.quarter + 1
         rng = self.streams.generator("market", quarter)
-        before = self.market_inputs()
-        start_share = sample_shares(self.state, self._explain_rows)
+        if looking:
+            before = self.market_inputs()
+            start_share = sample_shares(self.state, self._explain_rows)
         happened = self.company.events(ctx, quarter)
-        after_events = self.market_inputs()
+        if looking:
+            after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
         self.company.operate(ctx, decisions_by_firm, quarter)
         moves = decide_competitors(ctx, quarter, self.streams.generator("competitors", quarter))
         self._segment_dynamics(rng)
         self._awareness(rng)
         self._entry(rng)
-        sample = ExplainSample.capture(self.state, self._explain_rows)
-        after = self.market_inputs()
-        if probe is not None:
-            probe(ctx, sample, after)
+        if looking:
+            sample = ExplainSample.capture(self.state, self._explain_rows)
+            after = self.market_inputs()
+            if probe is not None:
+                probe(ctx, sample, after)
         utilities = self._choose(rng)
         self.state.quarter = quarter
         economics = self._economics()
@@ -772,6 +773,15 @@ class Simulation:
     @staticmethod
     def _named(values: np.ndarray | list[float], names: list[str]) -> dict[str, float]:
         return {name: float(v) for name, v in zip(names, values, strict=True)}
+
+
+@functools.lru_cache(maxsize=256)
+def sample_rows(n: int) -> np.ndarray:
+    """Evenly spaced rows of a population of ``n`` for the expected-share model (read-only:
+    the array is shared by every simulation whose segment has ``n`` rows)."""
+    rows = np.unique(np.linspace(0, n - 1, min(n, EXPLAIN_SAMPLE)).astype(np.int64))
+    rows.setflags(write=False)
+    return rows
 
 
 def seat_jointly(
