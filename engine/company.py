@@ -537,12 +537,14 @@ class Company:
         """
         belief = research.age(book.belief)
         methods = {m.id: m for m in self.scenario.research}
-        r_rng = ctx.streams.generator("research", q, book.index)
+        r_rng = None  # made on the first study: most quarters have none
         findings = []
         research_effort: dict[str, float] = {}
         for line, pd in dec.products.items():
             for order in pd.research:
                 method = methods[order.method]
+                if r_rng is None:
+                    r_rng = ctx.streams.generator("research", q, book.index)
                 belief, finding = research.study(
                     belief, method, order.segment, truth, org.culture["customer_focus"], r_rng
                 )
@@ -989,6 +991,8 @@ def _last_result(report: TurnReport, firm: str, line: str) -> LineResult | None:
 
 def _working(team: organisation.Team, lent: int) -> organisation.Team:
     """The team that works on its line this quarter: ``lent`` engineers are in incubation."""
+    if not lent:
+        return team
     return replace(team, experienced=max(0, team.experienced - lent))
 
 

@@ -32,7 +32,7 @@ Grades: A ≥ 85, B ≥ 70, C ≥ 55, D ≥ 40, else F.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -129,9 +129,8 @@ def evaluate(
     ``start`` (:func:`start_value`) makes it a goal or a guardrail and measures a missed
     goal's progress; without it every objective is a goal with shortfall-based credit.
     """
-    result = _evaluate(obj, history, quarters, money_scale, start)
     guard = start is not None and np.isfinite(start) and _met(obj, start)
-    return replace(result, kind="guardrail" if guard else "goal", start=start)
+    return _evaluate(obj, history, quarters, money_scale, start, "guardrail" if guard else "goal")
 
 
 def _evaluate(
@@ -140,15 +139,27 @@ def _evaluate(
     quarters: int,
     money_scale: float,
     start: float | None,
+    kind: Literal["goal", "guardrail"],
 ) -> ObjectiveResult:
     key = kpi_key(obj.kpi, obj.segment, obj.product)
+
+    def result(
+        status: Literal["met", "missed", "on_track", "behind", "pending"],
+        value: float | None,
+        credit: float,
+        evidence: str,
+    ) -> ObjectiveResult:
+        return ObjectiveResult(
+            obj.id, obj.description, status, value, credit, obj.weight, evidence, kind, start
+        )
+
     by = quarters if obj.mode == "final" or obj.by is None else obj.by
     played = len(history)
     values = [float(h.get(key, np.nan)) for h in history]
     fmt = _fmt(obj.kpi)
     target = f"{obj.op} {fmt(obj.target)}"
     if not values:
-        return ObjectiveResult(obj.id, obj.description, "pending", None, 0.0, obj.weight, "")
+        return result("pending", None, 0.0, "")
     if obj.mode == "always":
         window = values[: min(by, played)]
         credits = [_credit(obj, v, money_scale, start) for v in window]
@@ -164,29 +175,20 @@ def _evaluate(
             status = "met"
         else:
             status = "on_track"
-        return ObjectiveResult(obj.id, obj.description, status, worst, credit, obj.weight, evidence)
+        return result(status, worst, credit, evidence)
     if played < by:
         latest = values[-1]
         met = bool(np.isfinite(latest)) and _met(obj, latest)
-        return ObjectiveResult(
-            obj.id,
-            obj.description,
+        return result(
             "on_track" if met else "behind",
             latest,
             0.0,
-            obj.weight,
             f"now {fmt(latest)} in Q{played}; target {target} by Q{by}",
         )
     value = values[by - 1]
     met, credit = _credit(obj, value, money_scale, start)
-    return ObjectiveResult(
-        obj.id,
-        obj.description,
-        "met" if met else "missed",
-        value,
-        credit,
-        obj.weight,
-        f"{fmt(value)} in Q{by} (target {target})",
+    return result(
+        "met" if met else "missed", value, credit, f"{fmt(value)} in Q{by} (target {target})"
     )
 
 

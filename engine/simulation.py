@@ -67,6 +67,26 @@ NPS_PROMOTER_GAP = 1.0
 
 
 @dataclass(frozen=True)
+class _Products:
+    """The products' offer arrays, built once for all segments."""
+
+    attributes: np.ndarray
+    quality: np.ndarray
+    brand: np.ndarray
+    price: np.ndarray
+
+    @classmethod
+    def of(cls, products: list[ProductState]) -> _Products:
+        """Stack every product's attributes, quality, brand and price."""
+        return cls(
+            np.array([p.attributes for p in products]),
+            np.array([p.quality for p in products]),
+            np.array([p.brand for p in products]),
+            np.array([p.price for p in products]),
+        )
+
+
+@dataclass(frozen=True)
 class _Loyalty:
     """Per product: Σ satisfaction, promoters and detractors among its customers."""
 
@@ -265,13 +285,17 @@ class Simulation:
 
     # ------------------------------------------------------------------ helpers
     def _offer(
-        self, seg: SegmentState, products: list[ProductState], installed_share: np.ndarray
+        self,
+        seg: SegmentState,
+        products: list[ProductState] | _Products,
+        installed_share: np.ndarray,
     ) -> market.Offer:
+        p = products if isinstance(products, _Products) else _Products.of(products)
         return market.make_offer(
-            np.array([p.attributes for p in products]),
-            np.array([p.quality for p in products]),
-            np.array([p.brand for p in products]),
-            np.array([p.price for p in products]),
+            p.attributes,
+            p.quality,
+            p.brand,
+            p.price,
             installed_share,
             seg.spec.reference_price,
             self.scenario.choice,
@@ -289,11 +313,12 @@ class Simulation:
         """V (without switching cost) for each segment's in-market customers."""
         st = self.state
         installed = st.installed()
+        products = _Products.of(st.products)  # the same in every segment
         out = []
         for s, seg in enumerate(st.segments):
             pop = seg.population
             inside = np.flatnonzero(pop.in_market)
-            offer = self._offer(seg, st.products, installed[s] / seg.size)
+            offer = self._offer(seg, products, installed[s] / seg.size)
             out.append(market.utilities(seg.customer_terms(inside), offer))
         return out
 
@@ -772,7 +797,7 @@ class Simulation:
 
     @staticmethod
     def _named(values: np.ndarray | list[float], names: list[str]) -> dict[str, float]:
-        return {name: float(v) for name, v in zip(names, values, strict=True)}
+        return dict(zip(names, np.asarray(values, dtype=float).tolist(), strict=True))
 
 
 @functools.lru_cache(maxsize=256)
