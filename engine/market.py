@@ -39,8 +39,13 @@ class Offer:
     def terms(self) -> np.ndarray:
         """Per-product coefficients [−z², 2z, −1, −ln(p/p_ref)], float32 (J, 2K+2)."""
         z = self.attributes
-        ones = np.ones((z.shape[0], 1), dtype=np.float32)
-        return np.hstack([-z * z, 2.0 * z, -ones, -self.log_price[:, None]]).astype(np.float32)
+        j, k = z.shape
+        out = np.empty((j, 2 * k + 2), dtype=np.float32)
+        np.multiply(-z, z, out=out[:, :k])
+        np.multiply(2.0, z, out=out[:, k : 2 * k])
+        out[:, 2 * k] = -1.0
+        np.negative(self.log_price, out=out[:, 2 * k + 1])
+        return out
 
 
 def make_offer(

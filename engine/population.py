@@ -63,7 +63,7 @@ class Population:
     @property
     def alive(self) -> int:
         """Synthetic customers still in the segment (rows not ``gone``)."""
-        return self.n - int(self.gone.sum())
+        return self.n - int(np.count_nonzero(self.gone))
 
     def add(self, segment: Segment, k: int, rng: np.random.Generator) -> None:
         """Append ``k`` newcomers to the segment: fresh tastes, outside the category."""

@@ -37,6 +37,7 @@ class SeedStreams:
         self.subsystems = subsystems
         root = np.random.SeedSequence(self.seed)
         self._children = dict(zip(subsystems, root.spawn(len(subsystems)), strict=True))
+        self._words = {name: _entropy_words(child) for name, child in self._children.items()}
 
     def generator(self, subsystem: str, quarter: int, *key: int) -> np.random.Generator:
         """A fresh generator for ``subsystem`` in ``quarter`` (same inputs → same stream).
@@ -45,11 +46,34 @@ class SeedStreams:
         firm).
         """
         try:
-            child = self._children[subsystem]
+            words = self._words[subsystem]
         except KeyError:
             known = ", ".join(self.subsystems)
             raise ValueError(f"unknown subsystem '{subsystem}' (known: {known})") from None
-        seq = np.random.SeedSequence(
-            child.entropy, spawn_key=(*child.spawn_key, int(quarter), *map(int, key))
-        )
+        tail = (int(quarter), *map(int, key))
+        if all(0 <= k < WORD for k in tail):
+            seq = np.random.SeedSequence(np.array([*words, *tail], dtype=np.uint32))
+        else:  # the general path; equal to the fast one wherever both apply
+            child = self._children[subsystem]
+            seq = np.random.SeedSequence(child.entropy, spawn_key=(*child.spawn_key, *tail))
         return np.random.Generator(np.random.PCG64(seq))
+
+
+WORD = 2**32
+
+
+def _entropy_words(child: np.random.SeedSequence) -> tuple[int, ...]:
+    """The words ``SeedSequence(child.entropy, spawn_key=child.spawn_key + tail)`` mixes
+    before ``tail``: the entropy as 32-bit words (least significant first) padded with zeros
+    to the pool size, then the spawn key. numpy assembles exactly this (and keeps it stable,
+    as it promises stable streams), so ``SeedSequence(words + tail)`` is the same sequence
+    without converting the entropy again on every call; ``tests/test_rng.py`` checks it."""
+    entropy = int(child.entropy)
+    words = []
+    while True:
+        words.append(entropy % WORD)
+        entropy //= WORD
+        if not entropy:
+            break
+    words += [0] * max(0, child.pool_size - len(words))
+    return (*words, *map(int, child.spawn_key))

@@ -711,6 +711,10 @@ class Simulation:
         """Every product's figures; ``installed`` and ``share_seg`` are segment × product."""
         st = self.state
         customers = installed.sum(axis=0)
+        # the share of each segment's people aware of each product (exact: counts over n)
+        aware = [
+            np.count_nonzero(seg.population.aware, axis=1) / seg.population.n for seg in st.segments
+        ]
         products = {}
         for j, p in enumerate(st.products):
             products[p.id] = ProductResult(
@@ -725,9 +729,7 @@ class Simulation:
                 customers=float(customers[j]),
                 customers_by_segment=self._named(installed[:, j], self.segment_ids),
                 share_by_segment=self._named(share_seg[:, j], self.segment_ids),
-                awareness_by_segment=self._named(
-                    [seg.population.aware[j].mean() for seg in st.segments], self.segment_ids
-                ),
+                awareness_by_segment=self._named([a[j] for a in aware], self.segment_ids),
                 marketing_by_segment=self._named(p.marketing, self.segment_ids),
                 satisfaction=float(loyalty.satisfaction[j] / customers[j])
                 if customers[j] > 0
