@@ -88,8 +88,12 @@ class OrgView:
 class Company:
     """The organisation side of every player firm in one simulation."""
 
-    def __init__(self, ctx: QuarterContext) -> None:
+    def __init__(self, ctx: QuarterContext, words: bool = True) -> None:
+        """``words=False`` (headless batch runs) leaves out what only a person reads each
+        quarter: the objectives' status in the quarter's report and the lines' stories.
+        Every number, decision and score stays the same."""
         sc = ctx.scenario
+        self.words = words
         self.scenario = sc
         self.role = ctx.role
         self.fired: frozenset[str] = frozenset()
@@ -646,6 +650,8 @@ class Company:
         result.available = round(facts.available, 3)
         result.lent = facts.lent
         result.effects = {s.id: dict(s.effects) for s in done.shipped}
+        if not self.words:
+            return
         result.shipped_text = story.shipped_words(done.shipped, self.names)
         result.reasons = story.result_reasons(facts, done, state, self.backlog, self.names)
         result.context = story.context_reasons(facts)
@@ -683,7 +689,8 @@ class Company:
             rec = book.records[-1]
             fr = report.firms[firm]
             book.records[-1] = replace(rec, kpis=kpis, actual=(fr.revenue, fr.share))
-            book.quarter.objectives = [_objective_dict(r) for r in self.objectives(ctx, firm)]
+            if self.words:
+                book.quarter.objectives = [_objective_dict(r) for r in self.objectives(ctx, firm)]
             report.organisation[firm] = book.quarter
             book.quarter = None
 

@@ -113,21 +113,28 @@ def best_alternative(
     aware: np.ndarray,
     switching_cost: float,
     outside_utility: float,
+    own: np.ndarray | None = None,
 ) -> np.ndarray:
     """max(V_0, max over aware k ≠ current of V_ik − switching cost), per customer.
 
     The switching cost only applies to customers who own a product. Masks are applied by
-    arithmetic (adding ``UNREACHABLE``), which is far faster than ``where=`` loops.
+    arithmetic (adding ``UNREACHABLE``), which is far faster than ``where=`` loops. ``own``
+    is ``owners(current, J)`` when the caller has it already.
     """
-    own = owners(current, utility.shape[0])
+    own = owners(current, utility.shape[0]) if own is None else own
     best = (utility + _excluded(aware, own)).max(axis=0)
     best -= np.float32(switching_cost) * (current >= 0)
     return np.maximum(best, np.float32(outside_utility))
 
 
-def current_utility(utility: np.ndarray, current: np.ndarray, outside_utility: float) -> np.ndarray:
+def current_utility(
+    utility: np.ndarray,
+    current: np.ndarray,
+    outside_utility: float,
+    own: np.ndarray | None = None,
+) -> np.ndarray:
     """V of each customer's current product, or V_0 for customers without one."""
-    own = owners(current, utility.shape[0])
+    own = owners(current, utility.shape[0]) if own is None else own
     picked = (utility * own).sum(axis=0)
     return np.where(current >= 0, picked, np.float32(outside_utility))
 
@@ -138,10 +145,12 @@ def satisfaction_gap(
     aware: np.ndarray,
     switching_cost: float,
     outside_utility: float,
+    own: np.ndarray | None = None,
 ) -> np.ndarray:
     """V_current − best alternative, per customer (V_current = V_0 without a product)."""
-    alt = best_alternative(utility, current, aware, switching_cost, outside_utility)
-    return current_utility(utility, current, outside_utility) - alt
+    own = owners(current, utility.shape[0]) if own is None else own
+    alt = best_alternative(utility, current, aware, switching_cost, outside_utility, own)
+    return current_utility(utility, current, outside_utility, own) - alt
 
 
 def rechoice_probability(
@@ -154,6 +163,7 @@ def rechoice_probability(
     outside_utility: float,
     churn_gap: float,
     reconsider: float,
+    own: np.ndarray | None = None,
 ) -> np.ndarray:
     """Chance each in-market customer re-chooses this quarter.
 
@@ -162,7 +172,7 @@ def rechoice_probability(
     product (V_current = V_0) looks again with 1 − (1 − reconsider)·(1 − t_i): either their
     own restlessness or a fresh look at the offers, the segment's ``reconsider`` chance.
     """
-    gap = satisfaction_gap(utility, current, aware, switching_cost, outside_utility)
+    gap = satisfaction_gap(utility, current, aware, switching_cost, outside_utility, own)
     prob = np.minimum(theta * (1.0 + churn_gap * np.maximum(-gap, 0.0)), 1.0)
     looking = 1.0 - np.float32(1.0 - reconsider) * (1.0 - prob)
     prob = np.where(current >= 0, prob, looking)
@@ -175,9 +185,10 @@ def choice_weights(
     aware: np.ndarray,
     switching_cost: float,
     outside_utility: float,
+    own: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unnormalised logit weights (J, N; zero for unaware products) and the outside weight."""
-    own = owners(current, utility.shape[0])
+    own = owners(current, utility.shape[0]) if own is None else own
     v = utility - np.float32(switching_cost) * ((current >= 0) & ~own)
     v += UNREACHABLE * ~aware  # exp() of an unaware product is exactly 0, never inf·0
     top = np.maximum(v.max(axis=0), np.float32(outside_utility))
@@ -228,11 +239,14 @@ def choose(
     customers who chose (the quarter's choosers, whatever they picked).
     """
     sc, v0 = segment.switching_cost, segment.outside_utility
+    own = owners(current, utility.shape[0])
     prob = rechoice_probability(
-        utility, current, fresh, aware, theta, sc, v0, churn_gap, segment.reconsider
+        utility, current, fresh, aware, theta, sc, v0, churn_gap, segment.reconsider, own
     )
     movers = np.flatnonzero(rng.random(current.size, dtype=np.float32) < prob)
-    weights, outside = choice_weights(utility[:, movers], current[movers], aware[:, movers], sc, v0)
+    weights, outside = choice_weights(
+        utility[:, movers], current[movers], aware[:, movers], sc, v0, own[:, movers]
+    )
     out = current.copy()
     out[movers] = draw_choice(weights, outside, rng.random(movers.size, dtype=np.float32))
     return out, movers

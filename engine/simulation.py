@@ -112,8 +112,10 @@ class Simulation:
         resolution: int | None = None,
         explain: bool = True,
     ) -> None:
-        """``explain=False`` leaves ``report.drivers`` empty and changes nothing else: batch
-        runs that never read the explanations (the balance lab) run about twice as fast."""
+        """``explain=False`` is for batch runs that read numbers only (the balance lab): the
+        reports leave out the drivers, the objectives' status per quarter and the lines'
+        stories (the final scorecard has every objective), and every number stays the
+        same (``tests/goldens/balance_goldens.py``); it runs several times faster."""
         if role not in scenario.roles:
             raise ValueError(
                 f"scenario '{scenario.id}' cannot be played as '{role}' "
@@ -148,7 +150,7 @@ class Simulation:
         self._last_choosers = np.zeros(n_seg)
         utilities = self._utilities()
         self.history: list[TurnReport] = []
-        self.company = Company(self.quarter_context())
+        self.company = Company(self.quarter_context(), words=self.explain)
         report = self._report(0, utilities, self._run_rate_economics(), [])
         self.history.append(report)
         self.company.start(self.quarter_context(), report)
