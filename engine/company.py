@@ -21,7 +21,7 @@ quarter 0; ``organisation`` (0: people, 1: bets, 2: AI PMs); ``research``; ``eve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,6 +38,7 @@ from engine import (
 from engine import lines as story
 from engine.decisions import Decisions, Names, ProductDecision
 from engine.quarter import QuarterContext
+from engine.records import evolve
 from engine.report import LineResult, OrgResult, TurnReport
 from engine.scalars import clip, mean
 from engine.scenario import Organisation, Product
@@ -106,7 +107,7 @@ class Company:
         for i, firm in enumerate(sc.player_firms()):
             lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
             org = organisation.initial_state(firm, sc.organisation)
-            org = replace(org, teams={k: v for k, v in org.teams.items() if k in lines})
+            org = evolve(org, teams={k: v for k, v in org.teams.items() if k in lines})
             belief = research.prior(sc, firm.id)
             truth = self._truth(ctx, firm.id)
             self.books[firm.id] = Book(
@@ -435,9 +436,7 @@ class Company:
             if firm not in self.books:
                 continue
             found = self.problems(ctx, firm, dec)
-            errors += [
-                replace(p, where=f"{firm}.{p.where}") for p in found if p.severity == "error"
-            ]
+            errors += [evolve(p, where=f"{firm}.{p.where}") for p in found if p.severity == "error"]
             self.warnings[firm] = [
                 decision_check.in_words(p, self.scenario) for p in found if p.severity == "warning"
             ]
@@ -668,12 +667,12 @@ class Company:
         if book.lines:
             target = max(book.lines, key=lambda li: (teams[li].headcount, li))
             t = teams[target]
-            teams[target] = replace(
+            teams[target] = evolve(
                 t,
                 experienced=t.experienced + gone.experienced,
                 cohorts=tuple(a + b for a, b in zip(t.cohorts, gone.cohorts, strict=True)),
             )
-        book.org = replace(book.org, teams=teams)
+        book.org = evolve(book.org, teams=teams)
 
     # ------------------------------------------------------------------ report & score
     def record(self, ctx: QuarterContext, report: TurnReport) -> None:
@@ -688,7 +687,7 @@ class Company:
             book.kpis.append(kpis)
             rec = book.records[-1]
             fr = report.firms[firm]
-            book.records[-1] = replace(rec, kpis=kpis, actual=(fr.revenue, fr.share))
+            book.records[-1] = evolve(rec, kpis=kpis, actual=(fr.revenue, fr.share))
             if self.words:
                 book.quarter.objectives = [_objective_dict(r) for r in self.objectives(ctx, firm)]
             report.organisation[firm] = book.quarter
@@ -819,8 +818,8 @@ def _mentor(org: organisation.OrgState, dec: Decisions) -> organisation.OrgState
     for line, time in dec.mentoring.items():
         if line in teams:
             skill = portfolio.mentor(teams[line].pm_skill, time, org.culture["safety"])
-            teams[line] = replace(teams[line], pm_skill=skill)
-    return replace(org, teams=teams)
+            teams[line] = evolve(teams[line], pm_skill=skill)
+    return evolve(org, teams=teams)
 
 
 def _staff(
@@ -1000,7 +999,7 @@ def _working(team: organisation.Team, lent: int) -> organisation.Team:
     """The team that works on its line this quarter: ``lent`` engineers are in incubation."""
     if not lent:
         return team
-    return replace(team, experienced=max(0, team.experienced - lent))
+    return evolve(team, experienced=max(0, team.experienced - lent))
 
 
 def _lend(org: organisation.OrgState, lines: list[str], n: int) -> dict[str, int]:

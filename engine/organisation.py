@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.records import evolve
 from engine.scalars import clip
 from engine.scenario import CULTURE_DIMENSIONS, CultureInitiative, Firm, Organisation
 
@@ -262,7 +263,7 @@ def staff(
                 left -= take
             experienced -= left
             laid[product] = cut
-        teams[product] = replace(team, experienced=experienced, cohorts=tuple(cohorts))
+        teams[product] = evolve(team, experienced=experienced, cohorts=tuple(cohorts))
     n_laid = sum(laid.values())
     shock = state.layoff_shock
     culture = dict(state.culture)
@@ -271,7 +272,7 @@ def staff(
         culture["safety"] = max(0.0, culture["safety"] - LAYOFF_SAFETY)
         culture["morale"] = max(0.0, culture["morale"] - shock * MORALE_RATE)
     cost = sum(hired.values()) * params.hiring_cost + n_laid * params.severance
-    new = replace(state, teams=teams, layoff_shock=shock, culture=culture)
+    new = evolve(state, teams=teams, layoff_shock=shock, culture=culture)
     return new, StaffingOutcome(hired=hired, laid_off=laid, cost=cost)
 
 
@@ -298,7 +299,7 @@ def start_initiatives(
         )
     cost = sum(i.cost for i in initiatives)
     effort = sum(i.effort for i in initiatives)
-    return replace(state, pending=tuple(pending)), cost, effort
+    return evolve(state, pending=tuple(pending)), cost, effort
 
 
 # --------------------------------------------------------------------------- end of quarter
@@ -393,7 +394,7 @@ def end_quarter(
     rate = attrition_rate(culture["morale"], params)
     leavers, backfilled = _turnover(teams, rate, freeze, rng)
     ideas = int(rng.poisson(breakthrough_rate(culture, params)))
-    new = replace(
+    new = evolve(
         state,
         culture=culture,
         teams=teams,
@@ -425,7 +426,7 @@ def _move_debt(
         quality[product] = quality_change(team, w, params)
         new_debt = debt_after(team, w)
         debt_change[product] = new_debt - team.tech_debt
-        teams[product] = replace(team, tech_debt=new_debt)
+        teams[product] = evolve(team, tech_debt=new_debt)
     return quality, debt_change
 
 
@@ -498,7 +499,7 @@ def _turnover(
             backfilled[product] = gone
         if gone:
             leavers[product] = gone
-        teams[product] = replace(team, experienced=experienced, cohorts=tuple(cohorts))
+        teams[product] = evolve(team, experienced=experienced, cohorts=tuple(cohorts))
     return leavers, backfilled
 
 
@@ -506,7 +507,7 @@ def shift_culture(state: OrgState, dimension: str, change: float) -> OrgState:
     """Move one culture dimension (an event or a CPO action), clipped to [0, 1]."""
     culture = dict(state.culture)
     culture[dimension] = clip(culture[dimension] + change, 0.0, 1.0)
-    return replace(state, culture=culture)
+    return evolve(state, culture=culture)
 
 
 def adjust_team(
@@ -514,9 +515,9 @@ def adjust_team(
 ) -> OrgState:
     """Add/remove experienced engineers or debt on one line (events). Never below zero."""
     team = state.teams[product]
-    team = replace(
+    team = evolve(
         team,
         experienced=max(0, team.experienced + headcount),
         tech_debt=max(0.0, team.tech_debt + debt),
     )
-    return replace(state, teams={**state.teams, product: team})
+    return evolve(state, teams={**state.teams, product: team})

@@ -22,12 +22,13 @@ bets, whose success chance scales with innovation × capability.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
 from engine.decisions import CapacitySplit, ProductDecision, ResearchOrder, Theme
+from engine.records import evolve
 from engine.research import PRIOR_IDEAL, PRIOR_PRICE_CV, PRIOR_WEIGHT_CV, Belief
 from engine.scalars import clip, mean
 from engine.scenario import MIN_PRICE, InnovationBet, ResearchMethod
@@ -319,4 +320,4 @@ def resolve_bets(
             ok = bool(rng.random() < bet_chance(bet, innovation, capability, incubation))
             resolved[bet_id] = ok
             outcomes.append((bet_id, ok, list(bet.unlocks) if ok else []))
-    return replace(state, funded=counts, resolved=resolved), cost, outcomes
+    return evolve(state, funded=counts, resolved=resolved), cost, outcomes

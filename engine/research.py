@@ -17,10 +17,11 @@ standard deviation grows by a little (the market drifts), never above the prior.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.records import evolve
 from engine.scalars import mean
 from engine.scenario import ResearchMethod, Scenario
 
@@ -172,7 +173,7 @@ def study(
                 belief.competitors[product], truth.competitors[product], sd, rng
             )
             finding.competitors[product] = seen
-    new = replace(
+    new = evolve(
         belief,
         ideals=ideals,
         weights=weights,
@@ -191,7 +192,7 @@ def age(belief: Belief) -> Belief:
         return {k: {a: e.aged(step, cap) for a, e in v.items()} for k, v in t.items()}
 
     w, p = belief.weight_scale, belief.price_scale
-    return replace(
+    return evolve(
         belief,
         ideals=table(belief.ideals, STALENESS, PRIOR_IDEAL[1]),
         weights=table(belief.weights, STALENESS * w, PRIOR_WEIGHT_CV * w),

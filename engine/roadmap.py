@@ -16,10 +16,11 @@ true effects, quality change and debt are returned for the simulation to apply.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.records import evolve
 from engine.scenario import BacklogItem, Scenario
 
 ESTIMATE_SKILL_GAIN = 0.8  # share of the estimate noise an expert PM (skill 1) removes
@@ -231,9 +232,9 @@ def work(
         spend = min(points, s.true_effort - s.progress)
         points -= spend
         progressed[item_id] = spend
-        s = replace(s, progress=s.progress + spend)
+        s = evolve(s, progress=s.progress + spend)
         if s.progress >= s.true_effort - 1e-9:
-            s = replace(s, progress=s.true_effort, shipped=quarter)
+            s = evolve(s, progress=s.true_effort, shipped=quarter)
             done.add(item_id)
             shipped.append(
                 Shipped(
@@ -257,7 +258,7 @@ def reveal(state: RoadmapState, item_ids: Iterable[str]) -> tuple[RoadmapState, 
     revealed: list[str] = []
     for i in item_ids:
         if i in items and not items[i].visible:
-            items[i] = replace(items[i], visible=True)
+            items[i] = evolve(items[i], visible=True)
             revealed.append(i)
     return RoadmapState(items=items), revealed
 
