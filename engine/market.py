@@ -17,6 +17,7 @@ the whole utility matrix is ONE matrix product plus the constant.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,8 +112,8 @@ def best_alternative(
     utility: np.ndarray,
     current: np.ndarray,
     aware: np.ndarray,
-    switching_cost: float,
-    outside_utility: float,
+    switching_cost: float | np.ndarray,
+    outside_utility: float | np.ndarray,
     own: np.ndarray | None = None,
 ) -> np.ndarray:
     """max(V_0, max over aware k ≠ current of V_ik − switching cost), per customer.
@@ -130,7 +131,7 @@ def best_alternative(
 def current_utility(
     utility: np.ndarray,
     current: np.ndarray,
-    outside_utility: float,
+    outside_utility: float | np.ndarray,
     own: np.ndarray | None = None,
 ) -> np.ndarray:
     """V of each customer's current product, or V_0 for customers without one."""
@@ -143,8 +144,8 @@ def satisfaction_gap(
     utility: np.ndarray,
     current: np.ndarray,
     aware: np.ndarray,
-    switching_cost: float,
-    outside_utility: float,
+    switching_cost: float | np.ndarray,
+    outside_utility: float | np.ndarray,
     own: np.ndarray | None = None,
 ) -> np.ndarray:
     """V_current − best alternative, per customer (V_current = V_0 without a product)."""
@@ -159,10 +160,10 @@ def rechoice_probability(
     fresh: np.ndarray,
     aware: np.ndarray,
     theta: np.ndarray,
-    switching_cost: float,
-    outside_utility: float,
+    switching_cost: float | np.ndarray,
+    outside_utility: float | np.ndarray,
     churn_gap: float,
-    reconsider: float,
+    reconsider: float | np.ndarray,
     own: np.ndarray | None = None,
 ) -> np.ndarray:
     """Chance each in-market customer re-chooses this quarter.
@@ -183,8 +184,8 @@ def choice_weights(
     utility: np.ndarray,
     current: np.ndarray,
     aware: np.ndarray,
-    switching_cost: float,
-    outside_utility: float,
+    switching_cost: float | np.ndarray,
+    outside_utility: float | np.ndarray,
     own: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Unnormalised logit weights (J, N; zero for unaware products) and the outside weight."""
@@ -201,8 +202,8 @@ def choice_probabilities(
     utility: np.ndarray,
     current: np.ndarray,
     aware: np.ndarray,
-    switching_cost: float,
-    outside_utility: float,
+    switching_cost: float | np.ndarray,
+    outside_utility: float | np.ndarray,
 ) -> np.ndarray:
     """P_ij = exp(V_ij)/(exp(V_0) + Σ_aware exp(V_ik)) with the switching cost, (J, N)."""
     weights, outside = choice_weights(utility, current, aware, switching_cost, outside_utility)
@@ -249,4 +250,53 @@ def choose(
     )
     out = current.copy()
     out[movers] = draw_choice(weights, outside, rng.random(movers.size, dtype=np.float32))
+    return out, movers
+
+
+def choose_segments(
+    utility: np.ndarray,
+    current: np.ndarray,
+    fresh: np.ndarray,
+    aware: np.ndarray,
+    theta: np.ndarray,
+    sizes: Sequence[int],
+    segments: Sequence[Segment],
+    churn_gap: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`choose` for several segments at once: the same result and the same draws.
+
+    The arrays hold every segment's in-market customers side by side (``sizes[s]`` of
+    segment ``s``, in order). Every kernel works customer by customer, so running them once
+    over all segments gives each customer exactly the numbers :func:`choose` gives it
+    segment by segment, with far fewer numpy calls; the draws are taken segment by
+    segment in :func:`choose`'s order (triggers, then one per re-chooser). Returns every
+    customer's product after the quarter and the (sorted) indices of the choosers.
+    """
+    counts = np.asarray(sizes, dtype=np.int64)
+    sc = np.repeat([s.switching_cost for s in segments], counts)
+    v0 = np.repeat([s.outside_utility for s in segments], counts)
+    reconsider = np.repeat([s.reconsider for s in segments], counts)
+    own = owners(current, utility.shape[0])
+    prob = rechoice_probability(
+        utility, current, fresh, aware, theta, sc, v0, churn_gap, reconsider, own
+    )
+    chosen, uniforms = [], []
+    start = 0
+    for n in sizes:
+        picked = np.flatnonzero(rng.random(n, dtype=np.float32) < prob[start : start + n])
+        chosen.append(picked + start)
+        uniforms.append(rng.random(picked.size, dtype=np.float32))
+        start += n
+    movers = np.concatenate(chosen)
+    weights, outside = choice_weights(
+        utility[:, movers],
+        current[movers],
+        aware[:, movers],
+        sc[movers],
+        v0[movers],
+        own[:, movers],
+    )
+    out = current.copy()
+    out[movers] = draw_choice(weights, outside, np.concatenate(uniforms))
     return out, movers

@@ -569,23 +569,32 @@ class Simulation:
         active = self._active()
         installed = st.installed()
         utilities = self._utilities()
-        for s, seg in enumerate(st.segments):
-            pop = seg.population
-            spec = seg.spec
-            inside = np.flatnonzero(pop.in_market)
-            util = utilities[s]
-            current = pop.current[inside]
-            aware = pop.aware[:, inside] & active[:, None]
-            new_current, movers = market.choose(
-                util,
-                current,
-                pop.fresh[inside],
-                aware,
-                pop.theta[inside],
-                spec,
-                self.scenario.choice.churn_gap,
-                rng,
-            )
+        pops = [seg.population for seg in st.segments]
+        insides = [np.flatnonzero(pop.in_market) for pop in pops]
+        sizes = [inside.size for inside in insides]
+        every = list(zip(pops, insides, strict=True))
+        current_all = np.concatenate([pop.current[inside] for pop, inside in every])
+        new_all, movers_all = market.choose_segments(
+            np.concatenate(utilities, axis=1),
+            current_all,
+            np.concatenate([pop.fresh[inside] for pop, inside in every]),
+            np.concatenate([pop.aware[:, inside] for pop, inside in every], axis=1)
+            & active[:, None],
+            np.concatenate([pop.theta[inside] for pop, inside in every]),
+            sizes,
+            [seg.spec for seg in st.segments],
+            self.scenario.choice.churn_gap,
+            rng,
+        )
+        ends = np.cumsum(sizes)
+        cuts = np.searchsorted(movers_all, ends)
+        start = 0
+        for s, (seg, (pop, inside)) in enumerate(zip(st.segments, every, strict=True)):
+            end = int(ends[s])
+            current = current_all[start:end]
+            new_current = new_all[start:end]
+            movers = movers_all[(cuts[s - 1] if s else 0) : cuts[s]] - start
+            start = end
             left = (current >= 0) & (new_current != current)
             self._last_churned[s] = left.sum() * seg.scale
             picked = new_current[movers]
@@ -688,21 +697,29 @@ class Simulation:
         promoters = np.zeros(n_prod)
         detractors = np.zeros(n_prod)
         active = self._active()
-        for s, seg in enumerate(st.segments):
-            pop = seg.population
-            inside = np.flatnonzero(pop.in_market)
-            current = pop.current[inside]
-            gap = market.satisfaction_gap(
-                utilities[s],
-                current,
-                pop.aware[:, inside] & active[:, None],
-                seg.spec.switching_cost,
-                seg.spec.outside_utility,
-            )
+        # every segment's in-market customers side by side: the kernels work per customer
+        insides = [np.flatnonzero(seg.population.in_market) for seg in st.segments]
+        sizes = [inside.size for inside in insides]
+        every = list(zip(st.segments, insides, strict=True))
+        current_all = np.concatenate([seg.population.current[inside] for seg, inside in every])
+        gap_all = market.satisfaction_gap(
+            np.concatenate(utilities, axis=1),
+            current_all,
+            np.concatenate([seg.population.aware[:, inside] for seg, inside in every], axis=1)
+            & active[:, None],
+            np.repeat([seg.spec.switching_cost for seg in st.segments], sizes),
+            np.repeat([seg.spec.outside_utility for seg in st.segments], sizes),
+        )
+        liking_all = 1.0 / (1.0 + np.exp(-gap_all))
+        start = 0
+        for seg, n in zip(st.segments, sizes, strict=True):
+            current = current_all[start : start + n]
             owners = current >= 0
             cur = current[owners]
-            g = gap[owners]
-            sat_sum += np.bincount(cur, 1.0 / (1.0 + np.exp(-g)), n_prod) * seg.scale
+            g = gap_all[start : start + n][owners]
+            liking = liking_all[start : start + n][owners]
+            start += n
+            sat_sum += np.bincount(cur, liking, n_prod) * seg.scale
             promoters += np.bincount(cur, g >= NPS_PROMOTER_GAP, n_prod) * seg.scale
             detractors += np.bincount(cur, g < 0.0, n_prod) * seg.scale
         return _Loyalty(sat_sum, promoters, detractors)
