@@ -16,7 +16,7 @@ moves are applied together, so the order of firms in the file does not matter. A
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -66,6 +66,7 @@ class Observer:
     firm: FirmState
     quarter: int
     rng: np.random.Generator
+    _customers: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def last(self) -> TurnReport:
@@ -90,10 +91,15 @@ class Observer:
         ]
 
     def customers(self, j: int) -> np.ndarray:
-        """Last reported customers of product j per segment."""
-        product = self.ctx.state.products[j]
-        by_seg = self.last.products[product.id].customers_by_segment
-        return np.array([by_seg[s] for s in self.ctx.segment_ids])
+        """Last reported customers of product j per segment (read-only: kept per quarter)."""
+        known = self._customers.get(j)
+        if known is None:
+            product = self.ctx.state.products[j]
+            by_seg = self.last.products[product.id].customers_by_segment
+            known = np.array([by_seg[s] for s in self.ctx.segment_ids])
+            known.setflags(write=False)
+            self._customers[j] = known
+        return known
 
     def main_segment(self, j: int) -> int:
         """The segment where product j has most customers (or the largest market)."""

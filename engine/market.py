@@ -223,36 +223,6 @@ def draw_choice(weights: np.ndarray, outside: np.ndarray, uniform: np.ndarray) -
     return np.where(target <= 0.0, np.int16(NO_PRODUCT), picked)
 
 
-def choose(
-    utility: np.ndarray,
-    current: np.ndarray,
-    fresh: np.ndarray,
-    aware: np.ndarray,
-    theta: np.ndarray,
-    segment: Segment,
-    churn_gap: float,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """One quarter of choice: churn triggers, then one inverse-CDF draw per re-chooser.
-
-    Draws ``len(current)`` uniforms for the triggers, then one per re-chooser, in that order.
-    Returns every customer's product after the quarter (-1: none) and the indices of the
-    customers who chose (the quarter's choosers, whatever they picked).
-    """
-    sc, v0 = segment.switching_cost, segment.outside_utility
-    own = owners(current, utility.shape[0])
-    prob = rechoice_probability(
-        utility, current, fresh, aware, theta, sc, v0, churn_gap, segment.reconsider, own
-    )
-    movers = np.flatnonzero(rng.random(current.size, dtype=np.float32) < prob)
-    weights, outside = choice_weights(
-        utility[:, movers], current[movers], aware[:, movers], sc, v0, own[:, movers]
-    )
-    out = current.copy()
-    out[movers] = draw_choice(weights, outside, rng.random(movers.size, dtype=np.float32))
-    return out, movers
-
-
 def choose_segments(
     utility: np.ndarray,
     current: np.ndarray,
@@ -264,14 +234,16 @@ def choose_segments(
     churn_gap: float,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`choose` for several segments at once: the same result and the same draws.
+    """One quarter of choice in every segment: churn triggers, then one inverse-CDF draw
+    per re-chooser.
 
     The arrays hold every segment's in-market customers side by side (``sizes[s]`` of
-    segment ``s``, in order). Every kernel works customer by customer, so running them once
-    over all segments gives each customer exactly the numbers :func:`choose` gives it
-    segment by segment, with far fewer numpy calls; the draws are taken segment by
-    segment in :func:`choose`'s order (triggers, then one per re-chooser). Returns every
-    customer's product after the quarter and the (sorted) indices of the choosers.
+    segment ``s``, in order). Every kernel works customer by customer, so one pass over all
+    segments gives each customer the numbers a pass over its own segment would, with a
+    third of the numpy calls. The draws are taken segment by segment: ``sizes[s]``
+    uniforms for the triggers, then one per re-chooser. Returns every customer's product
+    after the quarter (-1: none) and the sorted indices of the customers who chose (the
+    quarter's choosers, whatever they picked).
     """
     counts = np.asarray(sizes, dtype=np.int64)
     sc = np.repeat([s.switching_cost for s in segments], counts)
