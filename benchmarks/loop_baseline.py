@@ -1,6 +1,6 @@
 """The market step written as a plain per-customer Python loop: the speed baseline.
 
-Same model as ``engine.market.utility_matrix`` + ``engine.market.choose`` (utility with
+Same model as ``engine.market.utility_matrix`` + ``engine.market.choose_segments`` (utility with
 ideal-point distance, log price and switching cost; churn trigger; inverse-CDF draw), one
 customer and one product at a time, with no numpy in the loop. ``market_step.py`` times it
 side by side with the vectorised engine.

@@ -1,6 +1,6 @@
 """Market-step benchmark (DESIGN §9): prints figures; never run by the tests.
 
-    python benchmarks/market_step.py [--json]
+    python benchmarks/market_step.py [--json] [--against REV_OR_PATH]
 
 - ``evals_per_s``: customer×product evaluations per second of the market step kernel
   (utilities, churn triggers, one inverse-CDF draw) at 100 000 customers × 8 products;
@@ -14,6 +14,9 @@ Also printed: ``loop_evals_per_s``, ``playthrough_cpu_s`` (CPU time, robust on a
 machine) and ``step_s_100k`` (one whole ``Simulation.step``, all phases, at 100 k × 8).
 
 Targets: >= 40 M evals/s, >= 100x the loop, <= 0.5 s, <= 500 MB.
+
+``--against REV_OR_PATH`` measures another version (a checkout or a git revision) in the
+same run and prints both side by side (see ``against.py``).
 """
 
 from __future__ import annotations
@@ -153,13 +156,14 @@ def vector_rate(k: dict[str, Any]) -> float:
 
     def step() -> None:
         util = market.utility_matrix(k["ideals"], k["weights"], k["alpha"], k["offer"])
-        market.choose(
+        market.choose_segments(
             util,
             k["current"],
             k["fresh"],
             k["aware"],
             k["theta"],
-            k["segment"],
+            [k["current"].size],
+            [k["segment"]],
             k["choice"].churn_gap,
             rng,
         )
@@ -227,7 +231,12 @@ def peak_mb_1m() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--against", metavar="REV_OR_PATH", help="also measure another version, side by side"
+    )
     args = parser.parse_args()
+    if args.against:
+        return _against(args.against)
     k = kernel_inputs(CUSTOMERS)
     fast = vector_rate(k)
     slow = loop_rate(k, LOOP_CUSTOMERS)
@@ -253,6 +262,26 @@ def main() -> int:
         f"CPU {figures['playthrough_cpu_s']:.3f} s"
     )
     print(f"peak memory, 1 M customers:        {figures['peak_mb_1m']:.0f} MB (target <= 500)")
+    return 0
+
+
+def _against(rev_or_path: str) -> int:
+    """This checkout and ``rev_or_path``, one after the other, side by side."""
+    from against import ROOT as HERE
+    from against import checkout, figures, side_by_side
+
+    now = figures(HERE, "market_step.py", [])
+    with checkout(rev_or_path) as where:
+        before = figures(where, "market_step.py", [])
+    rows = [
+        ("kernel M evals/s", before["evals_per_s"] / 1e6, now["evals_per_s"] / 1e6, ""),
+        ("playthrough wall", before["playthrough_s"], now["playthrough_s"], "s"),
+        ("playthrough CPU", before["playthrough_cpu_s"], now["playthrough_cpu_s"], "s"),
+        ("step at 100k x 8", before["step_s_100k"], now["step_s_100k"], "s"),
+        ("peak MB at 1M", before["peak_mb_1m"], now["peak_mb_1m"], "MB"),
+    ]
+    print(side_by_side(rows, rev_or_path))
+    print("(ratio: before / now; above 1 is faster or smaller now, except evals/s)")
     return 0
 
 
