@@ -452,6 +452,11 @@ class Company:
 
     def events(self, ctx: QuarterContext, quarter: int) -> list[dict[str, object]]:
         """Apply the events due this quarter; return them with what each effect did."""
+        if not self.injected and not any(
+            e.probability is not None or e.quarter == quarter for e in self.scenario.events
+        ):  # nothing can happen: no stream to make (each quarter's stream stands alone)
+            self.event_log = []
+            return []
         rng = ctx.streams.generator("events", quarter)
         due, self.fired = events.due(self.scenario, quarter, self.fired, self.injected, rng)
         injected = set(self.injected)
@@ -574,7 +579,7 @@ class Company:
             org.culture["innovation"],
             org.culture["capability"],
             dec.incubation,
-            ctx.streams.generator("organisation", q, book.index, 1),
+            ctx.streams.generator("organisation", q, book.index, 1) if dec.bets else None,
         )
         _charge(costs, "bets", bet_cost)
         unlocked: list[str] = []

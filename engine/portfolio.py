@@ -303,9 +303,12 @@ def resolve_bets(
     innovation: float,
     capability: float,
     incubation: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None,
 ) -> tuple[BetState, float, list[tuple[str, bool, list[str]]]]:
-    """Fund bets for a quarter; return (state, cost, [(bet, success, unlocked items)])."""
+    """Fund bets for a quarter; return (state, cost, [(bet, success, unlocked items)]).
+
+    ``rng`` may be None only when nothing is ``funded`` (no bet can be resolved).
+    """
     counts = dict(state.funded)
     resolved = dict(state.resolved)
     cost = 0.0
@@ -317,6 +320,8 @@ def resolve_bets(
         cost += bet.cost
         counts[bet_id] = counts.get(bet_id, 0) + 1
         if counts[bet_id] >= bet.quarters:
+            if rng is None:
+                raise ValueError("a funded bet needs a random stream to be resolved")
             ok = bool(rng.random() < bet_chance(bet, innovation, capability, incubation))
             resolved[bet_id] = ok
             outcomes.append((bet_id, ok, list(bet.unlocks) if ok else []))
