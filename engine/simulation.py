@@ -311,10 +311,11 @@ class Simulation:
         st = self.state
         return MarketInputs.capture(st, self._explain_rows)
 
-    def _utilities(self) -> list[np.ndarray]:
-        """V (without switching cost) for each segment's in-market customers."""
+    def _utilities(self, installed: np.ndarray | None = None) -> list[np.ndarray]:
+        """V (without switching cost) for each segment's in-market customers (``installed``:
+        ``state.installed()`` when the caller has it)."""
         st = self.state
-        installed = st.installed()
+        installed = st.installed() if installed is None else installed
         products = _Products.of(st.products)  # the same in every segment
         out = []
         for s, seg in enumerate(st.segments):
@@ -460,9 +461,10 @@ class Simulation:
                 probe(ctx, sample, after)
         utilities = self._choose(rng)
         self.state.quarter = quarter
-        economics = self._economics()
+        installed = self.state.installed()  # nothing moves customers until the next quarter
+        economics = self._money(charge=True, installed=installed)
         self.market_history.record(self.state)
-        report = self._report(quarter, utilities, economics, moves)
+        report = self._report(quarter, utilities, economics, moves, installed)
         report.events = list(happened)  # named by the events driver
         if self.explain:
             report.drivers = explain_quarter(
@@ -570,7 +572,7 @@ class Simulation:
         st = self.state
         active = self._active()
         installed = st.installed()
-        utilities = self._utilities()
+        utilities = self._utilities(installed)
         pops = [seg.population for seg in st.segments]
         insides = [np.flatnonzero(pop.in_market) for pop in pops]
         sizes = [inside.size for inside in insides]
@@ -635,9 +637,6 @@ class Simulation:
         without touching cash, so quarter 1 compares like with like."""
         return self._money(charge=False)
 
-    def _economics(self) -> dict[str, dict[str, float]]:
-        return self._money(charge=True)
-
     def _marketing_cost(self, firm: FirmState, run_rate: bool) -> float:
         """The quarter's marketing spend; at the run-rate a rival spends its budget."""
         st = self.state
@@ -645,11 +644,13 @@ class Simulation:
             return float(firm.archetype.marketing) if firm.products else 0.0
         return float(sum(st.products[j].marketing.sum() for j in firm.products))
 
-    def _money(self, charge: bool) -> dict[str, dict[str, float]]:
+    def _money(
+        self, charge: bool, installed: np.ndarray | None = None
+    ) -> dict[str, dict[str, float]]:
         """Revenue, costs and profit per firm (and per product revenue); charges cash if asked
         (``charge=False``: the quarter-0 run-rate, see :meth:`_run_rate_economics`)."""
         st = self.state
-        customers = st.installed().sum(axis=0)
+        customers = (st.installed() if installed is None else installed).sum(axis=0)
         out: dict[str, dict[str, float]] = {}
         for firm in st.firms.values():
             revenue = sum(customers[j] * st.products[j].price for j in firm.products)
@@ -676,10 +677,11 @@ class Simulation:
         utilities: list[np.ndarray],
         economics: dict[str, dict[str, float]],
         moves: list[CompetitorMove],
+        installed: np.ndarray | None = None,
     ) -> TurnReport:
         """The quarter's report: products, firms and segments as the market now stands."""
         st = self.state
-        installed = st.installed()
+        installed = st.installed() if installed is None else installed
         in_market = np.array([seg.population.in_market.sum() * seg.scale for seg in st.segments])
         loyalty = self._loyalty(utilities)
         share_seg = installed / np.maximum(in_market, 1e-12)[:, None]
