@@ -1,0 +1,320 @@
+"""Where balance playthroughs run: this process, a local process pool, or a Dask cluster.
+
+The balance lab (``crossroads balance``, with or without ``--sweep``) plays many (variant,
+bot, seed) triples. :func:`play` groups them into :class:`Batch` es, one variant × one bot ×
+a run of seeds, so a task is worth sending (several per worker slot for balance and a moving
+progress bar), runs them on a :class:`Backend` and puts the results back in the order asked,
+whatever order the batches finish in. Every backend runs the same :func:`play_batch` on the
+same batches, and a playthrough depends only on its scenario, bot and seed, so the results
+are identical on every backend.
+
+- :class:`InProcess`: one batch after another here (``--workers 1``).
+- :class:`ProcessPool`: a :class:`~concurrent.futures.ProcessPoolExecutor`; the :class:`Job`
+  (scenario, role, resolution, variants) goes to each worker once, by the pool initializer.
+- :class:`DaskCluster`: an existing Dask scheduler (``--cluster tcp://HOST:8786``) or a
+  ``LocalCluster`` started for the run (``--cluster local``), through ``distributed.Client``;
+  the job is scattered to every worker once (broadcast). Needs ``crossroads[cluster]``.
+
+Ctrl-C (KeyboardInterrupt) cancels the pending batches and shuts the pool or cluster down
+before it propagates. How to run a cluster and its security: docs/authoring.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import multiprocessing
+import re
+import signal
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from engine.balance import play_run
+
+if TYPE_CHECKING:
+    from engine.balance import Run
+    from engine.scenario import Scenario
+    from engine.sweep import Assignment
+
+BATCHES_PER_SLOT = 6
+"""Batches per worker slot: enough to balance the load and move the progress bar, few enough
+that sending them costs little."""
+MAX_BATCH = 100
+"""Seeds per batch at most (about a second of work at the balance resolution)."""
+CONNECT_TIMEOUT = 5
+"""Seconds to reach a Dask scheduler and find a worker on it before giving up."""
+INSTALL_HINT = 'pip install "crossroads[cluster]"'
+_ADDRESS = re.compile(r"^(tcp|tls|ws|wss|inproc|ucx)://[^\s/]+:[0-9]{1,5}$")
+
+Progress = Callable[[int, int, int], None]
+"""Called with (playthroughs done, batches done, batches in all) after every batch."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every batch of one balance run shares; sent to each worker once.
+
+    ``variants`` holds, per combination of a sweep, the values it sets (see
+    :mod:`engine.sweep`); a plain balance run has one variant setting nothing.
+    """
+
+    scenario: Scenario
+    role: str
+    resolution: int | None
+    variants: tuple[tuple[Assignment, ...], ...] = ((),)
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One task: a variant (its index in the job), a bot and the seeds to play it on."""
+
+    variant: int
+    bot: str
+    seeds: tuple[int, ...]
+
+
+class BackendError(Exception):
+    """A backend that cannot start or run: a one-line message and the exit code to use."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --------------------------------------------------------------------------- playing
+
+_VARIANTS: OrderedDict[tuple[str, int], Scenario] = OrderedDict()
+_CACHED_VARIANTS = 8
+
+
+def _scenario(job: Job, index: int) -> Scenario:
+    """The job's variant ``index``, built once per worker (batches of a variant come in a row)."""
+    from engine.sweep import variant
+
+    key = (job.token, index)
+    if key not in _VARIANTS:
+        _VARIANTS[key] = variant(job.scenario, job.variants[index])
+        while len(_VARIANTS) > _CACHED_VARIANTS:
+            _VARIANTS.popitem(last=False)
+    _VARIANTS.move_to_end(key)
+    return _VARIANTS[key]
+
+
+def play_batch(job: Job, batch: Batch) -> list[Run]:
+    """Play one batch: its bot on each of its seeds, on its variant of the job's scenario."""
+    scenario = _scenario(job, batch.variant)
+    return [play_run(scenario, job.role, batch.bot, s, job.resolution) for s in batch.seeds]
+
+
+def plan(triples: Sequence[tuple[int, str, int]], slots: int) -> list[Batch]:
+    """Batches covering every distinct (variant, bot, seed), several per slot.
+
+    Seeds of one (variant, bot) stay together in the order first asked; a batch holds at most
+    MAX_BATCH of them.
+    """
+    groups: dict[tuple[int, str], dict[int, None]] = {}
+    for variant, bot, seed in triples:
+        groups.setdefault((variant, bot), {})[seed] = None
+    total = sum(len(seeds) for seeds in groups.values())
+    size = min(MAX_BATCH, max(1, math.ceil(total / (max(1, slots) * BATCHES_PER_SLOT))))
+    return [
+        Batch(variant, bot, tuple(seeds[i : i + size]))
+        for (variant, bot), found in groups.items()
+        for seeds in [list(found)]
+        for i in range(0, len(seeds), size)
+    ]
+
+
+def play(
+    job: Job,
+    triples: Sequence[tuple[int, str, int]],
+    backend: Backend,
+    progress: Progress | None = None,
+) -> list[Run]:
+    """Play every (variant, bot, seed) on ``backend``; the runs in the order of ``triples``."""
+    batches = plan(triples, backend.slots)
+    results = backend.run(job, batches, progress or (lambda _r, _b, _n: None))
+    found = {
+        (b.variant, b.bot, run.seed): run
+        for b, runs in zip(batches, results, strict=True)
+        for run in runs
+    }
+    return [found[t] for t in triples]
+
+
+class Backend(Protocol):
+    """Runs batches somewhere and returns each batch's runs in the order of the batches."""
+
+    slots: int  # batches it can play at once
+
+    def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
+        """Play every batch; KeyboardInterrupt cancels the rest and shuts down first."""
+        ...
+
+    def close(self) -> None:
+        """Release the processes or the cluster connection."""
+        ...
+
+
+def open_backend(cluster: str | None, workers: int) -> Backend:
+    """The backend for ``--cluster`` (None: local) and ``--workers``; BackendError if none."""
+    if cluster is not None:
+        return DaskCluster(cluster, workers)
+    return InProcess() if workers <= 1 else ProcessPool(workers)
+
+
+class _Results:
+    """Results arriving in any order, kept by batch index, counted for the progress bar."""
+
+    def __init__(self, batches: Sequence[Batch], progress: Progress) -> None:
+        self.batches, self.progress = batches, progress
+        self.found: dict[int, list[Run]] = {}
+        self.runs = 0
+
+    def add(self, index: int, runs: list[Run]) -> None:
+        self.found[index] = runs
+        self.runs += len(runs)
+        self.progress(self.runs, len(self.found), len(self.batches))
+
+    def ordered(self) -> list[list[Run]]:
+        return [self.found[i] for i in range(len(self.batches))]
+
+
+# --------------------------------------------------------------------------- backends
+
+
+class InProcess:
+    """Batches played one after another in this process."""
+
+    slots = 1
+
+    def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
+        """Play every batch here."""
+        results = _Results(batches, progress)
+        for i, batch in enumerate(batches):
+            results.add(i, play_batch(job, batch))
+        return results.ordered()
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+_POOL_JOB: list[Job] = []
+
+
+def _init_pool_worker(job: Job) -> None:
+    """Keep the job for this worker's batches; Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _POOL_JOB[:] = [job]
+
+
+def _pool_batch(batch: Batch) -> list[Run]:
+    return play_batch(_POOL_JOB[0], batch)
+
+
+class ProcessPool:
+    """A local process pool with ``workers`` processes, started for each run."""
+
+    def __init__(self, workers: int) -> None:
+        self.slots = workers
+
+    def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
+        """Play the batches over the pool; on Ctrl-C cancel them and stop the workers."""
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        results = _Results(batches, progress)
+        before = set(multiprocessing.active_children())
+        pool = ProcessPoolExecutor(
+            max_workers=min(self.slots, len(batches)) or 1,
+            initializer=_init_pool_worker,
+            initargs=(job,),
+        )
+        try:
+            futures = {pool.submit(_pool_batch, b): i for i, b in enumerate(batches)}
+            for future in as_completed(futures):
+                results.add(futures[future], future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for child in set(multiprocessing.active_children()) - before:
+                child.terminate()
+                child.join(timeout=CONNECT_TIMEOUT)
+            raise
+        pool.shutdown()
+        return results.ordered()
+
+    def close(self) -> None:
+        """The pool lives only during :meth:`run`."""
+
+
+class DaskCluster:
+    """A Dask distributed cluster: an existing scheduler's address, or ``local``."""
+
+    def __init__(self, address: str, workers: int) -> None:
+        if address != "local" and not _ADDRESS.match(address):
+            raise BackendError(
+                f"--cluster takes 'local' or a scheduler address like tcp://HOST:8786, "
+                f"not '{address}'",
+                code=2,
+            )
+        try:
+            import distributed
+        except ImportError:
+            raise BackendError(f"--cluster needs Dask: {INSTALL_HINT}", code=2) from None
+        self.cluster: Any = None
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        try:
+            if address == "local":
+                self.cluster = distributed.LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self.client = distributed.Client(self.cluster, timeout=CONNECT_TIMEOUT)
+            else:
+                self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
+                self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            where = "start a local cluster" if address == "local" else f"use {address}"
+            why = _one_line(exc)
+            raise BackendError(f"cannot {where} within {CONNECT_TIMEOUT} s: {why}") from None
+        info = self.client.scheduler_info()
+        self.slots = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
+
+    def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
+        """Scatter the job to every worker once, submit the batches, gather in any order."""
+        from distributed import as_completed
+
+        results = _Results(batches, progress)
+        futures: list[Any] = []
+        try:
+            shared = self.client.scatter(job, broadcast=True, hash=False)
+            futures = [
+                self.client.submit(play_batch, shared, b, pure=False, key=f"batch-{job.token}-{i}")
+                for i, b in enumerate(batches)
+            ]
+            index = {f.key: i for i, f in enumerate(futures)}
+            for future in as_completed(futures):
+                results.add(index[future.key], future.result())
+        except KeyboardInterrupt:
+            self.client.cancel(futures)
+            raise
+        except (OSError, TimeoutError) as exc:
+            raise BackendError(f"the cluster failed: {_one_line(exc)}") from None
+        return results.ordered()
+
+    def close(self) -> None:
+        """Disconnect, and stop the local cluster if this run started it."""
+        for part in (getattr(self, "client", None), self.cluster):
+            if part is not None:
+                part.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
