@@ -123,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
     if "balanced" in players and "hold" in players:  # does the second half matter?
         players.append(TAKEOVER)
     if args.sweep:
-        from game.sweep_run import run_sweep
+        from game.balance_sweep import run_sweep
 
         return run_sweep(args, scenario, role, players, resolution)
     return _plain(args, scenario, role, players, resolution)
@@ -313,7 +313,7 @@ def _takeover_line(report: BalanceReport) -> list[str]:
     ]
 
 
-def _aligned(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
+def aligned(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
     """Rows as aligned text: the second column left-aligned, the others right-aligned."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [
@@ -349,7 +349,7 @@ def _objective_lines(report: BalanceReport, scenario: Scenario) -> list[str]:
         for rank, (bot, d) in enumerate(a.values.items(), start=1):
             met = f"{hits[bot][a.id]:.0%}"
             rows.append([str(rank), bot, met, show(d.p10), show(d.p50), show(d.p90)])
-        out += _aligned(rows, "  ")
+        out += aligned(rows, "  ")
         if a.suggested is None:
             out.append(f"  suggested target: none ({a.no_suggestion})")
         else:
@@ -383,7 +383,7 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
             + [pct(b.objectives[o], 0) for o in objectives]
             + [KPIS[kpi].compact(k[kpi].mean, cur) for kpi in BALANCE if kpi != "score"]
         )
-    lines = _aligned(rows)
+    lines = aligned(rows)
     res = "scenario default" if report.resolution is None else f"{report.resolution}/segment"
     v, run = report.variance, report.runaway
     out = [
