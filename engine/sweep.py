@@ -339,8 +339,8 @@ def check_variants(
 
     A variant the models accept with no broken cross-reference is valid: that is what the
     loader checks of data without YAML quirks. Any other goes through the loader itself for
-    its messages. A problem at or under a swept field names that field's value only (and is
-    reported once); any other names the whole combination.
+    its messages. A problem at or under a swept field (else beside it, in the same mapping)
+    names that field's value only, and is reported once; any other names the combination.
     """
     data = scenario.model_dump(mode="json")
     problems: dict[str, None] = {}
@@ -356,6 +356,11 @@ def check_variants(
         except ScenarioError as exc:
             for problem in exc.problems:
                 own = [i for i, p in enumerate(parameters) if _under(problem.field, p.name)]
+                own = own or [
+                    i
+                    for i, p in enumerate(parameters)
+                    if "." in p.name and _under(problem.field, p.name.rsplit(".", 1)[0])
+                ]
                 named = label(
                     [parameters[i] for i in own] or parameters,
                     [combination[i] for i in own] or combination,

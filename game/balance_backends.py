@@ -281,7 +281,11 @@ class DaskCluster:
                 self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             self.close()
-            where = "start a local cluster" if address == "local" else f"use {address}"
+            where = (
+                "start a local Dask cluster"
+                if address == "local"
+                else f"reach the Dask scheduler at {address}"
+            )
             why = _one_line(exc)
             raise BackendError(f"cannot {where} within {CONNECT_TIMEOUT} s: {why}") from None
         info = self.client.scheduler_info()

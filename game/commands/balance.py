@@ -175,12 +175,12 @@ def play_on_backend(
     bar: the runs in order and what played them, or the exit code after a message."""
     from game.balance_backends import BackendError, open_backend, play
 
-    bar = ProgressBar(len(triples))
     try:
         backend = open_backend(args.cluster, args.workers)
     except BackendError as exc:
         print(f"crossroads balance: {terminal(exc)}", file=sys.stderr)
         return exc.code
+    bar = ProgressBar(len(triples))  # started once the workers are there: an honest rate
     try:
         runs = play(job, triples, backend, lambda r, b, n: bar(r, (b, n)))
     except BackendError as exc:
@@ -269,7 +269,7 @@ class ProgressBar:
         rate = done / elapsed if elapsed > 0 else 0.0
         left = (self.total - done) / rate if rate > 0 else math.inf
         extra = "" if batches is None else f", batch {batches[0]}/{batches[1]}"
-        speed = f"{rate:.0f}/s" if rate else "-/s"
+        speed = f"{rate:.3g} per s"
         eta = f"{left:.0f} s left" if math.isfinite(left) else "time left unknown"
         if self.tty:
             filled = self.WIDTH * done // max(self.total, 1)
