@@ -45,23 +45,23 @@ def run_sweep(
     if isinstance(planned, int):
         return planned
     parameters, combinations = planned
-    seeds = seeds_for(scenario, args.runs)
     job = Job(
         scenario,
         role,
         resolution,
         tuple(sweep.assignments(parameters, c) for c in combinations),
     )
-    triples = [(v, b, s) for v in range(len(combinations)) for b in players for s in seeds]
+    variants = [sweep.variant(scenario, sets) for sets in job.variants]
+    seeds = [seeds_for(v, args.runs) for v in variants]  # a variant may set the seed
+    triples = [(v, b, s) for v in range(len(combinations)) for b in players for s in seeds[v]]
     started = time.perf_counter()
     played = play_on_backend(args, job, triples)
     if isinstance(played, int):
         return played
     runs, where = played
-    per = len(players) * len(seeds)
+    per = len(players) * args.runs
     reports: list[BalanceReport] = []
-    for v, combination in enumerate(combinations):
-        variant = sweep.variant(scenario, job.variants[v])
+    for v, (combination, variant) in enumerate(zip(combinations, variants, strict=True)):
         report = balance_report(variant, role, runs[v * per : (v + 1) * per], resolution)
         reports.append(report)
         title = f"== {v + 1}/{len(combinations)}: {sweep.label(parameters, combination)} =="
@@ -69,7 +69,7 @@ def run_sweep(
         print(format_report(report, variant))
         print()
     summaries = [sweep.summary(r) for r in reports]
-    print(format_summary(scenario, role, parameters, combinations, summaries, len(seeds)))
+    print(format_summary(scenario, role, parameters, combinations, summaries, args.runs))
     elapsed = time.perf_counter() - started
     print(f"{len(triples)} playthroughs in {elapsed:.1f} s with {where}.")
     document = {
@@ -77,7 +77,7 @@ def run_sweep(
         "kind": "sweep",
         "scenario": scenario.id,
         "role": role,
-        "seeds": len(seeds),
+        "seeds": args.runs,
         "resolution": resolution,
         "bots": players,
         "parameters": [{"name": p.name, "values": list(p.values)} for p in parameters],

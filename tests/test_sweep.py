@@ -275,3 +275,15 @@ def test_unreachable_scheduler_is_one_line(
     err = capsys.readouterr().err
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 1 s" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_swept_seed_plays_the_seeds_of_each_variant(tmp_path: Path) -> None:
+    """``seed`` decides the seeds played (the scenario's and the ones after it), per variant."""
+    out = tmp_path / "sweep.json"
+    assert main(["balance", "tutorial", *FAST, "--sweep", "seed=3,9", "--json", str(out)]) == 0
+    combination = json.loads(out.read_text())["combinations"][1]
+    copy = tmp_path / "seed_9.yaml"
+    copy.write_text("extends: tutorial\nid: tutorial\nseed: 9\n", encoding="utf-8")
+    alone = tmp_path / "alone.json"
+    assert main(["balance", str(copy), *FAST, "--json", str(alone)]) == 0
+    assert combination["report"] == json.loads(alone.read_text())
