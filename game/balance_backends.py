@@ -21,14 +21,16 @@ before it propagates. How to run a cluster and its security: docs/authoring.md.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
 import re
 import signal
+import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -268,17 +270,17 @@ class DaskCluster:
         logging.getLogger("distributed").setLevel(logging.ERROR)
         try:
             if address == "local":
-                self.cluster = distributed.LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=logging.ERROR,
-                )
+                with _sigint_ignored():  # the workers inherit it: Ctrl-C is this process's
+                    self.cluster = distributed.LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.CRITICAL,
+                    )
                 self.client = distributed.Client(self.cluster, timeout=CONNECT_TIMEOUT)
             else:
                 self.client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
-                self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             self.close()
             where = (
@@ -288,8 +290,35 @@ class DaskCluster:
             )
             why = _one_line(exc)
             raise BackendError(f"cannot {where} within {CONNECT_TIMEOUT} s: {why}") from None
+        self._check_workers(address)
         info = self.client.scheduler_info()
         self.slots = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
+
+    def _check_workers(self, address: str) -> None:
+        """A worker must be there and run this version of Crossroads (the same results)."""
+        try:
+            self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+            versions = self.client.run(crossroads_version)
+        except (OSError, TimeoutError):
+            self.close()
+            raise BackendError(
+                f"the Dask scheduler at {address} has no worker (none within "
+                f"{CONNECT_TIMEOUT} s): start one with 'dask worker {address}'"
+            ) from None
+        except Exception as exc:  # a worker without Crossroads cannot unpickle the function
+            self.close()
+            raise BackendError(
+                f"a Dask worker cannot run Crossroads ({_one_line(exc)}): install "
+                f"crossroads=={crossroads_version()} with the extra on every worker"
+            ) from None
+        other = {w: v for w, v in versions.items() if v != crossroads_version()}
+        if other:
+            self.close()
+            worker, version = next(iter(other.items()))
+            raise BackendError(
+                f"{len(other)} Dask worker(s) run another Crossroads (e.g. {worker}: "
+                f"{version}; here: {crossroads_version()}): install the same version everywhere"
+            )
 
     def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
         """Scatter the job to every worker once, submit the batches, gather in any order."""
@@ -318,6 +347,29 @@ class DaskCluster:
         for part in (getattr(self, "client", None), self.cluster):
             if part is not None:
                 part.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored meanwhile (processes started now keep ignoring it), in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def crossroads_version() -> str:
+    """The installed Crossroads version (run on every Dask worker to compare)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("crossroads")
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def _one_line(exc: BaseException) -> str:

@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        print("\ncrossroads balance: cancelled", file=sys.stderr)
+        print("crossroads balance: cancelled", file=sys.stderr)
         return 130
 
 
