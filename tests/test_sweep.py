@@ -4,6 +4,7 @@ pool and a Dask LocalCluster (skipped without ``crossroads[cluster]``)."""
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from engine.sweep import (
 from game import balance_backends
 from game.balance_backends import InProcess, Job, ProcessPool, plan, play
 from game.cli import main
+from game.commands.balance import ProgressBar
 from game.paths import find_scenario
 
 FAST = ["--runs", "2", "--resolution", "50", "--bots", "hold,random", "--workers", "2"]
@@ -202,11 +204,28 @@ def test_sweep_equals_separate_runs_on_edited_copies(
         assert combination["summary"]["best"] == combination["report"]["best"]
 
 
-def test_sweep_png(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fields", [1, 2, 3])
+def test_sweep_png(fields: int, tmp_path: Path) -> None:
+    """Lines for one field, a heatmap for two, each field's effect for three."""
     png = tmp_path / "sweep.png"
-    sweep = ["--sweep", f"{PRICE}=2,4", "--sweep", "seed=3,4"]
-    assert main(["balance", "tutorial", *FAST, "--workers", "1", *sweep, "--png", str(png)]) == 0
+    sweeps = [f"{PRICE}=2,4", "seed=3,4", "segments[mid].price_sensitivity=1.5,2.5"]
+    argv = [x for s in sweeps[:fields] for x in ("--sweep", s)]
+    assert main(["balance", "tutorial", *FAST, *argv, "--png", str(png)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_progress_bar_shows_batches_rate_and_time_left() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream in (Terminal(), io.StringIO()):
+        bar = ProgressBar(10, stream)
+        bar(5, (1, 2))
+        bar(10, (2, 2))
+        shown = stream.getvalue()
+        assert "10/10 playthroughs, batch 2/2" in shown and "per s" in shown and "left" in shown
+        assert shown.startswith("\r[") == isinstance(stream, Terminal)
 
 
 @pytest.mark.parametrize(
@@ -287,3 +306,17 @@ def test_a_swept_seed_plays_the_seeds_of_each_variant(tmp_path: Path) -> None:
     alone = tmp_path / "alone.json"
     assert main(["balance", str(copy), *FAST, "--json", str(alone)]) == 0
     assert combination["report"] == json.loads(alone.read_text())
+
+
+def test_ctrl_c_cancels_a_local_cluster(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("distributed", reason="needs the extra: pip install crossroads[cluster]")
+
+    def interrupt(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("game.commands.balance.ProgressBar.__call__", interrupt)
+    argv = ["balance", "tutorial", *FAST, "--cluster", "local", "--sweep", f"{PRICE}=2,3"]
+    assert main(argv) == 130
+    assert capsys.readouterr().err.strip() == "crossroads balance: cancelled"

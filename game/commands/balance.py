@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=os.cpu_count() or 1,
-        help="worker processes (default: one per CPU; 1 runs in this process)",
+        help="worker processes (default: one per CPU; 1 runs in this process); with "
+        "--cluster local, the local cluster's workers",
     )
     parser.add_argument("--bots", help="comma-separated bots to play (default: every built-in bot)")
     parser.add_argument(
