@@ -182,8 +182,10 @@ def _walk(scenario: Scenario, data: Any, text: str) -> tuple[tuple[Step, ...], A
             model = model[index] if isinstance(model, list) else None
             path.append(index)
     if isinstance(node, dict | list):
-        what = "a list" if isinstance(node, list) else f"its fields{_hint('', list(node))}"
-        raise SweepError([f"{text}: is not a single value ({what}); sweep one value"])
+        if isinstance(node, list):
+            raise SweepError([f"{text}: is a list, not a single value; sweep one of its entries"])
+        fields = ", ".join(list(node)[:12]) + (", ..." if len(node) > 12 else "")
+        raise SweepError([f"{text}: is not a single value; sweep one of its fields: {fields}"])
     return tuple(path), node
 
 

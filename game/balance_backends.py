@@ -91,6 +91,7 @@ class BackendError(Exception):
 
 _VARIANTS: OrderedDict[tuple[str, int], Scenario] = OrderedDict()
 _CACHED_VARIANTS = 8
+_VARIANTS_LOCK = threading.Lock()
 
 
 def _scenario(job: Job, index: int) -> Scenario:
@@ -98,12 +99,13 @@ def _scenario(job: Job, index: int) -> Scenario:
     from engine.sweep import variant
 
     key = (job.token, index)
-    if key not in _VARIANTS:
-        _VARIANTS[key] = variant(job.scenario, job.variants[index])
-        while len(_VARIANTS) > _CACHED_VARIANTS:
-            _VARIANTS.popitem(last=False)
-    _VARIANTS.move_to_end(key)
-    return _VARIANTS[key]
+    with _VARIANTS_LOCK:  # a Dask worker may run batches in several threads
+        if key not in _VARIANTS:
+            _VARIANTS[key] = variant(job.scenario, job.variants[index])
+            while len(_VARIANTS) > _CACHED_VARIANTS:
+                _VARIANTS.popitem(last=False)
+        _VARIANTS.move_to_end(key)
+        return _VARIANTS[key]
 
 
 def play_batch(job: Job, batch: Batch) -> list[Run]:
