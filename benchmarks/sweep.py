@@ -14,8 +14,8 @@ processes. Per backend it prints:
   the pool or the cluster: the pool starts its workers while playing, so 0 there);
 - ``identical``: whether the cluster's runs equal the pool's (they must).
 
-The cluster line is skipped with a message when the extra is missing
-(``pip install "crossroads[cluster]"``). Prints figures, never asserts.
+The cluster line is skipped with the message saying to ``pip install "crossroads[cluster]"``
+when the extra is missing. Prints figures, never asserts.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from engine import sweep  # noqa: E402
 from engine.balance import BALANCE_RESOLUTION, TAKEOVER, seeds_for  # noqa: E402
 from engine.loader import load_scenario  # noqa: E402
 from game.balance_backends import (  # noqa: E402
-    INSTALL_HINT,
     BackendError,
     DaskCluster,
     Job,
@@ -94,7 +93,7 @@ def main() -> int:
     for name in ("pool", "cluster"):
         f = figures[name]
         if "skipped" in f:
-            print(f"  {name:8} skipped: {f['skipped']} ({INSTALL_HINT})")
+            print(f"  {name:8} skipped: {f['skipped']}")
             continue
         print(
             f"  {name:8} {f['playthroughs']} playthroughs in {f['seconds']:.1f} s "

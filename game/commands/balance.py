@@ -254,7 +254,7 @@ class ProgressBar:
     Shows playthroughs and batches done, the rate and the time left.
     """
 
-    WIDTH = 30
+    WIDTH = 20
 
     def __init__(self, total: int, stream: TextIO | None = None) -> None:
         self.total = total
@@ -263,6 +263,7 @@ class ProgressBar:
         self.started = time.perf_counter()
         self.shown = -1
         self.drawn = False
+        self.width = 0  # of the last line drawn on a terminal, to clear what it leaves
 
     def __call__(self, done: int, batches: tuple[int, int] | None = None) -> None:
         """Show ``done`` playthroughs finished (and ``batches`` done of all, if given)."""
@@ -270,16 +271,15 @@ class ProgressBar:
         rate = done / elapsed if elapsed > 0 else 0.0
         left = (self.total - done) / rate if rate > 0 else math.inf
         extra = "" if batches is None else f", batch {batches[0]}/{batches[1]}"
-        speed = f"{rate:.3g} per s"
+        speed = f"{rate:.1f} per s" if rate < 100 else f"{rate:.0f} per s"
         eta = f"{left:.0f} s left" if math.isfinite(left) else "time left unknown"
         if self.tty:
             filled = self.WIDTH * done // max(self.total, 1)
             bar = "#" * filled + "." * (self.WIDTH - filled)
             end = "\n" if done >= self.total else ""
-            self.stream.write(
-                f"\r[{bar}] {done}/{self.total} playthroughs{extra}, {speed}, {eta} "
-                f"({elapsed:.1f} s){end}"
-            )
+            line = f"[{bar}] {done}/{self.total} playthroughs{extra}, {speed}, {eta}"
+            self.stream.write(f"\r{line.ljust(self.width)}{end}")
+            self.width = len(line)
             self.drawn = done < self.total
         else:
             tenth = 10 * done // max(self.total, 1)
