@@ -10,7 +10,7 @@ field only takes whole numbers, a range on it stays integer).
 Paths are resolved on the scenario *as the game plays it*: ``extends`` resolved and defaults
 filled in, i.e. :meth:`Scenario.model_dump`, which the loader reads back to the same
 scenario. Every combination of the values (the grid) is one variant: the scenario's data with
-those values set, validated as the loader validates a file (:func:`check_variants`) before
+those values set, validated as the loader validates a file (:func:`build_variants`) before
 anything is played. Pure: no I/O, no processes (those are in ``game/balance_backends.py``).
 """
 
@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from engine.balance import BalanceReport
-from engine.loader import ScenarioError, field_name, load_scenario_text, number_hint
+from engine.loader import Problem, ScenarioError, field_name, load_scenario_text, number_hint
 from engine.scenario import Scenario, reference_problems
 
 MAX_PARAMETERS = 4
@@ -326,50 +326,60 @@ def apply(data: dict[str, Any], sets: Sequence[Assignment]) -> dict[str, Any]:
 
 def variant(scenario: Scenario, sets: Sequence[Assignment]) -> Scenario:
     """``scenario`` with the values set (itself when there are none); ValidationError if not
-    valid. The same scenario the loader makes of the variant (see :func:`check_variants`)."""
+    valid. The same scenario the loader makes of the variant (see :func:`build_variants`)."""
     if not sets:
         return scenario
     return Scenario.model_validate(apply(scenario.model_dump(mode="json"), sets))
 
 
-def check_variants(
+def build_variants(
     scenario: Scenario,
     parameters: Sequence[Parameter],
     combinations: Sequence[Sequence[Scalar]],
-) -> list[str]:
-    """Every problem of every variant, each naming the values that cause it.
+) -> tuple[list[Scenario], list[str]]:
+    """Every combination's variant, or (when any is invalid) every problem of every variant,
+    each naming the values that cause it.
 
     A variant the models accept with no broken cross-reference is valid: that is what the
-    loader checks of data without YAML quirks. Any other goes through the loader itself for
-    its messages. A problem at or under a swept field (else beside it, in the same mapping)
-    names that field's value only, and is reported once; any other names the combination.
+    loader checks of data without YAML quirks, and the scenario :func:`variant` (so every
+    worker) makes of it. Any other goes through the loader itself for its messages. A
+    problem at or under a swept field (else beside it, in the same mapping) names that
+    field's value only, and is reported once; any other names the combination.
     """
     data = scenario.model_dump(mode="json")
+    made: list[Scenario] = []
     problems: dict[str, None] = {}
     for combination in combinations:
         candidate = apply(data, assignments(parameters, combination))
         try:
-            if not reference_problems(Scenario.model_validate(candidate)):
+            made.append(Scenario.model_validate(candidate))
+            if not reference_problems(made[-1]):
                 continue
         except ValidationError:
             pass
-        try:
-            load_scenario_text(json.dumps(candidate, allow_nan=False), "variant")
-        except ScenarioError as exc:
-            for problem in exc.problems:
-                own = [i for i, p in enumerate(parameters) if _under(problem.field, p.name)]
-                own = own or [
-                    i
-                    for i, p in enumerate(parameters)
-                    if "." in p.name and _under(problem.field, p.name.rsplit(".", 1)[0])
-                ]
-                named = label(
-                    [parameters[i] for i in own] or parameters,
-                    [combination[i] for i in own] or combination,
-                )
-                where = f"{problem.field}: " if problem.field else ""
-                problems[f"{named}: {where}{problem.message}"] = None
-    return list(problems)
+        for problem in _loader_problems(candidate):
+            own = [i for i, p in enumerate(parameters) if _under(problem.field, p.name)]
+            own = own or [
+                i
+                for i, p in enumerate(parameters)
+                if "." in p.name and _under(problem.field, p.name.rsplit(".", 1)[0])
+            ]
+            named = label(
+                [parameters[i] for i in own] or parameters,
+                [combination[i] for i in own] or combination,
+            )
+            where = f"{problem.field}: " if problem.field else ""
+            problems[f"{named}: {where}{problem.message}"] = None
+    return ([], list(problems)) if problems else (made, [])
+
+
+def _loader_problems(data: dict[str, Any]) -> list[Problem]:
+    """What the loader finds in scenario ``data`` (none when it loads)."""
+    try:
+        load_scenario_text(json.dumps(data, allow_nan=False), "variant")
+    except ScenarioError as exc:
+        return exc.problems
+    return []
 
 
 def _under(field: str, name: str) -> bool:

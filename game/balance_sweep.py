@@ -44,14 +44,13 @@ def run_sweep(
     planned = _planned(args.sweep, scenario, len(players) * args.runs)
     if isinstance(planned, int):
         return planned
-    parameters, combinations = planned
+    parameters, combinations, variants = planned
     job = Job(
         scenario,
         role,
         resolution,
         tuple(sweep.assignments(parameters, c) for c in combinations),
     )
-    variants = [sweep.variant(scenario, sets) for sets in job.variants]
     seeds = [seeds_for(v, args.runs) for v in variants]  # a variant may set the seed
     triples = [(v, b, s) for v in range(len(combinations)) for b in players for s in seeds[v]]
     started = time.perf_counter()
@@ -108,8 +107,8 @@ def run_sweep(
 
 def _planned(
     arguments: Sequence[str], scenario: Scenario, per_combination: int
-) -> tuple[list[Parameter], list[tuple[Scalar, ...]]] | int:
-    """The swept parameters and every combination, each variant checked; or exit code 2
+) -> tuple[list[Parameter], list[tuple[Scalar, ...]], list[Scenario]] | int:
+    """The swept parameters, every combination and its variant, each checked; or exit code 2
     after every problem found."""
     from engine import sweep
 
@@ -135,10 +134,10 @@ def _planned(
                 "values or play fewer --runs"
             ]
         )
-    problems = sweep.check_variants(scenario, parameters, combinations)
+    variants, problems = sweep.build_variants(scenario, parameters, combinations)
     if problems:
         return _refuse(problems, "invalid variant(s)")
-    return parameters, combinations
+    return parameters, combinations, variants
 
 
 def _refuse(problems: Sequence[str], what: str = "problem(s) with --sweep") -> int:

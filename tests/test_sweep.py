@@ -18,7 +18,7 @@ from engine.sweep import (
     SweepError,
     apply,
     assignments,
-    check_variants,
+    build_variants,
     grid,
     parse,
     resolve,
@@ -132,14 +132,15 @@ def test_every_path_problem_at_once(tutorial: Scenario) -> None:
 
 def test_invalid_values_are_named_with_their_combination(tutorial: Scenario) -> None:
     parameters = resolve(tutorial, [parse(f"{PRICE}=-1,3"), parse(f"{MARKETING}=-5,40000")])
-    problems = check_variants(tutorial, parameters, grid(parameters))
+    variants, problems = build_variants(tutorial, parameters, grid(parameters))
+    assert variants == []
     assert len(problems) == 2, problems  # one per bad value, not one per combination
     assert problems[0].startswith(f"{PRICE}=-1: {PRICE}: ")
     assert problems[1].startswith(f"{MARKETING}=-5: {MARKETING}: ")
     cross = resolve(tutorial, [parse("firms[planly].ai.archetype=price_follower,niche")])
     assert any(
         p.startswith("firms[planly].ai.archetype=niche: ")
-        for p in check_variants(tutorial, cross, grid(cross))
+        for p in build_variants(tutorial, cross, grid(cross))[1]
     )
 
 
@@ -151,6 +152,7 @@ def test_a_variant_is_what_the_loader_makes_of_it(tutorial: Scenario) -> None:
     assert made == load_scenario_text(text)
     assert made.segments[0].price_sensitivity == 2.0 and made != tutorial
     assert variant(tutorial, ()) is tutorial
+    assert build_variants(tutorial, parameters, grid(parameters)) == ([made], [])
 
 
 # --------------------------------------------------------------------------- batching
