@@ -10,7 +10,7 @@ field only takes whole numbers, a range on it stays integer).
 Paths are resolved on the scenario *as the game plays it*: ``extends`` resolved and defaults
 filled in, i.e. :meth:`Scenario.model_dump`, which the loader reads back to the same
 scenario. Every combination of the values (the grid) is one variant: the scenario's data with
-those values set, validated as the loader validates a file (:func:`build_variants`) before
+those values set, validated as the loader validates a file (:func:`check_variants`) before
 anything is played. Pure: no I/O, no processes (those are in ``game/balance_backends.py``).
 """
 
@@ -326,34 +326,32 @@ def apply(data: dict[str, Any], sets: Sequence[Assignment]) -> dict[str, Any]:
 
 def variant(scenario: Scenario, sets: Sequence[Assignment]) -> Scenario:
     """``scenario`` with the values set (itself when there are none); ValidationError if not
-    valid. The same scenario the loader makes of the variant (see :func:`build_variants`)."""
+    valid. The same scenario the loader makes of the variant (see :func:`check_variants`)."""
     if not sets:
         return scenario
     return Scenario.model_validate(apply(scenario.model_dump(mode="json"), sets))
 
 
-def build_variants(
+def check_variants(
     scenario: Scenario,
     parameters: Sequence[Parameter],
     combinations: Sequence[Sequence[Scalar]],
-) -> tuple[list[Scenario], list[str]]:
-    """Every combination's variant, or (when any is invalid) every problem of every variant,
-    each naming the values that cause it.
+) -> list[str]:
+    """Every problem of every variant, each naming the values that cause it.
 
     A variant the models accept with no broken cross-reference is valid: that is what the
     loader checks of data without YAML quirks, and the scenario :func:`variant` (so every
     worker) makes of it. Any other goes through the loader itself for its messages. A
     problem at or under a swept field (else beside it, in the same mapping) names that
-    field's value only, and is reported once; any other names the combination.
+    field's value only, and is reported once; any other names the combination. Nothing is
+    kept: a variant is about 90 kB and a sweep may have 10 000.
     """
     data = scenario.model_dump(mode="json")
-    made: list[Scenario] = []
     problems: dict[str, None] = {}
     for combination in combinations:
         candidate = apply(data, assignments(parameters, combination))
         try:
-            made.append(Scenario.model_validate(candidate))
-            if not reference_problems(made[-1]):
+            if not reference_problems(Scenario.model_validate(candidate)):
                 continue
         except ValidationError:
             pass
@@ -370,7 +368,13 @@ def build_variants(
             )
             where = f"{problem.field}: " if problem.field else ""
             problems[f"{named}: {where}{problem.message}"] = None
-    return ([], list(problems)) if problems else (made, [])
+    return list(problems)
+
+
+def seed(scenario: Scenario, sets: Sequence[Assignment]) -> int:
+    """The ``seed`` of a variant: the swept one, else the scenario's."""
+    value = dict(sets).get(("seed",), scenario.seed)
+    return value if isinstance(value, int) else scenario.seed
 
 
 def _loader_problems(data: dict[str, Any]) -> list[Problem]:

@@ -29,7 +29,7 @@ import re
 import signal
 import threading
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -53,6 +53,8 @@ _ADDRESS = re.compile(r"^(tcp|tls|ws|wss|inproc|ucx)://[^\s/]+:[0-9]{1,5}$")
 
 Progress = Callable[[int, int, int], None]
 """Called with (playthroughs done, batches done, batches in all) after every batch."""
+Deliver = Callable[[int, "list[Run]"], None]
+"""Called by a backend with a batch's index and its runs, in whatever order they finish."""
 
 
 @dataclass(frozen=True)
@@ -140,23 +142,68 @@ def play(
     progress: Progress | None = None,
 ) -> list[Run]:
     """Play every (variant, bot, seed) on ``backend``; the runs in the order of ``triples``."""
-    batches = plan(triples, backend.slots)
-    results = backend.run(job, batches, progress or (lambda _r, _b, _n: None))
-    found = {
-        (b.variant, b.bot, run.seed): run
-        for b, runs in zip(batches, results, strict=True)
-        for run in runs
-    }
+    found: dict[tuple[int, str, int], Run] = {}
+
+    def keep(variant: int, runs: list[Run]) -> None:
+        found.update(((variant, r.bot, r.seed), r) for r in runs)
+
+    play_variants(job, triples, backend, keep, progress)
     return [found[t] for t in triples]
 
 
+def play_variants(
+    job: Job,
+    triples: Sequence[tuple[int, str, int]],
+    backend: Backend,
+    consume: Callable[[int, list[Run]], None],
+    progress: Progress | None = None,
+) -> None:
+    """Play every triple; ``consume(variant, runs)`` gets each variant's runs (in the order
+    of ``triples``) as soon as all of them are in, so a big sweep never holds every run."""
+    batches = plan(triples, backend.slots)
+    backend.run(job, batches, _Collector(triples, batches, consume, progress))
+
+
+class _Collector:
+    """Batches' runs arriving in any order: counted for the progress bar and handed on per
+    variant, in the order asked, once the variant's last batch is in."""
+
+    def __init__(
+        self,
+        triples: Sequence[tuple[int, str, int]],
+        batches: Sequence[Batch],
+        consume: Callable[[int, list[Run]], None],
+        progress: Progress | None,
+    ) -> None:
+        self.batches, self.consume = batches, consume
+        self.progress = progress or (lambda _r, _b, _n: None)
+        self.wanted: dict[int, dict[tuple[str, int], None]] = {}
+        for variant, bot, seed in triples:
+            self.wanted.setdefault(variant, {})[bot, seed] = None
+        self.left = Counter(b.variant for b in batches)
+        self.found: dict[int, dict[tuple[str, int], Run]] = {}
+        self.runs = self.done = 0
+
+    def __call__(self, index: int, runs: list[Run]) -> None:
+        """Take the runs of batch ``index``."""
+        variant = self.batches[index].variant
+        self.found.setdefault(variant, {}).update(((r.bot, r.seed), r) for r in runs)
+        self.runs, self.done = self.runs + len(runs), self.done + 1
+        self.left[variant] -= 1
+        if not self.left[variant]:
+            found = self.found.pop(variant)
+            self.consume(variant, [found[key] for key in self.wanted[variant]])
+        self.progress(self.runs, self.done, len(self.batches))
+
+
 class Backend(Protocol):
-    """Runs batches somewhere and returns each batch's runs in the order of the batches."""
+    """Runs batches somewhere and delivers each batch's runs as it finishes."""
 
     slots: int  # batches it can play at once
 
-    def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
-        """Play every batch; KeyboardInterrupt cancels the rest and shuts down first."""
+    def run(self, job: Job, batches: Sequence[Batch], deliver: Deliver) -> None:
+        """Play every batch, delivering each as it finishes; KeyboardInterrupt cancels the
+        rest and shuts down first."""
         ...
 
     def close(self) -> None:
@@ -171,23 +218,6 @@ def open_backend(cluster: str | None, workers: int) -> Backend:
     return InProcess() if workers <= 1 else ProcessPool(workers)
 
 
-class _Results:
-    """Results arriving in any order, kept by batch index, counted for the progress bar."""
-
-    def __init__(self, batches: Sequence[Batch], progress: Progress) -> None:
-        self.batches, self.progress = batches, progress
-        self.found: dict[int, list[Run]] = {}
-        self.runs = 0
-
-    def add(self, index: int, runs: list[Run]) -> None:
-        self.found[index] = runs
-        self.runs += len(runs)
-        self.progress(self.runs, len(self.found), len(self.batches))
-
-    def ordered(self) -> list[list[Run]]:
-        return [self.found[i] for i in range(len(self.batches))]
-
-
 # --------------------------------------------------------------------------- backends
 
 
@@ -196,12 +226,10 @@ class InProcess:
 
     slots = 1
 
-    def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
+    def run(self, job: Job, batches: Sequence[Batch], deliver: Deliver) -> None:
         """Play every batch here."""
-        results = _Results(batches, progress)
         for i, batch in enumerate(batches):
-            results.add(i, play_batch(job, batch))
-        return results.ordered()
+            deliver(i, play_batch(job, batch))
 
     def close(self) -> None:
         """Nothing to release."""
@@ -226,11 +254,10 @@ class ProcessPool:
     def __init__(self, workers: int) -> None:
         self.slots = workers
 
-    def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
+    def run(self, job: Job, batches: Sequence[Batch], deliver: Deliver) -> None:
         """Play the batches over the pool; on Ctrl-C cancel them and stop the workers."""
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        results = _Results(batches, progress)
         before = set(multiprocessing.active_children())
         pool = ProcessPoolExecutor(
             max_workers=min(self.slots, len(batches)) or 1,
@@ -240,7 +267,7 @@ class ProcessPool:
         try:
             futures = {pool.submit(_pool_batch, b): i for i, b in enumerate(batches)}
             for future in as_completed(futures):
-                results.add(futures[future], future.result())
+                deliver(futures.pop(future), future.result())  # pop: its runs are let go
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             for child in set(multiprocessing.active_children()) - before:
@@ -248,7 +275,6 @@ class ProcessPool:
                 child.join(timeout=CONNECT_TIMEOUT)
             raise
         pool.shutdown()
-        return results.ordered()
 
     def close(self) -> None:
         """The pool lives only during :meth:`run`."""
@@ -322,11 +348,10 @@ class DaskCluster:
                 f"{version}; here: {crossroads_version()}): install the same version everywhere"
             )
 
-    def run(self, job: Job, batches: Sequence[Batch], progress: Progress) -> list[list[Run]]:
+    def run(self, job: Job, batches: Sequence[Batch], deliver: Deliver) -> None:
         """Scatter the job to every worker once, submit the batches, gather in any order."""
         from distributed import as_completed
 
-        results = _Results(batches, progress)
         futures: list[Any] = []
         try:
             shared = self.client.scatter(job, broadcast=True, hash=False)
@@ -336,13 +361,13 @@ class DaskCluster:
             ]
             index = {f.key: i for i, f in enumerate(futures)}
             for future in as_completed(futures):
-                results.add(index[future.key], future.result())
+                deliver(index[future.key], future.result())
+                future.release()  # its runs are delivered: the workers may drop them
         except KeyboardInterrupt:
             self.client.cancel(futures)
             raise
         except (OSError, TimeoutError) as exc:
             raise BackendError(f"the cluster failed: {_one_line(exc)}") from None
-        return results.ordered()
 
     def close(self) -> None:
         """Disconnect, and stop the local cluster if this run started it."""

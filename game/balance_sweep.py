@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from game.escaping import terminal
 
 if TYPE_CHECKING:
-    from engine.balance import BalanceReport
+    from engine.balance import Run
     from engine.scenario import Scenario
     from engine.sweep import Parameter, Scalar
 
@@ -44,30 +44,36 @@ def run_sweep(
     planned = _planned(args.sweep, scenario, len(players) * args.runs)
     if isinstance(planned, int):
         return planned
-    parameters, combinations, variants = planned
+    parameters, combinations = planned
     job = Job(
         scenario,
         role,
         resolution,
         tuple(sweep.assignments(parameters, c) for c in combinations),
     )
-    seeds = [seeds_for(v, args.runs) for v in variants]  # a variant may set the seed
+    seeds = [  # each variant plays from its own seed (a sweep may set it)
+        seeds_for(scenario.model_copy(update={"seed": sweep.seed(scenario, sets)}), args.runs)
+        for sets in job.variants
+    ]
     triples = [(v, b, s) for v in range(len(combinations)) for b in players for s in seeds[v]]
+    texts: list[str] = [""] * len(combinations)
+    reports: list[dict[str, Any]] = [{}] * len(combinations)
+    summaries: list[dict[str, Any]] = [{}] * len(combinations)
+
+    def consume(v: int, runs: list[Run]) -> None:
+        """One combination's report from its runs, as soon as they are all in."""
+        variant = sweep.variant(scenario, job.variants[v])
+        report = balance_report(variant, role, runs, resolution)
+        title = f"== {v + 1}/{len(combinations)}: {sweep.label(parameters, combinations[v])} =="
+        texts[v] = "\n".join([terminal(title), format_report(report, variant), ""])
+        reports[v] = {"format": FORMAT_VERSION, **report.to_dict()}
+        summaries[v] = sweep.summary(report)
+
     started = time.perf_counter()
-    played = play_on_backend(args, job, triples)
-    if isinstance(played, int):
-        return played
-    runs, where = played
-    per = len(players) * args.runs
-    reports: list[BalanceReport] = []
-    for v, (combination, variant) in enumerate(zip(combinations, variants, strict=True)):
-        report = balance_report(variant, role, runs[v * per : (v + 1) * per], resolution)
-        reports.append(report)
-        title = f"== {v + 1}/{len(combinations)}: {sweep.label(parameters, combination)} =="
-        print(terminal(title))
-        print(format_report(report, variant))
-        print()
-    summaries = [sweep.summary(r) for r in reports]
+    where = play_on_backend(args, job, triples, consume)
+    if isinstance(where, int):
+        return where
+    print("\n".join(texts))
     print(format_summary(scenario, role, parameters, combinations, summaries, args.runs))
     elapsed = time.perf_counter() - started
     print(f"{len(triples)} playthroughs in {elapsed:.1f} s with {where}.")
@@ -84,7 +90,7 @@ def run_sweep(
             {
                 "values": {p.name: x for p, x in zip(parameters, c, strict=True)},
                 "summary": s,
-                "report": {"format": FORMAT_VERSION, **r.to_dict()},
+                "report": r,
             }
             for c, s, r in zip(combinations, summaries, reports, strict=True)
         ],
@@ -107,8 +113,8 @@ def run_sweep(
 
 def _planned(
     arguments: Sequence[str], scenario: Scenario, per_combination: int
-) -> tuple[list[Parameter], list[tuple[Scalar, ...]], list[Scenario]] | int:
-    """The swept parameters, every combination and its variant, each checked; or exit code 2
+) -> tuple[list[Parameter], list[tuple[Scalar, ...]]] | int:
+    """The swept parameters and every combination, each variant checked; or exit code 2
     after every problem found."""
     from engine import sweep
 
@@ -134,10 +140,10 @@ def _planned(
                 "values or play fewer --runs"
             ]
         )
-    variants, problems = sweep.build_variants(scenario, parameters, combinations)
+    problems = sweep.check_variants(scenario, parameters, combinations)
     if problems:
         return _refuse(problems, "invalid variant(s)")
-    return parameters, combinations, variants
+    return parameters, combinations
 
 
 def _refuse(problems: Sequence[str], what: str = "problem(s) with --sweep") -> int:

@@ -18,14 +18,14 @@ from engine.sweep import (
     SweepError,
     apply,
     assignments,
-    build_variants,
+    check_variants,
     grid,
     parse,
     resolve,
     variant,
 )
 from game import balance_backends
-from game.balance_backends import InProcess, Job, ProcessPool, plan, play
+from game.balance_backends import InProcess, Job, ProcessPool, plan, play, play_variants
 from game.cli import main
 from game.commands.balance import ProgressBar
 from game.paths import find_scenario
@@ -132,15 +132,14 @@ def test_every_path_problem_at_once(tutorial: Scenario) -> None:
 
 def test_invalid_values_are_named_with_their_combination(tutorial: Scenario) -> None:
     parameters = resolve(tutorial, [parse(f"{PRICE}=-1,3"), parse(f"{MARKETING}=-5,40000")])
-    variants, problems = build_variants(tutorial, parameters, grid(parameters))
-    assert variants == []
+    problems = check_variants(tutorial, parameters, grid(parameters))
     assert len(problems) == 2, problems  # one per bad value, not one per combination
     assert problems[0].startswith(f"{PRICE}=-1: {PRICE}: ")
     assert problems[1].startswith(f"{MARKETING}=-5: {MARKETING}: ")
     cross = resolve(tutorial, [parse("firms[planly].ai.archetype=price_follower,niche")])
     assert any(
         p.startswith("firms[planly].ai.archetype=niche: ")
-        for p in build_variants(tutorial, cross, grid(cross))[1]
+        for p in check_variants(tutorial, cross, grid(cross))
     )
 
 
@@ -152,7 +151,7 @@ def test_a_variant_is_what_the_loader_makes_of_it(tutorial: Scenario) -> None:
     assert made == load_scenario_text(text)
     assert made.segments[0].price_sensitivity == 2.0 and made != tutorial
     assert variant(tutorial, ()) is tutorial
-    assert build_variants(tutorial, parameters, grid(parameters)) == ([made], [])
+    assert check_variants(tutorial, parameters, grid(parameters)) == []
 
 
 # --------------------------------------------------------------------------- batching
@@ -174,6 +173,20 @@ def test_batches_give_the_runs_of_single_playthroughs(tutorial: Scenario) -> Non
     job = Job(tutorial, "pm", 50)
     assert play(job, triples, InProcess()) == single
     assert play(job, triples, ProcessPool(2)) == single
+
+
+def test_each_variant_is_handed_on_once_with_its_runs_in_order(tutorial: Scenario) -> None:
+    parameters = resolve(tutorial, [parse(f"{PRICE}=2,4")])
+    job = Job(tutorial, "pm", 50, tuple(assignments(parameters, c) for c in grid(parameters)))
+    triples = [(v, b, s) for v in (1, 0) for b in ("random", "hold") for s in (5, 6, 7)]
+    seen: dict[int, list[tuple[str, int]]] = {}
+    play_variants(
+        job,
+        triples,
+        ProcessPool(2),
+        lambda v, runs: seen.setdefault(v, [(r.bot, r.seed) for r in runs]),
+    )
+    assert seen == {v: [(b, s) for w, b, s in triples if w == v] for v in (0, 1)}
 
 
 # --------------------------------------------------------------------------- the command

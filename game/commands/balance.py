@@ -143,14 +143,15 @@ def _plain(
 
     pairs = [(b, s) for b in players for s in seeds_for(scenario, args.runs)]
     started = time.perf_counter()
-    played = play_on_backend(
+    runs: list[Run] = []
+    where = play_on_backend(
         args,
         Job(scenario, role, resolution),
         [(0, b, s) for b, s in pairs],
+        lambda _variant, played: runs.extend(played),
     )
-    if isinstance(played, int):
-        return played
-    runs, where = played
+    if isinstance(where, int):
+        return where
     report = balance_report(scenario, role, runs, resolution)
     elapsed = time.perf_counter() - started
     print(format_report(report, scenario))
@@ -170,11 +171,16 @@ def _plain(
 
 
 def play_on_backend(
-    args: argparse.Namespace, job: Job, triples: Sequence[tuple[int, str, int]]
-) -> tuple[list[Run], str] | int:
+    args: argparse.Namespace,
+    job: Job,
+    triples: Sequence[tuple[int, str, int]],
+    consume: Callable[[int, list[Run]], None],
+) -> str | int:
     """Play the triples on the backend ``--cluster``/``--workers`` choose, with a progress
-    bar: the runs in order and what played them, or the exit code after a message."""
-    from game.balance_backends import BackendError, open_backend, play
+    bar; ``consume(variant, runs)`` gets each variant's runs once they are all in (see
+    :func:`game.balance_backends.play_variants`). Returns what played them, in words, or
+    the exit code after a message."""
+    from game.balance_backends import BackendError, open_backend, play_variants
 
     try:
         backend = open_backend(args.cluster, args.workers)
@@ -183,7 +189,7 @@ def play_on_backend(
         return exc.code
     bar = ProgressBar(len(triples))  # started once the workers are there: an honest rate
     try:
-        runs = play(job, triples, backend, lambda r, b, n: bar(r, (b, n)))
+        play_variants(job, triples, backend, consume, lambda r, b, n: bar(r, (b, n)))
     except BackendError as exc:
         print(f"crossroads balance: {terminal(exc)}", file=sys.stderr)
         return exc.code
@@ -196,9 +202,9 @@ def play_on_backend(
     finally:
         backend.close()
     if args.cluster is None:
-        return runs, f"{args.workers} worker(s)"
+        return f"{args.workers} worker(s)"
     where = "a local Dask cluster" if args.cluster == "local" else f"Dask at {args.cluster}"
-    return runs, terminal(f"{where} ({backend.slots} worker slot(s))")
+    return terminal(f"{where} ({backend.slots} worker slot(s))")
 
 
 def write_outputs(
