@@ -44,6 +44,8 @@ MAX_ARGUMENT = 4_000
 """Characters in one ``--sweep`` argument at most."""
 MAX_WORD = 100
 """Characters in one text value at most."""
+MAX_NUMBER = 1e15
+"""Largest magnitude of a swept number (the scenario's own bounds are checked after)."""
 
 Scalar = bool | int | float | str | None
 Step = str | int
@@ -117,7 +119,10 @@ def _range(path: str, text: str) -> tuple[float, float, int]:
     for part in (start, stop):
         if not _finite(part):
             raise SweepError(
-                [f"{path}: range '{text}' needs numbers START:STOP:COUNT, not '{part}'"]
+                [
+                    f"{path}: range '{text}' needs numbers START:STOP:COUNT (within ±1e15), "
+                    f"not '{part}'"
+                ]
             )
     if not count.isdigit() or not 2 <= int(count) <= MAX_VALUES:
         raise SweepError(
@@ -129,7 +134,8 @@ def _range(path: str, text: str) -> tuple[float, float, int]:
 
 
 def _finite(text: str) -> bool:
-    return bool(_NUMBER.match(text)) and math.isfinite(float(text))
+    """A plain number within ±MAX_NUMBER (no nan, inf or 300-digit seeds)."""
+    return bool(_NUMBER.match(text)) and abs(float(text)) <= MAX_NUMBER
 
 
 # --------------------------------------------------------------------------- paths

@@ -154,7 +154,7 @@ def _refuse(problems: Sequence[str], what: str = "problem(s) with --sweep") -> i
         return usage("balance", problems[0])
     print(f"crossroads balance: {len(problems)} {what}:", file=sys.stderr)
     for problem in problems:
-        print(f"  {terminal(problem)}", file=sys.stderr)
+        print(f"  - {terminal(problem)}", file=sys.stderr)
     return 2
 
 
