@@ -1,10 +1,11 @@
 """Where balance playthroughs run: this process, a local process pool, or a Dask cluster.
 
 The balance lab (``crossroads balance``, with or without ``--sweep``) plays many (variant,
-bot, seed) triples. :func:`play` groups them into :class:`Batch` es, one variant × one bot ×
-a run of seeds, so a task is worth sending (several per worker slot for balance and a moving
-progress bar), runs them on a :class:`Backend` and puts the results back in the order asked,
-whatever order the batches finish in. Every backend runs the same :func:`play_batch` on the
+bot, seed) triples. :func:`plan` groups them into :class:`Batch` es, one variant × one bot ×
+a run of seeds, so a task is worth sending (several per worker slot, for balance and a moving
+progress bar); a :class:`Backend` runs them and delivers each as it finishes, and
+:func:`play_variants` hands each variant's runs on, in the order asked, once its last batch
+is in (:func:`play` collects them all). Every backend runs the same :func:`play_batch` on the
 same batches, and a playthrough depends only on its scenario, bot and seed, so the results
 are identical on every backend.
 
@@ -295,7 +296,7 @@ class DaskCluster:
         except ImportError:
             raise BackendError(f"--cluster needs Dask: {INSTALL_HINT}", code=2) from None
         self.cluster: Any = None
-        logging.getLogger("distributed").setLevel(logging.ERROR)
+        _quiet_dask()
         try:
             if address == "local":
                 with _sigint_ignored():  # the workers inherit it: Ctrl-C is this process's
@@ -350,6 +351,9 @@ class DaskCluster:
 
     def run(self, job: Job, batches: Sequence[Batch], deliver: Deliver) -> None:
         """Scatter the job to every worker once, submit the batches, gather in any order."""
+        from concurrent.futures import CancelledError
+
+        import distributed
         from distributed import as_completed
 
         futures: list[Any] = []
@@ -366,7 +370,7 @@ class DaskCluster:
         except KeyboardInterrupt:
             self.client.cancel(futures)
             raise
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, CancelledError, distributed.KilledWorker) as exc:
             raise BackendError(f"the cluster failed: {_one_line(exc)}") from None
 
     def close(self) -> None:
@@ -374,6 +378,14 @@ class DaskCluster:
         for part in (getattr(self, "client", None), self.cluster):
             if part is not None:
                 part.close()
+
+
+def _quiet_dask() -> None:
+    """Silence Dask's own logging in this process: a lost scheduler is our one line, not its
+    tracebacks. Its loggers set their own levels (dask config), so each is set here."""
+    for name in list(logging.root.manager.loggerDict):
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 @contextlib.contextmanager
