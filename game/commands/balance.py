@@ -17,16 +17,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from game.escaping import terminal
+
 if TYPE_CHECKING:
     from engine.balance import BalanceReport, Run
     from engine.scenario import Scenario
+    from game.balance_backends import Job
 
 NAME = "balance"
 HELP = "Play every bot over many seeds; report score spread, luck vs strategy and warnings."
 FORMAT_VERSION = 1
-CHUNKS_PER_WORKER = 6
-"""Pairs are sent to the pool in about this many chunks per worker: few enough to keep the
-pickling overhead small, enough to balance the load and move the progress bar."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=os.cpu_count() or 1,
-        help="worker processes (default: one per CPU; 1 runs in this process)",
+        help="worker processes (default: one per CPU; 1 runs in this process); with "
+        "--cluster local, the local cluster's workers",
     )
     parser.add_argument("--bots", help="comma-separated bots to play (default: every built-in bot)")
     parser.add_argument(
@@ -56,6 +57,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when the report has any warning"
     )
+    parser.add_argument(
+        "--sweep",
+        action="append",
+        metavar="PATH=VALUES",
+        help="play every combination of values of scenario fields, e.g. "
+        "segments[smb].price_sensitivity=2,3,4 or firms[planly].ai.marketing=2e4:6e4:3 "
+        "(START:STOP:COUNT); repeat for a grid",
+    )
+    parser.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run on a Dask cluster: a scheduler's tcp://HOST:8786, or 'local' to start one "
+        'with --workers processes (needs pip install "crossroads[cluster]")',
+    )
 
 
 def _usage(message: str) -> int:
@@ -65,8 +80,19 @@ def _usage(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the arguments, play every pair, print the report and write the files."""
-    from engine.balance import BALANCE_RESOLUTION, TAKEOVER, balance_report, seeds_for
+    """Check the arguments, play every pair, print the report and write the files.
+
+    Ctrl-C stops the batches still to play and the workers, and exits 130 after one line.
+    """
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("crossroads balance: cancelled", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from engine.balance import BALANCE_RESOLUTION, TAKEOVER
     from engine.bots import BOTS
     from game.scenario_choice import scenario_and_role
 
@@ -97,51 +123,111 @@ def run(args: argparse.Namespace) -> int:
     players = list(dict.fromkeys(bots))
     if "balanced" in players and "hold" in players:  # does the second half matter?
         players.append(TAKEOVER)
+    if args.sweep:
+        from game.balance_sweep import run_sweep
+
+        return run_sweep(args, scenario, role, players, resolution)
+    return _plain(args, scenario, role, players, resolution)
+
+
+def _plain(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    role: str,
+    players: list[str],
+    resolution: int | None,
+) -> int:
+    """The balance of the scenario itself: the table, the JSON and the score figure."""
+    from engine.balance import TAKEOVER, balance_report, seeds_for
+    from game.balance_backends import Job
+
     pairs = [(b, s) for b in players for s in seeds_for(scenario, args.runs)]
     started = time.perf_counter()
-    try:
-        runs = run_pairs(scenario, role, pairs, resolution, args.workers, ProgressBar(len(pairs)))
-    except (OSError, RuntimeError) as exc:  # the pool could not start or a worker died
-        print(f"crossroads balance: the worker processes failed: {exc}", file=sys.stderr)
-        return 1
+    runs: list[Run] = []
+    where = play_on_backend(
+        args,
+        Job(scenario, role, resolution),
+        [(0, b, s) for b, s in pairs],
+        lambda _variant, played: runs.extend(played),
+    )
+    if isinstance(where, int):
+        return where
     report = balance_report(scenario, role, runs, resolution)
     elapsed = time.perf_counter() - started
     print(format_report(report, scenario))
-    print(f"{len(pairs)} playthroughs in {elapsed:.1f} s with {args.workers} worker(s).")
-    try:
-        if args.json:
-            document = {"format": FORMAT_VERSION, **report.to_dict()}
-            args.json.write_text(
-                json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8"
-            )
-        if args.png:
-            args.png.write_bytes(score_figure(report, [r for r in runs if r.bot != TAKEOVER]))
-    except OSError as exc:
-        print(f"crossroads balance: cannot write output: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    except ValueError as exc:  # json refuses NaN and infinity (allow_nan=False)
-        print(f"crossroads balance: a result is not a finite number ({exc})", file=sys.stderr)
-        return 1
+    print(f"{len(pairs)} playthroughs in {elapsed:.1f} s with {where}.")
+    document = {"format": FORMAT_VERSION, **report.to_dict()}
+
+    def figure() -> bytes:
+        return score_figure(report, [r for r in runs if r.bot != TAKEOVER])
+
+    code = write_outputs(args, document, figure)
+    if code:
+        return code
     if args.strict and report.warnings:
         print(f"strict: {len(report.warnings)} warning(s)", file=sys.stderr)
         return 1
     return 0
 
 
+def play_on_backend(
+    args: argparse.Namespace,
+    job: Job,
+    triples: Sequence[tuple[int, str, int]],
+    consume: Callable[[int, list[Run]], None],
+) -> str | int:
+    """Play the triples on the backend ``--cluster``/``--workers`` choose, with a progress
+    bar; ``consume(variant, runs)`` gets each variant's runs once they are all in (see
+    :func:`game.balance_backends.play_variants`). Returns what played them, in words, or
+    the exit code after a message."""
+    from game.balance_backends import BackendError, open_backend, play_variants
+
+    try:
+        backend = open_backend(args.cluster, args.workers)
+    except BackendError as exc:
+        print(f"crossroads balance: {terminal(exc)}", file=sys.stderr)
+        return exc.code
+    bar = ProgressBar(len(triples))  # started once the workers are there: an honest rate
+    try:
+        play_variants(job, triples, backend, consume, lambda r, b, n: bar(r, (b, n)))
+    except BackendError as exc:
+        print(f"crossroads balance: {terminal(exc)}", file=sys.stderr)
+        return exc.code
+    except (OSError, RuntimeError) as exc:  # the pool could not start or a worker died
+        print(f"crossroads balance: the worker processes failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        bar.interrupted()
+        raise
+    finally:
+        backend.close()
+    if args.cluster is None:
+        return f"{args.workers} worker(s)"
+    where = "a local Dask cluster" if args.cluster == "local" else f"Dask at {args.cluster}"
+    return terminal(f"{where} ({backend.slots} worker slot(s))")
+
+
+def write_outputs(
+    args: argparse.Namespace, document: dict[str, Any], figure: Callable[[], bytes]
+) -> int:
+    """Write ``--json`` (``document``) and ``--png`` (``figure()``); 0, or 1 after a message."""
+    try:
+        if args.json:
+            args.json.write_text(
+                json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8"
+            )
+        if args.png:
+            args.png.write_bytes(figure())
+    except OSError as exc:
+        print(f"crossroads balance: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # json refuses NaN and infinity (allow_nan=False)
+        print(f"crossroads balance: a result is not a finite number ({exc})", file=sys.stderr)
+        return 1
+    return 0
+
+
 # --------------------------------------------------------------------------- running pairs
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(scenario: Scenario, role: str, resolution: int | None) -> None:
-    _WORKER.update(scenario=scenario, role=role, resolution=resolution)
-
-
-def _play_chunk(pairs: Sequence[tuple[str, int]]) -> list[Run]:
-    from engine.balance import play_run
-
-    w = _WORKER
-    return [play_run(w["scenario"], w["role"], b, s, w["resolution"]) for b, s in pairs]
 
 
 def run_pairs(
@@ -152,40 +238,29 @@ def run_pairs(
     workers: int,
     progress: Callable[[int], None] | None = None,
 ) -> list[Run]:
-    """Play every (bot, seed) pair; ``workers`` > 1 spreads chunks over a process pool.
+    """Play every (bot, seed) pair; ``workers`` > 1 spreads batches over a process pool.
 
     ``progress`` is called with the number of pairs finished so far. The result is in the
     order of ``pairs`` whatever order the workers finish in.
     """
-    tick = progress or (lambda _done: None)
-    if workers <= 1 or len(pairs) < 2:
-        _init_worker(scenario, role, resolution)
-        runs = []
-        for pair in pairs:
-            runs.extend(_play_chunk([pair]))
-            tick(len(runs))
-        return runs
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from game.balance_backends import Job, open_backend, play
 
-    size = max(1, math.ceil(len(pairs) / (workers * CHUNKS_PER_WORKER)))
-    chunks = [list(pairs[i : i + size]) for i in range(0, len(pairs), size)]
-    results: dict[int, list[Run]] = {}
-    done = 0
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(scenario, role, resolution)
-    ) as pool:
-        futures = {pool.submit(_play_chunk, chunk): i for i, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            done += len(results[futures[future]])
-            tick(done)
-    return [run for i in range(len(chunks)) for run in results[i]]
+    tick = progress or (lambda _done: None)
+    backend = open_backend(None, workers if len(pairs) > 1 else 1)
+    try:
+        triples = [(0, bot, seed) for bot, seed in pairs]
+        return play(Job(scenario, role, resolution), triples, backend, lambda r, _b, _n: tick(r))
+    finally:
+        backend.close()
 
 
 class ProgressBar:
-    """Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise."""
+    """Progress on stderr: a redrawn bar on a terminal, a line per 10% otherwise.
 
-    WIDTH = 30
+    Shows playthroughs and batches done, the rate and the time left.
+    """
+
+    WIDTH = 20
 
     def __init__(self, total: int, stream: TextIO | None = None) -> None:
         self.total = total
@@ -193,21 +268,42 @@ class ProgressBar:
         self.tty = self.stream.isatty()
         self.started = time.perf_counter()
         self.shown = -1
+        self.drawn = False
+        self.width = 0  # of the last line drawn on a terminal, to clear what it leaves
 
-    def __call__(self, done: int) -> None:
+    def __call__(self, done: int, batches: tuple[int, int] | None = None) -> None:
+        """Show ``done`` playthroughs finished (and ``batches`` done of all, if given)."""
         elapsed = time.perf_counter() - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = (self.total - done) / rate if rate > 0 else math.inf
+        extra = "" if batches is None else f", batch {batches[0]}/{batches[1]}"
+        speed = f"{rate:.1f} per s" if rate < 100 else f"{rate:.0f} per s"
+        eta = f"{left:.0f} s left" if math.isfinite(left) else "time left unknown"
         if self.tty:
             filled = self.WIDTH * done // max(self.total, 1)
             bar = "#" * filled + "." * (self.WIDTH - filled)
             end = "\n" if done >= self.total else ""
-            self.stream.write(f"\r[{bar}] {done}/{self.total} playthroughs {elapsed:5.1f} s{end}")
+            line = f"[{bar}] {done}/{self.total} playthroughs{extra}, {speed}, {eta}"
+            self.stream.write(f"\r{line.ljust(self.width)}{end}")
+            self.width = len(line)
+            self.drawn = done < self.total
         else:
             tenth = 10 * done // max(self.total, 1)
             if tenth == self.shown:
                 return
             self.shown = tenth
-            self.stream.write(f"balance: {done}/{self.total} playthroughs ({elapsed:.1f} s)\n")
+            self.stream.write(
+                f"balance: {done}/{self.total} playthroughs{extra}, {speed}, {eta} "
+                f"({elapsed:.1f} s)\n"
+            )
         self.stream.flush()
+
+    def interrupted(self) -> None:
+        """End a half-drawn bar's line so the next message starts on its own."""
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = False
 
 
 # --------------------------------------------------------------------------- output
@@ -224,7 +320,7 @@ def _takeover_line(report: BalanceReport) -> list[str]:
     ]
 
 
-def _aligned(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
+def aligned(rows: Sequence[Sequence[str]], indent: str = "") -> list[str]:
     """Rows as aligned text: the second column left-aligned, the others right-aligned."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [
@@ -260,7 +356,7 @@ def _objective_lines(report: BalanceReport, scenario: Scenario) -> list[str]:
         for rank, (bot, d) in enumerate(a.values.items(), start=1):
             met = f"{hits[bot][a.id]:.0%}"
             rows.append([str(rank), bot, met, show(d.p10), show(d.p50), show(d.p90)])
-        out += _aligned(rows, "  ")
+        out += aligned(rows, "  ")
         if a.suggested is None:
             out.append(f"  suggested target: none ({a.no_suggestion})")
         else:
@@ -294,7 +390,7 @@ def format_report(report: BalanceReport, scenario: Scenario) -> str:
             + [pct(b.objectives[o], 0) for o in objectives]
             + [KPIS[kpi].compact(k[kpi].mean, cur) for kpi in BALANCE if kpi != "score"]
         )
-    lines = _aligned(rows)
+    lines = aligned(rows)
     res = "scenario default" if report.resolution is None else f"{report.resolution}/segment"
     v, run = report.variance, report.runaway
     out = [
