@@ -10,20 +10,45 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
+BLOCK = 8
+"""numpy adds fewer than BLOCK float64 values one after another, from left to right, as
+Python's ``sum`` does; from BLOCK on it keeps BLOCK running sums (unrolled), and above
+PAIRWISE_BLOCK values it splits the array in two halves first (pairwise summation).
+:func:`pairwise_sum` follows the same steps, so it gives the same bits."""
+PAIRWISE_BLOCK = 128
 
-PAIRWISE_FROM = 8
-"""numpy sums fewer than this many float64 values one after another, from left to right,
-exactly as Python's ``sum`` does; from 8 on it sums in unrolled blocks, so the order (and
-the last bit) differs and :func:`mean` hands longer sequences to numpy."""
+
+def pairwise_sum(values: Sequence[float]) -> float:
+    """``np.add.reduce`` of float64 ``values``, bit for bit (it starts from +0.0, the
+    identity, so an all-negative-zero sum is +0.0 as in numpy)."""
+    return 0.0 + _pairwise(values, 0, len(values))
+
+
+def _pairwise(values: Sequence[float], start: int, n: int) -> float:
+    """numpy's pairwise summation of ``values[start:start + n]``."""
+    if n < BLOCK:
+        total = 0.0
+        for i in range(start, start + n):
+            total += values[i]
+        return total
+    if n <= PAIRWISE_BLOCK:
+        r = list(values[start : start + BLOCK])
+        end = start + n - n % BLOCK
+        for i in range(start + BLOCK, end, BLOCK):
+            for j in range(BLOCK):
+                r[j] += values[i + j]
+        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        for i in range(end, start + n):
+            total += values[i]
+        return total
+    half = n // 2
+    half -= half % BLOCK
+    return _pairwise(values, start, half) + _pairwise(values, start + half, n - half)
 
 
 def mean(values: Sequence[float]) -> float:
     """``float(np.mean(values))`` for a non-empty sequence of numbers, bit for bit."""
-    n = len(values)
-    if n < PAIRWISE_FROM:
-        return sum(map(float, values)) / n
-    return float(np.mean(values))
+    return pairwise_sum([float(v) for v in values]) / len(values)
 
 
 def clip(value: float, low: float, high: float) -> float:

@@ -216,7 +216,7 @@ def score(results: Sequence[ObjectiveResult]) -> float:
 
 def final_score(objective_score: float, competency_scores: Sequence[float]) -> float:
     """OBJECTIVES_SHARE × objective score + the rest × mean competency score (0..100)."""
-    practice = float(np.mean(competency_scores)) if competency_scores else 0.0
+    practice = mean(competency_scores) if competency_scores else 0.0
     return OBJECTIVES_SHARE * objective_score + (1.0 - OBJECTIVES_SHARE) * practice
 
 
@@ -285,7 +285,7 @@ class Competency:
 
 
 def _mean(parts: Sequence[float]) -> float:
-    return 100.0 * float(np.mean(parts)) if parts else 0.0
+    return 100.0 * mean(parts) if parts else 0.0
 
 
 def competencies(
@@ -319,9 +319,9 @@ def _market_understanding(
     studied = sorted({s for r in records for s in r.segments_studied})
     use = 0.5 * len(studied) / max(1, n_segments) + 0.5 * _spread([r.studies > 0 for r in records])
     err = records[-1].belief_error
-    insight = float(np.clip(1.0 - err / prior_error, 0.0, 1.0)) if prior_error > 0 else 0.0
+    insight = clip(1.0 - err / prior_error, 0.0, 1.0) if prior_error > 0 else 0.0
     cal = calibration([(r.forecast, r.actual) for r in records if r.forecast is not None])
-    accuracy = float(np.clip(1.0 - 2.0 * cal.revenue_error, 0.0, 1.0)) if cal.count else 0.0
+    accuracy = clip(1.0 - 2.0 * cal.revenue_error, 0.0, 1.0) if cal.count else 0.0
     cal_part = accuracy * cal.count / quarters  # a forecast every quarter, and a good one
     return Competency(
         _mean([use, insight, cal_part]),
@@ -348,7 +348,7 @@ half its length and then left alone earns half."""
 def _spread(active: Sequence[bool]) -> float:
     """0..1: the share of consecutive ACTIVE_EVERY-quarter stretches with some evidence."""
     stretches = [active[i : i + ACTIVE_EVERY] for i in range(0, len(active), ACTIVE_EVERY)]
-    return float(np.mean([any(s) for s in stretches])) if stretches else 0.0
+    return mean([any(s) for s in stretches]) if stretches else 0.0
 
 
 def _strategic_thinking(records: Sequence[Record], objective_score: float, cpo: bool) -> Competency:
@@ -367,8 +367,8 @@ def _strategic_thinking(records: Sequence[Record], objective_score: float, cpo: 
     wasted = sum(r.idle for r in records)
     utilisation = used / (used + wasted) if used + wasted > 0 else 0.0
     moves = [r.price_change for r in records]
-    churn_price = float(np.mean(moves))
-    steady = float(np.clip(1.0 - 5.0 * churn_price, 0.0, 1.0)) if any(moves) else 0.5
+    churn_price = mean(moves)
+    steady = clip(1.0 - 5.0 * churn_price, 0.0, 1.0) if any(moves) else 0.5
     delivery = _spread([bool(r.shipped) for r in records])
     if cpo:
         steering = _spread([r.steered for r in records])
@@ -404,8 +404,8 @@ def _customer_empathy(records: Sequence[Record]) -> Competency:
     return Competency(
         _mean(
             [
-                np.clip(satisfaction, 0, 1),
-                np.clip(0.5 + 5.0 * won, 0, 1),
+                clip(satisfaction, 0, 1),
+                clip(0.5 + 5.0 * won, 0, 1),
                 _spread(contact),
             ]
         ),
@@ -425,13 +425,13 @@ def _leadership(records: Sequence[Record], pm_skill: tuple[float, float] | None)
     safety0 = float(records[0].kpis.get("safety", 0.0))
     safety1 = float(last.get("safety", 0.0))
     leavers = sum(r.leavers for r in records)
-    heads = float(np.mean([r.kpis.get("headcount", 0.0) for r in records])) or 1.0
+    heads = mean([r.kpis.get("headcount", 0.0) for r in records]) or 1.0
     cared = [r.initiatives > 0 or r.mentoring > 0 for r in records]
     care = sum(r.initiatives + (1 if r.mentoring > 0 else 0) for r in records)
     parts = [
-        float(np.clip((np.mean(morale) - 0.3) / 0.5, 0, 1)),
-        float(np.clip(0.5 + 2.5 * (safety1 - safety0), 0, 1)),
-        float(np.clip(1.0 - 2.0 * leavers / heads, 0, 1)),
+        clip((mean(morale) - 0.3) / 0.5, 0, 1),
+        clip(0.5 + 2.5 * (safety1 - safety0), 0, 1),
+        clip(1.0 - 2.0 * leavers / heads, 0, 1),
         _spread(cared),
     ]
     evidence = [
@@ -441,6 +441,6 @@ def _leadership(records: Sequence[Record], pm_skill: tuple[float, float] | None)
         f"{care} culture initiatives and quarters of mentoring",
     ]
     if pm_skill is not None:
-        parts.append(float(np.clip(0.5 + 5.0 * (pm_skill[1] - pm_skill[0]), 0, 1)))
+        parts.append(clip(0.5 + 5.0 * (pm_skill[1] - pm_skill[0]), 0, 1))
         evidence.append(f"AI PM skill {pm_skill[0]:.2f} → {pm_skill[1]:.2f}")
     return Competency(_mean(parts), evidence)
