@@ -96,13 +96,21 @@ class Policy:
     noise: float = 0.0  # σ of the log-normal noise on item scores (skill)
 
 
-def believed_value(item: ItemView, view: LineView, weighting: str) -> float:
+def confidence(view: LineView) -> dict[str, float]:
+    """Per segment, how well the firm knows its ideal: c = 1 − ideal vagueness, 0..1."""
+    return {seg: clip(1.0 - _need(view, seg, "ideals"), 0.0, 1.0) for seg in view.belief.ideals}
+
+
+def believed_value(
+    item: ItemView, view: LineView, weighting: str, known: Mapping[str, float] | None = None
+) -> float:
     """Believed utility gain of shipping ``item``, averaged over segments.
 
     Where the firm knows a segment's ideal (confidence c = 1 − ideal vagueness), the gain is
     w·[(z − x̂)² − (z + e − x̂)²]; where it does not, the PM trusts the backlog and assumes
     the ideal lies TRUST_GAP beyond the product in the direction the item moves it. The two
-    are blended by c, so research replaces the backlog's optimism with knowledge.
+    are blended by c, so research replaces the backlog's optimism with knowledge. ``known``
+    is :func:`confidence` of ``view`` when the caller values many items on one view.
     """
     b = view.belief
     if weighting == "naive":
@@ -110,21 +118,28 @@ def believed_value(item: ItemView, view: LineView, weighting: str) -> float:
     weights = view.customers if weighting == "retention" else view.potential
     total = sum(weights.values()) or 1.0
     gain = 0.0
+    known = confidence(view) if known is None else known
     for seg, w in weights.items():
-        confidence = clip(1.0 - _need(view, seg, "ideals"), 0.0, 1.0)
+        c = known[seg]
         for attr, effect in item.effects.items():
             z = view.attributes[attr]
             x = b.ideals[seg][attr].mean
             new = min(1.0, max(0.0, z + effect))
-            known = (z - x) ** 2 - (new - x) ** 2
+            gain_known = (z - x) ** 2 - (new - x) ** 2
             trusted = 2 * TRUST_GAP * abs(effect) - effect**2
-            blend = confidence * known + (1.0 - confidence) * trusted
+            blend = c * gain_known + (1.0 - c) * trusted
             gain += w / total * b.weights[seg][attr].mean * blend
     return gain
 
 
-def _score(item: ItemView, view: LineView, policy: Policy, rng: np.random.Generator) -> float:
-    value = believed_value(item, view, policy.value)
+def _score(
+    item: ItemView,
+    view: LineView,
+    policy: Policy,
+    rng: np.random.Generator,
+    known: Mapping[str, float],
+) -> float:
+    value = believed_value(item, view, policy.value, known)
     if policy.value != "naive":
         value += policy.quality_bonus * (QUALITY_VALUE * item.quality - DEBT_VALUE * item.debt)
     noise = float(np.exp(policy.noise * rng.standard_normal())) if policy.noise else 1.0
@@ -136,7 +151,8 @@ def prioritise(
 ) -> list[str]:
     """Roadmap for this quarter: best items first, dependencies before dependants."""
     items = {i.id: i for i in view.items}
-    scores = {i.id: _score(i, view, policy, rng) for i in view.items}
+    known = {} if policy.value == "naive" else confidence(view)
+    scores = {i.id: _score(i, view, policy, rng, known) for i in view.items}
     order = sorted(items, key=lambda i: (not items[i].in_progress, -scores[i]))
     budget = policy.fill * view.feature_rate * split.features
     plan: list[str] = []
