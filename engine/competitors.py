@@ -25,6 +25,7 @@ from engine.formatting import money_full
 from engine.population import lognormal_multipliers
 from engine.quarter import QuarterContext
 from engine.report import CompetitorMove, TurnReport
+from engine.scalars import mean
 from engine.scenario import (
     BestResponse,
     FastFollower,
@@ -178,7 +179,7 @@ def _spread_marketing(obs: Observer, j: int, total: float, focus: int | None) ->
 def _weights(customers: np.ndarray) -> np.ndarray:
     """Shares proportional to customers plus a floor of ``SPEND_FLOOR`` of the average (at
     least of one customer), so a part with no customers still gets something."""
-    weight = customers + SPEND_FLOOR * max(float(customers.mean()), 1.0)
+    weight = customers + SPEND_FLOOR * max(mean(customers.tolist()), 1.0)
     return weight / weight.sum()
 
 

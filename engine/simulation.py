@@ -54,6 +54,7 @@ from engine.report import (
     TurnReport,
 )
 from engine.rng import SeedStreams
+from engine.scalars import pairwise_sum
 from engine.scenario import Product, Scenario
 from engine.state import FirmState, ProductState, SegmentState, SimState
 from engine.view import FirmView
@@ -93,12 +94,6 @@ class _Loyalty:
     satisfaction: np.ndarray
     promoters: np.ndarray
     detractors: np.ndarray
-
-    def nps(self, js: list[int], customers: float) -> float:
-        """Net promoter score of the products ``js`` with ``customers`` customers in all."""
-        if customers > 0:
-            return float(100.0 * (self.promoters[js].sum() - self.detractors[js].sum()) / customers)
-        return 0.0
 
 
 class Simulation:
@@ -771,13 +766,18 @@ class Simulation:
     ) -> dict[str, FirmResult]:
         """Every firm's figures: its products' customers, shares and loyalty, and its money."""
         st = self.state
-        customers = installed.sum(axis=0)
+        # plain floats: numpy's sums of a few numbers, bit for bit (engine.scalars)
+        customers = installed.sum(axis=0).tolist()
+        shares = share_seg.T.tolist()  # product -> its share in each segment
+        satisfaction = loyalty.satisfaction.tolist()
+        promoters, detractors = loyalty.promoters.tolist(), loyalty.detractors.tolist()
         total_in = max(in_market.sum(), 1e-12)
         firms = {}
         for firm in st.firms.values():
             js = firm.products
-            cust = float(customers[js].sum()) if js else 0.0
+            cust = pairwise_sum([customers[j] for j in js])
             econ = economics[firm.id]
+            by_segment = [pairwise_sum([shares[j][s] for j in js]) for s in range(len(st.segments))]
             firms[firm.id] = FirmResult(
                 id=firm.id,
                 name=firm.name,
@@ -788,13 +788,19 @@ class Simulation:
                 cash=float(firm.cash),
                 customers=cust,
                 share=cust / total_in,
-                share_by_segment=self._named(
-                    share_seg[:, js].sum(axis=1) if js else np.zeros(len(st.segments)),
-                    self.segment_ids,
-                ),
-                satisfaction=float(loyalty.satisfaction[js].sum() / cust) if cust > 0 else 0.0,
-                nps=loyalty.nps(js, cust),
-                marketing=float(sum(st.products[j].marketing.sum() for j in js)),
+                share_by_segment=dict(zip(self.segment_ids, by_segment, strict=True)),
+                satisfaction=pairwise_sum([satisfaction[j] for j in js]) / cust
+                if cust > 0
+                else 0.0,
+                nps=100.0
+                * (
+                    pairwise_sum([promoters[j] for j in js])
+                    - pairwise_sum([detractors[j] for j in js])
+                )
+                / cust
+                if cust > 0
+                else 0.0,
+                marketing=float(sum(pairwise_sum(st.products[j].marketing.tolist()) for j in js)),
             )
         return firms
 
