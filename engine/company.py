@@ -158,7 +158,7 @@ class Company:
         product = st.products[st.product_index(line)]
         team = book.org.teams[line]
         params = self.scenario.organisation
-        backlog = {b.id: b for b in self.scenario.backlog}
+        backlog = self.backlog
         items = []
         for item_id in book.roadmap.open_ids():
             s = book.roadmap.items[item_id]
