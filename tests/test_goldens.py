@@ -1,39 +1,38 @@
-"""A restructuring changes no result: ``crossroads simulate`` JSON stays byte-identical.
+"""A restructuring changes no result: the goldens recorded before a change still hold.
 
-The digests in ``tests/goldens/simulate.sha256`` were recorded before a change; a deliberate
-model change re-records them (``python tests/goldens/simulate_goldens.py``) in the same commit.
+``tests/goldens/simulate.sha256``: the ``crossroads simulate`` JSON of every bundled scenario,
+role and bot (full resolution, with explanations). ``tests/goldens/balance.sha256``: every
+field of the balance lab's runs at its resolution without explanations, the fast path. A
+deliberate model change re-records both (``python tests/goldens/simulate_goldens.py`` and
+``python tests/goldens/balance_goldens.py``) in the same commit.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "goldens"))  # spawned workers inherit sys.path
+import balance_goldens
+import digests
 import simulate_goldens
 
-
-def test_every_bundled_scenario_role_and_bot_has_a_golden() -> None:
-    assert set(simulate_goldens.read()) == set(simulate_goldens.cases())
+GOLDENS: dict[str, ModuleType] = {"simulate": simulate_goldens, "balance": balance_goldens}
 
 
-def test_simulate_json_is_byte_identical_to_the_goldens() -> None:
-    expected = simulate_goldens.read()
-    found = simulate_goldens.compute()
+@pytest.mark.parametrize("kind", GOLDENS)
+def test_every_bundled_scenario_role_and_bot_has_a_golden(kind: str) -> None:
+    goldens = GOLDENS[kind]
+    assert set(digests.read(goldens.GOLDENS)) == set(goldens.cases())
+
+
+@pytest.mark.parametrize("kind", GOLDENS)
+def test_results_are_identical_to_the_goldens(kind: str) -> None:
+    goldens = GOLDENS[kind]
+    expected = digests.read(goldens.GOLDENS)
+    found = digests.compute(goldens.cases(), goldens.digest)
     changed = sorted(" ".join(case) for case in expected if found[case] != expected[case])
-    assert not changed, f"simulate JSON changed for: {changed}"
-
-
-import balance_goldens  # noqa: E402
-
-
-def test_every_bundled_scenario_role_and_bot_has_a_balance_golden() -> None:
-    assert set(balance_goldens.read()) == set(balance_goldens.cases())
-
-
-def test_balance_runs_are_bit_identical_to_the_goldens() -> None:
-    """The balance lab's fast path (resolution 500, no explanations) changes no result."""
-    expected = balance_goldens.read()
-    found = balance_goldens.compute()
-    changed = sorted(" ".join(case) for case in expected if found[case] != expected[case])
-    assert not changed, f"balance runs changed for: {changed}"
+    assert not changed, f"{kind} results changed for: {changed}"

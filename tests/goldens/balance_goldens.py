@@ -11,11 +11,11 @@ change, in the same commit as the simulate goldens.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
+
+import digests
 
 HERE = Path(__file__).resolve().parent
 GOLDENS = HERE / "balance.sha256"
@@ -51,33 +51,6 @@ def digest(case: tuple[str, str, str]) -> str:
     return hashlib.sha256(repr(runs).encode()).hexdigest()
 
 
-def compute(workers: int = 2) -> dict[tuple[str, str, str], str]:
-    """Digest of every case, in parallel."""
-    todo = cases()
-    ctx = multiprocessing.get_context("spawn")  # no inherited pygame or thread state
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return dict(zip(todo, pool.map(digest, todo), strict=True))
-
-
-def read() -> dict[tuple[str, str, str], str]:
-    """The recorded digests."""
-    out = {}
-    for line in GOLDENS.read_text(encoding="utf-8").splitlines():
-        scenario, role, bot, sha = line.split()
-        out[(scenario, role, bot)] = sha
-    return out
-
-
-def main() -> int:
-    """Write ``balance.sha256``."""
-    found = compute()
-    GOLDENS.write_text(
-        "".join(f"{s} {r} {b} {sha}\n" for (s, r, b), sha in found.items()), encoding="utf-8"
-    )
-    print(f"recorded {len(found)} goldens in {GOLDENS}")
-    return 0
-
-
 if __name__ == "__main__":
     sys.path.insert(0, str(HERE.parents[1]))
-    sys.exit(main())
+    digests.write(GOLDENS, digests.compute(cases(), digest))
