@@ -12,9 +12,6 @@ Customers always know the product they use.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-
 import numpy as np
 
 from engine import market
@@ -92,43 +89,27 @@ def own_customers(pop: Population) -> np.ndarray:
     return market.owners(pop.current, pop.aware.shape[0])
 
 
-def update_awareness_segments(
-    pops: Sequence[Population],
-    targets: Sequence[np.ndarray],
-    forgetting: float,
-    rng: np.random.Generator,
+def update_awareness(
+    pop: Population, target: np.ndarray, forgetting: float, rng: np.random.Generator
 ) -> None:
-    """Forget, then bring each product's aware fraction in each segment to its ``target``.
+    """Forget, then bring each product's aware fraction to ``target`` (in place).
 
-    Fractions are of the people still in the segment (``gone`` rows are never aware). Each
-    segment takes its two draws (forgetting, then learning and dropping) in turn; the masks
-    are then worked out over every segment's people side by side, person by person, and each
-    segment's fractions over its own columns: a third of the numpy calls of a pass per
-    segment. ``pops[s].aware`` is updated in place.
+    Fractions are of the people still in the segment (``gone`` rows are never aware).
     """
-    sizes = [pop.n for pop in pops]
-    bounds = np.cumsum([0, *sizes]).tolist()
-    parts = [slice(a, b) for a, b in itertools.pairwise(bounds)]
-    first, second = [], []
-    for pop in pops:
-        first.append(rng.random(pop.aware.shape, dtype=np.float32))
-        second.append(rng.random(pop.aware.shape, dtype=np.float32))
-    n_products = pops[0].aware.shape[0] if pops else 0
-    owners = market.owners(np.concatenate([pop.current for pop in pops]), n_products)
-    aware = np.concatenate([pop.aware for pop in pops], axis=1)
+    owners = own_customers(pop)
+    aware = pop.aware
     aware |= owners
-    alive = [max(pop.alive, 1) for pop in pops]
-    aware &= ~(aware & ~owners & (np.concatenate(first, axis=1) < forgetting))
-    listeners = ~aware & ~np.concatenate([pop.gone for pop in pops])[None, :]
+    shape = aware.shape
+    alive = max(pop.alive, 1)
+    forget = aware & ~owners & (rng.random(shape, dtype=np.float32) < forgetting)
+    aware &= ~forget
+    fraction = aware.sum(axis=1) / alive
+    listeners = ~aware & ~pop.gone[None, :]
+    learn = np.clip((target - fraction) / np.maximum(1.0 - fraction, 1e-9), 0.0, 1.0)
     forgettable = aware & ~owners
-    learn, drop = [], []
-    for part, target, people in zip(parts, targets, alive, strict=True):
-        fraction = aware[:, part].sum(axis=1) / people
-        learn.append(np.clip((target - fraction) / np.maximum(1.0 - fraction, 1e-9), 0.0, 1.0))
-        kept = np.maximum(forgettable[:, part].sum(axis=1) / people, 1e-9)
-        drop.append(np.clip((fraction - target) / kept, 0.0, 1.0))
-    draw = np.concatenate(second, axis=1)
-    aware |= listeners & (draw < np.repeat(np.array(learn, dtype=np.float32).T, sizes, axis=1))
-    aware &= ~(forgettable & (draw < np.repeat(np.array(drop, dtype=np.float32).T, sizes, axis=1)))
-    for pop, part in zip(pops, parts, strict=True):
-        pop.aware[:] = aware[:, part]
+    drop = np.clip(
+        (fraction - target) / np.maximum(forgettable.sum(axis=1) / alive, 1e-9), 0.0, 1.0
+    )
+    draw = rng.random(shape, dtype=np.float32)
+    aware |= listeners & (draw < learn.astype(np.float32)[:, None])
+    aware &= ~(forgettable & (draw < drop.astype(np.float32)[:, None]))

@@ -527,18 +527,16 @@ class Simulation:
         st = self.state
         adv = self.scenario.advertising
         installed = st.installed()
-        targets = []
         for s, seg in enumerate(st.segments):
             goodwill = np.array([p.goodwill[s] for p in st.products])
             spend = np.array([p.marketing[s] for p in st.products])
             goodwill = aw.next_goodwill(goodwill, spend, adv, self._point_cost(seg))
             goodwill += np.array([p.news[s] for p in st.products])
-            targets.append(aw.awareness_target(goodwill, installed[s] / seg.size, adv))
+            target = aw.awareness_target(goodwill, installed[s] / seg.size, adv)
+            aw.update_awareness(seg.population, target, adv.forgetting, rng)
             for j, product in enumerate(st.products):
                 product.goodwill[s] = goodwill[j]
                 product.news[s] = 0.0
-        pops = [seg.population for seg in st.segments]
-        aw.update_awareness_segments(pops, targets, adv.forgetting, rng)
 
     def _entry(self, rng: np.random.Generator) -> None:
         """Bass entry over the quarter: F ← bass_step(F) of the people in the segment enter
