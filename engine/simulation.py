@@ -694,29 +694,21 @@ class Simulation:
         promoters = np.zeros(n_prod)
         detractors = np.zeros(n_prod)
         active = self._active()
-        # every segment's in-market customers side by side: the kernels work per customer
-        insides = [np.flatnonzero(seg.population.in_market) for seg in st.segments]
-        sizes = [inside.size for inside in insides]
-        every = list(zip(st.segments, insides, strict=True))
-        current_all = np.concatenate([seg.population.current[inside] for seg, inside in every])
-        gap_all = market.satisfaction_gap(
-            np.concatenate(utilities, axis=1),
-            current_all,
-            np.concatenate([seg.population.aware[:, inside] for seg, inside in every], axis=1)
-            & active[:, None],
-            np.repeat([seg.spec.switching_cost for seg in st.segments], sizes),
-            np.repeat([seg.spec.outside_utility for seg in st.segments], sizes),
-        )
-        liking_all = 1.0 / (1.0 + np.exp(-gap_all))
-        start = 0
-        for seg, n in zip(st.segments, sizes, strict=True):
-            current = current_all[start : start + n]
+        for s, seg in enumerate(st.segments):
+            pop = seg.population
+            inside = np.flatnonzero(pop.in_market)
+            current = pop.current[inside]
+            gap = market.satisfaction_gap(
+                utilities[s],
+                current,
+                pop.aware[:, inside] & active[:, None],
+                seg.spec.switching_cost,
+                seg.spec.outside_utility,
+            )
             owners = current >= 0
             cur = current[owners]
-            g = gap_all[start : start + n][owners]
-            liking = liking_all[start : start + n][owners]
-            start += n
-            sat_sum += np.bincount(cur, liking, n_prod) * seg.scale
+            g = gap[owners]
+            sat_sum += np.bincount(cur, 1.0 / (1.0 + np.exp(-g)), n_prod) * seg.scale
             promoters += np.bincount(cur, g >= NPS_PROMOTER_GAP, n_prod) * seg.scale
             detractors += np.bincount(cur, g < 0.0, n_prod) * seg.scale
         return _Loyalty(sat_sum, promoters, detractors)
