@@ -105,24 +105,21 @@ class MarketInputs:
             )
         raise ValueError(f"unknown factor '{factor}'")
 
-    def equals(self, other: MarketInputs) -> bool:
-        """True when every input is identical (so the expected shares are too)."""
-        return (
-            all(
-                np.array_equal(getattr(self, name), getattr(other, name))
-                for name in (
-                    "price",
-                    "attributes",
-                    "quality",
-                    "brand",
-                    "active",
-                    "ideal",
-                    "weights",
-                )
-            )
-            and all(np.array_equal(a, b) for a, b in zip(self.aware, other.aware, strict=True))
-            and np.array_equal(self.price_sensitivity, other.price_sensitivity)
+    def key(self) -> bytes:
+        """Every input's bytes: two inputs with the same key give the same expected shares
+        (one dictionary lookup per variant instead of comparing it with every other)."""
+        arrays = (
+            self.price,
+            self.attributes,
+            self.quality,
+            self.brand,
+            self.active,
+            self.ideal,
+            self.weights,
+            self.price_sensitivity,
+            *self.aware,
         )
+        return b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)
 
 
 @dataclass(frozen=True)
@@ -219,12 +216,12 @@ def expected_shares(
     satisfaction is summed; by default the start-of-quarter users.
     """
     distinct: list[MarketInputs] = []
+    seen: dict[bytes, int] = {}
     which = []
     for v in variants:
-        k = next((i for i, d in enumerate(distinct) if d is v or d.equals(v)), None)
-        if k is None:
+        k = seen.setdefault(v.key(), len(distinct))
+        if k == len(distinct):
             distinct.append(v)
-            k = len(distinct) - 1
         which.append(k)
     n_prod = len(variants[0].price)
     shape = (len(distinct), len(sample.segments), n_prod)
