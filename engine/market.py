@@ -245,10 +245,9 @@ def choose_segments(
     after the quarter (-1: none) and the sorted indices of the customers who chose (the
     quarter's choosers, whatever they picked).
     """
-    counts = np.asarray(sizes, dtype=np.int64)
-    sc = np.repeat([s.switching_cost for s in segments], counts)
-    v0 = np.repeat([s.outside_utility for s in segments], counts)
-    reconsider = np.repeat([s.reconsider for s in segments], counts)
+    sc = _per_customer([s.switching_cost for s in segments], sizes)
+    v0 = _per_customer([s.outside_utility for s in segments], sizes)
+    reconsider = _per_customer([s.reconsider for s in segments], sizes)
     own = owners(current, utility.shape[0])
     prob = rechoice_probability(
         utility, current, fresh, aware, theta, sc, v0, churn_gap, reconsider, own
@@ -257,18 +256,27 @@ def choose_segments(
     start = 0
     for n in sizes:
         picked = np.flatnonzero(rng.random(n, dtype=np.float32) < prob[start : start + n])
-        chosen.append(picked + start)
+        chosen.append(picked + start if start else picked)
         uniforms.append(rng.random(picked.size, dtype=np.float32))
         start += n
-    movers = np.concatenate(chosen)
+    movers = chosen[0] if len(chosen) == 1 else np.concatenate(chosen)
     weights, outside = choice_weights(
         utility[:, movers],
         current[movers],
         aware[:, movers],
-        sc[movers],
-        v0[movers],
+        sc if np.isscalar(sc) else sc[movers],
+        v0 if np.isscalar(v0) else v0[movers],
         own[:, movers],
     )
     out = current.copy()
-    out[movers] = draw_choice(weights, outside, np.concatenate(uniforms))
+    draws = uniforms[0] if len(uniforms) == 1 else np.concatenate(uniforms)
+    out[movers] = draw_choice(weights, outside, draws)
     return out, movers
+
+
+def _per_customer(values: Sequence[float], sizes: Sequence[int]) -> float | np.ndarray:
+    """A segment parameter for every customer: the number itself when every segment has the
+    same (the kernels then work with a scalar, as for one segment), else one per customer."""
+    if values and all(v == values[0] for v in values):
+        return values[0]
+    return np.repeat(np.asarray(values, dtype=float), np.asarray(sizes, dtype=np.int64))
