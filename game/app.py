@@ -16,6 +16,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -251,12 +252,19 @@ class App:
             hosting.stop()
 
     # ------------------------------------------------------------------ loop
-    def run(self, max_frames: int | None = None) -> None:
-        """Run the main loop at a capped frame rate until the player quits."""
+    def run(self, max_frames: int | None = None, screenshot: Path | None = None) -> None:
+        """Run the main loop at a capped frame rate until the player quits (or for
+        ``max_frames`` frames); ``screenshot`` saves the last frame drawn as a PNG."""
         while self.running and (max_frames is None or self.frame_count < max_frames):
             dt = self.clock.tick(FPS) / 1000.0
             self.frame(dt)
-        pygame.quit()
+        try:
+            if screenshot is not None:
+                pygame.image.save(self.screen, str(screenshot))
+        except pygame.error as exc:
+            raise OSError(str(exc)) from exc
+        finally:
+            pygame.quit()
 
     def frame(self, dt: float) -> None:
         """Process pending events, update and draw one frame."""

@@ -36,6 +36,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--window", type=window_size, metavar="WxH", help="window size")
     parser.add_argument("--fullscreen", action="store_true", help="use the whole screen")
     parser.add_argument(
+        "--frames",
+        type=int,
+        metavar="N",
+        help="draw N frames, then close (a smoke test of a build; 1-100000)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE",
+        help="with --frames: save the last frame as a PNG",
+    )
+    parser.add_argument(
         "--coach",
         choices=["guided", "hints", "none"],
         help="tutorial coach: a guided first quarter and hints, hints only, or none "
@@ -64,6 +76,12 @@ def run(args: argparse.Namespace) -> int:
     from game.session import read_scenario
     from game.settings import load_settings
 
+    if args.frames is not None and not 1 <= args.frames <= 100_000:
+        print(f"crossroads play: --frames must be 1-100000, not {args.frames}", file=sys.stderr)
+        return 2
+    if args.screenshot is not None and args.frames is None:
+        print("crossroads play: --screenshot needs --frames", file=sys.stderr)
+        return 2
     _clean_stale_files()
     entry = None
     if args.scenario:
@@ -105,7 +123,11 @@ def run(args: argparse.Namespace) -> int:
         seed = entry.scenario.seed if args.seed is None else args.seed
         start_game(app, entry, role, seed, args.coach)
     try:
-        app.run()
+        app.run(max_frames=args.frames, screenshot=args.screenshot)
+    except OSError as exc:  # the screenshot could not be written
+        reason = exc.strerror or exc
+        print(f"crossroads play: cannot save the screenshot: {reason}", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug must not show a traceback: log it, say where
         return crashed(app, exc)
     return 0

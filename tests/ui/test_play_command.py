@@ -14,6 +14,8 @@ from game.cli import main
         (["play", "--window", "800x600"], 2, "smaller than the minimum 1280x720"),
         (["play", "--window", "big"], 2, "is not WIDTHxHEIGHT"),
         (["play", "--role", "ceo"], 2, "invalid choice"),
+        (["play", "--frames", "0"], 2, "--frames must be 1-100000, not 0"),
+        (["play", "--screenshot", "x.png"], 2, "--screenshot needs --frames"),
     ],
 )
 def test_bad_arguments_exit_with_a_message(capsys, argv, code, words):
@@ -40,3 +42,24 @@ def test_role_not_offered_is_refused(capsys, tmp_path):
     own.write_text(text.replace("roles: [pm, cpo]", "roles: [pm]"))
     assert main(["play", str(own), "--role", "cpo"]) == 2
     assert "role 'cpo' is not offered" in capsys.readouterr().err
+
+
+def test_frames_draws_the_title_and_saves_the_last_frame(tmp_path, monkeypatch):
+    """``--frames N --screenshot FILE``: the smoke test the frozen build runs in CI."""
+    import pygame
+
+    monkeypatch.setenv("CROSSROADS_HOME", str(tmp_path / "home"))
+    shot = tmp_path / "title.png"
+    assert main(["play", "--frames", "3", "--screenshot", str(shot)]) == 0
+    image = pygame.image.load(str(shot))
+    assert image.get_size() == (1280, 720)
+    # the title's Play button (the one amber control) is drawn in the middle
+    assert image.get_at((640, 307))[:3] != image.get_at((40, 40))[:3]
+
+
+def test_a_screenshot_that_cannot_be_written_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CROSSROADS_HOME", str(tmp_path / "home"))
+    target = tmp_path / "missing" / "folder" / "title.png"
+    assert main(["play", "--frames", "1", "--screenshot", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot save the screenshot" in err and "Traceback" not in err
