@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from game.cli import main
@@ -44,22 +48,32 @@ def test_role_not_offered_is_refused(capsys, tmp_path):
     assert "role 'cpo' is not offered" in capsys.readouterr().err
 
 
-def test_frames_draws_the_title_and_saves_the_last_frame(tmp_path, monkeypatch):
+def _play_in_a_process(tmp_path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``crossroads play ...`` in its own process: the window's pygame.quit() at the end must
+    not reach the fonts the other UI tests of this process share."""
+    env = {**os.environ, "CROSSROADS_HOME": str(tmp_path / "home")}
+    env |= {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    code = f"from game.cli import main; raise SystemExit(main({['play', *argv]!r}))"
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_frames_draws_the_title_and_saves_the_last_frame(tmp_path):
     """``--frames N --screenshot FILE``: the smoke test the frozen build runs in CI."""
     import pygame
 
-    monkeypatch.setenv("CROSSROADS_HOME", str(tmp_path / "home"))
     shot = tmp_path / "title.png"
-    assert main(["play", "--frames", "3", "--screenshot", str(shot)]) == 0
+    done = _play_in_a_process(tmp_path, "--frames", "3", "--screenshot", str(shot))
+    assert done.returncode == 0, done.stderr
     image = pygame.image.load(str(shot))
     assert image.get_size() == (1280, 720)
     # the title's Play button (the one amber control) is drawn in the middle
     assert image.get_at((640, 307))[:3] != image.get_at((40, 40))[:3]
 
 
-def test_a_screenshot_that_cannot_be_written_is_one_line(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("CROSSROADS_HOME", str(tmp_path / "home"))
+def test_a_screenshot_that_cannot_be_written_is_one_line(tmp_path):
     target = tmp_path / "missing" / "folder" / "title.png"
-    assert main(["play", "--frames", "1", "--screenshot", str(target)]) == 1
-    err = capsys.readouterr().err
-    assert "cannot save the screenshot" in err and "Traceback" not in err
+    done = _play_in_a_process(tmp_path, "--frames", "1", "--screenshot", str(target))
+    assert done.returncode == 1
+    assert "cannot save the screenshot" in done.stderr and "Traceback" not in done.stderr
