@@ -259,7 +259,7 @@ class Simulation:
         pop.entry_carry = 0.0
         if not products:
             return
-        offer = self._offer(seg, products, np.zeros(len(products)))
+        offer = self._offer(seg, _Products.of(products), np.zeros(len(products)))
         inside = np.flatnonzero(pop.in_market)
         util = market.utilities(seg.customer_terms(inside), offer)
         all_aware = np.ones_like(util, dtype=bool)
@@ -284,10 +284,9 @@ class Simulation:
     def _offer(
         self,
         seg: SegmentState,
-        products: list[ProductState] | _Products,
+        p: _Products,
         installed_share: np.ndarray,
     ) -> market.Offer:
-        p = products if isinstance(products, _Products) else _Products.of(products)
         return market.make_offer(
             p.attributes,
             p.quality,
