@@ -24,6 +24,7 @@ import pygame_gui
 
 from game import palette
 from game.paths import assets_dir
+from game.translation import set_language, translation_dirs
 from game.settings import MIN_SIZE, TEXT_SCALES, Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ class App:
         pygame.key.set_repeat(400, 40)
         self.settings = (settings or load_settings()).clamped()
         self.persist_settings = persist_settings
+        set_language(self.settings.language)
         self.screen = self._open_window()
         pygame.display.set_caption("Crossroads")
         self.manager = self._make_manager()
@@ -131,7 +133,11 @@ class App:
         )
         theme = scaled_theme(self.ui_scale)
         manager = pygame_gui.UIManager(
-            self.screen.get_size(), theme, enable_live_theme_updates=False
+            self.screen.get_size(),
+            theme,
+            enable_live_theme_updates=False,
+            starting_language=self.settings.language,
+            translation_directory_paths=[str(p) for p in translation_dirs()],
         )
         # Text boxes set words in <b> at their block's size: load both weights of every size.
         faces = {
@@ -165,6 +171,7 @@ class App:
         """Switch window size, fullscreen or text scale and rebuild every scene."""
         old = self.settings
         self.settings = settings.clamped()
+        set_language(self.settings.language)
         if self.persist_settings:
             save_settings(self.settings)
         if (old.size, old.fullscreen) != (self.settings.size, self.settings.fullscreen):

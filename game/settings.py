@@ -1,5 +1,5 @@
-"""Player settings (window size, fullscreen, text scale, projector mode), kept as JSON in the
-user folder."""
+"""Player settings (window size, fullscreen, text scale, projector mode, high contrast,
+language), kept as JSON in the user folder."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from game.saves import write_atomic
 MAX_BYTES = 64 * KIB
 
 MIN_SIZE = (1280, 720)
-TEXT_SCALES = (0.9, 1.0, 1.15, 1.3)
+TEXT_SCALES = (0.8, 0.9, 1.0, 1.15, 1.3, 1.45, 1.6)
+"""Text sizes offered (80% to 160%); a screen larger than the window scrolls."""
+LANGUAGES = ("en", "de")
+"""Language codes the game ships (names in :data:`game.translation.LANGUAGES`)."""
 WINDOW_SIZES = ((1280, 720), (1366, 768), (1600, 900), (1920, 1080))
 
 
@@ -30,6 +33,10 @@ class Settings:
     text_scale: float = 1.0
     projector: bool = False
     """Scale the whole UI to fill the window (1920×1080 and larger), so a room can read it."""
+    high_contrast: bool = False
+    """Black and white theme with the strongest text contrast (for low vision and projectors)."""
+    language: str = "en"
+    """Language of every screen and report (a code from :data:`LANGUAGES`)."""
 
     @property
     def size(self) -> tuple[int, int]:
@@ -44,6 +51,7 @@ class Settings:
             width=max(MIN_SIZE[0], min(7680, int(self.width))),
             height=max(MIN_SIZE[1], min(4320, int(self.height))),
             text_scale=scale,
+            language=self.language if self.language in LANGUAGES else LANGUAGES[0],
         )
 
 
@@ -71,6 +79,8 @@ def load_settings() -> Settings:
 
 def _value(value: Any, default: Any) -> Any:
     """``value`` if it has the default's type and is finite, else the default."""
+    if isinstance(default, str):
+        return value if isinstance(value, str) and len(value) <= 16 else default
     if isinstance(default, bool):
         return value if isinstance(value, bool) else default
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -1,0 +1,99 @@
+"""The engine's words in the player's language: the sentences the simulation writes.
+
+The engine writes sentences (why a KPI moved, what an event did, what a rival did) while it
+steps, so they are stored in the quarter's report. Their templates live in python-i18n JSON
+files beside this module (``locale/<namespace>.<lang>.json``, the same format as pygame_gui's and
+the game's translation files): English is the source of truth and ships with the engine; the
+game chooses another language with :func:`use` before it runs the simulation. Files are read
+here, never inside a simulation step, and the active language is plain data, so a seed gives
+the same numbers in every language and the same words in the same language.
+
+Templates use python-i18n's placeholders (``%{name}``, ``%%`` for a percent sign); a value that is a dict with ``one``
+and ``many`` (and optionally ``zero``) is a plural chosen by the ``count`` argument.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from importlib import resources
+from string import Template
+from typing import Any
+
+DEFAULT = "en"
+
+Catalogue = Mapping[str, Any]
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"a": {"b": "x"}}`` as ``{"a.b": "x"}`` (a plural dict stays one value)."""
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and not _is_plural(value):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _is_plural(value: Mapping[str, Any]) -> bool:
+    return "one" in value and "many" in value
+
+
+def load(language: str) -> dict[str, Any]:
+    """Every engine template in ``language``, keyed ``"namespace.key"`` (a file is a namespace:
+    ``locale/explain.de.json`` holds the ``explain.*`` keys). Empty for an unknown language."""
+    flat: dict[str, Any] = {}
+    suffix = f".{language}.json"
+    for entry in sorted(resources.files("engine").joinpath("locale").iterdir(), key=str):
+        if entry.name.endswith(suffix):
+            namespace = entry.name[: -len(suffix)]
+            tree = json.loads(entry.read_text(encoding="utf-8")).get(language, {})
+            flat.update(_flatten(tree, namespace + "."))
+    return flat
+
+
+ENGLISH: dict[str, Any] = load(DEFAULT)
+_active: dict[str, Any] = ENGLISH
+_language = DEFAULT
+
+
+def use(language: str) -> None:
+    """Write the engine's sentences in ``language`` from now on (missing keys: English)."""
+    global _active, _language
+    _active = ENGLISH if language == DEFAULT else load(language)
+    _language = language
+
+
+def language() -> str:
+    """The language the engine writes in now."""
+    return _language
+
+
+def say(key: str, /, **values: Any) -> str:
+    """The sentence ``key`` ("namespace.key") with its placeholders filled.
+
+    ``count`` picks a plural form and is also a placeholder. A key unknown to the active
+    language falls back to English; a key unknown to English is a programming error.
+    """
+    template = _active.get(key)
+    if template is None:
+        template = ENGLISH[key]
+    if isinstance(template, Mapping):
+        n = values.get("count", 0)
+        form = "zero" if n == 0 and "zero" in template else "one" if n == 1 else "many"
+        template = template[form]
+    return fill(template, values)
+
+
+class _Template(Template):
+    """python-i18n's placeholder syntax: ``%{name}`` (or ``%name``), ``%%`` for a percent sign."""
+
+    delimiter = "%"
+
+
+def fill(template: str, values: Mapping[str, Any]) -> str:
+    """``template`` with every ``%{name}`` replaced by ``values[name]``, as python-i18n does
+    (KeyError for a missing value; a literal percent sign is written ``%%``)."""
+    return _Template(template).substitute(values)
