@@ -24,8 +24,9 @@ import pygame_gui
 
 from game import palette
 from game.paths import assets_dir
-from game.translation import set_language, translation_dirs
 from game.settings import MIN_SIZE, TEXT_SCALES, Settings, load_settings, save_settings
+from game.translation import set_language, translation_dirs
+from game.widgets.focus import bring_into_view
 
 if TYPE_CHECKING:
     from game.scenes.base import Scene
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 FPS = 60
 THEME_FILE = "theme.json"
+HIGH_CONTRAST_FILE = "theme_high_contrast.json"
+"""Colour overrides for the high-contrast theme (merged over the bundled theme)."""
 ZOOM_KEYS = (
     pygame.K_p,
     pygame.K_PLUS,
@@ -62,13 +65,17 @@ FONT_ELEMENTS = (
 )
 
 
-def scaled_theme(text_scale: float) -> dict[str, Any]:
+def scaled_theme(text_scale: float, high_contrast: bool = False) -> dict[str, Any]:
     """The bundled theme, its default font given to every element, sizes × ``text_scale``.
 
     A block's font need only say what differs from the default (``{"size": "21", "bold":
-    "1"}``): the default's name and font files fill in the rest.
+    "1"}``): the default's name and font files fill in the rest. ``high_contrast`` merges the
+    high-contrast colours over the theme (same fonts and sizes).
     """
     theme = json.loads((assets_dir() / THEME_FILE).read_text(encoding="utf-8"))
+    if high_contrast:
+        overrides = json.loads((assets_dir() / HIGH_CONTRAST_FILE).read_text(encoding="utf-8"))
+        merge(theme, overrides)
     base = theme["defaults"].pop("font")
     for element in FONT_ELEMENTS:
         theme.setdefault(element, {}).setdefault("font", dict(base))
@@ -80,23 +87,32 @@ def scaled_theme(text_scale: float) -> dict[str, Any]:
     return theme
 
 
+def merge(base: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """Merge ``overrides`` into ``base`` in place, nested dicts key by key."""
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+
+
 def room(window: tuple[int, int]) -> float:
-    """The largest scale a window has room for: a scaled layout must still be 1280×720 units."""
+    """The largest scale a window shows whole: a scaled layout is at least 1280×720 units."""
     return max(1.0, min(window[0] / MIN_SIZE[0], window[1] / MIN_SIZE[1]))
 
 
 def effective_scale(text_scale: float, window: tuple[int, int], projector: bool = False) -> float:
     """The one UI scale (fonts and layout together) for a window.
 
-    Without projector mode it is the text size, as far as the window has room: smaller text
-    always fits, larger text needs a window of at least 1280×720 × the scale. Projector mode
-    grows the 1280×720 layout to fill the window instead (×1.5 at 1920×1080, ×3 at
-    3840×2160), in steps of PROJECTOR_STEP so fonts keep whole-pixel proportions.
+    Without projector mode it is the chosen text size (80% to 160%), applied by re-theming
+    the fonts and sizing every control to match; a window too small to show a screen whole at
+    that size scrolls it (see :meth:`game.scenes.base.Scene.setup`). Projector mode grows the
+    1280×720 layout to fill the window instead (×1.5 at 1920×1080, ×3 at 3840×2160), in steps
+    of PROJECTOR_STEP so fonts keep whole-pixel proportions.
     """
-    fits = room(window)
     if projector:
-        return max(1.0, math.floor(fits / PROJECTOR_STEP) * PROJECTOR_STEP)
-    return min(text_scale, fits)
+        return max(1.0, math.floor(room(window) / PROJECTOR_STEP) * PROJECTOR_STEP)
+    return text_scale
 
 
 class App:
@@ -131,7 +147,8 @@ class App:
         self.ui_scale = effective_scale(
             self.settings.text_scale, self.screen.get_size(), self.settings.projector
         )
-        theme = scaled_theme(self.ui_scale)
+        theme = scaled_theme(self.ui_scale, self.settings.high_contrast)
+        palette.use(high_contrast=self.settings.high_contrast)
         manager = pygame_gui.UIManager(
             self.screen.get_size(),
             theme,
@@ -409,6 +426,7 @@ class App:
         self.manager.set_focus_set(
             element if isinstance(element, pygame_gui.elements.UITextEntryLine) else None
         )
+        bring_into_view(element)
 
 
 def launch(start: Callable[[App], Scene], settings: Settings | None = None) -> App:

@@ -2,7 +2,9 @@
 
 Series colours are assigned in a fixed order so the same firm or segment keeps its colour on
 every chart: :func:`firm_colours` is the one place firms get theirs, for the in-game charts and
-the report figures alike. Background and text colours match ``assets/theme.json``.
+the report figures alike. Background and text colours match ``assets/theme.json`` (or, after
+``use(high_contrast=True)``, ``assets/theme_high_contrast.json``): read them as ``palette.TEXT``
+at drawing time, never copy them at import.
 """
 
 from __future__ import annotations
@@ -32,15 +34,45 @@ SERIES: tuple[Colour, ...] = (
     GREY,
 )
 
-BACKGROUND: Colour = (18, 22, 28)
-PANEL: Colour = (28, 34, 42)
-GRID: Colour = (48, 54, 61)
-AXIS: Colour = (125, 133, 144)
-TEXT: Colour = (230, 233, 238)
-MUTED: Colour = (168, 179, 193)
-GOOD: Colour = BLUISH_GREEN
-BAD: Colour = VERMILLION
-FOCUS: Colour = YELLOW
+STANDARD: dict[str, Colour] = {
+    "BACKGROUND": (18, 22, 28),
+    "PANEL": (28, 34, 42),
+    "GRID": (48, 54, 61),
+    "AXIS": (125, 133, 144),
+    "TEXT": (230, 233, 238),
+    "MUTED": (168, 179, 193),
+    "GOOD": BLUISH_GREEN,
+    "BAD": VERMILLION,
+    "FOCUS": YELLOW,
+}
+"""The surface colours of the standard theme (charts, maps, the focus ring)."""
+HIGH_CONTRAST: dict[str, Colour] = {
+    "BACKGROUND": (0, 0, 0),
+    "PANEL": (0, 0, 0),
+    "GRID": (77, 77, 77),
+    "AXIS": (255, 255, 255),
+    "TEXT": (255, 255, 255),
+    "MUTED": (230, 230, 230),
+    "GOOD": (92, 224, 180),
+    "BAD": (255, 163, 102),
+    "FOCUS": (255, 255, 0),
+}
+"""The same colours in the high-contrast theme: black, white and yellow."""
+
+BACKGROUND: Colour = STANDARD["BACKGROUND"]
+PANEL: Colour = STANDARD["PANEL"]
+GRID: Colour = STANDARD["GRID"]
+AXIS: Colour = STANDARD["AXIS"]
+TEXT: Colour = STANDARD["TEXT"]
+MUTED: Colour = STANDARD["MUTED"]
+GOOD: Colour = STANDARD["GOOD"]
+BAD: Colour = STANDARD["BAD"]
+FOCUS: Colour = STANDARD["FOCUS"]
+
+
+def use(*, high_contrast: bool) -> None:
+    """Switch the surface colours to the high-contrast (or the standard) theme."""
+    globals().update(HIGH_CONTRAST if high_contrast else STANDARD)
 
 
 def series(index: int) -> Colour:

@@ -51,6 +51,7 @@ class Scene(ABC):
     def __init__(self, app: App) -> None:
         self.app = app
         self.root: UIPanel | None = None
+        self.viewport: UIScrollingContainer | None = None  # when the screen outgrows the window
         self._actions: dict[Any, Action] = {}
         self._changes: dict[Any, Change] = {}
         self._focus: list[Any] = []
@@ -120,10 +121,26 @@ class Scene(ABC):
         # keeps each above the ones below it, so an overlay is never drawn beneath.
         scenes = self.app.scenes
         depth = scenes.index(self) + 1 if self in scenes else len(scenes)
+        full = self.px(pygame.Rect(0, 0, self.width, self.height))
+        window = pygame.Rect((0, 0), self.app.screen.get_size())
+        container = None
+        if full.w > window.w or full.h > window.h:
+            # Large text on a small window: the screen keeps its layout and scrolls (mouse
+            # wheel, Shift+wheel, the scroll bars, or Tab, which brings the focus into view).
+            self.viewport = UIScrollingContainer(
+                window,
+                starting_height=1 + 40 * depth,
+                manager=self.manager,
+                allow_scroll_x=full.w > window.w,
+                allow_scroll_y=full.h > window.h,
+            )
+            self.viewport.set_scrollable_area_dimensions(full.size)
+            container = self.viewport
         self.root = UIPanel(
-            self.px(pygame.Rect(0, 0, self.width, self.height)),
+            full,
             starting_height=1 + 40 * depth,
             manager=self.manager,
+            container=container,
             object_id=oid("#overlay" if self.overlay else "#screen"),
         )
         self.build()
@@ -133,6 +150,9 @@ class Scene(ABC):
         if self.root is not None:
             self.root.kill()
             self.root = None
+        if self.viewport is not None:
+            self.viewport.kill()
+            self.viewport = None
 
     def rebuild(self) -> None:
         """Recreate the widgets from current data (keeps the focus order fresh)."""
@@ -155,9 +175,13 @@ class Scene(ABC):
         """Hide while another scene covers this one."""
         if self.root is not None:
             hide_panel(self.root)
+        if self.viewport is not None:
+            self.viewport.hide()
 
     def show(self) -> None:
         """Show again after the covering scene closed."""
+        if self.viewport is not None:
+            self.viewport.show()
         if self.root is not None:
             self.root.show()
 

@@ -167,7 +167,7 @@ class ScenarioPreviewScene(Scene):
         flags = m.flags or ["Nothing looks wrong."]
         body = "<b>Flags</b><br>" + "<br>".join(f"• {html.escape(f)}" for f in flags)
         box = self.text(pygame.Rect(0, y, inner, -1), body, container=scroller)
-        y += box.rect.h + GAP
+        y += round(box.rect.h / self.scale) + GAP
         self.scroll_area(scroller, inner, y)
         self._back()
 

@@ -1,23 +1,31 @@
-"""Settings: window size, full screen, text size and projector mode; every option is a button."""
+"""Settings: window size, full screen, text size, projector mode, high contrast and language.
+
+Every option is a button that changes one setting and applies it at once (the screen is
+rebuilt with the new theme, size or language, and the choice is remembered).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pygame
 
+from engine.formatting import pct
 from game.app import effective_scale
 from game.scenes.base import GAP, MARGIN, ROW, Scene
-from game.settings import MIN_SIZE, TEXT_SCALES, WINDOW_SIZES, Settings
+from game.settings import LANGUAGES, MIN_SIZE, TEXT_SCALES, WINDOW_SIZES, Settings
+from game.translation import LANGUAGES as LANGUAGE_NAMES
+from game.translation import t
 
-if TYPE_CHECKING:
-    from game.app import App
 
-
-def _next(options: tuple, current: object) -> object:
+def _next(options: tuple, current: object) -> Any:
     index = options.index(current) if current in options else -1
     return options[(index + 1) % len(options)]
+
+
+def _on_off(value: bool) -> str:
+    return t("settings.on") if value else t("settings.off")
 
 
 def scale_note(settings: Settings, window: tuple[int, int]) -> str:
@@ -26,97 +34,94 @@ def scale_note(settings: Settings, window: tuple[int, int]) -> str:
     size = f"{window[0]}×{window[1]}"
     if settings.projector:
         if shown <= 1.0:
-            return (
-                f"Projector mode has no room to grow in {size}: use a larger window or full screen."
-            )
-        return f"Projector mode fills the {size} window: everything at {shown:.0%}."
-    if shown < settings.text_scale:
-        need = (round(MIN_SIZE[0] * settings.text_scale), round(MIN_SIZE[1] * settings.text_scale))
-        return (
-            f"A {size} window has room for {shown:.0%}; "
-            f"{settings.text_scale:.0%} needs {need[0]}×{need[1]} or more."
+            return t("settings.projector_no_room", size=size)
+        return t("settings.projector_fills", size=size, scale=pct(shown, 0))
+    need = (round(MIN_SIZE[0] * shown), round(MIN_SIZE[1] * shown))
+    if need[0] > window[0] or need[1] > window[1]:
+        return t(
+            "settings.scrolls",
+            scale=pct(shown, 0),
+            size=size,
+            need=f"{need[0]}×{need[1]}",
         )
-    return "Larger text makes every control larger too, so nothing overlaps."
+    return t("settings.fits")
 
 
 class SettingsScene(Scene):
-    """Each button cycles one setting; Apply switches the window and saves the choice."""
+    """Each button changes one setting and applies it at once."""
 
     name = "settings"
 
-    def __init__(self, app: App) -> None:
-        super().__init__(app)
-        self.pending = app.settings
-        self.applied = app.settings
-
     def build(self) -> None:
-        if self.app.settings != self.applied:  # changed meanwhile (Ctrl+P, Ctrl+Plus)
-            self.pending = self.applied = self.app.settings
-        p = self.pending
+        p = self.app.settings
         cx = self.width // 2
-        self.label(pygame.Rect(cx - 300, MARGIN * 3, 600, 40), "Settings", object_id="#heading")
+        self.label(
+            pygame.Rect(cx - 300, MARGIN * 3, 600, 40), t("settings.title"), object_id="#heading"
+        )
         rows = [
             (
-                f"Window size: {p.width} × {p.height}",
+                t("settings.window", width=p.width, height=p.height),
                 self._cycle_size,
-                "Click to cycle through common sizes. You can also drag the window edges.",
+                t("settings.window_tip"),
             ),
+            (t("settings.fullscreen", state=_on_off(p.fullscreen)), self._toggle_fullscreen, None),
             (
-                f"Full screen: {'on' if p.fullscreen else 'off'}",
-                self._toggle_fullscreen,
-                "Use the whole screen (good on a projector).",
-            ),
-            (
-                f"Text size: {p.text_scale:.0%}"
-                + (" (projector mode decides)" if p.projector else ""),
+                t("settings.text_size", scale=pct(p.text_scale, 0))
+                + (t("settings.projector_decides") if p.projector else ""),
                 self._cycle_scale,
-                "Make every label, text and control larger or smaller (Ctrl+Plus, Ctrl+Minus "
-                "on any screen).",
+                t("settings.text_size_tip"),
             ),
             (
-                f"Projector mode: {'on' if p.projector else 'off'}",
+                t("settings.projector", state=_on_off(p.projector)),
                 self._toggle_projector,
-                "Grow everything to fill a large screen (1920×1080 and up) so a room can read "
-                "it (Ctrl+P on any screen).",
+                t("settings.projector_tip"),
+            ),
+            (
+                t("settings.high_contrast", state=_on_off(p.high_contrast)),
+                self._toggle_contrast,
+                t("settings.high_contrast_tip"),
+            ),
+            (
+                t("settings.language", name=LANGUAGE_NAMES[p.language]),
+                self._cycle_language,
+                t("settings.language_tip"),
             ),
         ]
         y = MARGIN * 3 + 60
         for i, (text, action, tip) in enumerate(rows):
-            self.button(pygame.Rect(cx - 220, y + i * (ROW + GAP), 440, ROW), text, action, tip=tip)
+            self.button(
+                pygame.Rect(cx - 260, y + i * (ROW + GAP), 520, ROW),
+                text,
+                action,
+                tip=tip or t("settings.fullscreen_tip"),
+            )
         y += len(rows) * (ROW + GAP)
-        window = self.app.screen.get_size() if p.fullscreen else p.size
-        self.label(pygame.Rect(cx - 400, y, 800, 26), scale_note(p, window), object_id="#muted")
-        y += 26 + GAP
-        self.button(pygame.Rect(cx - 220, y, 214, ROW), "Back", self.app.pop, tip="Esc")
-        self.button(
-            pygame.Rect(cx + 6, y, 214, ROW),
-            "Apply",
-            self.apply,
-            object_id="#primary",
-            tip="Use these settings now and remember them.",
-        )
+        window = self.app.screen.get_size()
+        self.text(pygame.Rect(cx - 400, y, 800, -1), scale_note(p, window), object_id="#muted")
+        y += 60 + GAP
+        self.button(pygame.Rect(cx - 130, y, 260, ROW), t("settings.back"), self.app.pop, tip="Esc")
+
+    def _set(self, **changes: Any) -> None:
+        """Apply one change now (rebuilds every screen, keeps the focus on this button)."""
+        focus = self.app.focus_index
+        self.app.apply_settings(replace(self.app.settings, **changes))
+        self.app.focus_index = focus
 
     def _cycle_size(self) -> None:
-        size = _next(WINDOW_SIZES, self.pending.size)
-        assert isinstance(size, tuple)
-        self.pending = replace(self.pending, width=size[0], height=size[1])
-        self.refresh()
+        width, height = _next(WINDOW_SIZES, self.app.settings.size)
+        self._set(width=width, height=height)
 
     def _toggle_fullscreen(self) -> None:
-        self.pending = replace(self.pending, fullscreen=not self.pending.fullscreen)
-        self.refresh()
+        self._set(fullscreen=not self.app.settings.fullscreen)
 
     def _cycle_scale(self) -> None:
-        scale = _next(TEXT_SCALES, self.pending.text_scale)
-        assert isinstance(scale, float)
-        self.pending = replace(self.pending, text_scale=scale)
-        self.refresh()
+        self._set(text_scale=_next(TEXT_SCALES, self.app.settings.text_scale))
 
     def _toggle_projector(self) -> None:
-        self.pending = replace(self.pending, projector=not self.pending.projector)
-        self.refresh()
+        self._set(projector=not self.app.settings.projector)
 
-    def apply(self) -> None:
-        """Switch to the pending settings (rebuilds every screen)."""
-        self.pending = self.applied = self.pending.clamped()
-        self.app.apply_settings(self.pending)
+    def _toggle_contrast(self) -> None:
+        self._set(high_contrast=not self.app.settings.high_contrast)
+
+    def _cycle_language(self) -> None:
+        self._set(language=_next(LANGUAGES, self.app.settings.language))

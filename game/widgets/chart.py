@@ -17,6 +17,7 @@ from pygame_gui.elements import UIImage
 
 from engine.formatting import count
 from game import palette
+from game.widgets import markers
 from game.widgets.text import fit, font, to_size, tooltip
 
 Formatter = Callable[[float], str]
@@ -24,11 +25,21 @@ Formatter = Callable[[float], str]
 
 @dataclass(frozen=True)
 class Series:
-    """One line: a name for the legend, one value per x position, and its colour."""
+    """One line: a name for the legend, one value per x position, and its colour.
+
+    The colour also picks the line's marker shape and pattern (:mod:`game.widgets.markers`),
+    so series differ by more than colour; ``what_if`` draws it with long dashes instead.
+    """
 
     name: str
     values: Sequence[float]
     colour: palette.Colour
+    what_if: bool = False
+
+    @property
+    def pattern(self) -> tuple[int, ...]:
+        """The line pattern: long dashes for a what-if, else the colour's own."""
+        return markers.WHAT_IF if self.what_if else markers.pattern_for(self.colour)
 
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -120,18 +131,19 @@ class LineChart:
                 surface.blit(text, (x, plot.bottom + 3))
         for s in self.series:
             points = [(x_of(i), y_of(v)) for i, v in enumerate(s.values) if math.isfinite(v)]
-            if len(points) >= 2:
-                pygame.draw.aalines(surface, s.colour, False, points)
-                pygame.draw.lines(surface, s.colour, False, points, 2)
-            for p in points[-1:]:
-                pygame.draw.circle(surface, s.colour, p, 3)
+            markers.draw_polyline(surface, s.colour, points, 2, s.pattern)
+            shape = markers.marker_for(s.colour)
+            for p in points:
+                markers.draw_marker(surface, shape, s.colour, p, 3.5)
         if legend_h:
             x = plot.left
             for s in self.series:
                 name = small.render(s.name, True, palette.TEXT)
-                if x + 18 + name.get_width() > w - 4:
+                if x + 30 + name.get_width() > w - 4:
                     break
-                pygame.draw.line(surface, s.colour, (x, h - 10), (x + 12, h - 10), 3)
-                surface.blit(name, (x + 16, h - 10 - name.get_height() // 2))
-                x += 28 + name.get_width()
+                y = h - 10
+                markers.draw_polyline(surface, s.colour, [(x, y), (x + 22, y)], 2, s.pattern)
+                markers.draw_marker(surface, markers.marker_for(s.colour), s.colour, (x + 11, y), 4)
+                surface.blit(name, (x + 28, y - name.get_height() // 2))
+                x += 40 + name.get_width()
         return surface

@@ -1,4 +1,4 @@
-"""Keyboard focus and scrolling lists: the focused control is always in view."""
+"""Keyboard focus and scrolling: the focused control is always in view (lists, scrolled screens)."""
 
 from __future__ import annotations
 
@@ -26,21 +26,47 @@ class FocusScroller:
         if element is None or element is self._last:
             return
         self._last = element
-        for scroller in scene.manager.get_sprite_group().sprites():
-            if (
-                isinstance(scroller, UIScrollingContainer)
-                and scroller.alive()
-                and element.ui_container is scroller.scrollable_container
-            ):
-                _scroll_to(scroller, element)
-                return
+        bring_into_view(element)
+
+
+def bring_into_view(element: Any) -> None:
+    """Scroll every scrolling container around ``element`` (a list, a scrolled screen) so the
+    element is in view, the innermost first; an element already in view moves nothing."""
+    scrollers = {
+        id(s.scrollable_container): s
+        for s in element.ui_manager.get_sprite_group().sprites()
+        if isinstance(s, UIScrollingContainer) and s.alive()
+    }
+    parent = element.ui_container
+    while parent is not None:
+        scroller = scrollers.get(id(parent))
+        if scroller is not None:
+            _scroll_to(scroller, element)
+        above = getattr(parent, "ui_container", None)
+        parent = None if above is parent else above
 
 
 def _scroll_to(scroller: UIScrollingContainer, element: Any) -> None:
-    bar = scroller.vert_scroll_bar
-    view = scroller.rect
-    if bar is None or (element.rect.top >= view.top and element.rect.bottom <= view.bottom):
-        return
-    total = max(1, scroller.scrolling_height)
-    target = element.relative_rect.top - (view.height - element.rect.height) // 2
-    bar.set_scroll_from_start_percentage(max(0.0, target / total))
+    """Centre ``element`` in ``scroller``'s view along each axis where it is out of view."""
+    view = scroller._view_container.rect  # the visible part, without the scroll bars
+    content = scroller.scrollable_container.rect
+    box = element.rect
+    axes = (
+        (scroller.vert_scroll_bar, box.top, box.bottom, content.top, view.top, view.bottom),
+        (scroller.horiz_scroll_bar, box.left, box.right, content.left, view.left, view.right),
+    )
+    moved = False
+    for bar, start, end, origin, view_start, view_end in axes:
+        if bar is None or (start >= view_start and end <= view_end):
+            continue
+        view_size = view_end - view_start
+        target = start - origin - (view_size - min(end - start, view_size)) // 2
+        total = (
+            scroller.scrolling_height
+            if bar is scroller.vert_scroll_bar
+            else (scroller.scrolling_width)
+        )
+        bar.set_scroll_from_start_percentage(max(0.0, target / max(1, total)))
+        moved = True
+    if moved:
+        scroller.update(0.0)  # move the content now, so an outer scroller sees where it is

@@ -1,8 +1,9 @@
 """A perceptual map: products and estimated segment ideals on two chosen attributes.
 
-Products are dots at their known positions. Segment ideals are what the player *believes*
-(from research): a cross at the estimated mean and an ellipse of ±1 standard deviation, so
-unresearched segments show as large vague blobs and well-researched ones as tight rings.
+Products are labelled markers at their known positions, each firm its own colour and shape
+(:mod:`game.widgets.markers`). Segment ideals are what the player *believes* (from research):
+a cross at the estimated mean and an ellipse of ±1 standard deviation, so unresearched
+segments show as large vague blobs and well-researched ones as tight rings.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pygame
 from pygame_gui.elements import UIImage
 
 from game import palette
+from game.widgets import markers
 from game.widgets.text import fit, font, to_size, tooltip
 
 
@@ -114,9 +116,13 @@ class PerceptualMap:
         for point in self.points:
             cx, cy = at(point.x, point.y)
             radius = 8 if point.own else 6
-            pygame.draw.circle(surface, point.colour, (cx, cy), radius)
-            pygame.draw.circle(
-                surface, palette.TEXT if point.own else palette.BACKGROUND, (cx, cy), radius, 2
+            markers.draw_marker(
+                surface,
+                markers.marker_for(point.colour),
+                point.colour,
+                (cx, cy),
+                radius,
+                palette.TEXT if point.own else palette.BACKGROUND,
             )
             lab = (bold if point.own else small).render(point.label, True, palette.TEXT)
             spot = lab.get_rect(topleft=(min(cx + 10, plot.right - lab.get_width()), cy - 18))

@@ -20,9 +20,21 @@ def make_app():
     apps = []
 
     def make(
-        width: int = 1280, height: int = 720, text_scale: float = 1.0, projector: bool = False
+        width: int = 1280,
+        height: int = 720,
+        text_scale: float = 1.0,
+        projector: bool = False,
+        high_contrast: bool = False,
+        language: str = "en",
     ):
-        settings = Settings(width=width, height=height, text_scale=text_scale, projector=projector)
+        settings = Settings(
+            width=width,
+            height=height,
+            text_scale=text_scale,
+            projector=projector,
+            high_contrast=high_contrast,
+            language=language,
+        )
         app = App(settings, persist_settings=False)
         app.push(TitleScene(app))
         app.frame(1 / 60)

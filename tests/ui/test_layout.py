@@ -1,5 +1,6 @@
-"""Layout: at 1280×720 and 1920×1080 nothing lies outside the window or its container,
-and no label is too small for its text."""
+"""Layout: at every window size, text size (80% to 160%) and theme nothing lies outside the
+window or its container, and no label is too small for its text. A screen larger than its
+window scrolls: its controls must lie inside the scrolled area."""
 
 from __future__ import annotations
 
@@ -62,19 +63,23 @@ def outside(rect: pygame.Rect, bounds: pygame.Rect) -> bool:
 
 
 @pytest.mark.parametrize(
-    "size, text_scale, projector, scale",
+    "size, text_scale, projector, scale, high_contrast",
     [
-        ((1280, 720), 1.0, False, 1.0),
-        ((1920, 1080), 1.0, False, 1.0),
-        ((1920, 1080), 1.3, False, 1.3),
-        ((1280, 720), 0.9, False, 0.9),
-        ((1920, 1080), 1.0, True, 1.5),
-        ((1600, 900), 1.0, True, 1.25),
-        ((1366, 768), 1.3, True, 1.0),
+        ((1280, 720), 1.0, False, 1.0, False),
+        ((1920, 1080), 1.0, False, 1.0, False),
+        ((1920, 1080), 1.3, False, 1.3, False),
+        ((1280, 720), 0.8, False, 0.8, False),
+        ((1280, 720), 1.6, False, 1.6, False),
+        ((1280, 720), 1.0, False, 1.0, True),
+        ((1920, 1080), 1.0, True, 1.5, False),
+        ((1600, 900), 1.0, True, 1.25, False),
+        ((1366, 768), 1.3, True, 1.0, False),
     ],
 )
-def test_nothing_outside_window_or_container(make_app, size, text_scale, projector, scale):
-    app = make_app(*size, text_scale=text_scale, projector=projector)
+def test_nothing_outside_window_or_container(
+    make_app, size, text_scale, projector, scale, high_contrast
+):
+    app = make_app(*size, text_scale=text_scale, projector=projector, high_contrast=high_contrast)
     assert app.ui_scale == pytest.approx(scale)
     window = pygame.Rect((0, 0), size)
     problems = []
@@ -85,10 +90,10 @@ def test_nothing_outside_window_or_container(make_app, size, text_scale, project
             for e in elements(app):
                 if not e.visible or e.rect.w == 0:
                     continue
-                view = _scroll_list(e)  # in a list it may scroll out of view, never sideways
-                if view is not None:
-                    if e.rect.left < view.left or e.rect.right > view.right:
-                        problems.append(f"{name}: {type(e).__name__} {e.rect} wider than {view}")
+                area = _scroll_area(e)  # in a list or a scrolled screen it may scroll out of view
+                if area is not None:
+                    if not area.contains(e.rect):
+                        problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
                     continue
                 if outside(e.rect, window):
                     problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
@@ -103,38 +108,45 @@ def test_nothing_outside_window_or_container(make_app, size, text_scale, project
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
 
 
-def _scroll_list(element) -> pygame.Rect | None:
-    """The view of the scrolling list holding ``element`` (None outside any list)."""
-    lists = {
-        id(s.scrollable_container): s.rect
+def _scroll_area(element) -> pygame.Rect | None:
+    """Where ``element`` may lie inside the innermost scrolling container holding it (None
+    outside any): anywhere in its scrolled content, but within its view along an axis that
+    does not scroll (a list scrolls up and down, never sideways)."""
+    scrollers = {
+        id(s.scrollable_container): s
         for s in element.ui_manager.get_sprite_group().sprites()
         if isinstance(s, pygame_gui.elements.UIScrollingContainer)
     }
     parent = element.ui_container
     while parent is not None:
-        if id(parent) in lists:
-            return lists[id(parent)]
+        scroller = scrollers.get(id(parent))
+        if scroller is not None:
+            content, view = scroller.scrollable_container.rect, scroller.rect
+            x = content if scroller.allow_scroll_x else view
+            y = content if scroller.allow_scroll_y else view
+            return pygame.Rect(x.left, y.top, x.width, y.height)
         above = getattr(parent, "ui_container", None)
         parent = None if above is parent else above
     return None
 
 
-def _in_scrolling(element) -> bool:
-    """True for widgets inside a scrolling container (they may scroll out of view)."""
-    return _scroll_list(element) is not None
-
-
-def test_text_larger_than_the_window_has_room_for_is_capped(make_app):
-    """130% text in a 1280×720 window would not fit: it is shown at 100% and explained."""
+def test_text_larger_than_the_window_scrolls_the_screen(make_app):
+    """160% text in a 1280×720 window: fonts and controls at 160%, the screen scrolls, and the
+    settings screen says so."""
     from helpers import texts
 
     from game.scenes.settings_screen import SettingsScene
 
-    app = make_app(1280, 720, text_scale=1.3)
-    assert app.ui_scale == 1.0
+    app = make_app(1280, 720, text_scale=1.6)
+    assert app.ui_scale == 1.6
     app.push(SettingsScene(app))
     frames(app, 1)
-    assert "130% needs 1664×936 or more" in texts(app)
+    scene = app.top
+    assert scene.viewport is not None
+    assert scene.root.rect.size == (2048, 1152)
+    assert scene.viewport.rect.size == (1280, 720)
+    assert "At 160% a 1280×720 window shows part of each screen" in texts(app)
+    assert "2048×1152 shows it whole" in texts(app)
 
 
 def test_projector_mode_in_a_window_without_room_says_so(make_app):
@@ -151,3 +163,11 @@ def test_projector_mode_in_a_window_without_room_says_so(make_app):
             app.push(SettingsScene(app))
             frames(app, 1)
         assert f"no room to grow in {size[0]}×{size[1]}: use a larger window" in texts(app)
+
+
+def _in_scrolling(element) -> bool:
+    """True for widgets inside a scrolling container (they may scroll out of view)."""
+    return _scroll_area(element) is not None
+
+
+_scroll_list = _scroll_area
