@@ -41,11 +41,12 @@ STANDARD: dict[str, Colour] = {
     "AXIS": (125, 133, 144),
     "TEXT": (230, 233, 238),
     "MUTED": (168, 179, 193),
-    "GOOD": BLUISH_GREEN,
-    "BAD": VERMILLION,
+    "GOOD": (63, 194, 154),
+    "BAD": (240, 137, 74),
     "FOCUS": YELLOW,
 }
-"""The surface colours of the standard theme (charts, maps, the focus ring)."""
+"""The surface colours of the standard theme (charts, maps, the focus ring). GOOD and BAD are
+lighter tints of bluish green and vermillion so text in them reads on the dark panels."""
 HIGH_CONTRAST: dict[str, Colour] = {
     "BACKGROUND": (0, 0, 0),
     "PANEL": (0, 0, 0),
@@ -89,3 +90,19 @@ def firm_colours(firm_ids: Iterable[str], player_id: str) -> dict[str, Colour]:
 def hex_colour(colour: Colour) -> str:
     """``#rrggbb`` for a colour (matplotlib, HTML)."""
     return "#{:02x}{:02x}{:02x}".format(*colour)
+
+
+def luminance(colour: Colour) -> float:
+    """WCAG relative luminance of a colour (0 black to 1 white)."""
+
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = colour[:3]
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def ink_on(colour: Colour) -> Colour:
+    """Black or white, whichever reads better on ``colour`` (text on a coloured block)."""
+    return (0, 0, 0) if luminance(colour) > 0.179 else (255, 255, 255)

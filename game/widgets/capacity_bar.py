@@ -66,10 +66,12 @@ class CapacityBar:
         for i, (name, effort) in enumerate(self.parts):
             width = effort * scale
             block = pygame.Rect(round(x), bar.y, max(1, round(width) - 1), bar.h)
-            pygame.draw.rect(surface, palette.series(i), block)
+            fill = palette.series(i)
+            pygame.draw.rect(surface, fill, block)
             label = fit(name, small, block.w - 6)
             if label:
-                surface.blit(small.render(label, True, (0, 0, 0)), (block.x + 3, block.y + 2))
+                ink = palette.ink_on(fill)
+                surface.blit(small.render(label, True, ink), (block.x + 3, block.y + 2))
             x += width
         cap_x = bar.x + round(self.capacity * scale)
         if over:  # red where the team crunches, grey where the last item carries over

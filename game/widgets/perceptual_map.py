@@ -134,7 +134,7 @@ class PerceptualMap:
                 continue
             cx, cy = at(ideal.x, ideal.y)
             shared = label.count(" ideal?") == 1 and ", " in label
-            lab = small.render(label, True, palette.MUTED if shared else ideal.colour)
+            lab = small.render(label, True, palette.MUTED if shared else palette.TEXT)
             spot = _free_spot(lab.get_rect(), (cx, cy), plot, placed)
             placed.append(spot)
             surface.blit(lab, spot)
