@@ -2,9 +2,9 @@
 
 Global keys: Esc asks the top scene to go back (the hub opens its pause menu), F5 reloads
 the current scenario from disk (the authors' loop), Tab / Shift-Tab move the keyboard focus
-between the top scene's controls and Enter/Space activates the focused one, Ctrl+P turns
-projector mode on or off and Ctrl+Plus / Ctrl+Minus change the text size (both at once, on
-any screen). Scenes receive everything else (number keys switch the hub's tabs).
+between the top scene's controls (scrolling it into view), Enter/Space activates the focused
+one and Left/Right move a focused slider, Ctrl+P turns projector mode on or off and
+Ctrl+Plus / Ctrl+Minus change the text size (both at once, on any screen). Scenes receive everything else (number keys switch the hub's tabs).
 
 pygame is imported here and only by modules under ``game/`` that draw; the CLI imports this
 module inside ``run`` so ``crossroads --help`` stays fast.
@@ -389,6 +389,10 @@ class App:
                     scene.activate(focused)
             elif key != pygame.K_SPACE:
                 scene.on_enter()
+        elif key in (pygame.K_LEFT, pygame.K_RIGHT) and scene.nudge(
+            self.focused_element(), 1 if key == pygame.K_RIGHT else -1
+        ):
+            return
         elif not self._typing():
             scene.on_key(event)
 

@@ -54,6 +54,7 @@ class Scene(ABC):
         self.viewport: UIScrollingContainer | None = None  # when the screen outgrows the window
         self._actions: dict[Any, Action] = {}
         self._changes: dict[Any, Change] = {}
+        self._steps: dict[Any, float] = {}  # a slider's arrow-key step
         self._focus: list[Any] = []
         self.anchors: dict[str, list[Any]] = {}  # named controls a guide may point at
 
@@ -115,6 +116,7 @@ class Scene(ABC):
         """Create the root panel and the scene's widgets."""
         self._actions.clear()
         self._changes.clear()
+        self._steps.clear()
         self._focus.clear()
         self.anchors.clear()
         # The scene's place in the stack (not the stack's size): a rebuild of every scene
@@ -164,6 +166,7 @@ class Scene(ABC):
         self._focus = [e for e in self._focus if e.alive()]
         self._actions = {e: a for e, a in self._actions.items() if e.alive()}
         self._changes = {e: c for e, c in self._changes.items() if e.alive()}
+        self._steps = {e: v for e, v in self._steps.items() if e.alive()}
 
     def refresh(self) -> None:
         """Rebuild after a change made here, keeping the keyboard focus where it was."""
@@ -204,6 +207,20 @@ class Scene(ABC):
         handler = self._changes.get(event.ui_element)
         if handler is not None:
             handler(event)
+
+    def nudge(self, element: Any, direction: int) -> bool:
+        """Left/Right on a focused slider: move it one step and run its change handler.
+
+        Returns False when ``element`` is not one of this scene's sliders.
+        """
+        step = self._steps.get(element)
+        if step is None or not element.is_enabled:
+            return False
+        lo, hi = element.value_range
+        value = min(hi, max(lo, element.get_current_value() + direction * step))
+        element.set_current_value(value)
+        self._changes[element](None)
+        return True
 
     def on_back(self) -> None:
         """Esc: go back to the previous scene."""
@@ -327,7 +344,11 @@ class Scene(ABC):
         tip: str | None = None,
         container: Any = None,
     ) -> UIHorizontalSlider:
-        """A horizontal slider; ``on_change`` receives the new value."""
+        """A horizontal slider; ``on_change`` receives the new value.
+
+        It takes the keyboard focus in creation order; Left/Right move it by ``step`` (or a
+        twentieth of its range).
+        """
         kwargs = {"click_increment": step} if step else {}
         element = UIHorizontalSlider(
             self.px(rect),
@@ -339,6 +360,8 @@ class Scene(ABC):
         )
         with_tip(element, tip)
         self._changes[element] = lambda event: on_change(element.get_current_value())
+        self._steps[element] = step or (value_range[1] - value_range[0]) / 20
+        self._focus.append(element)
         return element
 
     def entry_line(
