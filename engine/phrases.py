@@ -8,8 +8,9 @@ game chooses another language with :func:`use` before it runs the simulation. Fi
 here, never inside a simulation step, and the active language is plain data, so a seed gives
 the same numbers in every language and the same words in the same language.
 
-Templates use python-i18n's placeholders (``%{name}``, ``%%`` for a percent sign); a value that is a dict with ``one``
-and ``many`` (and optionally ``zero``) is a plural chosen by the ``count`` argument.
+Templates use python-i18n's placeholders (``%{name}``, ``%%`` for a percent sign); a value
+that is a dict with ``one`` and ``many`` (and optionally ``zero``) is a plural chosen by the
+``count`` argument.
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ DEFAULT = "en"
 Catalogue = Mapping[str, Any]
 
 
-def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """``{"a": {"b": "x"}}`` as ``{"a.b": "x"}`` (a plural dict stays one value)."""
     flat: dict[str, Any] = {}
     for key, value in tree.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict) and not _is_plural(value):
-            flat.update(_flatten(value, name + "."))
+            flat.update(flatten(value, name + "."))
         else:
             flat[name] = value
     return flat
@@ -50,7 +51,7 @@ def load(language: str) -> dict[str, Any]:
         if entry.name.endswith(suffix):
             namespace = entry.name[: -len(suffix)]
             tree = json.loads(entry.read_text(encoding="utf-8")).get(language, {})
-            flat.update(_flatten(tree, namespace + "."))
+            flat.update(flatten(tree, namespace + "."))
     return flat
 
 

@@ -4,7 +4,8 @@ Global keys: Esc asks the top scene to go back (the hub opens its pause menu), F
 the current scenario from disk (the authors' loop), Tab / Shift-Tab move the keyboard focus
 between the top scene's controls (scrolling it into view), Enter/Space activates the focused
 one and Left/Right move a focused slider, Ctrl+P turns projector mode on or off and
-Ctrl+Plus / Ctrl+Minus change the text size (both at once, on any screen). Scenes receive everything else (number keys switch the hub's tabs).
+Ctrl+Plus / Ctrl+Minus change the text size (both at once, on any screen). Scenes receive
+everything else (number keys switch the hub's tabs).
 
 pygame is imported here and only by modules under ``game/`` that draw; the CLI imports this
 module inside ``run`` so ``crossroads --help`` stays fast.
@@ -312,7 +313,11 @@ class App:
             self.top.draw_over(self.screen)
         focused = self.focused_element()
         if focused is not None:
-            pygame.draw.rect(self.screen, palette.FOCUS, focused.rect.inflate(4, 4), 2, 4)
+            # A gap of background between control and ring keeps the ring readable on a
+            # control of the ring's own colour (the high-contrast theme's yellow buttons).
+            ring = focused.rect.inflate(10, 10)
+            pygame.draw.rect(self.screen, palette.BACKGROUND, ring, 5, 6)
+            pygame.draw.rect(self.screen, palette.FOCUS, ring, 3, 6)
         pygame.display.flip()
 
     def handle_event(self, event: pygame.event.Event) -> None:

@@ -13,6 +13,7 @@ Placeholders are ``%{name}``; a value with ``one`` and ``many`` is a plural chos
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,21 @@ def t(key: str, /, **values: Any) -> str:
     ``values`` fill the ``%{name}`` placeholders; ``count`` also picks a plural form.
     """
     return str(i18n.t(key, **values))
+
+
+def files(language: str) -> dict[str, Path]:
+    """Each namespace's file for ``language``, over both translation folders."""
+    found: dict[str, Path] = {}
+    for folder in translation_dirs():
+        for path in sorted(folder.glob(f"*.{language}.json")):
+            found.setdefault(path.name[: -len(f".{language}.json")], path)
+    return found
+
+
+def catalogue(language: str) -> dict[str, Any]:
+    """Every text of ``language`` by its full key ("namespace.key"), read from the files."""
+    out: dict[str, Any] = {}
+    for namespace, path in files(language).items():
+        tree = json.loads(path.read_text(encoding="utf-8")).get(language, {})
+        out.update(phrases.flatten(tree, namespace + "."))
+    return out

@@ -58,9 +58,14 @@ def buttons(app: App) -> list[pygame_gui.elements.UIButton]:
 
 def find_button(app: App, text: str) -> pygame_gui.elements.UIButton:
     """The visible, enabled button whose text starts with ``text``."""
-    found = [b for b in buttons(app) if b.text.startswith(text)]
+    found = [b for b in buttons(app) if plain(b.text).startswith(text)]
     assert found, f"no button '{text}' among {[b.text for b in buttons(app)]}"
     return found[0]
+
+
+def plain(text: str) -> str:
+    """``text`` without the invisible marks the pseudo-language wraps translations in."""
+    return text.replace("\u2060", "").replace("\u200b", "")
 
 
 def click_at(app: App, pos: tuple[int, int], n_frames: int = 2) -> None:
@@ -100,4 +105,4 @@ def texts(app: App, keep: Any = None) -> str:
             out.append(e.text)
         elif isinstance(e, pygame_gui.elements.UITextBox):
             out.append(e.html_text)
-    return "\n".join(out)
+    return plain("\n".join(out))
