@@ -8,14 +8,15 @@ game chooses another language with :func:`use` before it runs the simulation. Fi
 here, never inside a simulation step, and the active language is plain data, so a seed gives
 the same numbers in every language and the same words in the same language.
 
-Templates use python-i18n's placeholders (``%{name}``, ``%%`` for a percent sign); a value that is a dict with ``one``
-and ``many`` (and optionally ``zero``) is a plural chosen by the ``count`` argument.
+Templates use python-i18n's placeholders (``%{name}``, ``%%`` for a percent sign); a value
+that is a dict with ``one`` and ``many`` (and optionally ``zero``) is a plural chosen by the
+``count`` argument.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from string import Template
 from typing import Any
@@ -57,6 +58,7 @@ def load(language: str) -> dict[str, Any]:
 ENGLISH: dict[str, Any] = load(DEFAULT)
 _active: dict[str, Any] = ENGLISH
 _language = DEFAULT
+_listeners: list[Callable[[], None]] = []
 
 
 def use(language: str) -> None:
@@ -64,6 +66,14 @@ def use(language: str) -> None:
     global _active, _language
     _active = ENGLISH if language == DEFAULT else load(language)
     _language = language
+    for listener in _listeners:
+        listener()
+
+
+def on_use(listener: Callable[[], None]) -> None:
+    """Call ``listener()`` after every :func:`use`, e.g. to rebuild a cache that depends on the
+    language (``engine.formatting`` keeps its number style this way)."""
+    _listeners.append(listener)
 
 
 def language() -> str:
