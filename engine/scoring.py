@@ -342,6 +342,7 @@ def _market_understanding(
         [
             say(
                 "scoring.market.research",
+                count=studies,
                 studies=studies,
                 covered=len(studied),
                 segments=n_segments,
@@ -413,7 +414,12 @@ def _strategic_thinking(records: Sequence[Record], objective_score: float, cpo: 
         _mean([objective_score / 100.0, delivery, finish, utilisation, steady]),
         [
             say("scoring.strategy.objectives", score=number(objective_score, 0)),
-            say("scoring.strategy.shipped", shipped=len(shipped), quarters=len(records)),
+            say(
+                "scoring.strategy.shipped",
+                count=len(shipped),
+                shipped=len(shipped),
+                quarters=len(records),
+            ),
             say("scoring.strategy.finished", finished=len(shipped & started), started=len(started)),
             say("scoring.strategy.capacity", share=pct(utilisation, 0)),
             say("scoring.strategy.price_moves", move=pct(churn_price, 1))
@@ -469,7 +475,9 @@ def _leadership(records: Sequence[Record], pm_skill: tuple[float, float] | None)
             lowest=number(min(morale), 2),
         ),
         say("scoring.leadership.safety", before=number(safety0, 2), after=number(safety1, 2)),
-        say("scoring.leadership.leavers", leavers=leavers, headcount=number(heads, 0)),
+        say(
+            "scoring.leadership.leavers", count=leavers, leavers=leavers, headcount=number(heads, 0)
+        ),
         say("scoring.leadership.care", care=care),
     ]
     if pm_skill is not None:
