@@ -95,11 +95,17 @@ def _n(text: str) -> str:
     return text if table is None else text.translate(table)
 
 
+_SYMBOL_FIRST = "{sign}{symbol}{amount}"
+
+
 def _money(sign: str, currency: str, amount: str) -> str:
     """Sign, currency symbol and amount (already styled) in the language's order."""
+    pattern = _style.money
     if not currency:
         return sign + amount
-    return _style.money.format(sign=sign, symbol=currency, amount=amount)
+    if pattern == _SYMBOL_FIRST:
+        return sign + currency + amount
+    return pattern.format(sign=sign, symbol=currency, amount=amount)
 
 
 def _pct(number: str) -> str:
