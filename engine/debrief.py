@@ -23,10 +23,11 @@ import numpy as np
 from engine import scoring
 from engine.bots import BOTS
 from engine.decisions import Decisions, describe
-from engine.formatting import money_full
+from engine.formatting import money_full, number
+from engine.phrases import say
 from engine.report import TurnReport, share_impact
 from engine.scenario import Scenario
-from engine.whatif import Log, Playthrough, WhatIf, replay, style, what_if
+from engine.whatif import Log, Playthrough, WhatIf, bot_name, replay, style, what_if
 
 TURNING_FACTORS = ("price", "attributes", "awareness", "events", "competitors", "drift")
 """Share drivers that are a decision or an event (churn and chance are neither)."""
@@ -437,18 +438,34 @@ def _comparison_sentences(
     scores = [b.score for b in bots]
     lo, hi = min(scores), max(scores)
     best = max(bots, key=lambda b: b.score)
-    out = [
-        f"On this seed the {len(bots)} built-in bots scored {lo:.0f} to {hi:.0f}; "
-        f"you scored {me:.0f}, better than {sum(me > s for s in scores)} of them"
-        + (f" (best: {best.bot.replace('_', ' ')}, {best.score:.0f})." if me < hi else ".")
-    ]
-    name = closest.replace("_", " ")
+    scored = {
+        "bots": len(bots),
+        "low": number(lo, 0),
+        "high": number(hi, 0),
+        "score": number(me, 0),
+        "beaten": sum(me > s for s in scores),
+    }
+    if me < hi:
+        first = say(
+            "debrief.bots_scored_best",
+            best=bot_name(best.bot),
+            best_score=number(best.score, 0),
+            **scored,
+        )
+    else:
+        first = say("debrief.bots_scored", **scored)
+    out = [first]
     if spread:
         out.append(
-            f"The bot that played most like you is '{name}'. Replayed on {len(spread)} other "
-            f"seeds it scored {min(spread):.0f} to {max(spread):.0f} (mean "
-            f"{np.mean(spread):.0f}): a score difference smaller than that spread is as much "
-            "luck as skill."
+            say(
+                "debrief.closest",
+                count=len(spread),
+                bot=bot_name(closest),
+                seeds=len(spread),
+                low=number(min(spread), 0),
+                high=number(max(spread), 0),
+                mean=number(float(np.mean(spread)), 0),
+            )
         )
     return out
 
@@ -464,15 +481,14 @@ def prompts(scenario: Scenario, points: Sequence[TurningPoint]) -> list[dict[str
     if points:
         t = max(points, key=lambda p: p.impact)
         seg = next((s.name for s in scenario.segments if s.id == t.segment), t.segment)
-        verb = "lifted" if t.size > 0 else "cost"
-        out.append(
-            {
-                "question": f"In Q{t.quarter}, {t.cause} {verb} you {abs(t.size) * 100:.1f} "
-                f"points of share in {seg}. What did you expect to happen, and what would "
-                "you do differently?",
-                "competency": "strategic_thinking",
-            }
+        question = say(
+            "debrief.turning_point.lifted" if t.size > 0 else "debrief.turning_point.cost",
+            quarter=t.quarter,
+            cause=t.cause,
+            points=number(abs(t.size) * 100, 1),
+            segment=seg,
         )
+        out.append({"question": question, "competency": "strategic_thinking"})
     return out
 
 
@@ -540,14 +556,9 @@ def reflection_prompt(
     }
 
 
-SHARE_QUESTIONS = (
-    "Why do you think {name} share {verb} {points} points?",
-    "{Name} share {verb} {points} points. Which of your decisions had most to do with it, and "
-    "which had nothing to do with it?",
-    "{Name} share {verb} {points} points. What would you need to see next quarter to tell a "
-    "trend from noise?",
-)
-"""Questions about a share move, taken in turn quarter by quarter (the first is the plainest)."""
+SHARE_QUESTIONS = 3
+"""Questions about a share move (``debrief.share_question.<rose|fell>.<n>``), taken in turn
+quarter by quarter (the first is the plainest)."""
 
 
 def _driver_question(
@@ -579,21 +590,20 @@ def _driver_question(
         ):
             big = others[0]
         name = names.get(big.segment or "", big.segment or "")
-        template = SHARE_QUESTIONS[report.quarter % len(SHARE_QUESTIONS)]
-        return template.format(
+        direction = "fell" if big.change < 0 else "rose"
+        return say(
+            f"debrief.share_question.{direction}.{report.quarter % SHARE_QUESTIONS}",
             name=name,
             Name=name[:1].upper() + name[1:],
-            verb="fell" if big.change < 0 else "rose",
-            points=f"{abs(big.change) * 100:.1f}",
+            points=number(abs(big.change) * 100, 1),
         )
     revenue = next((e for e in report.drivers if e.firm == firm and e.kpi == "revenue"), None)
     if revenue is not None and abs(revenue.change) >= 0.005 * max(abs(revenue.before), 1.0):
-        verb = "fell" if revenue.change < 0 else "rose"
-        return (
-            f"Revenue {verb} by {money_full(abs(revenue.change), scenario.currency)}. Which of "
-            "your decisions do you think did most of that?"
+        return say(
+            "debrief.revenue_fell" if revenue.change < 0 else "debrief.revenue_rose",
+            amount=money_full(abs(revenue.change), scenario.currency),
         )
-    return "Little moved this quarter. What did you expect your decisions to change, and when?"
+    return say("debrief.little_moved")
 
 
 # --------------------------------------------------------------------------- the report

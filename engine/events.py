@@ -5,7 +5,8 @@
 ``latest``, at most once per game; one uniform draw per pool event per quarter whatever the
 state, so the stream never depends on what already fired) and injected ones (by id, through
 the API). :func:`apply` applies an event's typed effects through a :class:`World` the
-simulation provides, and returns one plain-English line per effect for the TurnReport;
+simulation provides, and returns one line per effect for the TurnReport (in the language
+:func:`engine.phrases.use` chose: the ``events`` namespace);
 :func:`describe` gives the same lines without applying anything (the facilitator's deck).
 """
 
@@ -17,7 +18,8 @@ from typing import Protocol
 
 import numpy as np
 
-from engine.formatting import signed, signed_money_full, signed_pct
+from engine.formatting import signed, signed_count, signed_money_full, signed_pct
+from engine.phrases import ENGLISH, say
 from engine.scenario import (
     Awareness,
     Cash,
@@ -132,33 +134,60 @@ def changes(
     for eff in event.effects:
         match eff:
             case SegmentSize():
-                text = f"{seg[eff.segment]}: market size {signed_pct(eff.change)}"
+                text = say(
+                    "events.segment_size", segment=seg[eff.segment], change=signed_pct(eff.change)
+                )
             case SegmentGrowth():
-                text = f"{seg[eff.segment]}: growth {signed_pct(eff.change)} points per quarter"
+                text = say(
+                    "events.segment_growth",
+                    segment=seg[eff.segment],
+                    change=signed_pct(eff.change),
+                )
             case PriceSensitivity():
-                text = f"{seg[eff.segment]}: price sensitivity {signed_pct(eff.change)}"
+                text = say(
+                    "events.price_sensitivity",
+                    segment=seg[eff.segment],
+                    change=signed_pct(eff.change),
+                )
             case IdealShift():
-                text = (
-                    f"{seg[eff.segment]} now want {attr[eff.attribute]} "
-                    f"{signed(eff.change)} on the 0-1 scale"
+                text = say(
+                    "events.ideal_shift",
+                    segment=seg[eff.segment],
+                    attribute=attr[eff.attribute],
+                    change=signed(eff.change),
                 )
             case WeightShift():
-                text = (
-                    f"{seg[eff.segment]} care {'more' if eff.change > 0 else 'less'} about "
-                    f"{attr[eff.attribute]} (weight {signed(eff.change)})"
+                text = say(
+                    "events.weight_more" if eff.change > 0 else "events.weight_less",
+                    segment=seg[eff.segment],
+                    attribute=attr[eff.attribute],
+                    change=signed(eff.change),
                 )
             case ProductAttribute():
-                text = f"{prod[eff.product]}: {attr[eff.attribute]} {signed(eff.change)}"
+                text = say(
+                    "events.product_attribute",
+                    product=prod[eff.product],
+                    attribute=attr[eff.attribute],
+                    change=signed(eff.change),
+                )
             case ProductQuality():
-                text = f"{prod[eff.product]}: quality {signed(eff.change)}"
+                text = say(
+                    "events.product_quality", product=prod[eff.product], change=signed(eff.change)
+                )
             case ProductPrice():
-                text = f"{prod[eff.product]}: price {signed_pct(eff.change)}"
+                text = say(
+                    "events.product_price", product=prod[eff.product], change=signed_pct(eff.change)
+                )
             case UnitCost():
-                text = f"{prod[eff.product]}: cost to serve {signed_pct(eff.change)}"
+                text = say(
+                    "events.unit_cost", product=prod[eff.product], change=signed_pct(eff.change)
+                )
             case Awareness():
-                text = (
-                    f"{prod[eff.product]}: awareness in {seg[eff.segment]} "
-                    f"{eff.change * 100:+.0f} points"
+                text = say(
+                    "events.awareness",
+                    product=prod[eff.product],
+                    segment=seg[eff.segment],
+                    change=signed(eff.change * 100, 0),
                 )
             case CultureShock() | Headcount() | TechDebt() | Cash():
                 out += _firm_changes(eff, scenario, names, prod)
@@ -178,21 +207,43 @@ def _firm_changes(
     for firm in firms_for(eff.firm, scenario):
         match eff:
             case CultureShock():
-                what = f"{eff.dimension.replace('_', ' ')} {signed(eff.change)}"
-                out.append(Change(eff, f"{names[firm]}: {what}", firm))
+                text = say(
+                    "events.culture",
+                    firm=names[firm],
+                    dimension=dimension(eff.dimension),
+                    change=signed(eff.change),
+                )
+                out.append(Change(eff, text, firm))
             case Cash():
-                what = f"cash {signed_money_full(eff.change, scenario.currency)}"
-                out.append(Change(eff, f"{names[firm]}: {what}", firm))
+                change = signed_money_full(eff.change, scenario.currency)
+                out.append(Change(eff, say("events.cash", firm=names[firm], change=change), firm))
             case Headcount() | TechDebt():
                 line = _line(scenario, firm, eff.product)
                 if line is None:
                     continue
                 if isinstance(eff, Headcount):
-                    what = f"{eff.change:+d} engineer{'s' if abs(eff.change) != 1 else ''}"
+                    text = say(
+                        "events.headcount",
+                        count=abs(eff.change),
+                        firm=names[firm],
+                        line=prod[line],
+                        change=signed_count(eff.change),
+                    )
                 else:
-                    what = f"technical debt {eff.change:+.0f} points"
-                out.append(Change(eff, f"{names[firm]} ({prod[line]}): {what}", firm, line))
+                    text = say(
+                        "events.tech_debt",
+                        firm=names[firm],
+                        line=prod[line],
+                        change=signed(eff.change, 0),
+                    )
+                out.append(Change(eff, text, firm, line))
     return out
+
+
+def dimension(name: str) -> str:
+    """A culture dimension in words ("customer focus"; ``events.dimension.<name>``)."""
+    key = f"events.dimension.{name}"
+    return say(key) if key in ENGLISH else name.replace("_", " ")
 
 
 def describe(

@@ -25,8 +25,9 @@ from functools import partial
 
 import numpy as np
 
-from engine import market
-from engine.formatting import money_full, number, possessive, signed, signed_money_full
+from engine import market, phrases
+from engine.formatting import money_full, number, pct, points_size, signed, signed_money_full
+from engine.phrases import say
 from engine.quarter import QuarterContext
 from engine.report import Driver, Explanation, TurnReport
 from engine.state import SimState
@@ -313,65 +314,92 @@ def _pts(x: float) -> str:
     return signed(x * 100, 1)
 
 
-def _who(ctx: QuarterContext, firm_id: str) -> tuple[str, str]:
-    """('your', 'you') for a player firm in a one-player game, else the firm's name."""
+@dataclass(frozen=True)
+class _Who:
+    """Whose driver a phrase names: the player's own ("your price") or a named firm's
+    ("Planly's price"; ``whose`` is the firm's name as the language's phrases take it)."""
+
+    own: bool
+    whose: str = ""
+
+    def say(self, key: str, /, **values: object) -> str:
+        """The phrase ``explain.<key>.own`` or ``explain.<key>.firm``."""
+        form = "own" if self.own else "firm"
+        return say(f"explain.{key}.{form}", whose=self.whose, **values)
+
+
+def _who(ctx: QuarterContext, firm_id: str) -> _Who:
+    """The player's own phrases for a player firm in a one-player game, else the firm's."""
     firm = ctx.state.firms[firm_id]
     if firm.controller == "player" and len(ctx.scenario.player_firms()) == 1:
-        return "your", "you"
-    return possessive(firm.name), firm.name
+        return _Who(own=True)
+    name = firm.name
+    key = "explain.whose_s" if name.endswith(("s", "S")) else "explain.whose"
+    return _Who(own=False, whose=say(key, name=name))
 
 
 def _price_text(
-    ctx: QuarterContext, before: MarketInputs, after: MarketInputs, mask: np.ndarray, whose: str
+    ctx: QuarterContext, before: MarketInputs, after: MarketInputs, mask: np.ndarray, who: _Who
 ) -> str:
     js = np.flatnonzero(mask)
     if js.size == 0:
-        return f"{whose} price"
+        return who.say("price.any")
     rel = after.price[js] / before.price[js] - 1.0
     k = int(np.argmax(np.abs(rel)))
     if abs(rel[k]) < 0.005:
-        return f"{whose} unchanged price against a moving market"
-    verb = "cut" if rel[k] < 0 else "rise"
-    return f"{whose} price {verb} of {abs(rel[k]):.0%} on {ctx.state.products[js[k]].name}"
+        return who.say("price.unchanged")
+    return who.say(
+        "price.cut" if rel[k] < 0 else "price.rise",
+        change=pct(abs(rel[k]), 0),
+        product=ctx.state.products[js[k]].name,
+    )
 
 
 def _position_text(
-    ctx: QuarterContext, before: MarketInputs, after: MarketInputs, mask: np.ndarray, whose: str
+    ctx: QuarterContext, before: MarketInputs, after: MarketInputs, mask: np.ndarray, who: _Who
 ) -> str:
     delta = (after.attributes - before.attributes)[mask]
     dq = (after.quality - before.quality)[mask]
     if delta.size and np.abs(delta).max() >= 0.005:
         k = int(np.argmax(np.abs(delta).max(axis=0)))
         d = delta[:, k][np.argmax(np.abs(delta[:, k]))]
-        return f"{whose} {ctx.scenario.attributes[k].name.lower()} {d:+.2f}"
+        return who.say(
+            "position.attribute",
+            attribute=ctx.scenario.attributes[k].name.lower(),
+            change=signed(d, 2),
+        )
     if dq.size and np.abs(dq).max() >= 0.005:
-        return f"{whose} quality {dq[np.argmax(np.abs(dq))]:+.2f}"
-    return f"{whose} product, unchanged while needs moved"
+        return who.say("position.quality", change=signed(dq[np.argmax(np.abs(dq))], 2))
+    return who.say("position.unchanged")
 
 
 def _awareness_text(
-    previous: TurnReport, report: TurnReport, firm: str, seg: str, name: str, whose: str
+    previous: TurnReport, report: TurnReport, firm: str, seg: str, name: str, who: _Who
 ) -> str:
     """'your awareness in SMB 35% → 41%' (the firm's best-known product)."""
     ids = [p for p, r in report.products.items() if r.firm == firm and p in previous.products]
     if not ids:
-        return f"{whose} awareness in {name}"
+        return who.say("awareness.any", segment=name)
     before = max(previous.products[p].awareness_by_segment[seg] for p in ids)
     after = max(report.products[p].awareness_by_segment[seg] for p in ids)
-    return f"{whose} awareness in {name} {before:.0%} → {after:.0%}"
+    return who.say("awareness.moved", segment=name, before=pct(before, 0), after=pct(after, 0))
 
 
 def _drift_text(ctx: QuarterContext, before: MarketInputs, after: MarketInputs, s: int) -> str:
     delta = after.ideal[s] - before.ideal[s]
     k = int(np.argmax(np.abs(delta)))
-    name = ctx.state.segments[s].name
-    return f"{name} needs shifting ({ctx.scenario.attributes[k].name.lower()} {delta[k]:+.2f})"
+    return say(
+        "explain.drift",
+        segment=ctx.state.segments[s].name,
+        attribute=ctx.scenario.attributes[k].name.lower(),
+        change=signed(delta[k], 2),
+    )
 
 
 def _rival_text(ctx: QuarterContext, report: TurnReport, firm_id: str) -> str:
     moves = [m for m in report.competitor_moves if m.firm != firm_id]
     if not moves:
-        return "rivals' moves and marketing"
+        return say("explain.rivals")
     top = max(
         moves,
         key=lambda m: (
@@ -379,7 +407,7 @@ def _rival_text(ctx: QuarterContext, report: TurnReport, firm_id: str) -> str:
             + sum(abs(v) for v in m.attribute_changes.values())
         ),
     )
-    return f"rivals' moves and marketing (e.g. {top.text.rstrip('.')})"
+    return say("explain.rivals_example", move=top.text.rstrip("."))
 
 
 def _explanation(
@@ -397,24 +425,30 @@ def _explanation(
     drivers.sort(key=lambda d: -abs(d.size))
     change = after - before
     if unit == "pts":
-        size, floor = f" {number(abs(change) * 100, 1)} pts", MIN_SENTENCE / 100
+        size, floor = points_size(change), MIN_SENTENCE / 100
         fmt = _pts
     elif unit == "sat":
-        size, floor = f" {number(abs(change), 3)}", MIN_SATISFACTION
+        size, floor = number(abs(change), 3), MIN_SATISFACTION
         fmt = partial(signed, digits=3)
     else:
-        size = f" {money_full(abs(change), currency)}"
+        size = money_full(abs(change), currency)
         floor = MIN_REVENUE_SHARE * max(abs(before), abs(after))
         fmt = partial(signed_money_full, currency=currency)
 
     if not any(ch.isdigit() and ch != "0" for ch in size):
-        change_words = " held"  # too small to show
+        head = say("explain.summary.held", label=label)  # too small to show
     else:
-        change_words = (" rose" if change > 0 else " fell") + size
+        head = say(
+            "explain.summary.rose" if change > 0 else "explain.summary.fell", label=label, size=size
+        )
     named = [d for d in drivers if abs(d.size) >= floor and d.size != 0][:TOP]
-    summary = f"{label}{change_words}"
     if named:
-        summary += ": " + ", ".join(f"{d.text} ({fmt(d.size)})" for d in named)
+        listed = ", ".join(
+            say("explain.summary.driver", text=d.text, size=fmt(d.size)) for d in named
+        )
+        summary = say("explain.summary.drivers", change=head, drivers=listed)
+    else:
+        summary = say("explain.summary.plain", change=head)
     return Explanation(
         firm=firm,
         kpi=kpi,
@@ -423,7 +457,7 @@ def _explanation(
         after=after,
         change=change,
         drivers=drivers,
-        summary=summary + ".",
+        summary=summary,
     )
 
 
@@ -454,19 +488,21 @@ def explain_quarter(
     ]
     x_start, x_events, x_drift, x_end, *x_firm = expected_shares(ctx, sample, variants, ends)
     event_text = (
-        "events: " + ", ".join(e["title"] for e in report.events) if report.events else "events"
+        say("explain.events_named", titles=", ".join(e["title"] for e in report.events))
+        if report.events
+        else say("explain.events")
     )
     out = []
     for i, firm in enumerate(st.firms.values()):
         mask = masks[i]
-        whose, _ = _who(ctx, firm.id)
+        who = _who(ctx, firm.id)
         steps = [x_start, x_events, x_drift, *x_firm[3 * i : 3 * i + 3], x_end]
         texts = _FirmTexts(
             events=event_text,
-            price=_price_text(ctx, after_events, end, mask, whose),
-            position=_position_text(ctx, after_events, end, mask, whose),
+            price=_price_text(ctx, after_events, end, mask, who),
+            position=_position_text(ctx, after_events, end, mask, who),
             rivals=_rival_text(ctx, report, firm.id),
-            whose=whose,
+            who=who,
         )
         levels = [start_share, *(x.shares for x in steps)]
         out += _shares(ctx, firm.id, mask, levels, texts, (after_events, end), previous, report)
@@ -489,18 +525,18 @@ class _FirmTexts:
     price: str
     position: str
     rivals: str
-    whose: str
+    who: _Who
 
     def satisfaction(self) -> list[str]:
         """Texts of the six factor swaps, then of the customer mix (see :func:`_satisfaction`)."""
         return [
             self.events,
-            "changing needs",
+            say("explain.changing_needs"),
             self.price,
             self.position,
-            "awareness of the alternatives",
+            say("explain.alternatives"),
             self.rivals,
-            f"{self.whose} customer mix (who left, who joined)",
+            self.who.say("customer_mix"),
         ]
 
 
@@ -523,16 +559,17 @@ def _shares(
     """
     after_events, end = inputs
     factors = ("churn", "events", "drift", "price", "attributes", "awareness", "competitors")
+    churn, chance = say("explain.churn"), say("explain.chance")
     out = []
     for s, seg in enumerate(ctx.state.segments):
         level = [float(e[s, mask].sum()) for e in levels]
         named = [
-            "customers moving on their own (churn and new entrants)",
+            churn,
             texts.events,
             _drift_text(ctx, after_events, end, s),
             texts.price,
             texts.position,
-            _awareness_text(previous, report, firm_id, seg.id, seg.name, texts.whose),
+            _awareness_text(previous, report, firm_id, seg.id, seg.name, texts.who),
             texts.rivals,
         ]
         before = previous.firms[firm_id].share_by_segment[seg.id]
@@ -545,14 +582,11 @@ def _shares(
             Driver(
                 "chance",
                 (after - before) - (level[-1] - level[0]),
-                "chance (which customers happened to switch)",
+                chance,
             )
         )
-        out.append(
-            _explanation(
-                firm_id, "share", seg.id, f"Share in {seg.name}", before, after, drivers, "pts"
-            )
-        )
+        label = say("explain.label.share", segment=seg.name)
+        out.append(_explanation(firm_id, "share", seg.id, label, before, after, drivers, "pts"))
     return out
 
 
@@ -598,11 +632,10 @@ def _satisfaction(
         for k, (name, text) in enumerate(zip(factors, texts[:-1], strict=True))
     ]
     drivers.append(
-        Driver("other", (after - before) - (levels[-1] - start_users), "other (sampling)")
+        Driver("other", (after - before) - (levels[-1] - start_users), say("explain.other"))
     )
-    return _explanation(
-        firm_id, "satisfaction", None, "Satisfaction", before, after, drivers, "sat"
-    )
+    label = say("explain.label.satisfaction")
+    return _explanation(firm_id, "satisfaction", None, label, before, after, drivers, "sat")
 
 
 def _revenue(
@@ -618,16 +651,16 @@ def _revenue(
         report.products[i].price * (report.products[i].customers - previous.products[i].customers)
         for i in ids
     )
-    whose, _ = _who(ctx, firm_id)
+    who = _who(ctx, firm_id)
     drivers = [
-        Driver("price", float(price), f"{whose} prices"),
-        Driver("volume", float(volume), f"{whose} customer numbers"),
+        Driver("price", float(price), who.say("prices")),
+        Driver("volume", float(volume), who.say("customer_numbers")),
     ]
     return _explanation(
         firm_id,
         "revenue",
         None,
-        "Revenue",
+        say("explain.label.revenue"),
         previous.firms[firm_id].revenue,
         report.firms[firm_id].revenue,
         drivers,
@@ -636,17 +669,11 @@ def _revenue(
     )
 
 
-COST_WORDS = {
-    "serving": "the cost of serving customers",
-    "marketing": "marketing spend",
-    "payroll": "salaries",
-    "hiring": "hiring",
-    "severance": "severance pay",
-    "research": "research studies",
-    "initiatives": "culture initiatives",
-    "bets": "innovation bets",
-}
-"""Each cost kind of ``FirmResult.costs`` in words (an unknown kind is shown by its name)."""
+def cost_words(kind: str) -> str:
+    """A cost kind of ``FirmResult.costs`` in words (``explain.cost.<kind>``; an unknown kind
+    is shown by its name)."""
+    key = f"explain.cost.{kind}"
+    return say(key) if key in phrases.ENGLISH else kind
 
 
 def _profit(
@@ -658,12 +685,12 @@ def _profit(
     drivers = [*revenue]
     for kind in sorted(set(before) | set(after)):
         change = after.get(kind, 0.0) - before.get(kind, 0.0)
-        drivers.append(Driver(f"cost:{kind}", float(-change), COST_WORDS.get(kind, kind)))
+        drivers.append(Driver(f"cost:{kind}", float(-change), cost_words(kind)))
     return _explanation(
         firm_id,
         "profit",
         None,
-        "Profit",
+        say("explain.label.profit"),
         previous.firms[firm_id].profit,
         report.firms[firm_id].profit,
         drivers,
@@ -677,15 +704,17 @@ def _cash(
 ) -> Explanation:
     """ΔCash = this quarter's revenue − each kind of cost, + what events paid in or took out."""
     firm = report.firms[firm_id]
-    drivers = [Driver("revenue", float(firm.revenue), "revenue")]
+    revenue = say("explain.revenue")
+    drivers = [Driver("revenue", float(firm.revenue), revenue)]
     for kind, amount in sorted(firm.costs.items()):
-        drivers.append(Driver(f"cost:{kind}", float(-amount), COST_WORDS.get(kind, kind)))
+        drivers.append(Driver(f"cost:{kind}", float(-amount), cost_words(kind)))
     before = previous.firms[firm_id].cash
     other = firm.cash - before - firm.profit
     if abs(other) > 1e-6 * max(1.0, abs(firm.cash)):
-        drivers.append(Driver("events", float(other), "events"))
+        drivers.append(Driver("events", float(other), say("explain.events")))
     else:  # float rounding: keep the drivers adding up exactly
-        drivers[0] = Driver("revenue", float(firm.revenue + other), "revenue")
+        drivers[0] = Driver("revenue", float(firm.revenue + other), revenue)
+    label = say("explain.label.cash")
     return _explanation(
-        firm_id, "cash", None, "Cash", before, firm.cash, drivers, "money", ctx.scenario.currency
+        firm_id, "cash", None, label, before, firm.cash, drivers, "money", ctx.scenario.currency
     )

@@ -13,6 +13,10 @@ Units:
 * ``score`` — a 0..1 level such as morale or satisfaction (0.85), or an error measure;
 * ``index`` — Net Promoter Score, −100..100 (+12);
 * ``points`` — the final score, 0..100 (72.5).
+
+Labels and descriptions are the player's words: they are looked up in the ``kpis``
+namespace (``engine/locale/kpis.<lang>.json``, ``<id>.label``, ``<id>.description`` and
+``<id>.short``) in the language :func:`engine.phrases.use` chose, each time they are read.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from engine import formatting
+from engine.phrases import ENGLISH, say
 
 Unit = Literal["money", "fraction", "count", "score", "index", "points"]
 Direction = Literal["higher", "lower"]
@@ -32,13 +37,26 @@ class Kpi:
     """One metric: what it is called, measured in, which way is better and how it prints."""
 
     id: str
-    label: str
     unit: Unit
     direction: Direction
-    description: str
     objective: bool = True  # a scenario objective may name it
     digits: int | None = None  # decimals where the unit's default does not fit
-    short: str | None = None  # column heading where the label is too long
+
+    @property
+    def label(self) -> str:
+        """The KPI's name in the player's language ("Revenue")."""
+        return say(f"kpis.{self.id}.label")
+
+    @property
+    def description(self) -> str:
+        """What the KPI means, one or two sentences, in the player's language."""
+        return say(f"kpis.{self.id}.description")
+
+    @property
+    def short(self) -> str | None:
+        """The column heading where the label is too long (None where there is none)."""
+        key = f"kpis.{self.id}.short"
+        return say(key) if key in ENGLISH else None
 
     @property
     def heading(self) -> str:
@@ -75,145 +93,30 @@ def formatter(unit: Unit, digits: int | None = None) -> Callable[[float, str], s
     return lambda v, _cur="": formatting.number(v, d)
 
 
-_CULTURE = {
-    "morale": "How people feel about their work (0..1). Low morale lowers capacity and raises "
-    "attrition.",
-    "safety": "Psychological safety (0..1): people speak up about problems and mistakes; "
-    "mentoring works faster when it is high.",
-    "customer_focus": "How much the organisation acts on what customers need (0..1).",
-    "innovation": "Appetite for trying new things (0..1).",
-    "collaboration": "How well teams work together (0..1); it scales delivery capacity.",
-    "capability": "The skill of the engineering organisation (0..1); it scales capacity.",
-}
+_CULTURE = ("morale", "safety", "customer_focus", "innovation", "collaboration", "capability")
 
 REGISTRY: tuple[Kpi, ...] = (
-    Kpi(
-        "revenue",
-        "Revenue",
-        "money",
-        "higher",
-        "Revenue this quarter: paying customers × price. Subscriptions are billed every quarter.",
-    ),
-    Kpi(
-        "profit",
-        "Profit",
-        "money",
-        "higher",
-        "Profit this quarter: revenue minus every cost (serving customers, marketing, "
-        "salaries, research, culture initiatives).",
-    ),
-    Kpi(
-        "cumulative_profit",
-        "Cumulative profit",
-        "money",
-        "higher",
-        "Profit summed over every quarter played so far.",
-    ),
-    Kpi(
-        "cash",
-        "Cash",
-        "money",
-        "higher",
-        "Cash in the bank at the end of the quarter. If it runs out the board steps in.",
-    ),
-    Kpi(
-        "customers",
-        "Customers",
-        "count",
-        "higher",
-        "Paying customers across all segments (real customers, not the simulated sample).",
-    ),
-    Kpi(
-        "share",
-        "Market share",
-        "fraction",
-        "higher",
-        "Market share: your customers as a fraction of everyone in the category (buyers of "
-        "any product, and people who looked and bought nothing).",
-        short="Share",
-    ),
-    Kpi(
-        "satisfaction",
-        "Satisfaction",
-        "score",
-        "higher",
-        "How far your customers' fit with your product sits above their best alternative, "
-        "on 0..1. Low satisfaction means churn is coming.",
-    ),
-    Kpi(
-        "nps",
-        "NPS",
-        "index",
-        "higher",
-        "Net Promoter Score (−100..100): promoters minus detractors, derived from satisfaction.",
-    ),
-    *(
-        Kpi(dim, dim.replace("_", " ").capitalize(), "score", "higher", text)
-        for dim, text in _CULTURE.items()
-    ),
-    Kpi(
-        "tech_debt",
-        "Tech debt",
-        "count",
-        "lower",
-        "Technical debt in effort points. Debt slows delivery and lowers quality.",
-    ),
-    Kpi("headcount", "Headcount", "count", "higher", "Engineers on the payroll."),
-    Kpi(
-        "attrition",
-        "Attrition",
-        "fraction",
-        "lower",
-        "People who left this quarter as a fraction of the headcount.",
-    ),
-    Kpi(
-        "quality",
-        "Quality",
-        "score",
-        "higher",
-        "Mean product quality of your lines (0..1); technical debt wears it down.",
-    ),
-    Kpi(
-        "pm_skill",
-        "PM skill",
-        "score",
-        "higher",
-        "Mean skill of the product managers running your lines (0..1); mentoring raises it.",
-    ),
-    Kpi(
-        "forecast_error",
-        "Forecast error",
-        "fraction",
-        "lower",
-        "How far your revenue forecasts missed, on average, as a fraction of the outcome.",
-    ),
+    Kpi("revenue", "money", "higher"),
+    Kpi("profit", "money", "higher"),
+    Kpi("cumulative_profit", "money", "higher"),
+    Kpi("cash", "money", "higher"),
+    Kpi("customers", "count", "higher"),
+    Kpi("share", "fraction", "higher"),
+    Kpi("satisfaction", "score", "higher"),
+    Kpi("nps", "index", "higher"),
+    *(Kpi(dim, "score", "higher") for dim in _CULTURE),
+    Kpi("tech_debt", "count", "lower"),
+    Kpi("headcount", "count", "higher"),
+    Kpi("attrition", "fraction", "lower"),
+    Kpi("quality", "score", "higher"),
+    Kpi("pm_skill", "score", "higher"),
+    Kpi("forecast_error", "fraction", "lower"),
     # Reported, never an objective.
-    Kpi(
-        "marketing",
-        "Marketing",
-        "money",
-        "higher",
-        "Marketing spend this quarter across all segments.",
-        objective=False,
-    ),
-    Kpi(
-        "belief_error",
-        "Belief error",
-        "score",
-        "lower",
-        "How far your beliefs about what segments want sit from the truth; research lowers it.",
-        objective=False,
-        digits=3,
-    ),
-    Kpi(
-        "score",
-        "Score",
-        "points",
-        "higher",
-        "The final score, 0..100: objectives met blended with the competency scorecard.",
-        objective=False,
-    ),
+    Kpi("marketing", "money", "higher", objective=False),
+    Kpi("belief_error", "score", "lower", objective=False, digits=3),
+    Kpi("score", "points", "higher", objective=False),
 )
+"""Every KPI in order; its words are ``kpis.<id>.label`` / ``.description`` / ``.short``."""
 
 KPIS: dict[str, Kpi] = {k.id: k for k in REGISTRY}
 """Every KPI by id, in registry order."""

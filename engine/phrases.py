@@ -16,7 +16,7 @@ that is a dict with ``one`` and ``many`` (and optionally ``zero``) is a plural c
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from string import Template
 from typing import Any
@@ -58,6 +58,7 @@ def load(language: str) -> dict[str, Any]:
 ENGLISH: dict[str, Any] = load(DEFAULT)
 _active: dict[str, Any] = ENGLISH
 _language = DEFAULT
+_listeners: list[Callable[[], None]] = []
 
 
 def use(language: str) -> None:
@@ -65,6 +66,14 @@ def use(language: str) -> None:
     global _active, _language
     _active = ENGLISH if language == DEFAULT else load(language)
     _language = language
+    for listener in _listeners:
+        listener()
+
+
+def on_use(listener: Callable[[], None]) -> None:
+    """Call ``listener()`` after every :func:`use`, e.g. to rebuild a cache that depends on the
+    language (``engine.formatting`` keeps its number style this way)."""
+    _listeners.append(listener)
 
 
 def language() -> str:

@@ -37,7 +37,9 @@ from typing import Literal
 
 import numpy as np
 
+from engine.formatting import number, pct, signed
 from engine.kpis import KPIS
+from engine.phrases import say
 from engine.scalars import clip, mean
 from engine.scenario import Objective
 
@@ -166,9 +168,17 @@ def _evaluate(
         misses = [q + 1 for q, (m, _) in enumerate(credits) if not m]
         credit = mean([c for _, c in credits])
         worst = min(window) if obj.op == ">=" else max(window)
-        evidence = f"worst {fmt(worst)} (target {target} every quarter to Q{by})"
         if misses:
-            evidence += "; missed in Q" + ", Q".join(map(str, misses))
+            quarters = ", ".join(say("scoring.evidence.quarter", quarter=q) for q in misses)
+            evidence = say(
+                "scoring.evidence.always_missed",
+                value=fmt(worst),
+                target=target,
+                by=by,
+                quarters=quarters,
+            )
+        else:
+            evidence = say("scoring.evidence.always", value=fmt(worst), target=target, by=by)
         if misses:
             status = "missed"
         elif played >= by:
@@ -183,13 +193,12 @@ def _evaluate(
             "on_track" if met else "behind",
             latest,
             0.0,
-            f"now {fmt(latest)} in Q{played}; target {target} by Q{by}",
+            say("scoring.evidence.now", value=fmt(latest), played=played, target=target, by=by),
         )
     value = values[by - 1]
     met, credit = _credit(obj, value, money_scale, start)
-    return result(
-        "met" if met else "missed", value, credit, f"{fmt(value)} in Q{by} (target {target})"
-    )
+    evidence = say("scoring.evidence.final", value=fmt(value), by=by, target=target)
+    return result("met" if met else "missed", value, credit, evidence)
 
 
 def _fmt(kpi: str) -> Callable[[float], str]:
@@ -218,6 +227,11 @@ def final_score(objective_score: float, competency_scores: Sequence[float]) -> f
     """OBJECTIVES_SHARE × objective score + the rest × mean competency score (0..100)."""
     practice = mean(competency_scores) if competency_scores else 0.0
     return OBJECTIVES_SHARE * objective_score + (1.0 - OBJECTIVES_SHARE) * practice
+
+
+def competency_label(competency: str) -> str:
+    """A competency of the scorecard by name, in the player's language ("Market understanding")."""
+    return say(f"scoring.competency.{competency}")
 
 
 def grade(points: float) -> str:
@@ -326,14 +340,26 @@ def _market_understanding(
     return Competency(
         _mean([use, insight, cal_part]),
         [
-            f"{studies} research studies covering {len(studied)} of {n_segments} segments",
-            f"believed-vs-true market error {err:.3f} (vague prior: {prior_error:.3f})",
+            say(
+                "scoring.market.research",
+                count=studies,
+                studies=studies,
+                covered=len(studied),
+                segments=n_segments,
+            ),
+            say("scoring.market.belief", error=number(err, 3), prior=number(prior_error, 3)),
             (
-                f"{cal.count} forecasts: revenue off by {cal.revenue_error:.0%} on average "
-                f"({'optimistic' if cal.revenue_bias > 0 else 'pessimistic'} by "
-                f"{abs(cal.revenue_bias):.0%}), share off by {cal.share_error * 100:.1f} points"
+                say(
+                    "scoring.market.forecasts_optimistic"
+                    if cal.revenue_bias > 0
+                    else "scoring.market.forecasts_pessimistic",
+                    forecasts=cal.count,
+                    error=pct(cal.revenue_error, 0),
+                    bias=pct(abs(cal.revenue_bias), 0),
+                    share=number(cal.share_error * 100, 1),
+                )
                 if cal.count
-                else "no forecasts made"
+                else say("scoring.market.no_forecasts")
             ),
         ],
     )
@@ -375,22 +401,30 @@ def _strategic_thinking(records: Sequence[Record], objective_score: float, cpo: 
         return Competency(
             _mean([objective_score / 100.0, steering, delivery]),
             [
-                f"objectives score {objective_score:.0f}/100",
-                f"steered the portfolio (bets, incubation, themes, sunsets) in "
-                f"{sum(r.steered for r in records)} of {len(records)} quarters",
-                f"the lines shipped {len(shipped)} items in {len(records)} quarters",
+                say("scoring.strategy.objectives", score=number(objective_score, 0)),
+                say(
+                    "scoring.strategy.steered",
+                    steered=sum(r.steered for r in records),
+                    quarters=len(records),
+                ),
+                say("scoring.strategy.lines_shipped", shipped=len(shipped), quarters=len(records)),
             ],
         )
     return Competency(
         _mean([objective_score / 100.0, delivery, finish, utilisation, steady]),
         [
-            f"objectives score {objective_score:.0f}/100",
-            f"shipped {len(shipped)} items in {len(records)} quarters",
-            f"finished {len(shipped & started)} of {len(started)} items started",
-            f"{utilisation:.0%} of the feature capacity went into roadmap work",
-            f"average price move {churn_price:.1%} per quarter"
+            say("scoring.strategy.objectives", score=number(objective_score, 0)),
+            say(
+                "scoring.strategy.shipped",
+                count=len(shipped),
+                shipped=len(shipped),
+                quarters=len(records),
+            ),
+            say("scoring.strategy.finished", finished=len(shipped & started), started=len(started)),
+            say("scoring.strategy.capacity", share=pct(utilisation, 0)),
+            say("scoring.strategy.price_moves", move=pct(churn_price, 1))
             if any(moves)
-            else "prices never changed",
+            else say("scoring.strategy.prices_unchanged"),
         ],
     )
 
@@ -410,9 +444,9 @@ def _customer_empathy(records: Sequence[Record]) -> Competency:
             ]
         ),
         [
-            f"final satisfaction {satisfaction:.2f}",
-            f"share of the category {won * 100:+.1f} points since quarter 1",
-            f"talked to customers (research) in {sum(contact)} of {len(records)} quarters",
+            say("scoring.empathy.satisfaction", value=number(satisfaction, 2)),
+            say("scoring.empathy.share", change=signed(won * 100, 1)),
+            say("scoring.empathy.research", active=sum(contact), quarters=len(records)),
         ],
     )
 
@@ -435,12 +469,24 @@ def _leadership(records: Sequence[Record], pm_skill: tuple[float, float] | None)
         _spread(cared),
     ]
     evidence = [
-        f"average morale {np.mean(morale):.2f} (lowest {min(morale):.2f})",
-        f"psychological safety {safety0:.2f} → {safety1:.2f}",
-        f"{leavers} people left (average headcount {heads:.0f})",
-        f"{care} culture initiatives and quarters of mentoring",
+        say(
+            "scoring.leadership.morale",
+            mean=number(float(np.mean(morale)), 2),
+            lowest=number(min(morale), 2),
+        ),
+        say("scoring.leadership.safety", before=number(safety0, 2), after=number(safety1, 2)),
+        say(
+            "scoring.leadership.leavers", count=leavers, leavers=leavers, headcount=number(heads, 0)
+        ),
+        say("scoring.leadership.care", care=care),
     ]
     if pm_skill is not None:
         parts.append(clip(0.5 + 5.0 * (pm_skill[1] - pm_skill[0]), 0, 1))
-        evidence.append(f"AI PM skill {pm_skill[0]:.2f} → {pm_skill[1]:.2f}")
+        evidence.append(
+            say(
+                "scoring.leadership.pm_skill",
+                before=number(pm_skill[0], 2),
+                after=number(pm_skill[1], 2),
+            )
+        )
     return Competency(_mean(parts), evidence)

@@ -10,7 +10,7 @@ words ("Had you ... after Q4, the balanced policy reached 31.0% share instead of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,8 @@ import numpy as np
 
 from engine.bots import BOTS, make_bot
 from engine.decisions import Decisions
-from engine.formatting import money_full, pct
+from engine.formatting import money_full, number, pct
+from engine.phrases import ENGLISH, say
 from engine.report import TurnReport
 from engine.scenario import Scenario
 from engine.simulation import Simulation
@@ -26,16 +27,32 @@ from engine.simulation import Simulation
 Log = Sequence[dict[str, Decisions]]
 """Decisions per quarter (quarter 1 first), keyed by player firm id: a save's decision log."""
 
-BOT_WAYS: dict[str, str] = {
-    "hold": "kept prices and marketing as they were",
-    "random": "moved prices, marketing and priorities at random",
-    "greedy_share": "cut prices and poured money into marketing",
-    "profit": "raised prices, trimmed marketing and froze hiring",
-    "customer_centric": "researched often and built for the customers you had",
-    "feature_factory": "shipped as many features as capacity allowed, with no discovery",
-    "balanced": "kept investing in discovery, prioritised value for effort and kept debt low",
-}
-"""What each bot does, as a past participle phrase that reads after "Had you ..."."""
+
+class _Ways(Mapping[str, str]):
+    """Bot name -> ``whatif.way.<name>``, looked up in the player's language when read."""
+
+    def __getitem__(self, bot: str) -> str:
+        if bot not in BOTS or f"whatif.way.{bot}" not in ENGLISH:
+            raise KeyError(bot)
+        return say(f"whatif.way.{bot}")
+
+    def __iter__(self) -> Iterator[str]:
+        return (b for b in BOTS if f"whatif.way.{b}" in ENGLISH)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+BOT_WAYS: Mapping[str, str] = _Ways()
+"""What each bot does, as a past participle phrase that reads after "Had you ..." (in the
+language :func:`engine.phrases.use` chose)."""
+
+
+def bot_name(bot: str) -> str:
+    """A built-in bot's name in words ("greedy share"; ``whatif.bot.<name>``)."""
+    key = f"whatif.bot.{bot}"
+    return say(key) if key in ENGLISH else bot.replace("_", " ")
+
 
 Believed = dict[str, dict[str, tuple[float, float]]]
 """segment -> attribute -> (believed mean, sd)."""
@@ -222,41 +239,64 @@ def describe(
 ) -> list[str]:
     """The what-if in words: what the bot would have done and what it reached."""
     cur = scenario.currency
-    when = "from the start" if k == 0 else f"after Q{k}"
-    way = BOT_WAYS.get(bot, f"played like the {bot} bot")
-    first = (
-        f"Had you {way} {when}, the {bot.replace('_', ' ')} policy reached "
-        f"{pct(theirs.share)} share instead of your {pct(yours.share)}, a cumulative profit "
-        f"of {money_full(theirs.cumulative_profit, cur)} instead of "
-        f"{money_full(yours.cumulative_profit, cur)}, and a score of {theirs.score:.0f} "
-        f"({theirs.grade}) instead of {yours.score:.0f} ({yours.grade})."
+    way = BOT_WAYS[bot] if bot in BOT_WAYS else say("whatif.way.unknown", bot=bot)
+    first = say(
+        "whatif.outcome",
+        way=way,
+        when=say("whatif.from_start") if k == 0 else say("whatif.after", quarter=k),
+        bot=bot_name(bot),
+        their_share=pct(theirs.share),
+        your_share=pct(yours.share),
+        their_profit=money_full(theirs.cumulative_profit, cur),
+        your_profit=money_full(yours.cumulative_profit, cur),
+        their_score=number(theirs.score, 0),
+        their_grade=theirs.grade,
+        your_score=number(yours.score, 0),
+        your_grade=yours.grade,
     )
     diffs = []
     if its.studies != mine.studies:
-        diffs.append(f"ran {its.studies} research studies (you: {mine.studies})")
+        diffs.append(
+            say("whatif.studies", count=its.studies, theirs=its.studies, yours=mine.studies)
+        )
     if abs(its.price - mine.price) >= 0.02:
-        word = "lower" if its.price < mine.price else "higher"
+        key = "whatif.priced_lower" if its.price < mine.price else "whatif.priced_higher"
         gap = abs(its.price - mine.price) / max(mine.price, 1e-9)
-        diffs.append(f"priced {gap:.0%} {word} than you on average")
+        diffs.append(say(key, gap=pct(gap, 0)))
     if abs(its.marketing - mine.marketing) >= 0.05 * max(mine.marketing, 1.0):
-        word = "more" if its.marketing > mine.marketing else "less"
+        more = its.marketing > mine.marketing
         gap = abs(its.marketing - mine.marketing)
-        diffs.append(f"spent {money_full(gap, cur)} {word} on marketing a quarter")
+        key = "whatif.marketing_more" if more else "whatif.marketing_less"
+        diffs.append(say(key, amount=money_full(gap, cur)))
     if its.shipped != mine.shipped:
-        diffs.append(f"shipped {its.shipped} items (you: {mine.shipped})")
+        diffs.append(
+            say("whatif.shipped", count=its.shipped, theirs=its.shipped, yours=mine.shipped)
+        )
     if its.initiatives != mine.initiatives:
-        diffs.append(f"started {its.initiatives} culture initiatives (you: {mine.initiatives})")
+        diffs.append(
+            say(
+                "whatif.initiatives",
+                count=its.initiatives,
+                theirs=its.initiatives,
+                yours=mine.initiatives,
+            )
+        )
     out = [first]
     if diffs:
-        span = "Over the whole game" if k == 0 else f"From Q{k + 1} on"
-        out.append(f"{span} it " + _join(diffs) + ".")
+        if k == 0:
+            out.append(say("whatif.whole_game", differences=join(diffs)))
+        else:
+            out.append(say("whatif.from_quarter", quarter=k + 1, differences=join(diffs)))
     else:
-        out.append("It played those quarters much as you did.")
+        out.append(say("whatif.same"))
     return out
 
 
-def _join(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+def join(parts: Sequence[str]) -> str:
+    """Phrases as one list in words: "a, b and c" (``whatif.and`` joins the last two)."""
+    if len(parts) == 1:
+        return parts[0]
+    return say("whatif.and", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 def what_if(
