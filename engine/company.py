@@ -36,7 +36,8 @@ from engine import (
     scoring,
 )
 from engine import lines as story
-from engine.decisions import Decisions, Names, ProductDecision
+from engine.decisions import Decisions, Names, ProductDecision, study
+from engine.phrases import say
 from engine.quarter import QuarterContext
 from engine.records import evolve
 from engine.report import LineResult, OrgResult, TurnReport
@@ -307,10 +308,7 @@ class Company:
         open_ids = [i for i in book.roadmap.open_ids() if book.roadmap.items[i].product == line]
         sunset = line in dec.sunset
         reasons = (
-            [
-                "to be sunset this quarter: it leaves the market and its engineers join "
-                "the largest remaining line"
-            ]
+            [say("company.sunset")]
             if sunset
             else story.plan_reasons(
                 facts,
@@ -335,10 +333,7 @@ class Company:
             planned=facts.planned,
             capacity=facts.available,
             split=pd.split,
-            research=tuple(
-                f"{n.methods.get(r.method, r.method)} of {n.segments.get(r.segment, r.segment)}"
-                for r in pd.research
-            ),
+            research=tuple(study(n, r.method, r.segment) for r in pd.research),
             price=price if pd.price is None else float(pd.price),
             price_before=price,
             headline=reasons[0] if sunset else story.headline(items, reasons, facts.available),

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine import market
-from engine.formatting import money_full
+from engine.formatting import money_full, pct, signed
+from engine.phrases import say
 from engine.population import lognormal_multipliers
 from engine.quarter import QuarterContext
 from engine.report import CompetitorMove, TurnReport
@@ -56,7 +57,8 @@ class Plan:
     price: float
     attributes: np.ndarray
     marketing: np.ndarray
-    note: str = ""
+    note: str = ""  # why, in words ("following Planly")
+    waiting: bool = False  # the rival chose to wait: the note is told even with no change
 
 
 @dataclass
@@ -229,9 +231,9 @@ def _margin_note(change: float, cost_change: float, target: float) -> str:
     if abs(change) < PRICE_NEWS:
         return ""
     if cost_change * change > 0:
-        word = "higher" if cost_change > 0 else "lower"
-        return f"passing on {word} costs to get back to its {target:.0%} margin"
-    return f"moving toward its {target:.0%} margin target"
+        key = "rivals.note.costs_up" if cost_change > 0 else "rivals.note.costs_down"
+        return say(key, target=pct(target, 0))
+    return say("rivals.note.margin_target", target=pct(target, 0))
 
 
 def _incumbent(obs: Observer, j: int, ai: Incumbent, budget: float) -> Plan:
@@ -263,7 +265,7 @@ def _price_follower(obs: Observer, j: int, ai: PriceFollower, budget: float) -> 
         move = obs.price_at(leader, then) / obs.price_at(leader, then - 1) - 1.0
         price *= max(0.05, 1.0 + ai.rho * move)
         if move != 0:
-            note = f"following {obs.ctx.state.products[leader].name}"
+            note = say("rivals.note.following", product=obs.ctx.state.products[leader].name)
     return Plan(
         price,
         _routine(obs, product, ai.improvement),
@@ -283,7 +285,7 @@ def _fast_follower(obs: Observer, j: int, ai: FastFollower, budget: float) -> Pl
         copied = ai.copy_fraction * np.maximum(gain, 0.0)
         if copied.any():
             z = np.clip(z + copied, 0.0, 1.0)
-            note = f"copying {obs.ctx.state.products[leader].name}"
+            note = say("rivals.note.copying", product=obs.ctx.state.products[leader].name)
     return Plan(product.price, z, _spread_marketing(obs, j, budget, None), note)
 
 
@@ -298,7 +300,7 @@ def _innovator(obs: Observer, j: int, ai: Innovator, budget: float) -> Plan:
     z = _toward(product.attributes, ideal, ai.jump_size if jump else ai.step)
     z = capped_routine(z, ideal, _routine_attribute(obs, z), ai.improvement)
     name = obs.ctx.state.segments[target].name
-    note = f"a big leap toward {name}" if jump else f"moving toward {name}"
+    note = say("rivals.note.leap" if jump else "rivals.note.toward", segment=name)
     marketing = 0.5 * _spread_marketing(obs, j, budget, target)
     marketing += 0.5 * _spread_marketing(obs, j, budget, None)
     return Plan(product.price, z, marketing, note)
@@ -310,7 +312,7 @@ def _niche(obs: Observer, j: int, ai: Niche, budget: float) -> Plan:
     ideal = obs.believed_ideal(target)
     z = _toward(product.attributes, ideal, ai.step)
     z = capped_routine(z, ideal, _routine_attribute(obs, z), ai.improvement)
-    note = f"focusing on {obs.ctx.state.segments[target].name}"
+    note = say("rivals.note.focus", segment=obs.ctx.state.segments[target].name)
     return Plan(product.price, z, _spread_marketing(obs, j, budget, target), note)
 
 
@@ -366,7 +368,9 @@ def _best_response(obs: Observer, j: int, ai: BestResponse, budget: float) -> Pl
     product = obs.ctx.state.products[j]
     marketing = _spread_marketing(obs, j, budget, None)
     if obs.rng.random() < ai.inertia:
-        return Plan(product.price, product.attributes.copy(), marketing, "waiting")
+        return Plan(
+            product.price, product.attributes.copy(), marketing, say("rivals.note.waiting"), True
+        )
     beliefs: list[Belief] = []
     for s, seg in enumerate(obs.ctx.state.segments):
         k = len(seg.weights)
@@ -391,7 +395,7 @@ def _best_response(obs: Observer, j: int, ai: BestResponse, budget: float) -> Pl
     probs = np.exp(logits)
     choice = int(obs.rng.choice(len(plans), p=probs / probs.sum()))
     price, z = plans[choice]
-    return Plan(price, z, marketing, "after weighing its options")
+    return Plan(price, z, marketing, say("rivals.note.weighed"))
 
 
 _DECIDE: dict[str, Callable[..., Plan]] = {
@@ -410,23 +414,34 @@ def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name:
     own = product.name == firm_name
     parts = []
     change = plan.price / product.price - 1.0
+    whose = "own" if own else "other"
     if abs(change) >= PRICE_NEWS:
         verb = "cut" if change < 0 else "raised"
-        what = "its price" if own else f"the price of {product.name}"
-        parts.append(f"{verb} {what} {abs(change):.0%} to {money_full(plan.price, cur)}")
+        parts.append(
+            say(
+                f"rivals.{verb}.{whose}",
+                product=product.name,
+                change=pct(abs(change), 0),
+                price=money_full(plan.price, cur),
+            )
+        )
     delta = plan.attributes - product.attributes
     moved = [
-        f"{ctx.scenario.attributes[k].name.lower()} {d:+.2f}"
+        f"{ctx.scenario.attributes[k].name.lower()} {signed(d)}"
         for k, d in enumerate(delta)
         if abs(d) >= 0.005
     ]
-    name = "its product" if own else product.name
     if moved:
-        parts.append(f"improved {name} ({', '.join(moved)})")
-    text = f"{firm_name} " + (" and ".join(parts) if parts else f"held {name} steady")
-    if plan.note and (parts or plan.note == "waiting"):
-        text += f", {plan.note}"
-    return text + "."
+        parts.append(
+            say(f"rivals.improved.{whose}", product=product.name, changes=", ".join(moved))
+        )
+    if len(parts) == 2:
+        action = say("rivals.both", first=parts[0], second=parts[1])
+    else:
+        action = parts[0] if parts else say(f"rivals.held.{whose}", product=product.name)
+    if plan.note and (parts or plan.waiting):
+        return say("rivals.move_why", firm=firm_name, action=action, note=plan.note)
+    return say("rivals.move", firm=firm_name, action=action)
 
 
 def decide_competitors(

@@ -28,8 +28,9 @@ from engine.decisions import (
     Decisions,
     ProductDecision,
 )
-from engine.formatting import money_full
+from engine.formatting import count, money_full, number, pct
 from engine.organisation import OrgState
+from engine.phrases import ENGLISH, say
 from engine.roadmap import RoadmapState
 from engine.scenario import Role, Scenario
 
@@ -46,21 +47,18 @@ class Problem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-FIELD_WORDS = {
-    "split": "capacity split",
-    "hires": "hiring",
-    "layoffs": "layoffs",
-    "incubation": "incubation team",
-    "spend": "spending",
-}
-"""Decision fields as a person names them (where a problem is)."""
+def field_words(part: str) -> str:
+    """A decision field as a person names it (where a problem is): "split" is "capacity
+    split"; a part that is no field (a segment id, an order's number) is shown as given."""
+    key = f"checks.field.{part}"
+    return say(key) if key in ENGLISH else part.replace("_", " ")
 
 
 def in_words(problem: Problem, scenario: Scenario) -> str:
     """A problem for a person: "Teamboard roadmap: over capacity…", never an internal path."""
     names = {p.id: p.name for _, p in scenario.products()}
     words = [
-        names.get(part, FIELD_WORDS.get(part, part.replace("_", " ")))
+        names.get(part, field_words(part))
         for part in problem.where.split(".")
         if part and part != "products"
     ]
@@ -113,11 +111,13 @@ def _shape_problem(err: Any, prefix: str) -> Problem:
     loc = ".".join(str(x) for x in (*([prefix] if prefix else []), *err["loc"]))
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
-        msg = "unknown field"
+        msg = say("checks.unknown_field")
     elif err["type"] in _BOUND_ERRORS and _is_fraction(err["loc"]):
         value = err.get("input")
-        got = f" (got {value:.0%})" if isinstance(value, int | float) else ""
-        msg = f"must be between 0% and 100%{got}"
+        if isinstance(value, int | float):
+            msg = say("checks.fraction_got", got=pct(value, 0))
+        else:
+            msg = say("checks.fraction")
     return Problem(loc, msg)
 
 
@@ -138,7 +138,7 @@ def _line(
     team = ctx.org.teams.get(pid)
     if team is None:
         if pd.hires or pd.layoffs:
-            out.append(Problem(f"{where}", "this product has no team to hire into or lay off"))
+            out.append(Problem(f"{where}", say("checks.no_team")))
         return spend
     spend += _line_people(where, pd, decisions, team, scenario, out)
     _line_capacity(where, pid, pd, team, research_effort, ctx, scenario, out)
@@ -164,35 +164,40 @@ def _line_market(
     cur = scenario.currency
     spend = 0.0
     if pd.price is not None and (not math.isfinite(pd.price) or pd.price <= 0):
-        out.append(Problem(f"{where}.price", f"price must be above zero (got {pd.price})"))
+        out.append(Problem(f"{where}.price", say("checks.price_not_positive", price=pd.price)))
     elif pd.price is not None:
         start = next((p.price for _, p in scenario.products() if p.id == pid), None)
         if start is not None and pd.price > PRICE_MAX_MULTIPLE * start:
             out.append(
                 Problem(
                     f"{where}.price",
-                    f"price {money_full(pd.price, cur)} is more than "
-                    f"{PRICE_MAX_MULTIPLE:.0f}× the starting price {money_full(start, cur)} "
-                    f"(at most {money_full(PRICE_MAX_MULTIPLE * start, cur)})",
+                    say(
+                        "checks.price_too_high",
+                        price=money_full(pd.price, cur),
+                        multiple=number(PRICE_MAX_MULTIPLE, 0),
+                        start=money_full(start, cur),
+                        most=money_full(PRICE_MAX_MULTIPLE * start, cur),
+                    ),
                 )
             )
     cap = marketing_cap(ctx, scenario)
     for seg, amount in pd.marketing.items():
         if seg not in segments:
-            out.append(Problem(f"{where}.marketing", f"unknown segment '{seg}'"))
+            out.append(Problem(f"{where}.marketing", say("checks.unknown_segment", segment=seg)))
         if not math.isfinite(amount) or amount < 0:
             out.append(
-                Problem(
-                    f"{where}.marketing.{seg}", f"marketing spend cannot be negative ({amount})"
-                )
+                Problem(f"{where}.marketing.{seg}", say("checks.marketing_negative", amount=amount))
             )
         elif amount > cap:
             out.append(
                 Problem(
                     f"{where}.marketing.{seg}",
-                    f"marketing spend {money_full(amount, cur)} is beyond the bound of "
-                    f"{money_full(cap, cur)} per segment ({MARKETING_MAX_MULTIPLE:.0f}× the "
-                    "firm's cash)",
+                    say(
+                        "checks.marketing_too_high",
+                        amount=money_full(amount, cur),
+                        cap=money_full(cap, cur),
+                        multiple=number(MARKETING_MAX_MULTIPLE, 0),
+                    ),
                 )
             )
         else:
@@ -219,19 +224,27 @@ def _line_roadmap(
 
     for item_id in pd.roadmap:
         if item_id in seen:
-            out.append(Problem(f"{where}.roadmap", f"{name(item_id)} is listed twice"))
+            out.append(Problem(f"{where}.roadmap", say("checks.listed_twice", item=name(item_id))))
             continue
         seen.add(item_id)
         item = backlog.get(item_id)
         state = ctx.roadmap.items.get(item_id)
         if item is None or (item.product == pid and (state is None or not state.visible)):
-            out.append(Problem(f"{where}.roadmap", f"unknown backlog item '{item_id}'"))
+            out.append(Problem(f"{where}.roadmap", say("checks.unknown_item", item=item_id)))
         elif item.product != pid:
             owner, line = products.get(item.product, item.product), products.get(pid, pid)
-            out.append(Problem(f"{where}.roadmap", f"{item.name} belongs to {owner}, not {line}"))
+            out.append(
+                Problem(
+                    f"{where}.roadmap",
+                    say("checks.other_line", item=item.name, owner=owner, line=line),
+                )
+            )
         elif state is not None and state.shipped is not None:
             out.append(
-                Problem(f"{where}.roadmap", f"{item.name} already shipped in Q{state.shipped}")
+                Problem(
+                    f"{where}.roadmap",
+                    say("checks.shipped", item=item.name, quarter=state.shipped),
+                )
             )
         else:
             missing = [d for d in item.depends_on if d not in done and d not in seen]
@@ -239,8 +252,11 @@ def _line_roadmap(
                 out.append(
                     Problem(
                         f"{where}.roadmap",
-                        f"{item.name} depends on {', '.join(name(m) for m in missing)}, which "
-                        "has not shipped and is not earlier in this roadmap",
+                        say(
+                            "checks.depends",
+                            item=item.name,
+                            deps=", ".join(name(m) for m in missing),
+                        ),
                     )
                 )
 
@@ -257,8 +273,7 @@ def _line_research(
         out.append(
             Problem(
                 f"{where}.research",
-                f"{len(pd.research)} research orders is more than one per method and segment "
-                f"(at most {most})",
+                say("checks.research_orders", orders=len(pd.research), most=most),
             )
         )
         return spend, effort
@@ -266,13 +281,17 @@ def _line_research(
         method = methods.get(order.method)
         if method is None:
             out.append(
-                Problem(f"{where}.research.{i}", f"unknown research method '{order.method}'")
+                Problem(f"{where}.research.{i}", say("checks.unknown_method", method=order.method))
             )
         else:
             spend += method.cost
             effort += method.effort
         if order.segment not in segments:
-            out.append(Problem(f"{where}.research.{i}", f"unknown segment '{order.segment}'"))
+            out.append(
+                Problem(
+                    f"{where}.research.{i}", say("checks.unknown_segment", segment=order.segment)
+                )
+            )
     return spend, effort
 
 
@@ -287,23 +306,31 @@ def _line_people(
     """Hires and layoffs; returns what they cost this quarter."""
     params = scenario.organisation
     if pd.hires and decisions.hiring_freeze:
-        out.append(Problem(f"{where}.hires", f"cannot hire {pd.hires} during a hiring freeze"))
+        out.append(Problem(f"{where}.hires", say("checks.hiring_freeze", hires=pd.hires)))
     most = max(HIRES_MIN_CAP, HIRES_MAX_MULTIPLE * team.headcount)
     room = max(0, TEAM_MAX - team.headcount)
     if pd.hires > min(most, room):
         why = (
-            f"at most {most} a quarter ({HIRES_MAX_MULTIPLE}× the team of {team.headcount}, "
-            f"or {HIRES_MIN_CAP})"
+            say(
+                "checks.hires_rate",
+                hires=pd.hires,
+                most=most,
+                multiple=HIRES_MAX_MULTIPLE,
+                team=team.headcount,
+                floor=HIRES_MIN_CAP,
+            )
             if most <= room
-            else f"a team may have at most {TEAM_MAX:,} people and this one has {team.headcount}"
+            else say(
+                "checks.hires_size", hires=pd.hires, limit=count(TEAM_MAX), team=team.headcount
+            )
         )
-        out.append(Problem(f"{where}.hires", f"cannot hire {pd.hires}: {why}"))
+        out.append(Problem(f"{where}.hires", why))
         return min(pd.layoffs, team.headcount) * params.severance
     if pd.layoffs > team.headcount:
         out.append(
             Problem(
                 f"{where}.layoffs",
-                f"cannot lay off {pd.layoffs}: the team has {team.headcount} people",
+                say("checks.layoffs", layoffs=pd.layoffs, team=team.headcount),
             )
         )
     return pd.hires * params.hiring_cost + min(pd.layoffs, team.headcount) * params.severance
@@ -339,8 +366,11 @@ def _line_capacity(
         out.append(
             Problem(
                 f"{where}.research",
-                f"research needs {research_effort:.0f} points but discovery has "
-                f"{discovery:.0f}: the team will be over capacity",
+                say(
+                    "checks.research_effort",
+                    needs=number(research_effort, 0),
+                    has=number(discovery, 0),
+                ),
                 "warning",
             )
         )
@@ -355,12 +385,15 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
     spend = 0.0
     for pid, pd in decisions.products.items():
         if pid not in all_products:
-            out.append(Problem(f"products.{pid}", f"unknown product '{pid}'"))
+            out.append(Problem(f"products.{pid}", say("checks.unknown_product", product=pid)))
         elif pid not in own:
-            out.append(Problem(f"products.{pid}", f"'{pid}' is another firm's product"))
+            out.append(Problem(f"products.{pid}", say("checks.rival_product", product=pid)))
         elif pid not in ctx.lines:
             out.append(
-                Problem(f"products.{pid}", f"'{pid}' is not a line you run as {ctx.role.upper()}")
+                Problem(
+                    f"products.{pid}",
+                    say("checks.not_your_line", product=pid, role=ctx.role.upper()),
+                )
             )
         else:
             spend += _line(pid, pd, decisions, ctx, scenario, out)
@@ -368,11 +401,11 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
     initiatives = {i.id: i for i in scenario.initiatives}
     for ini in decisions.initiatives:
         if ini not in initiatives:
-            out.append(Problem("initiatives", f"unknown culture initiative '{ini}'"))
+            out.append(Problem("initiatives", say("checks.unknown_initiative", initiative=ini)))
         else:
             spend += initiatives[ini].cost
     if len(set(decisions.initiatives)) < len(decisions.initiatives):
-        out.append(Problem("initiatives", "an initiative is listed twice"))
+        out.append(Problem("initiatives", say("checks.initiative_twice")))
 
     cpo_fields = {
         "themes": decisions.themes,
@@ -384,7 +417,7 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
     if ctx.role == "pm":
         for name, value in cpo_fields.items():
             if value:
-                out.append(Problem(name, f"only a CPO decides {name}; you are playing the PM"))
+                out.append(Problem(name, say(f"checks.cpo_only.{name}")))
     else:
         spend += _portfolio(decisions, ctx, scenario, out)
 
@@ -392,9 +425,11 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
         out.append(
             Problem(
                 "spend",
-                f"this quarter's spending ({money_full(spend, scenario.currency)}) is beyond the "
-                f"cash available ({money_full(ctx.cash, scenario.currency)}): the firm will borrow "
-                "and its cash will go negative",
+                say(
+                    "checks.overspend",
+                    spend=money_full(spend, scenario.currency),
+                    cash=money_full(ctx.cash, scenario.currency),
+                ),
                 "warning",
             )
         )
@@ -405,37 +440,40 @@ def _portfolio(decisions: Decisions, ctx: Context, scenario: Scenario, out: list
     """Check the CPO's portfolio fields; return the money they commit."""
     for line in decisions.themes:
         if line not in ctx.lines:
-            out.append(Problem("themes", f"unknown product line '{line}'"))
+            out.append(Problem("themes", say("checks.unknown_line", line=line)))
     total = 0.0
     for line, share in decisions.mentoring.items():
         if line not in ctx.lines:
-            out.append(Problem("mentoring", f"unknown product line '{line}'"))
+            out.append(Problem("mentoring", say("checks.unknown_line", line=line)))
         if not math.isfinite(share) or share < 0 or share > 1:
-            out.append(Problem(f"mentoring.{line}", f"time must be between 0% and 100% ({share})"))
+            out.append(Problem(f"mentoring.{line}", say("checks.mentoring_share", share=share)))
         else:
             total += share
     if total > 1 + 1e-9:
-        out.append(Problem("mentoring", f"mentoring time adds up to {total:.0%}, more than 100%"))
+        out.append(Problem("mentoring", say("checks.mentoring_total", total=pct(total, 0))))
     bets = {b.id: b for b in scenario.bets}
     spend = 0.0
     for bet in decisions.bets:
         if bet not in bets:
-            out.append(Problem("bets", f"unknown innovation bet '{bet}'"))
+            out.append(Problem("bets", say("checks.unknown_bet", bet=bet)))
         elif bet in ctx.resolved_bets:
-            out.append(Problem("bets", f"the bet {bets[bet].name} has already been decided"))
+            out.append(Problem("bets", say("checks.bet_decided", bet=bets[bet].name)))
         else:
             spend += bets[bet].cost
     if decisions.incubation > ctx.org.headcount:
         out.append(
             Problem(
                 "incubation",
-                f"cannot move {decisions.incubation} engineers to incubation: the firm has "
-                f"{ctx.org.headcount}",
+                say(
+                    "checks.incubation",
+                    engineers=decisions.incubation,
+                    headcount=ctx.org.headcount,
+                ),
             )
         )
     for line in decisions.sunset:
         if line not in ctx.lines:
-            out.append(Problem("sunset", f"unknown product line '{line}'"))
+            out.append(Problem("sunset", say("checks.unknown_line", line=line)))
     if decisions.sunset and set(ctx.lines) <= set(decisions.sunset):
-        out.append(Problem("sunset", "cannot sunset every product line"))
+        out.append(Problem("sunset", say("checks.sunset_all")))
     return spend

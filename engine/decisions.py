@@ -9,32 +9,45 @@ words rather than clipping anything silently.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from engine.formatting import money_full
+from engine.formatting import money_full, pct, signed_pct
+from engine.phrases import say
 from engine.report import TurnReport
 from engine.scenario import Scenario
 
 Theme = Literal["growth", "retention", "profit", "quality"]
 
-THEME_NAMES: dict[str, str] = {
-    "growth": "Growth",
-    "retention": "Retention",
-    "profit": "Profit",
-    "quality": "Quality",
-}
+
+class Said(Mapping[str, str]):
+    """A table of words looked up when read, in the language of the moment: ``table[key]`` is
+    ``say(f"{prefix}.{key}")`` for each of ``keys`` (a module constant cannot hold words,
+    since the language changes at run time)."""
+
+    def __init__(self, prefix: str, keys: Collection[str]) -> None:
+        self._prefix = prefix
+        self._keys = tuple(keys)
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._keys:
+            raise KeyError(key)
+        return say(f"{self._prefix}.{key}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+_THEMES = ("growth", "retention", "profit", "quality")
+THEME_NAMES: Mapping[str, str] = Said("decisions.theme", _THEMES)
 """A theme as a player reads it."""
-THEME_AIMS: dict[str, str] = {
-    "growth": "win customers with lower prices, more marketing and features for the biggest "
-    "segments",
-    "retention": "keep today's customers by building for them, paying down debt and more discovery",
-    "profit": "earn more with higher prices, less marketing and less frequent research",
-    "quality": "pay down debt and polish quality before adding features",
-}
+THEME_AIMS: Mapping[str, str] = Said("decisions.theme_aim", _THEMES)
 """What an AI PM does under each theme (engine.portfolio.THEMES in words)."""
 
 
@@ -303,43 +316,64 @@ def _describe_line(
     if pd.price is not None and last and abs(pd.price - last.price) > 0.005 * last.price:
         move = pd.price / last.price - 1.0
         out.append(
-            f"{name}: price {money_full(last.price, cur)} → "
-            f"{money_full(pd.price, cur)} ({move:+.0%})"
+            say(
+                "decisions.price_change",
+                line=name,
+                old=money_full(last.price, cur),
+                new=money_full(pd.price, cur),
+                change=signed_pct(move, 0),
+            )
         )
     elif full and last:
-        out.append(f"{name}: price stays {money_full(last.price, cur)}")
+        out.append(say("decisions.price_stays", line=name, price=money_full(last.price, cur)))
     if last and (pd.marketing or full):
         was = sum(last.marketing_by_segment.values())
         now = sum((dict(last.marketing_by_segment) | pd.marketing).values())
         if abs(now - was) > 0.05 * max(was, 1.0):
             out.append(
-                f"{name}: marketing {money_full(was, cur)} → {money_full(now, cur)} a quarter"
+                say(
+                    "decisions.marketing_change",
+                    line=name,
+                    old=money_full(was, cur),
+                    new=money_full(now, cur),
+                )
             )
         elif full:
-            out.append(f"{name}: marketing {money_full(now, cur)} a quarter")
+            out.append(say("decisions.marketing", line=name, amount=money_full(now, cur)))
     if pd.roadmap and (full or not old.roadmap or pd.roadmap[0] != old.roadmap[0]):
         shown = pd.roadmap if full else pd.roadmap[:3]
-        verb = "build" if full else "roadmap led by"
-        out.append(f"{name}: {verb} " + ", ".join(n.items.get(i, i) for i in shown))
+        key = "decisions.build" if full else "decisions.roadmap_led"
+        out.append(say(key, line=name, items=", ".join(n.items.get(i, i) for i in shown)))
     elif full:
-        out.append(f"{name}: nothing on the roadmap")
+        out.append(say("decisions.empty_roadmap", line=name))
     if pd.split != old.split or (full and "split" in pd.model_fields_set):
         s = pd.split
         out.append(
-            f"{name}: capacity {s.features:.0%} features / {s.debt:.0%} debt / "
-            f"{s.discovery:.0%} discovery"
+            say(
+                "decisions.split",
+                line=name,
+                features=pct(s.features, 0),
+                debt=pct(s.debt, 0),
+                discovery=pct(s.discovery, 0),
+            )
         )
     if pd.research:
-        studies = ", ".join(
-            f"{n.methods.get(r.method, r.method)} of {n.segments.get(r.segment, r.segment)}"
-            for r in pd.research
-        )
-        out.append(f"{name}: research: {studies}")
+        studies = ", ".join(study(n, r.method, r.segment) for r in pd.research)
+        out.append(say("decisions.research", line=name, studies=studies))
     if pd.hires:
-        out.append(f"{name}: hired {pd.hires}")
+        out.append(say("decisions.hired", line=name, count=pd.hires))
     if pd.layoffs:
-        out.append(f"{name}: laid off {pd.layoffs}")
+        out.append(say("decisions.laid_off", line=name, count=pd.layoffs))
     return out
+
+
+def study(n: Names, method: str, segment: str) -> str:
+    """A research order in words: "Interviews of Schools"."""
+    return say(
+        "decisions.study",
+        method=n.methods.get(method, method),
+        segment=n.segments.get(segment, segment),
+    )
 
 
 def _describe_firm(n: Names, cur: str, dec: Decisions, prev: Decisions, full: bool) -> list[str]:
@@ -347,29 +381,34 @@ def _describe_firm(n: Names, cur: str, dec: Decisions, prev: Decisions, full: bo
     out: list[str] = []
     if dec.forecast is not None:
         revenue = money_full(dec.forecast.revenue, cur)
-        out.append(f"forecast: revenue {revenue}, share {dec.forecast.share:.1%}")
+        share = pct(dec.forecast.share, 1)
+        out.append(say("decisions.forecast", revenue=revenue, share=share))
     elif full:
-        out.append("forecast: none")
+        out.append(say("decisions.no_forecast"))
     if dec.initiatives:
-        out.append("started " + ", ".join(n.initiatives.get(i, i) for i in dec.initiatives))
+        started = ", ".join(n.initiatives.get(i, i) for i in dec.initiatives)
+        out.append(say("decisions.started", initiatives=started))
     if dec.hiring_freeze != prev.hiring_freeze or (full and dec.hiring_freeze):
-        out.append("hiring frozen" if dec.hiring_freeze else "hiring freeze lifted")
+        out.append(say("decisions.freeze" if dec.hiring_freeze else "decisions.freeze_lifted"))
     if dec.themes and (full or dec.themes != prev.themes):
         themes = sorted(
             (n.products.get(k, k), THEME_NAMES.get(v, v)) for k, v in dec.themes.items()
         )
-        out.append("themes: " + "; ".join(f"{line}: {theme}" for line, theme in themes))
+        listed = "; ".join(f"{line}: {theme}" for line, theme in themes)
+        out.append(say("decisions.themes", themes=listed))
     if dec.mentoring and (full or dec.mentoring != prev.mentoring):
-        out.append(
-            "mentoring: "
-            + ", ".join(f"{n.products.get(k, k)} {v:.0%}" for k, v in sorted(dec.mentoring.items()))
+        shares = ", ".join(
+            f"{n.products.get(k, k)} {pct(v, 0)}" for k, v in sorted(dec.mentoring.items())
         )
+        out.append(say("decisions.mentoring", lines=shares))
     new_bets = [b for b in dec.bets if full or b not in prev.bets]
     if new_bets:
-        out.append("funded " + ", ".join(n.bets.get(b, b) for b in new_bets))
+        out.append(say("decisions.funded", bets=", ".join(n.bets.get(b, b) for b in new_bets)))
     if dec.incubation and (full or dec.incubation != prev.incubation):
-        idle = "" if dec.bets else " (no bet funded: they stay on their lines)"
-        out.append(f"incubation team: {dec.incubation} engineers{idle}")
+        key = "decisions.incubation" if dec.bets else "decisions.incubation_idle"
+        out.append(say(key, engineers=dec.incubation))
     if dec.sunset:
-        out.append("sunset " + ", ".join(n.products.get(s, s) for s in dec.sunset))
+        out.append(
+            say("decisions.sunset", lines=", ".join(n.products.get(s, s) for s in dec.sunset))
+        )
     return out

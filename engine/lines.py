@@ -22,6 +22,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from engine.decisions import CapacitySplit, Names
+from engine.formatting import exact, number, pct, signed
+from engine.phrases import say
 from engine.report import LineResult, ProductResult, TurnReport
 from engine.roadmap import RoadmapState, Shipped, WorkOutcome, estimated_remaining
 from engine.scenario import BacklogItem
@@ -161,25 +163,18 @@ def incubation_words(team: int, engineers: int, lent: Mapping[str, int], names: 
     """The incubation team this quarter in words: ``team`` engineers set aside by the CPO,
     ``engineers`` of them working on a funded bet, ``lent`` by each line."""
     if not team:
-        return "No engineers in incubation: the bets get no extra chance from a team."
+        return say("lines.incubation.none")
     if not engineers:
-        return (
-            f"{_people(team)} set aside for incubation, but no bet is being funded: "
-            f"{'it stays on its line' if team == 1 else 'they stay on their lines'} this quarter."
-        )
+        return say("lines.incubation.unfunded", count=team)
     moved = sum(lent.values())
     given = ", ".join(f"{names.products.get(li, li)} {k}" for li, k in lent.items())
-    short = f" (only {moved} of {engineers} could be spared)" if moved < engineers else ""
-    verb = "works" if moved == 1 else "work"
-    return (
-        f"{_people(moved)} {verb} in incubation this quarter, lent by {given or 'no line'}"
-        f"{short}; each adds a tenth to the funded bets' chances."
+    short = say("lines.incubation.short", moved=moved, engineers=engineers)
+    return say(
+        "lines.incubation.working",
+        count=moved,
+        lenders=given or say("lines.incubation.no_line"),
+        short=short if moved < engineers else "",
     )
-
-
-def _people(n: int) -> str:
-    """Engineers counted in words: "1 engineer", "3 engineers"."""
-    return f"{n} engineer{'' if n == 1 else 's'}"
 
 
 # --------------------------------------------------------------------------- the plan
@@ -228,22 +223,19 @@ def plan_reasons(
     out: list[str] = []
     if not items:
         if not left_out:
-            out.append(
-                "nothing to build: this line's backlog is empty, so its feature capacity "
-                "will go unused"
-            )
+            out.append(say("lines.plan.empty_backlog"))
         else:
-            unused = f"its {facts.available:.0f} feature points will go unused"
-            out.append(f"nothing planned{'' if facts.ai else ' (the roadmap is empty)'}: {unused}")
+            key = "lines.plan.nothing_planned" if facts.ai else "lines.plan.empty_roadmap"
+            out.append(say(key, points=number(facts.available, 0)))
     elif not any(i.ships for i in items):
         first = next((i for i in items if not i.waits_for), None)
         if first is not None:
-            out.append(f"nothing expected to ship this quarter: {_pace(first, facts.available)}")
-    out += _over_capacity(facts, "will crunch")
-    out += [f"blocked: {i.name} waits for {', '.join(i.waits_for)}" for i in items if i.waits_for]
+            out.append(say("lines.plan.nothing_ships", pace=_pace(first, facts.available)))
+    out += _over_capacity(facts, "lines.over_capacity.plan")
+    out += [_blocked(i.name, i.waits_for) for i in items if i.waits_for]
     spare = facts.available - facts.planned
     if items and spare > SLACK and facts.ai:
-        out.append(f"{spare:.0f} feature points are left unplanned")
+        out.append(say("lines.plan.unplanned", points=number(spare, 0)))
     out += [text for text, waits in left_out if waits or (facts.ai and spare > SLACK)]
     return out
 
@@ -252,13 +244,11 @@ def headline(items: Sequence[PlannedItem], reasons: Sequence[str], rate: float) 
     """A plan in one short sentence: what is expected to ship, else why nothing will."""
     ships = [i.name for i in items if i.ships]
     if ships:
-        return f"expected to ship: {', '.join(ships)}"
+        return say("lines.headline.ships", items=", ".join(ships))
     first = next((i for i in items if not i.waits_for), None)
     if first is not None and rate >= SLACK:
-        n = _quarters(first, rate)
-        plural = "" if n == 1 else "s"
-        return f"nothing ships this quarter ({first.name} takes {n} quarter{plural} at this pace)"
-    return reasons[0] if reasons else "nothing planned"
+        return say("lines.headline.slow", item=first.name, count=_quarters(first, rate))
+    return reasons[0] if reasons else say("lines.headline.nothing")
 
 
 def left_out(
@@ -285,11 +275,12 @@ def left_out(
         if missing:
             waiting.setdefault(", ".join(missing), []).append(name)
         else:
-            out.append(
-                (f"{name} is left out: the PM expects too little from it for its effort", False)
-            )
+            out.append((say("lines.left_out", item=name), False))
     blocked = [
-        (f"blocked: {_listed(items)} wait{'s' if len(items) == 1 else ''} for {missing}", True)
+        (
+            say("lines.blocked_items", count=len(items), items=_listed(items), deps=missing),
+            True,
+        )
         for missing, items in waiting.items()
     ]
     return blocked + out
@@ -297,7 +288,14 @@ def left_out(
 
 def _listed(words: Sequence[str]) -> str:
     """Names listed in words: "A", "A and B", "A, B and C"."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    if len(words) == 1:
+        return words[0]
+    return say("lines.and_list", items=", ".join(words[:-1]), last=words[-1])
+
+
+def _blocked(name: str, deps: Sequence[str]) -> str:
+    """An item waiting for its dependencies: "blocked: A waits for B, C"."""
+    return say("lines.blocked", item=name, deps=", ".join(deps))
 
 
 def _dependency(
@@ -311,10 +309,14 @@ def _dependency(
     name = names.items.get(dep, dep)
     other = backlog.get(dep)
     if other is not None and other.product != item.product:
-        return f"{name} ({names.products.get(other.product, other.product)}'s backlog)"
+        return say(
+            "lines.dependency.other_line",
+            item=name,
+            product=names.products.get(other.product, other.product),
+        )
     s = state.items.get(dep)
     if s is None or not s.visible:
-        return f"{name} (not available yet)"
+        return say("lines.dependency.hidden", item=name)
     return name
 
 
@@ -326,26 +328,23 @@ def _quarters(item: PlannedItem, rate: float) -> int:
 def _pace(item: PlannedItem, rate: float) -> str:
     """How long an item takes at ``rate`` feature points a quarter."""
     if rate < SLACK:
-        return (
-            f"{item.name} needs about {item.remaining:.0f} points and the line has no feature time"
-        )
-    quarters = _quarters(item, rate)
-    return (
-        f"{item.name} needs about {item.remaining:.0f} more points and the line has "
-        f"{rate:.0f} feature points a quarter, so it takes {quarters} quarter"
-        f"{'' if quarters == 1 else 's'} at this pace"
+        return say("lines.pace.no_time", item=item.name, points=number(item.remaining, 0))
+    return say(
+        "lines.pace.quarters",
+        item=item.name,
+        points=number(item.remaining, 0),
+        rate=number(rate, 0),
+        count=_quarters(item, rate),
     )
 
 
-def _over_capacity(facts: LineFacts, crunch: str) -> list[str]:
-    """The over-capacity sentence when the roadmap commits more than the line has."""
+def _over_capacity(facts: LineFacts, key: str) -> list[str]:
+    """The over-capacity sentence (``key``: before or after the quarter) when the roadmap
+    commits more than the line has."""
     if facts.planned <= facts.available + SLACK:
         return []
     over = facts.planned - facts.available
-    return [
-        f"over capacity by {over:.0f} of {facts.available:.0f} feature points: the team "
-        f"{crunch} (overtime costs morale and adds technical debt)"
-    ]
+    return [say(key, over=number(over, 0), available=number(facts.available, 0))]
 
 
 def context_reasons(facts: LineFacts) -> list[str]:
@@ -353,24 +352,20 @@ def context_reasons(facts: LineFacts) -> list[str]:
     out = []
     if facts.debt_factor < DEBT_DRAG:
         out.append(
-            f"technical debt ({facts.tech_debt:.0f} points) slows feature work to "
-            f"{facts.debt_factor:.0%} of full speed"
+            say(
+                "lines.context.debt_drag",
+                debt=number(facts.tech_debt, 0),
+                speed=pct(facts.debt_factor, 0),
+            )
         )
     if facts.split.debt >= DEBT_HEAVY:
-        out.append(f"{facts.split.debt:.0%} of the team's time goes to paying down technical debt")
+        out.append(say("lines.context.debt_time", share=pct(facts.split.debt, 0)))
     if facts.lent:
-        people = "engineer is" if facts.lent == 1 else "engineers are"
-        out.append(f"{facts.lent} {people} lent to the incubation team this quarter")
+        out.append(say("lines.context.lent", count=facts.lent))
     if facts.ai and facts.naive:
-        out.append(
-            f"the PM is new (skill {facts.skill:.2f}) and picks items naively, by the size of "
-            "their estimated effects, without using research"
-        )
+        out.append(say("lines.context.naive_pm", skill=number(facts.skill)))
     elif facts.ai and facts.skill < ROUGH_SKILL:
-        out.append(
-            f"the PM's estimates are rough (skill {facts.skill:.2f}): priorities may be off; "
-            "mentoring sharpens them"
-        )
+        out.append(say("lines.context.rough_pm", skill=number(facts.skill)))
     return out
 
 
@@ -382,17 +377,17 @@ def shipped_words(shipped: Sequence[Shipped], names: Names) -> list[str]:
     out = []
     for s in shipped:
         parts = [
-            f"{names.attributes.get(a, a)} {v:+.2f}"
+            f"{names.attributes.get(a, a)} {signed(v)}"
             for a, v in s.effects.items()
             if abs(v) >= 0.005
         ]
         if s.quality:
-            parts.append(f"quality {s.quality:+.2f}")
+            parts.append(say("lines.shipped.quality", change=signed(s.quality)))
         if s.debt < 0:
-            parts.append(f"pays down {-s.debt:.0f} points of debt")
+            parts.append(say("lines.shipped.pays_debt", points=number(-s.debt, 0)))
         elif s.debt > 0:
-            parts.append(f"adds {s.debt:.0f} points of debt")
-        what = ", ".join(parts) or "no visible change"
+            parts.append(say("lines.shipped.adds_debt", points=number(s.debt, 0)))
+        what = ", ".join(parts) or say("lines.shipped.no_change")
         out.append(f"{names.items.get(s.id, s.id)}: {what}")
     return out
 
@@ -414,38 +409,33 @@ def result_reasons(
         if s.shipped is None and spent > 0:
             out.append(_progress(names.items.get(item_id, item_id), s.progress, backlog[item_id]))
     out += [
-        f"blocked: {names.items.get(i, i)} waits for {', '.join(names.items.get(d, d) for d in ds)}"
+        _blocked(names.items.get(i, i), [names.items.get(d, d) for d in ds])
         for i, ds in done.blocked.items()
     ]
-    out += _over_capacity(facts, "crunched")
+    out += _over_capacity(facts, "lines.over_capacity.done")
     if done.idle > SLACK:
-        out.append(
-            f"{done.idle:.0f} feature points went unused: nothing workable was left on the roadmap"
-        )
+        out.append(say("lines.result.idle", points=number(done.idle, 0)))
     return out
 
 
 def _why_nothing(facts: LineFacts, done: WorkOutcome) -> str:
     """The headline of a quarter that shipped nothing."""
     if not facts.roadmap:
-        return "nothing shipped: nothing was on the roadmap"
+        return say("lines.result.empty_roadmap")
     if facts.split.debt > 0 and facts.split.debt >= facts.split.features:
-        return (
-            f"nothing shipped: the team spent the quarter mostly on technical debt "
-            f"({facts.split.debt:.0%} of its time, {facts.split.features:.0%} on features)"
+        return say(
+            "lines.result.debt_quarter",
+            debt=pct(facts.split.debt, 0),
+            features=pct(facts.split.features, 0),
         )
     if done.blocked and not done.progressed:
-        return "nothing shipped: everything on the roadmap was blocked"
+        return say("lines.result.all_blocked")
     if facts.available < SLACK:
-        return "nothing shipped: the team had no time for features"
-    return "nothing shipped: the work in progress is not finished yet"
+        return say("lines.result.no_feature_time")
+    return say("lines.result.in_progress")
 
 
 def _progress(name: str, progress: float, item: BacklogItem) -> str:
     """An unfinished item's progress against its estimate."""
-    if progress > item.effort + SLACK:
-        return (
-            f"{name} is taking longer than estimated: {progress:.0f} points in, "
-            f"estimated {item.effort:g}"
-        )
-    return f"{name} in progress: {progress:.0f} of an estimated {item.effort:g} points done"
+    key = "lines.progress.late" if progress > item.effort + SLACK else "lines.progress.on_track"
+    return say(key, item=name, points=number(progress, 0), estimate=exact(item.effort))

@@ -35,12 +35,18 @@ import numpy as np
 
 from engine.decisions import Decisions, ProductDecision
 from engine.explain import ExplainSample, MarketInputs, expected_shares
+from engine.phrases import say
 from engine.quarter import QuarterContext
 from engine.report import TurnReport
 from engine.simulation import Simulation
 
 CAVEAT = "expected, before rivals react and chance"
-"""What the preview's numbers are, in words (shown beside them)."""
+"""What the preview's numbers are, in English (:func:`caveat` in the player's language)."""
+
+
+def caveat() -> str:
+    """What the preview's numbers are, in words in the engine's language (shown beside them)."""
+    return say("preview.caveat")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.formatting import number
+from engine.phrases import say
 from engine.records import evolve
 from engine.scenario import BacklogItem, Scenario
 
@@ -163,24 +165,20 @@ def load_of(items: list[str], remaining: Mapping[str, float], available: float) 
 
 def load_words(load: PlanLoad, names: Mapping[str, str]) -> str:
     """The load in one sentence, the same words on the roadmap bar and in the checks."""
-    head = f"Planned {load.planned:.0f} of {load.available:.0f} feature points"
+    head = say(
+        "roadmap.planned", planned=number(load.planned, 0), available=number(load.available, 0)
+    )
     if load.crunch > 1e-6:
-        return (
-            f"{head}: over capacity by {load.crunch:.0f}, so the team will crunch "
-            "(overtime costs morale and adds technical debt)"
-        )
+        return say("roadmap.crunch", head=head, over=number(load.crunch, 0))
     if load.carry is not None:
-        return f"{head}: {names.get(load.carry, load.carry)} will carry over into next quarter"
+        return say("roadmap.carry", head=head, item=names.get(load.carry, load.carry))
     if load.overrun:
         late = ", ".join(names.get(i, i) for i in load.overrun)
-        return (
-            f"{head}: {late} ran past the estimate and is not finished (how much is left is "
-            "unknown: it takes feature points until it ships)"
-        )
+        return say("roadmap.overrun", head=head, items=late)
     if load.planned <= 0 and load.available > 0:
-        return f"Nothing planned: {load.available:.0f} feature points will sit idle"
+        return say("roadmap.nothing", points=number(load.available, 0))
     if load.idle >= 1.0:
-        return f"{head}: {load.idle:.0f} will sit idle (add an item or shift the split)"
+        return say("roadmap.idle", head=head, points=number(load.idle, 0))
     return head
 
 

@@ -32,7 +32,9 @@ from typing import Any
 import numpy as np
 
 from engine.calibrate import Calibration, calibrate
-from engine.formatting import money_full
+from engine.decisions import Said
+from engine.formatting import money_full, number, pct, signed
+from engine.phrases import say
 from engine.scenario import Scenario
 from engine.simulation import Simulation
 
@@ -51,13 +53,8 @@ LOW_NPS = -20.0
 """Starting NPS below this is flagged."""
 TERMS = ("brand", "quality", "network", "fit", "price")
 """The terms of a product's appeal, in the order of docs/model.md §2.4."""
-TERM_WORDS = {
-    "brand": "a stronger brand",
-    "quality": "higher quality",
-    "network": "a bigger network",
-    "fit": "a closer fit to what they want",
-    "price": "a lower price",
-}
+TERM_WORDS = Said("market_start.term", TERMS)
+"""What a product is better at, by term, in words ("a stronger brand")."""
 
 
 @dataclass(frozen=True)
@@ -173,22 +170,34 @@ def _why(names: list[str], terms: np.ndarray, outside: float) -> tuple[int | Non
     order = np.argsort(-appeal, kind="stable")
     best = int(order[0])
     if appeal[best] < outside:
-        return None, (
-            f"buying nothing ({outside:+.2f}) appeals more than the best product, "
-            f"{names[best]} ({appeal[best]:+.2f}): most customers will stay out"
+        return None, say(
+            "market_start.stay_out",
+            outside=signed(outside),
+            best=names[best],
+            appeal=signed(appeal[best]),
         )
     if len(order) == 1:
-        return best, f"{names[best]} is the only product (appeal {appeal[best]:+.2f})"
+        return best, say("market_start.only", best=names[best], appeal=signed(appeal[best]))
     second = int(order[1])
     diff = terms[best] - terms[second]
     reasons = [
-        f"{TERM_WORDS[TERMS[k]]} ({diff[k]:+.2f})"
+        f"{TERM_WORDS[TERMS[k]]} ({signed(diff[k])})"
         for k in np.argsort(-diff, kind="stable")[:2]
         if diff[k] > 0.005
     ]
-    return best, (
-        f"{names[best]} ({appeal[best]:+.2f}) beats {names[second]} ({appeal[second]:+.2f}) "
-        f"on {' and '.join(reasons) or 'nothing in particular'}"
+    if not reasons:
+        on = say("market_start.nothing_particular")
+    elif len(reasons) == 1:
+        on = reasons[0]
+    else:
+        on = say("market_start.two", first=reasons[0], second=reasons[1])
+    return best, say(
+        "market_start.beats",
+        best=names[best],
+        appeal=signed(appeal[best]),
+        second=names[second],
+        second_appeal=signed(appeal[second]),
+        on=on,
     )
 
 
@@ -271,30 +280,40 @@ def _flags(market: StartingMarket) -> list[str]:
     out = []
     for seg in market.segments:
         if seg.favourite is None:
-            out.append(f"{seg.name}: {seg.why}.")
+            out.append(say("market_start.flag.no_buyers", segment=seg.name, why=seg.why))
         for p in seg.products:
             if large_gap(p):
-                verb = "lose" if p.gap < 0 else "gain"
                 out.append(
-                    f"{p.name} starts with {p.share:.0%} of {seg.name} but the model expects "
-                    f"{p.share_expected:.0%} after quarter 1: it will {verb} share with no "
-                    f"decision taken (choosers pick it {p.share_of_choosers:.0%})."
+                    say(
+                        "market_start.flag.lose" if p.gap < 0 else "market_start.flag.gain",
+                        product=p.name,
+                        share=pct(p.share, 0),
+                        segment=seg.name,
+                        expected=pct(p.share_expected, 0),
+                        choosers=pct(p.share_of_choosers, 0),
+                    )
                 )
     for f in market.firms:
         if f.controller == "player" and f.revenue > 0 and f.margin > HIGH_MARGIN:
-            out.append(
-                f"{f.name}: margin {f.margin:.0%} at the start: revenue far above costs "
-                f"(raise unit costs, payroll or marketing, or lower prices)."
-            )
+            out.append(say("market_start.flag.margin", firm=f.name, margin=pct(f.margin, 0)))
         if f.runway is not None and f.runway < market.quarters:
             out.append(
-                f"{f.name}: loses {money_full(-f.profit, market.currency)} a quarter at the "
-                f"start: cash lasts {f.runway:.1f} of the {market.quarters} quarters."
+                say(
+                    "market_start.flag.runway",
+                    firm=f.name,
+                    loss=money_full(-f.profit, market.currency),
+                    runway=number(f.runway, 1),
+                    quarters=market.quarters,
+                )
             )
         if f.customers > 0 and (f.satisfaction < LOW_SATISFACTION or f.nps < LOW_NPS):
             out.append(
-                f"{f.name}: satisfaction {f.satisfaction:.2f}, NPS {f.nps:+.0f} at the start: "
-                f"its users see better alternatives and will churn."
+                say(
+                    "market_start.flag.unhappy",
+                    firm=f.name,
+                    satisfaction=number(f.satisfaction),
+                    nps=signed(f.nps, 0),
+                )
             )
     return out
 
