@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from engine.formatting import pct, signed
+from engine.formatting import number, pct, points
 from engine.report import share_impact
+from game.scenes.glossary import Words, lower_in_sentence, words
+from game.translation import t
 
 if TYPE_CHECKING:
     from engine.decisions import Decisions
@@ -33,18 +35,10 @@ if TYPE_CHECKING:
 
 Level = Literal["guided", "hints", "none"]
 LEVELS: tuple[Level, ...] = ("guided", "hints", "none")
-LEVEL_NAMES: dict[str, str] = {
-    "guided": "Guided first quarter + hints",
-    "hints": "Hints only",
-    "none": "Off",
-}
-LEVEL_TIPS: dict[str, str] = {
-    "guided": "The coach walks you through your first quarter one step at a time, then gives "
-    "a short note at the start of each quarter.",
-    "hints": "No walkthrough: a short note at the start of each quarter says what changed and "
-    "suggests one thing worth trying.",
-    "none": "No coach: you find your own way.",
-}
+LEVEL_NAMES: Words[str] = words("coach.level", LEVELS)
+"""Each level's name in the language in use ("Hints only")."""
+LEVEL_TIPS: Words[str] = words("coach.level_tip", LEVELS)
+"""What each level does, in words (a tooltip)."""
 LOW_AWARENESS = 0.3
 """Awareness below this in a segment the objectives name is worth a hint."""
 MIN_POINTS = 0.005
@@ -89,6 +83,12 @@ class Facts:
     currency: str = "$"
     awareness: dict[str, float] = field(default_factory=dict)  # segment -> own best awareness
     submit: str = "End quarter"  # what the hub's hand-in button says
+    solo: bool | None = None  # a solo game (None: told by ``submit``, "End quarter" is solo)
+
+    @property
+    def plays_itself(self) -> bool:
+        """True when the hand-in plays the quarter at once (a solo game, not a workshop)."""
+        return self.submit == "End quarter" if self.solo is None else self.solo
 
     def least_known(self) -> str:
         """The segment the firm knows least (largest belief sd); objectives break ties."""
@@ -96,9 +96,10 @@ class Facts:
         return max(order, key=lambda s: (round(self.uncertainty.get(s, 0.0), 3), -order.index(s)))
 
 
-def facts_of(desk: Desk, submit: str = "End quarter") -> Facts:
+def facts_of(desk: Desk, submit: str = "End quarter", solo: bool | None = None) -> Facts:
     """The facts of a desk now (its view, draft warnings, scenario and latest report);
-    ``submit`` is what the hub's hand-in button says."""
+    ``submit`` is what the hub's hand-in button says, ``solo`` whether it plays the quarter
+    at once (None: told by ``submit``)."""
     s = desk.scenario
     report = desk.history()[-1]
     belief = desk.belief()
@@ -132,6 +133,7 @@ def facts_of(desk: Desk, submit: str = "End quarter") -> Facts:
             for g in s.segments
         },
         submit=submit,
+        solo=solo,
     )
 
 
@@ -152,17 +154,13 @@ class Step:
 def walkthrough(facts: Facts) -> list[Step]:
     """The guided first quarter's steps for the role (research, roadmap, price, end)."""
     segment = facts.segments.get(facts.least_known(), "")
+    team = "" if facts.plays_itself else "_team"
     end = Step(
         "end",
         "",
         "hub:submit",
-        "Play the quarter" if facts.submit == "End quarter" else "Hand in your decisions",
-        f"When you are happy with your choices, press {facts.submit}. "
-        + (
-            "The quarter is played and you see what happened, and why."
-            if facts.submit == "End quarter"
-            else "The facilitator plays the round once every team has handed in."
-        ),
+        t(f"coach.step.end_title{team}"),
+        t(f"coach.step.end_text{team}", submit=facts.submit),
     )
     if facts.role != "pm":
         return [
@@ -170,37 +168,33 @@ def walkthrough(facts: Facts) -> list[Step]:
                 "market",
                 "Market",
                 "market:map",
-                "Look at the market",
-                "Each segment wants something different. The rings show where you believe "
-                "each segment's ideal product sits; the dots are the products.",
+                t("coach.step.market_title"),
+                t("coach.step.market_text"),
             ),
             end,
         ]
-    study = facts.study or "a study"
+    study = facts.study or t("coach.step.a_study")
     return [
         Step(
             "research",
             "Research",
             f"research:{facts.least_known()}",
-            "Learn before you build",
-            f"You are unsure what customers want. Buy {study} in {segment}: it narrows what "
-            "you believe they want before you spend engineering time.",
+            t("coach.step.research_title"),
+            t("coach.step.research_text", study=study, segment=segment),
         ),
         Step(
             "roadmap",
             "Roadmap",
             "roadmap:add",
-            "Choose what to build",
-            "Add one or two items, the most important first. The bar above shows whether they "
-            "fit this quarter's capacity.",
+            t("coach.step.roadmap_title"),
+            t("coach.step.roadmap_text"),
         ),
         Step(
             "price",
             "Pricing & marketing",
             "pricing:price",
-            "Set your price",
-            "Try a different price: the preview beside it shows the customers you can expect "
-            "next quarter, against keeping today's price.",
+            t("coach.step.price_title"),
+            t("coach.step.price_text"),
         ),
         end,
     ]
@@ -306,14 +300,14 @@ def what_changed(facts: Facts) -> str:
     ]
     big = max(shares, key=lambda e: share_impact(report, e), default=None)
     if big is None or abs(big.change) < MIN_POINTS:
-        return "Your shares barely moved last quarter."
+        return t("coach.changed.barely")
     name = facts.segments.get(big.segment or "", big.segment or "")
     verb = "rose" if big.change > 0 else "fell"
     cause = _biggest(big)
-    text = f"{name} share {verb} {abs(big.change) * 100:.1f} points"
+    moved = {"segment": name, "points": number(abs(big.change) * 100, 1)}
     if cause is None:
-        return text + "."
-    return f"{text}, mostly from {cause.text} ({signed(cause.size * 100, 1)} pts)."
+        return t(f"coach.changed.{verb}", **moved)
+    return t(f"coach.changed.{verb}_from", cause=cause.text, size=points(cause.size, 1), **moved)
 
 
 def _biggest(explanation: Explanation) -> Driver | None:
@@ -326,44 +320,31 @@ def suggestion(facts: Facts) -> str:
     """One thing worth trying next, by the first rule that applies."""
     over = [w for w in facts.warnings if "over capacity" in w]
     if over:
-        return (
-            f"Your plan is over capacity ({over[0].split(': ', 1)[-1]}). Drop or reorder the "
-            "last items: a crunch costs morale and adds debt."
-        )
+        return t("coach.suggest.over_capacity", detail=over[0].split(": ", 1)[-1])
     least = facts.least_known()
     if facts.role == "pm" and facts.studies == 0 and facts.study:
-        return (
-            f"You have not researched any segment yet. Run {facts.study.lower()} in "
-            f"{facts.segments[least]}, the segment you know least (needs known "
-            f"±{facts.uncertainty.get(least, 0.0):.2f}), before you build more."
+        return t(
+            "coach.suggest.research",
+            study=facts.study.lower() if lower_in_sentence() else facts.study,
+            segment=facts.segments[least],
+            sd=number(facts.uncertainty.get(least, 0.0), 2),
         )
     if facts.role == "pm" and facts.roadmap_empty and facts.items_left:
-        return (
-            "Nothing is on your roadmap, so the team will ship nothing this quarter. Add the "
-            "item you expect to matter most to the customers you want to win."
-        )
+        return t("coach.suggest.roadmap")
     moved, factor = _price_moves(facts)
     if moved and factor == "price":
-        return (
-            f"{moved} share moved mostly on your price. Use the preview on the Pricing tab to "
-            "see what a small change would do before you commit."
-        )
+        return t("coach.suggest.price", segment=moved)
     if moved:
-        return (
-            f"{moved} share moved mostly on your rivals' moves. The preview on the Pricing tab "
-            "shows what a price or marketing answer would do, before they react again."
-        )
+        return t("coach.suggest.rivals", segment=moved)
     quiet = [s for s in facts.priority if facts.awareness.get(s, 1.0) < LOW_AWARENESS]
     if quiet:
         seg = quiet[0]
-        return (
-            f"Only {pct(facts.awareness[seg], 0)} of {facts.segments[seg]} know your product. "
-            "Marketing there raises awareness; the Pricing tab's preview shows what to expect."
+        return t(
+            "coach.suggest.awareness",
+            share=pct(facts.awareness[seg], 0),
+            segment=facts.segments[seg],
         )
-    return (
-        "Pick one change for this quarter and write down what you expect it to do before you "
-        "press End quarter; then compare with the results."
-    )
+    return t("coach.suggest.default")
 
 
 def _price_moves(facts: Facts) -> tuple[str, str]:

@@ -16,16 +16,23 @@ from typing import Any
 from engine.formatting import MISSING
 from engine.kpis import KPIS, formatter
 from engine.scenario import Objective, Scenario
+from game.scenes.glossary import Words, lower_in_sentence
+from game.translation import t
 from game.widgets.text import plain
 
-STATUS = {
-    "met": ("met", "#3fc29a"),
-    "missed": ("missed", "#f0894a"),
-    "on_track": ("on track", "#3fc29a"),
-    "behind": ("behind", "#f0894a"),
-    "pending": ("not measured yet", "#a8b3c1"),
+COLOURS = {
+    "met": "#3fc29a",
+    "missed": "#f0894a",
+    "on_track": "#3fc29a",
+    "behind": "#f0894a",
+    "pending": "#a8b3c1",
 }
-"""Each scoring status as (word, colour)."""
+"""Each scoring status's colour."""
+
+STATUS: Words[tuple[str, str]] = Words(
+    tuple(COLOURS), lambda status: (t(f"objectives.status.{status}"), COLOURS[status])
+)
+"""Each scoring status as (word, colour), the word in the language in use."""
 
 GOOD = {"met": True, "on_track": True, "missed": False, "behind": False}
 """Whether a status is good news (a pending objective is neither)."""
@@ -48,7 +55,7 @@ def objective_figures(o: Mapping[str, Any], scenario: Scenario) -> tuple[str, st
     if value == target and o["status"] in ("behind", "missed"):
         precise = formatter(kpi.unit, (kpi.digits or 2) + 2)
         value, target = precise(float(o["value"]), cur), precise(obj.target, cur)
-    return value, target, "at least" if obj.op == ">=" else "at most"
+    return value, target, t("objectives.at_least" if obj.op == ">=" else "objectives.at_most")
 
 
 def objective_note(o: Mapping[str, Any], scenario: Scenario) -> str:
@@ -56,8 +63,10 @@ def objective_note(o: Mapping[str, Any], scenario: Scenario) -> str:
     figures = objective_figures(o, scenario)
     if figures is None:
         return plain(str(o.get("evidence") or "")).strip()
-    value, target, op = figures
-    return f"{value}, target {op} {target}"
+    value, target, _ = figures
+    obj = objective_of(o, scenario)
+    op = "at_least" if obj is None or obj.op == ">=" else "at_most"
+    return t(f"objectives.note_{op}", value=value, target=target)
 
 
 def short_name(obj: Objective, scenario: Scenario) -> str:
@@ -65,10 +74,13 @@ def short_name(obj: Objective, scenario: Scenario) -> str:
     name = KPIS[obj.kpi].heading
     if obj.product is not None:
         products = {p.id: p.name for _, p in scenario.products()}
-        name = f"{products.get(obj.product, obj.product)} {name[:1].lower()}{name[1:]}"
+        kpi = f"{name[:1].lower()}{name[1:]}" if lower_in_sentence() else name
+        name = t("objectives.name_product", product=products.get(obj.product, obj.product), kpi=kpi)
     if obj.segment is not None:
         segments = {s.id: s.name for s in scenario.segments}
-        name += f" in {segments.get(obj.segment, obj.segment)}"
+        name = t(
+            "objectives.name_segment", name=name, segment=segments.get(obj.segment, obj.segment)
+        )
     return name
 
 
@@ -77,10 +89,13 @@ def target_words(obj: Objective, scenario: Scenario, *, brief: bool = False) -> 
     leaves out "at least" (a column heading: "20.0% by Q12")."""
     target = KPIS[obj.kpi].compact(obj.target, scenario.currency)
     if obj.mode == "always":
-        return f"{'never below' if obj.op == '>=' else 'never above'} {target}"
-    op = "" if brief and obj.op == ">=" else "at least " if obj.op == ">=" else "at most "
-    when = "at the end" if obj.mode == "final" or obj.by is None else f"by Q{obj.by}"
-    return f"{op}{target} {when}"
+        return t(
+            "objectives.never_below" if obj.op == ">=" else "objectives.never_above", target=target
+        )
+    op = "plain" if brief and obj.op == ">=" else "at_least" if obj.op == ">=" else "at_most"
+    if obj.mode == "final" or obj.by is None:
+        return t(f"objectives.target.{op}_end", target=target)
+    return t(f"objectives.target.{op}_by", target=target, by=obj.by)
 
 
 @dataclass(frozen=True)
@@ -97,7 +112,13 @@ class Progress:
     def sentence(self) -> str:
         """The whole of it in one line: "Share in Mid-market 14.0% (at least 20.0% by Q12):
         behind"."""
-        return f"{self.name} {self.value} ({self.target}): {self.status}"
+        return t(
+            "objectives.sentence",
+            name=self.name,
+            value=self.value,
+            target=self.target,
+            status=self.status,
+        )
 
 
 def progress(o: Mapping[str, Any], scenario: Scenario) -> Progress | None:
@@ -121,9 +142,5 @@ def tally(objectives: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
     statuses = [str(o["status"]) for o in objectives]
     good = sum(GOOD.get(s) is True for s in statuses)
     counts = {status: statuses.count(status) for status in ("met", "behind", "missed")}
-    rest = [
-        f"{n} {STATUS[status][0]}" + (" already" if status == "met" else "")
-        for status, n in counts.items()
-        if n
-    ]
-    return f"{good} of {len(statuses)} on track", ", ".join(rest)
+    rest = [t(f"objectives.count.{status}", n=n) for status, n in counts.items() if n]
+    return t("objectives.on_track_count", good=good, total=len(statuses)), ", ".join(rest)

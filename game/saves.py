@@ -29,6 +29,7 @@ from typing import Any
 from engine.decisions import Decisions
 from game.files import MIB, FileRefused, read_json
 from game.paths import user_data_dir
+from game.translation import t
 
 FORMAT = "crossroads-save"
 VERSION = 2
@@ -170,29 +171,27 @@ def read_save(path: Path) -> SaveData:
         raw = read_json(path, MAX_SAVE_BYTES)
     except FileRefused as exc:
         if exc.reason == "no such file":
-            raise SaveError(f"no saved game at {path}") from None
-        raise SaveError(f"the save file {exc}") from None
+            raise SaveError(t("saves.none", path=path)) from None
+        raise SaveError(t("saves.refused", problem=exc)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SaveError(
-            f"the save file {path.name} is damaged ({exc.__class__.__name__})"
-        ) from None
+        raise SaveError(t("saves.damaged", name=path.name, error=exc.__class__.__name__)) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # 5 000-digit numbers, deep nesting
         raise SaveError(
-            f"the save file {path.name} is damaged (it holds data no save holds: "
-            f"{exc.__class__.__name__})"
+            t("saves.damaged_data", name=path.name, error=exc.__class__.__name__)
         ) from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise SaveError(f"{path.name} is not a Crossroads save")
+        raise SaveError(t("saves.not_a_save", name=path.name))
     version = raw.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise SaveError(
-            f"the save file {path.name} is damaged: its format version is "
-            f"{_shown(version)}, not a whole number"
-        )
+        raise SaveError(t("saves.bad_version", name=path.name, version=_shown(version)))
     if version not in READS:
         raise SaveError(
-            f"{path.name} was written by another version of the game (format {version}, "
-            f"this game reads formats {', '.join(map(str, READS))})"
+            t(
+                "saves.other_version",
+                name=path.name,
+                version=version,
+                formats=", ".join(map(str, READS)),
+            )
         )
     return _save_data(path.name, raw)
 
@@ -210,36 +209,38 @@ def _save_data(name: str, raw: dict[str, Any]) -> SaveData:
     """The checked contents of a save document (format 1 or 2)."""
     from pydantic import ValidationError
 
-    problem = f"the save file {name} is incomplete or damaged"
+    def problem(case: str, **values: Any) -> SaveError:
+        return SaveError(t(f"saves.incomplete.{case}", name=name, **values))
+
     scenario = raw.get("scenario")
     if not isinstance(scenario, dict):
-        raise SaveError(f"{problem} (no scenario)")
+        raise problem("no_scenario")
     fields = {k: scenario.get(k) for k in ("id", "path", "hash")}
     for key, value in fields.items():
         if not isinstance(value, str):
-            raise SaveError(f"{problem} (scenario.{key} is {_shown(value)})")
+            raise problem("scenario_field", field=key, value=_shown(value))
     text = scenario.get("text")
     if text is not None and not isinstance(text, str):
-        raise SaveError(f"{problem} (scenario.text is not text)")
+        raise problem("scenario_text")
     seed, role, decisions = raw.get("seed"), raw.get("role"), raw.get("decisions")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise SaveError(f"{problem} (seed is {_shown(seed)}, not a number from 0 to 2**63 - 1)")
+        raise problem("seed", value=_shown(seed))
     if not isinstance(role, str):
-        raise SaveError(f"{problem} (role is {_shown(role)})")
+        raise problem("role", value=_shown(role))
     if not isinstance(decisions, list):
-        raise SaveError(f"{problem} (decisions is {_shown(decisions)}, not a list of quarters)")
+        raise problem("decisions", value=_shown(decisions))
     log = []
     for q, quarter in enumerate(decisions, start=1):
         if not isinstance(quarter, dict):
-            raise SaveError(f"{problem} (the decisions of quarter {q} are not a mapping)")
+            raise problem("quarter", quarter=q)
         played = {}
         for firm, d in quarter.items():
             try:
                 played[str(firm)] = Decisions.model_validate(d)
             except ValidationError as exc:
-                raise SaveError(f"{problem}: quarter {q}, {_first_error(firm, exc)}") from None
+                raise problem("decision", quarter=q, error=_first_error(firm, exc)) from None
             except (ValueError, TypeError, RecursionError) as exc:
-                raise SaveError(f"{problem}: quarter {q} ({exc.__class__.__name__})") from None
+                raise problem("decision_type", quarter=q, error=exc.__class__.__name__) from None
         log.append(played)
     return SaveData(
         scenario_id=fields["id"],

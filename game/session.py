@@ -34,6 +34,7 @@ from game.saves import (
 )
 from game.scenario_choice import upgrade_line
 from game.scenes.glossary import ROLE_NAMES
+from game.translation import t
 
 if TYPE_CHECKING:  # the simulation (numpy) is imported only when a game starts
     from engine.decision_check import Problem
@@ -107,7 +108,10 @@ def list_scenarios() -> list[ScenarioEntry]:
 class Session(DraftDesk):
     """One solo game: scenario + role + seed + the decisions made so far (a :class:`Desk`)."""
 
-    no_preview = "The preview is not available: the game is over."
+    @property
+    def no_preview(self) -> str:  # type: ignore[override]
+        """Why a finished game shows no preview."""
+        return t("session.no_preview")
 
     def __init__(self, entry: ScenarioEntry, role: str, seed: int, coach: str = "none") -> None:
         if entry.scenario is None:
@@ -252,7 +256,7 @@ class Session(DraftDesk):
         try:
             self.save()
         except OSError as exc:
-            return f"Could not autosave: {exc.strerror or exc}"
+            return t("session.autosave_failed", reason=exc.strerror or exc)
         return None
 
     @classmethod
@@ -265,28 +269,28 @@ class Session(DraftDesk):
         data = read_save(path or autosave_path())
         entry = _saved_scenario(data)
         if entry.scenario is None:
+            file = Path(data.scenario_path).name
             raise SaveError(
-                f"the saved game's scenario {Path(data.scenario_path).name} cannot be loaded"
-                + (f" ({entry.problems[0]})" if entry.problems else "")
+                t("session.scenario_unloadable_why", file=file, problem=entry.problems[0])
+                if entry.problems
+                else t("session.scenario_unloadable", file=file)
             )
         if entry.scenario.id != data.scenario_id or entry.digest != data.scenario_hash:
-            raise SaveError(
-                f"the scenario '{data.scenario_id}' has changed since this game was saved, "
-                "so it cannot resume exactly"
-            )
+            raise SaveError(t("session.scenario_changed", id=data.scenario_id))
         if data.role not in entry.scenario.roles:
-            raise SaveError(f"the saved role '{data.role}' is not offered by this scenario")
+            raise SaveError(t("session.role_not_offered", role=data.role))
         if len(data.log) > entry.scenario.quarters:
             raise SaveError(
-                f"the save holds {len(data.log)} quarters; the scenario has only "
-                f"{entry.scenario.quarters}"
+                t(
+                    "session.too_many_quarters",
+                    played=len(data.log),
+                    quarters=entry.scenario.quarters,
+                )
             )
         try:
             session = cls(entry, data.role, data.seed)
         except Exception as exc:  # untrusted numbers reaching the engine
-            raise SaveError(
-                f"the saved game cannot be started ({exc.__class__.__name__})"
-            ) from None
+            raise SaveError(t("session.cannot_start", error=exc.__class__.__name__)) from None
         for q, decisions in enumerate(data.log, start=1):
             session._replay(q, decisions)
         session.coach = Coach(data.coach or "none")
@@ -296,10 +300,9 @@ class Session(DraftDesk):
     def _replay(self, quarter: int, decisions: dict[str, Decisions]) -> None:
         """Play one saved quarter again; anything wrong with it is a SaveError in words."""
         if self.firm_id not in decisions:
-            firms = ", ".join(sorted(decisions)[:3]) or "none"
+            firms = ", ".join(sorted(decisions)[:3]) or t("session.no_firms")
             raise SaveError(
-                f"the save has no decisions for firm '{self.firm_id}' in quarter {quarter} "
-                f"(it has: {firms[:80]})"
+                t("session.no_firm", firm=self.firm_id, quarter=quarter, firms=firms[:80])
             )
         try:
             errors = [
@@ -307,8 +310,11 @@ class Session(DraftDesk):
             ]
             if errors:
                 raise SaveError(
-                    f"the saved decisions of quarter {quarter} are refused: "
-                    f"{str(errors[0]).splitlines()[0][:160]}"
+                    t(
+                        "session.refused",
+                        quarter=quarter,
+                        reason=str(errors[0]).splitlines()[0][:160],
+                    )
                 )
             self.draft = decisions[self.firm_id]
             self.end_quarter(autosave=False)
@@ -316,7 +322,7 @@ class Session(DraftDesk):
             raise
         except Exception as exc:  # a hand-edited save must never end the game
             raise SaveError(
-                f"the saved game cannot be replayed at quarter {quarter} ({exc.__class__.__name__})"
+                t("session.cannot_replay", quarter=quarter, error=exc.__class__.__name__)
             ) from None
 
 

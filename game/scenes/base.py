@@ -25,6 +25,7 @@ from pygame_gui.elements import (
     UITextEntryLine,
 )
 
+from game.translation import t
 from game.widgets.text import tooltip
 
 if TYPE_CHECKING:
@@ -425,7 +426,7 @@ class Scene(ABC):
             "−",
             lambda: set_to(value - step),
             container=container,
-            tip=f"Lower by {fmt(step)}",
+            tip=t("widgets.stepper.lower", step=fmt(step)),
         )
         shown = self.label(
             pygame.Rect(x + 38, rect.y, 110, rect.h), fmt(value), container=container, tip=tip
@@ -435,7 +436,7 @@ class Scene(ABC):
             "+",
             lambda: set_to(value + step),
             container=container,
-            tip=f"Raise by {fmt(step)}",
+            tip=t("widgets.stepper.raise", step=fmt(step)),
         )
         row += [lower, shown, raise_]
         slider_x = x + 196

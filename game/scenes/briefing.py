@@ -7,24 +7,22 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from engine.formatting import count, money
+from engine.formatting import count, money, pct
 from engine.scoring import OBJECTIVES_SHARE
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
-from game.scenes.role_choice import ROLES
+from game.scenes.glossary import ROLE_NAMES, Words, words
+from game.translation import t
 from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from game.app import App
     from game.session import ScenarioEntry
 
-ARCHETYPES = {
-    "incumbent": "holds its position and moves price slowly",
-    "price_follower": "follows price moves",
-    "fast_follower": "copies the leader's best features after a delay",
-    "innovator": "chases under-served needs, sometimes with big jumps",
-    "niche": "focuses on one segment",
-    "best_response": "picks the move that looks most profitable",
-}
+ARCHETYPES: Words[str] = words(
+    "briefing.archetype",
+    ("incumbent", "price_follower", "fast_follower", "innovator", "niche", "best_response"),
+)
+"""How each AI archetype plays, in words (a rival without its own description)."""
 
 
 def paragraphs(text: str) -> str:
@@ -53,25 +51,25 @@ class BriefingScene(Scene):
         assert s is not None
         self.label(
             pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
-            f"{s.title} — you are the {ROLES[self.role][0]}",
+            t("briefing.heading", title=s.title, role=ROLE_NAMES[self.role]),
             object_id="#heading",
         )
         area = pygame.Rect(
             MARGIN, MARGIN + 52, self.width - 2 * MARGIN, self.height - 2 * MARGIN - 52 - ROW - GAP
         )
         story, objectives, company, market = grid(area, 2, 2)
-        self.text(story, "<b>The story</b><br>" + paragraphs(s.briefing))
+        self.text(story, f"<b>{t('briefing.story')}</b><br>" + paragraphs(s.briefing))
         self.text(objectives, self._objectives())
         self.text(company, self._company())
         self.text(market, self._market())
         by = self.height - MARGIN - ROW
-        self.button(pygame.Rect(MARGIN, by, 160, ROW), "Back", self.app.pop, tip="Esc")
+        self.button(pygame.Rect(MARGIN, by, 160, ROW), t("common.back"), self.app.pop, tip="Esc")
         self.button(
             pygame.Rect(self.width - MARGIN - 260, by, 260, ROW),
-            "Start quarter 1",
+            t("briefing.start"),
             self.start,
             object_id="#primary",
-            tip="Open the quarter hub: make your decisions on each tab, then End quarter.",
+            tip=t("briefing.start_tip"),
         )
         self._coach_button(by)
         self.app.focus_index = 1
@@ -83,10 +81,9 @@ class BriefingScene(Scene):
         w = min(420, self.width - 2 * MARGIN - 160 - 260 - 4 * GAP)
         self.button(
             pygame.Rect((self.width - w) // 2, y, w, ROW),
-            f"Coach: {LEVEL_NAMES[self.coach]}",
+            t("briefing.coach", level=LEVEL_NAMES[self.coach]),
             self.cycle_coach,
-            tip=f"{LEVEL_TIPS[self.coach]} Click or Enter for the next choice. You can change it "
-            "later in the pause menu (Esc).",
+            tip=t("briefing.coach_tip", tip=LEVEL_TIPS[self.coach]),
         )
 
     def cycle_coach(self) -> None:
@@ -103,54 +100,56 @@ class BriefingScene(Scene):
         total = sum(o.weight for o in mine)
         rows = [
             f"• {html.escape(plain(o.description))} <font color='#a8b3c1'>"
-            f"({o.weight / total:.0%} of the objectives)</font>"
+            f"{t('briefing.weight', share=pct(o.weight / total, 0))}</font>"
             for o in mine
         ]
-        share = round(100 * OBJECTIVES_SHARE)
-        rows.append(
-            f"<font color='#a8b3c1'>Objectives are {share}% of your score; the rest is how you "
-            "play, all game long: research, delivery, your customers and your team. A target "
-            "already met at the start is a guardrail: keep it.</font>"
-        )
-        return "<b>Your objectives</b><br>" + "<br>".join(rows)
+        share = pct(round(100 * OBJECTIVES_SHARE) / 100, 0)
+        rows.append(f"<font color='#a8b3c1'>{t('briefing.objectives_share', share=share)}</font>")
+        return f"<b>{t('briefing.objectives')}</b><br>" + "<br>".join(rows)
 
     def _company(self) -> str:
         s = self.entry.scenario
         assert s is not None
         firm = s.player_firms()[0]
         lines = [
-            f"<b>Your company: {html.escape(firm.name)}</b>",
-            f"Cash: {html.escape(money(firm.cash, s.currency))}",
+            f"<b>{t('briefing.company', name=html.escape(firm.name))}</b>",
+            t("briefing.cash", cash=html.escape(money(firm.cash, s.currency))),
         ]
         for p in firm.products:
             if self.role not in p.roles:
                 continue
             customers = sum(p.customers.values())
             team = p.team
-            people = f", {team.engineers} engineers" if team else ""
+            people = t("briefing.people", engineers=team.engineers) if team else ""
             pm = (
-                f", PM {html.escape(team.pm.name)}"
+                t("briefing.pm", name=html.escape(team.pm.name))
                 if team and team.pm and self.role == "cpo"
                 else ""
             )
-            lines.append(
-                f"• <b>{html.escape(p.name)}</b>: {html.escape(money(p.price, s.currency))} "
-                f"per customer per quarter, {count(customers)} customers{people}{pm}"
+            product = t(
+                "briefing.product",
+                name=f"<b>{html.escape(p.name)}</b>",
+                price=html.escape(money(p.price, s.currency)),
+                customers=count(customers),
             )
+            lines.append(f"• {product}{people}{pm}")
         return "<br>".join(lines)
 
     def _market(self) -> str:
         s = self.entry.scenario
         assert s is not None
-        lines = ["<b>The market</b>"]
+        lines = [f"<b>{t('briefing.market')}</b>"]
         for seg in s.segments:
-            lines.append(
-                f"• <b>{html.escape(seg.name)}</b> ({count(seg.size)} potential "
-                f"customers): {html.escape(seg.description)}"
+            segment = t(
+                "briefing.segment",
+                name=f"<b>{html.escape(seg.name)}</b>",
+                size=count(seg.size),
+                description=html.escape(seg.description),
             )
+            lines.append(f"• {segment}")
         rivals = [f for f in s.firms if f.controller == "ai"]
         if rivals:
-            lines.append("<b>Rivals</b>")
+            lines.append(f"<b>{t('briefing.rivals')}</b>")
         for f in rivals:
             style = ARCHETYPES.get(f.ai.archetype, "") if f.ai else ""
             lines.append(f"• <b>{html.escape(f.name)}</b>: {html.escape(f.description or style)}")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import GAP, ROW, Scene
+from game.translation import t
 from game.widgets.text import font
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class DialogScene(Scene):
         super().__init__(app)
         self.title = title
         self.body = body
-        self.choices: list[Choice] = list(choices) or [("OK", None)]
+        self.choices: list[Choice] = list(choices) or [(t("common.ok"), None)]
 
     def build(self) -> None:
         w = min(720, self.width - 80)

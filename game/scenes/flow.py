@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from game.saves import SaveError, autosave_path
 from game.scenes.dialog import show_message
 from game.session import ScenarioEntry, Session, read_scenario
+from game.translation import t
 
 if TYPE_CHECKING:
     from game.app import App
@@ -18,7 +19,7 @@ def problems_html(problems: list[str], limit: int = 30) -> str:
     shown = [html.escape(p) for p in problems[:limit]]
     more = len(problems) - limit
     if more > 0:
-        shown.append(f"... and {more} more")
+        shown.append(t("flow.more", count=more))
     return "<br>".join(shown)
 
 
@@ -44,7 +45,11 @@ def continue_game(app: App) -> None:
     try:
         app.session = Session.from_save(autosave_path())
     except (SaveError, OSError) as exc:
-        show_message(app, "Cannot continue", f"{html.escape(str(exc))}.<br><br>Start a new game.")
+        show_message(
+            app,
+            t("flow.cannot_continue"),
+            t("flow.cannot_continue_body", reason=html.escape(str(exc))),
+        )
         return
     app.reset_to(DebriefScene(app) if app.session.finished else HubScene(app))
 
@@ -63,8 +68,8 @@ def reload_scenario(app: App) -> None:
     if entry.scenario is None:
         show_message(
             app,
-            f"{entry.path.name} has errors",
-            "Fix these and press F5 again:<br><br>" + problems_html(entry.problems),
+            t("flow.has_errors", file=entry.path.name),
+            t("flow.fix_these") + "<br><br>" + problems_html(entry.problems),
         )
         return
     role = session.role if session.role in entry.scenario.roles else entry.scenario.roles[0]

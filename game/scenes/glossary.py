@@ -1,40 +1,81 @@
-"""What every metric and decision means, in words: the tooltips of every screen."""
+"""What every metric and decision means, in words: the tooltips of every screen.
+
+The tables here are read when a screen is built, in the language chosen then: each is a
+:class:`Words` mapping that looks its text up at use time (``DECISIONS["price"]``), never at
+import, so a language change applies to the next screen built.
+"""
 
 from __future__ import annotations
 
-from engine.kpis import GLOSSARY, KPIS
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 
-METRICS = {k: KPIS[k].description for k in GLOSSARY}
+from engine.kpis import GLOSSARY, KPIS
+from game.translation import t
+
+V = TypeVar("V")
+
+
+class Words(Mapping[str, V]):
+    """A read-only table whose values are looked up when read: ``keys`` in order, each value
+    ``lookup(key)`` in the language in use then (a dict of translated text, made lazy)."""
+
+    def __init__(self, keys: tuple[str, ...], lookup: Callable[[str], V]) -> None:
+        self._keys = keys
+        self._lookup = lookup
+
+    def __getitem__(self, key: str) -> V:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._lookup(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __repr__(self) -> str:
+        return f"Words({dict(self.items())!r})"
+
+
+def words(namespace: str, keys: tuple[str, ...]) -> Words[str]:
+    """A :class:`Words` table of ``namespace.<key>`` translations."""
+    return Words(keys, lambda key: t(f"{namespace}.{key}"))
+
+
+METRICS: Words[str] = Words(tuple(GLOSSARY), lambda k: KPIS[k].description)
 """Tooltip text of the metrics the screens show, from the KPI registry."""
 
-DECISIONS = {
-    "price": "Price per customer per quarter. Lower prices win price-sensitive segments but "
-    "cut revenue from every existing customer; rivals may follow.",
-    "marketing": "Marketing spend in this segment this quarter. It builds goodwill that "
-    "decays over time and makes customers aware of your product; they cannot choose a "
-    "product they have never heard of.",
-    "roadmap": "Backlog items the team works on this quarter, in priority order. Unfinished "
-    "work carries over. An item whose dependencies have not shipped cannot start.",
-    "split": "How engineering capacity is divided: features (the roadmap), debt paydown "
-    "(faster delivery later, better quality) and discovery (research and improvement).",
-    "research": "Research tells you what a segment really wants. Each study narrows the "
-    "uncertainty of your estimates; costs money and discovery capacity.",
-    "hires": "Engineers to hire. New hires cost a hiring fee, count half until they have "
-    "assimilated, and add coordination overhead.",
-    "layoffs": "Engineers to let go: saves salary, costs severance and hurts morale.",
-    "forecast": "Your forecast of next quarter's revenue and share. It is scored for "
-    "calibration: good PMs know what their decisions will do.",
-    "initiatives": "Culture initiatives cost money and/or capacity and move culture "
-    "dimensions after a delay.",
-    "themes": "Each line's theme tells its AI PM what to optimise: growth, retention, profit "
-    "or quality. With no theme the PM follows their own style. The line's plan below "
-    "changes as soon as you change its theme.",
-    "mentoring": "Share of your time spent mentoring each line's PM. Mentoring raises their "
-    "skill, faster when psychological safety is high.",
-    "bets": "Innovation bets cost money each quarter until they are decided, and may unlock new "
-    "backlog items. An incubation team raises their chances while a bet is funded.",
-    "sunset": "Close a product line: its customers leave and its team is freed.",
-    "freeze": "A hiring freeze stops all hiring and backfill of people who leave.",
-}
+DECISIONS: Words[str] = words(
+    "glossary.decision",
+    (
+        "price",
+        "marketing",
+        "roadmap",
+        "split",
+        "research",
+        "hires",
+        "layoffs",
+        "forecast",
+        "initiatives",
+        "themes",
+        "mentoring",
+        "bets",
+        "sunset",
+        "freeze",
+    ),
+)
+"""What each decision does, in words (tooltips)."""
 
-ROLE_NAMES = {"pm": "Product Manager", "cpo": "Chief Product Officer"}
+ROLE_NAMES: Words[str] = words("glossary.role", ("pm", "cpo"))
+"""Each role's name: Product Manager, Chief Product Officer."""
+
+
+def lower_in_sentence() -> bool:
+    """Whether the language in use writes a name in lower case inside a sentence ("run
+    customer interviews"); German nouns keep their capital."""
+    return t("common.lower_in_sentence") == "yes"

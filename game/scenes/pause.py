@@ -7,6 +7,7 @@ import html
 import pygame
 
 from game.scenes.base import GAP, ROW, Scene
+from game.translation import t
 
 
 class PauseScene(Scene):
@@ -23,13 +24,15 @@ class PauseScene(Scene):
         card = self.panel(
             pygame.Rect((self.width - w) // 2, (self.height - h) // 2, w, h), object_id="#card"
         )
-        self.label(pygame.Rect(20, 14, w - 40, 34), "Paused", container=card, object_id="#heading")
+        self.label(
+            pygame.Rect(20, 14, w - 40, 34), t("pause.paused"), container=card, object_id="#heading"
+        )
         entries = [
-            ("Resume", self.app.pop, "Back to the quarter (Esc)."),
-            ("Save game", self.save, "Save now. The game also saves after every quarter."),
-            ("Settings", self.settings, "Window size, full screen, text size and projector mode."),
-            ("Quit to title", self.quit_to_title, "Save and go back to the title screen."),
-            ("Quit game", self.app.quit, "Save and close the game."),
+            (t("pause.resume"), self.app.pop, t("pause.resume_tip")),
+            (t("pause.save"), self.save, t("pause.save_tip")),
+            (t("common.settings"), self.settings, t("common.settings_tip")),
+            (t("pause.quit_to_title"), self.quit_to_title, t("pause.quit_to_title_tip")),
+            (t("pause.quit"), self.app.quit, t("pause.quit_tip")),
         ]
         if coach is not None:
             from game.coach import LEVEL_NAMES, LEVEL_TIPS
@@ -37,9 +40,9 @@ class PauseScene(Scene):
             entries.insert(
                 2,
                 (
-                    f"Coach: {LEVEL_NAMES[coach]}",
+                    t("pause.coach", level=LEVEL_NAMES[coach]),
                     self.cycle_coach,
-                    f"{LEVEL_TIPS[coach]} Click or Enter for the next choice.",
+                    t("pause.coach_tip", tip=LEVEL_TIPS[coach]),
                 ),
             )
         for i, (text, action, tip) in enumerate(entries):
@@ -73,7 +76,7 @@ class PauseScene(Scene):
         if session is None:
             return
         problem = session.autosave_quietly()
-        self.status.set_text(problem or "Saved.")
+        self.status.set_text(problem or t("pause.saved"))
 
     def settings(self) -> None:
         """Open the settings screen."""
@@ -91,4 +94,4 @@ class PauseScene(Scene):
         self.app.session = None
         self.app.reset_to(TitleScene(self.app))
         if problem:
-            show_message(self.app, "Not saved", html.escape(problem))
+            show_message(self.app, t("pause.not_saved"), html.escape(problem))

@@ -8,25 +8,17 @@ import pygame
 
 from game.parse import parse_count
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
+from game.scenes.glossary import ROLE_NAMES, Words
+from game.translation import t
 
 if TYPE_CHECKING:
     from game.app import App
     from game.session import ScenarioEntry
 
-ROLES = {
-    "pm": (
-        "Product Manager",
-        "Run one product line. Each quarter you buy customer research, choose what the team "
-        "builds, split engineering capacity between features, debt and discovery, set the "
-        "price and the marketing per segment, and forecast next quarter.",
-    ),
-    "cpo": (
-        "Chief Product Officer",
-        "Run a portfolio of product lines, each led by an AI product manager with their own "
-        "skill and style. You set each line's theme, move engineers between lines, mentor "
-        "your PMs, fund innovation bets, shape the culture and decide what to sunset.",
-    ),
-}
+ROLES: Words[tuple[str, str]] = Words(
+    ("pm", "cpo"), lambda role: (ROLE_NAMES[role], t(f"roles.{role}_text"))
+)
+"""Each role as (name, what the player does in it), in the language in use."""
 
 
 class RoleChoiceScene(Scene):
@@ -45,7 +37,7 @@ class RoleChoiceScene(Scene):
         assert s is not None
         self.label(
             pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
-            f"{s.title}: choose your role",
+            t("roles.heading", title=s.title),
             object_id="#heading",
         )
         area = pygame.Rect(MARGIN, MARGIN + 56, self.width - 2 * MARGIN, 300)
@@ -60,30 +52,29 @@ class RoleChoiceScene(Scene):
             )
             self.button(
                 pygame.Rect(16, rect.h - ROW - 16, rect.w - 32, ROW),
-                f"Play as {title}" if offered else "Not offered in this scenario",
+                t("roles.play_as", role=title) if offered else t("roles.not_offered"),
                 lambda role=role: self.choose(role),
                 container=card,
                 object_id="#primary" if offered else None,
                 enabled=offered,
-                tip=f"Read the briefing, then play {s.quarters} quarters as {title}.",
+                tip=t("roles.play_tip", quarters=s.quarters, role=title),
             )
         y = area.bottom + 2 * GAP
         self.label(
             pygame.Rect(MARGIN, y, 150, ROW),
-            "Random seed:",
-            tip="The same scenario, seed and decisions always give the same game. "
-            "Change it to replay with different luck.",
+            t("roles.seed"),
+            tip=t("roles.seed_tip"),
         )
         self.entry_box = self.entry_line(
             pygame.Rect(MARGIN + 150, y, 200, ROW),
             str(self.seed),
             self._seed_changed,
             allowed="numbers",
-            tip="Same seed + same decisions = same results.",
+            tip=t("roles.seed_box_tip"),
         )
         self.button(
             pygame.Rect(MARGIN, self.height - MARGIN - ROW, 160, ROW),
-            "Back",
+            t("common.back"),
             self.app.pop,
             tip="Esc",
         )

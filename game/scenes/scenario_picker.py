@@ -8,33 +8,42 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
+from game.scenes.glossary import ROLE_NAMES
+from game.translation import t
 from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from game.app import App
     from game.session import ScenarioEntry
 
-ROLE_NAMES = {"pm": "Product Manager", "cpo": "Chief Product Officer"}
+__all__ = ["ROLE_NAMES", "ScenarioPickerScene", "describe"]
 
 
 def describe(entry: ScenarioEntry) -> str:
     """The details panel for one scenario (HTML subset)."""
     s = entry.scenario
-    where = "bundled with the game" if entry.bundled else f"your folder: {entry.path}"
+    where = t("picker.bundled") if entry.bundled else t("picker.own_folder", path=entry.path)
     if s is None:
+        name = f"<b>{html.escape(entry.path.name)}</b>"
+        problems = t("picker.problems", count=len(entry.problems))
         return (
-            f"<b>{html.escape(entry.path.name)}</b> cannot be played ({where}).<br><br>"
-            f"<font color='#f0894a'>{len(entry.problems)} problem(s):</font><br>"
+            f"{t('picker.cannot_play', name=name, where=where)}<br><br>"
+            f"<font color='#f0894a'>{problems}</font><br>"
             + "<br>".join(html.escape(p) for p in entry.problems[:40])
         )
     roles = ", ".join(ROLE_NAMES[r] for r in s.roles)
-    teaches = f"<br><br><b>Teaches:</b> {html.escape(plain(s.teaches))}" if s.teaches else ""
+    teaches = (
+        f"<br><br><b>{t('picker.teaches')}</b> {html.escape(plain(s.teaches))}" if s.teaches else ""
+    )
     note = f"<br><br><font color='#a8b3c1'>{html.escape(entry.note)}</font>" if entry.note else ""
+    difficulty = t(f"picker.difficulty.{s.difficulty}")
+    facts = t("picker.facts", difficulty=difficulty, quarters=s.quarters, roles=roles)
+    file = t("picker.file", file=html.escape(entry.path.name), where=where)
     return (
         f"<b>{html.escape(s.title)}</b><br>"
-        f"Difficulty: {s.difficulty} · {s.quarters} quarters · Roles: {roles}<br><br>"
+        f"{facts}<br><br>"
         f"{html.escape(plain(s.summary))}{teaches}<br><br>"
-        f"<font color='#a8b3c1'>File: {html.escape(entry.path.name)} ({where})</font>{note}"
+        f"<font color='#a8b3c1'>{file}</font>{note}"
     )
 
 
@@ -59,10 +68,10 @@ class ScenarioPickerScene(Scene):
         from game import paths
 
         self.selected = min(self.selected, max(0, len(self.entries) - 1))
-        self.label(pygame.Rect(MARGIN, MARGIN, 600, 40), "Choose a scenario", object_id="#heading")
+        self.label(pygame.Rect(MARGIN, MARGIN, 600, 40), t("picker.heading"), object_id="#heading")
         self.label(
             pygame.Rect(MARGIN, MARGIN + 38, self.width - 2 * MARGIN, 26),
-            f"Add your own .yaml scenarios to {paths.user_scenarios_dir()} (F5 re-reads the list).",
+            t("picker.add_own", folder=paths.user_scenarios_dir()),
             object_id="#muted",
         )
         top = MARGIN + 76
@@ -72,41 +81,41 @@ class ScenarioPickerScene(Scene):
         item_h = 48
         inner_w = list_w - 24
         for i, entry in enumerate(self.entries):
-            mark = "" if entry.scenario else "  (invalid)"
-            own = "" if entry.bundled else "  [yours]"
+            mark = "" if entry.scenario else t("picker.mark_invalid")
+            own = "" if entry.bundled else t("picker.mark_own")
             self.button(
                 pygame.Rect(0, i * (item_h + 6), inner_w, item_h),
                 f"{entry.title}{mark}{own}",
                 lambda i=i: self.select(i),
                 container=scroller,
                 object_id="#tab_active" if i == self.selected else "#tab",
-                tip=entry.scenario.summary if entry.scenario else "Has validation errors.",
+                tip=entry.scenario.summary if entry.scenario else t("picker.invalid_tip"),
             )
         self.scroll_area(scroller, inner_w, len(self.entries) * (item_h + 6))
         detail_x = MARGIN + list_w + GAP
         self.details = self.text(
             pygame.Rect(detail_x, top, self.width - detail_x - MARGIN, area_h),
-            describe(self.entries[self.selected]) if self.entries else "No scenarios found.",
+            describe(self.entries[self.selected]) if self.entries else t("picker.none"),
         )
         by = self.height - MARGIN - ROW
-        self.button(pygame.Rect(MARGIN, by, 160, ROW), "Back", self.app.pop, tip="Esc")
+        self.button(pygame.Rect(MARGIN, by, 160, ROW), t("common.back"), self.app.pop, tip="Esc")
         entry = self.entries[self.selected] if self.entries else None
         self.next_button = self.button(
             pygame.Rect(self.width - MARGIN - 260, by, 260, ROW),
-            "Choose your role",
+            t("picker.choose_role"),
             self.choose,
             object_id="#primary",
             enabled=bool(entry and entry.scenario),
-            tip="Next: pick Product Manager or CPO."
+            tip=t("picker.choose_role_tip")
             if entry and entry.scenario
-            else "This scenario has errors; fix the file and press F5.",
+            else t("picker.has_errors_tip"),
         )
         self.preview_button = self.button(
             pygame.Rect(self.width - MARGIN - 260 - GAP - 160, by, 160, ROW),
-            "Preview",
+            t("picker.preview"),
             self.preview,
             enabled=bool(entry and entry.scenario),
-            tip="The starting market: appeal, expected shares, unit economics, flags.",
+            tip=t("picker.preview_tip"),
         )
 
     def select(self, index: int) -> None:

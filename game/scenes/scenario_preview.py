@@ -14,6 +14,7 @@ import pygame
 
 from game.jobs import Job
 from game.scenes.base import GAP, MARGIN, ROW, Scene
+from game.translation import t
 
 if TYPE_CHECKING:
     from engine.starting_market import StartingMarket
@@ -86,18 +87,14 @@ class ScenarioPreviewScene(Scene):
                 self.waiting_label.set_text(text)
 
     def _waiting_text(self) -> str:
-        return f"Measuring the starting market… ({self.job.seconds} s)"
+        return t("preview.measuring", seconds=self.job.seconds)
 
     def _build_waiting(self) -> None:
         """While the job runs (or after it failed): a line of text and Back."""
         error = self.job.error if self.job.done else None
         self.waiting_label = self.label(
             pygame.Rect(MARGIN, MARGIN + 60, self.width - 2 * MARGIN, 30),
-            (
-                f"The starting market could not be measured: {error}"[:200]
-                if error is not None
-                else self._waiting_text()
-            ),
+            (t("preview.failed", error=error)[:200] if error is not None else self._waiting_text()),
             object_id="#bad" if error is not None else "#muted",
         )
 
@@ -129,9 +126,10 @@ class ScenarioPreviewScene(Scene):
 
         m = self.market
         if m is None:
+            title = self.entry.scenario.title if self.entry.scenario else ""
             self.label(
                 pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
-                f"Starting market: {self.entry.scenario.title if self.entry.scenario else ''}",
+                t("preview.heading", title=title),
                 object_id="#heading",
             )
             self._build_waiting()
@@ -139,13 +137,12 @@ class ScenarioPreviewScene(Scene):
             return
         self.label(
             pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
-            f"Starting market: {m.title}",
+            t("preview.heading", title=m.title),
             object_id="#heading",
         )
         self.label(
             pygame.Rect(MARGIN, MARGIN + 36, self.width - 2 * MARGIN, 26),
-            f"Quarter 0 as {m.role.upper()}, no decision taken; quarter 1 averaged over "
-            f"{m.runs} seeds. Appeal = utility of the mean customer; gap = expected Q1 − Q0.",
+            t("preview.about", role=m.role.upper(), runs=m.runs),
             object_id="#muted",
         )
         top = MARGIN + 70
@@ -157,15 +154,17 @@ class ScenarioPreviewScene(Scene):
         for seg in m.segments:
             y = self._lines(segment_heading(seg, m.currency), y, inner, scroller) + 4
             y = self._table(segment_rows(seg, m.currency), y, inner, scroller)
-            y = self._lines(f"Favourite: {seg.why}", y, inner, scroller) + GAP
+            y = self._lines(t("preview.favourite", why=seg.why), y, inner, scroller) + GAP
         self.label(
             pygame.Rect(0, y, inner, LINE_H + 4),
-            "Firms: one quarter at the starting run rate",
+            t("preview.firms"),
             container=scroller,
         )
         y = self._table(firm_rows(m), y + LINE_H + 4, inner, scroller) + GAP
-        flags = m.flags or ["Nothing looks wrong."]
-        body = "<b>Flags</b><br>" + "<br>".join(f"• {html.escape(f)}" for f in flags)
+        flags = m.flags or [t("preview.no_flags")]
+        body = f"<b>{t('preview.flags')}</b><br>" + "<br>".join(
+            f"• {html.escape(f)}" for f in flags
+        )
         box = self.text(pygame.Rect(0, y, inner, -1), body, container=scroller)
         y += round(box.rect.h / self.scale) + GAP
         self.scroll_area(scroller, inner, y)
@@ -173,4 +172,4 @@ class ScenarioPreviewScene(Scene):
 
     def _back(self) -> None:
         by = self.height - MARGIN - ROW
-        self.button(pygame.Rect(MARGIN, by, 160, ROW), "Back", self.app.pop, tip="Esc")
+        self.button(pygame.Rect(MARGIN, by, 160, ROW), t("common.back"), self.app.pop, tip="Esc")

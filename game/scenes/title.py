@@ -5,8 +5,7 @@ from __future__ import annotations
 import pygame
 
 from game.scenes.base import GAP, Scene
-
-HINT = "Mouse or keyboard: Tab / Shift-Tab move, Enter chooses, Esc goes back, F5 reloads."
+from game.translation import t
 
 
 class TitleScene(Scene):
@@ -23,10 +22,10 @@ class TitleScene(Scene):
 
         cx = self.width // 2
         top = self.height // 5
-        self.label(pygame.Rect(cx - 300, top, 600, 64), "Crossroads", object_id="#title")
+        self.label(pygame.Rect(cx - 300, top, 600, 64), t("title.name"), object_id="#title")
         self.label(
             pygame.Rect(cx - 360, top + 68, 720, 30),
-            "Make product decisions as a PM or CPO, and see why they worked.",
+            t("title.subtitle"),
             object_id="#subtitle",
         )
         bw, bh = 320, 44
@@ -34,39 +33,36 @@ class TitleScene(Scene):
         can_continue = flow.has_autosave()
         entries = [
             (
-                "Play",
+                t("title.play"),
                 lambda: self.app.push(ScenarioPickerScene(self.app)),
                 True,
-                "Choose a scenario and a role, then play it quarter by quarter.",
+                t("title.play_tip"),
             ),
             (
-                "Continue",
+                t("title.continue"),
                 lambda: flow.continue_game(self.app),
                 can_continue,
-                "Resume the game you were playing (saved after every quarter)."
-                if can_continue
-                else "No saved game yet: play a scenario first.",
+                t("title.continue_tip") if can_continue else t("title.continue_none"),
             ),
             (
-                "Workshop",
+                t("title.workshop"),
                 lambda: self.app.push(WorkshopMenuScene(self.app)),
                 True,
-                "Facilitators: run teams through a scenario on one screen (hot-seat).",
+                t("title.workshop_tip"),
             ),
             (
-                "Join workshop",
+                t("title.join"),
                 lambda: self.app.push(WorkshopJoinScene(self.app)),
                 True,
-                "Teams: join a workshop your facilitator hosts on the network, with your "
-                "team's join code.",
+                t("title.join_tip"),
             ),
             (
-                "Settings",
+                t("common.settings"),
                 lambda: self.app.push(SettingsScene(self.app)),
                 True,
-                "Window size, full screen, text size and projector mode.",
+                t("common.settings_tip"),
             ),
-            ("Quit", self.app.quit, True, "Close the game (your game in progress is saved)."),
+            (t("title.quit"), self.app.quit, True, t("title.quit_tip")),
         ]
         for i, (text, action, enabled, tip) in enumerate(entries):
             self.button(
@@ -77,7 +73,9 @@ class TitleScene(Scene):
                 enabled=enabled,
                 object_id="#primary" if i == 0 else None,
             )
-        self.label(pygame.Rect(cx - 420, self.height - 48, 840, 26), HINT, object_id="#subtitle")
+        self.label(
+            pygame.Rect(cx - 420, self.height - 48, 840, 26), t("title.hint"), object_id="#subtitle"
+        )
         self.app.focus_index = 0
 
     def on_back(self) -> None:

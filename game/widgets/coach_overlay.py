@@ -21,16 +21,31 @@ from pygame_gui.elements import UILabel, UIPanel, UIScrollingContainer
 from game import palette
 from game.coach import Coach, Facts, Note, Step, facts_of, place
 from game.scenes.base import GAP, ROW, oid
+from game.translation import t
 from game.widgets.text import font, plain, text_height
 
 if TYPE_CHECKING:
     from game.scenes.hub import HubScene
+    from game.scenes.tab import Tab
 
 RING: palette.Colour = palette.SKY_BLUE
 """Colour of the coach's ring (the keyboard focus ring is yellow, primary buttons orange)."""
 STEP_W = 420
 NOTE_W = 480
 LAYER = 30  # above the tab content panels, below dialogs (a scene above is +40)
+TAB_IDS = {
+    "research": "Research",
+    "roadmap": "Roadmap",
+    "pricing": "Pricing & marketing",
+    "market": "Market",
+}
+"""The coach's name for a hub tab (:attr:`game.coach.Step.tab`, its English title), by the
+tab's module: a step finds its tab whatever the language shows on the tab."""
+
+
+def tab_id(tab: Tab) -> str:
+    """The coach's name for ``tab`` (its title for a tab no step happens on)."""
+    return TAB_IDS.get(type(tab).__module__.rsplit(".", 1)[-1], tab.title)
 
 
 class CoachOverlay:
@@ -67,8 +82,8 @@ class CoachOverlay:
         if self._signature() == self._seen:
             return
         desk = self.hub.desk
-        facts = facts_of(desk, self.hub.submit_verb)
-        step = self.coach.step(facts, desk.draft, self.hub.tab.title)
+        facts = facts_of(desk, self.hub.submit_verb, solo=self._solo())
+        step = self.coach.step(facts, desk.draft, tab_id(self.hub.tab))
         note = self.coach.note(facts) if step is None else None
         self._seen = self._signature()  # the walkthrough may have moved on
         shown = (step, note, self._tab_open(step), self.hub.current)
@@ -80,9 +95,15 @@ class CoachOverlay:
             # without this the old panel would show for one more frame, the new one not yet.
             self.hub.manager.get_sprite_group().update_visibility()
 
+    def _solo(self) -> bool:
+        """True for a solo game (End quarter plays it), False for a workshop team (Hand in)."""
+        from game.session import Session
+
+        return isinstance(self.hub.desk, Session)
+
     def _tab_open(self, step: Step | None) -> bool:
         """True when the step's tab is the one on show (or it happens in the top bar)."""
-        return step is not None and (step.tab == "" or self.hub.tab.title == step.tab)
+        return step is not None and (step.tab == "" or tab_id(self.hub.tab) == step.tab)
 
     # ------------------------------------------------------------------ panel
     def _build(self, facts: Facts) -> None:
@@ -93,26 +114,31 @@ class CoachOverlay:
             self.hub._forget_dead()
         if self.step is not None:
             number, total = self.coach.position(facts)
-            title = (f"Coach · step {number} of {total}", self.step.title)
+            title = (t("coach.overlay.step", number=number, total=total), self.step.title)
             body = html.escape(plain(self.step.text))
-            titles = [t.title for t in self.hub.tabs]
-            if not self._open and self.step.tab in titles:
-                key = titles.index(self.step.tab) + 1
-                body += (
-                    f"<br><b>Open the {html.escape(self.step.tab)} tab</b> "
-                    f"(click it or press {key})."
-                )
-            buttons = [("Next", self.next_step), ("Skip coach", self.skip)]
+            ids = [tab_id(tab) for tab in self.hub.tabs]
+            if not self._open and self.step.tab in ids:
+                key = ids.index(self.step.tab) + 1
+                shown = html.escape(self.hub.tabs[key - 1].title)
+                body += "<br>" + t("coach.overlay.open_tab", tab=shown, number=key)
+            buttons = [
+                (t("common.next"), self.next_step),
+                (t("coach.overlay.skip"), self.skip),
+            ]
             self.target = self._target_name()
             self._make(STEP_W, title, body, buttons)
         elif self.note is not None:
             body = (
-                f"<b>What changed:</b> {html.escape(plain(self.note.changed))}<br>"
-                f"<b>Worth trying:</b> {html.escape(plain(self.note.suggestion))}"
+                f"<b>{t('coach.overlay.changed')}</b> {html.escape(plain(self.note.changed))}<br>"
+                f"<b>{t('coach.overlay.worth_trying')}</b> "
+                f"{html.escape(plain(self.note.suggestion))}"
             )
             self.target = ""
-            title = (f"Coach · quarter {self.hub.desk.quarter}", "Last quarter, and next")
-            self._make(NOTE_W, title, body, [("Got it", self.ok)])
+            title = (
+                t("coach.overlay.quarter", quarter=self.hub.desk.quarter),
+                t("coach.overlay.note_title"),
+            )
+            self._make(NOTE_W, title, body, [(t("coach.overlay.got_it"), self.ok)])
         else:
             self.target = ""
 
@@ -151,13 +177,9 @@ class CoachOverlay:
                 action,
                 container=self.panel,
                 object_id="#primary" if i == 0 and len(buttons) == 1 else None,
-                tip="Close the coach's note for this quarter."
+                tip=t("coach.overlay.got_it_tip")
                 if len(buttons) == 1
-                else (
-                    "Go on to the next step without doing this one."
-                    if i == 0
-                    else "Stop the walkthrough (change the coach in the pause menu, Esc)."
-                ),
+                else (t("coach.overlay.next_tip") if i == 0 else t("coach.overlay.skip_tip")),
             )
 
     def _bounds(self) -> tuple[int, int, int, int]:
@@ -177,11 +199,11 @@ class CoachOverlay:
         if not self.target:
             return None
         if self.target.startswith("tab:"):
-            titles = [t.title for t in self.hub.tabs]
+            ids = [tab_id(tab) for tab in self.hub.tabs]
             title = self.target[4:]
-            if title not in titles:
+            if title not in ids:
                 return None
-            return self.hub.tab_buttons[titles.index(title)].rect
+            return self.hub.tab_buttons[ids.index(title)].rect
         return self.hub.anchor_rect(self.target)
 
     def _target_box(self) -> tuple[int, int, int, int] | None:

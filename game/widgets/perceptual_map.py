@@ -15,7 +15,7 @@ from typing import Any
 import pygame
 from pygame_gui.elements import UIImage
 
-from game import palette
+from game import palette, translation
 from game.widgets import markers
 from game.widgets.text import fit, font, to_size, tooltip
 
@@ -86,12 +86,12 @@ class PerceptualMap:
             surface.blit(lab, (x - lab.get_width() / 2, plot.bottom + 2))
             surface.blit(lab, (plot.left - lab.get_width() - 4, y - lab.get_height() / 2))
         pygame.draw.rect(surface, palette.AXIS, plot, 1)
-        x_lab = bold.render(
-            fit(f"{self.x_name} (higher to the right)", bold, plot.w), True, palette.TEXT
-        )
+        x_name = translation.t("widgets.map.x_axis", name=self.x_name)
+        y_name = translation.t("widgets.map.y_axis", name=self.y_name)
+        x_lab = bold.render(fit(x_name, bold, plot.w), True, palette.TEXT)
         surface.blit(x_lab, (plot.centerx - x_lab.get_width() / 2, plot.bottom + 18))
         y_lab = pygame.transform.rotate(
-            bold.render(fit(f"{self.y_name} (higher up)", bold, plot.h), True, palette.TEXT), 90
+            bold.render(fit(y_name, bold, plot.h), True, palette.TEXT), 90
         )
         surface.blit(y_lab, (2, plot.centery - y_lab.get_height() / 2))
 
@@ -133,30 +133,29 @@ class PerceptualMap:
             if not label:
                 continue
             cx, cy = at(ideal.x, ideal.y)
-            shared = label.count(" ideal?") == 1 and ", " in label
+            shared = ", " in label
             lab = small.render(label, True, palette.MUTED if shared else palette.TEXT)
             spot = _free_spot(lab.get_rect(), (cx, cy), plot, placed)
             placed.append(spot)
             surface.blit(lab, spot)
-        legend = "dots: products   rings: where you believe each segment's ideal is (±1 sd)"
+        legend = translation.t("widgets.map.legend")
         surface.blit(small.render(fit(legend, small, w - 48), True, palette.MUTED), (44, 4))
         return surface
 
 
 def _ideal_labels(ideals: list[Any]) -> list[str]:
     """One label per ring; rings believed at the same spot share one label naming them all."""
-    labels: list[str] = []
+    names: list[list[str]] = []
     seen: dict[tuple[float, float], int] = {}
     for ideal in ideals:
         key = (round(ideal.x, 2), round(ideal.y, 2))
         if key in seen:
-            first = seen[key]
-            labels[first] = labels[first].replace(" ideal?", f", {ideal.label} ideal?")
-            labels.append("")
+            names[seen[key]].append(ideal.label)
+            names.append([])
         else:
-            seen[key] = len(labels)
-            labels.append(f"{ideal.label} ideal?")
-    return labels
+            seen[key] = len(names)
+            names.append([ideal.label])
+    return [translation.t("widgets.map.ideal", names=", ".join(n)) if n else "" for n in names]
 
 
 def _free_spot(

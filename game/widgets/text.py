@@ -10,6 +10,7 @@ from typing import Any
 import pygame
 
 from game.paths import assets_dir
+from game.translation import language, t
 
 FILES = {False: "NotoSans-Regular.ttf", True: "NotoSans-Bold.ttf"}
 
@@ -50,13 +51,17 @@ def to_size(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
     return pygame.transform.smoothscale(surface, size)
 
 
-# Characters the bundled font has no glyph for, and what to show instead.
-_MISSING_GLYPHS = str.maketrans({"→": "to", "←": "from", "✓": "yes", "≥": ">=", "≤": "<="})
+@cache
+def _missing_glyphs(language: str) -> dict[int, str]:
+    """Characters the bundled font has no glyph for, and what to show instead (in
+    ``language``, the one in use when first asked)."""
+    words = {"→": t("widgets.glyph.to"), "←": t("widgets.glyph.from")}
+    return str.maketrans({**words, "✓": t("widgets.glyph.yes"), "≥": ">=", "≤": "<="})
 
 
 def plain(text: str) -> str:
     """Engine or scenario text with symbols the bundled font cannot draw spelled out."""
-    return text.translate(_MISSING_GLYPHS)
+    return text.translate(_missing_glyphs(language()))
 
 
 def tooltip(element: Any, tip: str, delay: float = 0.5, wrap_width: int = 340) -> None:
