@@ -54,8 +54,7 @@ STYLE = {
 }
 """The print look (on matplotlib's light defaults); :func:`style` adds the font and the theme."""
 DPI = 100
-DASH_DOT_DOT = (0, (3, 1.5, 1, 1.5, 1, 1.5))
-LINE_STYLES = ("-", "-.", ":", DASH_DOT_DOT)
+LINE_STYLES = ("-", "-.", ":")
 """Line styles of ordinary series: solid first. Dashed ("--") is kept for what-ifs."""
 WHAT_IF_STYLE = "--"
 """The line style of a what-if (something that did not happen): dashed, on every figure."""
@@ -181,7 +180,7 @@ def _quarter_axis(ax: Any, quarters: list[int]) -> None:
 
 
 def rival_style(index: int) -> dict[str, Any]:
-    """Line style and marker of the ``index``-th rival: a distinct pair for the first 24
+    """Line style and marker of the ``index``-th rival: a distinct pair for the first 16
     rivals, never solid (the player's) nor dashed (a what-if's)."""
     styles = LINE_STYLES[1:]
     return {
@@ -251,7 +250,7 @@ def culture_debt(report: dict[str, Any]) -> Any:
             [row[dim] for row in report["kpis"]],
             color=OKABE_ITO[i],
             linewidth=3,
-            linestyle=LINE_STYLES[i],
+            linestyle=LINE_STYLES[i % len(LINE_STYLES)],
             marker=MARKERS[i],
             markersize=8,
             label=t(f"figures.culture.{dim}"),
