@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game import paths
+from game.translation import t
 
 if TYPE_CHECKING:
     from engine.whatif import WhatIf
@@ -44,8 +45,6 @@ def problem_text(exc: BaseException, doing: str) -> str:
     """An exception from a job as one sentence for the player in the current language;
     ``doing`` is one of :data:`PROBLEMS` ("save the report"). The reason (the system's or
     the engine's message) is shown as it is."""
-    from game.translation import t
-
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         reason = f"{exc.strerror or exc}{where}"
