@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from game import paths
+from game.translation import t
 
 if TYPE_CHECKING:
     from engine.whatif import WhatIf
@@ -30,12 +31,29 @@ def report_path(session: Session, when: datetime | None = None) -> Path:
     return paths.user_data_dir() / "reports" / f"{session.scenario.id}-{session.seed}-{stamp}.html"
 
 
+PROBLEMS = {
+    "save the report": "debrief.problem.save_report",
+    "build the report": "debrief.problem.build_report",
+    "draw the figures": "debrief.problem.draw_figures",
+    "replay the what-if": "debrief.problem.replay_what_if",
+    "play the bots": "debrief.problem.play_bots",
+}
+"""The jobs that can fail, by what they were doing, and the sentence that says so."""
+
+
 def problem_text(exc: BaseException, doing: str) -> str:
-    """An exception from a job as one sentence for the player."""
+    """An exception from a job as one sentence for the player in the current language;
+    ``doing`` is one of :data:`PROBLEMS` ("save the report"). The reason (the system's or
+    the engine's message) is shown as it is."""
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
-        return f"Could not {doing}: {exc.strerror or exc}{where}."
-    return f"Could not {doing}: {exc}."
+        reason = f"{exc.strerror or exc}{where}"
+    else:
+        reason = str(exc)
+    key = PROBLEMS.get(doing)
+    if key is None:
+        return t("debrief.problem.other", doing=doing, reason=reason)
+    return t(key, reason=reason)
 
 
 class DebriefWork:

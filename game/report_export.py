@@ -15,15 +15,16 @@ from __future__ import annotations
 import base64
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.formatting import number
+from engine.formatting import exact, number, pct
 from engine.kpis import KPIS, REPORT_HISTORY
 from game.escaping import csv_writer
 from game.saves import write_atomic
+from game.translation import language, t
 
 if TYPE_CHECKING:
     from engine.debrief import DebriefReport
@@ -31,19 +32,37 @@ if TYPE_CHECKING:
     from game.report_figures import Figure
     from game.session import Session
 
-COMPETENCY_NAMES = {
-    "market_understanding": "Market understanding",
-    "strategic_thinking": "Strategic thinking",
-    "customer_empathy": "Customer empathy",
-    "leadership": "Leadership",
-}
-STATUS_WORDS = {
-    "met": "met",
-    "missed": "missed",
-    "on_track": "on track",
-    "behind": "behind",
-    "pending": "not measured yet",
-}
+
+class Names(Mapping[str, str]):
+    """Player-facing names of a fixed set of ids, read in the current language on every lookup
+    (a module constant must not hold translated text: the language changes at run time).
+    ``Names("report.competency", ids)["leadership"]`` is ``t("report.competency.leadership")``."""
+
+    def __init__(self, prefix: str, ids: Sequence[str]) -> None:
+        self.prefix = prefix
+        self.ids = tuple(ids)
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self.ids:
+            raise KeyError(key)
+        return t(f"{self.prefix}.{key}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+COMPETENCY_NAMES = Names(
+    "report.competency",
+    ("market_understanding", "strategic_thinking", "customer_empathy", "leadership"),
+)
+STATUS_WORDS = Names("report.status", ("met", "missed", "on_track", "behind", "pending"))
+BOT_LABELS = Names(
+    "report.bot",
+    ("balanced", "customer_centric", "profit", "greedy_share", "feature_factory", "hold", "random"),
+)
 SHARED_FILE_MODE = 0o644
 KPI_COLUMNS: tuple[str, ...] = REPORT_HISTORY
 """KPI history columns (registry ids; headings and formats come from the registry)."""
@@ -99,6 +118,28 @@ footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
 # --------------------------------------------------------------------------- formatting
 
 
+def bot_label(bot: str) -> str:
+    """A built-in bot's short name in the current language ("greedy share"); an unknown bot
+    by its id with spaces."""
+    return BOT_LABELS.get(bot) or bot.replace("_", " ")
+
+
+def _q(q: int) -> str:
+    """A quarter's short label as HTML: Q3."""
+    return _h("report.quarter", quarter=q)
+
+
+def _h(key: str, /, count: int | None = None, **markup: Any) -> str:
+    """The translation ``key`` as HTML: its own text escaped, the placeholders filled with
+    ``markup`` as given (callers pass escaped text or HTML they built)."""
+    tokens = {name: f"\x00{i}\x00" for i, name in enumerate(markup)}
+    plural = {} if count is None else {"count": count}
+    text = escape(t(key, **plural, **tokens), quote=False)
+    for name, token in tokens.items():
+        text = text.replace(token, str(markup[name]))
+    return text
+
+
 def shown(value: float | None, kpi: str, currency: str = "") -> str:
     """A KPI value as the report shows it (the registry's format; "–" if not measured)."""
     return "–" if value is None else KPIS[kpi].format(value, currency)
@@ -134,45 +175,66 @@ def _figure(fig: Figure) -> str:
 def _header(r: dict[str, Any]) -> str:
     source = str(r["source"])
     if source == "played":
-        who = "played by you"
+        who = escape(t("report.played_by_you"))
     elif source.startswith("bot:"):
-        who = f"played by the {source[4:].replace('_', ' ')} bot"
+        who = _h("report.played_by_bot", bot=escape(bot_label(source[4:])))
     else:
-        who = f"({source})"
+        who = escape(f"({source})")
+    meta = _h(
+        "report.meta",
+        firm=escape(r["firm_name"]),
+        role=escape(r["role"].upper()),
+        seed=r["seed"],
+        played=r["quarters_played"],
+        quarters=r["quarters"],
+        who=who,
+    )
     return (
         '<header class="top"><div>'
-        f"<h1>Debrief: {escape(r['title'])}</h1>"
-        f'<p class="meta">{escape(r["firm_name"])} · role {escape(r["role"].upper())} · '
-        f"seed {r['seed']} · {r['quarters_played']} of {r['quarters']} quarters {escape(who)}"
+        f"<h1>{_h('report.title', title=escape(r['title']))}</h1>"
+        f'<p class="meta">{meta}'
         "</p></div>"
         f'<div class="score" id="score" data-value="{float(r["score"])!r}">'
-        f'<div class="points">{r["score"]:.0f}</div>'
-        f'<div class="grade">grade {escape(r["grade"])}</div>'
-        f'<div class="sub">objectives {r["objective_score"]:.0f}/100</div></div></header>'
+        f'<div class="points">{number(r["score"], 0)}</div>'
+        f'<div class="grade">{_h("report.grade", grade=escape(r["grade"]))}</div>'
+        f'<div class="sub">'
+        f"{_h('report.objective_score', score=number(r['objective_score'], 0))}</div></div>"
+        "</header>"
     )
+
+
+def _th(key: str, num: bool = False) -> str:
+    """A table heading cell with the text ``key`` (``num``: a right-aligned number column)."""
+    return f"<th class='num'>{_h(key)}</th>" if num else f"<th>{_h(key)}</th>"
 
 
 def _objectives(r: dict[str, Any]) -> str:
     rows = []
     for o in r["objectives"]:
         status = o["status"]
-        when = f"Q{o['settled']}" if o["settled"] else "–"
-        first = f"Q{o['first_met']}" if o["first_met"] else "never"
+        when = _q(o["settled"]) if o["settled"] else "–"
+        first = _q(o["first_met"]) if o["first_met"] else _h("report.never")
         rows.append(
             f'<tr data-objective="{escape(o["id"])}"><td>{escape(o["description"])}</td>'
             f'<td class="{escape(status)}">{escape(STATUS_WORDS.get(status, status))}</td>'
             f"<td>{escape(o['evidence'])}</td><td class='num'>{when}</td>"
             f"<td class='num'>{first}</td>"
-            f"<td class='num' data-value='{float(o['credit'])!r}'>{o['credit']:.0%}</td>"
-            f"<td class='num'>{o['weight']:g}</td></tr>"
+            f"<td class='num' data-value='{float(o['credit'])!r}'>{pct(o['credit'], 0)}</td>"
+            f"<td class='num'>{exact(o['weight'])}</td></tr>"
         )
     return (
-        '<section id="objectives"><h2>Objectives</h2><table><thead><tr><th>Objective</th>'
-        "<th>Result</th><th>Evidence</th><th class='num'>Decided in</th>"
-        "<th class='num'>First on target</th><th class='num'>Credit</th>"
-        "<th class='num'>Weight</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-        '<p class="muted">The final score is 70% objectives (missed ones earn partial credit for '
-        "coming close) and 30% the mean competency score below.</p></section>"
+        f'<section id="objectives"><h2>{_h("report.objectives.heading")}</h2><table><thead><tr>'
+        + _th("report.objectives.objective")
+        + _th("report.objectives.result")
+        + _th("report.objectives.evidence")
+        + _th("report.objectives.decided", num=True)
+        + _th("report.objectives.first_met", num=True)
+        + _th("report.objectives.credit", num=True)
+        + _th("report.objectives.weight", num=True)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+        f'<p class="muted">{_h("report.objectives.score_rule")}</p></section>'
     )
 
 
@@ -183,11 +245,15 @@ def _competencies(r: dict[str, Any]) -> str:
             f'<tr data-competency="{escape(key)}"><td><b>{escape(COMPETENCY_NAMES.get(key, key))}'
             f"</b></td><td class='num' data-value='{float(c['score'])!r}'>"
             f'<span class="bar" style="width:{max(2, round(c["score"]))}px"></span>'
-            f"{c['score']:.0f}</td><td>{_list(c['evidence'])}</td></tr>"
+            f"{number(c['score'], 0)}</td><td>{_list(c['evidence'])}</td></tr>"
         )
     return (
-        '<section id="competencies" class="keep"><h2>Competencies</h2><table><thead><tr>'
-        "<th>Competency</th><th class='num'>Score</th><th>Evidence</th></tr></thead><tbody>"
+        '<section id="competencies" class="keep">'
+        f"<h2>{_h('report.competencies.heading')}</h2><table><thead><tr>"
+        + _th("report.competencies.competency")
+        + _th("report.competencies.score", num=True)
+        + _th("report.competencies.evidence")
+        + "</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></section>"
     )
@@ -201,26 +267,31 @@ def _comparison(r: dict[str, Any], figures: dict[str, str]) -> str:
     rows = []
     mine = r["kpis"][-1]
     rows.append(
-        '<tr data-bot="you"><td><b>you</b></td>'
+        f'<tr data-bot="you"><td><b>{_h("report.comparison.you")}</b></td>'
         f'<td class="num"><b>{escape(number(comp["player_score"], 0))}</b></td>'
         f'<td class="num">{escape(shown(mine["share"], "share"))}</td>'
         f'<td class="num">{escape(shown(mine["cumulative_profit"], "cumulative_profit", cur))}</td>'
         "<td></td></tr>"
     )
     for b in sorted(comp["bots"], key=lambda b: -b["score"]):
-        close = "plays most like you" if b["bot"] == comp["closest"] else ""
+        close = _h("report.comparison.closest") if b["bot"] == comp["closest"] else ""
         rows.append(
-            f'<tr data-bot="{escape(b["bot"])}"><td>{escape(b["bot"].replace("_", " "))}</td>'
+            f'<tr data-bot="{escape(b["bot"])}"><td>{escape(bot_label(b["bot"]))}</td>'
             f"{_td(b['score'], number(b['score'], 0))}{_cell(b['share'], 'share')}"
             f"{_cell(b['cumulative_profit'], 'cumulative_profit', cur)}<td>{close}</td></tr>"
         )
     return (
-        '<section id="luck-or-skill"><h2>Luck or skill? You against the bots</h2>'
+        f'<section id="luck-or-skill"><h2>{_h("report.comparison.heading")}</h2>'
         + "".join(f'<p class="lead">{escape(s)}</p>' for s in comp["sentences"])
         + figures.get("score_vs_bots", "")
-        + "<table><thead><tr><th>Player</th><th class='num'>Score</th>"
-        "<th class='num'>Final share</th><th class='num'>Cumulative profit</th><th></th></tr>"
-        "</thead><tbody>" + "".join(rows) + "</tbody></table></section>"
+        + "<table><thead><tr>"
+        + _th("report.comparison.player")
+        + _th("report.comparison.score", num=True)
+        + _th("report.comparison.share", num=True)
+        + _th("report.comparison.profit", num=True)
+        + "<th></th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></section>"
     )
 
 
@@ -229,40 +300,47 @@ def _what_if(r: dict[str, Any]) -> str:
     if not w:
         return ""
     return (
-        '<section id="what-if" class="keep"><h2>What if?</h2><div class="callout">'
+        f'<section id="what-if" class="keep"><h2>{_h("report.what_if.heading")}</h2>'
+        '<div class="callout">'
         + "".join(f'<p class="lead">{escape(s)}</p>' for s in w["sentences"])
-        + "</div><p class='muted'>Same seed, same market luck: only the decisions after "
-        f"Q{w['from_quarter']} differ. Try other bots and quarters with "
-        "the What-if button of the Debrief screen.</p></section>"
+        + "</div><p class='muted'>"
+        + _h("report.what_if.note", quarter=w["from_quarter"])
+        + "</p></section>"
     )
 
 
 def _turning_points(r: dict[str, Any]) -> str:
     segs = r["segments"]
     items = []
-    for t in r["turning_points"]:
-        verb = "lifted" if t["size"] > 0 else "cost"
+    for tp in r["turning_points"]:
+        cause = f"<b>{escape(tp['cause'][:1].upper() + tp['cause'][1:])}</b>"
+        moved = _h(
+            "report.turning.lifted" if tp["size"] > 0 else "report.turning.cost",
+            cause=cause,
+            points=number(abs(tp["size"]) * 100, 1),
+            segment=escape(segs.get(tp["segment"], tp["segment"])),
+        )
         items.append(
-            f'<tr data-quarter="{t["quarter"]}"><td class="num"><b>Q{t["quarter"]}</b></td>'
-            f"<td><b>{escape(t['cause'][:1].upper() + t['cause'][1:])}</b> {verb} you "
-            f"{abs(t['size']) * 100:.1f} points of share in "
-            f"{escape(segs.get(t['segment'], t['segment']))}.<br>"
-            f'<span class="muted">{escape(t["summary"])}</span></td>'
-            f"<td>{_list(t['decisions'])}</td></tr>"
+            f'<tr data-quarter="{tp["quarter"]}"><td class="num"><b>{_q(tp["quarter"])}</b>'
+            f"</td><td>{moved}<br>"
+            f'<span class="muted">{escape(tp["summary"])}</span></td>'
+            f"<td>{_list(tp['decisions'])}</td></tr>"
         )
     if not items:
-        body = "<p>No decision or event moved share noticeably in any quarter.</p>"
+        body = f"<p>{_h('report.turning.none')}</p>"
     else:
         body = (
-            "<table><thead><tr><th class='num'>Quarter</th><th>What moved your share</th>"
-            "<th>What you decided that quarter</th></tr></thead><tbody>"
+            "<table><thead><tr>"
+            + _th("report.quarter_heading", num=True)
+            + _th("report.turning.moved")
+            + _th("report.turning.decided")
+            + "</tr></thead><tbody>"
             + "".join(items)
             + "</tbody></table>"
         )
     return (
-        '<section id="turning-points"><h2>Turning points</h2><p>The quarters where one of '
-        "your decisions, a rival's move or an event moved your share the most (from the "
-        "engine's drivers; churn and chance left out).</p>" + body + "</section>"
+        f'<section id="turning-points"><h2>{_h("report.turning.heading")}</h2>'
+        f"<p>{_h('report.turning.intro')}</p>" + body + "</section>"
     )
 
 
@@ -272,28 +350,37 @@ def _beliefs(r: dict[str, Any], figures: dict[str, str]) -> str:
     cur = r["currency"]
     if cal["count"]:
         rows = "".join(
-            f"<tr><td class='num'>Q{f['quarter']}</td>"
+            f"<tr><td class='num'>{_q(f['quarter'])}</td>"
             f"{_cell(f['forecast_revenue'], 'revenue', cur)}{_cell(f['revenue'], 'revenue', cur)}"
             f"{_cell(f['forecast_share'], 'share')}{_cell(f['share'], 'share')}</tr>"
             for f in cal["forecasts"]
         )
         bias = "optimistic" if cal["revenue_bias"] > 0 else "pessimistic"
+        summary = _h(
+            f"report.beliefs.forecasts_{bias}",
+            count=cal["count"],
+            revenue_error=pct(cal["revenue_error"], 0),
+            revenue_bias=pct(abs(cal["revenue_bias"]), 0),
+            share_error=number(cal["share_error"] * 100, 1),
+        )
         forecasts = (
-            f"<p>{cal['count']} forecasts: revenue off by {cal['revenue_error']:.0%} on "
-            f"average ({bias} by {abs(cal['revenue_bias']):.0%}), share off by "
-            f"{cal['share_error'] * 100:.1f} points.</p><table id='forecasts'><thead><tr>"
-            "<th class='num'>Quarter</th><th class='num'>Forecast revenue</th>"
-            "<th class='num'>Revenue</th><th class='num'>Forecast share</th>"
-            "<th class='num'>Share</th></tr></thead><tbody>" + rows + "</tbody></table>"
+            f"<p>{summary}</p><table id='forecasts'><thead><tr>"
+            + _th("report.quarter_heading", num=True)
+            + _th("report.beliefs.forecast_revenue", num=True)
+            + _th("report.beliefs.revenue", num=True)
+            + _th("report.beliefs.forecast_share", num=True)
+            + _th("report.beliefs.share", num=True)
+            + "</tr></thead><tbody>"
+            + rows
+            + "</tbody></table>"
         )
     else:
-        forecasts = "<p>No forecasts were made, so calibration could not be measured.</p>"
+        forecasts = f"<p>{_h('report.beliefs.no_forecasts')}</p>"
     return (
-        '<section id="beliefs"><h2>What you believed about customers</h2>'
-        f"<p>Your believed-vs-true market error went from {first:.3f} to {last:.3f} "
-        "(0 would be a perfect picture of what each segment wants).</p>"
+        f'<section id="beliefs"><h2>{_h("report.beliefs.heading")}</h2>'
+        f"<p>{_h('report.beliefs.error', first=number(first, 3), last=number(last, 3))}</p>"
         + figures.get("belief_map", "")
-        + "<h3>Forecast calibration</h3>"
+        + f"<h3>{_h('report.beliefs.calibration')}</h3>"
         + forecasts
         + "</section>"
     )
@@ -307,34 +394,41 @@ def _kpi_table(r: dict[str, Any]) -> str:
         cells = "".join(_cell(row[k], k, cur) for k in KPI_COLUMNS)
         rows.append(
             f'<tr data-quarter="{int(row["quarter"])}"><td class="num">'
-            f"Q{int(row['quarter'])}</td>{cells}</tr>"
+            f"{_q(int(row['quarter']))}</td>{cells}</tr>"
         )
     return (
-        '<section id="kpi-history"><h2>KPI history</h2><p class="muted">Q0 is the starting '
-        "position (revenue and profit at the starting run-rate).</p><table id='kpis'><thead>"
-        f"<tr><th class='num'>Quarter</th>{head}</tr></thead><tbody>"
+        f'<section id="kpi-history"><h2>{_h("report.kpis.heading")}</h2>'
+        f"<p class=\"muted\">{_h('report.kpis.note')}</p><table id='kpis'><thead>"
+        f"<tr>{_th('report.quarter_heading', num=True)}{head}</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></section>"
     )
 
 
 def _timeline(r: dict[str, Any]) -> str:
-    turning = {t["quarter"] for t in r["turning_points"]}
+    turning = {tp["quarter"] for tp in r["turning_points"]}
     rows = []
     for e in r["timeline"]:
         mark = " ★" if e["quarter"] in turning else ""
-        happened = [f"Event: {x}" for x in e["events"]] + [f"Shipped: {x}" for x in e["shipped"]]
-        happened += [f"Warning: {x}" for x in e["warnings"]]
+        happened = [t("report.timeline.event", what=x) for x in e["events"]]
+        happened += [t("report.timeline.shipped", what=x) for x in e["shipped"]]
+        happened += [t("report.timeline.warning", what=x) for x in e["warnings"]]
         rows.append(
-            f'<tr data-quarter="{e["quarter"]}"><td class="num"><b>Q{e["quarter"]}{mark}</b></td>'
+            f'<tr data-quarter="{e["quarter"]}"><td class="num">'
+            f"<b>{_q(e['quarter'])}{mark}</b></td>"
             f"<td>{_list(e['decisions'])}</td><td>{_list(happened)}</td>"
             f"<td>{_list(e['rivals'])}</td></tr>"
         )
     return (
-        '<section id="timeline"><h2>Decision timeline</h2><p class="muted">Standing choices '
-        "are listed when they change; ★ marks a turning point.</p><table><thead><tr>"
-        "<th class='num'>Quarter</th><th>You decided</th><th>What happened</th>"
-        "<th>Rivals</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>"
+        f'<section id="timeline"><h2>{_h("report.timeline.heading")}</h2>'
+        f'<p class="muted">{_h("report.timeline.note")}</p><table><thead><tr>'
+        + _th("report.quarter_heading", num=True)
+        + _th("report.timeline.decided")
+        + _th("report.timeline.happened")
+        + _th("report.timeline.rivals")
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></section>"
     )
 
 
@@ -345,9 +439,8 @@ def _prompts(r: dict[str, Any]) -> str:
         tag_html = f' <span class="muted">({escape(tag)})</span>' if tag else ""
         items.append(f"<li>{escape(p['question'])}{tag_html}</li>")
     return (
-        '<section id="prompts" class="keep"><h2>Talk it through</h2><ol class="prompts">'
-        + "".join(items)
-        + "</ol></section>"
+        f'<section id="prompts" class="keep"><h2>{_h("report.prompts")}</h2>'
+        '<ol class="prompts">' + "".join(items) + "</ol></section>"
     )
 
 
@@ -358,27 +451,42 @@ def _reflections(r: dict[str, Any]) -> str:
         return ""
     items = []
     for x in rows:
-        answer = escape(x["answer"]) if x["answer"] else '<span class="muted">skipped</span>'
+        answer = (
+            escape(x["answer"])
+            if x["answer"]
+            else f'<span class="muted">{_h("report.reflections.skipped")}</span>'
+        )
+        question = _h(
+            "report.reflections.question",
+            quarter=int(x["quarter"]),
+            question=escape(x["question"]),
+        )
         items.append(
-            f"<li><b>Q{int(x['quarter'])}: {escape(x['question'])}</b><br>Your answer: {answer}"
-            f'<br><span class="muted">What really happened:</span>{_list(x["happened"])}</li>'
+            f"<li><b>{question}</b><br>{_h('report.reflections.answer', answer=answer)}"
+            f'<br><span class="muted">{_h("report.reflections.happened")}</span>'
+            f"{_list(x['happened'])}</li>"
         )
     return (
-        '<section id="reflections" class="keep"><h2>Your reflections</h2><ol class="prompts">'
+        '<section id="reflections" class="keep">'
+        f'<h2>{_h("report.reflections.heading")}</h2><ol class="prompts">'
         + "".join(items)
         + "</ol></section>"
     )
 
 
 def report_html(report: dict[str, Any], figures: Sequence[Figure]) -> str:
-    """The whole report as one self-contained HTML page (figures embedded)."""
+    """The whole report as one self-contained HTML page (figures embedded), in the current
+    language (:func:`game.translation.set_language`)."""
     figs = {f.name: _figure(f) for f in figures}
     r = report
+    footer = _h(
+        "report.footer", scenario=escape(r["scenario"]), seed=r["seed"], role=escape(r["role"])
+    )
     body = "".join(
         [
             _header(r),
             _objectives(r),
-            '<section id="market"><h2>Your market</h2>'
+            f'<section id="market"><h2>{_h("report.market")}</h2>'
             + figs.get("share_revenue", "")
             + "</section>",
             _competencies(r),
@@ -386,23 +494,21 @@ def report_html(report: dict[str, Any], figures: Sequence[Figure]) -> str:
             _what_if(r),
             _turning_points(r),
             _beliefs(r, figs),
-            '<section id="culture"><h2>Culture and technical debt</h2>'
+            f'<section id="culture"><h2>{_h("report.culture")}</h2>'
             + figs.get("culture_debt", "")
             + "</section>",
             _kpi_table(r),
             _timeline(r),
             _prompts(r),
             _reflections(r),
-            f"<footer>Crossroads debrief · scenario '{escape(r['scenario'])}' · seed "
-            f"{r['seed']} · role {escape(r['role'])}. Replaying these decisions on this seed "
-            "reproduces every number here.</footer>",
+            f"<footer>{footer}</footer>",
         ]
     )
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(language())}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Debrief: {escape(r['title'])}</title><style>{CSS}</style></head>"
-        f"<body><main>{body}</main></body></html>\n"
+        f"<title>{_h('report.title', title=escape(r['title']))}</title><style>{CSS}</style>"
+        f"</head><body><main>{body}</main></body></html>\n"
     )
 
 

@@ -5,8 +5,12 @@ JSON can be re-drawn without replaying the game. Two looks (:func:`style`): ``"g
 dark theme of ``assets/theme.json`` with the bundled Noto Sans, for the game's Figures view;
 and ``"print"``, a light style for the exported HTML report (it is read on paper and in
 browsers). Both give each firm the colour it has on every in-game chart
-(:func:`game.palette.firm_colours`); lines also differ in width and style, and fonts are large
-enough to read from the back of a room. :func:`render_all` returns PNG (or SVG) bytes per figure.
+(:func:`game.palette.firm_colours`). No information is carried by colour alone: every series
+also differs from the others on its axes by line style and/or marker and is named in a legend
+or directly beside it; a what-if line is dashed (:data:`WHAT_IF_STYLE`) and no other line is.
+Fonts are large enough to read from the back of a room. Words are in the current language
+(:func:`game.translation.t`, namespace ``figures``). :func:`render_all` returns PNG (or SVG)
+bytes per figure.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
+from engine.formatting import number
 from game import palette
+from game.translation import t
 
 Theme = Literal["game", "print"]
 OKABE_ITO = (
@@ -48,7 +54,12 @@ STYLE = {
 }
 """The print look (on matplotlib's light defaults); :func:`style` adds the font and the theme."""
 DPI = 100
-LINE_STYLES = ("-", "--", "-.", ":")
+LINE_STYLES = ("-", "-.", ":")
+"""Line styles of ordinary series: solid first. Dashed ("--") is kept for what-ifs."""
+WHAT_IF_STYLE = "--"
+"""The line style of a what-if (something that did not happen): dashed, on every figure."""
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+"""Markers of the rivals' lines, one per rival (with the line style: never colour alone)."""
 FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 
 
@@ -163,9 +174,20 @@ def _money_axis(ax: Any, currency: str) -> None:
 def _quarter_axis(ax: Any, quarters: list[int]) -> None:
     from matplotlib.ticker import MaxNLocator
 
-    ax.set_xlabel("Quarter")
+    ax.set_xlabel(t("figures.quarter"))
     ax.set_xlim(min(quarters), max(quarters))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def rival_style(index: int) -> dict[str, Any]:
+    """Line style and marker of the ``index``-th rival: a distinct pair for the first 16
+    rivals, never solid (the player's) nor dashed (a what-if's)."""
+    styles = LINE_STYLES[1:]
+    return {
+        "linestyle": styles[(index + index // len(MARKERS)) % len(styles)],
+        "marker": MARKERS[index % len(MARKERS)],
+        "markersize": 8,
+    }
 
 
 def share_revenue(report: dict[str, Any]) -> Any:
@@ -174,32 +196,39 @@ def share_revenue(report: dict[str, Any]) -> Any:
     qs = _quarters(report)
     colours = firm_colours(report)
     share_ax, rev_ax = axes[0]
-    for i, (fid, f) in enumerate(report["firms"].items()):
+    rivals = 0
+    for fid, f in report["firms"].items():
         me = fid == report["firm"]
         kw = {
             "color": colours[fid],
             "linewidth": 4 if me else 2.2,
-            "linestyle": "-" if me else LINE_STYLES[1 + i % 3],
-            "label": f"{f['name']} (you)" if me else f["name"],
+            "label": t("figures.you", name=f["name"]) if me else f["name"],
             "zorder": 3 if me else 2,
         }
+        kw |= {"linestyle": "-", "marker": "None"} if me else rival_style(rivals)
+        rivals += 0 if me else 1
         share_ax.plot(qs, [100 * s for s in f["share"]], **kw)
         rev_ax.plot(qs, f["revenue"], **kw)
     whatif = report.get("what_if")
     if whatif:
+        from game.report_export import bot_label
+
         share_ax.plot(
             qs[: len(whatif["share"])],
             [100 * s for s in whatif["share"]],
             color=_ink(),
-            linewidth=2,
-            linestyle=":",
-            label=f"what-if: {whatif['bot'].replace('_', ' ')} after Q{whatif['from_quarter']}",
+            linewidth=2.5,
+            linestyle=WHAT_IF_STYLE,
+            label=t(
+                "figures.what_if", bot=bot_label(whatif["bot"]), quarter=whatif["from_quarter"]
+            ),
+            zorder=4,
         )
-    share_ax.set_title("Market share")
-    share_ax.set_ylabel("Share of in-category customers (%)")
+    share_ax.set_title(t("figures.share_title"))
+    share_ax.set_ylabel(t("figures.share_axis"))
     share_ax.set_ylim(bottom=0)
-    rev_ax.set_title("Revenue per quarter")
-    rev_ax.set_ylabel(f"Revenue ({report['currency']})")
+    rev_ax.set_title(t("figures.revenue_title"))
+    rev_ax.set_ylabel(t("figures.revenue_axis", currency=report["currency"]))
     _money_axis(rev_ax, report["currency"])
     for ax in (share_ax, rev_ax):
         _quarter_axis(ax, qs)
@@ -221,17 +250,28 @@ def culture_debt(report: dict[str, Any]) -> Any:
             [row[dim] for row in report["kpis"]],
             color=OKABE_ITO[i],
             linewidth=3,
-            linestyle=LINE_STYLES[i],
-            label=dim.replace("_", " ").capitalize(),
+            linestyle=LINE_STYLES[i % len(LINE_STYLES)],
+            marker=MARKERS[i],
+            markersize=8,
+            label=t(f"figures.culture.{dim}"),
         )
-    culture_ax.set_title("Culture")
-    culture_ax.set_ylabel("Level (0–1)")
+    culture_ax.set_title(t("figures.culture_title"))
+    culture_ax.set_ylabel(t("figures.level_axis"))
     culture_ax.set_ylim(0, 1)
     culture_ax.legend(loc="lower left", framealpha=0.9)
-    debt_ax.plot(qs, [row["tech_debt"] for row in report["kpis"]], color=OKABE_ITO[3], linewidth=3)
-    debt_ax.set_title("Technical debt")
-    debt_ax.set_ylabel("Debt (effort points)")
+    debt_ax.plot(
+        qs,
+        [row["tech_debt"] for row in report["kpis"]],
+        color=OKABE_ITO[3],
+        linewidth=3,
+        marker=MARKERS[0],
+        markersize=8,
+        label=t("figures.debt_title"),
+    )
+    debt_ax.set_title(t("figures.debt_title"))
+    debt_ax.set_ylabel(t("figures.debt_axis"))
     debt_ax.set_ylim(bottom=0)
+    debt_ax.legend(loc="best", framealpha=0.9)
     for ax in (culture_ax, debt_ax):
         _quarter_axis(ax, qs)
     return fig
@@ -254,55 +294,65 @@ def belief_map(report: dict[str, Any]) -> Any:
     for ax, (sid, sname) in zip(axes[:n], segments.items(), strict=True):
         cells = last["segments"][sid]
         start = first["segments"][sid]
-        for y, aid in zip(ys, attrs, strict=True):
-            c = cells[aid]
-            ax.errorbar(
-                c["believed"],
-                y + 0.12,
-                xerr=c["sd"],
-                fmt="D",
-                markersize=10,
-                markerfacecolor=_paper(),
-                markeredgewidth=2.5,
-                color=OKABE_ITO[0],
-                elinewidth=2.5,
-                capsize=6,
-                label="believed ± 1 sd" if y == 0 else None,
-            )
-            ax.plot(
-                start[aid]["true"],
-                y - 0.12,
-                "s",
-                color=OKABE_ITO[5],
-                markersize=9,
-                label="true at start" if y == 0 else None,
-            )
-            ax.plot(
-                c["true"],
-                y - 0.12,
-                "o",
-                color=OKABE_ITO[3],
-                markersize=12,
-                label="true at the end" if y == 0 else None,
-            )
+        ax.errorbar(
+            [cells[aid]["believed"] for aid in attrs],
+            [y + 0.12 for y in ys],
+            xerr=[cells[aid]["sd"] for aid in attrs],
+            fmt="D",
+            linestyle="None",
+            markersize=10,
+            markerfacecolor=_paper(),
+            markeredgewidth=2.5,
+            color=OKABE_ITO[0],
+            elinewidth=2.5,
+            capsize=6,
+            label=t("figures.believed"),
+        )
+        ax.plot(
+            [start[aid]["true"] for aid in attrs],
+            [y - 0.12 for y in ys],
+            linestyle="None",
+            marker="s",
+            color=OKABE_ITO[5],
+            markersize=9,
+            label=t("figures.true_start"),
+        )
+        ax.plot(
+            [cells[aid]["true"] for aid in attrs],
+            [y - 0.12 for y in ys],
+            linestyle="None",
+            marker="o",
+            color=OKABE_ITO[3],
+            markersize=12,
+            label=t("figures.true_end"),
+        )
         ax.set_title(sname)
         ax.set_xlim(-0.03, 1.03)
         ax.set_ylim(-0.6, len(attrs) - 0.4)
         ax.set_yticks(ys, [attrs[a] for a in attrs])
         ax.invert_yaxis()
-        ax.set_xlabel("Ideal level (0–1)")
-    fig.legend(
-        *axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False
-    )
+        ax.set_xlabel(t("figures.ideal_axis"))
     err_ax = axes[n]
-    err_ax.plot(
+    (error_line,) = err_ax.plot(
         [b["quarter"] for b in report["beliefs"]],
         [b["error"] for b in report["beliefs"]],
         color=OKABE_ITO[0],
         linewidth=3,
+        linestyle="-",
+        marker=MARKERS[0],
+        markersize=8,
+        label=t("figures.error_line"),
     )
-    err_ax.set_title("Believed vs true error")
-    err_ax.set_ylabel("Mean error (lower is better)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(
+        [*handles, error_line],
+        [*labels, error_line.get_label()],
+        loc="outside lower center",
+        ncol=4,
+        frameon=False,
+    )
+    err_ax.set_title(t("figures.error_title"))
+    err_ax.set_ylabel(t("figures.error_axis"))
     err_ax.set_ylim(0, 1.15 * max([b["error"] for b in report["beliefs"]] + [0.01]))
     _quarter_axis(err_ax, [b["quarter"] for b in report["beliefs"]])
     return fig
@@ -311,71 +361,86 @@ def belief_map(report: dict[str, Any]) -> Any:
 def score_vs_bots(report: dict[str, Any]) -> Any:
     """The player's score among the built-in bots on the same seed, and the luck band: the
     closest bot's scores on other seeds, on a row of its own."""
+    from game.report_export import bot_label
+
     comp = report["comparison"]
-    rows = [(b["bot"].replace("_", " "), b["score"], False) for b in comp["bots"]]
-    rows.append(("you", comp["player_score"], True))
+    rows = [(bot_label(b["bot"]), b["score"], False) for b in comp["bots"]]
+    you_label = t("figures.you_bar")
+    rows.append((you_label, comp["player_score"], True))
     rows.sort(key=lambda r: r[1])
     spread = comp["spread_scores"]
     fig, axes = _new(13, 0.42 * (len(rows) + bool(spread)) + 2.0)
     ax = axes[0][0]
     you = palette.hex_colour(palette.SERIES[0])  # the player's colour on every chart
     for y, (_name, score, me) in enumerate(rows):
+        # Each bar is named beside it (the player's "you" in bold), not only coloured.
         ax.barh(y, score, color=you if me else palette.hex_colour(palette.GREY), height=0.7)
-        ax.text(1.5, y, f"{score:.0f}", va="center", color="black", fontweight="bold")
+        ax.text(1.5, y, number(score, 0), va="center", color="black", fontweight="bold")
     labels = [r[0] for r in rows]
+    lines = [
+        ax.axvline(
+            comp["player_score"],
+            color=you,
+            linestyle=":",
+            linewidth=2.5,
+            label=t("figures.your_score"),
+        )
+    ]
     if spread:
         y = len(rows)
         lo, hi = min(spread), max(spread)
-        ax.plot([lo, hi], [y, y], color=_ink(), linewidth=5, solid_capstyle="round")
-        ax.plot([sum(spread) / len(spread)], [y], "o", color=_ink(), markersize=9)
-        ax.text(hi + 1.5, y, f"{lo:.0f}–{hi:.0f}", va="center", fontweight="bold")
-        labels.append(f"{comp['closest'].replace('_', ' ')} on {len(spread)} other seeds")
-    ax.axvline(comp["player_score"], color=you, linestyle="--", linewidth=2)
+        lines += ax.plot(
+            [lo, hi],
+            [y, y],
+            color=_ink(),
+            linewidth=5,
+            linestyle="-",
+            solid_capstyle="round",
+            label=t("figures.luck_range"),
+        )
+        lines += ax.plot(
+            [sum(spread) / len(spread)],
+            [y],
+            linestyle="None",
+            marker="o",
+            color=_ink(),
+            markersize=9,
+            label=t("figures.luck_mean"),
+        )
+        band = f"{number(lo, 0)}–{number(hi, 0)}"
+        ax.text(hi + 1.5, y, band, va="center", fontweight="bold")
+        labels.append(t("figures.luck_band", bot=bot_label(comp["closest"]), count=len(spread)))
     ax.set_yticks(range(len(labels)), labels)
     for tick, label in zip(ax.get_yticklabels(), labels, strict=True):
-        if label == "you":
+        if label == you_label:
             tick.set_fontweight("bold")
     ax.set_xlim(0, 105)
-    ax.set_xlabel("Final score (0–100)")
-    ax.set_title("Your score against the built-in bots (same seed) and the luck band")
+    ax.set_xlabel(t("figures.score_axis"))
+    ax.set_title(t("figures.score_title"))
     ax.grid(axis="y", visible=False)
+    fig.legend(handles=lines, loc="outside lower center", ncol=3, frameon=False)
     return fig
 
 
-FIGURES: dict[str, tuple[str, str, Callable[[dict[str, Any]], Any]]] = {
-    "share_revenue": (
-        "Share and revenue against the rivals",
-        "Line charts of market share and revenue per quarter for every firm",
-        share_revenue,
-    ),
-    "culture_debt": (
-        "Culture and technical debt",
-        "Line charts of morale, safety, customer focus, innovation and technical debt",
-        culture_debt,
-    ),
-    "belief_map": (
-        "What you believed about customers against the truth",
-        "Believed and true ideal level of each attribute per segment, and the error over time",
-        belief_map,
-    ),
-    "score_vs_bots": (
-        "Your score against the built-in bots",
-        "Bar chart of the final score of each bot and of the player on the same seed",
-        score_vs_bots,
-    ),
+FIGURES: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "share_revenue": share_revenue,
+    "culture_debt": culture_debt,
+    "belief_map": belief_map,
+    "score_vs_bots": score_vs_bots,
 }
+"""Every figure by name; its caption and alt text are ``figures.<name>.title`` / ``.alt``."""
 
 
 def draw(report: dict[str, Any], name: str) -> Any:
     """The matplotlib figure ``name`` of ``FIGURES`` (not saved; call under an rc context)."""
-    return FIGURES[name][2](_printable(report))
+    return FIGURES[name](_printable(report))
 
 
 def render(report: dict[str, Any], name: str, fmt: str = "png", theme: Theme = "print") -> Figure:
     """Draw one figure of ``FIGURES`` as PNG or SVG bytes in the look ``theme``."""
     import matplotlib
 
-    title, alt, _draw = FIGURES[name]
+    title, alt = t(f"figures.{name}.title"), t(f"figures.{name}.alt")
     with matplotlib.rc_context(style(theme)):
         fig = draw(report, name)
         buffer = io.BytesIO()

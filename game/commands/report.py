@@ -4,6 +4,10 @@ A save holds the seed, role, scenario and every decision, so the game is replaye
 A ``simulate --json`` document holds the scenario id, seed, role and bot (and the decisions,
 when recorded): the run is rebuilt by replaying them, and refused if the replay does not
 reproduce the recorded result (another scenario file or version). See docs/debrief.md.
+
+``--language`` chooses the language of the report's words (headings, figures and the engine's
+sentences); the messages of this command stay English, and so do the CSV column names and the
+JSON field names, which tools read (their values are numbers, ids or the report's sentences).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any
 from game.escaping import terminal
 
 NAME = "report"
+LANGUAGE_CODES = ("en", "de")
+"""The languages a report can be written in (:data:`game.translation.LANGUAGES`)."""
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 HELP = "Write the debrief of a saved game or a simulate --json run as a self-contained HTML."
 
@@ -46,6 +52,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-bots", action="store_true", help="skip the comparison with the built-in bots"
     )
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGE_CODES,
+        default="en",
+        help="language of the report's words: headings, figures and sentences (default en); "
+        "CSV column names and JSON field names stay English, as tools read them",
+    )
 
 
 class InputError(Exception):
@@ -63,7 +76,19 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the input, rebuild the game, build the report and write the files."""
+    """Read the input, rebuild the game, build the report and write the files, in the
+    language ``args.language`` (the language in use before is restored afterwards)."""
+    from game.translation import language, set_language
+
+    previous = language()
+    set_language(args.language)  # before the replay: the engine writes its sentences as it steps
+    try:
+        return _run(args)
+    finally:
+        set_language(previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     if not args.input.is_file():
         return _usage(f"no file '{args.input}'")
     if args.output.suffix.lower() not in (".html", ".htm"):

@@ -18,14 +18,16 @@ from typing import TYPE_CHECKING, Any
 import pygame
 from pygame_gui.elements import UIDropDownMenu
 
-from engine.formatting import pct
+from engine.formatting import number, pct
 from game import palette
 from game.debrief_work import DebriefWork, problem_text, report_path
 from game.jobs import Job
+from game.report_export import COMPETENCY_NAMES, Names, bot_label
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html, quarter_labels
 from game.scenes.glossary import METRICS
 from game.scenes.results import drivers_html
+from game.translation import t
 from game.widgets.chart import LineChart, Series
 from game.widgets.figure_view import FigureView, decode_png
 from game.widgets.text import plain
@@ -38,30 +40,18 @@ if TYPE_CHECKING:
     from game.report_figures import Figure
     from game.session import Session
 
-BOT_NAMES = {
-    "balanced": "A balanced, sensible PM",
-    "customer_centric": "Customer-centric: research often",
-    "profit": "Profit first: raise prices, freeze hiring",
-    "greedy_share": "Grab share: cut prices, heavy marketing",
-    "feature_factory": "Feature factory: ship, no discovery",
-    "hold": "Do nothing (keeps every setting)",
-    "random": "Random decisions",
-}
-COMPETENCIES = {
-    "market_understanding": "Market understanding",
-    "strategic_thinking": "Strategic thinking",
-    "customer_empathy": "Customer empathy",
-    "leadership": "Leadership",
-}
-VIEWS = ("Summary", "What if?", "Figures", "Reflections")
-FIGURE_BUTTONS = {
-    "share_revenue": "Share and revenue",
-    "culture_debt": "Culture and debt",
-    "belief_map": "Beliefs against truth",
-    "score_vs_bots": "Score against the bots",
-}
+# Words are looked up in the current language when shown (``debrief.*`` translations).
+BOT_NAMES = Names(
+    "debrief.bot",
+    ("balanced", "customer_centric", "profit", "greedy_share", "feature_factory", "hold", "random"),
+)
+COMPETENCIES = COMPETENCY_NAMES
+VIEWS = Names("debrief.view", ("summary", "what_if", "figures", "reflections"))
+VIEW_TIPS = Names("debrief.view_tip", tuple(VIEWS))
+FIGURE_BUTTONS = Names(
+    "debrief.figure", ("share_revenue", "culture_debt", "belief_map", "score_vs_bots")
+)
 WHAT_IF_COLOUR = palette.TEXT
-BUILDING = "Building your report… replaying the bots"
 COMPARE_READY = "compare"  # a pending message that is the bot comparison itself
 
 
@@ -71,16 +61,14 @@ def competencies_html(competencies: dict[str, dict[str, Any]]) -> str:
     for key, c in competencies.items():
         evidence = "; ".join(html.escape(plain(str(e))) for e in c["evidence"])
         rows.append(
-            f"• {COMPETENCIES.get(key, key)}: <b>{c['score']:.0f}</b> "
-            f"<font color='#a8b3c1'>{evidence}</font>"
+            t(
+                "debrief.competency_line",
+                name=COMPETENCIES.get(key, key),
+                score=f"<b>{number(c['score'], 0)}</b>",
+                evidence=f"<font color='#a8b3c1'>{evidence}</font>",
+            )
         )
     return "<br>".join(rows)
-
-
-REFLECTIONS_TIP = (
-    "After each quarter you were asked one question. Here is what you answered, beside the "
-    "engine's account of what moved your numbers that quarter."
-)
 
 
 def reflections_html(session: Session) -> str:
@@ -95,19 +83,17 @@ def reflections_html(session: Session) -> str:
             f"<font color='{palette.hex_colour(palette.SKY_BLUE)}'>"
             f"{html.escape(plain(kept.answer))}</font>"
             if kept.answer
-            else "<font color='#a8b3c1'>skipped</font>"
+            else f"<font color='#a8b3c1'>{t('debrief.reflection.skipped')}</font>"
         )
+        question = html.escape(plain(kept.question))
         blocks.append(
-            f"<b>Quarter {q}: {html.escape(plain(kept.question))}</b><br>"
-            f"Your answer: {answer}<br>"
-            f"<font color='#a8b3c1'>What really happened:</font><br>"
+            f"<b>{t('debrief.reflection.question', quarter=q, question=question)}</b><br>"
+            f"{t('debrief.reflection.answer', answer=answer)}<br>"
+            f"<font color='#a8b3c1'>{t('debrief.reflection.happened')}</font><br>"
             f"{drivers_html(history[q], session.firm_id)}"
         )
     if not blocks:
-        return (
-            "No reflections were kept in this game. After each quarter the results screen asks "
-            "one short question; your answers come back here, beside what really happened."
-        )
+        return t("debrief.reflection.none")
     return "<br><br>".join(blocks)
 
 
@@ -121,7 +107,9 @@ def bot_choices() -> list[tuple[str, str]]:
 
 def quarter_choices(played: int) -> list[tuple[str, str]]:
     """(label, quarter) for every takeover point: from the start (Q0) to after Q(played-1)."""
-    return [("From the start (Q0)", "0")] + [(f"After Q{q}", str(q)) for q in range(1, played)]
+    return [(t("debrief.from_start"), "0")] + [
+        (t("debrief.after_quarter", quarter=q), str(q)) for q in range(1, played)
+    ]
 
 
 class DebriefScene(Scene):
@@ -159,21 +147,16 @@ class DebriefScene(Scene):
         tabs_x = self.width - MARGIN - len(VIEWS) * (tab_w + 4) + 4
         self.label(
             pygame.Rect(MARGIN, MARGIN, tabs_x - MARGIN - GAP, 40),
-            f"Debrief: {session.scenario.title}",
+            t("debrief.heading", title=session.scenario.title),
             object_id="#heading",
         )
-        for i, title in enumerate(VIEWS):
+        for i, view in enumerate(VIEWS):
             self.button(
                 pygame.Rect(tabs_x + i * (tab_w + 4), MARGIN + 2, tab_w, ROW),
-                f"{i + 1} {title}",
+                f"{i + 1} {VIEWS[view]}",
                 lambda i=i: self.show_view(i),
                 object_id="#tab_active" if i == self.view else "#tab",
-                tip=(
-                    "Your score, objectives, competencies and charts.",
-                    "Let a built-in strategy take over after a quarter you choose.",
-                    "The figures of the exported report.",
-                    "Your answers after each quarter, beside what really happened.",
-                )[i],
+                tip=VIEW_TIPS[view],
             )
         body = pygame.Rect(
             MARGIN, MARGIN + 48, self.width - 2 * MARGIN, self.height - 2 * MARGIN - 48 - ROW - GAP
@@ -186,32 +169,30 @@ class DebriefScene(Scene):
         y = self.height - MARGIN - ROW
         self.compare_button = self.button(
             pygame.Rect(MARGIN, y, 260, ROW),
-            "Playing the bots…" if self.compare_job is not None else "Compare with the bots",
+            t("debrief.comparing") if self.compare_job is not None else t("debrief.compare"),
             self.compare,
-            tip="Every built-in strategy on the same scenario and seed, as in the exported "
-            "report (takes a few seconds): was it skill or luck?",
+            tip=t("debrief.compare_tip"),
         )
         if self.compare_job is not None:
             self.compare_button.disable()
         exporting = self.export_job is not None
         self.export_button = self.button(
             pygame.Rect(MARGIN + 260 + GAP, y, 200, ROW),
-            "Exporting…" if exporting else "Export report",
+            t("debrief.exporting") if exporting else t("debrief.export"),
             self.export,
             enabled=not exporting,
-            tip="Save this debrief as one web page (opens in any browser, prints well) with "
-            "the numbers as CSV and JSON files, in your Crossroads reports folder.",
+            tip=t("debrief.export_tip"),
         )
         status_x = MARGIN + 260 + 200 + 2 * GAP
         self.status = self.label(
             pygame.Rect(status_x, y, self.width - MARGIN - 260 - GAP - status_x, ROW),
             self._status_text(),
-            tip="Export writes into your Crossroads reports folder.",
+            tip=t("debrief.status_tip"),
         )
         self._show_status()
         self.button(
             pygame.Rect(self.width - MARGIN - 260, y, 260, ROW),
-            "Back to the title",
+            t("debrief.back"),
             self.to_title,
             object_id="#primary",
         )
@@ -225,8 +206,8 @@ class DebriefScene(Scene):
 
     def _status_text(self) -> str:
         if self.export_job is not None:
-            doing = "Writing your report…" if self.work.ready else BUILDING
-            return f"{doing} ({self.export_job.seconds} s)"
+            doing = "debrief.writing" if self.work.ready else "debrief.building"
+            return t(doing, seconds=self.export_job.seconds)
         return self.export_status
 
     def _build_summary(self, body: pygame.Rect) -> None:
@@ -243,7 +224,7 @@ class DebriefScene(Scene):
             history[-1].firms[me],
             history[0].firms[me],
             s.currency,
-            since="the start",
+            since=t("debrief.since_start"),
         )
         top = row.bottom + GAP
         body_h = body.bottom - top
@@ -253,14 +234,20 @@ class DebriefScene(Scene):
         )
         card = session.scorecard()
         prompts = "<br>".join(f"• {html.escape(plain(p.question))}" for p in s.debrief)
+        score = t(
+            "debrief.score",
+            score=number(card["score"], 0),
+            grade=html.escape(str(card["grade"])),
+        )
         self.text(
             pygame.Rect(body.x + left_w + GAP, top, body.w - left_w - GAP, body_h),
-            f"<b>Score {card['score']:.0f} / 100 — grade {html.escape(str(card['grade']))}</b>"
-            f"<br><br><b>Objectives</b><br>{objectives_html(card['objectives'], session.scenario)}"
-            f"<br><br><b>Competencies</b><br>{competencies_html(card['competencies'])}"
-            f"<br><br><b>Talk it through</b><br>{prompts}",
-            tip="The score is the weighted share of the objectives you met. Competencies "
-            "show how you played, with the evidence behind each.",
+            f"<b>{score}</b>"
+            f"<br><br><b>{t('debrief.objectives')}</b><br>"
+            f"{objectives_html(card['objectives'], session.scenario)}"
+            f"<br><br><b>{t('debrief.competencies')}</b><br>"
+            f"{competencies_html(card['competencies'])}"
+            f"<br><br><b>{t('debrief.prompts')}</b><br>{prompts}",
+            tip=t("debrief.summary_tip"),
         )
 
     def _build_what_if(self, body: pygame.Rect) -> None:
@@ -273,7 +260,7 @@ class DebriefScene(Scene):
         colour = palette.firm_colours([f.id for f in firms], session.firm_id)
         series = [
             Series(
-                f"{f.name} (you)" if f.id == session.firm_id else f.name,
+                t("debrief.you", name=f.name) if f.id == session.firm_id else f.name,
                 [r.firms[f.id].share for r in history],
                 colour[f.id],
             )
@@ -284,13 +271,13 @@ class DebriefScene(Scene):
             share = [
                 v if q >= result.from_quarter else float("nan") for q, v in enumerate(result.share)
             ]
-            name = f"What-if: {result.bot.replace('_', ' ')} after Q{result.from_quarter}"
+            name = t("debrief.what_if_line", bot=bot_label(result.bot), quarter=result.from_quarter)
             series.append(Series(name, share, WHAT_IF_COLOUR))  # drawn last: on top
         self.share_chart = LineChart(
             self.px(pygame.Rect(body.x, body.y, left_w, body.h)),
             self.manager,
             self.root,
-            "Market share by company" + (" and the what-if" if result is not None else ""),
+            t("debrief.share_chart_what_if" if result is not None else "debrief.share_chart"),
             series,
             quarter_labels(len(history)),
             lambda v: pct(v, 0),
@@ -301,13 +288,14 @@ class DebriefScene(Scene):
         intro_h = 104
         self.text(
             pygame.Rect(x, body.y, w, intro_h),
-            "A built-in strategy takes over your company after the quarter you choose. Same "
-            "seed, same market luck: only the decisions differ.",
+            t("debrief.what_if_intro"),
         )
         y = body.y + intro_h + GAP
         label_w = 130
         played = len(session.log)
-        self.label(pygame.Rect(x, y, label_w, ROW), "Take over", tip="Enter picks the next one.")
+        self.label(
+            pygame.Rect(x, y, label_w, ROW), t("debrief.take_over"), tip=t("debrief.enter_tip")
+        )
         self._drop_down(
             pygame.Rect(x + label_w, y, w - label_w, ROW),
             quarter_choices(played),
@@ -315,7 +303,9 @@ class DebriefScene(Scene):
             self._set_quarter,
         )
         y += ROW + GAP
-        self.label(pygame.Rect(x, y, label_w, ROW), "Strategy", tip="Enter picks the next one.")
+        self.label(
+            pygame.Rect(x, y, label_w, ROW), t("debrief.strategy"), tip=t("debrief.enter_tip")
+        )
         self._drop_down(
             pygame.Rect(x + label_w, y, w - label_w, ROW), bot_choices(), self.bot, self._set_bot
         )
@@ -323,25 +313,22 @@ class DebriefScene(Scene):
         running = self.what_if_job is not None
         self.what_if_button = self.button(
             pygame.Rect(x, y, w, ROW),
-            "Replaying…" if running else "Run the what-if",
+            t("debrief.replaying") if running else t("debrief.run_what_if"),
             self.run_what_if,
             enabled=not running and played > 0,
             object_id="#primary",
-            tip="Replay the rest of the game with the chosen strategy (about a second).",
+            tip=t("debrief.run_what_if_tip"),
         )
         y += ROW + GAP
         self.what_if_box = self.text(pygame.Rect(x, y, w, body.bottom - y), self._what_if_html())
 
     def _what_if_html(self) -> str:
         if self.what_if_job is not None:
-            return f"Replaying the game with the strategy… ({self.what_if_job.seconds} s)"
+            return t("debrief.what_if_running", seconds=self.what_if_job.seconds)
         if self.what_if_problem:
             return f"<font color='#f0894a'>{html.escape(self.what_if_problem)}</font>"
         if self.what_if_result is None:
-            return (
-                "<font color='#a8b3c1'>Choose a quarter and a strategy, then run the what-if. "
-                "Its share line joins the chart.</font>"
-            )
+            return f"<font color='#a8b3c1'>{t('debrief.what_if_hint')}</font>"
         return "<br><br>".join(html.escape(s) for s in self.what_if_result.sentences)
 
     def _drop_down(
@@ -387,7 +374,7 @@ class DebriefScene(Scene):
             if self.figures_problem:
                 self.button(
                     pygame.Rect(body.x, body.y + 2 * ROW + 2 * GAP, 200, ROW),
-                    "Try again",
+                    t("debrief.try_again"),
                     self.retry_figures,
                 )
             return
@@ -414,7 +401,7 @@ class DebriefScene(Scene):
     def _build_reflections(self, body: pygame.Rect) -> None:
         session = self.app.session
         assert session is not None
-        self.text(body, reflections_html(session), tip=REFLECTIONS_TIP)
+        self.text(body, reflections_html(session), tip=t("debrief.reflection.tip"))
 
     def _figures_html(self) -> str:
         if self.figures_problem:
@@ -422,9 +409,8 @@ class DebriefScene(Scene):
         job = self.figures_job
         seconds = job.seconds if job is not None else 0
         return (
-            f"{BUILDING} and drawing the figures ({seconds} s).<br>"
-            "<font color='#a8b3c1'>They are the same figures as in the exported report. "
-            "You can keep looking around meanwhile.</font>"
+            f"{t('debrief.figures_building', seconds=seconds)}<br>"
+            f"<font color='#a8b3c1'>{t('debrief.figures_same')}</font>"
         )
 
     # ------------------------------------------------------------------ actions
@@ -458,7 +444,7 @@ class DebriefScene(Scene):
         target = report_path(session)
         self.export_job = Job(lambda: self.work.export(target))
         self.export_status = ""
-        self.export_button.set_text("Exporting…")
+        self.export_button.set_text(t("debrief.exporting"))
         self.export_button.disable()
         self.status.set_text(self._status_text())
         self._show_status()
@@ -482,7 +468,7 @@ class DebriefScene(Scene):
             self._show_comparison()
         elif self.compare_job is None:
             self.compare_job = Job(self.work.report)
-            self.compare_button.set_text("Playing the bots…")
+            self.compare_button.set_text(t("debrief.comparing"))
             self.compare_button.disable()
 
     def _show_comparison(self) -> None:
@@ -491,22 +477,23 @@ class DebriefScene(Scene):
         data, _ = self.work.report()
         comparison = data.get("comparison")
         if not comparison:
-            show_message(self.app, "Same market, same luck", "No bots were compared.")
+            show_message(self.app, t("debrief.compare_title"), t("debrief.compare_none"))
             return
-        rows = [f"<b>You: {comparison['player_score']:.0f} / 100</b>"]
+        rows = [f"<b>{t('debrief.compare_you', score=number(comparison['player_score'], 0))}</b>"]
         for run in sorted(comparison["bots"], key=lambda r: -r["score"]):
             rows.append(
-                f"{BOT_NAMES.get(run['bot'], html.escape(run['bot']))}: {run['score']:.0f} / 100 "
-                f"(grade {html.escape(str(run['grade']))})"
+                t(
+                    "debrief.compare_bot",
+                    bot=BOT_NAMES.get(run["bot"], html.escape(run["bot"])),
+                    score=number(run["score"], 0),
+                    grade=html.escape(str(run["grade"])),
+                )
             )
-        sentences = "<br>".join(html.escape(plain(t)) for t in comparison["sentences"])
+        sentences = "<br>".join(html.escape(plain(s)) for s in comparison["sentences"])
         show_message(
             self.app,
-            "Same market, same luck",
-            "Built-in strategies played the same scenario with the same seed. If they score "
-            "close to you, luck drove the result; a clear gap is your decisions.<br><br>"
-            + "<br>".join(rows)
-            + f"<br><br>{sentences}",
+            t("debrief.compare_title"),
+            t("debrief.compare_intro") + "<br><br>" + "<br>".join(rows) + f"<br><br>{sentences}",
         )
 
     def to_title(self) -> None:
@@ -543,7 +530,7 @@ class DebriefScene(Scene):
             job, self.compare_job = self.compare_job, None
             if job.error is not None:
                 self._pending = (
-                    "Bots not compared",
+                    t("debrief.compare_failed"),
                     html.escape(problem_text(job.error, "play the bots")),
                 )
             else:
@@ -581,19 +568,20 @@ class DebriefScene(Scene):
         self.export_job = None
         if job.error is not None:
             message = problem_text(job.error, "save the report")
-            self.export_status = "The report was not saved."
-            self._pending = ("Report not saved", html.escape(message))
+            self.export_status = t("debrief.export_failed_status")
+            self._pending = (t("debrief.export_failed"), html.escape(message))
             return
         written = job.result or []
         page, data = written[0], written[1:]
         # One line beside the buttons; the dialog shows the whole path.
         short = len(page.name) <= 44
-        self.export_status = f"Saved: {page.name}" if short else "Saved in your reports folder"
+        self.export_status = (
+            t("debrief.saved_status", name=page.name) if short else t("debrief.saved_folder")
+        )
         self._pending = (
-            "Report saved",
-            f"Your debrief is saved as a web page:<br><b>{html.escape(str(page))}</b><br><br>"
-            "It opens in any browser, needs no internet connection and prints well. "
-            "Beside it are the numbers for a spreadsheet or your own analysis:<br>"
+            t("debrief.saved"),
+            f"{t('debrief.saved_where')}<br><b>{html.escape(str(page))}</b><br><br>"
+            f"{t('debrief.saved_files')}<br>"
             + "<br>".join(f"• {html.escape(p.name)}" for p in data),
         )
 
