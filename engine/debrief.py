@@ -447,18 +447,18 @@ def _comparison_sentences(
     }
     if me < hi:
         first = say(
-            "debrief.bots_scored_best",
+            "lessons.bots_scored_best",
             best=bot_name(best.bot),
             best_score=number(best.score, 0),
             **scored,
         )
     else:
-        first = say("debrief.bots_scored", **scored)
+        first = say("lessons.bots_scored", **scored)
     out = [first]
     if spread:
         out.append(
             say(
-                "debrief.closest",
+                "lessons.closest",
                 count=len(spread),
                 bot=bot_name(closest),
                 seeds=len(spread),
@@ -482,7 +482,7 @@ def prompts(scenario: Scenario, points: Sequence[TurningPoint]) -> list[dict[str
         t = max(points, key=lambda p: p.impact)
         seg = next((s.name for s in scenario.segments if s.id == t.segment), t.segment)
         question = say(
-            "debrief.turning_point.lifted" if t.size > 0 else "debrief.turning_point.cost",
+            "lessons.turning_point.lifted" if t.size > 0 else "lessons.turning_point.cost",
             quarter=t.quarter,
             cause=t.cause,
             points=number(abs(t.size) * 100, 1),
@@ -592,7 +592,7 @@ def _driver_question(
         name = names.get(big.segment or "", big.segment or "")
         direction = "fell" if big.change < 0 else "rose"
         return say(
-            f"debrief.share_question.{direction}.{report.quarter % SHARE_QUESTIONS}",
+            f"lessons.share_question.{direction}.{report.quarter % SHARE_QUESTIONS}",
             name=name,
             Name=name[:1].upper() + name[1:],
             points=number(abs(big.change) * 100, 1),
@@ -600,10 +600,10 @@ def _driver_question(
     revenue = next((e for e in report.drivers if e.firm == firm and e.kpi == "revenue"), None)
     if revenue is not None and abs(revenue.change) >= 0.005 * max(abs(revenue.before), 1.0):
         return say(
-            "debrief.revenue_fell" if revenue.change < 0 else "debrief.revenue_rose",
+            "lessons.revenue_fell" if revenue.change < 0 else "lessons.revenue_rose",
             amount=money_full(abs(revenue.change), scenario.currency),
         )
-    return say("debrief.little_moved")
+    return say("lessons.little_moved")
 
 
 # --------------------------------------------------------------------------- the report

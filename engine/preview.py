@@ -46,7 +46,7 @@ CAVEAT = "expected, before rivals react and chance"
 
 def caveat() -> str:
     """What the preview's numbers are, in words in the engine's language (shown beside them)."""
-    return say("preview.caveat")
+    return say("outlook.caveat")
 
 
 @dataclass(frozen=True)
