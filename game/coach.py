@@ -318,7 +318,8 @@ def _biggest(explanation: Explanation) -> Driver | None:
 
 def suggestion(facts: Facts) -> str:
     """One thing worth trying next, by the first rule that applies."""
-    over = [w for w in facts.warnings if "over capacity" in w]
+    marker = t("coach.over_capacity_words")  # the words the engine's capacity warnings use
+    over = [w for w in facts.warnings if marker in w]
     if over:
         return t("coach.suggest.over_capacity", detail=over[0].split(": ", 1)[-1])
     least = facts.least_known()

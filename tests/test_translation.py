@@ -131,3 +131,12 @@ def test_german_is_really_german() -> None:
     finally:
         translation.set_language("en")
     assert translation.t("settings.title") == "Settings"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_coach_finds_capacity_warnings_in_every_language(language: str) -> None:
+    """The coach recognises the engine's over-capacity warnings by their words."""
+    words = flat(language)
+    marker = words["coach.over_capacity_words"]
+    for key in ("roadmap.crunch", "checks.research_effort"):
+        assert marker in words[key], (language, key)
