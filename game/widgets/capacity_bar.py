@@ -14,7 +14,7 @@ from pygame_gui.elements import UIImage
 
 from engine.roadmap import PlanLoad
 from game import palette
-from game.widgets.text import fit, font, to_size, tooltip
+from game.widgets.text import fit, font, tooltip
 
 
 class CapacityBar:
@@ -38,9 +38,7 @@ class CapacityBar:
         self.capacity = load.available
         self.caption = caption
         self.parts = list(parts)
-        self.image = UIImage(
-            self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
-        )
+        self.image = UIImage(self.rect, self.render(), manager=manager, container=container)
         if tip:
             tooltip(self.image, tip, delay=0.4)
 
@@ -50,16 +48,21 @@ class CapacityBar:
         return sum(effort for _, effort in self.parts)
 
     def render(self) -> pygame.Surface:
-        """Draw the bar and its caption."""
-        w, h = round(self.rect.w / self.scale), round(self.rect.h / self.scale)
+        """Draw the bar and its caption at on-screen size (text grows with the text size)."""
+        k = self.scale
+
+        def u(v: float) -> int:
+            return round(v * k)
+
+        w, h = self.rect.w, self.rect.h
         surface = pygame.Surface((w, h))
         surface.fill(palette.PANEL)
-        small = font(12)
+        small = font(u(12))
         over = self.planned > self.capacity + 1e-9
         crunch = self.load.crunch > 1e-6
         colour = palette.BAD if crunch else palette.TEXT
         surface.blit(small.render(fit(self.caption, small, w), True, colour), (0, 0))
-        bar = pygame.Rect(0, 20, w, h - 20)
+        bar = pygame.Rect(0, u(20), w, h - u(20))
         pygame.draw.rect(surface, palette.GRID, bar)
         scale = bar.w / max(self.capacity, self.planned, 1e-9)
         x = float(bar.x)
@@ -68,16 +71,17 @@ class CapacityBar:
             block = pygame.Rect(round(x), bar.y, max(1, round(width) - 1), bar.h)
             fill = palette.series(i)
             pygame.draw.rect(surface, fill, block)
-            label = fit(name, small, block.w - 6)
+            label = fit(name, small, block.w - u(6))
             if label:
                 ink = palette.ink_on(fill)
-                surface.blit(small.render(label, True, ink), (block.x + 3, block.y + 2))
+                surface.blit(small.render(label, True, ink), (block.x + u(3), block.y + u(2)))
             x += width
         cap_x = bar.x + round(self.capacity * scale)
         if over:  # red where the team crunches, grey where the last item carries over
             crunch_x = bar.x + round((self.capacity + self.load.crunch) * scale)
-            for hx in range(cap_x, bar.right, 6):
+            for hx in range(cap_x, bar.right, u(6)):
                 hatch = palette.BAD if hx < crunch_x else palette.MUTED
-                pygame.draw.line(surface, hatch, (hx, bar.bottom), (hx + 6, bar.y), 2)
-        pygame.draw.line(surface, palette.TEXT, (cap_x - 1, bar.y - 2), (cap_x - 1, bar.bottom), 2)
+                pygame.draw.line(surface, hatch, (hx, bar.bottom), (hx + u(6), bar.y), u(2))
+        edge = (cap_x - 1, bar.y - u(2)), (cap_x - 1, bar.bottom)
+        pygame.draw.line(surface, palette.TEXT, *edge, u(2))
         return surface

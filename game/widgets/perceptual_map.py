@@ -15,9 +15,10 @@ from typing import Any
 import pygame
 from pygame_gui.elements import UIImage
 
+from engine.formatting import number
 from game import palette, translation
 from game.widgets import markers
-from game.widgets.text import fit, font, to_size, tooltip
+from game.widgets.text import fit, font, tooltip
 
 
 @dataclass(frozen=True)
@@ -62,38 +63,41 @@ class PerceptualMap:
         self.scale = scale
         self.x_name, self.y_name = x_name, y_name
         self.points, self.ideals = list(points), list(ideals)
-        self.image = UIImage(
-            self.rect, to_size(self.render(), self.rect.size), manager=manager, container=container
-        )
+        self.image = UIImage(self.rect, self.render(), manager=manager, container=container)
         if tip:
             tooltip(self.image, tip, delay=0.4, wrap_width=360)
 
     def render(self) -> pygame.Surface:
-        """Draw the map."""
-        w, h = round(self.rect.w / self.scale), round(self.rect.h / self.scale)
+        """Draw the map at its on-screen size (fonts and marks grow with the text size)."""
+        k = self.scale
+
+        def u(v: float) -> int:
+            return round(v * k)
+
+        w, h = self.rect.w, self.rect.h
         surface = pygame.Surface((w, h))
         surface.fill(palette.PANEL)
-        small, bold = font(12), font(13, bold=True)
-        side = min(w - 60, h - 68)
-        plot = pygame.Rect(44, 26, side, side)
+        small, bold = font(u(12)), font(u(13), bold=True)
+        side = min(w - u(60), h - u(68))
+        plot = pygame.Rect(u(44), u(26), side, side)
         for i in range(5):
             t = i / 4
             x = plot.left + t * plot.w
             y = plot.bottom - t * plot.h
             pygame.draw.line(surface, palette.GRID, (x, plot.top), (x, plot.bottom))
             pygame.draw.line(surface, palette.GRID, (plot.left, y), (plot.right, y))
-            lab = small.render(f"{t:.2g}", True, palette.MUTED)
-            surface.blit(lab, (x - lab.get_width() / 2, plot.bottom + 2))
-            surface.blit(lab, (plot.left - lab.get_width() - 4, y - lab.get_height() / 2))
+            lab = small.render(number(t, 2), True, palette.MUTED)
+            surface.blit(lab, (x - lab.get_width() / 2, plot.bottom + u(2)))
+            surface.blit(lab, (plot.left - lab.get_width() - u(4), y - lab.get_height() / 2))
         pygame.draw.rect(surface, palette.AXIS, plot, 1)
         x_name = translation.t("widgets.map.x_axis", name=self.x_name)
         y_name = translation.t("widgets.map.y_axis", name=self.y_name)
         x_lab = bold.render(fit(x_name, bold, plot.w), True, palette.TEXT)
-        surface.blit(x_lab, (plot.centerx - x_lab.get_width() / 2, plot.bottom + 18))
+        surface.blit(x_lab, (plot.centerx - x_lab.get_width() / 2, plot.bottom + u(18)))
         y_lab = pygame.transform.rotate(
             bold.render(fit(y_name, bold, plot.h), True, palette.TEXT), 90
         )
-        surface.blit(y_lab, (2, plot.centery - y_lab.get_height() / 2))
+        surface.blit(y_lab, (u(2), plot.centery - y_lab.get_height() / 2))
 
         def at(x: float, y: float) -> tuple[float, float]:
             cx = min(max(x, 0.0), 1.0)
@@ -104,18 +108,19 @@ class PerceptualMap:
         surface.set_clip(plot)
         for ideal in self.ideals:
             cx, cy = at(ideal.x, ideal.y)
-            rw = max(4.0, 2 * ideal.sd_x * plot.w)
-            rh = max(4.0, 2 * ideal.sd_y * plot.h)
+            rw = max(u(4), 2 * ideal.sd_x * plot.w)
+            rh = max(u(4), 2 * ideal.sd_y * plot.h)
             ellipse = pygame.Rect(0, 0, rw, rh)
             ellipse.center = (round(cx), round(cy))
-            pygame.draw.ellipse(surface, ideal.colour, ellipse, 2)
-            pygame.draw.line(surface, ideal.colour, (cx - 6, cy), (cx + 6, cy), 2)
-            pygame.draw.line(surface, ideal.colour, (cx, cy - 6), (cx, cy + 6), 2)
+            line = max(2, u(2))
+            pygame.draw.ellipse(surface, ideal.colour, ellipse, line)
+            pygame.draw.line(surface, ideal.colour, (cx - u(6), cy), (cx + u(6), cy), line)
+            pygame.draw.line(surface, ideal.colour, (cx, cy - u(6)), (cx, cy + u(6)), line)
         surface.set_clip(clip)
         placed: list[pygame.Rect] = []
         for point in self.points:
             cx, cy = at(point.x, point.y)
-            radius = 8 if point.own else 6
+            radius = u(8) if point.own else u(6)
             markers.draw_marker(
                 surface,
                 markers.marker_for(point.colour),
@@ -125,8 +130,8 @@ class PerceptualMap:
                 palette.TEXT if point.own else palette.BACKGROUND,
             )
             lab = (bold if point.own else small).render(point.label, True, palette.TEXT)
-            spot = lab.get_rect(topleft=(min(cx + 10, plot.right - lab.get_width()), cy - 18))
-            placed.append(spot.inflate(4, 0))
+            spot = lab.get_rect(topleft=(min(cx + u(10), plot.right - lab.get_width()), cy - u(18)))
+            placed.append(spot.inflate(u(4), 0))
             placed.append(pygame.Rect(cx - radius, cy - radius, 2 * radius, 2 * radius))
             surface.blit(lab, spot)
         for ideal, label in zip(self.ideals, _ideal_labels(self.ideals), strict=True):
@@ -135,11 +140,13 @@ class PerceptualMap:
             cx, cy = at(ideal.x, ideal.y)
             shared = ", " in label
             lab = small.render(label, True, palette.MUTED if shared else palette.TEXT)
-            spot = _free_spot(lab.get_rect(), (cx, cy), plot, placed)
+            spot = _free_spot(lab.get_rect(), (cx, cy), plot, placed, u(8), u(4))
             placed.append(spot)
             surface.blit(lab, spot)
         legend = translation.t("widgets.map.legend")
-        surface.blit(small.render(fit(legend, small, w - 48), True, palette.MUTED), (44, 4))
+        surface.blit(
+            small.render(fit(legend, small, w - u(48)), True, palette.MUTED), (u(44), u(4))
+        )
         return surface
 
 
@@ -159,11 +166,17 @@ def _ideal_labels(ideals: list[Any]) -> list[str]:
 
 
 def _free_spot(
-    rect: pygame.Rect, at: tuple[float, float], plot: pygame.Rect, taken: list[pygame.Rect]
+    rect: pygame.Rect,
+    at: tuple[float, float],
+    plot: pygame.Rect,
+    taken: list[pygame.Rect],
+    dx: int = 8,
+    dy: int = 4,
 ) -> pygame.Rect:
-    """A place for a label next to ``at`` inside ``plot`` that overlaps no earlier label."""
+    """A place for a label next to ``at`` inside ``plot`` that overlaps no earlier label
+    (``dx``, ``dy``: its distance from the point)."""
     cx, cy = round(at[0]), round(at[1])
-    offsets = [(8, 4), (8, -4 - rect.h), (-8 - rect.w, 4), (-8 - rect.w, -4 - rect.h)]
+    offsets = [(dx, dy), (dx, -dy - rect.h), (-dx - rect.w, dy), (-dx - rect.w, -dy - rect.h)]
     for step in range(8):
         for dx, dy in offsets:
             spot = rect.copy()
@@ -172,5 +185,5 @@ def _free_spot(
             if spot.collidelist(taken) < 0:
                 return spot
     spot = rect.copy()
-    spot.topleft = (cx + 8, cy + 4)
+    spot.topleft = (cx + dx, cy + dy)
     return spot.clamp(plot)

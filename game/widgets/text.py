@@ -44,13 +44,6 @@ def path_lines(path: str, face: pygame.font.Font, width: int) -> list[str]:
     return lines
 
 
-def to_size(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
-    """A drawing made in layout units, smoothly scaled to its on-screen size (once per build)."""
-    if surface.get_size() == tuple(size):
-        return surface
-    return pygame.transform.smoothscale(surface, size)
-
-
 @cache
 def _missing_glyphs(language: str) -> dict[int, str]:
     """Characters the bundled font has no glyph for, and what to show instead (in
