@@ -11,6 +11,10 @@ field path it belongs to so the loader can point at the right line. Each check d
 values it compares (:func:`check_reads`) and each model validator the fields it compares
 (``checked_together``), so that the loader can run them on the parts of a file that passed
 validation without reporting a problem that a dropped part caused.
+
+Player-facing text fields (:data:`Text`) take a plain string or a mapping of language code to
+string; validation keeps the one string of the language asked for (see :class:`Translatable`),
+so a validated scenario holds plain strings only and ids are never translated.
 """
 
 from __future__ import annotations
@@ -107,8 +111,8 @@ class Translatable:
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         plain = handler(source)
-        low = max(1, int(plain.get("min_length") or 0))  # type: ignore[call-overload]
-        high = plain.get("max_length")  # type: ignore[union-attr]
+        bounds: dict[str, Any] = dict(plain)  # a str schema: min_length, max_length
+        low, high = max(1, bounds.get("min_length") or 0), bounds.get("max_length")
 
         def resolve(value: Any) -> Any:
             return translation(value, low, high) if isinstance(value, dict) else value
