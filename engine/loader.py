@@ -455,7 +455,7 @@ def _from_pydantic(
         message = str(message).removeprefix("Value error, ")
     elif kind == "translated_text" and isinstance(err.get("input"), dict):
         language = ctx.get("language")
-        if language in err["input"]:  # at that translation's line
+        if isinstance(language, str) and language in err["input"]:  # at that translation's line
             path, at_key = (*path, language), bool(ctx.get("key"))
         if ctx.get("wrong_type"):
             value = err["input"][language]

@@ -147,6 +147,13 @@ def translation(texts: dict[Any, Any], low: int = 1, high: int | None = None) ->
     string within ``low``..``high`` characters, or a missing source language.
     """
     source, wanted = _LANGUAGES.get()
+    if not any(isinstance(code, str) and _LANGUAGE.match(code) for code in texts):
+        raise PydanticCustomError(  # not meant as translations: a mapping where text belongs
+            "translated_text",
+            "Input should be a valid string, or translations like {en: ..., de: ...} (keys "
+            "are two-letter language codes); got a mapping with keys: {keys}",
+            {"keys": ", ".join(map(str, texts)) or "none"},
+        )
     for code, value in texts.items():
         if not isinstance(code, str) or not _LANGUAGE.match(code):
             raise PydanticCustomError(

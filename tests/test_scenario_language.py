@@ -88,15 +88,20 @@ def test_translations_have_the_fields_bounds_and_type() -> None:
     text = _starter(**{TITLE: 'title: {en: "Cloud pricing", de: NO}'})
     [problem] = _problems(text)
     assert "title.de: the 'de' text must be text; YAML reads 'NO' as a boolean" in problem
-    text = _starter(**{TITLE: "title: {}"})
-    assert "translations must include the scenario's language 'en'" in _problems(text)[0]
+    for mapping, keys in (("{}", "none"), ("{EN: x, title: y}", "EN, title")):
+        [problem] = _problems(_starter(**{TITLE: f"title: {mapping}"}))
+        assert (
+            ": title: Input should be a valid string, or translations like {en: ..., de: ...}"
+            in (problem)
+        )
+        assert problem.endswith(f"got a mapping with keys: {keys}")
 
 
 def test_errors_in_nested_translations_name_the_entry_and_come_with_the_others() -> None:
     text = _starter(
         **{
             TITLE: 'title: {de: "Cloud-Preise"}',
-            "    name: Small teams": "    name: {EN: Small teams}",
+            "    name: Small teams": "    name: {en: Small teams, EN: Small teams}",
             "size: 5000": "size: 5k",
         }
     )
