@@ -252,3 +252,26 @@ def test_model_validate_without_a_loader_keeps_the_source_language() -> None:
     assert german.title == "Einführung: Teamboard"
     # a validated (resolved) scenario round-trips as plain data in its language
     assert Scenario.model_validate(german.model_dump()).title == "Einführung: Teamboard"
+
+
+def test_a_game_saved_in_english_resumes_in_german(tmp_path: Path) -> None:
+    from game import translation
+    from game.session import Session, read_scenario
+
+    data = yaml.safe_load(TUTORIAL.read_text("utf-8"))
+    for segment in data["segments"]:
+        segment["resolution"] = 200
+    path = tmp_path / "tutorial.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    english = Session(read_scenario(path, bundled=False), "pm", 5)
+    english.end_quarter(autosave=False)
+    save = english.save(tmp_path / "game.save")
+    try:
+        translation.set_language("de")
+        german = Session.from_save(save)
+    finally:
+        translation.set_language("en")
+    assert german.scenario.title == "Einführung: Teamboard"
+    assert english.scenario.title == "Tutorial: Teamboard"
+    assert german.quarter == english.quarter
+    assert _numbers(german.last.to_dict()) == _numbers(english.last.to_dict())
