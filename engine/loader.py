@@ -70,10 +70,14 @@ class ScenarioError(Exception):
         return "\n".join(str(p) for p in self.problems)
 
 
-def load_scenario(path: str | FilePath) -> Scenario:
-    """Read and validate the scenario file at ``path`` (and the bases it ``extends``)."""
+def load_scenario(path: str | FilePath, language: str = "en") -> Scenario:
+    """Read and validate the scenario file at ``path`` (and the bases it ``extends``).
+
+    Translated texts (``title: {en: ..., de: ...}``) hold their ``language`` translation,
+    else the scenario's own language's (see :func:`load_scenario_text`).
+    """
     path = FilePath(path)
-    return load_scenario_text(_read_file(path), str(path), folder=path.parent)
+    return load_scenario_text(_read_file(path), str(path), folder=path.parent, language=language)
 
 
 def _read_file(path: FilePath) -> str:
@@ -109,12 +113,15 @@ def _read_file(path: FilePath) -> str:
 
 
 def load_scenario_text(
-    text: str, source_name: str = "<text>", folder: FilePath | None = None
+    text: str, source_name: str = "<text>", folder: FilePath | None = None, language: str = "en"
 ) -> Scenario:
     """Validate scenario YAML given as text; ``source_name`` is used in messages.
 
     ``folder`` is where a base given as a path (``extends: base.yaml``) is looked for; without
-    it only bundled ids can be extended.
+    it only bundled ids can be extended. Every player-facing text written per language
+    (``title: {en: Tutorial, de: Einführung}``) becomes its ``language`` translation, or the
+    scenario's own language's when it has none: the scenario returned holds plain strings, and
+    the language changes no number. Ids are never translated.
     """
     reading = _read_mapping(text, source_name)
     files: dict[Path, str] = {}
@@ -127,7 +134,7 @@ def load_scenario_text(
     file = _File(source_name, reading, files)
     pruning = Pruning(reading.data)
     try:
-        scenario = Scenario.model_validate(reading.data)
+        scenario = Scenario.model_validate(reading.data, context={"language": language})
     except ValidationError as exc:
         problems += _partial_check(exc.errors(), pruning, file)
         raise ScenarioError(problems) from None
@@ -446,6 +453,15 @@ def _from_pydantic(
         message = f"missing {ctx.get('discriminator', 'type')} (says which kind this is)"
     elif kind == "value_error":
         message = str(message).removeprefix("Value error, ")
+    elif kind == "translated_text" and isinstance(err.get("input"), dict):
+        language = ctx.get("language")
+        if isinstance(language, str) and language in err["input"]:  # at that translation's line
+            path, at_key = (*path, language), bool(ctx.get("key"))
+        if ctx.get("wrong_type"):
+            value = err["input"][language]
+            kind = "string_type"  # the hints of a plain text of the wrong type
+            message += _yaml_hint(reading, path, kind) or f", got {_shown(value)}"
+            return file.problem(path, message)
     elif kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
         message = (
             "not a valid id: use lower-case letters, digits and underscores, starting with a "

@@ -11,16 +11,32 @@ field path it belongs to so the loader can point at the right line. Each check d
 values it compares (:func:`check_reads`) and each model validator the fields it compares
 (``checked_together``), so that the loader can run them on the parts of a file that passed
 validation without reporting a problem that a dropped part caused.
+
+Player-facing text fields (:data:`Text`) take a plain string or a mapping of language code to
+string; validation keeps the one string of the language asked for (see :class:`Translatable`),
+so a validated scenario holds plain strings only and ids are never translated.
 """
 
 from __future__ import annotations
 
 import copy
 import math
+import re
 from collections.abc import Callable, Collection, Iterator
+from contextvars import ContextVar
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PrivateAttr,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 from engine.formatting import count, money_full
 from engine.kpis import OBJECTIVE_KPIS
@@ -65,6 +81,112 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+# --------------------------------------------------------------------------- translated text
+
+LANGUAGE_PATTERN = r"^[a-z]{2}$"
+"""A language code: two lower-case letters (ISO 639-1: en, de, fr, ...)."""
+SOURCE_LANGUAGE = "en"
+"""The language a scenario is written in when it does not say (its ``language`` field)."""
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+_LANGUAGES: ContextVar[tuple[str, str]] = ContextVar(
+    "scenario_languages", default=(SOURCE_LANGUAGE, SOURCE_LANGUAGE)
+)
+"""(source, wanted) while a scenario validates: what a translated text must give, and which
+of its translations the validated scenario holds."""
+
+
+class Translatable:
+    """Marks a player-facing text field that may be written per language.
+
+    The field takes a plain string, or a mapping of language code to string
+    (``title: {en: Tutorial, de: Einführung}``) that must give the scenario's source language
+    (:data:`SOURCE_LANGUAGE` unless the scenario's ``language`` says otherwise); every
+    translation has the field's length bounds and is not empty. Validation keeps ONE string:
+    the translation in the language asked for (``context={"language": "de"}`` on
+    :meth:`Scenario.model_validate`), else the source language's. The engine therefore only
+    ever sees plain strings.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        plain = handler(source)
+        bounds: dict[str, Any] = dict(plain)  # a str schema: min_length, max_length
+        low, high = max(1, bounds.get("min_length") or 0), bounds.get("max_length")
+
+        def resolve(value: Any) -> Any:
+            return translation(value, low, high) if isinstance(value, dict) else value
+
+        return core_schema.no_info_before_validator_function(resolve, plain)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        plain = dict(handler(schema))
+        each = {**plain, "minLength": max(1, plain.get("minLength", 0))}
+        translated = {
+            "type": "object",
+            "description": "The text per language code (en, de, ...); it must give the "
+            "scenario's language.",
+            "patternProperties": {LANGUAGE_PATTERN: each},
+            "additionalProperties": False,
+            "minProperties": 1,
+        }
+        return {"anyOf": [plain, translated]}
+
+
+Text = Annotated[str, Translatable()]
+"""Player-facing text: a string, or a mapping of language code to string."""
+
+
+def translation(texts: dict[Any, Any], low: int = 1, high: int | None = None) -> str:
+    """The text of ``texts`` (language code → string) for the scenario being validated.
+
+    Raises a ``translated_text`` error (its context names the language it concerns, and
+    ``key`` when the code itself is wrong) for a bad code, a value that is not a non-empty
+    string within ``low``..``high`` characters, or a missing source language.
+    """
+    source, wanted = _LANGUAGES.get()
+    if not any(isinstance(code, str) and _LANGUAGE.match(code) for code in texts):
+        raise PydanticCustomError(  # not meant as translations: a mapping where text belongs
+            "translated_text",
+            "Input should be a valid string, or translations like {en: ..., de: ...} (keys "
+            "are two-letter language codes); got a mapping with keys: {keys}",
+            {"keys": ", ".join(map(str, texts)) or "none"},
+        )
+    for code, value in texts.items():
+        if not isinstance(code, str) or not _LANGUAGE.match(code):
+            raise PydanticCustomError(
+                "translated_text",
+                "'{language}' is not a language code: write two lower-case letters (en, de, fr)",
+                {"language": str(code), "key": True},
+            )
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                "translated_text",
+                "the '{language}' text must be text",
+                {"language": code, "wrong_type": True},
+            )
+        if len(value) < low:
+            raise PydanticCustomError(
+                "translated_text", "the '{language}' text is empty", {"language": code}
+            )
+        if high is not None and len(value) > high:
+            raise PydanticCustomError(
+                "translated_text",
+                "the '{language}' text has {length} characters; at most {high} are allowed",
+                {"language": code, "length": len(value), "high": high},
+            )
+    if source not in texts:
+        raise PydanticCustomError(
+            "translated_text",
+            "translations must include the scenario's language '{language}' (the text "
+            "shown when a player's language is missing); got {given}",
+            {"language": source, "given": ", ".join(map(str, texts)) or "none"},
+        )
+    return str(texts.get(wanted, texts[source]))
+
+
 def _text(description: str, max_length: int = 400, **kwargs: Any) -> Any:
     return Field(min_length=1, max_length=max_length, description=description, **kwargs)
 
@@ -96,8 +218,8 @@ class Attribute(Model):
     """One product dimension, scored 0..1 for every product and segment ideal."""
 
     id: Id
-    name: str = _text("Display name shown to players.", 60)
-    description: str = Field(
+    name: Text = _text("Display name shown to players.", 60)
+    description: Text = Field(
         default="", max_length=400, description="What this attribute means to a customer."
     )
 
@@ -124,8 +246,8 @@ class Segment(Model):
     """A group of customers with shared needs: size, adoption, tastes and loyalty."""
 
     id: Id
-    name: str = _text("Display name.", 60)
-    description: str = Field(default="", max_length=600, description="Who these customers are.")
+    name: Text = _text("Display name.", 60)
+    description: Text = Field(default="", max_length=600, description="Who these customers are.")
     size: float = Field(
         ge=1, le=1e9, description="Potential market M_s at quarter 0. Unit: real customers."
     )
@@ -317,7 +439,7 @@ class Choice(Model):
 class PmProfile(Model):
     """The AI product manager running a line when the player is CPO."""
 
-    name: str = _text("The PM's name.", 60)
+    name: Text = _text("The PM's name.", 60)
     skill: Fraction = Field(
         default=0.5,
         description="How well the PM prioritises and estimates (0 novice, 1 expert). Unit: "
@@ -349,8 +471,8 @@ class Product(Model):
     """A product line: position, price, cost, starting customers and awareness."""
 
     id: Id
-    name: str = _text("Display name.", 60)
-    description: str = Field(default="", max_length=600, description="What the product is.")
+    name: Text = _text("Display name.", 60)
+    description: Text = Field(default="", max_length=600, description="What the product is.")
     roles: list[Role] = Field(
         default_factory=lambda: ["pm", "cpo"],
         min_length=1,
@@ -609,8 +731,8 @@ class Firm(Model):
     """A company in the market: the player's, or an AI rival with an archetype."""
 
     id: Id
-    name: str = _text("Display name.", 60)
-    description: str = Field(default="", max_length=600, description="Who they are.")
+    name: Text = _text("Display name.", 60)
+    description: Text = Field(default="", max_length=600, description="Who they are.")
     controller: Literal["player", "ai"] = Field(
         description="Who makes this firm's decisions: the trainee (player) or the computer."
     )
@@ -646,8 +768,8 @@ class BacklogItem(Model):
     """A piece of work the player can put on the roadmap."""
 
     id: Id
-    name: str = _text("Display name.", 60)
-    description: str = Field(default="", max_length=600, description="What it is and why.")
+    name: Text = _text("Display name.", 60)
+    description: Text = Field(default="", max_length=600, description="What it is and why.")
     product: Id = Field(description="Product id it improves.")
     effort: float = Field(
         ge=0.1, le=10_000, description="Estimated effort shown to players. Unit: effort points."
@@ -701,8 +823,8 @@ class ResearchMethod(Model):
     """A discovery method the player can buy for a segment."""
 
     id: Id
-    name: str = _text("Display name.", 60)
-    description: str = Field(default="", max_length=600, description="What it involves.")
+    name: Text = _text("Display name.", 60)
+    description: Text = Field(default="", max_length=600, description="What it involves.")
     cost: Money = Field(description="Cost per segment per quarter. Unit: money.")
     effort: float = Field(
         default=0.0,
@@ -727,8 +849,8 @@ class CultureInitiative(Model):
     """A programme that moves culture dimensions after a delay."""
 
     id: Id
-    name: str = _text("Display name.", 60)
-    description: str = Field(default="", max_length=600, description="What it involves.")
+    name: Text = _text("Display name.", 60)
+    description: Text = Field(default="", max_length=600, description="What it involves.")
     cost: Money = Field(default=0.0, description="One-off cost. Unit: money.")
     effort: float = Field(
         default=0.0, ge=0, le=1000, description="Capacity used this quarter. Unit: effort points."
@@ -746,8 +868,8 @@ class InnovationBet(Model):
     """A CPO-funded exploration that may unlock new items."""
 
     id: Id
-    name: str = _text("Display name.", 60)
-    description: str = Field(default="", max_length=600, description="The bet.")
+    name: Text = _text("Display name.", 60)
+    description: Text = Field(default="", max_length=600, description="The bet.")
     cost: Money = Field(description="Cost per quarter while funded. Unit: money.")
     quarters: int = Field(
         ge=1, le=12, description="Quarters of funding before it resolves. Unit: quarters."
@@ -936,8 +1058,8 @@ class Event(Model):
     """Something that happens: scheduled, drawn at random, or injected by a facilitator."""
 
     id: Id
-    title: str = _text("Headline shown in the news feed.", 80)
-    text: str = Field(default="", max_length=1000, description="Story shown to players.")
+    title: Text = _text("Headline shown in the news feed.", 80)
+    text: Text = Field(default="", max_length=1000, description="Story shown to players.")
     quarter: int | None = Field(
         default=None,
         ge=1,
@@ -979,7 +1101,7 @@ class Objective(Model):
     """A target the trainee is scored on."""
 
     id: Id
-    description: str = _text("The objective in words, e.g. 'SMB share ≥ 25% by Q8'.", 160)
+    description: Text = _text("The objective in words, e.g. 'SMB share ≥ 25% by Q8'.", 160)
     kpi: Kpi = Field(description="What is measured (player firm, or one product/segment).")
     segment: Id | None = Field(
         default=None, description="Restrict share/customers/satisfaction to one segment."
@@ -1021,7 +1143,7 @@ class Objective(Model):
 class DebriefPrompt(Model):
     """A discussion question for the debrief."""
 
-    question: str = _text("The question.", 400)
+    question: Text = _text("The question.", 400)
     competency: (
         Literal["market_understanding", "strategic_thinking", "customer_empathy", "leadership"]
         | None
@@ -1041,15 +1163,21 @@ class Scenario(Model):
         "load and `crossroads migrate` rewrites it. Unit: none (a version).",
     )
     id: Id
-    title: str = _text("Title shown in the scenario list.", 80)
-    summary: str = _text("One or two sentences for the scenario list.", 300)
+    language: Annotated[str, Field(pattern=LANGUAGE_PATTERN)] = Field(
+        default=SOURCE_LANGUAGE,
+        description="The language the scenario is written in (two lower-case letters: en, de, "
+        "...). Player-facing text may be given per language ({en: ..., de: ...}); such a "
+        "mapping must give this language, which players whose language it lacks read.",
+    )
+    title: Text = _text("Title shown in the scenario list.", 80)
+    summary: Text = _text("One or two sentences for the scenario list.", 300)
     difficulty: Literal["intro", "easy", "medium", "hard"] = Field(
         default="medium", description="Label shown to players and facilitators."
     )
-    teaches: str = Field(
+    teaches: Text = Field(
         default="", max_length=300, description="The one idea this scenario teaches."
     )
-    briefing: str = _text("The story told before quarter 1.", 4000)
+    briefing: Text = _text("The story told before quarter 1.", 4000)
     roles: list[Role] = Field(
         min_length=1, max_length=2, description="Roles this scenario can be played in."
     )
@@ -1084,15 +1212,27 @@ class Scenario(Model):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _read_old_formats(cls, data: Any, handler: Any) -> Any:
-        """A mapping without ``format`` is format 1: convert a copy so it means what it meant."""
-        if not isinstance(data, dict) or "format" in data:
-            return handler(data)
-        data = copy.deepcopy(data)
-        changes = upgrade(data)
-        scenario = handler(data)
-        scenario._upgraded = tuple(changes)
-        return scenario
+    def _read_old_formats(cls, data: Any, handler: Any, info: ValidationInfo) -> Any:
+        """A mapping without ``format`` is format 1: convert a copy so it means what it meant.
+
+        Translated texts keep the language asked for in the validation context
+        (``{"language": "de"}``), else the scenario's own (see :class:`Translatable`).
+        """
+        source = data.get("language", SOURCE_LANGUAGE) if isinstance(data, dict) else None
+        if not isinstance(source, str) or not _LANGUAGE.match(source):
+            source = SOURCE_LANGUAGE  # a bad code is reported on its own line
+        wanted = (info.context or {}).get("language") or source
+        token = _LANGUAGES.set((source, wanted))
+        try:
+            if not isinstance(data, dict) or "format" in data:
+                return handler(data)
+            data = copy.deepcopy(data)
+            changes = upgrade(data)
+            scenario = handler(data)
+            scenario._upgraded = tuple(changes)
+            return scenario
+        finally:
+            _LANGUAGES.reset(token)
 
     @property
     def upgraded(self) -> tuple[str, ...]:

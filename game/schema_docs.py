@@ -30,7 +30,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from engine.formatting import exact
-from engine.scenario import Scenario
+from engine.scenario import Scenario, Translatable
 from game.paths import bundled_scenarios_dir
 from game.starter import starter_text
 
@@ -214,6 +214,8 @@ def model_table(model: type[BaseModel]) -> str:
         unit = _UNIT.search(description)
         description = _UNIT.sub("", description).strip()
         type_text = "id" if _is_id(info.metadata) else _type_name(info.annotation)
+        if any(isinstance(m, Translatable) for m in info.metadata):
+            type_text = "text, or map of language → text"
         text_like = typing.get_origin(info.annotation) is not list and "text" in type_text
         bounds = _bounds(info.metadata, text_like)
         if unit:

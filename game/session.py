@@ -86,10 +86,14 @@ def read_scenario(path: Path, bundled: bool = True) -> ScenarioEntry:
     except UnicodeDecodeError:  # the loader says where the bad byte is
         text = None
     try:
+        from game.translation import language  # the author's text in the player's language
+
         scenario = (
-            load_scenario(path)
+            load_scenario(path, language())
             if text is None
-            else load_scenario_text(text.lstrip("\ufeff"), str(path), folder=path.parent)
+            else load_scenario_text(
+                text.lstrip("\ufeff"), str(path), folder=path.parent, language=language()
+            )
         )
         return ScenarioEntry(path, digest, scenario, [], bundled, text)
     except ScenarioError as exc:
@@ -337,7 +341,11 @@ def _saved_scenario(data: SaveData) -> ScenarioEntry:
     try:
         # a base named by path (extends: base.yaml) is read beside the original file
         source = f"{path.name} (saved copy)"
-        scenario = load_scenario_text(text.lstrip("\ufeff"), source, folder=path.parent)
+        from game.translation import language  # the author's text in the player's language
+
+        scenario = load_scenario_text(
+            text.lstrip("\ufeff"), source, folder=path.parent, language=language()
+        )
     except ScenarioError as exc:
         return ScenarioEntry(path, digest, None, [str(p) for p in exc.problems[:1]], bundled)
     return ScenarioEntry(path, digest, scenario, [], bundled, text)

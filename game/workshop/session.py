@@ -187,8 +187,12 @@ class WorkshopSession:
         self.store = store
         self.info: SessionInfo = store.info()
         try:
+            from game.translation import language  # the author's text in the host's language
+
             self.scenario: Scenario = load_scenario_text(
-                store.scenario_text(), f"{self.info.scenario_id} (session copy)"
+                store.scenario_text(),
+                f"{self.info.scenario_id} (session copy)",
+                language=language(),
             )
         except ScenarioError as exc:
             raise WorkshopError(

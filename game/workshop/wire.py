@@ -232,7 +232,9 @@ def market(source: str, teams: tuple[tuple[str, str], ...]) -> Scenario:
     if len(source) > MAX_SCENARIO:
         raise WireError("the host sent a scenario over the size limit")
     try:
-        authored = load_scenario_text(source, "the workshop's scenario")
+        from game.translation import language  # the author's text in the team's language
+
+        authored = load_scenario_text(source, "the workshop's scenario", language=language())
         if not teams:
             return authored
         return shared_market(authored, [i for i, _ in teams], dict(teams))
