@@ -152,9 +152,11 @@ def test_names_are_escaped_on_the_tab(app, tmp_path):
     for product in data["firms"][0]["products"]:
         product["name"] += mark
         product["team"]["pm"]["name"] += mark
-    for item in data["backlog"]:
-        item["name"] += mark
-    data["bets"][0]["name"] += mark
+    for item in [*data["backlog"], data["bets"][0]]:  # names translated: {en: ..., de: ...}
+        name = item["name"]
+        item["name"] = (
+            {k: v + mark for k, v in name.items()} if isinstance(name, dict) else (name + mark)
+        )
     path = tmp_path / "marked.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     _start(app, path)
