@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from game.files import MIB, FileRefused, os_reason, read_bytes
+from game.workshop.words import phrase
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 256 * MIB  # a session file is a few hundred KB; anything this big is not ours
@@ -162,9 +163,9 @@ class WorkshopStore:
         """Create a new session file (refusing to overwrite one) and return it open."""
         path = Path(path)
         if path.exists():
-            raise StoreError(f"a workshop session already exists at {path}")
+            raise StoreError(phrase("ws_errors.session_exists", path=str(path)))
         if len(set(info.teams)) != len(info.teams) or not info.teams:
-            raise StoreError("team names must be given and be unique")
+            raise StoreError(phrase("ws_errors.teams_unique"))
         tmp = path.with_suffix(".creating")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,7 +175,9 @@ class WorkshopStore:
         except BaseException as exc:
             _discard(tmp)  # never leave a half-made session behind
             if isinstance(exc, OSError):
-                raise StoreError(f"could not create {path.name}: {os_reason(exc)}") from None
+                raise StoreError(
+                    phrase("ws_errors.could_not_create", name=path.name, reason=os_reason(exc))
+                ) from None
             if isinstance(exc, _DAMAGED):
                 raise StoreError(_db_problem(path, exc, "could not create")) from None
             raise
@@ -195,10 +198,7 @@ class WorkshopStore:
                 yield self._db
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
-                    f"{self.path.name} is busy (a round is being resolved or another command "
-                    "is writing); nothing was recorded, try again"
-                ) from exc
+                raise StoreError(phrase("ws_errors.busy", name=self.path.name)) from exc
             raise StoreError(f"could not write to {self.path.name}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(_db_problem(self.path, exc, "could not write to")) from exc
@@ -435,16 +435,14 @@ class WorkshopStore:
         """One decision set's checks and rows, inside a write transaction (see submit)."""
         if round_ != self.current_round():
             raise StoreError(
-                f"round {round_} is not open; teams are submitting for round "
-                f"{self.current_round()} (nothing was recorded)"
+                phrase("ws_errors.round_not_open", round=round_, open=self.current_round())
             )
         if round_ > info.rounds:
-            raise StoreError(f"the session has ended after round {info.rounds}")
+            raise StoreError(phrase("ws_errors.session_ended", rounds=info.rounds))
         closes = db.execute("SELECT at FROM deadline WHERE round=?", (round_,)).fetchone()
         if closes is not None and now > closes[0]:
             raise DeadlinePassed(
-                f"hand-in for round {round_} closed at {_clock(closes[0])}; nothing was "
-                "recorded (a team that did not hand in keeps its previous course)"
+                phrase("ws_errors.deadline_passed", round=round_, at=_clock(closes[0]))
             )
         if receipt is not None:
             added = db.execute(
@@ -468,7 +466,7 @@ class WorkshopStore:
         text = json.dumps(decisions, sort_keys=True, allow_nan=False)
         with self._tx(immediate=True) as db:
             if round_ != self.current_round():
-                raise StoreError(f"round {round_} is not open; the draft was not kept")
+                raise StoreError(phrase("ws_errors.draft_not_kept", round=round_))
             db.execute(
                 "INSERT OR REPLACE INTO draft VALUES (?, ?, ?, ?)",
                 (team, round_, text, time.time()),
@@ -479,7 +477,7 @@ class WorkshopStore:
         now = time.time()
         with self._tx(immediate=True) as db:
             if round_ != self.current_round():
-                raise StoreError(f"round {round_} is not open; no deadline was set")
+                raise StoreError(phrase("ws_errors.deadline_not_set", round=round_))
             db.execute("DELETE FROM deadline WHERE round=?", (round_,))
             if at is not None:
                 db.execute("INSERT INTO deadline VALUES (?, ?)", (round_, at))
@@ -509,7 +507,7 @@ class WorkshopStore:
         now = time.time()
         with self._tx(immediate=True) as db:
             if round_ != self.current_round():
-                raise StoreError(f"round {round_} cannot be resolved now")
+                raise StoreError(phrase("ws_errors.cannot_resolve_now", round=round_))
             if unchanged is not None and not unchanged():
                 raise RoundChanged(f"round {round_} received new input while it was resolved")
             db.execute("INSERT INTO resolution VALUES (?, ?)", (round_, now))
@@ -527,11 +525,11 @@ class WorkshopStore:
         """
         last = self.resolved_rounds()
         if last == 0:
-            raise StoreError("no resolved round to rewind")
+            raise StoreError(phrase("ws_errors.nothing_to_rewind"))
         now = time.time()
         with self._tx(immediate=True) as db:
             if self.resolved_rounds() != last:
-                raise StoreError("the session changed while rewinding; nothing was undone")
+                raise StoreError(phrase("ws_errors.changed_while_rewinding"))
             db.execute("DELETE FROM resolution WHERE round=?", (last,))
             subs = db.execute("DELETE FROM submission WHERE round>?", (last,)).rowcount
             injs = db.execute("DELETE FROM inject WHERE round>?", (last,)).rowcount
@@ -616,11 +614,11 @@ def _write_new(tmp: Path, info: SessionInfo, scenario_text: str) -> None:
 def _decisions_text(info: SessionInfo, team: str, decisions: dict[str, Any]) -> str:
     """A decision set as stored, or StoreError (an unknown team, a number not finite)."""
     if team not in info.teams:
-        raise StoreError(f"unknown team '{team}'; teams are {', '.join(info.teams)}")
+        raise StoreError(phrase("ws_errors.unknown_team", name=team, teams=", ".join(info.teams)))
     try:
         return json.dumps(decisions, sort_keys=True, allow_nan=False)
     except ValueError as exc:
-        raise StoreError(f"decisions hold a number that is not finite ({exc})") from exc
+        raise StoreError(phrase("ws_errors.not_finite", reason=str(exc))) from exc
 
 
 def _clock(at: float) -> str:
