@@ -143,7 +143,7 @@ class WorkshopStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         if not self.path.exists():
-            raise StoreError(f"no workshop session file at {self.path}")
+            raise StoreError(phrase("ws_errors.no_file", path=str(self.path)))
         _check_ours(self.path)  # read-only: nothing is written to a file that is not ours
         try:
             self._db = _connect(self.path)
@@ -179,7 +179,7 @@ class WorkshopStore:
                     phrase("ws_errors.could_not_create", name=path.name, reason=os_reason(exc))
                 ) from None
             if isinstance(exc, _DAMAGED):
-                raise StoreError(_db_problem(path, exc, "could not create")) from None
+                raise StoreError(_db_problem(path, exc, "create")) from None
             raise
         return cls(path)
 
@@ -199,9 +199,11 @@ class WorkshopStore:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(phrase("ws_errors.busy", name=self.path.name)) from exc
-            raise StoreError(f"could not write to {self.path.name}: {exc}") from exc
+            raise StoreError(
+                phrase("ws_errors.db_write_other", name=self.path.name, reason=str(exc))
+            ) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_db_problem(self.path, exc, "could not write to")) from exc
+            raise StoreError(_db_problem(self.path, exc, "write")) from exc
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -228,7 +230,7 @@ class WorkshopStore:
         res = self._db.execute("SELECT value FROM meta WHERE key='resolution'").fetchone()
         coach = self._db.execute("SELECT value FROM meta WHERE key='coach'").fetchone()
         if row is None:
-            raise StoreError(f"{self.path.name} is damaged: it has no session set-up")
+            raise StoreError(phrase("ws_errors.no_setup", name=self.path.name))
         ints = (row[5], row[6], *(() if row[7] is None else (row[7],)))
         if (
             row[3] not in ("shared", "parallel")
@@ -237,7 +239,7 @@ class WorkshopStore:
             or not all(isinstance(v, str) for v in (row[0], row[1], row[2], *teams))
             or not teams
         ):
-            raise StoreError(f"{self.path.name} is damaged: its session set-up is not valid")
+            raise StoreError(phrase("ws_errors.setup_not_valid", name=self.path.name))
         return SessionInfo(
             id=row[0],
             scenario_id=row[1],
@@ -632,22 +634,26 @@ def _discard(tmp: Path) -> None:
         Path(f"{tmp}{side}").unlink(missing_ok=True)
 
 
-def _db_problem(path: Path, exc: BaseException, doing: str = "cannot open") -> str:
-    """What an SQLite error means for a person: permission, full disk, or a damaged file."""
+def _db_problem(path: Path, exc: BaseException, doing: str = "open") -> str:
+    """What an SQLite error means for a person: permission, full disk, or a damaged file.
+
+    ``doing``: what failed, "open", "create" or "write" (the message says "cannot open",
+    "could not create" or "could not write to")."""
     text = str(exc).lower()
-    folder = path.parent
+    folder = str(path.parent)
+    name = path.name
     if "full" in text:
-        return f"{doing} {path.name}: the disk is full"
+        return phrase(f"ws_errors.db_{doing}_full", name=name)
     if "readonly" in text or "read-only" in text:
-        return f"{doing} {path.name}: permission denied or a read-only disk (in {folder})"
+        return phrase(f"ws_errors.db_{doing}_readonly", name=name, folder=folder)
     if "unable to open" in text:
         if not os.access(folder, os.W_OK) or not os.access(path, os.R_OK):
-            return f"{doing} {path.name}: permission denied (cannot write in {folder})"
-        return f"{doing} {path.name}: {exc}"
+            return phrase(f"ws_errors.db_{doing}_denied", name=name, folder=folder)
+        return phrase(f"ws_errors.db_{doing}_other", name=name, reason=str(exc))
     if isinstance(exc, OverflowError):
-        return f"{doing} {path.name}: a number is too large to store"
+        return phrase(f"ws_errors.db_{doing}_too_large", name=name)
     detail = str(exc).split(" with text ")[0].splitlines()[0] if str(exc) else type(exc).__name__
-    return f"{path.name} is not a readable workshop file (damaged: {detail[:120]})"
+    return phrase("ws_errors.damaged_detail", name=name, detail=detail[:120])
 
 
 def _check_ours(path: Path) -> None:
@@ -659,9 +665,11 @@ def _check_ours(path: Path) -> None:
     try:
         head = read_bytes(path, MAX_FILE_BYTES, follow=False, head=len(_HEADER))
     except FileRefused as exc:
-        raise StoreError(f"{path.name} cannot be opened: {exc.reason}") from None
+        raise StoreError(
+            phrase("ws_errors.cannot_be_opened", name=path.name, reason=str(exc.reason))
+        ) from None
     if head != _HEADER:
-        raise StoreError(f"{path.name} is not a readable workshop file (not an SQLite database)")
+        raise StoreError(phrase("ws_errors.not_sqlite", name=path.name))
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -669,21 +677,20 @@ def _check_ours(path: Path) -> None:
     try:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "meta" not in tables:
-            raise StoreError(f"{path.name} is not a readable workshop file (no workshop data)")
+            raise StoreError(phrase("ws_errors.no_workshop_data", name=path.name))
         version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if version is None or str(version[0]) != str(SCHEMA_VERSION):
             found = version[0] if version else "none"
             raise StoreError(
-                f"{path.name} uses workshop format {found}; this version reads "
-                f"format {SCHEMA_VERSION}"
+                phrase("ws_errors.format", name=path.name, found=found, reads=SCHEMA_VERSION)
             )
         if not {"session", "team", "submission", "inject", "resolution", "journal"} <= tables:
-            raise StoreError(f"{path.name} is damaged: tables are missing")
+            raise StoreError(phrase("ws_errors.tables_missing", name=path.name))
         check = db.execute("PRAGMA quick_check").fetchone()
         if not check or check[0] != "ok":
-            raise StoreError(f"{path.name} is damaged and cannot be used ({check[0]})")
+            raise StoreError(phrase("ws_errors.damaged_check", name=path.name, check=check[0]))
         if db.execute("SELECT COUNT(*) FROM session").fetchone()[0] != 1:
-            raise StoreError(f"{path.name} is damaged: it has no session set-up")
+            raise StoreError(phrase("ws_errors.no_setup", name=path.name))
     except sqlite3.Error as exc:
         raise StoreError(_db_problem(path, exc)) from None
     finally:
