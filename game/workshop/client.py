@@ -24,6 +24,7 @@ import aiohttp
 
 from engine.decisions import Decisions
 from game.workshop import wire
+from game.workshop.words import phrase
 
 T = TypeVar("T")
 TIMEOUT_S = 15.0
@@ -95,23 +96,23 @@ class HostClient:
                 raw = await _read_capped(answer)
                 status = answer.status
         except TimeoutError:
-            raise RemoteError(f"the host at {self.url} did not answer in time") from None
+            raise RemoteError(phrase("ws_errors.no_answer_in_time", url=self.url)) from None
         except aiohttp.ClientError as exc:
             raise RemoteError(_unreachable(self.url, exc)) from None
         if len(raw) > MAX_ANSWER:
-            raise RemoteError("the host's answer is too large to be one of ours", status)
+            raise RemoteError(phrase("ws_errors.answer_too_large"), status)
         try:
             found = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise RemoteError(
-                f"{self.url} answered with something that is not Crossroads (HTTP {status})",
+                phrase("ws_errors.not_crossroads", url=self.url, status=status),
                 status or 502,
             ) from None
         if status >= 400:
             error = found.get("error") if isinstance(found, dict) else None
             problems = found.get("problems") if isinstance(found, dict) else None
             raise RemoteError(
-                str(error or f"refused (HTTP {status})")[:300],
+                str(error or phrase("ws_errors.refused_http", status=status))[:300],
                 status,
                 [str(p)[:300] for p in problems] if isinstance(problems, list) else [],
             )
@@ -206,7 +207,7 @@ class HostClient:
                         yield _mapping(json.loads(msg.data))
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status in (401, 403, 429):
-                raise RemoteError("the host refused this join code", exc.status) from None
+                raise RemoteError(phrase("ws_errors.code_refused"), exc.status) from None
             raise RemoteError(_unreachable(self.url, exc)) from None
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise RemoteError(_unreachable(self.url, exc)) from None
@@ -249,14 +250,14 @@ async def _read_capped(answer: aiohttp.ClientResponse) -> bytes:
 
 def _mapping(found: Any) -> dict[str, Any]:
     if not isinstance(found, dict):
-        raise RemoteError("the host's answer does not fit the protocol", 502)
+        raise RemoteError(phrase("ws_errors.does_not_fit"), 502)
     return found
 
 
 def _ack(found: Any) -> tuple[int, list[str]]:
     found = _mapping(found)
     if found.get("ok") is not True:
-        raise RemoteError("the host did not acknowledge the hand-in", 502)
+        raise RemoteError(phrase("ws_errors.not_acknowledged"), 502)
     warnings = found.get("warnings")
     return int(found.get("round", 0)), [str(w)[:300] for w in (warnings or [])]
 
@@ -266,8 +267,8 @@ def _unreachable(url: str, exc: BaseException) -> str:
     # aiohttp words a refused connection as "Connect call failed": look at the OS error.
     refused = isinstance(getattr(exc, "os_error", None), ConnectionRefusedError)
     if refused or "refused" in text.lower():
-        return f"nothing answers at {url} (is the facilitator's host running?)"
-    return f"cannot reach {url}: {text[:120] or type(exc).__name__}"
+        return phrase("ws_errors.nothing_answers", url=url)
+    return phrase("ws_errors.cannot_reach", url=url, reason=text[:120] or type(exc).__name__)
 
 
 class Link:
@@ -319,12 +320,12 @@ class Link:
                     self.state, self.reason, failures = "connected", "", 0
                     self.status = status
                     self.version += 1
-                self.reason = "the host closed the connection"
+                self.reason = phrase("ws_errors.host_closed")
             except RemoteError as exc:
                 self.reason = exc.message
                 self.refused = exc.status in (401, 403)
             except Exception as exc:  # never let the watcher die: show it and retry
-                self.reason = f"connection problem: {exc}"[:200]
+                self.reason = phrase("ws_errors.connection_problem", reason=str(exc))[:200]
             self.state = "lost"
             wait = BACKOFF_S[min(failures, len(BACKOFF_S) - 1)] * random.uniform(0.8, 1.2)
             failures += 1

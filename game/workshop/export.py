@@ -16,6 +16,7 @@ from engine.decisions import Decisions
 from game.escaping import csv_writer
 from game.saves import write_atomic
 from game.workshop.session import WorkshopSession
+from game.workshop.words import phrase
 
 
 @dataclass
@@ -97,7 +98,7 @@ def export_session(session: WorkshopSession, out: Path, compare_bots: bool = Fal
             done.paths += written
             done.debriefs += bool(written)
     if session.mode == "shared":
-        done.note = "debrief reports are for one-firm games: parallel sessions get them"
+        done.note = phrase("ws_errors.debrief_note")
     return done
 
 

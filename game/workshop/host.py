@@ -37,6 +37,7 @@ from engine.decisions import Decisions
 from game.workshop import DEFAULT_PORT, wire
 from game.workshop.session import WorkshopError, WorkshopSession
 from game.workshop.store import FACILITATOR
+from game.workshop.words import phrase
 
 T = TypeVar("T")
 FREE_FAILURES = 5  # wrong codes from one address before it is slowed down
@@ -223,13 +224,11 @@ class Host:
         now = time.monotonic()
         wait = self._throttle.wait(address, now)
         if wait > 0:
-            raise Refused(
-                429, f"too many wrong codes from this computer; wait {int(wait) + 1} s and retry"
-            )
+            raise Refused(429, phrase("ws_errors.too_many_codes", seconds=int(wait) + 1))
         team = self._codes.get(code) if wire.CODE.fullmatch(code) else None
         if team is None:
             self._throttle.failed(address, now)
-            raise Refused(401, "that join code is not one of this workshop's; check it and retry")
+            raise Refused(401, phrase("ws_errors.wrong_code"))
         self._throttle.succeeded(address)
         if team != FACILITATOR:
             self._seen[team] = time.monotonic()
@@ -238,12 +237,12 @@ class Host:
     def _team(self, request: web.Request) -> str:
         team = self._who(request)
         if team == FACILITATOR:
-            raise Refused(403, "the facilitator's code does not play for a team")
+            raise Refused(403, phrase("ws_errors.facilitator_code"))
         return team
 
     def _facilitator(self, request: web.Request) -> None:
         if self._who(request) != FACILITATOR:
-            raise Refused(403, "only the facilitator's code can do this")
+            raise Refused(403, phrase("ws_errors.facilitator_only"))
 
     @web.middleware
     async def _errors(
@@ -262,16 +261,16 @@ class Host:
             return _json({"error": exc.message, "problems": list(exc.problems)}, 409)
         except web.HTTPRequestEntityTooLarge:
             limit = wire.MAX_BODY // 1024
-            return _json({"error": f"the request is over the limit of {limit} KiB"}, 413)
+            return _json({"error": phrase("ws_errors.over_limit", limit=limit)}, 413)
         except web.HTTPException as exc:
             return _json({"error": exc.reason or "refused", "problems": []}, exc.status)
         except Exception as exc:  # a bug of ours: one line here, a clear refusal there
             print(f"workshop host: {request.path} failed: {exc!r}"[:300], file=sys.stderr)
-            return _json({"error": "the host could not do this (an internal problem)"}, 500)
+            return _json({"error": phrase("ws_errors.internal")}, 500)
 
     async def _body(self, request: web.Request, model: type[wire.Request]) -> Any:
         if request.content_length is not None and request.content_length > wire.MAX_BODY:
-            raise Refused(413, f"the request is over the limit of {wire.MAX_BODY // 1024} KiB")
+            raise Refused(413, phrase("ws_errors.over_limit", limit=wire.MAX_BODY // 1024))
         return wire.read_body(await request.read(), model)
 
     # ------------------------------------------------------------------ team routes
@@ -522,7 +521,10 @@ class Host:
 
         parsed, shape = parse(decisions)
         if parsed is None:
-            raise WorkshopError("the decisions are not well formed", [str(p) for p in shape])
+            raise WorkshopError(
+                phrase("ws_errors.not_well_formed", what=phrase("ws_errors.the_decisions")),
+                [str(p) for p in shape],
+            )
         return parsed
 
     def _check(self, team: str, decisions: dict[str, Any]) -> dict[str, Any]:
@@ -565,7 +567,7 @@ class Host:
 
         s = self._s()
         if s.finished:
-            raise WorkshopError(f"the session has ended after round {s.info.rounds}")
+            raise WorkshopError(phrase("ws_errors.session_ended", rounds=s.info.rounds))
         return {"round": s.current_round, "sheet": template(s, team)}
 
     def _submit_many(self, hand_ins: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
@@ -710,15 +712,12 @@ def _bound_port(runner: web.AppRunner) -> int:
 def _listen_problem(bind: str, port: int, exc: OSError) -> str:
     text = str(exc).lower()
     if "in use" in text or getattr(exc, "errno", None) in (48, 98, 10048):
-        return (
-            f"port {port} is already in use on this computer (is another host running?); "
-            "choose another with --port"
-        )
+        return phrase("ws_errors.port_in_use", port=port)
     if "assign" in text or "not available" in text:
-        return f"{bind} is not an address of this computer; leave out --bind to use them all"
+        return phrase("ws_errors.not_our_address", bind=bind)
     if "permission" in text or "access" in text:
-        return f"not allowed to listen on port {port}; choose one above 1024 with --port"
-    return f"cannot listen on {bind}:{port}: {exc}"
+        return phrase("ws_errors.port_not_allowed", port=port)
+    return phrase("ws_errors.cannot_listen", bind=bind, port=port, reason=str(exc))
 
 
 def lan_addresses(bind: str, port: int) -> list[str]:
@@ -762,7 +761,7 @@ class HostThread:
         except WorkshopError as exc:
             self.error = str(exc)
         except Exception as exc:  # shown in words in the facilitator's window
-            self.error = f"the host could not start: {exc}"
+            self.error = phrase("ws_errors.could_not_start", reason=str(exc))
         self._ready.set()
         if self.error is None:
             self._loop.run_forever()

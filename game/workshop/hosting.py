@@ -55,11 +55,11 @@ def free_port(bind: str, ports: Sequence[int]) -> tuple[int | None, str]:
     for port in ports:
         if not port_taken(bind, port):
             return port, ""
-    shown = f"port {ports[0]} is" if len(ports) == 1 else f"ports {ports[0]} to {ports[-1]} are all"
-    return None, (
-        f"{shown} already in use on this computer: is another Crossroads host running? "
-        "Stop it, or close the program using the port"
-    )
+    from game.workshop.words import phrase
+
+    if len(ports) == 1:
+        return None, phrase("ws_errors.port_taken", port=ports[0])
+    return None, phrase("ws_errors.ports_taken", first=ports[0], last=ports[-1])
 
 
 class Hosting:
@@ -89,7 +89,9 @@ class Hosting:
         try:
             self.thread = HostThread(Host(self.session_id, self.folder), self.bind, port)
         except Exception as exc:  # a thread that cannot start: said in words, never raised
-            self._error = f"the host could not start: {exc}"
+            from game.workshop.words import phrase
+
+            self._error = phrase("ws_errors.could_not_start", reason=str(exc))
 
     @property
     def state(self) -> State:

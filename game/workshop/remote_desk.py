@@ -31,14 +31,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.decisions import Decisions
-from engine.formatting import possessive
 from engine.lines import Outlook
 from game.coach import Coach
 from game.desk import DraftDesk
 from game.jobs import Job
 from game.scenes.glossary import ROLE_NAMES
+from game.translation import t
 from game.workshop import wire
 from game.workshop.client import Link, RemoteError, new_receipt, submit_until_acknowledged
+from game.workshop.words import phrase, shown, whose
 
 if TYPE_CHECKING:
     from engine.decision_check import Problem
@@ -66,30 +67,28 @@ Answer = tuple[list["Problem"], Outlook]
 # ---------------------------------------------------------------------- words
 def remote_words(exc: BaseException, url: str = "") -> str:
     """Any failure of a network call as one sentence for a person (never a traceback)."""
-    where = url or "the host"
+    where = url or t("ws_join.the_host")
     if isinstance(exc, RemoteError):
-        text = exc.message.strip().rstrip(".")
+        english = exc.message.strip().rstrip(".")
+        text = shown(english).strip().rstrip(".")
         if exc.unreachable:
-            if "in time" in text:
-                return f"The host at {where} did not answer in time. Try again in a moment."
-            return (
-                f"Nothing answers at {where}. Is the facilitator's host running, is the address "
-                "the one on the facilitator's screen, and is this computer on the same network?"
-            )
+            if "in time" in english:
+                return t("ws_join.no_answer_in_time", where=where)
+            return t("ws_join.nothing_answers", where=where)
         if exc.status in (401, 403, 429):
             return f"{text[:1].upper()}{text[1:]}."
-        if exc.status in (502, 500) or "Crossroads" in text:
+        if exc.status in (502, 500) or "Crossroads" in english:
             return f"{text[:1].upper()}{text[1:]}."
-        extra = "".join(f" {p.rstrip('.')}." for p in exc.problems[:6])
+        extra = "".join(f" {shown(p).rstrip('.')}." for p in exc.problems[:6])
         return f"{text[:1].upper()}{text[1:]}.{extra}"
     if isinstance(exc, wire.WireError):
-        text = str(exc).rstrip(".")
+        text = shown(str(exc)).rstrip(".")
         return f"{text[:1].upper()}{text[1:]}."
     if isinstance(exc, TimeoutError | concurrent.futures.TimeoutError):
-        return f"The host at {where} did not answer in time. Try again in a moment."
+        return t("ws_join.no_answer_in_time", where=where)
     if isinstance(exc, concurrent.futures.CancelledError):
-        return "The connection to the host was closed."
-    return f"Something went wrong talking to the host ({type(exc).__name__})."
+        return t("ws_join.connection_closed")
+    return t("ws_join.went_wrong", kind=type(exc).__name__)
 
 
 def decisions_key(decisions: Decisions) -> str:
@@ -260,7 +259,16 @@ async def joining(client: Any) -> tuple[dict[str, Any], wire.Package]:
 class RemoteDesk(DraftDesk):
     """One team's seat for the open round of a workshop served by a host on the network."""
 
-    no_preview = "The preview is not available right now."
+    _no_preview = ""
+
+    @property  # type: ignore[override]
+    def no_preview(self) -> str:
+        """Why there is no preview (the host could not be asked, or not yet)."""
+        return self._no_preview or t("ws_join.no_preview_now")
+
+    @no_preview.setter
+    def no_preview(self, why: str) -> None:
+        self._no_preview = why
 
     def __init__(self, package: wire.Package, link: Link, *, local: bool = True) -> None:
         super().__init__()
@@ -343,7 +351,11 @@ class RemoteDesk(DraftDesk):
             from game.workshop.session import WorkshopError
 
             raise WorkshopError(
-                f"{possessive(self.team)} decisions are not well formed", [str(p) for p in shape]
+                phrase(
+                    "ws_errors.not_well_formed",
+                    what=phrase("ws_errors.decisions_of", whose=whose(self.team)),
+                ),
+                [str(p) for p in shape],
             )
         return self.map.to_team(decisions)
 
@@ -464,7 +476,7 @@ class RemoteDesk(DraftDesk):
 
         decisions, shape = parse(draft)
         if decisions is None:
-            raise ValueError(str(shape[0]) if shape else "the draft is not well formed")
+            raise ValueError(str(shape[0]) if shape else phrase("ws_errors.draft_not_well_formed"))
         authored = self.map.to_team(decisions)
         key = (self.quarter, decisions_key(authored))
         with self._lock:
@@ -475,7 +487,7 @@ class RemoteDesk(DraftDesk):
         except ValueError:
             raise
         except Exception as exc:  # unreachable or refused: said where the preview would be
-            self.no_preview = f"No preview right now: {remote_words(exc, self.link.url)}"
+            self.no_preview = t("ws_join.no_preview_because", why=remote_words(exc, self.link.url))
             return None
         with self._lock:
             if len(self._previews) >= self.PREVIEWS_KEPT:

@@ -35,7 +35,6 @@ from typing import Any
 
 from engine.decision_check import in_words, parse
 from engine.decisions import Decisions, carry_forward
-from engine.formatting import possessive
 from engine.kpis import LEADERBOARD
 from engine.loader import ScenarioError, load_scenario_text
 from engine.report import TurnReport
@@ -53,6 +52,7 @@ from game.workshop.store import (
     WorkshopStore,
     new_session_id,
 )
+from game.workshop.words import phrase, whose
 
 MIN_TEAMS, MAX_TEAMS = 2, 12
 MAX_TEAM_NAME = 40
@@ -98,10 +98,7 @@ def check_session_id(session_id: str) -> str:
     """
     if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
         shown = repr(session_id)[:70]
-        raise WorkshopError(
-            f"{shown} is not a session id (ids are letters, digits, '-' and '_', such as "
-            "ws-20261127-3f9a; see crossroads workshop list)"
-        )
+        raise WorkshopError(phrase("ws_errors.not_session_id", id=shown))
     return session_id
 
 
@@ -196,7 +193,7 @@ class WorkshopSession:
             )
         except ScenarioError as exc:
             raise WorkshopError(
-                f"the scenario stored in session {self.info.id} no longer loads",
+                phrase("ws_errors.scenario_no_longer_loads", id=self.info.id),
                 [str(p) for p in exc.problems],
             ) from exc
         self.teams: list[str] = list(self.info.teams)
@@ -231,13 +228,16 @@ class WorkshopSession:
             scenario = load_scenario_text(scenario_text, source_name)
         except ScenarioError as exc:
             raise WorkshopError(
-                f"{source_name} has {len(exc.problems)} problem(s)", [str(p) for p in exc.problems]
+                phrase("ws_errors.scenario_problems", name=source_name, count=len(exc.problems)),
+                [str(p) for p in exc.problems],
             ) from exc
         problems = _setup_problems(scenario, teams, mode, role, seed, rounds, timer_s, resolution)
         if coach not in COACH_LEVELS:
-            problems.append(f"coach must be one of {', '.join(COACH_LEVELS)}, not {_shown(coach)}")
+            problems.append(
+                phrase("ws_errors.coach_level", levels=", ".join(COACH_LEVELS), value=_shown(coach))
+            )
         if problems:
-            raise WorkshopError("cannot create the session", problems)
+            raise WorkshopError(phrase("ws_errors.cannot_create"), problems)
         info = SessionInfo(
             id=session_id or new_session_id(),
             scenario_id=scenario.id,
@@ -263,8 +263,12 @@ class WorkshopSession:
         """Open (resume) the session ``session_id``."""
         path = session_path(session_id, folder)
         if not path.exists() and not path.is_symlink():
-            known = ", ".join(s.id for s in list_sessions(folder)) or "none yet"
-            raise WorkshopError(f"no workshop session '{session_id}' (sessions: {known})")
+            known = ", ".join(s.id for s in list_sessions(folder))
+            raise WorkshopError(
+                phrase("ws_errors.no_session", id=session_id, known=known)
+                if known
+                else phrase("ws_errors.no_session_none", id=session_id)
+            )
         try:
             return cls(WorkshopStore(path))
         except StoreError as exc:
@@ -316,7 +320,9 @@ class WorkshopSession:
         for t in self.teams:
             if t.casefold() == name.strip().casefold() or self.team_ids[t] == name:
                 return t
-        raise WorkshopError(f"unknown team '{name}'; teams are {', '.join(self.teams)}")
+        raise WorkshopError(
+            phrase("ws_errors.unknown_team", name=name, teams=", ".join(self.teams))
+        )
 
     def submitted(self) -> dict[str, bool]:
         """Per team, whether it has submitted for the open round."""
@@ -448,15 +454,21 @@ class WorkshopSession:
         :class:`WorkshopError` listing every error, in the team's own ids.
         """
         team = self.team(team)
-        decisions = self._well_formed(decisions, f"{possessive(team)} decisions")
+        decisions = self._well_formed(
+            decisions, phrase("ws_errors.decisions_of", whose=whose(team))
+        )
         w = self.worlds()
         sim, m = w.sims[team], w.maps[team]
         found = sim.problems(m.firm, m.to_market(decisions))
         errors = [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "error"]
         if errors:
             raise WorkshopError(
-                f"{possessive(team)} decisions for round {self.current_round} have {len(errors)} "
-                "problem(s); nothing was recorded",
+                phrase(
+                    "ws_errors.decisions_problems",
+                    whose=whose(team),
+                    round=self.current_round,
+                    count=len(errors),
+                ),
                 errors,
             )
         return [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "warning"]
@@ -464,12 +476,14 @@ class WorkshopSession:
     def _well_formed(self, decisions: Decisions | Mapping[str, Any], what: str) -> Decisions:
         """``decisions`` as well-formed Decisions for the open round, or WorkshopError."""
         if self.finished:
-            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+            raise WorkshopError(phrase("ws_errors.session_ended", rounds=self.info.rounds))
         if isinstance(decisions, Decisions):
             return decisions
         parsed, shape = parse(decisions)
         if parsed is None:
-            raise WorkshopError(f"{what} are not well formed", [str(p) for p in shape])
+            raise WorkshopError(
+                phrase("ws_errors.not_well_formed", what=what), [str(p) for p in shape]
+            )
         return parsed
 
     def submit(
@@ -564,7 +578,7 @@ class WorkshopSession:
     def _acknowledged(team: str, receipt_id: str, earlier: tuple[str, int, list[str]]) -> list[str]:
         """The warnings of a hand-in already recorded under ``receipt_id`` (by ``team``)."""
         if earlier[0] != team:
-            raise WorkshopError(f"hand-in id {receipt_id} belongs to another team")
+            raise WorkshopError(phrase("ws_errors.receipt_other_team", id=receipt_id))
         return earlier[2]
 
     # ------------------------------------------------------------------ network workshop
@@ -588,11 +602,11 @@ class WorkshopSession:
         """Close hand-in for the open round ``minutes`` from now (None: no deadline).
         Returns when it closes."""
         if self.finished:
-            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+            raise WorkshopError(phrase("ws_errors.session_ended", rounds=self.info.rounds))
         if minutes is not None and not (
             isinstance(minutes, int | float) and math.isfinite(minutes) and 0 < minutes <= 24 * 60
         ):
-            raise WorkshopError("a deadline is between 1 second and 24 hours away, in minutes")
+            raise WorkshopError(phrase("ws_errors.deadline_range"))
         at = None if minutes is None else time.time() + minutes * 60
         try:
             self.store.set_deadline(self.current_round, at)
@@ -604,7 +618,7 @@ class WorkshopSession:
         """Keep a team's unfinished draft for the open round (authored ids) on the host, so a
         client that crashed finds it again. Only well-formed decisions are kept."""
         team = self.team(team)
-        decisions = self._well_formed(decisions, "the draft's decisions")
+        decisions = self._well_formed(decisions, phrase("ws_errors.draft_decisions"))
         payload = decisions.model_dump(mode="json", exclude_unset=True)
         try:
             self.store.keep_draft(team, self.current_round, payload)
@@ -619,13 +633,12 @@ class WorkshopSession:
         played, so a refused round leaves the file as it was.
         """
         if self.finished:
-            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+            raise WorkshopError(phrase("ws_errors.session_ended", rounds=self.info.rounds))
         round_ = self.current_round
         waiting = self.waiting_for()
         if waiting and not keep_course and not self.deadline_passed():
             raise WorkshopError(
-                f"round {round_} is waiting for {', '.join(waiting)} "
-                "(resolve with keep-course to let them keep their course)"
+                phrase("ws_errors.round_waiting", round=round_, teams=", ".join(waiting))
             )
         for _ in range(RESOLVE_ATTEMPTS):
             w = self.worlds()
@@ -634,7 +647,9 @@ class WorkshopSession:
                 result = self._play(w, round_)
             except ValueError as exc:
                 self._worlds = None
-                raise WorkshopError(f"round {round_} could not be played: {exc}") from exc
+                raise WorkshopError(
+                    phrase("ws_errors.round_not_played", round=round_, reason=str(exc))
+                ) from exc
             try:
                 # The round's inputs are read again under the write lock that closes it: a
                 # submission or inject made while it was played means it is played again.
@@ -649,10 +664,7 @@ class WorkshopSession:
                 raise WorkshopError(str(exc)) from exc
             w.digests.append(digest)
             return result
-        raise WorkshopError(
-            f"round {round_} kept receiving decisions while it was being resolved; "
-            "nothing was resolved, resolve again"
-        )
+        raise WorkshopError(phrase("ws_errors.round_kept_changing", round=round_))
 
     def rewind(self) -> int:
         """Reopen the last resolved round; its results are replayed from the log."""
@@ -667,11 +679,15 @@ class WorkshopSession:
         deck = self.scenario.inject_deck
         if event_id not in deck:
             raise WorkshopError(
-                f"'{event_id}' is not in the inject deck of '{self.scenario.id}' "
-                f"(deck: {', '.join(deck) or 'empty'})"
+                phrase(
+                    "ws_errors.not_in_deck",
+                    event=event_id,
+                    scenario=self.scenario.id,
+                    deck=", ".join(deck) or phrase("ws_errors.empty"),
+                )
             )
         if self.finished:
-            raise WorkshopError(f"the session has ended after round {self.info.rounds}")
+            raise WorkshopError(phrase("ws_errors.session_ended", rounds=self.info.rounds))
         self.store.inject(event_id)
 
     # ------------------------------------------------------------------ results
@@ -696,7 +712,7 @@ class WorkshopSession:
         if round_ is None or round_ >= self.resolved:
             return self._standing(w)
         if round_ < 0:
-            raise WorkshopError(f"there is no round {round_}")
+            raise WorkshopError(phrase("ws_errors.no_round", round=round_))
         return w.boards[round_]
 
     def _standing(self, w: Worlds) -> list[dict[str, Any]]:
@@ -799,28 +815,34 @@ def _setup_problems(
 ) -> list[str]:
     out = _team_problems(teams)
     if mode not in ("shared", "parallel"):
-        out.append(f"mode must be 'shared' or 'parallel', not '{mode}'")
+        out.append(phrase("ws_errors.bad_mode", mode=mode))
     if role is not None and role not in scenario.roles:
         out.append(
-            f"'{scenario.id}' cannot be played as '{role}' (roles: {', '.join(scenario.roles)})"
+            phrase(
+                "ws_errors.bad_role",
+                scenario=scenario.id,
+                role=role,
+                roles=", ".join(scenario.roles),
+            )
         )
     if len(scenario.player_firms()) != 1:
-        out.append(f"'{scenario.id}' needs exactly one player firm for a workshop")
+        out.append(phrase("ws_errors.one_player_firm", scenario=scenario.id))
     if seed is not None and not (_is_int(seed) and 0 <= seed <= MAX_SEED):
-        out.append(f"seed must be a whole number from 0 to {MAX_SEED}, not {_shown(seed)}")
+        out.append(phrase("ws_errors.bad_seed", top=MAX_SEED, value=_shown(seed)))
     if rounds is not None and not (_is_int(rounds) and 1 <= rounds <= scenario.quarters):
-        out.append(f"rounds must be between 1 and {scenario.quarters}, not {_shown(rounds)}")
+        out.append(phrase("ws_errors.bad_rounds", top=scenario.quarters, value=_shown(rounds)))
     if timer_s is not None and not (_is_int(timer_s) and 0 < timer_s <= MAX_TIMER_S):
         out.append(
-            f"the round timer must be from 1 second to {MAX_TIMER_S // 3600} hours "
-            f"({MAX_TIMER_S} seconds), not {_shown(timer_s)}"
+            phrase(
+                "ws_errors.bad_timer",
+                hours=MAX_TIMER_S // 3600,
+                seconds=MAX_TIMER_S,
+                value=_shown(timer_s),
+            )
         )
     top = max_resolution()
     if resolution is not None and not (_is_int(resolution) and 10 <= resolution <= top):
-        out.append(
-            f"resolution must be from 10 to {top} synthetic customers per segment, "
-            f"not {_shown(resolution)}"
-        )
+        out.append(phrase("ws_errors.bad_resolution", top=top, value=_shown(resolution)))
     return out
 
 
@@ -829,7 +851,9 @@ def _is_int(value: object) -> bool:
 
 
 def _shown(value: object) -> str:
-    text = str(value) if not _is_int(value) or abs(value) < 10**30 else "a huge number"
+    if _is_int(value) and abs(value) >= 10**30:
+        return phrase("ws_errors.huge_number")
+    text = str(value)
     return text if len(text) <= 30 else text[:27] + "..."
 
 
@@ -837,18 +861,18 @@ def _team_problems(teams: list[str]) -> list[str]:
     """Problems with the team names: 2-12 of them, printable, trimmed, different, short."""
     out = []
     if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
-        return ["teams must be a list of names"]
+        return [phrase("ws_errors.teams_list")]
     names = [t.strip() for t in teams]
     if not MIN_TEAMS <= len(names) <= MAX_TEAMS:
-        out.append(f"give between {MIN_TEAMS} and {MAX_TEAMS} teams (got {len(names)})")
+        out.append(phrase("ws_errors.teams_count", low=MIN_TEAMS, high=MAX_TEAMS, got=len(names)))
     if any(not n for n in names):
-        out.append("team names cannot be empty")
+        out.append(phrase("ws_errors.team_empty"))
     if any(not n.isprintable() for n in names):
-        out.append("team names must be printable text (no line breaks, tabs or control characters)")
+        out.append(phrase("ws_errors.team_printable"))
     if len({n.casefold() for n in names}) != len(names):
-        out.append("team names must be different")
+        out.append(phrase("ws_errors.team_different"))
     if any(len(n) > MAX_TEAM_NAME for n in names):
-        out.append(f"team names must be at most {MAX_TEAM_NAME} characters")
+        out.append(phrase("ws_errors.team_length", most=MAX_TEAM_NAME))
     return out
 
 

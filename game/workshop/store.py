@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from game.files import MIB, FileRefused, os_reason, read_bytes
+from game.workshop.words import phrase
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 256 * MIB  # a session file is a few hundred KB; anything this big is not ours
@@ -142,7 +143,7 @@ class WorkshopStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         if not self.path.exists():
-            raise StoreError(f"no workshop session file at {self.path}")
+            raise StoreError(phrase("ws_errors.no_file", path=str(self.path)))
         _check_ours(self.path)  # read-only: nothing is written to a file that is not ours
         try:
             self._db = _connect(self.path)
@@ -162,9 +163,9 @@ class WorkshopStore:
         """Create a new session file (refusing to overwrite one) and return it open."""
         path = Path(path)
         if path.exists():
-            raise StoreError(f"a workshop session already exists at {path}")
+            raise StoreError(phrase("ws_errors.session_exists", path=str(path)))
         if len(set(info.teams)) != len(info.teams) or not info.teams:
-            raise StoreError("team names must be given and be unique")
+            raise StoreError(phrase("ws_errors.teams_unique"))
         tmp = path.with_suffix(".creating")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,9 +175,11 @@ class WorkshopStore:
         except BaseException as exc:
             _discard(tmp)  # never leave a half-made session behind
             if isinstance(exc, OSError):
-                raise StoreError(f"could not create {path.name}: {os_reason(exc)}") from None
+                raise StoreError(
+                    phrase("ws_errors.could_not_create", name=path.name, reason=os_reason(exc))
+                ) from None
             if isinstance(exc, _DAMAGED):
-                raise StoreError(_db_problem(path, exc, "could not create")) from None
+                raise StoreError(_db_problem(path, exc, "create")) from None
             raise
         return cls(path)
 
@@ -195,13 +198,12 @@ class WorkshopStore:
                 yield self._db
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(
-                    f"{self.path.name} is busy (a round is being resolved or another command "
-                    "is writing); nothing was recorded, try again"
-                ) from exc
-            raise StoreError(f"could not write to {self.path.name}: {exc}") from exc
+                raise StoreError(phrase("ws_errors.busy", name=self.path.name)) from exc
+            raise StoreError(
+                phrase("ws_errors.db_write_other", name=self.path.name, reason=str(exc))
+            ) from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_db_problem(self.path, exc, "could not write to")) from exc
+            raise StoreError(_db_problem(self.path, exc, "write")) from exc
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
@@ -228,7 +230,7 @@ class WorkshopStore:
         res = self._db.execute("SELECT value FROM meta WHERE key='resolution'").fetchone()
         coach = self._db.execute("SELECT value FROM meta WHERE key='coach'").fetchone()
         if row is None:
-            raise StoreError(f"{self.path.name} is damaged: it has no session set-up")
+            raise StoreError(phrase("ws_errors.no_setup", name=self.path.name))
         ints = (row[5], row[6], *(() if row[7] is None else (row[7],)))
         if (
             row[3] not in ("shared", "parallel")
@@ -237,7 +239,7 @@ class WorkshopStore:
             or not all(isinstance(v, str) for v in (row[0], row[1], row[2], *teams))
             or not teams
         ):
-            raise StoreError(f"{self.path.name} is damaged: its session set-up is not valid")
+            raise StoreError(phrase("ws_errors.setup_not_valid", name=self.path.name))
         return SessionInfo(
             id=row[0],
             scenario_id=row[1],
@@ -435,16 +437,14 @@ class WorkshopStore:
         """One decision set's checks and rows, inside a write transaction (see submit)."""
         if round_ != self.current_round():
             raise StoreError(
-                f"round {round_} is not open; teams are submitting for round "
-                f"{self.current_round()} (nothing was recorded)"
+                phrase("ws_errors.round_not_open", round=round_, open=self.current_round())
             )
         if round_ > info.rounds:
-            raise StoreError(f"the session has ended after round {info.rounds}")
+            raise StoreError(phrase("ws_errors.session_ended", rounds=info.rounds))
         closes = db.execute("SELECT at FROM deadline WHERE round=?", (round_,)).fetchone()
         if closes is not None and now > closes[0]:
             raise DeadlinePassed(
-                f"hand-in for round {round_} closed at {_clock(closes[0])}; nothing was "
-                "recorded (a team that did not hand in keeps its previous course)"
+                phrase("ws_errors.deadline_passed", round=round_, at=_clock(closes[0]))
             )
         if receipt is not None:
             added = db.execute(
@@ -468,7 +468,7 @@ class WorkshopStore:
         text = json.dumps(decisions, sort_keys=True, allow_nan=False)
         with self._tx(immediate=True) as db:
             if round_ != self.current_round():
-                raise StoreError(f"round {round_} is not open; the draft was not kept")
+                raise StoreError(phrase("ws_errors.draft_not_kept", round=round_))
             db.execute(
                 "INSERT OR REPLACE INTO draft VALUES (?, ?, ?, ?)",
                 (team, round_, text, time.time()),
@@ -479,7 +479,7 @@ class WorkshopStore:
         now = time.time()
         with self._tx(immediate=True) as db:
             if round_ != self.current_round():
-                raise StoreError(f"round {round_} is not open; no deadline was set")
+                raise StoreError(phrase("ws_errors.deadline_not_set", round=round_))
             db.execute("DELETE FROM deadline WHERE round=?", (round_,))
             if at is not None:
                 db.execute("INSERT INTO deadline VALUES (?, ?)", (round_, at))
@@ -509,7 +509,7 @@ class WorkshopStore:
         now = time.time()
         with self._tx(immediate=True) as db:
             if round_ != self.current_round():
-                raise StoreError(f"round {round_} cannot be resolved now")
+                raise StoreError(phrase("ws_errors.cannot_resolve_now", round=round_))
             if unchanged is not None and not unchanged():
                 raise RoundChanged(f"round {round_} received new input while it was resolved")
             db.execute("INSERT INTO resolution VALUES (?, ?)", (round_, now))
@@ -527,11 +527,11 @@ class WorkshopStore:
         """
         last = self.resolved_rounds()
         if last == 0:
-            raise StoreError("no resolved round to rewind")
+            raise StoreError(phrase("ws_errors.nothing_to_rewind"))
         now = time.time()
         with self._tx(immediate=True) as db:
             if self.resolved_rounds() != last:
-                raise StoreError("the session changed while rewinding; nothing was undone")
+                raise StoreError(phrase("ws_errors.changed_while_rewinding"))
             db.execute("DELETE FROM resolution WHERE round=?", (last,))
             subs = db.execute("DELETE FROM submission WHERE round>?", (last,)).rowcount
             injs = db.execute("DELETE FROM inject WHERE round>?", (last,)).rowcount
@@ -616,11 +616,11 @@ def _write_new(tmp: Path, info: SessionInfo, scenario_text: str) -> None:
 def _decisions_text(info: SessionInfo, team: str, decisions: dict[str, Any]) -> str:
     """A decision set as stored, or StoreError (an unknown team, a number not finite)."""
     if team not in info.teams:
-        raise StoreError(f"unknown team '{team}'; teams are {', '.join(info.teams)}")
+        raise StoreError(phrase("ws_errors.unknown_team", name=team, teams=", ".join(info.teams)))
     try:
         return json.dumps(decisions, sort_keys=True, allow_nan=False)
     except ValueError as exc:
-        raise StoreError(f"decisions hold a number that is not finite ({exc})") from exc
+        raise StoreError(phrase("ws_errors.not_finite", reason=str(exc))) from exc
 
 
 def _clock(at: float) -> str:
@@ -634,22 +634,26 @@ def _discard(tmp: Path) -> None:
         Path(f"{tmp}{side}").unlink(missing_ok=True)
 
 
-def _db_problem(path: Path, exc: BaseException, doing: str = "cannot open") -> str:
-    """What an SQLite error means for a person: permission, full disk, or a damaged file."""
+def _db_problem(path: Path, exc: BaseException, doing: str = "open") -> str:
+    """What an SQLite error means for a person: permission, full disk, or a damaged file.
+
+    ``doing``: what failed, "open", "create" or "write" (the message says "cannot open",
+    "could not create" or "could not write to")."""
     text = str(exc).lower()
-    folder = path.parent
+    folder = str(path.parent)
+    name = path.name
     if "full" in text:
-        return f"{doing} {path.name}: the disk is full"
+        return phrase(f"ws_errors.db_{doing}_full", name=name)
     if "readonly" in text or "read-only" in text:
-        return f"{doing} {path.name}: permission denied or a read-only disk (in {folder})"
+        return phrase(f"ws_errors.db_{doing}_readonly", name=name, folder=folder)
     if "unable to open" in text:
         if not os.access(folder, os.W_OK) or not os.access(path, os.R_OK):
-            return f"{doing} {path.name}: permission denied (cannot write in {folder})"
-        return f"{doing} {path.name}: {exc}"
+            return phrase(f"ws_errors.db_{doing}_denied", name=name, folder=folder)
+        return phrase(f"ws_errors.db_{doing}_other", name=name, reason=str(exc))
     if isinstance(exc, OverflowError):
-        return f"{doing} {path.name}: a number is too large to store"
+        return phrase(f"ws_errors.db_{doing}_too_large", name=name)
     detail = str(exc).split(" with text ")[0].splitlines()[0] if str(exc) else type(exc).__name__
-    return f"{path.name} is not a readable workshop file (damaged: {detail[:120]})"
+    return phrase("ws_errors.damaged_detail", name=name, detail=detail[:120])
 
 
 def _check_ours(path: Path) -> None:
@@ -661,9 +665,11 @@ def _check_ours(path: Path) -> None:
     try:
         head = read_bytes(path, MAX_FILE_BYTES, follow=False, head=len(_HEADER))
     except FileRefused as exc:
-        raise StoreError(f"{path.name} cannot be opened: {exc.reason}") from None
+        raise StoreError(
+            phrase("ws_errors.cannot_be_opened", name=path.name, reason=str(exc.reason))
+        ) from None
     if head != _HEADER:
-        raise StoreError(f"{path.name} is not a readable workshop file (not an SQLite database)")
+        raise StoreError(phrase("ws_errors.not_sqlite", name=path.name))
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -671,21 +677,20 @@ def _check_ours(path: Path) -> None:
     try:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "meta" not in tables:
-            raise StoreError(f"{path.name} is not a readable workshop file (no workshop data)")
+            raise StoreError(phrase("ws_errors.no_workshop_data", name=path.name))
         version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if version is None or str(version[0]) != str(SCHEMA_VERSION):
             found = version[0] if version else "none"
             raise StoreError(
-                f"{path.name} uses workshop format {found}; this version reads "
-                f"format {SCHEMA_VERSION}"
+                phrase("ws_errors.format", name=path.name, found=found, reads=SCHEMA_VERSION)
             )
         if not {"session", "team", "submission", "inject", "resolution", "journal"} <= tables:
-            raise StoreError(f"{path.name} is damaged: tables are missing")
+            raise StoreError(phrase("ws_errors.tables_missing", name=path.name))
         check = db.execute("PRAGMA quick_check").fetchone()
         if not check or check[0] != "ok":
-            raise StoreError(f"{path.name} is damaged and cannot be used ({check[0]})")
+            raise StoreError(phrase("ws_errors.damaged_check", name=path.name, check=check[0]))
         if db.execute("SELECT COUNT(*) FROM session").fetchone()[0] != 1:
-            raise StoreError(f"{path.name} is damaged: it has no session set-up")
+            raise StoreError(phrase("ws_errors.no_setup", name=path.name))
     except sqlite3.Error as exc:
         raise StoreError(_db_problem(path, exc)) from None
     finally:

@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from engine.decisions import Decisions
-from engine.formatting import possessive
 from engine.scenario import Scenario
 from game.coach import Coach
 from game.desk import DraftDesk
@@ -31,7 +30,12 @@ if TYPE_CHECKING:
 class TeamDesk(DraftDesk):
     """One team's seat for the open round of a workshop session."""
 
-    no_preview = "The preview is not available in this workshop."
+    @property  # type: ignore[override]
+    def no_preview(self) -> str:
+        """Why there is no preview: a hot-seat workshop offers none."""
+        from game.translation import t
+
+        return t("ws_join.no_preview_hot_seat")
 
     def __init__(self, session: WorkshopSession, team: str) -> None:
         super().__init__()
@@ -102,9 +106,14 @@ class TeamDesk(DraftDesk):
         decisions, shape = self.decisions()
         if decisions is None:
             from game.workshop.session import WorkshopError
+            from game.workshop.words import phrase, whose
 
             raise WorkshopError(
-                f"{possessive(self.team)} decisions are not well formed", [str(p) for p in shape]
+                phrase(
+                    "ws_errors.not_well_formed",
+                    what=phrase("ws_errors.decisions_of", whose=whose(self.team)),
+                ),
+                [str(p) for p in shape],
             )
         return self.map.to_team(decisions)
 

@@ -23,6 +23,7 @@ from engine.decision_check import Problem
 from engine.decisions import Decisions
 from engine.scenario import Scenario
 from engine.teams import TeamMap
+from game.workshop.words import phrase
 
 MAX_BODY = 256 * 1024  # a decision set is a few kB; a sheet at most this
 MAX_SHEET = 200_000
@@ -51,18 +52,15 @@ def normalise_url(text: str, default_port: int = 8765) -> str:
     full ``http://`` address. Raises :class:`WireError` in words for anything else."""
     raw = text.strip()
     if not raw:
-        raise WireError("type the address the facilitator shows, e.g. 192.168.1.20:8765")
+        raise WireError(phrase("ws_errors.type_address"))
     if "://" not in raw:
         raw = "http://" + raw
     m = re.fullmatch(r"(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?/?", raw)
     if m is None:
-        raise WireError(
-            f"'{text.strip()[:60]}' is not an address like 192.168.1.20:8765 "
-            "(the facilitator's screen shows it)"
-        )
+        raise WireError(phrase("ws_errors.not_an_address", text=text.strip()[:60]))
     port = int(m.group(3) or default_port)
     if not 0 < port < 65536:
-        raise WireError(f"port {port} is not between 1 and 65535")
+        raise WireError(phrase("ws_errors.bad_port", port=port))
     return f"{m.group(1)}://{m.group(2)}:{port}"
 
 
@@ -168,7 +166,7 @@ def from_json(kind: str, data: Any) -> Any:
         return _adapter(kind).validate_python(data)
     except ValidationError as exc:
         raise WireError(
-            f"the host sent a {kind} that does not fit: {exc.errors()[0]['msg']}"
+            phrase("ws_errors.sent_does_not_fit", kind=kind, reason=exc.errors()[0]["msg"])
         ) from None
 
 
@@ -230,7 +228,7 @@ def market(source: str, teams: tuple[tuple[str, str], ...]) -> Scenario:
     from engine.teams import shared_market
 
     if len(source) > MAX_SCENARIO:
-        raise WireError("the host sent a scenario over the size limit")
+        raise WireError(phrase("ws_errors.scenario_too_large"))
     try:
         from game.translation import language  # the author's text in the team's language
 
@@ -239,9 +237,11 @@ def market(source: str, teams: tuple[tuple[str, str], ...]) -> Scenario:
             return authored
         return shared_market(authored, [i for i, _ in teams], dict(teams))
     except ScenarioError as exc:
-        raise WireError(f"the host's scenario does not load here: {exc.problems[0]}") from None
+        raise WireError(
+            phrase("ws_errors.scenario_does_not_load", reason=str(exc.problems[0]))
+        ) from None
     except ValueError as exc:
-        raise WireError(f"the host's shared market cannot be rebuilt here: {exc}") from None
+        raise WireError(phrase("ws_errors.market_not_rebuilt", reason=str(exc))) from None
 
 
 def unpack(data: Any) -> Package:
@@ -276,4 +276,4 @@ def unpack(data: Any) -> Package:
     except WireError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise WireError(f"the host sent a team package that does not fit ({exc})"[:200]) from None
+        raise WireError(phrase("ws_errors.package_does_not_fit", reason=str(exc))[:200]) from None

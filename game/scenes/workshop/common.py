@@ -17,6 +17,7 @@ import pygame
 from engine.formatting import number
 from engine.kpis import KPIS, LEADERBOARD_SHOWN
 from game.scenes.base import GAP, Scene
+from game.translation import t
 from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
@@ -33,6 +34,15 @@ LEADERBOARD_COLUMNS = (
     ("Grade", 70),
     *((KPIS[k].heading, KPI_WIDTHS.get(k, 110)) for k in LEADERBOARD_SHOWN),
 )
+"""The leaderboard's columns (the first four headings in English: :func:`leaderboard_head`
+translates them when the table is drawn)."""
+
+
+def leaderboard_head() -> list[tuple[str, int]]:
+    """The leaderboard's first four columns (place, team, score, grade) in the player's
+    language."""
+    names = ("#", t("workshop.col_team"), t("workshop.col_score"), t("workshop.col_grade"))
+    return [(name, w) for name, (_, w) in zip(names, LEADERBOARD_COLUMNS[:4], strict=True)]
 
 
 def deck_lines(session: WorkshopSession, event: Event) -> list[str]:
@@ -41,23 +51,29 @@ def deck_lines(session: WorkshopSession, event: Event) -> list[str]:
     from engine.events import describe
 
     player = session.scenario.player_firms()[0].id
-    return [plain(line) for line in describe(event, session.scenario, {player: "Each team"})]
+    each = t("workshop.each_team")
+    return [plain(line) for line in describe(event, session.scenario, {player: each})]
 
 
-def show_error(app: App, exc: WorkshopError, title: str = "Not done") -> None:
-    """Show a workshop refusal in words: its message and every problem as a bullet."""
+def show_error(app: App, exc: WorkshopError, title: str | None = None) -> None:
+    """Show a workshop refusal in words: its message and every problem as a bullet
+    (``title``: "Not done" unless given)."""
     from game.scenes.dialog import DialogScene
+    from game.workshop.words import shown
 
-    body = html.escape(plain(exc.message[:1].upper() + exc.message[1:])) + "."
+    message = shown(exc.message)
+    body = html.escape(plain(message[:1].upper() + message[1:])) + "."
     if exc.problems:
-        body += "<br><br>" + "<br>".join(f"• {html.escape(plain(p))}" for p in exc.problems)
-    app.push(DialogScene(app, title, body))
+        body += "<br><br>" + "<br>".join(f"• {html.escape(plain(shown(p)))}" for p in exc.problems)
+    app.push(DialogScene(app, title or t("workshop.not_done"), body))
 
 
 def problems_html(exc: WorkshopError) -> str:
     """A refusal as a short HTML list (for a text box on the screen itself)."""
+    from game.workshop.words import shown
+
     items = exc.problems or [exc.message]
-    return "<br>".join(f"• {html.escape(plain(p))}" for p in items)
+    return "<br>".join(f"• {html.escape(plain(shown(p)))}" for p in items)
 
 
 class RoundClock:
@@ -105,11 +121,23 @@ class RoundClock:
         """The clock in words for the round view."""
         left = self.remaining()
         if left is None:
-            return "Round timer: off"
+            return t("workshop.timer_off")
         if left <= 0:
-            return "Time is up (suggested time)"
+            return t("workshop.time_up")
         minutes, seconds = divmod(int(left + 0.999), 60)
-        return f"Time left {minutes}:{seconds:02d}" + (" (paused)" if self.paused else "")
+        clock = f"{minutes}:{seconds:02d}"
+        if self.paused:
+            return t("workshop.time_left_paused", clock=clock)
+        return t("workshop.time_left", clock=clock)
+
+    def short_text(self) -> str:
+        """The clock in a few words for a team's top bar."""
+        left = self.remaining()
+        if left is None:
+            return t("workshop.no_timer")
+        if left <= 0:
+            return t("workshop.time_up_short")
+        return self.text()
 
 
 def top_bar(scene: Scene, title: str, subtitle: str = "") -> Any:
@@ -156,7 +184,7 @@ def leaderboard_rows(
 
     Columns shrink to fit narrow areas; rows shrink when many teams would not fit.
     """
-    columns = [*LEADERBOARD_COLUMNS[:4], *((KPIS[k].heading, KPI_WIDTHS.get(k, 110)) for k in kpis)]
+    columns = [*leaderboard_head(), *((KPIS[k].heading, KPI_WIDTHS.get(k, 110)) for k in kpis)]
     total = sum(w for _, w in columns)
     factor = min(1.0, area.w / total)
     widths = [max(36, int(w * factor)) for _, w in columns]
@@ -174,7 +202,9 @@ def leaderboard_rows(
     row([name for name, _ in columns], "#muted")
     y += row_h
     for r in board:
-        team = str(r["team"]) + (" (you)" if own and r["team"] == own else "")
+        team = str(r["team"])
+        if own and r["team"] == own:
+            team = t("workshop.team_you", team=team)
         row(
             [
                 str(r["rank"]),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from game.scenes.base import ROW, Scene
+from game.translation import t
 from game.widgets.text import plain
 
 if TYPE_CHECKING:
@@ -31,15 +32,15 @@ def deadline_words(left: float | None) -> str:
     if left is None:
         return ""
     if left <= 0:
-        return "hand-in closed (deadline passed)"
-    return f"hand in within {clock_words(left)}"
+        return t("ws_join.deadline_passed")
+    return t("ws_join.hand_in_within", clock=clock_words(left))
 
 
 def clock_words(left: float) -> str:
     """Seconds left as a clock: ``4:05``, or ``1 h 05 min`` from an hour on."""
     minutes, seconds = divmod(int(max(0.0, left) + 0.999), 60)
     if minutes >= 60:
-        return f"{minutes // 60} h {minutes % 60:02d} min"
+        return t("ws_join.hours", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
     return f"{minutes}:{seconds:02d}"
 
 
@@ -47,13 +48,13 @@ def connection_words(link: Link, now: float | None = None) -> tuple[str, str]:
     """(text, theme id) of the live connection to the host, for a status line."""
     now = time.time() if now is None else now
     if link.state == "connected":
-        return "Connected to the host", "#good"
+        return t("ws_join.connected"), "#good"
     if link.state == "lost":
         wait = max(0, math.ceil(link.retry_at - now))
-        why = "The host refused this join code" if link.refused else "Connection lost"
-        again = f"retrying in {wait} s" if wait > 0 else "retrying now"
-        return f"{why} — {again}", "#bad"
-    return "Connecting to the host…", "#muted"
+        why = t("ws_join.code_refused") if link.refused else t("ws_join.connection_lost")
+        again = t("ws_join.retrying_in", seconds=wait) if wait > 0 else t("ws_join.retrying_now")
+        return t("ws_join.lost", why=why, again=again), "#bad"
+    return t("ws_join.connecting"), "#muted"
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,9 @@ def leave_workshop(app: App, membership: Membership, before: Callable[[], None] 
     app.push(
         DialogScene(
             app,
-            "Leave the workshop?",
-            "Your draft is kept on this computer and on the facilitator's host, and anything "
-            "you handed in stays handed in. Join again with the same code to go on.",
-            [("Leave", leave), ("Stay", None)],
+            t("ws_join.leave_title"),
+            t("ws_join.leave_body"),
+            [(t("workshop.leave_button"), leave), (t("ws_join.stay"), None)],
         )
     )
 
@@ -172,7 +172,7 @@ class BusyScene(Scene):
         if self._patient and self.stop is not None:
             self.button(
                 pygame.Rect(w - 20 - 220, h - ROW - 16, 220, ROW),
-                "Stop waiting (Esc)",
+                t("ws_join.stop_waiting"),
                 self.give_up,
                 container=card,
             )
@@ -181,10 +181,7 @@ class BusyScene(Scene):
     def _text(self) -> str:
         text = html.escape(plain(self.words))
         if self._patient:
-            text += (
-                "<br><font color='#a8b3c1'>Still trying: the host is slow to answer or the "
-                "connection dropped. Your draft is kept.</font>"
-            )
+            text += f"<br><font color='#a8b3c1'>{t('ws_join.still_trying')}</font>"
         return text
 
     def update(self, dt: float) -> None:

@@ -14,6 +14,7 @@ import pygame
 
 from game.scenes.base import MARGIN, Scene
 from game.scenes.workshop.common import TOP_H, leaderboard_table, top_bar
+from game.translation import t
 from game.widgets.text import font, path_lines
 
 if TYPE_CHECKING:
@@ -43,18 +44,20 @@ class WorkshopEndScene(Scene):
         self.session = session
         self.job: Job[Exported] | None = None
         self.reported: Job[Exported] | None = None
-        self.status = (
-            "Export writes the leaderboard, every decision (CSV), the session record and "
-            "each team's scorecard and report for the debrief."
-        )
+        self.status = t("workshop.export_intro")
 
     def build(self) -> None:
         s = self.session
         top_bar(
             self,
-            f"Class leaderboard · {s.scenario.title}",
-            f"Session {s.id} · {s.resolved} of {s.info.rounds} rounds played · "
-            f"{len(s.teams)} teams",
+            t("workshop.end_title", scenario=s.scenario.title),
+            t(
+                "workshop.end_subtitle",
+                id=s.id,
+                resolved=s.resolved,
+                rounds=s.info.rounds,
+                teams=len(s.teams),
+            ),
         )
         table_w = self.width - 3 * MARGIN - SIDE_W
         leaderboard_table(
@@ -70,18 +73,18 @@ class WorkshopEndScene(Scene):
         by = self.height - MARGIN - 44
         self.button(
             pygame.Rect(x, by - 2 * 52, SIDE_W, 44),
-            "Export results",
+            t("workshop.export"),
             self.export,
             object_id="#primary",
-            tip=f"Write the files to {export_dir(s.id)}",
+            tip=t("workshop.export_tip", folder=str(export_dir(s.id))),
         )
         self.button(
             pygame.Rect(x, by - 52, SIDE_W, 44),
-            "Back (Esc)",
+            t("workshop.back"),
             self.app.pop,
-            tip="The round view, or the menu (the session stays saved).",
+            tip=t("workshop.end_back_tip"),
         )
-        self.button(pygame.Rect(x, by, SIDE_W, 44), "Title screen", self.to_title)
+        self.button(pygame.Rect(x, by, SIDE_W, 44), t("workshop.title_screen"), self.to_title)
         self.app.focus_index = 0
 
     def export(self) -> None:
@@ -92,11 +95,13 @@ class WorkshopEndScene(Scene):
             return
         folder = export_dir(self.session.id)
         self.job = Job(lambda: _export(self.session.id, folder))
-        self.status = "Exporting… (debrief reports take a few seconds per team)"
+        self.status = t("workshop.exporting")
         self.status_box.set_text(self.status)
 
     def update(self, dt: float) -> None:
         """Report the export once its background job has finished."""
+        from game.workshop.words import shown
+
         job = self.job
         if job is None or not job.done or self.reported is job:
             return
@@ -104,15 +109,19 @@ class WorkshopEndScene(Scene):
         folder = export_dir(self.session.id)
         if job.error is not None:
             exc = job.error
-            self.status = "Export failed: " + html.escape(getattr(exc, "message", str(exc)))
+            self.status = t(
+                "workshop.export_failed",
+                reason=html.escape(shown(getattr(exc, "message", str(exc)))),
+            )
         else:
             done = job.result
             where = "<br>".join(html.escape(x) for x in path_lines(str(folder), font(15), PATH_W))
-            self.status = (
-                f"Wrote {len(done.paths)} files to<br>{where}<br><br>"
-                "leaderboard.csv, decisions.csv, session.json and teams/ (one scorecard per "
-                f"team; {done.debriefs} debrief report(s))."
-                + (f"<br><br>Note: {html.escape(done.note)}." if done.note else "")
+            self.status = t(
+                "workshop.exported", files=len(done.paths), where=where, debriefs=done.debriefs
+            ) + (
+                "<br><br>" + t("workshop.export_note", note=html.escape(shown(done.note)))
+                if done.note
+                else ""
             )
         self.status_box.set_text(self.status)
 

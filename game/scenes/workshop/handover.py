@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from engine.formatting import possessive
 from game.scenes.base import Scene
 from game.scenes.workshop.common import RoundClock
+from game.translation import t
 from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
@@ -37,30 +37,25 @@ class WorkshopPrivacyScene(Scene):
         cx, cy = self.width // 2, self.height // 2
         self.label(
             pygame.Rect(cx - 500, cy - 130, 1000, 64),
-            fit(f"Pass the keyboard to {self.team}", font(40, bold=True), 980),
+            fit(t("workshop.pass_keyboard", team=self.team), font(40, bold=True), 980),
             object_id="#title",
         )
         again = self.session.submitted().get(self.team, False)
         self.text(
             pygame.Rect(cx - 400, cy - 50, 800, 80),
-            "Everyone else, please look away from the screen. "
-            f"{html.escape(self.team)}: press Enter when you are at the keyboard."
-            + (
-                "<br>You have handed in this round already: handing in again replaces it."
-                if again
-                else ""
-            ),
+            t("workshop.look_away", team=html.escape(self.team))
+            + ("<br>" + t("workshop.handed_in_already") if again else ""),
             object_id="#subtitle",
         )
         self.button(
             pygame.Rect(cx - 220, cy + 50, 440, 48),
-            fit(f"We are {self.team}: show our screen", font(16, bold=True), 420),
+            fit(t("workshop.we_are", team=self.team), font(16, bold=True), 420),
             self.show_team,
             object_id="#primary",
         )
         self.button(
             pygame.Rect(cx - 220, cy + 110, 440, 40),
-            "Back to the round view (Esc)",
+            t("workshop.back_to_round"),
             self.app.pop,
         )
         self.app.focus_index = 0
@@ -70,6 +65,11 @@ class WorkshopPrivacyScene(Scene):
         from game.scenes.workshop.team_hub import WorkshopTeamHubScene
 
         self.app.replace(WorkshopTeamHubScene(self.app, self.session, self.team, self.clock))
+
+
+def whose(team: str) -> str:
+    """A team's name as an owner: "Team B's", "Falcons'" (German: "von Team B")."""
+    return t("workshop.whose_s" if team.endswith(("s", "S")) else "workshop.whose", team=team)
 
 
 class WorkshopSubmittedScene(Scene):
@@ -96,16 +96,22 @@ class WorkshopSubmittedScene(Scene):
         s = self.session
         self.label(
             pygame.Rect(cx - 500, cy - 140, 1000, 64),
-            fit(f"Recorded for {self.team}", font(40, bold=True), 980),
+            fit(t("workshop.recorded_for", team=self.team), font(40, bold=True), 980),
             object_id="#title",
         )
         self.text(
             pygame.Rect(cx - 400, cy - 60, 800, 100),
-            f"{html.escape(possessive(self.team))} decisions for round {s.current_round} are "
-            "saved on this computer. Pass the keyboard to the next team or back to the "
-            "facilitator."
+            t(
+                "workshop.decisions_saved",
+                whose=html.escape(whose(self.team)),
+                round=s.current_round,
+            )
             + (
-                "<br>Played as given: " + "; ".join(html.escape(plain(w)) for w in self.warnings)
+                "<br>"
+                + t(
+                    "workshop.played_as_given",
+                    warnings="; ".join(html.escape(plain(w)) for w in self.warnings),
+                )
                 if self.warnings
                 else ""
             ),
@@ -115,13 +121,13 @@ class WorkshopSubmittedScene(Scene):
         if waiting:
             self.button(
                 pygame.Rect(cx - 220, cy + 50, 440, 48),
-                fit(f"Next team: {waiting[0]}", font(16, bold=True), 420),
+                fit(t("workshop.next_team", team=waiting[0]), font(16, bold=True), 420),
                 lambda: self.app.replace(WorkshopPrivacyScene(self.app, s, waiting[0], self.clock)),
                 object_id="#primary",
             )
         self.button(
             pygame.Rect(cx - 220, cy + 110, 440, 40),
-            "Back to the round view (Esc)",
+            t("workshop.back_to_round"),
             self.app.pop,
             object_id=None if waiting else "#primary",
         )

@@ -19,6 +19,7 @@ import pygame_gui
 
 from game.scenes.base import GAP, ROW, Scene
 from game.scenes.workshop.common import TOP_H, top_bar
+from game.translation import t
 from game.widgets.text import plain
 
 if TYPE_CHECKING:
@@ -32,12 +33,6 @@ CARD_W = 760
 CARD_H = 330
 PAD = 24
 LABEL_W = 170
-HOW_IT_WORKS = (
-    "How it works: the facilitator's copy of Crossroads hosts the workshop on this network. "
-    "Your team decides here, on the same tabs as a solo game; the host checks your decisions "
-    "and keeps a copy of your draft as you work. If this window closes or the laptop sleeps, "
-    "join again with the same code and carry on where you were."
-)
 
 
 class WorkshopJoinScene(Scene):
@@ -65,30 +60,30 @@ class WorkshopJoinScene(Scene):
     def build(self) -> None:
         top_bar(
             self,
-            "Join a workshop",
-            "Your facilitator's screen shows the host's address and your team's join code.",
+            t("ws_join.title"),
+            t("ws_join.subtitle"),
         )
         x = (self.width - CARD_W) // 2
         card = self.panel(pygame.Rect(x, TOP_H + 40, CARD_W, CARD_H), object_id="#card")
         inner = CARD_W - 2 * PAD
         entry_w = inner - LABEL_W
         y = PAD
-        self.label(pygame.Rect(PAD, y, LABEL_W - GAP, ROW), "Host address", container=card)
+        self.label(pygame.Rect(PAD, y, LABEL_W - GAP, ROW), t("ws_join.address"), container=card)
         self.address_entry = self.entry_line(
             pygame.Rect(PAD + LABEL_W, y, entry_w, ROW),
             self.address,
             lambda text: None,
-            tip="The address on the facilitator's screen, e.g. 192.168.1.20:8765.",
+            tip=t("ws_join.address_tip"),
             container=card,
         )
         self.address_entry.set_text_length_limit(120)
         y += ROW + GAP
-        self.label(pygame.Rect(PAD, y, LABEL_W - GAP, ROW), "Join code", container=card)
+        self.label(pygame.Rect(PAD, y, LABEL_W - GAP, ROW), t("ws_join.code"), container=card)
         self.code_entry = self.entry_line(
             pygame.Rect(PAD + LABEL_W, y, entry_w, ROW),
             self.code,
             lambda text: None,
-            tip="Your team's code, e.g. ABCD-2345 (small letters and spaces are fine).",
+            tip=t("ws_join.code_tip"),
             container=card,
         )
         self.code_entry.set_text_length_limit(24)
@@ -97,25 +92,25 @@ class WorkshopJoinScene(Scene):
         y += ROW + 4
         self.label(
             pygame.Rect(PAD + LABEL_W, y, entry_w, 26),
-            "Each team has its own code, like ABCD-2345; small letters are fine.",
+            t("ws_join.code_hint"),
             object_id="#muted",
             container=card,
         )
         y += 26 + GAP + 4
         self.join_button = self.button(
             pygame.Rect(PAD + LABEL_W, y, 240, 44),
-            "Join (Enter)",
+            t("ws_join.join"),
             self.join,
             object_id="#primary",
             enabled=not self.busy,
-            tip="Connect to the host and open your team's desk for the open round.",
+            tip=t("ws_join.join_tip"),
             container=card,
         )
         self.button(
             pygame.Rect(PAD + LABEL_W + 240 + GAP, y, 180, 44),
-            "Back (Esc)",
+            t("workshop.back"),
             self.on_back,
-            tip="Title screen.",
+            tip=t("workshop.title_screen_tip"),
             container=card,
         )
         y += 44 + GAP + 4
@@ -124,7 +119,7 @@ class WorkshopJoinScene(Scene):
         )
         self.text(
             pygame.Rect(x, TOP_H + 40 + CARD_H + 2 * GAP, CARD_W, -1),
-            HOW_IT_WORKS,
+            t("ws_join.how_it_works"),
             object_id="#muted",
         )
         self.app.focus_index = 0 if not self.address else 1
@@ -133,7 +128,7 @@ class WorkshopJoinScene(Scene):
 
     def _status_html(self) -> str:
         if not self.message:
-            return "<font color='#a8b3c1'>Type both, then press Enter.</font>"
+            return f"<font color='#a8b3c1'>{t('ws_join.type_both')}</font>"
         colour = "#f0894a" if self.bad else "#a8b3c1"
         return f"<font color='{colour}'>{html.escape(plain(self.message))}</font>"
 
@@ -170,6 +165,7 @@ class WorkshopJoinScene(Scene):
         from game.workshop import wire
         from game.workshop.client import Link
         from game.workshop.remote_desk import joining
+        from game.workshop.words import shown
 
         if self.busy:
             return
@@ -178,23 +174,19 @@ class WorkshopJoinScene(Scene):
         try:
             url = wire.normalise_url(self.address)
         except wire.WireError as exc:
-            self._say(_sentence(str(exc)), bad=True)
+            self._say(_sentence(shown(str(exc))), bad=True)
             return
         code = wire.normalise_code(self.code)
         if not code:
-            self._say("Type your team's join code, e.g. ABCD-2345.", bad=True)
+            self._say(t("ws_join.type_code"), bad=True)
             return
         if not wire.CODE.fullmatch(code):
-            self._say(
-                f"'{self.code.strip()[:24]}' is not a join code: a code is 8 letters and digits "
-                "like ABCD-2345 (there is no I, L, O, 0 or 1 in a code).",
-                bad=True,
-            )
+            self._say(t("ws_join.not_a_code", code=self.code.strip()[:24]), bad=True)
             return
         link = Link(url, code)
         self.future = link.call(joining)
         self._link = link
-        self._say(f"Connecting to {url}…")
+        self._say(t("ws_join.connecting_to", url=url))
 
     def update(self, dt: float) -> None:
         """Follow the join: the host's answer, then the first check of the draft."""
@@ -222,7 +214,7 @@ class WorkshopJoinScene(Scene):
             hello, package = future.result()
         except Exception as exc:  # every failure in words; the fields stay as typed
             self._close(link)
-            self._say(f"Could not join: {remote_words(exc, link.url)}", bad=True)
+            self._say(t("ws_join.could_not_join", why=remote_words(exc, link.url)), bad=True)
             return
         remember_join(self.address, self.code)
         self.membership = Membership(link.url, link.client.code, link, hello, package.team)
@@ -234,7 +226,7 @@ class WorkshopJoinScene(Scene):
         self.desk = RemoteDesk(package, link)
         self.desk.prime()
         self.opening_since = time.monotonic()
-        self._say(f"Joined as {package.team}. Opening your desk…")
+        self._say(t("ws_join.joined_as", team=package.team))
 
     def _open_hub(self, desk: RemoteDesk) -> None:
         from game.scenes.workshop.remote_hub import RemoteHubScene
@@ -268,9 +260,7 @@ class WorkshopJoinScene(Scene):
     def resume(self) -> None:
         """Back from the workshop: say so, with the fields as they were."""
         self.membership = None
-        self.message = (
-            "You left the workshop. Your draft is kept: join again with the same code to go on."
-        )
+        self.message = t("ws_join.left")
         self.bad = False
         self.refresh()
 

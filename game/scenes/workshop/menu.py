@@ -8,6 +8,7 @@ import pygame
 
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.workshop.common import TOP_H, show_error, top_bar
+from game.translation import t
 from game.widgets.focus import FocusScroller
 
 if TYPE_CHECKING:
@@ -29,40 +30,43 @@ class WorkshopMenuScene(Scene):
 
         top_bar(
             self,
-            "Workshop",
-            "Run 2-12 teams through one scenario on this computer (hot-seat, one projector).",
+            t("workshop.menu_title"),
+            t("workshop.menu_subtitle"),
         )
         w = self.width - 2 * MARGIN
         y = TOP_H + MARGIN
         self.button(
             pygame.Rect(MARGIN, y, 260, 44),
-            "New session",
+            t("workshop.new_session"),
             self.new_session,
             object_id="#primary",
-            tip="Choose the scenario, the teams, the mode and the number of rounds.",
+            tip=t("workshop.new_session_tip"),
         )
         self.button(
-            pygame.Rect(MARGIN + 272, y, 160, 44), "Back (Esc)", self.app.pop, tip="Title screen."
+            pygame.Rect(MARGIN + 272, y, 160, 44),
+            t("workshop.back"),
+            self.app.pop,
+            tip=t("workshop.title_screen_tip"),
         )
         y += 44 + MARGIN
         try:
             sessions, damaged = scan_sessions()
-            heading = (
-                "Resume a session (everything handed in is saved on this computer)"
-                if sessions
-                else "No saved sessions yet: start a new one."
-            )
+            heading = t("workshop.resume_heading") if sessions else t("workshop.no_sessions")
         except OSError as exc:  # the folder itself cannot be read: say why, not "none yet"
             sessions, damaged = [], []
-            heading = f"Cannot list the saved sessions: {os_reason(exc)}."
+            heading = t("workshop.cannot_list", reason=os_reason(exc))
         self.label(pygame.Rect(MARGIN, y, w, 34), heading, object_id="#heading")
         y += 40
         if damaged:
             names = ", ".join(name for name, _ in damaged[:4])
-            more = f" and {len(damaged) - 4} more" if len(damaged) > 4 else ""
+            skipped = (
+                t("workshop.skipped_more", count=len(damaged), names=names, more=len(damaged) - 4)
+                if len(damaged) > 4
+                else t("workshop.skipped", count=len(damaged), names=names)
+            )
             self.label(
                 pygame.Rect(MARGIN, y, w, 30),
-                f"Skipped {len(damaged)} damaged file(s): {names}{more}",
+                skipped,
                 object_id="#muted",
                 tip=" · ".join(why for _, why in damaged[:4]),
             )
@@ -72,23 +76,32 @@ class WorkshopMenuScene(Scene):
         row_y = 0
         for s in sessions:
             state = (
-                "finished"
+                t("workshop.finished")
                 if s.resolved >= s.rounds
-                else f"{s.resolved} of {s.rounds} rounds played"
+                else t("workshop.rounds_played", resolved=s.resolved, rounds=s.rounds)
             )
             self.button(
                 pygame.Rect(0, row_y, 130, ROW),
-                "Resume",
+                t("workshop.resume"),
                 lambda sid=s.id: self.resume_session(sid),
                 container=scroller,
-                tip=f"Open session {s.id} where it was left.",
+                tip=t("workshop.resume_tip", id=s.id),
             )
             self.label(
                 pygame.Rect(140, row_y, inner - 140, ROW),
-                f"{s.id} · {s.scenario_id} · {s.mode} market · {s.role.upper()} · "
-                f"{len(s.teams)} teams · {state}",
+                t(
+                    "workshop.session_row",
+                    id=s.id,
+                    scenario=s.scenario_id,
+                    mode=t("workshop.mode_market_" + s.mode)
+                    if s.mode in ("shared", "parallel")
+                    else t("workshop.mode_market", mode=s.mode),
+                    role=s.role.upper(),
+                    teams=len(s.teams),
+                    state=state,
+                ),
                 container=scroller,
-                tip="Teams: " + ", ".join(s.teams),
+                tip=t("workshop.teams_tip", teams=", ".join(s.teams)),
             )
             row_y += ROW + GAP // 2
         self.scroll_area(scroller, inner, row_y)
@@ -112,7 +125,7 @@ class WorkshopMenuScene(Scene):
         try:
             session = WorkshopSession.open(session_id)
         except WorkshopError as exc:
-            show_error(self.app, exc, "Cannot open the session")
+            show_error(self.app, exc, t("workshop.cannot_open"))
             return
         self.app.push(open_session_scene(self.app, session))
 

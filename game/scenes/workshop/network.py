@@ -22,6 +22,7 @@ import pygame
 from game.scenes.base import GAP, MARGIN, Scene
 from game.scenes.dialog import DialogScene
 from game.scenes.workshop.common import TOP_H, show_error, top_bar
+from game.translation import t
 from game.widgets.text import fit, font, text_height
 from game.workshop.wire import shown_code
 
@@ -40,7 +41,6 @@ CODE_COLUMNS = (1, 1, 2, 3, 2, 3, 3, 4, 4, 3, 4, 4, 4)  # cards per row, by numb
 NAME_H = 34
 BUTTON_H = 44
 ADDRESS_H = 100  # the address on the projector: room for 60-point type
-JOIN_HINT = "Each team joins from its own copy of Crossroads with this address and its own code"
 
 
 def largest_fitting(text: str, width: int, height: int, ladder: Ladder) -> str:
@@ -55,7 +55,7 @@ def largest_fitting(text: str, width: int, height: int, ladder: Ladder) -> str:
 
 def join_words(address: str) -> str:
     """What teams read: ``Join at 192.168.1.20:8765``."""
-    return f"Join at {address}"
+    return t("ws_network.join_at", address=address)
 
 
 def deadline_text(at: float | None, now: float | None = None) -> str:
@@ -64,9 +64,9 @@ def deadline_text(at: float | None, now: float | None = None) -> str:
         return ""
     left = at - (time.time() if now is None else now)
     if left <= 0:
-        return "Hand-in closed: the deadline has passed"
+        return t("ws_network.closed")
     minutes, seconds = divmod(math.ceil(left), 60)
-    return f"Hand-in closes in {minutes}:{seconds:02d}"
+    return t("ws_network.closes_in", clock=f"{minutes}:{seconds:02d}")
 
 
 def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
@@ -80,9 +80,13 @@ def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
             pygame.Rect(area.x, area.y, area.w, 48),
             words,
             object_id=largest_fitting(words, area.w, 48, BANNER_LADDER),
-            tip="Every team types this address, then its own join code.",
+            tip=t("ws_network.address_tip"),
         )
-        hint = JOIN_HINT + (f" (also: {', '.join(others)})" if others else "") + "."
+        hint = (
+            t("ws_network.join_hint_also", also=", ".join(others))
+            if others
+            else t("ws_network.join_hint")
+        )
         scene.label(
             pygame.Rect(area.x, area.y + 48, area.w, 26),
             fit(hint, font(15), area.w - 8),
@@ -92,13 +96,12 @@ def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
         return 48 + 26
     if state == "starting":
         scene.label(
-            pygame.Rect(area.x, area.y, area.w, 34), "Starting the host…", object_id="#heading"
+            pygame.Rect(area.x, area.y, area.w, 34),
+            t("ws_network.starting"),
+            object_id="#heading",
         )
         return 34
-    body = (
-        f"<b>Not hosting:</b> {html.escape(_sentence(hosting.error))} "
-        "Press Host on the network to try again."
-    )
+    body = t("ws_network.not_hosting", why=html.escape(_sentence(hosting.error)))
     h = text_height(body, area.w)
     scene.text(pygame.Rect(area.x, area.y, area.w, h), body, object_id="#bad")
     return h
@@ -106,13 +109,17 @@ def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
 
 def _sentence(text: str) -> str:
     """``text`` as a sentence: a capital first and a full stop last."""
-    text = text.strip() or "the host could not start"
+    from game.workshop.words import shown
+
+    text = shown((text or "").strip()).strip() or t("ws_network.could_not_start")
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def connection_words(connected: bool) -> tuple[str, str]:
     """A team's connection in words, and the theme block it is shown in."""
-    return ("connected", "#good") if connected else ("not connected", "#muted")
+    if connected:
+        return t("ws_network.connected"), "#good"
+    return t("ws_network.not_connected"), "#muted"
 
 
 def choose_deadline(app: App, session: WorkshopSession, done: Callable[[], None]) -> None:
@@ -122,11 +129,8 @@ def choose_deadline(app: App, session: WorkshopSession, done: Callable[[], None]
     """
     at = session.deadline()
     now = deadline_text(at)
-    body = (
-        f"Hand-in for round {session.current_round} closes this long from now. Every team "
-        "sees the countdown; a hand-in after it is refused, and a team that has not handed "
-        "in by then keeps its course when you resolve the round."
-        + (f"<br><br>Now: {html.escape(now)}." if now else "")
+    body = t("ws_network.deadline_body", round=session.current_round) + (
+        "<br><br>" + t("ws_network.deadline_now", now=html.escape(now)) if now else ""
     )
 
     def set_to(minutes: float | None) -> None:
@@ -135,17 +139,18 @@ def choose_deadline(app: App, session: WorkshopSession, done: Callable[[], None]
         try:
             session.set_deadline(minutes)
         except WorkshopError as exc:
-            show_error(app, exc, "No deadline was set")
+            show_error(app, exc, t("ws_network.no_deadline_set"))
             return
         done()
 
     choices: list[tuple[str, Callable[[], None] | None]] = [
-        (f"{m} minutes", lambda m=m: set_to(m)) for m in DEADLINE_MINUTES
+        (t("ws_network.minutes", count=m), lambda m=m: set_to(m)) for m in DEADLINE_MINUTES
     ]
     if at is not None:
-        choices.append(("No deadline", lambda: set_to(None)))
-    choices.append(("Cancel", None))
-    app.push(DialogScene(app, f"Close hand-in for round {session.current_round}", body, choices))
+        choices.append((t("ws_network.no_deadline"), lambda: set_to(None)))
+    choices.append((t("ws_round.cancel"), None))
+    title = t("ws_network.deadline_title", round=session.current_round)
+    app.push(DialogScene(app, title, body, choices))
 
 
 class WorkshopCodesScene(Scene):
@@ -163,13 +168,12 @@ class WorkshopCodesScene(Scene):
         addresses = hosting.addresses if hosting is not None and hosting.serves(s.id) else []
         top_bar(
             self,
-            f"Join codes · session {s.id}",
-            "Every team's code is on this screen: keep it up only while the teams join. "
-            "Esc: back to the round view.",
+            t("ws_network.codes_title", id=s.id),
+            t("ws_network.codes_subtitle"),
         )
         w = self.width - 2 * MARGIN
         y = TOP_H + MARGIN
-        words = join_words(addresses[0]) if addresses else "Not hosting"
+        words = join_words(addresses[0]) if addresses else t("ws_network.not_hosting_short")
         self.label(
             pygame.Rect(MARGIN, y, w, ADDRESS_H),
             words,
@@ -178,7 +182,7 @@ class WorkshopCodesScene(Scene):
         y += ADDRESS_H
         self.label(
             pygame.Rect(MARGIN, y, w, 32),
-            "Open Crossroads, press Join workshop, type this address, then your team's code.",
+            t("ws_network.codes_how"),
             object_id="#huge_note",
         )
         y += 32 + GAP
@@ -186,7 +190,7 @@ class WorkshopCodesScene(Scene):
         self._cards(pygame.Rect(MARGIN, y, w, bottom - y))
         self.button(
             pygame.Rect(self.width - MARGIN - 320, self.height - MARGIN - BUTTON_H, 320, BUTTON_H),
-            "Back to the round view (Esc)",
+            t("workshop.back_to_round"),
             self.app.pop,
             object_id="#primary",
         )

@@ -18,17 +18,21 @@ from game.parse import parse_count
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.glossary import ROLE_NAMES
 from game.scenes.workshop.common import TOP_H, show_error, top_bar
+from game.translation import t
 
 if TYPE_CHECKING:
     from engine.scenario import Scenario
     from game.app import App
     from game.session import ScenarioEntry
 
-MODES = {
-    "shared": "Shared market: the teams are rival firms in one market.",
-    "parallel": "Parallel worlds: each team alone in its own copy of the same market, "
-    "so results compare directly.",
-}
+MODES = ("shared", "parallel")
+
+
+def mode_words(mode: str) -> str:
+    """What a mode means, in a sentence or two."""
+    return t(f"workshop.mode_{mode}")
+
+
 DEFAULT_TEAMS = 4
 MAX_TEAMS = 12  # game.workshop.session.MAX_TEAMS (not imported: the session module is heavy)
 MAX_FIELD = 19  # digits in a number field (a seed below 2**63)
@@ -38,7 +42,7 @@ SUMMARY_H = 140  # the scenario's summary (three lines) and its facts
 
 def default_team_name(i: int) -> str:
     """Team A, Team B, ..."""
-    return f"Team {string.ascii_uppercase[i]}"
+    return t("workshop.default_team", letter=string.ascii_uppercase[i])
 
 
 class WorkshopNewScene(Scene):
@@ -84,16 +88,16 @@ class WorkshopNewScene(Scene):
     def build(self) -> None:
         top_bar(
             self,
-            "New workshop session",
-            "Tab moves between fields; Enter on a choice button changes it. Create when ready.",
+            t("workshop.new_title"),
+            t("workshop.new_subtitle"),
         )
         sc = self.scenario
         if sc is None:
             self.label(
                 pygame.Rect(MARGIN, TOP_H + MARGIN, 800, 30),
-                "No scenario with one player firm is available for a workshop.",
+                t("workshop.no_scenario"),
             )
-            self.button(pygame.Rect(MARGIN, TOP_H + 80, 160, ROW), "Back (Esc)", self.app.pop)
+            self.button(pygame.Rect(MARGIN, TOP_H + 80, 160, ROW), t("workshop.back"), self.app.pop)
             return
         col = (self.width - 3 * MARGIN) // 2
         self._build_setup(pygame.Rect(MARGIN, TOP_H + MARGIN, col, 0), sc)
@@ -101,14 +105,14 @@ class WorkshopNewScene(Scene):
         by = self.height - MARGIN - 44
         self.button(
             pygame.Rect(self.width - MARGIN - 260, by, 260, 44),
-            "Create session",
+            t("workshop.create"),
             self.create,
             object_id="#primary",
-            tip="Write the session file and open round 1.",
+            tip=t("workshop.create_tip"),
         )
         self.button(
             pygame.Rect(self.width - MARGIN - 260 - GAP - 160, by, 160, 44),
-            "Back (Esc)",
+            t("workshop.back"),
             self.app.pop,
         )
 
@@ -127,74 +131,85 @@ class WorkshopNewScene(Scene):
             return rect
 
         self.button(
-            row("Scenario", "The scenario every team plays."),
-            f"{sc.title}  ({self.index + 1} of {len(self.entries)})",
+            row(t("workshop.scenario"), t("workshop.scenario_tip")),
+            t(
+                "workshop.scenario_choice",
+                title=sc.title,
+                index=self.index + 1,
+                count=len(self.entries),
+            ),
             lambda: self._cycle_scenario(),
-            tip="Enter or click: next scenario.",
+            tip=t("workshop.scenario_next"),
         )
         self.button(
-            row("Role", "What the teams play: a product manager or a CPO."),
+            row(t("workshop.role"), t("workshop.role_tip")),
             ROLE_NAMES.get(self.role, self.role),
             self._cycle_role,
             enabled=len(sc.roles) > 1,
-            tip="Enter or click: the other role.",
+            tip=t("workshop.role_next"),
         )
         self.button(
-            row("Mode", MODES["shared"] + " " + MODES["parallel"]),
-            "Shared market" if self.mode == "shared" else "Parallel worlds",
+            row(t("workshop.mode"), " ".join(mode_words(m) for m in MODES)),
+            t("workshop.shared_market") if self.mode == "shared" else t("workshop.parallel_worlds"),
             self._cycle_mode,
-            tip="Enter or click: the other mode.",
+            tip=t("workshop.mode_next"),
         )
-        self.text(pygame.Rect(x, y, col, MODE_H), MODES[self.mode], object_id="#muted")
+        self.text(pygame.Rect(x, y, col, MODE_H), mode_words(self.mode), object_id="#muted")
         y += MODE_H + GAP
         self.stepper(
             pygame.Rect(x, y, col, ROW),
-            "Rounds (quarters)",
+            t("workshop.rounds_field"),
             self.rounds,
             (1, sc.quarters),
             1,
-            lambda v: f"{v:.0f} of {sc.quarters}",
+            lambda v: t("workshop.rounds_value", rounds=f"{v:.0f}", quarters=sc.quarters),
             self._set_rounds,
-            tip="How many quarters the session plays (about 10-15 minutes each).",
+            tip=t("workshop.rounds_tip"),
         )
         y += ROW + GAP
         self.entry_line(
-            row("Seed", "The same seed gives the same market (and the same luck)."),
+            row(t("workshop.seed"), t("workshop.seed_tip")),
             self.seed,
             self._set_seed,
             allowed="numbers",
-            tip="The same seed gives the same market (and the same luck).",
+            tip=t("workshop.seed_tip"),
         )
         self.entry_line(
-            row("Timer (minutes)", "Suggested time per round; empty for none."),
+            row(t("workshop.timer"), t("workshop.timer_tip")),
             self.timer,
             self._set_timer,
             allowed="numbers",
-            tip="Suggested time per round, shown on the round view; empty for none.",
+            tip=t("workshop.timer_tip_long"),
         )
         self.button(
-            row("Coach", "The tutorial coach at each team's hub; off unless you turn it on."),
+            row(t("workshop.coach"), t("workshop.coach_tip")),
             f"{LEVEL_NAMES[self.coach]}",
             self._cycle_coach,
-            tip=f"{LEVEL_TIPS[self.coach]} Enter or click: the next choice. Teams see it on "
-            "their own hub; it is off unless you turn it on here.",
+            tip=t("workshop.coach_next", level_tip=LEVEL_TIPS[self.coach]),
         )
         self.text(
             pygame.Rect(x, y, col, min(SUMMARY_H, self.height - MARGIN - 44 - GAP - y)),
-            f"{html.escape(sc.summary)}<br>{len(sc.segments)} segments · {len(sc.firms)} "
-            f"firms · {sc.quarters} quarters · {sc.difficulty}",
+            html.escape(sc.summary)
+            + "<br>"
+            + t(
+                "workshop.scenario_facts",
+                segments=len(sc.segments),
+                firms=len(sc.firms),
+                quarters=sc.quarters,
+                difficulty=sc.difficulty,
+            ),
             object_id="#muted",
         )
 
     def _build_teams(self, area: pygame.Rect) -> None:
         x, y, w = area.x, area.y, area.w
-        self.label(pygame.Rect(x, y, 120, ROW), "Teams", tip="From 2 to 12 teams.")
+        self.label(pygame.Rect(x, y, 120, ROW), t("workshop.teams"), tip=t("workshop.teams_range"))
         self.button(
             pygame.Rect(x + 130, y, 40, ROW),
             "−",
             lambda: self._set_count(self.count - 1),
             enabled=self.count > 2,
-            tip="One team fewer.",
+            tip=t("workshop.team_fewer"),
         )
         self.label(pygame.Rect(x + 174, y, 50, ROW), str(self.count))
         self.button(
@@ -202,7 +217,7 @@ class WorkshopNewScene(Scene):
             "+",
             lambda: self._set_count(self.count + 1),
             enabled=self.count < MAX_TEAMS,
-            tip="One team more.",
+            tip=t("workshop.team_more"),
         )
         y += ROW + GAP
         half = (w - GAP) // 2
@@ -217,7 +232,7 @@ class WorkshopNewScene(Scene):
                 pygame.Rect(cx, cy, half, ROW),
                 self.names[i],
                 set_name,
-                tip=f"Name of team {i + 1} (shown on the projector).",
+                tip=t("workshop.team_name_tip", number=i + 1),
             )
 
     # ------------------------------------------------------------------ changes
@@ -258,12 +273,18 @@ class WorkshopNewScene(Scene):
         from game.files import os_reason, read_text
         from game.scenes.workshop.round import WorkshopRoundScene
         from game.workshop.session import WorkshopError, WorkshopSession
+        from game.workshop.words import phrase
 
         entry = self.entries[self.index]
         try:
             text = read_text(entry.path, MAX_BYTES)
         except OSError as exc:
-            show_error(self.app, WorkshopError(f"cannot read {entry.path.name}: {os_reason(exc)}"))
+            show_error(
+                self.app,
+                WorkshopError(
+                    phrase("ws_errors.cannot_read", name=entry.path.name, reason=os_reason(exc))
+                ),
+            )
             return
         numbers = {"seed": self.seed, "timer": self.timer}
         bad = [k for k, v in numbers.items() if v.strip() and not _whole(v)]
@@ -271,10 +292,10 @@ class WorkshopNewScene(Scene):
             show_error(
                 self.app,
                 WorkshopError(
-                    "cannot create the session",
-                    [f"the {k} must be a whole number of at most {MAX_FIELD} digits" for k in bad],
+                    phrase("ws_errors.cannot_create"),
+                    [phrase(f"ws_errors.field_{k}_whole", digits=MAX_FIELD) for k in bad],
                 ),
-                "Cannot create the session",
+                t("workshop.cannot_create"),
             )
             return
         try:
@@ -291,7 +312,7 @@ class WorkshopNewScene(Scene):
                 source_name=entry.path.name,
             )
         except WorkshopError as exc:
-            show_error(self.app, exc, "Cannot create the session")
+            show_error(self.app, exc, t("workshop.cannot_create"))
             return
         self.app.replace(WorkshopRoundScene(self.app, session))
 

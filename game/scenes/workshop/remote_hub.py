@@ -31,6 +31,7 @@ from game.scenes.workshop.connection import (
     status_of,
 )
 from game.scenes.workshop.team_hub import TeamHubScene
+from game.translation import t
 from game.widgets.text import plain
 
 if TYPE_CHECKING:
@@ -58,8 +59,7 @@ class RemoteHubScene(TeamHubScene):
             pygame.Rect(area.x, area.y + 3, self.width - 370 - area.x, 24),
             self.status_text(),
             container=bar,
-            tip="The round you are deciding, the cash you have to spend and, if the "
-            "facilitator set one, how long is left to hand in.",
+            tip=t("ws_join.status_tip"),
         )
         text, kind = connection_words(self.membership.link)
         self.connection_label = self.label(
@@ -67,8 +67,7 @@ class RemoteHubScene(TeamHubScene):
             text,
             container=bar,
             object_id=kind,
-            tip=f"Your link to the facilitator's host at {self.membership.url}. Your draft is "
-            "kept on this computer and on the host while you work.",
+            tip=t("ws_join.link_tip", url=self.membership.url),
         )
         self._connection = (text, kind)
 
@@ -86,11 +85,11 @@ class RemoteHubScene(TeamHubScene):
         return self.remote.package.deadline
 
     def back_button(self) -> tuple[str, str]:
-        return "Leave (Esc)", "Leave the workshop (asks first). Your draft is kept."
+        return t("workshop.leave"), t("ws_join.leave_tip")
 
     def _hint_text(self) -> str:
         if self.confirm_pending:
-            return "Checking your decisions with the host…"
+            return t("ws_join.checking")
         return super()._hint_text()
 
     # ------------------------------------------------------------------ every frame
@@ -158,14 +157,13 @@ class RemoteHubScene(TeamHubScene):
         try:
             future = self.remote.hand_in()
         except WorkshopError as exc:
-            show_message(self.app, "Not handed in", problems_html(exc))
+            show_message(self.app, t("workshop.not_handed_in"), problems_html(exc))
             return
         self.app.push(
             BusyScene(
                 self.app,
-                f"Handing in round {self.desk.quarter}…",
-                f"Sending {self.remote.team}'s decisions to the host. They count once the host "
-                "has them on disk.",
+                t("ws_join.handing_in", round=self.desk.quarter),
+                t("ws_join.sending", team=self.remote.team),
                 future,
                 self._handed,
                 stop=self._stopped_waiting,
@@ -178,6 +176,7 @@ class RemoteHubScene(TeamHubScene):
         from game.scenes.workshop.waiting import RemoteWaitingScene
         from game.workshop.client import RemoteError
         from game.workshop.remote_desk import remote_words
+        from game.workshop.words import shown
 
         try:
             round_, warnings = future.result()
@@ -185,25 +184,30 @@ class RemoteHubScene(TeamHubScene):
             if exc.unreachable:
                 show_message(
                     self.app,
-                    "Not handed in",
-                    "Could not reach the host: "
-                    + html.escape(remote_words(exc, self.membership.url))
-                    + "<br><br>Your draft is kept. Try again in a moment: the same hand-in "
-                    "is recorded once, however often it is sent.",
+                    t("workshop.not_handed_in"),
+                    t(
+                        "ws_join.unreachable",
+                        why=html.escape(remote_words(exc, self.membership.url)),
+                    ),
                 )
                 return
             items = exc.problems or []
             body = html.escape(plain(remote_words(exc, self.membership.url)))
             if items:
-                body = html.escape(plain(exc.message[:1].upper() + exc.message[1:])) + ".<br>"
-                body += "<br>".join(f"• {html.escape(plain(p))}" for p in items)
-            show_message(self.app, "Not handed in", body + "<br><br>Your draft is kept.")
+                message = shown(exc.message)
+                body = html.escape(plain(message[:1].upper() + message[1:])) + ".<br>"
+                body += "<br>".join(f"• {html.escape(plain(shown(p)))}" for p in items)
+            show_message(
+                self.app, t("workshop.not_handed_in"), body + "<br><br>" + t("ws_join.draft_kept")
+            )
             return
         except Exception as exc:  # anything else, in words; the draft stays
             show_message(
                 self.app,
-                "Not handed in",
-                html.escape(remote_words(exc, self.membership.url)) + "<br><br>Your draft is kept.",
+                t("workshop.not_handed_in"),
+                html.escape(remote_words(exc, self.membership.url))
+                + "<br><br>"
+                + t("ws_join.draft_kept"),
             )
             return
         self.leaving = True
@@ -219,9 +223,8 @@ class RemoteHubScene(TeamHubScene):
 
         show_message(
             self.app,
-            "Still sending",
-            "The hand-in may still reach the host. Your draft is kept: hand in again to be "
-            "sure (the same hand-in is recorded once, however often it is sent).",
+            t("ws_join.still_sending"),
+            t("ws_join.still_sending_body"),
         )
 
     # ------------------------------------------------------------------ leaving

@@ -21,6 +21,7 @@ from engine.formatting import MISSING, money, pct, points, signed, signed_money
 from game.objectives import objective_of, progress, tally, target_words
 from game.scenes.base import GAP, MARGIN, Scene
 from game.scenes.workshop.common import TOP_H, top_bar
+from game.translation import t
 from game.widgets.text import fit, font, plain
 from game.workshop.standings import Standing, biggest_moves, round_standings
 
@@ -33,7 +34,8 @@ SIDE_W_SMALL = 330  # beside one-line rows (many teams), so the table keeps its 
 BUTTON_H = 44
 HEAD_H = 34
 TWO_LINES = 56  # rows at least this tall show a value over its change, in large type
-COLUMNS = (("#", 70), ("Team", 190), ("Share", 120), ("Revenue", 140), ("Score", 100))
+COLUMNS = (("#", 70), ("team", 190), ("share", 120), ("revenue", 140), ("score", 100))
+"""The standings' columns: a heading key (``ws_reveal.col_<key>``; "#" as it is) and a width."""
 LAST_W = 200  # the objectives (mid-game) or grade (final) column
 GOOD_TEXT, BAD_TEXT = "#3fc29a", "#f0894a"  # the theme's #good and #bad text colours
 
@@ -61,13 +63,19 @@ class WorkshopRevealScene(Scene):
 
     def build(self) -> None:
         s = self.session
-        what = "final standings, best score first" if self.final else "best score first"
+        what = t("ws_reveal.final_order") if self.final else t("ws_reveal.order")
         top_bar(
             self,
-            f"Results of round {self.round} of {s.info.rounds}",
-            f"{s.scenario.title} · {'shared market' if s.mode == 'shared' else 'parallel worlds'}"
-            f" · {what} · changes since "
-            + ("the start" if self.round == 1 else f"round {self.round - 1}"),
+            t("ws_reveal.title", round=self.round, rounds=s.info.rounds),
+            t(
+                "ws_reveal.subtitle",
+                scenario=s.scenario.title,
+                mode=t("ws_round.shared") if s.mode == "shared" else t("ws_round.parallel"),
+                what=what,
+                since=t("ws_reveal.since_start")
+                if self.round == 1
+                else t("ws_reveal.since_round", round=self.round - 1),
+            ),
         )
         body = pygame.Rect(
             MARGIN,
@@ -76,7 +84,7 @@ class WorkshopRevealScene(Scene):
             self.height - TOP_H - 2 * MARGIN - BUTTON_H - GAP,
         )
         if self.round < 1:
-            self.label(body.inflate(0, -body.h + 40), "No round has been played yet.")
+            self.label(body.inflate(0, -body.h + 40), t("ws_reveal.no_round"))
         elif self.view == "standings":
             rows = round_standings(s, self.round)
             side_w = SIDE_W if _row_height(body.h, len(rows)) >= TWO_LINES else SIDE_W_SMALL
@@ -93,25 +101,28 @@ class WorkshopRevealScene(Scene):
         if s.finished:
             self.button(
                 pygame.Rect(self.width - MARGIN - 340, by, 340, BUTTON_H),
-                "Class leaderboard and export",
+                t("ws_reveal.leaderboard_export"),
                 self.finish,
                 object_id="#primary",
             )
         else:
             self.button(
                 pygame.Rect(self.width - MARGIN - 340, by, 340, BUTTON_H),
-                f"On to round {s.current_round} (Enter)",
+                t("ws_reveal.on_to_round", round=s.current_round),
                 self.app.pop,
                 object_id="#primary",
             )
-            self.button(pygame.Rect(MARGIN, by, 240, BUTTON_H), "Round view (Esc)", self.app.pop)
+            self.button(
+                pygame.Rect(MARGIN, by, 240, BUTTON_H), t("ws_reveal.round_view"), self.app.pop
+            )
         if self.round >= 1:
-            other = "Objectives" if self.view == "standings" else "Standings"
             self.button(
                 pygame.Rect(self.width // 2 - 150, by, 300, BUTTON_H),
-                f"Show {other.lower()} (O)",
+                t("ws_reveal.show_objectives")
+                if self.view == "standings"
+                else t("ws_reveal.show_standings"),
                 self.toggle,
-                tip="Switch between the standings and every team's objectives.",
+                tip=t("ws_reveal.toggle_tip"),
             )
         self.app.focus_index = 0
 
@@ -121,8 +132,10 @@ class WorkshopRevealScene(Scene):
         cur = self.session.scenario.currency
         row_h = _row_height(area.h, len(rows))
         short = row_h < TWO_LINES  # one line per team: shorter changes, a wider last column
-        last = ("Grade" if self.final else "Objectives", LAST_W + (40 if short else 0))
-        columns = (*COLUMNS, last)
+        last = ("grade" if self.final else "objectives", LAST_W + (40 if short else 0))
+        columns = tuple(
+            (name if name == "#" else t(f"ws_reveal.col_{name}"), w) for name, w in (*COLUMNS, last)
+        )
         factor = min(1.0, area.w / sum(w for _, w in columns))
         widths = [int(w * factor) for _, w in columns]
         xs = [area.x + sum(widths[:i]) for i in range(len(widths))]
@@ -142,7 +155,8 @@ class WorkshopRevealScene(Scene):
             objectives = cards[r.team]["objectives"]
             if self.final:
                 met = sum(o["status"] == "met" for o in objectives)
-                self._value(cells[5], r.grade, (f"{met} of {len(objectives)} met", None), bold=True)
+                met_words = t("ws_reveal.met", met=met, count=len(objectives))
+                self._value(cells[5], r.grade, (met_words, None), bold=True)
             else:
                 head, rest = tally(objectives)
                 self._value(cells[5], head, (rest, None))
@@ -154,7 +168,7 @@ class WorkshopRevealScene(Scene):
         self.label(pygame.Rect(rect.x, rect.y, half, rect.h), str(r.rank), object_id="#big_bold")
         if not r.moved:
             text = "" if r.moved is None else "="
-            tip = "No earlier round to compare." if r.moved is None else "Same place as before."
+            tip = t("ws_reveal.no_earlier") if r.moved is None else t("ws_reveal.same_place")
             self.label(
                 pygame.Rect(rect.x + half, rect.y, rect.w - half, rect.h),
                 text,
@@ -169,7 +183,7 @@ class WorkshopRevealScene(Scene):
             pygame.Rect(rect.x + half + size + 2, rect.y, rect.w - half - size - 2, rect.h),
             str(abs(r.moved)),
             object_id="#big_good" if up else "#big_bad",
-            tip=f"{'Up' if up else 'Down'} {abs(r.moved)} place(s) since the round before.",
+            tip=t("ws_reveal.up" if up else "ws_reveal.down", count=abs(r.moved)),
         )
 
     def _value(
@@ -210,18 +224,18 @@ class WorkshopRevealScene(Scene):
     def _side_html(self) -> str:
         """Why the biggest moves happened, then what happened in the round."""
         moves = biggest_moves(self.session, self.round)
-        parts = ["<b>Why they moved</b>"]
+        parts = [f"<b>{t('ws_reveal.why_moved')}</b>"]
         parts += [
             f"• <b>{html.escape(team)}</b>: {html.escape(plain(exp.summary))}"
             for team, exp in moves
-        ] or ["• No team's share moved enough to explain."]
+        ] or [f"• {t('ws_reveal.no_moves')}"]
         return "<br>".join(parts) + "<br><br>" + self._news(self.round)
 
     def _news(self, round_: int) -> str:
         """The round's events with what each did, who kept course, and the rivals."""
         s = self.session
         report = s.reports(s.teams[0])[round_] if s.resolved >= round_ else None
-        parts = ["<b>What happened</b>"]
+        parts = [f"<b>{t('ws_reveal.what_happened')}</b>"]
         for e in report.events if report else []:
             effects = "; ".join(plain(str(x)) for x in e.get("effects", []))
             title = plain(str(e.get("title", e.get("id", ""))))
@@ -229,14 +243,17 @@ class WorkshopRevealScene(Scene):
                 f"• {html.escape(title)}" + (f": {html.escape(effects)}" if effects else "")
             )
         if len(parts) == 1:
-            parts.append("• No market events this round.")
+            parts.append(f"• {t('ws_reveal.no_events')}")
         if self.resolution and self.resolution.kept_course:
             parts.append(
-                "<br><b>Kept their course</b> (did not hand in): "
-                + html.escape(", ".join(self.resolution.kept_course))
+                "<br>"
+                + t(
+                    "ws_reveal.kept_course",
+                    teams=html.escape(", ".join(self.resolution.kept_course)),
+                )
             )
         if report is not None and report.competitor_moves:
-            parts.append("<br><b>Rivals</b>")
+            parts.append(f"<br><b>{t('ws_reveal.rivals')}</b>")
             parts += [
                 f"• {html.escape(plain(getattr(m, 'text', '') or str(m)))}"
                 for m in report.competitor_moves[:4]
@@ -253,7 +270,11 @@ class WorkshopRevealScene(Scene):
         col_w = (area.w - team_w) // max(1, len(first))
         head_h = 2 * HEAD_H
         row_h = _row_height(area.h - head_h + HEAD_H, len(rows))
-        self.label(pygame.Rect(area.x, area.y, team_w - 6, HEAD_H), "Team", object_id="#big_muted")
+        self.label(
+            pygame.Rect(area.x, area.y, team_w - 6, HEAD_H),
+            t("ws_reveal.col_team"),
+            object_id="#big_muted",
+        )
         for i, o in enumerate(first):
             p = progress(o, s.scenario)
             if p is None:
@@ -270,7 +291,7 @@ class WorkshopRevealScene(Scene):
                 pygame.Rect(x, area.y + HEAD_H, col_w - 6, HEAD_H),
                 fit(target, font(15), col_w - 14),
                 object_id="#muted",
-                tip=f"Target: {p.target}",
+                tip=t("ws_reveal.target", target=p.target),
             )
         y = area.y + head_h
         for r in rows:
@@ -319,7 +340,7 @@ def _delta(change: float | None, fmt: Any, short: bool = False) -> tuple[str, bo
         return None
     text = fmt(change)
     if text == MISSING or not any(c in "123456789" for c in text):
-        return ("=" if short else "no change", None)
+        return ("=" if short else t("ws_reveal.no_change"), None)
     return (text, change > 0)
 
 

@@ -30,6 +30,7 @@ from game.scenes.workshop.network import (
     deadline_text,
     host_banner,
 )
+from game.translation import t
 from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font, plain
 from game.workshop.wire import shown_code
@@ -93,16 +94,21 @@ class WorkshopRoundScene(Scene):
         done = s.submitted()
         top_bar(
             self,
-            f"Round {s.current_round} of {s.info.rounds} · {sc.title}",
-            f"Session {s.id} · {'shared market' if s.mode == 'shared' else 'parallel worlds'}"
-            f" · teams play the {s.info.role.upper()} · seed {s.info.seed}",
+            t("ws_round.title", round=s.current_round, rounds=s.info.rounds, scenario=sc.title),
+            t(
+                "ws_round.subtitle",
+                id=s.id,
+                mode=t("ws_round.shared") if s.mode == "shared" else t("ws_round.parallel"),
+                role=s.info.role.upper(),
+                seed=s.info.seed,
+            ),
         )
         x, y = MARGIN, TOP_H + MARGIN
         list_w = self.width - 3 * MARGIN - ACTION_W
         hosting = self.hosting
         if hosting is not None:
             y += host_banner(self, pygame.Rect(x, y, list_w, 0), hosting) + GAP // 2
-        heading = f"Handed in: {sum(done.values())} of {len(done)} teams"
+        heading = t("ws_round.handed_in", done=sum(done.values()), teams=len(done))
         heading_w = font(21, bold=True).size(heading)[0] + 40  # the countdown follows it
         self.label(pygame.Rect(x, y, heading_w, 34), heading, object_id="#heading")
         self.deadline_label = self.label(
@@ -124,16 +130,10 @@ class WorkshopRoundScene(Scene):
         self.scroll_area(self.team_list, inner, row_y)
         if queued:
             self.text(pygame.Rect(x, bottom, list_w, queued_h), queued)
-        how = (
-            "Teams hand in from their own computers, or here: Enter hands the keyboard to the "
-            "next waiting team; once every team has handed in, Enter resolves the round."
-            if network
-            else "Enter hands the keyboard to the next waiting team; when every team has handed "
-            "in, Enter resolves the round and shows the results on the projector."
-        )
+        how = t("ws_round.how_network") if network else t("ws_round.how_hot_seat")
         self.text(
             pygame.Rect(x, self.height - 110, list_w, 86),
-            f"{s.resolved} of {s.info.rounds} rounds played. {how} Ctrl+P: projector mode.",
+            t("ws_round.how", resolved=s.resolved, rounds=s.info.rounds, how=how),
             object_id="#muted",
         )
         self._build_actions(pygame.Rect(self.width - MARGIN - ACTION_W, TOP_H + MARGIN, 0, 0))
@@ -154,23 +154,24 @@ class WorkshopRoundScene(Scene):
         self.keys[
             self.button(
                 pygame.Rect(rect.x, rect.y, 200, rect.h),
-                "Enter again" if handed_in else "Enter decisions",
+                t("ws_round.enter_again") if handed_in else t("ws_round.enter_decisions"),
                 lambda: self.team_entry(team),
                 container=self.team_list,
-                tip=f"Hand the keyboard to {team}: a privacy screen comes first.",
+                tip=t("ws_round.enter_tip", team=team),
             )
         ] = f"team:{team}"
         name_w = rect.w - 210
         if network is not None:  # the code and connection beside the name, not far off
             name_w = min(name_w - CODE_W - LINK_W, NAME_W)
-        status = "handed in" if handed_in else "waiting"
-        name = fit(team, font(15), name_w - 8 - font(15).size(f": {status}")[0])
+        status = t("ws_round.status_handed_in") if handed_in else t("ws_round.status_waiting")
+        rest = t("ws_round.team_status", team="", status=status)
+        name = fit(team, font(15), name_w - 8 - font(15).size(rest)[0])
         self.label(
             pygame.Rect(rect.x + 210, rect.y, name_w, rect.h),
-            f"{name}: {status}",
+            t("ws_round.team_status", team=name, status=status),
             container=self.team_list,
             object_id="#good" if handed_in else "#bad",
-            tip=f"{team}: {status}" if name != team else None,
+            tip=t("ws_round.team_status", team=team, status=status) if name != team else None,
         )
         if network is None:
             return
@@ -180,7 +181,7 @@ class WorkshopRoundScene(Scene):
             pygame.Rect(code_x, rect.y, CODE_W, rect.h),
             shown_code(code),
             container=self.team_list,
-            tip=f"{team}'s join code: only this team should see it.",
+            tip=t("ws_round.code_tip", team=team),
         )
         words, object_id = connection_words(connected)
         self.label(
@@ -197,14 +198,10 @@ class WorkshopRoundScene(Scene):
         queued = [events[i] for i in s.store.injects(s.current_round) if i in events]
         lines = [
             f"• <b>{html.escape(plain(ev.title))}</b>: "
-            + html.escape("; ".join(deck_lines(s, ev)) or "no effect")
+            + html.escape("; ".join(deck_lines(s, ev)) or t("ws_round.no_effect"))
             for ev in queued
         ]
-        return (
-            "<br>".join(["Events queued for this round (they happen for every team):", *lines])
-            if lines
-            else ""
-        )
+        return "<br>".join([t("ws_round.queued_heading"), *lines]) if lines else ""
 
     def _build_actions(self, at: pygame.Rect) -> None:
         s = self.session
@@ -223,68 +220,68 @@ class WorkshopRoundScene(Scene):
         actions: list[tuple[str, str, Any, bool, str, str | None]] = [
             (
                 "next",
-                fit(f"Next team: {waiting[0]}", font(16, bold=True), ACTION_W - 20)
+                fit(t("workshop.next_team", team=waiting[0]), font(16, bold=True), ACTION_W - 20)
                 if waiting
-                else "Every team has handed in",
+                else t("ws_round.all_handed_in"),
                 (lambda: self.team_entry(waiting[0])) if waiting else None,
                 bool(waiting),
-                "Privacy screen, then the next waiting team enters its decisions.",
+                t("ws_round.next_tip"),
                 "#primary" if waiting else None,
             ),
             (
                 "resolve",
-                f"Resolve round {s.current_round}",
+                t("ws_round.resolve", round=s.current_round),
                 self.resolve,
                 True,
-                "Play the round for every team and show the results.",
+                t("ws_round.resolve_tip"),
                 None if waiting else "#primary",
             ),
             (
                 "inject",
-                "Inject an event",
+                t("ws_round.inject"),
                 self.inject,
                 bool(s.scenario.inject_deck),
-                "Queue an event from the scenario's deck: it happens when this round is played."
-                if s.scenario.inject_deck
-                else "This scenario has no inject deck.",
+                t("ws_round.inject_tip") if s.scenario.inject_deck else t("ws_round.no_deck"),
                 None,
             ),
             (
                 "deadline",
-                "Hand-in deadline…",
+                t("ws_round.deadline"),
                 self.deadline,
                 True,
-                "Close hand-in 5, 10 or 15 minutes from now (or never): later hand-ins are "
-                "refused, and teams that did not hand in keep their course.",
+                t("ws_round.deadline_tip"),
                 None,
             ),
             (
                 "results",
-                "Show last results",
+                t("ws_round.show_results"),
                 self.show_results,
                 s.resolved > 0,
-                "The last reveal.",
+                t("ws_round.show_results_tip"),
                 None,
             ),
-            ("pause", "Pause", self.pause, True, "Blank the projector and stop the clock.", None),
+            (
+                "pause",
+                t("ws_round.pause"),
+                self.pause,
+                True,
+                t("ws_round.pause_tip"),
+                None,
+            ),
             (
                 "rewind",
-                "Rewind last round",
+                t("ws_round.rewind"),
                 self.rewind,
                 s.resolved > 0,
-                "Reopen the last round; teams may hand in again, then resolve again.",
+                t("ws_round.rewind_tip"),
                 None,
             ),
             (
                 "host",
-                "Stop hosting" if hosting is not None else "Host on the network",
+                t("ws_round.stop_hosting") if hosting is not None else t("ws_round.host"),
                 self.stop_hosting if hosting is not None else self.host_on_network,
                 True,
-                "Stop serving the session: teams are disconnected, and what they handed in "
-                "stays saved. Host again to let them back in."
-                if hosting is not None
-                else "Serve this session on the local network: each team plays on its own "
-                "computer, with the address and its own join code shown here.",
+                t("ws_round.stop_hosting_tip") if hosting is not None else t("ws_round.host_tip"),
                 None,
             ),
         ]
@@ -292,29 +289,28 @@ class WorkshopRoundScene(Scene):
             actions.append(
                 (
                     "codes",
-                    "Show join codes",
+                    t("ws_round.show_codes"),
                     self.show_codes,
                     True,
-                    "Shows every team's join code in large type, to the whole room: anyone who "
-                    "reads a code can hand in for that team. Show it only while teams join.",
+                    t("ws_round.show_codes_tip"),
                     None,
                 )
             )
         actions += [
             (
                 "end",
-                "End session",
+                t("ws_round.end"),
                 self.end_session,
                 True,
-                "Class leaderboard and export.",
+                t("ws_round.end_tip"),
                 None,
             ),
             (
                 "back",
-                "Back to menu (Esc)",
+                t("ws_round.back"),
                 self.on_back,
                 True,
-                "Leave: the session stays saved (hosting stops).",
+                t("ws_round.back_tip"),
                 None,
             ),
         ]
@@ -427,17 +423,19 @@ class WorkshopRoundScene(Scene):
         waiting = self.session.waiting_for()
         if waiting:
             why = (
-                "The hand-in deadline has passed, so they keep their course"
+                t("ws_round.deadline_passed_keep")
                 if self.session.deadline_passed()
-                else "Resolve anyway: they keep their course"
+                else t("ws_round.resolve_anyway_keep")
             )
             self.app.push(
                 DialogScene(
                     self.app,
-                    f"{len(waiting)} team(s) have not handed in",
-                    f"Waiting for {html.escape(', '.join(waiting))}.<br><br>{why} (last "
-                    "round's prices, marketing, split and roadmap; no one-off actions).",
-                    [("Resolve anyway", lambda: self._resolve(True)), ("Wait", None)],
+                    t("ws_round.missing_title", count=len(waiting)),
+                    t("ws_round.missing_body", teams=html.escape(", ".join(waiting)), why=why),
+                    [
+                        (t("ws_round.resolve_anyway"), lambda: self._resolve(True)),
+                        (t("ws_round.wait"), None),
+                    ],
                 )
             )
         else:
@@ -450,7 +448,7 @@ class WorkshopRoundScene(Scene):
         try:
             resolution = self.session.resolve(keep_course=keep_course)
         except WorkshopError as exc:
-            show_error(self.app, exc, "The round was not played")
+            show_error(self.app, exc, t("ws_round.not_played"))
             return
         self.app.push(WorkshopRevealScene(self.app, self.session, resolution))
 
@@ -499,12 +497,9 @@ class WorkshopRoundScene(Scene):
         self.app.push(
             DialogScene(
                 self.app,
-                f"Rewind round {last}?",
-                f"Round {last} is reopened and its results are replayed from the log. The "
-                "sheets handed in for it stay (resolving again gives the same results) and "
-                "teams may hand in new ones. Sheets and events already given for the next "
-                "round are discarded.",
-                [("Rewind", self._rewind), ("Cancel", None)],
+                t("ws_round.rewind_title", round=last),
+                t("ws_round.rewind_body", round=last),
+                [(t("ws_round.rewind_button"), self._rewind), (t("ws_round.cancel"), None)],
             )
         )
 
@@ -514,7 +509,7 @@ class WorkshopRoundScene(Scene):
         try:
             self.session.rewind()
         except WorkshopError as exc:
-            show_error(self.app, exc, "Not rewound")
+            show_error(self.app, exc, t("ws_round.not_rewound"))
             return
         self.clock.start(self.session.current_round)
         self.rebuild()
@@ -530,16 +525,14 @@ class WorkshopRoundScene(Scene):
         self.app.push(
             DialogScene(
                 self.app,
-                "End the session now?",
-                f"{s.resolved} of {s.info.rounds} rounds have been played. The class "
-                "leaderboard and the export use the rounds played so far; you can resume "
-                "the session later from the Workshop menu.",
+                t("ws_round.end_title"),
+                t("ws_round.end_body", resolved=s.resolved, rounds=s.info.rounds),
                 [
                     (
-                        "Show the class leaderboard",
+                        t("ws_round.show_leaderboard"),
                         lambda: self.app.push(WorkshopEndScene(self.app, s)),
                     ),
-                    ("Cancel", None),
+                    (t("ws_round.cancel"), None),
                 ],
             )
         )
@@ -562,7 +555,7 @@ class WorkshopInjectScene(Scene):
         deck = [events[i] for i in s.scenario.inject_deck if i in events]
         queued = s.store.injects(s.current_round)
         rows = [
-            (ev, (["Queued for this round."] if ev.id in queued else []) + deck_lines(s, ev))
+            (ev, ([t("ws_round.queued")] if ev.id in queued else []) + deck_lines(s, ev))
             for ev in deck
         ]
         heights = [max(ROW, len(lines) * EFFECT_H + 4) for _, lines in rows]
@@ -574,7 +567,7 @@ class WorkshopInjectScene(Scene):
         )
         self.label(
             pygame.Rect(20, 14, w - 40, 32),
-            f"Inject an event into round {s.current_round}: it happens for every team",
+            t("ws_round.inject_title", round=s.current_round),
             container=card,
             object_id="#heading",
         )
@@ -587,7 +580,7 @@ class WorkshopInjectScene(Scene):
         self.scroll_area(scroller, inner, y)
         self.button(
             pygame.Rect(w - 180, h - ROW - 16, 160, ROW),
-            "Cancel (Esc)",
+            t("ws_round.cancel_esc"),
             self.app.pop,
             container=card,
         )
@@ -608,12 +601,13 @@ class WorkshopInjectScene(Scene):
         )
         text_x = rect.x + DECK_BUTTON_W + GAP
         text_w = rect.right - text_x
+        queued_words = t("ws_round.queued")
         for i, line in enumerate(lines):
             self.label(
                 pygame.Rect(text_x, rect.y + 2 + i * EFFECT_H, text_w, EFFECT_H),
                 fit(line, font(15), text_w - 8),
                 container=scroller,
-                object_id="#good" if line.startswith("Queued") else "#muted",
+                object_id="#good" if line == queued_words else "#muted",
                 tip=line,
             )
 
@@ -629,7 +623,7 @@ class WorkshopInjectScene(Scene):
             self.session.inject(event_id)
         except WorkshopError as exc:
             self.app.pop()
-            show_error(self.app, exc, "Not injected")
+            show_error(self.app, exc, t("ws_round.not_injected"))
             return
         self.app.pop()  # the round view rebuilds, showing the queued event
 
@@ -646,15 +640,17 @@ class WorkshopPauseScene(Scene):
 
     def build(self) -> None:
         cx, cy = self.width // 2, self.height // 2
-        self.label(pygame.Rect(cx - 300, cy - 90, 600, 64), "Paused", object_id="#title")
+        self.label(
+            pygame.Rect(cx - 300, cy - 90, 600, 64), t("ws_round.paused"), object_id="#title"
+        )
         self.label(
             pygame.Rect(cx - 360, cy - 20, 720, 30),
-            "The round clock is stopped. Nothing is lost.",
+            t("ws_round.paused_note"),
             object_id="#subtitle",
         )
         self.button(
             pygame.Rect(cx - 130, cy + 30, 260, 44),
-            "Resume (Enter)",
+            t("ws_round.resume"),
             self.on_back,
             object_id="#primary",
         )

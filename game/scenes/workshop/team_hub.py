@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from game.scenes.hub import HubScene
 from game.scenes.workshop.common import problems_html
+from game.translation import t
 
 if TYPE_CHECKING:
     from game.app import App
@@ -27,11 +28,15 @@ class TeamHubScene(HubScene):
     """A workshop team's hub (hot-seat or over the network): Hand in instead of End quarter,
     rounds instead of quarters, and a status line kept current every frame."""
 
-    submit_verb = "Hand in"
-    submit_tip = (
-        "When your decisions on every tab are set, hand them in for this round. You can hand "
-        "in again until the facilitator plays the round; the last hand-in counts."
-    )
+    @property
+    def submit_verb(self) -> str:  # type: ignore[override]
+        """The hub's submit action in words."""
+        return t("workshop.hand_in")
+
+    @property
+    def submit_tip(self) -> str:  # type: ignore[override]
+        """What handing in does."""
+        return t("workshop.hand_in_tip")
 
     @property
     def handed_in(self) -> bool:
@@ -39,14 +44,15 @@ class TeamHubScene(HubScene):
         return bool(getattr(self.desk, "handed_in", False))
 
     def period_name(self) -> str:
-        return "Round"
+        return t("workshop.round")
 
     def submit_text(self) -> str:
-        again = " again" if self.handed_in else ""
-        return f"Hand in{again} (round {self.desk.quarter})"
+        if self.handed_in:
+            return t("workshop.hand_in_again_round", round=self.desk.quarter)
+        return t("workshop.hand_in_round", round=self.desk.quarter)
 
     def confirm_words(self) -> tuple[str, str]:
-        return f"Hand in round {self.desk.quarter}?", "Hand in"
+        return t("workshop.hand_in_confirm", round=self.desk.quarter), t("workshop.hand_in")
 
     def on_reload(self) -> None:
         """F5 reloads nothing: a workshop plays the copy of the scenario stored in its session."""
@@ -76,11 +82,10 @@ class WorkshopTeamHubScene(TeamHubScene):
 
     def status_text(self) -> str:
         """Round, cash and the round clock."""
-        left = self.clock.text().replace("Round timer: off", "no timer")
-        return f"{super().status_text()} · {left.replace(' (suggested time)', '')}"
+        return f"{super().status_text()} · {self.clock.short_text()}"
 
     def back_button(self) -> tuple[str, str]:
-        return "Leave (Esc)", "Back to the round view without handing in (asks first)."
+        return t("workshop.leave"), t("workshop.leave_tip")
 
     def _play(self) -> None:
         """Record the decisions; the acknowledgement shows only once they are on disk."""
@@ -92,7 +97,7 @@ class WorkshopTeamHubScene(TeamHubScene):
         try:
             warnings = desk.hand_in()
         except WorkshopError as exc:
-            show_message(self.app, "Not handed in", problems_html(exc))
+            show_message(self.app, t("workshop.not_handed_in"), problems_html(exc))
             return
         self.app.replace(
             WorkshopSubmittedScene(self.app, self.session, desk.team, self.clock, warnings)
@@ -103,15 +108,15 @@ class WorkshopTeamHubScene(TeamHubScene):
         from game.scenes.dialog import DialogScene
 
         earlier = (
-            "Your earlier hand-in for this round stays."
+            t("workshop.earlier_stays")
             if self.team_desk.handed_in
-            else "Nothing is handed in for this round yet."
+            else t("workshop.nothing_handed_in")
         )
         self.app.push(
             DialogScene(
                 self.app,
-                "Leave without handing in?",
-                f"What you changed here is not recorded. {html.escape(earlier)}",
-                [("Leave", self.app.pop), ("Keep deciding", None)],
+                t("workshop.leave_question"),
+                t("workshop.not_recorded", earlier=html.escape(earlier)),
+                [(t("workshop.leave_button"), self.app.pop), (t("workshop.keep_deciding"), None)],
             )
         )

@@ -29,7 +29,9 @@ from game.scenes.workshop.connection import (
     resolved_since,
     status_of,
 )
+from game.translation import t
 from game.widgets.text import fit, font, plain, text_height
+from game.workshop.words import shown
 
 if TYPE_CHECKING:
     from game.app import App
@@ -41,11 +43,6 @@ RETRY_S = 3.0
 COLUMN_W = 760
 BUTTON_H = 44
 REMOTE_KPIS = ("revenue", "profit", "share")
-WHAT_NEXT = (
-    "The facilitator plays the round once every team has handed in, or when the deadline "
-    "passes. Your results and the class leaderboard then appear here by themselves; leave "
-    "this window open."
-)
 """The leaderboard's KPI columns beside the team's own results (the final one shows all)."""
 
 
@@ -82,11 +79,12 @@ class RemoteWaitingScene(Scene):
     def build(self) -> None:
         m = self.membership
         title = (
-            f"Round {self.round} has been played"
+            t("ws_waiting.played_title", round=self.round)
             if self.played
-            else f"Round {self.round} handed in"
+            else t("ws_waiting.handed_in_title", round=self.round)
         )
-        top_bar(self, title, f"{m.team} · {m.hello.get('scenario', 'Crossroads workshop')}")
+        scenario = m.hello.get("scenario", t("ws_waiting.crossroads_workshop"))
+        top_bar(self, title, t("ws_waiting.team_line", team=m.team, scenario=scenario))
         top = TOP_H + MARGIN
         body_h = self.height - top - MARGIN
         left_w = (self.width - 2 * MARGIN - 2 * MARGIN) // 2
@@ -105,20 +103,19 @@ class RemoteWaitingScene(Scene):
         y += GAP
         self.change_button = self.button(
             pygame.Rect(x, y, 280, BUTTON_H),
-            "Change our decisions",
+            t("ws_waiting.change"),
             self.change,
             enabled=not self._resolved() and self.fetch is None,
-            tip="Back to your hub, starting from what you handed in. You can hand in again "
-            "until the facilitator plays the round; the last hand-in counts.",
+            tip=t("ws_waiting.change_tip"),
         )
         self.button(
             pygame.Rect(x + 280 + GAP, y, 180, BUTTON_H),
-            "Leave (Esc)",
+            t("workshop.leave"),
             self.on_back,
-            tip="Leave the workshop (asks first). What you handed in stays handed in.",
+            tip=t("ws_waiting.leave_tip"),
         )
         y += BUTTON_H + 2 * GAP
-        self.text(pygame.Rect(x, y, w, -1), WHAT_NEXT, object_id="#muted")
+        self.text(pygame.Rect(x, y, w, -1), t("ws_waiting.what_next"), object_id="#muted")
         if self.note:
             self.text(
                 pygame.Rect(x, self.height - MARGIN - 110, w, 110),
@@ -127,22 +124,19 @@ class RemoteWaitingScene(Scene):
 
     def _handed_html(self) -> str:
         if self.played:
-            return (
-                "The facilitator played this round before your team handed in: your firm kept "
-                "last round's course. The results are on their way."
-            )
+            return t("ws_waiting.played_before")
         parts = []
         if self.summary:
             parts.append(
-                "<b>What you handed in</b><br>"
+                f"<b>{t('ws_waiting.what_you_handed_in')}</b><br>"
                 + "<br>".join(f"• {html.escape(plain(line))}" for line in self.summary)
             )
         else:
-            parts.append("Your hand-in for this round is with the host.")
+            parts.append(t("ws_waiting.with_the_host"))
         if self.warnings:
             parts.append(
-                "<font color='#f0894a'>Played as given:</font><br>"
-                + "<br>".join(f"• {html.escape(plain(w))}" for w in self.warnings)
+                f"<font color='#f0894a'>{t('ws_waiting.played_as_given')}</font><br>"
+                + "<br>".join(f"• {html.escape(plain(shown(w)))}" for w in self.warnings)
             )
         return "<br><br>".join(parts)
 
@@ -161,18 +155,19 @@ class RemoteWaitingScene(Scene):
             return connection_words(link)
         if key == "progress":
             if self._resolved():
-                return "The round has been played", "#heading"
+                return t("ws_waiting.round_played"), "#heading"
             if status is None or status.round != self.round:
-                return "Waiting for the host's news…", "#heading"
-            return f"{status.handed_in} of {status.teams} teams have handed in", "#heading"
+                return t("ws_waiting.waiting_news"), "#heading"
+            progress = t("ws_waiting.progress", done=status.handed_in, teams=status.teams)
+            return progress, "#heading"
         if self._resolved():
-            return "Fetching your results and the class leaderboard…", "#muted"
+            return t("ws_waiting.fetching"), "#muted"
         left = self.membership.clock.remaining(status.deadline if status is not None else None)
         if left is None:
-            return "No deadline: the facilitator plays the round when the class is ready.", "#muted"
+            return t("ws_waiting.no_deadline"), "#muted"
         if left <= 0:
-            return "Hand-in has closed: the facilitator can play the round now.", "#bad"
-        return f"Hand-in closes in {clock_words(left)}; until then you can still change.", "#muted"
+            return t("ws_waiting.closed"), "#bad"
+        return t("ws_waiting.closes_in", clock=clock_words(left)), "#muted"
 
     def _resolved(self) -> bool:
         return resolved_since(self.membership.link, self.round)
@@ -216,7 +211,7 @@ class RemoteWaitingScene(Scene):
             package = future.result()
         except Exception as exc:  # said in words; the results are fetched again
             self.failed_at = time.monotonic()
-            self._say(f"Could not reach the host: {remote_words(exc, self.membership.url)}")
+            self._say(t("ws_waiting.unreachable", why=remote_words(exc, self.membership.url)))
             if self.fetch_for == "change" and self.change_button.alive():
                 self.change_button.enable()
             return
@@ -276,13 +271,17 @@ class RemoteResultsScene(Scene):
         me = p.map.firm
         top_bar(
             self,
-            f"Round {self.played} of {p.rounds}: results",
-            f"{p.team} · {self.membership.hello.get('scenario', s.title)} · your firm's "
-            "numbers and why they moved, beside the class leaderboard",
+            t("ws_waiting.results_title", round=self.played, rounds=p.rounds),
+            t(
+                "ws_waiting.results_subtitle",
+                team=p.team,
+                scenario=self.membership.hello.get("scenario", s.title),
+            ),
         )
         row = pygame.Rect(MARGIN, TOP_H + GAP, self.width - 2 * MARGIN, CARD_H)
         before = history[-2].firms[me] if len(history) > 1 else None
-        kpi_row(self, self.root, row, history[-1].firms[me], before, s.currency, "last round")
+        since = t("ws_waiting.last_round")
+        kpi_row(self, self.root, row, history[-1].firms[me], before, s.currency, since)
         top = row.bottom + GAP
         body_h = self.height - top - MARGIN - BUTTON_H - GAP
         left_w = (self.width - 2 * MARGIN - GAP) // 2
@@ -290,7 +289,9 @@ class RemoteResultsScene(Scene):
         self.text(pygame.Rect(MARGIN, top, left_w, body_h), why)
         right = pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, 0)
         self.label(
-            pygame.Rect(right.x, top, right.w, 30), "Class leaderboard", object_id="#heading"
+            pygame.Rect(right.x, top, right.w, 30),
+            t("ws_waiting.class_leaderboard"),
+            object_id="#heading",
         )
         rows = len(self.board) + 1  # rows of 34 units, down to 24 when many teams share half
         table_h = max(rows * 24, min(rows * 34, (body_h - 36) // 2))
@@ -307,23 +308,23 @@ class RemoteResultsScene(Scene):
         if p.finished:
             self.button(
                 pygame.Rect(self.width - MARGIN - 380, by, 380, BUTTON_H),
-                "Final standings and our scorecard",
+                t("ws_waiting.final_and_scorecard"),
                 self.go_on,
                 object_id="#primary",
             )
         else:
             self.button(
                 pygame.Rect(self.width - MARGIN - 320, by, 320, BUTTON_H),
-                f"Next round: plan round {p.round} (Enter)",
+                t("ws_waiting.next_round", round=p.round),
                 self.go_on,
                 object_id="#primary",
-                tip="Back to your hub to decide the next round.",
+                tip=t("ws_waiting.next_round_tip"),
             )
         self.button(
             pygame.Rect(MARGIN, by, 200, BUTTON_H),
-            "Leave (Esc)",
+            t("workshop.leave"),
             self.on_back,
-            tip="Leave the workshop (asks first).",
+            tip=t("ws_waiting.leave_short_tip"),
         )
         self.app.focus_index = 0
 
@@ -336,10 +337,10 @@ class RemoteResultsScene(Scene):
         s = p.scenario
         history = p.firm.history
         report, me = history[-1], p.map.firm
-        why = "<b>Why the numbers moved</b><br>" + drivers_html(report, me)
+        why = f"<b>{t('ws_waiting.why_moved')}</b><br>" + drivers_html(report, me)
         work = work_html(report, me, names_of(s))
         if work:
-            why += f"<br><br><b>Inside the company</b><br>{work}"
+            why += f"<br><br><b>{t('ws_waiting.inside')}</b><br>{work}"
         rest = []
         if p.previous is not None and len(history) > 1:
             lines = describe(
@@ -350,8 +351,9 @@ class RemoteResultsScene(Scene):
                 ai_lines=list(p.map.products.values()) if p.session.get("role") == "cpo" else (),
             )
             decided = "<br>".join(f"• {html.escape(plain(line))}" for line in lines)
-            rest.append("<b>What you decided</b><br>" + (decided or "• Kept last round's course."))
-        rest.append("<b>News</b><br>" + news_html(report, s.currency))
+            decided = decided or f"• {t('ws_waiting.kept_course')}"
+            rest.append(f"<b>{t('ws_waiting.what_you_decided')}</b><br>" + decided)
+        rest.append(f"<b>{t('ws_waiting.news')}</b><br>" + news_html(report, s.currency))
         return why, "<br><br>".join(rest)
 
     def go_on(self) -> None:
@@ -390,13 +392,20 @@ class RemoteFinalScene(Scene):
         p = self.package
         top_bar(
             self,
-            f"Final standings · {self.membership.hello.get('scenario', p.scenario.title)}",
-            f"{p.team} · all {p.rounds} rounds played · best score first",
+            t(
+                "ws_waiting.final_title",
+                scenario=self.membership.hello.get("scenario", p.scenario.title),
+            ),
+            t("ws_waiting.final_subtitle", team=p.team, rounds=p.rounds),
         )
         top = TOP_H + MARGIN
         body_h = self.height - top - MARGIN - BUTTON_H - GAP
         left_w = (self.width - 2 * MARGIN - GAP) * 11 // 20
-        self.label(pygame.Rect(MARGIN, top, left_w, 30), "Class leaderboard", object_id="#heading")
+        self.label(
+            pygame.Rect(MARGIN, top, left_w, 30),
+            t("ws_waiting.class_leaderboard"),
+            object_id="#heading",
+        )
         leaderboard_rows(
             self,
             self.board,
@@ -411,14 +420,14 @@ class RemoteFinalScene(Scene):
         by = self.height - MARGIN - BUTTON_H
         self.button(
             pygame.Rect(self.width - MARGIN - 300, by, 300, BUTTON_H),
-            "Leave the workshop",
+            t("ws_waiting.leave_workshop"),
             self.leave,
             object_id="#primary",
-            tip="Close the connection and go back to the title screen.",
+            tip=t("ws_waiting.leave_workshop_tip"),
         )
         self.button(
             pygame.Rect(MARGIN, by, 320, BUTTON_H),
-            fit("Last round's results (Esc)", font(16, bold=True), 300),
+            fit(t("ws_waiting.last_results"), font(16, bold=True), 300),
             self.on_back,
         )
         self.app.focus_index = 0
@@ -430,15 +439,20 @@ class RemoteFinalScene(Scene):
 
         card = self.package.scorecard
         try:
+            head = t(
+                "ws_waiting.score_line",
+                team=html.escape(self.package.team),
+                score=f"{float(card['score']):.0f}",
+                grade=html.escape(str(card["grade"])),
+            )
             return (
-                f"<b>{html.escape(self.package.team)}: score {float(card['score']):.0f} / 100 — "
-                f"grade {html.escape(str(card['grade']))}</b><br><br><b>Objectives</b><br>"
+                f"<b>{head}</b><br><br><b>{t('ws_waiting.objectives')}</b><br>"
                 + objectives_html(list(card["objectives"]), self.package.scenario)
-                + "<br><br><b>Competencies</b><br>"
+                + f"<br><br><b>{t('ws_waiting.competencies')}</b><br>"
                 + competencies_html(dict(card["competencies"]))
             )
         except (KeyError, TypeError, ValueError, AttributeError):
-            return "The host's scorecard could not be read: ask the facilitator for the export."
+            return t("ws_waiting.scorecard_unreadable")
 
     def leave(self) -> None:
         """Close the connection; back to the title screen."""
