@@ -8,6 +8,7 @@ label grids in one scrolling area so wide tables fit 1280×720.
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -55,6 +56,12 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+def column_name(heading: str) -> str:
+    """A table heading of ``crossroads preview`` ("share Q0") in the player's language."""
+    key = re.sub(r"[^a-z0-9]+", "_", heading.lower()).strip("_")
+    return t(f"preview.column.{key}")
+
+
 class ScenarioPreviewScene(Scene):
     """The quarter-0 market of one scenario: segment tables, firms, flags."""
 
@@ -99,7 +106,10 @@ class ScenarioPreviewScene(Scene):
         )
 
     def _table(self, rows: list[list[str]], y: int, width: int, container: object) -> int:
-        """Label grid of ``rows`` at ``y`` (header muted); returns the y below it."""
+        """Label grid of ``rows`` at ``y`` (header muted, in the player's language); returns
+        the y below it. The rows are the CLI's own, with English headings
+        (:mod:`game.commands.preview`)."""
+        rows = [[column_name(cell) for cell in rows[0]], *rows[1:]]
         widths = column_widths(rows, width)
         for r, row in enumerate(rows):
             x = 0

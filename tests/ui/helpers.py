@@ -64,8 +64,8 @@ def find_button(app: App, text: str) -> pygame_gui.elements.UIButton:
 
 
 def plain(text: str) -> str:
-    """``text`` without the invisible marks the pseudo-language wraps translations in."""
-    return text.replace("\u2060", "").replace("\u200b", "")
+    """``text`` without the marks the pseudo-language wraps translations in."""
+    return text.replace("‹", "").replace("›", "")
 
 
 def click_at(app: App, pos: tuple[int, int], n_frames: int = 2) -> None:

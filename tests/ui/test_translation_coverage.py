@@ -1,5 +1,5 @@
 """No player-facing string bypasses translation: in a pseudo-language every translated text
-is wrapped in invisible markers; on every screen of a game (PM and CPO, results, debrief) and
+is wrapped in markers; on every screen of a game (PM and CPO, results, debrief) and
 of a workshop, every word shown must come from a translation, the scenario's own text, a
 team's name or a number.
 """
@@ -18,8 +18,9 @@ from helpers import elements, frames
 from engine import phrases
 from game import translation
 
-OPEN, CLOSE = "\u2060", "\u200b"
-"""Invisible marks around every pseudo-translated text (word joiner, zero-width space)."""
+OPEN, CLOSE = "‹", "›"
+"""Marks around every pseudo-translated text (tests' helpers ignore them when they look for
+a button or a text)."""
 PSEUDO = "xx"
 KEEP = {"number.decimal", "number.group"}
 """Number-style keys used inside formatting, left as they are."""
@@ -31,19 +32,33 @@ ALLOWED = {"Crossroads", "Esc", "Tab", "Enter", "Ctrl", "Shift", "px"}
 def _wrap(value):
     if isinstance(value, dict):
         return {k: _wrap(v) for k, v in value.items()}
-    return f"{OPEN}{value}{CLOSE}"
+    return f"{OPEN}{value}{CLOSE}" if value.strip() else value
 
 
 @pytest.fixture
 def pseudo(monkeypatch):
-    """Switch to the pseudo-language: English text, each piece wrapped in markers."""
+    """The pseudo-language: English text, each piece wrapped in markers; a game made with
+    ``language=PSEUDO`` uses it (the window, pygame_gui and the engine's sentences)."""
+    import game.app
+    import game.settings
+
     english = translation.catalogue("en")
     wrapped = {k: (v if k in KEEP else _wrap(v)) for k, v in english.items()}
     for key, value in wrapped.items():
         i18n.add_translation(key, value, locale=PSEUDO)
-    monkeypatch.setattr(phrases, "_active", wrapped)
-    monkeypatch.setattr(phrases, "_language", PSEUDO)
-    i18n.set("locale", PSEUDO)
+
+    def use(language: str) -> str:
+        i18n.set("locale", PSEUDO)
+        monkeypatch.setattr(phrases, "_active", wrapped)
+        monkeypatch.setattr(phrases, "_language", PSEUDO)
+        for listener in phrases._listeners:  # the number style follows the language
+            listener()
+        return PSEUDO
+
+    monkeypatch.setattr(game.settings, "LANGUAGES", (*game.settings.LANGUAGES, PSEUDO))
+    monkeypatch.setitem(translation.LANGUAGES, PSEUDO, "Pseudo")
+    monkeypatch.setattr(game.app, "set_language", use)
+    use(PSEUDO)
     yield
     i18n.set("locale", "en")
     phrases.use("en")
@@ -51,7 +66,7 @@ def pseudo(monkeypatch):
 
 def leftovers(text: str, allowed: set[str]) -> list[str]:
     """Words in ``text`` that came from no translation and are not ``allowed``."""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
     inner = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
     while True:
         stripped = inner.sub(" ", text)
@@ -81,7 +96,7 @@ def author_text(scenario) -> set[str]:
                 walk(v)
 
     walk(json.loads(scenario.model_dump_json()))
-    return {s for s in found if len(s) > 1}
+    return {" ".join(s.split()) for s in found if len(s) > 1}
 
 
 def shown_texts(app) -> list[str]:
@@ -103,7 +118,7 @@ def test_every_game_screen_is_translated(make_app, pseudo):
 
     from game.session import list_scenarios
 
-    app = make_app(1920, 1080)
+    app = make_app(1920, 1080, language=PSEUDO)
     allowed = set().union(*(author_text(e.scenario) for e in list_scenarios() if e.scenario))
     problems: dict[str, set[str]] = {}
     with warnings.catch_warnings():
@@ -125,7 +140,7 @@ def test_every_workshop_screen_is_translated(make_app, pseudo):
 
     from game.session import list_scenarios
 
-    app = make_app(1920, 1080)
+    app = make_app(1920, 1080, language=PSEUDO)
     allowed = set().union(*(author_text(e.scenario) for e in list_scenarios() if e.scenario))
     allowed |= set(TEAMS) | {f"Team {c}" for c in "ABCDEFGH"}
     problems: dict[str, set[str]] = {}
