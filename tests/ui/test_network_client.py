@@ -24,6 +24,7 @@ from helpers import click, elements, frames, press, texts, until
 
 from engine.decisions import Decisions
 from game.paths import find_scenario
+from game.translation import t
 from game.workshop import client as client_module
 from game.workshop import remote_desk
 from game.workshop.client import HostClient
@@ -449,12 +450,20 @@ WIDGETS = (
 )
 
 
-@pytest.mark.parametrize("size, text_scale", [((1280, 720), 1.0), ((1920, 1080), 1.3)])
-def test_layout_of_the_network_screens(make_app, hosted, size, text_scale):
-    from test_layout import outside
+@pytest.mark.parametrize(
+    "size, text_scale, high_contrast, language",
+    [
+        ((1280, 720), 1.0, False, "en"),
+        ((1920, 1080), 1.3, False, "en"),
+        ((1280, 720), 1.6, True, "en"),
+        ((1280, 720), 1.0, False, "de"),
+    ],
+)
+def test_layout_of_the_network_screens(make_app, hosted, size, text_scale, high_contrast, language):
+    from test_layout import _scroll_area, outside
     from test_workshop_screens import clipped
 
-    app = make_app(*size, text_scale=text_scale)
+    app = make_app(*size, text_scale=text_scale, high_contrast=high_contrast, language=language)
     window = pygame.Rect((0, 0), size)
     problems = []
 
@@ -462,8 +471,9 @@ def test_layout_of_the_network_screens(make_app, hosted, size, text_scale):
         frames(app, 1)
         shown = [e for e in elements(app) if e.visible and e.rect.w > 0]
         for e in shown:
-            if outside(e.rect, window):
-                problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
+            area = _scroll_area(e) or window  # a screen larger than the window scrolls
+            if outside(e.rect, area):
+                problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
         problems.extend(f"{name}: {clip}" for clip in clipped(shown))
         widgets = [e for e in shown if isinstance(e, WIDGETS)]
         for i, a in enumerate(widgets):
@@ -475,13 +485,15 @@ def test_layout_of_the_network_screens(make_app, hosted, size, text_scale):
         warnings.simplefilter("always")
         look("title")
         join(app, hosted.url, "abcd-2345")
-        until(app, lambda: "Could not join" in app.top.message, "the refusal")
+        refused = t("ws_join.could_not_join", why="").strip(" :")
+        until(app, lambda: refused in app.top.message, "the refusal")
         look("join (refused)")
         join_hub(app, hosted)
         look("hub")
         hand_in(app)
         until(app, lambda: app.top.name == "workshop_remote_waiting", "the waiting room")
-        until(app, lambda: "teams have handed in" in texts(app), "the progress")
+        progress = t("ws_waiting.progress", done="", teams="").split("  ")[-1].strip()
+        until(app, lambda: progress in texts(app), "the progress")
         look("waiting")
         hosted.facilitator(lambda c: c.resolve(keep_course=True))
         until(app, lambda: app.top.name == "workshop_remote_results", "the results")

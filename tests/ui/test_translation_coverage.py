@@ -74,6 +74,7 @@ def leftovers(text: str, allowed: set[str]) -> list[str]:
             break
         text = stripped
     text = re.sub(r"(?:[A-Za-z]:)?[/\\][^\s<>]+", " ", text)  # a file or folder path
+    text = re.sub(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", " ", text)  # a team's join code
     for phrase in sorted(allowed, key=len, reverse=True):
         if phrase in text:
             text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text)

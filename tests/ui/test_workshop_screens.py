@@ -455,18 +455,29 @@ WIDGETS = (
 
 
 @pytest.mark.parametrize(
-    "size, text_scale, projector",
+    "size, text_scale, projector, high_contrast, language",
     [
-        ((1280, 720), 1.0, False),
-        ((1920, 1080), 1.0, False),
-        ((1920, 1080), 1.3, False),
-        ((1920, 1080), 1.0, True),
+        ((1280, 720), 1.0, False, False, "en"),
+        ((1920, 1080), 1.0, False, False, "en"),
+        ((1920, 1080), 1.3, False, False, "en"),
+        ((1920, 1080), 1.0, True, False, "en"),
+        ((1280, 720), 1.6, False, True, "en"),
+        ((1280, 720), 1.0, False, False, "de"),
+        ((1280, 720), 1.6, False, False, "de"),
     ],
 )
-def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_scale, projector):
-    from test_layout import _scroll_list, outside
+def test_layout_nothing_outside_nothing_overlaps_text_fits(
+    make_app, size, text_scale, projector, high_contrast, language
+):
+    from test_layout import _scroll_area, outside
 
-    app = make_app(*size, text_scale=text_scale, projector=projector)
+    app = make_app(
+        *size,
+        text_scale=text_scale,
+        projector=projector,
+        high_contrast=high_contrast,
+        language=language,
+    )
     window = pygame.Rect((0, 0), size)
     problems = []
     with warnings.catch_warnings(record=True) as caught:
@@ -475,10 +486,10 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(make_app, size, text_
             frames(app, 1)
             shown = [e for e in elements(app) if e.visible and e.rect.w > 0]
             for e in shown:
-                view = _scroll_list(e)  # in a list it may scroll out of view, never sideways
-                if view is not None:
-                    if e.rect.left < view.left or e.rect.right > view.right:
-                        problems.append(f"{name}: {type(e).__name__} {e.rect} wider than {view}")
+                area = _scroll_area(e)  # in a list or a scrolled screen it may scroll away
+                if area is not None:
+                    if not area.contains(e.rect):
+                        problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
                     continue
                 if outside(e.rect, window):
                     problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
