@@ -63,23 +63,31 @@ def outside(rect: pygame.Rect, bounds: pygame.Rect) -> bool:
 
 
 @pytest.mark.parametrize(
-    "size, text_scale, projector, scale, high_contrast",
+    "size, text_scale, projector, scale, high_contrast, language",
     [
-        ((1280, 720), 1.0, False, 1.0, False),
-        ((1920, 1080), 1.0, False, 1.0, False),
-        ((1920, 1080), 1.3, False, 1.3, False),
-        ((1280, 720), 0.8, False, 0.8, False),
-        ((1280, 720), 1.6, False, 1.6, False),
-        ((1280, 720), 1.0, False, 1.0, True),
-        ((1920, 1080), 1.0, True, 1.5, False),
-        ((1600, 900), 1.0, True, 1.25, False),
-        ((1366, 768), 1.3, True, 1.0, False),
+        ((1280, 720), 1.0, False, 1.0, False, "en"),
+        ((1920, 1080), 1.0, False, 1.0, False, "en"),
+        ((1920, 1080), 1.3, False, 1.3, False, "en"),
+        ((1280, 720), 0.8, False, 0.8, False, "en"),
+        ((1280, 720), 1.6, False, 1.6, False, "en"),
+        ((1280, 720), 1.0, False, 1.0, True, "en"),
+        ((1920, 1080), 1.0, True, 1.5, False, "en"),
+        ((1600, 900), 1.0, True, 1.25, False, "en"),
+        ((1366, 768), 1.3, True, 1.0, False, "en"),
+        ((1280, 720), 1.0, False, 1.0, False, "de"),
+        ((1280, 720), 1.6, False, 1.6, True, "de"),
     ],
 )
 def test_nothing_outside_window_or_container(
-    make_app, size, text_scale, projector, scale, high_contrast
+    make_app, size, text_scale, projector, scale, high_contrast, language
 ):
-    app = make_app(*size, text_scale=text_scale, projector=projector, high_contrast=high_contrast)
+    app = make_app(
+        *size,
+        text_scale=text_scale,
+        projector=projector,
+        high_contrast=high_contrast,
+        language=language,
+    )
     assert app.ui_scale == pytest.approx(scale)
     window = pygame.Rect((0, 0), size)
     problems = []
