@@ -58,9 +58,40 @@ def buttons(app: App) -> list[pygame_gui.elements.UIButton]:
 
 def find_button(app: App, text: str) -> pygame_gui.elements.UIButton:
     """The visible, enabled button whose text starts with ``text``."""
-    found = [b for b in buttons(app) if plain(b.text).startswith(text)]
-    assert found, f"no button '{text}' among {[b.text for b in buttons(app)]}"
-    return found[0]
+    shown = buttons(app)
+    for label in (text, *_in_language(text)):
+        found = [b for b in shown if plain(b.text).startswith(label)]
+        if found:
+            return found[0]
+    raise AssertionError(f"no button '{text}' among {[b.text for b in shown]}")
+
+
+def _in_language(text: str) -> list[str]:
+    """What the English label ``text`` reads in the game's language (tests written against
+    English labels also drive a German game): each translation whose English starts with
+    ``text`` (up to its first placeholder), or whose English template ``text`` fills
+    ("10 minutes" from "%{minutes} minutes")."""
+    import re
+
+    from game import translation
+
+    if translation.language() == "en":
+        return []
+    out = []
+    for key, value in translation.catalogue("en").items():
+        if not isinstance(value, str):
+            continue
+        if value.startswith(text):
+            out.append(translation.t(key).split("%{")[0].rstrip())
+        elif "%{" in value:
+            parts = re.split(r"%\{(\w+)\}", value)
+            pattern = "".join(
+                re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)
+            )
+            match = re.fullmatch(pattern, text)
+            if match:
+                out.append(translation.t(key, **match.groupdict()))
+    return [label for label in out if label]
 
 
 def plain(text: str) -> str:
@@ -80,8 +111,13 @@ def click_at(app: App, pos: tuple[int, int], n_frames: int = 2) -> None:
 
 
 def click(app: App, text: str) -> None:
-    """Click the button labelled ``text`` (its centre, through the event queue)."""
+    """Click the button labelled ``text`` (its centre, through the event queue), scrolled into
+    view first as a person would (a screen larger than the window scrolls)."""
+    from game.widgets.focus import bring_into_view
+
     button = find_button(app, text)
+    bring_into_view(button)
+    frames(app, 1)
     click_at(app, button.rect.center)
 
 

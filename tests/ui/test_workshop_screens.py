@@ -440,7 +440,8 @@ def host_and_wait(app) -> None:
     """Host the round view's session on the network; frames until the view shows it."""
     click(app, "Host on the network")
     for _ in range(2000):
-        if "Join at" in texts(app):
+        addresses = app.hosting.addresses if app.hosting is not None else []
+        if addresses and addresses[0] in texts(app):
             return
         frames(app, 1)
     raise AssertionError(f"the host never started: {app.hosting and app.hosting.error}")
