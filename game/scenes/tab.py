@@ -7,20 +7,37 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from game.translation import t
+
 if TYPE_CHECKING:
     from game.desk import Desk
     from game.scenes.hub import HubScene
 
 
 class Tab(ABC):
-    """One tab. ``roles`` lists the roles that see it; ``hint`` says what to do on it."""
+    """One tab. ``roles`` lists the roles that see it; ``hint`` says what to do on it.
+
+    ``title`` is the tab's English name and identifies it (the coach's steps name the tab they
+    happen on); the player sees :attr:`label` and :attr:`hint`, read from the translation
+    namespace ``namespace`` (its ``title`` and ``hint`` keys).
+    """
 
     title = ""
+    namespace = ""
     roles: tuple[str, ...] = ("pm", "cpo")
-    hint = ""
 
     def __init__(self, hub: HubScene) -> None:
         self.hub = hub
+
+    @property
+    def label(self) -> str:
+        """The tab's name as the player reads it."""
+        return t(f"{self.namespace}.title") if self.namespace else self.title
+
+    @property
+    def hint(self) -> str:
+        """What to do on the tab, in a sentence."""
+        return t(f"{self.namespace}.hint") if self.namespace else ""
 
     @property
     def desk(self) -> Desk:
