@@ -63,7 +63,7 @@ def theme_words(theme: str) -> str:
 
 def _bullets(texts: list[str]) -> list[str]:
     """Engine sentences as escaped bullet lines, each starting with a capital."""
-    return [f"• {html.escape(plain(t[:1].upper() + t[1:]))}" for t in texts]
+    return [f"• {html.escape(plain(s[:1].upper() + s[1:]))}" for s in texts]
 
 
 def plan_html(plan: LinePlan, quarter: int, currency: str, period: str = "quarter") -> str:
