@@ -171,7 +171,6 @@ def history_charts(
 class DashboardTab(Tab):
     """How the company is doing: the numbers the board looks at."""
 
-    title = "Dashboard"
     namespace = "dashboard"
 
     def build(self, area: pygame.Rect, container: Any) -> None:

@@ -24,7 +24,6 @@ class ForecastTab(Tab):
     problem with its number (a share of 120%) as soon as it is typed.
     """
 
-    title = "Forecast"
     namespace = "forecast"
 
     def build(self, area: pygame.Rect, container: Any) -> None:

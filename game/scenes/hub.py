@@ -114,7 +114,7 @@ class HubScene(Scene):
         for i, tab in enumerate(self.tabs):
             button = self.button(
                 pygame.Rect(16 + i * tab_w, TOP_H + 4, tab_w - 4, TAB_H - 6),
-                t("hub.tab_button", number=i + 1, title=tab.label),
+                t("hub.tab_button", number=i + 1, title=tab.title),
                 lambda i=i: self.show_tab(i),
                 object_id="#tab_active" if i == self.current else "#tab",
                 tip=tab.hint,
@@ -173,7 +173,7 @@ class HubScene(Scene):
     def _hint_text(self) -> str:
         if self.desk.quarter == 1 and self.current == 0:
             return t("hub.start_hint", last=len(self.tabs), verb=self.submit_verb)
-        return t("hub.tab_hint", title=self.tab.label, hint=self.tab.hint)
+        return t("hub.tab_hint", title=self.tab.title, hint=self.tab.hint)
 
     def _build_content(self) -> None:
         """(Re)build the current tab's panel; other tabs keep theirs, hidden."""

@@ -19,7 +19,6 @@ from game.widgets.perceptual_map import MapIdeal, MapPoint, PerceptualMap
 class MarketTab(Tab):
     """Who the customers are, who serves them, and where products sit."""
 
-    title = "Market"
     namespace = "market"
 
     def __init__(self, hub: Any) -> None:

@@ -217,7 +217,6 @@ def bet_html(bet: BetStatus, currency: str) -> str:
 class PortfolioTab(Tab):
     """Sets ``themes``, ``mentoring``, ``bets``, ``incubation`` and ``sunset``."""
 
-    title = "Portfolio"
     namespace = "portfolio"
     roles = ("cpo",)
 

@@ -116,7 +116,6 @@ def _diff(a: float, b: float) -> str:
 class PricingTab(Tab):
     """Sets ``ProductDecision.price`` and ``ProductDecision.marketing``; previews them."""
 
-    title = "Pricing & marketing"
     namespace = "pricing"
     roles = ("pm",)
 

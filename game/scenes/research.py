@@ -27,7 +27,6 @@ def reveal_words(reveals: list[str], long: bool = False) -> str:
 class ResearchTab(Tab):
     """Toggles ``ResearchOrder``s on the PM's product line."""
 
-    title = "Research"
     namespace = "research"
     roles = ("pm",)
 

@@ -81,7 +81,6 @@ def item_text(scenario: Scenario, view: ItemView, line: LineView) -> tuple[str, 
 class RoadmapTab(Tab):
     """Sets ``ProductDecision.roadmap`` (ordered item ids) and ``ProductDecision.split``."""
 
-    title = "Roadmap"
     namespace = "roadmap"
     roles = ("pm",)
 

@@ -15,14 +15,10 @@ if TYPE_CHECKING:
 
 
 class Tab(ABC):
-    """One tab. ``roles`` lists the roles that see it; ``hint`` says what to do on it.
+    """One tab. ``roles`` lists the roles that see it; :attr:`title` names it and :attr:`hint`
+    says what to do on it, both in the player's language from the translation namespace
+    ``namespace`` (its ``title`` and ``hint`` keys)."""
 
-    ``title`` is the tab's English name and identifies it (the coach's steps name the tab they
-    happen on); the player sees :attr:`label` and :attr:`hint`, read from the translation
-    namespace ``namespace`` (its ``title`` and ``hint`` keys).
-    """
-
-    title = ""
     namespace = ""
     roles: tuple[str, ...] = ("pm", "cpo")
 
@@ -30,9 +26,9 @@ class Tab(ABC):
         self.hub = hub
 
     @property
-    def label(self) -> str:
+    def title(self) -> str:
         """The tab's name as the player reads it."""
-        return t(f"{self.namespace}.title") if self.namespace else self.title
+        return t(f"{self.namespace}.title") if self.namespace else ""
 
     @property
     def hint(self) -> str:

@@ -41,7 +41,6 @@ def culture_html(culture: Mapping[str, float], headcount: int, running: list[str
 class TeamTab(Tab):
     """Sets hires/layoffs per line, ``hiring_freeze`` and ``initiatives``."""
 
-    title = "Team & culture"
     namespace = "team"
 
     def build(self, area: pygame.Rect, container: Any) -> None:
