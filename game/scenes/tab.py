@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     from game.scenes.hub import HubScene
 
 
+class _Words:
+    """A tab's words in the player's language, read from its namespace whenever they are read
+    (on the tab class as on a tab): ``Tab.title`` and ``Tab.hint``."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __get__(self, tab: Tab | None, cls: type[Tab]) -> str:
+        return t(f"{cls.namespace}.{self.key}") if cls.namespace else ""
+
+
 class Tab(ABC):
     """One tab. ``roles`` lists the roles that see it; :attr:`title` names it and :attr:`hint`
     says what to do on it, both in the player's language from the translation namespace
@@ -21,19 +32,11 @@ class Tab(ABC):
 
     namespace = ""
     roles: tuple[str, ...] = ("pm", "cpo")
+    title = _Words("title")
+    hint = _Words("hint")
 
     def __init__(self, hub: HubScene) -> None:
         self.hub = hub
-
-    @property
-    def title(self) -> str:
-        """The tab's name as the player reads it."""
-        return t(f"{self.namespace}.title") if self.namespace else ""
-
-    @property
-    def hint(self) -> str:
-        """What to do on the tab, in a sentence."""
-        return t(f"{self.namespace}.hint") if self.namespace else ""
 
     @property
     def desk(self) -> Desk:
