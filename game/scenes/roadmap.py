@@ -35,53 +35,55 @@ def item_text(scenario: Scenario, view: ItemView, line: LineView) -> tuple[str, 
     attr_names = {a.id: a.name for a in scenario.attributes}
     item = items[view.id]
     if view.in_progress and view.remaining < 0.5:
-        effort = t("roadmap.effort.overdue")
+        effort = t("roadmap_tab.effort.overdue")
     elif view.in_progress:
-        effort = t("roadmap.effort.left", points=number(view.remaining, 0))
+        effort = t("roadmap_tab.effort.left", points=number(view.remaining, 0))
     else:
         lo, hi = effort_range(item.effort, item.effort_uncertainty)
         effort = t(
-            "roadmap.effort.estimate",
+            "roadmap_tab.effort.estimate",
             effort=exact(item.effort),
             low=number(lo, 0),
             high=number(hi, 0),
         )
-    comma = t("roadmap.list_separator")
+    comma = t("roadmap_tab.list_separator")
     effects = comma.join(
-        t("roadmap.effect", attribute=attr_names[a], change=signed(v, 2))
+        t("roadmap_tab.effect", attribute=attr_names[a], change=signed(v, 2))
         for a, v in view.effects.items()
     )
     extras = [
         e
         for e in (
             effects,
-            t("roadmap.pays_down_debt") if item.debt < 0 else "",
-            t("roadmap.adds_debt") if item.debt > 0 else "",
-            t("roadmap.better_quality") if item.quality > 0 else "",
+            t("roadmap_tab.pays_down_debt") if item.debt < 0 else "",
+            t("roadmap_tab.adds_debt") if item.debt > 0 else "",
+            t("roadmap_tab.better_quality") if item.quality > 0 else "",
         )
         if e
     ]
     needs = [items[d].name for d in view.depends_on if d not in line.shipped]
-    estimated = t("roadmap.effects_separator").join(extras) or t("roadmap.no_effect")
+    estimated = t("roadmap_tab.effects_separator").join(extras) or t("roadmap_tab.no_effect")
     text = (
         t(
-            "roadmap.item_needs",
+            "roadmap_tab.item_needs",
             name=item.name,
             effort=effort,
             effects=estimated,
             needs=comma.join(needs),
         )
         if needs
-        else t("roadmap.item", name=item.name, effort=effort, effects=estimated)
+        else t("roadmap_tab.item", name=item.name, effort=effort, effects=estimated)
     )
-    tip = t("roadmap.item_tip", about=item.description or item.name, decision=DECISIONS["roadmap"])
+    tip = t(
+        "roadmap_tab.item_tip", about=item.description or item.name, decision=DECISIONS["roadmap"]
+    )
     return text, tip
 
 
 class RoadmapTab(Tab):
     """Sets ``ProductDecision.roadmap`` (ordered item ids) and ``ProductDecision.split``."""
 
-    namespace = "roadmap"
+    namespace = "roadmap_tab"
     roles = ("pm",)
 
     def build(self, area: pygame.Rect, container: Any) -> None:
@@ -93,7 +95,7 @@ class RoadmapTab(Tab):
         split = draft.split
         self.hub.label(
             pygame.Rect(x, area.y + GAP, w, 26),
-            t("roadmap.split"),
+            t("roadmap_tab.split"),
             container=container,
             tip=DECISIONS["split"],
         )
@@ -101,8 +103,8 @@ class RoadmapTab(Tab):
         half = (w - GAP) // 2
         for i, (part, name, value) in enumerate(
             (
-                ("features", t("roadmap.features"), split.features),
-                ("debt", t("roadmap.debt"), split.debt),
+                ("features", t("roadmap_tab.features"), split.features),
+                ("debt", t("roadmap_tab.debt"), split.debt),
             )
         ):
             self.hub.stepper(
@@ -119,7 +121,7 @@ class RoadmapTab(Tab):
         y += ROW + 4
         self.hub.label(
             pygame.Rect(x, y, w, 24),
-            t("roadmap.discovery", share=pct(split.discovery, 0)),
+            t("roadmap_tab.discovery", share=pct(split.discovery, 0)),
             container=container,
             object_id="#muted",
         )
@@ -137,7 +139,7 @@ class RoadmapTab(Tab):
             [(items[i].name, remaining[i]) for i in chosen],
             load_words(load, {i: item.name for i, item in items.items()}),
             tip=t(
-                "roadmap.capacity_tip",
+                "roadmap_tab.capacity_tip",
                 capacity=number(line.capacity, 0),
                 share=pct(split.features, 0),
                 debt=number(line.tech_debt, 0),
@@ -150,10 +152,10 @@ class RoadmapTab(Tab):
         self.hub.label(
             pygame.Rect(x, y, w, 24),
             t(
-                "roadmap.shipped",
-                shipped=t("roadmap.list_separator").join(shipped)
+                "roadmap_tab.shipped",
+                shipped=t("roadmap_tab.list_separator").join(shipped)
                 if shipped
-                else t("roadmap.nothing_yet"),
+                else t("roadmap_tab.nothing_yet"),
                 skill=number(line.skill, 2),
             ),
             container=container,
@@ -178,10 +180,10 @@ class RoadmapTab(Tab):
             item_id = view.id
             on = item_id in chosen
             text, tip = item_text(self.desk.scenario, view, line)
-            position = t("roadmap.position", n=chosen.index(item_id) + 1) if on else ""
+            position = t("roadmap_tab.position", n=chosen.index(item_id) + 1) if on else ""
             toggle = self.hub.button(
                 pygame.Rect(0, row_y, 100, ROW),
-                t("roadmap.remove") if on else t("roadmap.add"),
+                t("roadmap_tab.remove") if on else t("roadmap_tab.add"),
                 lambda i=item_id: self._toggle(product_id, i),
                 container=scroller,
                 object_id="#tab_active" if on else None,
@@ -191,11 +193,11 @@ class RoadmapTab(Tab):
                 first_add = toggle
             self.hub.button(
                 pygame.Rect(106, row_y, 80, ROW),
-                t("roadmap.earlier"),
+                t("roadmap_tab.earlier"),
                 lambda i=item_id: self._earlier(product_id, i),
                 container=scroller,
                 enabled=on and chosen.index(item_id) > 0,
-                tip=t("roadmap.earlier_tip"),
+                tip=t("roadmap_tab.earlier_tip"),
             )
             self.hub.label(
                 pygame.Rect(196, row_y, inner - 196, ROW),
