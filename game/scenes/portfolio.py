@@ -29,9 +29,9 @@ from engine.formatting import (
 )
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
-from game.scenes.tab import Tab
+from game.scenes.tab import Tab, fit_label
 from game.translation import t
-from game.widgets.text import fit, font, plain
+from game.widgets.text import font, plain
 
 if TYPE_CHECKING:
     from engine.lines import BetStatus, LineKpis, LinePlan, Outlook
@@ -228,7 +228,7 @@ class PortfolioTab(Tab):
         left = mentoring_room(self.desk.draft.mentoring, "")
         self.hub.label(
             pygame.Rect(x, y, left_w, 24),
-            fit(
+            fit_label(
                 t("portfolio.mentoring_left", left=pct(left, 0), whole=pct(1.0, 0)),
                 font(15),
                 left_w,
@@ -270,7 +270,7 @@ class PortfolioTab(Tab):
         name_w = min(220, row.w // 5)
         self.hub.label(
             pygame.Rect(row.x, row.y, name_w, ROW),
-            fit(plan.name, font(15), name_w),
+            fit_label(plan.name, font(15), name_w),
             container=container,
             tip=plan.name,
         )
@@ -280,7 +280,7 @@ class PortfolioTab(Tab):
         sentence = plain(plan.headline[:1].upper() + plan.headline[1:])
         self.hub.label(
             pygame.Rect(row.x + name_w + 6, row.bottom, row.w - name_w - 6, 24),
-            fit(sentence, font(15), row.w - name_w - 6),
+            fit_label(sentence, font(15), row.w - name_w - 6),
             container=container,
             object_id="#muted",
             tip=sentence,
@@ -305,7 +305,7 @@ class PortfolioTab(Tab):
         )
         self.hub.label(
             pygame.Rect(0, y, w, 30),
-            fit(heading, font(21, bold=True), w),
+            fit_label(heading, font(21, bold=True), w),
             container=scroller,
             object_id="#heading",
             tip=heading,
@@ -313,7 +313,7 @@ class PortfolioTab(Tab):
         y += 32
         self.hub.label(
             pygame.Rect(0, y, w, 24),
-            fit(
+            fit_label(
                 t(
                     "portfolio.skill",
                     skill=number(plan.pm_skill, 2),

@@ -8,10 +8,20 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from game.translation import t
+from game.widgets.text import fit
 
 if TYPE_CHECKING:
     from game.desk import Desk
     from game.scenes.hub import HubScene
+
+
+def fit_label(text: str, face: pygame.font.Font, width: int) -> str:
+    """``text`` as it is when it fits ``width``, else shortened with room to spare: a label
+    drawn at a larger text size rounds its font up (up to a few percent wider than ``face``
+    measures), so a shortened text keeps that much away from the label's edge."""
+    if face.size(text)[0] <= width:
+        return text
+    return fit(text, face, width - width // 25 - 8)
 
 
 class _Words:
