@@ -31,7 +31,7 @@ from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab, fit_label
 from game.translation import t
-from game.widgets.text import font, plain
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from engine.lines import BetStatus, LineKpis, LinePlan, Outlook
@@ -230,8 +230,9 @@ class PortfolioTab(Tab):
             pygame.Rect(x, y, left_w, 24),
             fit_label(
                 t("portfolio.mentoring_left", left=pct(left, 0), whole=pct(1.0, 0)),
-                font(15),
+                15,
                 left_w,
+                self.hub.scale,
             ),
             container=container,
             object_id="#muted",
@@ -270,7 +271,7 @@ class PortfolioTab(Tab):
         name_w = min(220, row.w // 5)
         self.hub.label(
             pygame.Rect(row.x, row.y, name_w, ROW),
-            fit_label(plan.name, font(15), name_w),
+            fit_label(plan.name, 15, name_w, self.hub.scale),
             container=container,
             tip=plan.name,
         )
@@ -280,7 +281,7 @@ class PortfolioTab(Tab):
         sentence = plain(plan.headline[:1].upper() + plan.headline[1:])
         self.hub.label(
             pygame.Rect(row.x + name_w + 6, row.bottom, row.w - name_w - 6, 24),
-            fit_label(sentence, font(15), row.w - name_w - 6),
+            fit_label(sentence, 15, row.w - name_w - 6, self.hub.scale),
             container=container,
             object_id="#muted",
             tip=sentence,
@@ -305,7 +306,7 @@ class PortfolioTab(Tab):
         )
         self.hub.label(
             pygame.Rect(0, y, w, 30),
-            fit_label(heading, font(21, bold=True), w),
+            fit_label(heading, 21, w, self.hub.scale, bold=True),
             container=scroller,
             object_id="#heading",
             tip=heading,
@@ -321,8 +322,9 @@ class PortfolioTab(Tab):
                     engineers=plan.headcount,
                     debt=number(plan.tech_debt, 0),
                 ),
-                font(15),
+                15,
                 w,
+                self.hub.scale,
             ),
             container=scroller,
             object_id="#muted",

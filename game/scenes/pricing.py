@@ -21,7 +21,7 @@ from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab, fit_label
 from game.translation import t
-from game.widgets.text import font, plain
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from engine.preview import Preview
@@ -159,7 +159,7 @@ class PricingTab(Tab):
             )
             self.hub.label(
                 pygame.Rect(x, y, w, 24),
-                fit_label(now, font(15), w - 12),
+                fit_label(now, 15, w - 12, self.hub.scale),
                 tip=now,
                 container=container,
                 object_id="#muted",
@@ -247,7 +247,7 @@ class PricingTab(Tab):
         )
         self.hub.label(
             pygame.Rect(column.x, column.y + 30, column.w, 24),
-            fit_label(t("pricing.caveat"), font(15), column.w - 12),
+            fit_label(t("pricing.caveat"), 15, column.w - 12, self.hub.scale),
             container=container,
             object_id="#muted",
             tip=tip,

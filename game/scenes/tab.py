@@ -8,20 +8,22 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from game.translation import t
-from game.widgets.text import fit
+from game.widgets.text import fit, font
 
 if TYPE_CHECKING:
     from game.desk import Desk
     from game.scenes.hub import HubScene
 
 
-def fit_label(text: str, face: pygame.font.Font, width: int) -> str:
-    """``text`` as it is when it fits ``width``, else shortened with room to spare: a label
-    drawn at a larger text size rounds its font up (up to a few percent wider than ``face``
-    measures), so a shortened text keeps that much away from the label's edge."""
-    if face.size(text)[0] <= width:
+def fit_label(text: str, size: int, width: int, scale: float, bold: bool = False) -> str:
+    """``text`` as it is when it fits a label ``width`` layout units wide at ``size`` points,
+    else shortened with an ellipsis. Measured as drawn, at the UI ``scale`` (fonts are rounded
+    to whole points, so a text that fits in layout units may not fit on screen)."""
+    face = font(max(8, round(size * scale)), bold=bold)
+    room = int(width * scale)
+    if face.size(text)[0] <= room:
         return text
-    return fit(text, face, width - width // 25 - 8)
+    return fit(text, face, room - 4)
 
 
 class _Words:

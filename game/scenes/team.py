@@ -11,7 +11,7 @@ import pygame
 from engine.formatting import exact, money, number, signed
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
-from game.scenes.tab import Tab
+from game.scenes.tab import Tab, fit_label
 from game.translation import t
 
 DIMENSIONS = ("morale", "safety", "customer_focus", "innovation", "collaboration", "capability")
@@ -169,7 +169,18 @@ class TeamTab(Tab):
             )
             self.hub.label(
                 pygame.Rect(120, row_y, w - 24 - 120, ROW),
-                t("team.initiative", name=init.name, cost=cost, delay=init.delay, effects=effects),
+                fit_label(
+                    t(
+                        "team.initiative",
+                        name=init.name,
+                        cost=cost,
+                        delay=init.delay,
+                        effects=effects,
+                    ),
+                    15,
+                    w - 24 - 120,
+                    self.hub.scale,
+                ),
                 container=scroller,
                 tip=tip,
             )
