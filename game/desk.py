@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from engine.decisions import Decisions, ProductDecision, describe
 from engine.scenario import Product, Scenario
+from game.translation import t
 
 if TYPE_CHECKING:
     from engine.company import OrgView
@@ -124,14 +125,23 @@ class DraftDesk(ABC):
     firm_id: str
     draft: Decisions
     coach: Coach | None = None
-    no_preview = "The preview is not available here."
-    """Why :meth:`preview` returns None on this desk (shown where the preview would be)."""
     PREVIEWS_KEPT = 32
     """Previews of this quarter's drafts remembered (a slider visits many prices)."""
 
     def __init__(self) -> None:
         self.sim_lock = threading.Lock()  # the simulation: stepped, or copied by a preview
         self._previews: dict[tuple[int, str], Preview] = {}
+
+    @property
+    def no_preview(self) -> str:
+        """Why :meth:`preview` returns None on this desk (shown where the preview would be);
+        a desk may say it in its own words (set it, or override it)."""
+        said: str | None = getattr(self, "_no_preview", None)
+        return t("desk.no_preview") if said is None else said
+
+    @no_preview.setter
+    def no_preview(self, words: str) -> None:
+        self._no_preview = words
 
     # ------------------------------------------------------------------ supplied by a desk
     @abstractmethod

@@ -8,7 +8,16 @@ from typing import Any
 
 import pygame
 
-from engine.formatting import count, money, pct, points, signed, signed_count, signed_money
+from engine.formatting import (
+    count,
+    money,
+    number,
+    pct,
+    points,
+    signed,
+    signed_count,
+    signed_money,
+)
 from engine.kpis import KPIS
 from engine.report import FirmResult, TurnReport
 from engine.scenario import Scenario
@@ -17,6 +26,7 @@ from game.objectives import STATUS, objective_note
 from game.scenes.base import GAP, Scene, grid
 from game.scenes.glossary import METRICS
 from game.scenes.tab import Tab
+from game.translation import t
 from game.widgets.chart import LineChart, Series
 from game.widgets.kpi_card import KpiCard
 from game.widgets.text import plain
@@ -24,6 +34,8 @@ from game.widgets.text import plain
 CARD_H = 86
 CARDS = ("revenue", "profit", "cash", "customers", "share", "satisfaction", "nps")
 """The KPI cards of a firm, left to right (registry ids)."""
+SINCE = {"last quarter": "last_quarter", "last round": "last_round", "the start": "start"}
+"""The ``since`` words :func:`kpi_row` knows, by the key of its cards' tooltip sentence."""
 
 
 def objectives_html(objectives: list[dict[str, Any]], scenario: Scenario) -> str:
@@ -42,7 +54,7 @@ def objectives_html(objectives: list[dict[str, Any]], scenario: Scenario) -> str
 
 def quarter_labels(n: int) -> list[str]:
     """X-axis labels: Start, Q1, Q2, ..."""
-    return ["Start", *(f"Q{i}" for i in range(1, n))]
+    return [t("dashboard.start_label"), *(t("dashboard.quarter_label", n=i) for i in range(1, n))]
 
 
 def kpi_row(
@@ -54,7 +66,10 @@ def kpi_row(
     cur: str,
     since: str = "last quarter",
 ) -> None:
-    """A row of KPI cards for one firm with changes against ``before``."""
+    """A row of KPI cards for one firm with changes against ``before``.
+
+    ``since`` names what ``before`` is: "last quarter", "last round" or "the start" (each with
+    its own sentence in the cards' tooltips); other words are put into a general sentence."""
 
     def delta(key: str, change: float) -> tuple[str, bool | None]:
         unit = KPIS[key].unit
@@ -67,17 +82,21 @@ def kpi_row(
         else:
             text = signed(change)
         if not any(c in "123456789" for c in text):  # rounds to zero at the precision shown
-            return ("no change", None)
+            return (t("dashboard.no_change"), None)
         return (text, KPIS[key].better(change))
 
     for rect, key in zip(grid(row, len(CARDS), 1), CARDS, strict=True):
         k = KPIS[key]
         value = float(getattr(now, key))
         if before is None:
-            text, good = "start", None
+            text, good = t("dashboard.start"), None
         else:
             text, good = delta(key, value - float(getattr(before, key)))
-        tip = f"{METRICS[key]} The small number is the change since {since}."
+        tip = (
+            t(f"dashboard.card_tip.{SINCE[since]}", metric=METRICS[key])
+            if since in SINCE
+            else t("dashboard.card_tip.other", metric=METRICS[key], since=since)
+        )
         shown = k.compact(value, cur)
         KpiCard(
             scene.px(rect), scene.manager, container, k.label, shown, text, good, tip, scene.scale
@@ -101,10 +120,10 @@ def history_charts(
         scene.px(cells[0]),
         scene.manager,
         container,
-        "Your revenue and profit per quarter",
+        t("dashboard.chart.money"),
         [
-            Series("Revenue", [r.firms[me].revenue for r in history], palette.ORANGE),
-            Series("Profit", [r.firms[me].profit for r in history], palette.SKY_BLUE),
+            Series(t("dashboard.revenue"), [r.firms[me].revenue for r in history], palette.ORANGE),
+            Series(t("dashboard.profit"), [r.firms[me].profit for r in history], palette.SKY_BLUE),
         ],
         labels,
         lambda v: money(v, cur),
@@ -115,7 +134,7 @@ def history_charts(
         scene.px(cells[1]),
         scene.manager,
         container,
-        "Market share by company",
+        t("dashboard.chart.share"),
         [Series(f.name, [r.firms[f.id].share for r in history], colour[f.id]) for f in firms],
         labels,
         lambda v: pct(v, 0),
@@ -126,7 +145,7 @@ def history_charts(
         scene.px(cells[2]),
         scene.manager,
         container,
-        "Customers by company",
+        t("dashboard.chart.customers"),
         [Series(f.name, [r.firms[f.id].customers for r in history], colour[f.id]) for f in firms],
         labels,
         count,
@@ -137,13 +156,13 @@ def history_charts(
         scene.px(cells[3]),
         scene.manager,
         container,
-        "Customer satisfaction by company",
+        t("dashboard.chart.satisfaction"),
         [
             Series(f.name, [r.firms[f.id].satisfaction for r in history], colour[f.id])
             for f in firms
         ],
         labels,
-        lambda v: f"{v:.2f}",
+        lambda v: number(v, 2),
         METRICS["satisfaction"],
         scene.scale,
     )
@@ -152,8 +171,7 @@ def history_charts(
 class DashboardTab(Tab):
     """How the company is doing: the numbers the board looks at."""
 
-    title = "Dashboard"
-    hint = "How you are doing. Hover any number to see what it means."
+    namespace = "dashboard"
 
     def build(self, area: pygame.Rect, container: Any) -> None:
         desk = self.desk
@@ -175,11 +193,10 @@ class DashboardTab(Tab):
         history_charts(self.hub, container, charts, history, me, cur)
         self.hub.text(
             pygame.Rect(charts.right + GAP, body.y, side, body.h),
-            "<b>Objectives</b><br>"
+            f"<b>{html.escape(t('dashboard.objectives'))}</b><br>"
             + objectives_html(desk.scorecard()["objectives"], desk.scenario).replace(
                 "<br>", "<br><br>"
             ),
             container=container,
-            tip="Where each objective of the scenario stands now. 'On track' means the "
-            "target would be met if the game ended today.",
+            tip=t("dashboard.objectives_tip"),
         )

@@ -14,6 +14,7 @@ from game.parse import not_understood, parse_money, parse_percent
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
+from game.translation import t
 
 
 class ForecastTab(Tab):
@@ -23,8 +24,7 @@ class ForecastTab(Tab):
     problem with its number (a share of 120%) as soon as it is typed.
     """
 
-    title = "Forecast"
-    hint = "Say what you expect this quarter's decisions to produce."
+    namespace = "forecast"
 
     def build(self, area: pygame.Rect, container: Any) -> None:
         desk = self.desk
@@ -35,23 +35,26 @@ class ForecastTab(Tab):
         y = area.y + GAP
         self.hub.text(
             pygame.Rect(x, y, w, 110),
-            f"Last quarter: revenue <b>{html.escape(money(now.revenue, s.currency))}</b>, "
-            f"market share <b>{pct(now.share)}</b>.<br>{DECISIONS['forecast']} Leave a box "
-            "empty to skip the forecast this quarter (it then counts as a miss for calibration).",
+            t(
+                "forecast.intro",
+                revenue=html.escape(money(now.revenue, s.currency)),
+                share=pct(now.share),
+                decision=DECISIONS["forecast"],
+            ),
             container=container,
         )
         y += 122
         fields: tuple[tuple[str, str, str, str], ...] = (
             (
-                f"Revenue next quarter ({s.currency}):",
+                t("forecast.revenue", currency=s.currency),
                 f"{forecast.revenue:,.0f}" if forecast else "",
-                "An amount such as 1.1M, 250k or 1,100,000.",
+                t("forecast.revenue_tip"),
                 "revenue",
             ),
             (
-                "Overall market share next quarter (%):",
+                t("forecast.share"),
                 f"{forecast.share * 100:.1f}" if forecast else "",
-                "A percentage such as 22.5 or 22.5%.",
+                t("forecast.share_tip"),
                 "share",
             ),
         )
@@ -83,12 +86,13 @@ class ForecastTab(Tab):
     def _status(self) -> str:
         f = self.desk.draft.forecast
         if f is None:
-            return "No forecast set for this quarter."
+            return t("forecast.none")
         if self.desk.problems_for("forecast"):
-            return "Not a forecast yet: fix the box marked beside it."
-        return (
-            f"Forecast set: {money(f.revenue, self.desk.scenario.currency)} revenue, "
-            f"{pct(f.share)} share."
+            return t("forecast.not_yet")
+        return t(
+            "forecast.set",
+            revenue=money(f.revenue, self.desk.scenario.currency),
+            share=pct(f.share),
         )
 
     def _read(self, key: str, parse: Callable[[str], float | None], example: str) -> float | None:
@@ -102,8 +106,10 @@ class ForecastTab(Tab):
 
     def _update(self) -> None:
         currency = self.desk.scenario.currency
-        revenue = self._read("revenue", lambda t: parse_money(t, currency), "1.1M or 250k")
-        share = self._read("share", parse_percent, "22.5 or 22.5%")
+        revenue = self._read(
+            "revenue", lambda text: parse_money(text, currency), t("forecast.revenue_example")
+        )
+        share = self._read("share", parse_percent, t("forecast.share_example"))
         # Built unchecked: the engine's decision check, not the UI, judges the bounds.
         self.desk.draft.forecast = (
             Forecast.model_construct(revenue=revenue, share=share)
@@ -114,9 +120,7 @@ class ForecastTab(Tab):
             self.entries["revenue"].get_text().strip() or self.entries["share"].get_text().strip()
         )
         self.status.set_text(
-            self._status()
-            if self.desk.draft.forecast or empty
-            else "Enter both numbers to set a forecast."
+            self._status() if self.desk.draft.forecast or empty else t("forecast.both")
         )
         self._show_problems()
 
@@ -126,4 +130,4 @@ class ForecastTab(Tab):
             if note.text:
                 continue  # the text itself was not understood
             found = self.desk.problems_for(f"forecast.{key}")
-            note.set_text("; ".join(found))
+            note.set_text(t("forecast.problem_separator").join(found))

@@ -16,6 +16,7 @@ from pygame_gui.elements import UIPanel
 
 from engine.formatting import money
 from game.scenes.base import ROW, Scene, hide_panel, oid
+from game.translation import t
 from game.widgets.coach_overlay import CoachOverlay
 from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font, plain
@@ -57,10 +58,16 @@ class HubScene(Scene):
     """Where each quarter's decisions are made (the solo game: End quarter, then results)."""
 
     name = "hub"
-    submit_verb = "End quarter"
-    submit_tip = (
-        "When your decisions on every tab are set, play the quarter and see what happened and why."
-    )
+
+    @property
+    def submit_verb(self) -> str:
+        """The primary button's verb, as the first quarter's hint names it."""
+        return t("hub.submit_verb")
+
+    @property
+    def submit_tip(self) -> str:
+        """The primary button's tooltip."""
+        return t("hub.submit_tip")
 
     def __init__(self, app: App, desk: Desk | None = None) -> None:
         super().__init__(app)
@@ -107,7 +114,7 @@ class HubScene(Scene):
         for i, tab in enumerate(self.tabs):
             button = self.button(
                 pygame.Rect(16 + i * tab_w, TOP_H + 4, tab_w - 4, TAB_H - 6),
-                f"{i + 1} {tab.title}",
+                t("hub.tab_button", number=i + 1, title=tab.title),
                 lambda i=i: self.show_tab(i),
                 object_id="#tab_active" if i == self.current else "#tab",
                 tip=tab.hint,
@@ -131,38 +138,42 @@ class HubScene(Scene):
             pygame.Rect(area.x, area.y + 12, area.w, 28),
             self.status_text(),
             container=bar,
-            tip=f"The {self.period_name().lower()} you are deciding now, and the cash you have "
-            "to spend.",
+            tip=t(f"hub.status_tip.{self.period_kind()}"),
         )
 
     def status_text(self) -> str:
         """The top bar's middle line: which turn, and the cash."""
         desk = self.desk
         cash = desk.history()[-1].firms[desk.firm_id].cash
-        return (
-            f"{self.period_name()} {desk.quarter} of {desk.quarters} · "
-            f"Cash {money(cash, desk.scenario.currency)}"
+        return t(
+            "hub.status",
+            period=self.period_name(),
+            quarter=desk.quarter,
+            quarters=desk.quarters,
+            cash=money(cash, desk.scenario.currency),
         )
 
     def period_name(self) -> str:
         """What a turn is called on this desk."""
-        return "Quarter"
+        return t("hub.period.quarter")
+
+    def period_kind(self) -> str:
+        """Which kind of turn this desk decides, "quarter" or "round": it picks the wording of
+        the sentences that name it (a subclass may override it, or :meth:`period_name`)."""
+        return "round" if self.period_name() in ("Round", t("hub.period.round")) else "quarter"
 
     def submit_text(self) -> str:
         """The primary button's text."""
-        return f"End quarter {self.desk.quarter}"
+        return t("hub.submit", quarter=self.desk.quarter)
 
     def back_button(self) -> tuple[str, str]:
         """(text, tip) of the top bar's second button (Esc does the same)."""
-        return "Menu (Esc)", "Pause: save, settings, quit to title."
+        return t("hub.back"), t("hub.back_tip")
 
     def _hint_text(self) -> str:
         if self.desk.quarter == 1 and self.current == 0:
-            return (
-                f"Start here: look around each tab (keys 1-{len(self.tabs)}), make your "
-                f"decisions, then press {self.submit_verb}."
-            )
-        return f"{self.tab.title}: {self.tab.hint}"
+            return t("hub.start_hint", last=len(self.tabs), verb=self.submit_verb)
+        return t("hub.tab_hint", title=self.tab.title, hint=self.tab.hint)
 
     def _build_content(self) -> None:
         """(Re)build the current tab's panel; other tabs keep theirs, hidden."""
@@ -244,16 +255,21 @@ class HubScene(Scene):
         desk = self.desk
         problems, warnings = desk.problems()
         if problems:
-            body = "Fix these first:<br><br>" + "<br>".join(
-                f"• {html.escape(plain(p))}" for p in problems
+            body = (
+                html.escape(t("hub.fix_first"))
+                + "<br><br>"
+                + "<br>".join(f"• {html.escape(plain(p))}" for p in problems)
             )
             self.app.push(
-                DialogScene(self.app, "Not ready yet", body, [("Back to decisions", None)])
+                DialogScene(
+                    self.app, t("hub.not_ready"), body, [(t("hub.back_to_decisions"), None)]
+                )
             )
             return
         summary = "<br>".join(f"• {html.escape(plain(line))}" for line in desk.summary())
         if warnings:
-            summary += "<br><br><font color='#f0894a'>Be aware:</font><br>" + "<br>".join(
+            aware = html.escape(t("hub.be_aware"))
+            summary += f"<br><br><font color='#f0894a'>{aware}</font><br>" + "<br>".join(
                 f"• {html.escape(plain(w))}" for w in warnings
             )
         title, go = self.confirm_words()
@@ -261,14 +277,14 @@ class HubScene(Scene):
             DialogScene(
                 self.app,
                 title,
-                f"Your decisions this {self.period_name().lower()}:<br>{summary}",
-                [(go, self._play), ("Keep deciding", None)],
+                html.escape(t(f"hub.decisions.{self.period_kind()}")) + f"<br>{summary}",
+                [(go, self._play), (t("hub.keep_deciding"), None)],
             )
         )
 
     def confirm_words(self) -> tuple[str, str]:
         """(title, go button) of the confirmation dialog."""
-        return f"End quarter {self.desk.quarter}?", "Play the quarter"
+        return t("hub.confirm", quarter=self.desk.quarter), t("hub.play")
 
     def _play(self) -> None:
         """Hand the draft in: the solo game plays the quarter and shows its results."""

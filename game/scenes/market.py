@@ -12,20 +12,14 @@ from engine.report import SegmentResult
 from game import palette
 from game.scenes.base import GAP, ROW
 from game.scenes.tab import Tab
+from game.translation import t
 from game.widgets.perceptual_map import MapIdeal, MapPoint, PerceptualMap
-
-MAP_TIP = (
-    "Each dot is a product at its position on the two attributes. Each ring is where you "
-    "believe a segment's ideal product sits: the ring is one standard deviation of your "
-    "uncertainty, so research makes it smaller. Customers prefer products close to their ideal."
-)
 
 
 class MarketTab(Tab):
     """Who the customers are, who serves them, and where products sit."""
 
-    title = "Market"
-    hint = "Who buys what. Compare products with what segments want (research sharpens it)."
+    namespace = "market"
 
     def __init__(self, hub: Any) -> None:
         super().__init__(hub)
@@ -43,21 +37,26 @@ class MarketTab(Tab):
                 ((f.share_by_segment.get(seg.id, 0.0), f.name) for f in last.firms.values()),
                 reverse=True,
             )
-            share_text = ", ".join(f"{html.escape(n)} {pct(v, 0)}" for v, n in shares)
+            share_text = ", ".join(
+                t("market.share_of", name=html.escape(n), share=pct(v, 0)) for v, n in shares
+            )
+            people = t(
+                "market.people",
+                size=count(r.size),
+                in_market=count(r.in_market),
+                buyers=count(r.buyers),
+            )
             rows.append(
-                f"<b>{html.escape(seg.name)}</b><br>"
-                f"{count(r.size)} potential · {count(r.in_market)} in the category · "
-                f"{count(r.buyers)} buying<br>"
+                f"<b>{html.escape(seg.name)}</b><br>{people}<br>"
                 + (_flows(r) if last.quarter else "")
-                + f"Share: {share_text}<br>"
-                f"<font color='#a8b3c1'>{html.escape(seg.description)}</font>"
+                + t("market.shares", shares=share_text)
+                + f"<br><font color='#a8b3c1'>{html.escape(seg.description)}</font>"
             )
         self.hub.text(
             pygame.Rect(area.x + GAP, area.y + GAP, left_w, area.h - 2 * GAP),
             "<br><br>".join(rows),
             container=container,
-            tip="Potential: everyone who might ever buy. In the category: people who have "
-            "started looking. Buying: customers of any product.",
+            tip=t("market.segments_tip"),
         )
         self._build_map(area, area.x + 2 * GAP + left_w, container)
 
@@ -71,17 +70,17 @@ class MarketTab(Tab):
         bw = (mw - GAP) // 2
         self.hub.button(
             pygame.Rect(mx, area.y + GAP, bw, ROW),
-            f"Across: {attrs[ax].name}",
+            t("market.across", name=attrs[ax].name),
             lambda: self._cycle(0),
             container=container,
-            tip="Change the attribute on the horizontal axis. " + attrs[ax].description,
+            tip=t("market.across_tip", about=attrs[ax].description),
         )
         self.hub.button(
             pygame.Rect(mx + bw + GAP, area.y + GAP, bw, ROW),
-            f"Up: {attrs[ay].name}",
+            t("market.up", name=attrs[ay].name),
             lambda: self._cycle(1),
             container=container,
-            tip="Change the attribute on the vertical axis. " + attrs[ay].description,
+            tip=t("market.up_tip", about=attrs[ay].description),
         )
         firms = list(last.firms)
         colour = palette.firm_colours(firms, desk.firm_id)
@@ -114,7 +113,7 @@ class MarketTab(Tab):
             attrs[ay].name,
             points,
             ideals,
-            MAP_TIP,
+            t("market.map_tip"),
             self.hub.scale,
         )
         self.hub.anchor("market:map", perceptual)
@@ -131,11 +130,14 @@ class MarketTab(Tab):
 
 def _flows(r: SegmentResult) -> str:
     """Last quarter's flows in and out of a segment, as one line of the market text."""
-    parts = [f"{count(r.entered)} entered the category", f"{count(r.churned)} switched or left"]
+    parts = [
+        t("market.flow.entered", people=count(r.entered)),
+        t("market.flow.churned", people=count(r.churned)),
+    ]
     if r.joined:
-        parts.append(f"the market grew by {count(r.joined)} people")
+        parts.append(t("market.flow.grew", people=count(r.joined)))
     if r.left:
         parts.append(
-            f"it shrank by {count(r.left)} people ({count(r.left_customers)} of them customers)"
+            t("market.flow.shrank", people=count(r.left), customers=count(r.left_customers))
         )
-    return "Last quarter: " + ", ".join(parts) + "<br>"
+    return t("market.flows", flows=t("market.list_separator").join(parts)) + "<br>"

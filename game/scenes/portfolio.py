@@ -20,6 +20,7 @@ from engine.formatting import (
     count,
     money,
     money_full,
+    number,
     pct,
     points,
     signed_count,
@@ -28,21 +29,18 @@ from engine.formatting import (
 )
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
-from game.scenes.tab import Tab
-from game.widgets.text import fit, font, plain
+from game.scenes.tab import Tab, fit_label
+from game.translation import t
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from engine.lines import BetStatus, LineKpis, LinePlan, Outlook
 
 THEMES: tuple[str, ...] = get_args(Theme)
 THEME_CYCLE: tuple[str, ...] = ("", *THEMES)  # "": no theme, the PM follows their own style
-STYLES = {
-    "builder": "ships features",
-    "analyst": "researches first",
-    "customer": "chases satisfaction",
-    "cautious": "protects margin",
-    "visionary": "takes big bets",
-}
+STYLES = ("builder", "analyst", "customer", "cautious", "visionary")
+"""The AI PMs' styles, each named by ``portfolio.style_name.<id>`` and described by
+``portfolio.style.<id>`` (another style: its id, and ``portfolio.style_other``)."""
 RIGHT_W = 340  # the bets and incubation column (when the scenario has bets)
 SCROLLBAR = 24
 BET_BUTTON = 80
@@ -59,47 +57,72 @@ def mentoring_room(mentoring: dict[str, float], line: str) -> float:
 def theme_words(theme: str) -> str:
     """A line's theme for a person: its name and what the AI PM does under it."""
     if not theme:
-        return "No theme: the PM follows their own style"
-    return f"Theme {THEME_NAMES[theme]}: {THEME_AIMS[theme]}"
+        return t("portfolio.no_theme")
+    return t("portfolio.theme_words", name=THEME_NAMES[theme], aim=THEME_AIMS[theme])
 
 
 def _bullets(texts: list[str]) -> list[str]:
     """Engine sentences as escaped bullet lines, each starting with a capital."""
-    return [f"• {html.escape(plain(t[:1].upper() + t[1:]))}" for t in texts]
+    return [f"• {html.escape(plain(s[:1].upper() + s[1:]))}" for s in texts]
 
 
 def plan_html(plan: LinePlan, quarter: int, currency: str, period: str = "quarter") -> str:
-    """The line's plan for the quarter (``period``: or round) being decided, and why."""
-    out = [f"<b>Plan for {period} {quarter}</b>", html.escape(theme_words(plan.theme))]
+    """The line's plan for the quarter being decided (``period``: "quarter", or "round" in a
+    workshop), and why."""
+    period = "round" if period == "round" else "quarter"
+    comma = t("portfolio.list_separator")
+    out = [
+        f"<b>{html.escape(t(f'portfolio.plan_for.{period}', n=quarter))}</b>",
+        html.escape(theme_words(plan.theme)),
+    ]
     if not plan.sunset:
         for n, item in enumerate(plan.items, start=1):
             if item.waits_for:
-                state = "waits for " + ", ".join(item.waits_for)
+                state = t("portfolio.state.waits", items=comma.join(item.waits_for))
+            elif item.ships:
+                state = t("portfolio.state.ships")
             else:
-                state = "expected to ship" if item.ships else f"continues next {period}"
-            text = f"{n}. {item.name}: about {item.remaining:.0f} points, {state}"
+                state = t(f"portfolio.state.continues.{period}")
+            text = t(
+                "portfolio.plan_item",
+                n=n,
+                name=item.name,
+                points=number(item.remaining, 0),
+                state=state,
+            )
             out.append(html.escape(plain(text)))
         if not plan.items:
-            out.append("Nothing on the roadmap.")
+            out.append(html.escape(t("portfolio.nothing_planned")))
         s = plan.split
         out.append(
-            f"<b>{plan.planned:.0f}</b> points planned for <b>{plan.capacity:.0f}</b> of feature "
-            f"capacity; time: {pct(s.features, 0)} features, {pct(s.debt, 0)} debt, "
-            f"{pct(s.discovery, 0)} discovery"
+            t(
+                "portfolio.planned",
+                planned=number(plan.planned, 0),
+                capacity=number(plan.capacity, 0),
+                features=pct(s.features, 0),
+                debt=pct(s.debt, 0),
+                discovery=pct(s.discovery, 0),
+            )
         )
         if plan.research:
-            out.append(html.escape(plain("Research: " + ", ".join(plan.research))))
+            out.append(
+                html.escape(plain(t("portfolio.research", studies=comma.join(plan.research))))
+            )
         if abs(plan.price - plan.price_before) > 0.005 * plan.price_before:
             move = signed_pct(plan.price / plan.price_before - 1.0)
             out.append(
                 html.escape(
-                    f"Price: {money_full(plan.price_before, currency)} to "
-                    f"{money_full(plan.price, currency)} ({move})"
+                    t(
+                        "portfolio.price",
+                        before=money_full(plan.price_before, currency),
+                        after=money_full(plan.price, currency),
+                        change=move,
+                    )
                 )
             )
     why = [*plan.reasons, *plan.context]
     if why:
-        out += ["<b>Why</b>", *_bullets(why)]
+        out += [f"<b>{html.escape(t('portfolio.why'))}</b>", *_bullets(why)]
     return "<br>".join(out)
 
 
@@ -118,50 +141,75 @@ def kpi_lines(now: LineKpis, before: LineKpis | None, morale: float, currency: s
     share = _change(now.share, was("share"), points)
     revenue = _change(now.revenue, was("revenue"), lambda v: signed_money(v, currency))
     return [
-        html.escape(f"Customers {count(now.customers)}{customers} · share {pct(now.share)}{share}"),
         html.escape(
-            f"Revenue {money(now.revenue, currency)}{revenue} · contribution "
-            f"{money(now.contribution, currency)}"
+            t(
+                "portfolio.kpi.customers",
+                customers=count(now.customers),
+                customers_change=customers,
+                share=pct(now.share),
+                share_change=share,
+            )
         ),
-        f"Satisfaction {now.satisfaction:.2f} · morale {morale:.2f} (whole firm)",
+        html.escape(
+            t(
+                "portfolio.kpi.revenue",
+                revenue=money(now.revenue, currency),
+                revenue_change=revenue,
+                contribution=money(now.contribution, currency),
+            )
+        ),
+        t(
+            "portfolio.kpi.satisfaction",
+            satisfaction=number(now.satisfaction, 2),
+            morale=number(morale, 2),
+        ),
     ]
 
 
 def last_html(
     plan: LinePlan, quarter: int, morale: float, currency: str, period: str = "quarter"
 ) -> str:
-    """The line's last quarter (or round): its numbers, what shipped and what it changed,
-    and why."""
+    """The line's last quarter (or round, ``period`` "round"): its numbers, what shipped and
+    what it changed, and why."""
+    period = "round" if period == "round" else "quarter"
     last = plan.last
-    played = f"<b>{period.capitalize()} {quarter - 1}: what happened</b>"
-    out = [played if last else "<b>Where it starts</b>"]
+    played = t(f"portfolio.happened.{period}", n=quarter - 1)
+    out = [f"<b>{html.escape(played if last else t('portfolio.starts'))}</b>"]
     if plan.now is not None:
         out += kpi_lines(plan.now, plan.before, morale, currency)
     if last is None:
-        out.append(f"Nothing played yet: what ships, and why, shows here after {period} 1.")
+        out.append(html.escape(t(f"portfolio.nothing_played.{period}")))
         return "<br>".join(out)
     if last.shipped_text:
-        out += ["<b>Shipped</b>", *_bullets(list(last.shipped_text))]
+        out += [f"<b>{html.escape(t('portfolio.shipped'))}</b>", *_bullets(list(last.shipped_text))]
     if last.reasons:
-        out += ["<b>Why</b>" if not last.shipped else "<b>Also</b>", *_bullets(list(last.reasons))]
+        head = t("portfolio.why") if not last.shipped else t("portfolio.also")
+        out += [f"<b>{html.escape(head)}</b>", *_bullets(list(last.reasons))]
     return "<br>".join(out)
 
 
 def bet_html(bet: BetStatus, currency: str) -> str:
     """One innovation bet as it stands: cost, quarters funded, chance or outcome."""
-    unlocks = html.escape(", ".join(bet.unlocks) or "nothing new")
+    unlocks = html.escape(
+        t("portfolio.list_separator").join(bet.unlocks) or t("portfolio.nothing_new")
+    )
     out = [
         f"<b>{html.escape(bet.name)}</b>",
-        html.escape(f"{money(bet.cost, currency)} a quarter, {bet.quarters} quarter(s)"),
+        html.escape(t("portfolio.bet.cost", cost=money(bet.cost, currency), quarters=bet.quarters)),
     ]
     if bet.outcome is True:
-        out.append(f"It paid off: {unlocks} unlocked")
+        out.append(t("portfolio.bet.paid_off", unlocks=unlocks))
     elif bet.outcome is False:
-        out.append("It did not pay off")
+        out.append(html.escape(t("portfolio.bet.failed")))
     else:
         out += [
-            f"Funded {bet.funded} of {bet.quarters} · chance about {pct(bet.chance, 0)}",
-            f"Unlocks {unlocks}",
+            t(
+                "portfolio.bet.funded",
+                funded=bet.funded,
+                quarters=bet.quarters,
+                chance=pct(bet.chance, 0),
+            ),
+            t("portfolio.bet.unlocks", unlocks=unlocks),
         ]
     return "<br>".join(out)
 
@@ -169,9 +217,8 @@ def bet_html(bet: BetStatus, currency: str) -> str:
 class PortfolioTab(Tab):
     """Sets ``themes``, ``mentoring``, ``bets``, ``incubation`` and ``sunset``."""
 
-    title = "Portfolio"
+    namespace = "portfolio"
     roles = ("cpo",)
-    hint = "What each line's AI PM plans, shipped and why; steer with themes and mentoring."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
         outlook = self.desk.outlook()
@@ -181,11 +228,11 @@ class PortfolioTab(Tab):
         left = mentoring_room(self.desk.draft.mentoring, "")
         self.hub.label(
             pygame.Rect(x, y, left_w, 24),
-            fit(
-                f"Your mentoring time left to give: {pct(left, 0)} of 100% (each line's "
-                "mentoring can use at most what is left).",
-                font(15),
+            fit_label(
+                t("portfolio.mentoring_left", left=pct(left, 0), whole=pct(1.0, 0)),
+                15,
                 left_w,
+                self.hub.scale,
             ),
             container=container,
             object_id="#muted",
@@ -224,7 +271,7 @@ class PortfolioTab(Tab):
         name_w = min(220, row.w // 5)
         self.hub.label(
             pygame.Rect(row.x, row.y, name_w, ROW),
-            fit(plan.name, font(15), name_w),
+            fit_label(plan.name, 15, name_w, self.hub.scale),
             container=container,
             tip=plan.name,
         )
@@ -234,7 +281,7 @@ class PortfolioTab(Tab):
         sentence = plain(plan.headline[:1].upper() + plan.headline[1:])
         self.hub.label(
             pygame.Rect(row.x + name_w + 6, row.bottom, row.w - name_w - 6, 24),
-            fit(sentence, font(15), row.w - name_w - 6),
+            fit_label(sentence, 15, row.w - name_w - 6, self.hub.scale),
             container=container,
             object_id="#muted",
             tip=sentence,
@@ -244,14 +291,22 @@ class PortfolioTab(Tab):
     def _line(self, scroller: Any, w: int, y: int, plan: LinePlan, morale: float) -> int:
         """One line's card from ``y`` in the scroller; returns the y below it."""
         desk = self.desk
-        heading = f"{plan.name}{' (to be sunset)' if plan.sunset else ''} · " + (
-            f"PM {plan.pm} ({plan.style}: {STYLES.get(plan.style, 'runs the line')})"
+        known = plan.style in STYLES
+        style = t(f"portfolio.style_name.{plan.style}") if known else plan.style
+        does = t(f"portfolio.style.{plan.style}") if known else t("portfolio.style_other")
+        pm = (
+            t("portfolio.pm", pm=plan.pm, style=style, does=does)
             if plan.pm
-            else "no PM"
+            else t("portfolio.no_pm")
+        )
+        heading = t(
+            "portfolio.heading_sunset" if plan.sunset else "portfolio.heading",
+            name=plan.name,
+            pm=pm,
         )
         self.hub.label(
             pygame.Rect(0, y, w, 30),
-            fit(heading, font(21, bold=True), w),
+            fit_label(heading, 21, w, self.hub.scale, bold=True),
             container=scroller,
             object_id="#heading",
             tip=heading,
@@ -259,32 +314,35 @@ class PortfolioTab(Tab):
         y += 32
         self.hub.label(
             pygame.Rect(0, y, w, 24),
-            fit(
-                f"PM skill {plan.pm_skill:.2f} (started at {plan.start_skill:.2f}) · "
-                f"{plan.headcount} engineers · technical debt {plan.tech_debt:.0f} points",
-                font(15),
+            fit_label(
+                t(
+                    "portfolio.skill",
+                    skill=number(plan.pm_skill, 2),
+                    start=number(plan.start_skill, 2),
+                    engineers=plan.headcount,
+                    debt=number(plan.tech_debt, 0),
+                ),
+                15,
                 w,
+                self.hub.scale,
             ),
             container=scroller,
             object_id="#muted",
-            tip="Skill sharpens the PM's estimates and priorities (mentoring raises it). "
-            "Technical debt slows feature work.",
+            tip=t("portfolio.skill_tip"),
         )
         y += 28
         half = (w - GAP) * 11 // 20
-        period = self.hub.period_name().lower()
+        period = self.hub.period_kind()
         boxes = [
             (
                 pygame.Rect(0, y, half, -1),
                 plan_html(plan, desk.quarter, desk.scenario.currency, period),
-                "The AI PM's plan as it will be played with your current choices: change the "
-                "theme and it re-plans. Efforts are the PM's estimates.",
+                t("portfolio.plan_tip"),
             ),
             (
                 pygame.Rect(half + GAP, y, w - half - GAP, -1),
                 last_html(plan, desk.quarter, morale, desk.scenario.currency, period),
-                "Contribution: the line's revenue minus serving costs, its marketing and its "
-                "team's payroll (research, bets and hiring are the firm's).",
+                t("portfolio.last_tip"),
             ),
         ]
         return y + self._side_by_side(scroller, boxes) + 2 * GAP
@@ -303,17 +361,19 @@ class PortfolioTab(Tab):
     def _levers(self, container: Any, row: pygame.Rect, plan: LinePlan) -> None:
         """Theme, sunset and mentoring for one line, in ``row``."""
         desk = self.desk
-        theme = THEME_NAMES.get(plan.theme, "none")
+        theme = THEME_NAMES.get(plan.theme) or t("portfolio.theme_none")
         self.hub.button(
             pygame.Rect(row.x, row.y, 170, ROW),
-            f"Theme: {theme}",
+            t("portfolio.theme", name=theme),
             lambda pid=plan.product: self._theme(pid),
             container=container,
-            tip=f"{theme_words(plan.theme)}. Click for the next theme. {DECISIONS['themes']}",
+            tip=t(
+                "portfolio.theme_tip", words=theme_words(plan.theme), decision=DECISIONS["themes"]
+            ),
         )
         self.hub.button(
             pygame.Rect(row.x + 176, row.y, 116, ROW),
-            "Keep line" if plan.sunset else "Sunset line",
+            t("portfolio.keep") if plan.sunset else t("portfolio.sunset"),
             lambda pid=plan.product: self._sunset(pid),
             container=container,
             tip=DECISIONS["sunset"],
@@ -324,7 +384,7 @@ class PortfolioTab(Tab):
 
         self.hub.stepper(
             pygame.Rect(row.x + 304, row.y, row.w - 304, ROW),
-            "Mentoring",
+            t("portfolio.mentoring"),
             desk.draft.mentoring.get(plan.product, 0.0),
             (0.0, mentoring_room(desk.draft.mentoring, plan.product)),
             0.1,
@@ -341,7 +401,7 @@ class PortfolioTab(Tab):
         w = rect.w - SCROLLBAR
         self.hub.label(
             pygame.Rect(0, 0, w, 30),
-            "Innovation bets",
+            t("portfolio.bets"),
             container=scroller,
             object_id="#heading",
             tip=DECISIONS["bets"],
@@ -365,14 +425,13 @@ class PortfolioTab(Tab):
         y += 4
         self.hub.stepper(
             pygame.Rect(0, y, w, ROW),
-            "Incubation team",
+            t("portfolio.incubation"),
             self.desk.draft.incubation,
             (0, 20),
             1,
             lambda v: f"{v:.0f}",
             set_incubation,
-            tip="Engineers moved from the lines into the incubation team while a bet is funded; "
-            "each adds a tenth to the bets' chances. The team stays until you change it.",
+            tip=t("portfolio.incubation_tip"),
             container=scroller,
         )
         y += ROW + 6
@@ -386,20 +445,20 @@ class PortfolioTab(Tab):
         if bet.outcome is not None:  # a bet is decided once: its outcome, never "Fund" again
             self.hub.button(
                 pygame.Rect(0, y, BET_BUTTON, ROW),
-                "Paid off" if bet.outcome else "Failed",
+                t("portfolio.paid_off") if bet.outcome else t("portfolio.failed"),
                 None,
                 container=scroller,
                 enabled=False,
-                tip="This bet has been decided; it cannot be funded again.",
+                tip=t("portfolio.decided_tip"),
             )
             return
         self.hub.button(
             pygame.Rect(0, y, BET_BUTTON, ROW),
-            "Stop" if bet.funding else "Fund",
+            t("portfolio.stop") if bet.funding else t("portfolio.fund"),
             lambda b=bet.id: self._bet(b),
             container=scroller,
             object_id="#tab_active" if bet.funding else None,
-            tip=f"{about} {DECISIONS['bets']}",
+            tip=t("portfolio.bet_tip", about=about, decision=DECISIONS["bets"]),
         )
 
     def _theme(self, product_id: str) -> None:

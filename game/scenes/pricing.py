@@ -19,8 +19,9 @@ from engine.formatting import count, money, pct, signed_count
 from game.jobs import Job
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
-from game.scenes.tab import Tab
-from game.widgets.text import fit, font, plain
+from game.scenes.tab import Tab, fit_label
+from game.translation import t
+from game.widgets.text import plain
 
 if TYPE_CHECKING:
     from engine.preview import Preview
@@ -32,12 +33,6 @@ PREVIEW_W = 340
 """Width of the preview column beside the controls (layout units)."""
 DEBOUNCE_S = 0.35
 """Seconds without a change before the preview is worked out again."""
-CAVEAT = "Expected, before rivals react and chance."
-"""The preview's honest caveat, always on show under its heading."""
-CAVEAT_TEXT = (
-    "Expected, before rivals react and chance: the market model's estimate for these prices "
-    "and this marketing, with rivals, products and customers' needs as they are now."
-)
 MUTED = "#a8b3c1"
 
 
@@ -56,30 +51,60 @@ def preview_html(preview: Preview, scenario: Scenario) -> str:
     for p in preview.of_firm():
         d, k = p.draft, p.kept
         lines = [
-            f"<b>{html.escape(p.name)} at {html.escape(money(d.price, cur))}</b>: about "
-            f"<b>{about(d.customers)}</b> customers next quarter (now {count(p.now.customers)}).",
-            "That is today's price and marketing: change them to compare."
+            t(
+                "pricing.preview.product",
+                name=html.escape(p.name),
+                price=html.escape(money(d.price, cur)),
+                customers=about(d.customers),
+                now=count(p.now.customers),
+            ),
+            t("pricing.preview.unchanged")
             if same
-            else f"Keeping today's {html.escape(money(k.price, cur))} and marketing: about "
-            f"{about(k.customers)} ({_diff(d.customers, k.customers)} with your changes).",
-            f"Revenue about {html.escape(money(d.revenue, cur))} a quarter"
-            + ("." if same else f" (keeping today's: {html.escape(money(k.revenue, cur))})."),
+            else t(
+                "pricing.preview.keeping",
+                price=html.escape(money(k.price, cur)),
+                customers=about(k.customers),
+                diff=_diff(d.customers, k.customers),
+            ),
+            t("pricing.preview.revenue", revenue=html.escape(money(d.revenue, cur)))
+            if same
+            else t(
+                "pricing.preview.revenue_keeping",
+                revenue=html.escape(money(d.revenue, cur)),
+                kept=html.escape(money(k.revenue, cur)),
+            ),
         ]
         rows = [
-            f"• {html.escape(names[s])}: about {about(d.customers_by_segment[s])}"
-            + ("" if same else f" ({_diff(d.customers_by_segment[s], k.customers_by_segment[s])})")
+            t(
+                "pricing.preview.segment",
+                segment=html.escape(names[s]),
+                customers=about(d.customers_by_segment[s]),
+            )
+            if same
+            else t(
+                "pricing.preview.segment_diff",
+                segment=html.escape(names[s]),
+                customers=about(d.customers_by_segment[s]),
+                diff=_diff(d.customers_by_segment[s], k.customers_by_segment[s]),
+            )
             for s in names
         ]
         lines.append("<br>".join(rows))
         blocks.append("<br>".join(lines))
     rivals = [
-        f"{html.escape(p.name)} about {about(p.draft.customers)}"
-        + ("" if same else f" ({_diff(p.draft.customers, p.kept.customers)})")
+        t("pricing.preview.rival", name=html.escape(p.name), customers=about(p.draft.customers))
+        if same
+        else t(
+            "pricing.preview.rival_diff",
+            name=html.escape(p.name),
+            customers=about(p.draft.customers),
+            diff=_diff(p.draft.customers, p.kept.customers),
+        )
         for p in preview.products.values()
         if p.firm != preview.firm
     ]
     if rivals:
-        blocks.append("Rivals: " + ", ".join(rivals) + ".")
+        blocks.append(t("pricing.preview.rivals", rivals=t("pricing.list_separator").join(rivals)))
     return "<br><br>".join(blocks)
 
 
@@ -91,9 +116,8 @@ def _diff(a: float, b: float) -> str:
 class PricingTab(Tab):
     """Sets ``ProductDecision.price`` and ``ProductDecision.marketing``; previews them."""
 
-    title = "Pricing & marketing"
+    namespace = "pricing"
     roles = ("pm",)
-    hint = "Set your price and where you spend on marketing. Rivals may react."
 
     def __init__(self, hub: HubScene) -> None:
         super().__init__(hub)
@@ -122,18 +146,20 @@ class PricingTab(Tab):
                 pygame.Rect(x, y, w, 30), product.name, container=container, object_id="#heading"
             )
             y += 36
-            rivals = ", ".join(
-                f"{p.name} {money(p.price, cur)}"
+            rivals = t("pricing.list_separator").join(
+                t("pricing.rival_price", name=p.name, price=money(p.price, cur))
                 for p in last.products.values()
                 if p.firm != desk.firm_id
             )
-            now = (
-                f"Now {money(pv.price, cur)} per customer per quarter; unit cost "
-                f"{money(pv.unit_cost, cur)}. Rivals: {rivals}."
+            now = t(
+                "pricing.now",
+                price=money(pv.price, cur),
+                unit_cost=money(pv.unit_cost, cur),
+                rivals=rivals,
             )
             self.hub.label(
                 pygame.Rect(x, y, w, 24),
-                fit(now, font(15), w - 12),
+                fit_label(now, 15, w - 12, self.hub.scale),
                 tip=now,
                 container=container,
                 object_id="#muted",
@@ -146,7 +172,7 @@ class PricingTab(Tab):
 
             self.hub.stepper(
                 pygame.Rect(x, y, w, ROW),
-                "Price next quarter",
+                t("pricing.price"),
                 price,
                 (max(1.0, product.price * 0.2), product.price * 4),
                 step,
@@ -171,7 +197,7 @@ class PricingTab(Tab):
         x, y, w = at.x, at.y, at.w
         self.hub.label(
             pygame.Rect(x, y, w, 26),
-            "Marketing spend per segment this quarter",
+            t("pricing.marketing"),
             container=container,
             tip=DECISIONS["marketing"],
         )
@@ -189,7 +215,7 @@ class PricingTab(Tab):
 
             self.hub.stepper(
                 pygame.Rect(x, y, w, ROW),
-                f"{seg.name} (share {pct(share, 0)}, aware {pct(aware, 0)})",
+                t("pricing.segment", segment=seg.name, share=pct(share, 0), aware=pct(aware, 0)),
                 marketing.get(seg.id, 0.0),
                 (0.0, 500_000.0),
                 MARKETING_STEP,
@@ -202,7 +228,7 @@ class PricingTab(Tab):
         total = sum(marketing.get(seg.id, 0.0) for seg in s.segments)
         self.hub.label(
             pygame.Rect(x, y, w, 24),
-            f"Total marketing this quarter: {money(total, cur)}",
+            t("pricing.total", total=money(total, cur)),
             container=container,
             object_id="#muted",
         )
@@ -211,20 +237,17 @@ class PricingTab(Tab):
     # ------------------------------------------------------------------ preview
     def _build_preview(self, column: pygame.Rect, area: pygame.Rect, container: Any) -> None:
         """The preview column: a heading and the text box the background job fills."""
-        tip = (
-            "The market model's estimate of what these prices and this marketing would do "
-            "next quarter, against keeping today's. " + CAVEAT_TEXT
-        )
+        tip = t("pricing.preview_tip")
         self.hub.label(
             pygame.Rect(column.x, column.y, column.w, 30),
-            "Expected next quarter",
+            t("pricing.expected"),
             container=container,
             object_id="#heading",
             tip=tip,
         )
         self.hub.label(
             pygame.Rect(column.x, column.y + 30, column.w, 24),
-            fit(CAVEAT, font(15), column.w - 12),
+            fit_label(t("pricing.caveat"), 15, column.w - 12, self.hub.scale),
             container=container,
             object_id="#muted",
             tip=tip,
@@ -275,13 +298,18 @@ class PricingTab(Tab):
         result = self._result
         waiting = result is None or result[0] != self._wanted
         if result is None:
-            return f"<font color='{MUTED}'>Working out what customers would do…</font>"
+            return f"<font color='{MUTED}'>{html.escape(t('pricing.working'))}</font>"
         _, preview, problem = result
         if problem:
-            return f"<font color='#f0894a'>No preview: {html.escape(plain(problem))}</font>"
+            words = t("pricing.no_preview", problem=html.escape(plain(problem)))
+            return f"<font color='#f0894a'>{words}</font>"
         if preview is None:
             return f"<font color='{MUTED}'>{html.escape(self.desk.no_preview)}</font>"
-        head = f"<font color='{MUTED}'>Updating…</font><br>" if waiting else ""
+        head = (
+            f"<font color='{MUTED}'>{html.escape(t('pricing.updating'))}</font><br>"
+            if waiting
+            else ""
+        )
         return head + preview_html(preview, self.desk.scenario)
 
 
@@ -289,4 +317,4 @@ def _problem(error: BaseException) -> str:
     """A preview's failure in one sentence (refused prices are already in words)."""
     if isinstance(error, ValueError):
         return str(error)
-    return f"the preview could not be worked out ({error.__class__.__name__})"
+    return t("pricing.failed", error=error.__class__.__name__)

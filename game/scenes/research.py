@@ -7,25 +7,28 @@ from typing import Any
 import pygame
 
 from engine.decisions import ResearchOrder
-from engine.formatting import money
+from engine.formatting import exact, money, number
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
+from game.translation import t
 
-REVEALS = {
-    "ideals": ("ideal product", "what they want (their ideal product)"),
-    "weights": ("priorities", "which attributes matter most to them"),
-    "price_sensitivity": ("price sensitivity", "how much price matters to them"),
-    "competitors": ("rival positions", "where rival products really sit"),
-}
+REVEALS = ("ideals", "weights", "price_sensitivity", "competitors")
+"""What a study may reveal; each has a short name (``research.reveal.<id>``) and a longer
+one for tooltips (``research.reveal_long.<id>``)."""
+
+
+def reveal_words(reveals: list[str], long: bool = False) -> str:
+    """What a study reveals, as a list of its short (or long) names."""
+    kind = "reveal_long" if long else "reveal"
+    return t("research.list_separator").join(t(f"research.{kind}.{r}") for r in reveals)
 
 
 class ResearchTab(Tab):
     """Toggles ``ResearchOrder``s on the PM's product line."""
 
-    title = "Research"
+    namespace = "research"
     roles = ("pm",)
-    hint = "Buy studies to learn what each segment wants before you build."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
         desk = self.desk
@@ -36,8 +39,7 @@ class ResearchTab(Tab):
         cost = sum(m.cost for m in s.research for seg in s.segments if (m.id, seg.id) in ordered)
         self.hub.label(
             pygame.Rect(area.x + GAP, area.y + GAP, area.w - 2 * GAP, 28),
-            f"Studies ordered: {len(ordered)} · cost {money(cost, s.currency)} · "
-            "results arrive with the quarter report and sharpen the rings on the Market map.",
+            t("research.ordered", studies=len(ordered), cost=money(cost, s.currency)),
             container=container,
             tip=DECISIONS["research"],
         )
@@ -61,27 +63,25 @@ class ResearchTab(Tab):
             )
             self.hub.label(
                 pygame.Rect(name_w + GAP + i * (cell_w + GAP), y + 26, cell_w, 24),
-                f"needs known ±{max(sds):.2f}",
+                t("research.needs_known", sd=number(max(sds), 2)),
                 container=scroller,
                 object_id="#muted",
-                tip="How unsure you are about what this segment wants (one standard deviation "
-                "on the 0-1 attribute scale). Research narrows it; it widens again slowly as "
-                "the market moves.",
+                tip=t("research.needs_known_tip"),
             )
         y += 56
         guide = next((m.id for m in s.research if "ideals" in m.reveals), None)
         for method in s.research:
-            reveals = ", ".join(REVEALS[r][1] for r in method.reveals)
-            short = ", ".join(REVEALS[r][0] for r in method.reveals)
-            tip = (
-                f"{method.description} Reveals {reveals}. Costs "
-                f"{money(method.cost, s.currency)} per segment"
-                + (f" and {method.effort:g} discovery effort points." if method.effort else ".")
+            tip = t(
+                "research.method_tip_effort" if method.effort else "research.method_tip",
+                about=method.description,
+                reveals=reveal_words(method.reveals, long=True),
+                cost=money(method.cost, s.currency),
+                effort=exact(method.effort),
             )
             self.hub.label(pygame.Rect(0, y, name_w, 24), method.name, container=scroller, tip=tip)
             self.hub.label(
                 pygame.Rect(0, y + 24, name_w, 26),
-                f"reveals {short}",
+                t("research.reveals", reveals=reveal_words(method.reveals)),
                 container=scroller,
                 object_id="#muted",
                 tip=tip,
@@ -90,13 +90,14 @@ class ResearchTab(Tab):
                 on = (method.id, seg.id) in ordered
                 buy = self.hub.button(
                     pygame.Rect(name_w + GAP + i * (cell_w + GAP), y + 4, cell_w, ROW),
-                    f"[x] {money(method.cost, s.currency)}"
-                    if on
-                    else f"Buy {money(method.cost, s.currency)}",
+                    t(
+                        "research.bought" if on else "research.buy",
+                        cost=money(method.cost, s.currency),
+                    ),
                     lambda m=method.id, g=seg.id: self._toggle(product.id, m, g),
                     container=scroller,
                     object_id="#tab_active" if on else None,
-                    tip=f"{method.name} in {seg.name}. {tip}",
+                    tip=t("research.buy_tip", method=method.name, segment=seg.name, tip=tip),
                 )
                 if method.id == guide:  # what the coach points at: learn what they want
                     self.hub.anchor(f"research:{seg.id}", buy)

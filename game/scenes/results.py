@@ -14,10 +14,11 @@ import pygame
 import pygame_gui
 
 from engine.decisions import describe
-from engine.formatting import money
+from engine.formatting import money, number
 from game.saves import MAX_ANSWER
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
+from game.translation import t
 from game.widgets.text import LINE_H, plain, text_height
 
 if TYPE_CHECKING:
@@ -35,22 +36,24 @@ def drivers_html(report: TurnReport, firm: str) -> str:
     for exp in sorted(report.drivers, key=lambda e: -abs(e.change)):
         if exp.firm == firm:
             lines.append(f"• {html.escape(plain(exp.summary))}")
-    return "<br>".join(lines) or "Nothing moved enough to explain this quarter."
+    return "<br>".join(lines) or html.escape(t("results.no_drivers"))
 
 
 def news_html(report: TurnReport, currency: str) -> str:
     """Events and rivals' moves as a news feed."""
     items = []
     for event in report.events:
-        title = html.escape(str(event.get("title", event.get("id", "Event"))))
+        title = html.escape(str(event.get("title", event.get("id", t("results.event")))))
         text = html.escape(str(event.get("text", "")))
         items.append(f"<b>{title}</b>" + (f"<br>{text}" if text else ""))
     for move in report.competitor_moves:
         line = html.escape(plain(move.text))
         if move.marketing:
-            line += f" Marketing: {html.escape(money(move.marketing, currency))}."
+            line += t(
+                "results.rival_marketing", amount=html.escape(money(move.marketing, currency))
+            )
         items.append(line)
-    return "<br><br>".join(items) or "A quiet quarter: no events, rivals held still."
+    return "<br><br>".join(items) or html.escape(t("results.quiet"))
 
 
 def names_of(scenario: Scenario) -> dict[str, str]:
@@ -68,37 +71,57 @@ def work_html(report: TurnReport, firm: str, names: dict[str, str]) -> str:
         return ""
 
     def named(ids: list[str]) -> str:
-        return ", ".join(html.escape(names.get(i, i)) for i in ids)
+        return t("results.list_separator").join(html.escape(names.get(i, i)) for i in ids)
 
-    lines = [f"Shipped: {named(org.shipped) if org.shipped else 'nothing this quarter'}."]
+    lines = [
+        t("results.work.shipped", items=named(org.shipped))
+        if org.shipped
+        else html.escape(t("results.work.shipped_nothing"))
+    ]
     for line in org.lines.values():  # why, in the engine's words (names, not ids): what
         # shipped nothing, what is taking longer than estimated, what sat idle
         for reason in line.reasons:
             if not reason.startswith("blocked:"):  # blocked items are listed below
-                lines.append(f"{named([line.product])}: {html.escape(plain(reason))}.")
+                lines.append(
+                    t(
+                        "results.work.reason",
+                        line=named([line.product]),
+                        reason=html.escape(plain(reason)),
+                    )
+                )
     for line in org.lines.values():
         blocked = [
-            f"{html.escape(names.get(i, i))} (waits for {named(d)})"
+            t("results.work.waits", item=html.escape(names.get(i, i)), needs=named(d))
             for i, d in line.blocked.items()
         ]
         if blocked:
-            lines.append("Blocked: " + "; ".join(blocked) + ".")
+            lines.append(
+                t("results.work.blocked", items=t("results.blocked_separator").join(blocked))
+            )
     for study in org.research:
         lines.append(
-            f"Research: {html.escape(names.get(str(study['method']), str(study['method'])))} in "
-            f"{html.escape(names.get(str(study['segment']), str(study['segment'])))} came back "
-            "(see the rings on the Market map)."
+            t(
+                "results.work.research",
+                method=html.escape(names.get(str(study["method"]), str(study["method"]))),
+                segment=html.escape(names.get(str(study["segment"]), str(study["segment"]))),
+            )
         )
     if org.breakthroughs:
-        lines.append(f"Breakthrough idea added to the backlog: {named(org.breakthroughs)}.")
+        lines.append(t("results.work.breakthrough", items=named(org.breakthroughs)))
     if org.unlocked:
-        lines.append(f"An innovation bet paid off: {named(org.unlocked)} unlocked.")
+        lines.append(t("results.work.unlocked", items=named(org.unlocked)))
     if org.initiatives_landed:
-        lines.append(f"Culture initiatives took effect: {named(org.initiatives_landed)}.")
-    people = f"People: {org.headcount}"
-    if org.hired or org.laid_off or org.leavers:
-        people += f" ({org.hired} hired, {org.laid_off} laid off, {org.leavers} left)"
-    lines.append(people + f"; morale {org.morale:.2f}, technical debt {org.tech_debt:.0f}.")
+        lines.append(t("results.work.initiatives", items=named(org.initiatives_landed)))
+    people = dict(
+        people=org.headcount,
+        morale=number(org.morale, 2),
+        debt=number(org.tech_debt, 0),
+        hired=org.hired,
+        laid_off=org.laid_off,
+        left=org.leavers,
+    )
+    changed = org.hired or org.laid_off or org.leavers
+    lines.append(t("results.work.people_moves" if changed else "results.work.people", **people))
     lines += [f"<font color='#f0894a'>{html.escape(plain(w))}</font>" for w in org.warnings]
     return "<br>".join(f"• {line}" for line in lines)
 
@@ -126,7 +149,7 @@ class ResultsScene(Scene):
         me = session.firm_id
         self.label(
             pygame.Rect(MARGIN, MARGIN, self.width - 2 * MARGIN, 40),
-            f"Quarter {r.quarter} of {s.quarters}: results",
+            t("results.heading", quarter=r.quarter, quarters=s.quarters),
             object_id="#heading",
         )
         row = pygame.Rect(MARGIN, MARGIN + 48, self.width - 2 * MARGIN, CARD_H)
@@ -149,29 +172,25 @@ class ResultsScene(Scene):
         decided_html = "<br>".join(f"• {html.escape(plain(line))}" for line in decided)
         self.text(
             pygame.Rect(MARGIN, top, left_w, body_h),
-            "<b>Why the numbers moved</b><br>" + drivers_html(r, me),
-            tip="Each change is split into its causes (price, product, awareness, "
-            "rivals, drifting needs, churn, events). Numbers in brackets are "
-            "percentage points of share or money.",
+            f"<b>{html.escape(t('results.why'))}</b><br>" + drivers_html(r, me),
+            tip=t("results.why_tip"),
         )
         self.text(
             pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
-            "<b>What you decided</b><br>"
-            + (decided_html or "• Nothing new: last quarter's course continued.")
+            f"<b>{html.escape(t('results.decided'))}</b><br>"
+            + (decided_html or "• " + html.escape(t("results.nothing_new"), quote=False))
             + "<br><br>"
-            + (f"<b>Inside the company</b><br>{work}<br><br>" if work else "")
-            + "<b>News</b><br>"
+            + (f"<b>{html.escape(t('results.inside'))}</b><br>{work}<br><br>" if work else "")
+            + f"<b>{html.escape(t('results.news'))}</b><br>"
             + news_html(r, s.currency),
         )
         finished = session.finished
         self.button(
             pygame.Rect(self.width - MARGIN - 300, self.height - MARGIN - ROW, 300, ROW),
-            "See the debrief" if finished else f"Plan quarter {session.quarter}",
+            t("results.debrief") if finished else t("results.plan", quarter=session.quarter),
             self.go_on,
             object_id="#primary",
-            tip="The game is over: see how you did and why."
-            if finished
-            else "Back to the hub to decide the next quarter.",
+            tip=t("results.debrief_tip") if finished else t("results.plan_tip"),
         )
         self.app.focus_index = 0
         if self.question:
@@ -179,9 +198,8 @@ class ResultsScene(Scene):
 
     def _question_html(self) -> str:
         return (
-            f"<b>Think back:</b> {html.escape(plain(self.question))}<br>"
-            "<font color='#a8b3c1'>Type a line or two in the box below and press Enter (Enter "
-            "again goes on), or skip it. Your answers come back in the debrief.</font>"
+            f"<b>{html.escape(t('results.think_back'))}</b> {html.escape(plain(self.question))}<br>"
+            f"<font color='#a8b3c1'>{html.escape(t('results.reflect_how'))}</font>"
         )
 
     def _build_reflection(self, at: pygame.Rect) -> None:
@@ -199,15 +217,15 @@ class ResultsScene(Scene):
             pygame.Rect(MARGIN, by, entry_w, ROW),
             self.answer,
             lambda text: None,
-            tip="Your answer, kept with the game and shown again in the debrief.",
+            tip=t("results.answer_tip"),
         )
         self.entry.set_text_length_limit(MAX_ANSWER)
         self._changes[self.entry] = self._typed
         self.skip_button = self.button(
             pygame.Rect(MARGIN + entry_w + GAP, by, 160, ROW),
-            "Answer kept" if self.saved else "Skip the question",
+            t("results.kept") if self.saved else t("results.skip"),
             self.skip,
-            tip="Go on without answering (the question still shows in the debrief).",
+            tip=t("results.skip_tip"),
             enabled=not self.saved,
         )
         self.app.focus_index = self.focusables().index(self.entry)
@@ -225,7 +243,7 @@ class ResultsScene(Scene):
             return
         self._keep(text)
         self.saved, self.kept = True, text
-        self.skip_button.set_text("Answer kept")
+        self.skip_button.set_text(t("results.kept"))
         self.skip_button.disable()
 
     def _keep(self, answer: str | None) -> None:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from engine.decisions import CapacitySplit
-from engine.formatting import pct
+from engine.formatting import exact, number, pct, signed
 from engine.roadmap import load_of, load_words
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
+from game.translation import t
 from game.widgets.capacity_bar import CapacityBar
 
 if TYPE_CHECKING:
@@ -34,30 +35,47 @@ def item_text(scenario: Scenario, view: ItemView, line: LineView) -> tuple[str, 
     attr_names = {a.id: a.name for a in scenario.attributes}
     item = items[view.id]
     if view.in_progress and view.remaining < 0.5:
-        effort = "past its estimate, still in progress"
+        effort = t("roadmap_tab.effort.overdue")
     elif view.in_progress:
-        effort = f"about {view.remaining:.0f} left"
+        effort = t("roadmap_tab.effort.left", points=number(view.remaining, 0))
     else:
         lo, hi = effort_range(item.effort, item.effort_uncertainty)
-        effort = f"effort {item.effort:g} (likely {lo:.0f}-{hi:.0f})"
-    effects = ", ".join(f"{attr_names[a]} {v:+.2f}" for a, v in view.effects.items())
+        effort = t(
+            "roadmap_tab.effort.estimate",
+            effort=exact(item.effort),
+            low=number(lo, 0),
+            high=number(hi, 0),
+        )
+    comma = t("roadmap_tab.list_separator")
+    effects = comma.join(
+        t("roadmap_tab.effect", attribute=attr_names[a], change=signed(v, 2))
+        for a, v in view.effects.items()
+    )
     extras = [
         e
         for e in (
             effects,
-            "pays down debt" if item.debt < 0 else "",
-            "adds debt" if item.debt > 0 else "",
-            "better quality" if item.quality > 0 else "",
+            t("roadmap_tab.pays_down_debt") if item.debt < 0 else "",
+            t("roadmap_tab.adds_debt") if item.debt > 0 else "",
+            t("roadmap_tab.better_quality") if item.quality > 0 else "",
         )
         if e
     ]
     needs = [items[d].name for d in view.depends_on if d not in line.shipped]
-    text = f"{item.name}: {effort} · est. {'; '.join(extras) or 'no visible effect'}" + (
-        f" · needs {', '.join(needs)}" if needs else ""
+    estimated = t("roadmap_tab.effects_separator").join(extras) or t("roadmap_tab.no_effect")
+    text = (
+        t(
+            "roadmap_tab.item_needs",
+            name=item.name,
+            effort=effort,
+            effects=estimated,
+            needs=comma.join(needs),
+        )
+        if needs
+        else t("roadmap_tab.item", name=item.name, effort=effort, effects=estimated)
     )
-    tip = (
-        f"{item.description or item.name} Estimated effects are your PM's best "
-        f"guess, not the truth. {DECISIONS['roadmap']}"
+    tip = t(
+        "roadmap_tab.item_tip", about=item.description or item.name, decision=DECISIONS["roadmap"]
     )
     return text, tip
 
@@ -65,9 +83,8 @@ def item_text(scenario: Scenario, view: ItemView, line: LineView) -> tuple[str, 
 class RoadmapTab(Tab):
     """Sets ``ProductDecision.roadmap`` (ordered item ids) and ``ProductDecision.split``."""
 
-    title = "Roadmap"
+    namespace = "roadmap_tab"
     roles = ("pm",)
-    hint = "Pick what the team builds, in priority order, and how capacity is split."
 
     def build(self, area: pygame.Rect, container: Any) -> None:
         desk = self.desk
@@ -78,14 +95,17 @@ class RoadmapTab(Tab):
         split = draft.split
         self.hub.label(
             pygame.Rect(x, area.y + GAP, w, 26),
-            "Capacity split (features + debt paydown + discovery = 100%)",
+            t("roadmap_tab.split"),
             container=container,
             tip=DECISIONS["split"],
         )
         y = area.y + GAP + 30
         half = (w - GAP) // 2
         for i, (part, name, value) in enumerate(
-            (("features", "Features", split.features), ("debt", "Debt paydown", split.debt))
+            (
+                ("features", t("roadmap_tab.features"), split.features),
+                ("debt", t("roadmap_tab.debt"), split.debt),
+            )
         ):
             self.hub.stepper(
                 pygame.Rect(x + i * (half + GAP), y, half, ROW),
@@ -101,8 +121,7 @@ class RoadmapTab(Tab):
         y += ROW + 4
         self.hub.label(
             pygame.Rect(x, y, w, 24),
-            f"Discovery gets the rest: {pct(split.discovery, 0)} (research and small "
-            "improvements).",
+            t("roadmap_tab.discovery", share=pct(split.discovery, 0)),
             container=container,
             object_id="#muted",
         )
@@ -119,20 +138,26 @@ class RoadmapTab(Tab):
             load,
             [(items[i].name, remaining[i]) for i in chosen],
             load_words(load, {i: item.name for i, item in items.items()}),
-            tip=f"The team has {line.capacity:.0f} effort points this quarter; "
-            f"{pct(split.features, 0)} of them, less the drag of {line.tech_debt:.0f} points "
-            f"of technical debt, make {load.available:.0f} feature points for the roadmap. "
-            "Estimates are uncertain: items may take longer than planned. Only the last item "
-            "may carry over into next quarter; more than that and the team crunches.",
+            tip=t(
+                "roadmap_tab.capacity_tip",
+                capacity=number(line.capacity, 0),
+                share=pct(split.features, 0),
+                debt=number(line.tech_debt, 0),
+                available=number(load.available, 0),
+            ),
             scale=self.hub.scale,
         )
         y += 52
         shipped = [items[i].name for i in sorted(line.shipped) if i in items]
         self.hub.label(
             pygame.Rect(x, y, w, 24),
-            "Shipped: "
-            + (", ".join(shipped) if shipped else "nothing yet")
-            + f" · PM estimate skill {line.skill:.2f} (higher = better effect estimates)",
+            t(
+                "roadmap_tab.shipped",
+                shipped=t("roadmap_tab.list_separator").join(shipped)
+                if shipped
+                else t("roadmap_tab.nothing_yet"),
+                skill=number(line.skill, 2),
+            ),
             container=container,
             object_id="#muted",
         )
@@ -155,10 +180,10 @@ class RoadmapTab(Tab):
             item_id = view.id
             on = item_id in chosen
             text, tip = item_text(self.desk.scenario, view, line)
-            position = f"#{chosen.index(item_id) + 1}  " if on else ""
+            position = t("roadmap_tab.position", n=chosen.index(item_id) + 1) if on else ""
             toggle = self.hub.button(
                 pygame.Rect(0, row_y, 100, ROW),
-                "Remove" if on else "Add",
+                t("roadmap_tab.remove") if on else t("roadmap_tab.add"),
                 lambda i=item_id: self._toggle(product_id, i),
                 container=scroller,
                 object_id="#tab_active" if on else None,
@@ -168,11 +193,11 @@ class RoadmapTab(Tab):
                 first_add = toggle
             self.hub.button(
                 pygame.Rect(106, row_y, 80, ROW),
-                "Earlier",
+                t("roadmap_tab.earlier"),
                 lambda i=item_id: self._earlier(product_id, i),
                 container=scroller,
                 enabled=on and chosen.index(item_id) > 0,
-                tip="Move this item up the priority order.",
+                tip=t("roadmap_tab.earlier_tip"),
             )
             self.hub.label(
                 pygame.Rect(196, row_y, inner - 196, ROW),

@@ -7,17 +7,45 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from game.translation import t
+from game.widgets.text import fit, font
+
 if TYPE_CHECKING:
     from game.desk import Desk
     from game.scenes.hub import HubScene
 
 
-class Tab(ABC):
-    """One tab. ``roles`` lists the roles that see it; ``hint`` says what to do on it."""
+def fit_label(text: str, size: int, width: int, scale: float, bold: bool = False) -> str:
+    """``text`` as it is when it fits a label ``width`` layout units wide at ``size`` points,
+    else shortened with an ellipsis. Measured as drawn, at the UI ``scale`` (fonts are rounded
+    to whole points, so a text that fits in layout units may not fit on screen)."""
+    face = font(max(8, round(size * scale)), bold=bold)
+    room = int(width * scale)
+    if face.size(text)[0] <= room:
+        return text
+    return fit(text, face, room - 4)
 
-    title = ""
+
+class _Words:
+    """A tab's words in the player's language, read from its namespace whenever they are read
+    (on the tab class as on a tab): ``Tab.title`` and ``Tab.hint``."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __get__(self, tab: Tab | None, cls: type[Tab]) -> str:
+        return t(f"{cls.namespace}.{self.key}") if cls.namespace else ""
+
+
+class Tab(ABC):
+    """One tab. ``roles`` lists the roles that see it; :attr:`title` names it and :attr:`hint`
+    says what to do on it, both in the player's language from the translation namespace
+    ``namespace`` (its ``title`` and ``hint`` keys)."""
+
+    namespace = ""
     roles: tuple[str, ...] = ("pm", "cpo")
-    hint = ""
+    title = _Words("title")
+    hint = _Words("hint")
 
     def __init__(self, hub: HubScene) -> None:
         self.hub = hub

@@ -8,37 +8,40 @@ from typing import Any
 
 import pygame
 
-from engine.formatting import money, signed
+from engine.formatting import exact, money, number, signed
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
-from game.scenes.tab import Tab
+from game.scenes.tab import Tab, fit_label
+from game.translation import t
 
-DIMENSIONS = {
-    "morale": "morale",
-    "safety": "psychological safety",
-    "customer_focus": "customer focus",
-    "innovation": "innovation",
-    "collaboration": "collaboration",
-    "capability": "capability",
-}
+DIMENSIONS = ("morale", "safety", "customer_focus", "innovation", "collaboration", "capability")
+"""The culture dimensions in display order; each named ``team.dimension.<id>`` inside a
+sentence and ``team.dimension_title.<id>`` at the start of a line."""
 
 
 def culture_html(culture: Mapping[str, float], headcount: int, running: list[str]) -> str:
     """The culture panel: each dimension with a 0..1 value, people, running initiatives."""
-    rows = [f"{DIMENSIONS[d].capitalize()}: <b>{culture[d]:.2f}</b>" for d in DIMENSIONS]
-    busy = ", ".join(html.escape(r) for r in running) if running else "none"
+    rows = [
+        t("team.culture_row", dimension=t(f"team.dimension_title.{d}"), value=number(culture[d], 2))
+        for d in DIMENSIONS
+    ]
+    comma = t("team.list_separator")
+    busy = comma.join(html.escape(r) for r in running) if running else t("team.none")
     return (
-        "<b>Culture now</b> (0 to 1)<br>"
+        t("team.culture_now")
+        + "<br>"
         + "<br>".join(rows)
-        + f"<br><br><b>People:</b> {headcount}<br><b>Initiatives under way:</b> {busy}"
+        + "<br><br>"
+        + t("team.people", people=headcount)
+        + "<br>"
+        + t("team.running", initiatives=busy)
     )
 
 
 class TeamTab(Tab):
     """Sets hires/layoffs per line, ``hiring_freeze`` and ``initiatives``."""
 
-    title = "Team & culture"
-    hint = "Grow or shrink the team and invest in how people work."
+    namespace = "team"
 
     def build(self, area: pygame.Rect, container: Any) -> None:
         desk = self.desk
@@ -52,9 +55,7 @@ class TeamTab(Tab):
             pygame.Rect(area.right - GAP - culture_w, area.y + GAP, culture_w, area.h - 2 * GAP),
             culture_html(org_view.culture, org_view.headcount, running),
             container=container,
-            tip="Culture moves slowly: initiatives land after a delay, overload and layoffs "
-            "hurt morale, wins and safety help. Capacity grows with people, morale and "
-            "capability.",
+            tip=t("team.culture_tip"),
         )
         x, w = area.x + GAP, area.w - 3 * GAP - culture_w
         y = area.y + GAP
@@ -62,10 +63,13 @@ class TeamTab(Tab):
         self.hub.text(
             pygame.Rect(x, y, w, 62),
             html.escape(
-                f"Engineers cost {money(org.salary, s.currency)} a quarter each; hiring "
-                f"{money(org.hiring_cost, s.currency)}, severance "
-                f"{money(org.severance, s.currency)}; new hires need {org.assimilation} "
-                "quarters to get up to speed."
+                t(
+                    "team.costs",
+                    salary=money(org.salary, s.currency),
+                    hiring=money(org.hiring_cost, s.currency),
+                    severance=money(org.severance, s.currency),
+                    quarters=org.assimilation,
+                )
             ),
             container=container,
         )
@@ -76,13 +80,15 @@ class TeamTab(Tab):
             line = org_view.lines[product.id]
             self.hub.label(
                 pygame.Rect(x, y, w, 26),
-                f"{product.name}: {line.capacity:.0f} effort points, "
-                f"{line.feature_rate * pd.split.features:.0f} of them feature points for the "
-                f"roadmap; technical debt {line.tech_debt:.0f}",
+                t(
+                    "team.line",
+                    name=product.name,
+                    effort=number(line.capacity, 0),
+                    features=number(line.feature_rate * pd.split.features, 0),
+                    debt=number(line.tech_debt, 0),
+                ),
                 container=container,
-                tip="Effort points: all the team can deliver this quarter. Feature points: the "
-                "part the split gives the roadmap, less the drag of technical debt (the "
-                "figure the Roadmap tab plans against). Debt also lowers quality.",
+                tip=t("team.line_tip"),
             )
             y += 28
 
@@ -94,7 +100,7 @@ class TeamTab(Tab):
 
             self.hub.stepper(
                 pygame.Rect(x, y, half, ROW),
-                "Hire",
+                t("team.hire"),
                 pd.hires,
                 (0, 30),
                 1,
@@ -105,7 +111,7 @@ class TeamTab(Tab):
             )
             self.hub.stepper(
                 pygame.Rect(x + half + GAP, y, half, ROW),
-                "Lay off",
+                t("team.lay_off"),
                 pd.layoffs,
                 (0, 30),
                 1,
@@ -117,7 +123,7 @@ class TeamTab(Tab):
             y += ROW + GAP
         self.hub.button(
             pygame.Rect(x, y, 300, ROW),
-            f"Hiring freeze: {'on' if draft.hiring_freeze else 'off'}",
+            t("team.freeze_on") if draft.hiring_freeze else t("team.freeze_off"),
             self._freeze,
             container=container,
             tip=DECISIONS["freeze"],
@@ -126,7 +132,7 @@ class TeamTab(Tab):
         y += ROW + GAP
         self.hub.label(
             pygame.Rect(x, y, w, 26),
-            "Culture initiatives (start this quarter)",
+            t("team.initiatives"),
             container=container,
             tip=DECISIONS["initiatives"],
         )
@@ -137,17 +143,25 @@ class TeamTab(Tab):
         row_y = 0
         for init in s.initiatives:
             on = init.id in draft.initiatives
-            effects = ", ".join(f"{DIMENSIONS[d]} {signed(v)}" for d, v in init.effects.items())
-            cost = money(init.cost, s.currency) + (
-                f" + {init.effort:g} effort" if init.effort else ""
+            effects = t("team.list_separator").join(
+                t("team.effect", dimension=t(f"team.dimension.{d}"), change=signed(v))
+                for d, v in init.effects.items()
             )
-            tip = (
-                f"{html.escape(init.description or init.name)} Effect after {init.delay} "
-                f"quarter(s): {effects}. {DECISIONS['initiatives']}"
+            cost = (
+                t("team.cost_effort", cost=money(init.cost, s.currency), effort=exact(init.effort))
+                if init.effort
+                else money(init.cost, s.currency)
+            )
+            tip = t(
+                "team.initiative_tip",
+                about=html.escape(init.description or init.name),
+                delay=init.delay,
+                effects=effects,
+                decision=DECISIONS["initiatives"],
             )
             self.hub.button(
                 pygame.Rect(0, row_y, 110, ROW),
-                "Cancel" if on else "Start",
+                t("team.cancel") if on else t("team.start"),
                 lambda i=init.id: self._toggle(i),
                 container=scroller,
                 object_id="#tab_active" if on else None,
@@ -155,7 +169,18 @@ class TeamTab(Tab):
             )
             self.hub.label(
                 pygame.Rect(120, row_y, w - 24 - 120, ROW),
-                f"{init.name}: {cost}; in {init.delay} quarter(s): {effects}",
+                fit_label(
+                    t(
+                        "team.initiative",
+                        name=init.name,
+                        cost=cost,
+                        delay=init.delay,
+                        effects=effects,
+                    ),
+                    15,
+                    w - 24 - 120,
+                    self.hub.scale,
+                ),
                 container=scroller,
                 tip=tip,
             )
