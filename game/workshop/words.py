@@ -17,7 +17,6 @@ older or newer host, the engine's own words) is shown as it came.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from typing import Any
@@ -109,32 +108,20 @@ def _recognise(text: str, top: bool = False) -> tuple[str, dict[str, Any]] | Non
 
 @cache
 def _patterns() -> list[tuple[str, re.Pattern[str], int]]:
-    """Every English template of the namespace as a pattern, the most literal text first."""
-    from game.paths import assets_dir
+    """Every English template of the namespace as a pattern, the most literal text first
+    (each form of a plural is a template of its own)."""
+    from game.translation import catalogue
 
-    path = assets_dir() / "translations" / f"{NAMESPACE}.en.json"
-    try:
-        tree = json.loads(path.read_text(encoding="utf-8")).get("en", {})
-    except (OSError, ValueError):
-        return []
     found: list[tuple[int, str, re.Pattern[str]]] = []
-    for key, template in _flatten(tree):
-        pattern, literal = _pattern(template)
-        found.append((literal, f"{NAMESPACE}.{key}", pattern))
+    for key, value in catalogue("en").items():
+        if not key.startswith(f"{NAMESPACE}."):
+            continue
+        forms = value.values() if isinstance(value, dict) else [value]
+        for template in forms:
+            pattern, literal = _pattern(template)
+            found.append((literal, key, pattern))
     found.sort(key=lambda item: -item[0])
     return [(key, pattern, literal) for literal, key, pattern in found]
-
-
-def _flatten(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for key, value in tree.items():
-        if isinstance(value, dict) and "one" in value and "many" in value:
-            out += [(prefix + key, v) for k, v in value.items() if isinstance(v, str)]
-        elif isinstance(value, dict):
-            out += _flatten(value, f"{prefix}{key}.")
-        elif isinstance(value, str):
-            out.append((prefix + key, value))
-    return out
 
 
 _PLACEHOLDER = re.compile(r"%\{(\w+)\}|%%")

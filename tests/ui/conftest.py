@@ -47,6 +47,11 @@ def make_app():
     for app in apps:
         app.stop_hosting()  # never leave a host thread serving after its test
     pygame.event.clear()
+    from game import palette
+    from game.translation import set_language
+
+    set_language("en")  # a German or high-contrast test never leaks into the next one
+    palette.use(high_contrast=False)
 
 
 @pytest.fixture(autouse=True)
