@@ -72,15 +72,30 @@ def run(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- the rows
 
 
-def segment_heading(seg: SegmentStart, currency: str) -> str:
-    """One line: the segment's people and model units (not escaped)."""
-    from engine.formatting import money_cents, number
+SEGMENT_HEADING = (
+    "%{name}: %{in_market} of %{size} people in the category; reference price %{price}, "
+    "α %{alpha}, outside %{outside}, switching cost %{switching}"
+)
+"""The segment line in English (the game's preview screen passes its own language's)."""
+YOU = "(you)"
 
-    return (
-        f"{seg.name}: {seg.in_market:,.0f} of {seg.size:,.0f} people in the category; "
-        f"reference price {money_cents(seg.reference_price, currency)}, α "
-        f"{number(seg.price_sensitivity)}, outside {number(seg.outside_utility)}, "
-        f"switching cost {number(seg.switching_cost)}"
+
+def segment_heading(seg: SegmentStart, currency: str, template: str = SEGMENT_HEADING) -> str:
+    """One line: the segment's people and model units (not escaped)."""
+    from engine.formatting import count, money_cents, number
+    from engine.phrases import fill
+
+    return fill(
+        template,
+        {
+            "name": seg.name,
+            "in_market": count(seg.in_market),
+            "size": count(seg.size),
+            "price": money_cents(seg.reference_price, currency),
+            "alpha": number(seg.price_sensitivity),
+            "outside": number(seg.outside_utility),
+            "switching": number(seg.switching_cost),
+        },
     )
 
 
@@ -114,8 +129,9 @@ def segment_rows(seg: SegmentStart, currency: str) -> list[list[str]]:
     return rows
 
 
-def firm_rows(market: StartingMarket) -> list[list[str]]:
-    """Header and one row per firm: quarter-0 run rate and expected quarter 1."""
+def firm_rows(market: StartingMarket, you: str = YOU) -> list[list[str]]:
+    """Header and one row per firm: quarter-0 run rate and expected quarter 1 (``you`` marks
+    the player's firm)."""
     from engine.formatting import MISSING, money_full, number
 
     cur = market.currency
@@ -124,7 +140,7 @@ def firm_rows(market: StartingMarket) -> list[list[str]]:
         runway = MISSING if f.runway is None else f"{f.runway:.1f} q"
         rows.append(
             [
-                f.name[:16] + (" (you)" if f.id == market.player else ""),
+                f.name[:16] + (f" {you}" if f.id == market.player else ""),
                 f"{f.customers:,.0f}",
                 money_full(f.revenue, cur),
                 money_full(f.serving, cur),

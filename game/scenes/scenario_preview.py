@@ -161,8 +161,9 @@ class ScenarioPreviewScene(Scene):
         scroller = self.scroller(area, container=self.root)
         inner = area.w - 24
         y = 0
+        heading = t("preview.segment_heading")  # a template: segment_heading fills it
         for seg in m.segments:
-            y = self._lines(segment_heading(seg, m.currency), y, inner, scroller) + 4
+            y = self._lines(segment_heading(seg, m.currency, heading), y, inner, scroller) + 4
             y = self._table(segment_rows(seg, m.currency), y, inner, scroller)
             y = self._lines(t("preview.favourite", why=seg.why), y, inner, scroller) + GAP
         self.label(
@@ -170,7 +171,7 @@ class ScenarioPreviewScene(Scene):
             t("preview.firms"),
             container=scroller,
         )
-        y = self._table(firm_rows(m), y + LINE_H + 4, inner, scroller) + GAP
+        y = self._table(firm_rows(m, t("preview.you")), y + LINE_H + 4, inner, scroller) + GAP
         flags = m.flags or [t("preview.no_flags")]
         body = f"<b>{t('preview.flags')}</b><br>" + "<br>".join(
             f"• {html.escape(f)}" for f in flags
