@@ -22,7 +22,7 @@ import numpy as np
 
 from engine import market
 from engine.formatting import money_full, pct, signed
-from engine.phrases import say
+from engine.phrases import in_sentence, say
 from engine.population import lognormal_multipliers
 from engine.quarter import QuarterContext
 from engine.report import CompetitorMove, TurnReport
@@ -427,7 +427,7 @@ def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name:
         )
     delta = plan.attributes - product.attributes
     moved = [
-        f"{ctx.scenario.attributes[k].name.lower()} {signed(d)}"
+        f"{in_sentence(ctx.scenario.attributes[k].name)} {signed(d)}"
         for k, d in enumerate(delta)
         if abs(d) >= 0.005
     ]

@@ -27,7 +27,7 @@ import numpy as np
 
 from engine import market, phrases
 from engine.formatting import money_full, number, pct, points_size, signed, signed_money_full
-from engine.phrases import say
+from engine.phrases import in_sentence, say
 from engine.quarter import QuarterContext
 from engine.report import Driver, Explanation, TurnReport
 from engine.state import SimState
@@ -365,7 +365,7 @@ def _position_text(
         d = delta[:, k][np.argmax(np.abs(delta[:, k]))]
         return who.say(
             "position.attribute",
-            attribute=ctx.scenario.attributes[k].name.lower(),
+            attribute=in_sentence(ctx.scenario.attributes[k].name),
             change=signed(d, 2),
         )
     if dq.size and np.abs(dq).max() >= 0.005:
@@ -391,7 +391,7 @@ def _drift_text(ctx: QuarterContext, before: MarketInputs, after: MarketInputs, 
     return say(
         "explain.drift",
         segment=ctx.state.segments[s].name,
-        attribute=ctx.scenario.attributes[k].name.lower(),
+        attribute=in_sentence(ctx.scenario.attributes[k].name),
         change=signed(delta[k], 2),
     )
 

@@ -107,3 +107,9 @@ def fill(template: str, values: Mapping[str, Any]) -> str:
     """``template`` with every ``%{name}`` replaced by ``values[name]``, as python-i18n does
     (KeyError for a missing value; a literal percent sign is written ``%%``)."""
     return _Template(template).substitute(values)
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: lower case where the language writes it so
+    ("customer interviews"), as written where nouns keep their capital (German)."""
+    return name.lower() if say("grammar.lower_in_sentence") == "yes" else name

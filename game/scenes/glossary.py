@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
+from engine import phrases
 from engine.kpis import GLOSSARY, KPIS
 from game.translation import t
 
@@ -78,4 +79,4 @@ ROLE_NAMES: Words[str] = words("glossary.role", ("pm", "cpo"))
 def lower_in_sentence() -> bool:
     """Whether the language in use writes a name in lower case inside a sentence ("run
     customer interviews"); German nouns keep their capital."""
-    return t("common.lower_in_sentence") == "yes"
+    return phrases.say("grammar.lower_in_sentence") == "yes"
