@@ -7,6 +7,8 @@ played at 100% and at 160% text in a 1280×720 window, where every screen scroll
 
 from __future__ import annotations
 
+import itertools
+
 import pygame
 import pygame_gui
 import pytest
@@ -111,3 +113,21 @@ def test_a_workshop_hand_in_with_keys_only(app):
     frames(app, 2)
     assert app.top.name == "workshop_submitted", texts(app)
     assert session.decisions(1)[team].model_dump() == meant.model_dump()
+
+
+def test_tab_order_reads_top_to_bottom_column_by_column_on_every_screen(app):
+    """Tab never jumps back up within a column: the next control is below the last one or
+    starts a column further right (the reading order of the screen)."""
+    from test_layout import screens
+
+    backwards = []
+    for name in screens(app):
+        frames(app, 1)
+        items = app.top.focusables()
+        assert items, f"{name}: nothing to Tab to"
+        for a, b in itertools.pairwise(items):
+            if b.rect.bottom < a.rect.top - 4 and b.rect.left <= a.rect.right:
+                backwards.append(
+                    f"{name}: {getattr(b, 'text', b)!r} after {getattr(a, 'text', a)!r}"
+                )
+    assert not backwards, "\n".join(backwards[:10])
