@@ -12,3 +12,15 @@ import pytest
 def _user_home(tmp_path, monkeypatch):
     """Point the user data folder at a temporary directory so tests never touch real saves."""
     monkeypatch.setenv("CROSSROADS_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def german():
+    """The engine writes its sentences and numbers in German for the test, English after."""
+    from engine import phrases
+
+    phrases.use("de")
+    try:
+        yield
+    finally:
+        phrases.use("en")

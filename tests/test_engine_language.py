@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from market_scenarios import tutorial
 
 from engine import phrases
@@ -15,15 +13,6 @@ from engine.kpis import KPIS
 from engine.scoring import competency_label
 from engine.simulation import Simulation
 from engine.whatif import BOT_WAYS, Outcome, Style, bot_name, describe
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    phrases.use("de")
-    try:
-        yield
-    finally:
-        phrases.use("en")
 
 
 def _numbers(value: Any) -> Any:

@@ -4,7 +4,6 @@ summaries in German, and every number is the same as in English."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,15 +27,6 @@ def tutorial() -> Scenario:
     path = find_scenario("tutorial")
     assert path is not None
     return load_scenario(path)
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    phrases.use("de")
-    try:
-        yield
-    finally:
-        phrases.use("en")
 
 
 def _play(scenario: Scenario) -> dict[str, Any]:

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import pytest
 
 from engine import formatting as f
 from engine import phrases
-
-
-@pytest.fixture
-def german() -> Iterator[None]:
-    phrases.use("de")
-    try:
-        yield
-    finally:
-        phrases.use("en")
 
 
 def test_german_money(german: None) -> None:
