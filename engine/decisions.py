@@ -9,45 +9,24 @@ words rather than clipping anything silently.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from engine.formatting import money_full, pct, signed_pct
-from engine.phrases import say
+from engine.phrases import say, table
 from engine.report import TurnReport
 from engine.scenario import Scenario
 
 Theme = Literal["growth", "retention", "profit", "quality"]
 
 
-class Said(Mapping[str, str]):
-    """A table of words looked up when read, in the language of the moment: ``table[key]`` is
-    ``say(f"{prefix}.{key}")`` for each of ``keys`` (a module constant cannot hold words,
-    since the language changes at run time)."""
-
-    def __init__(self, prefix: str, keys: Collection[str]) -> None:
-        self._prefix = prefix
-        self._keys = tuple(keys)
-
-    def __getitem__(self, key: str) -> str:
-        if key not in self._keys:
-            raise KeyError(key)
-        return say(f"{self._prefix}.{key}")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-
 _THEMES = ("growth", "retention", "profit", "quality")
-THEME_NAMES: Mapping[str, str] = Said("decisions.theme", _THEMES)
+THEME_NAMES: Mapping[str, str] = table("decisions.theme", _THEMES)
 """A theme as a player reads it."""
-THEME_AIMS: Mapping[str, str] = Said("decisions.theme_aim", _THEMES)
+THEME_AIMS: Mapping[str, str] = table("decisions.theme_aim", _THEMES)
 """What an AI PM does under each theme (engine.portfolio.THEMES in words)."""
 
 

@@ -16,10 +16,10 @@ that is a dict with ``one`` and ``many`` (and optionally ``zero``) is a plural c
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from string import Template
-from typing import Any
+from typing import Any, TypeVar
 
 DEFAULT = "en"
 
@@ -113,3 +113,38 @@ def in_sentence(name: str) -> str:
     """A name as it reads inside a sentence: lower case where the language writes it so
     ("customer interviews"), as written where nouns keep their capital (German)."""
     return name.lower() if say("grammar.lower_in_sentence") == "yes" else name
+
+
+V = TypeVar("V")
+
+
+class Words(Mapping[str, V]):
+    """A read-only table whose values are looked up when read: ``keys`` in order, each value
+    ``lookup(key)`` in the language in use then. A module constant cannot hold translated
+    words (the language changes at run time); a ``Words`` table can."""
+
+    def __init__(self, keys: tuple[str, ...], lookup: Callable[[str], V]) -> None:
+        self._keys = tuple(keys)
+        self._lookup = lookup
+
+    def __getitem__(self, key: str) -> V:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._lookup(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __repr__(self) -> str:
+        return f"Words({dict(self.items())!r})"
+
+
+def table(prefix: str, keys: tuple[str, ...]) -> Words[str]:
+    """A :class:`Words` table of the engine's ``prefix.<key>`` sentences."""
+    return Words(keys, lambda key: say(f"{prefix}.{key}"))

@@ -32,9 +32,8 @@ from typing import Any
 import numpy as np
 
 from engine.calibrate import Calibration, calibrate
-from engine.decisions import Said
 from engine.formatting import money_full, number, pct, signed
-from engine.phrases import say
+from engine.phrases import say, table
 from engine.scenario import Scenario
 from engine.simulation import Simulation
 
@@ -53,7 +52,7 @@ LOW_NPS = -20.0
 """Starting NPS below this is flagged."""
 TERMS = ("brand", "quality", "network", "fit", "price")
 """The terms of a product's appeal, in the order of docs/model.md §2.4."""
-TERM_WORDS = Said("market_start.term", TERMS)
+TERM_WORDS = table("market_start.term", TERMS)
 """What a product is better at, by term, in words ("a stronger brand")."""
 
 

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from engine.formatting import number, pct, points
+from engine.phrases import Words
 from engine.report import share_impact
-from game.scenes.glossary import Words, lower_in_sentence, words
-from game.translation import t
+from game.scenes.glossary import lower_in_sentence
+from game.translation import t, words
 
 if TYPE_CHECKING:
     from engine.decisions import Decisions

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import io
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from engine.formatting import exact, number, pct
 from engine.kpis import KPIS, REPORT_HISTORY
 from game.escaping import csv_writer
 from game.saves import write_atomic
-from game.translation import language, t
+from game.translation import language, t, words
 
 if TYPE_CHECKING:
     from engine.debrief import DebriefReport
@@ -33,33 +33,12 @@ if TYPE_CHECKING:
     from game.session import Session
 
 
-class Names(Mapping[str, str]):
-    """Player-facing names of a fixed set of ids, read in the current language on every lookup
-    (a module constant must not hold translated text: the language changes at run time).
-    ``Names("report.competency", ids)["leadership"]`` is ``t("report.competency.leadership")``."""
-
-    def __init__(self, prefix: str, ids: Sequence[str]) -> None:
-        self.prefix = prefix
-        self.ids = tuple(ids)
-
-    def __getitem__(self, key: str) -> str:
-        if key not in self.ids:
-            raise KeyError(key)
-        return t(f"{self.prefix}.{key}")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-COMPETENCY_NAMES = Names(
+COMPETENCY_NAMES = words(
     "report.competency",
     ("market_understanding", "strategic_thinking", "customer_empathy", "leadership"),
 )
-STATUS_WORDS = Names("report.status", ("met", "missed", "on_track", "behind", "pending"))
-BOT_LABELS = Names(
+STATUS_WORDS = words("report.status", ("met", "missed", "on_track", "behind", "pending"))
+BOT_LABELS = words(
     "report.bot",
     ("balanced", "customer_centric", "profit", "greedy_share", "feature_factory", "hold", "random"),
 )

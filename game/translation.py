@@ -20,6 +20,7 @@ from typing import Any
 import i18n
 
 from engine import phrases
+from engine.phrases import Words
 from game.paths import assets_dir
 
 LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
@@ -83,3 +84,9 @@ def catalogue(language: str) -> dict[str, Any]:
         tree = json.loads(path.read_text(encoding="utf-8")).get(language, {})
         out.update(phrases.flatten(tree, namespace + "."))
     return out
+
+
+def words(namespace: str, keys: tuple[str, ...]) -> Words[str]:
+    """A read-only table of ``namespace.<key>`` texts, each looked up when read (in the
+    language in use then): a module constant that stays right after a language change."""
+    return Words(keys, lambda key: t(f"{namespace}.{key}"))

@@ -14,6 +14,15 @@ def _user_home(tmp_path, monkeypatch):
     monkeypatch.setenv("CROSSROADS_HOME", str(tmp_path / "home"))
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Every test leaves the game and the engine in English, whatever it switched to."""
+    yield
+    from game.translation import set_language
+
+    set_language("en")
+
+
 @pytest.fixture
 def german():
     """The engine writes its sentences and numbers in German for the test, English after."""

@@ -4,7 +4,6 @@ beside it; the what-if line, and only it, is dashed. Colours stay Okabe–Ito.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import matplotlib
@@ -20,12 +19,6 @@ from game.report_figures import FIGURES, OKABE_ITO, WHAT_IF_STYLE, draw, style
 from game.translation import set_language
 
 SEED = 4
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards() -> Iterator[None]:
-    yield
-    set_language("en")
 
 
 @pytest.fixture(scope="module")

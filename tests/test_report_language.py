@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,6 @@ from game.translation import LANGUAGES, language, set_language
 
 SEED = 4
 HOSTILE = "<script>alert('x')</script> & Co"
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards() -> Iterator[None]:
-    """Every test leaves the game in English, whatever it switched to."""
-    yield
-    set_language("en")
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine.formatting import count, money, pct
+from engine.phrases import Words
 from engine.scoring import OBJECTIVES_SHARE
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
-from game.scenes.glossary import ROLE_NAMES, Words, words
-from game.translation import t
+from game.scenes.glossary import ROLE_NAMES
+from game.translation import t, words
 from game.widgets.text import plain
 
 if TYPE_CHECKING:

@@ -22,12 +22,12 @@ from engine.formatting import number, pct
 from game import palette
 from game.debrief_work import DebriefWork, problem_text, report_path
 from game.jobs import Job
-from game.report_export import COMPETENCY_NAMES, Names, bot_label
+from game.report_export import COMPETENCY_NAMES, bot_label
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html, quarter_labels
 from game.scenes.glossary import METRICS
 from game.scenes.results import drivers_html
-from game.translation import t
+from game.translation import t, words
 from game.widgets.chart import LineChart, Series
 from game.widgets.figure_view import FigureView, decode_png
 from game.widgets.text import plain
@@ -41,14 +41,14 @@ if TYPE_CHECKING:
     from game.session import Session
 
 # Words are looked up in the current language when shown (``debrief.*`` translations).
-BOT_NAMES = Names(
+BOT_NAMES = words(
     "debrief.bot",
     ("balanced", "customer_centric", "profit", "greedy_share", "feature_factory", "hold", "random"),
 )
 COMPETENCIES = COMPETENCY_NAMES
-VIEWS = Names("debrief.view", ("summary", "what_if", "figures", "reflections"))
-VIEW_TIPS = Names("debrief.view_tip", tuple(VIEWS))
-FIGURE_BUTTONS = Names(
+VIEWS = words("debrief.view", ("summary", "what_if", "figures", "reflections"))
+VIEW_TIPS = words("debrief.view_tip", tuple(VIEWS))
+FIGURE_BUTTONS = words(
     "debrief.figure", ("share_revenue", "culture_debt", "belief_map", "score_vs_bots")
 )
 WHAT_IF_COLOUR = palette.TEXT

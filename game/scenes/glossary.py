@@ -7,46 +7,10 @@ import, so a language change applies to the next screen built.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import TypeVar
-
 from engine import phrases
 from engine.kpis import GLOSSARY, KPIS
-from game.translation import t
-
-V = TypeVar("V")
-
-
-class Words(Mapping[str, V]):
-    """A read-only table whose values are looked up when read: ``keys`` in order, each value
-    ``lookup(key)`` in the language in use then (a dict of translated text, made lazy)."""
-
-    def __init__(self, keys: tuple[str, ...], lookup: Callable[[str], V]) -> None:
-        self._keys = keys
-        self._lookup = lookup
-
-    def __getitem__(self, key: str) -> V:
-        if key not in self._keys:
-            raise KeyError(key)
-        return self._lookup(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._keys
-
-    def __repr__(self) -> str:
-        return f"Words({dict(self.items())!r})"
-
-
-def words(namespace: str, keys: tuple[str, ...]) -> Words[str]:
-    """A :class:`Words` table of ``namespace.<key>`` translations."""
-    return Words(keys, lambda key: t(f"{namespace}.{key}"))
-
+from engine.phrases import Words
+from game.translation import words
 
 METRICS: Words[str] = Words(tuple(GLOSSARY), lambda k: KPIS[k].description)
 """Tooltip text of the metrics the screens show, from the KPI registry."""
