@@ -1,7 +1,9 @@
 """The one reader of numbers people type: "1.1M", "1,100,000", "$1,100,000", "250k", "15%".
 
-Each parser returns the number, or ``None`` when the text is not understood (the field then
-says so at once). Bounds are not judged here: the engine's decision check reports them.
+In a language that writes a decimal comma (German) it also reads that language's way:
+"1.100.000", "1,1 Mio.", "250 Tsd.", "22,5 %" (and "1.1M", "250k" still work). Each parser
+returns the number, or ``None`` when the text is not understood (the field then says so at
+once). Bounds are not judged here: the engine's decision check reports them.
 """
 
 from __future__ import annotations
@@ -9,7 +11,12 @@ from __future__ import annotations
 import math
 import re
 
+from engine.phrases import say
+from game.translation import t
+
 SUFFIXES = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9}
+WORD_SUFFIXES = {"tsd.": "k", "tsd": "k", "mio.": "m", "mio": "m", "mrd.": "b", "mrd": "b"}
+"""German words for thousand, million and billion, read as the short suffixes."""
 CURRENCY = "$€£¥"
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(k|m|bn|b)?$")
 
@@ -19,8 +26,24 @@ def _plain(text: str, *, currency: str = "") -> str:
     cleaned = text.strip().lower().replace(" ", "").replace("_", "")
     for sign in CURRENCY + currency.lower():
         cleaned = cleaned.replace(sign, "")
+    if say("number.decimal") == ",":
+        return _decimal_comma(cleaned)
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?[a-z]*", cleaned):
         cleaned = cleaned.replace(",", "")
+    return cleaned
+
+
+def _decimal_comma(cleaned: str) -> str:
+    """A number written with a decimal comma ("1.100.000,5", "1,1mio.") in the English form
+    the parsers read ("1100000.5", "1.1m"); English-style text ("1.1m") passes unchanged."""
+    for word, suffix in WORD_SUFFIXES.items():
+        if cleaned.endswith(word):
+            cleaned = cleaned[: -len(word)] + suffix
+            break
+    if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?[a-z]*", cleaned):
+        return cleaned.replace(".", "").replace(",", ".")
+    if "," in cleaned and "." not in cleaned:
+        return cleaned.replace(",", ".")
     return cleaned
 
 
@@ -60,4 +83,4 @@ def not_understood(text: str, example: str) -> str:
     """The message shown next to a field whose text was not understood."""
     shown = text.strip()
     shown = shown if len(shown) <= 24 else shown[:23] + "…"
-    return f"Not understood: “{shown}”. Type a number like {example}."
+    return t("parse.not_understood", text=shown, example=example)

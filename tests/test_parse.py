@@ -44,3 +44,27 @@ def test_count() -> None:
     assert parse_count("1,000") == 1000
     assert parse_count("1.5") is None
     assert parse_count("abc") is None
+
+
+def test_german_numbers_are_read_the_german_way(german_game) -> None:
+    """A decimal comma and dots between thousands, German words for thousand and million;
+    the short English suffixes still work."""
+    from game.parse import not_understood, parse_count, parse_money, parse_percent
+
+    assert parse_money("1.100.000") == 1_100_000
+    assert parse_money("1,1 Mio.") == 1_100_000
+    assert parse_money("250 Tsd.") == 250_000
+    assert parse_money("1.1M") == 1_100_000 and parse_money("250k") == 250_000
+    assert parse_money("1,5") == 1.5
+    assert parse_percent("22,5 %") == 0.225
+    assert parse_count("1.000") == 1000
+    assert not_understood("abc", "1,1 Mio.").startswith("Nicht verstanden")
+
+
+@pytest.fixture
+def german_game():
+    from game.translation import set_language
+
+    set_language("de")
+    yield
+    set_language("en")
