@@ -127,3 +127,20 @@ def test_report_command_refuses_an_unknown_language(run_json: Path, tmp_path: Pa
     with pytest.raises(SystemExit) as exc:
         main(["report", str(run_json), "-o", str(tmp_path / "r.html"), "--language", "fr"])
     assert exc.value.code == 2
+
+
+def test_no_report_text_bypasses_translation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole report (the engine's sentences included) built in the pseudo-language: every
+    word of its visible text comes from a translation, the scenario or a number."""
+    import html as markup
+
+    from pseudo import activate, author_text, leftovers
+
+    activate(monkeypatch)
+    sc = tutorial(300)
+    data = build_report(sc, SEED, "pm", scripted_log(6), bots=("hold",), spread_seeds=1)
+    page = report_html(data.to_dict(), {})
+    body = re.sub(r"(?s)<(style|head)\b.*?</\1>", " ", page)
+    words = leftovers(body, author_text(sc))
+    shown = markup.unescape(re.sub(r"<[^>]+>", " ", body))
+    assert not words, [(w, shown[max(0, shown.find(w) - 60) : shown.find(w) + 30]) for w in words]
