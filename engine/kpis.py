@@ -48,6 +48,11 @@ class Kpi:
         return say(f"kpis.{self.id}.label")
 
     @property
+    def english_label(self) -> str:
+        """The KPI's name in English, for authoring messages (which stay English)."""
+        return str(ENGLISH[f"kpis.{self.id}.label"])
+
+    @property
     def description(self) -> str:
         """What the KPI means, one or two sentences, in the player's language."""
         return say(f"kpis.{self.id}.description")

@@ -117,6 +117,11 @@ Found = Iterator[tuple[str, Loc, str]]
 LintCheck = Callable[[Scenario, _Start], Found]
 
 
+def _named(kpi: str) -> str:
+    """A KPI's name in an authoring message (English, whatever the player's language)."""
+    return KPIS[kpi].english_label
+
+
 def lint(scenario: Scenario, reading: Reading | None = None) -> list[LintWarning]:
     """Every lint warning of a validated scenario that no ``lint.ignore`` silences.
 
@@ -262,7 +267,7 @@ def _unmeasured(obj: Objective, loc: Loc, books: dict[str, dict[str, float]]) ->
         "W101",
         (*loc, extra),
         (
-            f"{KPIS[obj.kpi].label} is not measured {what}: as written the objective is never "
+            f"{_named(obj.kpi)} is not measured {what}: as written the objective is never "
             f"met; remove '{extra}'"
         ),
     )
@@ -281,7 +286,7 @@ def _objective_roles_levers(s: Scenario, start: _Start) -> Found:
                 "W103",
                 ("objectives", i, "roles"),
                 (
-                    f"in role '{blind[0]}' nothing moves {KPIS[obj.kpi].label} ({why}); set "
+                    f"in role '{blind[0]}' nothing moves {_named(obj.kpi)} ({why}); set "
                     f"roles: [{role}]"
                 ),
             )
@@ -301,7 +306,7 @@ def _objective_already_met(s: Scenario, start: _Start) -> Found:
                     "W104",
                     ("objectives", i, "target"),
                     (
-                        f"already met at quarter 0 ({KPIS[obj.kpi].label} {shown}), so it scores "
+                        f"already met at quarter 0 ({_named(obj.kpi)} {shown}), so it scores "
                         "as a guardrail that earns nothing when kept; for a goal move the target "
                         "past the start; for a guardrail write mode: always, or silence W104 "
                         "with the reason"
