@@ -15,6 +15,7 @@ import pygame_gui
 
 from engine.decisions import describe
 from engine.formatting import money, number
+from engine.phrases import say
 from game.saves import MAX_ANSWER
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
@@ -78,10 +79,11 @@ def work_html(report: TurnReport, firm: str, names: dict[str, str]) -> str:
         if org.shipped
         else html.escape(t("results.work.shipped_nothing"))
     ]
+    blocked_words = say("lines.blocked", item="\0", deps="\0").split("\0")[0]  # "blocked: "
     for line in org.lines.values():  # why, in the engine's words (names, not ids): what
         # shipped nothing, what is taking longer than estimated, what sat idle
         for reason in line.reasons:
-            if not reason.startswith("blocked:"):  # blocked items are listed below
+            if not reason.startswith(blocked_words):  # blocked items are listed below
                 lines.append(
                     t(
                         "results.work.reason",
