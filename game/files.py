@@ -16,6 +16,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from engine.formatting import number
+
 KIB = 1024
 MIB = 1024 * KIB
 
@@ -34,7 +36,7 @@ class FileRefused(OSError):
 
 
 def _size(n: int) -> str:
-    return f"{n / MIB:.1f} MB" if n >= MIB else f"{max(1, n // KIB)} KB"
+    return f"{number(n / MIB, 1)} MB" if n >= MIB else f"{max(1, n // KIB)} KB"
 
 
 def os_reason(exc: OSError) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pygame
 
 from engine.decisions import Forecast
-from engine.formatting import money, pct
+from engine.formatting import count, money, number, pct
 from game.parse import not_understood, parse_money, parse_percent
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
@@ -47,13 +47,13 @@ class ForecastTab(Tab):
         fields: tuple[tuple[str, str, str, str], ...] = (
             (
                 t("forecast.revenue", currency=s.currency),
-                f"{forecast.revenue:,.0f}" if forecast else "",
+                count(forecast.revenue) if forecast else "",
                 t("forecast.revenue_tip"),
                 "revenue",
             ),
             (
                 t("forecast.share"),
-                f"{forecast.share * 100:.1f}" if forecast else "",
+                number(forecast.share * 100, 1) if forecast else "",
                 t("forecast.share_tip"),
                 "share",
             ),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 from pygame_gui.elements import UIImage
 
-from engine.formatting import MISSING, money, pct, points, signed, signed_money
+from engine.formatting import MISSING, money, number, pct, points, signed, signed_money
 from game.objectives import objective_of, progress, tally, target_words
 from game.scenes.base import GAP, MARGIN, Scene
 from game.scenes.workshop.common import TOP_H, top_bar
@@ -151,7 +151,7 @@ class WorkshopRevealScene(Scene):
             self._value(cells[2], pct(r.share), _delta(r.share_change, share_fmt, short))
             revenue = _delta(r.revenue_change, signed_money, short)
             self._value(cells[3], money(r.revenue, cur), revenue)
-            self._value(cells[4], f"{r.score:.1f}", _delta(r.score_change, _score, short))
+            self._value(cells[4], number(r.score, 1), _delta(r.score_change, _score, short))
             objectives = cards[r.team]["objectives"]
             if self.final:
                 met = sum(o["status"] == "met" for o in objectives)
