@@ -137,6 +137,7 @@ class App:
         self.focus_index = -1
         self.frame_count = 0
         self.held: set[int] = set()  # zoom keys down: a held key toggles once, not per repeat
+        self._in_view: Any = None  # the focused control last scrolled into view
 
     # ------------------------------------------------------------------ window and theme
     def _open_window(self) -> pygame.Surface:
@@ -302,6 +303,10 @@ class App:
         self.manager.update(dt)
         if self.top is not None:
             self.top.update(dt)
+        focused = self.focused_element()
+        if focused is not None and focused is not self._in_view:
+            bring_into_view(focused)  # however the focus moved: Tab, a rebuild, a scene
+        self._in_view = focused
         self.draw()
         self.frame_count += 1
 
@@ -435,7 +440,6 @@ class App:
         self.manager.set_focus_set(
             element if isinstance(element, pygame_gui.elements.UITextEntryLine) else None
         )
-        bring_into_view(element)
 
 
 def launch(start: Callable[[App], Scene], settings: Settings | None = None) -> App:

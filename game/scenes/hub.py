@@ -18,7 +18,6 @@ from engine.formatting import money
 from game.scenes.base import ROW, Scene, hide_panel, oid
 from game.translation import t
 from game.widgets.coach_overlay import CoachOverlay
-from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font, plain
 
 if TYPE_CHECKING:
@@ -77,7 +76,6 @@ class HubScene(Scene):
         self.tabs = [cls(self) for cls in tab_classes() if desk.role in cls.roles]
         self.current = 0
         self.panels: dict[int, UIPanel] = {}
-        self.follow_focus = FocusScroller()
 
     @property
     def tab(self) -> Tab:
@@ -214,9 +212,7 @@ class HubScene(Scene):
         self.app.focus_index = focus
 
     def update(self, dt: float) -> None:
-        """Keep the control the keyboard focus moved to in view (long lists scroll to it); let
-        the tab poll its background work and the coach follow what the trainee does."""
-        self.follow_focus.update(self)
+        """Let the tab poll its background work and the coach follow what the trainee does."""
         if self.root is not None:
             self.tab.update(dt)
             self.update_coach()

@@ -1,4 +1,5 @@
-"""Keyboard focus and scrolling: the focused control is always in view (lists, scrolled screens)."""
+"""Keyboard focus and scrolling: the focused control is always in view (lists, scrolled
+screens); the app calls :func:`bring_into_view` whenever the focus lands on another control."""
 
 from __future__ import annotations
 
@@ -7,26 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pygame_gui.elements import UIScrollingContainer
 
 if TYPE_CHECKING:
-    from game.scenes.base import Scene
-
-
-class FocusScroller:
-    """Scrolls a scrolling list so the control the keyboard focus moved to is in view.
-
-    The app's Tab order reaches controls scrolled out of sight; a scene calls :meth:`update`
-    every frame and the list follows the focus ring (only when the focus has moved).
-    """
-
-    def __init__(self) -> None:
-        self._last: Any = None
-
-    def update(self, scene: Scene) -> None:
-        """Bring the focused control into view if it sits in a scrolled-away list row."""
-        element = scene.app.focused_element()
-        if element is None or element is self._last:
-            return
-        self._last = element
-        bring_into_view(element)
+    pass
 
 
 def bring_into_view(element: Any) -> None:

@@ -9,7 +9,6 @@ import pygame
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.workshop.common import TOP_H, show_error, top_bar
 from game.translation import t
-from game.widgets.focus import FocusScroller
 
 if TYPE_CHECKING:
     from game.app import App
@@ -22,7 +21,6 @@ class WorkshopMenuScene(Scene):
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
-        self.follow_focus = FocusScroller()
 
     def build(self) -> None:
         from game.files import os_reason
@@ -106,10 +104,6 @@ class WorkshopMenuScene(Scene):
             row_y += ROW + GAP // 2
         self.scroll_area(scroller, inner, row_y)
         self.app.focus_index = 0
-
-    def update(self, dt: float) -> None:
-        """Keep the focused Resume button in view."""
-        self.follow_focus.update(self)
 
     def new_session(self) -> None:
         """Open the new-session form."""

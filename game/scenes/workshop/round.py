@@ -31,7 +31,6 @@ from game.scenes.workshop.network import (
     host_banner,
 )
 from game.translation import t
-from game.widgets.focus import FocusScroller
 from game.widgets.text import fit, font, plain
 from game.workshop.wire import shown_code
 
@@ -73,7 +72,6 @@ class WorkshopRoundScene(Scene):
         self.deadline_label = None
         self.closes_at: float | None = None
         self.team_list: Any = None
-        self.follow_focus = FocusScroller()
         self.keys: dict[Any, str] = {}  # control -> a name that survives a rebuild
         self.since_look = 0.0
         self.seen: tuple[Any, ...] = ()
@@ -327,9 +325,8 @@ class WorkshopRoundScene(Scene):
             y += 42 + GAP // 2 + 2
 
     def update(self, dt: float) -> None:
-        """Keep the clock and the deadline current, the focused control in view, and the
-        view in step with the session file (hand-ins from the network) and the host."""
-        self.follow_focus.update(self)
+        """Keep the clock and the deadline current and the view in step with the session file
+        (hand-ins from the network) and the host."""
         for label, text in (
             (self.clock_label, self.clock.text()),
             (self.deadline_label, deadline_text(self.closes_at)),
@@ -383,7 +380,6 @@ class WorkshopRoundScene(Scene):
         items = self.focusables()
         found = [i for i, e in enumerate(items) if self.keys.get(e) == key]
         self.app.focus_index = found[0] if found else -1  # a control now gone: no focus
-        self.follow_focus.update(self)
 
     def on_enter(self) -> None:
         """Enter with nothing focused: the next team, or resolve once everyone handed in."""
@@ -547,7 +543,6 @@ class WorkshopInjectScene(Scene):
     def __init__(self, app: App, session: WorkshopSession) -> None:
         super().__init__(app)
         self.session = session
-        self.follow_focus = FocusScroller()
 
     def build(self) -> None:
         s = self.session
@@ -610,10 +605,6 @@ class WorkshopInjectScene(Scene):
                 object_id="#good" if line == queued_words else "#muted",
                 tip=line,
             )
-
-    def update(self, dt: float) -> None:
-        """Keep the focused event in view."""
-        self.follow_focus.update(self)
 
     def choose(self, event_id: str) -> None:
         """Queue the event and close."""
