@@ -161,7 +161,9 @@ def test_what_if_from_the_start_matches_the_engine_and_joins_the_share_chart(
     assert (scene.from_quarter, scene.bot) == (0, "balanced")
 
     click(app, "Run the what-if")
-    assert "Replaying" in texts(app)
+    # The replay runs in the background and says so; a fast machine may finish it within the
+    # click's own frames, so the note is checked only while the job still runs.
+    assert scene.what_if_job is None or "Replaying" in texts(app)
     pump_until(app, lambda: scene.what_if_job is None)
     expected = session_what_if(session, 0, "balanced")
     shown = html.unescape(texts(app))
