@@ -34,15 +34,25 @@ from engine import (
     research,
     roadmap,
     scoring,
+    stakeholders,
 )
 from engine import lines as story
 from engine.decisions import Decisions, Names, ProductDecision, study
 from engine.phrases import say
 from engine.quarter import QuarterContext
 from engine.records import evolve
-from engine.report import LineResult, OrgResult, TurnReport
+from engine.report import (
+    ColleagueResult,
+    LineResult,
+    OrgResult,
+    PeopleResult,
+    PromiseResult,
+    RequestResult,
+    ResponseResult,
+    TurnReport,
+)
 from engine.scalars import clip, mean
-from engine.scenario import Organisation, Product
+from engine.scenario import Effect, Organisation, Product
 from engine.state import ProductState
 
 
@@ -72,6 +82,13 @@ class Book:
     cumulative_profit: float = 0.0
     quarter: OrgResult | None = None
     start_kpis: dict[str, float] = field(default_factory=dict)
+    people: stakeholders.PeopleState = field(
+        default_factory=lambda: stakeholders.PeopleState(colleagues={}, lines=())
+    )
+    facts: list[stakeholders.Facts] = field(default_factory=list)  # what promises are checked on
+    mods: stakeholders.Modifiers = field(
+        default_factory=stakeholders.Modifiers
+    )  # trust at work now
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,7 @@ class OrgView:
     headcount: int
     initiatives_running: tuple[str, ...]
     bets_resolved: Mapping[str, bool]
+    people: PeopleResult | None = None  # colleagues, their open requests and promises now
 
 
 class Company:
@@ -120,6 +138,9 @@ class Company:
                 lines=lines,
                 start_prices={p.id: p.price for p in firm.products},
                 start_skill=_mean_skill(org, lines),
+                people=stakeholders.initial_state(
+                    sc, ctx.role, lines, [p.id for p in firm.products]
+                ),
             )
 
     def run_rate_costs(self, firm: str) -> dict[str, float]:
@@ -134,6 +155,12 @@ class Company:
         """Keep each player firm's quarter-0 KPIs: where objectives start from."""
         for firm, book in self.books.items():
             book.start_kpis = self._kpis(report, firm, book)
+            if book.people.active:
+                for person in book.people.colleagues.values():
+                    person.timeline.append(person.trust)
+                rng = ctx.streams.generator("people", 0, book.index, 0)
+                stakeholders.ask(book.people, 1, book.start_kpis, rng)
+                report.people[firm] = self._people_result(firm, book)
 
     # ------------------------------------------------------------------ views
     def _truth(self, ctx: QuarterContext, firm: str) -> research.Truth:
@@ -218,6 +245,7 @@ class Company:
             headcount=book.org.headcount,
             initiatives_running=tuple(p.initiative for p in book.org.pending),
             bets_resolved=dict(book.bets.resolved),
+            people=self._people_result(firm, book) if book.people.active else None,
         )
 
     # ------------------------------------------------------------------ decisions
@@ -415,6 +443,10 @@ class Company:
             roadmap=book.roadmap,
             lines=tuple(book.lines),
             resolved_bets=frozenset(book.bets.resolved),
+            requests={
+                k: o for k, o in book.people.open.items() if o.asked == ctx.state.quarter + 1
+            },
+            trust={k: c.trust for k, c in book.people.colleagues.items()},
         )
 
     def problems(
@@ -473,6 +505,51 @@ class Company:
         self.event_log = log
         return log
 
+    # ------------------------------------------------------------------ colleagues
+    def colleagues(
+        self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions], quarter: int
+    ) -> list[dict[str, object]]:
+        """The colleagues' phase, right after the events: the player's answers to their
+        requests are played, the reactions due now (promises kept or broken last quarter,
+        declines and silences now) act through the same world as events, and trust does its
+        work for the quarter (:func:`engine.stakeholders.modifiers`). Returns the reactions
+        as event-log entries (``source`` ``people``), so the drivers name them."""
+        out: list[dict[str, object]] = []
+        for firm, book in self.books.items():
+            if not book.people.active:
+                continue
+            dec = decisions_by_firm.get(firm, Decisions())
+            replies = {
+                key: stakeholders.Reply(r.answer, r.due, r.smaller, r.reason)
+                for key, r in dec.responses.items()
+            }
+            now = stakeholders.due_now(book.people, quarter)
+            now += stakeholders.respond(book.people, replies, quarter)
+            book.mods = stakeholders.modifiers(book.people)
+            rng = ctx.streams.generator("people", quarter, book.index, 1) if now else None
+            world = _World(ctx, self, rng)  # type: ignore[arg-type]
+            for dim, change in book.mods.culture.items():
+                world.culture(firm, dim, change)
+            for line in book.lines:
+                ctx.state.products[ctx.state.product_index(line)].reach = book.mods.reach
+            applied = []
+            for c in now:
+                effects = [_own(eff, firm) for eff in c.effects]
+                out.append(
+                    {
+                        "id": c.stakeholder,
+                        "title": c.title,
+                        "text": "",
+                        "source": "people",
+                        "effects": events.apply_effects(effects, world, self.scenario),
+                        "deals": any(getattr(e, "type", "") == "deal" for e in effects),
+                    }
+                )
+                applied.append(c.title)
+            book.people.applied = applied
+        self.event_log = [*self.event_log, *out]
+        return out
+
     # ------------------------------------------------------------------ the quarter
     def operate(
         self, ctx: QuarterContext, decisions_by_firm: Mapping[str, Decisions], quarter: int
@@ -497,7 +574,7 @@ class Company:
         org, staffing = _staff(org, book.lines, dec, params, costs)
         chosen = [i for i in self.scenario.initiatives if i.id in dec.initiatives]
         org, ini_cost, ini_effort = organisation.start_initiatives(org, chosen, q)
-        _charge(costs, "initiatives", ini_cost)
+        _charge(costs, "initiatives", ini_cost * book.mods.costs)
         truth = self._truth(ctx, firm)
         findings, research_effort = self._research(ctx, book, dec, org, truth, q, costs)
         engineers = portfolio.incubating(dec.incubation, dec.bets, book.bets.resolved)
@@ -523,6 +600,8 @@ class Company:
         )
         book.quarter = _org_result(firm, org, done, self.warnings.get(firm, []))
         book.records.append(_scoring_record(ctx, book, dec, done))
+        if book.people.active:
+            book.facts.append(_facts(book, dec, done, q))
 
     def _research(
         self,
@@ -552,7 +631,7 @@ class Company:
                     belief, method, order.segment, truth, org.culture["customer_focus"], r_rng
                 )
                 findings.append(finding)
-                _charge(costs, "research", method.cost)
+                _charge(costs, "research", method.cost * book.mods.research_cost)
                 research_effort[line] = research_effort.get(line, 0.0) + method.effort
         book.belief = belief
         return findings, research_effort
@@ -576,7 +655,7 @@ class Company:
             dec.incubation,
             ctx.streams.generator("organisation", q, book.index, 1) if dec.bets else None,
         )
-        _charge(costs, "bets", bet_cost)
+        _charge(costs, "bets", bet_cost * book.mods.costs)
         unlocked: list[str] = []
         for _, ok, items in outcomes:
             if ok:
@@ -620,7 +699,7 @@ class Company:
                 book.roadmap, list(facts.roadmap), alloc.features, self.backlog, q
             )
             product = ctx.state.products[ctx.state.product_index(line)]
-            _ship(ctx, product, done.shipped)
+            _ship(ctx, product, done.shipped, book.mods.shipped_quality)
             w = organisation.TeamWork(
                 alloc,
                 shipped=len(done.shipped),
@@ -688,10 +767,99 @@ class Company:
             rec = book.records[-1]
             fr = report.firms[firm]
             book.records[-1] = evolve(rec, kpis=kpis, actual=(fr.revenue, fr.share))
+            if book.people.active:
+                self._people_quarter(ctx, firm, book, kpis, report)
             if self.words:
                 book.quarter.objectives = [_objective_dict(r) for r in self.objectives(ctx, firm)]
             report.organisation[firm] = book.quarter
             book.quarter = None
+
+    def _people_quarter(
+        self,
+        ctx: QuarterContext,
+        firm: str,
+        book: Book,
+        kpis: dict[str, float],
+        report: TurnReport,
+    ) -> None:
+        """End of a quarter with colleagues: promises checked, next quarter's requests asked,
+        and the colleagues' part of the report and of the scorecard's evidence."""
+        q = report.quarter
+        book.facts[-1] = evolve(book.facts[-1], kpis=kpis)
+        stakeholders.evaluate(book.people, book.facts, q)
+        if q < self.scenario.quarters:
+            stakeholders.ask(
+                book.people, q + 1, kpis, ctx.streams.generator("people", q, book.index, 0)
+            )
+        result = self._people_result(firm, book)
+        report.people[firm] = result
+        book.records[-1] = evolve(book.records[-1], people=stakeholders.evidence(book.people))
+
+    def _people_result(self, firm: str, book: Book) -> PeopleResult:
+        """The colleagues' part of a quarter's report for ``firm``."""
+        st = book.people
+        return PeopleResult(
+            firm=firm,
+            colleagues=[
+                ColleagueResult(
+                    id=c.spec.id,
+                    role=c.spec.role,
+                    name=c.spec.name,
+                    goal=c.spec.goal,
+                    line=stakeholders.line_of(st, c.spec),
+                    trust=round(c.trust, 4),
+                    trust_before=round(c.trust_before, 4),
+                    mood=stakeholders.mood(c),
+                    kept=c.kept,
+                    broken=c.broken,
+                    declined=c.declined,
+                    ignored=c.ignored,
+                    why=list(c.why),
+                )
+                for c in st.colleagues.values()
+            ],
+            requests=[self._request_result(o) for o in st.open.values()],
+            responses=[ResponseResult(**vars(r)) for r in st.responses],
+            promises=[
+                PromiseResult(
+                    key=p.key,
+                    stakeholder=p.stakeholder,
+                    text=p.text,
+                    ask=stakeholders.ask_dict(p.ask),
+                    since=p.since,
+                    due=p.due,
+                    smaller=p.smaller,
+                    status=p.status,
+                    closed=p.closed,
+                    progress=p.progress,
+                )
+                for p in st.promises
+            ],
+            consequences=list(st.applied),
+            notes=stakeholders.notes(st, book.mods),
+        )
+
+    def _request_result(self, o: stakeholders.Open) -> RequestResult:
+        """An open request with what would follow each answer, in words."""
+        req = o.request
+
+        def words(effects: list) -> list[str]:  # type: ignore[type-arg]
+            return [c.text for c in events.effect_changes(effects, self.scenario)]
+
+        return RequestResult(
+            key=o.key,
+            stakeholder=o.stakeholder,
+            text=o.text,
+            ask=stakeholders.ask_dict(o.ask),
+            asked=o.asked,
+            due=o.due,
+            negotiable=req.negotiable,
+            smaller=req.smaller.text if req.smaller else "",
+            held=o.held,
+            if_kept=words(req.kept),
+            if_broken=words(req.broken),
+            if_declined=words(req.declined),
+        )
 
     def _kpis(self, report: TurnReport, firm: str, book: Book) -> dict[str, float]:
         """The firm's KPI mapping after ``report`` (quarter 0: before anything was played)."""
@@ -855,13 +1023,17 @@ def _extra_effort(
     }
 
 
-def _ship(ctx: QuarterContext, product: ProductState, shipped: list[roadmap.Shipped]) -> None:
-    """Shipped items move the product's attributes and quality by their true effects."""
+def _ship(
+    ctx: QuarterContext, product: ProductState, shipped: list[roadmap.Shipped], bonus: float
+) -> None:
+    """Shipped items move the product's attributes and quality by their true effects (and
+    each item's quality by ``bonus``: what design's trust adds or takes away)."""
     for s in shipped:
         for attr, change in s.effects.items():
             k = ctx.attribute_ids.index(attr)
             product.attributes[k] = clip(product.attributes[k] + change, 0, 1)
-        product.quality = clip(product.quality + s.quality, 0.0, 1.0)
+        quality = s.quality + bonus if bonus else s.quality
+        product.quality = clip(product.quality + quality, 0.0, 1.0)
 
 
 def _line_result(
@@ -970,6 +1142,30 @@ def _scoring_record(
         mentoring=float(sum(dec.mentoring.values())),
         themes=dict(dec.themes),
     )
+
+
+def _facts(book: Book, dec: Decisions, done: _FirmQuarter, q: int) -> stakeholders.Facts:
+    """What the firm did this quarter, for checking its promises (KPIs added by ``record``)."""
+    splits = {}
+    for line in book.lines:
+        split = dec.products.get(line, ProductDecision()).split
+        splits[line] = {"debt": split.debt, "discovery": split.discovery}
+    return stakeholders.Facts(
+        quarter=q,
+        shipped=frozenset(book.roadmap.shipped_ids()),
+        studies=tuple((f.method, f.segment) for f in done.findings),
+        splits=splits,
+        themes=dict(dec.themes),
+        bets=frozenset(dec.bets),
+        kpis={},
+    )
+
+
+def _own(eff: Effect, firm: str) -> Effect:
+    """A colleague's effect on "the player" means their own firm, not every player firm."""
+    if getattr(eff, "firm", None) == "player":
+        return eff.model_copy(update={"firm": firm})
+    return eff
 
 
 def _steered(book: Book, dec: Decisions) -> bool:

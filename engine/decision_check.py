@@ -33,6 +33,7 @@ from engine.organisation import OrgState
 from engine.phrases import ENGLISH, say
 from engine.roadmap import RoadmapState
 from engine.scenario import Role, Scenario
+from engine.stakeholders import Open, need
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class Context:
     roadmap: RoadmapState
     lines: tuple[str, ...]  # product lines the role controls (not sunset)
     resolved_bets: frozenset[str] = field(default_factory=frozenset)
+    requests: Mapping[str, Open] = field(default_factory=dict)  # colleagues' open requests
+    trust: Mapping[str, float] = field(default_factory=dict)  # each colleague's trust now
 
 
 def parse(
@@ -421,6 +424,7 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
     else:
         spend += _portfolio(decisions, ctx, scenario, out)
 
+    _responses(decisions, ctx, out)
     if spend > max(0.0, ctx.cash) + 1e-6:
         out.append(
             Problem(
@@ -434,6 +438,51 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
             )
         )
     return sorted(out, key=lambda p: p.severity != "error")
+
+
+def _responses(decisions: Decisions, ctx: Context, out: list[Problem]) -> None:
+    """Answers go to open requests: a negotiation offers something the colleague may agree
+    to (a warning when their trust is too low to agree), a decline says why."""
+    for key, reply in decisions.responses.items():
+        where = f"responses.{key}"
+        req = ctx.requests.get(key)
+        if req is None:
+            listed = ", ".join(sorted(ctx.requests)) or say("checks.no_requests")
+            out.append(Problem(where, say("checks.unknown_request", request=key, open=listed)))
+            continue
+        if reply.answer == "decline":
+            if reply.reason is None:
+                out.append(Problem(where, say("checks.decline_reason")))
+            continue
+        if reply.answer == "accept":
+            if reply.due is not None or reply.smaller:
+                out.append(Problem(where, say("checks.accept_as_asked", due=req.due)))
+            continue
+        smaller = reply.smaller
+        if smaller and req.request.smaller is None:
+            out.append(Problem(where, say("checks.no_smaller")))
+            continue
+        due = req.due if reply.due is None else reply.due
+        latest = req.due + req.request.negotiable
+        if due < req.due or (due == req.due and not smaller):
+            out.append(Problem(where, say("checks.negotiate_later", due=req.due)))
+        elif due > latest:
+            out.append(Problem(where, say("checks.negotiate_latest", latest=latest)))
+        else:
+            needed = need(due - req.due, smaller)
+            trust = ctx.trust.get(req.stakeholder, 0.0)
+            if trust + 1e-9 < needed:
+                out.append(
+                    Problem(
+                        where,
+                        say(
+                            "checks.negotiate_refused",
+                            trust=number(trust, 2),
+                            need=number(needed, 2),
+                        ),
+                        "warning",
+                    )
+                )
 
 
 def _portfolio(decisions: Decisions, ctx: Context, scenario: Scenario, out: list[Problem]) -> float:

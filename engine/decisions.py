@@ -137,6 +137,26 @@ class Forecast(_Data):
     share: Number = Field(ge=0, le=1, description="Expected overall market share next quarter.")
 
 
+class RequestResponse(_Data):
+    """The player's answer to a colleague's request (``engine.stakeholders``)."""
+
+    answer: Literal["accept", "negotiate", "decline"] = Field(
+        description="Accept (a promise), negotiate (a later date or the smaller scope) or "
+        "decline (with a reason)."
+    )
+    due: Count | None = Field(
+        default=None,
+        ge=1,
+        le=99,
+        description="Negotiate: the quarter offered instead (at most the request's due "
+        "quarter plus what the colleague may agree to).",
+    )
+    smaller: bool = Field(default=False, description="Negotiate: offer the smaller scope.")
+    reason: Literal["market", "capacity", "strategy", "budget"] | None = Field(
+        default=None, description="Decline: why (the market, capacity, strategy, budget)."
+    )
+
+
 class Decisions(_Data):
     """Everything one firm decides for one quarter."""
 
@@ -164,6 +184,12 @@ class Decisions(_Data):
         "headcount.",
     )
     sunset: list[str] = Field(default_factory=list, description="Product lines to sunset.")
+    # ---- colleagues
+    responses: dict[str, RequestResponse] = Field(
+        default_factory=dict,
+        description="Answers to this quarter's requests from colleagues, per request key "
+        "('<colleague>.<request>'); a request left unanswered is ignored.",
+    )
 
 
 # --------------------------------------------------------------------------- carry forward
@@ -178,7 +204,8 @@ An innovation bet is funded quarter after quarter until it resolves (``Innovatio
 so a bet in progress stands; a bet once decided drops out. The incubation team stands like a
 freeze: its engineers work on whichever bets are funded, and stay on their lines in a quarter
 with none (:func:`engine.portfolio.incubating`). Everything else is one-off and starts empty
-each quarter: research studies, hires, layoffs, culture initiatives, sunsets and the forecast.
+each quarter: research studies, hires, layoffs, culture initiatives, sunsets, the forecast and
+the answers to colleagues' requests.
 """
 
 
@@ -235,6 +262,8 @@ class Names:
     initiatives: Mapping[str, str]
     bets: Mapping[str, str]
     attributes: Mapping[str, str] = field(default_factory=dict)
+    requests: Mapping[str, str] = field(default_factory=dict)
+    """A colleague's request key ("sales.northwind") -> "Sales (Dana Okafor): <request>"."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> Names:
@@ -247,6 +276,16 @@ class Names:
             initiatives={i.id: i.name for i in scenario.initiatives},
             bets={b.id: b.name for b in scenario.bets},
             attributes={a.id: a.name for a in scenario.attributes},
+            requests={
+                f"{person.id}.{req.id}": say(
+                    "decisions.request",
+                    role=say(f"people.role.{person.role}"),
+                    name=person.name,
+                    text=req.text,
+                )
+                for person in scenario.stakeholders
+                for req in person.requests
+            },
         )
 
 
@@ -390,4 +429,16 @@ def _describe_firm(n: Names, cur: str, dec: Decisions, prev: Decisions, full: bo
         out.append(
             say("decisions.sunset", lines=", ".join(n.products.get(s, s) for s in dec.sunset))
         )
+    for key, reply in dec.responses.items():
+        request = n.requests.get(key, key)
+        if reply.answer == "accept":
+            out.append(say("decisions.promise", request=request))
+        elif reply.answer == "decline":
+            reason = say(f"decisions.reason.{reply.reason}") if reply.reason else ""
+            out.append(say("decisions.decline", request=request, reason=reason))
+        else:
+            offer = say("decisions.offer_smaller") if reply.smaller else ""
+            due = say("decisions.offer_due", due=reply.due) if reply.due is not None else ""
+            offered = " ".join(x for x in (offer, due) if x)
+            out.append(say("decisions.negotiate", request=request, offer=offered))
     return out

@@ -18,12 +18,13 @@ from typing import Protocol
 
 import numpy as np
 
-from engine.formatting import signed, signed_count, signed_money_full, signed_pct
+from engine.formatting import count, signed, signed_count, signed_money_full, signed_pct
 from engine.phrases import ENGLISH, say
 from engine.scenario import (
     Awareness,
     Cash,
     CultureShock,
+    Deal,
     Effect,
     Event,
     Headcount,
@@ -58,6 +59,7 @@ class World(Protocol):
     def headcount(self, firm: str, product: str, change: int) -> None: ...
     def tech_debt(self, firm: str, product: str, change: float) -> None: ...
     def cash(self, firm: str, change: float) -> None: ...
+    def deal(self, product: str, segment: str, customers: float) -> None: ...
 
 
 def due(
@@ -126,12 +128,20 @@ def changes(
     (``player`` and ``all`` name several); headcount and debt skip a firm with no staffed
     line. ``firm_names`` overrides how firms are named (a workshop deck says "Each team").
     """
+    return effect_changes(event.effects, scenario, firm_names)
+
+
+def effect_changes(
+    effects: Iterable[Effect], scenario: Scenario, firm_names: Mapping[str, str] | None = None
+) -> list[Change]:
+    """Everything a list of typed effects would do (an event's, or a colleague's reaction's:
+    :mod:`engine.stakeholders`), in order, without doing it (see :func:`changes`)."""
     seg = {s.id: s.name for s in scenario.segments}
     attr = {a.id: a.name for a in scenario.attributes}
     prod = {p.id: p.name for _, p in scenario.products()}
     names = {f.id: f.name for f in scenario.firms} | dict(firm_names or {})
     out: list[Change] = []
-    for eff in event.effects:
+    for eff in effects:
         match eff:
             case SegmentSize():
                 text = say(
@@ -188,6 +198,13 @@ def changes(
                     product=prod[eff.product],
                     segment=seg[eff.segment],
                     change=signed(eff.change * 100, 0),
+                )
+            case Deal():
+                text = say(
+                    "events.deal",
+                    customers=count(eff.customers),
+                    product=prod[eff.product],
+                    segment=seg[eff.segment],
                 )
             case CultureShock() | Headcount() | TechDebt() | Cash():
                 out += _firm_changes(eff, scenario, names, prod)
@@ -256,7 +273,12 @@ def describe(
 
 def apply(event: Event, world: World, scenario: Scenario) -> list[str]:
     """Apply every effect of ``event`` in order; return what each one did, in words."""
-    done = changes(event, scenario)
+    return apply_effects(event.effects, world, scenario)
+
+
+def apply_effects(effects: Iterable[Effect], world: World, scenario: Scenario) -> list[str]:
+    """Apply typed effects in order; return what each one did, in words."""
+    done = effect_changes(effects, scenario)
     for change in done:
         _do(change, world)
     return [c.text for c in done]
@@ -294,3 +316,5 @@ def _do(change: Change, world: World) -> None:
             world.tech_debt(firm, line, eff.change)
         case Cash():
             world.cash(firm, eff.change)
+        case Deal():
+            world.deal(eff.product, eff.segment, eff.customers)

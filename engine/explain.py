@@ -20,7 +20,8 @@ Revenue. ΔR = Σ_j (p_j' − p_j)·q_j  [price]  +  Σ_j p_j'·(q_j' − q_j)  
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -468,8 +469,13 @@ def explain_quarter(
     snapshots: tuple[MarketInputs, MarketInputs, MarketInputs],
     previous: TurnReport,
     report: TurnReport,
+    deal_share: np.ndarray | None = None,
 ) -> list[Explanation]:
-    """Share drivers per firm and segment; revenue and satisfaction drivers per firm."""
+    """Share drivers per firm and segment; revenue and satisfaction drivers per firm.
+
+    ``deal_share`` is the sample's share right after colleagues' deals seated their customers
+    (None: no deal this quarter); the deals then get their own driver, named after them.
+    """
     start, after_events, end = snapshots
     st = ctx.state
     drifted = after_events.take(end, "drift")
@@ -492,19 +498,27 @@ def explain_quarter(
         if report.events
         else say("explain.events")
     )
+    deals = [e["title"] for e in report.events if e.get("deals")]
+    deal_text = say("explain.deals", titles=", ".join(deals)) if deal_share is not None else None
     out = []
     for i, firm in enumerate(st.firms.values()):
         mask = masks[i]
         who = _who(ctx, firm.id)
         steps = [x_start, x_events, x_drift, *x_firm[3 * i : 3 * i + 3], x_end]
+        people = report.people.get(firm.id)
+        notes = people.notes if people is not None else {}
         texts = _FirmTexts(
             events=event_text,
             price=_price_text(ctx, after_events, end, mask, who),
-            position=_position_text(ctx, after_events, end, mask, who),
+            position=_noted(_position_text(ctx, after_events, end, mask, who), notes, "attributes"),
             rivals=_rival_text(ctx, report, firm.id),
             who=who,
+            deals=deal_text,
+            notes=notes,
         )
         levels = [start_share, *(x.shares for x in steps)]
+        if deal_share is not None:
+            levels.insert(1, deal_share)
         out += _shares(ctx, firm.id, mask, levels, texts, (after_events, end), previous, report)
         out.append(_revenue(ctx, firm.id, previous, report))
         out.append(_profit(ctx, firm.id, previous, report))
@@ -526,6 +540,8 @@ class _FirmTexts:
     position: str
     rivals: str
     who: _Who
+    deals: str | None = None  # colleagues' deals this quarter, named (None: no deal)
+    notes: Mapping[str, str] = field(default_factory=dict)  # what trust did, by driver
 
     def satisfaction(self) -> list[str]:
         """Texts of the six factor swaps, then of the customer mix (see :func:`_satisfaction`)."""
@@ -538,6 +554,12 @@ class _FirmTexts:
             self.rivals,
             self.who.say("customer_mix"),
         ]
+
+
+def _noted(text: str, notes: Mapping[str, str], factor: str) -> str:
+    """A driver's text with what a colleague's trust added to it, if anything."""
+    note = notes.get(factor)
+    return say("explain.with_note", text=text, note=note) if note else text
 
 
 def _shares(
@@ -558,7 +580,17 @@ def _shares(
     ``inputs`` are the market inputs after the events and at the end of the quarter.
     """
     after_events, end = inputs
-    factors = ("churn", "events", "drift", "price", "attributes", "awareness", "competitors")
+    factors: tuple[str, ...] = (
+        "churn",
+        "events",
+        "drift",
+        "price",
+        "attributes",
+        "awareness",
+        "competitors",
+    )
+    if texts.deals is not None:
+        factors = ("deals", *factors)
     churn, chance = say("explain.churn"), say("explain.chance")
     out = []
     for s, seg in enumerate(ctx.state.segments):
@@ -569,9 +601,15 @@ def _shares(
             _drift_text(ctx, after_events, end, s),
             texts.price,
             texts.position,
-            _awareness_text(previous, report, firm_id, seg.id, seg.name, texts.who),
+            _noted(
+                _awareness_text(previous, report, firm_id, seg.id, seg.name, texts.who),
+                texts.notes,
+                "awareness",
+            ),
             texts.rivals,
         ]
+        if texts.deals is not None:
+            named.insert(0, texts.deals)
         before = previous.firms[firm_id].share_by_segment[seg.id]
         after = report.firms[firm_id].share_by_segment[seg.id]
         drivers = [

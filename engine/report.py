@@ -183,6 +183,86 @@ class OrgResult:
 
 
 @dataclass
+class ColleagueResult:
+    """One colleague after the quarter: who they are, their trust, and why it moved."""
+
+    id: str
+    role: str
+    name: str
+    goal: str
+    line: str | None
+    trust: float
+    trust_before: float
+    mood: str  # pleased | let_down | steady
+    kept: int
+    broken: int
+    declined: int
+    ignored: int
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RequestResult:
+    """A colleague's request waiting for the player's answer next quarter."""
+
+    key: str  # the key an answer is given under: "<colleague>.<request>"
+    stakeholder: str
+    text: str
+    ask: dict[str, Any]
+    asked: int  # the quarter it must be answered in
+    due: int  # due at the end of this quarter
+    negotiable: int  # extra quarters the colleague may agree to
+    smaller: str  # the smaller scope in words ("" when there is none)
+    held: bool  # asked again after a refused negotiation
+    if_kept: list[str] = field(default_factory=list)  # consequences, in words
+    if_broken: list[str] = field(default_factory=list)
+    if_declined: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ResponseResult:
+    """What became of one answer this quarter."""
+
+    key: str
+    stakeholder: str
+    answer: str  # accept | negotiate | decline | none
+    outcome: str  # accepted | agreed | refused | declined | ignored
+    due: int | None
+    smaller: bool
+    reason: str | None
+    text: str
+
+
+@dataclass
+class PromiseResult:
+    """A promise the player made and where it stands."""
+
+    key: str
+    stakeholder: str
+    text: str
+    ask: dict[str, Any]
+    since: int
+    due: int
+    smaller: bool
+    status: str  # open | kept | broken
+    closed: int | None
+    progress: str
+
+
+@dataclass
+class PeopleResult:
+    """A player firm's colleagues after the quarter (``engine.stakeholders``)."""
+
+    firm: str
+    colleagues: list[ColleagueResult]
+    requests: list[RequestResult]
+    responses: list[ResponseResult]
+    promises: list[PromiseResult]
+    consequences: list[str]  # what colleagues' reactions did at the start of the quarter
+    notes: dict[str, str]  # what trust did to the model this quarter, by driver
+
+
+@dataclass
 class TurnReport:
     """Everything the UI, the CLI and the debrief need about one quarter."""
 
@@ -194,10 +274,16 @@ class TurnReport:
     competitor_moves: list[CompetitorMove] = field(default_factory=list)
     drivers: list[Explanation] = field(default_factory=list)
     organisation: dict[str, OrgResult] = field(default_factory=dict)
+    people: dict[str, PeopleResult] = field(default_factory=dict)
+    """Per player firm with colleagues: trust, requests, answers, promises."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-compatible dict (floats, strings, lists, dicts)."""
-        return asdict(self)
+        """Plain JSON-compatible dict (floats, strings, lists, dicts); ``people`` only when a
+        firm has colleagues (a scenario without them reads as it always did)."""
+        out = asdict(self)
+        if not self.people:
+            del out["people"]
+        return out
 
 
 def share_impact(report: TurnReport, explanation: Explanation) -> float:

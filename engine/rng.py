@@ -24,6 +24,7 @@ SUBSYSTEMS: tuple[str, ...] = (
     "research",
     "bots",
     "roadmap",
+    "people",
 )
 
 

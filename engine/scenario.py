@@ -985,6 +985,18 @@ class Awareness(_Effect):
     )
 
 
+class Deal(_Effect):
+    """A deal is signed: that many customers of a segment sign up for a product now (people
+    already in the category who buy nothing first, then people new to it)."""
+
+    type: Literal["deal"]
+    product: Id
+    segment: Id
+    customers: float = Field(
+        gt=0, le=1e8, description="Customers who sign. Unit: people (real, not synthetic)."
+    )
+
+
 FirmRef = Annotated[
     str,
     Field(
@@ -1049,7 +1061,8 @@ Effect = Annotated[
     | CultureShock
     | Headcount
     | TechDebt
-    | Cash,
+    | Cash
+    | Deal,
     Field(discriminator="type"),
 ]
 
@@ -1092,6 +1105,206 @@ class Event(Model):
         if self.earliest > self.latest:
             raise ValueError("'earliest' is after 'latest'")
         return self
+
+
+# --------------------------------------------------------------------------- stakeholders
+
+StakeholderRole = Literal["engineering", "design", "sales", "marketing", "ceo", "cfo", "pm"]
+"""Who a colleague is: the four leads a PM works with, and the CEO, the CFO and the line PMs
+a CPO works with."""
+STAKEHOLDER_ROLES: tuple[str, ...] = (
+    "engineering",
+    "design",
+    "sales",
+    "marketing",
+    "ceo",
+    "cfo",
+    "pm",
+)
+PM_COLLEAGUES = ("engineering", "design", "sales", "marketing")
+"""Roles a PM deals with by default; the others are a CPO's colleagues."""
+
+
+class ShipAsk(Model):
+    """Ship a backlog item by the due quarter."""
+
+    type: Literal["ship"]
+    item: Id = Field(description="Backlog item id that must ship.")
+
+
+class SplitAsk(Model):
+    """Give at least a share of a line's capacity to debt or discovery every quarter until
+    the due quarter."""
+
+    type: Literal["split"]
+    part: Literal["debt", "discovery"] = Field(description="Which part of the split.")
+    share: Fraction = Field(description="The least share of capacity. Unit: fraction.")
+    product: Id | None = Field(
+        default=None, description="Line concerned (default: the colleague's line)."
+    )
+
+
+class ResearchAsk(Model):
+    """Run studies (of a segment, with a method) by the due quarter."""
+
+    type: Literal["research"]
+    count: int = Field(default=1, ge=1, le=10, description="Studies needed. Unit: studies.")
+    segment: Id | None = Field(default=None, description="Segment studied (default: any).")
+    method: Id | None = Field(default=None, description="Research method (default: any).")
+
+
+class KpiAsk(Model):
+    """Bring a KPI of the firm (or of a segment or line) to a target by the due quarter."""
+
+    type: Literal["kpi"]
+    kpi: Kpi
+    segment: Id | None = Field(default=None, description="Restrict to one segment.")
+    product: Id | None = Field(default=None, description="Restrict to one product line.")
+    op: Literal[">=", "<="] = Field(default=">=", description="Direction of the target.")
+    target: float = Field(ge=-MAX_MONEY, le=MAX_MONEY, description="Target value.")
+
+
+class ThemeAsk(Model):
+    """(CPO) Give a line a theme every quarter until the due quarter."""
+
+    type: Literal["theme"]
+    product: Id = Field(description="The line.")
+    theme: Literal["growth", "retention", "profit", "quality"] = Field(description="Its theme.")
+
+
+class BetAsk(Model):
+    """(CPO) Fund an innovation bet by the due quarter."""
+
+    type: Literal["bet"]
+    bet: Id = Field(description="Innovation bet id.")
+
+
+Ask = Annotated[
+    ShipAsk | SplitAsk | ResearchAsk | KpiAsk | ThemeAsk | BetAsk, Field(discriminator="type")
+]
+
+
+class Condition(Model):
+    """A state a request waits for: a KPI of the firm at the end of the last quarter."""
+
+    kpi: Kpi
+    segment: Id | None = Field(default=None, description="Restrict to one segment.")
+    product: Id | None = Field(default=None, description="Restrict to one product line.")
+    op: Literal[">=", "<="] = Field(default=">=", description="Direction of the test.")
+    value: float = Field(ge=-MAX_MONEY, le=MAX_MONEY, description="Threshold.")
+
+
+class TrustChanges(Model):
+    """How a colleague's trust moves with what the player does about a request."""
+
+    kept: float = Field(default=0.15, ge=0, le=1, description="A promise kept. Unit: trust.")
+    broken: float = Field(default=-0.25, ge=-1, le=0, description="A promise broken. Unit: trust.")
+    declined: float = Field(
+        default=-0.05, ge=-1, le=0, description="Declined with a reason. Unit: trust."
+    )
+    ignored: float = Field(
+        default=-0.12, ge=-1, le=0, description="Not answered at all. Unit: trust."
+    )
+
+
+class SmallerScope(Model):
+    """A smaller version of a request the player may negotiate for."""
+
+    ask: Ask
+    text: Text = _text("The smaller ask in words.", 200)
+    value: Fraction = Field(
+        default=0.5,
+        description="Share of the kept effects the smaller version earns. Unit: fraction.",
+    )
+
+
+class Request(Model):
+    """What a colleague asks for, when, and what follows from a promise kept or broken."""
+
+    id: Id
+    text: Text = _text("The request in the colleague's words.", 300)
+    ask: Ask
+    due_in: int = Field(
+        default=2,
+        ge=1,
+        le=12,
+        description="Quarters to deliver: asked in quarter q, due at the end of q + due_in - 1.",
+    )
+    earliest: int = Field(default=1, ge=1, le=40, description="First quarter it may be asked.")
+    latest: int = Field(default=40, ge=1, le=40, description="Last quarter it may be asked.")
+    when: list[Condition] = Field(
+        default_factory=list,
+        max_length=5,
+        description="States it waits for (all must hold at the end of the last quarter).",
+    )
+    chance: Fraction = Field(
+        default=1.0,
+        description="Chance per quarter it is asked once its quarter and conditions have come.",
+    )
+    negotiable: int = Field(
+        default=1, ge=0, le=6, description="Extra quarters the colleague may agree to."
+    )
+    smaller: SmallerScope | None = Field(
+        default=None, description="A smaller version the player may negotiate for."
+    )
+    kept: list[Effect] = Field(
+        default_factory=list, max_length=10, description="What follows a promise kept."
+    )
+    broken: list[Effect] = Field(
+        default_factory=list, max_length=10, description="What follows a promise broken."
+    )
+    declined: list[Effect] = Field(
+        default_factory=list, max_length=10, description="What follows a decline or no answer."
+    )
+    kept_text: Text = Field(
+        default="",
+        max_length=200,
+        description="Headline when the promise is kept (e.g. 'Northwind signed').",
+    )
+    broken_text: Text = Field(
+        default="",
+        max_length=200,
+        description="Headline when the promise is broken (e.g. 'Northwind walked away').",
+    )
+    trust: TrustChanges = Field(default_factory=TrustChanges)
+    lint: LintSettings | None = _lint()
+
+    checked_together: ClassVar[tuple[str, ...]] = ("earliest", "latest")
+
+    @model_validator(mode="after")
+    def _window(self) -> Request:
+        if self.earliest > self.latest:
+            raise ValueError("'earliest' is after 'latest'")
+        return self
+
+
+class Stakeholder(Model):
+    """A colleague: who they are, what they want, how far they trust the player."""
+
+    id: Id
+    role: StakeholderRole = Field(
+        description="Engineering, design, sales, marketing (a PM's "
+        "colleagues), CEO, CFO or a line's PM (a CPO's)."
+    )
+    name: Text = _text("The colleague's name.", 60)
+    goal: Text = _text("What they want, in a sentence (shown on their card).", 300)
+    trust: Fraction = Field(default=0.6, description="Starting trust in the player. Unit: 0..1.")
+    product: Id | None = Field(
+        default=None, description="The line they work with (default: the first player line)."
+    )
+    roles: list[Role] | None = Field(
+        default=None,
+        description="Player roles that deal with them (default: pm for engineering, design, "
+        "sales and marketing; cpo for the CEO, the CFO and line PMs).",
+    )
+    requests: list[Request] = Field(default_factory=list, max_length=12)
+    lint: LintSettings | None = _lint()
+
+    def plays_in(self) -> list[str]:
+        """The player roles that deal with this colleague."""
+        if self.roles is not None:
+            return list(self.roles)
+        return ["pm"] if self.role in PM_COLLEAGUES else ["cpo"]
 
 
 # --------------------------------------------------------------------------- scoring
@@ -1145,7 +1358,13 @@ class DebriefPrompt(Model):
 
     question: Text = _text("The question.", 400)
     competency: (
-        Literal["market_understanding", "strategic_thinking", "customer_empathy", "leadership"]
+        Literal[
+            "market_understanding",
+            "strategic_thinking",
+            "customer_empathy",
+            "leadership",
+            "collaboration",
+        ]
         | None
     ) = Field(default=None, description="Competency the question explores.")
 
@@ -1203,6 +1422,11 @@ class Scenario(Model):
         default_factory=list,
         max_length=100,
         description="Event ids a facilitator may inject in a workshop.",
+    )
+    stakeholders: list[Stakeholder] = Field(
+        default_factory=list,
+        max_length=12,
+        description="Colleagues the player works with: their goals, trust and requests.",
     )
     objectives: list[Objective] = Field(min_length=1, max_length=20)
     debrief: list[DebriefPrompt] = Field(default_factory=list, max_length=30)
@@ -1498,24 +1722,30 @@ def _bet_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 yield (("bets", i, "unlocks", ui), _unknown(unlock, items, "backlog item"))
 
 
-def _event_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    """Events' effects (and the inject deck) name known ids."""
+def _effect_references(s: Scenario, effects: list[Any], where: Loc) -> Iterator[tuple[Loc, str]]:
+    """Typed effects (of an event or a request) name known segments, attributes, products
+    and firms."""
     attrs = s.attribute_ids()
     segs = s.segment_ids()
     products = [p.id for _, p in s.products()]
     firm_refs = [*(f.id for f in s.firms), "player", "all"]
+    for ei, eff in enumerate(effects):
+        loc = (*where, ei)
+        if hasattr(eff, "segment") and eff.segment not in segs:
+            yield ((*loc, "segment"), _unknown(eff.segment, segs, "segment"))
+        if hasattr(eff, "attribute") and eff.attribute not in attrs:
+            yield ((*loc, "attribute"), _unknown(eff.attribute, attrs, "attribute"))
+        prod = getattr(eff, "product", None)
+        if prod is not None and prod not in products:
+            yield ((*loc, "product"), _unknown(prod, products, "product"))
+        if hasattr(eff, "firm") and eff.firm not in firm_refs:
+            yield ((*loc, "firm"), _unknown(eff.firm, firm_refs, "firm"))
+
+
+def _event_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Events' effects (and the inject deck) name known ids."""
     for i, event in enumerate(s.events):
-        for ei, eff in enumerate(event.effects):
-            loc = ("events", i, "effects", ei)
-            if hasattr(eff, "segment") and eff.segment not in segs:
-                yield ((*loc, "segment"), _unknown(eff.segment, segs, "segment"))
-            if hasattr(eff, "attribute") and eff.attribute not in attrs:
-                yield ((*loc, "attribute"), _unknown(eff.attribute, attrs, "attribute"))
-            prod = getattr(eff, "product", None)
-            if prod is not None and prod not in products:
-                yield ((*loc, "product"), _unknown(prod, products, "product"))
-            if hasattr(eff, "firm") and eff.firm not in firm_refs:
-                yield ((*loc, "firm"), _unknown(eff.firm, firm_refs, "firm"))
+        yield from _effect_references(s, event.effects, ("events", i, "effects"))
     events = [e.id for e in s.events]
     for i, ev in enumerate(s.inject_deck):
         if ev not in events:
@@ -1534,6 +1764,54 @@ def _objective_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield ((*loc, "product"), _unknown(obj.product, products, "product"))
 
 
+def _ask_references(s: Scenario, ask: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """An ask (or a condition) names known items, lines, segments, methods and bets."""
+    known = {
+        "item": ([b.id for b in s.backlog], "backlog item"),
+        "product": ([p.id for _, p in s.products()], "product"),
+        "segment": (s.segment_ids(), "segment"),
+        "method": ([m.id for m in s.research], "research method"),
+        "bet": ([b.id for b in s.bets], "innovation bet"),
+    }
+    for name, (ids, what) in known.items():
+        value = getattr(ask, name, None)
+        if value is not None and value not in ids:
+            yield ((*loc, name), _unknown(value, ids, what))
+
+
+def _stakeholder_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Colleagues have unique ids, work with a player line, and their requests name known
+    ids (asks, conditions, effects)."""
+    yield from _unique(s.stakeholders, "stakeholders")
+    lines = [p.id for f in s.player_firms() for p in f.products]
+    for i, person in enumerate(s.stakeholders):
+        loc: Loc = ("stakeholders", i)
+        if person.product is not None and person.product not in lines:
+            yield ((*loc, "product"), _unknown(person.product, lines, "player line"))
+        yield from _unique(person.requests, f"stakeholders.{i}.requests")
+        for ri, req in enumerate(person.requests):
+            rloc: Loc = (*loc, "requests", ri)
+            yield from _ask_references(s, req.ask, (*rloc, "ask"))
+            if req.smaller is not None:
+                yield from _ask_references(s, req.smaller.ask, (*rloc, "smaller", "ask"))
+            for ci, cond in enumerate(req.when):
+                yield from _ask_references(s, cond, (*rloc, "when", ci))
+            for part in ("kept", "broken", "declined"):
+                yield from _effect_references(s, getattr(req, part), (*rloc, part))
+
+
+@_reads("Scenario.roles", "Stakeholder.role", "Stakeholder.roles")
+def _stakeholder_roles(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """A colleague deals with a role the scenario offers."""
+    for i, person in enumerate(s.stakeholders):
+        if not set(person.plays_in()) & set(s.roles):
+            yield (
+                ("stakeholders", i, "roles"),
+                f"'{person.id}' deals with role(s) {', '.join(person.plays_in())}, which this "
+                f"scenario does not offer (roles: {', '.join(s.roles)})",
+            )
+
+
 @_reads("Scenario.quarters")
 def _within_the_game(s: Scenario) -> Iterator[tuple[Loc, str]]:
     """Scheduled events happen, and objectives fall due, within the game."""
@@ -1544,6 +1822,13 @@ def _within_the_game(s: Scenario) -> Iterator[tuple[Loc, str]]:
     for i, obj in enumerate(s.objectives):
         if obj.by is not None and obj.by > s.quarters:
             yield (("objectives", i, "by"), f"quarter {obj.by} {late}")
+    for i, person in enumerate(s.stakeholders):
+        for ri, req in enumerate(person.requests):
+            if req.earliest > s.quarters:
+                yield (
+                    ("stakeholders", i, "requests", ri, "earliest"),
+                    f"quarter {req.earliest} {late}",
+                )
 
 
 def _cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
@@ -1590,6 +1875,8 @@ REFERENCE_CHECKS: tuple[Check, ...] = (
     _bet_references,
     _event_references,
     _objective_references,
+    _stakeholder_references,
+    _stakeholder_roles,
     _within_the_game,
 )
 """Every cross-reference check, in the order :func:`reference_problems` runs them."""

@@ -269,6 +269,21 @@ def calibration(pairs: Sequence[tuple[tuple[float, float], tuple[float, float]]]
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Working with colleagues so far (:func:`engine.stakeholders.evidence`): the
+    collaboration competency's evidence."""
+
+    asked: int = 0  # requests that came to an answer (or to silence)
+    answered: int = 0  # of those, answered (accepted, agreed, declined with a reason)
+    promised: int = 0  # promises made
+    kept: int = 0
+    broken: int = 0
+    negotiated: int = 0  # negotiations agreed: a conflict resolved by talking
+    trust_start: float = 0.0  # mean trust at the start of the game
+    trust: float = 0.0  # mean trust now
+
+
+@dataclass(frozen=True)
 class Record:
     """What the scorecard needs to know about one quarter of play."""
 
@@ -288,6 +303,7 @@ class Record:
     feature_points: float = 0.0  # effort the player's lines put into roadmap items
     idle: float = 0.0  # feature capacity left with nothing workable (wasted)
     mentoring: float = 0.0  # the CPO's time spent mentoring PMs this quarter (fractions)
+    people: Evidence | None = None  # working with colleagues so far (None: none)
 
 
 @dataclass(frozen=True)
@@ -309,19 +325,23 @@ def competencies(
     prior_error: float,
     pm_skill: tuple[float, float] | None,
 ) -> dict[str, Competency]:
-    """The scorecard: market understanding, strategic thinking, customer empathy, leadership.
+    """The scorecard: market understanding, strategic thinking, customer empathy, leadership,
+    and collaboration when the player has colleagues (:mod:`engine.stakeholders`).
 
     Each part is a 0..1 number with a sentence of evidence; a competency is their mean × 100.
     ``pm_skill`` is (start, end) mean skill of the AI PMs (CPO role) or None (PM role).
     """
     if not records:
         return {}
-    return {
+    out = {
         "market_understanding": _market_understanding(records, n_segments, prior_error),
         "strategic_thinking": _strategic_thinking(records, objective_score, pm_skill is not None),
         "customer_empathy": _customer_empathy(records),
         "leadership": _leadership(records, pm_skill),
     }
+    if records[-1].people is not None:  # the scenario gives the player colleagues
+        out["collaboration"] = _collaboration(records[-1].people)
+    return out
 
 
 def _market_understanding(
@@ -490,3 +510,33 @@ def _leadership(records: Sequence[Record], pm_skill: tuple[float, float] | None)
             )
         )
     return Competency(_mean(parts), evidence)
+
+
+def _collaboration(e: Evidence) -> Competency:
+    """Working with colleagues: requests answered rather than ignored, promises kept (a
+    promise not made cannot be broken, so over-promising costs), trust kept or earned.
+
+    With nothing asked or promised yet a part is neither good nor bad (0.5).
+    """
+    answered = e.answered / e.asked if e.asked else 0.5
+    closed = e.kept + e.broken
+    kept = e.kept / closed if closed else 0.5
+    trust = clip(0.5 + 2.5 * (e.trust - e.trust_start), 0, 1)
+    return Competency(
+        _mean([answered, kept, trust]),
+        [
+            say("scoring.collaboration.answered", answered=e.answered, asked=e.asked),
+            say(
+                "scoring.collaboration.promises",
+                kept=e.kept,
+                promised=e.promised,
+                broken=e.broken,
+                negotiated=e.negotiated,
+            ),
+            say(
+                "scoring.collaboration.trust",
+                before=number(e.trust_start, 2),
+                after=number(e.trust, 2),
+            ),
+        ],
+    )

@@ -440,7 +440,12 @@ class Simulation:
             before = self.market_inputs()
             start_share = sample_shares(self.state, self._explain_rows)
         happened = self.company.events(ctx, quarter)
+        reactions = self.company.colleagues(ctx, decisions_by_firm, quarter)
+        happened = [*happened, *reactions]
+        deal_share = None
         if looking:
+            if any(r["deals"] for r in reactions):  # the deals colleagues closed, measured
+                deal_share = sample_shares(self.state, self._explain_rows)
             after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
         self.company.operate(ctx, decisions_by_firm, quarter)
@@ -462,7 +467,13 @@ class Simulation:
         report.events = list(happened)  # named by the events driver
         if self.explain:
             report.drivers = explain_quarter(
-                ctx, sample, start_share, (before, after_events, after), self.history[-1], report
+                ctx,
+                sample,
+                start_share,
+                (before, after_events, after),
+                self.history[-1],
+                report,
+                deal_share,
             )
         self.company.record(ctx, report)
         self.history.append(report)
@@ -528,7 +539,7 @@ class Simulation:
         installed = st.installed()
         for s, seg in enumerate(st.segments):
             goodwill = np.array([p.goodwill[s] for p in st.products])
-            spend = np.array([p.marketing[s] for p in st.products])
+            spend = np.array([p.marketing[s] * p.reach for p in st.products])
             goodwill = aw.next_goodwill(goodwill, spend, adv, self._point_cost(seg))
             goodwill += np.array([p.news[s] for p in st.products])
             target = aw.awareness_target(goodwill, installed[s] / seg.size, adv)

@@ -65,6 +65,9 @@ class ProductState:
     """Goodwill from good news this quarter (awareness events), added with this quarter's
     advertising in the awareness phase and then carried over like it."""
     active: bool = True
+    reach: float = 1.0
+    """How far this quarter's marketing spend reaches (× its goodwill): 1 unless a marketing
+    colleague's trust moves it (:func:`engine.stakeholders.modifiers`)."""
 
 
 @dataclass
