@@ -12,6 +12,7 @@ from typing import Any, Protocol, get_args
 
 import numpy as np
 
+from engine.colleague_bots import WEIGH, Manner, answers, keep_promises
 from engine.decisions import TEAM_MAX, Decisions, Forecast, ProductDecision, Theme
 from engine.portfolio import Policy, plan_line
 from engine.report import TurnReport
@@ -89,7 +90,8 @@ class Bot(Protocol):
 
 
 class HoldBot:
-    """Keeps every price and the current marketing spend: the do-nothing baseline."""
+    """Keeps every price and the current marketing spend: the do-nothing baseline (it never
+    answers a colleague either)."""
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -104,12 +106,18 @@ class HoldBot:
 
 
 class RandomBot:
-    """Moves prices by up to ±15% and marketing by up to ±50% (± a little) each quarter."""
+    """Moves prices by up to ±15% and marketing by up to ±50% (± a little) each quarter, and
+    answers colleagues at random (without working to keep what it promised)."""
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
 
     def decide(self, view: FirmView) -> Decisions:
+        decisions = self._decide(view)
+        replies = answers(view, Manner("random", keeps=False), self.rng)
+        return decisions.model_copy(update={"responses": replies}) if replies else decisions
+
+    def _decide(self, view: FirmView) -> Decisions:
         products = {}
         for pid, p in view.products.items():
             step = self.rng.uniform(-RANDOM_PRICE_STEP, RANDOM_PRICE_STEP)
@@ -169,7 +177,8 @@ class PolicyBot:
     theme per line, mentors the least skilled PMs, funds bets it can afford, and leaves the
     line decisions to the AI PMs. Culture initiatives follow a schedule of (quarter, aim)
     pairs: each quarter it starts the initiative that best serves the aim
-    (:func:`pick_initiative`), or none when nothing in the scenario does.
+    (:func:`pick_initiative`), or none when nothing in the scenario does. Colleagues'
+    requests are answered in its ``manner`` (:mod:`engine.colleague_bots`).
     """
 
     def __init__(
@@ -183,6 +192,7 @@ class PolicyBot:
         forecast: bool = False,
         freeze: bool = False,
         hires: int = 0,
+        manner: Manner = WEIGH,
     ) -> None:
         self.rng = rng
         self.policy = policy
@@ -193,8 +203,17 @@ class PolicyBot:
         self.forecast = forecast
         self.freeze = freeze
         self.hires = hires
+        self.manner = manner
 
     def decide(self, view: FirmView) -> Decisions:
+        """This quarter's decisions, then the answers to colleagues and the promises kept."""
+        decisions = self._decide(view)
+        replies = answers(view, self.manner, self.rng)
+        if self.manner.keeps:
+            decisions = keep_promises(view, decisions, replies)
+        return decisions.model_copy(update={"responses": replies}) if replies else decisions
+
+    def _decide(self, view: FirmView) -> Decisions:
         org = view.organisation
         if org is None:
             return HoldBot(self.rng).decide(view)
@@ -261,6 +280,8 @@ BOTS: dict[str, Callable[[np.random.Generator], Bot]] = {
             marketing=1.4,
         ),
         theme="growth",
+        # says yes to whoever brings customers; weighs the rest
+        manner=Manner("favour", ("sales", "marketing", "ceo"), "market"),
     ),
     # Raises price, trims marketing and research, freezes hiring.
     "profit": _policy_bot(
@@ -274,6 +295,7 @@ BOTS: dict[str, Callable[[np.random.Generator], Bot]] = {
         ),
         theme="profit",
         freeze=True,
+        manner=Manner("favour", ("cfo", "sales"), "budget"),
     ),
     # Researches often, builds for the customers it has, invests in quality.
     "customer_centric": _policy_bot(
@@ -289,12 +311,15 @@ BOTS: dict[str, Callable[[np.random.Generator], Bot]] = {
         # closer to customers first; trust and morale count for half as much
         culture=tuple((q, {"customer_focus": 1.0, "safety": 0.5, "morale": 0.5}) for q in (1, 2)),
         mentoring=True,
+        manner=Manner("favour", ("design",), "market"),
     ),
     # Ships as many features as capacity allows: no discovery, no debt work, no research.
     "feature_factory": _policy_bot(
         Policy(value="naive", studies=0, research_every=0, discovery=0.0, debt_target=None),
         theme="growth",
         hires=2,
+        # accepts every request and builds what it was going to build anyway
+        manner=Manner("yes", keeps=False),
     ),
     # Discovery first, then value/effort prioritisation on what it learned, debt kept in check;
     # holds price and invests half as much again as the starting marketing in awareness.

@@ -39,6 +39,7 @@ from engine import (
 from engine import lines as story
 from engine.decisions import Decisions, Names, ProductDecision, study
 from engine.phrases import say
+from engine.population import NO_PRODUCT
 from engine.quarter import QuarterContext
 from engine.records import evolve
 from engine.report import (
@@ -1352,3 +1353,24 @@ class _World:
     def cash(self, firm: str, change: float) -> None:
         # through the accounts (a negative cost for a grant), so cash = previous cash + profit
         _charge(self.st.firms[firm].other_costs, "events", -change)
+
+    def deal(self, product: str, segment: str, customers: float) -> None:
+        """A deal signs: that many real customers of ``segment`` become ``product``'s, taken
+        first from people in the category who buy nothing, then from people new to it (who
+        enter the category now); each knows the product. A random draw picks who, so the
+        deal does not always take the same synthetic customers. Stops at who is free."""
+        if not self._has(product):
+            return
+        seg = self._seg(segment)
+        pop = seg.population
+        j = self.st.product_index(product)
+        want = round(customers / seg.scale)
+        idle = np.flatnonzero(pop.in_market & (pop.current == NO_PRODUCT) & ~pop.gone)
+        outside = np.flatnonzero(~pop.in_market & ~pop.gone)
+        order = np.concatenate([self.rng.permutation(idle), self.rng.permutation(outside)])
+        signed = order[:want]
+        pop.in_market[signed] = True
+        pop.fresh[signed] = False
+        pop.current[signed] = j
+        pop.tenure[signed] = 0
+        pop.aware[j, signed] = True
