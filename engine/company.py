@@ -908,6 +908,8 @@ class Company:
         if rec is not None and rec.forecast is not None:
             pairs.append((rec.forecast, (fr.revenue, fr.share)))
         k["forecast_error"] = scoring.calibration(pairs).revenue_error
+        if book.people.active:
+            k["trust"] = mean([c.trust for c in book.people.colleagues.values()])
         return k
 
     def _money_scale(self, ctx: QuarterContext, firm: str) -> float:

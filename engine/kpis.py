@@ -116,6 +116,7 @@ REGISTRY: tuple[Kpi, ...] = (
     Kpi("quality", "score", "higher"),
     Kpi("pm_skill", "score", "higher"),
     Kpi("forecast_error", "fraction", "lower"),
+    Kpi("trust", "score", "higher"),
     # Reported, never an objective.
     Kpi("marketing", "money", "higher", objective=False),
     Kpi("belief_error", "score", "lower", objective=False, digits=3),

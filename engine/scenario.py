@@ -1752,12 +1752,15 @@ def _event_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield (("inject_deck", i), _unknown(ev, events, "event"))
 
 
+@_reads("Objective.kpi")
 def _objective_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    """Objectives name known segments and products."""
+    """Objectives name known segments and products; trust needs colleagues."""
     segs = s.segment_ids()
     products = [p.id for _, p in s.products()]
     for i, obj in enumerate(s.objectives):
         loc = ("objectives", i)
+        if obj.kpi == "trust" and not s.stakeholders:
+            yield ((*loc, "kpi"), "'trust' is your colleagues' trust: add 'stakeholders'")
         if obj.segment is not None and obj.segment not in segs:
             yield ((*loc, "segment"), _unknown(obj.segment, segs, "segment"))
         if obj.product is not None and obj.product not in products:

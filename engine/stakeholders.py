@@ -399,7 +399,7 @@ def _negotiate(state: PeopleState, req: Open, reply: Reply, quarter: int) -> Non
     else:  # no time left to ask again: as good as declined
         _move(person, req.request.trust.declined, "people.why.declined", req)
         person.declined += 1
-    _answered(state, req, "negotiate", "refused", due, smaller, due=due, need=number(needed, 2))
+    _answered(state, req, "negotiate", "refused", due, smaller, need_=number(needed, 2))
 
 
 def _promise(req: Open, due: int, smaller: bool) -> Promise:
