@@ -41,7 +41,7 @@ FIT = 0.6
 due quarter (the rest is for the roadmap the market needs)."""
 FEATURE_SHARE = 0.7
 """The share of capacity a bot expects to give features when it sizes a promise."""
-KPI_REACH = 0.1
+KPI_REACH = 0.25
 """The ``weigh`` manner promises a KPI within this relative distance of where it stands."""
 
 
