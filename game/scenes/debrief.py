@@ -168,7 +168,7 @@ class DebriefScene(Scene):
     def build(self) -> None:
         session = self.app.session
         assert session is not None
-        tab_w = 150 if len(self.views) <= len(VIEWS) else 136
+        tab_w = 150
         tabs_x = self.width - MARGIN - len(self.views) * (tab_w + 4) + 4
         self.label(
             pygame.Rect(MARGIN, MARGIN, tabs_x - MARGIN - GAP, 40),
