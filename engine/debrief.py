@@ -6,7 +6,8 @@ it was settled, the KPI history against the rivals, the decision timeline, turni
 (the quarters where a decision or an event moved share most, read from the engine's
 drivers), believed against true segment needs over time, forecast calibration, the
 competency scorecard, a comparison with every built-in bot on the same seed (luck against
-skill), a what-if takeover by the best bot, and discussion prompts. During play,
+skill), a what-if takeover by the best bot, discussion prompts and, when the player had
+colleagues, the relationships (:mod:`engine.relationships`). During play,
 :func:`reflection_prompt` asks one short question after each quarter (a fitting discussion
 question of the scenario, else one made from the quarter's drivers). No rendering, no I/O:
 figures and files are made from ``DebriefReport.to_dict()`` by ``game.report_*``.
@@ -25,6 +26,7 @@ from engine.bots import BOTS
 from engine.decisions import Decisions, describe
 from engine.formatting import money_full, number
 from engine.phrases import say
+from engine.relationships import Relationships, relationships
 from engine.report import TurnReport, share_impact
 from engine.scenario import Scenario
 from engine.whatif import Log, Playthrough, WhatIf, bot_name, replay, style, what_if
@@ -138,10 +140,15 @@ class DebriefReport:
     what_if: dict[str, Any] | None
     prompts: list[dict[str, str | None]]
     decisions: list[dict[str, Any]] = field(default_factory=list)  # the log, as JSON
+    relationships: Relationships | None = None  # only when the firm had colleagues
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-compatible dict."""
-        return asdict(self)
+        """Plain JSON-compatible dict; ``relationships`` only when the firm had colleagues
+        (a game without them reads as it always did)."""
+        out = asdict(self)
+        if self.relationships is None:
+            del out["relationships"]
+        return out
 
 
 # --------------------------------------------------------------------------- KPIs
@@ -684,6 +691,7 @@ def build_report(
         what_if=whatif,
         prompts=prompts(scenario, points),
         decisions=[{f: d.model_dump(mode="json") for f, d in q.items()} for q in play.log],
+        relationships=relationships(play.history, play.firm),
     )
 
 

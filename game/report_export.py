@@ -20,8 +20,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.formatting import exact, number, pct
+from engine.formatting import exact, number, pct, points
 from engine.kpis import KPIS, REPORT_HISTORY
+from engine.phrases import Words
 from game.escaping import csv_writer
 from game.saves import write_atomic
 from game.translation import language, t, words
@@ -33,9 +34,18 @@ if TYPE_CHECKING:
     from game.session import Session
 
 
-COMPETENCY_NAMES = words(
-    "report.competency",
-    ("market_understanding", "strategic_thinking", "customer_empathy", "leadership"),
+COMPETENCY_NAMES = Words(
+    # collaboration: the fifth, scored only with colleagues (issue 19)
+    (
+        "market_understanding",
+        "strategic_thinking",
+        "customer_empathy",
+        "leadership",
+        "collaboration",
+    ),
+    lambda key: t(
+        "debrief_people.competency" if key == "collaboration" else f"report.competency.{key}"
+    ),
 )
 STATUS_WORDS = words("report.status", ("met", "missed", "on_track", "behind", "pending"))
 BOT_LABELS = words(
@@ -365,6 +375,98 @@ def _beliefs(r: dict[str, Any], figures: dict[str, str]) -> str:
     )
 
 
+def _relationships(r: dict[str, Any], figures: dict[str, str]) -> str:
+    """Working with colleagues (only when the firm had them): the story in short, trust per
+    quarter (figure and table), every promise with its outcome, and the turning points."""
+    rel = r.get("relationships")
+    if not rel:
+        return ""
+    return (
+        f'<section id="relationships"><h2>{_h("debrief_people.report.heading")}</h2>'
+        f"<p>{_h('debrief_people.report.intro')}</p>"
+        + "".join(f'<p class="lead">{escape(s)}</p>' for s in rel["sentences"])
+        + figures.get("relationships", "")
+        + _trust_table(rel)
+        + _promises_table(rel)
+        + _relationship_points(rel)
+        + "</section>"
+    )
+
+
+def _trust_table(rel: dict[str, Any]) -> str:
+    """Each colleague's trust per quarter (Q0: the start), the figure's numbers."""
+    people = rel["colleagues"]
+    quarters = max((len(c["trust"]) for c in people), default=0)
+    head = "".join(f"<th class='num'>{_q(q)}</th>" for q in range(quarters))
+    rows = "".join(
+        f'<tr data-colleague="{escape(c["id"])}"><td><b>{escape(c["who"])}</b><br>'
+        f'<span class="muted">{escape(c["goal"])}</span></td>'
+        + "".join(_td(v, pct(v, 0)) for v in c["trust"])
+        + "</tr>"
+        for c in people
+    )
+    return (
+        f"<h3>{_h('debrief_people.report.trust_heading')}</h3><table id='trust'><thead><tr>"
+        + _th("debrief_people.report.colleague")
+        + head
+        + "</tr></thead><tbody>"
+        + rows
+        + "</tbody></table>"
+    )
+
+
+OUTCOME_CLASS = {"kept": "met", "broken": "missed"}
+"""A promise's outcome styled as an objective's (green kept, orange broken)."""
+
+
+def _promises_table(rel: dict[str, Any]) -> str:
+    """Every promise: to whom, what, made and due, kept or broken and when, where it stood."""
+    heading = f"<h3>{_h('debrief_people.report.promises')}</h3>"
+    if not rel["promises"]:
+        return heading + f"<p>{_h('debrief_people.report.none')}</p>"
+    rows = []
+    for p in rel["promises"]:
+        outcome = p["outcome"]
+        rows.append(
+            f'<tr data-promise="{escape(p["key"])}" data-outcome="{escape(outcome)}">'
+            f"<td>{escape(p['who'])}</td><td>{escape(p['text'])}</td>"
+            f"<td class='num'>{_q(p['made'])}</td><td class='num'>{_q(p['due'])}</td>"
+            f'<td class="{OUTCOME_CLASS.get(outcome, "")}">'
+            f"{_h(f'debrief_people.outcome_word.{outcome}')}</td>"
+            f"<td class='num'>{_q(p['closed']) if p['closed'] is not None else '–'}</td>"
+            f"<td>{escape(p['progress'])}</td></tr>"
+        )
+    return (
+        heading
+        + "<table id='promises'><thead><tr>"
+        + _th("debrief_people.report.colleague")
+        + _th("debrief_people.report.promise")
+        + _th("debrief_people.report.made", num=True)
+        + _th("debrief_people.report.due", num=True)
+        + _th("debrief_people.report.outcome")
+        + _th("debrief_people.report.closed", num=True)
+        + _th("debrief_people.report.where")
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def _relationship_points(rel: dict[str, Any]) -> str:
+    """The quarters that changed a relationship, with the colleague's trust change."""
+    heading = f"<h3>{_h('debrief_people.report.turning')}</h3>"
+    if not rel["turning_points"]:
+        return heading + f"<p>{_h('debrief_people.report.no_turning')}</p>"
+    rows = "".join(
+        f'<tr data-quarter="{tp["quarter"]}" data-kind="{escape(tp["kind"])}">'
+        f"<td class='num'><b>{_q(tp['quarter'])}</b></td><td>{escape(tp['text'])}</td>"
+        + _td(tp["change"], t("debrief_people.report.trust_change", change=points(tp["change"], 0)))
+        + "</tr>"
+        for tp in rel["turning_points"]
+    )
+    return heading + "<table id='relationship-points'><tbody>" + rows + "</tbody></table>"
+
+
 def _kpi_table(r: dict[str, Any]) -> str:
     cur = r["currency"]
     head = "".join(f"<th class='num'>{escape(KPIS[k].heading)}</th>" for k in KPI_COLUMNS)
@@ -473,6 +575,7 @@ def report_html(report: dict[str, Any], figures: Sequence[Figure]) -> str:
             _what_if(r),
             _turning_points(r),
             _beliefs(r, figs),
+            _relationships(r, figs),
             f'<section id="culture"><h2>{_h("report.culture")}</h2>'
             + figs.get("culture_debt", "")
             + "</section>",
@@ -581,6 +684,42 @@ def decisions_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def trust_csv(report: dict[str, Any]) -> str:
+    """Each colleague's trust per quarter (0 = start): one row per quarter, a
+    ``trust_<colleague>`` column each (only for a game with colleagues)."""
+    people = report["relationships"]["colleagues"]
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\n")
+    writer.writerow(["quarter"] + [f"trust_{c['id']}" for c in people])
+    for q in range(max((len(c["trust"]) for c in people), default=0)):
+        writer.writerow([q] + [c["trust"][q] if q < len(c["trust"]) else "" for c in people])
+    return out.getvalue()
+
+
+PROMISE_FIELDS = (
+    "key",
+    "stakeholder",
+    "who",
+    "text",
+    "made",
+    "due",
+    "smaller",
+    "outcome",
+    "closed",
+    "progress",
+)
+
+
+def promises_csv(report: dict[str, Any]) -> str:
+    """One row per promise made: to whom, what, made and due, outcome, the quarter it closed."""
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\n")
+    writer.writerow(PROMISE_FIELDS)
+    for p in report["relationships"]["promises"]:
+        writer.writerow(["" if p[k] is None else p[k] for k in PROMISE_FIELDS])
+    return out.getvalue()
+
+
 def report_json(report: dict[str, Any]) -> str:
     """The report as indented JSON (the same data the HTML and figures are made from)."""
     return json.dumps(report, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
@@ -588,11 +727,14 @@ def report_json(report: dict[str, Any]) -> str:
 
 def data_paths(html_path: Path) -> dict[str, Path]:
     """Where the data files of ``report.html`` go: report-kpis.csv, report-decisions.csv,
-    report.json beside it."""
+    report.json beside it (and, for a game with colleagues, report-trust.csv and
+    report-promises.csv)."""
     stem = html_path.with_suffix("")
     return {
         "kpis": stem.with_name(f"{stem.name}-kpis.csv"),
         "decisions": stem.with_name(f"{stem.name}-decisions.csv"),
+        "trust": stem.with_name(f"{stem.name}-trust.csv"),
+        "promises": stem.with_name(f"{stem.name}-promises.csv"),
         "json": stem.with_suffix(".json"),
     }
 
@@ -613,8 +755,13 @@ def write_report(
         files += [
             (paths["kpis"], kpi_csv(report)),
             (paths["decisions"], decisions_csv(report)),
-            (paths["json"], report_json(report)),
         ]
+        if report.get("relationships"):
+            files += [
+                (paths["trust"], trust_csv(report)),
+                (paths["promises"], promises_csv(report)),
+            ]
+        files.append((paths["json"], report_json(report)))
     for path, text in files:
         write_atomic(path, text)
         path.chmod(SHARED_FILE_MODE)  # a report is made to be shared (the temp file is 0600)

@@ -422,13 +422,116 @@ def score_vs_bots(report: dict[str, Any]) -> Any:
     return fig
 
 
+COLLEAGUE_MARKERS = ("o", "s", "^", "D", "v", "P")
+"""Markers of the colleagues' trust lines (the star and the cross mark promises)."""
+PROMISE_MARKERS = {"kept": "*", "broken": "X"}
+
+
+def colleague_style(index: int) -> dict[str, Any]:
+    """Colour, line style and marker of the ``index``-th colleague's trust line: a distinct
+    style and marker pair for the first 18 colleagues, never dashed (a what-if's)."""
+    n = len(COLLEAGUE_MARKERS)
+    return {
+        "color": OKABE_ITO[index % (len(OKABE_ITO) - 2)],  # neither black nor weak yellow
+        "linestyle": LINE_STYLES[(index + index // n) % len(LINE_STYLES)],
+        "marker": COLLEAGUE_MARKERS[index % n],
+        "markersize": 8,
+    }
+
+
+def relationships(report: dict[str, Any]) -> Any:
+    """Each colleague's trust per quarter (quarter 0: the start), with a star where a promise
+    to them was kept and a cross where one was broken."""
+    fig, axes = _new(13, 5.6)
+    ax = axes[0][0]
+    rel = report.get("relationships") or {"colleagues": [], "promises": []}
+    lines = {c["id"]: c for c in rel["colleagues"]}
+    for i, c in enumerate(rel["colleagues"]):
+        qs = list(range(len(c["trust"])))
+        ax.plot(
+            qs, [100 * v for v in c["trust"]], linewidth=3, label=c["who"], **colleague_style(i)
+        )
+    for outcome, marker in PROMISE_MARKERS.items():
+        points = [
+            (p["closed"], 100 * lines[p["stakeholder"]]["trust"][p["closed"]])
+            for p in rel["promises"]
+            if p["outcome"] == outcome
+            and p["stakeholder"] in lines
+            and p["closed"] is not None
+            and p["closed"] < len(lines[p["stakeholder"]]["trust"])
+        ]
+        if points:
+            ax.plot(
+                [x for x, _ in points],
+                [y for _, y in points],
+                linestyle="None",
+                marker=marker,
+                markersize=20,
+                color=_ink(),
+                markeredgecolor=_paper(),
+                label=t(f"debrief_people.figure.{outcome}"),
+                zorder=5,
+            )
+    quarters = list(range(max((len(c["trust"]) for c in rel["colleagues"]), default=2)))
+    ax.set_title(t("debrief_people.figure.title"))
+    ax.set_ylabel(t("debrief_people.figure.trust_axis"))
+    ax.set_ylim(0, 105)
+    _quarter_axis(ax, quarters)
+    ax.set_xlim(-0.25, quarters[-1] + 0.25)  # the markers at the ends are drawn whole
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False)
+    return fig
+
+
+def relationships_alt(report: dict[str, Any]) -> str:
+    """The trust figure in words: each colleague's trust at the start and the end, and how
+    many promises were kept and broken."""
+    from engine.formatting import pct
+
+    rel = report["relationships"]
+    people = "; ".join(
+        t(
+            "debrief_people.figure.alt_colleague",
+            who=c["who"],
+            start=pct(c["trust"][0], 0),
+            end=pct(c["trust"][-1], 0),
+        )
+        for c in rel["colleagues"]
+    )
+    outcomes = [p["outcome"] for p in rel["promises"]]
+    return t(
+        "debrief_people.figure.alt",
+        colleagues=people,
+        kept=outcomes.count("kept"),
+        broken=outcomes.count("broken"),
+    )
+
+
 FIGURES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "share_revenue": share_revenue,
     "culture_debt": culture_debt,
     "belief_map": belief_map,
     "score_vs_bots": score_vs_bots,
+    "relationships": relationships,
 }
-"""Every figure by name; its caption and alt text are ``figures.<name>.title`` / ``.alt``."""
+"""Every figure by name; its caption and alt text are ``figures.<name>.title`` / ``.alt``
+(the relationships figure's are ``debrief_people.figure.*``, its alt text made from the data:
+:func:`caption`)."""
+
+
+def caption(report: dict[str, Any], name: str) -> tuple[str, str]:
+    """The title and alt text of the figure ``name`` for ``report``."""
+    if name == "relationships":
+        return t("debrief_people.figure.caption"), relationships_alt(_printable(report))
+    return t(f"figures.{name}.title"), t(f"figures.{name}.alt")
+
+
+def has_data(report: dict[str, Any], name: str) -> bool:
+    """Whether ``report`` has what the figure ``name`` shows (a bot comparison, colleagues)."""
+    if name == "score_vs_bots":
+        return bool(report.get("comparison"))
+    if name == "relationships":
+        return bool(report.get("relationships"))
+    return True
 
 
 def draw(report: dict[str, Any], name: str) -> Any:
@@ -440,7 +543,7 @@ def render(report: dict[str, Any], name: str, fmt: str = "png", theme: Theme = "
     """Draw one figure of ``FIGURES`` as PNG or SVG bytes in the look ``theme``."""
     import matplotlib
 
-    title, alt = t(f"figures.{name}.title"), t(f"figures.{name}.alt")
+    title, alt = caption(report, name)
     with matplotlib.rc_context(style(theme)):
         fig = draw(report, name)
         buffer = io.BytesIO()
@@ -462,6 +565,7 @@ def _printable(value: Any) -> Any:
 
 
 def render_all(report: dict[str, Any], fmt: str = "png", theme: Theme = "print") -> list[Figure]:
-    """Every figure the report has data for (no bot comparison → no score figure)."""
-    names = [n for n in FIGURES if n != "score_vs_bots" or report.get("comparison")]
+    """Every figure the report has data for (no bot comparison → no score figure; no
+    colleagues → no trust figure)."""
+    names = [n for n in FIGURES if has_data(report, n)]
     return [render(report, name, fmt, theme) for name in names]

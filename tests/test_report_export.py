@@ -122,7 +122,8 @@ def test_html_has_every_section(page: tuple[str, Page]) -> None:
         "prompts",
     ):
         assert section in p.ids, section
-    assert {f"fig-{name}" for name in FIGURES} <= p.ids
+    assert {f"fig-{name}" for name in FIGURES if name != "relationships"} <= p.ids
+    assert "relationships" not in p.ids  # no colleagues: no such section nor figure
 
 
 def test_html_numbers_are_the_engine_history(
@@ -168,7 +169,7 @@ def test_html_makes_no_network_request(page: tuple[str, Page]) -> None:
 
 def test_embedded_figures_are_valid_png(page: tuple[str, Page]) -> None:
     _, p = page
-    assert len(p.images) == len(FIGURES)
+    assert len(p.images) == len(FIGURES) - 1  # all but the colleagues' trust
     for src in p.images:
         data = base64.b64decode(src.split(",", 1)[1])
         assert data.startswith(PNG_SIGNATURE)

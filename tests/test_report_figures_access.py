@@ -12,6 +12,7 @@ from market_scenarios import tutorial
 from matplotlib.colors import to_hex
 from matplotlib.container import ErrorbarContainer
 from test_debrief import scripted_log
+from test_debrief_people import people_report
 
 from engine.debrief import build_report
 from game import palette
@@ -34,6 +35,12 @@ def report() -> dict[str, Any]:
     for i in range(9):
         data["firms"][f"extra{i}"] = {**template, "name": f"Extra {i}"}
     return data
+
+
+@pytest.fixture(scope="module")
+def with_colleagues() -> dict[str, Any]:
+    """A game with two colleagues, one promise kept and one broken (the trust figure)."""
+    return people_report()
 
 
 def series(ax: Any) -> list[tuple[Any, str]]:
@@ -68,9 +75,11 @@ ALLOWED = {c.lower() for c in OKABE_ITO} | {palette.hex_colour(c) for c in palet
 @pytest.mark.parametrize("theme", ["print", "game"])
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_every_series_differs_by_more_than_colour_and_is_named(
-    report: dict[str, Any], name: str, theme: str, lang: str
+    report: dict[str, Any], with_colleagues: dict[str, Any], name: str, theme: str, lang: str
 ) -> None:
     set_language(lang)
+    if name == "relationships":
+        report = with_colleagues
     with matplotlib.rc_context(style(theme)):
         fig = draw(report, name)
         ink = to_hex(matplotlib.rcParams["text.color"])
@@ -99,3 +108,5 @@ def test_every_series_differs_by_more_than_colour_and_is_named(
         assert to_hex(what_if.get_color()) == ink
     else:
         assert not dashed, f"{name}: only a what-if is dashed, not {dashed}"
+    if name == "relationships":  # two colleagues, a promise kept, a promise broken
+        assert len(series(fig.axes[0])) == 4

@@ -3,7 +3,9 @@
 Four views (keys 1-4): the summary (KPIs, charts, score, objectives, competencies, prompts),
 What if? (a built-in strategy takes over after a quarter you choose, same seed), Figures
 (the report's own figures, with the trainee's latest what-if) and Reflections (each quarter's
-question, the trainee's answer and what really happened: the engine's drivers). Export
+question, the trainee's answer and what really happened: the engine's drivers); a fifth,
+Colleagues (key 5: trust over the game and the promises, :mod:`game.scenes.debrief_people`),
+when the player had colleagues. Export
 writes the self-contained HTML report and its data files.
 The full report, the figures and the what-ifs are built in background jobs
 (:mod:`game.debrief_work`) while the window keeps drawing; progress is shown in words.
@@ -19,12 +21,14 @@ import pygame
 from pygame_gui.elements import UIDropDownMenu
 
 from engine.formatting import number, pct
+from engine.relationships import relationships
 from game import palette
 from game.debrief_work import DebriefWork, problem_text, report_path
 from game.jobs import Job
 from game.report_export import COMPETENCY_NAMES, bot_label
 from game.scenes.base import GAP, MARGIN, ROW, Scene, grid
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html, quarter_labels
+from game.scenes.debrief_people import build_relationships
 from game.scenes.glossary import METRICS
 from game.scenes.results import drivers_html
 from game.translation import t, words
@@ -51,6 +55,8 @@ VIEW_TIPS = words("debrief.view_tip", tuple(VIEWS))
 FIGURE_BUTTONS = words(
     "debrief.figure", ("share_revenue", "culture_debt", "belief_map", "score_vs_bots")
 )
+PEOPLE_VIEW = "colleagues"
+"""The fifth view, only when the player had colleagues."""
 WHAT_IF_COLOUR = palette.TEXT
 COMPARE_READY = "compare"  # a pending message that is the bot comparison itself
 
@@ -97,6 +103,23 @@ def reflections_html(session: Session) -> str:
     return "<br><br>".join(blocks)
 
 
+def view_label(view: str) -> str:
+    """A view's tab text (without its key number)."""
+    return t("debrief_people.view") if view == PEOPLE_VIEW else VIEWS[view]
+
+
+def view_tip(view: str) -> str:
+    """A view's tab tooltip."""
+    return t("debrief_people.view_tip") if view == PEOPLE_VIEW else VIEW_TIPS[view]
+
+
+def figure_button(fig: Figure) -> str:
+    """A figure's short tab text in the Figures view."""
+    if fig.name == "relationships":
+        return t("debrief_people.figure.button")
+    return FIGURE_BUTTONS.get(fig.name, fig.title)
+
+
 def bot_choices() -> list[tuple[str, str]]:
     """(friendly name, bot id) for every built-in bot, the sensible one first."""
     from engine.bots import BOTS
@@ -123,6 +146,8 @@ class DebriefScene(Scene):
         assert session is not None
         self.work = DebriefWork(session)
         self.view = 0
+        self.relationships = relationships(session.sim.history, session.firm_id)
+        self.views = [*VIEWS, *([PEOPLE_VIEW] if self.relationships else [])]
         self.figure = 0
         self.from_quarter = max(0, len(session.log) - 1) // 2
         self.bot = bot_choices()[0][1]
@@ -144,25 +169,25 @@ class DebriefScene(Scene):
         session = self.app.session
         assert session is not None
         tab_w = 150
-        tabs_x = self.width - MARGIN - len(VIEWS) * (tab_w + 4) + 4
+        tabs_x = self.width - MARGIN - len(self.views) * (tab_w + 4) + 4
         self.label(
             pygame.Rect(MARGIN, MARGIN, tabs_x - MARGIN - GAP, 40),
             t("debrief.heading", title=session.scenario.title),
             object_id="#heading",
         )
-        for i, view in enumerate(VIEWS):
+        for i, view in enumerate(self.views):
             self.button(
                 pygame.Rect(tabs_x + i * (tab_w + 4), MARGIN + 2, tab_w, ROW),
-                f"{i + 1} {VIEWS[view]}",
+                f"{i + 1} {view_label(view)}",
                 lambda i=i: self.show_view(i),
                 object_id="#tab_active" if i == self.view else "#tab",
-                tip=VIEW_TIPS[view],
+                tip=view_tip(view),
             )
         body = pygame.Rect(
             MARGIN, MARGIN + 48, self.width - 2 * MARGIN, self.height - 2 * MARGIN - 48 - ROW - GAP
         )
         views = (self._build_summary, self._build_what_if, self._build_figures)
-        (*views, self._build_reflections)[self.view](body)
+        (*views, self._build_reflections, self._build_people)[self.view](body)
         self._build_bottom_bar()
 
     def _build_bottom_bar(self) -> None:
@@ -385,7 +410,7 @@ class DebriefScene(Scene):
         ):
             self.button(
                 cell,
-                FIGURE_BUTTONS.get(fig.name, fig.title),
+                figure_button(fig),
                 lambda i=i: self.show_figure(i),
                 object_id="#tab_active" if i == self.figure else "#tab",
                 tip=fig.title,
@@ -397,6 +422,10 @@ class DebriefScene(Scene):
         self.figure_view = FigureView(
             self.px(area), self.manager, self.root, self.images[self.figure], fig.alt
         )
+
+    def _build_people(self, body: pygame.Rect) -> None:
+        assert self.relationships is not None
+        self.trust_chart = build_relationships(self, body, self.relationships)
 
     def _build_reflections(self, body: pygame.Rect) -> None:
         session = self.app.session
@@ -415,8 +444,9 @@ class DebriefScene(Scene):
 
     # ------------------------------------------------------------------ actions
     def show_view(self, index: int) -> None:
-        """Switch between the summary, the what-if and the figures."""
-        if 0 <= index < len(VIEWS) and index != self.view:
+        """Switch between the summary, the what-if, the figures, the reflections and (with
+        colleagues) the colleagues."""
+        if 0 <= index < len(self.views) and index != self.view:
             self.view = index
             self.refresh()
 
@@ -601,7 +631,7 @@ class DebriefScene(Scene):
         self._show_pending()
 
     def on_key(self, event: pygame.event.Event) -> None:
-        if pygame.K_1 <= event.key < pygame.K_1 + len(VIEWS):
+        if pygame.K_1 <= event.key < pygame.K_1 + len(self.views):
             self.show_view(event.key - pygame.K_1)
         elif self.view == 2 and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
             self.show_figure(self.figure + (1 if event.key == pygame.K_RIGHT else -1))
