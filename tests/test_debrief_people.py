@@ -33,7 +33,7 @@ HOSTILE = "<script>alert('x')</script> & Co"
 
 
 def people_log(quarters: int = QUARTERS) -> list[dict[str, Decisions]]:
-    """Single sign-on promised to sales for Q6 (negotiated) and built, so it ships in Q5:
+    """Single sign-on promised to sales for Q6 (as asked) and built, so it ships in Q5:
     kept; engineering's debt time accepted in Q2 but the split left at 20%: broken at once.
 
     (Five quarters: the Northwind deal a kept promise brings signs at the start of Q6.)
@@ -42,7 +42,7 @@ def people_log(quarters: int = QUARTERS) -> list[dict[str, Decisions]]:
     for q in range(1, quarters + 1):
         answers = {}
         if q == 1:
-            answers["sales.northwind"] = RequestResponse(answer="negotiate", due=6)
+            answers["sales.northwind"] = RequestResponse(answer="accept")
         elif q == 2:
             answers["eng.debt_sprint"] = RequestResponse(answer="accept")
         roadmap = ["api", "sso"] if q < 3 else ["sso"]
