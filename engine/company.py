@@ -188,6 +188,7 @@ class Company:
         team = book.org.teams[line]
         params = self.scenario.organisation
         backlog = self.backlog
+        honesty = stakeholders.modifiers(book.people).estimates if book.people.active else 1.0
         items = []
         for item_id in book.roadmap.open_ids():
             s = book.roadmap.items[item_id]
@@ -197,7 +198,7 @@ class Company:
             items.append(
                 portfolio.ItemView(
                     id=item_id,
-                    remaining=roadmap.estimated_remaining(s, item),
+                    remaining=roadmap.estimated_remaining(s, item) * honesty,
                     effects=roadmap.estimated_effects(s, item, team.pm_skill),
                     depends_on=tuple(item.depends_on),
                     quality=item.quality,

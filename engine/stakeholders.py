@@ -19,10 +19,11 @@ requests the scenario authored (:class:`engine.scenario.Request`). A quarter run
    act through the market and organisation model and the drivers name them.
 
 Trust also works every quarter through :func:`modifiers`: engineering's moves morale (and
-so attrition), design's the quality of shipped items and the cost of research,
-marketing's how far marketing spend reaches, sales' the size of the deals it closes, the
-CFO's the cost of bets and initiatives, the CEO's psychological safety and line PMs'
-collaboration. Pure and deterministic: no I/O, randomness only from the generator given.
+so attrition) and, when low, makes the effort estimates the PM sees optimistic; design's
+the quality of shipped items and the cost of research, marketing's how far marketing spend
+reaches, sales' the size of the deals it closes, the CFO's the cost of bets and
+initiatives, the CEO's psychological safety and line PMs' collaboration. Pure and
+deterministic: no I/O, randomness only from the generator given.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ MARKETING_REACH = 0.25
 """Marketing spend works 1 + this × 2·(trust − 0.5) times as well with marketing's trust."""
 SALES_DEALS = 0.5
 """Deals close with 1 + this × 2·(trust − 0.5) times the customers with sales' trust."""
+ENGINEERING_ESTIMATES = 0.25
+"""Below neutral trust, engineering tells the PM what they want to hear: the effort
+estimates the PM sees shrink by up to this share (trust 0), though the work stays as big."""
 CFO_COSTS = 0.25
 """Bets and culture initiatives cost 1 − this × 2·(trust − 0.5) times their price with the
 CFO's trust (budget room)."""
@@ -587,6 +591,7 @@ class Modifiers:
     research_cost: float = 1.0  # × each study's price
     reach: float = 1.0  # × marketing spend's effect on goodwill
     costs: float = 1.0  # × bets' and initiatives' prices
+    estimates: float = 1.0  # × the effort estimates the PM sees (below 1: optimistic)
 
     @property
     def neutral(self) -> bool:
@@ -605,6 +610,7 @@ def modifiers(state: PeopleState) -> Modifiers:
         trust = role_trust(state, role)
         if trust is not None:
             culture[dim] = size * _lean(trust)
+    engineering = role_trust(state, "engineering")
     design = role_trust(state, "design")
     marketing = role_trust(state, "marketing")
     cfo = role_trust(state, "cfo")
@@ -614,6 +620,9 @@ def modifiers(state: PeopleState) -> Modifiers:
         research_cost=1.0 if design is None else 1.0 - DESIGN_RESEARCH_COST * _lean(design),
         reach=1.0 if marketing is None else 1.0 + MARKETING_REACH * _lean(marketing),
         costs=1.0 if cfo is None else 1.0 - CFO_COSTS * _lean(cfo),
+        estimates=1.0
+        if engineering is None
+        else 1.0 - ENGINEERING_ESTIMATES * max(0.0, -_lean(engineering)),
     )
 
 

@@ -314,3 +314,17 @@ def test_saying_yes_to_everything_scores_clearly_below_weighing_each_request() -
     # also works to keep every promise: over-commitment alone costs it
     assert _mean_score(sc, "feature_factory", seeds) < balanced - 30
     assert _mean_score(sc, "balanced", seeds, Manner("yes")) < balanced - 10
+
+
+def test_low_engineering_trust_makes_the_estimates_optimistic_not_the_work(deal) -> None:
+    low = load_scenario_text(
+        FIXTURE.read_text().replace("trust: 0.5", "trust: 0.1"), folder=FIXTURE.parent
+    )
+    seen = {}
+    for name, sc in (("neutral", deal), ("low", low)):
+        sim = Simulation(sc, role="pm", resolution=RESOLUTION)
+        items = sim.view("player").organisation.lines["teamboard"].items
+        seen[name] = {i.id: i.remaining for i in items}
+    # trust 0.1: lean −0.8, estimates × (1 − 0.25 × 0.8) = 0.8 of the authored effort
+    assert seen["neutral"]["onboarding"] == pytest.approx(25.0)
+    assert seen["low"]["onboarding"] == pytest.approx(25.0 * 0.8)
