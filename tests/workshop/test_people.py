@@ -41,9 +41,9 @@ def deal() -> Scenario:
     return load_scenario(FIXTURE)
 
 
-def new_session(mode: str, rounds: int = 3) -> WorkshopSession:
+def new_session(mode: str, rounds: int = 3, text: str | None = None) -> WorkshopSession:
     return WorkshopSession.create(
-        FIXTURE.read_text(),
+        text or FIXTURE.read_text(),
         teams=TEAMS,
         mode=mode,  # type: ignore[arg-type]
         seed=SEED,
@@ -128,10 +128,22 @@ def test_two_teams_answer_differently_and_each_matches_its_own_single_firm_game(
 
 
 def test_a_team_sees_only_its_own_colleagues_and_their_reactions() -> None:
-    session = new_session("shared")
+    # A decline costs a little cash at once: Bravo's colleague reacts this very round.
+    text = FIXTURE.read_text().replace(
+        "        kept_text: Northwind signed",
+        "        declined:\n          - {type: cash, change: -1000}\n"
+        "        kept_text: Northwind signed",
+    )
+    session = new_session("shared", text=text)
     session.submit("Alpha", answers(sales__northwind=ACCEPT))
     session.submit("Bravo", answers(sales__northwind=DECLINE))
     session.resolve()
+    market = session.reports("Alpha")[-1]
+    assert [e["id"] for e in market.events if e.get("source") == "people"] == ["sales_bravo"]
+    assert [e["id"] for e in session.team_view("Bravo").firm.history[-1].events] == [
+        "sales_bravo"
+    ]
+    assert session.team_view("Alpha").firm.history[-1].events == []
     for team in TEAMS:
         firm = session.firm(team)
         view = session.team_view(team).firm
