@@ -140,9 +140,7 @@ def test_a_team_sees_only_its_own_colleagues_and_their_reactions() -> None:
     session.resolve()
     market = session.reports("Alpha")[-1]
     assert [e["id"] for e in market.events if e.get("source") == "people"] == ["sales_bravo"]
-    assert [e["id"] for e in session.team_view("Bravo").firm.history[-1].events] == [
-        "sales_bravo"
-    ]
+    assert [e["id"] for e in session.team_view("Bravo").firm.history[-1].events] == ["sales_bravo"]
     assert session.team_view("Alpha").firm.history[-1].events == []
     for team in TEAMS:
         firm = session.firm(team)
