@@ -10,12 +10,18 @@ In a workshop's *shared market* every team runs a rival copy of the scenario's p
 * starting customers are divided equally, so the market holds as many buyers as authored;
   starting awareness is split through its paid goodwill (each clone gets 1/N of the goodwill
   and of the installed base), so the clones together advertise as much as the original did;
-* events that touch the player firm's products or name the player firm touch every clone.
+* events that touch the player firm's products or name the player firm touch every clone;
+* the player firm's colleagues (``stakeholders``) are cloned once per team (``sales`` →
+  ``sales_a``), each tied to its team's clone of their line (by default the firm's first
+  line), so every team's firm has its own colleagues with their own trust and promises; what
+  their requests ask for, wait for and bring that names the player firm, its products or
+  their items names the team's clones instead.
 
 Teams write their decision sheets with the scenario's own ids; :class:`TeamMap` renames a
 team's decisions into its clone's ids (and the engine's messages back), so a sheet reads the
-same in both workshop modes. In *parallel* mode no derivation is needed: each team plays the
-authored scenario in its own simulation with the same seed.
+same in both workshop modes: answers to colleagues are keyed ``sales.northwind`` on a sheet
+and ``sales_a.northwind`` in the market. In *parallel* mode no derivation is needed: each
+team plays the authored scenario in its own simulation with the same seed.
 
 Hidden truths of cloned backlog items (true effort and effects) are drawn independently for
 each team, as they would be for real rivals.
@@ -25,14 +31,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from engine import awareness as aw
 from engine.decisions import Decisions
-from engine.scenario import BacklogItem, Event, Firm, InnovationBet, Objective, Scenario
+from engine.scenario import (
+    BacklogItem,
+    Event,
+    Firm,
+    InnovationBet,
+    Objective,
+    Scenario,
+    Stakeholder,
+)
 
 TEAM_ID = re.compile(r"^[a-z][a-z0-9]{0,7}$")
 """A team id: a short lower-case slug (it becomes a suffix of firm and product ids)."""
@@ -75,6 +89,7 @@ class TeamMap:
     firm: str
     products: Mapping[str, str]  # authored product id -> clone id
     items: Mapping[str, str]  # authored backlog item id -> clone id
+    colleagues: Mapping[str, str] = field(default_factory=dict)  # authored colleague -> clone
 
     @classmethod
     def of(cls, scenario: Scenario, team: str) -> TeamMap:
@@ -86,6 +101,7 @@ class TeamMap:
             firm=clone_id(firm.id, team),
             products={p.id: clone_id(p.id, team) for p in firm.products},
             items={b.id: clone_id(b.id, team) for b in scenario.backlog if b.product in own},
+            colleagues={s.id: clone_id(s.id, team) for s in _own_colleagues(scenario, own)},
         )
 
     @classmethod
@@ -98,10 +114,16 @@ class TeamMap:
             firm=firm.id,
             products={p.id: p.id for p in firm.products},
             items={b.id: b.id for b in scenario.backlog if b.product in own},
+            colleagues={s.id: s.id for s in _own_colleagues(scenario, own)},
         )
 
     def _p(self, pid: str) -> str:
         return self.products.get(pid, pid)
+
+    def _answer_key(self, key: str) -> str:
+        """A ``<colleague>.<request>`` answer key with the colleague in the market's id."""
+        person, dot, request = key.partition(".")
+        return f"{self.colleagues.get(person, person)}{dot}{request}"
 
     def to_market(self, dec: Decisions) -> Decisions:
         """A team's decisions (authored ids) in its clone's ids."""
@@ -117,6 +139,7 @@ class TeamMap:
             "themes": {self._p(k): v for k, v in dec.themes.items()},
             "mentoring": {self._p(k): v for k, v in dec.mentoring.items()},
             "sunset": [self._p(k) for k in dec.sunset],
+            "responses": {self._answer_key(k): v for k, v in dec.responses.items()},
         }
         return dec.model_copy(
             update={k: v for k, v in renamed.items() if k in dec.model_fields_set}
@@ -129,20 +152,30 @@ class TeamMap:
             self.firm,
             {v: k for k, v in self.products.items()},
             {v: k for k, v in self.items.items()},
+            {v: k for k, v in self.colleagues.items()},
         )
         return back.to_market(dec)
 
     def local_id(self, market_id: str) -> str:
-        """The authored id of a clone product or item (other ids unchanged)."""
-        for table in (self.products, self.items):
+        """The authored id of a clone product, item or colleague (other ids unchanged)."""
+        for table in (self.products, self.items, self.colleagues):
             for authored, clone in table.items():
                 if clone == market_id:
                     return authored
         return market_id
 
+    def local_key(self, market_key: str) -> str:
+        """An answer key of the market (``sales_a.northwind``) as a sheet writes it."""
+        back = {clone: authored for authored, clone in self.colleagues.items()}
+        person, dot, request = market_key.partition(".")
+        return f"{back.get(person, person)}{dot}{request}"
+
     def local_text(self, text: str) -> str:
         """``text`` (an engine message) with the clone's ids replaced by the authored ones."""
-        pairs = sorted([*self.products.items(), *self.items.items()], key=lambda kv: -len(kv[1]))
+        pairs = sorted(
+            [*self.products.items(), *self.items.items(), *self.colleagues.items()],
+            key=lambda kv: -len(kv[1]),
+        )
         for authored, clone in pairs:
             if authored != clone:
                 text = re.sub(rf"\b{re.escape(clone)}\b", authored, text)
@@ -240,8 +273,73 @@ def shared_market(
             "bets": [InnovationBet.model_validate(b) for b in data["bets"]],
             "objectives": [Objective.model_validate(o) for o in objectives],
             "events": events,
+            "stakeholders": _shared_people(scenario, data["stakeholders"], maps),
         }
     )
+
+
+def _shared_people(
+    scenario: Scenario, people: list[dict[str, Any]], maps: Mapping[str, TeamMap]
+) -> list[Stakeholder]:
+    """The colleagues with every one of the player firm's cloned once per team (more than an
+    author may write: each is validated, not the list)."""
+    firm = player_firm(scenario)
+    mine = {s.id for s in _own_colleagues(scenario, {p.id for p in firm.products})}
+    first = _first_line(firm)
+    rows = _per_team(
+        people,
+        lambda s: s["id"] in mine,
+        lambda s, m: _colleague(s, m, firm.id, first),
+        maps,
+    )
+    return [Stakeholder.model_validate(s) for s in rows]
+
+
+def _own_colleagues(scenario: Scenario, own: set[str]) -> list[Stakeholder]:
+    """The colleagues of the player firm: those with no line of their own or one of its."""
+    return [s for s in scenario.stakeholders if s.product is None or s.product in own]
+
+
+def _first_line(firm: Firm) -> str:
+    """The product a colleague without a line of their own works with: the firm's first line
+    (the first product with a team; the engine picks the same one)."""
+    return next((p.id for p in firm.products if p.team is not None), firm.products[0].id)
+
+
+def _colleague(person: dict[str, Any], m: TeamMap, firm: str, first: str) -> dict[str, Any]:
+    """A colleague's clone for one team: their id suffixed, tied to the team's clone of their
+    line, and every request naming the team's clones (asks, conditions, effects)."""
+
+    def refs(d: dict[str, Any] | None) -> dict[str, Any] | None:
+        if d is None:
+            return None
+        out = dict(d)
+        if out.get("product") is not None:
+            out["product"] = m.products.get(out["product"], out["product"])
+        if out.get("type") == "ship":
+            out["item"] = m.items.get(out["item"], out["item"])
+        if out.get("firm") == firm:
+            out["firm"] = m.firm
+        return out
+
+    requests = []
+    for r in person["requests"]:
+        smaller = r["smaller"]
+        requests.append(
+            {
+                **r,
+                "ask": refs(r["ask"]),
+                "smaller": None if smaller is None else {**smaller, "ask": refs(smaller["ask"])},
+                "when": [refs(c) for c in r["when"]],
+                **{part: [refs(e) for e in r[part]] for part in ("kept", "broken", "declined")},
+            }
+        )
+    return {
+        **person,
+        "id": m.colleagues[person["id"]],
+        "product": m.products[person["product"] or first],
+        "requests": requests,
+    }
 
 
 def _per_team(

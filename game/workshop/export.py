@@ -51,9 +51,10 @@ def decisions_csv(session: WorkshopSession) -> str:
 
 
 def team_report(session: WorkshopSession, team: str) -> dict[str, Any]:
-    """A team's scorecard, KPIs per quarter and the decisions it played (keep-course too)."""
+    """A team's scorecard, KPIs per quarter and the decisions it played (keep-course too);
+    with colleagues, each one's trust and promises kept and broken per quarter."""
     firm = session.firm(team)
-    return {
+    out = {
         "team": team,
         "firm": firm,
         "scorecard": session.scorecard(team),
@@ -62,6 +63,32 @@ def team_report(session: WorkshopSession, team: str) -> dict[str, Any]:
             d.model_dump(mode="json", exclude_unset=True) for d in session.played(team)
         ],
     }
+    colleagues = colleagues_by_quarter(session, team)
+    if colleagues:
+        out["colleagues_by_quarter"] = colleagues
+    return out
+
+
+def colleagues_by_quarter(session: WorkshopSession, team: str) -> list[dict[str, Any]]:
+    """Per quarter (0 first), the team's colleagues by the scenario's ids: trust and promises
+    kept and broken so far (empty when the scenario has no colleagues)."""
+    firm = session.firm(team)
+    m = session.worlds().maps[session.team(team)]
+    out = []
+    for report in session.reports(team):
+        people = report.people.get(firm)
+        if people is None:
+            continue
+        out.append(
+            {
+                "quarter": report.quarter,
+                "colleagues": {
+                    m.local_id(c.id): {"trust": c.trust, "kept": c.kept, "broken": c.broken}
+                    for c in people.colleagues
+                },
+            }
+        )
+    return out
 
 
 def export_session(session: WorkshopSession, out: Path, compare_bots: bool = False) -> Exported:

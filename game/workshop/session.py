@@ -795,12 +795,23 @@ class _HandIn:
 
 
 def _private(report: TurnReport, firm: str) -> TurnReport:
-    """A report with only public results and ``firm``'s own organisation and explanations."""
+    """A report with only public results and ``firm``'s own organisation, colleagues and
+    explanations: another team's colleagues, requests, promises and what their reactions
+    did (the ``people`` events) are that team's own business."""
+    people = report.people.get(firm)
+    mine = {c.id for c in people.colleagues} if people is not None else set()
     return replace(
         report,
         organisation={k: v for k, v in report.organisation.items() if k == firm},
+        people={firm: people} if people is not None else {},
+        events=[e for e in report.events if not private_event(e) or e.get("id") in mine],
         drivers=[d for d in report.drivers if d.firm == firm],
     )
+
+
+def private_event(event: Mapping[str, Any]) -> bool:
+    """True for an event-log entry only its firm may see: a colleague's reaction."""
+    return event.get("source") == "people"
 
 
 def _setup_problems(

@@ -3,7 +3,9 @@
 A sheet names its session, team and round, then holds the team's ``Decisions`` under
 ``decisions:`` with the scenario's own ids (the same sheet format in shared and parallel
 mode). :func:`template` writes a commented sheet pre-filled from the team's current state
-(prices, marketing, last roadmap and split); :func:`read_sheet` reads a sheet file (a small
+(prices, marketing, last roadmap and split) with the colleagues' open requests and the
+answers given (``responses``, keyed ``<colleague>.<request>`` as the scenario names them);
+:func:`read_sheet` reads a sheet file (a small
 regular UTF-8 file only: never a pipe or a device) and :func:`parse_sheet` reads it with the
 scenario loader's bounded YAML reader (:mod:`engine.yaml_positions`: the same size, nesting
 and value-count limits, no alias expanded into a message) and names every problem at once:
@@ -22,8 +24,10 @@ from engine.decision_check import parse
 from engine.decisions import CapacitySplit, Decisions
 from engine.formatting import money_cents, money_full
 from engine.loader import MAX_BYTES
+from engine.report import PeopleResult
 from engine.yaml_positions import YamlProblem, read_yaml
 from game.workshop.session import WorkshopError, WorkshopSession
+from game.workshop.wire import answer_problems
 
 SHEET_KEYS = ("session", "team", "round", "decisions")
 
@@ -106,6 +110,7 @@ def template(session: WorkshopSession, team: str) -> str:
         + (", ".join(f"{i.id} ({money_full(i.cost, cur)})" for i in sc.initiatives) or "none"),
         f"  hiring_freeze: {_v(last.hiring_freeze)}",
     ]
+    lines += _requests(session, team, org.people if org else None, last)
     if role == "cpo":
         pids = [local.get(c, c) for c in (org.lines if org else [])]
         lines += [
@@ -118,6 +123,34 @@ def template(session: WorkshopSession, team: str) -> str:
             "  sunset: []  # lines to withdraw from the market",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _requests(
+    session: WorkshopSession, team: str, people: PeopleResult | None, last: Decisions
+) -> list[str]:
+    """The sheet's ``responses``: the colleagues' open requests as comments (keys as the team
+    writes them), what an answer looks like, and the answers already given this round."""
+    if people is None or not people.requests:
+        return []
+    m = session.worlds().maps[team]
+    names = {c.id: f"{c.name} ({c.role})" for c in people.colleagues}
+    out = ["  # Your colleagues ask; answer each under 'responses' by its key (one left out is"]
+    out.append("  # ignored, which costs more trust than a decline):")
+    for r in people.requests:
+        may = f", may move {r.negotiable} quarter(s) later" if r.negotiable else ""
+        smaller = f", smaller: {r.smaller}" if r.smaller else ""
+        out.append(
+            f"  #   {m.local_key(r.key)}: {names.get(r.stakeholder, r.stakeholder)}: "
+            f"{m.local_text(r.text)} (due end of Q{r.due}{may}{smaller})"
+        )
+    out += [
+        "  #   answers: {answer: accept} | {answer: negotiate, due: 6, smaller: true}",
+        "  #            | {answer: decline, reason: market|capacity|strategy|budget}",
+    ]
+    open_keys = {m.local_key(r.key) for r in people.requests}
+    given = {k: v.model_dump(exclude_defaults=True) for k, v in last.responses.items()}
+    out.append(f"  responses: {_v({k: v for k, v in given.items() if k in open_keys})}")
+    return out
 
 
 def local_item(session: WorkshopSession, team: str, market_id: str) -> str:
@@ -200,7 +233,12 @@ def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> 
     if not isinstance(decisions, dict):
         problems.append("'decisions' must be a mapping")
         decisions = {}
-    parsed, shape = parse(_drop_nulls(decisions), "decisions")
+    decisions = _drop_nulls(decisions)
+    answers = answer_problems(decisions)
+    problems += answers
+    if answers:  # said once: the rest is still checked
+        decisions = {k: v for k, v in decisions.items() if k != "responses"}
+    parsed, shape = parse(decisions, "decisions")
     problems += [str(p) for p in shape]
     if problems or parsed is None:
         raise WorkshopError(refuse, problems)
@@ -208,7 +246,8 @@ def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> 
 
 
 def _drop_nulls(decisions: dict[str, Any]) -> dict[str, Any]:
-    """Top-level and per-product ``null`` values mean 'not given' (keep as it is)."""
+    """Top-level and per-product ``null`` values mean 'not given' (keep as it is); a ``null``
+    answer to a colleague means no answer."""
     out = {k: v for k, v in decisions.items() if v is not None}
     products = out.get("products")
     if isinstance(products, dict):
@@ -216,4 +255,7 @@ def _drop_nulls(decisions: dict[str, Any]) -> dict[str, Any]:
             pid: {k: v for k, v in pd.items() if v is not None} if isinstance(pd, dict) else pd
             for pid, pd in products.items()
         }
+    answers = out.get("responses")
+    if isinstance(answers, dict):
+        out["responses"] = {k: v for k, v in answers.items() if v is not None}
     return out

@@ -7,17 +7,25 @@ outlook and price preview) travel as JSON made and read by pydantic ``TypeAdapte
 the engine's own dataclasses, so a client rebuilds exactly what a hot-seat team sees.
 Decisions travel in the scenario's own ids (as in a decision sheet); views in the ids of
 the team's market (see :class:`~engine.teams.TeamMap`).
+
+Colleagues (``engine.stakeholders``) travel the same way: the team's own colleagues, open
+requests and promises in its organisation view and its reports (never another team's), and
+its answers in its decisions' ``responses``, keyed ``<colleague>.<request>``. Both
+directions are bounded: answer keys by :func:`answer_problems`, what a host sends of the
+colleagues by :func:`people_problems`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, is_dataclass
 from functools import cache, lru_cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from engine.decision_check import Problem
 from engine.decisions import Decisions
@@ -30,6 +38,15 @@ MAX_SHEET = 200_000
 MAX_SCENARIO = 2_000_000  # engine.loader.MAX_BYTES
 CODE = re.compile(r"[2-9A-HJKMNP-Z]{8}")
 RECEIPT = r"^[A-Za-z0-9_-]{8,64}$"
+ANSWER_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}\.[a-z][a-z0-9_]{0,39}")
+"""An answer's key: ``<colleague>.<request>``, both scenario ids."""
+MAX_ANSWERS = 50
+"""Answers in one set of decisions (a scenario has at most 12 colleagues, each waiting for
+an answer to one request at a time)."""
+MAX_PEOPLE_TEXT = 4000
+"""Longest text a host may send about colleagues (a request is at most 300 characters)."""
+MAX_PEOPLE_ITEMS = 500
+"""Most entries of any list or mapping a host may send about colleagues."""
 
 
 class WireError(ValueError):
@@ -71,17 +88,48 @@ class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def answer_problems(decisions: Mapping[str, Any], where: str = "decisions") -> list[str]:
+    """What is wrong with the shape of the answers to colleagues in plain decision data
+    (their number and keys; the engine checks each answer against the open requests)."""
+    answers = decisions.get("responses")
+    if answers is None:
+        return []
+    at = f"{where}.responses"
+    if not isinstance(answers, Mapping):
+        return [phrase("workshop_people.answers_mapping", where=at)]
+    if len(answers) > MAX_ANSWERS:
+        return [phrase("workshop_people.too_many_answers", where=at, most=MAX_ANSWERS)]
+    return [
+        phrase("workshop_people.bad_answer_key", where=at, name=_cut(key))
+        for key in answers
+        if not isinstance(key, str) or not ANSWER_KEY.fullmatch(key)
+    ]
+
+
+def _cut(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "..."
+
+
 class DecisionsBody(Request):
     """A draft to check, preview or keep: decisions in the scenario's own ids."""
 
     decisions: dict[str, Any]
 
+    @field_validator("decisions")
+    @classmethod
+    def answers_fit(cls, decisions: dict[str, Any]) -> dict[str, Any]:
+        """Refuse answers to colleagues that are too many or under keys that are no key."""
+        problems = answer_problems(decisions)
+        if problems:
+            raise ValueError(problems[0])
+        return decisions
 
-class SubmitBody(Request):
+
+class SubmitBody(DecisionsBody):
     """A hand-in: its id (a retry sends the same id) and the decisions."""
 
     id: Annotated[str, Field(pattern=RECEIPT)]
-    decisions: dict[str, Any]
 
 
 class SheetBody(Request):
@@ -170,6 +218,47 @@ def from_json(kind: str, data: Any) -> Any:
         ) from None
 
 
+def people_problems(people: Any, firm: str) -> list[str]:
+    """What is wrong with the colleagues a host sent for a team's ``firm``: another firm's
+    colleagues, texts or lists over the bounds, numbers that are not finite, trust outside
+    0..1, request keys that are not ``<colleague>.<request>``."""
+    if people is None:
+        return []
+    if people.firm != firm:
+        return [phrase("workshop_people.not_your_colleagues", firm=_cut(people.firm))]
+    problems: list[str] = []
+    _bounded(people, "people", problems)
+    for c in people.colleagues:
+        if not (0.0 <= c.trust <= 1.0 and 0.0 <= c.trust_before <= 1.0):
+            problems.append(phrase("workshop_people.bad_trust", colleague=_cut(c.id)))
+    for r in [*people.requests, *people.responses, *people.promises]:
+        if not ANSWER_KEY.fullmatch(r.key):
+            problems.append(phrase("workshop_people.bad_request_key", name=_cut(r.key)))
+    return problems
+
+
+def _bounded(value: Any, where: str, problems: list[str]) -> None:
+    """Add a problem for each text, list or number in ``value`` outside the wire's bounds."""
+    if problems:
+        return  # the first is enough to refuse the package
+    if isinstance(value, str):
+        if len(value) > MAX_PEOPLE_TEXT:
+            problems.append(phrase("workshop_people.too_long", where=where))
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            problems.append(phrase("workshop_people.not_finite", where=where))
+    elif isinstance(value, list | tuple | dict):
+        if len(value) > MAX_PEOPLE_ITEMS:
+            problems.append(phrase("workshop_people.too_many", where=where))
+        pairs = value.items() if isinstance(value, dict) else enumerate(value)
+        for k, v in pairs:
+            _bounded(k, where, problems)
+            _bounded(v, f"{where}.{k}", problems)
+    elif is_dataclass(value):
+        for f in fields(value):
+            _bounded(getattr(value, f.name), f"{where}.{f.name}", problems)
+
+
 @dataclass
 class Package:
     """Everything a team's client needs to show its hub for the open round."""
@@ -253,6 +342,12 @@ def unpack(data: Any) -> Package:
         org = from_json("org", firm_data.pop("organisation"))
         firm = from_json("firm", {**firm_data, "scenario": scenario, "organisation": None})
         firm.organisation = org
+        team_map = from_json("map", data["map"])
+        sent = [org.people, *(p for r in firm.history for p in r.people.values())]
+        for people in sent:
+            found = people_problems(people, team_map.firm)
+            if found:
+                raise WireError(phrase("ws_errors.package_does_not_fit", reason=found[0]))
         previous = data["previous"]
         deadline = data["deadline"]
         return Package(
@@ -265,7 +360,7 @@ def unpack(data: Any) -> Package:
             scenario=scenario,
             source=str(data["source"]),
             market_teams=teams,
-            map=from_json("map", data["map"]),
+            map=team_map,
             firm=firm,
             scorecard=dict(data["scorecard"]),
             draft=Decisions.model_validate(data["draft"]),

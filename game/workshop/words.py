@@ -11,8 +11,8 @@ translation machinery is loaded when a message is made.
 
 A message from a host arrives as English text only (the protocol has no message codes, and a
 host may run another language than its teams): :func:`shown` recognises it by the English
-templates of the ``ws_errors`` namespace and translates it; a text it does not recognise (an
-older or newer host, the engine's own words) is shown as it came.
+templates of the ``ws_errors`` and ``workshop_people`` namespaces and translates it; a text
+it does not recognise (an older or newer host, the engine's own words) is shown as it came.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from functools import cache
 from typing import Any
 
 NAMESPACE = "ws_errors"
+RECOGNISED = (NAMESPACE, "workshop_people")
+"""Namespaces whose English messages a host may send (recognised and translated)."""
 MIN_LITERAL = 4
 """Fewest characters of fixed text a template needs to be recognised as a whole message."""
 
@@ -114,7 +116,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str], int]]:
 
     found: list[tuple[int, str, re.Pattern[str]]] = []
     for key, value in catalogue("en").items():
-        if not key.startswith(f"{NAMESPACE}."):
+        if not key.startswith(tuple(f"{n}." for n in RECOGNISED)):
             continue
         forms = value.values() if isinstance(value, dict) else [value]
         for template in forms:

@@ -600,3 +600,41 @@ def test_a_resubmission_starts_from_the_teams_hand_in(app):
     recorded = session.decisions(1)["Alpha"]
     assert recorded.hiring_freeze and recorded.initiatives == [initiative]
     assert recorded.products["teamboard"].roadmap
+
+
+def test_a_hot_seat_team_answers_its_colleague_and_sees_what_came_of_it(app):
+    """Colleagues (issue 19): the team's hub desk holds its own colleagues' requests; an answer
+    in its draft is handed in on screen in the scenario's ids and played at resolve."""
+    from pathlib import Path
+
+    from game.scenes.workshop.round import WorkshopRoundScene
+
+    fixture = Path(__file__).parent.parent / "fixtures" / "people" / "deal.yaml"
+    session = WorkshopSession.create(
+        fixture.read_text(), teams=TEAMS[:2], mode="shared", rounds=2, resolution=RESOLUTION
+    )
+    app.push(WorkshopRoundScene(app, session))
+    activate(app, row_button(app, "Alpha:", "Enter"))
+    click(app, "We are")
+    assert app.top.name == "workshop_team_hub"
+    desk = app.top.desk
+    (request,) = desk.org().people.requests
+    assert request.key == "sales_alpha.northwind"  # the team's market, as every tab reads it
+    # The People tab is its own piece of work: the answer is put in the draft as it will.
+    desk.draft.responses = Decisions.model_validate(
+        {"responses": {request.key: {"answer": "accept"}}}
+    ).responses
+    hand_in(app)
+    assert app.top.name == "workshop_submitted", texts(app)
+    recorded = session.decisions(1)["Alpha"]
+    assert recorded.model_dump(mode="json", exclude_unset=True)["responses"] == {
+        "sales.northwind": {"answer": "accept"}
+    }
+    session.submit("Bravo", Decisions())
+    session.resolve()
+    firm = session.firm("Alpha")
+    played = session.team_view("Alpha").firm.history[-1].people
+    assert set(played) == {firm}
+    assert [(r.key, r.outcome) for r in played[firm].responses] == [(request.key, "accepted")]
+    bravo = session.team_view("Bravo").firm.history[-1].people
+    assert set(bravo) == {session.firm("Bravo")}

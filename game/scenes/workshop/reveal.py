@@ -23,6 +23,7 @@ from game.scenes.base import GAP, MARGIN, Scene
 from game.scenes.workshop.common import TOP_H, top_bar
 from game.translation import t
 from game.widgets.text import fit, font, plain
+from game.workshop.session import private_event
 from game.workshop.standings import Standing, biggest_moves, round_standings
 
 if TYPE_CHECKING:
@@ -236,7 +237,8 @@ class WorkshopRevealScene(Scene):
         s = self.session
         report = s.reports(s.teams[0])[round_] if s.resolved >= round_ else None
         parts = [f"<b>{t('ws_reveal.what_happened')}</b>"]
-        for e in report.events if report else []:
+        public = [e for e in report.events if not private_event(e)] if report else []
+        for e in public:  # a colleague's reaction is its team's own business
             effects = "; ".join(plain(str(x)) for x in e.get("effects", []))
             title = plain(str(e.get("title", e.get("id", ""))))
             parts.append(
