@@ -202,15 +202,15 @@ def test_a_sheet_lists_the_requests_and_carries_the_answers() -> None:
     assert "  responses: {}" in sheet and "sales_alpha" not in sheet
     filled = sheet.replace(
         "  responses: {}",
-        "  responses:\n    sales.northwind: {answer: negotiate, due: 5}\n    eng.later: null",
+        "  responses:\n    sales.northwind: {answer: negotiate, due: 7}\n    eng.later: null",
     )
     decisions = parse_sheet(filled, "the sheet", session, "Alpha")
     assert decisions.model_dump(mode="json", exclude_unset=True)["responses"] == {
-        "sales.northwind": {"answer": "negotiate", "due": 5}
+        "sales.northwind": {"answer": "negotiate", "due": 7}
     }
     session.submit("Alpha", decisions)
     again = template(session, "Alpha")  # the hand-in's answers are on the next sheet
-    assert '  responses: {"sales.northwind": {"answer": "negotiate", "due": 5}}' in again
+    assert '  responses: {"sales.northwind": {"answer": "negotiate", "due": 7}}' in again
     assert parse_sheet(again, "the sheet", session, "Alpha") == decisions
     session.close()
 
