@@ -5,10 +5,10 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-# The engine first: it turns numpy's AVX-512 kernels off before numpy loads
-# (engine/__init__.py), as in every process a test starts, so both compute the same bits.
 import pytest
 
+# Before any test module imports numpy: the engine turns numpy's AVX-512 kernels off as it
+# loads (engine/__init__.py), as in every process a test starts, so both compute the same bits.
 import engine  # noqa: F401
 
 
