@@ -174,3 +174,27 @@ def test_takeover_hands_the_game_to_another_bot(
         return float(text.split("Score ")[1].split(" ")[0])
 
     assert score(handed) < score(full)
+
+
+def test_simulate_json_carries_colleagues_every_quarter(tmp_path: Path) -> None:
+    """The big deal: every quarter names each colleague's trust, the requests to answer, the
+    bot's answers and its promises; the scorecard has the collaboration competency."""
+    out = tmp_path / "deal.json"
+    assert main(["simulate", "alignment", "--bot", "balanced", "--json", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["id"] for c in doc["start"]["people"]["player"]["colleagues"]] == [
+        "sales",
+        "engineering",
+        "design",
+        "marketing",
+    ]
+    q1 = doc["quarters"][0]["people"]["player"]
+    answered = {r["key"]: r["outcome"] for r in q1["responses"]}
+    assert set(answered) == {"sales.northwind", "design.interviews"}
+    for quarter in doc["quarters"]:
+        people = quarter["people"]["player"]
+        assert all(0 <= c["trust"] <= 1 for c in people["colleagues"])
+        assert {"requests", "responses", "promises", "consequences"} <= set(people)
+    final = doc["quarters"][-1]["people"]["player"]["promises"]
+    assert final and all(p["status"] == "kept" for p in final)
+    assert "collaboration" in doc["competencies"]
