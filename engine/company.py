@@ -21,7 +21,7 @@ quarter 0; ``organisation`` (0: people, 1: bets, 2: AI PMs); ``research``; ``eve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -53,7 +53,7 @@ from engine.report import (
     TurnReport,
 )
 from engine.scalars import clip, mean
-from engine.scenario import Effect, Organisation, Product
+from engine.scenario import CultureShock, Effect, Organisation, Product
 from engine.state import ProductState
 
 
@@ -300,7 +300,7 @@ class Company:
     def outlook(self, ctx: QuarterContext, firm: str, dec: Decisions) -> story.Outlook:
         """The portfolio before the quarter is played with ``dec``: each line's plan (the AI
         PMs' as they will play it) with its reasons and numbers, the bets and incubation."""
-        book = self.books[firm]
+        book = self._after_colleagues(self.books[firm], ctx.state.quarter + 1)
         products = self._planned(ctx, book, dec, ctx.state.quarter + 1)
         engineers = portfolio.incubating(dec.incubation, dec.bets, book.bets.resolved)
         lent = _lend(book.org, book.lines, engineers)
@@ -316,6 +316,22 @@ class Company:
             incubation_text=story.incubation_words(dec.incubation, engineers, lent, self.names),
             morale=float(book.org.culture["morale"]),
         )
+
+    def _after_colleagues(self, book: Book, quarter: int) -> Book:
+        """``book`` as the colleagues' phase will leave its culture at the start of ``quarter``
+        (trust's culture shifts, then the queued reactions' culture changes), for the outlook:
+        the plan shown is the plan played. A copy; ``book`` is not changed."""
+        if not book.people.active:
+            return book
+        org = book.org
+        for dim, change in stakeholders.modifiers(book.people).culture.items():
+            org = organisation.shift_culture(org, dim, change)
+        for c in book.people.pending:
+            if c.quarter <= quarter:
+                for eff in c.effects:
+                    if isinstance(eff, CultureShock) and eff.firm in ("player", book.org.firm):
+                        org = organisation.shift_culture(org, eff.dimension, eff.change)
+        return replace(book, org=org)
 
     def _line_plan(
         self,
@@ -514,7 +530,8 @@ class Company:
         """The colleagues' phase, right after the events: the player's answers to their
         requests are played, the reactions due now (promises kept or broken last quarter,
         declines and silences now) act through the same world as events, and trust does its
-        work for the quarter (:func:`engine.stakeholders.modifiers`). Returns the reactions
+        work for the quarter (:func:`engine.stakeholders.modifiers`, with trust as it stood when
+        the player decided: the outlook shows the same). Returns the reactions
         as event-log entries (``source`` ``people``), so the drivers name them."""
         out: list[dict[str, object]] = []
         for firm, book in self.books.items():
@@ -525,9 +542,9 @@ class Company:
                 key: stakeholders.Reply(r.answer, r.due, r.smaller, r.reason)
                 for key, r in dec.responses.items()
             }
+            book.mods = stakeholders.modifiers(book.people)  # trust as the player saw it
             now = stakeholders.due_now(book.people, quarter)
             now += stakeholders.respond(book.people, replies, quarter)
-            book.mods = stakeholders.modifiers(book.people)
             rng = ctx.streams.generator("people", quarter, book.index, 1) if now else None
             world = _World(ctx, self, rng)  # type: ignore[arg-type]
             for dim, change in book.mods.culture.items():

@@ -1782,6 +1782,7 @@ def _ask_references(s: Scenario, ask: Any, loc: Loc) -> Iterator[tuple[Loc, str]
             yield ((*loc, name), _unknown(value, ids, what))
 
 
+@_reads("Firm.controller", "Request.ask", "SmallerScope.ask")
 def _stakeholder_references(s: Scenario) -> Iterator[tuple[Loc, str]]:
     """Colleagues have unique ids, work with a player line, and their requests name known
     ids (asks, conditions, effects)."""
@@ -1815,7 +1816,7 @@ def _stakeholder_roles(s: Scenario) -> Iterator[tuple[Loc, str]]:
             )
 
 
-@_reads("Scenario.quarters")
+@_reads("Scenario.quarters", "Request.earliest")
 def _within_the_game(s: Scenario) -> Iterator[tuple[Loc, str]]:
     """Scheduled events happen, and objectives fall due, within the game."""
     late = f"is after the last quarter ({s.quarters})"

@@ -382,14 +382,15 @@ def test_every_model_validator_declares_the_fields_it_compares(monkeypatch) -> N
         for name, model in models.items()
         if model.__pydantic_decorators__.model_validators and name != "Scenario"
     }
-    assert set(with_validators) == {"Firm", "Event"}
+    assert set(with_validators) == {"Firm", "Event", "Request"}
+    found = {
+        "Firm": lambda s: s.firms,
+        "Event": lambda s: s.events,
+        "Request": lambda s: [r for person in s.stakeholders for r in person.requests],
+    }
     for name, model in with_validators.items():
-        instances = [
-            item
-            for s in SCENARIOS
-            for item in (s.firms if name == "Firm" else s.events)
-            if isinstance(item, model)
-        ]
+        instances = [item for s in SCENARIOS for item in found[name](s) if isinstance(item, model)]
+        assert instances, name
         for decorator in model.__pydantic_decorators__.model_validators.values():
             read = _reads_while(
                 lambda d=decorator, items=instances: [d.func(i) for i in items], monkeypatch
