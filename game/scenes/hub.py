@@ -1,4 +1,4 @@
-"""The quarter hub: top bar, tabs (number keys 1-8), the next-step hint and the hand-in button.
+"""The quarter hub: top bar, tabs (number keys 1-9, then 0), the next-step hint, the hand-in button.
 
 The hub and its tabs bind to a :class:`~game.desk.Desk`, never to a particular kind of game:
 the solo game's :class:`~game.session.Session` (End quarter, then the results) and a workshop
@@ -28,13 +28,19 @@ if TYPE_CHECKING:
 TOP_H = 52
 TAB_H = 38
 HINT_H = 34
+TAB_W = 190
+"""The widest a tab button gets (layout units, with its gap)."""
+TAB_PAD = 24
+"""Room around a tab's title inside its button, and the gap to the next."""
 
 
 def tab_classes() -> list[type[Tab]]:
-    """Every tab in display order (each role sees a subset)."""
+    """Every tab in display order (each desk sees those whose :meth:`Tab.shown` holds: its
+    role's, and the People tab only with colleagues, last so the others keep their keys)."""
     from game.scenes.dashboard import DashboardTab
     from game.scenes.forecast import ForecastTab
     from game.scenes.market import MarketTab
+    from game.scenes.people import PeopleTab
     from game.scenes.portfolio import PortfolioTab
     from game.scenes.pricing import PricingTab
     from game.scenes.research import ResearchTab
@@ -50,7 +56,22 @@ def tab_classes() -> list[type[Tab]]:
         PortfolioTab,
         TeamTab,
         ForecastTab,
+        PeopleTab,
     ]
+
+
+def tab_widths(titles: list[str], room: int, scale: float) -> list[int]:
+    """Each tab button's width with its gap (layout units) in a bar ``room`` wide: all alike
+    (at most ``TAB_W``) when every title fits, else each as wide as its title needs (in
+    bold, as the tab on show is drawn) and what is left shared out, so eight or nine tabs
+    keep their titles whole where they can."""
+    equal = min(TAB_W, room // len(titles))
+    face = font(max(8, round(15 * scale)), bold=True)
+    needs = [face.size(title)[0] / scale + TAB_PAD for title in titles]
+    if max(needs) <= equal or sum(needs) > room:
+        return [equal] * len(titles)
+    spare = (room - sum(needs)) / len(titles)
+    return [min(TAB_W, int(n + spare)) for n in needs]
 
 
 class HubScene(Scene):
@@ -73,7 +94,7 @@ class HubScene(Scene):
         desk = desk or app.session
         assert desk is not None
         self.desk: Desk = desk
-        self.tabs = [cls(self) for cls in tab_classes() if desk.role in cls.roles]
+        self.tabs = [cls(self) for cls in tab_classes() if cls.shown(desk)]
         self.current = 0
         self.panels: dict[int, UIPanel] = {}
 
@@ -107,17 +128,23 @@ class HubScene(Scene):
             tip=self.submit_tip,
         )
         self.anchor("hub:submit", submit)
-        tab_w = min(190, (w - 32) // len(self.tabs))
+        titles = [
+            t("hub.tab_button", number=i + 1, title=tab.title) for i, tab in enumerate(self.tabs)
+        ]
         self.tab_buttons = []
-        for i, tab in enumerate(self.tabs):
+        x = 16
+        for i, (tab, title, tab_w) in enumerate(
+            zip(self.tabs, titles, tab_widths(titles, w - 32, self.scale), strict=True)
+        ):
             button = self.button(
-                pygame.Rect(16 + i * tab_w, TOP_H + 4, tab_w - 4, TAB_H - 6),
-                t("hub.tab_button", number=i + 1, title=tab.title),
+                pygame.Rect(x, TOP_H + 4, tab_w - 4, TAB_H - 6),
+                title,
                 lambda i=i: self.show_tab(i),
                 object_id="#tab_active" if i == self.current else "#tab",
                 tip=tab.hint,
             )
             self.tab_buttons.append(button)
+            x += tab_w
         self.hint = self.label(
             pygame.Rect(16, self.height - HINT_H, w - 32, HINT_H - 6),
             self._hint_text(),
@@ -232,6 +259,8 @@ class HubScene(Scene):
     def on_key(self, event: pygame.event.Event) -> None:
         if pygame.K_1 <= event.key <= pygame.K_9:
             self.show_tab(event.key - pygame.K_1)
+        elif event.key == pygame.K_0:  # a tenth tab
+            self.show_tab(9)
         elif event.key == pygame.K_RIGHT and getattr(event, "mod", 0) & pygame.KMOD_CTRL:
             self.show_tab((self.current + 1) % len(self.tabs))
 
@@ -247,9 +276,11 @@ class HubScene(Scene):
     def end_quarter(self) -> None:
         """Ask for confirmation (or show the problems in words) before handing the draft in."""
         from game.scenes.dialog import DialogScene
+        from game.scenes.people import waiting
 
         desk = self.desk
         problems, warnings = desk.problems()
+        warnings = [*warnings, *waiting(desk)]  # a colleague's request left unanswered
         if problems:
             body = (
                 html.escape(t("hub.fix_first"))

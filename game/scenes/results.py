@@ -1,4 +1,5 @@
-"""Results of a quarter: KPI changes, why they happened (drivers in words), events, news.
+"""Results of a quarter: KPI changes, why they happened (drivers in words), events, news,
+and with colleagues, how they took the quarter (who is pleased or let down, and why).
 
 Under them, one short reflection question (the engine's :func:`engine.debrief.
 reflection_prompt`): the trainee types an answer or skips it, and the answer is kept with the
@@ -19,6 +20,7 @@ from engine.phrases import say
 from game.saves import MAX_ANSWER
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
+from game.scenes.people import who
 from game.translation import t
 from game.widgets.text import LINE_H, plain, text_height
 
@@ -55,6 +57,31 @@ def news_html(report: TurnReport, currency: str) -> str:
             )
         items.append(line)
     return "<br><br>".join(items) or html.escape(t("results.quiet"))
+
+
+def people_html(report: TurnReport, firm: str) -> str:
+    """The colleagues after the quarter ("" for a firm without any): who is pleased or let
+    down and why, what became of the answers (a silence or a decline already given as a
+    let-down colleague's reason is not said twice) and what their reactions did."""
+    people = report.people.get(firm)
+    if people is None:
+        return ""
+    lines = []
+    moved = set()
+    for person in people.colleagues:
+        if person.mood in ("pleased", "let_down"):
+            why = " ".join(plain(w) for w in person.why)
+            lines.append(t(f"people_tab.results.{person.mood}", who=who(person), why=why))
+            moved.add(person.id)
+    for response in people.responses:
+        if response.outcome in ("ignored", "declined") and response.stakeholder in moved:
+            continue
+        lines.append(plain(response.text))
+    lines += [t("people_tab.results.reaction", title=plain(c)) for c in people.consequences]
+    body = "<br>".join(f"• {html.escape(line)}" for line in lines) or html.escape(
+        t("people_tab.results.steady")
+    )
+    return f"<b>{html.escape(t('people_tab.results.heading'))}</b><br>{body}"
 
 
 def names_of(scenario: Scenario) -> dict[str, str]:
@@ -172,8 +199,14 @@ class ResultsScene(Scene):
             ai_lines=[p.id for p in session.products()] if session.role == "cpo" else (),
         )
         decided_html = "<br>".join(f"• {html.escape(plain(line))}" for line in decided)
+        people = people_html(r, me)
+        why_h = body_h
+        if people:  # under the drivers, as tall as it needs up to half the column
+            people_h = min(text_height(people, left_w), body_h // 2)
+            why_h = body_h - people_h - GAP
+            self.text(pygame.Rect(MARGIN, top + why_h + GAP, left_w, people_h), people)
         self.text(
-            pygame.Rect(MARGIN, top, left_w, body_h),
+            pygame.Rect(MARGIN, top, left_w, why_h),
             f"<b>{html.escape(t('results.why'))}</b><br>" + drivers_html(r, me),
             tip=t("results.why_tip"),
         )

@@ -13,7 +13,8 @@ from engine.formatting import exact, number, pct, signed
 from engine.roadmap import load_of, load_words
 from game.scenes.base import GAP, ROW
 from game.scenes.glossary import DECISIONS
-from game.scenes.tab import Tab
+from game.scenes.people import commitments
+from game.scenes.tab import Tab, fit_label
 from game.translation import t
 from game.widgets.capacity_bar import CapacityBar
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from engine.scenario import Scenario
 
 SPLIT_STEP = 0.05
+MARK_H = 24
+"""The line under a backlog item a colleague was promised (or asks for)."""
 
 
 def effort_range(effort: float, uncertainty: float) -> tuple[float, float]:
@@ -171,15 +174,21 @@ class RoadmapTab(Tab):
         """One row per open backlog item: Add/Remove, Earlier, and what it is and costs.
 
         Rows keep the backlog's order whatever is planned: adding or removing an item never
-        moves a row under the pointer. The planned order is the "#n" on each row.
+        moves a row under the pointer. The planned order is the "#n" on each row; an item an
+        open promise (or a request waiting for an answer) asks to ship says for whom and by
+        when on a line of its own under the row.
         """
         line = self.desk.org().lines[product_id]
+        marks = commitments(self.desk)  # promised to a colleague, or asked for
         row_y = 0
         first_add = None  # what the coach points at: the first item not planned yet
         for view in line.items:
             item_id = view.id
             on = item_id in chosen
             text, tip = item_text(self.desk.scenario, view, line)
+            mark = marks.get(item_id, "")
+            if mark:
+                tip = t("people_tab.roadmap.tip", text=mark) + " " + tip
             position = t("roadmap_tab.position", n=chosen.index(item_id) + 1) if on else ""
             toggle = self.hub.button(
                 pygame.Rect(0, row_y, 100, ROW),
@@ -205,6 +214,15 @@ class RoadmapTab(Tab):
                 container=scroller,
                 tip=tip,
             )
+            if mark:
+                self.hub.label(
+                    pygame.Rect(196, row_y + ROW - 4, inner - 196, MARK_H),
+                    fit_label(mark, 15, inner - 196, self.hub.scale),
+                    container=scroller,
+                    object_id="#good",
+                    tip=tip,
+                )
+                row_y += MARK_H - 4
             row_y += ROW + 6
         self.hub.scroll_area(scroller, inner, row_y)
         self.hub.anchor("roadmap:add", *([first_add] if first_add is not None else []))

@@ -38,9 +38,9 @@ class _Words:
 
 
 class Tab(ABC):
-    """One tab. ``roles`` lists the roles that see it; :attr:`title` names it and :attr:`hint`
-    says what to do on it, both in the player's language from the translation namespace
-    ``namespace`` (its ``title`` and ``hint`` keys)."""
+    """One tab. ``roles`` lists the roles that see it (:meth:`shown`); :attr:`title` names it
+    and :attr:`hint` says what to do on it, both in the player's language from the translation
+    namespace ``namespace`` (its ``title`` and ``hint`` keys)."""
 
     namespace = ""
     roles: tuple[str, ...] = ("pm", "cpo")
@@ -49,6 +49,12 @@ class Tab(ABC):
 
     def __init__(self, hub: HubScene) -> None:
         self.hub = hub
+
+    @classmethod
+    def shown(cls, desk: Desk) -> bool:
+        """Does ``desk`` see this tab? Its role must be one of :attr:`roles`; a tab may ask
+        for more (the People tab: a firm with colleagues)."""
+        return desk.role in cls.roles
 
     @property
     def desk(self) -> Desk:

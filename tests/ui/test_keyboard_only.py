@@ -88,6 +88,46 @@ def test_a_whole_pm_quarter_with_keys_only(make_app, text_scale):
     assert app.top.name == "hub" and session.quarter == 2
 
 
+@pytest.mark.parametrize("text_scale", [1.0, 1.6])
+def test_answering_a_colleague_with_keys_only(make_app, text_scale):
+    """The People tab by its number key; Negotiate, a later quarter, Decline with a reason
+    and Accept with Enter or Space, each Tab stop in view; the answer played."""
+    from test_layout import PEOPLE
+
+    from engine.decisions import RequestResponse
+    from game.scenes.flow import start_game
+    from game.session import read_scenario
+
+    app = make_app(1280, 720, text_scale=text_scale)
+    start_game(app, read_scenario(PEOPLE / "deal.yaml"), "pm", 3, "none")
+    frames(app, 2)
+    session = app.session
+    tab_key(app, "People")
+    tab_to(app, button("Negotiate"), "Negotiate")
+    press(app, pygame.K_RETURN)
+    assert session.draft.responses["sales.northwind"] == RequestResponse(answer="negotiate", due=5)
+    tab_to(app, button("Q6"), "the offer of Q6")
+    press(app, pygame.K_SPACE)
+    assert session.draft.responses["sales.northwind"].due == 6
+    tab_to(app, button("Decline"), "Decline")
+    press(app, pygame.K_RETURN)
+    tab_to(app, button("Strategy"), "a reason")
+    press(app, pygame.K_RETURN)
+    assert session.draft.responses["sales.northwind"] == RequestResponse(
+        answer="decline", reason="strategy"
+    )
+    tab_to(app, button("Accept"), "Accept")
+    press(app, pygame.K_SPACE)
+    assert session.draft.responses["sales.northwind"] == RequestResponse(answer="accept")
+    tab_to(app, button("End quarter"), "End quarter")
+    press(app, pygame.K_RETURN)
+    tab_to(app, button("Play the quarter"), "the confirmation")
+    press(app, pygame.K_RETURN)
+    assert app.top.name == "results"
+    (response,) = session.reports[-1].people[session.firm_id].responses
+    assert response.outcome == "accepted"
+
+
 def test_a_workshop_hand_in_with_keys_only(app):
     """The facilitator sets up (mouse); a team enters, decides and hands in by keyboard."""
     from test_workshop_screens import new_session

@@ -5,6 +5,7 @@ window scrolls: its controls must lie inside the scrolled area."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import pygame
 import pygame_gui
@@ -56,6 +57,49 @@ def screens(app):
     yield "results"
     app.push(DebriefScene(app))
     yield "debrief"
+    yield from people_screens(app)
+
+
+PEOPLE = Path(__file__).resolve().parent.parent / "fixtures" / "people"
+"""Scenarios with colleagues: ``deal.yaml`` and ``wary.yaml`` (a wary sales lead, a request
+with a smaller version)."""
+
+
+def tab_index(hub, name: str) -> int:
+    """Where the tab of class ``name`` (e.g. "PeopleTab") is on ``hub``."""
+    return next(i for i, tab in enumerate(hub.tabs) if type(tab).__name__ == name)
+
+
+def people_screens(app):
+    """A game with colleagues: the People tab as it opens, negotiating (a later quarter and
+    the smaller version, beyond the colleague's trust), declining, the roadmap marking the
+    requested item, the results of the quarter, and the tab a quarter later (a promise)."""
+    from game.scenes.people import this_quarter
+    from game.session import read_scenario
+
+    start_game(app, read_scenario(PEOPLE / "wary.yaml"), "pm", 3)
+    hub = app.top
+    hub.show_tab(tab_index(hub, "PeopleTab"))
+    yield "people"
+    tab = hub.tab
+    request = this_quarter(hub.desk.org().people, hub.desk.quarter)[0]
+    tab._choose(request, "negotiate")
+    tab._offer(request, smaller=True)
+    yield "people: negotiate"
+    tab._choose(request, "decline")
+    yield "people: decline"
+    tab._decline(request, "capacity")
+    yield "people: declined"
+    tab._choose(request, "accept")
+    hub.show_tab(tab_index(hub, "RoadmapTab"))
+    yield "people: roadmap"
+    hub.end_quarter()
+    app.top.choose(0)
+    yield "people: results"
+    app.top.go_on()
+    hub = app.top
+    hub.show_tab(tab_index(hub, "PeopleTab"))
+    yield "people: next quarter"
 
 
 def outside(rect: pygame.Rect, bounds: pygame.Rect) -> bool:
