@@ -351,11 +351,13 @@ def _answered(
     reason: str | None = None,
     words: str | None = None,
     need_: str = "",
+    about: str | None = None,
 ) -> None:
-    """Note what became of an answer (the report's ``responses``)."""
+    """Note what became of an answer (the report's ``responses``); ``about`` words what was
+    agreed when it is not the request as asked (the smaller scope)."""
     person = state.colleagues[req.stakeholder]
     key = words or f"people.response.{outcome}"
-    text = say(key, who=_who(person), text=req.text, due=due or req.due, need=need_)
+    text = say(key, who=_who(person), text=about or req.text, due=due or req.due, need=need_)
     state.responses.append(
         Response(req.key, req.stakeholder, answer, outcome, due, smaller, reason, text)
     )
@@ -392,9 +394,10 @@ def _negotiate(state: PeopleState, req: Open, reply: Reply, quarter: int) -> Non
     smaller = reply.smaller and req.request.smaller is not None
     needed = need(due - req.due, smaller)
     if person.trust + 1e-9 >= needed:
-        state.promises.append(_promise(req, due, smaller))
+        promise = _promise(req, due, smaller)
+        state.promises.append(promise)
         words = "people.response.agreed_smaller" if smaller else "people.response.agreed"
-        _answered(state, req, "negotiate", "agreed", due, smaller, words=words)
+        _answered(state, req, "negotiate", "agreed", due, smaller, words=words, about=promise.text)
         return
     if req.due > quarter:  # they hold firm: the same request, due as before
         state.open[req.key] = Open(
