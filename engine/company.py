@@ -49,7 +49,6 @@ from engine.report import (
     PeopleResult,
     PromiseResult,
     RequestResult,
-    ResponseResult,
     TurnReport,
 )
 from engine.scalars import clip, mean
@@ -838,7 +837,7 @@ class Company:
                 for c in st.colleagues.values()
             ],
             requests=[self._request_result(o) for o in st.open.values()],
-            responses=[ResponseResult(**vars(r)) for r in st.responses],
+            responses=list(st.responses),
             promises=[
                 PromiseResult(
                     key=p.key,

@@ -36,6 +36,7 @@ import numpy as np
 
 from engine.formatting import number, signed, signed_pct
 from engine.phrases import say
+from engine.report import ResponseResult
 from engine.scalars import clip, mean
 from engine.scenario import (
     Ask,
@@ -161,20 +162,6 @@ class Consequence:
     effects: tuple[Effect, ...]
 
 
-@dataclass(frozen=True)
-class Response:
-    """What became of one answer (the report's ``responses``)."""
-
-    key: str
-    stakeholder: str
-    answer: str  # accept | negotiate | decline | none
-    outcome: str  # accepted | agreed | refused | declined | ignored
-    due: int | None
-    smaller: bool
-    reason: str | None
-    text: str
-
-
 @dataclass
 class PeopleState:
     """A player firm's colleagues, their open requests, promises and queued consequences."""
@@ -184,8 +171,8 @@ class PeopleState:
     open: dict[str, Open] = field(default_factory=dict)
     promises: list[Promise] = field(default_factory=list)
     pending: list[Consequence] = field(default_factory=list)
-    responses: list[Response] = field(default_factory=list)  # this quarter's
-    history: list[Response] = field(default_factory=list)  # every quarter's
+    responses: list[ResponseResult] = field(default_factory=list)  # this quarter's
+    history: list[ResponseResult] = field(default_factory=list)  # every quarter's
     applied: list[str] = field(default_factory=list)  # consequences applied this quarter
 
     @property
@@ -310,7 +297,7 @@ def need(extra: int, smaller: bool) -> float:
 
 @dataclass(frozen=True)
 class Reply:
-    """A player's answer to one request (:class:`engine.decisions.Response` as plain data)."""
+    """A player's answer to one request (:class:`engine.decisions.RequestResponse` as plain data)."""
 
     answer: Answer
     due: int | None = None
@@ -359,7 +346,7 @@ def _answered(
     key = words or f"people.response.{outcome}"
     text = say(key, who=_who(person), text=about or req.text, due=due or req.due, need=need_)
     state.responses.append(
-        Response(req.key, req.stakeholder, answer, outcome, due, smaller, reason, text)
+        ResponseResult(req.key, req.stakeholder, answer, outcome, due, smaller, reason, text)
     )
 
 
