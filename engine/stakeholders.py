@@ -297,7 +297,7 @@ def need(extra: int, smaller: bool) -> float:
 
 @dataclass(frozen=True)
 class Reply:
-    """A player's answer to one request (:class:`engine.decisions.RequestResponse` as plain data)."""
+    """A player's answer to one request (:class:`engine.decisions.RequestResponse`, as data)."""
 
     answer: Answer
     due: int | None = None

@@ -105,10 +105,10 @@ def test_answering_a_colleague_with_keys_only(make_app, text_scale):
     tab_key(app, "People")
     tab_to(app, button("Negotiate"), "Negotiate")
     press(app, pygame.K_RETURN)
-    assert session.draft.responses["sales.northwind"] == RequestResponse(answer="negotiate", due=5)
-    tab_to(app, button("Q6"), "the offer of Q6")
+    assert session.draft.responses["sales.northwind"] == RequestResponse(answer="negotiate", due=7)
+    tab_to(app, button("Q8"), "the offer of Q8")
     press(app, pygame.K_SPACE)
-    assert session.draft.responses["sales.northwind"].due == 6
+    assert session.draft.responses["sales.northwind"].due == 8
     tab_to(app, button("Decline"), "Decline")
     press(app, pygame.K_RETURN)
     tab_to(app, button("Strategy"), "a reason")

@@ -18,7 +18,7 @@ from game.scenes.flow import start_game
 from game.session import list_scenarios, read_scenario
 
 KEY = "sales.northwind"
-"""The fixture's request: Sales (Dana Okafor) asks for single sign-on by the end of Q4
+"""The fixture's request: Sales (Dana Okafor) asks for single sign-on by the end of Q6
 (negotiable by two quarters)."""
 
 
@@ -85,7 +85,7 @@ def test_the_tab_appears_only_with_colleagues(make_app):
         "Requests this quarter",
         "Sales (Dana Okafor) asks:",
         "Northwind will sign for 1,200 seats",
-        "Due by the end of Q4; they may agree to wait until Q6.",
+        "Due by the end of Q6; they may agree to wait until Q8.",
         "1,200 customers in Mid-market sign up for Teamboard",
         "Your answer: none yet",
         "No promises yet",
@@ -102,19 +102,19 @@ def test_accept_negotiate_and_decline_write_the_answer(make_app):
     click(app, "Accept")
     assert answer(session) == RequestResponse(answer="accept")
     assert answer(session).model_dump(exclude_unset=True) == {"answer": "accept"}
-    assert "Your answer: a promise, by the end of Q4." in shown_words(app)
+    assert "Your answer: a promise, by the end of Q6." in shown_words(app)
     click(app, "Accept")  # the same button again takes the answer back
     assert answer(session) is None
     assert "Your answer: none yet" in shown_words(app)
 
     click(app, "Negotiate")
-    assert answer(session) == RequestResponse(answer="negotiate", due=5)
+    assert answer(session) == RequestResponse(answer="negotiate", due=7)
     shown = shown_words(app)
-    assert "Your answer: you offer Q5." in shown
+    assert "Your answer: you offer Q7." in shown
     assert "Dana Okafor's trust is 0.60; this offer needs 0.45: they will agree." in shown
-    assert "Q4" not in [b.text for b in buttons(app)]  # no smaller version: only later
-    click(app, "Q6")
-    assert answer(session) == RequestResponse(answer="negotiate", due=6)
+    assert "Q6" not in [b.text for b in buttons(app)]  # no smaller version: only later
+    click(app, "Q8")
+    assert answer(session) == RequestResponse(answer="negotiate", due=8)
     assert "this offer needs 0.55: they will agree." in shown_words(app)
 
     click(app, "Decline")
@@ -137,7 +137,7 @@ def test_a_negotiation_beyond_trust_shows_the_warning(make_app):
     assert "Smaller version: Northwind signs a pilot" in shown_words(app)
 
     click(app, "Negotiate")
-    assert answer(session) == RequestResponse(answer="negotiate", due=5)
+    assert answer(session) == RequestResponse(answer="negotiate", due=7)
     shown = shown_words(app)
     assert (
         "Dana Okafor's trust is 0.40; this offer needs 0.45: they will not agree and will ask "
@@ -147,11 +147,11 @@ def test_a_negotiation_beyond_trust_shows_the_warning(make_app):
     assert errors == [] and any("they will not agree" in w for w in warnings)
 
     click(app, "Smaller version: no")
-    assert answer(session) == RequestResponse(answer="negotiate", due=5, smaller=True)
-    click(app, "Q4")  # with the smaller version the asked quarter is an offer too
-    assert answer(session) == RequestResponse(answer="negotiate", due=4, smaller=True)
+    assert answer(session) == RequestResponse(answer="negotiate", due=7, smaller=True)
+    click(app, "Q6")  # with the smaller version the asked quarter is an offer too
+    assert answer(session) == RequestResponse(answer="negotiate", due=6, smaller=True)
     shown = shown_words(app)
-    assert "Your answer: you offer the smaller version by Q4." in shown
+    assert "Your answer: you offer the smaller version by Q6." in shown
     assert "this offer needs 0.50: they will not agree" in shown
 
 
@@ -160,7 +160,7 @@ def test_playing_the_quarter_reports_the_answer(make_app):
     session = open_game(app)
     go_to(app, "People")
     click(app, "Negotiate")
-    click(app, "Q6")
+    click(app, "Q8")
     play(app)
     people = session.reports[-1].people[session.firm_id]
     (response,) = people.responses
@@ -168,19 +168,19 @@ def test_playing_the_quarter_reports_the_answer(make_app):
         KEY,
         "negotiate",
         "agreed",
-        6,
+        8,
     )
     shown = shown_words(app)
     assert "People" in shown
-    assert "Sales (Dana Okafor) agreed to Q6: Northwind will sign" in shown
-    assert session.log[-1][session.firm_id].responses[KEY].due == 6
+    assert "Sales (Dana Okafor) agreed to Q8: Northwind will sign" in shown
+    assert session.log[-1][session.firm_id].responses[KEY].due == 8
 
     click(app, "Plan quarter 2")  # on to quarter 2: the promise is on the tab
     assert app.top.name == "hub" and session.quarter == 2
     go_to(app, "People")
     shown = shown_words(app)
     assert "Open · Sales (Dana Okafor): Northwind will sign" in shown
-    assert "due Q6 · not shipped yet" in shown
+    assert "due Q8 · not shipped yet" in shown
     assert "Mood after Q1:" in shown
 
 
@@ -188,7 +188,7 @@ def test_the_roadmap_marks_a_requested_then_promised_item(make_app):
     app = make_app()
     session = open_game(app)
     go_to(app, "Roadmap")
-    assert "Sales asks for it by Q4" in shown_words(app)
+    assert "Sales asks for it by Q6" in shown_words(app)
     go_to(app, "People")
     click(app, "Accept")
     play(app)
@@ -196,7 +196,7 @@ def test_the_roadmap_marks_a_requested_then_promised_item(make_app):
     assert app.top.name == "hub" and session.quarter == 2
     go_to(app, "Roadmap")
     shown = shown_words(app)
-    assert "Promised to Sales by Q4" in shown
+    assert "Promised to Sales by Q6" in shown
     assert "asks for it" not in shown
 
 
