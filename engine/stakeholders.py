@@ -39,6 +39,7 @@ from engine.phrases import say
 from engine.report import ResponseResult
 from engine.scalars import clip, mean
 from engine.scenario import (
+    PM_COLLEAGUES,
     Ask,
     BetAsk,
     Condition,
@@ -199,9 +200,12 @@ def initial_state(
 
 
 def line_of(state: PeopleState, person: Stakeholder) -> str | None:
-    """The line a colleague works with: their own, else the firm's first."""
+    """The line a colleague works with: their own, else (a PM's leads) the firm's first; the
+    CEO and the CFO work with the whole portfolio (None)."""
     if person.product is not None and person.product in state.lines:
         return person.product
+    if person.role not in PM_COLLEAGUES:
+        return None
     return state.lines[0] if state.lines else None
 
 
