@@ -126,17 +126,18 @@ class Finding:
     competitors: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def _measure_table(
-    current: Mapping[str, Estimate],
-    truth: Mapping[str, float],
-    sd: float,
-    rng: np.random.Generator,
-) -> tuple[dict[str, Estimate], dict[str, float]]:
+def _measure(truth: Mapping[str, float], sd: float, rng: np.random.Generator) -> dict[str, float]:
+    """One noisy measurement of every value in ``truth`` (keys in sorted order)."""
     keys = sorted(truth)
     draws = rng.standard_normal(len(keys))
-    seen = {k: float(truth[k] + sd * z) for k, z in zip(keys, draws, strict=True)}
-    updated = {k: current[k].combine(seen[k], sd) if k in seen else current[k] for k in current}
-    return updated, seen
+    return {k: float(truth[k] + sd * z) for k, z in zip(keys, draws, strict=True)}
+
+
+def _folded(
+    current: Mapping[str, Estimate], seen: Mapping[str, float], sd: float
+) -> dict[str, Estimate]:
+    """``current`` with each measured value in ``seen`` combined in (sd ``sd``)."""
+    return {k: current[k].combine(seen[k], sd) if k in seen else current[k] for k in current}
 
 
 def study(
@@ -150,39 +151,45 @@ def study(
     """Run one study of ``segment`` and fold its measurements into the belief."""
     sd = noise(method, customer_focus)
     finding = Finding(method=method.id, segment=segment, sd=sd)
-    ideals, weights = dict(belief.ideals), dict(belief.weights)
-    prices, rivals = dict(belief.price_sensitivity), dict(belief.competitors)
     if "ideals" in method.reveals:
-        ideals[segment], seen = _measure_table(
-            belief.ideals[segment], truth.ideals[segment], sd, rng
-        )
-        finding.ideals.update(seen)
+        finding.ideals.update(_measure(truth.ideals[segment], sd, rng))
     if "weights" in method.reveals:
-        weights[segment], seen = _measure_table(
-            belief.weights[segment], truth.weights[segment], sd * belief.weight_scale, rng
-        )
-        finding.weights.update(seen)
+        finding.weights.update(_measure(truth.weights[segment], sd * belief.weight_scale, rng))
     if "price_sensitivity" in method.reveals:
         psd = sd * belief.price_scale
-        value = float(truth.price_sensitivity[segment] + psd * rng.standard_normal())
-        prices[segment] = prices[segment].combine(value, psd)
-        finding.price_sensitivity = value
+        finding.price_sensitivity = float(
+            truth.price_sensitivity[segment] + psd * rng.standard_normal()
+        )
     if "competitors" in method.reveals:
         for product in sorted(truth.competitors):
-            rivals[product], seen = _measure_table(
-                belief.competitors[product], truth.competitors[product], sd, rng
-            )
-            finding.competitors[product] = seen
-    new = evolve(
+            finding.competitors[product] = _measure(truth.competitors[product], sd, rng)
+    return fold(belief, finding), finding
+
+
+def fold(belief: Belief, finding: Finding) -> Belief:
+    """``belief`` with a study's measurements combined in: what :func:`study` does after
+    measuring, and how a seat that is shown a study learns from it (:mod:`engine.company_mode`)."""
+    seg, sd = finding.segment, finding.sd
+    ideals, weights = dict(belief.ideals), dict(belief.weights)
+    prices, rivals = dict(belief.price_sensitivity), dict(belief.competitors)
+    if finding.ideals:
+        ideals[seg] = _folded(belief.ideals[seg], finding.ideals, sd)
+    if finding.weights:
+        weights[seg] = _folded(belief.weights[seg], finding.weights, sd * belief.weight_scale)
+    if finding.price_sensitivity is not None:
+        psd = sd * belief.price_scale
+        prices[seg] = prices[seg].combine(finding.price_sensitivity, psd)
+    for product, seen in finding.competitors.items():
+        rivals[product] = _folded(belief.competitors[product], seen, sd)
+    return evolve(
         belief,
         ideals=ideals,
         weights=weights,
         price_sensitivity=prices,
         competitors=rivals,
         studies=belief.studies + 1,
-        segments_studied=belief.segments_studied | {segment},
+        segments_studied=belief.segments_studied | {seg},
     )
-    return new, finding
 
 
 def age(belief: Belief) -> Belief:

@@ -1,0 +1,336 @@
+"""Company mode (issue 20): one company, a CPO seat and one PM seat per product line.
+
+The engine plays a company in the ``cpo`` role, where every line is run by a PM: a line whose
+seat is an AI is planned by its AI PM (:mod:`engine.portfolio`), a line whose seat is a
+person (or a bot standing in for one) plays the PM's own decisions, field for field
+(:meth:`engine.company.Company.prepare` keeps every field a decision sets). This module is
+the layer between the seats and that engine:
+
+* :class:`Seat` names a seat (``cpo`` or ``pm:<line>``) and who sits in it;
+* :class:`Direction` is what the CPO gives each line besides the engine's portfolio
+  decisions: a spending budget for the quarter and a one-line strategy (the theme is the
+  engine's ``Decisions.themes``);
+* :class:`PmTurn` is a PM's quarter: the line's decision and what the PM shares with the CPO
+  (studies of this or earlier quarters, with a short note);
+* :func:`combine` makes the company's :class:`~engine.decisions.Decisions` from the seats'
+  turns and flags what falls outside the CPO's limits (to both seats);
+* :func:`visible_studies` and :func:`seat_belief` give each seat the research it may see:
+  a PM's studies are that PM's until shared; the CPO sees what was shared;
+* :func:`agreement` is the alignment evidence: did each PM's moves follow the CPO's theme.
+
+Pure: no I/O; the seats' turns and the reports are all it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.decisions import Decisions, Number, ProductDecision
+from engine.report import TurnReport
+from engine.research import Belief, Finding, age, fold, prior
+from engine.scenario import Scenario
+
+STRATEGY_MAX = 200
+"""Characters in a line's one-line strategy."""
+NOTE_MAX = 200
+"""Characters in a PM's note to the CPO."""
+BUDGET_MAX = 1e10
+"""The largest budget a CPO may give a line for a quarter."""
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A seat at the company's table: the CPO, or the PM of one line."""
+
+    role: Literal["cpo", "pm"]
+    line: str | None = None
+
+    @property
+    def id(self) -> str:
+        """``cpo`` or ``pm:<line>``."""
+        return "cpo" if self.role == "cpo" else f"pm:{self.line}"
+
+    @classmethod
+    def parse(cls, text: str, lines: Sequence[str]) -> Seat:
+        """A seat from ``cpo`` or ``pm:<line>``; ValueError in words otherwise."""
+        if text == "cpo":
+            return cls("cpo")
+        kind, _, line = text.partition(":")
+        if kind != "pm" or not line:
+            raise ValueError(
+                f"a seat is 'cpo' or 'pm:LINE' (lines: {', '.join(lines)}), not {text!r}"
+            )
+        if line not in lines:
+            raise ValueError(f"no line '{line}' in this company (lines: {', '.join(lines)})")
+        return cls("pm", line)
+
+
+def seats(lines: Iterable[str]) -> list[Seat]:
+    """Every seat of a company running ``lines``: the CPO first, then one PM per line."""
+    return [Seat("cpo"), *(Seat("pm", line) for line in lines)]
+
+
+class Direction(_Data):
+    """What the CPO gives a line for the quarter beyond the engine's decisions."""
+
+    budget: Number | None = Field(
+        default=None,
+        ge=0,
+        le=BUDGET_MAX,
+        description="Money the line may spend this quarter on marketing and research (None: "
+        "no limit). Unit: money.",
+    )
+    strategy: str = Field(
+        default="", max_length=STRATEGY_MAX, description="The line's strategy in one line."
+    )
+
+
+class CpoTurn(_Data):
+    """The CPO's quarter: the engine's portfolio decisions and each line's direction."""
+
+    decisions: Decisions = Field(default_factory=Decisions)
+    direction: dict[str, Direction] = Field(default_factory=dict)
+
+
+class StudyRef(_Data):
+    """One study a PM ran: the quarter, the method and the segment."""
+
+    quarter: int = Field(ge=1, le=99)
+    method: str
+    segment: str
+
+
+class Share(_Data):
+    """What a PM shares with the CPO this quarter: studies and a short note."""
+
+    studies: list[StudyRef] = Field(default_factory=list, max_length=50)
+    note: str = Field(default="", max_length=NOTE_MAX)
+
+
+class PmTurn(_Data):
+    """A PM's quarter: the line's decision and what is shared with the CPO."""
+
+    decision: ProductDecision = Field(default_factory=ProductDecision)
+    share: Share | None = None
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A PM decision outside the CPO's limits, shown to both seats."""
+
+    line: str
+    kind: str  # over_budget | hires | layoffs
+    text: str
+
+
+def line_spend(pd: ProductDecision, scenario: Scenario) -> float:
+    """What a line's decision spends this quarter: marketing in every segment and studies."""
+    costs = {m.id: m.cost for m in scenario.research}
+    return float(sum(pd.marketing.values())) + sum(costs.get(o.method, 0.0) for o in pd.research)
+
+
+def combine(
+    scenario: Scenario, cpo: CpoTurn, pms: Mapping[str, PmTurn]
+) -> tuple[Decisions, list[Flag]]:
+    """The company's decisions from the seats' turns, and the flags for both seats.
+
+    Each human PM's line decision is played as given (fields it leaves unset fall to the AI
+    PM); a line without a PM turn is the AI PM's. The CPO's own line fields (hires and
+    layoffs) are kept: staffing is the CPO's call, so a PM's hires or layoffs are flagged and
+    dropped. A line whose decision spends beyond the CPO's budget is flagged, and played as
+    the PM chose (the flag is a conversation, not a veto).
+    """
+    from engine.formatting import money_full
+    from engine.phrases import say
+
+    products = dict(cpo.decisions.products)
+    flags: list[Flag] = []
+    for line, turn in pms.items():
+        pd = turn.decision
+        own = {f: getattr(pd, f) for f in pd.model_fields_set if f not in ("hires", "layoffs")}
+        for staffing in ("hires", "layoffs"):
+            if getattr(pd, staffing):
+                flags.append(Flag(line, staffing, say(f"company_mode.flag.{staffing}", line=line)))
+        cpo_line = products.get(line, ProductDecision())
+        keep = {f: getattr(cpo_line, f) for f in cpo_line.model_fields_set}
+        products[line] = ProductDecision(**{**own, **keep})
+        budget = cpo.direction.get(line, Direction()).budget
+        spend = line_spend(pd, scenario)
+        if budget is not None and spend > budget + 1e-6:
+            cur = scenario.currency
+            flags.append(
+                Flag(
+                    line,
+                    "over_budget",
+                    say(
+                        "company_mode.flag.over_budget",
+                        line=line,
+                        spend=money_full(spend, cur),
+                        budget=money_full(budget, cur),
+                    ),
+                )
+            )
+    dec = cpo.decisions.model_copy(update={"products": products}) if products else cpo.decisions
+    return dec, flags
+
+
+# --------------------------------------------------------------------------- research
+
+
+def studies_of(report: TurnReport, firm: str) -> list[dict[str, Any]]:
+    """The raw findings the firm's studies gave in ``report``'s quarter."""
+    org = report.organisation.get(firm)
+    return list(org.research) if org is not None else []
+
+
+def visible_studies(
+    seat: Seat,
+    orders: Mapping[int, Mapping[str, Sequence[tuple[str, str]]]],
+    shared: Iterable[StudyRef],
+) -> set[tuple[int, str, str]]:
+    """(quarter, method, segment) of the studies ``seat`` may see.
+
+    ``orders`` is, per quarter, each line's studies as ordered (method, segment); a PM sees
+    their own line's studies and every shared one; the CPO sees the shared ones.
+    """
+    seen = {(s.quarter, s.method, s.segment) for s in shared}
+    if seat.role == "pm":
+        for quarter, by_line in orders.items():
+            for method, segment in by_line.get(seat.line or "", ()):
+                seen.add((quarter, method, segment))
+    return seen
+
+
+def seat_belief(
+    scenario: Scenario,
+    firm: str,
+    history: Sequence[TurnReport],
+    visible: set[tuple[int, str, str]],
+) -> Belief:
+    """The belief a seat holds: the firm's prior, aged every quarter, with the findings it
+    may see folded in (in the order the firm ran them, as the firm's own belief is built)."""
+    belief = prior(scenario, firm)
+    for report in history[1:]:
+        belief = age(belief)
+        for finding in studies_of(report, firm):
+            if (report.quarter, finding["method"], finding["segment"]) in visible:
+                belief = fold(belief, Finding(**finding))
+    return belief
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+THEME_MOVES: Mapping[str, tuple[int, int]] = {
+    "growth": (-1, 1),
+    "profit": (1, -1),
+    "retention": (0, 0),
+    "quality": (0, 0),
+}
+"""Per theme, the price move and marketing move it calls for (−1 down, +1 up, 0 either)."""
+
+
+def agreement(theme: str | None, before: ProductDecision, after: ProductDecision) -> bool | None:
+    """Did a PM's price and marketing moves follow the CPO's theme? None: no theme given."""
+    if theme is None:
+        return None
+    price_dir, marketing_dir = THEME_MOVES.get(theme, (0, 0))
+
+    def moved(old: float | None, new: float | None) -> int:
+        if old is None or new is None or abs(new - old) <= 1e-9 * max(1.0, abs(old)):
+            return 0
+        return 1 if new > old else -1
+
+    p = moved(before.price, after.price)
+    m = moved(sum(before.marketing.values()), sum(after.marketing.values()))
+    return (price_dir == 0 or p in (0, price_dir)) and (
+        marketing_dir == 0 or m in (0, marketing_dir)
+    )
+
+
+# --------------------------------------------------------------------------- bots in seats
+
+AI = "ai"
+"""A PM seat left to the line's AI PM (the scenario's PM profile)."""
+
+
+@dataclass(frozen=True)
+class SeatTurns:
+    """One company quarter as played: each seat's turn, the flags, and the report."""
+
+    cpo: CpoTurn
+    pms: Mapping[str, PmTurn]
+    flags: list[Flag]
+    report: TurnReport
+
+    def to_dict(self) -> dict[str, Any]:
+        """Each seat's decisions and the flags as plain JSON data (the report separately)."""
+        out: dict[str, Any] = {"cpo": self.cpo.model_dump(mode="json", exclude_unset=True)}
+        for line, turn in self.pms.items():
+            out[f"pm:{line}"] = turn.model_dump(mode="json", exclude_unset=True)
+        return {
+            "seats": out,
+            "flags": [{"line": f.line, "kind": f.kind, "text": f.text} for f in self.flags],
+        }
+
+
+def pm_view(view: Any, line: str) -> Any:
+    """A firm view as the PM of ``line`` sees it: their line only, in the ``pm`` role."""
+    from dataclasses import replace
+
+    org = view.organisation
+    return replace(
+        view,
+        role="pm",
+        products={k: v for k, v in view.products.items() if k == line},
+        organisation=replace(org, role="pm", lines={line: org.lines[line]}),
+    )
+
+
+def play(sim: Any, bots: Mapping[str, str], turns: int | None = None) -> list[SeatTurns]:
+    """Play ``turns`` company quarters (default: to the end) with a bot in every seat.
+
+    ``bots`` maps a seat id (``cpo``, ``pm:<line>``) to a bot name, or to :data:`AI` for a
+    PM seat the line's AI PM keeps; the company is the scenario's first player firm, played
+    in the ``cpo`` role. Each seat's bot has its own stream (subsystem ``bots``, index 1 + its
+    place at the table), so the same seed and bots give the same game.
+    """
+    from engine.bots import make_bot
+
+    if sim.role != "cpo":
+        raise ValueError("company mode plays the scenario's cpo role")
+    firm = sim.scenario.player_firms()[0].id
+    table = seats(sim.company.books[firm].lines)
+    players = {
+        s.id: make_bot(bots[s.id], sim.streams.generator("bots", 0, 1 + i))
+        for i, s in enumerate(table)
+        if bots.get(s.id, AI) != AI
+    }
+    if "cpo" not in players:
+        raise ValueError("the cpo seat needs a bot")
+    remaining = sim.scenario.quarters - sim.state.quarter
+    turns = remaining if turns is None else turns
+    out = []
+    for _ in range(turns):
+        view = sim.view(firm)
+        cpo = CpoTurn(decisions=players["cpo"].decide(view))
+        pms = {}
+        for seat in table[1:]:
+            bot = players.get(seat.id)
+            line = seat.line or ""
+            if bot is None or line not in view.organisation.lines:
+                continue
+            decided = bot.decide(pm_view(view, line))
+            pms[line] = PmTurn(decision=decided.products.get(line, ProductDecision()))
+        decisions, flags = combine(sim.scenario, cpo, pms)
+        report = sim.step({firm: decisions})
+        out.append(SeatTurns(cpo, pms, flags, report))
+    return out

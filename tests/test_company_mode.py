@@ -1,0 +1,104 @@
+"""Company mode (engine.company_mode): seats, the CPO's direction, sharing, flags, bots."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine import company_mode as cm
+from engine.decisions import Decisions, ProductDecision, ResearchOrder
+from engine.loader import load_scenario
+from engine.research import error
+from engine.simulation import Simulation
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return load_scenario("scenarios/portfolio.yaml")
+
+
+def _sim(sc, seed: int = 5) -> Simulation:
+    return Simulation(sc, role="cpo", seed=seed, resolution=400)
+
+
+def test_seats_and_their_ids(portfolio) -> None:
+    sim = _sim(portfolio)
+    lines = sim.company.books["player"].lines
+    assert [s.id for s in cm.seats(lines)] == ["cpo", "pm:classroom", "pm:tutor", "pm:exam_prep"]
+    assert cm.Seat.parse("pm:tutor", lines) == cm.Seat("pm", "tutor")
+    with pytest.raises(ValueError, match="no line 'nope'"):
+        cm.Seat.parse("pm:nope", lines)
+    with pytest.raises(ValueError, match="a seat is 'cpo' or 'pm:LINE'"):
+        cm.Seat.parse("ceo", lines)
+
+
+def test_bots_in_every_seat_play_the_same_game_as_the_engine_driven_directly(portfolio) -> None:
+    bots = {"cpo": "balanced", "pm:classroom": "customer_centric", "pm:tutor": "random"}
+    played = cm.play(_sim(portfolio), bots)
+    again = cm.play(_sim(portfolio), bots)
+    assert [t.report.to_dict() for t in played] == [t.report.to_dict() for t in again]
+    direct = _sim(portfolio)
+    for turn in played:  # the seats' combined decisions, stepped straight into the engine
+        decisions, _ = cm.combine(portfolio, turn.cpo, turn.pms)
+        assert direct.step({"player": decisions}).to_dict() == turn.report.to_dict()
+    # a human PM's line plays the PM's choices: the tutor line's price is the random bot's
+    first = played[0]
+    assert first.report.products["tutor"].price == pytest.approx(first.pms["tutor"].decision.price)
+    assert "exam_prep" not in first.pms  # an AI seat: the AI PM decides
+    json.dumps([t.to_dict() for t in played])
+
+
+def test_staffing_is_the_cpos_and_spending_over_budget_is_flagged(portfolio) -> None:
+    cpo = cm.CpoTurn(
+        decisions=Decisions(themes={"tutor": "growth"}),
+        direction={"tutor": cm.Direction(budget=20_000, strategy="Win families before BrightBot")},
+    )
+    pm = cm.PmTurn(decision=ProductDecision(marketing={"families": 30_000}, hires=3))
+    decisions, flags = cm.combine(portfolio, cpo, {"tutor": pm})
+    assert decisions.products["tutor"].hires == 0
+    assert "hires" not in decisions.products["tutor"].model_fields_set
+    assert decisions.products["tutor"].marketing == {"families": 30_000}
+    assert [f.kind for f in flags] == ["hires", "over_budget"]
+    assert "over the CPO's budget of $20,000" in flags[1].text
+
+
+def test_a_pms_unshared_research_is_not_visible_to_the_cpo_until_shared(portfolio) -> None:
+    sim = _sim(portfolio)
+    study = ResearchOrder(method="interviews", segment="families")
+    cpo = cm.CpoTurn()
+    pm = cm.PmTurn(decision=ProductDecision(research=[study]))
+    decisions, _ = cm.combine(portfolio, cpo, {"tutor": pm})
+    sim.step({"player": decisions})
+    orders = {1: {"tutor": [("interviews", "families")]}}
+    truth = sim.company._truth(sim.quarter_context(), "player")
+    firm_belief = sim.company.books["player"].belief  # every study the firm ran
+
+    def belief(seat: cm.Seat, shared=()):
+        seen = cm.visible_studies(seat, orders, shared)
+        return cm.seat_belief(portfolio, "player", sim.history, seen)
+
+    cpo_seat, tutor_pm = cm.Seat("cpo"), cm.Seat("pm", "tutor")
+    unshared = belief(cpo_seat)
+    assert unshared.studies == 0 and "families" not in unshared.segments_studied
+    assert belief(tutor_pm).studies == 1  # the PM who ran it knows it
+    assert belief(cm.Seat("pm", "classroom")).studies == 0
+    shared = belief(cpo_seat, [cm.StudyRef(quarter=1, method="interviews", segment="families")])
+    assert shared.studies == 1 and "families" in shared.segments_studied
+    assert error(shared, truth).overall == pytest.approx(error(belief(tutor_pm), truth).overall)
+    assert error(shared, truth).overall < error(unshared, truth).overall
+    # a seat shown every study the firm ran (the AI PMs' too) knows what the firm knows
+    everything = {(1, f["method"], f["segment"]) for f in cm.studies_of(sim.history[1], "player")}
+    whole = cm.seat_belief(portfolio, "player", sim.history, everything)
+    assert error(whole, truth).overall == pytest.approx(error(firm_belief, truth).overall, abs=1e-4)
+
+
+def test_agreement_with_the_theme() -> None:
+    before = ProductDecision(price=40.0, marketing={"families": 10_000})
+    cheaper = ProductDecision(price=36.0, marketing={"families": 12_000})
+    dearer = ProductDecision(price=44.0, marketing={"families": 10_000})
+    assert cm.agreement("growth", before, cheaper) is True
+    assert cm.agreement("growth", before, dearer) is False
+    assert cm.agreement("profit", before, dearer) is True
+    assert cm.agreement("quality", before, dearer) is True
+    assert cm.agreement(None, before, dearer) is None
