@@ -198,3 +198,43 @@ def test_simulate_json_carries_colleagues_every_quarter(tmp_path: Path) -> None:
     final = doc["quarters"][-1]["people"]["player"]["promises"]
     assert final and all(p["status"] == "kept" for p in final)
     assert "collaboration" in doc["competencies"]
+
+
+def test_simulate_company_mode_puts_a_bot_in_every_seat(tmp_path: Path) -> None:
+    """``--role company``: the CPO seat and a PM seat per line, each with its bot; the JSON
+    carries each seat's decisions per quarter and equals the engine's own company play."""
+    from engine import company_mode
+    from engine.loader import load_scenario
+    from engine.simulation import Simulation
+
+    out = tmp_path / "company.json"
+    args = ["simulate", "portfolio", "--role", "company", "--bot", "balanced", "--turns", "2"]
+    args += ["--seat", "pm:tutor=random", "--seat", "pm:exam_prep=ai", "--json", str(out)]
+    assert main(args) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    seats = {"cpo": "balanced", "pm:classroom": "balanced", "pm:tutor": "random"}
+    assert doc["role"] == "company" and doc["seats"] == {**seats, "pm:exam_prep": "ai"}
+    assert set(doc["quarters"][0]["seats"]) == {"cpo", "pm:classroom", "pm:tutor"}
+    sim = Simulation(load_scenario("scenarios/portfolio.yaml"), role="cpo")
+    played = company_mode.play(sim, seats, 2)
+    expected = json.loads(json.dumps([t.report.to_dict() for t in played]))
+    assert [
+        {k: v for k, v in q.items() if k not in ("seats", "flags")} for q in doc["quarters"]
+    ] == (expected)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["portfolio", "--seat", "cpo=random"], "--seat needs --role company"),
+        (["portfolio", "--role", "company", "--seat", "pm:nope=random"], "no line 'nope'"),
+        (["portfolio", "--role", "company", "--seat", "cpo=ai"], "unknown bot 'ai' in --seat"),
+        (["portfolio", "--role", "company", "--seat", "tutor"], "--seat takes SEAT=BOT"),
+        (["alignment", "--role", "company"], "role 'cpo' is not offered by 'alignment'"),
+    ],
+)
+def test_bad_seats_exit_2_with_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["simulate", *args]) == 2
+    assert message in capsys.readouterr().err

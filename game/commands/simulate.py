@@ -22,10 +22,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``crossroads simulate``."""
     parser.add_argument("scenario", help="scenario file or bundled scenario id (e.g. tutorial)")
     parser.add_argument(
-        "--role", choices=["pm", "cpo"], help="role to play (default: pm if offered)"
+        "--role",
+        choices=["pm", "cpo", "company"],
+        help="role to play (default: pm if offered); company: a CPO seat and a PM seat per line "
+        "(the scenario must offer cpo)",
     )
     parser.add_argument(
         "--bot", default="hold", help="strategy playing the player firm (default: hold)"
+    )
+    parser.add_argument(
+        "--seat",
+        action="append",
+        default=[],
+        metavar="SEAT=BOT",
+        help="company mode: the bot in one seat, e.g. cpo=balanced or pm:tutor=random (ai: the "
+        "line's AI PM); seats not named get --bot",
     )
     parser.add_argument(
         "--takeover",
@@ -68,10 +79,13 @@ def run(args: argparse.Namespace) -> int:
     from engine.simulation import Simulation
     from game.scenario_choice import scenario_and_role
 
-    chosen = scenario_and_role("simulate", args.scenario, args.role)
+    company = args.role == "company"
+    chosen = scenario_and_role("simulate", args.scenario, "cpo" if company else args.role)
     if isinstance(chosen, int):
         return chosen
     scenario, role = chosen
+    if args.seat and not company:
+        return _usage("--seat needs --role company")
     if args.bot not in BOTS:
         return _usage(f"unknown bot '{args.bot}' (known: {', '.join(sorted(BOTS))})")
     seed = scenario.seed if args.seed is None else args.seed
@@ -86,9 +100,20 @@ def run(args: argparse.Namespace) -> int:
     if takeover is not None and args.turns is not None:
         return _usage("--takeover plays to the end: leave out --turns")
 
+    if company and takeover is not None:
+        return _usage("--takeover is for one player: leave it out with --role company")
     sim = Simulation(scenario, seed=seed, role=role)
     start = sim.history[0]
-    if takeover is None:
+    table: Any = None
+    if company:
+        table = _seat_bots(args, sim, BOTS)
+        if isinstance(table, str):
+            return _usage(table)
+        from engine.company_mode import play as play_company
+
+        seat_turns = play_company(sim, table, turns)
+        reports = [t.report for t in seat_turns]
+    elif takeover is None:
         reports = play(sim, args.bot, turns)
     else:
         reports = play_takeover(sim, args.bot, *takeover)
@@ -122,6 +147,11 @@ def run(args: argparse.Namespace) -> int:
                 "quarters": [r.to_dict() for r in reports],
                 **card,
             }
+            if company:
+                document["role"] = "company"
+                document["seats"] = table
+                for quarter, turn in zip(document["quarters"], seat_turns, strict=True):
+                    quarter.update(turn.to_dict())
             args.json.write_text(
                 json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8"
             )
@@ -134,6 +164,28 @@ def run(args: argparse.Namespace) -> int:
         print(f"crossroads simulate: a result is not a finite number ({exc})", file=sys.stderr)
         return 1
     return 0
+
+
+def _seat_bots(args: argparse.Namespace, sim: Any, bots: Any) -> dict[str, str] | str:
+    """The bot in every seat (``--seat SEAT=BOT``, the rest ``--bot``), or a message."""
+    from engine.company_mode import AI, Seat, seats
+
+    lines = sim.company.books[sim.scenario.player_firms()[0].id].lines
+    table = {s.id: args.bot for s in seats(lines)}
+    for text in args.seat:
+        seat_text, sep, bot = text.partition("=")
+        if not sep or not bot.strip():
+            return f"--seat takes SEAT=BOT, e.g. cpo=balanced or pm:{lines[0]}=random"
+        try:
+            seat = Seat.parse(seat_text.strip(), lines)
+        except ValueError as exc:
+            return f"--seat: {exc}"
+        bot = bot.strip()
+        if bot not in bots and not (bot == AI and seat.role == "pm"):
+            known = ", ".join(sorted(bots))
+            return f"unknown bot '{bot}' in --seat (known: {known}; ai for a PM seat)"
+        table[seat.id] = bot
+    return table
 
 
 TABLE_KPIS = ("revenue", "profit", "cash", "customers", "share", "satisfaction", "nps")
