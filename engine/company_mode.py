@@ -334,3 +334,87 @@ def play(sim: Any, bots: Mapping[str, str], turns: int | None = None) -> list[Se
         report = sim.step({firm: decisions})
         out.append(SeatTurns(cpo, pms, flags, report))
     return out
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+PEOPLE_KPIS = frozenset(
+    {"pm_skill", "morale", "safety", "customer_focus", "innovation", "collaboration"}
+    | {"capability", "headcount", "attrition", "trust"}
+)
+"""Objectives about people: the CPO's, even when they name one line (a PM's skill)."""
+
+
+def alignment(
+    history: Sequence[TurnReport], turns: Sequence[SeatTurns], line: str
+) -> tuple[int, int]:
+    """(quarters the PM of ``line`` followed the CPO's theme, quarters with a theme), over the
+    quarters that line was played by its PM seat (an AI PM follows the theme by design)."""
+    agreed = themed = 0
+    for i, turn in enumerate(turns):
+        if line not in turn.pms:
+            continue
+        before, after = history[i].products.get(line), turn.report.products.get(line)
+        if before is None or after is None:
+            continue
+        verdict = agreement(
+            turn.cpo.decisions.themes.get(line),
+            ProductDecision(price=before.price, marketing=dict(before.marketing_by_segment)),
+            ProductDecision(price=after.price, marketing=dict(after.marketing_by_segment)),
+        )
+        if verdict is not None:
+            themed += 1
+            agreed += verdict
+    return agreed, themed
+
+
+def scorecards(
+    scenario: Scenario,
+    card: Mapping[str, Any],
+    history: Sequence[TurnReport],
+    turns: Sequence[SeatTurns],
+) -> dict[str, Any]:
+    """The company's scorecard (``card``: the engine's, for the firm) and each seat's part.
+
+    A PM seat is judged on the objectives about its line and on following the CPO's theme;
+    the CPO seat on the company-wide objectives (portfolio and people goals), on the PMs'
+    alignment with its direction and on how much the PMs shared with it.
+    """
+    from engine.phrases import say
+
+    # a line's goals are the PM's; people goals (a PM's skill, morale, ...) are the CPO's
+    by_product = {o.id: None if o.kpi in PEOPLE_KPIS else o.product for o in scenario.objectives}
+    objectives = list(card.get("objectives", []))
+    lines = sorted({line for t in turns for line in t.pms})
+    seats_out: dict[str, Any] = {}
+    total_agreed = total_themed = 0
+    for line in lines:
+        agreed, themed = alignment(history, turns, line)
+        total_agreed += agreed
+        total_themed += themed
+        shared = sum(
+            len(t.pms[line].share.studies) for t in turns if line in t.pms and t.pms[line].share
+        )
+        seats_out[f"pm:{line}"] = {
+            "objectives": [o for o in objectives if by_product.get(o["id"]) == line],
+            "aligned": agreed,
+            "themed": themed,
+            "shared_studies": shared,
+            "evidence": [
+                say("company_mode.evidence.aligned", agreed=agreed, themed=themed),
+                say("company_mode.evidence.shared", count=shared),
+            ],
+        }
+    notes = sum(1 for t in turns for p in t.pms.values() if p.share and p.share.note)
+    seats_out["cpo"] = {
+        "objectives": [o for o in objectives if by_product.get(o["id"]) is None],
+        "aligned": total_agreed,
+        "themed": total_themed,
+        "notes": notes,
+        "evidence": [
+            say("company_mode.evidence.company_aligned", agreed=total_agreed, themed=total_themed),
+            say("company_mode.evidence.notes", count=notes),
+        ],
+    }
+    return {"company": dict(card), "seats": seats_out}

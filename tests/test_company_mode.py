@@ -102,3 +102,46 @@ def test_agreement_with_the_theme() -> None:
     assert cm.agreement("profit", before, dearer) is True
     assert cm.agreement("quality", before, dearer) is True
     assert cm.agreement(None, before, dearer) is None
+
+
+def test_each_seat_is_scored_on_its_part(portfolio) -> None:
+    sim = _sim(portfolio)
+    bots = {"cpo": "balanced", "pm:classroom": "customer_centric", "pm:tutor": "greedy_share"}
+    turns = cm.play(sim, bots)
+    card = sim.scorecard("player")
+    scores = cm.scorecards(portfolio, card, sim.history, turns)
+    seats = scores["seats"]
+    assert set(seats) == {"cpo", "pm:classroom", "pm:tutor"}
+    # portfolio's line goals are people goals (each PM's skill): the CPO's, with the rest
+    assert seats["pm:tutor"]["objectives"] == []
+    assert {o["id"] for o in seats["cpo"]["objectives"]} == {o.id for o in portfolio.objectives}
+    # balanced (the CPO) leaves themes to the AI PMs on lines it does not theme, greedy_share
+    # cuts price and spends on marketing: it follows a growth theme whenever one is set
+    agreed, themed = cm.alignment(sim.history, turns, "tutor")
+    assert (seats["pm:tutor"]["aligned"], seats["pm:tutor"]["themed"]) == (agreed, themed)
+    assert seats["cpo"]["themed"] == themed + seats["pm:classroom"]["themed"]
+    assert scores["company"]["score"] == card["score"]
+
+
+def test_a_line_goal_is_its_pms() -> None:
+    import yaml
+
+    from engine.loader import load_scenario_text
+
+    data = yaml.safe_load(open("scenarios/portfolio.yaml", encoding="utf-8"))
+    data["objectives"].append(
+        {
+            "id": "tutor_customers",
+            "description": "Quill Tutor: 6,000 customers by Q12",
+            "kpi": "customers",
+            "product": "tutor",
+            "target": 6000,
+            "by": 12,
+        }
+    )
+    sc = load_scenario_text(yaml.safe_dump(data))
+    sim = _sim(sc)
+    turns = cm.play(sim, {"cpo": "balanced", "pm:tutor": "greedy_share"}, 2)
+    seats = cm.scorecards(sc, sim.scorecard("player"), sim.history, turns)["seats"]
+    assert [o["id"] for o in seats["pm:tutor"]["objectives"]] == ["tutor_customers"]
+    assert "tutor_customers" not in [o["id"] for o in seats["cpo"]["objectives"]]

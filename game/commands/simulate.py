@@ -148,8 +148,13 @@ def run(args: argparse.Namespace) -> int:
                 **card,
             }
             if company:
+                from engine.company_mode import scorecards
+
                 document["role"] = "company"
                 document["seats"] = table
+                document["seat_scores"] = scorecards(scenario, card, [start, *reports], seat_turns)[
+                    "seats"
+                ]
                 for quarter, turn in zip(document["quarters"], seat_turns, strict=True):
                     quarter.update(turn.to_dict())
             args.json.write_text(
