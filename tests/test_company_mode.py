@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -128,7 +129,7 @@ def test_a_line_goal_is_its_pms() -> None:
 
     from engine.loader import load_scenario_text
 
-    data = yaml.safe_load(open("scenarios/portfolio.yaml", encoding="utf-8"))
+    data = yaml.safe_load(Path("scenarios/portfolio.yaml").read_text(encoding="utf-8"))
     data["objectives"].append(
         {
             "id": "tutor_customers",
