@@ -153,12 +153,14 @@ def combine(
 
     products = dict(cpo.decisions.products)
     flags: list[Flag] = []
+    names = {p.id: p.name for _, p in scenario.products()}
     for line, turn in pms.items():
         pd = turn.decision
+        name = names.get(line, line)
         own = {f: getattr(pd, f) for f in pd.model_fields_set if f not in ("hires", "layoffs")}
         for staffing in ("hires", "layoffs"):
             if getattr(pd, staffing):
-                flags.append(Flag(line, staffing, say(f"company_mode.flag.{staffing}", line=line)))
+                flags.append(Flag(line, staffing, say(f"company_mode.flag.{staffing}", line=name)))
         cpo_line = products.get(line, ProductDecision())
         keep = {f: getattr(cpo_line, f) for f in cpo_line.model_fields_set}
         products[line] = ProductDecision(**{**own, **keep})
@@ -172,7 +174,7 @@ def combine(
                     "over_budget",
                     say(
                         "company_mode.flag.over_budget",
-                        line=line,
+                        line=name,
                         spend=money_full(spend, cur),
                         budget=money_full(budget, cur),
                     ),
@@ -418,3 +420,77 @@ def scorecards(
         ],
     }
     return {"company": dict(card), "seats": seats_out}
+
+
+# --------------------------------------------------------------------------- the conversation
+
+
+@dataclass(frozen=True)
+class Line:
+    """One thing a seat said or did in a quarter, in words."""
+
+    quarter: int
+    seat: str  # cpo | pm:<line>
+    text: str
+
+
+def conversation(
+    scenario: Scenario, history: Sequence[TurnReport], turns: Sequence[SeatTurns]
+) -> list[Line]:
+    """The company's quarters as a conversation between seats, for the debrief: the CPO's
+    direction and decisions, each PM's choices and what they shared, the flags raised.
+
+    ``history`` is the quarter reports from quarter 0; ``turns`` the quarters played.
+    """
+    from engine.decisions import describe
+    from engine.formatting import money_full
+    from engine.phrases import say
+
+    names = {p.id: p.name for _, p in scenario.products()}
+    out: list[Line] = []
+    previous: Decisions | None = None
+    for i, turn in enumerate(turns):
+        q = turn.report.quarter
+        cpo = turn.cpo.decisions
+        for text in describe(scenario, cpo, history[i], previous, ai_lines=tuple(names)):
+            out.append(Line(q, "cpo", text))
+        for line, direction in turn.cpo.direction.items():
+            if direction.strategy or direction.budget is not None:
+                budget = (
+                    money_full(direction.budget, scenario.currency)
+                    if direction.budget is not None
+                    else say("company_mode.no_budget")
+                )
+                out.append(
+                    Line(
+                        q,
+                        "cpo",
+                        say(
+                            "company_mode.direction",
+                            line=names.get(line, line),
+                            budget=budget,
+                            strategy=direction.strategy or "—",
+                        ),
+                    )
+                )
+        for line, pm in turn.pms.items():
+            seat = f"pm:{line}"
+            own = Decisions(products={line: pm.decision})
+            for text in describe(scenario, own, history[i], None):
+                out.append(Line(q, seat, text))
+            if pm.share is not None and (pm.share.studies or pm.share.note):
+                out.append(
+                    Line(
+                        q,
+                        seat,
+                        say(
+                            "company_mode.shared",
+                            count=len(pm.share.studies),
+                            note=pm.share.note or "—",
+                        ),
+                    )
+                )
+        for flag in turn.flags:
+            out.append(Line(q, f"pm:{flag.line}", flag.text))
+        previous = cpo
+    return out

@@ -146,3 +146,62 @@ def test_a_line_goal_is_its_pms() -> None:
     seats = cm.scorecards(sc, sim.scorecard("player"), sim.history, turns)["seats"]
     assert [o["id"] for o in seats["pm:tutor"]["objectives"]] == ["tutor_customers"]
     assert "tutor_customers" not in [o["id"] for o in seats["cpo"]["objectives"]]
+
+
+def test_the_quarters_read_as_a_conversation_between_seats(portfolio) -> None:
+    sim = _sim(portfolio)
+    cpo = cm.CpoTurn(
+        decisions=Decisions(themes={"tutor": "growth"}),
+        direction={"tutor": cm.Direction(budget=20_000, strategy="Win families first")},
+    )
+    share = cm.Share(
+        studies=[cm.StudyRef(quarter=1, method="interviews", segment="families")],
+        note="Families want adaptive practice, not more content",
+    )
+    pm = cm.PmTurn(
+        decision=ProductDecision(
+            price=36.0,
+            marketing={"families": 30_000},
+            research=[ResearchOrder(method="interviews", segment="families")],
+        ),
+        share=share,
+    )
+    decisions, flags = cm.combine(portfolio, cpo, {"tutor": pm})
+    report = sim.step({"player": decisions})
+    turns = [cm.SeatTurns(cpo, {"tutor": pm}, flags, report)]
+    said = [(line.seat, line.text) for line in cm.conversation(portfolio, sim.history, turns)]
+    assert ("cpo", "themes: Quill Tutor: Growth") in said
+    assert ("cpo", "Quill Tutor: budget $20,000; strategy: Win families first") in said
+    assert ("pm:tutor", "Quill Tutor: price $40 → $36 (-10%)") in said
+    assert (
+        "pm:tutor",
+        "Shared 1 study with the CPO. Note: Families want adaptive practice, not more content",
+    ) in said
+    assert any(s == "pm:tutor" and "over the CPO's budget" in t for s, t in said)
+
+
+def test_a_cpos_mentoring_sharpens_a_human_pms_estimates(portfolio) -> None:
+    """Mentoring raises the PM's skill, and a PM seat's estimates of item effects are as
+    sharp as the PM's skill: the human PM of Tutor sees closer estimates after mentoring."""
+    mentored, alone = _sim(portfolio), _sim(portfolio)
+    for sim, mentoring in ((mentored, {"tutor": 1.0}), (alone, {})):
+        for _ in range(4):
+            cpo = cm.CpoTurn(decisions=Decisions(mentoring=mentoring))
+            decisions, _ = cm.combine(portfolio, cpo, {"tutor": cm.PmTurn()})
+            sim.step({"player": decisions})
+
+    def estimate_error(sim) -> float:
+        view = cm.pm_view(sim.view("player"), "tutor")
+        book = sim.company.books["player"]
+        errors = []
+        for item in view.organisation.lines["tutor"].items:
+            truth = book.roadmap.items[item.id].true_effects
+            errors += [abs(item.effects[a] - truth[a]) for a in truth]
+        return sum(errors)
+
+    skill = {
+        name: sim.company.books["player"].org.teams["tutor"].pm_skill
+        for name, sim in (("mentored", mentored), ("alone", alone))
+    }
+    assert skill["mentored"] > skill["alone"]
+    assert estimate_error(mentored) < estimate_error(alone)
