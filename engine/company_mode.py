@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,6 +33,10 @@ from engine.decisions import Decisions, Number, ProductDecision
 from engine.report import TurnReport
 from engine.research import Belief, Finding, age, fold, prior
 from engine.scenario import Scenario
+
+if TYPE_CHECKING:
+    from engine.simulation import Simulation
+    from engine.view import FirmView
 
 STRATEGY_MAX = 200
 """Characters in a line's one-line strategy."""
@@ -284,7 +288,7 @@ class SeatTurns:
         }
 
 
-def pm_view(view: Any, line: str) -> Any:
+def pm_view(view: FirmView, line: str) -> FirmView:
     """A firm view as the PM of ``line`` sees it: their line only, in the ``pm`` role."""
     from dataclasses import replace
 
@@ -297,7 +301,7 @@ def pm_view(view: Any, line: str) -> Any:
     )
 
 
-def play(sim: Any, bots: Mapping[str, str], turns: int | None = None) -> list[SeatTurns]:
+def play(sim: Simulation, bots: Mapping[str, str], turns: int | None = None) -> list[SeatTurns]:
     """Play ``turns`` company quarters (default: to the end) with a bot in every seat.
 
     ``bots`` maps a seat id (``cpo``, ``pm:<line>``) to a bot name, or to :data:`AI` for a
