@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine.decisions import THEME_NAMES
-from engine.formatting import money
+from engine.formatting import money_full
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
 from game.scenes.hub import HubScene
@@ -42,7 +42,7 @@ def direction_words(session: CompanySession, line: str) -> str:
         theme=THEME_NAMES.get(theme or "", t("company_ui.no_theme")),
         budget=t("company_ui.no_limit")
         if direction.budget is None
-        else money(direction.budget, cur),
+        else money_full(direction.budget, cur),
         strategy=direction.strategy or t("company_ui.no_strategy"),
     )
 
@@ -50,7 +50,8 @@ def direction_words(session: CompanySession, line: str) -> str:
 def flags_html(texts: list[str]) -> str:
     """Flags as warning lines (escaped, in the warning colour)."""
     return "<br>".join(
-        f"<font color='{FLAG_COLOUR}'>⚑ {html.escape(plain(text))}</font>" for text in texts
+        f"<font color='{FLAG_COLOUR}'>⚑ {html.escape(plain(text), quote=False)}</font>"
+        for text in texts
     )
 
 
@@ -92,19 +93,20 @@ class CompanyHubScene(HubScene):
         seat = s.seat(self.seat_id)
         if seat.role == "pm":
             first = "<b>{}</b> {}".format(
-                html.escape(t("company_ui.from_cpo")),
-                html.escape(direction_words(s, seat.line or "")),
+                html.escape(t("company_ui.from_cpo"), quote=False),
+                html.escape(direction_words(s, seat.line or ""), quote=False),
             )
         else:
             first = "<b>{}</b> {}".format(
-                html.escape(t("company_ui.from_pms")),
+                html.escape(t("company_ui.from_pms"), quote=False),
                 html.escape(
-                    t("company_ui.shared_count", studies=len(s.shared), notes=len(s.notes))
+                    t("company_ui.shared_count", studies=len(s.shared), notes=len(s.notes)),
+                    quote=False,
                 ),
             )
         texts = [f.text for f in s.flags if seat.role == "cpo" or f.line == seat.line]
         texts += [w for w in (f.text for f in self.seat_desk.flags()) if w not in texts]
-        flags = flags_html(texts) if texts else html.escape(t("company_ui.no_flags"))
+        flags = flags_html(texts) if texts else html.escape(t("company_ui.no_flags"), quote=False)
         return f"{first}<br>{flags}"
 
     def build_banner(self, area: pygame.Rect) -> None:
@@ -128,7 +130,9 @@ class CompanyHubScene(HubScene):
         try:
             report = s.hand_in(self.seat_id)
         except ValueError as exc:
-            show_message(self.app, t("company_ui.not_handed_in"), html.escape(str(exc)))
+            show_message(
+                self.app, t("company_ui.not_handed_in"), html.escape(str(exc), quote=False)
+            )
             return
         nxt = s.waiting()
         if report is None:
@@ -170,9 +174,9 @@ class CompanyHandoverScene(Scene):
         played = len(s.played)
         self.text(
             pygame.Rect(cx - 420, cy - 70, 840, 100),
-            html.escape(t("company_ui.look_away", person=person))
+            html.escape(t("company_ui.look_away", person=person), quote=False)
             + (
-                "<br>" + html.escape(t("company_ui.quarter_played", quarter=played))
+                "<br>" + html.escape(t("company_ui.quarter_played", quarter=played), quote=False)
                 if self._results_due()
                 else ""
             ),
@@ -248,14 +252,14 @@ class CompanyResultsScene(Scene):
         flags = [f.text for f in s.flags]
         self.text(
             pygame.Rect(MARGIN, top, left_w, body_h),
-            f"<b>{html.escape(t('company_ui.flags'))}</b><br>"
-            + (flags_html(flags) if flags else html.escape(t("company_ui.no_flags")))
-            + f"<br><br><b>{html.escape(t('company_ui.inside'))}</b><br>"
+            f"<b>{html.escape(t('company_ui.flags'), quote=False)}</b><br>"
+            + (flags_html(flags) if flags else html.escape(t("company_ui.no_flags"), quote=False))
+            + f"<br><br><b>{html.escape(t('company_ui.inside'), quote=False)}</b><br>"
             + work_html(r, me, names_of(s.scenario)),
         )
         self.text(
             pygame.Rect(MARGIN + left_w + GAP, top, self.width - 2 * MARGIN - left_w - GAP, body_h),
-            f"<b>{html.escape(t('company_ui.news'))}</b><br>" + news_html(r, cur),
+            f"<b>{html.escape(t('company_ui.news'), quote=False)}</b><br>" + news_html(r, cur),
         )
         self.button(
             pygame.Rect(self.width - MARGIN - 320, self.height - MARGIN - ROW, 320, ROW),

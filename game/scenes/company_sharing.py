@@ -71,7 +71,7 @@ class ShareScene(Scene):
         top = MARGIN + 80
         bottom = self.height - MARGIN - ROW - GAP - 2 * ROW - GAP
         scroller = self.scroller(pygame.Rect(MARGIN, top, w, bottom - top))
-        chosen = set(desk.share.studies)
+        chosen = desk.share.studies
         before = desk.shared_already()
         y = 0
         studies = desk.studies()
@@ -165,9 +165,9 @@ class SharedTab(Tab):
         session = self.desk.session  # type: ignore[attr-defined]
         s = session.scenario
         studies = [
-            "• " + html.escape(study_words(s, study) + f" ({session.line_name(line)})")
+            "• " + html.escape(study_words(s, study) + f" ({session.line_name(line)})", quote=False)
             for study, line in session.shared_by()
-        ] or ["• " + html.escape(t("company_ui.nothing_shared"))]
+        ] or ["• " + html.escape(t("company_ui.nothing_shared"), quote=False)]
         notes = [
             "• "
             + html.escape(
@@ -180,18 +180,19 @@ class SharedTab(Tab):
                 )
             )
             for n in session.notes
-        ] or ["• " + html.escape(t("company_ui.no_notes"))]
+        ] or ["• " + html.escape(t("company_ui.no_notes"), quote=False)]
         half = (area.w - 3 * GAP) // 2
         self.hub.text(
             pygame.Rect(area.x + GAP, area.y + GAP, half, area.h - 2 * GAP),
-            f"<b>{html.escape(t('company_ui.shared_studies'))}</b><br>"
-            + html.escape(t("company_ui.shared_studies_about"))
+            f"<b>{html.escape(t('company_ui.shared_studies'), quote=False)}</b><br>"
+            + html.escape(t("company_ui.shared_studies_about"), quote=False)
             + "<br><br>"
             + "<br>".join(studies),
             container=container,
         )
         self.hub.text(
             pygame.Rect(area.x + 2 * GAP + half, area.y + GAP, half, area.h - 2 * GAP),
-            f"<b>{html.escape(t('company_ui.notes'))}</b><br><br>" + "<br>".join(notes),
+            f"<b>{html.escape(t('company_ui.notes'), quote=False)}</b><br><br>"
+            + "<br>".join(notes),
             container=container,
         )
