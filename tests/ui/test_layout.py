@@ -11,6 +11,7 @@ import pygame
 import pygame_gui
 import pytest
 from helpers import elements, frames, until
+from test_company_mode import company_screens
 
 from game.scenes.flow import start_game
 from game.session import list_scenarios
@@ -58,6 +59,7 @@ def screens(app):
     app.push(DebriefScene(app))
     yield "debrief"
     yield from people_screens(app)
+    yield from company_screens(app)
 
 
 PEOPLE = Path(__file__).resolve().parent.parent / "fixtures" / "people"
