@@ -50,7 +50,7 @@ def direction_words(session: CompanySession, line: str) -> str:
 def flags_html(texts: list[str]) -> str:
     """Flags as warning lines (escaped, in the warning colour)."""
     return "<br>".join(
-        f"<font color='{FLAG_COLOUR}'>⚑ {html.escape(plain(text), quote=False)}</font>"
+        f"<font color='{FLAG_COLOUR}'>• {html.escape(plain(text), quote=False)}</font>"
         for text in texts
     )
 

@@ -53,8 +53,9 @@ BUDGET_STEPS = 20
 
 
 def budget_step(spend: float) -> float:
-    """A line's budget step: a round amount near a tenth of its marketing now, so the
-    stepper's range covers about twice that before "no limit"."""
+    """A line's budget step: a round amount near a tenth of ``spend`` (its marketing now
+    and the dearest study), so the stepper's range covers about twice that before "no
+    limit"."""
     import math
 
     raw = max(1000.0, spend) / 10
@@ -324,7 +325,9 @@ class PortfolioTab(Tab):
         now = desk.direction.get(plan.product)
         cur = desk.scenario.currency
         line = desk.org().lines.get(plan.product)
-        step = budget_step(sum(line.marketing.values()) if line is not None else 0.0)
+        marketing = sum(line.marketing.values()) if line is not None else 0.0
+        study = max((m.cost for m in desk.scenario.research), default=0.0)
+        step = budget_step(marketing + study)
         cap = step * BUDGET_STEPS  # the top of the range: no limit
         budget = cap if now is None or now.budget is None else min(cap, now.budget)
 
