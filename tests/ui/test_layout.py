@@ -10,8 +10,8 @@ from pathlib import Path
 import pygame
 import pygame_gui
 import pytest
+from company_script import company_screens
 from helpers import elements, frames, until
-from test_company_mode import company_screens
 
 from game.scenes.flow import start_game
 from game.session import list_scenarios
