@@ -11,6 +11,7 @@ before handing in. Nothing here computes a simulation result.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from engine.company_mode import CpoTurn, Direction, Flag, PmTurn, Share, StudyRef, combine
@@ -93,9 +94,9 @@ class SeatDesk(DraftDesk):
         """The engine's portfolio outlook of the decisions for the company now."""
         return self.session.sim.outlook(self.firm_id, decisions)
 
+    @abstractmethod
     def flags(self) -> list[Flag]:
         """The company's flags as the seats' turns stand now (this seat's part of them)."""
-        raise NotImplementedError
 
     def problems(self) -> tuple[list[str], list[str]]:
         """(errors, warnings): the engine's, and the flags against the other seats' turns."""

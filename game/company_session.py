@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from engine.company_mode import (
     AI,
     CpoTurn,
+    Direction,
     Flag,
     PmTurn,
     Seat,
@@ -220,10 +221,8 @@ class CompanySession:
         orgs = {**report.organisation, self.firm_id: replace(org, research=kept)}
         return replace(report, organisation=orgs)
 
-    def direction_for(self, line: str) -> tuple[str | None, Any]:
+    def direction_for(self, line: str) -> tuple[str | None, Direction]:
         """(theme, direction) the CPO gives ``line`` this quarter, as the CPO's turn stands."""
-        from engine.company_mode import Direction
-
         turn = self.cpo_turn()
         return turn.decisions.themes.get(line), turn.direction.get(line, Direction())
 

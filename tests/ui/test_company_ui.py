@@ -222,3 +222,21 @@ def test_a_seat_not_at_the_table_is_refused_in_words():
 
     with pytest.raises(ValueError, match="no line 'chess'"):
         CompanySession(portfolio(), SEED, {"pm:chess": None})
+
+
+def test_the_handover_and_the_results_go_on_with_enter(app):
+    import pygame
+    from helpers import press
+
+    session = hot_seat(app)
+    press(app, pygame.K_RETURN)  # "I am Mara" has the focus
+    assert app.top.name == "company_hub" and app.top.seat_id == "cpo"
+    for seat in list(session.people):
+        session.hand_in(seat)
+    from game.scenes.company import CompanyHandoverScene
+
+    app.reset_to(CompanyHandoverScene(app, session, "pm:tutor"))
+    press(app, pygame.K_RETURN)
+    assert app.top.name == "company_results"
+    press(app, pygame.K_RETURN)
+    assert app.top.name == "company_hub" and app.top.seat_id == "pm:tutor"
