@@ -361,7 +361,7 @@ class CompanySession:
 
     def save(self, path: Path) -> None:
         """Write the game to ``path``."""
-        path.write_text(json.dumps(self.save_data(), indent=1), encoding="utf-8")
+        path.write_text(json.dumps(self.save_data(), indent=1, allow_nan=False), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> CompanySession:
