@@ -60,12 +60,12 @@ class SeatDesk(DraftDesk):
 
     @property
     def heading(self) -> str:
-        """Company, seat and person, for the top bar."""
+        """Company and seat (solo), or seat and person (hot-seat), for the top bar."""
         firm = self.scenario.player_firms()[0].name
         seat = self.session.seat_title(self.seat_id)
         if len(self.session.people) == 1 or self.session.unnamed(self.seat_id):
             return t("company_ui.heading_solo", firm=firm, seat=seat)
-        return t("company_ui.heading", firm=firm, seat=seat, person=self.person)
+        return t("company_ui.heading", seat=seat, person=self.person)  # the firm: too long
 
     @property
     def handed_in(self) -> bool:
