@@ -30,6 +30,7 @@ from game.translation import set_language, translation_dirs
 from game.widgets.focus import bring_into_view
 
 if TYPE_CHECKING:
+    from game.company_session import CompanySession
     from game.scenes.base import Scene
     from game.session import Session
     from game.workshop.hosting import Hosting
@@ -132,6 +133,7 @@ class App:
         self.clock = pygame.time.Clock()
         self.scenes: list[Scene] = []
         self.session: Session | None = None
+        self.company: CompanySession | None = None  # a company-mode game (issue 20)
         self.hosting: Hosting | None = None  # a workshop session served on the network
         self.running = True
         self.focus_index = -1

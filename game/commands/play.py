@@ -31,7 +31,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         help="scenario file or bundled scenario id (e.g. tutorial); omit to open the title",
     )
-    parser.add_argument("--role", choices=["pm", "cpo"], help="role to play (default: first)")
+    parser.add_argument(
+        "--role",
+        choices=["pm", "cpo", "company"],
+        help="role to play (default: first); company: one company, you in one seat (--seat) "
+        "and the AI in the others",
+    )
+    parser.add_argument(
+        "--seat",
+        metavar="SEAT",
+        help="with --role company: your seat, cpo (the default) or pm:LINE",
+    )
     parser.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     parser.add_argument("--window", type=window_size, metavar="WxH", help="window size")
     parser.add_argument("--fullscreen", action="store_true", help="use the whole screen")
@@ -95,12 +105,26 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(map(terminal, entry.problems)), file=sys.stderr)
             return 1
         note_upgrade(entry.scenario, path)
-        if args.role and args.role not in entry.scenario.roles:
+        wanted = "cpo" if args.role == "company" else args.role
+        if wanted and wanted not in entry.scenario.roles:
             offered = ", ".join(entry.scenario.roles)
             print(
                 f"crossroads play: role '{args.role}' is not offered (offered: {offered})",
                 file=sys.stderr,
             )
+            return 2
+    if args.seat is not None and args.role != "company":
+        print("crossroads play: --seat needs --role company", file=sys.stderr)
+        return 2
+    company = None
+    if entry is not None and entry.scenario is not None and args.role == "company":
+        from game.company_session import CompanySession
+
+        seed = entry.scenario.seed if args.seed is None else args.seed
+        try:
+            company = CompanySession(entry, seed, {args.seat or "cpo": None})
+        except ValueError as exc:
+            print(f"crossroads play: {exc}", file=sys.stderr)
             return 2
     settings = load_settings()
     if args.window:
@@ -118,7 +142,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"crossroads play: cannot open a window ({exc})", file=sys.stderr)
         return 1
     app.push(TitleScene(app))
-    if entry is not None and entry.scenario is not None:
+    if company is not None:
+        from game.scenes.company import start_company
+
+        start_company(app, company)
+    elif entry is not None and entry.scenario is not None:
         role = args.role or entry.scenario.roles[0]
         seed = entry.scenario.seed if args.seed is None else args.seed
         start_game(app, entry, role, seed, args.coach)

@@ -37,6 +37,7 @@ TAB_PAD = 24
 def tab_classes() -> list[type[Tab]]:
     """Every tab in display order (each desk sees those whose :meth:`Tab.shown` holds: its
     role's, and the People tab only with colleagues, last so the others keep their keys)."""
+    from game.scenes.company_sharing import SharedTab
     from game.scenes.dashboard import DashboardTab
     from game.scenes.forecast import ForecastTab
     from game.scenes.market import MarketTab
@@ -57,6 +58,7 @@ def tab_classes() -> list[type[Tab]]:
         TeamTab,
         ForecastTab,
         PeopleTab,
+        SharedTab,
     ]
 
 
@@ -88,6 +90,9 @@ class HubScene(Scene):
     def submit_tip(self) -> str:
         """The primary button's tooltip."""
         return t("hub.submit_tip")
+
+    banner_h = 0
+    """Height of a banner between the tab bar and the tab (0: none; see :meth:`build_banner`)."""
 
     def __init__(self, app: App, desk: Desk | None = None) -> None:
         super().__init__(app)
@@ -151,6 +156,8 @@ class HubScene(Scene):
             object_id="#muted",
         )
         self.panels = {}
+        if self.banner_h:
+            self.build_banner(pygame.Rect(12, TOP_H + TAB_H, w - 24, self.banner_h))
         self._build_content()
         coach = self.desk.coach
         self.coach_overlay = CoachOverlay(self, coach) if coach is not None else None
@@ -165,6 +172,9 @@ class HubScene(Scene):
             container=bar,
             tip=t(f"hub.status_tip.{self.period_kind()}"),
         )
+
+    def build_banner(self, area: pygame.Rect) -> None:
+        """The banner under the tab bar, seen from every tab (only when :attr:`banner_h`)."""
 
     def status_text(self) -> str:
         """The top bar's middle line: which turn, and the cash."""
@@ -206,7 +216,7 @@ class HubScene(Scene):
         if old is not None:
             old.kill()
             self._forget_dead()
-        top = TOP_H + TAB_H + 4
+        top = TOP_H + TAB_H + 4 + self.banner_h
         rect = pygame.Rect(12, top, self.width - 24, self.height - top - HINT_H - 4)
         panel = self.panel(rect)
         self.panels[self.current] = panel

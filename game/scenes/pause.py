@@ -92,6 +92,7 @@ class PauseScene(Scene):
         session = self.app.session
         problem = session.autosave_quietly() if session else None
         self.app.session = None
+        self.app.company = None  # a company game is not saved on quitting (yet)
         self.app.reset_to(TitleScene(self.app))
         if problem:
             show_message(self.app, t("pause.not_saved"), html.escape(problem))

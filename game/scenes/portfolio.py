@@ -48,6 +48,21 @@ OVERVIEW_H = ROW + 30  # one line's row in the overview: levers, then its plan i
 MIN_CARDS_H = 200  # the least height left for the line cards below a fixed overview
 
 
+BUDGET_STEPS = 20
+"""Steps of a line's budget; the top of its range means no limit."""
+
+
+def budget_step(spend: float) -> float:
+    """A line's budget step: a round amount near a tenth of ``spend`` (its marketing now
+    and the dearest study), so the stepper's range covers about twice that before "no
+    limit"."""
+    import math
+
+    raw = max(1000.0, spend) / 10
+    unit = 10 ** math.floor(math.log10(raw))
+    return float(max(1, round(raw / unit)) * unit)
+
+
 def mentoring_room(mentoring: dict[str, float], line: str) -> float:
     """The most mentoring time ``line`` may have: 100% minus the other lines' time."""
     others = sum(v for k, v in mentoring.items() if k != line)
@@ -242,7 +257,7 @@ class PortfolioTab(Tab):
         plans = [outlook.lines[p.id] for p in self.desk.products() if p.id in outlook.lines]
         # The overview (every line's levers and its plan in a sentence) stays in view above
         # the cards unless there are so many lines that it would crowd them out.
-        fixed = area.bottom - y - len(plans) * OVERVIEW_H >= MIN_CARDS_H
+        fixed = area.bottom - y - len(plans) * self._overview_h() >= MIN_CARDS_H
         if fixed:
             for plan in plans:
                 y = self._overview(container, pygame.Rect(x, y, left_w, ROW), plan)
@@ -278,15 +293,76 @@ class PortfolioTab(Tab):
         self._levers(
             container, pygame.Rect(row.x + name_w + 6, row.y, row.w - name_w - 6, ROW), plan
         )
+        below = row.bottom
+        if self._directs():
+            self._direction(
+                container, pygame.Rect(row.x + name_w + 6, below + 2, row.w - name_w - 6, ROW), plan
+            )
+            below += ROW + 4
         sentence = plain(plan.headline[:1].upper() + plan.headline[1:])
         self.hub.label(
-            pygame.Rect(row.x + name_w + 6, row.bottom, row.w - name_w - 6, 24),
+            pygame.Rect(row.x + name_w + 6, below, row.w - name_w - 6, 24),
             fit_label(sentence, 15, row.w - name_w - 6, self.hub.scale),
             container=container,
             object_id="#muted",
             tip=sentence,
         )
-        return row.y + OVERVIEW_H
+        return row.y + self._overview_h()
+
+    def _directs(self) -> bool:
+        """Does this desk give each line a direction (a company CPO's desk)?"""
+        return hasattr(self.desk, "set_direction")
+
+    def _overview_h(self) -> int:
+        """One line's height in the overview (a company CPO's has the direction row too)."""
+        return OVERVIEW_H + (ROW + 4 if self._directs() else 0)
+
+    def _direction(self, container: Any, row: pygame.Rect, plan: LinePlan) -> None:
+        """A company CPO's direction for one line: the budget and the one-line strategy."""
+        from engine.company_mode import STRATEGY_MAX
+
+        desk: Any = self.desk
+        now = desk.direction.get(plan.product)
+        cur = desk.scenario.currency
+        line = desk.org().lines.get(plan.product)
+        marketing = sum(line.marketing.values()) if line is not None else 0.0
+        study = max((m.cost for m in desk.scenario.research), default=0.0)
+        step = budget_step(marketing + study)
+        cap = step * BUDGET_STEPS  # the top of the range: no limit
+        budget = cap if now is None or now.budget is None else min(cap, now.budget)
+
+        def set_budget(v: float, pid: str = plan.product) -> None:
+            desk.set_direction(pid, budget=None if v >= cap else round(v, 2))
+
+        half = row.w // 2
+        self.hub.stepper(
+            pygame.Rect(row.x, row.y, half - GAP, ROW),
+            t("company_ui.budget"),
+            budget,
+            (0.0, cap),
+            step,
+            lambda v: t("company_ui.no_limit") if v >= cap else money(v, cur),
+            set_budget,
+            tip=t("company_ui.budget_tip"),
+            container=container,
+        )
+
+        def set_strategy(text: str, pid: str = plan.product) -> None:
+            desk.set_direction(pid, strategy=text[:STRATEGY_MAX])
+
+        self.hub.label(
+            pygame.Rect(row.x + half, row.y, 100, ROW),
+            fit_label(t("company_ui.strategy"), 15, 100, self.hub.scale),
+            container=container,
+            tip=t("company_ui.strategy_tip", most=STRATEGY_MAX),
+        )
+        self.hub.entry_line(
+            pygame.Rect(row.x + half + 104, row.y, row.w - half - 104, ROW),
+            now.strategy if now is not None else "",
+            set_strategy,
+            tip=t("company_ui.strategy_tip", most=STRATEGY_MAX),
+            container=container,
+        )
 
     def _line(self, scroller: Any, w: int, y: int, plan: LinePlan, morale: float) -> int:
         """One line's card from ``y`` in the scroller; returns the y below it."""

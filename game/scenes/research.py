@@ -9,6 +9,7 @@ import pygame
 from engine.decisions import ResearchOrder
 from engine.formatting import exact, money, number
 from game.scenes.base import GAP, ROW
+from game.scenes.company_sharing import share_button, shares_studies
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 from game.translation import t
@@ -37,8 +38,12 @@ class ResearchTab(Tab):
         draft = desk.product_draft(product.id)
         ordered = {(o.method, o.segment) for o in draft.research}
         cost = sum(m.cost for m in s.research for seg in s.segments if (m.id, seg.id) in ordered)
+        share_w = 300 if shares_studies(desk) else 0
+        share_button(
+            self, pygame.Rect(area.right - GAP - share_w, area.y + GAP, share_w, 30), container
+        )
         self.hub.label(
-            pygame.Rect(area.x + GAP, area.y + GAP, area.w - 2 * GAP, 28),
+            pygame.Rect(area.x + GAP, area.y + GAP, area.w - 2 * GAP - share_w - GAP, 28),
             t("research.ordered", studies=len(ordered), cost=money(cost, s.currency)),
             container=container,
             tip=DECISIONS["research"],

@@ -60,6 +60,14 @@ class RoleChoiceScene(Scene):
                 tip=t("roles.play_tip", quarters=s.quarters, role=title),
             )
         y = area.bottom + 2 * GAP
+        if "cpo" in s.roles:  # company mode: the CPO and the line PMs at one table
+            self.button(
+                pygame.Rect(MARGIN, y, min(560, self.width - 2 * MARGIN), ROW),
+                t("company_ui.company_button"),
+                self.company,
+                tip=t("company_ui.company_tip"),
+            )
+            y += ROW + GAP
         self.label(
             pygame.Rect(MARGIN, y, 150, ROW),
             t("roles.seed"),
@@ -83,6 +91,12 @@ class RoleChoiceScene(Scene):
     def _seed_changed(self, text: str) -> None:
         seed = parse_count(text)
         self.seed = seed if seed is not None and seed >= 0 else self.seed
+
+    def company(self) -> None:
+        """Go on to company mode's seats."""
+        from game.scenes.company_setup import CompanySetupScene
+
+        self.app.push(CompanySetupScene(self.app, self.entry, self.seed))
 
     def choose(self, role: str) -> None:
         """Go on to the briefing for this role."""

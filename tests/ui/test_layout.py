@@ -10,6 +10,7 @@ from pathlib import Path
 import pygame
 import pygame_gui
 import pytest
+from company_script import company_screens
 from helpers import elements, frames, until
 
 from game.scenes.flow import start_game
@@ -58,6 +59,7 @@ def screens(app):
     app.push(DebriefScene(app))
     yield "debrief"
     yield from people_screens(app)
+    yield from company_screens(app)
 
 
 PEOPLE = Path(__file__).resolve().parent.parent / "fixtures" / "people"
