@@ -338,6 +338,15 @@ class Simulation:
             raise ValueError(f"'{firm_id}' is not a player firm")
         return self.company.problems(self.quarter_context(), firm_id, decisions)
 
+    def as_played(self, firm_id: str, decisions: Decisions) -> Decisions:
+        """``decisions`` as the next quarter will play them: in the CPO role the AI PMs fill
+        every line field left to them (nothing is played or changed)."""
+        if firm_id not in self.company.books:
+            raise ValueError(f"'{firm_id}' is not a player firm")
+        quarter = self.state.quarter + 1
+        ctx = self.quarter_context()
+        return self.company.prepare(ctx, {firm_id: decisions}, quarter)[firm_id]
+
     def outlook(self, firm_id: str, decisions: Decisions) -> Outlook:
         """A player firm's portfolio before the quarter is played with ``decisions``: each
         line's plan (a CPO's AI PMs plan as they will when it is played) and why, its numbers

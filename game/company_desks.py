@@ -204,6 +204,15 @@ class PmDesk(SeatDesk):
 
         self.share = Share(studies=self.share.studies, note=text[:NOTE_MAX])
 
+    def engine_problems(self, decisions: Decisions) -> list[Problem]:
+        """The engine's check of this line as it will be played: what the PM left unset is
+        the AI PM's (no "nothing planned" for a roadmap left to it), and only this line's
+        problems (the other lines are other seats')."""
+        sim = self.session.sim
+        found = sim.problems(self.firm_id, sim.as_played(self.firm_id, decisions))
+        mine = f"products.{self.line}"
+        return [p for p in found if p.where == mine or p.where.startswith(f"{mine}.")]
+
     def flags(self) -> list[Flag]:
         """This line's flags against the CPO's turn as it stands."""
         return combine(self.scenario, self.session.cpo_turn(), {self.line: self.turn()})[1]

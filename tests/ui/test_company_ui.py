@@ -240,3 +240,23 @@ def test_the_handover_and_the_results_go_on_with_enter(app):
     assert app.top.name == "company_results"
     press(app, pygame.K_RETURN)
     assert app.top.name == "company_hub" and app.top.seat_id == "pm:tutor"
+
+
+def test_a_pm_seat_is_checked_as_its_line_will_play() -> None:
+    """A roadmap left to the AI PM is not "nothing planned": the PM seat's check sees the line
+    as it will be played, and only its own line's problems."""
+    from company_script import PEOPLE, SEED, portfolio
+
+    from game.company_session import CompanySession
+
+    session = CompanySession(portfolio(), SEED, PEOPLE)
+    desk = session.desk("pm:tutor")
+    desk.product_draft("tutor").price = 36.0  # the PM sets a price, leaves the roadmap
+    as_given = session.sim.problems(desk.firm_id, desk.decisions()[0])
+    assert any("Nothing planned" in p.message for p in as_given)  # the engine, unplanned
+    _, warnings = desk.problems()
+    assert not any("Nothing planned" in w for w in warnings), warnings
+    played = session.sim.as_played(desk.firm_id, desk.draft)
+    assert played.products["tutor"].roadmap  # the AI PM planned what the PM left unset
+    errors, _ = desk.problems()
+    assert errors == []
