@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from engine.formatting import pct
 from engine.phrases import say
 from engine.report import ColleagueResult, TurnReport
+from engine.stakeholders import named, role_name
 
 MOMENTS = ("kept", "broken", "declined", "ignored")
 """What makes a relationship's turning point: a promise kept or broken, a request declined
@@ -79,7 +80,7 @@ class Relationships:
 
 
 def _who(c: ColleagueResult) -> str:
-    return say("people.who", role=say(f"people.role.{c.role}"), name=c.name)
+    return named(c.role, c.name)
 
 
 def trust_lines(history: Sequence[TurnReport], firm: str) -> list[TrustLine]:
@@ -92,7 +93,7 @@ def trust_lines(history: Sequence[TurnReport], firm: str) -> list[TrustLine]:
             TrustLine(
                 id=c.id,
                 role=c.role,
-                role_name=say(f"people.role.{c.role}"),
+                role_name=role_name(c.role),
                 name=c.name,
                 who=_who(c),
                 goal=c.goal,

@@ -416,7 +416,12 @@ def _move(person: Colleague, change: float, key: str, about: Open | Promise) -> 
 
 def _who(person: Colleague) -> str:
     """ "Sales (Dana Okafor)"."""
-    return say("people.who", role=role_name(person.spec.role), name=person.spec.name)
+    return named(person.spec.role, person.spec.name)
+
+
+def named(role: str, name: str) -> str:
+    """A colleague as every screen and sentence names them: "Sales (Dana Okafor)"."""
+    return say("people.who", role=role_name(role), name=name)
 
 
 def role_name(role: str) -> str:

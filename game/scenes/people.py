@@ -20,7 +20,7 @@ from engine.decisions import RequestResponse
 from engine.formatting import number, pct, signed
 from engine.phrases import say
 from engine.scenario import Request, TrustChanges
-from engine.stakeholders import REASONS, need
+from engine.stakeholders import REASONS, named, need, role_name
 from game.scenes.base import GAP, ROW
 from game.scenes.tab import Tab, fit_label
 from game.translation import t
@@ -39,12 +39,12 @@ TRUST_LABEL_W = 180
 
 def who(person: ColleagueResult) -> str:
     """ "Sales (Dana Okafor)": the engine's way of naming a colleague."""
-    return say("people.who", role=say(f"people.role.{person.role}"), name=person.name)
+    return named(person.role, person.name)
 
 
 def role_words(person: ColleagueResult) -> str:
     """A colleague's role in words ("Sales")."""
-    return say(f"people.role.{person.role}")
+    return role_name(person.role)
 
 
 def this_quarter(people: PeopleResult, quarter: int) -> list[RequestResult]:
