@@ -14,17 +14,20 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import TYPE_CHECKING, Any
 
-from engine.company_mode import CpoTurn, Direction, Flag, PmTurn, Share, StudyRef, combine
-from engine.decisions import Decisions, ProductDecision, carry_forward
+from engine.company_mode import CpoTurn, Direction, Flag, Share, StudyRef, combine
+from engine.decisions import Decisions, carry_forward
+from game.company_seat import DirectionDraft, ShareDraft
 from game.desk import DraftDesk
 from game.translation import t
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from engine.decision_check import Problem
     from engine.lines import Outlook
     from engine.research import Belief
     from engine.view import FirmView
-    from game.company_session import CompanySession
+    from game.company_session import CompanySession, Note
 
 
 class SeatDesk(DraftDesk):
@@ -98,13 +101,40 @@ class SeatDesk(DraftDesk):
     def flags(self) -> list[Flag]:
         """The company's flags as the seats' turns stand now (this seat's part of them)."""
 
+    # ------------------------------------------------------------------ what the screens read
+    def line_name(self, line: str) -> str:
+        """A line's product name."""
+        return self.session.line_name(line)
+
+    def pm_name(self, line: str) -> str:
+        """The person in the line's PM seat (the line's own PM when no person holds it)."""
+        seat = f"pm:{line}"
+        return self.session.people.get(seat, self.session.default_name(seat))
+
+    def direction_for(self, line: str) -> tuple[str | None, Direction]:
+        """(theme, direction) the CPO gives ``line`` this quarter, as the CPO's turn stands."""
+        return self.session.direction_for(line)
+
+    def shared_by(self) -> list[tuple[StudyRef, str]]:
+        """Every study shared so far, with the line whose PM shared it."""
+        return self.session.shared_by()
+
+    def notes_to_cpo(self) -> Sequence[Note]:
+        """The PMs' notes to the CPO so far."""
+        return self.session.notes
+
+    def played_flags(self) -> list[Flag]:
+        """The last played quarter's flags this seat sees (a PM: its own line's)."""
+        line = getattr(self, "line", None)
+        return [f for f in self.session.flags if line is None or f.line == line]
+
     def problems(self) -> tuple[list[str], list[str]]:
         """(errors, warnings): the engine's, and the flags against the other seats' turns."""
         errors, warnings = super().problems()
         return errors, [*warnings, *(f.text for f in self.flags())]
 
 
-class CpoDesk(SeatDesk):
+class CpoDesk(SeatDesk, DirectionDraft):
     """The CPO's seat: the company's portfolio decisions and each line's direction."""
 
     def __init__(self, session: CompanySession) -> None:
@@ -130,17 +160,12 @@ class CpoDesk(SeatDesk):
         decisions, _ = self.decisions()
         return CpoTurn(decisions=decisions or Decisions(), direction=dict(self.direction))
 
-    def set_direction(self, line: str, **change: Any) -> None:
-        """Change a line's budget or strategy (validated by the engine's model)."""
-        now = self.direction.get(line, Direction())
-        self.direction = {**self.direction, line: Direction(**{**now.model_dump(), **change})}
-
     def flags(self) -> list[Flag]:
         """Every PM's flags against this draft."""
         return combine(self.scenario, self.turn(), self.session.pm_turns())[1]
 
 
-class PmDesk(SeatDesk):
+class PmDesk(SeatDesk, ShareDraft):
     """One line's PM: the line's decision and what is shared with the CPO."""
 
     def __init__(self, session: CompanySession, line: str) -> None:
@@ -163,46 +188,17 @@ class PmDesk(SeatDesk):
         turn = self.session.played[-1].pms.get(self.line)
         return Decisions(products={self.line: turn.decision}) if turn else None
 
-    def decision(self) -> ProductDecision:
-        """The line's decision as drafted (only the fields the PM chose)."""
-        decisions, _ = self.decisions()
-        return (decisions or Decisions()).products.get(self.line, ProductDecision())
-
-    def turn(self) -> PmTurn:
-        """The PM's turn as drafted: the decision and what is shared."""
-        shared = self.share if (self.share.studies or self.share.note) else None
-        return PmTurn(decision=self.decision(), share=shared)
-
-    def studies(self) -> list[StudyRef]:
-        """The studies this PM may share: those run in earlier quarters, then this quarter's
-        orders (shared once they report)."""
-        out = [
+    def earlier_studies(self) -> list[StudyRef]:
+        """The studies this PM ran in earlier quarters."""
+        return [
             StudyRef(quarter=q, method=m, segment=g)
             for q, by_line in sorted(self.session.orders.items())
             for m, g in by_line.get(self.line, ())
         ]
-        out += [
-            StudyRef(quarter=self.quarter, method=o.method, segment=o.segment)
-            for o in self.decision().research
-        ]
-        return out
 
-    def shared_already(self) -> set[tuple[int, str, str]]:
-        """Studies shared in earlier quarters."""
-        return {(s.quarter, s.method, s.segment) for s in self.session.shared}
-
-    def toggle_share(self, study: StudyRef) -> None:
-        """Share a study with the CPO, or take it back before handing in."""
-        kept = [s for s in self.share.studies if s != study]
-        if len(kept) == len(self.share.studies):
-            kept.append(study)
-        self.share = Share(studies=kept, note=self.share.note)
-
-    def set_note(self, text: str) -> None:
-        """The note to the CPO (cut to the engine's limit)."""
-        from engine.company_mode import NOTE_MAX
-
-        self.share = Share(studies=self.share.studies, note=text[:NOTE_MAX])
+    def shared_studies(self) -> Sequence[StudyRef]:
+        """The studies shared with the CPO in earlier quarters."""
+        return self.session.shared
 
     def engine_problems(self, decisions: Decisions) -> list[Problem]:
         """The engine's check of this line as it will be played: what the PM left unset is

@@ -149,10 +149,9 @@ class CompanySession:
         seat = self.seat(seat_id)
         if seat.role == "cpo":
             return t("company_ui.the_cpo")
-        firm = self.scenario.player_firms()[0]
-        team = next(p.team for p in firm.products if p.id == seat.line)
-        name = team.pm.name if team is not None and team.pm is not None else ""
-        return name.split()[0] if name else self.line_name(seat.line or "")
+        from game.company_seat import line_pm_name
+
+        return line_pm_name(self.scenario, seat.line or "")
 
     def unnamed(self, seat_id: str) -> bool:
         """Is the person in the CPO seat known only as "the CPO" (no name given)?"""

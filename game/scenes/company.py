@@ -17,6 +17,7 @@ import pygame
 
 from engine.decisions import THEME_NAMES
 from engine.formatting import money_full
+from game.company_seat import seat_line
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.dashboard import CARD_H, kpi_row
 from game.scenes.hub import HubScene
@@ -28,15 +29,16 @@ if TYPE_CHECKING:
     from engine.report import TurnReport
     from game.app import App
     from game.company_desks import SeatDesk
+    from game.company_seat import CompanySeat
     from game.company_session import CompanySession
 
 FLAG_COLOUR = "#f0894a"
 
 
-def direction_words(session: CompanySession, line: str) -> str:
+def direction_words(seat: CompanySeat, line: str) -> str:
     """The CPO's direction for ``line`` in one sentence: theme, budget, strategy."""
-    theme, direction = session.direction_for(line)
-    cur = session.scenario.currency
+    theme, direction = seat.direction_for(line)
+    cur = seat.scenario.currency
     return t(
         "company_ui.direction",
         theme=THEME_NAMES.get(theme or "", t("company_ui.no_theme")),
@@ -55,17 +57,73 @@ def flags_html(texts: list[str]) -> str:
     )
 
 
-class CompanyHubScene(HubScene):
+def banner_html(seat: CompanySeat) -> str:
+    """A seat's banner: the CPO's direction (a PM) or what was shared (the CPO), then the
+    last quarter's flags and the live ones against the other seats' turns."""
+    line = seat_line(seat.seat_id)
+    if line is not None:
+        first = "<b>{}</b> {}".format(
+            html.escape(t("company_ui.from_cpo"), quote=False),
+            html.escape(direction_words(seat, line), quote=False),
+        )
+    else:
+        first = "<b>{}</b> {}".format(
+            html.escape(t("company_ui.from_pms"), quote=False),
+            html.escape(
+                t(
+                    "company_ui.shared_count",
+                    studies=len(seat.shared_by()),
+                    notes=len(seat.notes_to_cpo()),
+                ),
+                quote=False,
+            ),
+        )
+    texts = [f.text for f in seat.played_flags()]
+    texts += [w for w in (f.text for f in seat.flags()) if w not in texts]
+    flags = flags_html(texts) if texts else html.escape(t("company_ui.no_flags"), quote=False)
+    return f"{first}<br>{flags}"
+
+
+class CompanyBanner(HubScene):
+    """A company seat's hub banner under the tab bar (the hot-seat hub's and a network
+    seat's): :func:`banner_html` of :attr:`company_seat`, kept current on every refresh."""
+
+    banner_h = 68
+    company_seat: CompanySeat
+
+    def banner_html(self) -> str:
+        """The banner's text (a subclass may add to it)."""
+        return banner_html(self.company_seat)
+
+    def build_banner(self, area: pygame.Rect) -> None:
+        """The direction or what was shared, and the flags, seen from every tab."""
+        self.banner = self.text(area, self.banner_html(), tip=t("company_ui.banner_tip"))
+
+    def refresh(self) -> None:
+        """Rebuild the tab and the banner (a change may raise or clear a flag)."""
+        super().refresh()
+        self.refresh_banner()
+
+    def refresh_banner(self) -> None:
+        """Set the banner's text again if what it says changed."""
+        banner = getattr(self, "banner", None)
+        if banner is not None and banner.alive():
+            text = self.banner_html()
+            if text != banner.html_text:
+                banner.set_text(text)
+
+
+class CompanyHubScene(CompanyBanner):
     """One seat's hub: the seat's tabs, a banner with the direction or what was shared and
     the flags, and Hand in."""
 
     name = "company_hub"
-    banner_h = 68
 
     def __init__(self, app: App, session: CompanySession, seat_id: str) -> None:
         self.session = session
         self.seat_id = seat_id
         self.seat_desk: SeatDesk = session.desk(seat_id)
+        self.company_seat = self.seat_desk
         super().__init__(app, self.seat_desk)
 
     @property
@@ -86,41 +144,6 @@ class CompanyHubScene(HubScene):
 
     def on_reload(self) -> None:
         """F5 reloads nothing: the company plays the scenario it started with."""
-
-    def banner_html(self) -> str:
-        """The banner's text: the direction (a PM) or what was shared (the CPO), and flags."""
-        s = self.session
-        seat = s.seat(self.seat_id)
-        if seat.role == "pm":
-            first = "<b>{}</b> {}".format(
-                html.escape(t("company_ui.from_cpo"), quote=False),
-                html.escape(direction_words(s, seat.line or ""), quote=False),
-            )
-        else:
-            first = "<b>{}</b> {}".format(
-                html.escape(t("company_ui.from_pms"), quote=False),
-                html.escape(
-                    t("company_ui.shared_count", studies=len(s.shared), notes=len(s.notes)),
-                    quote=False,
-                ),
-            )
-        texts = [f.text for f in s.flags if seat.role == "cpo" or f.line == seat.line]
-        texts += [w for w in (f.text for f in self.seat_desk.flags()) if w not in texts]
-        flags = flags_html(texts) if texts else html.escape(t("company_ui.no_flags"), quote=False)
-        return f"{first}<br>{flags}"
-
-    def build_banner(self, area: pygame.Rect) -> None:
-        """The direction or what was shared, and the flags, seen from every tab."""
-        self.banner = self.text(area, self.banner_html(), tip=t("company_ui.banner_tip"))
-
-    def refresh(self) -> None:
-        """Rebuild the tab and the banner (a change may raise or clear a flag)."""
-        super().refresh()
-        banner = getattr(self, "banner", None)
-        if banner is not None and banner.alive():
-            text = self.banner_html()
-            if text != banner.html_text:
-                banner.set_text(text)
 
     def _play(self) -> None:
         """Hand in; pass the laptop on, or (the last person) play the quarter."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from engine.company_mode import NOTE_MAX
+from game.company_seat import directs, shares_studies
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.tab import Tab
 from game.translation import t
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from engine.company_mode import StudyRef
     from engine.scenario import Scenario
     from game.app import App
-    from game.company_desks import PmDesk
+    from game.company_seat import CompanySeat, ShareDraft
     from game.desk import Desk
     from game.scenes.hub import HubScene
 
@@ -38,13 +39,6 @@ def study_words(scenario: Scenario, study: StudyRef) -> str:
     )
 
 
-def shares_studies(desk: Desk) -> bool:
-    """Is ``desk`` a company PM's desk (which shares with its CPO)?"""
-    from game.company_desks import PmDesk
-
-    return isinstance(desk, PmDesk)
-
-
 class ShareScene(Scene):
     """The PM picks which of their studies to share with the CPO, and writes a short note."""
 
@@ -55,7 +49,7 @@ class ShareScene(Scene):
         self.hub = hub
         desk = hub.desk
         assert shares_studies(desk)
-        self.desk: PmDesk = desk  # type: ignore[assignment]
+        self.desk: ShareDraft = desk  # type: ignore[assignment]
 
     def build(self) -> None:
         desk = self.desk
@@ -81,7 +75,7 @@ class ShareScene(Scene):
             )
             y = 30
         for study in studies:
-            words = study_words(desk.scenario, study)
+            words = study_words(self.hub.desk.scenario, study)
             if (study.quarter, study.method, study.segment) in before:
                 self.label(
                     pygame.Rect(0, y, w - 30, ROW),
@@ -157,16 +151,14 @@ class SharedTab(Tab):
     @classmethod
     def shown(cls, desk: Desk) -> bool:
         """Only a company CPO's desk has PMs who share."""
-        from game.company_desks import CpoDesk
-
-        return isinstance(desk, CpoDesk)
+        return directs(desk)
 
     def build(self, area: pygame.Rect, container: Any) -> None:
-        session = self.desk.session  # type: ignore[attr-defined]
-        s = session.scenario
+        seat: CompanySeat = self.desk  # type: ignore[assignment]
+        s = seat.scenario
         studies = [
-            "• " + html.escape(study_words(s, study) + f" ({session.line_name(line)})", quote=False)
-            for study, line in session.shared_by()
+            "• " + html.escape(study_words(s, study) + f" ({seat.line_name(line)})", quote=False)
+            for study, line in seat.shared_by()
         ] or ["• " + html.escape(t("company_ui.nothing_shared"), quote=False)]
         notes = [
             "• "
@@ -174,12 +166,12 @@ class SharedTab(Tab):
                 t(
                     "company_ui.note_line",
                     quarter=n.quarter,
-                    person=session.people.get(f"pm:{n.line}", session.default_name(f"pm:{n.line}")),
-                    line=session.line_name(n.line),
+                    person=seat.pm_name(n.line),
+                    line=seat.line_name(n.line),
                     note=n.text,
                 )
             )
-            for n in session.notes
+            for n in seat.notes_to_cpo()
         ] or ["• " + html.escape(t("company_ui.no_notes"), quote=False)]
         half = (area.w - 3 * GAP) // 2
         self.hub.text(

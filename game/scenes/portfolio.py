@@ -311,7 +311,9 @@ class PortfolioTab(Tab):
 
     def _directs(self) -> bool:
         """Does this desk give each line a direction (a company CPO's desk)?"""
-        return hasattr(self.desk, "set_direction")
+        from game.company_seat import directs
+
+        return directs(self.desk)
 
     def _overview_h(self) -> int:
         """One line's height in the overview (a company CPO's has the direction row too)."""

@@ -8,8 +8,9 @@ import pygame
 
 from engine.decisions import ResearchOrder
 from engine.formatting import exact, money, number
+from game.company_seat import shares_studies
 from game.scenes.base import GAP, ROW
-from game.scenes.company_sharing import share_button, shares_studies
+from game.scenes.company_sharing import share_button
 from game.scenes.glossary import DECISIONS
 from game.scenes.tab import Tab
 from game.translation import t
