@@ -148,6 +148,7 @@ class LocalDraft:
     saved: float  # epoch seconds
     synced: bool  # the host acknowledged exactly these decisions (kept or handed in)
     decisions: dict[str, Any]  # the scenario's own ids, only the choices made
+    company: dict[str, Any] | None = None  # a company seat's extra draft (direction or share)
 
 
 def read_local_draft(session_id: str, team: str) -> LocalDraft | None:
@@ -163,6 +164,7 @@ def read_local_draft(session_id: str, team: str) -> LocalDraft | None:
             saved=float(raw["saved"]),
             synced=bool(raw["synced"]),
             decisions=dict(raw["decisions"]),
+            company=dict(raw["company"]) if raw.get("company") is not None else None,
         )
     except (OSError, ValueError, RecursionError, KeyError, TypeError):
         return None
@@ -288,6 +290,7 @@ class RemoteDesk(DraftDesk):
         self.check_error = ""
         """Why the last check could not be made ('' when it was)."""
         self._lock = threading.Lock()
+        self._extras: dict[str, dict[str, Any]] = {}  # a draft key's extra draft
         self._answers: dict[str, Answer] = {}
         self._last: Answer | None = None  # the newest answer received
         self._shown: Answer | None = None  # the answer last handed to the hub
@@ -302,11 +305,12 @@ class RemoteDesk(DraftDesk):
             parsed = _parsed(kept.decisions)
             if parsed is not None:  # changes the host never received: newer than its copy
                 start, self.restored = parsed, True
+                self.restore_extra(kept.company)
         self.draft = self.map.to_market(start)
         self._seen = ""  # the draft's JSON when last looked at
         self._changed_at = 0.0
         self._authored: tuple[str, Decisions] | None = None  # the draft's key and decisions
-        self._pushed = "" if self.restored else decisions_key(package.draft)  # host has this
+        self._pushed = "" if self.restored else self.draft_key(package.draft)  # host has this
         self._pushing: concurrent.futures.Future[None] | None = None
         self._push_failed = 0.0
         self._written: tuple[str, bool] | None = None  # what the local file holds
@@ -359,6 +363,36 @@ class RemoteDesk(DraftDesk):
             )
         return self.map.to_team(decisions)
 
+    # ------------------------------------------------------------------ a seat's extra draft
+    def company_extra(self) -> dict[str, Any] | None:
+        """What a company seat drafts besides its decisions, as the host takes it (the CPO's
+        direction, a PM's share); None for a team (a seat's desk says)."""
+        return None
+
+    def restore_extra(self, extra: dict[str, Any] | None) -> None:
+        """Take back the extra draft this computer kept (a team has none)."""
+
+    def draft_key(self, authored: Decisions) -> str:
+        """The key of the draft as the host sees it: the decisions and a seat's extra draft
+        (a change to either is checked and kept anew)."""
+        key = decisions_key(authored)
+        extra = self.company_extra()
+        if extra is None:
+            return key
+        text = key + json.dumps(extra, sort_keys=True, allow_nan=False)
+        key = hashlib.sha256(text.encode()).hexdigest()[:32]
+        with self._lock:
+            if len(self._extras) >= ANSWERS_KEPT:
+                self._extras.clear()
+            self._extras[key] = extra
+        return key
+
+    def _extra_kw(self, key: str) -> dict[str, Any]:
+        """The keyword a call about the draft ``key`` sends its extra draft in (none: {})."""
+        with self._lock:
+            extra = self._extras.get(key)
+        return {} if extra is None else {"company": extra}
+
     # ------------------------------------------------------------------ the host's checks
     def engine_problems(self, decisions: Decisions) -> list[Problem]:
         """The host's check of the draft (the last answer while this one is on its way)."""
@@ -376,11 +410,11 @@ class RemoteDesk(DraftDesk):
         if decisions is None:
             return True
         with self._lock:
-            return decisions_key(self.map.to_team(decisions)) in self._answers
+            return self.draft_key(self.map.to_team(decisions)) in self._answers
 
     def _answer(self, decisions: Decisions) -> Answer:
         authored = self.map.to_team(decisions)
-        key = decisions_key(authored)
+        key = self.draft_key(authored)
         with self._lock:
             found = self._answers.get(key)
             if found is not None:
@@ -402,7 +436,8 @@ class RemoteDesk(DraftDesk):
         """Start the one check in flight (its answer arrives in the link's thread)."""
         with self._lock:
             self._asking = key
-        future = self.link.call(lambda c: c.check(authored))
+        extra = self._extra_kw(key)
+        future = self.link.call(lambda c: c.check(authored, **extra))
         future.add_done_callback(lambda f: self._answered(key, f))
 
     def _answered(self, key: str, future: concurrent.futures.Future[Any]) -> None:
@@ -446,7 +481,7 @@ class RemoteDesk(DraftDesk):
         decisions, _ = self.decisions()
         if decisions is not None:
             authored = self.map.to_team(decisions)
-            self._want(decisions_key(authored), authored)
+            self._want(self.draft_key(authored), authored)
 
     def _want(self, key: str, authored: Decisions) -> None:
         """Make ``authored`` the draft to ask about; ask now unless a check is on its way
@@ -465,7 +500,7 @@ class RemoteDesk(DraftDesk):
         if decisions is None:
             return False
         with self._lock:
-            return self._failed_lately(decisions_key(self.map.to_team(decisions)))
+            return self._failed_lately(self.draft_key(self.map.to_team(decisions)))
 
     # ------------------------------------------------------------------ the preview
     def preview(self, draft: Decisions) -> Preview | None:
@@ -501,14 +536,16 @@ class RemoteDesk(DraftDesk):
         """Each frame: keep the draft (this computer, then the host) once it rests; retry a
         check that could not reach the host. Never blocks."""
         now = time.monotonic() if now is None else now
-        seen = self.draft.model_dump_json(exclude_unset=True)
+        seen = self.draft.model_dump_json(exclude_unset=True) + json.dumps(
+            self.company_extra(), sort_keys=True
+        )
         if seen != self._seen:
             self._seen, self._changed_at = seen, now
             decisions, _ = self.decisions()
             self._authored = None  # not well formed: nothing is kept or asked until it is
             if decisions is not None:
                 authored = self.map.to_team(decisions)
-                self._authored = (decisions_key(authored), authored)
+                self._authored = (self.draft_key(authored), authored)
         if self._authored is None:
             return
         key, authored = self._authored
@@ -541,12 +578,14 @@ class RemoteDesk(DraftDesk):
             time.time(),
             synced,
             wire.decisions_json(authored),
+            self._extras.get(key),
         )
         self._written = (key, synced)
         self._writer = Job(lambda: write_local_draft(draft), name="draft-save")
 
     def _push(self, key: str, authored: Decisions) -> None:
-        future = self.link.call(lambda c: c.keep_draft(authored))
+        extra = self._extra_kw(key)
+        future = self.link.call(lambda c: c.keep_draft(authored, **extra))
         self._pushing = future
 
         def done(f: concurrent.futures.Future[None]) -> None:
@@ -574,14 +613,15 @@ class RemoteDesk(DraftDesk):
         acknowledges them, so a retry is recorded once. Raises WorkshopError in words when
         the draft is not well formed (nothing is sent)."""
         authored = self.authored()
-        key = decisions_key(authored)
+        key = self.draft_key(authored)
+        extra = self._extra_kw(key)
         if self._receipt is None or self._receipt[0] != key:
             self._receipt = (key, new_receipt())
         receipt = self._receipt[1]
 
         async def send(c: Any) -> tuple[int, list[str]]:
             return await submit_until_acknowledged(
-                c, lambda r: c.submit(authored, r), receipt=receipt
+                c, lambda r: c.submit(authored, r, **extra), receipt=receipt
             )
 
         future = self.link.call(send)
