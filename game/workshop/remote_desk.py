@@ -279,6 +279,8 @@ class RemoteDesk(DraftDesk):
         self.map = package.map
         self.scenario = package.scenario
         self.team = package.team
+        self.keeper = self.keeper_of(package)
+        """Whose draft this computer keeps (the team; a company seat's key for a seat)."""
         self.session_id = str(package.session.get("id", ""))
         self.role = str(package.session.get("role", "pm"))
         self.firm_id = package.map.firm
@@ -300,7 +302,7 @@ class RemoteDesk(DraftDesk):
         self._receipt: tuple[str, str] | None = None  # (decisions key, hand-in id)
         self._handing: tuple[str, concurrent.futures.Future[Any]] | None = None
         start, self.restored = package.draft, False
-        kept = read_local_draft(self.session_id, self.team) if local else None
+        kept = read_local_draft(self.session_id, self.keeper) if local else None
         if kept is not None and kept.round == package.round and not kept.synced:
             parsed = _parsed(kept.decisions)
             if parsed is not None:  # changes the host never received: newer than its copy
@@ -364,6 +366,12 @@ class RemoteDesk(DraftDesk):
         return self.map.to_team(decisions)
 
     # ------------------------------------------------------------------ a seat's extra draft
+    @staticmethod
+    def keeper_of(package: wire.Package) -> str:
+        """Whose draft a package's desk keeps on this computer: the team (a company seat's
+        desk says its seat too, so seats on one computer never share a file)."""
+        return package.team
+
     def company_extra(self) -> dict[str, Any] | None:
         """What a company seat drafts besides its decisions, as the host takes it (the CPO's
         direction, a PM's share); None for a team (a seat's desk says)."""
@@ -494,6 +502,13 @@ class RemoteDesk(DraftDesk):
         if ask:
             self._ask(key, authored)
 
+    def ask_again(self) -> None:
+        """Forget the host's answers and ask about the draft again: what the check depends
+        on besides the draft changed (another seat of the company handed in)."""
+        with self._lock:
+            self._answers.clear()
+        self.prime()
+
     def check_failed(self) -> bool:
         """True when the current draft's check could not reach the host lately."""
         decisions, _ = self.decisions()
@@ -573,7 +588,7 @@ class RemoteDesk(DraftDesk):
     def _save(self, key: str, authored: Decisions, synced: bool) -> None:
         draft = LocalDraft(
             self.session_id,
-            self.team,
+            self.keeper,
             self.quarter,
             time.time(),
             synced,

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 COMPANY = "company"
 """Where the host's check puts the company's flags."""
+SEP = "\x1f"
+"""Between the team and the seat in a seat's key (``company_seats.SEP`` on the host)."""
 
 
 class RemoteSeatDesk(RemoteDesk):
@@ -51,6 +53,12 @@ class RemoteSeatDesk(RemoteDesk):
         self.take_extra(part)
         super().__init__(package, link, local=local)
         self.no_preview = t("company_ui.no_preview")
+
+    @staticmethod
+    def keeper_of(package: wire.Package) -> str:
+        """The seat's key (team and seat): seats on one computer keep their own drafts."""
+        part = package.company
+        return f"{package.team}{SEP}{part.seat if part is not None else ''}"
 
     # ------------------------------------------------------------------ ids
     def own_id(self, line: str) -> str:
@@ -106,9 +114,10 @@ class RemoteSeatDesk(RemoteDesk):
     def take_company(self, part: CompanyPart) -> None:
         """A newer company part of the same round (the CPO kept or handed in, a PM handed
         in): what the seat reads of the others changes; its own drafts stay."""
-        if part.seat == self.seat_id:
+        if part.seat == self.seat_id and part != self.part:
             self.part = part
             self.revision += 1
+            self.ask_again()  # the flags against the other seats' turns may have changed
 
     def handed_in_seats(self, live: Mapping[str, Any] | None = None) -> dict[str, bool]:
         """Which seats of the company have handed in this round (the host's live status

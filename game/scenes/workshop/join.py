@@ -202,12 +202,8 @@ class WorkshopJoinScene(Scene):
                 self._open_hub(desk)
 
     def _joined(self, future: concurrent.futures.Future[Any]) -> None:
-        from game.workshop.remote_desk import (
-            Membership,
-            RemoteDesk,
-            remember_join,
-            remote_words,
-        )
+        from game.workshop.remote_desk import Membership, remember_join, remote_words
+        from game.workshop.remote_seat import seat_desk
 
         link = self._link
         try:
@@ -223,17 +219,17 @@ class WorkshopJoinScene(Scene):
             self._say("")
             self._open_other(package)
             return
-        self.desk = RemoteDesk(package, link)
+        self.desk = seat_desk(package, link)
         self.desk.prime()
         self.opening_since = time.monotonic()
         self._say(t("ws_join.joined_as", team=package.team))
 
     def _open_hub(self, desk: RemoteDesk) -> None:
-        from game.scenes.workshop.remote_hub import RemoteHubScene
+        from game.scenes.workshop.seat_hub import hub_for
 
         assert self.membership is not None
         self._say("")
-        self.app.push(RemoteHubScene(self.app, self.membership, desk))
+        self.app.push(hub_for(self.app, self.membership, desk))
 
     def _open_other(self, package: wire.Package) -> None:
         """A team that already handed in waits; a finished session shows its results."""

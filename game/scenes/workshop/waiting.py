@@ -205,7 +205,8 @@ class RemoteWaitingScene(Scene):
         self.fetch = self.membership.package()
 
     def _fetched(self, future: Future[wire.Package]) -> None:
-        from game.workshop.remote_desk import RemoteDesk, remote_words
+        from game.workshop.remote_desk import remote_words
+        from game.workshop.remote_seat import seat_desk
 
         try:
             package = future.result()
@@ -220,11 +221,11 @@ class RemoteWaitingScene(Scene):
             self.app.replace(RemoteResultsScene(self.app, self.membership, package))
             return
         if self.fetch_for == "change":
-            from game.scenes.workshop.remote_hub import RemoteHubScene
+            from game.scenes.workshop.seat_hub import hub_for
 
-            desk = RemoteDesk(package, self.membership.link)
+            desk = seat_desk(package, self.membership.link)
             desk.prime()
-            self.app.replace(RemoteHubScene(self.app, self.membership, desk))
+            self.app.replace(hub_for(self.app, self.membership, desk))
 
     def change(self) -> None:
         """Back to the hub, from the team's hand-in (fetched again from the host)."""
@@ -246,7 +247,8 @@ class RemoteResultsScene(Scene):
     name = "workshop_remote_results"
 
     def __init__(self, app: App, membership: Membership, package: wire.Package) -> None:
-        from game.workshop.remote_desk import RemoteDesk, clean_leaderboard
+        from game.workshop.remote_desk import clean_leaderboard
+        from game.workshop.remote_seat import seat_desk
 
         super().__init__(app)
         self.membership = membership
@@ -254,7 +256,7 @@ class RemoteResultsScene(Scene):
         self.board = clean_leaderboard(package.leaderboard)
         self.next_desk: RemoteDesk | None = None
         if not package.finished:  # ask the host about the next round's draft already
-            self.next_desk = RemoteDesk(package, membership.link)
+            self.next_desk = seat_desk(package, membership.link)
             self.next_desk.prime()
 
     @property
@@ -358,12 +360,12 @@ class RemoteResultsScene(Scene):
 
     def go_on(self) -> None:
         """The next round's hub, or the final standings."""
-        from game.scenes.workshop.remote_hub import RemoteHubScene
+        from game.scenes.workshop.seat_hub import hub_for
 
         if self.package.finished or self.next_desk is None:
             self.app.replace(RemoteFinalScene(self.app, self.membership, self.package))
         else:
-            self.app.replace(RemoteHubScene(self.app, self.membership, self.next_desk))
+            self.app.replace(hub_for(self.app, self.membership, self.next_desk))
 
     def on_enter(self) -> None:
         self.go_on()
