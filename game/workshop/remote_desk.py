@@ -417,8 +417,9 @@ class RemoteDesk(DraftDesk):
         decisions, _ = self.decisions()
         if decisions is None:
             return True
+        key = self.draft_key(self.map.to_team(decisions))
         with self._lock:
-            return self.draft_key(self.map.to_team(decisions)) in self._answers
+            return key in self._answers
 
     def _answer(self, decisions: Decisions) -> Answer:
         authored = self.map.to_team(decisions)
@@ -514,8 +515,9 @@ class RemoteDesk(DraftDesk):
         decisions, _ = self.decisions()
         if decisions is None:
             return False
+        key = self.draft_key(self.map.to_team(decisions))
         with self._lock:
-            return self._failed_lately(self.draft_key(self.map.to_team(decisions)))
+            return self._failed_lately(key)
 
     # ------------------------------------------------------------------ the preview
     def preview(self, draft: Decisions) -> Preview | None:

@@ -49,7 +49,7 @@ class RemoteSeatDesk(RemoteDesk):
         self.part: CompanyPart = part
         self.seat_id: str = part.seat
         self.map = package.map
-        self._authored = {v: k for k, v in package.map.products.items()}  # market id -> own
+        self._own_ids = {v: k for k, v in package.map.products.items()}  # market id -> own
         self.take_extra(part)
         super().__init__(package, link, local=local)
         self.no_preview = t("company_ui.no_preview")
@@ -63,7 +63,7 @@ class RemoteSeatDesk(RemoteDesk):
     # ------------------------------------------------------------------ ids
     def own_id(self, line: str) -> str:
         """A line in the scenario's own ids (what the host speaks)."""
-        return self._authored.get(line, line)
+        return self._own_ids.get(line, line)
 
     def market_id(self, line: str) -> str:
         """A line in the ids of the company's market (what the draft and the tabs use)."""

@@ -80,7 +80,7 @@ class RemoteSeatHubScene(CompanyBanner, RemoteHubScene):
         """The company banner, then which seats have handed in."""
         handed = self.seat.handed_in_seats(live_seats(self.membership, self.desk.quarter))
         seats = html.escape(seats_words(self.seat, handed), quote=False)
-        return f"{super().banner_html()}<br><i>{seats}</i>"
+        return f"{super().banner_html()}<br>{seats}"
 
     def update(self, dt: float) -> None:
         """The remote hub's frame, then what the other seats decided (from the host)."""

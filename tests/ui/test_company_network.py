@@ -1,0 +1,243 @@
+"""Company seats over the network: a CPO and two PMs of one company, each in their own window.
+
+A company workshop (two companies, the portfolio scenario) is served by a real host on
+127.0.0.1; each seat's copy of Crossroads joins with its own code and is driven through the
+event queue. Every wait polls the screen with a deadline; nothing asserts how fast anything
+is. The round's results are checked against the engine driven directly with the same turns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pygame_gui
+import pytest
+from helpers import buttons, click, click_at, frames, texts, until
+from test_network_client import hand_in, join, type_text
+
+from engine.company_mode import CpoTurn, Direction, PmTurn, Share, StudyRef, combine
+from engine.decisions import ResearchOrder
+from game.paths import find_scenario
+from game.workshop import client as client_module
+from game.workshop import remote_desk
+from game.workshop.client import HostClient
+from game.workshop.host import Host, HostThread
+from game.workshop.session import WorkshopSession
+
+SEED = 5
+STRATEGY = "Win the families"
+
+
+class CompanyHosted:
+    """A 2-company session of the portfolio scenario served by an in-process host."""
+
+    def __init__(self, folder) -> None:
+        from game.workshop.company_seats import seat_key
+
+        self.folder = folder
+        session = WorkshopSession.create(
+            find_scenario("portfolio").read_text(),
+            teams=["Alpha", "Beta"],
+            mode="parallel",
+            folder=folder,
+            rounds=2,
+            resolution=200,
+            seed=SEED,
+            company=True,
+        )
+        self.id = session.id
+        codes = session.join_codes()
+        self.codes = {k: codes[seat_key("Alpha", k)] for k in ("cpo", "pm:tutor", "pm:classroom")}
+        self.facilitator_code = codes[""]
+        session.close()
+        host = Host(self.id, folder)
+        self.thread = HostThread(host, "127.0.0.1", 0)
+        assert self.thread.wait_ready(), self.thread.error
+        self.url = host.addresses[0]
+
+    def session(self) -> WorkshopSession:
+        """The session file opened afresh (what is on disk)."""
+        return WorkshopSession.open(self.id, self.folder)
+
+    def resolve(self) -> dict:
+        """The facilitator plays the round over HTTP."""
+
+        async def run() -> dict:
+            async with HostClient(self.url, self.facilitator_code) as c:
+                return await c.resolve(keep_course=True)
+
+        return asyncio.run(run())
+
+
+@pytest.fixture
+def hosted(tmp_path, monkeypatch):
+    """A hosted company session; network back-off, debounces and refreshes shortened."""
+    from game.scenes.workshop import seat_hub
+
+    monkeypatch.setattr(client_module, "BACKOFF_S", (0.05, 0.1, 0.2))
+    monkeypatch.setattr(remote_desk, "PUSH_AFTER_S", 0.3)
+    monkeypatch.setattr(remote_desk, "RETRY_S", 0.3)
+    monkeypatch.setattr(seat_hub, "COMPANY_REFRESH_S", 0.5)
+    h = CompanyHosted(tmp_path / "workshops")
+    yield h
+    h.thread.stop()
+
+
+def seat_hub(app, hosted: CompanyHosted, seat: str):
+    """Join with the seat's code and reach its hub."""
+    join(app, hosted.url, hosted.codes[seat])
+    until(app, lambda: app.top.name == "workshop_remote_hub", f"the {seat} hub")
+    return app.top
+
+
+def tab_named(hub, namespace: str) -> int:
+    return next(i for i, tab in enumerate(hub.tabs) if tab.namespace == namespace)
+
+
+def every_tab_text(app) -> str:
+    """The text of every tab of the hub on show (each visited in turn)."""
+    hub = app.top
+    out = []
+    for i in range(len(hub.tabs)):
+        hub.show_tab(i)
+        frames(app, 1)
+        out.append(texts(app))
+    hub.show_tab(0)
+    return "\n".join(out)
+
+
+def test_a_company_plays_a_round_over_the_network(make_app, hosted):
+    from engine.simulation import Simulation
+    from game.scenes.workshop.seat_hub import RemoteSeatHubScene
+
+    cpo_app, tutor_app, class_app = make_app(), make_app(), make_app()
+
+    # -- everyone joins with their own code
+    cpo_hub = seat_hub(cpo_app, hosted, "cpo")
+    assert isinstance(cpo_hub, RemoteSeatHubScene)
+    assert "Alpha · CPO" in texts(cpo_app)
+    assert "Shared" in [tab.title for tab in cpo_hub.tabs]
+    tutor_hub = seat_hub(tutor_app, hosted, "pm:tutor")
+    assert "Alpha · PM of Quill Tutor" in texts(tutor_app)
+    tutor = tutor_hub.seat
+    assert [p.name for p in tutor.products()] == ["Quill Tutor"]
+    class_hub = seat_hub(class_app, hosted, "pm:classroom")
+    classroom = class_hub.seat
+
+    # -- the CPO: a theme for Tutor, a budget (one step down) and a strategy on the portfolio
+    cpo = cpo_hub.seat
+    cpo.draft.themes = {cpo.market_id("tutor"): "growth"}
+    cpo_hub.show_tab(tab_named(cpo_hub, "portfolio"))
+    frames(cpo_app, 2)
+    lowers = [b for b in buttons(cpo_app) if b.text == "−"]
+    click_at(cpo_app, lowers[3].rect.center)  # per line: mentoring, then budget; Tutor second
+    budget = cpo.direction[cpo.market_id("tutor")].budget
+    assert budget is not None and budget > 0
+    entries = [e for e in cpo_hub.focusables() if isinstance(e, pygame_gui.elements.UITextEntryLine)]
+    type_text(cpo_app, entries[1], STRATEGY)
+    frames(cpo_app, 2)  # the entry's change event is handled in the next frame
+    assert cpo.direction[cpo.market_id("tutor")].strategy == STRATEGY
+    until(cpo_app, lambda: cpo.answered(), "the host's check of the CPO's draft")
+    hand_in(cpo_app)
+    until(cpo_app, lambda: cpo_app.top.name == "workshop_remote_waiting", "the CPO waiting")
+
+    # -- the Tutor PM sees the direction on its hub (fetched from the host)
+    until(tutor_app, lambda: STRATEGY in texts(tutor_app), "the CPO's direction on the PM hub")
+    shown = texts(tutor_app)
+    assert "From the CPO:" in shown and "Theme: Growth" in shown
+    assert "CPO" in shown and "Handed in:" in shown
+
+    # -- the Tutor PM orders a survey of families, shares it, lowers the price
+    line = tutor.line
+    tutor.product_draft(line).research = [ResearchOrder(method="survey", segment="families")]
+    tutor_hub.show_tab(tab_named(tutor_hub, "research"))
+    frames(tutor_app, 1)
+    click(tutor_app, "Share with the CPO")
+    assert tutor_app.top.name == "company_share"
+    click(tutor_app, "Share: Q1 · Survey · Families")
+    click(tutor_app, "Done")
+    assert "Share with the CPO (1)" in texts(tutor_app)
+    tutor.product_draft(line).price = 29.0
+
+    # -- the Classroom PM: a price nobody else sees, a study it keeps to itself; hands in
+    cl = classroom.line
+    classroom.product_draft(cl).price = 123.0
+    classroom.product_draft(cl).research = [ResearchOrder(method="interviews", segment="schools")]
+    until(class_app, lambda: classroom.answered(), "the host's check")
+    hand_in(class_app)
+    until(class_app, lambda: class_app.top.name == "workshop_remote_waiting", "waiting")
+
+    # -- the Tutor PM's hub learns that Classroom handed in, and nothing of what it decided
+    until(
+        tutor_app,
+        lambda: "Handed in: CPO, PM of Quill Classroom ·" in texts(tutor_app),
+        "the seats that handed in",
+    )
+    until(
+        tutor_app,
+        lambda: tutor.part.handed_in.get("pm:classroom") is True,
+        "the company part fetched again",
+    )
+    assert tutor.part.pm_turns == {} and set(tutor.part.lines) >= {"tutor"}
+    assert "$123" not in every_tab_text(tutor_app)  # another line's PM decisions: nowhere
+    until(tutor_app, lambda: tutor.answered(), "the host's check")
+    hand_in(tutor_app)
+    until(tutor_app, lambda: tutor_app.top.name == "workshop_remote_waiting", "waiting")
+    assert hosted.session().seat_status()["Alpha"] == {
+        "cpo": True,
+        "pm:classroom": True,
+        "pm:tutor": True,
+        "pm:exam_prep": False,
+    }
+
+    # -- the facilitator plays the round; everyone sees the results
+    hosted.resolve()
+    for app in (cpo_app, tutor_app, class_app):
+        until(app, lambda a=app: a.top.name == "workshop_remote_results", "the results")
+
+    # -- the results are the engine's own for the same turns
+    scenario = hosted.session().scenario
+    cpo_turn = CpoTurn(
+        decisions=cpo.map.to_team(cpo.decisions()[0]),
+        direction={"tutor": Direction(budget=budget, strategy=STRATEGY)},
+    )
+    pm_turns = {
+        "tutor": PmTurn(
+            decision=tutor.map.to_team(tutor.decisions()[0]).products["tutor"],
+            share=Share(studies=[StudyRef(quarter=1, method="survey", segment="families")]),
+        ),
+        "classroom": PmTurn(
+            decision=classroom.map.to_team(classroom.decisions()[0]).products["classroom"]
+        ),
+    }
+    decisions, flags = combine(scenario, cpo_turn, pm_turns)
+    sim = Simulation(scenario, seed=SEED, role="cpo", resolution=200)
+    sim.reset()
+    firm = scenario.player_firms()[0].id
+    expected = sim.step({firm: decisions}).firms[firm]
+    for app in (cpo_app, tutor_app, class_app):
+        got = app.top.package.firm.history[-1].firms[firm]
+        assert (got.revenue, got.profit, got.cash) == (
+            expected.revenue,
+            expected.profit,
+            expected.cash,
+        )
+
+    # -- round 2: the CPO sees the shared study, never the Classroom PM's unshared one
+    click(cpo_app, "Next round")
+    until(cpo_app, lambda: cpo_app.top.name == "workshop_remote_hub", "the CPO's round 2")
+    cpo2 = cpo_app.top.seat
+    assert [(s.quarter, s.method, s.segment, s.line) for s in cpo2.part.shared] == [
+        (1, "survey", "families", "tutor")
+    ]
+    findings = cpo2.view().history[-1].organisation[cpo2.firm_id].research
+    seen = {(f["method"], f["segment"]) for f in findings}  # an AI PM's studies are the CPO's
+    assert ("survey", "families") in seen and ("interviews", "schools") not in seen
+    hub = cpo_app.top
+    hub.show_tab(tab_named(hub, "company_ui.shared_tab"))
+    frames(cpo_app, 1)
+    shown = every_tab_text(cpo_app)
+    assert "Q1 · Survey · Families (Quill Tutor)" in shown
+    assert "Interviews · Schools" not in shown
+    assert [f.text for f in flags] == [f.text for f in cpo2.played_flags()]
+    assert "Traceback" not in shown
