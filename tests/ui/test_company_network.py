@@ -24,6 +24,7 @@ from game.workshop.client import HostClient
 from game.workshop.host import Host, HostThread
 from game.workshop.session import WorkshopSession
 
+Entry = pygame_gui.elements.UITextEntryLine
 SEED = 5
 STRATEGY = "Win the families"
 
@@ -133,7 +134,7 @@ def test_a_company_plays_a_round_over_the_network(make_app, hosted):
     click_at(cpo_app, lowers[3].rect.center)  # per line: mentoring, then budget; Tutor second
     budget = cpo.direction[cpo.market_id("tutor")].budget
     assert budget is not None and budget > 0
-    entries = [e for e in cpo_hub.focusables() if isinstance(e, pygame_gui.elements.UITextEntryLine)]
+    entries = [e for e in cpo_hub.focusables() if isinstance(e, Entry)]
     type_text(cpo_app, entries[1], STRATEGY)
     frames(cpo_app, 2)  # the entry's change event is handled in the next frame
     assert cpo.direction[cpo.market_id("tutor")].strategy == STRATEGY
