@@ -241,6 +241,10 @@ class Membership:
     hello: dict[str, Any]
     team: str = ""
     clock: HostClock = field(default_factory=lambda: HostClock())
+    seat: str | None = None
+    """A company seat's id (``cpo``, ``pm:LINE``); None for a team."""
+    lines: dict[str, str] = field(default_factory=dict)
+    """A company's lines (own id -> product name), to name its seats."""
 
     def package(self) -> concurrent.futures.Future[wire.Package]:
         """Fetch the team's package for the open round (in the background)."""

@@ -77,10 +77,9 @@ class RemoteSeatDesk(RemoteDesk):
 
     def seat_title(self, seat_id: str) -> str:
         """A seat in words: "CPO", "PM of Quill Tutor"."""
-        line = seat_line(seat_id)
-        if line is None:
-            return t("company_ui.seat_cpo")
-        return t("company_ui.seat_pm", line=self.line_name(line))
+        from game.workshop.company_seats import seat_words
+
+        return seat_words(seat_id, self.part.lines)
 
     def preview(self, draft: Decisions) -> None:
         """No preview in company mode: the round plays once every seat has handed in."""
@@ -138,9 +137,27 @@ class RemoteSeatDesk(RemoteDesk):
         return line_pm_name(self.scenario, self.own_id(line))
 
     def direction_for(self, line: str) -> tuple[str | None, Direction]:
-        """(theme, direction) the CPO gives ``line`` this round, as the host last said."""
+        """(theme, direction) the CPO gives ``line`` this round, as the host last said (its
+        live status follows the CPO's kept draft; else the package)."""
         own = self.own_id(line)
-        return self.part.themes.get(own), self.part.direction.get(own, Direction())
+        themes, direction = self.live_direction()
+        return themes.get(own), direction.get(own, Direction())
+
+    def live_direction(self) -> tuple[dict[str, str], dict[str, Direction]]:
+        """The CPO's themes and direction as the host's newest status for this round says
+        (the package's when the status says nothing, or nothing that fits)."""
+        status = self.link.status
+        if isinstance(status, dict) and status.get("round") == self.quarter:
+            themes, found = status.get("themes"), status.get("direction")
+            if isinstance(themes, dict) and isinstance(found, dict):
+                try:
+                    return (
+                        {str(k): str(v) for k, v in themes.items()},
+                        {str(k): Direction.model_validate(v) for k, v in found.items()},
+                    )
+                except ValueError:
+                    pass
+        return dict(self.part.themes), dict(self.part.direction)
 
     def shared_by(self) -> list[tuple[StudyRef, str]]:
         """The studies shared with the CPO so far (a PM: its own), with their lines."""

@@ -214,6 +214,9 @@ class WorkshopJoinScene(Scene):
             return
         remember_join(self.address, self.code)
         self.membership = Membership(link.url, link.client.code, link, hello, package.team)
+        if package.company is not None:  # a company seat: the waiting room names the seats
+            self.membership.seat = package.company.seat
+            self.membership.lines = dict(package.company.lines)
         link.watch()
         if package.finished or package.submitted:
             self._say("")

@@ -29,6 +29,9 @@ from game.translation import t
 from game.workshop.remote_seat import RemoteSeatDesk
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from engine.company_mode import Direction
     from game.app import App
     from game.workshop import wire
     from game.workshop.remote_desk import Membership, RemoteDesk
@@ -37,12 +40,14 @@ COMPANY_REFRESH_S = 10.0
 """Seconds between fetches of what the other seats of the company decided so far."""
 
 
-def seats_words(desk: RemoteSeatDesk, handed: dict[str, bool]) -> str:
-    """Which seats of the company handed in this round and which are still deciding."""
+def seats_words(me: str, lines: Mapping[str, str], handed: Mapping[str, bool]) -> str:
+    """Which seats of the company handed in this round and which are still deciding (the
+    seat ``me`` marked as yours)."""
+    from game.workshop.company_seats import seat_words
 
     def name(seat: str) -> str:
-        title = desk.seat_title(seat)
-        return t("company_net.you", seat=title) if seat == desk.seat_id else title
+        title = seat_words(seat, lines)
+        return t("company_net.you", seat=title) if seat == me else title
 
     order = sorted(handed, key=lambda s: (seat_line(s) is not None, s))
     done = [name(s) for s in order if handed[s]]
@@ -72,6 +77,7 @@ class RemoteSeatHubScene(CompanyBanner, RemoteHubScene):
         self.seat = desk
         self.company_seat = desk
         self._seats_seen: dict[str, bool] | None = None
+        self._direction_seen: tuple[dict[str, str], dict[str, Direction]] | None = None
         self._refetch: Future[wire.Package] | None = None
         self._refetched_at = time.monotonic()
         super().__init__(app, membership, desk)
@@ -79,8 +85,8 @@ class RemoteSeatHubScene(CompanyBanner, RemoteHubScene):
     def banner_html(self) -> str:
         """The company banner, then which seats have handed in."""
         handed = self.seat.handed_in_seats(live_seats(self.membership, self.desk.quarter))
-        seats = html.escape(seats_words(self.seat, handed), quote=False)
-        return f"{super().banner_html()}<br>{seats}"
+        seats = seats_words(self.seat.seat_id, self.seat.part.lines, handed)
+        return f"{super().banner_html()}<br>{html.escape(seats, quote=False)}"
 
     def update(self, dt: float) -> None:
         """The remote hub's frame, then what the other seats decided (from the host)."""
@@ -100,6 +106,13 @@ class RemoteSeatHubScene(CompanyBanner, RemoteHubScene):
             self.refresh_banner()
             if moved:
                 self._fetch_company(now)
+        direction = self.seat.live_direction()
+        if direction != self._direction_seen:
+            moved = self._direction_seen is not None
+            self._direction_seen = direction
+            if moved and seat_line(self.seat.seat_id) is not None:  # the CPO changed it:
+                self.refresh_banner()  # the banner, and this PM's flags against it
+                self.seat.ask_again()
         if now - self._refetched_at >= COMPANY_REFRESH_S:
             self._fetch_company(now)
         future = self._refetch

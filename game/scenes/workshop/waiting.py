@@ -95,7 +95,8 @@ class RemoteWaitingScene(Scene):
         w = self.width - MARGIN - x
         y = top
         self.labels: dict[str, Any] = {}
-        for key, h in (("progress", 40), ("deadline", 30), ("link", 30)):
+        keys = (("progress", 40), ("seats", 52), ("deadline", 30), ("link", 30))
+        for key, h in keys if m.seat is not None else (keys[0], *keys[2:]):
             text, kind = self._line(key)
             self.labels[key] = self.label(pygame.Rect(x, y, w, h), text, object_id=kind)
             self._shown[key] = (text, kind)
@@ -153,6 +154,8 @@ class RemoteWaitingScene(Scene):
         status = status_of(link, self.round)
         if key == "link":
             return connection_words(link)
+        if key == "seats":
+            return self._seats_line(), "#muted"
         if key == "progress":
             if self._resolved():
                 return t("ws_waiting.round_played"), "#heading"
@@ -168,6 +171,16 @@ class RemoteWaitingScene(Scene):
         if left <= 0:
             return t("ws_waiting.closed"), "#bad"
         return t("ws_waiting.closes_in", clock=clock_words(left)), "#muted"
+
+    def _seats_line(self) -> str:
+        """Which seats of a company handed in this round, from the host's status."""
+        from game.scenes.workshop.seat_hub import live_seats, seats_words
+
+        m = self.membership
+        handed = live_seats(m, self.round)
+        if m.seat is None or not handed or self._resolved():
+            return ""
+        return t("company_net.company_line", seats=seats_words(m.seat, m.lines, handed))
 
     def _resolved(self) -> bool:
         return resolved_since(self.membership.link, self.round)
