@@ -762,9 +762,15 @@ def write_report(
                 (paths["promises"], promises_csv(report)),
             ]
         files.append((paths["json"], report_json(report)))
+    return write_shared(files)
+
+
+def write_shared(files: Sequence[tuple[Path, str]]) -> list[Path]:
+    """Write each (path, text) atomically, readable by others (a report is made to be
+    shared; the temporary file is 0600); returns the paths written."""
     for path, text in files:
         write_atomic(path, text)
-        path.chmod(SHARED_FILE_MODE)  # a report is made to be shared (the temp file is 0600)
+        path.chmod(SHARED_FILE_MODE)
     return [path for path, _ in files]
 
 
