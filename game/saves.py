@@ -262,7 +262,7 @@ def _save_data(name: str, raw: dict[str, Any]) -> SaveData:
             try:
                 played[str(firm)] = Decisions.model_validate(d)
             except ValidationError as exc:
-                raise problem("decision", quarter=q, error=first_error(firm, exc)) from None
+                raise problem("decision", quarter=q, error=first_error(exc, firm)) from None
             except (ValueError, TypeError, RecursionError) as exc:
                 raise problem("decision_type", quarter=q, error=exc.__class__.__name__) from None
         log.append(played)
@@ -303,11 +303,12 @@ def reflections_of(raw: Any, quarters: int) -> tuple[Reflection, ...]:
     return tuple(found[q] for q in sorted(found))
 
 
-def first_error(firm: str, exc: Any) -> str:
-    """A pydantic error in one line: the field's dotted path and the first complaint."""
+def first_error(exc: Any, *within: str) -> str:
+    """A pydantic error in one line: the field's dotted path (after ``within``, e.g. the
+    firm) and the first complaint."""
     errors = exc.errors()
     first = errors[0]
-    where = ".".join(str(p) for p in (firm, *first.get("loc", ())))
+    where = ".".join(str(p) for p in (*within, *first.get("loc", ())))
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     message = str(first.get("msg", "invalid")).splitlines()[0]
     return f"{where[:120]}: {message[:120]}{more}"
