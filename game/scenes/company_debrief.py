@@ -22,6 +22,7 @@ from game.company_report import company_report, met_count, write_company_report
 from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.company import FLAG_COLOUR
 from game.scenes.dashboard import CARD_H, history_charts, kpi_row, objectives_html
+from game.scenes.tab import fit_label
 from game.translation import t, words
 from game.widgets.text import plain
 
@@ -112,10 +113,12 @@ class CompanyDebriefScene(Scene):
     def build(self) -> None:
         tab_w = 170
         tabs_x = self.width - MARGIN - len(VIEWS) * (tab_w + 4) + 4
+        heading = t("company_ui.debrief.heading", title=self.session.scenario.title)
         self.label(
             pygame.Rect(MARGIN, MARGIN, tabs_x - MARGIN - GAP, 40),
-            t("company_ui.debrief.heading", title=self.session.scenario.title),
+            fit_label(heading, 21, tabs_x - MARGIN - GAP - 8, self.scale, bold=True),
             object_id="#heading",
+            tip=heading,
         )
         for i, view in enumerate(VIEWS):
             self.button(

@@ -239,6 +239,10 @@ def _damaged(raw: dict, case: str) -> str:
     elif case == "ai cpo":
         raw["people"] = {"pm:tutor": "Kwame"}
         raw["bots"]["cpo"] = "ai"
+    elif case == "stray bot":
+        raw["bots"]["pm:chess"] = "balanced"
+    elif case == "twice":
+        raw["bots"]["pm:tutor"] = "balanced"
     elif case == "seat":
         raw["people"]["pm:chess"] = "Bobby"
     elif case == "long name":
@@ -262,6 +266,8 @@ def _damaged(raw: dict, case: str) -> str:
         ("bool seed", "damaged or incomplete: seed"),
         ("unknown bot", "no such bot"),
         ("ai cpo", "no such bot"),
+        ("stray bot", "seat 'pm:chess' is held twice or is not at"),
+        ("twice", "seat 'pm:tutor' is held twice"),
         ("seat", "no line 'chess'"),
         ("long name", "damaged or incomplete: people.cpo"),
         ("scenario", "has changed since"),
