@@ -7,7 +7,7 @@ screen (:mod:`game.scenes.company_debrief`) and the export read the same data. T
 the engine's (:func:`engine.company_mode.scorecards`, :func:`engine.company_mode.conversation`);
 nothing here computes a result.
 
-The page reuses the solo report's style sheet and translation helpers
+The page reuses the solo report's page, style sheet and translation helpers
 (:mod:`game.report_export`); every authored or typed text (a person's name, a PM's note) is
 escaped for HTML, and the CSV cells go through :func:`game.escaping.csv_writer`.
 """
@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.formatting import number, pct
 from game.escaping import csv_writer
-from game.report_export import CSS, STATUS_WORDS, _h, _th, write_shared
-from game.translation import language
+from game.report_export import STATUS_WORDS, _h, _th, html_page, write_shared
 
 if TYPE_CHECKING:
     from game.company_session import CompanySession
@@ -185,12 +184,7 @@ def company_html(r: dict[str, Any]) -> str:
             + "</footer>",
         ]
     )
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(language())}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_h('company_ui.report.title', title=escape(r['title']))}</title>"
-        f"<style>{CSS}</style></head><body><main>{body}</main></body></html>\n"
-    )
+    return html_page(_h("company_ui.report.title", title=escape(r["title"])), body)
 
 
 # --------------------------------------------------------------------------- CSV

@@ -48,6 +48,7 @@ from game.saves import (
     SaveError,
     company_autosave_path,
     first_error,
+    quietly,
     read_document,
     write_atomic,
 )
@@ -447,11 +448,7 @@ class CompanySession:
 
     def autosave_quietly(self) -> str | None:
         """Autosave; returns a message instead of raising when the disk refuses."""
-        try:
-            self.save()
-        except OSError as exc:
-            return t("session.autosave_failed", reason=exc.strerror or exc)
-        return None
+        return quietly(self.save)
 
     @classmethod
     def load(cls, path: Path | None = None) -> CompanySession:

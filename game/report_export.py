@@ -586,10 +586,16 @@ def report_html(report: dict[str, Any], figures: Sequence[Figure]) -> str:
             f"<footer>{footer}</footer>",
         ]
     )
+    return html_page(_h("report.title", title=escape(r["title"])), body)
+
+
+def html_page(title: str, body: str) -> str:
+    """A self-contained page in the current language: ``title`` and ``body`` as HTML
+    (escaped by the caller), the report's style sheet inline."""
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language())}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_h('report.title', title=escape(r['title']))}</title><style>{CSS}</style>"
+        f"<title>{title}</title><style>{CSS}</style>"
         f"</head><body><main>{body}</main></body></html>\n"
     )
 

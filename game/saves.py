@@ -22,6 +22,7 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,16 @@ def latest_autosave() -> Path | None:
         except OSError:
             continue
     return max(found)[1] if found else None
+
+
+def quietly(save: Callable[[], object]) -> str | None:
+    """Run ``save`` (an autosave); a message in words instead of raising when the disk
+    refuses (the game goes on either way)."""
+    try:
+        save()
+    except OSError as exc:
+        return t("session.autosave_failed", reason=exc.strerror or exc)
+    return None
 
 
 def write_atomic(path: Path, text: str | bytes, like: Path | None = None) -> None:

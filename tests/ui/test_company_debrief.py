@@ -161,7 +161,8 @@ def test_export_writes_escaped_html_and_csv(app):
     assert f'data-value="{float(card["score"])!r}"' in text
     seats = next(p for p in reports if p.name.endswith("-seats.csv"))
     rows = list(csv.DictReader(io.StringIO(seats.read_text(encoding="utf-8"))))
-    assert [r["seat"] for r in rows] == ["company", "cpo", "pm:classroom", "pm:tutor", "pm:exam_prep"]
+    table = ["company", "cpo", "pm:classroom", "pm:tutor", "pm:exam_prep"]
+    assert [r["seat"] for r in rows] == table
     assert rows[1]["who"] == hostile  # CSV quotes it; no HTML in a CSV
     assert rows[3]["who"] == "'=HYPERLINK(1)"  # no formula for a spreadsheet to run
     assert float(rows[0]["score"]) == card["score"] and rows[0]["grade"] == card["grade"]
