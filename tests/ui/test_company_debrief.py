@@ -9,6 +9,7 @@ message and is kept as it was.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import io
@@ -312,3 +313,69 @@ def test_a_finished_company_game_continues_to_its_debrief(app):
     click(app, "Back to the title")
     assert app.top.name == "title" and app.company is None
     assert company_autosave_path().exists()  # kept: Continue opens the debrief again
+
+
+def _paths(node, at=()):
+    """Every place in a JSON document (the document itself first)."""
+    yield at
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, child in items:
+        yield from _paths(child, (*at, key))
+
+
+def test_any_damage_to_a_company_save_is_refused_in_words_or_replays(tmp_path):
+    """A value anywhere in the save replaced by anything JSON holds: the load either replays
+    a game or raises SaveError, never another exception."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from game.company_session import CompanySession
+    from game.saves import SaveError
+
+    session = CompanySession(portfolio(), SEED, PEOPLE)
+    FIRST["cpo"](session.desk("cpo"))
+    FIRST["pm:tutor"](session.desk("pm:tutor"))
+    for seat in list(session.people):
+        session.hand_in(seat)
+    good = json.loads(company_autosave_path().read_text())
+    places = list(_paths(good))
+    anything = st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**70), 2**70)
+        | st.floats()
+        | st.text(max_size=80),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+        ),
+        max_leaves=6,
+    )
+    target = tmp_path / "damaged.json"
+
+    @settings(
+        max_examples=80,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(st.sampled_from(places), anything)
+    def damage(place, value):
+        doc = json.loads(json.dumps(good))
+        if not place:
+            doc = value
+        else:
+            node = doc
+            for key in place[:-1]:
+                node = node[key]
+            node[place[-1]] = value
+        target.write_text(json.dumps(doc))
+        with contextlib.suppress(SaveError):
+            CompanySession.load(target)
+
+    damage()
