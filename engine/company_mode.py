@@ -232,6 +232,37 @@ def seat_belief(
     return belief
 
 
+def seat_report(report: TurnReport, firm: str, visible: set[tuple[int, str, str]]) -> TurnReport:
+    """``report`` with only the study findings of ``firm`` a seat may see (``visible``)."""
+    from dataclasses import replace
+
+    org = report.organisation.get(firm)
+    if org is None or not org.research:
+        return report
+    kept = [f for f in org.research if (report.quarter, f["method"], f["segment"]) in visible]
+    if len(kept) == len(org.research):
+        return report
+    return replace(report, organisation={**report.organisation, firm: replace(org, research=kept)})
+
+
+def seat_view(
+    view: FirmView, seat: Seat, line_id: str, belief: Belief, visible: set[tuple[int, str, str]]
+) -> FirmView:
+    """The firm view as ``seat`` sees it: a PM's line only (``line_id``: its id in the view),
+    the seat's own belief in every line, only the findings it may see in the reports."""
+    from dataclasses import replace
+
+    if seat.role == "pm":
+        view = pm_view(view, line_id)
+    org = view.organisation
+    lines = {k: replace(v, belief=belief) for k, v in org.lines.items()}
+    return replace(
+        view,
+        organisation=replace(org, lines=lines),
+        history=[seat_report(r, view.firm, visible) for r in view.history],
+    )
+
+
 # --------------------------------------------------------------------------- alignment
 
 
