@@ -197,21 +197,39 @@ def studies_of(report: TurnReport, firm: str) -> list[dict[str, Any]]:
     return list(org.research) if org is not None else []
 
 
+def studies_run(history: Sequence[TurnReport], firm: str) -> set[tuple[int, str, str]]:
+    """(quarter, method, segment) of every study the firm ran (its PM seats' and AI PMs')."""
+    return {
+        (r.quarter, f["method"], f["segment"]) for r in history[1:] for f in studies_of(r, firm)
+    }
+
+
 def visible_studies(
     seat: Seat,
     orders: Mapping[int, Mapping[str, Sequence[tuple[str, str]]]],
     shared: Iterable[StudyRef],
+    ran: Iterable[tuple[int, str, str]] = (),
 ) -> set[tuple[int, str, str]]:
     """(quarter, method, segment) of the studies ``seat`` may see.
 
-    ``orders`` is, per quarter, each line's studies as ordered (method, segment); a PM sees
-    their own line's studies and every shared one; the CPO sees the shared ones.
+    ``orders`` is, per quarter, each PM seat's studies as ordered (method, segment); ``ran``
+    every study the firm ran (:func:`studies_run`). A PM sees their own line's studies and
+    every shared one; the CPO sees the shared ones and what the AI PMs learnt (an AI PM
+    shares every study with the CPO: it is the process a person in the seat may skip).
     """
     seen = {(s.quarter, s.method, s.segment) for s in shared}
     if seat.role == "pm":
         for quarter, by_line in orders.items():
             for method, segment in by_line.get(seat.line or "", ()):
                 seen.add((quarter, method, segment))
+    else:
+        by_seats = {
+            (quarter, method, segment)
+            for quarter, by_line in orders.items()
+            for pairs in by_line.values()
+            for method, segment in pairs
+        }
+        seen |= set(ran) - by_seats
     return seen
 
 

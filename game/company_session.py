@@ -36,6 +36,7 @@ from engine.company_mode import (
     seat_report,
     seat_view,
     seats,
+    studies_run,
     visible_studies,
 )
 from engine.decisions import ProductDecision
@@ -189,7 +190,8 @@ class CompanySession:
 
     def visible(self, seat_id: str) -> set[tuple[int, str, str]]:
         """(quarter, method, segment) of the studies ``seat_id`` may see."""
-        return visible_studies(self.seat(seat_id), self.orders, self.shared)
+        ran = studies_run(self.sim.history, self.firm_id)
+        return visible_studies(self.seat(seat_id), self.orders, self.shared, ran)
 
     def belief(self, seat_id: str) -> Belief:
         """What ``seat_id`` believes about the market: the prior and the studies it may see."""

@@ -196,9 +196,10 @@ class CompanyLog:
             if t.share and t.share.note.strip()
         ]
 
-    def visible(self, seat: Seat) -> set[tuple[int, str, str]]:
-        """(quarter, method, segment) of the studies ``seat`` may see."""
-        return visible_studies(seat, self.orders(), [s for s, _ in self.shared()])
+    def visible(self, seat: Seat, ran: set[tuple[int, str, str]]) -> set[tuple[int, str, str]]:
+        """(quarter, method, segment) of the studies ``seat`` may see (``ran``: every study
+        the company ran, :func:`engine.company_mode.studies_run`)."""
+        return visible_studies(seat, self.orders(), [s for s, _ in self.shared()], ran)
 
     def studies(self, line: str) -> list[StudyRef]:
         """The studies the PM of ``line`` ran in resolved rounds (what it may share)."""

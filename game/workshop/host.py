@@ -720,12 +720,12 @@ class Host:
         """The file's change mark, what the facilitator's screen shows and, when the mark is
         not ``last``, the status text for each of ``keys`` (live connections)."""
         s = self._s()
-        mark = s.store.change_mark()
+        mark = _change_mark(s)
         round_ = s.current_round
         if self.deadline_minutes is not None and not s.finished and self._deadlined != round_:
             if s.deadline() is None:  # every round closes this long after it opens...
                 s.set_deadline(self.deadline_minutes)
-                mark = s.store.change_mark()
+                mark = _change_mark(s)
             self._deadlined = round_  # ...once: the facilitator may then move or remove it
         state = self._state()
         submitted = state["submitted"] if not state["finished"] else dict.fromkeys(s.teams, False)
@@ -809,6 +809,13 @@ class Host:
             for ws in list(self._sockets.get(key, ())):
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     await ws.send_str(text)
+
+
+def _change_mark(s: WorkshopSession) -> tuple[int, ...]:
+    """What the live status of anyone may show changed: the file's change mark, and in a
+    company workshop the drafts too (a seat's status shows the CPO's direction as drafted)."""
+    mark = s.store.change_mark()
+    return (*mark, *s.store.draft_mark()) if s.company else mark
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

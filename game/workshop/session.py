@@ -33,7 +33,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from engine.company_mode import CpoTurn, PmTurn, Seat, combine, seat_belief, seat_view, seats
+from engine.company_mode import (
+    CpoTurn,
+    PmTurn,
+    Seat,
+    combine,
+    seat_belief,
+    seat_view,
+    seats,
+    studies_run,
+)
 from engine.decision_check import Problem, in_words, parse
 from engine.decisions import Decisions, carry_forward
 from engine.kpis import LEADERBOARD
@@ -733,7 +742,7 @@ class WorkshopSession:
         w = self.worlds()
         sim, m = w.sims[team], w.maps[team]
         view = self.team_view(team).firm
-        visible = w.company[team].visible(s)
+        visible = w.company[team].visible(s, studies_run(sim.history, m.firm))
         belief = seat_belief(sim.scenario, m.firm, sim.history, visible)
         return seat_view(view, s, m.products.get(s.line or "", s.line or ""), belief, visible)
 

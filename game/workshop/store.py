@@ -355,6 +355,14 @@ class WorkshopStore:
             ).fetchone()
             return tuple(int(v) for v in row)
 
+    def draft_mark(self) -> tuple[int, int]:
+        """A cheap fingerprint of the drafts kept on the host: (how many, latest save). A
+        company's seats see each other's drafts (the CPO's direction as it stands)."""
+        with self._reading():
+            row = self._db.execute("SELECT COUNT(*), COALESCE(MAX(saved_at), 0) FROM draft")
+            count, latest = row.fetchone()
+            return int(count), int(float(latest) * 1000)
+
     def replay_mark(self) -> tuple[int, int]:
         """A cheap fingerprint of the inputs of every resolved round: (rounds resolved, id of
         the last resolve or rewind in the journal). Submissions and injects only ever go to

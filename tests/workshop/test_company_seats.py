@@ -157,12 +157,14 @@ def test_a_pms_research_is_its_own_until_shared_with_the_cpo() -> None:
         return [(f["method"], f["segment"]) for f in org.research]
 
     assert seen("pm:classroom") == [("interviews", "schools")]
-    assert seen("cpo") == [] and seen("pm:tutor") == []
+    assert seen("pm:tutor") == []  # the tutor's PM (a person) ran none
+    ai = seen("cpo")  # the exam-prep AI PM shares what it learns with the CPO...
+    assert ai and ("interviews", "schools") not in ai  # ...the classroom PM has not (yet)
     cpo_lines = s.seat_view("Alpha", "cpo").organisation.lines
     pm_lines = s.seat_view("Alpha", "pm:classroom").organisation.lines
     pm_belief = next(iter(pm_lines.values())).belief
     assert pm_belief.studies == 1 and pm_belief.segments_studied == {"schools"}
-    assert all(v.belief.studies == 0 for v in cpo_lines.values())  # the CPO's: not yet
+    assert all(v.belief.studies == len(ai) for v in cpo_lines.values())
     part = s.company_part("Alpha", "pm:classroom")
     assert [(x.quarter, x.method, x.segment) for x in part.studies] == [
         (1, "interviews", "schools")
@@ -171,8 +173,8 @@ def test_a_pms_research_is_its_own_until_shared_with_the_cpo() -> None:
     s.resolve(keep_course=True)
     cpo_view = s.seat_view("Alpha", "cpo")
     first = cpo_view.history[1].organisation[s.firm("Alpha")]
-    assert [(f["method"], f["segment"]) for f in first.research] == [("interviews", "schools")]
-    assert next(iter(cpo_view.organisation.lines.values())).belief.studies == 1
+    assert ("interviews", "schools") in [(f["method"], f["segment"]) for f in first.research]
+    assert next(iter(cpo_view.organisation.lines.values())).belief.studies > len(ai)
     cpo = s.company_part("Alpha", "cpo")
     assert [(x.line, x.quarter) for x in cpo.shared] == [("classroom", 1)]
     assert [n.text for n in cpo.notes] == ["Schools want reports"]
@@ -298,3 +300,33 @@ def test_a_cpo_and_two_pms_play_a_company_round_from_their_own_machines(
     assert len(s2.store.all_submissions(1)) == 3
     want = combine(s2.scenario, played.cpo, played.pms)[0]
     assert s2.played("Alpha")[0] == want
+
+
+def test_a_pm_hears_the_cpos_direction_live_as_the_cpo_drafts_it(
+    hosted: tuple[WorkshopSession, HostThread],
+) -> None:
+    s, thread = hosted
+    url = thread.host.addresses[0]
+    codes = s.join_codes()
+    cpo_extra = {"direction": {"tutor": {"budget": 12000.0, "strategy": "Fewer, better"}}}
+
+    async def listen() -> list[dict[str, Any]]:
+        cpo = HostClient(url, codes[seat_key("Beta", "cpo")])
+        pm = HostClient(url, codes[seat_key("Beta", "pm:tutor")])
+        heard: list[dict[str, Any]] = []
+        async with cpo, pm:
+            stream = pm.live()
+            heard.append(await asyncio.wait_for(anext(stream), 10))
+            await cpo.keep_draft(
+                Decisions.model_validate({"themes": {"tutor": "quality"}}), cpo_extra
+            )
+            while "Fewer, better" not in json.dumps(heard[-1]):
+                heard.append(await asyncio.wait_for(anext(stream), 10))
+            await stream.aclose()
+        return heard
+
+    heard = asyncio.run(listen())
+    assert heard[0]["direction"] == {} and heard[0]["seats"]["pm:tutor"] is False
+    assert heard[-1]["themes"] == {"tutor": "quality"}
+    assert heard[-1]["direction"]["tutor"] == {"budget": 12000.0, "strategy": "Fewer, better"}
+    assert set(heard[-1]["seats"]) == set(s.seat_ids())
