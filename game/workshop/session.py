@@ -902,6 +902,8 @@ class WorkshopSession:
             key = seat_key(name, s.id)
         else:
             key = name = self.team(team)
+            if self.company:
+                raise WorkshopError(phrase("ws_errors.company_seat_needed", team=name))
         if receipt_id is not None:
             earlier = self.store.receipt(receipt_id)
             if earlier is not None:
@@ -994,6 +996,8 @@ class WorkshopSession:
         """Keep a team's unfinished draft for the open round (authored ids) on the host, so a
         client that crashed finds it again. Only well-formed decisions are kept."""
         team = self.team(team)
+        if self.company:
+            raise WorkshopError(phrase("ws_errors.company_seat_needed", team=team))
         decisions = self._well_formed(decisions, phrase("ws_errors.draft_decisions"))
         payload = decisions.model_dump(mode="json", exclude_unset=True)
         try:

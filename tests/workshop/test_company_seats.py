@@ -330,3 +330,12 @@ def test_a_pm_hears_the_cpos_direction_live_as_the_cpo_drafts_it(
     assert heard[-1]["themes"] == {"tutor": "quality"}
     assert heard[-1]["direction"]["tutor"] == {"budget": 12000.0, "strategy": "Fewer, better"}
     assert set(heard[-1]["seats"]) == set(s.seat_ids())
+
+
+def test_a_company_hands_in_by_seat_never_as_a_whole_team() -> None:
+    s = _company()
+    with pytest.raises(WorkshopError, match="each seat"):
+        s.submit("Alpha", {"themes": {"tutor": "growth"}})
+    with pytest.raises(WorkshopError, match="each seat"):
+        s.keep_draft("Alpha", {})
+    assert s.store.all_submissions(1) == []
