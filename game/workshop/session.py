@@ -35,9 +35,13 @@ from typing import Any
 
 from engine.company_mode import (
     CpoTurn,
+    Line,
     PmTurn,
     Seat,
+    SeatTurns,
     combine,
+    conversation,
+    scorecards,
     seat_belief,
     seat_view,
     seats,
@@ -598,6 +602,51 @@ class WorkshopSession:
     def company_log(self, team: str) -> CompanyLog:
         """A company's resolved rounds as its seats played them."""
         return self.worlds().company[self.team(team)]
+
+    def company_record(
+        self, team: str
+    ) -> tuple[Scenario, dict[str, Any], list[TurnReport], list[SeatTurns]]:
+        """A company's game so far for its scorecards and its conversation, in its market's
+        ids: (the market, the company's scorecard, its private reports from quarter 0, each
+        resolved round's seat turns with that round's report)."""
+        team = self.team(team)
+        w = self.worlds()
+        sim, m = w.sims[team], w.maps[team]
+        history = [_private(r, m.firm) for r in sim.history]
+        turns = [
+            SeatTurns(
+                cpo=CpoTurn(
+                    decisions=m.to_market(r.cpo.decisions),
+                    direction={m.products.get(k, k): v for k, v in r.cpo.direction.items()},
+                ),
+                pms={
+                    m.products.get(line, line): PmTurn(
+                        decision=next(
+                            iter(
+                                m.to_market(
+                                    Decisions(products={line: t.decision})
+                                ).products.values()
+                            )
+                        ),
+                        share=t.share,
+                    )
+                    for line, t in r.pms.items()
+                },
+                flags=[replace(f, line=m.products.get(f.line, f.line)) for f in r.flags],
+                report=history[i + 1],
+            )
+            for i, r in enumerate(w.company[team].rounds)
+        ]
+        return sim.scenario, sim.scorecard(m.firm), history, turns
+
+    def company_scorecards(self, team: str) -> dict[str, Any]:
+        """A company's scorecard and each seat's (:func:`engine.company_mode.scorecards`)."""
+        return scorecards(*self.company_record(team))
+
+    def company_conversation(self, team: str) -> list[Line]:
+        """A company's rounds as a conversation between its seats (for the debrief)."""
+        scenario, _, history, turns = self.company_record(team)
+        return conversation(scenario, history, turns)
 
     def seat_draft(self, team: str, seat: str) -> tuple[Decisions, dict[str, Any]]:
         """Where a seat's turn for the open round starts (authored ids): its hand-in, else the
