@@ -379,3 +379,11 @@ def test_any_damage_to_a_company_save_is_refused_in_words_or_replays(tmp_path):
             CompanySession.load(target)
 
     damage()
+
+
+def test_quitting_the_window_saves_a_company_game(app):
+    hot_seat(app)
+    path = company_autosave_path()
+    path.unlink()
+    app.quit()
+    assert path.exists() and not app.running
