@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from engine.company_mode import Direction, Flag, Share, StudyRef
 from game.company_seat import DirectionDraft, ShareDraft, line_pm_name, seat_line
 from game.translation import t
+from game.workshop.company_seats import seat_key, seat_words
 from game.workshop.remote_desk import RemoteDesk
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
 
 COMPANY = "company"
 """Where the host's check puts the company's flags."""
-SEP = "\x1f"
-"""Between the team and the seat in a seat's key (``company_seats.SEP`` on the host)."""
 
 
 class RemoteSeatDesk(RemoteDesk):
@@ -58,7 +57,7 @@ class RemoteSeatDesk(RemoteDesk):
     def keeper_of(package: wire.Package) -> str:
         """The seat's key (team and seat): seats on one computer keep their own drafts."""
         part = package.company
-        return f"{package.team}{SEP}{part.seat if part is not None else ''}"
+        return seat_key(package.team, part.seat) if part is not None else package.team
 
     # ------------------------------------------------------------------ ids
     def own_id(self, line: str) -> str:
@@ -77,8 +76,6 @@ class RemoteSeatDesk(RemoteDesk):
 
     def seat_title(self, seat_id: str) -> str:
         """A seat in words: "CPO", "PM of Quill Tutor"."""
-        from game.workshop.company_seats import seat_words
-
         return seat_words(seat_id, self.part.lines)
 
     def preview(self, draft: Decisions) -> None:

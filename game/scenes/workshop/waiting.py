@@ -98,7 +98,10 @@ class RemoteWaitingScene(Scene):
         keys = (("progress", 40), ("seats", 52), ("deadline", 30), ("link", 30))
         for key, h in keys if m.seat is not None else (keys[0], *keys[2:]):
             text, kind = self._line(key)
-            self.labels[key] = self.label(pygame.Rect(x, y, w, h), text, object_id=kind)
+            if key == "seats":  # a company's seats: wraps on two lines
+                self.labels[key] = self.text(pygame.Rect(x, y, w, h), html.escape(text))
+            else:
+                self.labels[key] = self.label(pygame.Rect(x, y, w, h), text, object_id=kind)
             self._shown[key] = (text, kind)
             y += h + 6
         y += GAP
@@ -196,8 +199,8 @@ class RemoteWaitingScene(Scene):
             line = self._line(key)
             if label.alive() and line != self._shown.get(key):
                 self._shown[key] = line
-                label.set_text(line[0])
-                if key != "progress":
+                label.set_text(html.escape(line[0]) if key == "seats" else line[0])
+                if key not in ("progress", "seats"):
                     label.change_object_id(oid(line[1]))
         if self._resolved() and self.change_button.alive() and self.change_button.is_enabled:
             self.change_button.disable()
