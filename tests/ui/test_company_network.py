@@ -8,66 +8,37 @@ is. The round's results are checked against the engine driven directly with the 
 
 from __future__ import annotations
 
-import asyncio
-
 import pygame_gui
 import pytest
 from helpers import buttons, click, click_at, frames, texts, until
-from test_network_client import hand_in, join, type_text
+from test_network_client import Hosted, hand_in, join, type_text
 
 from engine.company_mode import CpoTurn, Direction, PmTurn, Share, StudyRef, combine
 from engine.decisions import ResearchOrder
-from game.paths import find_scenario
 from game.workshop import client as client_module
 from game.workshop import remote_desk
-from game.workshop.client import HostClient
-from game.workshop.host import Host, HostThread
-from game.workshop.session import WorkshopSession
 
 Entry = pygame_gui.elements.UITextEntryLine
 SEED = 5
 STRATEGY = "Win the families"
 
 
-class CompanyHosted:
-    """A 2-company session of the portfolio scenario served by an in-process host."""
+class CompanyHosted(Hosted):
+    """A 2-company session of the portfolio scenario (parallel worlds) served in-process."""
 
     def __init__(self, folder) -> None:
         from game.workshop.company_seats import seat_key
 
-        self.folder = folder
-        session = WorkshopSession.create(
-            find_scenario("portfolio").read_text(),
-            teams=["Alpha", "Beta"],
-            mode="parallel",
-            folder=folder,
-            rounds=2,
-            resolution=200,
-            seed=SEED,
-            company=True,
+        super().__init__(
+            folder, "portfolio", ("Alpha", "Beta"), "parallel", seed=SEED, company=True
         )
-        self.id = session.id
-        codes = session.join_codes()
-        self.codes = {k: codes[seat_key("Alpha", k)] for k in ("cpo", "pm:tutor", "pm:classroom")}
-        self.facilitator_code = codes[""]
-        session.close()
-        host = Host(self.id, folder)
-        self.thread = HostThread(host, "127.0.0.1", 0)
-        assert self.thread.wait_ready(), self.thread.error
-        self.url = host.addresses[0]
+        self.seats = {
+            k: self.codes[seat_key("Alpha", k)] for k in ("cpo", "pm:tutor", "pm:classroom")
+        }
 
-    def session(self) -> WorkshopSession:
-        """The session file opened afresh (what is on disk)."""
-        return WorkshopSession.open(self.id, self.folder)
-
-    def resolve(self) -> dict:
+    def resolve(self) -> object:
         """The facilitator plays the round over HTTP."""
-
-        async def run() -> dict:
-            async with HostClient(self.url, self.facilitator_code) as c:
-                return await c.resolve(keep_course=True)
-
-        return asyncio.run(run())
+        return self.facilitator(lambda c: c.resolve(keep_course=True))
 
 
 @pytest.fixture
@@ -81,12 +52,12 @@ def hosted(tmp_path, monkeypatch):
     monkeypatch.setattr(seat_hub, "COMPANY_REFRESH_S", 0.5)
     h = CompanyHosted(tmp_path / "workshops")
     yield h
-    h.thread.stop()
+    h.stop()
 
 
 def seat_hub(app, hosted: CompanyHosted, seat: str):
     """Join with the seat's code and reach its hub."""
-    join(app, hosted.url, hosted.codes[seat])
+    join(app, hosted.url, hosted.seats[seat])
     until(app, lambda: app.top.name == "workshop_remote_hub", f"the {seat} hub")
     return app.top
 

@@ -35,17 +35,26 @@ Entry = pygame_gui.elements.UITextEntryLine
 
 
 class Hosted:
-    """A 2-team session served by an in-process host."""
+    """A 2-team session served by an in-process host (the tutorial in a shared market unless
+    told otherwise; ``create``: more of :meth:`WorkshopSession.create`'s arguments)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        scenario: str = "tutorial",
+        teams: tuple[str, str] = ("A", "B"),
+        mode: str = "shared",
+        **create: object,
+    ) -> None:
         self.folder = folder
         session = WorkshopSession.create(
-            find_scenario("tutorial").read_text(),
-            teams=["A", "B"],
-            mode="shared",
+            find_scenario(scenario).read_text(),
+            teams=list(teams),
+            mode=mode,
             folder=folder,
             rounds=2,
             resolution=200,
+            **create,
         )
         self.id = session.id
         self.codes = session.join_codes()
