@@ -213,3 +213,43 @@ def test_a_company_plays_a_round_over_the_network(make_app, hosted):
     assert "Interviews · Schools" not in shown
     assert [f.text for f in flags] == [f.text for f in cpo2.played_flags()]
     assert "Traceback" not in shown
+
+
+def test_a_seats_extra_draft_is_kept_on_the_host_and_found_again(make_app, hosted):
+    """The CPO's direction and a PM's share travel with the kept draft; a second join (a
+    crashed window, another laptop) finds them again from the host's package."""
+    cpo_app, tutor_app = make_app(), make_app()
+    cpo = seat_hub(cpo_app, hosted, "cpo").seat
+    cpo.set_direction(cpo.market_id("tutor"), budget=5000.0, strategy=STRATEGY)
+    tutor = seat_hub(tutor_app, hosted, "pm:tutor").seat
+    study = StudyRef(quarter=1, method="survey", segment="families")
+    tutor.product_draft(tutor.line).research = [ResearchOrder(method="survey", segment="families")]
+    tutor.toggle_share(study)
+    tutor.set_note("Families want a cheaper plan")
+
+    def kept(seat: str) -> dict:
+        return hosted.session().seat_draft("Alpha", seat)[1]
+
+    until(cpo_app, lambda: kept("cpo").get("direction"), "the direction kept on the host")
+    assert kept("cpo")["direction"]["tutor"] == {"budget": 5000.0, "strategy": STRATEGY}
+    until(tutor_app, lambda: kept("pm:tutor").get("share"), "the share kept on the host")
+    # the PM's hub reads the CPO's kept direction (the host's live status)
+    until(tutor_app, lambda: STRATEGY in texts(tutor_app), "the direction on the PM's hub")
+    for desk in (cpo, tutor):
+        desk.link.close()  # the windows crash: nothing left properly
+        remote_desk.draft_path(desk.session_id, desk.keeper).unlink(missing_ok=True)
+    again = seat_hub(make_app(), hosted, "cpo").seat
+    assert again.direction[again.market_id("tutor")] == Direction(budget=5000.0, strategy=STRATEGY)
+    pm = seat_hub(make_app(), hosted, "pm:tutor").seat
+    assert pm.share == Share(studies=[study], note="Families want a cheaper plan")
+    assert pm.shared_already() == set() and study in pm.studies()
+
+
+def test_a_seat_hub_says_why_there_is_no_preview(make_app, hosted):
+    app = make_app()
+    hub = seat_hub(app, hosted, "pm:tutor")
+    assert hub.seat.preview(hub.seat.draft) is None
+    assert "no preview" in hub.seat.no_preview
+    hub.show_tab(tab_named(hub, "pricing"))
+    until(app, lambda: "Company mode shows no preview" in texts(app), "the reason in words")
+    assert "Traceback" not in texts(app)
