@@ -51,7 +51,7 @@ class RemoteSeatDesk(RemoteDesk):
         self._own_ids = {v: k for k, v in package.map.products.items()}  # market id -> own
         self.take_extra(part)
         super().__init__(package, link, local=local)
-        self.no_preview = t("company_ui.no_preview")
+        self.no_preview = t("company_net.no_preview")
 
     @staticmethod
     def keeper_of(package: wire.Package) -> str:
@@ -199,6 +199,27 @@ class RemoteCpoDesk(RemoteSeatDesk, DirectionDraft):
         except ValueError:
             return
 
+    def summary(self) -> list[str]:
+        """The draft in words, then each line's direction (the confirmation, the waiting
+        room)."""
+        from engine.formatting import money_full
+
+        cur = self.scenario.currency
+        return [
+            *super().summary(),
+            *(
+                t(
+                    "company_net.summary_direction",
+                    line=self.line_name(line),
+                    budget=t("company_ui.no_limit")
+                    if d.budget is None
+                    else money_full(d.budget, cur),
+                    strategy=d.strategy or t("company_ui.no_strategy"),
+                )
+                for line, d in self.direction.items()
+            ),
+        ]
+
     def direction_for(self, line: str) -> tuple[str | None, Direction]:
         """(theme, direction) this CPO gives ``line``, as drafted."""
         market = self.market_id(self.own_id(line))
@@ -226,6 +247,19 @@ class RemotePmDesk(RemoteSeatDesk, ShareDraft):
             self.share = Share.model_validate(found)
         except ValueError:
             return
+
+    def summary(self) -> list[str]:
+        """The draft in words, then what is shared with the CPO (the confirmation, the
+        waiting room)."""
+        from game.scenes.company_sharing import study_words
+
+        out = super().summary()
+        if self.share.studies:
+            words = ", ".join(study_words(self.scenario, s) for s in self.share.studies)
+            out.append(t("company_net.summary_shared", studies=words))
+        if self.share.note.strip():
+            out.append(t("company_net.summary_note", note=self.share.note.strip()))
+        return out
 
     def earlier_studies(self) -> list[StudyRef]:
         """The PM's studies from played rounds (the host's list)."""

@@ -251,5 +251,5 @@ def test_a_seat_hub_says_why_there_is_no_preview(make_app, hosted):
     assert hub.seat.preview(hub.seat.draft) is None
     assert "no preview" in hub.seat.no_preview
     hub.show_tab(tab_named(hub, "pricing"))
-    until(app, lambda: "Company mode shows no preview" in texts(app), "the reason in words")
+    until(app, lambda: "A company workshop shows no preview" in texts(app), "the reason in words")
     assert "Traceback" not in texts(app)

@@ -71,7 +71,7 @@ def live_seats(membership: Membership, round_: int) -> dict[str, bool] | None:
 class RemoteSeatHubScene(CompanyBanner, RemoteHubScene):
     """One company seat's hub for the open round of a workshop hosted on the network."""
 
-    banner_h = 92
+    banner_h = 100
 
     def __init__(self, app: App, membership: Membership, desk: RemoteSeatDesk) -> None:
         self.seat = desk

@@ -95,7 +95,7 @@ class RemoteWaitingScene(Scene):
         w = self.width - MARGIN - x
         y = top
         self.labels: dict[str, Any] = {}
-        keys = (("progress", 40), ("seats", 52), ("deadline", 30), ("link", 30))
+        keys = (("progress", 40), ("seats", 76), ("deadline", 30), ("link", 30))
         for key, h in keys if m.seat is not None else (keys[0], *keys[2:]):
             text, kind = self._line(key)
             if key == "seats":  # a company's seats: wraps on two lines
