@@ -253,3 +253,24 @@ def test_a_seat_hub_says_why_there_is_no_preview(make_app, hosted):
     hub.show_tab(tab_named(hub, "pricing"))
     until(app, lambda: "A company workshop shows no preview" in texts(app), "the reason in words")
     assert "Traceback" not in texts(app)
+
+
+def test_a_pm_changes_its_hand_in_and_finds_its_share(make_app, hosted):
+    from game.scenes.workshop.seat_hub import RemoteSeatHubScene
+
+    app = make_app()
+    tutor = seat_hub(app, hosted, "pm:tutor").seat
+    study = StudyRef(quarter=1, method="survey", segment="families")
+    tutor.product_draft(tutor.line).research = [ResearchOrder(method="survey", segment="families")]
+    tutor.toggle_share(study)
+    until(app, lambda: tutor.answered(), "the host's check")
+    hand_in(app)
+    until(app, lambda: app.top.name == "workshop_remote_waiting", "the waiting room")
+    shown = texts(app)
+    assert "Shared with the CPO: Q1 · Survey · Families" in shown
+    until(app, lambda: "Your company: Handed in: PM of Quill Tutor (you)" in texts(app), "seats")
+    click(app, "Change our decisions")
+    until(app, lambda: app.top.name == "workshop_remote_hub", "the hub again")
+    assert isinstance(app.top, RemoteSeatHubScene)
+    assert app.top.seat.share.studies == [study]
+    assert "Hand in again" in texts(app)

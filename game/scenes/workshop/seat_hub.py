@@ -26,6 +26,7 @@ from game.company_seat import seat_line
 from game.scenes.company import CompanyBanner
 from game.scenes.workshop.remote_hub import RemoteHubScene
 from game.translation import t
+from game.workshop.company_seats import seat_words
 from game.workshop.remote_seat import RemoteSeatDesk
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ COMPANY_REFRESH_S = 10.0
 def seats_words(me: str, lines: Mapping[str, str], handed: Mapping[str, bool]) -> str:
     """Which seats of the company handed in this round and which are still deciding (the
     seat ``me`` marked as yours)."""
-    from game.workshop.company_seats import seat_words
 
     def name(seat: str) -> str:
         title = seat_words(seat, lines)
