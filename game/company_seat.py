@@ -70,13 +70,19 @@ class CompanySeat(Protocol):
         ...
 
 
+def line_product(scenario: Scenario, line: str) -> str:
+    """A line's product name (its id when the scenario has no such line)."""
+    firm = scenario.player_firms()[0]
+    return next((p.name for p in firm.products if p.id == line), line)
+
+
 def line_pm_name(scenario: Scenario, line: str) -> str:
     """The line's own PM by first name (the product's name when it has none)."""
     firm = scenario.player_firms()[0]
     product = next((p for p in firm.products if p.id == line), None)
     team = product.team if product is not None else None
     name = team.pm.name if team is not None and team.pm is not None else ""
-    return name.split()[0] if name else (product.name if product is not None else line)
+    return name.split()[0] if name else line_product(scenario, line)
 
 
 def seat_line(seat_id: str) -> str | None:

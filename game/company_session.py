@@ -212,8 +212,9 @@ class CompanySession:
 
     def line_name(self, line: str) -> str:
         """A line's product name."""
-        firm = self.scenario.player_firms()[0]
-        return next((p.name for p in firm.products if p.id == line), line)
+        from game.company_seat import line_product
+
+        return line_product(self.scenario, line)
 
     def seat_title(self, seat_id: str) -> str:
         """The seat in words: "CPO", "PM of Quill Tutor"."""

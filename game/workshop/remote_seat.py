@@ -16,10 +16,11 @@ are translated to the scenario's own ids (:class:`~engine.teams.TeamMap`) for th
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from engine.company_mode import Direction, Flag, Share, StudyRef
-from game.company_seat import DirectionDraft, ShareDraft, line_pm_name, seat_line
+from game.company_seat import DirectionDraft, ShareDraft, line_pm_name, line_product, seat_line
 from game.translation import t
 from game.workshop.company_seats import seat_key, seat_words
 from game.workshop.remote_desk import RemoteDesk
@@ -104,8 +105,10 @@ class RemoteSeatDesk(RemoteDesk):
         return errors, [*warnings, *(f.text for f in self.flags())]
 
     # ------------------------------------------------------------------ the company part
+    @abstractmethod
     def take_extra(self, part: CompanyPart) -> None:
-        """Start the seat's extra draft from what the host kept (a seat's desk says which)."""
+        """Start the seat's extra draft from what the host kept (the CPO's direction, a
+        PM's line and share)."""
 
     def take_company(self, part: CompanyPart) -> None:
         """A newer company part of the same round (the CPO kept or handed in, a PM handed
@@ -127,7 +130,7 @@ class RemoteSeatDesk(RemoteDesk):
     def line_name(self, line: str) -> str:
         """A line's product name."""
         own = self.own_id(line)
-        return self.part.lines.get(own) or line_pm_name(self.scenario, own)
+        return self.part.lines.get(own) or line_product(self.scenario, own)
 
     def pm_name(self, line: str) -> str:
         """The line's own PM by first name (the host does not name the person at a seat)."""
