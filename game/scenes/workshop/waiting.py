@@ -164,7 +164,11 @@ class RemoteWaitingScene(Scene):
                 return t("ws_waiting.round_played"), "#heading"
             if status is None or status.round != self.round:
                 return t("ws_waiting.waiting_news"), "#heading"
-            progress = t("ws_waiting.progress", done=status.handed_in, teams=status.teams)
+            progress = (
+                t("ws_waiting.progress", done=status.handed_in, teams=status.teams)
+                if self.membership.seat is None
+                else t("company_net.progress", done=status.handed_in, companies=status.teams)
+            )
             return progress, "#heading"
         if self._resolved():
             return t("ws_waiting.fetching"), "#muted"
