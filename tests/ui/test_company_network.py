@@ -24,14 +24,13 @@ STRATEGY = "Win the families"
 
 
 class CompanyHosted(Hosted):
-    """A 2-company session of the portfolio scenario (parallel worlds) served in-process."""
+    """A 2-company session of the portfolio scenario (parallel worlds unless told) served
+    in-process."""
 
-    def __init__(self, folder) -> None:
+    def __init__(self, folder, mode: str = "parallel") -> None:
         from game.workshop.company_seats import seat_key
 
-        super().__init__(
-            folder, "portfolio", ("Alpha", "Beta"), "parallel", seed=SEED, company=True
-        )
+        super().__init__(folder, "portfolio", ("Alpha", "Beta"), mode, seed=SEED, company=True)
         self.seats = {
             k: self.codes[seat_key("Alpha", k)] for k in ("cpo", "pm:tutor", "pm:classroom")
         }
@@ -42,15 +41,16 @@ class CompanyHosted(Hosted):
 
 
 @pytest.fixture
-def hosted(tmp_path, monkeypatch):
-    """A hosted company session; network back-off, debounces and refreshes shortened."""
+def hosted(tmp_path, monkeypatch, request):
+    """A hosted company session (parallel worlds, or the mode a test asks for); network
+    back-off, debounces and refreshes shortened."""
     from game.scenes.workshop import seat_hub
 
     monkeypatch.setattr(client_module, "BACKOFF_S", (0.05, 0.1, 0.2))
     monkeypatch.setattr(remote_desk, "PUSH_AFTER_S", 0.3)
     monkeypatch.setattr(remote_desk, "RETRY_S", 0.3)
     monkeypatch.setattr(seat_hub, "COMPANY_REFRESH_S", 0.5)
-    h = CompanyHosted(tmp_path / "workshops")
+    h = CompanyHosted(tmp_path / "workshops", getattr(request, "param", "parallel"))
     yield h
     h.stop()
 
@@ -215,6 +215,7 @@ def test_a_company_plays_a_round_over_the_network(make_app, hosted):
     assert "Traceback" not in shown
 
 
+@pytest.mark.parametrize("hosted", ["parallel", "shared"], indirect=True)
 def test_a_seats_extra_draft_is_kept_on_the_host_and_found_again(make_app, hosted):
     """The CPO's direction and a PM's share travel with the kept draft; a second join (a
     crashed window, another laptop) finds them again from the host's package."""
@@ -235,6 +236,10 @@ def test_a_seats_extra_draft_is_kept_on_the_host_and_found_again(make_app, hoste
     until(tutor_app, lambda: kept("pm:tutor").get("share"), "the share kept on the host")
     # the PM's hub reads the CPO's kept direction (the host's live status)
     until(tutor_app, lambda: STRATEGY in texts(tutor_app), "the direction on the PM's hub")
+    # a live flag from the host's check: the survey ($8,000) is over the $5,000 budget
+    until(tutor_app, lambda: "over the CPO's budget" in texts(tutor_app), "the live flag")
+    assert [f.text for f in tutor.flags()] == [w for w in tutor.problems()[1] if "budget" in w]
+    assert not any("Company:" in w for w in tutor.problems()[1])  # said once, in words
     for desk in (cpo, tutor):
         desk.link.close()  # the windows crash: nothing left properly
         remote_desk.draft_path(desk.session_id, desk.keeper).unlink(missing_ok=True)
