@@ -225,7 +225,12 @@ class WorkshopJoinScene(Scene):
         self.desk = seat_desk(package, link)
         self.desk.prime()
         self.opening_since = time.monotonic()
-        self._say(t("ws_join.joined_as", team=package.team))
+        who = package.team
+        if package.company is not None:  # "Alpha — PM of Quill Tutor"
+            from game.workshop.company_seats import key_words, seat_key
+
+            who = key_words(seat_key(who, package.company.seat), package.company.lines)
+        self._say(t("ws_join.joined_as", team=who))
 
     def _open_hub(self, desk: RemoteDesk) -> None:
         from game.scenes.workshop.seat_hub import hub_for
