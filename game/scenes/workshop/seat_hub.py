@@ -37,8 +37,10 @@ if TYPE_CHECKING:
     from game.workshop import wire
     from game.workshop.remote_desk import Membership, RemoteDesk
 
-COMPANY_REFRESH_S = 10.0
-"""Seconds between fetches of what the other seats of the company decided so far."""
+COMPANY_REFRESH_S = 30.0
+"""Seconds between fetches of the seat's package while its hub is open, in case a status
+was missed (a seat's live status already says who handed in and the CPO's direction, and a
+new hand-in fetches the package at once)."""
 
 
 def seats_words(me: str, lines: Mapping[str, str], handed: Mapping[str, bool]) -> str:
