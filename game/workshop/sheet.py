@@ -17,6 +17,7 @@ layoffs beyond the team, a split over 100%, every field's bound, ...) runs on su
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from engine.formatting import money_cents, money_full
 from engine.loader import MAX_BYTES
 from engine.report import PeopleResult
 from engine.yaml_positions import YamlProblem, read_yaml
-from game.workshop.session import WorkshopError, WorkshopSession
+from game.workshop.session import TeamView, WorkshopError, WorkshopSession
 from game.workshop.wire import answer_problems
 
 SHEET_KEYS = ("session", "team", "round", "decisions")
@@ -37,46 +38,82 @@ def _v(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
+@dataclass(frozen=True)
+class _Desk:
+    """What a sheet is written from: whose it is, what they see and where they start."""
+
+    team: str
+    view: TeamView
+    role: str  # the decisions the sheet holds: pm (a line's) or cpo (the portfolio's)
+    last: Decisions  # where the decisions start (authored ids)
+    seat: str | None = None  # a company's seat (cpo, pm:LINE), None for a team's sheet
+
+    @property
+    def local(self) -> dict[str, str]:
+        """Product id in the team's market -> the scenario's id."""
+        return {clone: authored for authored, clone in self.view.products.items()}
+
+
 def template(session: WorkshopSession, team: str) -> str:
     """A commented decision sheet for ``team`` and the open round, pre-filled from its state."""
     team = session.team(team)
-    view = session.team_view(team)
+    desk = _Desk(team, session.team_view(team), session.info.role, session.next_draft(team))
+    submit = f"crossroads workshop submit {session.id} --team {_v(team)} --decisions FILE.yaml"
+    lines = _head(session, desk, f"Team {team}", submit)
+    lines += _products(session, desk)
+    lines += _firm_fields(session, desk)
+    return "\n".join(lines) + "\n"
+
+
+def _head(session: WorkshopSession, desk: _Desk, who: str, submit: str) -> list[str]:
+    """The sheet's opening comments and its header keys, up to ``decisions:``."""
     sc = session.scenario
-    role = session.info.role
-    local = {clone: authored for authored, clone in view.products.items()}
-    last = session.next_draft(team)
-    org = view.firm.organisation
-    cur = sc.currency
-    lines: list[str] = [
+    view = desk.view
+    cash = money_full(view.firm.cash, sc.currency)
+    return [
         f"# Crossroads decision sheet: {sc.title}",
-        f"# Team {team}, round {view.round} of {view.rounds} ({role.upper()}, "
-        f"{session.mode} market). Cash now {money_full(view.firm.cash, cur)}.",
+        f"# {who}, round {view.round} of {view.rounds} ({session.info.role.upper()}, "
+        f"{session.mode} market). Cash now {cash}.",
         "# Edit the values, keep the structure, then hand the file in:",
-        f"#   crossroads workshop submit {session.id} --team {_v(team)} --decisions FILE.yaml",
+        f"#   {submit}",
         "# Anything you delete keeps its current value. Money is per quarter.",
         f"session: {_v(session.id)}",
-        f"team: {_v(team)}",
+        f"team: {_v(desk.team)}",
+        *([f"seat: {_v(desk.seat)}"] if desk.seat is not None else []),
         f"round: {view.round}",
         "decisions:",
     ]
-    if role == "cpo":
-        lines += [
+
+
+def _products(session: WorkshopSession, desk: _Desk) -> list[str]:
+    """``products``: each line's fields for a PM; for a CPO, the lines as comments."""
+    sc = session.scenario
+    cur = sc.currency
+    org = desk.view.firm.organisation
+    if desk.role == "cpo" and desk.seat is None:
+        lines = [
             "  # Your AI product managers decide each line's price, marketing and roadmap;",
             "  # a field you set under 'products' overrides your PM for that line.",
             "  products: {}",
         ]
+    elif desk.role == "cpo":
+        lines = [
+            "  # Your PMs decide each line's price, marketing and roadmap (a line nobody plays:",
+            "  # its AI PM). Staffing is yours: hires and layoffs under 'products', by line.",
+            "  products: {}",
+        ]
     else:
-        lines.append("  products:")
+        lines = ["  products:"]
     for clone, lv in org.lines.items() if org else []:
-        pid = local.get(clone, clone)
-        prev = last.products.get(pid)
-        open_items = {local_item(session, team, i.id): i for i in lv.items}
-        roadmap = [i for i in (prev.roadmap if prev else []) if i in open_items]
-        split = prev.split if prev else CapacitySplit()
-        product = view.firm.products[clone]
-        if role == "cpo":
+        pid = desk.local.get(clone, clone)
+        product = desk.view.firm.products[clone]
+        if desk.role == "cpo":
             lines.append(f"  #   {pid}: {product.name}, price {money_cents(product.price, cur)}")
             continue
+        prev = desk.last.products.get(pid)
+        open_items = {local_item(session, desk.team, i.id): i for i in lv.items}
+        roadmap = [i for i in (prev.roadmap if prev else []) if i in open_items]
+        split = prev.split if prev else CapacitySplit()
         lines += [
             f"    {pid}:  # {product.name}",
             f"      price: {round(product.price, 2)}  # per customer per quarter "
@@ -93,26 +130,35 @@ def template(session: WorkshopSession, team: str) -> str:
         ]
         for item_id, item in open_items.items():
             effects = ", ".join(f"{a} {v:+.2f}" for a, v in item.effects.items()) or "no effects"
-            needs = [local_item(session, team, d) for d in item.depends_on]
+            needs = [local_item(session, desk.team, d) for d in item.depends_on]
             deps = f"; needs {', '.join(needs)}" if needs else ""
             busy = " (in progress)" if item.in_progress else ""
             lines.append(
                 f"      #   {item_id}: ~{item.remaining:.0f} points, {effects}{deps}{busy}"
             )
-    if sc.research and role != "cpo":
+    if sc.research and desk.role != "cpo":
         methods = ", ".join(f"{m.id} ({money_full(m.cost, cur)})" for m in sc.research)
         lines.append(f"  # research methods: {methods}")
-    segs = ", ".join(s.id for s in sc.segments)
-    lines += [
-        f"  # segments: {segs}",
+    lines.append(f"  # segments: {', '.join(s.id for s in sc.segments)}")
+    return lines
+
+
+def _firm_fields(session: WorkshopSession, desk: _Desk) -> list[str]:
+    """The firm-wide fields (forecast, culture, hiring freeze, colleagues' requests) and, for
+    a CPO, the portfolio's (themes, mentoring, bets, incubation, sunsets)."""
+    sc = session.scenario
+    cur = sc.currency
+    last = desk.last
+    org = desk.view.firm.organisation
+    lines = [
         "  forecast: null  # e.g. {revenue: 300000, share: 0.12} for next quarter",
         "  initiatives: []  # culture initiatives to start: "
         + (", ".join(f"{i.id} ({money_full(i.cost, cur)})" for i in sc.initiatives) or "none"),
         f"  hiring_freeze: {_v(last.hiring_freeze)}",
     ]
-    lines += _requests(session, team, org.people if org else None, last)
-    if role == "cpo":
-        pids = [local.get(c, c) for c in (org.lines if org else [])]
+    lines += _requests(session, desk.team, org.people if org else None, last)
+    if desk.role == "cpo":
+        pids = [desk.local.get(c, c) for c in (org.lines if org else [])]
         lines += [
             f"  themes: {_v(dict(last.themes))}  # per line: growth, retention, profit, quality"
             f" (lines: {', '.join(pids)})",
@@ -122,7 +168,7 @@ def template(session: WorkshopSession, team: str) -> str:
             f"  incubation: {last.incubation}  # engineers lent to the bets",
             "  sunset: []  # lines to withdraw from the market",
         ]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _requests(
