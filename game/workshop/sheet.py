@@ -17,20 +17,25 @@ layoffs beyond the team, a split over 100%, every field's bound, ...) runs on su
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.company_mode import BUDGET_MAX, NOTE_MAX, STRATEGY_MAX, Direction, Seat, Share
 from engine.decision_check import parse
 from engine.decisions import CapacitySplit, Decisions
 from engine.formatting import money_cents, money_full
 from engine.loader import MAX_BYTES
 from engine.report import PeopleResult
 from engine.yaml_positions import YamlProblem, read_yaml
+from game.workshop.company_seats import CompanyPart, seat_words
 from game.workshop.session import TeamView, WorkshopError, WorkshopSession
 from game.workshop.wire import answer_problems
+from game.workshop.words import phrase
 
 SHEET_KEYS = ("session", "team", "round", "decisions")
+MAX_SHARED = 50  # studies a PM may share in one hand-in (engine.company_mode.Share)
 
 
 def _v(value: Any) -> str:
@@ -224,14 +229,15 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "..."
 
 
-def _header_problems(data: dict[str, Any], session: WorkshopSession, team: str) -> list[str]:
-    """Unknown or missing keys and a sheet for another session, team or round."""
+def _header_problems(
+    data: dict[str, Any], session: WorkshopSession, team: str, seat: str | None = None
+) -> list[str]:
+    """Unknown or missing keys and a sheet for another session, team, seat or round."""
+    keys = SHEET_KEYS if seat is None else _seat_keys(seat)
     problems = [
-        f"unknown key '{_shown(k)}' (a sheet has {', '.join(SHEET_KEYS)})"
-        for k in data
-        if k not in SHEET_KEYS
+        f"unknown key '{_shown(k)}' (a sheet has {', '.join(keys)})" for k in data if k not in keys
     ]
-    problems += [f"missing '{k}'" for k in SHEET_KEYS if k not in data]
+    problems += [f"missing '{k}'" for k in keys if k not in data and k in (*SHEET_KEYS, "seat")]
     if "session" in data and data["session"] != session.id:
         shown = _shown(data["session"])
         problems.append(f"this sheet is for session '{shown}', not '{session.id}'")
@@ -240,6 +246,10 @@ def _header_problems(data: dict[str, Any], session: WorkshopSession, team: str) 
         problems.append(f"team must be the team's name, not {_shown(named)}")
     elif "team" in data and str(named).casefold() != team.casefold():
         problems.append(f"this sheet is for team {_shown(named)}, not {team}")
+    if seat is not None and "seat" in data and data["seat"] != seat:
+        problems.append(
+            phrase("ws_companies.sheet_other_seat", got=_shown(data["seat"]), seat=seat)
+        )
     round_ = data.get("round")
     if "round" in data and (not isinstance(round_, int) or isinstance(round_, bool)):
         problems.append(f"round must be a whole number, not {_shown(round_)}")
@@ -253,10 +263,9 @@ def _header_problems(data: dict[str, Any], session: WorkshopSession, team: str) 
     return problems
 
 
-def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> Decisions:
-    """The decisions of a sheet for ``team`` and the open round; WorkshopError lists problems."""
-    team = session.team(team)
-    refuse = f"{source} was refused; nothing was recorded"
+def _read(text: str, refuse: str) -> tuple[dict[str, Any], list[str]]:
+    """A sheet's YAML mapping and the reader's problems; WorkshopError (``refuse``) when it is
+    too long, not YAML or not a mapping."""
     if len(text) > MAX_BYTES:
         raise WorkshopError(refuse, [f"the sheet is over the limit of {MAX_BYTES:,} characters"])
     try:
@@ -271,8 +280,12 @@ def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> 
         raise WorkshopError(
             refuse, ["a decision sheet is a mapping with session, team, round and decisions"]
         )
-    problems = [f"line {line}: {message}" for _, line, _, message in reading.problems]
-    problems += _header_problems(data, session, team)
+    return data, [f"line {line}: {message}" for _, line, _, message in reading.problems]
+
+
+def _decisions(data: dict[str, Any], problems: list[str]) -> Decisions | None:
+    """The sheet's ``decisions`` as well-formed Decisions (None when they are not); each
+    problem is added to ``problems``."""
     decisions = data.get("decisions")
     if decisions is None:
         decisions = {}
@@ -286,6 +299,16 @@ def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> 
         decisions = {k: v for k, v in decisions.items() if k != "responses"}
     parsed, shape = parse(decisions, "decisions")
     problems += [str(p) for p in shape]
+    return parsed
+
+
+def parse_sheet(text: str, source: str, session: WorkshopSession, team: str) -> Decisions:
+    """The decisions of a sheet for ``team`` and the open round; WorkshopError lists problems."""
+    team = session.team(team)
+    refuse = f"{source} was refused; nothing was recorded"
+    data, problems = _read(text, refuse)
+    problems += _header_problems(data, session, team)
+    parsed = _decisions(data, problems)
     if problems or parsed is None:
         raise WorkshopError(refuse, problems)
     return parsed
@@ -305,3 +328,300 @@ def _drop_nulls(decisions: dict[str, Any]) -> dict[str, Any]:
     if isinstance(answers, dict):
         out["responses"] = {k: v for k, v in answers.items() if v is not None}
     return out
+
+
+# ---------------------------------------------------------------------- a company's seats
+def _seat_keys(seat: str) -> tuple[str, ...]:
+    """The keys of a seat's sheet: a team's, the seat, and the CPO's direction or the PM's
+    share with the CPO."""
+    return (*SHEET_KEYS[:2], "seat", *SHEET_KEYS[2:], "direction" if seat == "cpo" else "share")
+
+
+def _seat(session: WorkshopSession, seat: str) -> Seat:
+    """The seat ``seat`` (cpo, pm:LINE) of this session's companies; WorkshopError if none."""
+    lines = [s.partition(":")[2] for s in session.seat_ids() if s != "cpo"]
+    try:
+        return Seat.parse(seat, lines)
+    except ValueError:
+        raise WorkshopError(
+            phrase(
+                "ws_companies.sheet_no_seat", seat=_shown(seat), seats=", ".join(session.seat_ids())
+            )
+        ) from None
+
+
+def seat_template(session: WorkshopSession, team: str, seat: str) -> str:
+    """A commented decision sheet for one seat of a company and the open round: the CPO's
+    (portfolio decisions and each line's budget and strategy) or a PM's (its line's decisions,
+    the studies to share and a note to the CPO), pre-filled from where the seat stands."""
+    team = session.team(team)
+    place = _seat(session, seat)
+    part = session.company_part(team, seat)
+    desk = _Desk(
+        team, session.seat_view(team, seat), place.role, session.seat_draft(team, seat), seat
+    )
+    names = dict(part.lines)
+    who = f"Company {team}, {seat_words(seat, names)}"
+    submit = (
+        f"crossroads workshop submit {session.id} --team {_v(team)} --seat {seat} "
+        "--decisions FILE.yaml"
+    )
+    lines = _head(session, desk, who, submit)
+    lines += _products(session, desk)
+    if place.role == "cpo":
+        lines += _firm_fields(session, desk)
+        lines += _direction_lines(part, names, session.scenario.currency)
+    else:
+        lines += _share_lines(part, place.line or "", names, session.scenario.currency)
+    return "\n".join(lines) + "\n"
+
+
+def _flag_lines(part: CompanyPart, names: dict[str, str]) -> list[str]:
+    """Last round's flags as comments (text quoted: a name never ends the comment)."""
+    if not part.flags:
+        return ["# No flags last round: every decision was within the CPO's limits."]
+    return ["# Flags last round (both seats see them):"] + [
+        f"#   {names.get(f.line, f.line)}: {_v(f.text)}" for f in part.flags
+    ]
+
+
+def _direction_lines(part: CompanyPart, names: dict[str, str], currency: str) -> list[str]:
+    """The CPO's ``direction`` block, pre-filled, with what the PMs shared and the flags."""
+    top = money_full(BUDGET_MAX, currency)
+    lines = [
+        "# Each line's direction for the quarter: budget = what the line may spend on marketing",
+        f"# and research (null: no limit; 0 to {top}); strategy = one line, at most",
+        f"# {STRATEGY_MAX} characters. A PM who spends past the budget is flagged, not stopped.",
+        "direction:",
+    ]
+    for line, name in names.items():
+        if line not in part.lines:
+            continue  # withdrawn from the market
+        d = part.direction.get(line) or Direction()
+        value = {"budget": d.budget, "strategy": d.strategy}
+        lines.append(f"  {line}: {_v(value)}  # {name}")
+    shared = [
+        f"Q{s.quarter} {s.method} of {s.segment} ({names.get(s.line, s.line)})" for s in part.shared
+    ]
+    lines.append("# Shared with you so far: " + ("; ".join(shared) if shared else "no studies"))
+    for note in part.notes:
+        lines.append(
+            f"#   note Q{note.quarter} from {names.get(note.line, note.line)}: {_v(note.text)}"
+        )
+    handed = [seat_words(s, names) for s, done in part.handed_in.items() if done]
+    if handed:
+        lines.append(f"# Handed in this round: {', '.join(handed)}")
+    return lines + _flag_lines(part, names)
+
+
+def _share_lines(part: CompanyPart, line: str, names: dict[str, str], currency: str) -> list[str]:
+    """A PM's ``share`` block, pre-filled from its kept draft, with the CPO's direction for
+    its line, the studies it may share and the flags."""
+    d = part.direction.get(line) or Direction()
+    budget = money_full(d.budget, currency) if d.budget is not None else "no limit"
+    theme = part.themes.get(line) or "none"
+    share = part.share or Share()
+    studies = [s.model_dump() for s in share.studies]
+    yours = ", ".join(_v(s.model_dump()) for s in part.studies) or "none yet"
+    return [
+        f"# From the CPO for {names.get(line, line)}: theme {theme}; budget {budget} for marketing"
+        f" and research; strategy {_v(d.strategy) if d.strategy else 'none given'}",
+        *_flag_lines(part, names),
+        "# What you share with the CPO: studies you ran (earlier rounds' below, or this",
+        f"# round's research orders) and a note of at most {NOTE_MAX} characters.",
+        "share:",
+        f"  studies: {_v(studies)}",
+        f"  # yours to share: {yours}",
+        f"  note: {_v(share.note)}",
+    ]
+
+
+def parse_seat_sheet(
+    text: str, source: str, session: WorkshopSession, team: str, seat: str
+) -> tuple[Decisions, dict[str, Any]]:
+    """The decisions and the company part (``{"direction": ...}`` for the CPO, ``{"share":
+    ...}`` for a PM, as :meth:`WorkshopSession.submit_seat` takes it) of a seat's sheet;
+    WorkshopError lists every problem at once."""
+    team = session.team(team)
+    place = _seat(session, seat)
+    refuse = f"{source} was refused; nothing was recorded"
+    data, problems = _read(text, refuse)
+    problems += _header_problems(data, session, team, seat)
+    if place.role == "pm":
+        problems += _pm_scope(data.get("decisions"), place.line or "")
+    parsed = _decisions(data, problems)
+    if place.role == "cpo":
+        extra = {"direction": _direction(data.get("direction"), session, team, problems)}
+    else:
+        ordered = parsed.products.get(place.line or "") if parsed is not None else None
+        now = [(o.method, o.segment) for o in (ordered.research if ordered else [])]
+        extra = {"share": _share(data.get("share"), session, team, seat, now, problems)}
+    if problems or parsed is None:
+        raise WorkshopError(refuse, problems)
+    return parsed, {k: v for k, v in extra.items() if v is not None}
+
+
+def _pm_scope(decisions: Any, line: str) -> list[str]:
+    """A PM's sheet decides its own line only: every other field is named."""
+    if not isinstance(decisions, dict):
+        return []
+    out = [
+        phrase("ws_companies.sheet_cpo_field", field=_shown(k), line=line)
+        for k, v in decisions.items()
+        if k != "products" and v is not None
+    ]
+    products = decisions.get("products")
+    if isinstance(products, dict):
+        out += [
+            phrase("ws_companies.sheet_not_your_line", other=_shown(k), line=line)
+            for k in products
+            if k != line
+        ]
+    return out
+
+
+def _direction(
+    value: Any, session: WorkshopSession, team: str, problems: list[str]
+) -> dict[str, Any] | None:
+    """The CPO's ``direction`` from a sheet, each line's budget and strategy checked (every
+    problem added to ``problems``); None when the sheet leaves it out."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append(phrase("ws_companies.sheet_direction_mapping"))
+        return None
+    lines = session.company_part(team, "cpo").lines
+    out: dict[str, Any] = {}
+    for line, entry in value.items():
+        where = f"direction.{_shown(line)}"
+        if line not in lines:
+            problems.append(
+                phrase("ws_companies.sheet_no_line", where=where, lines=", ".join(lines))
+            )
+            continue
+        if not isinstance(entry, dict):
+            problems.append(phrase("ws_companies.sheet_direction_entry", where=where))
+            continue
+        problems += [
+            phrase(
+                "ws_companies.sheet_unknown_field",
+                where=f"{where}.{_shown(k)}",
+                known="budget, strategy",
+            )
+            for k in entry
+            if k not in ("budget", "strategy")
+        ]
+        budget, strategy = entry.get("budget"), entry.get("strategy", "")
+        if budget is not None and not _number(budget):
+            problems.append(
+                phrase("ws_companies.sheet_budget_number", where=where, got=_shown(budget))
+            )
+        elif budget is not None and not 0 <= budget <= BUDGET_MAX:
+            problems.append(
+                phrase(
+                    "ws_companies.sheet_budget_range",
+                    where=where,
+                    top=money_full(BUDGET_MAX, session.scenario.currency),
+                    got=_shown(budget),
+                )
+            )
+        problems += _text_problems(strategy, f"{where}.strategy", STRATEGY_MAX)
+        out[line] = {"budget": budget, "strategy": strategy}
+    return out
+
+
+def _share(
+    value: Any,
+    session: WorkshopSession,
+    team: str,
+    seat: str,
+    ordered: list[tuple[str, str]],
+    problems: list[str],
+) -> dict[str, Any] | None:
+    """A PM's ``share`` from a sheet: studies it ran (earlier rounds', or ``ordered`` this
+    round) and a note, checked (every problem added to ``problems``); None when left out."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        problems.append(phrase("ws_companies.sheet_share_mapping"))
+        return None
+    problems += [
+        phrase(
+            "ws_companies.sheet_unknown_field", where=f"share.{_shown(k)}", known="studies, note"
+        )
+        for k in value
+        if k not in ("studies", "note")
+    ]
+    studies, note = value.get("studies") or [], value.get("note") or ""
+    problems += _text_problems(note, "share.note", NOTE_MAX)
+    if not isinstance(studies, list):
+        problems.append(phrase("ws_companies.sheet_studies_list"))
+        return None
+    if len(studies) > MAX_SHARED:
+        problems.append(
+            phrase("ws_companies.sheet_studies_many", count=len(studies), most=MAX_SHARED)
+        )
+        return None
+    round_ = session.current_round
+    own = {(s.quarter, s.method, s.segment) for s in session.company_part(team, seat).studies}
+    own |= {(round_, method, segment) for method, segment in ordered}
+    for i, study in enumerate(studies):
+        found = _study(study)
+        if found is None:
+            problems.append(phrase("ws_companies.sheet_study_shape", where=f"share.studies.{i}"))
+        elif found not in own:
+            yours = "; ".join(f"Q{q} {m} of {g}" for q, m, g in sorted(own)) or "none"
+            problems.append(
+                phrase(
+                    "ws_companies.sheet_study_not_yours",
+                    where=f"share.studies.{i}",
+                    quarter=found[0],
+                    method=_shown(found[1]),
+                    segment=_shown(found[2]),
+                    yours=yours,
+                )
+            )
+    return {"studies": studies, "note": note}
+
+
+def _study(value: Any) -> tuple[int, str, str] | None:
+    """(quarter, method, segment) of a shared study as a sheet writes it, or None."""
+    if not isinstance(value, dict) or set(value) != {"quarter", "method", "segment"}:
+        return None
+    q, m, g = value["quarter"], value["method"], value["segment"]
+    if (
+        isinstance(q, bool)
+        or not isinstance(q, int)
+        or not isinstance(m, str)
+        or not isinstance(g, str)
+    ):
+        return None
+    return q, m, g
+
+
+def _number(value: Any) -> bool:
+    """True for a finite number that is not a boolean."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _text_problems(value: Any, where: str, most: int) -> list[str]:
+    """A sheet's free text: a string of at most ``most`` characters."""
+    if not isinstance(value, str):
+        return [phrase("ws_companies.sheet_text", where=where, got=_shown(value))]
+    if len(value) > most:
+        return [phrase("ws_companies.sheet_too_long", where=where, length=len(value), most=most)]
+    return []
+
+
+def submit_seat_sheet(
+    session: WorkshopSession,
+    team: str,
+    seat: str,
+    text: str,
+    source: str,
+    receipt_id: str | None = None,
+) -> list[str]:
+    """Check a seat's filled sheet and hand it in (:meth:`WorkshopSession.submit_seat`);
+    returns the warnings. WorkshopError lists every problem, and nothing is recorded."""
+    decisions, extra = parse_seat_sheet(text, source, session, team, seat)
+    return session.submit_seat(session.team(team), seat, decisions, extra, receipt_id)
