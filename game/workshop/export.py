@@ -9,12 +9,19 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
+from engine.company_mode import CpoTurn, Flag, SeatTurns, conversation, scorecards
 from engine.decisions import Decisions
+from engine.report import TurnReport
+from engine.scenario import Scenario
+from engine.teams import TeamMap
 from game.escaping import csv_writer
 from game.saves import write_atomic
+from game.translation import language
+from game.workshop.company_seats import CompanyRound, seat_words
 from game.workshop.session import WorkshopSession
 from game.workshop.words import phrase
 
@@ -124,9 +131,27 @@ def export_session(session: WorkshopSession, out: Path, compare_bots: bool = Fal
             written = _debrief(session, team, played, teams / f"{tid}.html", compare_bots)
             done.paths += written
             done.debriefs += bool(written)
+    if session.company:
+        done.paths += _company_files(session, out)
     if session.mode == "shared":
         done.note = phrase("ws_errors.debrief_note")
     return done
+
+
+def _company_files(session: WorkshopSession, out: Path) -> list[Path]:
+    """A company workshop's seat files: ``seats.csv``, ``flags.csv`` and, per company,
+    ``teams/<team>-company.json`` and ``teams/<team>-company.html``."""
+    files = {out / "seats.csv": seats_csv(session), out / "flags.csv": flags_csv(session)}
+    for team in session.teams:
+        report = company_report(session, team)
+        stem = out / "teams" / f"{session.team_ids[team]}-company"
+        files[stem.with_suffix(".json")] = json.dumps(
+            report, indent=2, ensure_ascii=False, allow_nan=False
+        )
+        files[stem.with_suffix(".html")] = company_html(session, team, report)
+    for path, text in files.items():
+        write_atomic(path, text)
+    return list(files)
 
 
 def _debrief(
@@ -168,3 +193,150 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, list):
         return [(prefix, " ".join(map(str, value)))]
     return [(prefix, value)]
+
+
+# ---------------------------------------------------------------------- company workshops
+@dataclass(frozen=True)
+class CompanyPlay:
+    """A company's resolved rounds in its market's ids, ready for the engine's scorecards
+    and conversation: the market scenario, the reports (quarter 0 first) and each round's
+    seat turns; ``rounds`` keeps them in the scenario's own ids, with who was missing."""
+
+    scenario: Scenario
+    history: list[TurnReport]
+    turns: list[SeatTurns]
+    rounds: list[CompanyRound]
+    map: TeamMap
+
+
+def company_play(session: WorkshopSession, team: str) -> CompanyPlay:
+    """A company's rounds as played (see :class:`CompanyPlay`)."""
+    team = session.team(team)
+    w = session.worlds()
+    m = w.maps[team]
+    history = session.reports(team)
+    rounds = session.company_rounds(team)
+    turns = [
+        SeatTurns(
+            cpo=CpoTurn(
+                decisions=m.to_market(r.cpo.decisions),
+                direction={m.products.get(k, k): v for k, v in r.cpo.direction.items()},
+            ),
+            pms={m.products.get(k, k): v for k, v in r.pms.items()},
+            flags=[Flag(m.products.get(f.line, f.line), f.kind, f.text) for f in r.flags],
+            report=report,
+        )
+        for r, report in zip(rounds, history[1:], strict=False)
+    ]
+    return CompanyPlay(w.sims[team].scenario, history, turns, rounds, m)
+
+
+def company_report(session: WorkshopSession, team: str) -> dict[str, Any]:
+    """A company's seats: each round's seat turns, flags and missing seats (the scenario's
+    ids), each seat's scorecard (:func:`engine.company_mode.scorecards`) and the
+    conversation between the seats (:func:`engine.company_mode.conversation`), in words."""
+    play = company_play(session, team)
+    m = play.map
+    names = line_names(session)
+    cards = scorecards(play.scenario, session.scorecard(team), play.history, play.turns)
+    return {
+        "seats_by_round": [
+            {
+                "round": i,
+                "seats": SeatTurns(r.cpo, r.pms, r.flags, play.history[i]).to_dict()["seats"],
+                "flags": [{"line": f.line, "kind": f.kind, "text": f.text} for f in r.flags],
+                "missing": list(r.missing),
+            }
+            for i, r in enumerate(play.rounds, start=1)
+        ],
+        "seat_scorecards": {_local_seat(m, seat): card for seat, card in cards["seats"].items()},
+        "conversation": [
+            {
+                "quarter": line.quarter,
+                "seat": _local_seat(m, line.seat),
+                "who": seat_words(_local_seat(m, line.seat), names),
+                "text": m.local_text(line.text),
+            }
+            for line in conversation(play.scenario, play.history, play.turns)
+        ],
+    }
+
+
+def _local_seat(m: TeamMap, seat: str) -> str:
+    """A seat id (``cpo``, ``pm:LINE``) with the line in the scenario's own id."""
+    kind, colon, line = seat.partition(":")
+    return f"{kind}{colon}{m.local_id(line)}" if colon else seat
+
+
+def seats_csv(session: WorkshopSession) -> str:
+    """Every company seat's turn per resolved round, one field per row: round, team, seat,
+    handed in (False: the CPO kept course, or the line's AI PM planned it), field, value."""
+    buf = io.StringIO()
+    writer = csv_writer(buf, lineterminator="\n")
+    writer.writerow(["round", "team", "seat", "handed_in", "field", "value"])
+    for team in session.teams:
+        for i, r in enumerate(session.company_rounds(team), start=1):
+            turns = {"cpo": r.cpo, **{f"pm:{k}": v for k, v in r.pms.items()}}
+            for seat in session.seat_ids():
+                turn = turns.get(seat)
+                handed = seat not in r.missing
+                data = turn.model_dump(mode="json", exclude_unset=True) if turn else {}
+                rows = _flatten(data) or [("", "")]
+                writer.writerows([i, team, seat, handed, k, v] for k, v in rows)
+    return buf.getvalue()
+
+
+def flags_csv(session: WorkshopSession) -> str:
+    """Every flag raised in a company's rounds: round, team, line, kind, text."""
+    buf = io.StringIO()
+    writer = csv_writer(buf, lineterminator="\n")
+    writer.writerow(["round", "team", "line", "kind", "text"])
+    for team in session.teams:
+        for i, r in enumerate(session.company_rounds(team), start=1):
+            writer.writerows([i, team, f.line, f.kind, f.text] for f in r.flags)
+    return buf.getvalue()
+
+
+def company_html(session: WorkshopSession, team: str, report: dict[str, Any]) -> str:
+    """A printable page of a company's seats: each seat's part of the score and the
+    conversation between the seats, quarter by quarter (every text escaped)."""
+    from game.report_export import CSS
+    from game.translation import t
+
+    names = line_names(session)
+    cards = []
+    for seat, card in report["seat_scorecards"].items():
+        evidence = "".join(f"<li>{escape(e)}</li>" for e in card.get("evidence", []))
+        goals = "".join(
+            f"<li>{escape(str(o.get('text') or o.get('id', '')))}</li>"
+            for o in card.get("objectives", [])
+        )
+        cards.append(
+            f"<section class='keep'><h3>{escape(seat_words(seat, names))}</h3>"
+            f"<ul class='tight'>{evidence}</ul>"
+            + (
+                f"<p class='muted'>{escape(t('ws_companies.export_goals'))}</p>"
+                f"<ul class='tight'>{goals}</ul>"
+                if goals
+                else ""
+            )
+            + "</section>"
+        )
+    rows = "".join(
+        f"<tr><td class='num'>Q{line['quarter']}</td><td>{escape(line['who'])}</td>"
+        f"<td>{escape(line['text'])}</td></tr>"
+        for line in report["conversation"]
+    )
+    title = t("ws_companies.export_title", team=team, scenario=session.scenario.title)
+    return (
+        f"<!doctype html><html lang='{escape(language())}'><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
+        f"<h1>{escape(title)}</h1>"
+        f"<p class='meta'>{escape(t('ws_companies.export_meta', id=session.id))}</p>"
+        f"<h2>{escape(t('ws_companies.export_seats'))}</h2>{''.join(cards)}"
+        f"<h2>{escape(t('ws_companies.export_conversation'))}</h2>"
+        f"<table><tr><th>{escape(t('ws_companies.export_quarter'))}</th>"
+        f"<th>{escape(t('ws_companies.export_seat'))}</th>"
+        f"<th>{escape(t('ws_companies.export_said'))}</th></tr>{rows}</table>"
+        "</main></body></html>\n"
+    )
