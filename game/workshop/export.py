@@ -215,7 +215,7 @@ def company_play(session: WorkshopSession, team: str) -> CompanyPlay:
     w = session.worlds()
     m = w.maps[team]
     history = session.reports(team)
-    rounds = session.company_rounds(team)
+    rounds = session.company_log(team).rounds
     turns = [
         SeatTurns(
             cpo=CpoTurn(
@@ -237,7 +237,7 @@ def company_report(session: WorkshopSession, team: str) -> dict[str, Any]:
     conversation between the seats (:func:`engine.company_mode.conversation`), in words."""
     play = company_play(session, team)
     m = play.map
-    names = line_names(session)
+    names = session.lines
     cards = scorecards(play.scenario, session.scorecard(team), play.history, play.turns)
     return {
         "seats_by_round": [
@@ -275,7 +275,7 @@ def seats_csv(session: WorkshopSession) -> str:
     writer = csv_writer(buf, lineterminator="\n")
     writer.writerow(["round", "team", "seat", "handed_in", "field", "value"])
     for team in session.teams:
-        for i, r in enumerate(session.company_rounds(team), start=1):
+        for i, r in enumerate(session.company_log(team).rounds, start=1):
             turns = {"cpo": r.cpo, **{f"pm:{k}": v for k, v in r.pms.items()}}
             for seat in session.seat_ids():
                 turn = turns.get(seat)
@@ -292,7 +292,7 @@ def flags_csv(session: WorkshopSession) -> str:
     writer = csv_writer(buf, lineterminator="\n")
     writer.writerow(["round", "team", "line", "kind", "text"])
     for team in session.teams:
-        for i, r in enumerate(session.company_rounds(team), start=1):
+        for i, r in enumerate(session.company_log(team).rounds, start=1):
             writer.writerows([i, team, f.line, f.kind, f.text] for f in r.flags)
     return buf.getvalue()
 
@@ -303,7 +303,7 @@ def company_html(session: WorkshopSession, team: str, report: dict[str, Any]) ->
     from game.report_export import CSS
     from game.translation import t
 
-    names = line_names(session)
+    names = session.lines
     cards = []
     for seat, card in report["seat_scorecards"].items():
         evidence = "".join(f"<li>{escape(e)}</li>" for e in card.get("evidence", []))

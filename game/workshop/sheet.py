@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -357,9 +357,9 @@ def seat_template(session: WorkshopSession, team: str, seat: str) -> str:
     team = session.team(team)
     place = _seat(session, seat)
     part = session.company_part(team, seat)
-    desk = _Desk(
-        team, session.seat_view(team, seat), place.role, session.seat_draft(team, seat), seat
-    )
+    draft, extra = session.seat_draft(team, seat)
+    view = replace(session.team_view(team), firm=session.seat_view(team, seat))
+    desk = _Desk(team, view, place.role, draft, seat)
     names = dict(part.lines)
     who = f"Company {team}, {seat_words(seat, names)}"
     submit = (
@@ -370,9 +370,11 @@ def seat_template(session: WorkshopSession, team: str, seat: str) -> str:
     lines += _products(session, desk)
     if place.role == "cpo":
         lines += _firm_fields(session, desk)
-        lines += _direction_lines(part, names, session.scenario.currency)
+        direction = {k: Direction(**v) for k, v in extra.get("direction", {}).items()}
+        lines += _direction_lines(part, direction, session.scenario.currency)
     else:
-        lines += _share_lines(part, place.line or "", names, session.scenario.currency)
+        share = Share(**extra["share"]) if extra.get("share") else Share()
+        lines += _share_lines(part, place.line or "", share, session.scenario.currency)
     return "\n".join(lines) + "\n"
 
 
@@ -385,8 +387,12 @@ def _flag_lines(part: CompanyPart, names: dict[str, str]) -> list[str]:
     ]
 
 
-def _direction_lines(part: CompanyPart, names: dict[str, str], currency: str) -> list[str]:
-    """The CPO's ``direction`` block, pre-filled, with what the PMs shared and the flags."""
+def _direction_lines(
+    part: CompanyPart, direction: dict[str, Direction], currency: str
+) -> list[str]:
+    """The CPO's ``direction`` block pre-filled from ``direction`` (the seat's draft), with
+    what the PMs shared and the flags."""
+    names = part.lines
     top = money_full(BUDGET_MAX, currency)
     lines = [
         "# Each line's direction for the quarter: budget = what the line may spend on marketing",
@@ -395,9 +401,7 @@ def _direction_lines(part: CompanyPart, names: dict[str, str], currency: str) ->
         "direction:",
     ]
     for line, name in names.items():
-        if line not in part.lines:
-            continue  # withdrawn from the market
-        d = part.direction.get(line) or Direction()
+        d = direction.get(line) or Direction()
         value = {"budget": d.budget, "strategy": d.strategy}
         lines.append(f"  {line}: {_v(value)}  # {name}")
     shared = [
@@ -414,13 +418,13 @@ def _direction_lines(part: CompanyPart, names: dict[str, str], currency: str) ->
     return lines + _flag_lines(part, names)
 
 
-def _share_lines(part: CompanyPart, line: str, names: dict[str, str], currency: str) -> list[str]:
-    """A PM's ``share`` block, pre-filled from its kept draft, with the CPO's direction for
-    its line, the studies it may share and the flags."""
+def _share_lines(part: CompanyPart, line: str, share: Share, currency: str) -> list[str]:
+    """A PM's ``share`` block pre-filled from ``share`` (the seat's draft), with the CPO's
+    direction for its line, the studies it may share and the flags."""
+    names = part.lines
     d = part.direction.get(line) or Direction()
     budget = money_full(d.budget, currency) if d.budget is not None else "no limit"
     theme = part.themes.get(line) or "none"
-    share = part.share or Share()
     studies = [s.model_dump() for s in share.studies]
     yours = ", ".join(_v(s.model_dump()) for s in part.studies) or "none yet"
     return [

@@ -33,18 +33,13 @@ class SeatState:
     connected: bool
 
 
-def line_names(session: WorkshopSession) -> dict[str, str]:
-    """Each product line of the company (the scenario's ids) and its product's name."""
-    return {p.id: p.name for firm in session.scenario.player_firms() for p in firm.products}
-
-
 def company_seats(
     session: WorkshopSession, links: Sequence[TeamLink] = ()
 ) -> dict[str, list[SeatState]]:
     """Per company (in the session's order), its seats: CPO first, then one PM per line."""
     from game.workshop.company_seats import seat_key, seat_words
 
-    names = line_names(session)
+    names = session.lines
     by_key = {link.team: link for link in links}
     status = session.seat_status()
     out: dict[str, list[SeatState]] = {}
@@ -75,7 +70,7 @@ def handed_in_words(seats: Sequence[SeatState]) -> str:
 def missing_words(session: WorkshopSession) -> list[str]:
     """Per company with a seat that has not handed in, who plays it if the round is resolved
     now: "Alpha: the CPO keeps course; the AI PM plans Quill Tutor"."""
-    names = line_names(session)
+    names = session.lines
     out = []
     for team, seats in session.seat_status().items():
         missing = [seat for seat, done in seats.items() if not done]
