@@ -77,11 +77,14 @@ def _head(session: WorkshopSession, desk: _Desk, who: str, submit: str) -> list[
     cash = money_full(view.firm.cash, sc.currency)
     return [
         f"# Crossroads decision sheet: {sc.title}",
-        f"# {who}, round {view.round} of {view.rounds} ({session.info.role.upper()}, "
+        f"# {who}, round {view.round} of {view.rounds} "
+        f"({'company' if desk.seat else session.info.role.upper()}, "
         f"{session.mode} market). Cash now {cash}.",
         "# Edit the values, keep the structure, then hand the file in:",
         f"#   {submit}",
-        "# Anything you delete keeps its current value. Money is per quarter.",
+        "# Anything you leave null or delete is your AI PM's to decide. Money is per quarter."
+        if desk.seat is not None and desk.role == "pm"
+        else "# Anything you delete keeps its current value. Money is per quarter.",
         f"session: {_v(session.id)}",
         f"team: {_v(desk.team)}",
         *([f"seat: {_v(desk.seat)}"] if desk.seat is not None else []),
@@ -119,20 +122,34 @@ def _products(session: WorkshopSession, desk: _Desk) -> list[str]:
         open_items = {local_item(session, desk.team, i.id): i for i in lv.items}
         roadmap = [i for i in (prev.roadmap if prev else []) if i in open_items]
         split = prev.split if prev else CapacitySplit()
-        lines += [
-            f"    {pid}:  # {product.name}",
-            f"      price: {round(product.price, 2)}  # per customer per quarter "
-            f"(unit cost {money_cents(product.unit_cost, cur)})",
-            f"      marketing: {_v({s: round(v) for s, v in product.marketing.items()})}"
-            "  # spend per segment",
-            f"      roadmap: {_v(roadmap)}  # open items in priority order, see below",
-            f"      split: {_v(split.model_dump())}  # of capacity, must add up to 1",
-            f"      research: []  # e.g. [{{method: survey, segment: {sc.segments[0].id}}}]",
-            "      hires: 0",
-            "      layoffs: 0",
-            f"      # capacity {lv.capacity:.0f} points; features get {lv.feature_rate:.0f} × "
-            f"split.features; tech debt {lv.tech_debt:.0f}",
+        fields: list[tuple[str, Any, str]] = [
+            (
+                "price",
+                round(product.price, 2),
+                f"per customer per quarter (unit cost {money_cents(product.unit_cost, cur)})",
+            ),
+            ("marketing", {s: round(v) for s, v in product.marketing.items()}, "spend per segment"),
+            ("roadmap", roadmap, "open items in priority order, see below"),
+            ("split", split.model_dump(), "of capacity, must add up to 1"),
+            ("research", [], f"e.g. [{{method: survey, segment: {sc.segments[0].id}}}]"),
         ]
+        lines.append(f"    {pid}:  # {product.name}")
+        if desk.seat is None:
+            fields += [("hires", 0, ""), ("layoffs", 0, "")]
+            lines += [
+                f"      {name}: {_v(value)}" + (f"  # {note}" if note else "")
+                for name, value, note in fields
+            ]
+        else:  # a PM's seat: what the PM leaves null is planned by the line's AI PM
+            chosen = prev.model_dump(mode="json", include=prev.model_fields_set) if prev else {}
+            lines += [_pm_field(name, value, note, chosen) for name, value, note in fields]
+            lines.append(
+                "      # hires and layoffs are the CPO's call (a PM's are flagged, not played)"
+            )
+        lines.append(
+            f"      # capacity {lv.capacity:.0f} points; features get {lv.feature_rate:.0f} × "
+            f"split.features; tech debt {lv.tech_debt:.0f}"
+        )
         for item_id, item in open_items.items():
             effects = ", ".join(f"{a} {v:+.2f}" for a, v in item.effects.items()) or "no effects"
             needs = [local_item(session, desk.team, d) for d in item.depends_on]
@@ -146,6 +163,14 @@ def _products(session: WorkshopSession, desk: _Desk) -> list[str]:
         lines.append(f"  # research methods: {methods}")
     lines.append(f"  # segments: {', '.join(s.id for s in sc.segments)}")
     return lines
+
+
+def _pm_field(name: str, now: Any, note: str, chosen: dict[str, Any]) -> str:
+    """A line field on a PM seat's sheet: the PM's own choice, or null (the AI PM decides)
+    with the value as it stands now."""
+    if name in chosen:
+        return f"      {name}: {_v(chosen[name])}  # {note}"
+    return f"      {name}: null  # null: your AI PM decides (now {_v(now)}); {note}"
 
 
 def _firm_fields(session: WorkshopSession, desk: _Desk) -> list[str]:
