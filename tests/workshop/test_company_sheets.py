@@ -204,7 +204,7 @@ def test_the_export_holds_every_seats_turns_and_flags_and_keeps_hostile_text_ine
 ) -> None:
     session = company(tmp_path / "s", "parallel", HOSTILE)
     evil_note = "<script>alert('note')</script>"
-    for quarter in (1, 2):
+    for _ in (1, 2):
         for team in HOSTILE:
             session.submit_seat(
                 team,
