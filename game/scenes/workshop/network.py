@@ -186,7 +186,7 @@ class WorkshopCodesScene(Scene):
         y += ADDRESS_H
         self.label(
             pygame.Rect(MARGIN, y, w, 32),
-            t("ws_network.codes_how"),
+            t("ws_companies.codes_how") if s.company else t("ws_network.codes_how"),
             object_id="#huge_note",
         )
         y += 32 + GAP
