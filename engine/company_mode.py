@@ -197,21 +197,39 @@ def studies_of(report: TurnReport, firm: str) -> list[dict[str, Any]]:
     return list(org.research) if org is not None else []
 
 
+def studies_run(history: Sequence[TurnReport], firm: str) -> set[tuple[int, str, str]]:
+    """(quarter, method, segment) of every study the firm ran (its PM seats' and AI PMs')."""
+    return {
+        (r.quarter, f["method"], f["segment"]) for r in history[1:] for f in studies_of(r, firm)
+    }
+
+
 def visible_studies(
     seat: Seat,
     orders: Mapping[int, Mapping[str, Sequence[tuple[str, str]]]],
     shared: Iterable[StudyRef],
+    ran: Iterable[tuple[int, str, str]] = (),
 ) -> set[tuple[int, str, str]]:
     """(quarter, method, segment) of the studies ``seat`` may see.
 
-    ``orders`` is, per quarter, each line's studies as ordered (method, segment); a PM sees
-    their own line's studies and every shared one; the CPO sees the shared ones.
+    ``orders`` is, per quarter, each PM seat's studies as ordered (method, segment); ``ran``
+    every study the firm ran (:func:`studies_run`). A PM sees their own line's studies and
+    every shared one; the CPO sees the shared ones and what the AI PMs learnt (an AI PM
+    shares every study with the CPO: it is the process a person in the seat may skip).
     """
     seen = {(s.quarter, s.method, s.segment) for s in shared}
     if seat.role == "pm":
         for quarter, by_line in orders.items():
             for method, segment in by_line.get(seat.line or "", ()):
                 seen.add((quarter, method, segment))
+    else:
+        by_seats = {
+            (quarter, method, segment)
+            for quarter, by_line in orders.items()
+            for pairs in by_line.values()
+            for method, segment in pairs
+        }
+        seen |= set(ran) - by_seats
     return seen
 
 
@@ -230,6 +248,37 @@ def seat_belief(
             if (report.quarter, finding["method"], finding["segment"]) in visible:
                 belief = fold(belief, Finding(**finding))
     return belief
+
+
+def seat_report(report: TurnReport, firm: str, visible: set[tuple[int, str, str]]) -> TurnReport:
+    """``report`` with only the study findings of ``firm`` a seat may see (``visible``)."""
+    from dataclasses import replace
+
+    org = report.organisation.get(firm)
+    if org is None or not org.research:
+        return report
+    kept = [f for f in org.research if (report.quarter, f["method"], f["segment"]) in visible]
+    if len(kept) == len(org.research):
+        return report
+    return replace(report, organisation={**report.organisation, firm: replace(org, research=kept)})
+
+
+def seat_view(
+    view: FirmView, seat: Seat, line_id: str, belief: Belief, visible: set[tuple[int, str, str]]
+) -> FirmView:
+    """The firm view as ``seat`` sees it: a PM's line only (``line_id``: its id in the view),
+    the seat's own belief in every line, only the findings it may see in the reports."""
+    from dataclasses import replace
+
+    if seat.role == "pm":
+        view = pm_view(view, line_id)
+    org = view.organisation
+    lines = {k: replace(v, belief=belief) for k, v in org.lines.items()}
+    return replace(
+        view,
+        organisation=replace(org, lines=lines),
+        history=[seat_report(r, view.firm, visible) for r in view.history],
+    )
 
 
 # --------------------------------------------------------------------------- alignment

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,10 @@ from engine.company_mode import (
     combine,
     pm_view,
     seat_belief,
+    seat_report,
+    seat_view,
     seats,
+    studies_run,
     visible_studies,
 )
 from engine.decisions import ProductDecision
@@ -187,7 +190,8 @@ class CompanySession:
 
     def visible(self, seat_id: str) -> set[tuple[int, str, str]]:
         """(quarter, method, segment) of the studies ``seat_id`` may see."""
-        return visible_studies(self.seat(seat_id), self.orders, self.shared)
+        ran = studies_run(self.sim.history, self.firm_id)
+        return visible_studies(self.seat(seat_id), self.orders, self.shared, ran)
 
     def belief(self, seat_id: str) -> Belief:
         """What ``seat_id`` believes about the market: the prior and the studies it may see."""
@@ -197,29 +201,13 @@ class CompanySession:
         """The firm view as ``seat_id`` sees it: a PM's line only, the seat's own belief in
         every line, and only the findings it may see in the quarter reports."""
         seat = self.seat(seat_id)
-        view = self.view()
-        if seat.role == "pm":
-            view = pm_view(view, seat.line or "")
-        belief = self.belief(seat_id)
-        org = view.organisation
-        lines = {k: replace(v, belief=belief) for k, v in org.lines.items()}
-        return replace(
-            view,
-            organisation=replace(org, lines=lines),
-            history=[self.seat_report(seat_id, r) for r in view.history],
+        return seat_view(
+            self.view(), seat, seat.line or "", self.belief(seat_id), self.visible(seat_id)
         )
 
     def seat_report(self, seat_id: str, report: TurnReport) -> TurnReport:
         """``report`` with only the study findings ``seat_id`` may see."""
-        org = report.organisation.get(self.firm_id)
-        if org is None or not org.research:
-            return report
-        seen = self.visible(seat_id)
-        kept = [f for f in org.research if (report.quarter, f["method"], f["segment"]) in seen]
-        if len(kept) == len(org.research):
-            return report
-        orgs = {**report.organisation, self.firm_id: replace(org, research=kept)}
-        return replace(report, organisation=orgs)
+        return seat_report(report, self.firm_id, self.visible(seat_id))
 
     def direction_for(self, line: str) -> tuple[str | None, Direction]:
         """(theme, direction) the CPO gives ``line`` this quarter, as the CPO's turn stands."""

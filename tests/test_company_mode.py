@@ -92,6 +92,11 @@ def test_a_pms_unshared_research_is_not_visible_to_the_cpo_until_shared(portfoli
     everything = {(1, f["method"], f["segment"]) for f in cm.studies_of(sim.history[1], "player")}
     whole = cm.seat_belief(portfolio, "player", sim.history, everything)
     assert error(whole, truth).overall == pytest.approx(error(firm_belief, truth).overall, abs=1e-4)
+    # the AI PMs share every study with the CPO; the tutor PM's stays the PM's until shared
+    ran = cm.studies_run(sim.history, "player")
+    assert ran == everything and (1, "interviews", "families") in ran
+    assert cm.visible_studies(cpo_seat, orders, (), ran) == ran - {(1, "interviews", "families")}
+    assert cm.visible_studies(tutor_pm, orders, (), ran) == {(1, "interviews", "families")}
 
 
 def test_agreement_with_the_theme() -> None:

@@ -45,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="none",
         help="the tutorial coach at each team's hub (default: none, i.e. off)",
     )
+    new.add_argument(
+        "--company",
+        action="store_true",
+        help="every team is a company: a CPO seat and one PM seat per line, each with its "
+        "own join code (needs a scenario with a CPO role)",
+    )
 
     sheet = sub.add_parser("sheet", help="write a pre-filled decision sheet for a team")
     _where(sheet, team=True)
@@ -213,13 +219,15 @@ def _new(args: argparse.Namespace) -> int:
         resolution=args.resolution,
         coach=args.coach,
         source_name=str(path),
+        company=args.company,
     )
     info = session.info
     note_upgrade(session.scenario, path)
     print(session.id)
     print(
         f"{info.scenario_id}: {len(teams)} teams ({terminal(', '.join(teams))}), "
-        f"{info.mode} market, {info.role.upper()}, {info.rounds} rounds, seed {info.seed}",
+        f"{info.mode} market, {'companies' if info.company else info.role.upper()}, "
+        f"{info.rounds} rounds, seed {info.seed}",
         file=sys.stderr,
     )
     session.close()
@@ -387,12 +395,15 @@ def _host(args: argparse.Namespace) -> int:
 
 
 def _codes(args: argparse.Namespace) -> int:
+    from game.workshop.company_seats import split_key
     from game.workshop.wire import shown_code
 
     session = _open(args.id)
     codes = session.join_codes()
-    for team in session.teams:
-        print(f"{terminal(team)} {shown_code(codes[team])}")
+    for key in session.seat_keys() if session.company else session.teams:
+        team, seat = split_key(key)  # a company's seats: "TEAM SEAT CODE"
+        who = terminal(team) if seat is None else f"{terminal(team)} {seat}"
+        print(f"{who} {shown_code(codes[key])}")
     print(f"facilitator code: {shown_code(codes[''])}", file=sys.stderr)
     return 0
 

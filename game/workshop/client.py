@@ -137,15 +137,17 @@ class HostClient:
         """The round's progress (the facilitator's code: every team's)."""
         return _mapping(await self.call("GET", "/api/status"))
 
-    async def keep_draft(self, decisions: Decisions) -> None:
-        """Keep the unfinished draft on the host."""
-        await self.call("PUT", "/api/draft", {"decisions": wire.decisions_json(decisions)})
+    async def keep_draft(self, decisions: Decisions, company: dict[str, Any] | None = None) -> None:
+        """Keep the unfinished draft on the host (a company seat's with its ``company``
+        part: the CPO's direction, a PM's share)."""
+        await self.call("PUT", "/api/draft", _body(decisions, company))
 
-    async def check(self, decisions: Decisions) -> tuple[list[Any], Any]:
-        """(problems, outlook) of a draft by the engine on the host."""
-        found = _mapping(
-            await self.call("POST", "/api/check", {"decisions": wire.decisions_json(decisions)})
-        )
+    async def check(
+        self, decisions: Decisions, company: dict[str, Any] | None = None
+    ) -> tuple[list[Any], Any]:
+        """(problems, outlook) of a draft by the engine on the host (a company seat's: the
+        flags among the problems, as warnings where ``company``)."""
+        found = _mapping(await self.call("POST", "/api/check", _body(decisions, company)))
         try:
             problems = wire.from_json("problem", found.get("problems"))
             outlook = found.get("outlook")
@@ -166,9 +168,11 @@ class HostClient:
         except wire.WireError as exc:
             raise RemoteError(str(exc), 502) from None
 
-    async def submit(self, decisions: Decisions, receipt: str) -> tuple[int, list[str]]:
+    async def submit(
+        self, decisions: Decisions, receipt: str, company: dict[str, Any] | None = None
+    ) -> tuple[int, list[str]]:
         """Hand in; (round, warnings) once the host has the decisions on disk."""
-        body = {"id": receipt, "decisions": wire.decisions_json(decisions)}
+        body = {"id": receipt, **_body(decisions, company)}
         return _ack(await self.call("POST", "/api/submit", body))
 
     async def sheet(self) -> tuple[int, str]:
@@ -246,6 +250,14 @@ async def _read_capped(answer: aiohttp.ClientResponse) -> bytes:
         if size > MAX_ANSWER:
             break
     return b"".join(parts)
+
+
+def _body(decisions: Decisions, company: dict[str, Any] | None) -> dict[str, Any]:
+    """A request body with the decisions and, for a company seat, its company part."""
+    body: dict[str, Any] = {"decisions": wire.decisions_json(decisions)}
+    if company is not None:
+        body["company"] = company
+    return body
 
 
 def _mapping(found: Any) -> dict[str, Any]:

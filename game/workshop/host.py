@@ -33,8 +33,10 @@ from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
+from engine.company_mode import Seat
 from engine.decisions import Decisions
 from game.workshop import DEFAULT_PORT, wire
+from game.workshop.company_seats import seat_decisions, seat_key, split_key
 from game.workshop.session import WorkshopError, WorkshopSession
 from game.workshop.store import FACILITATOR
 from game.workshop.words import phrase
@@ -303,14 +305,14 @@ class Host:
         """Keep the team's unfinished draft on the host."""
         team = self._team(request)
         body = await self._body(request, wire.DecisionsBody)
-        await self._run(self._s().keep_draft, team, body.decisions)
+        await self._run(self._keep_draft, team, body.decisions, body.company)
         return _json({"ok": True})
 
     async def check(self, request: web.Request) -> web.Response:
         """The engine's check and outlook of a draft (nothing is recorded)."""
         team = self._team(request)
         body = await self._body(request, wire.DecisionsBody)
-        return _json(await self._run(self._check, team, body.decisions))
+        return _json(await self._run(self._check, team, body.decisions, body.company))
 
     async def preview(self, request: web.Request) -> web.Response:
         """The expected effect of a draft's prices and marketing on the team's next round."""
@@ -322,7 +324,10 @@ class Host:
         """Hand in; acknowledged only once the decisions are on disk."""
         team = self._team(request)
         body = await self._body(request, wire.SubmitBody)
-        answer = await self._hand_in(team, body.id, body.decisions)
+        decisions = body.decisions
+        if split_key(team)[1] is not None:  # a company seat: its turn beside the decisions
+            decisions = {"decisions": body.decisions, "company": body.company}
+        answer = await self._hand_in(team, body.id, decisions)
         await self._announce()
         return _json(answer)
 
@@ -419,14 +424,21 @@ class Host:
             "teams": s.teams,
             "deadline": s.deadline(),
             "now": time.time(),
+            # a company workshop: each seat's hand-in, by seat key
+            "seats": {
+                seat_key(t, seat): done
+                for t, by_seat in (s.seat_status().items() if s.company and not finished else ())
+                for seat, done in by_seat.items()
+            },
         }
 
     def _status(self, team: str, state: dict[str, Any] | None = None) -> dict[str, Any]:
         st = state or self._state()
         submitted = st["submitted"]
-        return {
+        name, seat = split_key(team)
+        out = {
             "session": st["session"],
-            "team": team,
+            "team": name,
             "round": st["round"],
             "rounds": st["rounds"],
             "resolved": st["resolved"],
@@ -437,6 +449,17 @@ class Host:
             "deadline": st["deadline"],
             "now": st["now"],
         }
+        if seat is not None:  # a company seat: its own hand-in, its company's seats, the
+            # CPO's direction as it stands (a PM's hub shows it as the CPO changes it)
+            out["submitted"] = bool(st["seats"].get(team))
+            out["seats"] = {
+                split_key(k)[1]: v for k, v in st["seats"].items() if split_key(k)[0] == name
+            }
+            if not st["finished"]:
+                part = self._s().company_part(name, seat)
+                out["themes"] = part.themes
+                out["direction"] = {k: v.model_dump(mode="json") for k, v in part.direction.items()}
+        return out
 
     def _status_of(self, key: str, state: dict[str, Any] | None = None) -> dict[str, Any]:
         if key == "*facilitator*":
@@ -449,9 +472,12 @@ class Host:
         status.pop("team")
         status.pop("submitted")
         submitted = st["submitted"] if not st["finished"] else {}
+        if self._s().company:  # one link per seat
+            submitted = st["seats"]
+        keys = self._s().seat_keys() if self._s().company else st["teams"]
         status["team_links"] = [
             {"team": t, "connected": self.connected(t), "handed_in": submitted.get(t, False)}
-            for t in st["teams"]
+            for t in keys
         ]
         return status
 
@@ -460,7 +486,9 @@ class Host:
         (its change mark) or the team kept another draft: several copies of one team, and
         every client coming back after a lost connection, ask for the same package."""
         s = self._s()
-        key = (s.store.change_mark(), s.store.draft(team, s.current_round))
+        name, seat = split_key(team)
+        keys = [team] if seat is None else [seat_key(name, k) for k in s.seat_ids()]
+        key = (s.store.change_mark(), [s.store.draft(k, s.current_round) for k in keys])
         cached = self._packages.get(team)
         if cached is None or cached[0] != key:
             cached = self._packages[team] = (key, wire.dump(self._package(team)))
@@ -473,6 +501,9 @@ class Host:
         return self._text
 
     def _package(self, team: str) -> dict[str, Any]:
+        name, seat = split_key(team)
+        if seat is not None:
+            return self._seat_package(name, seat)
         s = self._s()
         view = s.team_view(team)
         m = s.worlds().maps[team]
@@ -505,6 +536,52 @@ class Host:
         )
         return wire.pack(package)
 
+    def _seat_package(self, team: str, seat: str) -> dict[str, Any]:
+        """A company seat's package: the seat's own view, decisions and company part."""
+        s = self._s()
+        view = s.team_view(team)
+        w = s.worlds()
+        role = "cpo" if seat == "cpo" else "pm"
+        if s.finished:
+            draft = seat_decisions(
+                Seat.parse(seat, list(s.lines)), s.last_decisions(team) or Decisions()
+            )
+        else:
+            draft = s.seat_draft(team, seat)[0]
+        last = w.company[team].rounds[-1] if w.company[team].rounds else None
+        previous = None
+        if last is not None and seat == "cpo":
+            previous = last.cpo.decisions
+        elif last is not None and seat[3:] in last.pms:
+            previous = Decisions(products={seat[3:]: last.pms[seat[3:]].decision})
+        package = wire.Package(
+            session={
+                "id": s.id,
+                "scenario_id": s.info.scenario_id,
+                "mode": s.mode,
+                "role": role,
+                "coach": s.info.coach,
+                "company": True,
+            },
+            team=team,
+            round=view.round,
+            rounds=view.rounds,
+            finished=s.finished,
+            submitted=s.seat_status().get(team, {}).get(seat, False) and not s.finished,
+            scenario=w.sims[team].scenario,
+            source=self._source(),
+            market_teams=list(s.team_ids_names().items()) if s.mode == "shared" else [],
+            map=w.maps[team],
+            firm=s.seat_view(team, seat),
+            scorecard=view.scorecard,
+            draft=draft,
+            previous=previous,
+            leaderboard=s.leaderboard() if s.resolved else [],
+            deadline=s.deadline(),
+            company=s.company_part(team, seat),
+        )
+        return wire.pack(package)
+
     def _desk(self, team: str) -> Any:
         """The team's desk at the open round (rebuilt once a round is played or rewound)."""
         from game.workshop.team_desk import TeamDesk
@@ -527,9 +604,14 @@ class Host:
             )
         return parsed
 
-    def _check(self, team: str, decisions: dict[str, Any]) -> dict[str, Any]:
+    def _check(
+        self, team: str, decisions: dict[str, Any], company: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         from engine.decision_check import parse
 
+        name, seat = split_key(team)
+        if seat is not None:
+            return self._check_seat(name, seat, decisions, company)
         parsed, shape = parse(decisions)
         desk = self._desk(team)
         if parsed is None:
@@ -540,7 +622,37 @@ class Host:
             "outlook": wire.to_json("outlook", desk.engine_outlook(market)),
         }
 
+    def _check_seat(
+        self, team: str, seat: str, decisions: dict[str, Any], company: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """A company seat's check: its problems as played and the live flags; the CPO's
+        portfolio outlook (a PM sees only its line, so no outlook of the others)."""
+        from engine.decision_check import parse
+
+        s = self._s()
+        parsed, shape = parse(decisions)
+        if parsed is None:
+            return {"problems": wire.to_json("problem", shape), "outlook": None}
+        problems = s.seat_problems(team, seat, parsed, company)
+        outlook = None
+        if seat == "cpo":
+            w = s.worlds()
+            sim, m = w.sims[team], w.maps[team]
+            outlook = wire.to_json("outlook", sim.outlook(m.firm, m.to_market(parsed)))
+        return {"problems": wire.to_json("problem", problems), "outlook": outlook}
+
+    def _keep_draft(
+        self, team: str, decisions: dict[str, Any], company: dict[str, Any] | None
+    ) -> None:
+        name, seat = split_key(team)
+        if seat is None:
+            self._s().keep_draft(team, decisions)
+        else:
+            self._s().keep_seat_draft(name, seat, decisions, company)
+
     def _preview(self, team: str, decisions: dict[str, Any]) -> dict[str, Any]:
+        if split_key(team)[1] is not None:
+            return {"preview": None, "error": phrase("ws_errors.no_company_preview")}
         desk = self._desk(team)
         market = desk.map.to_market(self._parsed(decisions))
         try:
@@ -566,6 +678,8 @@ class Host:
         from game.workshop.sheet import template
 
         s = self._s()
+        if split_key(team)[1] is not None:
+            raise WorkshopError(phrase("ws_errors.no_seat_sheet"))
         if s.finished:
             raise WorkshopError(phrase("ws_errors.session_ended", rounds=s.info.rounds))
         return {"round": s.current_round, "sheet": template(s, team)}
@@ -582,6 +696,8 @@ class Host:
         from game.workshop.sheet import parse_sheet
 
         s = self._s()
+        if split_key(team)[1] is not None:
+            raise WorkshopError(phrase("ws_errors.no_seat_sheet"))
         if s.store.receipt(receipt) is None:
             decisions = parse_sheet(text, "the sheet", s, team)
         else:
@@ -604,15 +720,17 @@ class Host:
         """The file's change mark, what the facilitator's screen shows and, when the mark is
         not ``last``, the status text for each of ``keys`` (live connections)."""
         s = self._s()
-        mark = s.store.change_mark()
+        mark = _change_mark(s)
         round_ = s.current_round
         if self.deadline_minutes is not None and not s.finished and self._deadlined != round_:
             if s.deadline() is None:  # every round closes this long after it opens...
                 s.set_deadline(self.deadline_minutes)
-                mark = s.store.change_mark()
+                mark = _change_mark(s)
             self._deadlined = round_  # ...once: the facilitator may then move or remove it
         state = self._state()
         submitted = state["submitted"] if not state["finished"] else dict.fromkeys(s.teams, False)
+        if s.company:  # the facilitator's links are the seats'
+            submitted = state["seats"] or dict.fromkeys(s.seat_keys(), False)
         texts = {}
         if mark != last:
             texts = {key: wire.dump(self._status_of(key, state)) for key in keys}
@@ -691,6 +809,13 @@ class Host:
             for ws in list(self._sockets.get(key, ())):
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     await ws.send_str(text)
+
+
+def _change_mark(s: WorkshopSession) -> tuple[int, ...]:
+    """What the live status of anyone may show changed: the file's change mark, and in a
+    company workshop the drafts too (a seat's status shows the CPO's direction as drafted)."""
+    mark = s.store.change_mark()
+    return (*mark, *s.store.draft_mark()) if s.company else mark
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

@@ -33,7 +33,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from engine.decision_check import in_words, parse
+from engine.company_mode import (
+    CpoTurn,
+    PmTurn,
+    Seat,
+    combine,
+    seat_belief,
+    seat_view,
+    seats,
+    studies_run,
+)
+from engine.decision_check import Problem, in_words, parse
 from engine.decisions import Decisions, carry_forward
 from engine.kpis import LEADERBOARD
 from engine.loader import ScenarioError, load_scenario_text
@@ -42,6 +52,20 @@ from engine.scenario import Scenario
 from engine.simulation import Simulation
 from engine.teams import TeamMap, shared_market, team_ids
 from engine.view import FirmView
+from game.workshop.company_seats import (
+    CompanyLog,
+    CompanyPart,
+    CompanyRound,
+    SharedStudy,
+    hand_in_payload,
+    key_words,
+    part_flags,
+    read_extra,
+    seat_decisions,
+    seat_key,
+    split_key,
+    turn_of,
+)
 from game.workshop.store import (
     COACH_LEVELS,
     DuplicateReceipt,
@@ -162,6 +186,7 @@ class Worlds:
         self.played: list[dict[str, Decisions]] = []  # the same, per resolved round
         self.boards: list[list[dict[str, Any]]] = []  # the leaderboard before each round
         self.standing: list[dict[str, Any]] | None = None  # the leaderboard now (a cache)
+        self.company: dict[str, CompanyLog] = {t: CompanyLog() for t in s.teams}  # seat turns
         if s.mode == "shared":
             market = shared_market(s.scenario, list(s.team_ids.values()), s.team_ids_names())
             sim = Simulation(market, seed=s.info.seed, role=s.info.role, resolution=s.resolution)
@@ -198,6 +223,12 @@ class WorkshopSession:
             ) from exc
         self.teams: list[str] = list(self.info.teams)
         self.team_ids: dict[str, str] = dict(zip(self.teams, team_ids(self.teams), strict=True))
+        self.company: bool = self.info.company
+        firm = self.scenario.player_firms()[0]
+        self.lines: dict[str, str] = {
+            p.id: p.name for p in firm.products if "cpo" in p.roles and p.team is not None
+        }
+        """A company's product lines (authored id -> name): one PM seat each."""
         self._worlds: Worlds | None = None
         self._worlds_mark: tuple[int, int] | None = None  # the store's replay mark it matched
 
@@ -218,11 +249,13 @@ class WorkshopSession:
         source_name: str = "<scenario>",
         folder: Path | None = None,
         session_id: str | None = None,
+        company: bool = False,
     ) -> WorkshopSession:
         """Check the set-up, write the new session file and open it.
 
         The scenario text is copied into the session, so later edits to the file do not
-        change a running workshop.
+        change a running workshop. ``company``: every team is a company, a CPO seat and one
+        PM seat per line, each with its own code (:mod:`game.workshop.company_seats`).
         """
         try:
             scenario = load_scenario_text(scenario_text, source_name)
@@ -232,6 +265,9 @@ class WorkshopSession:
                 [str(p) for p in exc.problems],
             ) from exc
         problems = _setup_problems(scenario, teams, mode, role, seed, rounds, timer_s, resolution)
+        if company:
+            problems += _company_problems(scenario, role)
+            role = "cpo"
         if coach not in COACH_LEVELS:
             problems.append(
                 phrase("ws_errors.coach_level", levels=", ".join(COACH_LEVELS), value=_shown(coach))
@@ -250,6 +286,7 @@ class WorkshopSession:
             timer_s=timer_s,
             resolution=resolution,
             coach=coach,
+            company=company,
         )
         path = session_path(info.id, folder)
         try:
@@ -325,7 +362,9 @@ class WorkshopSession:
         )
 
     def submitted(self) -> dict[str, bool]:
-        """Per team, whether it has submitted for the open round."""
+        """Per team, whether it has submitted for the open round (a company: every seat)."""
+        if self.company:
+            return {t: all(seats.values()) for t, seats in self.seat_status().items()}
         subs = self.store.submissions(self.current_round)
         return {t: t in subs for t in self.teams}
 
@@ -334,7 +373,13 @@ class WorkshopSession:
         return [t for t, done in self.submitted().items() if not done]
 
     def decisions(self, round_: int) -> dict[str, Decisions]:
-        """The submitted decisions of a round per team (authored ids)."""
+        """The submitted decisions of a round per team (authored ids); a company's are its
+        handed-in seats' turns combined (a CPO who has not handed in: no portfolio change)."""
+        if self.company:
+            return {
+                t: combine(self.scenario, _cpo(turns), _pms(turns))[0]
+                for t, turns in self.seat_turns(round_).items()
+            }
         return {
             t: Decisions.model_validate(s.decisions)
             for t, s in self.store.submissions(round_).items()
@@ -342,10 +387,17 @@ class WorkshopSession:
 
     # ------------------------------------------------------------------ replay
     def _round_digest(self, round_: int) -> str:
-        subs = self.store.submissions(round_)
+        if self.company:
+            subs = {
+                f"{t}/{seat}": hand_in_payload(seat, turn)
+                for t, turns in self.seat_turns(round_).items()
+                for seat, turn in turns.items()
+            }
+        else:
+            subs = {t: sub.decisions for t, sub in self.store.submissions(round_).items()}
         return _digest(
             {
-                "subs": {t: subs[t].decisions for t in sorted(subs)},
+                "subs": {t: subs[t] for t in sorted(subs)},
                 "injects": self.store.injects(round_),
             }
         )
@@ -377,8 +429,13 @@ class WorkshopSession:
         self._worlds = None
         return self.worlds()
 
-    def _effective(self, w: Worlds, round_: int) -> tuple[dict[str, Decisions], list[str]]:
-        """Each team's decisions for ``round_``: its submission, or keep-course."""
+    def _effective(
+        self, w: Worlds, round_: int
+    ) -> tuple[dict[str, Decisions], list[str], dict[str, CompanyRound]]:
+        """Each team's decisions for ``round_`` (its submission, or keep-course), who kept
+        course, and each company's seat turns as played."""
+        if self.company:
+            return self._company_effective(w, round_)
         subs = self.decisions(round_)
         out, kept = {}, []
         for t in self.teams:
@@ -387,7 +444,7 @@ class WorkshopSession:
             else:
                 out[t] = self._keep_course(w, t)
                 kept.append(t)
-        return out, kept
+        return out, kept, {}
 
     def _keep_course(self, w: Worlds, team: str) -> Decisions:
         dec = self._carried(w, team)
@@ -397,11 +454,16 @@ class WorkshopSession:
         return dec
 
     def _carried(self, w: Worlds, team: str) -> Decisions:
-        """The team's last played decisions carried forward (authored ids; the solo rule)."""
+        """The team's last played decisions carried forward (authored ids; the solo rule);
+        a company's CPO carries the CPO's own decisions (the PMs' are theirs)."""
         sim, m = w.sims[team], w.maps[team]
         book = sim.company.books[m.firm]
+        last = w.last.get(team)
+        if self.company:
+            cpo = w.company[team].last_cpo()
+            last = cpo.decisions if cpo is not None else None
         return carry_forward(
-            w.last.get(team),
+            last,
             lines={m.local_id(line) for line in book.lines},
             shipped={m.local_id(i) for i in book.roadmap.shipped_ids()},
             resolved_bets=set(book.bets.resolved),
@@ -412,6 +474,8 @@ class WorkshopSession:
         this round if it made one, else last round's standing choices (:func:`carry_forward`).
         """
         team = self.team(team)
+        if self.company:
+            return self.seat_draft(team, "cpo")[0]
         own = self.store.submissions(self.current_round).get(team)
         if own is not None:
             return Decisions.model_validate(own.decisions)
@@ -426,7 +490,7 @@ class WorkshopSession:
         return parsed
 
     def _play(self, w: Worlds, round_: int) -> Resolution:
-        decisions, kept = self._effective(w, round_)
+        decisions, kept, company_rounds = self._effective(w, round_)
         w.boards.append(self._standing(w))  # where the teams stood before it
         w.standing = None  # the worlds move on
         injects = self.store.injects(round_)
@@ -444,7 +508,279 @@ class WorkshopSession:
                 reports[t] = w.sims[t].step({m.firm: m.to_market(d)}, inject=injects)
         w.last.update(decisions)
         w.played.append(decisions)
+        for team, played in company_rounds.items():
+            w.company[team].rounds.append(played)
         return Resolution(round_, kept, reports)
+
+    # ------------------------------------------------------------------ company seats
+    def seat_ids(self) -> list[str]:
+        """A company's seats: ``cpo``, then ``pm:<line>`` per line (authored ids)."""
+        return [s.id for s in seats(self.lines)]
+
+    def seat_keys(self) -> list[str]:
+        """The key of every seat of every company (each has its own join code)."""
+        return [seat_key(t, s) for t in self.teams for s in self.seat_ids()]
+
+    def _seat(self, team: str, seat: str) -> tuple[str, Seat]:
+        """(team, seat) checked: a company session, a known team, a seat at its table."""
+        if not self.company:
+            raise WorkshopError(phrase("ws_errors.not_company"))
+        team = self.team(team)
+        try:
+            return team, Seat.parse(seat, list(self.lines))
+        except ValueError as exc:
+            raise WorkshopError(phrase("ws_errors.no_such_seat", reason=str(exc))) from None
+
+    def seat_turns(self, round_: int) -> dict[str, dict[str, CpoTurn | PmTurn]]:
+        """Per company, each seat's latest hand-in for ``round_`` (a resubmission replaces)."""
+        out: dict[str, dict[str, CpoTurn | PmTurn]] = {}
+        for sub in self.store.all_submissions(round_):
+            seat_id = sub.decisions.get("seat") if isinstance(sub.decisions, dict) else None
+            try:
+                seat = Seat.parse(str(seat_id), list(self.lines))
+                out.setdefault(sub.team, {})[seat.id] = turn_of(seat, sub.decisions)
+            except ValueError as exc:
+                raise WorkshopError(
+                    phrase("ws_errors.seat_turn_damaged", team=sub.team, reason=str(exc)[:200])
+                ) from None
+        return out
+
+    def seat_status(self) -> dict[str, dict[str, bool]]:
+        """Per company, per seat: handed in for the open round? (A sunset line's PM has
+        nothing to hand in and counts as handed in.)"""
+        turns = self.seat_turns(self.current_round) if not self.finished else {}
+        live = self._live_lines(self.worlds()) if not self.finished else {}
+        return {
+            t: {
+                s: s in turns.get(t, {}) or (s != "cpo" and s[3:] not in live.get(t, set()))
+                for s in self.seat_ids()
+            }
+            for t in self.teams
+        }
+
+    def _live_lines(self, w: Worlds) -> dict[str, set[str]]:
+        """Per company, the lines it still runs (authored ids)."""
+        out = {}
+        for t in self.teams:
+            sim, m = w.sims[t], w.maps[t]
+            out[t] = {m.local_id(line) for line in sim.company.books[m.firm].lines}
+        return out
+
+    def _company_effective(
+        self, w: Worlds, round_: int
+    ) -> tuple[dict[str, Decisions], list[str], dict[str, CompanyRound]]:
+        """Each company's decisions: its seats' turns combined; a CPO who did not hand in
+        keeps course (the CPO's own last decisions and direction), a line whose PM did not
+        hand in is its AI PM's."""
+        turns = self.seat_turns(round_)
+        live = self._live_lines(w)
+        out: dict[str, Decisions] = {}
+        kept: list[str] = []
+        played: dict[str, CompanyRound] = {}
+        for t in self.teams:
+            mine = turns.get(t, {})
+            cpo = mine.get("cpo")
+            if not isinstance(cpo, CpoTurn):
+                last = w.company[t].last_cpo()
+                cpo = CpoTurn(
+                    decisions=self._keep_course(w, t),
+                    direction=dict(last.direction) if last is not None else {},
+                )
+            pms = {line: turn for line, turn in _pms(mine).items() if line in live[t]}
+            missing = [
+                s for s in self.seat_ids() if s not in mine and (s == "cpo" or s[3:] in live[t])
+            ]
+            kept += [key_words(seat_key(t, s), self.lines) for s in missing]
+            out[t], flags = combine(self.scenario, cpo, pms)
+            played[t] = CompanyRound(cpo, pms, flags, missing)
+        return out, kept, played
+
+    def company_log(self, team: str) -> CompanyLog:
+        """A company's resolved rounds as its seats played them."""
+        return self.worlds().company[self.team(team)]
+
+    def seat_draft(self, team: str, seat: str) -> tuple[Decisions, dict[str, Any]]:
+        """Where a seat's turn for the open round starts (authored ids): its hand-in, else the
+        draft its client kept on the host, else last round's standing choices; with the
+        seat's extra (the CPO's direction, a PM's share)."""
+        team, s = self._seat(team, seat)
+        w = self.worlds()
+        own = self.seat_turns(self.current_round).get(team, {}).get(s.id)
+        if isinstance(own, CpoTurn):
+            return own.decisions, {"direction": _dump(own.direction)}
+        if isinstance(own, PmTurn):
+            kept_share = own.share.model_dump(mode="json") if own.share else None
+            return Decisions(products={s.line or "": own.decision}), {"share": kept_share}
+        kept = self.store.draft(seat_key(team, s.id), self.current_round)
+        if isinstance(kept, dict):
+            parsed, _ = parse(kept.get("decisions", {}))
+            try:
+                extra = read_extra(s, kept.get("company"))
+            except ValueError:
+                extra = None
+            if parsed is not None and extra is not None:
+                return seat_decisions(s, parsed), extra.model_dump(mode="json", exclude_none=True)
+        log = w.company[team]
+        if s.role == "cpo":
+            last = log.last_cpo()
+            return self._carried(w, team), {
+                "direction": _dump(last.direction) if last is not None else {}
+            }
+        line = s.line or ""
+        turn = log.last_pm(line)
+        sim, m = w.sims[team], w.maps[team]
+        book = sim.company.books[m.firm]
+        draft = carry_forward(
+            Decisions(products={line: turn.decision}) if turn is not None else None,
+            lines={line},
+            shipped={m.local_id(i) for i in book.roadmap.shipped_ids()},
+            resolved_bets=(),
+        )
+        return draft, {}
+
+    def _turn(self, s: Seat, decisions: Decisions, extra: Mapping[str, Any] | None) -> Any:
+        """A seat's turn from its decisions (a PM: its line only) and its extra."""
+        checked = read_extra(s, extra)
+        if s.role == "cpo":
+            assert hasattr(checked, "direction")
+            direction = {k: v for k, v in checked.direction.items() if k in self.lines}
+            return CpoTurn(decisions=decisions, direction=direction)
+        line = s.line or ""
+        decision = decisions.products.get(line)
+        share = getattr(checked, "share", None)
+        turn = PmTurn(share=share) if decision is None else PmTurn(decision=decision, share=share)
+        return turn
+
+    def _standing_turn(self, team: str, seat: str) -> Any:
+        """A seat's turn as it stands for the open round: handed in, or its draft."""
+        decisions, extra = self.seat_draft(team, seat)
+        return self._turn(Seat.parse(seat, list(self.lines)), decisions, extra)
+
+    def seat_problems(
+        self,
+        team: str,
+        seat: str,
+        decisions: Decisions | Mapping[str, Any],
+        extra: Mapping[str, Any] | None = None,
+    ) -> list[Problem]:
+        """The engine's check of a seat's decisions as they will be played (a PM: only its
+        line's problems; what it leaves unset is the AI PM's), and the company's flags
+        against the other seats' turns as they stand, as warnings (``where="company"``).
+        In market ids, as the desks show them."""
+        team, s = self._seat(team, seat)
+        parsed = seat_decisions(s, self._well_formed(decisions, phrase("ws_errors.the_decisions")))
+        try:
+            turn = self._turn(s, parsed, extra)
+        except ValueError as exc:
+            raise WorkshopError(phrase("ws_errors.seat_extra", reason=str(exc)[:300])) from None
+        w = self.worlds()
+        sim, m = w.sims[team], w.maps[team]
+        market = m.to_market(parsed)
+        if s.role == "cpo":
+            found = sim.problems(m.firm, market)
+            pms = {
+                line: t
+                for line, t in _pms(self.seat_turns(self.current_round).get(team, {})).items()
+            }
+            flags = combine(self.scenario, turn, pms)[1]
+        else:
+            mine = f"products.{m.products.get(s.line or '', s.line)}"
+            found = [
+                p
+                for p in sim.problems(m.firm, sim.as_played(m.firm, market))
+                if p.where == mine or p.where.startswith(f"{mine}.")
+            ]
+            cpo = self._standing_turn(team, "cpo")
+            flags = combine(self.scenario, cpo, {s.line or "": turn})[1]
+        return [*found, *(Problem("company", f.text, "warning") for f in flags)]
+
+    def submit_seat(
+        self,
+        team: str,
+        seat: str,
+        decisions: Decisions | Mapping[str, Any],
+        extra: Mapping[str, Any] | None = None,
+        receipt_id: str | None = None,
+    ) -> list[str]:
+        """Check and durably record a seat's turn for the open round; returns the warnings
+        (the flags among them). Nothing is written when there is any error; a retry under
+        the same ``receipt_id`` is acknowledged again and recorded once."""
+        body = {"decisions": decisions, "company": extra}
+        found = self.submit_many([(seat_key(team, seat), body, receipt_id)])[0]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def keep_seat_draft(
+        self,
+        team: str,
+        seat: str,
+        decisions: Decisions | Mapping[str, Any],
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Keep a seat's unfinished turn on the host (well-formed ones only)."""
+        team, s = self._seat(team, seat)
+        well_formed = self._well_formed(decisions, phrase("ws_errors.draft_decisions"))
+        parsed = seat_decisions(s, well_formed)
+        try:
+            checked = read_extra(s, extra)
+        except ValueError as exc:
+            raise WorkshopError(phrase("ws_errors.seat_extra", reason=str(exc)[:300])) from None
+        payload = {
+            "decisions": parsed.model_dump(mode="json", exclude_unset=True),
+            "company": checked.model_dump(mode="json", exclude_none=True),
+        }
+        try:
+            self.store.keep_draft(seat_key(team, s.id), self.current_round, payload)
+        except StoreError as exc:
+            raise WorkshopError(str(exc)) from exc
+
+    def seat_view(self, team: str, seat: str) -> FirmView:
+        """What a seat sees at its desk: the company's view (public results and its own
+        organisation), a PM's line only, and only the research the seat may see."""
+        team, s = self._seat(team, seat)
+        w = self.worlds()
+        sim, m = w.sims[team], w.maps[team]
+        view = self.team_view(team).firm
+        visible = w.company[team].visible(s, studies_run(sim.history, m.firm))
+        belief = seat_belief(sim.scenario, m.firm, sim.history, visible)
+        return seat_view(view, s, m.products.get(s.line or "", s.line or ""), belief, visible)
+
+    def company_part(self, team: str, seat: str) -> CompanyPart:
+        """The company part of a seat's package (see :class:`CompanyPart`)."""
+        team, s = self._seat(team, seat)
+        w = self.worlds()
+        log = w.company[team]
+        live = self._live_lines(w)[team]
+        lines = {k: v for k, v in self.lines.items() if k in live}
+        cpo = self._standing_turn(team, "cpo") if not self.finished else log.last_cpo()
+        themes = dict(cpo.decisions.themes) if cpo is not None else {}
+        direction = dict(cpo.direction) if cpo is not None else {}
+        mine = (lambda line: True) if s.role == "cpo" else (lambda line: line == s.line)
+        handed = self.seat_status().get(team, {})
+        part = CompanyPart(
+            seat=s.id,
+            lines=lines,
+            themes={k: v for k, v in themes.items() if mine(k)},
+            direction={k: v for k, v in direction.items() if mine(k)},
+            flags=part_flags(log.rounds[-1].flags if log.rounds else [], s),
+            shared=[
+                SharedStudy(**study.model_dump(), line=line)
+                for study, line in log.shared()
+                if mine(line)
+            ],
+            notes=[n for n in log.notes() if mine(n.line)],
+            studies=log.studies(s.line or "") if s.role == "pm" else [],
+            handed_in=handed,
+        )
+        if self.finished:
+            return part
+        if s.role == "pm":
+            _, extra = self.seat_draft(team, s.id)
+            share = extra.get("share")
+            return part.model_copy(update={"share": None if share is None else _share(share)})
+        handed_pms = _pms(self.seat_turns(self.current_round).get(team, {}))
+        return part.model_copy(update={"pm_turns": handed_pms})
 
     # ------------------------------------------------------------------ actions
     def check(self, team: str, decisions: Decisions | Mapping[str, Any]) -> list[str]:
@@ -503,7 +839,9 @@ class WorkshopSession:
         if isinstance(hand_in, list):
             return hand_in  # a retry, acknowledged from its receipt
         try:
-            self.store.submit(hand_in.team, self.current_round, hand_in.payload, hand_in.receipt)
+            self.store.submit(
+                hand_in.team, self.current_round, hand_in.payload, hand_in.receipt, hand_in.key
+            )
         except DuplicateReceipt:
             return self._acknowledged_again(hand_in)
         except StoreError as exc:
@@ -534,7 +872,8 @@ class WorkshopSession:
         round_ = self.current_round
         try:
             refused: list[StoreError | None] = self.store.submit_many(
-                [(h.team, round_, h.payload, h.receipt) for _, h in pending]
+                [(h.team, round_, h.payload, h.receipt) for _, h in pending],
+                [h.key for _, h in pending],
             )
         except StoreError as exc:
             refused = [exc] * len(pending)
@@ -554,25 +893,61 @@ class WorkshopSession:
         self, team: str, decisions: Decisions | Mapping[str, Any], receipt_id: str | None
     ) -> _HandIn | list[str]:
         """A checked hand-in ready to be written, or the warnings of one already recorded
-        under ``receipt_id`` (a retry); raises WorkshopError as :meth:`submit` does."""
-        team = self.team(team)
+        under ``receipt_id`` (a retry); raises WorkshopError as :meth:`submit` does. ``team``
+        may be a company seat's key; its ``decisions`` are then ``{"decisions": ...,
+        "company": ...}`` (:meth:`submit_seat`)."""
+        name, seat = split_key(team)
+        if seat is not None:
+            name, s = self._seat(name, seat)
+            key = seat_key(name, s.id)
+        else:
+            key = name = self.team(team)
         if receipt_id is not None:
             earlier = self.store.receipt(receipt_id)
             if earlier is not None:
-                return self._acknowledged(team, receipt_id, earlier)
-        warnings = self.check(team, decisions)
+                return self._acknowledged(key, receipt_id, earlier)
+        if seat is not None:
+            return self._seat_hand_in(name, s, decisions, receipt_id)
+        warnings = self.check(name, decisions)
         if not isinstance(decisions, Decisions):
             decisions = Decisions.model_validate(decisions)
         payload = decisions.model_dump(mode="json", exclude_unset=True)
         receipt = None if receipt_id is None else (receipt_id, warnings)
-        return _HandIn(team, payload, receipt, warnings)
+        return _HandIn(name, payload, receipt, warnings, key)
+
+    def _seat_hand_in(self, team: str, s: Seat, body: Any, receipt_id: str | None) -> _HandIn:
+        """A company seat's checked hand-in (see :meth:`_hand_in`)."""
+        if not isinstance(body, Mapping):
+            raise WorkshopError(phrase("ws_errors.seat_extra", reason="not a mapping"))
+        decisions, extra = body.get("decisions", {}), body.get("company")
+        found = self.seat_problems(team, s.id, decisions, extra)
+        w = self.worlds()
+        sim, m = w.sims[team], w.maps[team]
+        errors = [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "error"]
+        if errors:
+            raise WorkshopError(
+                phrase(
+                    "ws_errors.decisions_problems",
+                    whose=key_words(seat_key(team, s.id), self.lines),
+                    round=self.current_round,
+                    count=len(errors),
+                ),
+                errors,
+            )
+        warnings = [
+            m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "warning"
+        ]
+        parsed = seat_decisions(s, self._well_formed(decisions, phrase("ws_errors.the_decisions")))
+        payload = hand_in_payload(s.id, self._turn(s, parsed, extra))
+        receipt = None if receipt_id is None else (receipt_id, warnings)
+        return _HandIn(team, payload, receipt, warnings, seat_key(team, s.id))
 
     def _acknowledged_again(self, hand_in: _HandIn) -> list[str]:
         """The answer to a hand-in whose id was recorded meanwhile (a retry that crossed)."""
         receipt_id = hand_in.receipt[0] if hand_in.receipt else ""
         earlier = self.store.receipt(receipt_id)
         assert earlier is not None
-        return self._acknowledged(hand_in.team, receipt_id, earlier)
+        return self._acknowledged(hand_in.key, receipt_id, earlier)
 
     @staticmethod
     def _acknowledged(team: str, receipt_id: str, earlier: tuple[str, int, list[str]]) -> list[str]:
@@ -583,9 +958,10 @@ class WorkshopSession:
 
     # ------------------------------------------------------------------ network workshop
     def join_codes(self) -> dict[str, str]:
-        """Each team's join code, and the facilitator's under the key ``""``."""
+        """Each team's join code (a company's: each seat's, under its seat key), and the
+        facilitator's under the key ``""``."""
         try:
-            return self.store.join_codes()
+            return self.store.join_codes(self.seat_keys() if self.company else None)
         except StoreError as exc:
             raise WorkshopError(str(exc)) from exc
 
@@ -755,12 +1131,12 @@ class WorkshopSession:
         view = sim.view(m.firm)
         view.history = [_private(r, m.firm) for r in view.history]
         round_ = self.current_round
-        own = self.store.submissions(round_).get(team)
+        own = None if self.company else self.store.submissions(round_).get(team)
         return TeamView(
             team=team,
             round=round_,
             rounds=self.info.rounds,
-            submitted=own is not None,
+            submitted=self.submitted()[team] if self.company else own is not None,
             firm=view,
             products=dict(m.products),
             scorecard=sim.scorecard(m.firm),
@@ -792,6 +1168,41 @@ class _HandIn:
     payload: dict[str, Any]
     receipt: tuple[str, list[str]] | None
     warnings: list[str]
+    key: str  # who handed in: the team, or a company seat's key
+
+
+def _cpo(turns: Mapping[str, CpoTurn | PmTurn]) -> CpoTurn:
+    """The CPO's turn among a company's hand-ins (none handed in: no portfolio change)."""
+    cpo = turns.get("cpo")
+    return cpo if isinstance(cpo, CpoTurn) else CpoTurn()
+
+
+def _pms(turns: Mapping[str, CpoTurn | PmTurn]) -> dict[str, PmTurn]:
+    """The PMs' turns among a company's hand-ins, by line."""
+    return {k[3:]: v for k, v in turns.items() if isinstance(v, PmTurn)}
+
+
+def _dump(direction: Mapping[str, Any]) -> dict[str, Any]:
+    """Each line's direction as plain data."""
+    return {k: v.model_dump(mode="json") for k, v in direction.items()}
+
+
+def _share(data: Mapping[str, Any]) -> Any:
+    """A share as the engine's model."""
+    from engine.company_mode import Share
+
+    return Share.model_validate(dict(data))
+
+
+def _company_problems(scenario: Scenario, role: str | None) -> list[str]:
+    """Why ``scenario`` cannot be played by companies (a CPO role with product lines)."""
+    firms = scenario.player_firms()
+    lines = [p for p in firms[0].products if "cpo" in p.roles and p.team] if firms else []
+    if "cpo" not in scenario.roles or not lines:
+        return [phrase("ws_errors.company_needs_cpo", scenario=scenario.id)]
+    if role not in (None, "cpo"):
+        return [phrase("ws_errors.company_role", role=role)]
+    return []
 
 
 def _private(report: TurnReport, firm: str) -> TurnReport:

@@ -120,6 +120,7 @@ class SessionInfo:
     created_at: float = field(default=0.0)
     resolution: int | None = None  # synthetic customers per segment (None: the scenario's)
     coach: str = "none"  # the tutorial coach at the teams' hub: guided, hints or none (off)
+    company: bool = False  # every team is a company: a CPO seat and one PM seat per line
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ class WorkshopStore:
         teams = [r[0] for r in self._db.execute("SELECT name FROM team ORDER BY idx")]
         res = self._db.execute("SELECT value FROM meta WHERE key='resolution'").fetchone()
         coach = self._db.execute("SELECT value FROM meta WHERE key='coach'").fetchone()
+        company = self._db.execute("SELECT value FROM meta WHERE key='company'").fetchone()
         if row is None:
             raise StoreError(phrase("ws_errors.no_setup", name=self.path.name))
         ints = (row[5], row[6], *(() if row[7] is None else (row[7],)))
@@ -253,6 +255,7 @@ class WorkshopStore:
             created_at=row[8],
             resolution=int(res[0]) if res else None,
             coach=coach[0] if coach and coach[0] in COACH_LEVELS else "none",
+            company=bool(company and company[0] == "1"),
         )
 
     def scenario_text(self) -> str:
@@ -319,12 +322,13 @@ class WorkshopStore:
             ).fetchone()
             return json.loads(row[0]) if row else None
 
-    def join_codes(self) -> dict[str, str]:
-        """The join code of every team and of the facilitator (key :data:`FACILITATOR`),
-        made on first use and kept in the file, so every copy of the session agrees."""
+    def join_codes(self, keys: list[str] | None = None) -> dict[str, str]:
+        """The join code of every team (or of each of ``keys``: a company's seats) and of the
+        facilitator (key :data:`FACILITATOR`), made on first use and kept in the file, so
+        every copy of the session agrees."""
         with self._reading():
             codes = dict(self._db.execute("SELECT team, code FROM join_code"))
-        wanted = [*self.info().teams, FACILITATOR]
+        wanted = [*(self.info().teams if keys is None else keys), FACILITATOR]
         if all(t in codes for t in wanted):
             return {t: codes[t] for t in wanted}
         with self._tx(immediate=True) as db:
@@ -335,7 +339,7 @@ class WorkshopStore:
                     if taken.fetchone() is None:
                         break
                 db.execute("INSERT OR IGNORE INTO join_code VALUES (?, ?)", (team, code))
-        return self.join_codes()
+        return self.join_codes(keys)
 
     def change_mark(self) -> tuple[int, ...]:
         """A cheap fingerprint of everything teams can see change (submissions, rounds,
@@ -350,6 +354,14 @@ class WorkshopStore:
                 "(SELECT COALESCE(SUM(at), 0) FROM deadline)"
             ).fetchone()
             return tuple(int(v) for v in row)
+
+    def draft_mark(self) -> tuple[int, int]:
+        """A cheap fingerprint of the drafts kept on the host: (how many, latest save). A
+        company's seats see each other's drafts (the CPO's direction as it stands)."""
+        with self._reading():
+            row = self._db.execute("SELECT COUNT(*), COALESCE(MAX(saved_at), 0) FROM draft")
+            count, latest = row.fetchone()
+            return int(count), int(float(latest) * 1000)
 
     def replay_mark(self) -> tuple[int, int]:
         """A cheap fingerprint of the inputs of every resolved round: (rounds resolved, id of
@@ -376,26 +388,30 @@ class WorkshopStore:
         round_: int,
         decisions: dict[str, Any],
         receipt: tuple[str, list[str]] | None = None,
+        key: str | None = None,
     ) -> None:
         """Durably record a team's decision set; returns only once it is on disk.
 
         The open round and its deadline are checked inside the write transaction, so a
         submission never lands in a round that a concurrent ``resolve`` has just closed.
         ``receipt`` (id, warnings) is stored in the same transaction: a retry under the same
-        id is then recognised (:meth:`receipt`) and never recorded twice.
+        id is then recognised (:meth:`receipt`) and never recorded twice. ``key``: who handed
+        in, when not the team itself (a company's seat): its receipt and draft are the key's.
         """
         info = self.info()
         text = _decisions_text(info, team, decisions)
         now = time.time()
         with self._tx(immediate=True) as db:
-            self._record(db, info, team, round_, text, receipt, now)
+            self._record(db, info, team, round_, text, receipt, now, key)
 
     def submit_many(
         self,
         hand_ins: list[tuple[str, int, dict[str, Any], tuple[str, list[str]] | None]],
+        keys: list[str | None] | None = None,
     ) -> list[StoreError | None]:
-        """Record several decision sets (each ``(team, round, decisions, receipt)`` as for
-        :meth:`submit`) in one transaction: one sync to disk for all of them.
+        """Record several decision sets (each ``(team, round, decisions, receipt)`` and, in
+        ``keys``, who handed it in, as for :meth:`submit`) in one transaction: one sync to
+        disk for all of them.
 
         Each is checked exactly as :meth:`submit` checks it; one that is refused is rolled
         back alone (its error takes its place in the answer, None where it was recorded) and
@@ -415,9 +431,10 @@ class WorkshopStore:
         with self._tx(immediate=True) as db:
             for i, text in texts.items():
                 team, round_, _, receipt = hand_ins[i]
+                key = keys[i] if keys is not None else None
                 db.execute("SAVEPOINT hand_in")
                 try:
-                    self._record(db, info, team, round_, text, receipt, now)
+                    self._record(db, info, team, round_, text, receipt, now, key)
                 except StoreError as exc:
                     db.execute("ROLLBACK TO hand_in")
                     found[i] = exc
@@ -433,8 +450,10 @@ class WorkshopStore:
         text: str,
         receipt: tuple[str, list[str]] | None,
         now: float,
+        key: str | None = None,
     ) -> None:
         """One decision set's checks and rows, inside a write transaction (see submit)."""
+        key = key or team
         if round_ != self.current_round():
             raise StoreError(
                 phrase("ws_errors.round_not_open", round=round_, open=self.current_round())
@@ -449,7 +468,7 @@ class WorkshopStore:
         if receipt is not None:
             added = db.execute(
                 "INSERT OR IGNORE INTO receipt VALUES (?, ?, ?, ?)",
-                (receipt[0], team, round_, json.dumps(receipt[1], allow_nan=False)),
+                (receipt[0], key, round_, json.dumps(receipt[1], allow_nan=False)),
             ).rowcount
             if not added:
                 raise DuplicateReceipt(f"hand-in {receipt[0]} was already recorded")
@@ -457,10 +476,11 @@ class WorkshopStore:
             "INSERT INTO submission (round, team, decisions, submitted_at) VALUES (?,?,?,?)",
             (round_, team, text, now),
         )
-        db.execute("DELETE FROM draft WHERE team=?", (team,))  # the hand-in is the draft now
+        db.execute("DELETE FROM draft WHERE team=?", (key,))  # the hand-in is the draft now
+        who = team if key == team else f"{team} ({key.rpartition(chr(31))[2]})"
         db.execute(
             "INSERT INTO journal (at, action, detail) VALUES (?, 'submit', ?)",
-            (now, f"round {round_}: {team}"),
+            (now, f"round {round_}: {who}"),
         )
 
     def keep_draft(self, team: str, round_: int, decisions: dict[str, Any]) -> None:
@@ -592,6 +612,8 @@ def _write_new(tmp: Path, info: SessionInfo, scenario_text: str) -> None:
                 db.execute("INSERT INTO meta VALUES ('resolution', ?)", (str(info.resolution),))
             if info.coach != "none":
                 db.execute("INSERT INTO meta VALUES ('coach', ?)", (info.coach,))
+            if info.company:
+                db.execute("INSERT INTO meta VALUES ('company', '1')")
             db.execute(
                 "INSERT INTO session VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (

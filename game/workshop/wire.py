@@ -31,6 +31,7 @@ from engine.decision_check import Problem
 from engine.decisions import Decisions
 from engine.scenario import Scenario
 from engine.teams import TeamMap
+from game.workshop.company_seats import CompanyPart
 from game.workshop.words import phrase
 
 MAX_BODY = 256 * 1024  # a decision set is a few kB; a sheet at most this
@@ -112,9 +113,11 @@ def _cut(value: Any) -> str:
 
 
 class DecisionsBody(Request):
-    """A draft to check, preview or keep: decisions in the scenario's own ids."""
+    """A draft to check, preview or keep: decisions in the scenario's own ids (a company
+    seat's also its ``company`` part: the CPO's direction or a PM's share)."""
 
     decisions: dict[str, Any]
+    company: dict[str, Any] | None = None
 
     @field_validator("decisions")
     @classmethod
@@ -279,6 +282,7 @@ class Package:
     previous: Decisions | None  # what the team played last round (scenario ids)
     leaderboard: list[dict[str, Any]]
     deadline: float | None
+    company: CompanyPart | None = None  # a company seat's: its seat, direction, flags, shares
 
 
 def pack(p: Package) -> dict[str, Any]:
@@ -305,6 +309,7 @@ def pack(p: Package) -> dict[str, Any]:
         "previous": None if p.previous is None else decisions_json(p.previous),
         "leaderboard": p.leaderboard,
         "deadline": p.deadline,
+        "company": None if p.company is None else p.company.model_dump(mode="json"),
     }
 
 
@@ -350,6 +355,7 @@ def unpack(data: Any) -> Package:
                 raise WireError(phrase("ws_errors.package_does_not_fit", reason=found[0]))
         previous = data["previous"]
         deadline = data["deadline"]
+        company = data.get("company")
         return Package(
             session=dict(data["session"]),
             team=str(data["team"]),
@@ -367,6 +373,7 @@ def unpack(data: Any) -> Package:
             previous=None if previous is None else Decisions.model_validate(previous),
             leaderboard=list(data["leaderboard"]),
             deadline=None if deadline is None else float(deadline),
+            company=None if company is None else CompanyPart.model_validate(company),
         )
     except WireError:
         raise

@@ -165,7 +165,7 @@ def test_hand_ins_arriving_together_share_a_transaction_and_a_look(
     monkeypatch.setattr(Host, "_look", lambda h, *a: looks.append(1) or look(h, *a))
     monkeypatch.setattr(Host, "_hand_in", lambda h, *a: arrived.append(1) or hand_in(h, *a))
     monkeypatch.setattr(
-        WorkshopStore, "submit_many", lambda st, h: batches.append(len(h)) or many(st, h)
+        WorkshopStore, "submit_many", lambda st, h, *a: batches.append(len(h)) or many(st, h, *a)
     )
     thread = HostThread(Host(session.id, workshops_dir()), "127.0.0.1", 0)
     assert thread.wait_ready(), thread.error
