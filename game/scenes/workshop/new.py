@@ -347,7 +347,7 @@ class WorkshopNewScene(Scene):
                 resolution=self.resolution,
                 coach=self.coach,
                 source_name=entry.path.name,
-                **({"company": True} if self.company else {}),
+                company=self.company,
             )
         except WorkshopError as exc:
             show_error(self.app, exc, t("workshop.cannot_create"))
