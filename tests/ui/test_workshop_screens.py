@@ -470,8 +470,6 @@ WIDGETS = (
 def test_layout_nothing_outside_nothing_overlaps_text_fits(
     make_app, size, text_scale, projector, high_contrast, language
 ):
-    from test_layout import _scroll_area, outside
-
     app = make_app(
         *size,
         text_scale=text_scale,
@@ -484,28 +482,38 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for name in workshop_screens(app):
-            frames(app, 1)
-            shown = [e for e in elements(app) if e.visible and e.rect.w > 0]
-            for e in shown:
-                area = _scroll_area(e)  # in a list or a scrolled screen it may scroll away
-                if area is not None:
-                    if not area.contains(e.rect):
-                        problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
-                    continue
-                if outside(e.rect, window):
-                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
-                container = e.ui_container
-                if container is not None and outside(e.rect, container.get_rect()):
-                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside its panel")
-            problems += [f"{name}: {clip}" for clip in clipped(shown)]
-            widgets = [e for e in shown if isinstance(e, WIDGETS)]
-            for i, a in enumerate(widgets):
-                for b in widgets[i + 1 :]:
-                    if a.ui_container is b.ui_container and a.rect.colliderect(b.rect):
-                        problems.append(f"{name}: {a.rect} overlaps {b.rect}")
+            problems += screen_problems(app, name, window)
     too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
     assert not problems, "\n".join(problems[:20])
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+def screen_problems(app, name: str, window: pygame.Rect) -> list[str]:
+    """What is wrong with the top screen after a frame: a widget outside the window, its
+    panel or its scrolled list, words cut off, widgets overlapping."""
+    from test_layout import _scroll_area, outside
+
+    frames(app, 1)
+    problems = []
+    shown = [e for e in elements(app) if e.visible and e.rect.w > 0]
+    for e in shown:
+        area = _scroll_area(e)  # in a list or a scrolled screen it may scroll away
+        if area is not None:
+            if not area.contains(e.rect):
+                problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
+            continue
+        if outside(e.rect, window):
+            problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
+        container = e.ui_container
+        if container is not None and outside(e.rect, container.get_rect()):
+            problems.append(f"{name}: {type(e).__name__} {e.rect} outside its panel")
+    problems += [f"{name}: {clip}" for clip in clipped(shown)]
+    widgets = [e for e in shown if isinstance(e, WIDGETS)]
+    for i, a in enumerate(widgets):
+        for b in widgets[i + 1 :]:
+            if a.ui_container is b.ui_container and a.rect.colliderect(b.rect):
+                problems.append(f"{name}: {a.rect} overlaps {b.rect}")
+    return problems
 
 
 def clipped(shown) -> list[str]:
