@@ -491,22 +491,11 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(
 def screen_problems(app, name: str, window: pygame.Rect) -> list[str]:
     """What is wrong with the top screen after a frame: a widget outside the window, its
     panel or its scrolled list, words cut off, widgets overlapping."""
-    from test_layout import _scroll_area, outside
+    from test_layout import placement_problems
 
     frames(app, 1)
-    problems = []
+    problems = placement_problems(app, name, window)
     shown = [e for e in elements(app) if e.visible and e.rect.w > 0]
-    for e in shown:
-        area = _scroll_area(e)  # in a list or a scrolled screen it may scroll away
-        if area is not None:
-            if not area.contains(e.rect):
-                problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
-            continue
-        if outside(e.rect, window):
-            problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
-        container = e.ui_container
-        if container is not None and outside(e.rect, container.get_rect()):
-            problems.append(f"{name}: {type(e).__name__} {e.rect} outside its panel")
     problems += [f"{name}: {clip}" for clip in clipped(shown)]
     widgets = [e for e in shown if isinstance(e, WIDGETS)]
     for i, a in enumerate(widgets):

@@ -510,49 +510,49 @@ class WorkshopRoundScene(Scene):
         self.app.push(WorkshopPrivacyScene(self.app, self.session, team, self.clock))
 
     def resolve(self) -> None:
-        """Play the round; ask first when teams are missing (they keep their course, and
-        once the deadline has passed the question says that is why)."""
-        waiting = self.session.waiting_for()
-        if waiting and self.session.company:
-            self._ask_missing_seats()
-        elif waiting:
-            why = (
-                t("ws_round.deadline_passed_keep")
-                if self.session.deadline_passed()
-                else t("ws_round.resolve_anyway_keep")
-            )
-            self.app.push(
-                DialogScene(
-                    self.app,
-                    t("ws_round.missing_title", count=len(waiting)),
-                    t("ws_round.missing_body", teams=html.escape(", ".join(waiting)), why=why),
-                    [
-                        (t("ws_round.resolve_anyway"), lambda: self._resolve(True)),
-                        (t("ws_round.wait"), None),
-                    ],
-                )
-            )
-        else:
+        """Play the round; ask first when teams (or a company's seats) are missing, saying
+        who plays for them (and, once the deadline has passed, that this is why)."""
+        if not self.session.waiting_for():
             self._resolve(False)
+            return
+        title, body = self._missing_seats() if self.session.company else self._missing_teams()
+        self.app.push(
+            DialogScene(
+                self.app,
+                title,
+                body,
+                [
+                    (t("ws_round.resolve_anyway"), lambda: self._resolve(True)),
+                    (t("ws_round.wait"), None),
+                ],
+            )
+        )
 
-    def _ask_missing_seats(self) -> None:
-        """Ask before resolving a company round with seats missing, saying who plays them."""
+    def _missing_teams(self) -> tuple[str, str]:
+        """The question before resolving with teams missing: they keep their course."""
+        waiting = self.session.waiting_for()
+        why = (
+            t("ws_round.deadline_passed_keep")
+            if self.session.deadline_passed()
+            else t("ws_round.resolve_anyway_keep")
+        )
+        return (
+            t("ws_round.missing_title", count=len(waiting)),
+            t("ws_round.missing_body", teams=html.escape(", ".join(waiting)), why=why),
+        )
+
+    def _missing_seats(self) -> tuple[str, str]:
+        """The question before resolving a company round with seats missing: who plays
+        each one (the CPO keeps course, a line's AI PM plans it)."""
         lines = missing_words(self.session)
         why = (
             t("ws_companies.deadline_passed")
             if self.session.deadline_passed()
             else t("ws_companies.resolve_anyway")
         )
-        self.app.push(
-            DialogScene(
-                self.app,
-                t("ws_companies.missing_title", count=missing_count(self.session)),
-                "<br>".join(html.escape(line) for line in lines) + "<br><br>" + why,
-                [
-                    (t("ws_round.resolve_anyway"), lambda: self._resolve(True)),
-                    (t("ws_round.wait"), None),
-                ],
-            )
+        return (
+            t("ws_companies.missing_title", count=missing_count(self.session)),
+            "<br>".join(html.escape(line) for line in lines) + "<br><br>" + why,
         )
 
     def _resolve(self, keep_course: bool) -> None:
