@@ -300,7 +300,7 @@ def flags_csv(session: WorkshopSession) -> str:
 def company_html(session: WorkshopSession, team: str, report: dict[str, Any]) -> str:
     """A printable page of a company's seats: each seat's part of the score and the
     conversation between the seats, quarter by quarter (every text escaped)."""
-    from game.report_export import CSS
+    from game.report_export import CSS, STATUS_WORDS
     from game.translation import t
 
     names = session.lines
@@ -308,7 +308,9 @@ def company_html(session: WorkshopSession, team: str, report: dict[str, Any]) ->
     for seat, card in report["seat_scorecards"].items():
         evidence = "".join(f"<li>{escape(e)}</li>" for e in card.get("evidence", []))
         goals = "".join(
-            f"<li>{escape(str(o.get('text') or o.get('id', '')))}</li>"
+            f"<li>{escape(str(o.get('description') or o.get('id', '')))}: "
+            f"<span class='{escape(str(o.get('status', '')))}'>"
+            f"{escape(STATUS_WORDS.get(o.get('status', ''), str(o.get('status', ''))))}</span></li>"
             for o in card.get("objectives", [])
         )
         cards.append(
@@ -322,10 +324,13 @@ def company_html(session: WorkshopSession, team: str, report: dict[str, Any]) ->
             )
             + "</section>"
         )
-    rows = "".join(
-        f"<tr><td class='num'>Q{line['quarter']}</td><td>{escape(line['who'])}</td>"
-        f"<td>{escape(line['text'])}</td></tr>"
-        for line in report["conversation"]
+    rows = (
+        "".join(
+            f"<tr><td class='num'>Q{line['quarter']}</td><td>{escape(line['who'])}</td>"
+            f"<td>{escape(line['text'])}</td></tr>"
+            for line in report["conversation"]
+        )
+        or f"<tr><td colspan='3' class='muted'>{escape(t('ws_companies.export_quiet'))}</td></tr>"
     )
     title = t("ws_companies.export_title", team=team, scenario=session.scenario.title)
     return (

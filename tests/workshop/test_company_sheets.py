@@ -8,6 +8,7 @@ problems are all named at once; hostile team names and texts stay inert in every
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
@@ -255,3 +256,5 @@ def test_the_export_holds_every_seats_turns_and_flags_and_keeps_hostile_text_ine
         assert "<script>" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(&#x27;note&#x27;)&lt;/script&gt;" in page
         assert "PM of Quill Tutor" in page
+        goal = report["seat_scorecards"]["cpo"]["objectives"][0]["description"]
+        assert html.escape(goal) in page  # each seat's goals in words, not ids
