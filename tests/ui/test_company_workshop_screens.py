@@ -163,9 +163,12 @@ def test_resolving_with_seats_missing_says_who_plays_them(app):
     ]
 
 
-@pytest.mark.parametrize("language", ["en", "de"])
-def test_company_screens_fit_1280_by_720(make_app, language):
-    app = make_app(1280, 720, language=language)
+@pytest.mark.parametrize(
+    "text_scale, projector, language",
+    [(1.0, False, "en"), (1.0, False, "de"), (1.6, False, "de"), (1.0, True, "en")],
+)
+def test_company_screens_fit_1280_by_720(make_app, text_scale, projector, language):
+    app = make_app(1280, 720, text_scale=text_scale, projector=projector, language=language)
     window = pygame.Rect(0, 0, 1280, 720)
     problems = []
     with warnings.catch_warnings(record=True) as caught:
