@@ -147,15 +147,15 @@ class WorkshopRoundScene(Scene):
         if s.company:
             for team, seats in seat_rows.items():
                 row_y = self._company_rows(pygame.Rect(0, row_y, inner, 0), team, seats)
-        for team, ok in done.items() if not s.company else ():
-            self._team_row(pygame.Rect(0, row_y, inner, ROW), team, ok, network.get(team))
-            row_y += ROW + 6
+            how = t("ws_companies.how")
+        else:
+            for team, ok in done.items():
+                self._team_row(pygame.Rect(0, row_y, inner, ROW), team, ok, network.get(team))
+                row_y += ROW + 6
+            how = t("ws_round.how_network") if network else t("ws_round.how_hot_seat")
         self.scroll_area(self.team_list, inner, row_y)
         if queued:
             self.text(pygame.Rect(x, bottom, list_w, queued_h), queued)
-        how = t("ws_round.how_network") if network else t("ws_round.how_hot_seat")
-        if s.company:
-            how = t("ws_companies.how")
         self.text(
             pygame.Rect(x, self.height - 110, list_w, 86),
             t("ws_round.how", resolved=s.resolved, rounds=s.info.rounds, how=how),
