@@ -14,8 +14,11 @@ import pygame
 import pygame_gui
 import pytest
 from helpers import click, elements, frames, texts
+from pseudo import PSEUDO
+from test_translation_coverage import pseudo  # noqa: F401  (the fixture)
 from test_workshop_screens import screen_problems
 
+from engine.loader import load_scenario
 from game.paths import find_scenario
 from game.workshop.company_seats import seat_key
 from game.workshop.session import WorkshopSession
@@ -163,6 +166,34 @@ def test_resolving_with_seats_missing_says_who_plays_them(app):
     ]
 
 
+def company_screens(app):
+    """Visit the company screens of two workshops (portfolio: four companies of four seats;
+    the tutorial: two of three): the round view, hosted, the join codes, the question before
+    resolving with seats missing, the reveal. Yields each screen's name."""
+    for scenario, teams in (("portfolio", COMPANIES), ("tutorial", COMPANIES[:2])):
+        session = company_round(app, scenario, teams)
+        session.submit_seat(teams[0], "cpo", {"themes": {}})
+        yield f"{scenario}: round"
+        app.top.host_on_network()
+        deadline = time.monotonic() + WAIT_S
+        while not app.hosting.addresses or app.hosting.addresses[0] not in texts(app):
+            assert time.monotonic() < deadline
+            frames(app, 1)
+        codes = session.join_codes()
+        assert all(shown_code(codes[k]) in texts(app) for k in session.seat_keys())
+        yield f"{scenario}: round (hosting)"
+        app.top.show_codes()
+        yield f"{scenario}: join codes"
+        app.pop()
+        app.top.resolve()
+        yield f"{scenario}: seats missing"
+        app.top.choose(0)  # Resolve anyway
+        yield f"{scenario}: reveal"
+        app.pop()
+        app.stop_hosting()
+        app.pop()
+
+
 @pytest.mark.parametrize(
     "text_scale, projector, language",
     [(1.0, False, "en"), (1.0, False, "de"), (1.6, False, "de"), (1.0, True, "en")],
@@ -173,25 +204,35 @@ def test_company_screens_fit_1280_by_720(make_app, text_scale, projector, langua
     problems = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for scenario, teams in (("portfolio", COMPANIES), ("tutorial", COMPANIES[:2])):
-            session = company_round(app, scenario, teams)
-            problems += screen_problems(app, f"{scenario}: round", window)
-            click(app, "Host on the network" if language == "en" else "Im Netzwerk hosten")
-            deadline = time.monotonic() + WAIT_S
-            while not app.hosting.addresses or app.hosting.addresses[0] not in texts(app):
-                assert time.monotonic() < deadline
-                frames(app, 1)
-            codes = session.join_codes()
-            assert all(shown_code(codes[k]) in texts(app) for k in session.seat_keys())
-            problems += screen_problems(app, f"{scenario}: round (hosting)", window)
-            click(app, "Show join codes" if language == "en" else "Beitrittscodes zeigen")
-            problems += screen_problems(app, f"{scenario}: join codes", window)
-            app.pop()
-            click(app, "Resolve round 1" if language == "en" else "Runde 1 spielen")
-            problems += screen_problems(app, f"{scenario}: seats missing", window)
-            app.pop()
-            app.stop_hosting()
-            app.pop()
+        for name in company_screens(app):
+            problems += screen_problems(app, name, window)
     too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
     assert not problems, "\n".join(problems[:20])
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+@pytest.mark.usefixtures("pseudo")
+def test_every_company_screen_is_translated(make_app):
+    """In the pseudo-language every word on the company screens comes from a translation,
+    the scenario's own text, a company's name or a number."""
+    from pseudo import author_text, leftovers
+    from test_translation_coverage import shown_texts
+
+    app = make_app(1920, 1080, language=PSEUDO)
+    scenarios = [find_scenario(s) for s in ("portfolio", "tutorial")]
+    allowed = set(COMPANIES)
+    for path in scenarios:
+        assert path is not None
+        allowed |= author_text(load_scenario(path))
+    problems: dict[str, set[str]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in company_screens(app):
+            frames(app, 1)
+            for text in shown_texts(app):
+                words = leftovers(text, allowed)
+                if words:
+                    problems.setdefault(name, set()).add(f"{' '.join(words)}  <-  {text[:90]!r}")
+    assert not problems, "\n".join(
+        f"{name}: {line}" for name, lines in problems.items() for line in sorted(lines)[:8]
+    )

@@ -73,9 +73,10 @@ def deadline_text(at: float | None, now: float | None = None) -> str:
     return t("ws_network.closes_in", clock=f"{minutes}:{seconds:02d}")
 
 
-def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
+def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting, seats: bool = False) -> int:
     """The network state across the top of ``area``: the address to type in the largest
-    type that fits, the host starting, or why it could not start. Returns the height used."""
+    type that fits (who types it: each team, or each company seat when ``seats``), the host
+    starting, or why it could not start. Returns the height used."""
     state = hosting.state
     if state == "serving":
         first, *others = hosting.addresses or ["?"]
@@ -86,11 +87,13 @@ def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
             object_id=largest_fitting(words, area.w, 48, BANNER_LADDER),
             tip=t("ws_network.address_tip"),
         )
-        hint = (
-            t("ws_network.join_hint_also", also=", ".join(others))
-            if others
-            else t("ws_network.join_hint")
-        )
+        also = ", ".join(others)
+        if others and seats:
+            hint = t("ws_companies.join_hint_also", also=also)
+        elif others:
+            hint = t("ws_network.join_hint_also", also=also)
+        else:
+            hint = t("ws_companies.join_hint") if seats else t("ws_network.join_hint")
         scene.label(
             pygame.Rect(area.x, area.y + 48, area.w, 26),
             fit(hint, font(15), area.w - 8),

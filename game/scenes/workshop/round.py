@@ -117,7 +117,7 @@ class WorkshopRoundScene(Scene):
         list_w = self.width - 3 * MARGIN - ACTION_W
         hosting = self.hosting
         if hosting is not None:
-            y += host_banner(self, pygame.Rect(x, y, list_w, 0), hosting) + GAP // 2
+            y += host_banner(self, pygame.Rect(x, y, list_w, 0), hosting, s.company) + GAP // 2
         heading = (
             t(
                 "ws_companies.handed_in",
