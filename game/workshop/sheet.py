@@ -29,6 +29,7 @@ from engine.formatting import money_cents, money_full
 from engine.loader import MAX_BYTES
 from engine.report import PeopleResult
 from engine.yaml_positions import YamlProblem, read_yaml
+from game.escaping import terminal
 from game.workshop.company_seats import CompanyPart, seat_words
 from game.workshop.session import TeamView, WorkshopError, WorkshopSession
 from game.workshop.wire import answer_problems
@@ -432,7 +433,8 @@ def _direction_lines(
     shared = [
         f"Q{s.quarter} {s.method} of {s.segment} ({names.get(s.line, s.line)})" for s in part.shared
     ]
-    lines.append("# Shared with you so far: " + ("; ".join(shared) if shared else "no studies"))
+    said = "; ".join(shared) if shared else "no studies"
+    lines.append(f"# Shared with you so far: {terminal(said)}")  # a line break never escapes
     for note in part.notes:
         lines.append(
             f"#   note Q{note.quarter} from {names.get(note.line, note.line)}: {_v(note.text)}"
