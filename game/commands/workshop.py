@@ -310,7 +310,11 @@ def _status(args: argparse.Namespace) -> int:
         f"seed {info.seed}, {session.resolved} of {info.rounds} rounds resolved"
         + (f", {info.timer_s} s per round" if info.timer_s else "")
     )
-    if not session.finished:
+    if not session.finished and session.company:  # a company's seats hand in one by one
+        for team, seats in session.seat_status().items():
+            marks = [f"{seat} {'✓' if done else '…'}" for seat, done in seats.items()]
+            print(f"round {session.current_round}, {terminal(team)}: " + ", ".join(marks))
+    elif not session.finished:
         marks = [f"{terminal(t)} {'✓' if done else '…'}" for t, done in session.submitted().items()]
         print(f"round {session.current_round}: " + ", ".join(marks))
         injects = session.store.injects(session.current_round)

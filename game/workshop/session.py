@@ -35,9 +35,13 @@ from typing import Any
 
 from engine.company_mode import (
     CpoTurn,
+    Line,
     PmTurn,
     Seat,
+    SeatTurns,
     combine,
+    conversation,
+    scorecards,
     seat_belief,
     seat_view,
     seats,
@@ -599,6 +603,51 @@ class WorkshopSession:
         """A company's resolved rounds as its seats played them."""
         return self.worlds().company[self.team(team)]
 
+    def company_record(
+        self, team: str
+    ) -> tuple[Scenario, dict[str, Any], list[TurnReport], list[SeatTurns]]:
+        """A company's game so far for its scorecards and its conversation, in its market's
+        ids: (the market, the company's scorecard, its private reports from quarter 0, each
+        resolved round's seat turns with that round's report)."""
+        team = self.team(team)
+        w = self.worlds()
+        sim, m = w.sims[team], w.maps[team]
+        history = [_private(r, m.firm) for r in sim.history]
+        turns = [
+            SeatTurns(
+                cpo=CpoTurn(
+                    decisions=m.to_market(r.cpo.decisions),
+                    direction={m.products.get(k, k): v for k, v in r.cpo.direction.items()},
+                ),
+                pms={
+                    m.products.get(line, line): PmTurn(
+                        decision=next(
+                            iter(
+                                m.to_market(
+                                    Decisions(products={line: t.decision})
+                                ).products.values()
+                            )
+                        ),
+                        share=t.share,
+                    )
+                    for line, t in r.pms.items()
+                },
+                flags=[replace(f, line=m.products.get(f.line, f.line)) for f in r.flags],
+                report=history[i + 1],
+            )
+            for i, r in enumerate(w.company[team].rounds)
+        ]
+        return sim.scenario, sim.scorecard(m.firm), history, turns
+
+    def company_scorecards(self, team: str) -> dict[str, Any]:
+        """A company's scorecard and each seat's (:func:`engine.company_mode.scorecards`)."""
+        return scorecards(*self.company_record(team))
+
+    def company_conversation(self, team: str) -> list[Line]:
+        """A company's rounds as a conversation between its seats (for the debrief)."""
+        scenario, _, history, turns = self.company_record(team)
+        return conversation(scenario, history, turns)
+
     def seat_draft(self, team: str, seat: str) -> tuple[Decisions, dict[str, Any]]:
         """Where a seat's turn for the open round starts (authored ids): its hand-in, else the
         draft its client kept on the host, else last round's standing choices; with the
@@ -902,6 +951,8 @@ class WorkshopSession:
             key = seat_key(name, s.id)
         else:
             key = name = self.team(team)
+            if self.company:
+                raise WorkshopError(phrase("ws_errors.company_seat_needed", team=name))
         if receipt_id is not None:
             earlier = self.store.receipt(receipt_id)
             if earlier is not None:
@@ -994,6 +1045,8 @@ class WorkshopSession:
         """Keep a team's unfinished draft for the open round (authored ids) on the host, so a
         client that crashed finds it again. Only well-formed decisions are kept."""
         team = self.team(team)
+        if self.company:
+            raise WorkshopError(phrase("ws_errors.company_seat_needed", team=team))
         decisions = self._well_formed(decisions, phrase("ws_errors.draft_decisions"))
         payload = decisions.model_dump(mode="json", exclude_unset=True)
         try:

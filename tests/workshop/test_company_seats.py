@@ -330,3 +330,41 @@ def test_a_pm_hears_the_cpos_direction_live_as_the_cpo_drafts_it(
     assert heard[-1]["themes"] == {"tutor": "quality"}
     assert heard[-1]["direction"]["tutor"] == {"budget": 12000.0, "strategy": "Fewer, better"}
     assert set(heard[-1]["seats"]) == set(s.seat_ids())
+
+
+def test_a_company_hands_in_by_seat_never_as_a_whole_team() -> None:
+    s = _company()
+    with pytest.raises(WorkshopError, match="each seat"):
+        s.submit("Alpha", {"themes": {"tutor": "growth"}})
+    with pytest.raises(WorkshopError, match="each seat"):
+        s.keep_draft("Alpha", {})
+    assert s.store.all_submissions(1) == []
+
+
+@pytest.mark.parametrize("mode", ["shared", "parallel"])
+def test_each_company_is_scored_per_seat_and_told_as_a_conversation(mode: str) -> None:
+    s = _company(mode)
+    for quarter in (1, 2):
+        _hand_in_everything(s, quarter)
+        s.resolve(keep_course=True)
+    cards = s.company_scorecards("Alpha")
+    assert cards["company"] == s.scorecard("Alpha")
+    seats = cards["seats"]
+    assert set(seats) == {
+        "cpo",
+        "pm:" + s.worlds().maps["Alpha"].products["classroom"],
+        "pm:" + s.worlds().maps["Alpha"].products["tutor"],
+    }
+    by_line = {k.split(":")[1].split("_")[0]: v for k, v in seats.items() if k != "cpo"}
+    # classroom was told "growth" (price down), tutor "profit" (price up); both PMs raised
+    # their prices from Q1 to Q2, and moved from the starting price as it happened to be
+    first = s.reports("Alpha")[0].products
+    ids = s.worlds().maps["Alpha"].products
+    classroom_q1 = first[ids["classroom"]].price >= 9.45
+    tutor_q1 = first[ids["tutor"]].price <= 14.7
+    assert (by_line["classroom"]["aligned"], by_line["classroom"]["themed"]) == (classroom_q1, 2)
+    assert (by_line["tutor"]["aligned"], by_line["tutor"]["themed"]) == (tutor_q1 + 1, 2)
+    assert by_line["classroom"]["shared_studies"] == 1 and seats["cpo"]["notes"] == 1
+    words = [line.text for line in s.company_conversation("Alpha")]
+    assert any("Win the schools" in w for w in words)
+    assert any("Schools want reports" in w for w in words)
