@@ -13,10 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from engine.company_mode import CpoTurn, Flag, SeatTurns, conversation, scorecards
 from engine.decisions import Decisions
-from engine.report import TurnReport
-from engine.scenario import Scenario
 from engine.teams import TeamMap
 from game.escaping import csv_writer
 from game.saves import write_atomic
@@ -196,58 +193,22 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 # ---------------------------------------------------------------------- company workshops
-@dataclass(frozen=True)
-class CompanyPlay:
-    """A company's resolved rounds in its market's ids, ready for the engine's scorecards
-    and conversation: the market scenario, the reports (quarter 0 first) and each round's
-    seat turns; ``rounds`` keeps them in the scenario's own ids, with who was missing."""
-
-    scenario: Scenario
-    history: list[TurnReport]
-    turns: list[SeatTurns]
-    rounds: list[CompanyRound]
-    map: TeamMap
-
-
-def company_play(session: WorkshopSession, team: str) -> CompanyPlay:
-    """A company's rounds as played (see :class:`CompanyPlay`)."""
-    team = session.team(team)
-    w = session.worlds()
-    m = w.maps[team]
-    history = session.reports(team)
-    rounds = session.company_log(team).rounds
-    turns = [
-        SeatTurns(
-            cpo=CpoTurn(
-                decisions=m.to_market(r.cpo.decisions),
-                direction={m.products.get(k, k): v for k, v in r.cpo.direction.items()},
-            ),
-            pms={m.products.get(k, k): v for k, v in r.pms.items()},
-            flags=[Flag(m.products.get(f.line, f.line), f.kind, f.text) for f in r.flags],
-            report=report,
-        )
-        for r, report in zip(rounds, history[1:], strict=False)
-    ]
-    return CompanyPlay(w.sims[team].scenario, history, turns, rounds, m)
-
-
 def company_report(session: WorkshopSession, team: str) -> dict[str, Any]:
     """A company's seats: each round's seat turns, flags and missing seats (the scenario's
-    ids), each seat's scorecard (:func:`engine.company_mode.scorecards`) and the
-    conversation between the seats (:func:`engine.company_mode.conversation`), in words."""
-    play = company_play(session, team)
-    m = play.map
+    ids), each seat's scorecard (:meth:`WorkshopSession.company_scorecards`) and the
+    conversation between the seats (:meth:`WorkshopSession.company_conversation`), in words."""
+    m = session.worlds().maps[session.team(team)]
     names = session.lines
-    cards = scorecards(play.scenario, session.scorecard(team), play.history, play.turns)
+    cards = session.company_scorecards(team)
     return {
         "seats_by_round": [
             {
                 "round": i,
-                "seats": SeatTurns(r.cpo, r.pms, r.flags, play.history[i]).to_dict()["seats"],
+                "seats": _seat_turns(r),
                 "flags": [{"line": f.line, "kind": f.kind, "text": f.text} for f in r.flags],
                 "missing": list(r.missing),
             }
-            for i, r in enumerate(play.rounds, start=1)
+            for i, r in enumerate(session.company_log(team).rounds, start=1)
         ],
         "seat_scorecards": {_local_seat(m, seat): card for seat, card in cards["seats"].items()},
         "conversation": [
@@ -257,9 +218,18 @@ def company_report(session: WorkshopSession, team: str) -> dict[str, Any]:
                 "who": seat_words(_local_seat(m, line.seat), names),
                 "text": m.local_text(line.text),
             }
-            for line in conversation(play.scenario, play.history, play.turns)
+            for line in session.company_conversation(team)
         ],
     }
+
+
+def _seat_turns(r: CompanyRound) -> dict[str, Any]:
+    """Each seat's turn of a company's round as JSON data (``cpo``, ``pm:LINE``): the seats
+    that handed in and the CPO's turn as played (kept course included)."""
+    out: dict[str, Any] = {"cpo": r.cpo.model_dump(mode="json", exclude_unset=True)}
+    for line, turn in r.pms.items():
+        out[f"pm:{line}"] = turn.model_dump(mode="json", exclude_unset=True)
+    return out
 
 
 def _local_seat(m: TeamMap, seat: str) -> str:
@@ -276,12 +246,10 @@ def seats_csv(session: WorkshopSession) -> str:
     writer.writerow(["round", "team", "seat", "handed_in", "field", "value"])
     for team in session.teams:
         for i, r in enumerate(session.company_log(team).rounds, start=1):
-            turns = {"cpo": r.cpo, **{f"pm:{k}": v for k, v in r.pms.items()}}
+            turns = _seat_turns(r)
             for seat in session.seat_ids():
-                turn = turns.get(seat)
                 handed = seat not in r.missing
-                data = turn.model_dump(mode="json", exclude_unset=True) if turn else {}
-                rows = _flatten(data) or [("", "")]
+                rows = _flatten(turns.get(seat, {})) or [("", "")]
                 writer.writerows([i, team, seat, handed, k, v] for k, v in rows)
     return buf.getvalue()
 

@@ -8,15 +8,17 @@ missing says who plays them. Waits poll frames until a bound and never assert ho
 from __future__ import annotations
 
 import time
-import warnings
 
 import pygame
 import pygame_gui
 import pytest
 from helpers import click, elements, frames, texts
-from pseudo import PSEUDO
-from test_translation_coverage import pseudo  # noqa: F401  (the fixture)
-from test_workshop_screens import screen_problems
+from pseudo import PSEUDO, author_text
+from test_translation_coverage import (
+    assert_translated,
+    pseudo,  # noqa: F401  (the fixture)
+)
+from test_workshop_screens import assert_screens_fit
 
 from engine.loader import load_scenario
 from game.paths import find_scenario
@@ -200,39 +202,17 @@ def company_screens(app):
 )
 def test_company_screens_fit_1280_by_720(make_app, text_scale, projector, language):
     app = make_app(1280, 720, text_scale=text_scale, projector=projector, language=language)
-    window = pygame.Rect(0, 0, 1280, 720)
-    problems = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for name in company_screens(app):
-            problems += screen_problems(app, name, window)
-    too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
-    assert not problems, "\n".join(problems[:20])
-    assert not too_small, "\n".join(sorted(set(too_small))[:20])
+    assert_screens_fit(app, company_screens(app), pygame.Rect(0, 0, 1280, 720))
 
 
 @pytest.mark.usefixtures("pseudo")
 def test_every_company_screen_is_translated(make_app):
     """In the pseudo-language every word on the company screens comes from a translation,
     the scenario's own text, a company's name or a number."""
-    from pseudo import author_text, leftovers
-    from test_translation_coverage import shown_texts
-
     app = make_app(1920, 1080, language=PSEUDO)
     scenarios = [find_scenario(s) for s in ("portfolio", "tutorial")]
     allowed = set(COMPANIES)
     for path in scenarios:
         assert path is not None
         allowed |= author_text(load_scenario(path))
-    problems: dict[str, set[str]] = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for name in company_screens(app):
-            frames(app, 1)
-            for text in shown_texts(app):
-                words = leftovers(text, allowed)
-                if words:
-                    problems.setdefault(name, set()).add(f"{' '.join(words)}  <-  {text[:90]!r}")
-    assert not problems, "\n".join(
-        f"{name}: {line}" for name, lines in problems.items() for line in sorted(lines)[:8]
-    )
+    assert_translated(app, company_screens(app), allowed)

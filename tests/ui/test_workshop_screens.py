@@ -11,6 +11,7 @@ import os
 import random
 import sys
 import warnings
+from collections.abc import Iterator
 
 import pygame
 import pygame_gui
@@ -477,11 +478,16 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(
         high_contrast=high_contrast,
         language=language,
     )
-    window = pygame.Rect((0, 0), size)
+    assert_screens_fit(app, workshop_screens(app), pygame.Rect((0, 0), size))
+
+
+def assert_screens_fit(app, screens: Iterator[str], window: pygame.Rect) -> None:
+    """On every screen ``screens`` visits (yielding its name), nothing lies outside, nothing
+    overlaps, and no text is too large for its widget."""
     problems = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for name in workshop_screens(app):
+        for name in screens:
             problems += screen_problems(app, name, window)
     too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
     assert not problems, "\n".join(problems[:20])
