@@ -5,8 +5,9 @@ The round view shows, while its session is served on the network (:mod:`game.wor
 the address teams type in large type (:func:`host_banner`) and each team's join code and
 connection. "Show join codes" puts the address and every team's code on the projector
 (:class:`WorkshopCodesScene`), a deliberate action, since it shows every code to the whole
-room. The deadline closes hand-in a few minutes from now (:func:`choose_deadline`); the
-round view counts it down (:func:`deadline_text`).
+room; in a company workshop, one column per company with each seat's code. The deadline
+closes hand-in a few minutes from now (:func:`choose_deadline`); the round view counts it
+down (:func:`deadline_text`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pygame
 from game.scenes.base import GAP, MARGIN, Scene
 from game.scenes.dialog import DialogScene
 from game.scenes.workshop.common import TOP_H, show_error, top_bar
+from game.scenes.workshop.seats import company_seats
 from game.translation import t
 from game.widgets.text import fit, font, text_height
 from game.workshop.wire import shown_code
@@ -255,8 +257,6 @@ class WorkshopCodesScene(Scene):
     def _company_cards(self, area: pygame.Rect) -> None:
         """One column per company (at most four a row, scrolling below): its name, then a
         card per seat with the seat in words and its code, every code in one size."""
-        from game.scenes.workshop.seats import company_seats
-
         companies = {
             team: [x for x in seats if x.code is not None]
             for team, seats in company_seats(self.session, self._links()).items()

@@ -11,6 +11,10 @@ the class leaderboard and the export.
 code and whether it is connected. Hand-ins arrive in the session file from the network, so
 the view looks at the file twice a second (:meth:`~game.workshop.store.WorkshopStore.change_mark`)
 and rebuilds only when something changed, keeping the keyboard focus on the same control.
+
+In a company workshop (issue 20) the list shows each company and under it every seat (the
+CPO, one PM per line) with its hand-in, join code and connection; seats hand in from their
+own computers (no hot-seat entry), and resolving with seats missing says who plays them.
 """
 
 from __future__ import annotations
