@@ -12,6 +12,14 @@ and value-count limits, no alias expanded into a message) and names every proble
 malformed YAML (with its line), a sheet for another session, team or round, unknown fields
 and badly typed values (a boolean is never a number). The engine's own check (unknown items,
 layoffs beyond the team, a split over 100%, every field's bound, ...) runs on submission.
+
+In a company workshop each seat has its own sheet (:func:`seat_template`, with ``seat:`` in
+the header): the CPO's holds the portfolio decisions and a ``direction`` block (each line's
+budget and one-line strategy); a PM's holds its own line's fields (``null``: the line's AI PM
+decides) and a ``share`` block (studies shared with the CPO, a note).
+:func:`parse_seat_sheet` reads one back as the seat's decisions and company part, naming
+every problem at once, and :func:`submit_seat_sheet` hands it in
+(:meth:`WorkshopSession.submit_seat`).
 """
 
 from __future__ import annotations
@@ -404,8 +412,9 @@ def seat_template(session: WorkshopSession, team: str, seat: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _flag_lines(part: CompanyPart, names: dict[str, str]) -> list[str]:
+def _flag_lines(part: CompanyPart) -> list[str]:
     """Last round's flags as comments (text quoted: a name never ends the comment)."""
+    names = part.lines
     if not part.flags:
         return ["# No flags last round: every decision was within the CPO's limits."]
     return ["# Flags last round (both seats see them):"] + [
@@ -442,7 +451,7 @@ def _direction_lines(
     handed = [seat_words(s, names) for s, done in part.handed_in.items() if done]
     if handed:
         lines.append(f"# Handed in this round: {', '.join(handed)}")
-    return lines + _flag_lines(part, names)
+    return lines + _flag_lines(part)
 
 
 def _share_lines(part: CompanyPart, line: str, share: Share, currency: str) -> list[str]:
@@ -457,7 +466,7 @@ def _share_lines(part: CompanyPart, line: str, share: Share, currency: str) -> l
     return [
         f"# From the CPO for {names.get(line, line)}: theme {theme}; budget {budget} for marketing"
         f" and research; strategy {_v(d.strategy) if d.strategy else 'none given'}",
-        *_flag_lines(part, names),
+        *_flag_lines(part),
         "# What you share with the CPO: studies you ran (earlier rounds' below, or this",
         f"# round's research orders) and a note of at most {NOTE_MAX} characters.",
         "share:",
