@@ -216,3 +216,30 @@ def test_every_company_screen_is_translated(make_app):
         assert path is not None
         allowed |= author_text(load_scenario(path))
     assert_translated(app, company_screens(app), allowed)
+
+
+def test_monkey_on_a_company_round(app):
+    """Seeded random clicks and keys over a company workshop's screens: never an exception."""
+    import random
+
+    from test_monkey import post_random_input
+
+    from game.scenes.workshop.round import WorkshopRoundScene
+
+    session = company_round(app, teams=COMPANIES[:2])
+    rng = random.Random(11)
+    w, h = app.screen.get_size()
+    seen = set()
+    for _ in range(300):
+        top = app.top
+        if not app.running or top is None or not top.name.startswith(("workshop", "dialog")):
+            app.running = True
+            session = WorkshopSession.open(session.id)  # leaving the round view closes it
+            if session.finished:
+                break
+            app.reset_to(WorkshopRoundScene(app, session))
+        post_random_input(rng, w, h)
+        frames(app, 1)
+        if app.top is not None:
+            seen.add(app.top.name)
+    assert "workshop_round" in seen
