@@ -267,9 +267,11 @@ class App:
         self.push(scene)
 
     def quit(self) -> None:
-        """Autosave the game in progress, stop hosting and stop the main loop."""
-        if self.session is not None:
-            self.session.autosave_quietly()
+        """Autosave the game in progress (solo or company), stop hosting and stop the main
+        loop."""
+        game = self.session or self.company
+        if game is not None:
+            game.autosave_quietly()
         self.stop_hosting()
         self.running = False
 

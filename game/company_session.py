@@ -20,18 +20,24 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, ValidationError
 
 from engine.company_mode import (
     AI,
     CpoTurn,
     Direction,
     Flag,
+    Line,
     PmTurn,
     Seat,
+    SeatTurns,
     StudyRef,
     combine,
+    conversation,
     pm_view,
+    scorecards,
     seat_belief,
     seat_report,
     seat_view,
@@ -40,6 +46,15 @@ from engine.company_mode import (
     visible_studies,
 )
 from engine.decisions import ProductDecision
+from game.saves import (
+    MAX_SEED,
+    SaveError,
+    company_autosave_path,
+    first_error,
+    quietly,
+    read_document,
+    write_atomic,
+)
 from game.session import ScenarioEntry
 from game.translation import t
 
@@ -51,7 +66,42 @@ if TYPE_CHECKING:
 
 DEFAULT_CPO_BOT = "balanced"
 """The bot in the CPO seat when no person holds it."""
-SAVE_FORMAT = 1
+SAVE_FORMAT = "crossroads-company-save"
+SAVE_VERSION = 1
+NAME_MAX = 60
+"""Characters of a person's name a company save may hold."""
+SEATS_MAX = 21
+"""Seats a company save may name (the CPO and up to 20 lines)."""
+
+SeatId = Annotated[str, StringConstraints(min_length=3, max_length=80)]
+LineId = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
+BotName = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+class _SaveModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class SavedQuarter(_SaveModel):
+    """One played quarter in a company save: every seat's turn (people's and bots')."""
+
+    cpo: CpoTurn
+    pms: dict[LineId, PmTurn] = Field(default_factory=dict, max_length=SEATS_MAX)
+
+
+class CompanySave(_SaveModel):
+    """A company save file, every field bounded; what it names is checked against the
+    scenario when it is loaded (:meth:`CompanySession.load`)."""
+
+    format: Literal["crossroads-company-save"]
+    version: Literal[1]
+    scenario_path: str = Field(min_length=1, max_length=4096)
+    scenario_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    seed: StrictInt = Field(ge=0, le=MAX_SEED)
+    people: dict[SeatId, Name] = Field(min_length=1, max_length=SEATS_MAX)
+    bots: dict[SeatId, BotName] = Field(default_factory=dict, max_length=SEATS_MAX)
+    quarters: list[SavedQuarter] = Field(default_factory=list, max_length=99)
 
 
 @dataclass(frozen=True)
@@ -251,9 +301,9 @@ class CompanySession:
         return out
 
     def hand_in(self, seat_id: str) -> TurnReport | None:
-        """Hand in a person's turn; once every person has, the quarter is played and its
-        report returned (None while others are still deciding). ValueError in words when
-        the draft has errors (nothing is handed in then)."""
+        """Hand in a person's turn; once every person has, the quarter is played (and the
+        game autosaved) and its report returned (None while others are still deciding).
+        ValueError in words when the draft has errors (nothing is handed in then)."""
         if self.finished:
             raise ValueError(t("company_ui.over"))
         desk = self.desk(seat_id)
@@ -263,7 +313,9 @@ class CompanySession:
         self.handed.add(seat_id)
         if self.waiting():
             return None
-        return self._play()
+        report = self._play()
+        self.autosave_quietly()
+        return report
 
     def _open_quarter(self) -> None:
         """A new quarter: fresh desks for the people, the bots' decisions made."""
@@ -325,13 +377,42 @@ class CompanySession:
         self._open_quarter()
         return report
 
+    # ------------------------------------------------------------------ the debrief
+    def seat_turns(self) -> list[SeatTurns]:
+        """Every played quarter as the engine's :class:`SeatTurns` (turns, flags, report)."""
+        return [
+            SeatTurns(q.cpo, q.pms, q.flags, report)
+            for q, report in zip(self.played, self.reports, strict=True)
+        ]
+
+    def scorecards(self) -> dict[str, Any]:
+        """The company's scorecard and each seat's part (:func:`engine.company_mode.scorecards`)."""
+        card = self.sim.scorecard(self.firm_id)
+        return scorecards(self.scenario, card, self.sim.history, self.seat_turns())
+
+    def conversation(self) -> list[Line]:
+        """The quarters as a conversation between seats (engine: ``conversation``)."""
+        return conversation(self.scenario, self.sim.history, self.seat_turns())
+
+    def who(self, seat_id: str) -> str:
+        """Who sat in a seat: the person's name, the line's AI PM or a bot by name."""
+        if seat_id in self.people:
+            return self.people[seat_id]
+        bot = self.bots.get(seat_id, AI)
+        if bot == AI:
+            return t("company_ui.debrief.ai_pm")
+        from game.report_export import bot_label
+
+        return t("company_ui.debrief.bot", bot=bot_label(bot))
+
     # ------------------------------------------------------------------ saves
     def save_data(self) -> dict[str, Any]:
         """The game as plain JSON data: scenario, seed, who sits where, each quarter's turns
         (a bot's turns too, so a save replays without the bots)."""
         return {
             "format": SAVE_FORMAT,
-            "scenario_path": str(self.entry.path),
+            "version": SAVE_VERSION,
+            "scenario_path": str(self.entry.path.absolute()),
             "scenario_hash": self.entry.digest,
             "seed": self.seed,
             "people": self.people,
@@ -347,29 +428,92 @@ class CompanySession:
             ],
         }
 
-    def save(self, path: Path) -> None:
-        """Write the game to ``path``."""
-        path.write_text(json.dumps(self.save_data(), indent=1, allow_nan=False), encoding="utf-8")
+    def save(self, path: Path | None = None) -> Path:
+        """Write the game to ``path`` (default: the company autosave) atomically."""
+        target = path or company_autosave_path()
+        write_atomic(target, json.dumps(self.save_data(), indent=1, allow_nan=False))
+        return target
+
+    def autosave_quietly(self) -> str | None:
+        """Autosave; returns a message instead of raising when the disk refuses."""
+        return quietly(self.save)
 
     @classmethod
-    def load(cls, path: Path) -> CompanySession:
-        """Rebuild a saved company game by replaying its turns; ValueError in words."""
-        from game.session import read_scenario
+    def load(cls, path: Path | None = None) -> CompanySession:
+        """Rebuild a saved company game (default: the autosave) by replaying its turns.
 
+        Everything read is bounded (:class:`CompanySave`) and checked against the scenario:
+        the seats must be at its table, the bots known, the quarters within its length. Any
+        problem is a :class:`~game.saves.SaveError` in words; the file is never changed.
+        """
+        path = path or company_autosave_path()
+        raw = read_document(path)
+        if not isinstance(raw, dict) or raw.get("format") != SAVE_FORMAT:
+            raise SaveError(t("company_ui.save_unreadable", name=path.name))
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ValueError(t("company_ui.save_unreadable", reason=str(exc)[:160])) from None
-        if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-            raise ValueError(t("company_ui.save_unreadable", reason="format"))
-        entry = read_scenario(Path(data["scenario_path"]))
-        if entry.scenario is None or entry.digest != data["scenario_hash"]:
-            raise ValueError(t("company_ui.save_scenario_changed"))
-        session = cls(entry, int(data["seed"]), data["people"], data["bots"])
-        for q in data["quarters"]:
-            turns = PlayedQuarter(
-                CpoTurn.model_validate(q["cpo"]),
-                {k: PmTurn.model_validate(v) for k, v in q["pms"].items()},
+            saved = CompanySave.model_validate(raw)
+        except ValidationError as exc:
+            raise SaveError(
+                t("company_ui.save_incomplete", name=path.name, error=first_error(exc))
+            ) from None
+        entry = _saved_entry(saved)
+        session = _seated(entry, saved)
+        if len(saved.quarters) > session.scenario.quarters:
+            raise SaveError(
+                t(
+                    "session.too_many_quarters",
+                    played=len(saved.quarters),
+                    quarters=session.scenario.quarters,
+                )
             )
-            session._play(turns)
+        for q, quarter in enumerate(saved.quarters, start=1):
+            unknown = sorted(set(quarter.pms) - set(session.lines))
+            if unknown:
+                raise SaveError(t("company_ui.save_no_line", quarter=q, line=unknown[0][:40]))
+            try:
+                session._play(PlayedQuarter(quarter.cpo, dict(quarter.pms)))
+            except Exception as exc:  # a hand-edited save must never end the game
+                raise SaveError(
+                    t("session.cannot_replay", quarter=q, error=exc.__class__.__name__)
+                ) from None
         return session
+
+
+def _saved_entry(saved: CompanySave) -> ScenarioEntry:
+    """The scenario a company save was played on, unchanged since; SaveError otherwise."""
+    from game import paths
+    from game.session import read_scenario
+
+    path = Path(saved.scenario_path)
+    entry = read_scenario(path, path.parent == paths.bundled_scenarios_dir())
+    if entry.scenario is None:
+        raise SaveError(
+            t("session.scenario_unloadable_why", file=path.name, problem=entry.problems[0])
+            if entry.problems
+            else t("session.scenario_unloadable", file=path.name)
+        )
+    if entry.digest != saved.scenario_hash:
+        raise SaveError(t("company_ui.save_scenario_changed"))
+    return entry
+
+
+def _seated(entry: ScenarioEntry, saved: CompanySave) -> CompanySession:
+    """A new company game with the save's seed and seats; the seats and bots checked."""
+    from engine.bots import BOTS
+
+    for seat_id, bot in saved.bots.items():
+        if seat_id in saved.people:
+            raise SaveError(t("company_ui.save_bad_seat", seat=seat_id))
+        if bot not in BOTS and not (bot == AI and seat_id != "cpo"):
+            raise SaveError(t("company_ui.save_bad_bot", seat=seat_id, bot=bot))
+    try:
+        session = CompanySession(entry, saved.seed, saved.people, saved.bots)
+    except ValueError as exc:  # a seat not at this scenario's table, in words
+        raise SaveError(t("company_ui.save_bad_table", reason=str(exc)[:200])) from None
+    except Exception as exc:  # untrusted numbers reaching the engine
+        raise SaveError(t("session.cannot_start", error=exc.__class__.__name__)) from None
+    table = {s.id for s in session.table}
+    stray = sorted(set(saved.bots) - table)
+    if stray:
+        raise SaveError(t("company_ui.save_bad_seat", seat=stray[0]))
+    return session

@@ -19,16 +19,21 @@ from game.translation import t
 
 if TYPE_CHECKING:
     from engine.whatif import WhatIf
+    from game.company_session import CompanySession
     from game.report_figures import Figure
     from game.session import Session
 
 Report = tuple[dict[str, Any], list["Figure"]]
 
 
-def report_path(session: Session, when: datetime | None = None) -> Path:
-    """Where an export goes: ``<user data>/reports/<scenario>-<seed>-<time>.html``."""
+def report_path(
+    session: Session | CompanySession, when: datetime | None = None, kind: str = ""
+) -> Path:
+    """Where an export goes: ``<user data>/reports/<scenario>-<seed>-<time>.html`` (``kind``,
+    e.g. ``company``, after the scenario)."""
     stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return paths.user_data_dir() / "reports" / f"{session.scenario.id}-{session.seed}-{stamp}.html"
+    name = "-".join([session.scenario.id, *([kind] if kind else []), str(session.seed), stamp])
+    return paths.user_data_dir() / "reports" / f"{name}.html"
 
 
 PROBLEMS = {

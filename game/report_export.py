@@ -586,10 +586,16 @@ def report_html(report: dict[str, Any], figures: Sequence[Figure]) -> str:
             f"<footer>{footer}</footer>",
         ]
     )
+    return html_page(_h("report.title", title=escape(r["title"])), body)
+
+
+def html_page(title: str, body: str) -> str:
+    """A self-contained page in the current language: ``title`` and ``body`` as HTML
+    (escaped by the caller), the report's style sheet inline."""
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language())}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_h('report.title', title=escape(r['title']))}</title><style>{CSS}</style>"
+        f"<title>{title}</title><style>{CSS}</style>"
         f"</head><body><main>{body}</main></body></html>\n"
     )
 
@@ -762,9 +768,15 @@ def write_report(
                 (paths["promises"], promises_csv(report)),
             ]
         files.append((paths["json"], report_json(report)))
+    return write_shared(files)
+
+
+def write_shared(files: Sequence[tuple[Path, str]]) -> list[Path]:
+    """Write each (path, text) atomically, readable by others (a report is made to be
+    shared; the temporary file is 0600); returns the paths written."""
     for path, text in files:
         write_atomic(path, text)
-        path.chmod(SHARED_FILE_MODE)  # a report is made to be shared (the temp file is 0600)
+        path.chmod(SHARED_FILE_MODE)
     return [path for path, _ in files]
 
 

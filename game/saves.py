@@ -22,6 +22,7 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ FORMAT = "crossroads-save"
 VERSION = 2
 READS = (1, 2)  # format 1: no copy of the scenario text
 AUTOSAVE = "autosave.json"
+COMPANY_AUTOSAVE = "company-autosave.json"
 MAX_SAVE_BYTES = 16 * MIB
 MAX_SEED = 2**63 - 1
 STALE_TMP_S = 600  # a temporary file this old belongs to a write that was killed
@@ -87,6 +89,33 @@ def saves_dir() -> Path:
 def autosave_path() -> Path:
     """The autosave written after every quarter and on quit."""
     return saves_dir() / AUTOSAVE
+
+
+def company_autosave_path() -> Path:
+    """The company game's autosave (:mod:`game.company_session`), beside the solo one."""
+    return saves_dir() / COMPANY_AUTOSAVE
+
+
+def latest_autosave() -> Path | None:
+    """The autosave written last, solo or company (None: neither exists): what Continue
+    resumes. Every game writes its autosave as it starts, so the newest is the latest game."""
+    found = []
+    for path in (autosave_path(), company_autosave_path()):
+        try:
+            found.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    return max(found)[1] if found else None
+
+
+def quietly(save: Callable[[], object]) -> str | None:
+    """Run ``save`` (an autosave); a message in words instead of raising when the disk
+    refuses (the game goes on either way)."""
+    try:
+        save()
+    except OSError as exc:
+        return t("session.autosave_failed", reason=exc.strerror or exc)
+    return None
 
 
 def write_atomic(path: Path, text: str | bytes, like: Path | None = None) -> None:
@@ -167,18 +196,7 @@ def write_save(path: Path, data: SaveData) -> None:
 
 def read_save(path: Path) -> SaveData:
     """Read and check a save file; raises SaveError with a one-line reason."""
-    try:
-        raw = read_json(path, MAX_SAVE_BYTES)
-    except FileRefused as exc:
-        if exc.reason == "no such file":
-            raise SaveError(t("saves.none", path=path)) from None
-        raise SaveError(t("saves.refused", problem=exc)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SaveError(t("saves.damaged", name=path.name, error=exc.__class__.__name__)) from None
-    except (ValueError, RecursionError, MemoryError) as exc:  # 5 000-digit numbers, deep nesting
-        raise SaveError(
-            t("saves.damaged_data", name=path.name, error=exc.__class__.__name__)
-        ) from None
+    raw = read_document(path)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise SaveError(t("saves.not_a_save", name=path.name))
     version = raw.get("version")
@@ -194,6 +212,23 @@ def read_save(path: Path) -> SaveData:
             )
         )
     return _save_data(path.name, raw)
+
+
+def read_document(path: Path) -> Any:
+    """The JSON document of a save file (solo or company), size-bounded and strict;
+    SaveError with a one-line reason when it is missing, refused or damaged."""
+    try:
+        return read_json(path, MAX_SAVE_BYTES)
+    except FileRefused as exc:
+        if exc.reason == "no such file":
+            raise SaveError(t("saves.none", path=path)) from None
+        raise SaveError(t("saves.refused", problem=exc)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SaveError(t("saves.damaged", name=path.name, error=exc.__class__.__name__)) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # 5 000-digit numbers, deep nesting
+        raise SaveError(
+            t("saves.damaged_data", name=path.name, error=exc.__class__.__name__)
+        ) from None
 
 
 def _shown(value: Any) -> str:
@@ -238,7 +273,7 @@ def _save_data(name: str, raw: dict[str, Any]) -> SaveData:
             try:
                 played[str(firm)] = Decisions.model_validate(d)
             except ValidationError as exc:
-                raise problem("decision", quarter=q, error=_first_error(firm, exc)) from None
+                raise problem("decision", quarter=q, error=first_error(exc, firm)) from None
             except (ValueError, TypeError, RecursionError) as exc:
                 raise problem("decision_type", quarter=q, error=exc.__class__.__name__) from None
         log.append(played)
@@ -279,11 +314,12 @@ def reflections_of(raw: Any, quarters: int) -> tuple[Reflection, ...]:
     return tuple(found[q] for q in sorted(found))
 
 
-def _first_error(firm: str, exc: Any) -> str:
-    """A pydantic error in one line: the field's dotted path and the first complaint."""
+def first_error(exc: Any, *within: str) -> str:
+    """A pydantic error in one line: the field's dotted path (after ``within``, e.g. the
+    firm) and the first complaint."""
     errors = exc.errors()
     first = errors[0]
-    where = ".".join(str(p) for p in (firm, *first.get("loc", ())))
+    where = ".".join(str(p) for p in (*within, *first.get("loc", ())))
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     message = str(first.get("msg", "invalid")).splitlines()[0]
     return f"{where[:120]}: {message[:120]}{more}"

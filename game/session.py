@@ -29,6 +29,7 @@ from game.saves import (
     SaveError,
     autosave_path,
     content_hash,
+    quietly,
     read_save,
     write_save,
 )
@@ -257,11 +258,7 @@ class Session(DraftDesk):
 
     def autosave_quietly(self) -> str | None:
         """Autosave; returns a message instead of raising when the disk refuses."""
-        try:
-            self.save()
-        except OSError as exc:
-            return t("session.autosave_failed", reason=exc.strerror or exc)
-        return None
+        return quietly(self.save)
 
     @classmethod
     def from_save(cls, path: Path | None = None) -> Session:

@@ -179,9 +179,9 @@ def crashed(app: object, exc: BaseException) -> int:
 
     from game import paths
 
-    session = getattr(app, "session", None)
-    if session is not None:
-        session.autosave_quietly()
+    game = getattr(app, "session", None) or getattr(app, "company", None)
+    if game is not None:
+        game.autosave_quietly()
     log = paths.user_data_dir() / "crash.log"
     log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
     print(

@@ -4,8 +4,9 @@ A seat's hub is the solo hub bound to the seat's desk (:mod:`game.company_desks`
 banner under the tab bar: a PM sees the CPO's direction for the line (theme, budget,
 strategy), the CPO what the PMs shared; both see the company's flags. Handing in passes the
 laptop on: the handover screen names the next person and shows nothing of any seat; once
-the last person has handed in the quarter plays, and each person sees the results (their
-own seat's) before deciding again.
+the last person has handed in the quarter plays (and the game is autosaved), and each person
+sees the results (their own seat's) before deciding again. After the last quarter's results
+the company debrief follows (:mod:`game.scenes.company_debrief`).
 """
 
 from __future__ import annotations
@@ -270,8 +271,9 @@ class CompanyResultsScene(Scene):
         self.app.focus_index = 0
 
     def go_on(self) -> None:
-        """On to this seat's next quarter (or, the game over, the next person's results)."""
-        from game.scenes.title import TitleScene
+        """On to this seat's next quarter (or, the game over, the next person's results and,
+        once everyone has seen them, the company debrief)."""
+        from game.scenes.company_debrief import CompanyDebriefScene
 
         s = self.session
         if not s.finished:
@@ -281,8 +283,7 @@ class CompanyResultsScene(Scene):
         if unseen:
             self.app.replace(CompanyHandoverScene(self.app, s, unseen[0]))
         else:
-            self.app.company = None
-            self.app.reset_to(TitleScene(self.app))
+            self.app.reset_to(CompanyDebriefScene(self.app, s))
 
     def on_enter(self) -> None:
         self.go_on()
@@ -291,13 +292,17 @@ class CompanyResultsScene(Scene):
         self.go_on()
 
 
-def start_company(
-    app: App,
-    session: CompanySession,
-) -> None:
-    """Open a company game: the first person's hub (solo), or the handover to them."""
+def start_company(app: App, session: CompanySession) -> None:
+    """Open a company game (new or resumed) and autosave it, so Continue finds it: the first
+    person's hub (solo), or the handover to them; a finished game's debrief."""
+    from game.scenes.company_debrief import CompanyDebriefScene
+
     app.session = None
     app.company = session
+    session.autosave_quietly()
+    if session.finished:
+        app.reset_to(CompanyDebriefScene(app, session))
+        return
     first = next(iter(session.people))
     if len(session.people) == 1:
         app.reset_to(CompanyHubScene(app, session, first))

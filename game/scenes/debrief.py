@@ -103,6 +103,19 @@ def reflections_html(session: Session) -> str:
     return "<br><br>".join(blocks)
 
 
+def saved_words(written: list[Path]) -> tuple[str, str]:
+    """An export's written files in words: one line for beside the buttons, and the
+    dialog's HTML with the page's whole path and the data files beside it."""
+    page, data = written[0], written[1:]
+    short = len(page.name) <= 44
+    status = t("debrief.saved_status", name=page.name) if short else t("debrief.saved_folder")
+    body = (
+        f"{t('debrief.saved_where')}<br><b>{html.escape(str(page))}</b><br><br>"
+        f"{t('debrief.saved_files')}<br>" + "<br>".join(f"• {html.escape(p.name)}" for p in data)
+    )
+    return status, body
+
+
 def view_label(view: str) -> str:
     """A view's tab text (without its key number)."""
     return t("debrief_people.view") if view == PEOPLE_VIEW else VIEWS[view]
@@ -601,19 +614,8 @@ class DebriefScene(Scene):
             self.export_status = t("debrief.export_failed_status")
             self._pending = (t("debrief.export_failed"), html.escape(message))
             return
-        written = job.result or []
-        page, data = written[0], written[1:]
-        # One line beside the buttons; the dialog shows the whole path.
-        short = len(page.name) <= 44
-        self.export_status = (
-            t("debrief.saved_status", name=page.name) if short else t("debrief.saved_folder")
-        )
-        self._pending = (
-            t("debrief.saved"),
-            f"{t('debrief.saved_where')}<br><b>{html.escape(str(page))}</b><br><br>"
-            f"{t('debrief.saved_files')}<br>"
-            + "<br>".join(f"• {html.escape(p.name)}" for p in data),
-        )
+        self.export_status, body = saved_words(job.result or [])
+        self._pending = (t("debrief.saved"), body)
 
     def _show_pending(self) -> None:
         """Show a finished export's message once this screen is on top."""

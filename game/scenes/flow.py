@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from game.saves import SaveError, autosave_path
+from game.saves import SaveError, autosave_path, company_autosave_path, latest_autosave
 from game.scenes.dialog import show_message
 from game.session import ScenarioEntry, Session, read_scenario
 from game.translation import t
@@ -38,11 +38,18 @@ def start_game(
 
 
 def continue_game(app: App) -> None:
-    """Resume the autosaved game, or explain why it cannot be resumed."""
+    """Resume the game autosaved last, solo or company, or explain why it cannot be resumed
+    (the file is left as it is). A finished game opens its debrief."""
+    from game.company_session import CompanySession
+    from game.scenes.company import start_company
     from game.scenes.debrief import DebriefScene
     from game.scenes.hub import HubScene
 
+    latest = latest_autosave()
     try:
+        if latest == company_autosave_path():
+            start_company(app, CompanySession.load(latest))
+            return
         app.session = Session.from_save(autosave_path())
     except (SaveError, OSError) as exc:
         show_message(
@@ -51,12 +58,13 @@ def continue_game(app: App) -> None:
             t("flow.cannot_continue_body", reason=html.escape(str(exc))),
         )
         return
+    app.company = None
     app.reset_to(DebriefScene(app) if app.session.finished else HubScene(app))
 
 
 def has_autosave() -> bool:
-    """True when an autosave file exists (it may still turn out to be unusable)."""
-    return autosave_path().exists()
+    """True when a solo or a company autosave exists (it may still turn out unusable)."""
+    return latest_autosave() is not None
 
 
 def reload_scenario(app: App) -> None:

@@ -70,13 +70,16 @@ class PauseScene(Scene):
         session.autosave_quietly()
         self.refresh()
 
+    def _autosave(self) -> str | None:
+        """Autosave the game in progress, solo or company; a message if the disk refused."""
+        game = self.app.session or self.app.company
+        return game.autosave_quietly() if game is not None else None
+
     def save(self) -> None:
-        """Save to the autosave slot and say where."""
-        session = self.app.session
-        if session is None:
+        """Save to the autosave slot (the company's, in a company game) and say where."""
+        if self.app.session is None and self.app.company is None:
             return
-        problem = session.autosave_quietly()
-        self.status.set_text(problem or t("pause.saved"))
+        self.status.set_text(self._autosave() or t("pause.saved"))
 
     def settings(self) -> None:
         """Open the settings screen."""
@@ -89,10 +92,9 @@ class PauseScene(Scene):
         from game.scenes.dialog import show_message
         from game.scenes.title import TitleScene
 
-        session = self.app.session
-        problem = session.autosave_quietly() if session else None
+        problem = self._autosave()
         self.app.session = None
-        self.app.company = None  # a company game is not saved on quitting (yet)
+        self.app.company = None
         self.app.reset_to(TitleScene(self.app))
         if problem:
             show_message(self.app, t("pause.not_saved"), html.escape(problem))

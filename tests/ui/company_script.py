@@ -56,7 +56,8 @@ def classroom_q1(desk) -> None:
 
 
 def company_screens(app):
-    """Every company-mode screen, for the layout, keyboard and translation checks."""
+    """Every company-mode screen, for the layout, keyboard and translation checks (the
+    debrief's views after playing the game to the end)."""
     from game.company_session import CompanySession
     from game.scenes.company import CompanyHubScene, CompanyResultsScene, start_company
     from game.scenes.company_setup import CompanySetupScene
@@ -87,3 +88,13 @@ def company_screens(app):
     report = session.hand_in("pm:tutor")
     app.reset_to(CompanyResultsScene(app, session, "cpo", report))
     yield "company results"
+    from game.scenes.company_debrief import VIEWS, CompanyDebriefScene
+
+    session.desk("pm:tutor").set_note("Families want a cheaper plan")
+    while not session.finished:
+        for seat in list(session.people):
+            session.hand_in(seat)
+    app.reset_to(CompanyDebriefScene(app, session))
+    for i, view in enumerate(VIEWS):
+        app.top.show_view(i)
+        yield f"company debrief:{view}"
