@@ -46,12 +46,23 @@ def company_round(app, scenario: str = "portfolio", teams: list[str] = COMPANIES
     return session
 
 
-def host(app) -> None:
-    """Press Host on the network; frames until the round view shows the address."""
-    click(app, "Host on the network")
+def host(app, session: WorkshopSession) -> None:
+    """Host the round view's session; frames until the view shows the address and every
+    seat's code (the host reads the codes as it starts: they may follow the address)."""
+    app.top.host_on_network()
+    codes = session.join_codes()
+
+    def shown() -> bool:
+        on_screen = texts(app)
+        return bool(app.hosting.addresses) and all(
+            part in on_screen
+            for part in [app.hosting.addresses[0]]
+            + [shown_code(codes[k]) for k in session.seat_keys()]
+        )
+
     deadline = time.monotonic() + WAIT_S
-    while not (app.hosting.addresses and app.hosting.addresses[0] in texts(app)):
-        assert time.monotonic() < deadline, f"the host never started: {app.hosting.error}"
+    while not shown():
+        assert time.monotonic() < deadline, f"never shown: {app.hosting.error}\n{texts(app)}"
         frames(app, 1)
         time.sleep(0.005)
 
@@ -109,7 +120,7 @@ def test_a_scenario_without_the_cpo_role_offers_no_companies(app):
 
 def test_the_round_view_and_the_codes_list_every_seat_with_its_code(app):
     session = company_round(app)
-    host(app)
+    host(app, session)
     codes = session.join_codes()
     shown = texts(app)
     assert "Handed in: 0 of 4 companies (0 of 16 seats)" in shown
@@ -176,13 +187,7 @@ def company_screens(app):
         session = company_round(app, scenario, teams)
         session.submit_seat(teams[0], "cpo", {"themes": {}})
         yield f"{scenario}: round"
-        app.top.host_on_network()
-        deadline = time.monotonic() + WAIT_S
-        while not app.hosting.addresses or app.hosting.addresses[0] not in texts(app):
-            assert time.monotonic() < deadline
-            frames(app, 1)
-        codes = session.join_codes()
-        assert all(shown_code(codes[k]) in texts(app) for k in session.seat_keys())
+        host(app, session)
         yield f"{scenario}: round (hosting)"
         app.top.show_codes()
         yield f"{scenario}: join codes"
