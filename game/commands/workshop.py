@@ -118,6 +118,11 @@ def _where(parser: argparse.ArgumentParser, team: bool = False) -> None:
     parser.add_argument("id", nargs="?", help="session id (on this computer)")
     if team:
         parser.add_argument("--team", help="team name (with a session id)")
+        parser.add_argument(
+            "--seat",
+            metavar="SEAT",
+            help="a company workshop's seat: cpo or pm:LINE (with a session id and --team)",
+        )
     parser.add_argument("--host", metavar="URL", help="a workshop host, e.g. 192.168.1.20:8765")
     parser.add_argument("--code", help="your join code (with --host)")
 
@@ -236,13 +241,27 @@ def _new(args: argparse.Namespace) -> int:
 
 def _sheet(args: argparse.Namespace) -> int:
     from game.workshop.session import WorkshopError
-    from game.workshop.sheet import template
+    from game.workshop.sheet import seat_template, template
 
     session = _open(args.id)
     if session.finished:
         raise WorkshopError(f"the session has ended after round {session.info.rounds}")
-    text = template(session, args.team)
+    if session.company:
+        text = seat_template(session, args.team, _seat_arg(session, args))
+    else:
+        text = template(session, args.team)
     return _write_sheet(text, args.output)
+
+
+def _seat_arg(session: Any, args: argparse.Namespace) -> str:
+    """The seat a company workshop's sheet is for (``--seat``), refused in words if none."""
+    from game.workshop.session import WorkshopError
+
+    if not args.seat:
+        raise WorkshopError(
+            f"teams are companies in this workshop: give --seat ({', '.join(session.seat_ids())})"
+        )
+    return str(args.seat)
 
 
 def _write_sheet(text: str, output: Path | None) -> int:
@@ -256,15 +275,21 @@ def _write_sheet(text: str, output: Path | None) -> int:
 
 
 def _submit(args: argparse.Namespace) -> int:
-    from game.workshop.sheet import parse_sheet, read_sheet
+    from game.workshop.sheet import parse_sheet, read_sheet, submit_seat_sheet
 
     session = _open(args.id)
     team = session.team(args.team)
     text = read_sheet(args.decisions)
-    decisions = parse_sheet(text, str(args.decisions), session, team)
-    warnings = session.submit(team, decisions)
+    if session.company:
+        seat = _seat_arg(session, args)
+        warnings = submit_seat_sheet(session, team, seat, text, str(args.decisions))
+        who = f"{possessive(terminal(team))} {terminal(seat)}"
+    else:
+        decisions = parse_sheet(text, str(args.decisions), session, team)
+        warnings = session.submit(team, decisions)
+        who = possessive(terminal(team))
     waiting = session.waiting_for()
-    print(f"recorded {possessive(terminal(team))} decisions for round {session.current_round}")
+    print(f"recorded {who} decisions for round {session.current_round}")
     for w in warnings:
         print(f"  warning: {terminal(w)}")
     print(f"waiting for: {terminal(', '.join(waiting))}" if waiting else "every team has submitted")

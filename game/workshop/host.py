@@ -675,14 +675,14 @@ class Host:
         return {"ok": True, "round": round_, "warnings": warnings}
 
     def _sheet(self, team: str) -> dict[str, Any]:
-        from game.workshop.sheet import template
+        from game.workshop.sheet import seat_template, template
 
         s = self._s()
-        if split_key(team)[1] is not None:
-            raise WorkshopError(phrase("ws_errors.no_seat_sheet"))
+        name, seat = split_key(team)
         if s.finished:
             raise WorkshopError(phrase("ws_errors.session_ended", rounds=s.info.rounds))
-        return {"round": s.current_round, "sheet": template(s, team)}
+        text = template(s, team) if seat is None else seat_template(s, name, seat)
+        return {"round": s.current_round, "sheet": text}
 
     def _submit_many(self, hand_ins: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
         """:meth:`_submit` of each ``(team, receipt, decisions)``, written together."""
@@ -693,11 +693,17 @@ class Host:
         ]
 
     def _submit_sheet(self, team: str, receipt: str, text: str) -> dict[str, Any]:
-        from game.workshop.sheet import parse_sheet
+        from game.workshop.sheet import parse_seat_sheet, parse_sheet
 
         s = self._s()
-        if split_key(team)[1] is not None:
-            raise WorkshopError(phrase("ws_errors.no_seat_sheet"))
+        name, seat = split_key(team)
+        if seat is not None:  # a company seat's sheet: its decisions and its company part
+            if s.store.receipt(receipt) is None:
+                decisions, extra = parse_seat_sheet(text, "the sheet", s, name, seat)
+                body = {"decisions": wire.decisions_json(decisions), "company": extra}
+            else:
+                body = {"decisions": {}, "company": None}  # a retry: from the receipt
+            return self._submit(team, receipt, body)
         if s.store.receipt(receipt) is None:
             decisions = parse_sheet(text, "the sheet", s, team)
         else:

@@ -147,6 +147,7 @@ class SessionSummary:
     resolved: int
     rounds: int
     path: Path
+    company: bool = False  # teams are companies (a CPO seat and one PM seat per line)
 
 
 @dataclass(frozen=True)
@@ -1395,6 +1396,7 @@ def _summary(path: Path) -> SessionSummary:
             store.resolved_rounds(),
             info.rounds,
             path,
+            info.company,
         )
     finally:
         store.close()

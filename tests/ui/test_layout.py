@@ -141,25 +141,33 @@ def test_nothing_outside_window_or_container(
         warnings.simplefilter("always")
         for name in screens(app):
             frames(app, 1)
-            for e in elements(app):
-                if not e.visible or e.rect.w == 0:
-                    continue
-                area = _scroll_area(e)  # in a list or a scrolled screen it may scroll out of view
-                if area is not None:
-                    if not area.contains(e.rect):
-                        problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
-                    continue
-                if outside(e.rect, window):
-                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
-                container = e.ui_container
-                if container is None:
-                    continue
-                parent = container.get_rect()
-                if outside(e.rect, parent):
-                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside {parent}")
+            problems += placement_problems(app, name, window)
     too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
     assert not problems, "\n".join(problems[:20])
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+def placement_problems(app, name: str, window: pygame.Rect) -> list[str]:
+    """Every visible widget of the top screen outside the window, outside its panel, or
+    outside the scrolled list it is in."""
+    problems = []
+    for e in elements(app):
+        if not e.visible or e.rect.w == 0:
+            continue
+        area = _scroll_area(e)  # in a list or a scrolled screen it may scroll out of view
+        if area is not None:
+            if not area.contains(e.rect):
+                problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
+            continue
+        if outside(e.rect, window):
+            problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
+        container = e.ui_container
+        if container is None:
+            continue
+        parent = container.get_rect()
+        if outside(e.rect, parent):
+            problems.append(f"{name}: {type(e).__name__} {e.rect} outside {parent}")
+    return problems
 
 
 def _scroll_area(element) -> pygame.Rect | None:

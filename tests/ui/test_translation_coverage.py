@@ -7,6 +7,7 @@ team's name or a number.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator, Sequence
 
 import i18n
 import pytest
@@ -58,13 +59,24 @@ def test_every_game_screen_is_translated(make_app, pseudo):
 
     app = make_app(1920, 1080, language=PSEUDO)
     allowed = set().union(*(author_text(e.scenario) for e in list_scenarios() if e.scenario))
+    assert_translated(app, screens(app), allowed)
+
+
+def assert_translated(
+    app, screens: Iterator[str], allowed: set[str], cut: Sequence[str] = ()
+) -> None:
+    """Every word shown on the screens ``screens`` visits (yielding each name) comes from a
+    translation, ``allowed`` (the author's text, names) or a number; a word that starts one
+    of ``cut`` is a name cut short."""
     problems: dict[str, set[str]] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pseudo-text may not fit; the layout tests check fit
-        for name in screens(app):
+        for name in screens:
             frames(app, 1)
             for text in shown_texts(app):
-                words = leftovers(text, allowed)
+                words = [
+                    w for w in leftovers(text, allowed) if not any(c.startswith(w) for c in cut)
+                ]
                 if words:
                     problems.setdefault(name, set()).add(f"{' '.join(words)}  ⟵  {text[:90]!r}")
     assert not problems, "\n".join(
@@ -83,17 +95,4 @@ def test_every_workshop_screen_is_translated(make_app, pseudo):
     allowed |= set(TEAMS) | {f"Team {c}" for c in "ABCDEFGH"}
     allowed |= {f"{chr(65 + i)} team with a rather long name for a projector" for i in range(12)}
     cut = ["team", "with", "rather", "long", "name", "for", "projector"]  # a name cut short
-    problems: dict[str, set[str]] = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for name in workshop_screens(app):
-            frames(app, 1)
-            for text in shown_texts(app):
-                words = [
-                    w for w in leftovers(text, allowed) if not any(c.startswith(w) for c in cut)
-                ]
-                if words:
-                    problems.setdefault(name, set()).add(f"{' '.join(words)}  ⟵  {text[:90]!r}")
-    assert not problems, "\n".join(
-        f"{name}: {line}" for name, lines in problems.items() for line in sorted(lines)[:8]
-    )
+    assert_translated(app, workshop_screens(app), allowed, cut)

@@ -11,6 +11,7 @@ import os
 import random
 import sys
 import warnings
+from collections.abc import Iterator
 
 import pygame
 import pygame_gui
@@ -470,8 +471,6 @@ WIDGETS = (
 def test_layout_nothing_outside_nothing_overlaps_text_fits(
     make_app, size, text_scale, projector, high_contrast, language
 ):
-    from test_layout import _scroll_area, outside
-
     app = make_app(
         *size,
         text_scale=text_scale,
@@ -479,33 +478,37 @@ def test_layout_nothing_outside_nothing_overlaps_text_fits(
         high_contrast=high_contrast,
         language=language,
     )
-    window = pygame.Rect((0, 0), size)
+    assert_screens_fit(app, workshop_screens(app), pygame.Rect((0, 0), size))
+
+
+def assert_screens_fit(app, screens: Iterator[str], window: pygame.Rect) -> None:
+    """On every screen ``screens`` visits (yielding its name), nothing lies outside, nothing
+    overlaps, and no text is too large for its widget."""
     problems = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for name in workshop_screens(app):
-            frames(app, 1)
-            shown = [e for e in elements(app) if e.visible and e.rect.w > 0]
-            for e in shown:
-                area = _scroll_area(e)  # in a list or a scrolled screen it may scroll away
-                if area is not None:
-                    if not area.contains(e.rect):
-                        problems.append(f"{name}: {type(e).__name__} {e.rect} outside {area}")
-                    continue
-                if outside(e.rect, window):
-                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside the window")
-                container = e.ui_container
-                if container is not None and outside(e.rect, container.get_rect()):
-                    problems.append(f"{name}: {type(e).__name__} {e.rect} outside its panel")
-            problems += [f"{name}: {clip}" for clip in clipped(shown)]
-            widgets = [e for e in shown if isinstance(e, WIDGETS)]
-            for i, a in enumerate(widgets):
-                for b in widgets[i + 1 :]:
-                    if a.ui_container is b.ui_container and a.rect.colliderect(b.rect):
-                        problems.append(f"{name}: {a.rect} overlaps {b.rect}")
+        for name in screens:
+            problems += screen_problems(app, name, window)
     too_small = [str(w.message) for w in caught if "too small for text" in str(w.message)]
     assert not problems, "\n".join(problems[:20])
     assert not too_small, "\n".join(sorted(set(too_small))[:20])
+
+
+def screen_problems(app, name: str, window: pygame.Rect) -> list[str]:
+    """What is wrong with the top screen after a frame: a widget outside the window, its
+    panel or its scrolled list, words cut off, widgets overlapping."""
+    from test_layout import placement_problems
+
+    frames(app, 1)
+    problems = placement_problems(app, name, window)
+    shown = [e for e in elements(app) if e.visible and e.rect.w > 0]
+    problems += [f"{name}: {clip}" for clip in clipped(shown)]
+    widgets = [e for e in shown if isinstance(e, WIDGETS)]
+    for i, a in enumerate(widgets):
+        for b in widgets[i + 1 :]:
+            if a.ui_container is b.ui_container and a.rect.colliderect(b.rect):
+                problems.append(f"{name}: {a.rect} overlaps {b.rect}")
+    return problems
 
 
 def clipped(shown) -> list[str]:

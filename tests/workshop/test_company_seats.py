@@ -368,3 +368,63 @@ def test_each_company_is_scored_per_seat_and_told_as_a_conversation(mode: str) -
     words = [line.text for line in s.company_conversation("Alpha")]
     assert any("Win the schools" in w for w in words)
     assert any("Schools want reports" in w for w in words)
+
+
+def test_the_cli_makes_and_takes_a_seats_sheet(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    from game.cli import main
+
+    s = _company()
+    assert main(["workshop", "sheet", s.id, "--team", "Alpha"]) == 1
+    assert "give --seat (cpo, pm:classroom" in capsys.readouterr().err
+    out = tmp_path / "tutor.yaml"
+    assert (
+        main(["workshop", "sheet", s.id, "--team", "Alpha", "--seat", "pm:tutor", "-o", str(out)])
+        == 0
+    )
+    sheet = out.read_text()
+    assert "--seat pm:tutor" in sheet
+    assert (
+        main(
+            [
+                "workshop",
+                "submit",
+                s.id,
+                "--team",
+                "Alpha",
+                "--seat",
+                "pm:tutor",
+                "--decisions",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert "recorded Alpha's pm:tutor decisions for round 1" in capsys.readouterr().out
+    assert WorkshopSession.open(s.id).seat_status()["Alpha"]["pm:tutor"] is True
+    assert main(["workshop", "status", s.id]) == 0
+    assert "round 1, Alpha: cpo …, pm:classroom …, pm:tutor ✓" in capsys.readouterr().out
+
+
+def test_a_seat_hands_in_its_sheet_over_the_network(
+    hosted: tuple[WorkshopSession, HostThread],
+) -> None:
+    s, thread = hosted
+    url = thread.host.addresses[0]
+    code = s.join_codes()[seat_key("Alpha", "cpo")]
+
+    async def work() -> tuple[str, tuple[int, list[str]], tuple[int, list[str]]]:
+        async with HostClient(url, code) as cpo:
+            _, text = await cpo.sheet()
+            filled = text.replace('"strategy": ""', '"strategy": "Grow the schools"', 1)
+            first = await cpo.submit_sheet(filled, "sheet-cpo-0001")
+            again = await cpo.submit_sheet(filled, "sheet-cpo-0001")
+            return filled, first, again
+
+    filled, first, again = asyncio.run(work())
+    assert "Grow the schools" in filled and first[0] == again[0] == 1
+    turn = WorkshopSession.open(s.id).seat_turns(1)["Alpha"]["cpo"]
+    assert isinstance(turn, CpoTurn)
+    assert turn.direction["classroom"].strategy == "Grow the schools"
+    assert len(s.store.all_submissions(1)) == 1  # the retry was recorded once

@@ -116,8 +116,9 @@ class WorkshopEndScene(Scene):
         else:
             done = job.result
             where = "<br>".join(html.escape(x) for x in path_lines(str(folder), font(15), PATH_W))
-            self.status = t(
-                "workshop.exported", files=len(done.paths), where=where, debriefs=done.debriefs
+            self.status = (
+                t("workshop.exported", files=len(done.paths), where=where, debriefs=done.debriefs)
+                + ("<br><br>" + t("ws_companies.exported") if self.session.company else "")
             ) + (
                 "<br><br>" + t("workshop.export_note", note=html.escape(shown(done.note)))
                 if done.note

@@ -94,7 +94,7 @@ class WorkshopMenuScene(Scene):
                     mode=t("workshop.mode_market_" + s.mode)
                     if s.mode in ("shared", "parallel")
                     else t("workshop.mode_market", mode=s.mode),
-                    role=s.role.upper(),
+                    role=t("ws_companies.role_companies") if s.company else s.role.upper(),
                     teams=len(s.teams),
                     state=state,
                 ),

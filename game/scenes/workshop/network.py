@@ -5,8 +5,9 @@ The round view shows, while its session is served on the network (:mod:`game.wor
 the address teams type in large type (:func:`host_banner`) and each team's join code and
 connection. "Show join codes" puts the address and every team's code on the projector
 (:class:`WorkshopCodesScene`), a deliberate action, since it shows every code to the whole
-room. The deadline closes hand-in a few minutes from now (:func:`choose_deadline`); the
-round view counts it down (:func:`deadline_text`).
+room; in a company workshop, one column per company with each seat's code. The deadline
+closes hand-in a few minutes from now (:func:`choose_deadline`); the round view counts it
+down (:func:`deadline_text`).
 """
 
 from __future__ import annotations
@@ -15,19 +16,21 @@ import html
 import math
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pygame
 
 from game.scenes.base import GAP, MARGIN, Scene
 from game.scenes.dialog import DialogScene
 from game.scenes.workshop.common import TOP_H, show_error, top_bar
+from game.scenes.workshop.seats import company_seats
 from game.translation import t
 from game.widgets.text import fit, font, text_height
 from game.workshop.wire import shown_code
 
 if TYPE_CHECKING:
     from game.app import App
+    from game.workshop.host import TeamLink
     from game.workshop.hosting import Hosting
     from game.workshop.session import WorkshopSession
 
@@ -41,6 +44,9 @@ CODE_COLUMNS = (1, 1, 2, 3, 2, 3, 3, 4, 4, 3, 4, 4, 4)  # cards per row, by numb
 NAME_H = 34
 BUTTON_H = 44
 ADDRESS_H = 100  # the address on the projector: room for 60-point type
+COMPANY_COLUMNS = 4  # companies side by side on the projector; more scroll below
+SEAT_WORDS_H = 24  # "PM of Quill Tutor" above a seat's code
+SEAT_MIN_H, SEAT_MAX_H = 76, 130  # a seat's card: words and a code of 28-64 points
 
 
 def largest_fitting(text: str, width: int, height: int, ladder: Ladder) -> str:
@@ -69,9 +75,10 @@ def deadline_text(at: float | None, now: float | None = None) -> str:
     return t("ws_network.closes_in", clock=f"{minutes}:{seconds:02d}")
 
 
-def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
+def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting, seats: bool = False) -> int:
     """The network state across the top of ``area``: the address to type in the largest
-    type that fits, the host starting, or why it could not start. Returns the height used."""
+    type that fits (who types it: each team, or each company seat when ``seats``), the host
+    starting, or why it could not start. Returns the height used."""
     state = hosting.state
     if state == "serving":
         first, *others = hosting.addresses or ["?"]
@@ -82,11 +89,13 @@ def host_banner(scene: Scene, area: pygame.Rect, hosting: Hosting) -> int:
             object_id=largest_fitting(words, area.w, 48, BANNER_LADDER),
             tip=t("ws_network.address_tip"),
         )
-        hint = (
-            t("ws_network.join_hint_also", also=", ".join(others))
-            if others
-            else t("ws_network.join_hint")
-        )
+        also = ", ".join(others)
+        if others and seats:
+            hint = t("ws_companies.join_hint_also", also=also)
+        elif others:
+            hint = t("ws_network.join_hint_also", also=also)
+        else:
+            hint = t("ws_companies.join_hint") if seats else t("ws_network.join_hint")
         scene.label(
             pygame.Rect(area.x, area.y + 48, area.w, 26),
             fit(hint, font(15), area.w - 8),
@@ -182,7 +191,7 @@ class WorkshopCodesScene(Scene):
         y += ADDRESS_H
         self.label(
             pygame.Rect(MARGIN, y, w, 32),
-            t("ws_network.codes_how"),
+            t("ws_companies.codes_how") if s.company else t("ws_network.codes_how"),
             object_id="#huge_note",
         )
         y += 32 + GAP
@@ -196,10 +205,18 @@ class WorkshopCodesScene(Scene):
         )
         self.app.focus_index = 0
 
-    def _cards(self, area: pygame.Rect) -> None:
-        """One card per team: its name, and its code in the largest type that fits."""
+    def _links(self) -> list[TeamLink]:
+        """Each team's (or seat's) code and connection, as the host has them."""
         hosting = self.app.hosting
-        links = hosting.links() if hosting is not None and hosting.serves(self.session.id) else []
+        return hosting.links() if hosting is not None and hosting.serves(self.session.id) else []
+
+    def _cards(self, area: pygame.Rect) -> None:
+        """One card per team: its name, and its code in the largest type that fits (for a
+        company workshop, one column per company with a card per seat)."""
+        if self.session.company:
+            self._company_cards(area)
+            return
+        links = self._links()
         codes = {link.team: link.code for link in links}  # the file's codes, as the host has them
         teams = [t for t in self.session.teams if t in codes]
         if not teams:
@@ -236,6 +253,74 @@ class WorkshopCodesScene(Scene):
                 container=card,
                 object_id=code_id,
             )
+
+    def _company_cards(self, area: pygame.Rect) -> None:
+        """One column per company (at most four a row, scrolling below): its name, then a
+        card per seat with the seat in words and its code, every code in one size."""
+        companies = {
+            team: [x for x in seats if x.code is not None]
+            for team, seats in company_seats(self.session, self._links()).items()
+        }
+        companies = {team: seats for team, seats in companies.items() if seats}
+        if not companies:
+            return
+        cols = min(len(companies), COMPANY_COLUMNS)
+        rows = math.ceil(len(companies) / cols)
+        most = max(len(seats) for seats in companies.values())
+        seat_h = max(SEAT_MIN_H, min(SEAT_MAX_H, (area.h - NAME_H) // most))
+        block_h = NAME_H + most * seat_h
+        total = rows * block_h + (rows - 1) * GAP
+        scroller = self.scroller(area) if total > area.h else None
+        inner_w = area.w - (24 if scroller is not None else 0)
+        block_w = (inner_w - GAP * (cols - 1)) // cols
+        origin = (0, 0) if scroller is not None else area.topleft
+        codes = [shown_code(x.code or "") for seats in companies.values() for x in seats]
+        code_h = seat_h - SEAT_WORDS_H - 16
+        face = font(CODE_LADDER[0][1], bold=True)
+        widest = max(codes, key=lambda c: face.size(c)[0])
+        code_id = largest_fitting(widest, block_w - 24, code_h, CODE_LADDER)
+        for i, (team, seats) in enumerate(companies.items()):
+            row, col = divmod(i, cols)
+            x = origin[0] + col * (block_w + GAP)
+            y = origin[1] + row * (block_h + GAP)
+            name = fit(team, font(22, bold=True), block_w - 8)
+            self.label(
+                pygame.Rect(x, y, block_w, NAME_H),
+                name,
+                container=scroller,
+                object_id="#big_bold",
+                tip=team if name != team else None,
+            )
+            for j, seat in enumerate(seats):
+                self._seat_card(
+                    pygame.Rect(x, y + NAME_H + j * seat_h, block_w, seat_h - 6),
+                    seat.words,
+                    shown_code(seat.code or ""),
+                    code_id,
+                    scroller,
+                )
+        if scroller is not None:
+            self.scroll_area(scroller, inner_w, total)
+
+    def _seat_card(
+        self, rect: pygame.Rect, words: str, code: str, code_id: str, container: Any
+    ) -> None:
+        """A seat's card: the seat in words above its code."""
+        card = self.panel(rect, container=container, object_id="#card")
+        seat = fit(words, font(15), rect.w - 24)
+        self.label(
+            pygame.Rect(12, 4, rect.w - 24, SEAT_WORDS_H),
+            seat,
+            container=card,
+            object_id="#muted",
+            tip=words if seat != words else None,
+        )
+        self.label(
+            pygame.Rect(12, 4 + SEAT_WORDS_H, rect.w - 24, rect.h - SEAT_WORDS_H - 10),
+            code,
+            container=card,
+            object_id=code_id,
+        )
 
     def on_enter(self) -> None:
         """Enter: back to the round view."""

@@ -1,5 +1,8 @@
 """New workshop session: scenario, role, mode, teams, seed, rounds and an optional timer.
 
+A scenario with the CPO role may make every team a company (issue 20): a CPO seat and one PM
+seat per product line, each seat with its own join code (:func:`offers_company`).
+
 Choices with a few values are buttons that cycle through them (Enter or a click), numbers
 and names are text fields; nothing is checked here that the session does not check again:
 :meth:`WorkshopSession.create` refuses a bad set-up with every problem listed.
@@ -19,6 +22,7 @@ from game.scenes.base import GAP, MARGIN, ROW, Scene
 from game.scenes.glossary import ROLE_NAMES
 from game.scenes.workshop.common import TOP_H, show_error, top_bar
 from game.translation import t
+from game.widgets.text import text_height
 
 if TYPE_CHECKING:
     from engine.scenario import Scenario
@@ -38,6 +42,11 @@ MAX_TEAMS = 12  # game.workshop.session.MAX_TEAMS (not imported: the session mod
 MAX_FIELD = 19  # digits in a number field (a seed below 2**63)
 MODE_H = 70  # two lines of the mode's description
 SUMMARY_H = 140  # the scenario's summary (three lines) and its facts
+
+
+def offers_company(sc: Scenario) -> bool:
+    """True when teams may be companies: the scenario has the CPO role and product lines."""
+    return "cpo" in sc.roles and any(f.products for f in sc.player_firms())
 
 
 def default_team_name(i: int) -> str:
@@ -69,6 +78,7 @@ class WorkshopNewScene(Scene):
         self.rounds = 0
         self.timer = ""
         self.coach = "none"  # off in workshops unless the facilitator turns it on
+        self.company = False  # every team a company of seats (the scenario must offer it)
         self._pick(0)
 
     def _pick(self, index: int) -> None:
@@ -76,7 +86,8 @@ class WorkshopNewScene(Scene):
         self.index = index % max(1, len(self.entries))
         sc = self.scenario
         if sc is not None:
-            self.role = "pm" if "pm" in sc.roles else sc.roles[0]
+            self.company = self.company and offers_company(sc)
+            self.role = "cpo" if self.company else ("pm" if "pm" in sc.roles else sc.roles[0])
             self.seed = str(sc.seed)
             self.rounds = min(sc.quarters, 6)
 
@@ -145,8 +156,8 @@ class WorkshopNewScene(Scene):
             row(t("workshop.role"), t("workshop.role_tip")),
             ROLE_NAMES.get(self.role, self.role),
             self._cycle_role,
-            enabled=len(sc.roles) > 1,
-            tip=t("workshop.role_next"),
+            enabled=len(sc.roles) > 1 and not self.company,
+            tip=t("ws_companies.role_fixed") if self.company else t("workshop.role_next"),
         )
         self.button(
             row(t("workshop.mode"), " ".join(mode_words(m) for m in MODES)),
@@ -220,6 +231,7 @@ class WorkshopNewScene(Scene):
             tip=t("workshop.team_more"),
         )
         y += ROW + GAP
+        y += self._build_company(pygame.Rect(x, y, w, 0))
         half = (w - GAP) // 2
         for i in range(self.count):
             cx = x + (i % 2) * (half + GAP)
@@ -235,6 +247,23 @@ class WorkshopNewScene(Scene):
                 tip=t("workshop.team_name_tip", number=i + 1),
             )
 
+    def _build_company(self, area: pygame.Rect) -> int:
+        """The "teams are companies" toggle and what it means; returns the height used."""
+        sc = self.scenario
+        offered = sc is not None and offers_company(sc)
+        state = t("settings.on") if self.company else t("settings.off")
+        self.button(
+            pygame.Rect(area.x, area.y, area.w, ROW),
+            t("ws_companies.toggle", state=state),
+            self._toggle_company,
+            enabled=offered,
+            tip=t("ws_companies.toggle_tip") if offered else t("ws_companies.not_offered"),
+        )
+        words = t("ws_companies.meaning") if offered else t("ws_companies.not_offered")
+        h = text_height(words, area.w)
+        self.text(pygame.Rect(area.x, area.y + ROW + 4, area.w, h), words, object_id="#muted")
+        return ROW + 4 + h + GAP
+
     # ------------------------------------------------------------------ changes
     def _cycle_scenario(self) -> None:
         self._pick(self.index + 1)
@@ -247,6 +276,14 @@ class WorkshopNewScene(Scene):
 
     def _cycle_mode(self) -> None:
         self.mode = "parallel" if self.mode == "shared" else "shared"
+        self.refresh()
+
+    def _toggle_company(self) -> None:
+        """Teams are companies, or not; a company plays the scenario's CPO role."""
+        sc = self.scenario
+        self.company = not self.company and sc is not None and offers_company(sc)
+        if self.company:
+            self.role = "cpo"
         self.refresh()
 
     def _cycle_coach(self) -> None:
@@ -310,6 +347,7 @@ class WorkshopNewScene(Scene):
                 resolution=self.resolution,
                 coach=self.coach,
                 source_name=entry.path.name,
+                company=self.company,
             )
         except WorkshopError as exc:
             show_error(self.app, exc, t("workshop.cannot_create"))

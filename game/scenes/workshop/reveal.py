@@ -250,7 +250,9 @@ class WorkshopRevealScene(Scene):
             parts.append(
                 "<br>"
                 + t(
-                    "ws_reveal.kept_course",
+                    "ws_companies.missing_seats"
+                    if self.session.company
+                    else "ws_reveal.kept_course",
                     teams=html.escape(", ".join(self.resolution.kept_course)),
                 )
             )

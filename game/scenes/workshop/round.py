@@ -11,6 +11,10 @@ the class leaderboard and the export.
 code and whether it is connected. Hand-ins arrive in the session file from the network, so
 the view looks at the file twice a second (:meth:`~game.workshop.store.WorkshopStore.change_mark`)
 and rebuilds only when something changed, keeping the keyboard focus on the same control.
+
+In a company workshop (issue 20) the list shows each company and under it every seat (the
+CPO, one PM per line) with its hand-in, join code and connection; seats hand in from their
+own computers (no hot-seat entry), and resolving with seats missing says who plays them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,13 @@ from game.scenes.workshop.network import (
     deadline_text,
     host_banner,
 )
+from game.scenes.workshop.seats import (
+    SeatState,
+    company_seats,
+    handed_in_words,
+    missing_count,
+    missing_words,
+)
 from game.translation import t
 from game.widgets.text import fit, font, plain
 from game.workshop.wire import shown_code
@@ -47,6 +58,9 @@ LOOK_S = 0.5  # how often the view looks at the session file for hand-ins from t
 CODE_W = 130  # a team's join code in its row
 LINK_W = 130  # "connected" / "not connected"
 NAME_W = 420  # a team's name and hand-in while codes follow (a 40-letter name fits)
+SEAT_INDENT = 24  # a company's seats under its name
+SEAT_W = 300  # "PM of Quill Exam Prep"
+STATUS_W = 130  # "handed in" / "waiting"
 
 
 def open_session_scene(app: App, session: WorkshopSession) -> Scene:
@@ -90,6 +104,8 @@ class WorkshopRoundScene(Scene):
         self.closes_at = s.deadline()
         self.seen = self._look_key()  # first: what is drawn below is at least this new
         done = s.submitted()
+        links = self.hosting.links() if self.hosting is not None else []
+        seat_rows = company_seats(s, links) if s.company else {}
         top_bar(
             self,
             t("ws_round.title", round=s.current_round, rounds=s.info.rounds, scenario=sc.title),
@@ -105,8 +121,18 @@ class WorkshopRoundScene(Scene):
         list_w = self.width - 3 * MARGIN - ACTION_W
         hosting = self.hosting
         if hosting is not None:
-            y += host_banner(self, pygame.Rect(x, y, list_w, 0), hosting) + GAP // 2
-        heading = t("ws_round.handed_in", done=sum(done.values()), teams=len(done))
+            y += host_banner(self, pygame.Rect(x, y, list_w, 0), hosting, s.company) + GAP // 2
+        heading = (
+            t(
+                "ws_companies.handed_in",
+                done=sum(done.values()),
+                teams=len(done),
+                seats_done=sum(x.handed_in for r in seat_rows.values() for x in r),
+                seats=sum(len(r) for r in seat_rows.values()),
+            )
+            if s.company
+            else t("ws_round.handed_in", done=sum(done.values()), teams=len(done))
+        )
         heading_w = font(21, bold=True).size(heading)[0] + 40  # the countdown follows it
         self.label(pygame.Rect(x, y, heading_w, 34), heading, object_id="#heading")
         self.deadline_label = self.label(
@@ -122,13 +148,18 @@ class WorkshopRoundScene(Scene):
         inner = list_w - 24
         row_y = 0
         network = self._network()
-        for team, ok in done.items():
-            self._team_row(pygame.Rect(0, row_y, inner, ROW), team, ok, network.get(team))
-            row_y += ROW + 6
+        if s.company:
+            for team, seats in seat_rows.items():
+                row_y = self._company_rows(pygame.Rect(0, row_y, inner, 0), team, seats)
+            how = t("ws_companies.how")
+        else:
+            for team, ok in done.items():
+                self._team_row(pygame.Rect(0, row_y, inner, ROW), team, ok, network.get(team))
+                row_y += ROW + 6
+            how = t("ws_round.how_network") if network else t("ws_round.how_hot_seat")
         self.scroll_area(self.team_list, inner, row_y)
         if queued:
             self.text(pygame.Rect(x, bottom, list_w, queued_h), queued)
-        how = t("ws_round.how_network") if network else t("ws_round.how_hot_seat")
         self.text(
             pygame.Rect(x, self.height - 110, list_w, 86),
             t("ws_round.how", resolved=s.resolved, rounds=s.info.rounds, how=how),
@@ -189,6 +220,63 @@ class WorkshopRoundScene(Scene):
             object_id=object_id,
         )
 
+    def _company_rows(self, at: pygame.Rect, team: str, seats: list[SeatState]) -> int:
+        """A company's rows: its name and how many seats handed in, then each seat with its
+        hand-in and, while served, its join code and connection. Returns the y below."""
+        w, y = at.w, at.y
+        done = all(x.handed_in for x in seats)
+        tally = handed_in_words(seats)
+        tally_w = font(15).size(tally)[0] + 16
+        name = fit(team, font(21, bold=True), w - tally_w - 24)
+        name_w = font(21, bold=True).size(name)[0] + 20
+        self.label(
+            pygame.Rect(at.x, y, name_w, ROW),
+            name,
+            container=self.team_list,
+            object_id="#heading",
+            tip=team if name != team else None,
+        )
+        self.label(
+            pygame.Rect(at.x + name_w, y, tally_w, ROW),
+            tally,
+            container=self.team_list,
+            object_id="#good" if done else "#bad",
+        )
+        y += ROW
+        x = at.x + SEAT_INDENT
+        for seat in seats:
+            status = (
+                t("ws_round.status_handed_in") if seat.handed_in else t("ws_round.status_waiting")
+            )
+            self.label(
+                pygame.Rect(x, y, SEAT_W, ROW),
+                fit(seat.words, font(15), SEAT_W - 8),
+                container=self.team_list,
+                tip=seat.words,
+            )
+            self.label(
+                pygame.Rect(x + SEAT_W, y, STATUS_W, ROW),
+                status,
+                container=self.team_list,
+                object_id="#good" if seat.handed_in else "#bad",
+            )
+            if seat.code is not None:
+                words, object_id = connection_words(seat.connected)
+                self.label(
+                    pygame.Rect(x + SEAT_W + STATUS_W, y, CODE_W, ROW),
+                    shown_code(seat.code),
+                    container=self.team_list,
+                    tip=t("ws_companies.code_tip", seat=seat.words, team=team),
+                )
+                self.label(
+                    pygame.Rect(x + SEAT_W + STATUS_W + CODE_W, y, LINK_W, ROW),
+                    words,
+                    container=self.team_list,
+                    object_id=object_id,
+                )
+            y += ROW
+        return y + GAP
+
     def _queued_html(self) -> str:
         """The events queued for the open round, each with what it does ("" when none)."""
         s = self.session
@@ -215,8 +303,17 @@ class WorkshopRoundScene(Scene):
         serving = hosting is not None and hosting.state == "serving"
         if hosting is not None and hosting.state == "failed":
             hosting = None  # not hosting: offer to try again
-        actions: list[tuple[str, str, Any, bool, str, str | None]] = [
+        next_action = (
             (
+                "next",
+                t("ws_companies.seats_hand_in") if waiting else t("ws_round.all_handed_in"),
+                None,
+                False,
+                t("ws_companies.seats_hand_in_tip"),
+                None,
+            )
+            if s.company  # seats hand in from their own computers or by sheet
+            else (
                 "next",
                 fit(t("workshop.next_team", team=waiting[0]), font(16, bold=True), ACTION_W - 20)
                 if waiting
@@ -225,7 +322,10 @@ class WorkshopRoundScene(Scene):
                 bool(waiting),
                 t("ws_round.next_tip"),
                 "#primary" if waiting else None,
-            ),
+            )
+        )
+        actions: list[tuple[str, str, Any, bool, str, str | None]] = [
+            next_action,
             (
                 "resolve",
                 t("ws_round.resolve", round=s.current_round),
@@ -384,7 +484,7 @@ class WorkshopRoundScene(Scene):
     def on_enter(self) -> None:
         """Enter with nothing focused: the next team, or resolve once everyone handed in."""
         waiting = self.session.waiting_for()
-        if waiting:
+        if waiting and not self.session.company:
             self.team_entry(waiting[0])
         else:
             self.resolve()
@@ -414,28 +514,50 @@ class WorkshopRoundScene(Scene):
         self.app.push(WorkshopPrivacyScene(self.app, self.session, team, self.clock))
 
     def resolve(self) -> None:
-        """Play the round; ask first when teams are missing (they keep their course, and
-        once the deadline has passed the question says that is why)."""
-        waiting = self.session.waiting_for()
-        if waiting:
-            why = (
-                t("ws_round.deadline_passed_keep")
-                if self.session.deadline_passed()
-                else t("ws_round.resolve_anyway_keep")
-            )
-            self.app.push(
-                DialogScene(
-                    self.app,
-                    t("ws_round.missing_title", count=len(waiting)),
-                    t("ws_round.missing_body", teams=html.escape(", ".join(waiting)), why=why),
-                    [
-                        (t("ws_round.resolve_anyway"), lambda: self._resolve(True)),
-                        (t("ws_round.wait"), None),
-                    ],
-                )
-            )
-        else:
+        """Play the round; ask first when teams (or a company's seats) are missing, saying
+        who plays for them (and, once the deadline has passed, that this is why)."""
+        if not self.session.waiting_for():
             self._resolve(False)
+            return
+        title, body = self._missing_seats() if self.session.company else self._missing_teams()
+        self.app.push(
+            DialogScene(
+                self.app,
+                title,
+                body,
+                [
+                    (t("ws_round.resolve_anyway"), lambda: self._resolve(True)),
+                    (t("ws_round.wait"), None),
+                ],
+            )
+        )
+
+    def _missing_teams(self) -> tuple[str, str]:
+        """The question before resolving with teams missing: they keep their course."""
+        waiting = self.session.waiting_for()
+        why = (
+            t("ws_round.deadline_passed_keep")
+            if self.session.deadline_passed()
+            else t("ws_round.resolve_anyway_keep")
+        )
+        return (
+            t("ws_round.missing_title", count=len(waiting)),
+            t("ws_round.missing_body", teams=html.escape(", ".join(waiting)), why=why),
+        )
+
+    def _missing_seats(self) -> tuple[str, str]:
+        """The question before resolving a company round with seats missing: who plays
+        each one (the CPO keeps course, a line's AI PM plans it)."""
+        lines = missing_words(self.session)
+        why = (
+            t("ws_companies.deadline_passed")
+            if self.session.deadline_passed()
+            else t("ws_companies.resolve_anyway")
+        )
+        return (
+            t("ws_companies.missing_title", count=missing_count(self.session)),
+            "<br>".join(html.escape(line) for line in lines) + "<br><br>" + why,
+        )
 
     def _resolve(self, keep_course: bool) -> None:
         from game.scenes.workshop.reveal import WorkshopRevealScene
