@@ -169,7 +169,9 @@ def load_words(load: PlanLoad, names: Mapping[str, str]) -> str:
         "roadmap.planned", planned=number(load.planned, 0), available=number(load.available, 0)
     )
     if load.crunch > 1e-6:
-        return say("roadmap.crunch", head=head, over=number(load.crunch, 0))
+        # under one point, one decimal: "over capacity by 0" would contradict the warning
+        over = number(load.crunch, 0 if load.crunch >= 0.95 else 1)
+        return say("roadmap.crunch", head=head, over=over)
     if load.carry is not None:
         return say("roadmap.carry", head=head, item=names.get(load.carry, load.carry))
     if load.overrun:

@@ -975,7 +975,10 @@ class WorkshopSession:
         found = self.seat_problems(team, s.id, decisions, extra)
         w = self.worlds()
         sim, m = w.sims[team], w.maps[team]
-        errors = [m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "error"]
+        words = [p.message if p.where == "company" else in_words(p, sim.scenario) for p in found]
+        errors = [
+            m.local_text(w) for w, p in zip(words, found, strict=True) if p.severity == "error"
+        ]
         if errors:
             raise WorkshopError(
                 phrase(
@@ -987,8 +990,8 @@ class WorkshopSession:
                 errors,
             )
         warnings = [
-            m.local_text(in_words(p, sim.scenario)) for p in found if p.severity == "warning"
-        ]
+            m.local_text(w) for w, p in zip(words, found, strict=True) if p.severity == "warning"
+        ]  # a flag is a sentence of its own (it names its line)
         parsed = seat_decisions(s, self._well_formed(decisions, phrase("ws_errors.the_decisions")))
         payload = hand_in_payload(s.id, self._turn(s, parsed, extra))
         receipt = None if receipt_id is None else (receipt_id, warnings)

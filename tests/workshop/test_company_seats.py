@@ -193,6 +193,8 @@ def test_flags_are_live_against_the_other_seats_turns_and_a_pm_sees_only_its_lin
     found = s.seat_problems("Alpha", f"pm:{classroom}", spend)
     flags = [p for p in found if p.where == "company"]
     assert len(flags) == 1 and flags[0].severity == "warning" and "budget" in flags[0].message
+    warned = s.submit_seat("Alpha", f"pm:{classroom}", spend)  # handed in: flagged, played
+    assert flags[0].message in warned and not any(w.startswith("Company") for w in warned)
     hires = {"products": {classroom: {"hires": 2}}}
     assert any("hire" in p.message for p in s.seat_problems("Alpha", f"pm:{classroom}", hires))
     view = s.seat_view("Alpha", f"pm:{classroom}")
