@@ -558,7 +558,7 @@ class RemoteDesk(DraftDesk):
         check that could not reach the host. Never blocks."""
         now = time.monotonic() if now is None else now
         seen = self.draft.model_dump_json(exclude_unset=True) + json.dumps(
-            self.company_extra(), sort_keys=True
+            self.company_extra(), sort_keys=True, allow_nan=False
         )
         if seen != self._seen:
             self._seen, self._changed_at = seen, now
