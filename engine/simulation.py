@@ -139,9 +139,10 @@ class Simulation:
         explain: bool = True,
     ) -> None:
         """``explain=False`` is for batch runs that read numbers only (the balance lab): the
-        reports leave out the drivers, the objectives' status per quarter and the lines'
-        stories (the final scorecard has every objective), and every number stays the
-        same (``tests/goldens/balance_goldens.py``); it runs several times faster."""
+        reports leave out the drivers, the objectives' status per quarter, the lines'
+        stories and the rivals' news sentences (the final scorecard has every objective),
+        and every number stays the same (``tests/goldens/balance_goldens.py``); it runs
+        several times faster."""
         if role not in scenario.roles:
             raise ValueError(
                 f"scenario '{scenario.id}' cannot be played as '{role}' "
@@ -490,7 +491,8 @@ class Simulation:
             after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
         self.company.operate(ctx, decisions_by_firm, quarter)
-        moves = decide_competitors(ctx, quarter, self.streams.generator("competitors", quarter))
+        rivals = self.streams.generator("competitors", quarter)
+        moves = decide_competitors(ctx, quarter, rivals, words=self.explain)
         self._segment_dynamics(rng)
         installed = self.state.installed()  # awareness and entry leave every product's users
         self._awareness(rng, installed)
@@ -581,16 +583,22 @@ class Simulation:
         """Goodwill and awareness of every product in every segment (``installed``: now)."""
         st = self.state
         adv = self.scenario.advertising
+        shape = (len(st.products), len(st.segments))  # product × segment, every segment at once
+
+        def table(name: str) -> np.ndarray:
+            return np.array([getattr(p, name) for p in st.products], dtype=float).reshape(shape)
+
+        reach = np.array([p.reach for p in st.products], dtype=float)[:, None]
+        costs = np.array([self._point_cost(seg) for seg in st.segments])
+        goodwill = aw.next_goodwill(table("goodwill"), table("marketing") * reach, adv, costs)
+        goodwill += table("news")
+        sizes = np.array([seg.size for seg in st.segments])
+        targets = aw.awareness_target(goodwill, (installed / sizes[:, None]).T, adv)
         for s, seg in enumerate(st.segments):
-            goodwill = np.array([p.goodwill[s] for p in st.products])
-            spend = np.array([p.marketing[s] * p.reach for p in st.products])
-            goodwill = aw.next_goodwill(goodwill, spend, adv, self._point_cost(seg))
-            goodwill += np.array([p.news[s] for p in st.products])
-            target = aw.awareness_target(goodwill, installed[s] / seg.size, adv)
-            aw.update_awareness(seg.population, target, adv.forgetting, rng)
-            for j, product in enumerate(st.products):
-                product.goodwill[s] = goodwill[j]
-                product.news[s] = 0.0
+            aw.update_awareness(seg.population, targets[:, s], adv.forgetting, rng)
+        for j, product in enumerate(st.products):
+            product.goodwill[:] = goodwill[j]
+            product.news[:] = 0.0
 
     def _entry(self, rng: np.random.Generator) -> None:
         """Bass entry over the quarter: F ← bass_step(F) of the people in the segment enter
