@@ -15,6 +15,7 @@ moves are applied together, so the order of firms in the file does not matter. A
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,13 +69,18 @@ class Observer:
     ctx: QuarterContext
     firm: FirmState
     quarter: int
-    rng: np.random.Generator
+    stream: Callable[[], np.random.Generator]  # the quarter's competitors' stream, shared
     words: bool = True  # False: no notes (nobody reads the news feed of a batch run)
     _customers: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     def note(self, key: str, **fields: object) -> str:
         """The phrase ``key`` as a plan's note ("" when nobody reads the words)."""
         return say(key, **fields) if self.words else ""
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The competitors' random stream of the quarter (made when first drawn from)."""
+        return self.stream()
 
     @property
     def last(self) -> TurnReport:
@@ -456,21 +462,26 @@ def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name:
 
 
 def decide_competitors(
-    ctx: QuarterContext, quarter: int, rng: np.random.Generator, words: bool = True
+    ctx: QuarterContext,
+    quarter: int,
+    rng: np.random.Generator | Callable[[], np.random.Generator],
+    words: bool = True,
 ) -> list[CompetitorMove]:
     """Let every AI firm decide on the same snapshot, then apply all moves; returns them.
 
     Each firm's ``marketing`` budget is split over its active products first
     (:func:`split_budget`), so a firm spends its budget whatever its number of products.
     ``words=False`` (headless batch runs) leaves the moves' news sentences empty; every
-    move and number stays the same.
+    move and number stays the same. ``rng`` may be a function that makes the generator:
+    it is then made only if an archetype draws (most archetypes never do).
     """
     st = ctx.state
+    stream = functools.cache(rng) if callable(rng) else lambda: rng
     planned: list[tuple[FirmState, int, Plan]] = []
     for firm in st.firms.values():
         if firm.controller != "ai" or firm.archetype is None:
             continue
-        obs = Observer(ctx, firm, quarter, rng, words)
+        obs = Observer(ctx, firm, quarter, stream, words)
         active = [j for j in firm.products if st.products[j].active]
         budgets = split_budget(obs, active, firm.archetype.marketing)
         decide = _DECIDE[firm.archetype.archetype]

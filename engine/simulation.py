@@ -491,7 +491,7 @@ class Simulation:
             after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
         self.company.operate(ctx, decisions_by_firm, quarter)
-        rivals = self.streams.generator("competitors", quarter)
+        rivals = functools.partial(self.streams.generator, "competitors", quarter)  # if drawn
         moves = decide_competitors(ctx, quarter, rivals, words=self.explain)
         self._segment_dynamics(rng)
         installed = self.state.installed()  # awareness and entry leave every product's users
