@@ -30,9 +30,10 @@ def point_cost(adv: Advertising, size: float, media_cost: float) -> float:
 
 
 def next_goodwill(
-    goodwill: np.ndarray, spend: np.ndarray, adv: Advertising, cost: float
+    goodwill: np.ndarray, spend: np.ndarray, adv: Advertising, cost: float | np.ndarray
 ) -> np.ndarray:
-    """Adstock: G ← λ·G + spend / cost of a point (``cost`` from :func:`point_cost`)."""
+    """Adstock: G ← λ·G + spend / cost of a point (``cost`` from :func:`point_cost`, one per
+    segment for a product × segment table)."""
     return adv.carryover * goodwill + spend / cost
 
 
@@ -97,19 +98,20 @@ def update_awareness(
     Fractions are of the people still in the segment (``gone`` rows are never aware).
     """
     owners = own_customers(pop)
+    others = ~owners
     aware = pop.aware
     aware |= owners
     shape = aware.shape
     alive = max(pop.alive, 1)
-    forget = aware & ~owners & (rng.random(shape, dtype=np.float32) < forgetting)
-    aware &= ~forget
-    fraction = aware.sum(axis=1) / alive
+    aware &= ~(others & (rng.random(shape, dtype=np.float32) < forgetting))  # aware ones forget
+    fraction = np.count_nonzero(aware, axis=1) / alive
     listeners = ~aware & ~pop.gone[None, :]
-    learn = np.clip((target - fraction) / np.maximum(1.0 - fraction, 1e-9), 0.0, 1.0)
-    forgettable = aware & ~owners
-    drop = np.clip(
-        (fraction - target) / np.maximum(forgettable.sum(axis=1) / alive, 1e-9), 0.0, 1.0
-    )
+    # chances in 0..1, only compared with draws: minimum/maximum clip without np.clip's cost
+    learn = (target - fraction) / np.maximum(1.0 - fraction, 1e-9)
+    learn = np.minimum(np.maximum(learn, 0.0), 1.0)
+    forgettable = aware & others
+    shown = np.maximum(np.count_nonzero(forgettable, axis=1) / alive, 1e-9)
+    drop = np.minimum(np.maximum((fraction - target) / shown, 0.0), 1.0)
     draw = rng.random(shape, dtype=np.float32)
     aware |= listeners & (draw < learn.astype(np.float32)[:, None])
     aware &= ~(forgettable & (draw < drop.astype(np.float32)[:, None]))

@@ -15,6 +15,7 @@ moves are applied together, so the order of firms in the file does not matter. A
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,8 +69,18 @@ class Observer:
     ctx: QuarterContext
     firm: FirmState
     quarter: int
-    rng: np.random.Generator
+    stream: Callable[[], np.random.Generator]  # the quarter's competitors' stream, shared
+    words: bool = True  # False: no notes (nobody reads the news feed of a batch run)
     _customers: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def note(self, key: str, **fields: object) -> str:
+        """The phrase ``key`` as a plan's note ("" when nobody reads the words)."""
+        return say(key, **fields) if self.words else ""
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The competitors' random stream of the quarter (made when first drawn from)."""
+        return self.stream()
 
     @property
     def last(self) -> TurnReport:
@@ -226,14 +237,14 @@ def _spec(obs: Observer, product_id: str) -> ProductSpec | None:
     return next((p for _, p in obs.ctx.scenario.products() if p.id == product_id), None)
 
 
-def _margin_note(change: float, cost_change: float, target: float) -> str:
+def _margin_note(obs: Observer, change: float, cost_change: float, target: float) -> str:
     """Why the incumbent moved its price: a cost change it passes on, or its target."""
-    if abs(change) < PRICE_NEWS:
+    if abs(change) < PRICE_NEWS or not obs.words:
         return ""
     if cost_change * change > 0:
         key = "rivals.note.costs_up" if cost_change > 0 else "rivals.note.costs_down"
-        return say(key, target=pct(target, 0))
-    return say("rivals.note.margin_target", target=pct(target, 0))
+        return obs.note(key, target=pct(target, 0))
+    return obs.note("rivals.note.margin_target", target=pct(target, 0))
 
 
 def _incumbent(obs: Observer, j: int, ai: Incumbent, budget: float) -> Plan:
@@ -246,7 +257,9 @@ def _incumbent(obs: Observer, j: int, ai: Incumbent, budget: float) -> Plan:
     if target is not None:
         price = margin_price(product.price, product.unit_cost, target, ai.max_price_step)
         start_cost = spec.unit_cost if spec is not None else product.unit_cost
-        note = _margin_note(price / product.price - 1.0, product.unit_cost - start_cost, target)
+        note = _margin_note(
+            obs, price / product.price - 1.0, product.unit_cost - start_cost, target
+        )
     return Plan(
         price,
         _routine(obs, product, ai.improvement),
@@ -265,7 +278,7 @@ def _price_follower(obs: Observer, j: int, ai: PriceFollower, budget: float) -> 
         move = obs.price_at(leader, then) / obs.price_at(leader, then - 1) - 1.0
         price *= max(0.05, 1.0 + ai.rho * move)
         if move != 0:
-            note = say("rivals.note.following", product=obs.ctx.state.products[leader].name)
+            note = obs.note("rivals.note.following", product=obs.ctx.state.products[leader].name)
     return Plan(
         price,
         _routine(obs, product, ai.improvement),
@@ -285,7 +298,7 @@ def _fast_follower(obs: Observer, j: int, ai: FastFollower, budget: float) -> Pl
         copied = ai.copy_fraction * np.maximum(gain, 0.0)
         if copied.any():
             z = np.clip(z + copied, 0.0, 1.0)
-            note = say("rivals.note.copying", product=obs.ctx.state.products[leader].name)
+            note = obs.note("rivals.note.copying", product=obs.ctx.state.products[leader].name)
     return Plan(product.price, z, _spread_marketing(obs, j, budget, None), note)
 
 
@@ -300,7 +313,7 @@ def _innovator(obs: Observer, j: int, ai: Innovator, budget: float) -> Plan:
     z = _toward(product.attributes, ideal, ai.jump_size if jump else ai.step)
     z = capped_routine(z, ideal, _routine_attribute(obs, z), ai.improvement)
     name = obs.ctx.state.segments[target].name
-    note = say("rivals.note.leap" if jump else "rivals.note.toward", segment=name)
+    note = obs.note("rivals.note.leap" if jump else "rivals.note.toward", segment=name)
     marketing = 0.5 * _spread_marketing(obs, j, budget, target)
     marketing += 0.5 * _spread_marketing(obs, j, budget, None)
     return Plan(product.price, z, marketing, note)
@@ -312,7 +325,7 @@ def _niche(obs: Observer, j: int, ai: Niche, budget: float) -> Plan:
     ideal = obs.believed_ideal(target)
     z = _toward(product.attributes, ideal, ai.step)
     z = capped_routine(z, ideal, _routine_attribute(obs, z), ai.improvement)
-    note = say("rivals.note.focus", segment=obs.ctx.state.segments[target].name)
+    note = obs.note("rivals.note.focus", segment=obs.ctx.state.segments[target].name)
     return Plan(product.price, z, _spread_marketing(obs, j, budget, target), note)
 
 
@@ -369,7 +382,11 @@ def _best_response(obs: Observer, j: int, ai: BestResponse, budget: float) -> Pl
     marketing = _spread_marketing(obs, j, budget, None)
     if obs.rng.random() < ai.inertia:
         return Plan(
-            product.price, product.attributes.copy(), marketing, say("rivals.note.waiting"), True
+            product.price,
+            product.attributes.copy(),
+            marketing,
+            obs.note("rivals.note.waiting"),
+            True,
         )
     beliefs: list[Belief] = []
     for s, seg in enumerate(obs.ctx.state.segments):
@@ -395,7 +412,7 @@ def _best_response(obs: Observer, j: int, ai: BestResponse, budget: float) -> Pl
     probs = np.exp(logits)
     choice = int(obs.rng.choice(len(plans), p=probs / probs.sum()))
     price, z = plans[choice]
-    return Plan(price, z, marketing, say("rivals.note.weighed"))
+    return Plan(price, z, marketing, obs.note("rivals.note.weighed"))
 
 
 _DECIDE: dict[str, Callable[..., Plan]] = {
@@ -445,19 +462,26 @@ def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name:
 
 
 def decide_competitors(
-    ctx: QuarterContext, quarter: int, rng: np.random.Generator
+    ctx: QuarterContext,
+    quarter: int,
+    rng: np.random.Generator | Callable[[], np.random.Generator],
+    words: bool = True,
 ) -> list[CompetitorMove]:
     """Let every AI firm decide on the same snapshot, then apply all moves; returns them.
 
     Each firm's ``marketing`` budget is split over its active products first
     (:func:`split_budget`), so a firm spends its budget whatever its number of products.
+    ``words=False`` (headless batch runs) leaves the moves' news sentences empty; every
+    move and number stays the same. ``rng`` may be a function that makes the generator:
+    it is then made only if an archetype draws (most archetypes never do).
     """
     st = ctx.state
+    stream = functools.cache(rng) if callable(rng) else lambda: rng
     planned: list[tuple[FirmState, int, Plan]] = []
     for firm in st.firms.values():
         if firm.controller != "ai" or firm.archetype is None:
             continue
-        obs = Observer(ctx, firm, quarter, rng)
+        obs = Observer(ctx, firm, quarter, stream, words)
         active = [j for j in firm.products if st.products[j].active]
         budgets = split_budget(obs, active, firm.archetype.marketing)
         decide = _DECIDE[firm.archetype.archetype]
@@ -466,7 +490,7 @@ def decide_competitors(
     moves = []
     for firm, j, plan in planned:
         product = st.products[j]
-        text = _describe(ctx, product, plan, firm.name)
+        text = _describe(ctx, product, plan, firm.name) if words else ""
         delta = plan.attributes - product.attributes
         moves.append(
             CompetitorMove(

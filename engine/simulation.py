@@ -96,6 +96,37 @@ class _Loyalty:
     detractors: np.ndarray
 
 
+@dataclass(frozen=True)
+class _InMarket:
+    """Every segment's in-market customers side by side (segment 0's first, each in row
+    order), so a per-customer kernel runs once over all segments instead of once per
+    segment, and per-segment counts come from one ``bincount`` over ``labels``."""
+
+    insides: list[np.ndarray]  # per segment: its in-market rows
+    sizes: list[int]  # per segment: how many
+    labels: np.ndarray  # per customer: its segment's index
+
+    @classmethod
+    def of(cls, segments: Sequence[SegmentState]) -> _InMarket:
+        """The in-market customers of ``segments`` now."""
+        insides = [np.flatnonzero(seg.population.in_market) for seg in segments]
+        sizes = [inside.size for inside in insides]
+        labels = np.repeat(np.arange(len(sizes)), sizes)
+        return cls(insides, sizes, labels)
+
+    def gather(self, segments: Sequence[SegmentState], name: str) -> np.ndarray:
+        """The population array ``name`` of every in-market customer (customers last)."""
+        parts = [
+            getattr(seg.population, name)[..., inside]
+            for seg, inside in zip(segments, self.insides, strict=True)
+        ]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
+
+    def per_segment(self, mask: np.ndarray) -> np.ndarray:
+        """How many customers of each segment ``mask`` holds (int64, one per segment)."""
+        return np.bincount(self.labels[mask], minlength=len(self.sizes))
+
+
 class Simulation:
     """A deterministic market simulation of one scenario for one seed and role."""
 
@@ -108,9 +139,10 @@ class Simulation:
         explain: bool = True,
     ) -> None:
         """``explain=False`` is for batch runs that read numbers only (the balance lab): the
-        reports leave out the drivers, the objectives' status per quarter and the lines'
-        stories (the final scorecard has every objective), and every number stays the
-        same (``tests/goldens/balance_goldens.py``); it runs several times faster."""
+        reports leave out the drivers, the objectives' status per quarter, the lines'
+        stories and the rivals' news sentences (the final scorecard has every objective),
+        and every number stays the same (``tests/goldens/balance_goldens.py``); it runs
+        several times faster."""
         if role not in scenario.roles:
             raise ValueError(
                 f"scenario '{scenario.id}' cannot be played as '{role}' "
@@ -305,16 +337,17 @@ class Simulation:
         st = self.state
         return MarketInputs.capture(st, self._explain_rows)
 
-    def _utilities(self, installed: np.ndarray | None = None) -> list[np.ndarray]:
+    def _utilities(
+        self, installed: np.ndarray | None = None, inm: _InMarket | None = None
+    ) -> list[np.ndarray]:
         """V (without switching cost) for each segment's in-market customers (``installed``:
-        ``state.installed()`` when the caller has it)."""
+        ``state.installed()``, ``inm``: the in-market customers, when the caller has them)."""
         st = self.state
         installed = st.installed() if installed is None else installed
+        insides = (inm or _InMarket.of(st.segments)).insides
         products = _Products.of(st.products)  # the same in every segment
         out = []
-        for s, seg in enumerate(st.segments):
-            pop = seg.population
-            inside = np.flatnonzero(pop.in_market)
+        for s, (seg, inside) in enumerate(zip(st.segments, insides, strict=True)):
             offer = self._offer(seg, products, installed[s] / seg.size)
             out.append(market.utilities(seg.customer_terms(inside), offer))
         return out
@@ -458,21 +491,25 @@ class Simulation:
             after_events = self.market_inputs()
         self._apply_decisions(decisions_by_firm)
         self.company.operate(ctx, decisions_by_firm, quarter)
-        moves = decide_competitors(ctx, quarter, self.streams.generator("competitors", quarter))
+        rivals = functools.partial(self.streams.generator, "competitors", quarter)  # if drawn
+        moves = decide_competitors(ctx, quarter, rivals, words=self.explain)
         self._segment_dynamics(rng)
-        self._awareness(rng)
+        installed = self.state.installed()  # awareness and entry leave every product's users
+        self._awareness(rng, installed)
         self._entry(rng)
         if looking:
             sample = ExplainSample.capture(self.state, self._explain_rows)
             after = self.market_inputs()
             if probe is not None:
                 probe(ctx, sample, after)
-        utilities = self._choose(rng)
-        self.state.quarter = quarter
-        installed = self.state.installed()  # nothing moves customers until the next quarter
+        inm = _InMarket.of(self.state.segments)  # choice moves nobody in or out of the market
+        utilities = self._choose(rng, installed, inm)
+        before_choice, installed = installed, self.state.installed()
+        utilities = self._end_of_quarter(utilities, before_choice, installed)
+        self.state.quarter = quarter  # nothing moves customers until the next quarter
         economics = self._money(charge=True, installed=installed)
         self.market_history.record(self.state)
-        report = self._report(quarter, utilities, economics, moves, installed)
+        report = self._report(quarter, utilities, economics, moves, installed, inm)
         report.events = list(happened)  # named by the events driver
         if self.explain:
             report.drivers = explain_quarter(
@@ -542,20 +579,26 @@ class Simulation:
             self._last_left[s] = states.size * seg.scale
             self._last_left_customers[s] = float((states >= 0).sum()) * seg.scale
 
-    def _awareness(self, rng: np.random.Generator) -> None:
+    def _awareness(self, rng: np.random.Generator, installed: np.ndarray) -> None:
+        """Goodwill and awareness of every product in every segment (``installed``: now)."""
         st = self.state
         adv = self.scenario.advertising
-        installed = st.installed()
+        shape = (len(st.products), len(st.segments))  # product × segment, every segment at once
+
+        def table(name: str) -> np.ndarray:
+            return np.array([getattr(p, name) for p in st.products], dtype=float).reshape(shape)
+
+        reach = np.array([p.reach for p in st.products], dtype=float)[:, None]
+        costs = np.array([self._point_cost(seg) for seg in st.segments])
+        goodwill = aw.next_goodwill(table("goodwill"), table("marketing") * reach, adv, costs)
+        goodwill += table("news")
+        sizes = np.array([seg.size for seg in st.segments])
+        targets = aw.awareness_target(goodwill, (installed / sizes[:, None]).T, adv)
         for s, seg in enumerate(st.segments):
-            goodwill = np.array([p.goodwill[s] for p in st.products])
-            spend = np.array([p.marketing[s] * p.reach for p in st.products])
-            goodwill = aw.next_goodwill(goodwill, spend, adv, self._point_cost(seg))
-            goodwill += np.array([p.news[s] for p in st.products])
-            target = aw.awareness_target(goodwill, installed[s] / seg.size, adv)
-            aw.update_awareness(seg.population, target, adv.forgetting, rng)
-            for j, product in enumerate(st.products):
-                product.goodwill[s] = goodwill[j]
-                product.news[s] = 0.0
+            aw.update_awareness(seg.population, targets[:, s], adv.forgetting, rng)
+        for j, product in enumerate(st.products):
+            product.goodwill[:] = goodwill[j]
+            product.news[:] = 0.0
 
     def _entry(self, rng: np.random.Generator) -> None:
         """Bass entry over the quarter: F ← bass_step(F) of the people in the segment enter
@@ -575,67 +618,65 @@ class Simulation:
                 pop.fresh[entrants] = True
             self._last_entered[s] = k * seg.scale
 
-    def _choose(self, rng: np.random.Generator) -> list[np.ndarray]:
-        """Churn triggers and re-choice for every in-market customer.
+    def _choose(
+        self, rng: np.random.Generator, installed: np.ndarray, inm: _InMarket
+    ) -> list[np.ndarray]:
+        """Churn triggers and re-choice for every in-market customer (``installed``: before
+        choice; ``inm``: the in-market customers).
 
-        Returns the end-of-quarter utilities (:meth:`_end_of_quarter`), which satisfaction
-        and NPS are measured on.
+        Returns the utilities before choice; :meth:`_end_of_quarter` moves them to the end
+        of the quarter, which satisfaction and NPS are measured on.
         """
         st = self.state
-        active = self._active()
-        installed = st.installed()
-        utilities = self._utilities(installed)
-        pops = [seg.population for seg in st.segments]
-        insides = [np.flatnonzero(pop.in_market) for pop in pops]
-        sizes = [inside.size for inside in insides]
-        every = list(zip(pops, insides, strict=True))
-        current_all = np.concatenate([pop.current[inside] for pop, inside in every])
+        segments = st.segments
+        n_prod = len(st.products)
+        utilities = self._utilities(installed, inm)
+        current_all = inm.gather(segments, "current")
         new_all, movers_all = market.choose_segments(
             np.concatenate(utilities, axis=1),
             current_all,
-            np.concatenate([pop.fresh[inside] for pop, inside in every]),
-            np.concatenate([pop.aware[:, inside] for pop, inside in every], axis=1)
-            & active[:, None],
-            np.concatenate([pop.theta[inside] for pop, inside in every]),
-            sizes,
-            [seg.spec for seg in st.segments],
+            inm.gather(segments, "fresh"),
+            inm.gather(segments, "aware") & self._active()[:, None],
+            inm.gather(segments, "theta"),
+            inm.sizes,
+            [seg.spec for seg in segments],
             self.scenario.choice.churn_gap,
             rng,
         )
-        ends = np.cumsum(sizes)
-        cuts = np.searchsorted(movers_all, ends)
+        scale = np.array([seg.scale for seg in segments])
+        changed = new_all != current_all
+        self._last_churned[:] = inm.per_segment((current_all >= 0) & changed) * scale
+        self._last_choosers[:] = inm.per_segment(movers_all) * scale
+        picked = new_all[movers_all]
+        took = picked >= 0  # a product, not the outside option
+        chosen = np.bincount(
+            inm.labels[movers_all[took]] * n_prod + picked[took], minlength=len(segments) * n_prod
+        )
+        self._last_chosen[:] = chosen.reshape(len(segments), n_prod) * scale[:, None]
+        tenure_all = inm.gather(segments, "tenure") + 1
+        tenure_all[changed | (new_all < 0)] = 0
         start = 0
-        for s, (seg, (pop, inside)) in enumerate(zip(st.segments, every, strict=True)):
-            end = int(ends[s])
-            current = current_all[start:end]
+        for seg, inside in zip(segments, inm.insides, strict=True):
+            pop = seg.population
+            end = start + inside.size
             new_current = new_all[start:end]
-            movers = movers_all[(cuts[s - 1] if s else 0) : cuts[s]] - start
-            start = end
-            left = (current >= 0) & (new_current != current)
-            self._last_churned[s] = left.sum() * seg.scale
-            picked = new_current[movers]
-            chosen = np.bincount(picked[picked >= 0], minlength=len(st.products))
-            self._last_chosen[s] = chosen[: len(st.products)] * seg.scale
-            self._last_choosers[s] = movers.size * seg.scale
-            changed = new_current != current
-            tenure = pop.tenure[inside] + 1
-            tenure[changed | (new_current < 0)] = 0
             pop.current[inside] = new_current
-            pop.tenure[inside] = tenure
+            pop.tenure[inside] = tenure_all[start:end]
             owned = new_current >= 0
             pop.aware[new_current[owned], inside[owned]] = True
             pop.fresh[:] = False
-        return self._end_of_quarter(utilities, installed)
+            start = end
+        return utilities
 
     def _end_of_quarter(
-        self, utilities: list[np.ndarray], installed: np.ndarray
+        self, utilities: list[np.ndarray], installed: np.ndarray, after: np.ndarray
     ) -> list[np.ndarray]:
-        """The utilities after choice: only the network term moves (installed bases changed),
-        so the pre-choice utilities get β_N·(ln(1 + installed′/M) − ln(1 + installed/M))."""
+        """The utilities after choice: only the network term moves (installed bases changed
+        from ``installed`` to ``after``), so the pre-choice utilities get
+        β_N·(ln(1 + installed′/M) − ln(1 + installed/M))."""
         weight = self.scenario.choice.network_weight
         if weight == 0.0:
             return utilities
-        after = self.state.installed()
         out = []
         for s, seg in enumerate(self.state.segments):
             shift = weight * (np.log1p(after[s] / seg.size) - np.log1p(installed[s] / seg.size))
@@ -690,12 +731,15 @@ class Simulation:
         economics: dict[str, dict[str, float]],
         moves: list[CompetitorMove],
         installed: np.ndarray | None = None,
+        inm: _InMarket | None = None,
     ) -> TurnReport:
-        """The quarter's report: products, firms and segments as the market now stands."""
+        """The quarter's report: products, firms and segments as the market now stands
+        (``installed`` and ``inm``, the in-market customers, when the caller has them)."""
         st = self.state
         installed = st.installed() if installed is None else installed
-        in_market = np.array([seg.population.in_market.sum() * seg.scale for seg in st.segments])
-        loyalty = self._loyalty(utilities)
+        inm = inm or _InMarket.of(st.segments)
+        in_market = np.array([n * seg.scale for n, seg in zip(inm.sizes, st.segments, strict=True)])
+        loyalty = self._loyalty(utilities, inm)
         share_seg = installed / np.maximum(in_market, 1e-12)[:, None]
         return TurnReport(
             quarter=quarter,
@@ -705,17 +749,19 @@ class Simulation:
             competitor_moves=moves,
         )
 
-    def _loyalty(self, utilities: list[np.ndarray]) -> _Loyalty:
-        """Satisfaction, promoters and detractors of each product's customers (real counts)."""
+    def _loyalty(self, utilities: list[np.ndarray], inm: _InMarket) -> _Loyalty:
+        """Satisfaction, promoters and detractors of each product's customers (real counts;
+        ``inm``: the in-market customers). Segment by segment: with the segments' own
+        switching costs and outside utilities as plain numbers, which is faster than one
+        pass with per-customer arrays once segments have thousands of customers."""
         st = self.state
         n_prod = len(st.products)
         sat_sum = np.zeros(n_prod)
         promoters = np.zeros(n_prod)
         detractors = np.zeros(n_prod)
         active = self._active()
-        for s, seg in enumerate(st.segments):
+        for s, (seg, inside) in enumerate(zip(st.segments, inm.insides, strict=True)):
             pop = seg.population
-            inside = np.flatnonzero(pop.in_market)
             current = pop.current[inside]
             gap = market.satisfaction_gap(
                 utilities[s],
