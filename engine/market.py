@@ -245,9 +245,9 @@ def choose_segments(
     after the quarter (-1: none) and the sorted indices of the customers who chose (the
     quarter's choosers, whatever they picked).
     """
-    sc = _per_customer([s.switching_cost for s in segments], sizes)
-    v0 = _per_customer([s.outside_utility for s in segments], sizes)
-    reconsider = _per_customer([s.reconsider for s in segments], sizes)
+    sc = per_customer([s.switching_cost for s in segments], sizes)
+    v0 = per_customer([s.outside_utility for s in segments], sizes)
+    reconsider = per_customer([s.reconsider for s in segments], sizes)
     own = owners(current, utility.shape[0])
     prob = rechoice_probability(
         utility, current, fresh, aware, theta, sc, v0, churn_gap, reconsider, own
@@ -274,7 +274,7 @@ def choose_segments(
     return out, movers
 
 
-def _per_customer(values: Sequence[float], sizes: Sequence[int]) -> float | np.ndarray:
+def per_customer(values: Sequence[float], sizes: Sequence[int]) -> float | np.ndarray:
     """A segment parameter for every customer: the number itself when every segment has the
     same (the kernels then work with a scalar, as for one segment), else one per customer."""
     if values and all(v == values[0] for v in values):

@@ -56,7 +56,7 @@ from engine.report import (
 from engine.rng import SeedStreams
 from engine.scalars import pairwise_sum
 from engine.scenario import Product, Scenario
-from engine.state import FirmState, ProductState, SegmentState, SimState
+from engine.state import FirmState, ProductState, SegmentState, SimState, customer_terms
 from engine.view import FirmView
 
 Probe = Callable[[QuarterContext, ExplainSample, MarketInputs], None]
@@ -344,12 +344,15 @@ class Simulation:
         ``state.installed()``, ``inm``: the in-market customers, when the caller has them)."""
         st = self.state
         installed = st.installed() if installed is None else installed
-        insides = (inm or _InMarket.of(st.segments)).insides
+        inm = inm or _InMarket.of(st.segments)
+        terms = customer_terms(st.segments, inm.insides)  # every segment's, side by side
         products = _Products.of(st.products)  # the same in every segment
         out = []
-        for s, (seg, inside) in enumerate(zip(st.segments, insides, strict=True)):
+        start = 0
+        for s, (seg, size) in enumerate(zip(st.segments, inm.sizes, strict=True)):
             offer = self._offer(seg, products, installed[s] / seg.size)
-            out.append(market.utilities(seg.customer_terms(inside), offer))
+            out.append(market.utilities(terms[:, start : start + size], offer))
+            start += size
         return out
 
     def _sample_rows(self) -> list[np.ndarray]:
@@ -751,32 +754,39 @@ class Simulation:
 
     def _loyalty(self, utilities: list[np.ndarray], inm: _InMarket) -> _Loyalty:
         """Satisfaction, promoters and detractors of each product's customers (real counts;
-        ``inm``: the in-market customers). Segment by segment: with the segments' own
-        switching costs and outside utilities as plain numbers, which is faster than one
-        pass with per-customer arrays once segments have thousands of customers."""
+        ``inm``: the in-market customers). One pass over every segment's customers side by
+        side (the segments' switching costs and outside utilities per customer), then each
+        segment's sums are scaled to real people and added segment after segment."""
         st = self.state
-        n_prod = len(st.products)
-        sat_sum = np.zeros(n_prod)
-        promoters = np.zeros(n_prod)
-        detractors = np.zeros(n_prod)
-        active = self._active()
-        for s, (seg, inside) in enumerate(zip(st.segments, inm.insides, strict=True)):
-            pop = seg.population
-            current = pop.current[inside]
-            gap = market.satisfaction_gap(
-                utilities[s],
-                current,
-                pop.aware[:, inside] & active[:, None],
-                seg.spec.switching_cost,
-                seg.spec.outside_utility,
-            )
-            owners = current >= 0
-            cur = current[owners]
-            g = gap[owners]
-            sat_sum += np.bincount(cur, 1.0 / (1.0 + np.exp(-g)), n_prod) * seg.scale
-            promoters += np.bincount(cur, g >= NPS_PROMOTER_GAP, n_prod) * seg.scale
-            detractors += np.bincount(cur, g < 0.0, n_prod) * seg.scale
-        return _Loyalty(sat_sum, promoters, detractors)
+        segments = st.segments
+        n_seg, n_prod = len(segments), len(st.products)
+        specs = [seg.spec for seg in segments]
+        current = inm.gather(segments, "current")
+        gap = market.satisfaction_gap(
+            utilities[0] if n_seg == 1 else np.concatenate(utilities, axis=1),
+            current,
+            inm.gather(segments, "aware") & self._active()[:, None],
+            market.per_customer([s.switching_cost for s in specs], inm.sizes),
+            market.per_customer([s.outside_utility for s in specs], inm.sizes),
+        )
+        owners = current >= 0
+        bins = inm.labels[owners] * n_prod + current[owners]  # (segment, product) pairs
+        g = gap[owners]
+        scale = np.array([seg.scale for seg in segments])[:, None]
+
+        def per_product(weights: np.ndarray) -> np.ndarray:
+            """Σ ``weights`` per (segment, product), scaled, then added segment by segment."""
+            rows = np.bincount(bins, weights, n_seg * n_prod).reshape(n_seg, n_prod) * scale
+            total = np.zeros(n_prod)
+            for row in rows:
+                total += row
+            return total
+
+        return _Loyalty(
+            per_product(1.0 / (1.0 + np.exp(-g))),
+            per_product(g >= NPS_PROMOTER_GAP),
+            per_product(g < 0.0),
+        )
 
     def _product_results(
         self, installed: np.ndarray, share_seg: np.ndarray, loyalty: _Loyalty

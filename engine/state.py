@@ -7,6 +7,7 @@ per-segment arrays in scenario segment order, and products by their index in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,16 +36,41 @@ class SegmentState:
     a growing segment gets more synthetic people, never bigger ones)."""
 
     def customer_terms(self, rows: np.ndarray) -> np.ndarray:
-        """Utility terms of the customers in ``rows`` (see :func:`market.customer_terms`).
+        """Utility terms of the customers in ``rows`` (see :func:`customer_terms`)."""
+        return customer_terms([self], [rows])
 
-        Ideals x_i = clip(x̄_s + offset_i), weights w_ik = w_sk·multiplier_ik and price
-        sensitivity α_i = α_s·multiplier_i, all float32.
-        """
-        pop = self.population
-        ideals = np.clip(pop.offset[:, rows] + self.ideal.astype(np.float32)[:, None], 0.0, 1.0)
-        weights = pop.weight_mult[:, rows] * self.weights.astype(np.float32)[:, None]
-        alpha = pop.alpha_mult[rows] * np.float32(self.price_sensitivity)
-        return market.customer_terms(ideals, weights, alpha)
+
+def customer_terms(segments: Sequence[SegmentState], rows: Sequence[np.ndarray]) -> np.ndarray:
+    """Utility terms of the customers ``rows[s]`` of every segment ``s``, side by side
+    (segment 0's first; see :func:`market.customer_terms`), float32 (2K+2, Σ rows).
+
+    Ideals x_i = clip(x̄_s + offset_i), weights w_ik = w_sk·multiplier_ik and price
+    sensitivity α_i = α_s·multiplier_i. Each customer's terms are computed on its own, so
+    one pass over every segment gives the numbers a pass per segment would, in fewer calls.
+    """
+    pairs = [(seg.population, r) for seg, r in zip(segments, rows, strict=True)]
+    if len(segments) == 1:  # the segment's parameters broadcast
+        seg = segments[0]
+        ideal = seg.ideal.astype(np.float32)[:, None]
+        weights = seg.weights.astype(np.float32)[:, None]
+        sensitivity = np.float32(seg.price_sensitivity)
+    else:  # each customer gets its segment's parameters
+        sizes = [r.size for r in rows]
+        ideal = np.repeat(np.array([s.ideal for s in segments], dtype=np.float32).T, sizes, 1)
+        weights = np.repeat(np.array([s.weights for s in segments], dtype=np.float32).T, sizes, 1)
+        sensitivity = np.repeat(
+            np.array([s.price_sensitivity for s in segments], dtype=np.float32), sizes
+        )
+    offset = _side_by_side([p.offset[:, r] for p, r in pairs])
+    ideals = np.clip(offset + ideal, 0.0, 1.0)
+    weights = _side_by_side([p.weight_mult[:, r] for p, r in pairs]) * weights
+    alpha = _side_by_side([p.alpha_mult[r] for p, r in pairs]) * sensitivity
+    return market.customer_terms(ideals, weights, alpha)
+
+
+def _side_by_side(parts: list[np.ndarray]) -> np.ndarray:
+    """``parts`` joined along the customer (last) axis."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
 
 
 @dataclass
