@@ -12,6 +12,8 @@ Customers always know the product they use.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from engine import market
@@ -91,27 +93,61 @@ def own_customers(pop: Population) -> np.ndarray:
 
 
 def update_awareness(
-    pop: Population, target: np.ndarray, forgetting: float, rng: np.random.Generator
+    pops: Sequence[Population],
+    targets: np.ndarray,
+    forgetting: float,
+    rng: np.random.Generator,
 ) -> None:
-    """Forget, then bring each product's aware fraction to ``target`` (in place).
+    """Forget, then bring each product's aware fraction in segment ``s`` to ``targets[:, s]``
+    (product × segment), in place.
 
-    Fractions are of the people still in the segment (``gone`` rows are never aware).
+    Fractions are of the people still in the segment (``gone`` rows are never aware). Every
+    segment's people are handled side by side in one pass, each with its own segment's
+    numbers; the draws are taken segment by segment (who forgets, then who learns or drops),
+    as a pass per segment would take them.
     """
-    owners = own_customers(pop)
+    n_prod, n_seg = targets.shape
+    sizes = [pop.n for pop in pops]
+    nonempty = [s for s, size in enumerate(sizes) if size]
+    starts = np.cumsum([0, *sizes[:-1]])[nonempty]  # where each segment's people begin
+
+    def per_segment(mask: np.ndarray) -> np.ndarray:
+        """How many people ``mask`` (J, N) holds per product and segment (J, S)."""
+        if len(nonempty) == n_seg:
+            return np.add.reduceat(mask, starts, axis=1, dtype=np.intp)
+        counts = np.zeros((n_prod, n_seg), dtype=np.intp)  # reduceat cannot count nobody
+        if nonempty:
+            counts[:, nonempty] = np.add.reduceat(mask, starts, axis=1, dtype=np.intp)
+        return counts
+
+    aware = _side_by_side([pop.aware for pop in pops])
+    gone = _side_by_side([pop.gone for pop in pops])
+    owners = market.owners(_side_by_side([pop.current for pop in pops]), n_prod)
     others = ~owners
-    aware = pop.aware
     aware |= owners
-    shape = aware.shape
-    alive = max(pop.alive, 1)
-    aware &= ~(others & (rng.random(shape, dtype=np.float32) < forgetting))  # aware ones forget
-    fraction = np.count_nonzero(aware, axis=1) / alive
-    listeners = ~aware & ~pop.gone[None, :]
+    forget, draw = [], []
+    for pop in pops:
+        forget.append(rng.random(pop.aware.shape, dtype=np.float32))
+        draw.append(rng.random(pop.aware.shape, dtype=np.float32))
+    alive = np.array([max(pop.alive, 1) for pop in pops])
+    aware &= ~(others & (_side_by_side(forget) < forgetting))  # aware ones forget
+    fraction = per_segment(aware) / alive
+    listeners = ~aware & ~gone[None, :]
     # chances in 0..1, only compared with draws: minimum/maximum clip without np.clip's cost
-    learn = (target - fraction) / np.maximum(1.0 - fraction, 1e-9)
+    learn = (targets - fraction) / np.maximum(1.0 - fraction, 1e-9)
     learn = np.minimum(np.maximum(learn, 0.0), 1.0)
     forgettable = aware & others
-    shown = np.maximum(np.count_nonzero(forgettable, axis=1) / alive, 1e-9)
-    drop = np.minimum(np.maximum((fraction - target) / shown, 0.0), 1.0)
-    draw = rng.random(shape, dtype=np.float32)
-    aware |= listeners & (draw < learn.astype(np.float32)[:, None])
-    aware &= ~(forgettable & (draw < drop.astype(np.float32)[:, None]))
+    shown = np.maximum(per_segment(forgettable) / alive, 1e-9)
+    drop = np.minimum(np.maximum((fraction - targets) / shown, 0.0), 1.0)
+    draws = _side_by_side(draw)
+    aware |= listeners & (draws < np.repeat(learn.astype(np.float32), sizes, axis=1))
+    aware &= ~(forgettable & (draws < np.repeat(drop.astype(np.float32), sizes, axis=1)))
+    start = 0
+    for pop, size in zip(pops, sizes, strict=True):
+        pop.aware[:] = aware[:, start : start + size]
+        start += size
+
+
+def _side_by_side(parts: list[np.ndarray]) -> np.ndarray:
+    """``parts`` joined along the person (last) axis, always a new array."""
+    return parts[0].copy() if len(parts) == 1 else np.concatenate(parts, axis=-1)

@@ -597,8 +597,7 @@ class Simulation:
         goodwill += table("news")
         sizes = np.array([seg.size for seg in st.segments])
         targets = aw.awareness_target(goodwill, (installed / sizes[:, None]).T, adv)
-        for s, seg in enumerate(st.segments):
-            aw.update_awareness(seg.population, targets[:, s], adv.forgetting, rng)
+        aw.update_awareness([seg.population for seg in st.segments], targets, adv.forgetting, rng)
         for j, product in enumerate(st.products):
             product.goodwill[:] = goodwill[j]
             product.news[:] = 0.0
