@@ -260,13 +260,13 @@ def choose_segments(
         uniforms.append(rng.random(picked.size, dtype=np.float32))
         start += n
     movers = chosen[0] if len(chosen) == 1 else np.concatenate(chosen)
-    weights, outside = choice_weights(
-        utility[:, movers],
+    weights, outside = choice_weights(  # take: fancy indexing of columns is far slower
+        utility.take(movers, axis=1),
         current[movers],
-        aware[:, movers],
+        aware.take(movers, axis=1),
         sc if np.isscalar(sc) else sc[movers],
         v0 if np.isscalar(v0) else v0[movers],
-        own[:, movers],
+        own.take(movers, axis=1),
     )
     out = current.copy()
     draws = uniforms[0] if len(uniforms) == 1 else np.concatenate(uniforms)

@@ -116,8 +116,8 @@ class _InMarket:
 
     def gather(self, segments: Sequence[SegmentState], name: str) -> np.ndarray:
         """The population array ``name`` of every in-market customer (customers last)."""
-        parts = [
-            getattr(seg.population, name)[..., inside]
+        parts = [  # take: numpy's fancy indexing of columns is several times slower
+            getattr(seg.population, name).take(inside, axis=-1)
             for seg, inside in zip(segments, self.insides, strict=True)
         ]
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
