@@ -8,6 +8,7 @@ events that move a segment's mean move every customer with it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +24,17 @@ def lognormal_multipliers(
     """Mean-one log-normal factors with coefficient of variation ``cv`` (float32)."""
     if cv <= 0:
         return np.ones(shape, dtype=np.float32)
-    sigma2 = np.log1p(cv * cv)
-    draws = rng.standard_normal(shape) * np.sqrt(sigma2) - sigma2 / 2.0
+    sigma, shift = _lognormal(cv)
+    draws = rng.standard_normal(shape) * sigma - shift
     return np.exp(draws).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def _lognormal(cv: float) -> tuple[np.float64, np.float64]:
+    """σ and σ²/2 of the mean-one log-normal with coefficient of variation ``cv`` (a few
+    distinct ``cv`` in a run: computed once each)."""
+    sigma2 = np.log1p(cv * cv)
+    return np.sqrt(sigma2), sigma2 / 2.0
 
 
 @dataclass

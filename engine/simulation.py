@@ -607,7 +607,7 @@ class Simulation:
         (p, q per year; fractions of a synthetic customer carried over)."""
         for s, seg in enumerate(self.state.segments):
             pop = seg.population
-            outside = np.flatnonzero(~pop.in_market & ~pop.gone)
+            outside = np.flatnonzero(~(pop.in_market | pop.gone))
             alive = pop.alive
             adopted = (alive - outside.size) / max(alive, 1)
             after = bass_step(adopted, seg.spec.bass_p, seg.spec.bass_q)
@@ -705,7 +705,8 @@ class Simulation:
         """Revenue, costs and profit per firm (and per product revenue); charges cash if asked
         (``charge=False``: the quarter-0 run-rate, see :meth:`_run_rate_economics`)."""
         st = self.state
-        customers = (st.installed() if installed is None else installed).sum(axis=0)
+        # plain floats: the same products and sums as numpy's scalars, without their overhead
+        customers = (st.installed() if installed is None else installed).sum(axis=0).tolist()
         out: dict[str, dict[str, float]] = {}
         for firm in st.firms.values():
             revenue = sum(customers[j] * st.products[j].price for j in firm.products)
