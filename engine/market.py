@@ -31,11 +31,17 @@ UNREACHABLE = np.float32(-1e30)
 
 @dataclass(frozen=True)
 class Offer:
-    """What a segment's customers evaluate: per-product arrays in product order."""
+    """What a segment's customers evaluate: per-product arrays in product order (or, built
+    for every segment at once, ``constant`` and ``log_price`` of shape (S, J): one row per
+    segment, see :meth:`segment`)."""
 
     attributes: np.ndarray  # (J, K) float32, z_jk
     constant: np.ndarray  # (J,) float32, brand + β_Q·quality + β_N·ln(1 + installed/M)
     log_price: np.ndarray  # (J,) float32, ln(p_j / p_ref_s)
+
+    def segment(self, s: int) -> Offer:
+        """Segment ``s``'s offer out of one built for every segment at once."""
+        return Offer(self.attributes, self.constant[s], self.log_price[s])
 
     def terms(self) -> np.ndarray:
         """Per-product coefficients [−z², 2z, −1, −ln(p/p_ref)], float32 (J, 2K+2)."""
@@ -55,15 +61,19 @@ def make_offer(
     brand: np.ndarray,
     price: np.ndarray,
     installed_share: np.ndarray,
-    reference_price: float,
+    reference_price: float | np.ndarray,
     choice: Choice,
 ) -> Offer:
-    """Build an :class:`Offer`; ``installed_share`` is installed_j / M_s for the segment."""
+    """Build an :class:`Offer`; ``installed_share`` is installed_j / M_s for the segment.
+
+    With ``installed_share`` (S, J) and ``reference_price`` (S, 1) it builds every segment's
+    offer at once (element by element the same numbers), to be split by :meth:`Offer.segment`.
+    """
     constant = (
         brand + choice.quality_weight * quality + choice.network_weight * np.log1p(installed_share)
     )
     return Offer(
-        attributes=np.asarray(attributes, dtype=np.float32).reshape(len(constant), -1),
+        attributes=np.asarray(attributes, dtype=np.float32).reshape(constant.shape[-1], -1),
         constant=np.asarray(constant, dtype=np.float32),
         log_price=np.log(np.asarray(price, dtype=np.float64) / reference_price).astype(np.float32),
     )

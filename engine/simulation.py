@@ -346,12 +346,20 @@ class Simulation:
         installed = st.installed() if installed is None else installed
         inm = inm or _InMarket.of(st.segments)
         terms = customer_terms(st.segments, inm.insides)  # every segment's, side by side
-        products = _Products.of(st.products)  # the same in every segment
+        p = _Products.of(st.products)  # the same in every segment
+        offers = market.make_offer(  # every segment's at once
+            p.attributes,
+            p.quality,
+            p.brand,
+            p.price,
+            installed / np.array([seg.size for seg in st.segments])[:, None],
+            np.array([seg.spec.reference_price for seg in st.segments])[:, None],
+            self.scenario.choice,
+        )
         out = []
         start = 0
-        for s, (seg, size) in enumerate(zip(st.segments, inm.sizes, strict=True)):
-            offer = self._offer(seg, products, installed[s] / seg.size)
-            out.append(market.utilities(terms[:, start : start + size], offer))
+        for s, size in enumerate(inm.sizes):
+            out.append(market.utilities(terms[:, start : start + size], offers.segment(s)))
             start += size
         return out
 
