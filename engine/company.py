@@ -258,7 +258,7 @@ class Company:
         if self.role != "cpo":
             return out
         for firm, book in self.books.items():
-            dec = out.get(firm, Decisions())
+            dec = out.get(firm) or Decisions()
             out[firm] = dec.model_copy(update={"products": self._planned(ctx, book, dec, quarter)})
         return out
 
@@ -280,7 +280,7 @@ class Company:
                 continue
             policy = self._policy(book, dec, line)
             planned = portfolio.plan_line(self.line_view(ctx, book.org.firm, line), policy, rng)
-            own = products.get(line, ProductDecision())
+            own = products.get(line) or ProductDecision()
             products[line] = planned.model_copy(
                 update={f: getattr(own, f) for f in own.model_fields_set}
             )
@@ -536,7 +536,7 @@ class Company:
         for firm, book in self.books.items():
             if not book.people.active:
                 continue
-            dec = decisions_by_firm.get(firm, Decisions())
+            dec = decisions_by_firm.get(firm) or Decisions()
             replies = {
                 key: stakeholders.Reply(r.answer, r.due, r.smaller, r.reason)
                 for key, r in dec.responses.items()
@@ -574,7 +574,8 @@ class Company:
     ) -> None:
         """Run every player firm's organisation for the quarter (before the market moves)."""
         for firm, book in self.books.items():
-            self._operate(ctx, firm, book, decisions_by_firm.get(firm, Decisions()), quarter)
+            dec = decisions_by_firm.get(firm) or Decisions()  # made only when missing
+            self._operate(ctx, firm, book, dec, quarter)
 
     def _operate(self, ctx: QuarterContext, firm: str, book: Book, dec: Decisions, q: int) -> None:
         """One player firm's organisation quarter, phase by phase.
@@ -701,7 +702,7 @@ class Company:
         work: dict[str, organisation.TeamWork] = {}
         results: dict[str, LineResult] = {}
         for line in book.lines:
-            pd = dec.products.get(line, ProductDecision())
+            pd = dec.products.get(line) or ProductDecision()
             team = org.teams[line]
             facts = self._facts(org, book.roadmap, line, pd, lent.get(line, 0))
             split = (pd.split.features, pd.split.debt, pd.split.discovery)
@@ -1168,7 +1169,7 @@ def _facts(book: Book, dec: Decisions, done: _FirmQuarter, q: int) -> stakeholde
     """What the firm did this quarter, for checking its promises (KPIs added by ``record``)."""
     splits = {}
     for line in book.lines:
-        split = dec.products.get(line, ProductDecision()).split
+        split = (dec.products.get(line) or ProductDecision()).split
         splits[line] = {"debt": split.debt, "discovery": split.discovery}
     return stakeholders.Facts(
         quarter=q,
