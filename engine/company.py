@@ -89,6 +89,9 @@ class Book:
     mods: stakeholders.Modifiers = field(
         default_factory=stakeholders.Modifiers
     )  # trust at work now
+    estimates: dict[tuple[str, float], dict[str, float]] = field(
+        default_factory=dict
+    )  # (item, PM skill) -> the effects the PM estimates (fixed draws: the same every quarter)
 
 
 @dataclass(frozen=True)
@@ -166,14 +169,12 @@ class Company:
     def _truth(self, ctx: QuarterContext, firm: str) -> research.Truth:
         st = ctx.state
         attrs = ctx.attribute_ids
-        return research.Truth(
-            ideals={s.id: dict(zip(attrs, map(float, s.ideal), strict=True)) for s in st.segments},
-            weights={
-                s.id: dict(zip(attrs, map(float, s.weights), strict=True)) for s in st.segments
-            },
+        return research.Truth(  # tolist(): the same floats as float() of each element
+            ideals={s.id: dict(zip(attrs, s.ideal.tolist(), strict=True)) for s in st.segments},
+            weights={s.id: dict(zip(attrs, s.weights.tolist(), strict=True)) for s in st.segments},
             price_sensitivity={s.id: float(s.price_sensitivity) for s in st.segments},
             competitors={
-                p.id: dict(zip(attrs, map(float, p.attributes), strict=True))
+                p.id: dict(zip(attrs, p.attributes.tolist(), strict=True))
                 for p in st.products
                 if p.firm != firm
             },
@@ -194,11 +195,14 @@ class Company:
             if s.product != line:
                 continue
             item = backlog[item_id]
+            key = (item_id, team.pm_skill)
+            if key not in book.estimates:
+                book.estimates[key] = roadmap.estimated_effects(s, item, team.pm_skill)
             items.append(
                 portfolio.ItemView(
                     id=item_id,
                     remaining=roadmap.estimated_remaining(s, item) * honesty,
-                    effects=roadmap.estimated_effects(s, item, team.pm_skill),
+                    effects=dict(book.estimates[key]),
                     depends_on=tuple(item.depends_on),
                     quality=item.quality,
                     debt=item.debt,
