@@ -746,7 +746,12 @@ class Company:
     ) -> None:
         """Put the line's plan as played and its quarter in words into ``result``."""
         result.roadmap = list(facts.roadmap)
-        result.split = facts.split.model_dump()
+        split = facts.split  # its three fields, as model_dump() gives them, without pydantic
+        result.split = {
+            "features": split.features,
+            "debt": split.debt,
+            "discovery": split.discovery,
+        }
         result.planned = round(facts.planned, 3)
         result.available = round(facts.available, 3)
         result.lent = facts.lent
