@@ -89,6 +89,9 @@ class Book:
     mods: stakeholders.Modifiers = field(
         default_factory=stakeholders.Modifiers
     )  # trust at work now
+    estimates: dict[tuple[str, float], dict[str, float]] = field(
+        default_factory=dict
+    )  # (item, PM skill) -> the effects the PM estimates (fixed draws: the same every quarter)
 
 
 @dataclass(frozen=True)
@@ -166,14 +169,12 @@ class Company:
     def _truth(self, ctx: QuarterContext, firm: str) -> research.Truth:
         st = ctx.state
         attrs = ctx.attribute_ids
-        return research.Truth(
-            ideals={s.id: dict(zip(attrs, map(float, s.ideal), strict=True)) for s in st.segments},
-            weights={
-                s.id: dict(zip(attrs, map(float, s.weights), strict=True)) for s in st.segments
-            },
+        return research.Truth(  # tolist(): the same floats as float() of each element
+            ideals={s.id: dict(zip(attrs, s.ideal.tolist(), strict=True)) for s in st.segments},
+            weights={s.id: dict(zip(attrs, s.weights.tolist(), strict=True)) for s in st.segments},
             price_sensitivity={s.id: float(s.price_sensitivity) for s in st.segments},
             competitors={
-                p.id: dict(zip(attrs, map(float, p.attributes), strict=True))
+                p.id: dict(zip(attrs, p.attributes.tolist(), strict=True))
                 for p in st.products
                 if p.firm != firm
             },
@@ -194,11 +195,14 @@ class Company:
             if s.product != line:
                 continue
             item = backlog[item_id]
+            key = (item_id, team.pm_skill)
+            if key not in book.estimates:
+                book.estimates[key] = roadmap.estimated_effects(s, item, team.pm_skill)
             items.append(
                 portfolio.ItemView(
                     id=item_id,
                     remaining=roadmap.estimated_remaining(s, item) * honesty,
-                    effects=roadmap.estimated_effects(s, item, team.pm_skill),
+                    effects=dict(book.estimates[key]),
                     depends_on=tuple(item.depends_on),
                     quality=item.quality,
                     debt=item.debt,
@@ -258,7 +262,7 @@ class Company:
         if self.role != "cpo":
             return out
         for firm, book in self.books.items():
-            dec = out.get(firm, Decisions())
+            dec = out.get(firm) or Decisions()
             out[firm] = dec.model_copy(update={"products": self._planned(ctx, book, dec, quarter)})
         return out
 
@@ -280,7 +284,7 @@ class Company:
                 continue
             policy = self._policy(book, dec, line)
             planned = portfolio.plan_line(self.line_view(ctx, book.org.firm, line), policy, rng)
-            own = products.get(line, ProductDecision())
+            own = products.get(line) or ProductDecision()
             products[line] = planned.model_copy(
                 update={f: getattr(own, f) for f in own.model_fields_set}
             )
@@ -536,7 +540,7 @@ class Company:
         for firm, book in self.books.items():
             if not book.people.active:
                 continue
-            dec = decisions_by_firm.get(firm, Decisions())
+            dec = decisions_by_firm.get(firm) or Decisions()
             replies = {
                 key: stakeholders.Reply(r.answer, r.due, r.smaller, r.reason)
                 for key, r in dec.responses.items()
@@ -574,7 +578,8 @@ class Company:
     ) -> None:
         """Run every player firm's organisation for the quarter (before the market moves)."""
         for firm, book in self.books.items():
-            self._operate(ctx, firm, book, decisions_by_firm.get(firm, Decisions()), quarter)
+            dec = decisions_by_firm.get(firm) or Decisions()  # made only when missing
+            self._operate(ctx, firm, book, dec, quarter)
 
     def _operate(self, ctx: QuarterContext, firm: str, book: Book, dec: Decisions, q: int) -> None:
         """One player firm's organisation quarter, phase by phase.
@@ -701,7 +706,7 @@ class Company:
         work: dict[str, organisation.TeamWork] = {}
         results: dict[str, LineResult] = {}
         for line in book.lines:
-            pd = dec.products.get(line, ProductDecision())
+            pd = dec.products.get(line) or ProductDecision()
             team = org.teams[line]
             facts = self._facts(org, book.roadmap, line, pd, lent.get(line, 0))
             split = (pd.split.features, pd.split.debt, pd.split.discovery)
@@ -741,7 +746,12 @@ class Company:
     ) -> None:
         """Put the line's plan as played and its quarter in words into ``result``."""
         result.roadmap = list(facts.roadmap)
-        result.split = facts.split.model_dump()
+        split = facts.split  # its three fields, as model_dump() gives them, without pydantic
+        result.split = {
+            "features": split.features,
+            "debt": split.debt,
+            "discovery": split.discovery,
+        }
         result.planned = round(facts.planned, 3)
         result.available = round(facts.available, 3)
         result.lent = facts.lent
@@ -1168,7 +1178,7 @@ def _facts(book: Book, dec: Decisions, done: _FirmQuarter, q: int) -> stakeholde
     """What the firm did this quarter, for checking its promises (KPIs added by ``record``)."""
     splits = {}
     for line in book.lines:
-        split = dec.products.get(line, ProductDecision()).split
+        split = (dec.products.get(line) or ProductDecision()).split
         splits[line] = {"debt": split.debt, "discovery": split.discovery}
     return stakeholders.Facts(
         quarter=q,

@@ -75,7 +75,7 @@ def due(
     """
     by_id = {e.id: e for e in scenario.events}
     pool = [e for e in scenario.events if e.probability is not None]
-    draws = rng.random(len(pool))
+    draws = rng.random(len(pool)).tolist()  # Python floats: the same values, cheaper to compare
     out: list[Event] = [e for e in scenario.events if e.quarter == quarter]
     for event, u in zip(pool, draws, strict=True):
         if (

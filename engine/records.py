@@ -16,10 +16,12 @@ T = TypeVar("T")
 
 def evolve(record: T, **changes: Any) -> T:
     """``dataclasses.replace(record, **changes)`` for a plain dataclass instance."""
-    unknown = changes.keys() - record.__dataclass_fields__.keys()  # type: ignore[attr-defined]
-    if unknown:
+    fields = record.__dataclass_fields__  # type: ignore[attr-defined]
+    if not changes.keys() <= fields.keys():  # checked without building a set
+        unknown = changes.keys() - fields.keys()
         raise TypeError(f"{type(record).__name__} has no field {', '.join(sorted(unknown))}")
     new = object.__new__(type(record))
-    new.__dict__.update(record.__dict__)
-    new.__dict__.update(changes)
+    values = new.__dict__
+    values.update(record.__dict__)
+    values.update(changes)
     return new

@@ -43,12 +43,6 @@ class Estimate:
         p0, p1 = 1.0 / self.sd**2, 1.0 / sd**2
         return Estimate((self.mean * p0 + value * p1) / (p0 + p1), (p0 + p1) ** -0.5)
 
-    def aged(self, step: float, cap: float) -> Estimate:
-        """The same belief one quarter staler."""
-        if self.sd >= cap:  # as vague as it gets: hypot(sd, step) >= sd >= cap
-            return self if self.sd == cap else Estimate(self.mean, cap)
-        return Estimate(self.mean, min(cap, float(np.hypot(self.sd, step))))
-
 
 Table = Mapping[str, Mapping[str, Estimate]]
 
@@ -193,21 +187,45 @@ def fold(belief: Belief, finding: Finding) -> Belief:
 
 
 def age(belief: Belief) -> Belief:
-    """One quarter passes: every estimate grows a little less certain (never above prior)."""
+    """One quarter passes: every estimate grows a little less certain (never above prior).
 
-    def table(t: Table, step: float, cap: float) -> dict[str, dict[str, Estimate]]:
-        return {k: {a: e.aged(step, cap) for a, e in v.items()} for k, v in t.items()}
-
+    An estimate sharper than its prior cap grows to min(cap, hypot(sd, step)); one at the cap
+    stays as it is, and one above it (never made here) comes back to it. The hypot of every
+    sharp estimate is taken in one numpy call (the same value as one call per estimate), and a
+    row with nothing sharp in it is kept as it is.
+    """
     w, p = belief.weight_scale, belief.price_scale
+    tables: list[tuple[Table, float, float]] = [  # (table, step, cap)
+        (belief.ideals, STALENESS, PRIOR_IDEAL[1]),
+        (belief.weights, STALENESS * w, PRIOR_WEIGHT_CV * w),
+        ({"": belief.price_sensitivity}, STALENESS * p, PRIOR_PRICE_CV * p),
+        (belief.competitors, STALENESS, PRIOR_IDEAL[1]),
+    ]
+    sds, steps = [], []
+    for t, step, cap in tables:
+        for row in t.values():
+            for e in row.values():
+                if e.sd < cap:
+                    sds.append(e.sd)
+                    steps.append(step)
+    grown = iter(np.hypot(sds, steps).tolist() if sds else ())  # in the order gathered
+
+    def aged(e: Estimate, cap: float) -> Estimate:
+        if e.sd < cap:
+            return Estimate(e.mean, min(cap, next(grown)))
+        return e if e.sd == cap else Estimate(e.mean, cap)
+
+    def table(t: Table, cap: float) -> dict[str, Mapping[str, Estimate]]:
+        return {
+            k: row
+            if all(e.sd == cap for e in row.values())
+            else {a: aged(e, cap) for a, e in row.items()}
+            for k, row in t.items()
+        }
+
+    ideals, weights, prices, rivals = (table(t, cap) for t, _, cap in tables)
     return evolve(
-        belief,
-        ideals=table(belief.ideals, STALENESS, PRIOR_IDEAL[1]),
-        weights=table(belief.weights, STALENESS * w, PRIOR_WEIGHT_CV * w),
-        price_sensitivity={
-            s: e.aged(STALENESS * p, PRIOR_PRICE_CV * p)
-            for s, e in belief.price_sensitivity.items()
-        },
-        competitors=table(belief.competitors, STALENESS, PRIOR_IDEAL[1]),
+        belief, ideals=ideals, weights=weights, price_sensitivity=prices[""], competitors=rivals
     )
 
 
