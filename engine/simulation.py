@@ -115,10 +115,12 @@ class _InMarket:
         return cls(insides, sizes, labels)
 
     def gather(self, segments: Sequence[SegmentState], name: str) -> np.ndarray:
-        """The population array ``name`` of every in-market customer (customers last)."""
+        """The population array ``name`` of every in-market customer (customers last; a
+        1-D array is indexed without ``...``, which numpy does several times faster)."""
+        arrays = [getattr(seg.population, name) for seg in segments]
         parts = [
-            getattr(seg.population, name)[..., inside]
-            for seg, inside in zip(segments, self.insides, strict=True)
+            arr[inside] if arr.ndim == 1 else arr[..., inside]
+            for arr, inside in zip(arrays, self.insides, strict=True)
         ]
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
 
@@ -781,15 +783,28 @@ class Simulation:
     def _product_results(
         self, installed: np.ndarray, share_seg: np.ndarray, loyalty: _Loyalty
     ) -> dict[str, ProductResult]:
-        """Every product's figures; ``installed`` and ``share_seg`` are segment × product."""
+        """Every product's figures; ``installed`` and ``share_seg`` are segment × product.
+
+        The segment × product tables become per-product lists of plain floats in one
+        ``tolist`` each (the same numbers as reading them one by one)."""
         st = self.state
-        customers = installed.sum(axis=0)
+        segment_ids = self.segment_ids
+        customers = installed.sum(axis=0).tolist()
+        satisfaction = loyalty.satisfaction.tolist()
         # the share of each segment's people aware of each product (exact: counts over n)
-        aware = [
-            np.count_nonzero(seg.population.aware, axis=1) / seg.population.n for seg in st.segments
-        ]
+        aware = np.empty(installed.shape)
+        for s, seg in enumerate(st.segments):
+            aware[s] = np.count_nonzero(seg.population.aware, axis=1) / seg.population.n
+        rows = zip(
+            st.products,
+            installed.T.tolist(),
+            share_seg.T.tolist(),
+            aware.T.tolist(),
+            self._last_chosen.T.tolist(),
+            strict=True,
+        )
         products = {}
-        for j, p in enumerate(st.products):
+        for j, (p, cust, share, aware_j, chosen) in enumerate(rows):
             products[p.id] = ProductResult(
                 id=p.id,
                 name=p.name,
@@ -799,15 +814,13 @@ class Simulation:
                 quality=float(p.quality),
                 attributes=self._named(p.attributes, self.attribute_ids),
                 revenue=float(customers[j] * p.price),
-                customers=float(customers[j]),
-                customers_by_segment=self._named(installed[:, j], self.segment_ids),
-                share_by_segment=self._named(share_seg[:, j], self.segment_ids),
-                awareness_by_segment=self._named([a[j] for a in aware], self.segment_ids),
-                marketing_by_segment=self._named(p.marketing, self.segment_ids),
-                satisfaction=float(loyalty.satisfaction[j] / customers[j])
-                if customers[j] > 0
-                else 0.0,
-                chosen_by_segment=self._named(self._last_chosen[:, j], self.segment_ids),
+                customers=customers[j],
+                customers_by_segment=dict(zip(segment_ids, cust, strict=True)),
+                share_by_segment=dict(zip(segment_ids, share, strict=True)),
+                awareness_by_segment=dict(zip(segment_ids, aware_j, strict=True)),
+                marketing_by_segment=self._named(p.marketing, segment_ids),
+                satisfaction=satisfaction[j] / customers[j] if customers[j] > 0 else 0.0,
+                chosen_by_segment=dict(zip(segment_ids, chosen, strict=True)),
             )
         return products
 
