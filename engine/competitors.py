@@ -27,7 +27,7 @@ from engine.phrases import in_sentence, say
 from engine.population import lognormal_multipliers
 from engine.quarter import QuarterContext
 from engine.report import CompetitorMove, TurnReport
-from engine.scalars import mean
+from engine.scalars import mean, pairwise_sum
 from engine.scenario import (
     BestResponse,
     FastFollower,
@@ -186,14 +186,17 @@ def _spread_marketing(obs: Observer, j: int, total: float, focus: int | None) ->
         out = np.zeros(n_seg)
         out[focus] = total
         return out
-    return total * _weights(obs.customers(j))
+    return np.array([total * w for w in _weights(obs.customers(j).tolist())])
 
 
-def _weights(customers: np.ndarray) -> np.ndarray:
+def _weights(customers: list[float]) -> list[float]:
     """Shares proportional to customers plus a floor of ``SPEND_FLOOR`` of the average (at
-    least of one customer), so a part with no customers still gets something."""
-    weight = customers + SPEND_FLOOR * max(mean(customers.tolist()), 1.0)
-    return weight / weight.sum()
+    least of one customer), so a part with no customers still gets something. Plain floats:
+    numpy's sum of a few numbers, bit for bit (engine.scalars), without its per-call cost."""
+    floor = SPEND_FLOOR * max(mean(customers), 1.0)
+    weight = [c + floor for c in customers]
+    total = pairwise_sum(weight)
+    return [w / total for w in weight]
 
 
 def split_budget(obs: Observer, products: list[int], total: float) -> dict[int, float]:
@@ -204,9 +207,9 @@ def split_budget(obs: Observer, products: list[int], total: float) -> dict[int, 
     """
     if not products:
         return {}
-    customers = np.array([obs.customers(j).sum() for j in products])
-    parts = total * _weights(customers)
-    return {j: float(part) for j, part in zip(products, parts, strict=True)}
+    customers = [pairwise_sum(obs.customers(j).tolist()) for j in products]
+    parts = _weights(customers)
+    return {j: total * part for j, part in zip(products, parts, strict=True)}
 
 
 def _leader(obs: Observer, segment: int | None) -> int | None:
