@@ -115,14 +115,25 @@ class _InMarket:
         return cls(insides, sizes, labels)
 
     def gather(self, segments: Sequence[SegmentState], name: str) -> np.ndarray:
-        """The population array ``name`` of every in-market customer (customers last; a
-        1-D array is indexed without ``...``, which numpy does several times faster)."""
+        """The population array ``name`` of every in-market customer (customers last).
+
+        A 2-D array (products × customers) comes back laid out as ``a[..., rows]`` lays it
+        out (the transpose of a C-contiguous customers × products array), so every later
+        operation on it runs in the same order and gives the same bits; it is filled one
+        product row at a time with ``take``, several times faster than indexing through
+        ``...``."""
         arrays = [getattr(seg.population, name) for seg in segments]
-        parts = [
-            arr[inside] if arr.ndim == 1 else arr[..., inside]
-            for arr, inside in zip(arrays, self.insides, strict=True)
-        ]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
+        if arrays[0].ndim == 1:
+            parts = [arr[inside] for arr, inside in zip(arrays, self.insides, strict=True)]
+            return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        out = np.empty((sum(self.sizes), arrays[0].shape[0]), dtype=arrays[0].dtype)
+        start = 0
+        for arr, inside in zip(arrays, self.insides, strict=True):
+            block = out[start : start + inside.size]
+            for k, row in enumerate(arr):
+                block[:, k] = row.take(inside)
+            start += inside.size
+        return out.T
 
     def per_segment(self, mask: np.ndarray) -> np.ndarray:
         """How many customers of each segment ``mask`` holds (int64, one per segment)."""
