@@ -805,7 +805,8 @@ class Simulation:
         # the share of each segment's people aware of each product (exact: counts over n)
         aware = np.empty(installed.shape)
         for s, seg in enumerate(st.segments):
-            aware[s] = np.count_nonzero(seg.population.aware, axis=1) / seg.population.n
+            n = seg.population.n  # a row at a time: count_nonzero is slow with ``axis=``
+            aware[s] = [np.count_nonzero(row) / n for row in seg.population.aware]
         rows = zip(
             st.products,
             installed.T.tolist(),
