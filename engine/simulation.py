@@ -846,18 +846,24 @@ class Simulation:
     ) -> dict[str, FirmResult]:
         """Every firm's figures: its products' customers, shares and loyalty, and its money."""
         st = self.state
-        # plain floats: numpy's sums of a few numbers, bit for bit (engine.scalars)
-        customers = installed.sum(axis=0).tolist()
-        shares = share_seg.T.tolist()  # product -> its share in each segment
-        satisfaction = loyalty.satisfaction.tolist()
-        promoters, detractors = loyalty.promoters.tolist(), loyalty.detractors.tolist()
+        # per product, as plain floats: customers, satisfaction, promoters, detractors and
+        # the share in each segment; a firm's figure is numpy's sum over its products, bit
+        # for bit (engine.scalars)
+        columns = [
+            installed.sum(axis=0).tolist(),
+            loyalty.satisfaction.tolist(),
+            loyalty.promoters.tolist(),
+            loyalty.detractors.tolist(),
+            *share_seg.tolist(),
+        ]
         total_in = max(in_market.sum(), 1e-12)
         firms = {}
         for firm in st.firms.values():
             js = firm.products
-            cust = pairwise_sum([customers[j] for j in js])
+            cust, sat, prom, det, *by_segment = [
+                pairwise_sum([column[j] for j in js]) for column in columns
+            ]
             econ = economics[firm.id]
-            by_segment = [pairwise_sum([shares[j][s] for j in js]) for s in range(len(st.segments))]
             firms[firm.id] = FirmResult(
                 id=firm.id,
                 name=firm.name,
@@ -869,17 +875,8 @@ class Simulation:
                 customers=cust,
                 share=cust / total_in,
                 share_by_segment=dict(zip(self.segment_ids, by_segment, strict=True)),
-                satisfaction=pairwise_sum([satisfaction[j] for j in js]) / cust
-                if cust > 0
-                else 0.0,
-                nps=100.0
-                * (
-                    pairwise_sum([promoters[j] for j in js])
-                    - pairwise_sum([detractors[j] for j in js])
-                )
-                / cust
-                if cust > 0
-                else 0.0,
+                satisfaction=sat / cust if cust > 0 else 0.0,
+                nps=100.0 * (prom - det) / cust if cust > 0 else 0.0,
                 marketing=float(sum(pairwise_sum(st.products[j].marketing.tolist()) for j in js)),
             )
         return firms
