@@ -170,6 +170,9 @@ class Simulation:
         self.explain = explain
         self.attribute_ids = scenario.attribute_ids()
         self.segment_ids = scenario.segment_ids()
+        self._product_specs: dict[str, Product] = {}  # id -> the file's product (first wins)
+        for _, spec in scenario.products():
+            self._product_specs.setdefault(spec.id, spec)
         self.reset()
 
     # ------------------------------------------------------------------ set-up
@@ -266,8 +269,9 @@ class Simulation:
         state = SimState(quarter=0, segments=segments, products=products, firms=firms)
         installed = state.installed()
         adv = sc.advertising
+        specs = [self._product_specs[p.id] for p in products]
         for s, seg in enumerate(segments):
-            spec_aw = np.array([self._spec(p.id).awareness.get(seg.id, 0.0) for p in products])
+            spec_aw = np.array([spec.awareness.get(seg.id, 0.0) for spec in specs])
             inst_share = installed[s] / seg.size
             goodwill = aw.starting_goodwill(spec_aw, inst_share, adv)
             self._seat_awareness(seg.population, spec_aw, rng)
@@ -282,9 +286,6 @@ class Simulation:
     def _point_cost(self, seg: SegmentState) -> float:
         """Spend that buys one goodwill point in ``seg`` now (per head: grows with M_s)."""
         return aw.point_cost(self.scenario.advertising, seg.size, seg.spec.media_cost)
-
-    def _spec(self, product_id: str) -> Product:
-        return next(p for _, p in self.scenario.products() if p.id == product_id)
 
     def _seat_starting_customers(
         self,
@@ -310,9 +311,8 @@ class Simulation:
         all_aware = np.ones_like(util, dtype=bool)
         none = np.full(inside.size, NO_PRODUCT, dtype=np.int16)
         prob = market.choice_probabilities(util, none, all_aware, 0.0, seg.spec.outside_utility)
-        wants = np.array(
-            [round(self._spec(p.id).customers.get(seg.id, 0.0) / seg.scale) for p in products]
-        )
+        specs = [self._product_specs[p.id] for p in products]
+        wants = np.array([round(spec.customers.get(seg.id, 0.0) / seg.scale) for spec in specs])
         ids = [p.id for p in products]
         log_prob = np.log(prob.astype(np.float64) + 1e-300)
         pop.current[inside] = seat_jointly(log_prob, wants, ids, rng)
