@@ -27,7 +27,7 @@ from engine.phrases import in_sentence, say
 from engine.population import lognormal_multipliers
 from engine.quarter import QuarterContext
 from engine.report import CompetitorMove, TurnReport
-from engine.scalars import mean
+from engine.scalars import mean, pairwise_sum
 from engine.scenario import (
     BestResponse,
     FastFollower,
@@ -118,7 +118,7 @@ class Observer:
     def main_segment(self, j: int) -> int:
         """The segment where product j has most customers (or the largest market)."""
         cust = self.customers(j)
-        if cust.sum() > 0:
+        if pairwise_sum(cust.tolist()) > 0:  # numpy's sum, without its per-call cost
             return int(np.argmax(cust))
         in_market = [self.last.segments[s].in_market for s in self.ctx.segment_ids]
         return int(np.argmax(in_market))
@@ -142,13 +142,17 @@ def _toward(current: np.ndarray, target: np.ndarray, distance: float) -> np.ndar
 def _routine_attribute(obs: Observer, z: np.ndarray) -> int:
     """The attribute routine R&D works on: the largest gap to the best rival value (the
     weakest attribute when it leads everywhere or has no rival)."""
+    own = z.tolist()  # plain floats: a handful of attributes, where numpy calls cost most
     rivals = obs.rivals()
     if rivals:
-        best = np.max([obs.ctx.state.products[j].attributes for j in rivals], axis=0)
-        gaps = best - z
-        if gaps.max() > 0:
-            return int(np.argmax(gaps))
-    return int(np.argmin(z))
+        products = obs.ctx.state.products
+        theirs = [products[j].attributes.tolist() for j in rivals]
+        best = [max(col) for col in zip(*theirs, strict=True)]
+        gaps = [b - x for b, x in zip(best, own, strict=True)]
+        top = max(gaps)
+        if top > 0:
+            return gaps.index(top)  # the first largest, as np.argmax
+    return own.index(min(own))  # the first smallest, as np.argmin
 
 
 def _routine(obs: Observer, product: ProductState, step: float) -> np.ndarray:
@@ -186,14 +190,17 @@ def _spread_marketing(obs: Observer, j: int, total: float, focus: int | None) ->
         out = np.zeros(n_seg)
         out[focus] = total
         return out
-    return total * _weights(obs.customers(j))
+    return np.array([total * w for w in _weights(obs.customers(j).tolist())])
 
 
-def _weights(customers: np.ndarray) -> np.ndarray:
+def _weights(customers: list[float]) -> list[float]:
     """Shares proportional to customers plus a floor of ``SPEND_FLOOR`` of the average (at
-    least of one customer), so a part with no customers still gets something."""
-    weight = customers + SPEND_FLOOR * max(mean(customers.tolist()), 1.0)
-    return weight / weight.sum()
+    least of one customer), so a part with no customers still gets something. Plain floats:
+    numpy's sum of a few numbers, bit for bit (engine.scalars), without its per-call cost."""
+    floor = SPEND_FLOOR * max(mean(customers), 1.0)
+    weight = [c + floor for c in customers]
+    total = pairwise_sum(weight)
+    return [w / total for w in weight]
 
 
 def split_budget(obs: Observer, products: list[int], total: float) -> dict[int, float]:
@@ -204,9 +211,9 @@ def split_budget(obs: Observer, products: list[int], total: float) -> dict[int, 
     """
     if not products:
         return {}
-    customers = np.array([obs.customers(j).sum() for j in products])
-    parts = total * _weights(customers)
-    return {j: float(part) for j, part in zip(products, parts, strict=True)}
+    customers = [pairwise_sum(obs.customers(j).tolist()) for j in products]
+    parts = _weights(customers)
+    return {j: total * part for j, part in zip(products, parts, strict=True)}
 
 
 def _leader(obs: Observer, segment: int | None) -> int | None:
@@ -500,13 +507,13 @@ def decide_competitors(
                 price_before=float(product.price),
                 price_after=float(plan.price),
                 attribute_changes={
-                    a: float(d) for a, d in zip(ctx.attribute_ids, delta, strict=True) if d != 0
+                    a: d for a, d in zip(ctx.attribute_ids, delta.tolist(), strict=True) if d != 0
                 },
                 marketing=float(plan.marketing.sum()),
                 text=text,
             )
         )
         product.price = float(plan.price)
-        product.attributes = np.clip(plan.attributes, 0.0, 1.0)
+        product.attributes = plan.attributes.clip(0.0, 1.0)
         product.marketing = plan.marketing
     return moves

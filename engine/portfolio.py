@@ -21,6 +21,7 @@ bets, whose success chance scales with innovation × capability.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -119,16 +120,21 @@ def believed_value(
     total = sum(weights.values()) or 1.0
     gain = 0.0
     known = confidence(view) if known is None else known
+    # per attribute the item moves: (attribute, z, z after the item, the trusted gain)
+    moves = []
+    for attr, effect in item.effects.items():
+        z = view.attributes[attr]
+        new = min(1.0, max(0.0, z + effect))
+        moves.append((attr, z, new, 2 * TRUST_GAP * abs(effect) - effect**2))
     for seg, w in weights.items():
         c = known[seg]
-        for attr, effect in item.effects.items():
-            z = view.attributes[attr]
-            x = b.ideals[seg][attr].mean
-            new = min(1.0, max(0.0, z + effect))
+        share = w / total
+        ideals, importance = b.ideals[seg], b.weights[seg]
+        for attr, z, new, trusted in moves:
+            x = ideals[attr].mean
             gain_known = (z - x) ** 2 - (new - x) ** 2
-            trusted = 2 * TRUST_GAP * abs(effect) - effect**2
             blend = c * gain_known + (1.0 - c) * trusted
-            gain += w / total * b.weights[seg][attr].mean * blend
+            gain += share * importance[attr].mean * blend
     return gain
 
 
@@ -217,12 +223,13 @@ def _research(view: LineView, policy: Policy) -> list[ResearchOrder]:
         return []
     weights = view.customers if policy.value == "retention" else view.potential
     total = sum(weights.values()) or 1.0
+    need = functools.cache(functools.partial(_need, view))  # each (segment, what) once
 
     def gain(method: ResearchMethod, seg: str) -> float:
-        return sum(_need(view, seg, r) for r in method.reveals) / method.noise
+        return sum(need(seg, r) for r in method.reveals) / method.noise
 
     def urgency(seg: str) -> float:
-        return weights[seg] / total * (_need(view, seg, "ideals") + _need(view, seg, "weights"))
+        return weights[seg] / total * (need(seg, "ideals") + need(seg, "weights"))
 
     budget = 0.05 * max(view.cash, 0.0)
     orders: list[ResearchOrder] = []

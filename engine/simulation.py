@@ -157,6 +157,9 @@ class Simulation:
         self.explain = explain
         self.attribute_ids = scenario.attribute_ids()
         self.segment_ids = scenario.segment_ids()
+        self._product_specs: dict[str, Product] = {}  # id -> the file's product (first wins)
+        for _, spec in scenario.products():
+            self._product_specs.setdefault(spec.id, spec)
         self.reset()
 
     # ------------------------------------------------------------------ set-up
@@ -253,8 +256,9 @@ class Simulation:
         state = SimState(quarter=0, segments=segments, products=products, firms=firms)
         installed = state.installed()
         adv = sc.advertising
+        specs = [self._product_specs[p.id] for p in products]
         for s, seg in enumerate(segments):
-            spec_aw = np.array([self._spec(p.id).awareness.get(seg.id, 0.0) for p in products])
+            spec_aw = np.array([spec.awareness.get(seg.id, 0.0) for spec in specs])
             inst_share = installed[s] / seg.size
             goodwill = aw.starting_goodwill(spec_aw, inst_share, adv)
             self._seat_awareness(seg.population, spec_aw, rng)
@@ -269,9 +273,6 @@ class Simulation:
     def _point_cost(self, seg: SegmentState) -> float:
         """Spend that buys one goodwill point in ``seg`` now (per head: grows with M_s)."""
         return aw.point_cost(self.scenario.advertising, seg.size, seg.spec.media_cost)
-
-    def _spec(self, product_id: str) -> Product:
-        return next(p for _, p in self.scenario.products() if p.id == product_id)
 
     def _seat_starting_customers(
         self,
@@ -297,9 +298,8 @@ class Simulation:
         all_aware = np.ones_like(util, dtype=bool)
         none = np.full(inside.size, NO_PRODUCT, dtype=np.int16)
         prob = market.choice_probabilities(util, none, all_aware, 0.0, seg.spec.outside_utility)
-        wants = np.array(
-            [round(self._spec(p.id).customers.get(seg.id, 0.0) / seg.scale) for p in products]
-        )
+        specs = [self._product_specs[p.id] for p in products]
+        wants = np.array([round(spec.customers.get(seg.id, 0.0) / seg.scale) for spec in specs])
         ids = [p.id for p in products]
         log_prob = np.log(prob.astype(np.float64) + 1e-300)
         pop.current[inside] = seat_jointly(log_prob, wants, ids, rng)
@@ -799,15 +799,29 @@ class Simulation:
     def _product_results(
         self, installed: np.ndarray, share_seg: np.ndarray, loyalty: _Loyalty
     ) -> dict[str, ProductResult]:
-        """Every product's figures; ``installed`` and ``share_seg`` are segment × product."""
+        """Every product's figures; ``installed`` and ``share_seg`` are segment × product.
+
+        The segment × product tables become per-product lists of plain floats in one
+        ``tolist`` each (the same numbers as reading them one by one)."""
         st = self.state
-        customers = installed.sum(axis=0)
+        segment_ids = self.segment_ids
+        customers = installed.sum(axis=0).tolist()
+        satisfaction = loyalty.satisfaction.tolist()
         # the share of each segment's people aware of each product (exact: counts over n)
-        aware = [
-            np.count_nonzero(seg.population.aware, axis=1) / seg.population.n for seg in st.segments
-        ]
+        aware = np.empty(installed.shape)
+        for s, seg in enumerate(st.segments):
+            n = seg.population.n  # a row at a time: count_nonzero is slow with ``axis=``
+            aware[s] = [np.count_nonzero(row) / n for row in seg.population.aware]
+        rows = zip(
+            st.products,
+            installed.T.tolist(),
+            share_seg.T.tolist(),
+            aware.T.tolist(),
+            self._last_chosen.T.tolist(),
+            strict=True,
+        )
         products = {}
-        for j, p in enumerate(st.products):
+        for j, (p, cust, share, aware_j, chosen) in enumerate(rows):
             products[p.id] = ProductResult(
                 id=p.id,
                 name=p.name,
@@ -817,15 +831,13 @@ class Simulation:
                 quality=float(p.quality),
                 attributes=self._named(p.attributes, self.attribute_ids),
                 revenue=float(customers[j] * p.price),
-                customers=float(customers[j]),
-                customers_by_segment=self._named(installed[:, j], self.segment_ids),
-                share_by_segment=self._named(share_seg[:, j], self.segment_ids),
-                awareness_by_segment=self._named([a[j] for a in aware], self.segment_ids),
-                marketing_by_segment=self._named(p.marketing, self.segment_ids),
-                satisfaction=float(loyalty.satisfaction[j] / customers[j])
-                if customers[j] > 0
-                else 0.0,
-                chosen_by_segment=self._named(self._last_chosen[:, j], self.segment_ids),
+                customers=customers[j],
+                customers_by_segment=dict(zip(segment_ids, cust, strict=True)),
+                share_by_segment=dict(zip(segment_ids, share, strict=True)),
+                awareness_by_segment=dict(zip(segment_ids, aware_j, strict=True)),
+                marketing_by_segment=self._named(p.marketing, segment_ids),
+                satisfaction=satisfaction[j] / customers[j] if customers[j] > 0 else 0.0,
+                chosen_by_segment=dict(zip(segment_ids, chosen, strict=True)),
             )
         return products
 
@@ -839,18 +851,24 @@ class Simulation:
     ) -> dict[str, FirmResult]:
         """Every firm's figures: its products' customers, shares and loyalty, and its money."""
         st = self.state
-        # plain floats: numpy's sums of a few numbers, bit for bit (engine.scalars)
-        customers = installed.sum(axis=0).tolist()
-        shares = share_seg.T.tolist()  # product -> its share in each segment
-        satisfaction = loyalty.satisfaction.tolist()
-        promoters, detractors = loyalty.promoters.tolist(), loyalty.detractors.tolist()
+        # per product, as plain floats: customers, satisfaction, promoters, detractors and
+        # the share in each segment; a firm's figure is numpy's sum over its products, bit
+        # for bit (engine.scalars)
+        columns = [
+            installed.sum(axis=0).tolist(),
+            loyalty.satisfaction.tolist(),
+            loyalty.promoters.tolist(),
+            loyalty.detractors.tolist(),
+            *share_seg.tolist(),
+        ]
         total_in = max(in_market.sum(), 1e-12)
         firms = {}
         for firm in st.firms.values():
             js = firm.products
-            cust = pairwise_sum([customers[j] for j in js])
+            cust, sat, prom, det, *by_segment = [
+                pairwise_sum([column[j] for j in js]) for column in columns
+            ]
             econ = economics[firm.id]
-            by_segment = [pairwise_sum([shares[j][s] for j in js]) for s in range(len(st.segments))]
             firms[firm.id] = FirmResult(
                 id=firm.id,
                 name=firm.name,
@@ -862,17 +880,8 @@ class Simulation:
                 customers=cust,
                 share=cust / total_in,
                 share_by_segment=dict(zip(self.segment_ids, by_segment, strict=True)),
-                satisfaction=pairwise_sum([satisfaction[j] for j in js]) / cust
-                if cust > 0
-                else 0.0,
-                nps=100.0
-                * (
-                    pairwise_sum([promoters[j] for j in js])
-                    - pairwise_sum([detractors[j] for j in js])
-                )
-                / cust
-                if cust > 0
-                else 0.0,
+                satisfaction=sat / cust if cust > 0 else 0.0,
+                nps=100.0 * (prom - det) / cust if cust > 0 else 0.0,
                 marketing=float(sum(pairwise_sum(st.products[j].marketing.tolist()) for j in js)),
             )
         return firms

@@ -62,8 +62,8 @@ class FirmView:
                 price=float(p.price),
                 unit_cost=float(p.unit_cost),
                 quality=float(p.quality),
-                attributes=dict(zip(ctx.attribute_ids, map(float, p.attributes), strict=True)),
-                marketing=dict(zip(ctx.segment_ids, map(float, p.marketing), strict=True)),
+                attributes=dict(zip(ctx.attribute_ids, p.attributes.tolist(), strict=True)),
+                marketing=dict(zip(ctx.segment_ids, p.marketing.tolist(), strict=True)),
                 customers_by_segment=dict(last.products[p.id].customers_by_segment),
             )
         return cls(
