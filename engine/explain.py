@@ -226,38 +226,52 @@ def expected_shares(
             distinct.append(v)
         which.append(k)
     n_prod = len(variants[0].price)
-    shape = (len(distinct), len(sample.segments), n_prod)
+    copies = len(distinct)
+    shape = (copies, len(sample.segments), n_prod)
     shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     chosen, choosing = np.zeros(shape), np.zeros(shape[:2])
     choice = ctx.scenario.choice
+    # every variant's products, one block of J rows per variant (V·J rows)
+    attributes = np.concatenate([d.attributes for d in distinct])
+    quality = np.concatenate([d.quality for d in distinct])
+    brand = np.concatenate([d.brand for d in distinct])
+    price = np.concatenate([d.price for d in distinct])
     for s, seg in enumerate(sample.segments):
         n = seg.current.size
         if n == 0 or n_prod == 0:
             continue
-        terms: dict[bytes, np.ndarray] = {}
-        utils, awares = [], []
-        for d in distinct:
-            state = np.hstack([d.ideal[s], d.weights[s], d.price_sensitivity[s]]).tobytes()
-            if state not in terms:
-                ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
-                weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
-                alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
-                terms[state] = market.customer_terms(ideals, weights, alpha)
-            offer = market.make_offer(
-                d.attributes,
-                d.quality,
-                d.brand,
-                d.price,
-                seg.installed_share,
-                seg.reference_price,
-                choice,
+        offer = market.make_offer(
+            attributes,
+            quality,
+            brand,
+            price,
+            np.tile(seg.installed_share, copies),
+            seg.reference_price,
+            choice,
+        )
+        util = np.empty((n_prod, copies, n), dtype=np.float32)
+        for d, ks in _by_customer_terms(distinct, s):
+            ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
+            weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
+            alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
+            terms = market.customer_terms(ideals, weights, alpha)
+            rows = (np.arange(n_prod) + n_prod * np.array(ks)[:, None]).ravel()
+            part = offer if len(ks) == copies else _offer_rows(offer, rows)
+            util[:, ks, :] = (
+                market.utilities(terms, part).reshape(len(ks), n_prod, n).swapaxes(0, 1)
             )
-            utils.append(market.utilities(terms[state], offer))
-            awares.append(d.aware[s][:, seg.in_market] & d.active[:, None])
-        copies = len(distinct)
-        util = np.concatenate(utils, axis=1)
-        known = np.concatenate(awares, axis=1)
+        util = util.reshape(n_prod, copies * n)
+        known = np.empty((n_prod, copies, n), dtype=bool)
+        in_sample: dict[int, np.ndarray] = {}  # by id: variants share their awareness arrays
+        for k, d in enumerate(distinct):
+            aware_s = d.aware[s]
+            rows_aware = in_sample.get(id(aware_s))
+            if rows_aware is None:
+                rows_aware = in_sample[id(aware_s)] = aware_s[:, seg.in_market]
+            np.logical_and(rows_aware, d.active[:, None], out=known[:, k, :])
+        known = known.reshape(n_prod, copies * n)
         current = np.tile(seg.current, copies)
+        own = market.owners(current, n_prod)
         aware = _knowing_own(known, current)
         r = market.rechoice_probability(
             util,
@@ -269,20 +283,42 @@ def expected_shares(
             seg.outside_utility,
             choice.churn_gap,
             seg.reconsider,
+            own,
         )
         prob = market.choice_probabilities(
             util, current, aware, seg.switching_cost, seg.outside_utility
         )
-        expected = prob * r[None, :] + market.owners(current, n_prod) * (1.0 - r)[None, :]
+        picked = prob * r[None, :]
+        expected = picked + own * (1.0 - r)[None, :]
         shares[:, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
-        chosen[:, s, :] = (prob * r[None, :]).reshape(n_prod, copies, n).sum(axis=2).T / n
+        chosen[:, s, :] = picked.reshape(n_prod, copies, n).sum(axis=2).T / n
         choosing[:, s] = r.reshape(copies, n).sum(axis=1) / n
-        sat_start[:, s, :] = _satisfaction_sums(util, aware, current, seg, copies, n_prod)
-        ends = current if end_current is None else np.tile(end_current[s], copies)
-        sat_end[:, s, :] = _satisfaction_sums(
-            util, _knowing_own(known, ends), ends, seg, copies, n_prod
-        )
+        sat_start[:, s, :] = _satisfaction_sums(util, aware, current, own, seg, copies)
+        if end_current is None:
+            sat_end[:, s, :] = sat_start[:, s, :]
+        else:
+            ends = np.tile(end_current[s], copies)
+            sat_end[:, s, :] = _satisfaction_sums(
+                util, _knowing_own(known, ends), ends, market.owners(ends, n_prod), seg, copies
+            )
     return [Expectation(shares[k], sat_end[k], sat_start[k], chosen[k], choosing[k]) for k in which]
+
+
+def _by_customer_terms(
+    distinct: list[MarketInputs], s: int
+) -> list[tuple[MarketInputs, list[int]]]:
+    """The variants grouped by segment ``s``'s needs (ideal, weights, price sensitivity):
+    one variant of each group, with the indices of all its members."""
+    groups: dict[bytes, list[int]] = {}
+    for k, d in enumerate(distinct):
+        needs = d.ideal[s].tobytes() + d.weights[s].tobytes() + d.price_sensitivity[s].tobytes()
+        groups.setdefault(needs, []).append(k)
+    return [(distinct[ks[0]], ks) for ks in groups.values()]
+
+
+def _offer_rows(offer: market.Offer, rows: np.ndarray) -> market.Offer:
+    """The products ``rows`` of a stacked offer."""
+    return market.Offer(offer.attributes[rows], offer.constant[rows], offer.log_price[rows])
 
 
 def _knowing_own(aware: np.ndarray, current: np.ndarray) -> np.ndarray:
@@ -297,15 +333,18 @@ def _satisfaction_sums(
     util: np.ndarray,
     aware: np.ndarray,
     current: np.ndarray,
+    own: np.ndarray,
     seg: SegmentSample,
     copies: int,
-    n_prod: int,
 ) -> np.ndarray:
-    """Σ σ(gap) of the users of each product, per stacked copy: (copies, J)."""
-    gap = market.satisfaction_gap(util, current, aware, seg.switching_cost, seg.outside_utility)
+    """Σ σ(gap) of the users of each product (``own``: owners of ``current``), per stacked
+    copy: (copies, J)."""
+    gap = market.satisfaction_gap(
+        util, current, aware, seg.switching_cost, seg.outside_utility, own
+    )
     happy = np.where(current >= 0, 1.0 / (1.0 + np.exp(-gap.astype(np.float64))), 0.0)
-    users = market.owners(current, n_prod) * happy[None, :]
-    return users.reshape(n_prod, copies, -1).sum(axis=2).T
+    users = own * happy[None, :]
+    return users.reshape(own.shape[0], copies, -1).sum(axis=2).T
 
 
 # ---------------------------------------------------------------------- sentences
