@@ -539,6 +539,8 @@ def explain_quarter(
     )
     deals = [e["title"] for e in report.events if e.get("deals")]
     deal_text = say("explain.deals", titles=", ".join(deals)) if deal_share is not None else None
+    drifts = tuple(_drift_text(ctx, after_events, end, s) for s in range(len(st.segments)))
+    users = _SampleUsers.of(sample, ends, len(st.products))
     out = []
     for i, firm in enumerate(st.firms.values()):
         mask = masks[i]
@@ -551,6 +553,7 @@ def explain_quarter(
             price=_price_text(ctx, after_events, end, mask, who),
             position=_noted(_position_text(ctx, after_events, end, mask, who), notes, "attributes"),
             rivals=_rival_text(ctx, report, firm.id),
+            drifts=drifts,
             who=who,
             deals=deal_text,
             notes=notes,
@@ -558,14 +561,13 @@ def explain_quarter(
         levels = [start_share, *(x.shares for x in steps)]
         if deal_share is not None:
             levels.insert(1, deal_share)
-        out += _shares(ctx, firm.id, mask, levels, texts, (after_events, end), previous, report)
-        out.append(_revenue(ctx, firm.id, previous, report))
-        out.append(_profit(ctx, firm.id, previous, report))
+        out += _shares(ctx, firm.id, mask, levels, texts, previous, report)
+        revenue = _revenue(ctx, firm.id, previous, report, who)
+        out.append(revenue)
+        out.append(_profit(ctx, firm.id, previous, report, revenue.drivers))
         out.append(_cash(ctx, firm.id, previous, report))
         out.append(
-            _satisfaction(
-                sample, ends, firm.id, mask, steps, texts.satisfaction(), previous, report
-            )
+            _satisfaction(users, firm.id, mask, steps, texts.satisfaction(), previous, report)
         )
     return out
 
@@ -578,6 +580,7 @@ class _FirmTexts:
     price: str
     position: str
     rivals: str
+    drifts: tuple[str, ...]  # the segments' drift, the same for every firm
     who: _Who
     deals: str | None = None  # colleagues' deals this quarter, named (None: no deal)
     notes: Mapping[str, str] = field(default_factory=dict)  # what trust did, by driver
@@ -607,7 +610,6 @@ def _shares(
     mask: np.ndarray,
     levels: list[np.ndarray],
     texts: _FirmTexts,
-    inputs: tuple[MarketInputs, MarketInputs],
     previous: TurnReport,
     report: TurnReport,
 ) -> list[Explanation]:
@@ -616,9 +618,7 @@ def _shares(
     ``levels`` are the S×J shares: the sample's last quarter, then the expected share after
     each step (start, events, drift, price, attributes, awareness, end); each driver is the
     change between two neighbouring levels and ``chance`` the rest of the actual change.
-    ``inputs`` are the market inputs after the events and at the end of the quarter.
     """
-    after_events, end = inputs
     factors: tuple[str, ...] = (
         "churn",
         "events",
@@ -637,7 +637,7 @@ def _shares(
         named = [
             churn,
             texts.events,
-            _drift_text(ctx, after_events, end, s),
+            texts.drifts[s],
             texts.price,
             texts.position,
             _noted(
@@ -667,9 +667,35 @@ def _shares(
     return out
 
 
+@dataclass(frozen=True)
+class _SampleUsers:
+    """The sample's users of each product at the start and the end of the quarter, and the
+    real customers one sample customer stands for (per segment)."""
+
+    weights: np.ndarray  # (S,)
+    start: np.ndarray  # (S, J) sample users of each product
+    end: np.ndarray  # (S, J)
+
+    @classmethod
+    def of(cls, sample: ExplainSample, ends: list[np.ndarray], n_prod: int) -> _SampleUsers:
+        """Count the users in ``sample`` (start) and in ``ends`` (per segment, after choice)."""
+
+        def counts(currents: list[np.ndarray]) -> np.ndarray:
+            return np.array([np.bincount(c + 1, minlength=n_prod + 1)[1:] for c in currents])
+
+        return cls(
+            weights=np.array([smp.weight for smp in sample.segments]),
+            start=counts([smp.current for smp in sample.segments]),
+            end=counts(ends),
+        )
+
+    def real(self, counts: np.ndarray, mask: np.ndarray) -> float:
+        """Real customers the sample users of the products in ``mask`` stand for."""
+        return float(np.dot(self.weights, counts[:, mask].sum(axis=1)))
+
+
 def _satisfaction(
-    sample: ExplainSample,
-    ends: list[np.ndarray],
+    users: _SampleUsers,
     firm_id: str,
     mask: np.ndarray,
     steps: list[Expectation],
@@ -685,15 +711,9 @@ def _satisfaction(
     from last quarter's users to this quarter's under the starting inputs; ``other`` is the
     rest (how the sample differs from the whole population).
     """
-    weights = np.array([smp.weight for smp in sample.segments])
-    n_prod = len(mask)
-
-    def users(currents: list[np.ndarray]) -> float:
-        counts = [np.bincount(c + 1, minlength=n_prod + 1)[1:][mask].sum() for c in currents]
-        return float(np.dot(weights, counts))
-
-    users_end = users(ends)
-    users_start = users([smp.current for smp in sample.segments])
+    weights = users.weights
+    users_end = users.real(users.end, mask)
+    users_start = users.real(users.start, mask)
 
     def mean(sums: np.ndarray, users: float) -> float:
         return float((sums[:, mask].sum(axis=1) * weights).sum() / users) if users else 0.0
@@ -716,9 +736,9 @@ def _satisfaction(
 
 
 def _revenue(
-    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport
+    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport, who: _Who
 ) -> Explanation:
-    """ΔR = Σ (p' − p)·q [price] + Σ p'·(q' − q) [volume]."""
+    """ΔR = Σ (p' − p)·q [price] + Σ p'·(q' − q) [volume] (``who``: the firm's phrases)."""
     ids = [p.id for p in ctx.state.products if p.firm == firm_id]
     price = sum(
         (report.products[i].price - previous.products[i].price) * previous.products[i].customers
@@ -728,7 +748,6 @@ def _revenue(
         report.products[i].price * (report.products[i].customers - previous.products[i].customers)
         for i in ids
     )
-    who = _who(ctx, firm_id)
     drivers = [
         Driver("price", float(price), who.say("prices")),
         Driver("volume", float(volume), who.say("customer_numbers")),
@@ -754,10 +773,13 @@ def cost_words(kind: str) -> str:
 
 
 def _profit(
-    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport
+    ctx: QuarterContext,
+    firm_id: str,
+    previous: TurnReport,
+    report: TurnReport,
+    revenue: list[Driver],
 ) -> Explanation:
-    """ΔProfit = the revenue drivers (price, volume) − the change of each kind of cost."""
-    revenue = _revenue(ctx, firm_id, previous, report).drivers
+    """ΔProfit = the ``revenue`` drivers (price, volume) − the change of each kind of cost."""
     before, after = previous.firms[firm_id].costs, report.firms[firm_id].costs
     drivers = [*revenue]
     for kind in sorted(set(before) | set(after)):
