@@ -198,7 +198,8 @@ class Expectation:
 
     shares: np.ndarray  # expected share of in-market customers
     satisfaction: np.ndarray  # Σ satisfaction of the sample's end-of-quarter users of j
-    satisfaction_start: np.ndarray  # the same for the start-of-quarter users
+    satisfaction_start: np.ndarray | None  # the same for the start-of-quarter users, under
+    # the first variant's inputs only (None for other inputs: nobody asks, it would cost)
     chosen: np.ndarray  # expected choosers of j, per sample customer (Σ r_i·P_ij / n)
     choosing: np.ndarray  # (S,) expected choosers per sample customer (Σ r_i / n)
 
@@ -215,7 +216,8 @@ def expected_shares(
     the kernels together (stacked along the customer axis), so a quarter's explanation
     costs a few dozen array operations however many factors and firms there are.
     ``end_current`` (per segment, the sample's products after choice) selects whose
-    satisfaction is summed; by default the start-of-quarter users.
+    satisfaction is summed; by default the start-of-quarter users. The start-of-quarter
+    users' satisfaction is also summed under the first variant's inputs.
     """
     distinct: list[MarketInputs] = []
     seen: dict[bytes, int] = {}
@@ -228,7 +230,7 @@ def expected_shares(
     n_prod = len(variants[0].price)
     copies = len(distinct)
     shape = (copies, len(sample.segments), n_prod)
-    shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape[1:])
     chosen, choosing = np.zeros(shape), np.zeros(shape[:2])
     choice = ctx.scenario.choice
     # every variant's products, one block of J rows per variant (V·J rows)
@@ -240,39 +242,46 @@ def expected_shares(
         n = seg.current.size
         if n == 0 or n_prod == 0:
             continue
+        # the copies are stacked group by group of the same customer terms (``order[c]``
+        # is the variant of copy c), so each group's utilities are one product into a slice
+        groups = _by_customer_terms(distinct, s)
+        order = [k for ks in groups for k in ks]
+        rows = (np.arange(n_prod) + n_prod * np.array(order)[:, None]).ravel()
         offer = market.make_offer(
-            attributes,
-            quality,
-            brand,
-            price,
+            attributes[rows],
+            quality[rows],
+            brand[rows],
+            price[rows],
             np.tile(seg.installed_share, copies),
             seg.reference_price,
             choice,
         )
         util = np.empty((n_prod, copies, n), dtype=np.float32)
-        for d, ks in _by_customer_terms(distinct, s):
+        first = 0
+        for ks in groups:
+            d = distinct[ks[0]]
             ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
             weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
             alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
             terms = market.customer_terms(ideals, weights, alpha)
-            rows = (np.arange(n_prod) + n_prod * np.array(ks)[:, None]).ravel()
-            part = offer if len(ks) == copies else _offer_rows(offer, rows)
-            util[:, ks, :] = (
-                market.utilities(terms, part).reshape(len(ks), n_prod, n).swapaxes(0, 1)
-            )
+            last = first + len(ks)
+            part = offer if len(ks) == copies else _offer_rows(offer, first * n_prod, last * n_prod)
+            u = market.utilities(terms, part).reshape(len(ks), n_prod, n)
+            util[:, first:last, :] = u.swapaxes(0, 1)
+            first = last
         util = util.reshape(n_prod, copies * n)
         known = np.empty((n_prod, copies, n), dtype=bool)
         in_sample: dict[int, np.ndarray] = {}  # by id: variants share their awareness arrays
-        for k, d in enumerate(distinct):
-            aware_s = d.aware[s]
+        for c, k in enumerate(order):
+            aware_s = distinct[k].aware[s]
             rows_aware = in_sample.get(id(aware_s))
             if rows_aware is None:
                 rows_aware = in_sample[id(aware_s)] = aware_s[:, seg.in_market]
-            np.logical_and(rows_aware, d.active[:, None], out=known[:, k, :])
+            np.logical_and(rows_aware, distinct[k].active[:, None], out=known[:, c, :])
         known = known.reshape(n_prod, copies * n)
         current = np.tile(seg.current, copies)
         own = market.owners(current, n_prod)
-        aware = _knowing_own(known, current)
+        aware = known | own  # everyone knows the product they use
         r = market.rechoice_probability(
             util,
             current,
@@ -290,43 +299,42 @@ def expected_shares(
         )
         picked = prob * r[None, :]
         expected = picked + own * (1.0 - r)[None, :]
-        shares[:, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
-        chosen[:, s, :] = picked.reshape(n_prod, copies, n).sum(axis=2).T / n
-        choosing[:, s] = r.reshape(copies, n).sum(axis=1) / n
-        sat_start[:, s, :] = _satisfaction_sums(util, aware, current, own, seg, copies)
+        shares[order, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
+        chosen[order, s, :] = picked.reshape(n_prod, copies, n).sum(axis=2).T / n
+        choosing[order, s] = r.reshape(copies, n).sum(axis=1) / n
         if end_current is None:
-            sat_end[:, s, :] = sat_start[:, s, :]
+            sat_end[order, s, :] = _satisfaction_sums(util, aware, current, own, seg, copies)
+            sat_start[s] = sat_end[0, s]
         else:
             ends = np.tile(end_current[s], copies)
-            sat_end[:, s, :] = _satisfaction_sums(
-                util, _knowing_own(known, ends), ends, market.owners(ends, n_prod), seg, copies
+            own_end = market.owners(ends, n_prod)
+            sat_end[order, s, :] = _satisfaction_sums(
+                util, known | own_end, ends, own_end, seg, copies
             )
-    return [Expectation(shares[k], sat_end[k], sat_start[k], chosen[k], choosing[k]) for k in which]
+            first = slice(0, n)  # the first variant is the first copy (``order[0] == 0``)
+            sat_start[s] = _satisfaction_sums(
+                util[:, first], aware[:, first], seg.current, own[:, first], seg, 1
+            )[0]
+    return [
+        Expectation(shares[k], sat_end[k], sat_start if k == 0 else None, chosen[k], choosing[k])
+        for k in which
+    ]
 
 
-def _by_customer_terms(
-    distinct: list[MarketInputs], s: int
-) -> list[tuple[MarketInputs, list[int]]]:
-    """The variants grouped by segment ``s``'s needs (ideal, weights, price sensitivity):
-    one variant of each group, with the indices of all its members."""
+def _by_customer_terms(distinct: list[MarketInputs], s: int) -> list[list[int]]:
+    """The variants grouped by segment ``s``'s needs (ideal, weights, price sensitivity),
+    which give the customers' terms: the indices of each group's members."""
     groups: dict[bytes, list[int]] = {}
     for k, d in enumerate(distinct):
         needs = d.ideal[s].tobytes() + d.weights[s].tobytes() + d.price_sensitivity[s].tobytes()
         groups.setdefault(needs, []).append(k)
-    return [(distinct[ks[0]], ks) for ks in groups.values()]
+    return list(groups.values())
 
 
-def _offer_rows(offer: market.Offer, rows: np.ndarray) -> market.Offer:
-    """The products ``rows`` of a stacked offer."""
+def _offer_rows(offer: market.Offer, first: int, last: int) -> market.Offer:
+    """Rows ``first`` to ``last`` (excluded) of a stacked offer."""
+    rows = slice(first, last)
     return market.Offer(offer.attributes[rows], offer.constant[rows], offer.log_price[rows])
-
-
-def _knowing_own(aware: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """``aware`` with every customer knowing the product they use."""
-    out = aware.copy()
-    owned = np.flatnonzero(current >= 0)
-    out[current[owned], owned] = True
-    return out
 
 
 def _satisfaction_sums(
@@ -342,8 +350,8 @@ def _satisfaction_sums(
     gap = market.satisfaction_gap(
         util, current, aware, seg.switching_cost, seg.outside_utility, own
     )
-    happy = np.where(current >= 0, 1.0 / (1.0 + np.exp(-gap.astype(np.float64))), 0.0)
-    users = own * happy[None, :]
+    happy = 1.0 / (1.0 + np.exp(-gap.astype(np.float64)))  # σ(gap), finite
+    users = own * happy[None, :]  # customers without a product own nothing: zeros
     return users.reshape(own.shape[0], copies, -1).sum(axis=2).T
 
 
@@ -719,7 +727,9 @@ def _satisfaction(
         return float((sums[:, mask].sum(axis=1) * weights).sum() / users) if users else 0.0
 
     levels = [mean(x.satisfaction, users_end) for x in steps]
-    start_users = mean(steps[0].satisfaction_start, users_start)
+    start = steps[0].satisfaction_start
+    assert start is not None  # steps[0] are the first inputs expected_shares was given
+    start_users = mean(start, users_start)
     before = previous.firms[firm_id].satisfaction
     after = report.firms[firm_id].satisfaction
     factors = ["events", "drift", "price", "attributes", "awareness", "competitors"]
