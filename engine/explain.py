@@ -59,7 +59,8 @@ class MarketInputs:
 
     @classmethod
     def capture(cls, state: SimState, rows: list[np.ndarray]) -> MarketInputs:
-        """Copy the current inputs; awareness only for the sample ``rows`` per segment."""
+        """Copy the current inputs; awareness only for the sample ``rows`` per segment (integer
+        rows: indexing with them copies)."""
         ps = state.products
         return cls(
             ideal=np.array([s.ideal for s in state.segments]),
@@ -71,7 +72,7 @@ class MarketInputs:
             price=np.array([p.price for p in ps], dtype=float),
             active=np.array([p.active for p in ps], dtype=bool),
             aware=tuple(
-                s.population.aware[:, r].copy() for s, r in zip(state.segments, rows, strict=True)
+                s.population.aware[:, r] for s, r in zip(state.segments, rows, strict=True)
             ),
         )
 
@@ -109,7 +110,8 @@ class MarketInputs:
 
     def key(self) -> bytes:
         """Every input's bytes: two inputs with the same key give the same expected shares
-        (one dictionary lookup per variant instead of comparing it with every other)."""
+        (one dictionary lookup per variant instead of comparing it with every other). The
+        awareness flags go in eight to a byte: they are most of the bytes to hash."""
         arrays = (
             self.price,
             self.attributes,
@@ -119,7 +121,7 @@ class MarketInputs:
             self.ideal,
             self.weights,
             self.price_sensitivity,
-            *self.aware,
+            *(np.packbits(a) for a in self.aware),
         )
         return b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)
 
