@@ -240,6 +240,7 @@ def expected_shares(
     quality = np.concatenate([d.quality for d in distinct])
     brand = np.concatenate([d.brand for d in distinct])
     price = np.concatenate([d.price for d in distinct])
+    every_active = [bool(d.active.all()) for d in distinct]
     for s, seg in enumerate(sample.segments):
         n = seg.current.size
         if n == 0 or n_prod == 0:
@@ -279,7 +280,10 @@ def expected_shares(
             rows_aware = in_sample.get(id(aware_s))
             if rows_aware is None:
                 rows_aware = in_sample[id(aware_s)] = aware_s[:, seg.in_market]
-            np.logical_and(rows_aware, distinct[k].active[:, None], out=known[:, c, :])
+            if every_active[k]:
+                known[:, c, :] = rows_aware
+            else:
+                np.logical_and(rows_aware, distinct[k].active[:, None], out=known[:, c, :])
         known = known.reshape(n_prod, copies * n)
         current = np.tile(seg.current, copies)
         own = market.owners(current, n_prod)
@@ -641,9 +645,10 @@ def _shares(
     if texts.deals is not None:
         factors = ("deals", *factors)
     churn, chance = say("explain.churn"), say("explain.chance")
+    firm_levels = [e[:, mask] for e in levels]  # the firm's products, S×(its J)
     out = []
     for s, seg in enumerate(ctx.state.segments):
-        level = [float(e[s, mask].sum()) for e in levels]
+        level = [float(e[s].sum()) for e in firm_levels]
         named = [
             churn,
             texts.events,

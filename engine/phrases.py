@@ -105,12 +105,12 @@ class _Template(Template):
 
 
 @lru_cache(maxsize=4096)
-def _parsed(template: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """``template`` split once into texts and placeholder names (text, name, text, ...,
-    name, text), so filling it is a join rather than a regular-expression pass per call;
-    None if a placeholder is malformed (:class:`_Template` then raises its own error)."""
-    texts: list[str] = []
+def _parsed(template: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """``template`` split once into its leading text and (placeholder name, text after it)
+    pairs, so filling it is a join rather than a regular-expression pass per call; None if
+    a placeholder is malformed (:class:`_Template` then raises its own error)."""
     names: list[str] = []
+    texts: list[str] = []
     piece: list[str] = []
     end = 0
     for mo in _Template.pattern.finditer(template):
@@ -127,7 +127,7 @@ def _parsed(template: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
             return None
     piece.append(template[end:])
     texts.append("".join(piece))
-    return tuple(texts), tuple(names)
+    return texts[0], tuple(zip(names, texts[1:], strict=True))
 
 
 def fill(template: str, values: Mapping[str, Any]) -> str:
@@ -136,9 +136,11 @@ def fill(template: str, values: Mapping[str, Any]) -> str:
     parsed = _parsed(template)
     if parsed is None:
         return _Template(template).substitute(values)  # raises on the malformed placeholder
-    texts, names = parsed
-    out = [texts[0]]
-    for name, text in zip(names, texts[1:], strict=True):
+    head, pairs = parsed
+    if not pairs:
+        return head
+    out = [head]
+    for name, text in pairs:
         out += (str(values[name]), text)
     return "".join(out)
 
