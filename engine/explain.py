@@ -59,8 +59,10 @@ class MarketInputs:
 
     @classmethod
     def capture(cls, state: SimState, rows: list[np.ndarray]) -> MarketInputs:
-        """Copy the current inputs; awareness only for the sample ``rows`` per segment (integer
-        rows: indexing with them copies)."""
+        """Copy the current inputs; awareness only for the sample ``rows`` per segment.
+
+        Sample columns are copied with ``take`` / ``compress`` throughout this module: the
+        same values as fancy indexing, several times faster on these short, wide arrays."""
         ps = state.products
         return cls(
             ideal=np.array([s.ideal for s in state.segments]),
@@ -72,7 +74,8 @@ class MarketInputs:
             price=np.array([p.price for p in ps], dtype=float),
             active=np.array([p.active for p in ps], dtype=bool),
             aware=tuple(
-                s.population.aware[:, r] for s, r in zip(state.segments, rows, strict=True)
+                s.population.aware.take(r, axis=1)
+                for s, r in zip(state.segments, rows, strict=True)
             ),
         )
 
@@ -159,18 +162,18 @@ class ExplainSample:
         for s, (seg, r) in enumerate(zip(state.segments, rows, strict=True)):
             pop = seg.population
             inside = pop.in_market[r]
-            rr = r[inside]
+            rr = r.compress(inside)
             out.append(
                 SegmentSample(
                     in_market=inside,
                     rows=rr,
                     weight=seg.scale * pop.alive / max(len(r), 1),
-                    offset=pop.offset[:, rr],
-                    weight_mult=pop.weight_mult[:, rr],
-                    alpha_mult=pop.alpha_mult[rr],
-                    theta=pop.theta[rr],
-                    current=pop.current[rr],
-                    fresh=pop.fresh[rr],
+                    offset=pop.offset.take(rr, axis=1),
+                    weight_mult=pop.weight_mult.take(rr, axis=1),
+                    alpha_mult=pop.alpha_mult.take(rr),
+                    theta=pop.theta.take(rr),
+                    current=pop.current.take(rr),
+                    fresh=pop.fresh.take(rr),
                     installed_share=installed[s] / seg.size,
                     reference_price=seg.spec.reference_price,
                     switching_cost=seg.spec.switching_cost,
@@ -187,8 +190,8 @@ def sample_shares(state: SimState, rows: list[np.ndarray]) -> np.ndarray:
     out = np.zeros((len(state.segments), n_prod))
     for s, (seg, r) in enumerate(zip(state.segments, rows, strict=True)):
         pop = seg.population
-        inside = r[pop.in_market[r]]
-        cur = pop.current[inside]
+        inside = r.compress(pop.in_market.take(r))
+        cur = pop.current.take(inside)
         if inside.size:
             out[s] = np.bincount(cur[cur >= 0], minlength=n_prod)[:n_prod] / inside.size
     return out
@@ -279,7 +282,7 @@ def expected_shares(
             aware_s = distinct[k].aware[s]
             rows_aware = in_sample.get(id(aware_s))
             if rows_aware is None:
-                rows_aware = in_sample[id(aware_s)] = aware_s[:, seg.in_market]
+                rows_aware = in_sample[id(aware_s)] = aware_s.compress(seg.in_market, axis=1)
             if every_active[k]:
                 known[:, c, :] = rows_aware
             else:
