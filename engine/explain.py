@@ -156,8 +156,12 @@ class ExplainSample:
     segments: tuple[SegmentSample, ...]
 
     @classmethod
-    def capture(cls, state: SimState, rows: list[np.ndarray]) -> ExplainSample:
-        installed = state.installed()
+    def capture(
+        cls, state: SimState, rows: list[np.ndarray], installed: np.ndarray | None = None
+    ) -> ExplainSample:
+        """The in-market customers among the sample ``rows`` now (``installed``:
+        ``state.installed()``, when the caller has it already)."""
+        installed = state.installed() if installed is None else installed
         out = []
         for s, (seg, r) in enumerate(zip(state.segments, rows, strict=True)):
             pop = seg.population
