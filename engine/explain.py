@@ -549,7 +549,7 @@ def explain_quarter(
         masks.append(mask)
         variants += [priced, moved, moved.take(end, "awareness", mask)]
     ends = [
-        seg.population.current[smp.rows]
+        seg.population.current.take(smp.rows)
         for seg, smp in zip(st.segments, sample.segments, strict=True)
     ]
     x_start, x_events, x_drift, x_end, *x_firm = expected_shares(ctx, sample, variants, ends)
