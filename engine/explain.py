@@ -105,8 +105,7 @@ class MarketInputs:
                 self,
                 active=np.where(m, other.active, self.active),
                 aware=tuple(
-                    np.where(m[:, None], a2, a1)
-                    for a1, a2 in zip(self.aware, other.aware, strict=True)
+                    _with_rows(a1, a2, m) for a1, a2 in zip(self.aware, other.aware, strict=True)
                 ),
             )
         raise ValueError(f"unknown factor '{factor}'")
@@ -127,6 +126,14 @@ class MarketInputs:
             *(np.packbits(a) for a in self.aware),
         )
         return b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)
+
+
+def _with_rows(mine: np.ndarray, other: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``mine`` with the ``rows`` (a product mask) taken from ``other``: the same as
+    ``np.where(rows[:, None], other, mine)``, copied a row at a time (much faster)."""
+    out = mine.copy()
+    out[rows] = other[rows]
+    return out
 
 
 @dataclass(frozen=True)
@@ -324,9 +331,9 @@ def expected_shares(
             sat_end[order, s, :] = _satisfaction_sums(
                 util, known | own_end, ends, own_end, seg, copies
             )
-            first = slice(0, n)  # the first variant is the first copy (``order[0] == 0``)
+            copy0 = slice(0, n)  # the first variant is the first copy (``order[0] == 0``)
             sat_start[s] = _satisfaction_sums(
-                util[:, first], aware[:, first], seg.current, own[:, first], seg, 1
+                util[:, copy0], aware[:, copy0], seg.current, own[:, copy0], seg, 1
             )[0]
     return [
         Expectation(shares[k], sat_end[k], sat_start if k == 0 else None, chosen[k], choosing[k])
