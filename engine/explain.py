@@ -31,6 +31,7 @@ from engine.formatting import money_full, number, pct, points_size, signed, sign
 from engine.phrases import in_sentence, say
 from engine.quarter import QuarterContext
 from engine.report import Driver, Explanation, TurnReport
+from engine.scenario import Choice
 from engine.state import SimState
 
 MIN_SENTENCE = 0.05
@@ -249,56 +250,12 @@ def expected_shares(
     shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape[1:])
     chosen, choosing = np.zeros(shape), np.zeros(shape[:2])
     choice = ctx.scenario.choice
-    # every variant's products, one block of J rows per variant (V·J rows)
-    attributes = np.concatenate([d.attributes for d in distinct])
-    quality = np.concatenate([d.quality for d in distinct])
-    brand = np.concatenate([d.brand for d in distinct])
-    price = np.concatenate([d.price for d in distinct])
-    every_active = [bool(d.active.all()) for d in distinct]
     for s, seg in enumerate(sample.segments):
         n = seg.current.size
         if n == 0 or n_prod == 0:
             continue
-        # the copies are stacked group by group of the same customer terms (``order[c]``
-        # is the variant of copy c), so each group's utilities are one product into a slice
-        groups = _by_customer_terms(distinct, s)
-        order = [k for ks in groups for k in ks]
-        rows = (np.arange(n_prod) + n_prod * np.array(order)[:, None]).ravel()
-        offer = market.make_offer(
-            attributes[rows],
-            quality[rows],
-            brand[rows],
-            price[rows],
-            np.tile(seg.installed_share, copies),
-            seg.reference_price,
-            choice,
-        )
-        util = np.empty((n_prod, copies, n), dtype=np.float32)
-        first = 0
-        for ks in groups:
-            d = distinct[ks[0]]
-            ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
-            weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
-            alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
-            terms = market.customer_terms(ideals, weights, alpha)
-            last = first + len(ks)
-            part = offer if len(ks) == copies else _offer_rows(offer, first * n_prod, last * n_prod)
-            u = market.utilities(terms, part).reshape(len(ks), n_prod, n)
-            util[:, first:last, :] = u.swapaxes(0, 1)
-            first = last
-        util = util.reshape(n_prod, copies * n)
-        known = np.empty((n_prod, copies, n), dtype=bool)
-        in_sample: dict[int, np.ndarray] = {}  # by id: variants share their awareness arrays
-        for c, k in enumerate(order):
-            aware_s = distinct[k].aware[s]
-            rows_aware = in_sample.get(id(aware_s))
-            if rows_aware is None:
-                rows_aware = in_sample[id(aware_s)] = aware_s.compress(seg.in_market, axis=1)
-            if every_active[k]:
-                known[:, c, :] = rows_aware
-            else:
-                np.logical_and(rows_aware, distinct[k].active[:, None], out=known[:, c, :])
-        known = known.reshape(n_prod, copies * n)
+        order, util = _stacked_utilities(distinct, s, seg, choice)  # copy c: order[c]
+        known = _stacked_awareness(distinct, order, s, seg)
         current = np.tile(seg.current, copies)
         own = market.owners(current, n_prod)
         aware = known | own  # everyone knows the product they use
@@ -339,6 +296,61 @@ def expected_shares(
         Expectation(shares[k], sat_end[k], sat_start if k == 0 else None, chosen[k], choosing[k])
         for k in which
     ]
+
+
+def _stacked_utilities(
+    distinct: list[MarketInputs], s: int, seg: SegmentSample, choice: Choice
+) -> tuple[list[int], np.ndarray]:
+    """Segment ``s``'s sample utilities under every distinct variant, (J, V·n) float32.
+
+    The copies are stacked group by group of the same customer terms (copy c is variant
+    ``order[c]``), so each group's utilities are one matrix product written into a slice.
+    """
+    n_prod, n, copies = len(distinct[0].price), seg.current.size, len(distinct)
+    groups = _by_customer_terms(distinct, s)
+    order = [k for ks in groups for k in ks]
+    offer = market.make_offer(  # one block of J products per copy (V·J rows)
+        np.concatenate([distinct[k].attributes for k in order]),
+        np.concatenate([distinct[k].quality for k in order]),
+        np.concatenate([distinct[k].brand for k in order]),
+        np.concatenate([distinct[k].price for k in order]),
+        np.tile(seg.installed_share, copies),
+        seg.reference_price,
+        choice,
+    )
+    util = np.empty((n_prod, copies, n), dtype=np.float32)
+    first = 0
+    for ks in groups:
+        d = distinct[ks[0]]
+        ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
+        weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
+        alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
+        terms = market.customer_terms(ideals, weights, alpha)
+        last = first + len(ks)
+        part = offer if len(ks) == copies else _offer_rows(offer, first * n_prod, last * n_prod)
+        util[:, first:last, :] = market.utilities(terms, part).reshape(-1, n_prod, n).swapaxes(0, 1)
+        first = last
+    return order, util.reshape(n_prod, copies * n)
+
+
+def _stacked_awareness(
+    distinct: list[MarketInputs], order: list[int], s: int, seg: SegmentSample
+) -> np.ndarray:
+    """Who in segment ``s``'s sample knows each active product, copy c under variant
+    ``order[c]``: (J, V·n) bool."""
+    n_prod, n = len(distinct[0].price), seg.current.size
+    known = np.empty((n_prod, len(order), n), dtype=bool)
+    in_sample: dict[int, np.ndarray] = {}  # by id: variants share their awareness arrays
+    for c, k in enumerate(order):
+        aware_s, active = distinct[k].aware[s], distinct[k].active
+        rows = in_sample.get(id(aware_s))
+        if rows is None:
+            rows = in_sample[id(aware_s)] = aware_s.compress(seg.in_market, axis=1)
+        if active.all():
+            known[:, c, :] = rows
+        else:
+            np.logical_and(rows, active[:, None], out=known[:, c, :])
+    return known.reshape(n_prod, -1)
 
 
 def _by_customer_terms(distinct: list[MarketInputs], s: int) -> list[list[int]]:
