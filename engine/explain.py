@@ -31,6 +31,7 @@ from engine.formatting import money_full, number, pct, points_size, signed, sign
 from engine.phrases import in_sentence, say
 from engine.quarter import QuarterContext
 from engine.report import Driver, Explanation, TurnReport
+from engine.scenario import Choice
 from engine.state import SimState
 
 MIN_SENTENCE = 0.05
@@ -59,7 +60,10 @@ class MarketInputs:
 
     @classmethod
     def capture(cls, state: SimState, rows: list[np.ndarray]) -> MarketInputs:
-        """Copy the current inputs; awareness only for the sample ``rows`` per segment."""
+        """Copy the current inputs; awareness only for the sample ``rows`` per segment.
+
+        Sample columns are copied with ``take`` / ``compress`` throughout this module: the
+        same values as fancy indexing, several times faster on these short, wide arrays."""
         ps = state.products
         return cls(
             ideal=np.array([s.ideal for s in state.segments]),
@@ -71,7 +75,8 @@ class MarketInputs:
             price=np.array([p.price for p in ps], dtype=float),
             active=np.array([p.active for p in ps], dtype=bool),
             aware=tuple(
-                s.population.aware[:, r].copy() for s, r in zip(state.segments, rows, strict=True)
+                s.population.aware.take(r, axis=1)
+                for s, r in zip(state.segments, rows, strict=True)
             ),
         )
 
@@ -101,15 +106,15 @@ class MarketInputs:
                 self,
                 active=np.where(m, other.active, self.active),
                 aware=tuple(
-                    np.where(m[:, None], a2, a1)
-                    for a1, a2 in zip(self.aware, other.aware, strict=True)
+                    _with_rows(a1, a2, m) for a1, a2 in zip(self.aware, other.aware, strict=True)
                 ),
             )
         raise ValueError(f"unknown factor '{factor}'")
 
     def key(self) -> bytes:
         """Every input's bytes: two inputs with the same key give the same expected shares
-        (one dictionary lookup per variant instead of comparing it with every other)."""
+        (one dictionary lookup per variant instead of comparing it with every other). The
+        awareness flags go in eight to a byte: they are most of the bytes to hash."""
         arrays = (
             self.price,
             self.attributes,
@@ -119,9 +124,17 @@ class MarketInputs:
             self.ideal,
             self.weights,
             self.price_sensitivity,
-            *self.aware,
+            *(np.packbits(a) for a in self.aware),
         )
         return b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)
+
+
+def _with_rows(mine: np.ndarray, other: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``mine`` with the ``rows`` (a product mask) taken from ``other``: the same as
+    ``np.where(rows[:, None], other, mine)``, copied a row at a time (much faster)."""
+    out = mine.copy()
+    out[rows] = other[rows]
+    return out
 
 
 @dataclass(frozen=True)
@@ -151,24 +164,28 @@ class ExplainSample:
     segments: tuple[SegmentSample, ...]
 
     @classmethod
-    def capture(cls, state: SimState, rows: list[np.ndarray]) -> ExplainSample:
-        installed = state.installed()
+    def capture(
+        cls, state: SimState, rows: list[np.ndarray], installed: np.ndarray | None = None
+    ) -> ExplainSample:
+        """The in-market customers among the sample ``rows`` now (``installed``:
+        ``state.installed()``, when the caller has it already)."""
+        installed = state.installed() if installed is None else installed
         out = []
         for s, (seg, r) in enumerate(zip(state.segments, rows, strict=True)):
             pop = seg.population
             inside = pop.in_market[r]
-            rr = r[inside]
+            rr = r.compress(inside)
             out.append(
                 SegmentSample(
                     in_market=inside,
                     rows=rr,
                     weight=seg.scale * pop.alive / max(len(r), 1),
-                    offset=pop.offset[:, rr],
-                    weight_mult=pop.weight_mult[:, rr],
-                    alpha_mult=pop.alpha_mult[rr],
-                    theta=pop.theta[rr],
-                    current=pop.current[rr],
-                    fresh=pop.fresh[rr],
+                    offset=pop.offset.take(rr, axis=1),
+                    weight_mult=pop.weight_mult.take(rr, axis=1),
+                    alpha_mult=pop.alpha_mult.take(rr),
+                    theta=pop.theta.take(rr),
+                    current=pop.current.take(rr),
+                    fresh=pop.fresh.take(rr),
                     installed_share=installed[s] / seg.size,
                     reference_price=seg.spec.reference_price,
                     switching_cost=seg.spec.switching_cost,
@@ -185,8 +202,8 @@ def sample_shares(state: SimState, rows: list[np.ndarray]) -> np.ndarray:
     out = np.zeros((len(state.segments), n_prod))
     for s, (seg, r) in enumerate(zip(state.segments, rows, strict=True)):
         pop = seg.population
-        inside = r[pop.in_market[r]]
-        cur = pop.current[inside]
+        inside = r.compress(pop.in_market.take(r))
+        cur = pop.current.take(inside)
         if inside.size:
             out[s] = np.bincount(cur[cur >= 0], minlength=n_prod)[:n_prod] / inside.size
     return out
@@ -198,7 +215,8 @@ class Expectation:
 
     shares: np.ndarray  # expected share of in-market customers
     satisfaction: np.ndarray  # Σ satisfaction of the sample's end-of-quarter users of j
-    satisfaction_start: np.ndarray  # the same for the start-of-quarter users
+    satisfaction_start: np.ndarray | None  # the same for the start-of-quarter users, under
+    # the first variant's inputs only (None for other inputs: nobody asks, it would cost)
     chosen: np.ndarray  # expected choosers of j, per sample customer (Σ r_i·P_ij / n)
     choosing: np.ndarray  # (S,) expected choosers per sample customer (Σ r_i / n)
 
@@ -215,7 +233,8 @@ def expected_shares(
     the kernels together (stacked along the customer axis), so a quarter's explanation
     costs a few dozen array operations however many factors and firms there are.
     ``end_current`` (per segment, the sample's products after choice) selects whose
-    satisfaction is summed; by default the start-of-quarter users.
+    satisfaction is summed; by default the start-of-quarter users. The start-of-quarter
+    users' satisfaction is also summed under the first variant's inputs.
     """
     distinct: list[MarketInputs] = []
     seen: dict[bytes, int] = {}
@@ -226,39 +245,20 @@ def expected_shares(
             distinct.append(v)
         which.append(k)
     n_prod = len(variants[0].price)
-    shape = (len(distinct), len(sample.segments), n_prod)
-    shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    copies = len(distinct)
+    shape = (copies, len(sample.segments), n_prod)
+    shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape[1:])
     chosen, choosing = np.zeros(shape), np.zeros(shape[:2])
     choice = ctx.scenario.choice
     for s, seg in enumerate(sample.segments):
         n = seg.current.size
         if n == 0 or n_prod == 0:
             continue
-        terms: dict[bytes, np.ndarray] = {}
-        utils, awares = [], []
-        for d in distinct:
-            state = np.hstack([d.ideal[s], d.weights[s], d.price_sensitivity[s]]).tobytes()
-            if state not in terms:
-                ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
-                weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
-                alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
-                terms[state] = market.customer_terms(ideals, weights, alpha)
-            offer = market.make_offer(
-                d.attributes,
-                d.quality,
-                d.brand,
-                d.price,
-                seg.installed_share,
-                seg.reference_price,
-                choice,
-            )
-            utils.append(market.utilities(terms[state], offer))
-            awares.append(d.aware[s][:, seg.in_market] & d.active[:, None])
-        copies = len(distinct)
-        util = np.concatenate(utils, axis=1)
-        known = np.concatenate(awares, axis=1)
+        order, util = _stacked_utilities(distinct, s, seg, choice)  # copy c: order[c]
+        known = _stacked_awareness(distinct, order, s, seg)
         current = np.tile(seg.current, copies)
-        aware = _knowing_own(known, current)
+        own = market.owners(current, n_prod)
+        aware = known | own  # everyone knows the product they use
         r = market.rechoice_probability(
             util,
             current,
@@ -269,43 +269,122 @@ def expected_shares(
             seg.outside_utility,
             choice.churn_gap,
             seg.reconsider,
+            own,
         )
         prob = market.choice_probabilities(
             util, current, aware, seg.switching_cost, seg.outside_utility
         )
-        expected = prob * r[None, :] + market.owners(current, n_prod) * (1.0 - r)[None, :]
-        shares[:, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
-        chosen[:, s, :] = (prob * r[None, :]).reshape(n_prod, copies, n).sum(axis=2).T / n
-        choosing[:, s] = r.reshape(copies, n).sum(axis=1) / n
-        sat_start[:, s, :] = _satisfaction_sums(util, aware, current, seg, copies, n_prod)
-        ends = current if end_current is None else np.tile(end_current[s], copies)
-        sat_end[:, s, :] = _satisfaction_sums(
-            util, _knowing_own(known, ends), ends, seg, copies, n_prod
-        )
-    return [Expectation(shares[k], sat_end[k], sat_start[k], chosen[k], choosing[k]) for k in which]
+        picked = prob * r[None, :]
+        expected = picked + own * (1.0 - r)[None, :]
+        shares[order, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
+        chosen[order, s, :] = picked.reshape(n_prod, copies, n).sum(axis=2).T / n
+        choosing[order, s] = r.reshape(copies, n).sum(axis=1) / n
+        if end_current is None:
+            sat_end[order, s, :] = _satisfaction_sums(util, aware, current, own, seg, copies)
+            sat_start[s] = sat_end[0, s]
+        else:
+            ends = np.tile(end_current[s], copies)
+            own_end = market.owners(ends, n_prod)
+            sat_end[order, s, :] = _satisfaction_sums(
+                util, known | own_end, ends, own_end, seg, copies
+            )
+            copy0 = slice(0, n)  # the first variant is the first copy (``order[0] == 0``)
+            sat_start[s] = _satisfaction_sums(
+                util[:, copy0], aware[:, copy0], seg.current, own[:, copy0], seg, 1
+            )[0]
+    return [
+        Expectation(shares[k], sat_end[k], sat_start if k == 0 else None, chosen[k], choosing[k])
+        for k in which
+    ]
 
 
-def _knowing_own(aware: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """``aware`` with every customer knowing the product they use."""
-    out = aware.copy()
-    owned = np.flatnonzero(current >= 0)
-    out[current[owned], owned] = True
-    return out
+def _stacked_utilities(
+    distinct: list[MarketInputs], s: int, seg: SegmentSample, choice: Choice
+) -> tuple[list[int], np.ndarray]:
+    """Segment ``s``'s sample utilities under every distinct variant, (J, V·n) float32.
+
+    The copies are stacked group by group of the same customer terms (copy c is variant
+    ``order[c]``), so each group's utilities are one matrix product written into a slice.
+    """
+    n_prod, n, copies = len(distinct[0].price), seg.current.size, len(distinct)
+    groups = _by_customer_terms(distinct, s)
+    order = [k for ks in groups for k in ks]
+    offer = market.make_offer(  # one block of J products per copy (V·J rows)
+        np.concatenate([distinct[k].attributes for k in order]),
+        np.concatenate([distinct[k].quality for k in order]),
+        np.concatenate([distinct[k].brand for k in order]),
+        np.concatenate([distinct[k].price for k in order]),
+        np.tile(seg.installed_share, copies),
+        seg.reference_price,
+        choice,
+    )
+    util = np.empty((n_prod, copies, n), dtype=np.float32)
+    first = 0
+    for ks in groups:
+        d = distinct[ks[0]]
+        ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
+        weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
+        alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
+        terms = market.customer_terms(ideals, weights, alpha)
+        last = first + len(ks)
+        part = offer if len(ks) == copies else _offer_rows(offer, first * n_prod, last * n_prod)
+        util[:, first:last, :] = market.utilities(terms, part).reshape(-1, n_prod, n).swapaxes(0, 1)
+        first = last
+    return order, util.reshape(n_prod, copies * n)
+
+
+def _stacked_awareness(
+    distinct: list[MarketInputs], order: list[int], s: int, seg: SegmentSample
+) -> np.ndarray:
+    """Who in segment ``s``'s sample knows each active product, copy c under variant
+    ``order[c]``: (J, V·n) bool."""
+    n_prod, n = len(distinct[0].price), seg.current.size
+    known = np.empty((n_prod, len(order), n), dtype=bool)
+    in_sample: dict[int, np.ndarray] = {}  # by id: variants share their awareness arrays
+    for c, k in enumerate(order):
+        aware_s, active = distinct[k].aware[s], distinct[k].active
+        rows = in_sample.get(id(aware_s))
+        if rows is None:
+            rows = in_sample[id(aware_s)] = aware_s.compress(seg.in_market, axis=1)
+        if active.all():
+            known[:, c, :] = rows
+        else:
+            np.logical_and(rows, active[:, None], out=known[:, c, :])
+    return known.reshape(n_prod, -1)
+
+
+def _by_customer_terms(distinct: list[MarketInputs], s: int) -> list[list[int]]:
+    """The variants grouped by segment ``s``'s needs (ideal, weights, price sensitivity),
+    which give the customers' terms: the indices of each group's members."""
+    groups: dict[bytes, list[int]] = {}
+    for k, d in enumerate(distinct):
+        needs = d.ideal[s].tobytes() + d.weights[s].tobytes() + d.price_sensitivity[s].tobytes()
+        groups.setdefault(needs, []).append(k)
+    return list(groups.values())
+
+
+def _offer_rows(offer: market.Offer, first: int, last: int) -> market.Offer:
+    """Rows ``first`` to ``last`` (excluded) of a stacked offer."""
+    rows = slice(first, last)
+    return market.Offer(offer.attributes[rows], offer.constant[rows], offer.log_price[rows])
 
 
 def _satisfaction_sums(
     util: np.ndarray,
     aware: np.ndarray,
     current: np.ndarray,
+    own: np.ndarray,
     seg: SegmentSample,
     copies: int,
-    n_prod: int,
 ) -> np.ndarray:
-    """Σ σ(gap) of the users of each product, per stacked copy: (copies, J)."""
-    gap = market.satisfaction_gap(util, current, aware, seg.switching_cost, seg.outside_utility)
-    happy = np.where(current >= 0, 1.0 / (1.0 + np.exp(-gap.astype(np.float64))), 0.0)
-    users = market.owners(current, n_prod) * happy[None, :]
-    return users.reshape(n_prod, copies, -1).sum(axis=2).T
+    """Σ σ(gap) of the users of each product (``own``: owners of ``current``), per stacked
+    copy: (copies, J)."""
+    gap = market.satisfaction_gap(
+        util, current, aware, seg.switching_cost, seg.outside_utility, own
+    )
+    happy = 1.0 / (1.0 + np.exp(-gap.astype(np.float64)))  # σ(gap), finite
+    users = own * happy[None, :]  # customers without a product own nothing: zeros
+    return users.reshape(own.shape[0], copies, -1).sum(axis=2).T
 
 
 # ---------------------------------------------------------------------- sentences
@@ -489,7 +568,7 @@ def explain_quarter(
         masks.append(mask)
         variants += [priced, moved, moved.take(end, "awareness", mask)]
     ends = [
-        seg.population.current[smp.rows]
+        seg.population.current.take(smp.rows)
         for seg, smp in zip(st.segments, sample.segments, strict=True)
     ]
     x_start, x_events, x_drift, x_end, *x_firm = expected_shares(ctx, sample, variants, ends)
@@ -500,6 +579,8 @@ def explain_quarter(
     )
     deals = [e["title"] for e in report.events if e.get("deals")]
     deal_text = say("explain.deals", titles=", ".join(deals)) if deal_share is not None else None
+    drifts = tuple(_drift_text(ctx, after_events, end, s) for s in range(len(st.segments)))
+    users = _SampleUsers.of(sample, ends, len(st.products))
     out = []
     for i, firm in enumerate(st.firms.values()):
         mask = masks[i]
@@ -512,6 +593,7 @@ def explain_quarter(
             price=_price_text(ctx, after_events, end, mask, who),
             position=_noted(_position_text(ctx, after_events, end, mask, who), notes, "attributes"),
             rivals=_rival_text(ctx, report, firm.id),
+            drifts=drifts,
             who=who,
             deals=deal_text,
             notes=notes,
@@ -519,14 +601,13 @@ def explain_quarter(
         levels = [start_share, *(x.shares for x in steps)]
         if deal_share is not None:
             levels.insert(1, deal_share)
-        out += _shares(ctx, firm.id, mask, levels, texts, (after_events, end), previous, report)
-        out.append(_revenue(ctx, firm.id, previous, report))
-        out.append(_profit(ctx, firm.id, previous, report))
+        out += _shares(ctx, firm.id, mask, levels, texts, previous, report)
+        revenue = _revenue(ctx, firm.id, previous, report, who)
+        out.append(revenue)
+        out.append(_profit(ctx, firm.id, previous, report, revenue.drivers))
         out.append(_cash(ctx, firm.id, previous, report))
         out.append(
-            _satisfaction(
-                sample, ends, firm.id, mask, steps, texts.satisfaction(), previous, report
-            )
+            _satisfaction(users, firm.id, mask, steps, texts.satisfaction(), previous, report)
         )
     return out
 
@@ -539,6 +620,7 @@ class _FirmTexts:
     price: str
     position: str
     rivals: str
+    drifts: tuple[str, ...]  # the segments' drift, the same for every firm
     who: _Who
     deals: str | None = None  # colleagues' deals this quarter, named (None: no deal)
     notes: Mapping[str, str] = field(default_factory=dict)  # what trust did, by driver
@@ -568,7 +650,6 @@ def _shares(
     mask: np.ndarray,
     levels: list[np.ndarray],
     texts: _FirmTexts,
-    inputs: tuple[MarketInputs, MarketInputs],
     previous: TurnReport,
     report: TurnReport,
 ) -> list[Explanation]:
@@ -577,9 +658,7 @@ def _shares(
     ``levels`` are the S×J shares: the sample's last quarter, then the expected share after
     each step (start, events, drift, price, attributes, awareness, end); each driver is the
     change between two neighbouring levels and ``chance`` the rest of the actual change.
-    ``inputs`` are the market inputs after the events and at the end of the quarter.
     """
-    after_events, end = inputs
     factors: tuple[str, ...] = (
         "churn",
         "events",
@@ -592,13 +671,14 @@ def _shares(
     if texts.deals is not None:
         factors = ("deals", *factors)
     churn, chance = say("explain.churn"), say("explain.chance")
+    firm_levels = [e[:, mask] for e in levels]  # the firm's products, S×(its J)
     out = []
     for s, seg in enumerate(ctx.state.segments):
-        level = [float(e[s, mask].sum()) for e in levels]
+        level = [float(e[s].sum()) for e in firm_levels]
         named = [
             churn,
             texts.events,
-            _drift_text(ctx, after_events, end, s),
+            texts.drifts[s],
             texts.price,
             texts.position,
             _noted(
@@ -628,9 +708,35 @@ def _shares(
     return out
 
 
+@dataclass(frozen=True)
+class _SampleUsers:
+    """The sample's users of each product at the start and the end of the quarter, and the
+    real customers one sample customer stands for (per segment)."""
+
+    weights: np.ndarray  # (S,)
+    start: np.ndarray  # (S, J) sample users of each product
+    end: np.ndarray  # (S, J)
+
+    @classmethod
+    def of(cls, sample: ExplainSample, ends: list[np.ndarray], n_prod: int) -> _SampleUsers:
+        """Count the users in ``sample`` (start) and in ``ends`` (per segment, after choice)."""
+
+        def counts(currents: list[np.ndarray]) -> np.ndarray:
+            return np.array([np.bincount(c + 1, minlength=n_prod + 1)[1:] for c in currents])
+
+        return cls(
+            weights=np.array([smp.weight for smp in sample.segments]),
+            start=counts([smp.current for smp in sample.segments]),
+            end=counts(ends),
+        )
+
+    def real(self, counts: np.ndarray, mask: np.ndarray) -> float:
+        """Real customers the sample users of the products in ``mask`` stand for."""
+        return float(np.dot(self.weights, counts[:, mask].sum(axis=1)))
+
+
 def _satisfaction(
-    sample: ExplainSample,
-    ends: list[np.ndarray],
+    users: _SampleUsers,
     firm_id: str,
     mask: np.ndarray,
     steps: list[Expectation],
@@ -646,21 +752,17 @@ def _satisfaction(
     from last quarter's users to this quarter's under the starting inputs; ``other`` is the
     rest (how the sample differs from the whole population).
     """
-    weights = np.array([smp.weight for smp in sample.segments])
-    n_prod = len(mask)
-
-    def users(currents: list[np.ndarray]) -> float:
-        counts = [np.bincount(c + 1, minlength=n_prod + 1)[1:][mask].sum() for c in currents]
-        return float(np.dot(weights, counts))
-
-    users_end = users(ends)
-    users_start = users([smp.current for smp in sample.segments])
+    weights = users.weights
+    users_end = users.real(users.end, mask)
+    users_start = users.real(users.start, mask)
 
     def mean(sums: np.ndarray, users: float) -> float:
         return float((sums[:, mask].sum(axis=1) * weights).sum() / users) if users else 0.0
 
     levels = [mean(x.satisfaction, users_end) for x in steps]
-    start_users = mean(steps[0].satisfaction_start, users_start)
+    start = steps[0].satisfaction_start
+    assert start is not None  # steps[0] are the first inputs expected_shares was given
+    start_users = mean(start, users_start)
     before = previous.firms[firm_id].satisfaction
     after = report.firms[firm_id].satisfaction
     factors = ["events", "drift", "price", "attributes", "awareness", "competitors"]
@@ -677,9 +779,9 @@ def _satisfaction(
 
 
 def _revenue(
-    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport
+    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport, who: _Who
 ) -> Explanation:
-    """ΔR = Σ (p' − p)·q [price] + Σ p'·(q' − q) [volume]."""
+    """ΔR = Σ (p' − p)·q [price] + Σ p'·(q' − q) [volume] (``who``: the firm's phrases)."""
     ids = [p.id for p in ctx.state.products if p.firm == firm_id]
     price = sum(
         (report.products[i].price - previous.products[i].price) * previous.products[i].customers
@@ -689,7 +791,6 @@ def _revenue(
         report.products[i].price * (report.products[i].customers - previous.products[i].customers)
         for i in ids
     )
-    who = _who(ctx, firm_id)
     drivers = [
         Driver("price", float(price), who.say("prices")),
         Driver("volume", float(volume), who.say("customer_numbers")),
@@ -715,10 +816,13 @@ def cost_words(kind: str) -> str:
 
 
 def _profit(
-    ctx: QuarterContext, firm_id: str, previous: TurnReport, report: TurnReport
+    ctx: QuarterContext,
+    firm_id: str,
+    previous: TurnReport,
+    report: TurnReport,
+    revenue: list[Driver],
 ) -> Explanation:
-    """ΔProfit = the revenue drivers (price, volume) − the change of each kind of cost."""
-    revenue = _revenue(ctx, firm_id, previous, report).drivers
+    """ΔProfit = the ``revenue`` drivers (price, volume) − the change of each kind of cost."""
     before, after = previous.firms[firm_id].costs, report.firms[firm_id].costs
     drivers = [*revenue]
     for kind in sorted(set(before) | set(after)):

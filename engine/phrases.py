@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from importlib import resources
 from string import Template
 from typing import Any, TypeVar
@@ -90,7 +91,7 @@ def say(key: str, /, **values: Any) -> str:
     template = _active.get(key)
     if template is None:
         template = ENGLISH[key]
-    if isinstance(template, Mapping):
+    if type(template) is not str:  # a plural (cheaper to ask than isinstance of a Mapping)
         n = values.get("count", 0)
         form = "zero" if n == 0 and "zero" in template else "one" if n == 1 else "many"
         template = template[form]
@@ -103,10 +104,45 @@ class _Template(Template):
     delimiter = "%"
 
 
+@lru_cache(maxsize=4096)
+def _parsed(template: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """``template`` split once into its leading text and (placeholder name, text after it)
+    pairs, so filling it is a join rather than a regular-expression pass per call; None if
+    a placeholder is malformed (:class:`_Template` then raises its own error)."""
+    names: list[str] = []
+    texts: list[str] = []
+    piece: list[str] = []
+    end = 0
+    for mo in _Template.pattern.finditer(template):
+        piece.append(template[end : mo.start()])
+        end = mo.end()
+        name = mo.group("named") or mo.group("braced")
+        if name is not None:
+            texts.append("".join(piece))
+            names.append(name)
+            piece = []
+        elif mo.group("escaped") is not None:
+            piece.append(_Template.delimiter)
+        else:
+            return None
+    piece.append(template[end:])
+    texts.append("".join(piece))
+    return texts[0], tuple(zip(names, texts[1:], strict=True))
+
+
 def fill(template: str, values: Mapping[str, Any]) -> str:
     """``template`` with every ``%{name}`` replaced by ``values[name]``, as python-i18n does
     (KeyError for a missing value; a literal percent sign is written ``%%``)."""
-    return _Template(template).substitute(values)
+    parsed = _parsed(template)
+    if parsed is None:
+        return _Template(template).substitute(values)  # raises on the malformed placeholder
+    head, pairs = parsed
+    if not pairs:
+        return head
+    out = [head]
+    for name, text in pairs:
+        out += (str(values[name]), text)
+    return "".join(out)
 
 
 def in_sentence(name: str) -> str:
