@@ -509,7 +509,7 @@ class Simulation:
         self._awareness(rng, installed)
         self._entry(rng)
         if looking:
-            sample = ExplainSample.capture(self.state, self._explain_rows)
+            sample = ExplainSample.capture(self.state, self._explain_rows, installed)
             after = self.market_inputs()
             if probe is not None:
                 probe(ctx, sample, after)
