@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from engine import market
-from engine.population import Population
+from engine.population import Population, side_by_side
 from engine.scenario import Advertising
 
 PEOPLE_PER_COST_UNIT = 1000.0
@@ -120,9 +120,9 @@ def update_awareness(
             counts[:, nonempty] = np.add.reduceat(mask, starts, axis=1, dtype=np.intp)
         return counts
 
-    aware = _side_by_side([pop.aware for pop in pops])
-    gone = _side_by_side([pop.gone for pop in pops])
-    owners = market.owners(_side_by_side([pop.current for pop in pops]), n_prod)
+    aware = side_by_side([pop.aware for pop in pops])  # one segment: its own array, in place
+    gone = side_by_side([pop.gone for pop in pops])
+    owners = market.owners(side_by_side([pop.current for pop in pops]), n_prod)
     others = ~owners
     aware |= owners
     forget, draw = [], []
@@ -130,7 +130,7 @@ def update_awareness(
         forget.append(rng.random(pop.aware.shape, dtype=np.float32))
         draw.append(rng.random(pop.aware.shape, dtype=np.float32))
     alive = np.array([max(pop.alive, 1) for pop in pops])
-    aware &= ~(others & (_side_by_side(forget) < forgetting))  # aware ones forget
+    aware &= ~(others & (side_by_side(forget) < forgetting))  # aware ones forget
     fraction = per_segment(aware) / alive
     listeners = ~aware & ~gone[None, :]
     # chances in 0..1, only compared with draws: minimum/maximum clip without np.clip's cost
@@ -139,15 +139,11 @@ def update_awareness(
     forgettable = aware & others
     shown = np.maximum(per_segment(forgettable) / alive, 1e-9)
     drop = np.minimum(np.maximum((fraction - targets) / shown, 0.0), 1.0)
-    draws = _side_by_side(draw)
+    draws = side_by_side(draw)
     aware |= listeners & (draws < np.repeat(learn.astype(np.float32), sizes, axis=1))
     aware &= ~(forgettable & (draws < np.repeat(drop.astype(np.float32), sizes, axis=1)))
-    start = 0
-    for pop, size in zip(pops, sizes, strict=True):
-        pop.aware[:] = aware[:, start : start + size]
-        start += size
-
-
-def _side_by_side(parts: list[np.ndarray]) -> np.ndarray:
-    """``parts`` joined along the person (last) axis, always a new array."""
-    return parts[0].copy() if len(parts) == 1 else np.concatenate(parts, axis=-1)
+    if len(pops) > 1:  # a joined copy: hand each segment its part back
+        start = 0
+        for pop, size in zip(pops, sizes, strict=True):
+            pop.aware[:] = aware[:, start : start + size]
+            start += size

@@ -322,10 +322,14 @@ def _stacked_utilities(
     first = 0
     for ks in groups:
         d = distinct[ks[0]]
-        ideals = np.clip(seg.offset + d.ideal[s].astype(np.float32)[:, None], 0.0, 1.0)
-        weights = seg.weight_mult * d.weights[s].astype(np.float32)[:, None]
-        alpha = seg.alpha_mult * np.float32(d.price_sensitivity[s])
-        terms = market.customer_terms(ideals, weights, alpha)
+        terms = market.people_terms(
+            seg.offset,
+            seg.weight_mult,
+            seg.alpha_mult,
+            d.ideal[s].astype(np.float32)[:, None],
+            d.weights[s].astype(np.float32)[:, None],
+            np.float32(d.price_sensitivity[s]),
+        )
         last = first + len(ks)
         part = offer if len(ks) == copies else _offer_rows(offer, first * n_prod, last * n_prod)
         util[:, first:last, :] = market.utilities(terms, part).reshape(-1, n_prod, n).swapaxes(0, 1)

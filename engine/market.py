@@ -79,6 +79,22 @@ def make_offer(
     )
 
 
+def people_terms(
+    offset: np.ndarray,
+    weight_mult: np.ndarray,
+    alpha_mult: np.ndarray,
+    ideal: np.ndarray,
+    weights: np.ndarray,
+    sensitivity: np.ndarray | np.float32,
+) -> np.ndarray:
+    """Customer terms of people from their segment's numbers and their own multipliers:
+    ideals x_i = clip(x̄ + offset_i, 0, 1), weights w_ik = w_k·multiplier_ik and price
+    sensitivity α_i = α·multiplier_i (float32; ``ideal``/``weights`` (K, 1) for one segment's
+    people or (K, N) per person, ``sensitivity`` a scalar or (N,))."""
+    ideals = np.clip(offset + ideal, 0.0, 1.0)
+    return customer_terms(ideals, weight_mult * weights, alpha_mult * sensitivity)
+
+
 def customer_terms(ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """Per-customer terms [w; w·x; Σ w x²; α], float32 (2K+2, N), from (K,N), (K,N), (N,)."""
     k, n = ideals.shape

@@ -9,6 +9,7 @@ events that move a segment's mean move every customer with it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,12 @@ def lognormal_multipliers(
     sigma, shift = _lognormal(cv)
     draws = rng.standard_normal(shape) * sigma - shift
     return np.exp(draws).astype(np.float32)
+
+
+def side_by_side(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """Segments' people arrays joined along the person (last) axis: the one array itself
+    when there is one segment (no copy), else a new array."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
 
 
 @functools.lru_cache(maxsize=64)

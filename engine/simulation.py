@@ -44,7 +44,7 @@ from engine.decisions import Decisions
 from engine.explain import ExplainSample, MarketInputs, explain_quarter, sample_shares
 from engine.history import MarketHistory
 from engine.lines import Outlook
-from engine.population import NO_PRODUCT, Population, draw_population
+from engine.population import NO_PRODUCT, Population, draw_population, side_by_side
 from engine.quarter import QuarterContext
 from engine.report import (
     CompetitorMove,
@@ -120,7 +120,7 @@ class _InMarket:
             getattr(seg.population, name).take(inside, axis=-1)
             for seg, inside in zip(segments, self.insides, strict=True)
         ]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
+        return side_by_side(parts)
 
     def per_segment(self, mask: np.ndarray) -> np.ndarray:
         """How many customers of each segment ``mask`` holds (int64, one per segment)."""
@@ -771,7 +771,7 @@ class Simulation:
         specs = [seg.spec for seg in segments]
         current = inm.gather(segments, "current")
         gap = market.satisfaction_gap(
-            utilities[0] if n_seg == 1 else np.concatenate(utilities, axis=1),
+            side_by_side(utilities),
             current,
             inm.gather(segments, "aware") & self._active()[:, None],
             market.per_customer([s.switching_cost for s in specs], inm.sizes),

@@ -14,7 +14,7 @@ import numpy as np
 
 from engine import market
 from engine.decisions import Decisions
-from engine.population import Population
+from engine.population import Population, side_by_side
 from engine.scenario import Archetype, Segment
 
 
@@ -44,9 +44,8 @@ def customer_terms(segments: Sequence[SegmentState], rows: Sequence[np.ndarray])
     """Utility terms of the customers ``rows[s]`` of every segment ``s``, side by side
     (segment 0's first; see :func:`market.customer_terms`), float32 (2K+2, Σ rows).
 
-    Ideals x_i = clip(x̄_s + offset_i), weights w_ik = w_sk·multiplier_ik and price
-    sensitivity α_i = α_s·multiplier_i. Each customer's terms are computed on its own, so
-    one pass over every segment gives the numbers a pass per segment would, in fewer calls.
+    Each customer's terms are computed on its own (:func:`market.people_terms`), so one
+    pass over every segment gives the numbers a pass per segment would, in fewer calls.
     """
     pairs = [(seg.population, r) for seg, r in zip(segments, rows, strict=True)]
     if len(segments) == 1:  # the segment's parameters broadcast
@@ -62,16 +61,14 @@ def customer_terms(segments: Sequence[SegmentState], rows: Sequence[np.ndarray])
             np.array([s.price_sensitivity for s in segments], dtype=np.float32), sizes
         )
     # take: numpy's fancy indexing of columns is several times slower
-    offset = _side_by_side([p.offset.take(r, axis=1) for p, r in pairs])
-    ideals = np.clip(offset + ideal, 0.0, 1.0)
-    weights = _side_by_side([p.weight_mult.take(r, axis=1) for p, r in pairs]) * weights
-    alpha = _side_by_side([p.alpha_mult[r] for p, r in pairs]) * sensitivity
-    return market.customer_terms(ideals, weights, alpha)
-
-
-def _side_by_side(parts: list[np.ndarray]) -> np.ndarray:
-    """``parts`` joined along the customer (last) axis."""
-    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
+    return market.people_terms(
+        side_by_side([p.offset.take(r, axis=1) for p, r in pairs]),
+        side_by_side([p.weight_mult.take(r, axis=1) for p, r in pairs]),
+        side_by_side([p.alpha_mult[r] for p, r in pairs]),
+        ideal,
+        weights,
+        sensitivity,
+    )
 
 
 @dataclass
