@@ -229,9 +229,11 @@ def expected_shares(
 ) -> list[Expectation]:
     """Expected end-of-quarter shares (and users' satisfaction) for each input variant.
 
-    Identical variants are evaluated once, and all distinct ones for a segment go through
-    the kernels together (stacked along the customer axis), so a quarter's explanation
-    costs a few dozen array operations however many factors and firms there are.
+    Identical variants are evaluated once, and all distinct ones for every segment go
+    through the kernels together (stacked along the customer axis, see :class:`_Stack`), so
+    a quarter's explanation costs a few dozen array operations however many segments,
+    factors and firms there are. The kernels work customer by customer, so each customer
+    gets the numbers a pass over their own segment and variant would.
     ``end_current`` (per segment, the sample's products after choice) selects whose
     satisfaction is summed; by default the start-of-quarter users. The start-of-quarter
     users' satisfaction is also summed under the first variant's inputs.
@@ -249,62 +251,164 @@ def expected_shares(
     shape = (copies, len(sample.segments), n_prod)
     shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape[1:])
     chosen, choosing = np.zeros(shape), np.zeros(shape[:2])
-    choice = ctx.scenario.choice
-    for s, seg in enumerate(sample.segments):
-        n = seg.current.size
-        if n == 0 or n_prod == 0:
-            continue
-        order, util = _stacked_utilities(distinct, s, seg, choice)  # copy c: order[c]
-        known = _stacked_awareness(distinct, order, s, seg)
-        current = np.tile(seg.current, copies)
-        own = market.owners(current, n_prod)
-        aware = known | own  # everyone knows the product they use
-        r = market.rechoice_probability(
-            util,
-            current,
-            np.tile(seg.fresh, copies),
-            aware,
-            np.tile(seg.theta, copies),
-            seg.switching_cost,
-            seg.outside_utility,
-            choice.churn_gap,
-            seg.reconsider,
-            own,
-        )
-        prob = market.choice_probabilities(
-            util, current, aware, seg.switching_cost, seg.outside_utility
-        )
-        picked = prob * r[None, :]
-        expected = picked + own * (1.0 - r)[None, :]
-        shares[order, s, :] = expected.reshape(n_prod, copies, n).sum(axis=2).T / n
-        chosen[order, s, :] = picked.reshape(n_prod, copies, n).sum(axis=2).T / n
-        choosing[order, s] = r.reshape(copies, n).sum(axis=1) / n
-        if end_current is None:
-            sat_end[order, s, :] = _satisfaction_sums(util, aware, current, own, seg, copies)
-            sat_start[s] = sat_end[0, s]
-        else:
-            ends = np.tile(end_current[s], copies)
-            own_end = market.owners(ends, n_prod)
-            sat_end[order, s, :] = _satisfaction_sums(
-                util, known | own_end, ends, own_end, seg, copies
+    live = [s for s, seg in enumerate(sample.segments) if seg.current.size and n_prod]
+    if not live:
+        return [
+            Expectation(
+                shares[k], sat_end[k], sat_start if k == 0 else None, chosen[k], choosing[k]
             )
-            copy0 = slice(0, n)  # the first variant is the first copy (``order[0] == 0``)
-            sat_start[s] = _satisfaction_sums(
-                util[:, copy0], aware[:, copy0], seg.current, own[:, copy0], seg, 1
-            )[0]
+            for k in which
+        ]
+    stack = _Stack.of(ctx.scenario.choice, distinct, sample, live)
+    util, known, current, own, aware = (
+        stack.util,
+        stack.known,
+        stack.current,
+        stack.own,
+        stack.aware,
+    )
+    sc, v0 = stack.switching_cost, stack.outside_utility
+    r = market.rechoice_probability(
+        util,
+        current,
+        stack.tiled([smp.fresh for smp in sample.segments]),
+        aware,
+        stack.tiled([smp.theta for smp in sample.segments]),
+        sc,
+        v0,
+        ctx.scenario.choice.churn_gap,
+        stack.per_customer([smp.reconsider for smp in sample.segments]),
+        own,
+    )
+    prob = market.choice_probabilities(util, current, aware, sc, v0)
+    picked = prob * r[None, :]
+    expected = picked + own * (1.0 - r)[None, :]
+    if end_current is None:
+        users = start_users = _satisfied_users(util, aware, current, own, sc, v0)
+    else:
+        ends = stack.tiled(end_current)
+        own_end = market.owners(ends, n_prod)
+        users = _satisfied_users(util, known | own_end, ends, own_end, sc, v0)
+        first = stack.first  # the first variant is the first copy (``order[0] == 0``)
+        start_users = _satisfied_users(
+            util[:, first],
+            aware[:, first],
+            current[first],
+            own[:, first],
+            sc if np.isscalar(sc) else sc[first],
+            v0 if np.isscalar(v0) else v0[first],
+        )
+    for b, s in enumerate(live):
+        n, order = sample.segments[s].current.size, stack.orders[b]
+        shares[order, s, :] = stack.sums(expected, b).T / n
+        chosen[order, s, :] = stack.sums(picked, b).T / n
+        choosing[order, s] = stack.sums(r, b) / n
+        sat_end[order, s, :] = stack.sums(users, b).T
+        sat_start[s] = stack.sums(start_users[:, stack.first], b)[:, 0]
     return [
         Expectation(shares[k], sat_end[k], sat_start if k == 0 else None, chosen[k], choosing[k])
         for k in which
     ]
 
 
-def _stacked_utilities(
-    distinct: list[MarketInputs], s: int, seg: SegmentSample, choice: Choice
-) -> tuple[list[int], np.ndarray]:
-    """Segment ``s``'s sample utilities under every distinct variant, (J, V·n) float32.
+@dataclass(frozen=True)
+class _Stack:
+    """Every live segment's sample under every distinct variant, side by side along the
+    customer axis, copy by copy: copy c holds every live segment's customers in order
+    (``width`` columns; segment block b is columns ``edges[b]:edges[b + 1]`` of the copy),
+    and in block b copy c is variant ``orders[b][c]``."""
 
-    The copies are stacked group by group of the same customer terms (copy c is variant
-    ``order[c]``), so each group's utilities are one matrix product written into a slice.
+    copies: int
+    width: int  # customers of one copy: every live segment's sample
+    edges: list[int]  # segment block boundaries within a copy, (B + 1)
+    orders: list[list[int]]
+    live: list[int]  # the segments with a block
+    util: np.ndarray  # (J, V·width) float32
+    known: np.ndarray  # (J, V·width) bool: aware of the (active) product
+    current: np.ndarray  # (V·width,)
+    own: np.ndarray  # (J, V·width) bool
+    aware: np.ndarray  # (J, V·width) bool: known, or the customer's own product
+    switching_cost: float | np.ndarray
+    outside_utility: float | np.ndarray
+
+    @classmethod
+    def of(
+        cls, choice: Choice, distinct: list[MarketInputs], sample: ExplainSample, live: list[int]
+    ) -> _Stack:
+        """Utilities, awareness and current products of segments ``live``."""
+        n_prod, copies = len(distinct[0].price), len(distinct)
+        segs = [sample.segments[s] for s in live]
+        edges = [0, *np.cumsum([seg.current.size for seg in segs]).tolist()]
+        width = edges[-1]
+        util = np.empty((n_prod, copies * width), dtype=np.float32)
+        known = np.empty((n_prod, copies * width), dtype=bool)
+        orders = []
+        for b, (s, seg) in enumerate(zip(live, segs, strict=True)):
+            cols = slice(edges[b], edges[b + 1])  # views of the (J, V, width) arrays' block b
+            order = _stacked_utilities(
+                distinct, s, seg, choice, util.reshape(n_prod, copies, width)[:, :, cols]
+            )
+            _stacked_awareness(
+                distinct, order, s, seg, known.reshape(n_prod, copies, width)[:, :, cols]
+            )
+            orders.append(order)
+        current = np.tile(np.concatenate([seg.current for seg in segs]), copies)
+        own = market.owners(current, n_prod)
+        sizes = [seg.current.size for seg in segs]
+        # The kernels only ever use the costs as float32: per customer, cast once.
+        sc = _spread([seg.switching_cost for seg in segs], sizes, copies)
+        v0 = _spread([seg.outside_utility for seg in segs], sizes, copies)
+        return cls(
+            copies=copies,
+            width=width,
+            edges=edges,
+            orders=orders,
+            live=live,
+            util=util,
+            known=known,
+            current=current,
+            own=own,
+            aware=known | own,  # everyone knows the product they use
+            switching_cost=sc if np.isscalar(sc) else sc.astype(np.float32),
+            outside_utility=v0 if np.isscalar(v0) else v0.astype(np.float32),
+        )
+
+    @property
+    def first(self) -> slice:
+        """The columns of the first copy."""
+        return slice(0, self.width)
+
+    def tiled(self, per_segment: list[np.ndarray]) -> np.ndarray:
+        """A per-customer array (one per segment, all of them in order) for every copy."""
+        return np.tile(np.concatenate([per_segment[s] for s in self.live]), self.copies)
+
+    def per_customer(self, values: list[float]) -> float | np.ndarray:
+        """A segment number (of every segment, in order) for every customer of every copy."""
+        sizes = np.diff(self.edges).tolist()
+        return _spread([values[s] for s in self.live], sizes, self.copies)
+
+    def sums(self, x: np.ndarray, b: int) -> np.ndarray:
+        """Σ over the customers of segment block ``b`` in each copy of ``x`` ((J, N) or (N,),
+        N = ``copies``·width or width): (J, V) or (V,)."""
+        rows = x.reshape(*x.shape[:-1], -1, self.width)[..., self.edges[b] : self.edges[b + 1]]
+        return rows.sum(axis=-1)
+
+
+def _spread(values: list[float], sizes: list[int], copies: int) -> float | np.ndarray:
+    """A number per segment (of ``sizes`` customers) for every customer of ``copies``
+    copies: the number itself if every segment has the same (see market.per_customer)."""
+    one = market.per_customer(values, sizes)
+    return one if np.isscalar(one) else np.tile(one, copies)
+
+
+def _stacked_utilities(
+    distinct: list[MarketInputs], s: int, seg: SegmentSample, choice: Choice, out: np.ndarray
+) -> list[int]:
+    """Write segment ``s``'s sample utilities under every distinct variant into ``out``
+    (J, V, n) float32; returns ``order`` (copy c is variant ``order[c]``).
+
+    The copies are stacked group by group of the same customer terms, so each group's
+    utilities are one matrix product written into a slice.
     """
     n_prod, n, copies = len(distinct[0].price), seg.current.size, len(distinct)
     groups = _by_customer_terms(distinct, s)
@@ -318,7 +422,6 @@ def _stacked_utilities(
         seg.reference_price,
         choice,
     )
-    util = np.empty((n_prod, copies, n), dtype=np.float32)
     first = 0
     for ks in groups:
         d = distinct[ks[0]]
@@ -332,18 +435,16 @@ def _stacked_utilities(
         )
         last = first + len(ks)
         part = offer if len(ks) == copies else _offer_rows(offer, first * n_prod, last * n_prod)
-        util[:, first:last, :] = market.utilities(terms, part).reshape(-1, n_prod, n).swapaxes(0, 1)
+        out[:, first:last, :] = market.utilities(terms, part).reshape(-1, n_prod, n).swapaxes(0, 1)
         first = last
-    return order, util.reshape(n_prod, copies * n)
+    return order
 
 
 def _stacked_awareness(
-    distinct: list[MarketInputs], order: list[int], s: int, seg: SegmentSample
-) -> np.ndarray:
-    """Who in segment ``s``'s sample knows each active product, copy c under variant
-    ``order[c]``: (J, V·n) bool."""
-    n_prod, n = len(distinct[0].price), seg.current.size
-    known = np.empty((n_prod, len(order), n), dtype=bool)
+    distinct: list[MarketInputs], order: list[int], s: int, seg: SegmentSample, out: np.ndarray
+) -> None:
+    """Write who in segment ``s``'s sample knows each active product, copy c under variant
+    ``order[c]``, into ``out`` (J, V, n) bool."""
     in_sample: dict[int, np.ndarray] = {}  # by id: variants share their awareness arrays
     for c, k in enumerate(order):
         aware_s, active = distinct[k].aware[s], distinct[k].active
@@ -351,10 +452,9 @@ def _stacked_awareness(
         if rows is None:
             rows = in_sample[id(aware_s)] = aware_s.compress(seg.in_market, axis=1)
         if active.all():
-            known[:, c, :] = rows
+            out[:, c, :] = rows
         else:
-            np.logical_and(rows, active[:, None], out=known[:, c, :])
-    return known.reshape(n_prod, -1)
+            np.logical_and(rows, active[:, None], out=out[:, c, :])
 
 
 def _by_customer_terms(distinct: list[MarketInputs], s: int) -> list[list[int]]:
@@ -373,22 +473,23 @@ def _offer_rows(offer: market.Offer, first: int, last: int) -> market.Offer:
     return market.Offer(offer.attributes[rows], offer.constant[rows], offer.log_price[rows])
 
 
-def _satisfaction_sums(
+def _satisfied_users(
     util: np.ndarray,
     aware: np.ndarray,
     current: np.ndarray,
     own: np.ndarray,
-    seg: SegmentSample,
-    copies: int,
+    switching_cost: float | np.ndarray,
+    outside_utility: float | np.ndarray,
 ) -> np.ndarray:
-    """Σ σ(gap) of the users of each product (``own``: owners of ``current``), per stacked
-    copy: (copies, J)."""
-    gap = market.satisfaction_gap(
-        util, current, aware, seg.switching_cost, seg.outside_utility, own
-    )
-    happy = 1.0 / (1.0 + np.exp(-gap.astype(np.float64)))  # σ(gap), finite
-    users = own * happy[None, :]  # customers without a product own nothing: zeros
-    return users.reshape(own.shape[0], copies, -1).sum(axis=2).T
+    """σ(gap) of each customer on the row of the product they use (``own``: owners of
+    ``current``), zero elsewhere: (J, N) float64."""
+    gap = market.satisfaction_gap(util, current, aware, switching_cost, outside_utility, own)
+    happy = gap.astype(np.float64)  # σ(gap) = 1 / (1 + exp(−gap)), finite; in place
+    np.negative(happy, out=happy)
+    np.exp(happy, out=happy)
+    happy += 1.0
+    np.divide(1.0, happy, out=happy)
+    return own * happy[None, :]  # customers without a product own nothing: zeros
 
 
 # ---------------------------------------------------------------------- sentences
