@@ -434,8 +434,9 @@ def _stacked_utilities(
             np.float32(d.price_sensitivity[s]),
         )
         last = first + len(ks)
-        part = offer if len(ks) == copies else _offer_rows(offer, first * n_prod, last * n_prod)
-        out[:, first:last, :] = market.utilities(terms, part).reshape(-1, n_prod, n).swapaxes(0, 1)
+        rows, which = _distinct_rows(offer, first * n_prod, last * n_prod)
+        util = market.utilities(terms, _offer_rows(offer, rows))  # each distinct row once
+        out[:, first:last, :] = util[which].reshape(-1, n_prod, n).swapaxes(0, 1)
         first = last
     return order
 
@@ -445,12 +446,18 @@ def _stacked_awareness(
 ) -> None:
     """Write who in segment ``s``'s sample knows each active product, copy c under variant
     ``order[c]``, into ``out`` (J, V, n) bool."""
-    in_sample: dict[int, np.ndarray] = {}  # by id: variants share their awareness arrays
+    n_prod = len(distinct[0].price)
+    first: dict[int, int] = {}  # by id: variants share their awareness arrays
+    arrays = []
+    for k in order:
+        aware_s = distinct[k].aware[s]
+        if first.setdefault(id(aware_s), len(arrays)) == len(arrays):
+            arrays.append(aware_s)
+    inside = np.concatenate(arrays).compress(seg.in_market, axis=1)  # one pass for all
     for c, k in enumerate(order):
-        aware_s, active = distinct[k].aware[s], distinct[k].active
-        rows = in_sample.get(id(aware_s))
-        if rows is None:
-            rows = in_sample[id(aware_s)] = aware_s.compress(seg.in_market, axis=1)
+        i = first[id(distinct[k].aware[s])]
+        rows = inside[i * n_prod : (i + 1) * n_prod]
+        active = distinct[k].active
         if active.all():
             out[:, c, :] = rows
         else:
@@ -467,9 +474,28 @@ def _by_customer_terms(distinct: list[MarketInputs], s: int) -> list[list[int]]:
     return list(groups.values())
 
 
-def _offer_rows(offer: market.Offer, first: int, last: int) -> market.Offer:
-    """Rows ``first`` to ``last`` (excluded) of a stacked offer."""
-    rows = slice(first, last)
+def _distinct_rows(offer: market.Offer, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct products among rows ``first`` to ``last`` (excluded) of a stacked offer
+    (most copies change one firm's products only): their rows, and for each row in the
+    range the position of its equal among them. A product's utilities depend on its row
+    alone, so equal rows need computing once."""
+    seen: dict[bytes, int] = {}
+    rows, which = [], []
+    for i in range(first, last):
+        key = (
+            offer.attributes[i].tobytes()
+            + offer.constant[i].tobytes()
+            + offer.log_price[i].tobytes()
+        )
+        k = seen.setdefault(key, len(rows))
+        if k == len(rows):
+            rows.append(i)
+        which.append(k)
+    return np.array(rows), np.array(which)
+
+
+def _offer_rows(offer: market.Offer, rows: np.ndarray) -> market.Offer:
+    """The ``rows`` of a stacked offer."""
     return market.Offer(offer.attributes[rows], offer.constant[rows], offer.log_price[rows])
 
 
@@ -776,10 +802,10 @@ def _shares(
     if texts.deals is not None:
         factors = ("deals", *factors)
     churn, chance = say("explain.churn"), say("explain.chance")
-    firm_levels = [e[:, mask] for e in levels]  # the firm's products, S×(its J)
+    firm_levels = np.array(levels)[:, :, mask].sum(axis=2).T.tolist()  # S × levels
     out = []
     for s, seg in enumerate(ctx.state.segments):
-        level = [float(e[s].sum()) for e in firm_levels]
+        level = firm_levels[s]  # the firm's products' share at each level
         named = [
             churn,
             texts.events,
@@ -861,13 +887,16 @@ def _satisfaction(
     users_end = users.real(users.end, mask)
     users_start = users.real(users.start, mask)
 
-    def mean(sums: np.ndarray, users: float) -> float:
-        return float((sums[:, mask].sum(axis=1) * weights).sum() / users) if users else 0.0
+    def means(sums: list[np.ndarray], users: float) -> list[float]:
+        """Σ over segments of the firm's users' satisfaction sums, weighted, per user."""
+        if not users:
+            return [0.0] * len(sums)
+        return ((np.array(sums)[:, :, mask].sum(axis=2) * weights).sum(axis=1) / users).tolist()
 
-    levels = [mean(x.satisfaction, users_end) for x in steps]
+    levels = means([x.satisfaction for x in steps], users_end)
     start = steps[0].satisfaction_start
     assert start is not None  # steps[0] are the first inputs expected_shares was given
-    start_users = mean(start, users_start)
+    start_users = means([start], users_start)[0]
     before = previous.firms[firm_id].satisfaction
     after = report.firms[firm_id].satisfaction
     factors = ["events", "drift", "price", "attributes", "awareness", "competitors"]
