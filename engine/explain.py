@@ -479,19 +479,11 @@ def _distinct_rows(offer: market.Offer, first: int, last: int) -> tuple[np.ndarr
     (most copies change one firm's products only): their rows, and for each row in the
     range the position of its equal among them. A product's utilities depend on its row
     alone, so equal rows need computing once."""
-    seen: dict[bytes, int] = {}
-    rows, which = [], []
-    for i in range(first, last):
-        key = (
-            offer.attributes[i].tobytes()
-            + offer.constant[i].tobytes()
-            + offer.log_price[i].tobytes()
-        )
-        k = seen.setdefault(key, len(rows))
-        if k == len(rows):
-            rows.append(i)
-        which.append(k)
-    return np.array(rows), np.array(which)
+    rows = slice(first, last)
+    table = np.column_stack((offer.attributes[rows], offer.constant[rows], offer.log_price[rows]))
+    keys = table.view(np.dtype((np.void, table.strides[0]))).ravel()  # a row's bytes
+    _, distinct, which = np.unique(keys, return_index=True, return_inverse=True)
+    return distinct + first, which
 
 
 def _offer_rows(offer: market.Offer, rows: np.ndarray) -> market.Offer:
