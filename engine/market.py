@@ -33,25 +33,22 @@ UNREACHABLE = np.float32(-1e30)
 class Offer:
     """What a segment's customers evaluate: per-product arrays in product order (or, built
     for every segment at once, ``constant`` and ``log_price`` of shape (S, J): one row per
-    segment, see :meth:`segment`)."""
+    segment, see :func:`utilities`)."""
 
     attributes: np.ndarray  # (J, K) float32, z_jk
     constant: np.ndarray  # (J,) float32, brand + β_Q·quality + β_N·ln(1 + installed/M)
     log_price: np.ndarray  # (J,) float32, ln(p_j / p_ref_s)
 
-    def segment(self, s: int) -> Offer:
-        """Segment ``s``'s offer out of one built for every segment at once."""
-        return Offer(self.attributes, self.constant[s], self.log_price[s])
-
     def terms(self) -> np.ndarray:
-        """Per-product coefficients [−z², 2z, −1, −ln(p/p_ref)], float32 (J, 2K+2)."""
+        """Per-product coefficients [−z², 2z, −1, −ln(p/p_ref)], float32 (J, 2K+2), or
+        (S, J, 2K+2) for an offer built for every segment (only the price column differs)."""
         z = self.attributes
-        j, k = z.shape
-        out = np.empty((j, 2 * k + 2), dtype=np.float32)
-        np.multiply(-z, z, out=out[:, :k])
-        np.multiply(2.0, z, out=out[:, k : 2 * k])
-        out[:, 2 * k] = -1.0
-        np.negative(self.log_price, out=out[:, 2 * k + 1])
+        k = z.shape[1]
+        out = np.empty((*self.log_price.shape, 2 * k + 2), dtype=np.float32)
+        np.multiply(-z, z, out=out[..., :k])
+        np.multiply(2.0, z, out=out[..., k : 2 * k])
+        out[..., 2 * k] = -1.0
+        np.negative(self.log_price, out=out[..., 2 * k + 1])
         return out
 
 
@@ -106,14 +103,26 @@ def customer_terms(ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray) -
     return out
 
 
-def utilities(terms: np.ndarray, offer: Offer) -> np.ndarray:
+def utilities(terms: np.ndarray, offer: Offer, sizes: Sequence[int] | None = None) -> np.ndarray:
     """V (without the switching cost), float32 (J, N): one matrix product.
+
+    With an offer built for every segment at once, ``terms`` holds every segment's customers
+    side by side (``sizes[s]`` of segment ``s``, in order): each segment's block of columns
+    is its own product, written in place into the one (J, N) array.
 
     ``einsum`` rather than ``@``: numpy's own loop is bit-identical on every machine and
     does not fight other processes for cores the way a threaded BLAS does.
     """
-    out = np.einsum("jk,kn->jn", offer.terms(), terms)
-    out += offer.constant[:, None]
+    products, constant = offer.terms(), offer.constant
+    if sizes is None:  # one segment: a stack of one
+        products, constant, sizes = products[None], constant[None], [terms.shape[1]]
+    out = np.empty((len(offer.attributes), terms.shape[1]), dtype=np.float32)
+    start = 0
+    for s, n in enumerate(sizes):
+        block = out[:, start : start + n]
+        np.einsum("jk,kn->jn", products[s], terms[:, start : start + n], out=block)
+        block += constant[s][:, None]
+        start += n
     return out
 
 

@@ -339,9 +339,10 @@ class Simulation:
 
     def _utilities(
         self, installed: np.ndarray | None = None, inm: _InMarket | None = None
-    ) -> list[np.ndarray]:
-        """V (without switching cost) for each segment's in-market customers (``installed``:
-        ``state.installed()``, ``inm``: the in-market customers, when the caller has them)."""
+    ) -> np.ndarray:
+        """V (without switching cost) of every segment's in-market customers side by side,
+        float32 (J, N) (``installed``: ``state.installed()``, ``inm``: the in-market
+        customers, when the caller has them)."""
         st = self.state
         installed = st.installed() if installed is None else installed
         inm = inm or _InMarket.of(st.segments)
@@ -356,12 +357,7 @@ class Simulation:
             np.array([seg.spec.reference_price for seg in st.segments])[:, None],
             self.scenario.choice,
         )
-        out = []
-        start = 0
-        for s, size in enumerate(inm.sizes):
-            out.append(market.utilities(terms[:, start : start + size], offers.segment(s)))
-            start += size
-        return out
+        return market.utilities(terms, offers, inm.sizes)
 
     def _sample_rows(self) -> list[np.ndarray]:
         """Fixed, evenly spaced rows of each population for the expected-share model."""
@@ -516,7 +512,7 @@ class Simulation:
         inm = _InMarket.of(self.state.segments)  # choice moves nobody in or out of the market
         utilities = self._choose(rng, installed, inm)
         before_choice, installed = installed, self.state.installed()
-        utilities = self._end_of_quarter(utilities, before_choice, installed)
+        utilities = self._end_of_quarter(utilities, before_choice, installed, inm)
         self.state.quarter = quarter  # nothing moves customers until the next quarter
         economics = self._money(charge=True, installed=installed)
         self.market_history.record(self.state)
@@ -630,7 +626,7 @@ class Simulation:
 
     def _choose(
         self, rng: np.random.Generator, installed: np.ndarray, inm: _InMarket
-    ) -> list[np.ndarray]:
+    ) -> np.ndarray:
         """Churn triggers and re-choice for every in-market customer (``installed``: before
         choice; ``inm``: the in-market customers).
 
@@ -643,7 +639,7 @@ class Simulation:
         utilities = self._utilities(installed, inm)
         current_all = inm.gather(segments, "current")
         new_all, movers_all = market.choose_segments(
-            np.concatenate(utilities, axis=1),
+            utilities,
             current_all,
             inm.gather(segments, "fresh"),
             inm.gather(segments, "aware") & self._active()[:, None],
@@ -679,19 +675,22 @@ class Simulation:
         return utilities
 
     def _end_of_quarter(
-        self, utilities: list[np.ndarray], installed: np.ndarray, after: np.ndarray
-    ) -> list[np.ndarray]:
-        """The utilities after choice: only the network term moves (installed bases changed
-        from ``installed`` to ``after``), so the pre-choice utilities get
-        β_N·(ln(1 + installed′/M) − ln(1 + installed/M))."""
+        self, utilities: np.ndarray, installed: np.ndarray, after: np.ndarray, inm: _InMarket
+    ) -> np.ndarray:
+        """The utilities after choice (every segment's in-market customers side by side, as
+        ``inm`` lists them): only the network term moves (installed bases changed from
+        ``installed`` to ``after``), so the pre-choice utilities get
+        β_N·(ln(1 + installed′/M) − ln(1 + installed/M)), in place."""
         weight = self.scenario.choice.network_weight
         if weight == 0.0:
             return utilities
-        out = []
+        start = 0
         for s, seg in enumerate(self.state.segments):
             shift = weight * (np.log1p(after[s] / seg.size) - np.log1p(installed[s] / seg.size))
-            out.append(utilities[s] + shift.astype(np.float32)[:, None])
-        return out
+            end = start + inm.sizes[s]
+            utilities[:, start:end] += shift.astype(np.float32)[:, None]
+            start = end
+        return utilities
 
     # ------------------------------------------------------------------ money
     def _run_rate_economics(self) -> dict[str, dict[str, float]]:
@@ -738,7 +737,7 @@ class Simulation:
     def _report(
         self,
         quarter: int,
-        utilities: list[np.ndarray],
+        utilities: np.ndarray,
         economics: dict[str, dict[str, float]],
         moves: list[CompetitorMove],
         installed: np.ndarray | None = None,
@@ -760,7 +759,7 @@ class Simulation:
             competitor_moves=moves,
         )
 
-    def _loyalty(self, utilities: list[np.ndarray], inm: _InMarket) -> _Loyalty:
+    def _loyalty(self, utilities: np.ndarray, inm: _InMarket) -> _Loyalty:
         """Satisfaction, promoters and detractors of each product's customers (real counts;
         ``inm``: the in-market customers). One pass over every segment's customers side by
         side (the segments' switching costs and outside utilities per customer), then each
@@ -771,7 +770,7 @@ class Simulation:
         specs = [seg.spec for seg in segments]
         current = inm.gather(segments, "current")
         gap = market.satisfaction_gap(
-            side_by_side(utilities),
+            utilities,
             current,
             inm.gather(segments, "aware") & self._active()[:, None],
             market.per_customer([s.switching_cost for s in specs], inm.sizes),
