@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -105,6 +105,9 @@ class _InMarket:
     insides: list[np.ndarray]  # per segment: its in-market rows
     sizes: list[int]  # per segment: how many
     labels: np.ndarray  # per customer: its segment's index
+    known: dict[str, np.ndarray] = field(default_factory=dict)
+    """Arrays gathered already, by population name, as the population holds them now
+    (whatever changes the population, choice, updates or drops them)."""
 
     @classmethod
     def of(cls, segments: Sequence[SegmentState]) -> _InMarket:
@@ -115,12 +118,15 @@ class _InMarket:
         return cls(insides, sizes, labels)
 
     def gather(self, segments: Sequence[SegmentState], name: str) -> np.ndarray:
-        """The population array ``name`` of every in-market customer (customers last)."""
-        parts = [  # take: numpy's fancy indexing of columns is several times slower
-            getattr(seg.population, name).take(inside, axis=-1)
-            for seg, inside in zip(segments, self.insides, strict=True)
-        ]
-        return side_by_side(parts)
+        """The population array ``name`` of every in-market customer (customers last; not
+        to be written to: it may be the one :attr:`known` holds)."""
+        if name not in self.known:
+            parts = [  # take: numpy's fancy indexing of columns is several times slower
+                getattr(seg.population, name).take(inside, axis=-1)
+                for seg, inside in zip(segments, self.insides, strict=True)
+            ]
+            self.known[name] = side_by_side(parts)
+        return self.known[name]
 
     def per_segment(self, mask: np.ndarray) -> np.ndarray:
         """How many customers of each segment ``mask`` holds (int64, one per segment)."""
@@ -638,11 +644,12 @@ class Simulation:
         n_prod = len(st.products)
         utilities = self._utilities(installed, inm)
         current_all = inm.gather(segments, "current")
+        aware_all = inm.gather(segments, "aware")
         new_all, movers_all = market.choose_segments(
             utilities,
             current_all,
             inm.gather(segments, "fresh"),
-            inm.gather(segments, "aware") & self._active()[:, None],
+            aware_all & self._active()[:, None],
             inm.gather(segments, "theta"),
             inm.sizes,
             [seg.spec for seg in segments],
@@ -672,6 +679,9 @@ class Simulation:
             pop.aware[new_current[owned], inside[owned]] = True
             pop.fresh[:] = False
             start = end
+        inm.known.clear()  # the population moved on: keep what is known of it after choice
+        inm.known["current"] = new_all
+        inm.known["aware"] = aware_all | market.owners(new_all, n_prod)  # users know theirs
         return utilities
 
     def _end_of_quarter(
