@@ -88,7 +88,8 @@ def people_terms(
     ideals x_i = clip(x̄ + offset_i, 0, 1), weights w_ik = w_k·multiplier_ik and price
     sensitivity α_i = α·multiplier_i (float32; ``ideal``/``weights`` (K, 1) for one segment's
     people or (K, N) per person, ``sensitivity`` a scalar or (N,))."""
-    ideals = np.clip(offset + ideal, 0.0, 1.0)
+    ideals = offset + ideal
+    np.clip(ideals, 0.0, 1.0, out=ideals)
     return customer_terms(ideals, weight_mult * weights, alpha_mult * sensitivity)
 
 
@@ -158,7 +159,9 @@ def best_alternative(
     is ``owners(current, J)`` when the caller has it already.
     """
     own = owners(current, utility.shape[0]) if own is None else own
-    best = (utility + _excluded(aware, own)).max(axis=0)
+    best = _excluded(aware, own)
+    best += utility
+    best = best.max(axis=0)
     best -= np.float32(switching_cost) * (current >= 0)
     return np.maximum(best, np.float32(outside_utility))
 
@@ -249,7 +252,7 @@ def draw_choice(weights: np.ndarray, outside: np.ndarray, uniform: np.ndarray) -
     """One draw per customer by inverse CDF: product index, or -1 for the outside option."""
     n_prod = weights.shape[0]
     target = uniform * (outside + weights.sum(axis=0)) - outside
-    acc = np.zeros_like(target)
+    acc = np.zeros(target.shape, dtype=target.dtype)
     picked = np.zeros(target.shape, dtype=np.int16)
     for j in range(n_prod):
         acc += weights[j]
@@ -290,7 +293,7 @@ def choose_segments(
     chosen, uniforms = [], []
     start = 0
     for n in sizes:
-        picked = np.flatnonzero(rng.random(n, dtype=np.float32) < prob[start : start + n])
+        picked = (rng.random(n, dtype=np.float32) < prob[start : start + n]).nonzero()[0]
         chosen.append(picked + start if start else picked)
         uniforms.append(rng.random(picked.size, dtype=np.float32))
         start += n
@@ -299,8 +302,8 @@ def choose_segments(
         utility.take(movers, axis=1),
         current[movers],
         aware.take(movers, axis=1),
-        sc if np.isscalar(sc) else sc[movers],
-        v0 if np.isscalar(v0) else v0[movers],
+        sc[movers] if isinstance(sc, np.ndarray) else sc,
+        v0[movers] if isinstance(v0, np.ndarray) else v0,
         own.take(movers, axis=1),
     )
     out = current.copy()
@@ -312,6 +315,6 @@ def choose_segments(
 def per_customer(values: Sequence[float], sizes: Sequence[int]) -> float | np.ndarray:
     """A segment parameter for every customer: the number itself when every segment has the
     same (the kernels then work with a scalar, as for one segment), else one per customer."""
-    if values and all(v == values[0] for v in values):
+    if values and values.count(values[0]) == len(values):
         return values[0]
     return np.repeat(np.asarray(values, dtype=float), np.asarray(sizes, dtype=np.int64))

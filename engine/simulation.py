@@ -112,7 +112,7 @@ class _InMarket:
     @classmethod
     def of(cls, segments: Sequence[SegmentState]) -> _InMarket:
         """The in-market customers of ``segments`` now."""
-        insides = [np.flatnonzero(seg.population.in_market) for seg in segments]
+        insides = [seg.population.in_market.nonzero()[0] for seg in segments]
         sizes = [inside.size for inside in insides]
         labels = np.repeat(np.arange(len(sizes)), sizes)
         return cls(insides, sizes, labels)
@@ -617,7 +617,7 @@ class Simulation:
         (p, q per year; fractions of a synthetic customer carried over)."""
         for s, seg in enumerate(self.state.segments):
             pop = seg.population
-            outside = np.flatnonzero(~(pop.in_market | pop.gone))
+            outside = (~(pop.in_market | pop.gone)).nonzero()[0]
             alive = pop.alive
             adopted = (alive - outside.size) / max(alive, 1)
             after = bass_step(adopted, seg.spec.bass_p, seg.spec.bass_q)
