@@ -33,25 +33,22 @@ UNREACHABLE = np.float32(-1e30)
 class Offer:
     """What a segment's customers evaluate: per-product arrays in product order (or, built
     for every segment at once, ``constant`` and ``log_price`` of shape (S, J): one row per
-    segment, see :meth:`segment`)."""
+    segment, see :func:`utilities`)."""
 
     attributes: np.ndarray  # (J, K) float32, z_jk
     constant: np.ndarray  # (J,) float32, brand + β_Q·quality + β_N·ln(1 + installed/M)
     log_price: np.ndarray  # (J,) float32, ln(p_j / p_ref_s)
 
-    def segment(self, s: int) -> Offer:
-        """Segment ``s``'s offer out of one built for every segment at once."""
-        return Offer(self.attributes, self.constant[s], self.log_price[s])
-
     def terms(self) -> np.ndarray:
-        """Per-product coefficients [−z², 2z, −1, −ln(p/p_ref)], float32 (J, 2K+2)."""
+        """Per-product coefficients [−z², 2z, −1, −ln(p/p_ref)], float32 (J, 2K+2), or
+        (S, J, 2K+2) for an offer built for every segment (only the price column differs)."""
         z = self.attributes
-        j, k = z.shape
-        out = np.empty((j, 2 * k + 2), dtype=np.float32)
-        np.multiply(-z, z, out=out[:, :k])
-        np.multiply(2.0, z, out=out[:, k : 2 * k])
-        out[:, 2 * k] = -1.0
-        np.negative(self.log_price, out=out[:, 2 * k + 1])
+        k = z.shape[1]
+        out = np.empty((*self.log_price.shape, 2 * k + 2), dtype=np.float32)
+        np.multiply(-z, z, out=out[..., :k])
+        np.multiply(2.0, z, out=out[..., k : 2 * k])
+        out[..., 2 * k] = -1.0
+        np.negative(self.log_price, out=out[..., 2 * k + 1])
         return out
 
 
@@ -91,7 +88,8 @@ def people_terms(
     ideals x_i = clip(x̄ + offset_i, 0, 1), weights w_ik = w_k·multiplier_ik and price
     sensitivity α_i = α·multiplier_i (float32; ``ideal``/``weights`` (K, 1) for one segment's
     people or (K, N) per person, ``sensitivity`` a scalar or (N,))."""
-    ideals = np.clip(offset + ideal, 0.0, 1.0)
+    ideals = offset + ideal
+    np.clip(ideals, 0.0, 1.0, out=ideals)
     return customer_terms(ideals, weight_mult * weights, alpha_mult * sensitivity)
 
 
@@ -106,14 +104,26 @@ def customer_terms(ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray) -
     return out
 
 
-def utilities(terms: np.ndarray, offer: Offer) -> np.ndarray:
+def utilities(terms: np.ndarray, offer: Offer, sizes: Sequence[int] | None = None) -> np.ndarray:
     """V (without the switching cost), float32 (J, N): one matrix product.
+
+    With an offer built for every segment at once, ``terms`` holds every segment's customers
+    side by side (``sizes[s]`` of segment ``s``, in order): each segment's block of columns
+    is its own product, written in place into the one (J, N) array.
 
     ``einsum`` rather than ``@``: numpy's own loop is bit-identical on every machine and
     does not fight other processes for cores the way a threaded BLAS does.
     """
-    out = np.einsum("jk,kn->jn", offer.terms(), terms)
-    out += offer.constant[:, None]
+    products, constant = offer.terms(), offer.constant
+    if sizes is None:  # one segment: a stack of one
+        products, constant, sizes = products[None], constant[None], [terms.shape[1]]
+    out = np.empty((len(offer.attributes), terms.shape[1]), dtype=np.float32)
+    start = 0
+    for s, n in enumerate(sizes):
+        block = out[:, start : start + n]
+        np.einsum("jk,kn->jn", products[s], terms[:, start : start + n], out=block)
+        block += constant[s][:, None]
+        start += n
     return out
 
 
@@ -149,7 +159,9 @@ def best_alternative(
     is ``owners(current, J)`` when the caller has it already.
     """
     own = owners(current, utility.shape[0]) if own is None else own
-    best = (utility + _excluded(aware, own)).max(axis=0)
+    best = _excluded(aware, own)
+    best += utility
+    best = best.max(axis=0)
     best -= np.float32(switching_cost) * (current >= 0)
     return np.maximum(best, np.float32(outside_utility))
 
@@ -240,7 +252,7 @@ def draw_choice(weights: np.ndarray, outside: np.ndarray, uniform: np.ndarray) -
     """One draw per customer by inverse CDF: product index, or -1 for the outside option."""
     n_prod = weights.shape[0]
     target = uniform * (outside + weights.sum(axis=0)) - outside
-    acc = np.zeros_like(target)
+    acc = np.zeros(target.shape, dtype=target.dtype)
     picked = np.zeros(target.shape, dtype=np.int16)
     for j in range(n_prod):
         acc += weights[j]
@@ -281,7 +293,7 @@ def choose_segments(
     chosen, uniforms = [], []
     start = 0
     for n in sizes:
-        picked = np.flatnonzero(rng.random(n, dtype=np.float32) < prob[start : start + n])
+        picked = (rng.random(n, dtype=np.float32) < prob[start : start + n]).nonzero()[0]
         chosen.append(picked + start if start else picked)
         uniforms.append(rng.random(picked.size, dtype=np.float32))
         start += n
@@ -290,8 +302,8 @@ def choose_segments(
         utility.take(movers, axis=1),
         current[movers],
         aware.take(movers, axis=1),
-        sc if np.isscalar(sc) else sc[movers],
-        v0 if np.isscalar(v0) else v0[movers],
+        sc[movers] if isinstance(sc, np.ndarray) else sc,
+        v0[movers] if isinstance(v0, np.ndarray) else v0,
         own.take(movers, axis=1),
     )
     out = current.copy()
@@ -303,6 +315,6 @@ def choose_segments(
 def per_customer(values: Sequence[float], sizes: Sequence[int]) -> float | np.ndarray:
     """A segment parameter for every customer: the number itself when every segment has the
     same (the kernels then work with a scalar, as for one segment), else one per customer."""
-    if values and all(v == values[0] for v in values):
+    if values and values.count(values[0]) == len(values):
         return values[0]
     return np.repeat(np.asarray(values, dtype=float), np.asarray(sizes, dtype=np.int64))

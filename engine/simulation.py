@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -105,22 +105,28 @@ class _InMarket:
     insides: list[np.ndarray]  # per segment: its in-market rows
     sizes: list[int]  # per segment: how many
     labels: np.ndarray  # per customer: its segment's index
+    known: dict[str, np.ndarray] = field(default_factory=dict)
+    """Arrays gathered already, by population name, as the population holds them now
+    (whatever changes the population, choice, updates or drops them)."""
 
     @classmethod
     def of(cls, segments: Sequence[SegmentState]) -> _InMarket:
         """The in-market customers of ``segments`` now."""
-        insides = [np.flatnonzero(seg.population.in_market) for seg in segments]
+        insides = [seg.population.in_market.nonzero()[0] for seg in segments]
         sizes = [inside.size for inside in insides]
         labels = np.repeat(np.arange(len(sizes)), sizes)
         return cls(insides, sizes, labels)
 
     def gather(self, segments: Sequence[SegmentState], name: str) -> np.ndarray:
-        """The population array ``name`` of every in-market customer (customers last)."""
-        parts = [  # take: numpy's fancy indexing of columns is several times slower
-            getattr(seg.population, name).take(inside, axis=-1)
-            for seg, inside in zip(segments, self.insides, strict=True)
-        ]
-        return side_by_side(parts)
+        """The population array ``name`` of every in-market customer (customers last; not
+        to be written to: it may be the one :attr:`known` holds)."""
+        if name not in self.known:
+            parts = [  # take: numpy's fancy indexing of columns is several times slower
+                getattr(seg.population, name).take(inside, axis=-1)
+                for seg, inside in zip(segments, self.insides, strict=True)
+            ]
+            self.known[name] = side_by_side(parts)
+        return self.known[name]
 
     def per_segment(self, mask: np.ndarray) -> np.ndarray:
         """How many customers of each segment ``mask`` holds (int64, one per segment)."""
@@ -339,9 +345,10 @@ class Simulation:
 
     def _utilities(
         self, installed: np.ndarray | None = None, inm: _InMarket | None = None
-    ) -> list[np.ndarray]:
-        """V (without switching cost) for each segment's in-market customers (``installed``:
-        ``state.installed()``, ``inm``: the in-market customers, when the caller has them)."""
+    ) -> np.ndarray:
+        """V (without switching cost) of every segment's in-market customers side by side,
+        float32 (J, N) (``installed``: ``state.installed()``, ``inm``: the in-market
+        customers, when the caller has them)."""
         st = self.state
         installed = st.installed() if installed is None else installed
         inm = inm or _InMarket.of(st.segments)
@@ -356,12 +363,7 @@ class Simulation:
             np.array([seg.spec.reference_price for seg in st.segments])[:, None],
             self.scenario.choice,
         )
-        out = []
-        start = 0
-        for s, size in enumerate(inm.sizes):
-            out.append(market.utilities(terms[:, start : start + size], offers.segment(s)))
-            start += size
-        return out
+        return market.utilities(terms, offers, inm.sizes)
 
     def _sample_rows(self) -> list[np.ndarray]:
         """Fixed, evenly spaced rows of each population for the expected-share model."""
@@ -516,7 +518,7 @@ class Simulation:
         inm = _InMarket.of(self.state.segments)  # choice moves nobody in or out of the market
         utilities = self._choose(rng, installed, inm)
         before_choice, installed = installed, self.state.installed()
-        utilities = self._end_of_quarter(utilities, before_choice, installed)
+        utilities = self._end_of_quarter(utilities, before_choice, installed, inm)
         self.state.quarter = quarter  # nothing moves customers until the next quarter
         economics = self._money(charge=True, installed=installed)
         self.market_history.record(self.state)
@@ -615,7 +617,7 @@ class Simulation:
         (p, q per year; fractions of a synthetic customer carried over)."""
         for s, seg in enumerate(self.state.segments):
             pop = seg.population
-            outside = np.flatnonzero(~(pop.in_market | pop.gone))
+            outside = (~(pop.in_market | pop.gone)).nonzero()[0]
             alive = pop.alive
             adopted = (alive - outside.size) / max(alive, 1)
             after = bass_step(adopted, seg.spec.bass_p, seg.spec.bass_q)
@@ -630,7 +632,7 @@ class Simulation:
 
     def _choose(
         self, rng: np.random.Generator, installed: np.ndarray, inm: _InMarket
-    ) -> list[np.ndarray]:
+    ) -> np.ndarray:
         """Churn triggers and re-choice for every in-market customer (``installed``: before
         choice; ``inm``: the in-market customers).
 
@@ -642,11 +644,12 @@ class Simulation:
         n_prod = len(st.products)
         utilities = self._utilities(installed, inm)
         current_all = inm.gather(segments, "current")
+        aware_all = inm.gather(segments, "aware")
         new_all, movers_all = market.choose_segments(
-            np.concatenate(utilities, axis=1),
+            utilities,
             current_all,
             inm.gather(segments, "fresh"),
-            inm.gather(segments, "aware") & self._active()[:, None],
+            aware_all & self._active()[:, None],
             inm.gather(segments, "theta"),
             inm.sizes,
             [seg.spec for seg in segments],
@@ -676,22 +679,28 @@ class Simulation:
             pop.aware[new_current[owned], inside[owned]] = True
             pop.fresh[:] = False
             start = end
+        inm.known.clear()  # the population moved on: keep what is known of it after choice
+        inm.known["current"] = new_all
+        inm.known["aware"] = aware_all | market.owners(new_all, n_prod)  # users know theirs
         return utilities
 
     def _end_of_quarter(
-        self, utilities: list[np.ndarray], installed: np.ndarray, after: np.ndarray
-    ) -> list[np.ndarray]:
-        """The utilities after choice: only the network term moves (installed bases changed
-        from ``installed`` to ``after``), so the pre-choice utilities get
-        β_N·(ln(1 + installed′/M) − ln(1 + installed/M))."""
+        self, utilities: np.ndarray, installed: np.ndarray, after: np.ndarray, inm: _InMarket
+    ) -> np.ndarray:
+        """The utilities after choice (every segment's in-market customers side by side, as
+        ``inm`` lists them): only the network term moves (installed bases changed from
+        ``installed`` to ``after``), so the pre-choice utilities get
+        β_N·(ln(1 + installed′/M) − ln(1 + installed/M)), in place."""
         weight = self.scenario.choice.network_weight
         if weight == 0.0:
             return utilities
-        out = []
+        start = 0
         for s, seg in enumerate(self.state.segments):
             shift = weight * (np.log1p(after[s] / seg.size) - np.log1p(installed[s] / seg.size))
-            out.append(utilities[s] + shift.astype(np.float32)[:, None])
-        return out
+            end = start + inm.sizes[s]
+            utilities[:, start:end] += shift.astype(np.float32)[:, None]
+            start = end
+        return utilities
 
     # ------------------------------------------------------------------ money
     def _run_rate_economics(self) -> dict[str, dict[str, float]]:
@@ -738,7 +747,7 @@ class Simulation:
     def _report(
         self,
         quarter: int,
-        utilities: list[np.ndarray],
+        utilities: np.ndarray,
         economics: dict[str, dict[str, float]],
         moves: list[CompetitorMove],
         installed: np.ndarray | None = None,
@@ -760,7 +769,7 @@ class Simulation:
             competitor_moves=moves,
         )
 
-    def _loyalty(self, utilities: list[np.ndarray], inm: _InMarket) -> _Loyalty:
+    def _loyalty(self, utilities: np.ndarray, inm: _InMarket) -> _Loyalty:
         """Satisfaction, promoters and detractors of each product's customers (real counts;
         ``inm``: the in-market customers). One pass over every segment's customers side by
         side (the segments' switching costs and outside utilities per customer), then each
@@ -771,7 +780,7 @@ class Simulation:
         specs = [seg.spec for seg in segments]
         current = inm.gather(segments, "current")
         gap = market.satisfaction_gap(
-            side_by_side(utilities),
+            utilities,
             current,
             inm.gather(segments, "aware") & self._active()[:, None],
             market.per_customer([s.switching_cost for s in specs], inm.sizes),

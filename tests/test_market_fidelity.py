@@ -236,7 +236,7 @@ def test_satisfaction_is_measured_on_end_of_quarter_utilities() -> None:
     state = sim.state
     pop = state.segments[0].population
     inside = np.flatnonzero(pop.in_market)
-    utility = sim._utilities()[0]  # the end of the quarter: installed bases after choice
+    utility = sim._utilities()  # the end of the quarter: installed bases after choice
     current = pop.current[inside]
     gap = market.satisfaction_gap(utility, current, pop.aware[:, inside], 0.5, 0.0)
     for j, pid in enumerate(("pa", "pb")):
