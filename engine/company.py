@@ -126,6 +126,7 @@ class Company:
         self.books: dict[str, Book] = {}
         self.names = Names.of(sc)
         self.backlog = {b.id: b for b in sc.backlog}
+        self.specs = {p.id: p for _, p in sc.products()}  # every product by id
         for i, firm in enumerate(sc.player_firms()):
             lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
             org = organisation.initial_state(firm, sc.organisation)
@@ -239,9 +240,10 @@ class Company:
         if book is None:
             return None
         styles = {}
-        for _, p in self.scenario.products():
-            if p.id in book.lines and p.team and p.team.pm:
-                styles[p.id] = p.team.pm.style
+        for line in book.lines:  # the firm's lines, in scenario order
+            team = self._spec(line).team
+            if team and team.pm:
+                styles[line] = team.pm.style
         return OrgView(
             role=self.role,
             culture=dict(book.org.culture),
@@ -298,7 +300,7 @@ class Company:
 
     def _spec(self, line: str) -> Product:
         """The scenario's product ``line``."""
-        return next(p for _, p in self.scenario.products() if p.id == line)
+        return self.specs[line]
 
     def outlook(self, ctx: QuarterContext, firm: str, dec: Decisions) -> story.Outlook:
         """The portfolio before the quarter is played with ``dec``: each line's plan (the AI
