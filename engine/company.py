@@ -52,7 +52,7 @@ from engine.report import (
     TurnReport,
 )
 from engine.scalars import clip, mean
-from engine.scenario import CultureShock, Effect, Organisation, Product
+from engine.scenario import BacklogItem, CultureShock, Effect, Organisation, Product
 from engine.state import ProductState
 
 
@@ -89,9 +89,9 @@ class Book:
     mods: stakeholders.Modifiers = field(
         default_factory=stakeholders.Modifiers
     )  # trust at work now
-    estimates: dict[tuple[str, float], dict[str, float]] = field(
+    item_views: dict[tuple[str, float, float, float], portfolio.ItemView] = field(
         default_factory=dict
-    )  # (item, PM skill) -> the effects the PM estimates (fixed draws: the same every quarter)
+    )  # (item, PM skill, progress, honesty) -> the item as the PM sees it (see _item_view)
 
 
 @dataclass(frozen=True)
@@ -195,21 +195,11 @@ class Company:
             s = book.roadmap.items[item_id]
             if s.product != line:
                 continue
-            item = backlog[item_id]
-            key = (item_id, team.pm_skill)
-            if key not in book.estimates:
-                book.estimates[key] = roadmap.estimated_effects(s, item, team.pm_skill)
-            items.append(
-                portfolio.ItemView(
-                    id=item_id,
-                    remaining=roadmap.estimated_remaining(s, item) * honesty,
-                    effects=dict(book.estimates[key]),
-                    depends_on=tuple(item.depends_on),
-                    quality=item.quality,
-                    debt=item.debt,
-                    in_progress=s.progress > 0,
-                )
-            )
+            key = (item_id, team.pm_skill, s.progress, honesty)
+            view = book.item_views.get(key)
+            if view is None:
+                view = book.item_views[key] = _item_view(s, backlog[item_id], key[1], honesty)
+            items.append(view)
         last = ctx.history[-1].products.get(line)
         return portfolio.LineView(
             product=line,
@@ -1086,6 +1076,26 @@ def _line_result(
         shipped=[s.id for s in done.shipped],
         progress={i: round(v, 3) for i, v in done.progressed.items()},
         blocked=done.blocked,
+    )
+
+
+def _item_view(
+    state: roadmap.ItemState, item: BacklogItem, skill: float, honesty: float
+) -> portfolio.ItemView:
+    """An open item as a PM of ``skill`` sees it, their estimates times ``honesty``.
+
+    The draws behind the estimates are fixed at reset, so the view changes only with the PM's
+    skill, the item's progress and the honesty: a book keeps each one (``item_views``) rather
+    than working the same estimates out (one np.exp per attribute) every quarter.
+    """
+    return portfolio.ItemView(
+        id=state.id,
+        remaining=roadmap.estimated_remaining(state, item) * honesty,
+        effects=roadmap.estimated_effects(state, item, skill),
+        depends_on=tuple(item.depends_on),
+        quality=item.quality,
+        debt=item.debt,
+        in_progress=state.progress > 0,
     )
 
 
