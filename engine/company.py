@@ -1004,6 +1004,8 @@ class _FirmQuarter:
 
 def _mentor(org: organisation.OrgState, dec: Decisions) -> organisation.OrgState:
     """Mentoring: the CPO's time raises each mentored PM's skill (more with safety)."""
+    if not dec.mentoring:
+        return org
     teams = dict(org.teams)
     for line, time in dec.mentoring.items():
         if line in teams:

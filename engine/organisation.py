@@ -241,6 +241,8 @@ def staff(
     The orders are assumed checked (:mod:`engine.decision_check` refuses layoffs beyond
     headcount and hires under a freeze).
     """
+    if not orders:  # most quarters: nobody hired or laid off, nothing changes
+        return state, StaffingOutcome()
     teams = dict(state.teams)
     hired: dict[str, int] = {}
     laid: dict[str, int] = {}
