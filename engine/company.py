@@ -52,7 +52,7 @@ from engine.report import (
     TurnReport,
 )
 from engine.scalars import clip, mean
-from engine.scenario import CultureShock, Effect, Organisation, Product
+from engine.scenario import BacklogItem, CultureShock, Effect, Organisation, Product
 from engine.state import ProductState
 
 
@@ -89,9 +89,9 @@ class Book:
     mods: stakeholders.Modifiers = field(
         default_factory=stakeholders.Modifiers
     )  # trust at work now
-    estimates: dict[tuple[str, float], dict[str, float]] = field(
+    item_views: dict[tuple[str, float, float, float], portfolio.ItemView] = field(
         default_factory=dict
-    )  # (item, PM skill) -> the effects the PM estimates (fixed draws: the same every quarter)
+    )  # (item, PM skill, progress, honesty) -> the item as the PM sees it (see _item_view)
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,7 @@ class Company:
         self.books: dict[str, Book] = {}
         self.names = Names.of(sc)
         self.backlog = {b.id: b for b in sc.backlog}
+        self.specs = {p.id: p for _, p in sc.products()}  # every product by id
         for i, firm in enumerate(sc.player_firms()):
             lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
             org = organisation.initial_state(firm, sc.organisation)
@@ -194,21 +195,11 @@ class Company:
             s = book.roadmap.items[item_id]
             if s.product != line:
                 continue
-            item = backlog[item_id]
-            key = (item_id, team.pm_skill)
-            if key not in book.estimates:
-                book.estimates[key] = roadmap.estimated_effects(s, item, team.pm_skill)
-            items.append(
-                portfolio.ItemView(
-                    id=item_id,
-                    remaining=roadmap.estimated_remaining(s, item) * honesty,
-                    effects=dict(book.estimates[key]),
-                    depends_on=tuple(item.depends_on),
-                    quality=item.quality,
-                    debt=item.debt,
-                    in_progress=s.progress > 0,
-                )
-            )
+            key = (item_id, team.pm_skill, s.progress, honesty)
+            view = book.item_views.get(key)
+            if view is None:
+                view = book.item_views[key] = _item_view(s, backlog[item_id], key[1], honesty)
+            items.append(view)
         last = ctx.history[-1].products.get(line)
         return portfolio.LineView(
             product=line,
@@ -216,8 +207,8 @@ class Company:
             quarters=self.scenario.quarters,
             price=float(product.price),
             start_price=book.start_prices[line],
-            attributes=dict(zip(ctx.attribute_ids, map(float, product.attributes), strict=True)),
-            marketing=dict(zip(ctx.segment_ids, map(float, product.marketing), strict=True)),
+            attributes=dict(zip(ctx.attribute_ids, product.attributes.tolist(), strict=True)),
+            marketing=dict(zip(ctx.segment_ids, product.marketing.tolist(), strict=True)),
             start_marketing=dict(ctx.history[0].products[line].marketing_by_segment),
             customers=dict(last.customers_by_segment) if last else {},
             potential={s.id: s.size * s.spec.reference_price for s in st.segments},
@@ -239,9 +230,10 @@ class Company:
         if book is None:
             return None
         styles = {}
-        for _, p in self.scenario.products():
-            if p.id in book.lines and p.team and p.team.pm:
-                styles[p.id] = p.team.pm.style
+        for line in book.lines:  # the firm's lines, in scenario order
+            team = self._spec(line).team
+            if team and team.pm:
+                styles[line] = team.pm.style
         return OrgView(
             role=self.role,
             culture=dict(book.org.culture),
@@ -298,7 +290,7 @@ class Company:
 
     def _spec(self, line: str) -> Product:
         """The scenario's product ``line``."""
-        return next(p for _, p in self.scenario.products() if p.id == line)
+        return self.specs[line]
 
     def outlook(self, ctx: QuarterContext, firm: str, dec: Decisions) -> story.Outlook:
         """The portfolio before the quarter is played with ``dec``: each line's plan (the AI
@@ -1012,6 +1004,8 @@ class _FirmQuarter:
 
 def _mentor(org: organisation.OrgState, dec: Decisions) -> organisation.OrgState:
     """Mentoring: the CPO's time raises each mentored PM's skill (more with safety)."""
+    if not dec.mentoring:
+        return org
     teams = dict(org.teams)
     for line, time in dec.mentoring.items():
         if line in teams:
@@ -1084,6 +1078,26 @@ def _line_result(
         shipped=[s.id for s in done.shipped],
         progress={i: round(v, 3) for i, v in done.progressed.items()},
         blocked=done.blocked,
+    )
+
+
+def _item_view(
+    state: roadmap.ItemState, item: BacklogItem, skill: float, honesty: float
+) -> portfolio.ItemView:
+    """An open item as a PM of ``skill`` sees it, their estimates times ``honesty``.
+
+    The draws behind the estimates are fixed at reset, so the view changes only with the PM's
+    skill, the item's progress and the honesty: a book keeps each one (``item_views``) rather
+    than working the same estimates out (one np.exp per attribute) every quarter.
+    """
+    return portfolio.ItemView(
+        id=state.id,
+        remaining=roadmap.estimated_remaining(state, item) * honesty,
+        effects=roadmap.estimated_effects(state, item, skill),
+        depends_on=tuple(item.depends_on),
+        quality=item.quality,
+        debt=item.debt,
+        in_progress=state.progress > 0,
     )
 
 

@@ -11,6 +11,7 @@ clipped.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -32,7 +33,16 @@ from engine.formatting import count, money_full, number, pct
 from engine.organisation import OrgState
 from engine.phrases import ENGLISH, say
 from engine.roadmap import RoadmapState
-from engine.scenario import Role, Scenario
+from engine.scenario import (
+    BacklogItem,
+    CultureInitiative,
+    Firm,
+    InnovationBet,
+    Product,
+    ResearchMethod,
+    Role,
+    Scenario,
+)
 from engine.stakeholders import Open, need
 
 
@@ -48,6 +58,43 @@ class Problem:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
+@dataclass(frozen=True)
+class Lookups:
+    """A scenario's records by id, as the check looks them up (see :func:`lookups`)."""
+
+    firms: Mapping[str, Firm]
+    products: Mapping[str, Product]  # every firm's
+    backlog: Mapping[str, BacklogItem]
+    segments: frozenset[str]
+    methods: Mapping[str, ResearchMethod]
+    initiatives: Mapping[str, CultureInitiative]
+    bets: Mapping[str, InnovationBet]
+
+
+_LOOKUPS: dict[int, tuple[weakref.ref[Scenario], Lookups]] = {}
+
+
+def lookups(scenario: Scenario) -> Lookups:
+    """``scenario``'s records by id, built once per scenario (a scenario is frozen) rather
+    than on every check: a simulation checks each firm's decisions every quarter."""
+    key = id(scenario)
+    kept = _LOOKUPS.get(key)
+    if kept is not None and kept[0]() is scenario:
+        return kept[1]
+    found = Lookups(
+        firms={f.id: f for f in scenario.firms},
+        products={p.id: p for _, p in scenario.products()},
+        backlog={b.id: b for b in scenario.backlog},
+        segments=frozenset(scenario.segment_ids()),
+        methods={m.id: m for m in scenario.research},
+        initiatives={i.id: i for i in scenario.initiatives},
+        bets={b.id: b for b in scenario.bets},
+    )
+    # the entry goes with its scenario, so a later object given the same id is never served it
+    _LOOKUPS[key] = (weakref.ref(scenario, lambda _: _LOOKUPS.pop(key, None)), found)
+    return found
+
+
 def field_words(part: str) -> str:
     """A decision field as a person names it (where a problem is): "split" is "capacity
     split"; a part that is no field (a segment id, an order's number) is shown as given."""
@@ -57,9 +104,9 @@ def field_words(part: str) -> str:
 
 def in_words(problem: Problem, scenario: Scenario) -> str:
     """A problem for a person: "Teamboard roadmap: over capacity…", never an internal path."""
-    names = {p.id: p.name for _, p in scenario.products()}
+    products = lookups(scenario).products
     words = [
-        names.get(part, field_words(part))
+        products[part].name if part in products else field_words(part)
         for part in problem.where.split(".")
         if part and part != "products"
     ]
@@ -150,7 +197,8 @@ def _line(
 
 def marketing_cap(ctx: Context, scenario: Scenario) -> float:
     """The most a firm may spend on marketing to one segment in a quarter (see decisions)."""
-    start = next((f.cash for f in scenario.firms if f.id == ctx.firm), 0.0)
+    firm = lookups(scenario).firms.get(ctx.firm)
+    start = firm.cash if firm is not None else 0.0
     return MARKETING_MAX_MULTIPLE * max(ctx.cash, start, MARKETING_MIN_CAP / MARKETING_MAX_MULTIPLE)
 
 
@@ -163,13 +211,14 @@ def _line_market(
     out: list[Problem],
 ) -> float:
     """Price and marketing spend, each within its bound; returns the marketing money."""
-    segments = set(scenario.segment_ids())
+    segments = lookups(scenario).segments
     cur = scenario.currency
     spend = 0.0
     if pd.price is not None and (not math.isfinite(pd.price) or pd.price <= 0):
         out.append(Problem(f"{where}.price", say("checks.price_not_positive", price=pd.price)))
     elif pd.price is not None:
-        start = next((p.price for _, p in scenario.products() if p.id == pid), None)
+        product = lookups(scenario).products.get(pid)
+        start = product.price if product is not None else None
         if start is not None and pd.price > PRICE_MAX_MULTIPLE * start:
             out.append(
                 Problem(
@@ -217,13 +266,16 @@ def _line_roadmap(
     out: list[Problem],
 ) -> None:
     """Every roadmap item: known, this line's, visible, not shipped, dependencies met."""
-    backlog = {b.id: b for b in scenario.backlog}
-    products = {p.id: p.name for _, p in scenario.products()}
+    found = lookups(scenario)
+    backlog, products = found.backlog, found.products
     seen: set[str] = set()
     done = ctx.roadmap.shipped_ids()
 
     def name(item_id: str) -> str:  # a person reads names; an unknown id is shown as given
         return backlog[item_id].name if item_id in backlog else f"'{item_id}'"
+
+    def line_name(product: str) -> str:
+        return products[product].name if product in products else product
 
     for item_id in pd.roadmap:
         if item_id in seen:
@@ -235,7 +287,7 @@ def _line_roadmap(
         if item is None or (item.product == pid and (state is None or not state.visible)):
             out.append(Problem(f"{where}.roadmap", say("checks.unknown_item", item=item_id)))
         elif item.product != pid:
-            owner, line = products.get(item.product, item.product), products.get(pid, pid)
+            owner, line = line_name(item.product), line_name(pid)
             out.append(
                 Problem(
                     f"{where}.roadmap",
@@ -268,8 +320,8 @@ def _line_research(
     where: str, pd: ProductDecision, scenario: Scenario, out: list[Problem]
 ) -> tuple[float, float]:
     """Research orders; returns (money, discovery effort) they commit."""
-    segments = set(scenario.segment_ids())
-    methods = {m.id: m for m in scenario.research}
+    segments = lookups(scenario).segments
+    methods = lookups(scenario).methods
     spend = effort = 0.0
     most = len(methods) * len(segments)
     if len(pd.research) > most:
@@ -351,7 +403,7 @@ def _line_capacity(
 ) -> None:
     """Warnings when the roadmap or the research asks for more than the team has."""
     params = scenario.organisation
-    backlog = {b.id: b for b in scenario.backlog}
+    backlog = lookups(scenario).backlog
     split = pd.split
     available = organisation.feature_points(team, ctx.org.culture, split.features, params)
     valid = [
@@ -362,7 +414,7 @@ def _line_capacity(
     load = roadmap.plan_load(valid, ctx.roadmap, backlog, available)
     idle = load.planned <= 0 and load.available >= 1.0 and not load.overrun
     if load.crunch > 1e-6 or idle:
-        names = {b.id: b.name for b in scenario.backlog}
+        names = {b.id: b.name for b in backlog.values()}
         out.append(Problem(f"{where}.roadmap", roadmap.load_words(load, names), "warning"))
     discovery = organisation.capacity(team, ctx.org.culture, params) * split.discovery
     if research_effort > discovery + 1e-6:
@@ -382,9 +434,9 @@ def _line_capacity(
 def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Problem]:
     """Every problem with ``decisions`` for this firm's current state, errors first."""
     out: list[Problem] = []
-    firm = next(f for f in scenario.firms if f.id == ctx.firm)
-    own = {p.id for p in firm.products}
-    all_products = {p.id for _, p in scenario.products()}
+    found = lookups(scenario)
+    own = {p.id for p in found.firms[ctx.firm].products}
+    all_products = found.products
     spend = 0.0
     for pid, pd in decisions.products.items():
         if pid not in all_products:
@@ -401,7 +453,7 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
         else:
             spend += _line(pid, pd, decisions, ctx, scenario, out)
 
-    initiatives = {i.id: i for i in scenario.initiatives}
+    initiatives = found.initiatives
     for ini in decisions.initiatives:
         if ini not in initiatives:
             out.append(Problem("initiatives", say("checks.unknown_initiative", initiative=ini)))
@@ -500,7 +552,7 @@ def _portfolio(decisions: Decisions, ctx: Context, scenario: Scenario, out: list
             total += share
     if total > 1 + 1e-9:
         out.append(Problem("mentoring", say("checks.mentoring_total", total=pct(total, 0))))
-    bets = {b.id: b for b in scenario.bets}
+    bets = lookups(scenario).bets
     spend = 0.0
     for bet in decisions.bets:
         if bet not in bets:

@@ -140,13 +140,14 @@ def brooks_factor(headcount: int, params: Organisation) -> float:
 
 def capacity(team: Team, culture: Mapping[str, float], params: Organisation) -> float:
     """E = (experienced + ½·new hires) × productivity × morale^0.5 × capability × Brooks."""
-    people = team.experienced + NEW_HIRE_OUTPUT * team.new_hires
+    new = team.new_hires  # summed once: the headcount is experienced + new hires
+    people = team.experienced + NEW_HIRE_OUTPUT * new
     return (
         people
         * params.productivity
         * math.sqrt(max(0.0, culture["morale"]))
         * culture["capability"]
-        * brooks_factor(team.headcount, params)
+        * brooks_factor(team.experienced + new, params)
     )
 
 
@@ -240,6 +241,8 @@ def staff(
     The orders are assumed checked (:mod:`engine.decision_check` refuses layoffs beyond
     headcount and hires under a freeze).
     """
+    if not orders:  # most quarters: nobody hired or laid off, nothing changes
+        return state, StaffingOutcome()
     teams = dict(state.teams)
     hired: dict[str, int] = {}
     laid: dict[str, int] = {}
@@ -457,13 +460,13 @@ def _relax_morale(
     params: Organisation,
 ) -> float:
     """Morale relaxes toward a target set by this quarter's experience; returns the target."""
-    working = sum(teams[p].headcount for p in work) or 1
-    load = sum(w.allocation.load * teams[p].headcount for p, w in work.items()) / working
-    people = sum(t.headcount for t in teams.values()) or 1
+    heads = {p: t.headcount for p, t in teams.items()}
+    working = sum(heads[p] for p in work) or 1
+    load = sum(w.allocation.load * heads[p] for p, w in work.items()) / working
+    people = sum(heads.values()) or 1
     shipped = sum(w.shipped for w in work.values())
     pressure = (
-        sum(teams[p].headcount * (1.0 - debt_factor(teams[p].tech_debt, params)) for p in teams)
-        / people
+        sum(heads[p] * (1.0 - debt_factor(t.tech_debt, params)) for p, t in teams.items()) / people
     )
     target = morale_target(culture, load, shipped, pressure, layoff_shock)
     culture["morale"] = clip(

@@ -201,27 +201,28 @@ def age(belief: Belief) -> Belief:
         ({"": belief.price_sensitivity}, STALENESS * p, PRIOR_PRICE_CV * p),
         (belief.competitors, STALENESS, PRIOR_IDEAL[1]),
     ]
-    sds, steps = [], []
+    sds: list[float] = []
+    steps: list[float] = []
     for t, step, cap in tables:
         for row in t.values():
-            for e in row.values():
-                if e.sd < cap:
-                    sds.append(e.sd)
-                    steps.append(step)
+            sharp = [e.sd for e in row.values() if e.sd < cap]
+            sds += sharp
+            steps += [step] * len(sharp)
     grown = iter(np.hypot(sds, steps).tolist() if sds else ())  # in the order gathered
 
-    def aged(e: Estimate, cap: float) -> Estimate:
-        if e.sd < cap:
-            return Estimate(e.mean, min(cap, next(grown)))
-        return e if e.sd == cap else Estimate(e.mean, cap)
+    def aged(row: Mapping[str, Estimate], cap: float) -> Mapping[str, Estimate]:
+        if all(e.sd == cap for e in row.values()):
+            return row  # nothing sharp in it: kept as it is
+        out = {}
+        for a, e in row.items():
+            if e.sd < cap:
+                out[a] = Estimate(e.mean, min(cap, next(grown)))
+            else:
+                out[a] = e if e.sd == cap else Estimate(e.mean, cap)
+        return out
 
     def table(t: Table, cap: float) -> dict[str, Mapping[str, Estimate]]:
-        return {
-            k: row
-            if all(e.sd == cap for e in row.values())
-            else {a: aged(e, cap) for a, e in row.items()}
-            for k, row in t.items()
-        }
+        return {k: aged(row, cap) for k, row in t.items()}
 
     ideals, weights, prices, rivals = (table(t, cap) for t, _, cap in tables)
     return evolve(

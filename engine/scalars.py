@@ -21,7 +21,13 @@ PAIRWISE_BLOCK = 128
 def pairwise_sum(values: Sequence[float]) -> float:
     """``np.add.reduce`` of float64 ``values``, bit for bit (it starts from +0.0, the
     identity, so an all-negative-zero sum is +0.0 as in numpy)."""
-    return 0.0 + _pairwise(values, 0, len(values))
+    n = len(values)
+    if n < BLOCK:  # the common case, inline: one after another from +0.0 (never -0.0)
+        total = 0.0
+        for v in values:
+            total += v
+        return total
+    return 0.0 + _pairwise(values, 0, n)
 
 
 def _pairwise(values: Sequence[float], start: int, n: int) -> float:
@@ -48,7 +54,7 @@ def _pairwise(values: Sequence[float], start: int, n: int) -> float:
 
 def mean(values: Sequence[float]) -> float:
     """``float(np.mean(values))`` for a non-empty sequence of numbers, bit for bit."""
-    return pairwise_sum([float(v) for v in values]) / len(values)
+    return pairwise_sum(list(map(float, values))) / len(values)
 
 
 def clip(value: float, low: float, high: float) -> float:
