@@ -108,8 +108,12 @@ def update_awareness(
     """
     n_prod, n_seg = targets.shape
     sizes = [pop.n for pop in pops]
-    nonempty = [s for s, size in enumerate(sizes) if size]
-    starts = np.cumsum([0, *sizes[:-1]])[nonempty]  # where each segment's people begin
+    starts, nonempty, total = [], [], 0  # where each non-empty segment's people begin
+    for s, size in enumerate(sizes):
+        if size:
+            starts.append(total)
+            nonempty.append(s)
+        total += size
 
     def per_segment(mask: np.ndarray) -> np.ndarray:
         """How many people ``mask`` (J, N) holds per product and segment (J, S)."""
@@ -125,23 +129,22 @@ def update_awareness(
     owners = market.owners(side_by_side([pop.current for pop in pops]), n_prod)
     others = ~owners
     aware |= owners
-    forget, draw = [], []
+    forgot, draws = [], []  # each segment's draws compared there (no joined copy of floats)
     for pop in pops:
-        forget.append(rng.random(pop.aware.shape, dtype=np.float32))
-        draw.append(rng.random(pop.aware.shape, dtype=np.float32))
+        forgot.append(rng.random(pop.aware.shape, dtype=np.float32) < forgetting)
+        draws.append(rng.random(pop.aware.shape, dtype=np.float32))
     alive = np.array([max(pop.alive, 1) for pop in pops])
-    aware &= ~(others & (side_by_side(forget) < forgetting))  # aware ones forget
+    aware &= ~(others & side_by_side(forgot))  # aware ones forget
     fraction = per_segment(aware) / alive
     listeners = ~aware & ~gone[None, :]
     # chances in 0..1, only compared with draws: minimum/maximum clip without np.clip's cost
     learn = (targets - fraction) / np.maximum(1.0 - fraction, 1e-9)
-    learn = np.minimum(np.maximum(learn, 0.0), 1.0)
+    learn = np.minimum(np.maximum(learn, 0.0), 1.0).astype(np.float32)
     forgettable = aware & others
     shown = np.maximum(per_segment(forgettable) / alive, 1e-9)
-    drop = np.minimum(np.maximum((fraction - targets) / shown, 0.0), 1.0)
-    draws = side_by_side(draw)
-    aware |= listeners & (draws < np.repeat(learn.astype(np.float32), sizes, axis=1))
-    aware &= ~(forgettable & (draws < np.repeat(drop.astype(np.float32), sizes, axis=1)))
+    drop = np.minimum(np.maximum((fraction - targets) / shown, 0.0), 1.0).astype(np.float32)
+    aware |= listeners & side_by_side([d < learn[:, s, None] for s, d in enumerate(draws)])
+    aware &= ~(forgettable & side_by_side([d < drop[:, s, None] for s, d in enumerate(draws)]))
     if len(pops) > 1:  # a joined copy: hand each segment its part back
         start = 0
         for pop, size in zip(pops, sizes, strict=True):

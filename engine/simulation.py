@@ -184,10 +184,16 @@ class Simulation:
         self._last_left_customers = np.zeros(n_seg)
         self._last_chosen = np.zeros((n_seg, len(self.state.products)))
         self._last_choosers = np.zeros(n_seg)
-        utilities = self._utilities()
+        self._drift = [  # each segment's ideal drift per quarter (fixed in the scenario)
+            np.array([seg.spec.drift.get(a, 0.0) for a in self.attribute_ids])
+            for seg in self.state.segments
+        ]
+        installed = self.state.installed()  # nobody moves until the first quarter
+        inm = _InMarket.of(self.state.segments)
+        utilities = self._utilities(installed, inm)
         self.history: list[TurnReport] = []
         self.company = Company(self.quarter_context(), words=self.explain)
-        report = self._report(0, utilities, self._run_rate_economics(), [])
+        report = self._report(0, utilities, self._run_rate_economics(), [], installed, inm)
         self.history.append(report)
         self.company.start(self.quarter_context(), report)
         return report
@@ -573,9 +579,9 @@ class Simulation:
         for s, seg in enumerate(self.state.segments):
             seg.size *= 1.0 + seg.growth
             self._resize(s, seg, rng)
-            drift = np.array([seg.spec.drift.get(a, 0.0) for a in self.attribute_ids])
             noise = rng.standard_normal(len(self.attribute_ids)) * seg.spec.drift_noise
-            seg.ideal = np.clip(seg.ideal + drift + noise, 0.0, 1.0)
+            # minimum/maximum: np.clip's result without its overhead
+            seg.ideal = np.minimum(np.maximum(seg.ideal + self._drift[s] + noise, 0.0), 1.0)
 
     def _resize(self, s: int, seg: SegmentState, rng: np.random.Generator) -> None:
         """Add or remove synthetic people so that alive·scale tracks M_s (fractions carried)."""
