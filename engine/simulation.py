@@ -705,7 +705,8 @@ class Simulation:
         st = self.state
         if run_rate and firm.controller == "ai" and firm.archetype is not None:
             return float(firm.archetype.marketing) if firm.products else 0.0
-        return float(sum(st.products[j].marketing.sum() for j in firm.products))
+        # plain floats: numpy's sum of each product's spend, bit for bit (engine.scalars)
+        return float(sum(pairwise_sum(st.products[j].marketing.tolist()) for j in firm.products))
 
     def _money(
         self, charge: bool, installed: np.ndarray | None = None
@@ -815,13 +816,12 @@ class Simulation:
         segment_ids = self.segment_ids
         # the share of each segment's people aware of each product (exact: counts over n),
         # a row at a time (count_nonzero is slow with ``axis=``), then per product
-        aware = zip(
-            *[
-                [np.count_nonzero(row) / seg.population.n for row in seg.population.aware]
-                for seg in st.segments
-            ],
-            strict=True,
-        )
+        shares = []
+        for seg in st.segments:
+            pop = seg.population
+            n = pop.n
+            shares.append([np.count_nonzero(row) / n for row in pop.aware])
+        aware = zip(*shares, strict=True)
         rows = zip(
             st.products,
             customers,
