@@ -15,7 +15,6 @@ moves are applied together, so the order of firms in the file does not matter. A
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -71,7 +70,7 @@ class Observer:
     quarter: int
     stream: Callable[[], np.random.Generator]  # the quarter's competitors' stream, shared
     words: bool = True  # False: no notes (nobody reads the news feed of a batch run)
-    _customers: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    _customers: dict[int, list[float]] = field(default_factory=dict, repr=False)
 
     def note(self, key: str, **fields: object) -> str:
         """The phrase ``key`` as a plan's note ("" when nobody reads the words)."""
@@ -104,30 +103,36 @@ class Observer:
             j for j, p in enumerate(self.ctx.state.products) if p.firm != self.firm.id and p.active
         ]
 
-    def customers(self, j: int) -> np.ndarray:
-        """Last reported customers of product j per segment (read-only: kept per quarter)."""
+    def customers(self, j: int) -> list[float]:
+        """Last reported customers of product j per segment, as plain floats (kept per
+        quarter: do not edit). A handful of numbers, where numpy's per-call cost dominates:
+        sums are :func:`pairwise_sum` (numpy's, bit for bit), the first largest is found as
+        ``np.argmax`` finds it (:func:`_first_max`)."""
         known = self._customers.get(j)
         if known is None:
             product = self.ctx.state.products[j]
             by_seg = self.last.products[product.id].customers_by_segment
-            known = np.array([by_seg[s] for s in self.ctx.segment_ids])
-            known.setflags(write=False)
+            known = [float(by_seg[s]) for s in self.ctx.segment_ids]
             self._customers[j] = known
         return known
 
     def main_segment(self, j: int) -> int:
         """The segment where product j has most customers (or the largest market)."""
         cust = self.customers(j)
-        if pairwise_sum(cust.tolist()) > 0:  # numpy's sum, without its per-call cost
-            return int(np.argmax(cust))
-        in_market = [self.last.segments[s].in_market for s in self.ctx.segment_ids]
-        return int(np.argmax(in_market))
+        if pairwise_sum(cust) > 0:
+            return _first_max(cust)
+        return _first_max([self.last.segments[s].in_market for s in self.ctx.segment_ids])
 
     def believed_ideal(self, s: int) -> np.ndarray:
         """A research estimate of segment s's ideal point."""
         true = self.ctx.state.segments[s].ideal
         noisy = true + self.rng.standard_normal(true.shape) * RESEARCH_NOISE
         return np.clip(noisy, 0.0, 1.0)
+
+
+def _first_max(values: list[float]) -> int:
+    """Index of the first largest of ``values`` (``np.argmax`` of numbers, never NaN)."""
+    return values.index(max(values))
 
 
 def _toward(current: np.ndarray, target: np.ndarray, distance: float) -> np.ndarray:
@@ -190,7 +195,7 @@ def _spread_marketing(obs: Observer, j: int, total: float, focus: int | None) ->
         out = np.zeros(n_seg)
         out[focus] = total
         return out
-    return np.array([total * w for w in _weights(obs.customers(j).tolist())])
+    return np.array([total * w for w in _weights(obs.customers(j))])
 
 
 def _weights(customers: list[float]) -> list[float]:
@@ -211,7 +216,7 @@ def split_budget(obs: Observer, products: list[int], total: float) -> dict[int, 
     """
     if not products:
         return {}
-    customers = [pairwise_sum(obs.customers(j).tolist()) for j in products]
+    customers = [pairwise_sum(obs.customers(j)) for j in products]
     parts = _weights(customers)
     return {j: total * part for j, part in zip(products, parts, strict=True)}
 
@@ -222,9 +227,10 @@ def _leader(obs: Observer, segment: int | None) -> int | None:
     if not rivals:
         return None
     counts = [
-        obs.customers(j)[segment] if segment is not None else obs.customers(j).sum() for j in rivals
+        obs.customers(j)[segment] if segment is not None else pairwise_sum(obs.customers(j))
+        for j in rivals
     ]
-    return rivals[int(np.argmax(counts))]
+    return rivals[_first_max(counts)]
 
 
 def margin_price(price: float, unit_cost: float, target: float, max_step: float) -> float:
@@ -468,6 +474,19 @@ def _describe(ctx: QuarterContext, product: ProductState, plan: Plan, firm_name:
     return say("rivals.move", firm=firm_name, action=action)
 
 
+def _once(make: Callable[[], np.random.Generator]) -> Callable[[], np.random.Generator]:
+    """``make`` called on first use only; later calls return the same generator (a plain
+    closure: ``functools.cache`` costs more to build than most quarters draw)."""
+    made: list[np.random.Generator] = []
+
+    def stream() -> np.random.Generator:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return stream
+
+
 def decide_competitors(
     ctx: QuarterContext,
     quarter: int,
@@ -483,7 +502,7 @@ def decide_competitors(
     it is then made only if an archetype draws (most archetypes never do).
     """
     st = ctx.state
-    stream = functools.cache(rng) if callable(rng) else lambda: rng
+    stream = _once(rng) if callable(rng) else lambda: rng
     planned: list[tuple[FirmState, int, Plan]] = []
     for firm in st.firms.values():
         if firm.controller != "ai" or firm.archetype is None:

@@ -21,7 +21,6 @@ bets, whose success chance scales with innovation × capability.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -102,39 +101,56 @@ def confidence(view: LineView) -> dict[str, float]:
     return {seg: clip(1.0 - _need(view, seg, "ideals"), 0.0, 1.0) for seg in view.belief.ideals}
 
 
+Basis = list[tuple[float, float, Mapping[str, float], Mapping[str, float]]]
+"""What a line's items are valued against, per segment: its share of the weighting, the
+confidence c in its ideal, and each attribute's believed ideal x̂ and importance (means)."""
+
+
+def value_basis(view: LineView, weighting: str) -> Basis:
+    """The :data:`Basis` of ``view`` under ``weighting`` (``potential`` or ``retention``),
+    read off the belief once for every item valued on the view."""
+    b = view.belief
+    weights = view.customers if weighting == "retention" else view.potential
+    total = sum(weights.values()) or 1.0
+    known = confidence(view)
+    return [
+        (
+            w / total,
+            known[seg],
+            {attr: e.mean for attr, e in b.ideals[seg].items()},
+            {attr: e.mean for attr, e in b.weights[seg].items()},
+        )
+        for seg, w in weights.items()
+    ]
+
+
 def believed_value(
-    item: ItemView, view: LineView, weighting: str, known: Mapping[str, float] | None = None
+    item: ItemView, view: LineView, weighting: str, basis: Basis | None = None
 ) -> float:
     """Believed utility gain of shipping ``item``, averaged over segments.
 
     Where the firm knows a segment's ideal (confidence c = 1 − ideal vagueness), the gain is
     w·[(z − x̂)² − (z + e − x̂)²]; where it does not, the PM trusts the backlog and assumes
     the ideal lies TRUST_GAP beyond the product in the direction the item moves it. The two
-    are blended by c, so research replaces the backlog's optimism with knowledge. ``known``
-    is :func:`confidence` of ``view`` when the caller values many items on one view.
+    are blended by c, so research replaces the backlog's optimism with knowledge. ``basis``
+    is :func:`value_basis` of ``view`` when the caller values many items on one view.
     """
-    b = view.belief
     if weighting == "naive":
         return sum(max(0.0, e) for e in item.effects.values()) + max(0.0, item.quality)
-    weights = view.customers if weighting == "retention" else view.potential
-    total = sum(weights.values()) or 1.0
     gain = 0.0
-    known = confidence(view) if known is None else known
+    basis = value_basis(view, weighting) if basis is None else basis
     # per attribute the item moves: (attribute, z, z after the item, the trusted gain)
     moves = []
     for attr, effect in item.effects.items():
         z = view.attributes[attr]
         new = min(1.0, max(0.0, z + effect))
         moves.append((attr, z, new, 2 * TRUST_GAP * abs(effect) - effect**2))
-    for seg, w in weights.items():
-        c = known[seg]
-        share = w / total
-        ideals, importance = b.ideals[seg], b.weights[seg]
+    for share, c, ideals, importance in basis:
         for attr, z, new, trusted in moves:
-            x = ideals[attr].mean
+            x = ideals[attr]
             gain_known = (z - x) ** 2 - (new - x) ** 2
             blend = c * gain_known + (1.0 - c) * trusted
-            gain += share * importance[attr].mean * blend
+            gain += share * importance[attr] * blend
     return gain
 
 
@@ -143,9 +159,9 @@ def _score(
     view: LineView,
     policy: Policy,
     rng: np.random.Generator,
-    known: Mapping[str, float],
+    basis: Basis,
 ) -> float:
-    value = believed_value(item, view, policy.value, known)
+    value = believed_value(item, view, policy.value, basis)
     if policy.value != "naive":
         value += policy.quality_bonus * (QUALITY_VALUE * item.quality - DEBT_VALUE * item.debt)
     noise = float(np.exp(policy.noise * rng.standard_normal())) if policy.noise else 1.0
@@ -157,8 +173,8 @@ def prioritise(
 ) -> list[str]:
     """Roadmap for this quarter: best items first, dependencies before dependants."""
     items = {i.id: i for i in view.items}
-    known = {} if policy.value == "naive" else confidence(view)
-    scores = {i.id: _score(i, view, policy, rng, known) for i in view.items}
+    basis = [] if policy.value == "naive" else value_basis(view, policy.value)
+    scores = {i.id: _score(i, view, policy, rng, basis) for i in view.items}
     order = sorted(items, key=lambda i: (not items[i].in_progress, -scores[i]))
     budget = policy.fill * view.feature_rate * split.features
     plan: list[str] = []
@@ -223,7 +239,13 @@ def _research(view: LineView, policy: Policy) -> list[ResearchOrder]:
         return []
     weights = view.customers if policy.value == "retention" else view.potential
     total = sum(weights.values()) or 1.0
-    need = functools.cache(functools.partial(_need, view))  # each (segment, what) once
+    needs: dict[tuple[str, str], float] = {}
+
+    def need(seg: str, what: str) -> float:
+        """:func:`_need` of each (segment, what) once."""
+        if (seg, what) not in needs:
+            needs[seg, what] = _need(view, seg, what)
+        return needs[seg, what]
 
     def gain(method: ResearchMethod, seg: str) -> float:
         return sum(need(seg, r) for r in method.reveals) / method.noise

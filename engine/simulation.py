@@ -720,7 +720,8 @@ class Simulation:
         st = self.state
         if run_rate and firm.controller == "ai" and firm.archetype is not None:
             return float(firm.archetype.marketing) if firm.products else 0.0
-        return float(sum(st.products[j].marketing.sum() for j in firm.products))
+        # plain floats: numpy's sum of each product's spend, bit for bit (engine.scalars)
+        return float(sum(pairwise_sum(st.products[j].marketing.tolist()) for j in firm.products))
 
     def _money(
         self, charge: bool, installed: np.ndarray | None = None
@@ -764,13 +765,16 @@ class Simulation:
         st = self.state
         installed = st.installed() if installed is None else installed
         inm = inm or _InMarket.of(st.segments)
-        in_market = np.array([n * seg.scale for n, seg in zip(inm.sizes, st.segments, strict=True)])
+        in_market = [n * seg.scale for n, seg in zip(inm.sizes, st.segments, strict=True)]
         loyalty = self._loyalty(utilities, inm)
         share_seg = installed / np.maximum(in_market, 1e-12)[:, None]
+        # plain floats from here on, one tolist per table: per product (the column sums are
+        # numpy's sum over segments, bit for bit), per segment × product and per segment
+        customers = installed.sum(axis=0).tolist()
         return TurnReport(
             quarter=quarter,
-            firms=self._firm_results(installed, share_seg, in_market, loyalty, economics),
-            products=self._product_results(installed, share_seg, loyalty),
+            firms=self._firm_results(customers, share_seg, in_market, loyalty, economics),
+            products=self._product_results(customers, installed, share_seg, loyalty),
             segments=self._segment_results(installed, in_market),
             competitor_moves=moves,
         )
@@ -812,31 +816,39 @@ class Simulation:
         )
 
     def _product_results(
-        self, installed: np.ndarray, share_seg: np.ndarray, loyalty: _Loyalty
+        self,
+        customers: list[float],
+        installed: np.ndarray,
+        share_seg: np.ndarray,
+        loyalty: _Loyalty,
     ) -> dict[str, ProductResult]:
-        """Every product's figures; ``installed`` and ``share_seg`` are segment × product.
+        """Every product's figures; ``customers`` per product, ``installed`` and ``share_seg``
+        segment × product.
 
         The segment × product tables become per-product lists of plain floats in one
         ``tolist`` each (the same numbers as reading them one by one)."""
         st = self.state
         segment_ids = self.segment_ids
-        customers = installed.sum(axis=0).tolist()
-        satisfaction = loyalty.satisfaction.tolist()
-        # the share of each segment's people aware of each product (exact: counts over n)
-        aware = np.empty(installed.shape)
-        for s, seg in enumerate(st.segments):
-            n = seg.population.n  # a row at a time: count_nonzero is slow with ``axis=``
-            aware[s] = [np.count_nonzero(row) / n for row in seg.population.aware]
+        # the share of each segment's people aware of each product (exact: counts over n),
+        # a row at a time (count_nonzero is slow with ``axis=``), then per product
+        shares = []
+        for seg in st.segments:
+            pop = seg.population
+            n = pop.n
+            shares.append([np.count_nonzero(row) / n for row in pop.aware])
+        aware = zip(*shares, strict=True)
         rows = zip(
             st.products,
+            customers,
+            loyalty.satisfaction.tolist(),
             installed.T.tolist(),
             share_seg.T.tolist(),
-            aware.T.tolist(),
+            aware,
             self._last_chosen.T.tolist(),
             strict=True,
         )
         products = {}
-        for j, (p, cust, share, aware_j, chosen) in enumerate(rows):
+        for p, cust, satisfaction, by_segment, share, aware_j, chosen in rows:
             products[p.id] = ProductResult(
                 id=p.id,
                 name=p.name,
@@ -845,22 +857,22 @@ class Simulation:
                 unit_cost=float(p.unit_cost),
                 quality=float(p.quality),
                 attributes=self._named(p.attributes, self.attribute_ids),
-                revenue=float(customers[j] * p.price),
-                customers=customers[j],
-                customers_by_segment=dict(zip(segment_ids, cust, strict=True)),
+                revenue=float(cust * p.price),
+                customers=cust,
+                customers_by_segment=dict(zip(segment_ids, by_segment, strict=True)),
                 share_by_segment=dict(zip(segment_ids, share, strict=True)),
                 awareness_by_segment=dict(zip(segment_ids, aware_j, strict=True)),
                 marketing_by_segment=self._named(p.marketing, segment_ids),
-                satisfaction=satisfaction[j] / customers[j] if customers[j] > 0 else 0.0,
+                satisfaction=satisfaction / cust if cust > 0 else 0.0,
                 chosen_by_segment=dict(zip(segment_ids, chosen, strict=True)),
             )
         return products
 
     def _firm_results(
         self,
-        installed: np.ndarray,
+        customers: list[float],
         share_seg: np.ndarray,
-        in_market: np.ndarray,
+        in_market: list[float],
         loyalty: _Loyalty,
         economics: dict[str, dict[str, float]],
     ) -> dict[str, FirmResult]:
@@ -869,20 +881,29 @@ class Simulation:
         # per product, as plain floats: customers, satisfaction, promoters, detractors and
         # the share in each segment; a firm's figure is numpy's sum over its products, bit
         # for bit (engine.scalars)
-        columns = [
-            installed.sum(axis=0).tolist(),
-            loyalty.satisfaction.tolist(),
-            loyalty.promoters.tolist(),
-            loyalty.detractors.tolist(),
-            *share_seg.tolist(),
-        ]
-        total_in = max(in_market.sum(), 1e-12)
+        figures = list(
+            zip(
+                customers,
+                loyalty.satisfaction.tolist(),
+                loyalty.promoters.tolist(),
+                loyalty.detractors.tolist(),
+                *share_seg.tolist(),
+                strict=True,
+            )
+        )
+        marketing = [pairwise_sum(p.marketing.tolist()) for p in st.products]
+        # a numpy scalar, as the array sum it replaces: a firm's share keeps its type (the
+        # balance goldens print it)
+        total_in = max(np.float64(pairwise_sum(in_market)), 1e-12)
         firms = {}
         for firm in st.firms.values():
             js = firm.products
-            cust, sat, prom, det, *by_segment = [
-                pairwise_sum([column[j] for j in js]) for column in columns
-            ]
+            mine = [figures[j] for j in js]
+            cust, sat, prom, det, *by_segment = (
+                [pairwise_sum(column) for column in zip(*mine, strict=True)]
+                if mine
+                else [0.0] * (4 + len(self.segment_ids))
+            )
             econ = economics[firm.id]
             firms[firm.id] = FirmResult(
                 id=firm.id,
@@ -897,30 +918,43 @@ class Simulation:
                 share_by_segment=dict(zip(self.segment_ids, by_segment, strict=True)),
                 satisfaction=sat / cust if cust > 0 else 0.0,
                 nps=100.0 * (prom - det) / cust if cust > 0 else 0.0,
-                marketing=float(sum(pairwise_sum(st.products[j].marketing.tolist()) for j in js)),
+                marketing=float(sum(marketing[j] for j in js)),
             )
         return firms
 
     def _segment_results(
-        self, installed: np.ndarray, in_market: np.ndarray
+        self, installed: np.ndarray, in_market: list[float]
     ) -> dict[str, SegmentResult]:
-        """Every segment's size, buyers, entries, churn and (hidden) ideal."""
+        """Every segment's size, buyers, entries, churn and (hidden) ideal (plain floats:
+        the quarter's per-segment arrays read by one tolist each)."""
+        flows = zip(
+            self.state.segments,
+            in_market,
+            [pairwise_sum(row) for row in installed.tolist()],  # numpy's row sums
+            self._last_entered.tolist(),
+            self._last_churned.tolist(),
+            self._last_joined.tolist(),
+            self._last_left.tolist(),
+            self._last_left_customers.tolist(),
+            self._last_choosers.tolist(),
+            strict=True,
+        )
         return {
             seg.id: SegmentResult(
                 id=seg.id,
                 name=seg.name,
                 size=float(seg.size),
-                in_market=float(in_market[s]),
-                buyers=float(installed[s].sum()),
-                entered=float(self._last_entered[s]),
-                churned=float(self._last_churned[s]),
+                in_market=float(n),
+                buyers=buyers,
+                entered=entered,
+                churned=churned,
                 ideal=self._named(seg.ideal, self.attribute_ids),
-                joined=float(self._last_joined[s]),
-                left=float(self._last_left[s]),
-                left_customers=float(self._last_left_customers[s]),
-                choosers=float(self._last_choosers[s]),
+                joined=joined,
+                left=left,
+                left_customers=left_customers,
+                choosers=choosers,
             )
-            for s, seg in enumerate(self.state.segments)
+            for seg, n, buyers, entered, churned, joined, left, left_customers, choosers in flows
         }
 
     @staticmethod
