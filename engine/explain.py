@@ -238,17 +238,9 @@ def expected_shares(
     satisfaction is summed; by default the start-of-quarter users. The start-of-quarter
     users' satisfaction is also summed under the first variant's inputs.
     """
-    distinct: list[MarketInputs] = []
-    seen: dict[bytes, int] = {}
-    which = []
-    for v in variants:
-        k = seen.setdefault(v.key(), len(distinct))
-        if k == len(distinct):
-            distinct.append(v)
-        which.append(k)
+    distinct, which = _distinct(variants)
     n_prod = len(variants[0].price)
-    copies = len(distinct)
-    shape = (copies, len(sample.segments), n_prod)
+    shape = (len(distinct), len(sample.segments), n_prod)
     shares, sat_end, sat_start = np.zeros(shape), np.zeros(shape), np.zeros(shape[1:])
     chosen, choosing = np.zeros(shape), np.zeros(shape[:2])
     live = [s for s, seg in enumerate(sample.segments) if seg.current.size and n_prod]
@@ -260,13 +252,7 @@ def expected_shares(
             for k in which
         ]
     stack = _Stack.of(ctx.scenario.choice, distinct, sample, live)
-    util, known, current, own, aware = (
-        stack.util,
-        stack.known,
-        stack.current,
-        stack.own,
-        stack.aware,
-    )
+    util, current, own, aware = stack.util, stack.current, stack.own, stack.aware
     sc, v0 = stack.switching_cost, stack.outside_utility
     r = market.rechoice_probability(
         util,
@@ -288,7 +274,7 @@ def expected_shares(
     else:
         ends = stack.tiled(end_current)
         own_end = market.owners(ends, n_prod)
-        users = _satisfied_users(util, known | own_end, ends, own_end, sc, v0)
+        users = _satisfied_users(util, stack.known | own_end, ends, own_end, sc, v0)
         first = stack.first  # the first variant is the first copy (``order[0] == 0``)
         start_users = _satisfied_users(
             util[:, first],
@@ -309,6 +295,19 @@ def expected_shares(
         Expectation(shares[k], sat_end[k], sat_start if k == 0 else None, chosen[k], choosing[k])
         for k in which
     ]
+
+
+def _distinct(variants: list[MarketInputs]) -> tuple[list[MarketInputs], list[int]]:
+    """The distinct variants in first-seen order, and which of them each variant is."""
+    distinct: list[MarketInputs] = []
+    seen: dict[bytes, int] = {}
+    which = []
+    for v in variants:
+        k = seen.setdefault(v.key(), len(distinct))
+        if k == len(distinct):
+            distinct.append(v)
+        which.append(k)
+    return distinct, which
 
 
 @dataclass(frozen=True)
