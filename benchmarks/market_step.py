@@ -43,6 +43,7 @@ from engine.loader import load_scenario  # noqa: E402
 from engine.population import draw_population  # noqa: E402
 from engine.scenario import Scenario  # noqa: E402
 from engine.simulation import Simulation  # noqa: E402
+from game.allocator import keep_freed_memory  # noqa: E402
 
 CUSTOMERS = 100_000
 PRODUCTS = 8
@@ -213,6 +214,8 @@ def step_seconds_100k() -> float:
 PEAK_SCRIPT = """
 import resource, sys
 sys.path[:0] = {paths!r}
+from game.allocator import keep_freed_memory
+keep_freed_memory()
 from market_step import wide_market
 from engine.simulation import Simulation
 sim = Simulation(wide_market(1_000_000), resolution=1_000_000)
@@ -235,6 +238,7 @@ def main() -> int:
         "--against", metavar="REV_OR_PATH", help="also measure another version, side by side"
     )
     args = parser.parse_args()
+    keep_freed_memory()  # as the crossroads command does for every game
     if args.against:
         return _against(args.against)
     k = kernel_inputs(CUSTOMERS)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from engine.balance import play_run
+from game.allocator import keep_freed_memory
 
 if TYPE_CHECKING:
     from engine.balance import Run
@@ -113,6 +114,7 @@ def _scenario(job: Job, index: int) -> Scenario:
 
 def play_batch(job: Job, batch: Batch) -> list[Run]:
     """Play one batch: its bot on each of its seeds, on its variant of the job's scenario."""
+    keep_freed_memory()  # on every backend's worker (idempotent, two C calls)
     scenario = _scenario(job, batch.variant)
     return [play_run(scenario, job.role, batch.bot, s, job.resolution) for s in batch.seeds]
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 import game.commands
+from game.allocator import keep_freed_memory
 
 
 def command_names() -> list[str]:
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
+    keep_freed_memory()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
