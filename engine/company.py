@@ -127,6 +127,7 @@ class Company:
         self.names = Names.of(sc)
         self.backlog = {b.id: b for b in sc.backlog}
         self.specs = {p.id: p for _, p in sc.products()}  # every product by id
+        self.research_methods = tuple(sc.research)  # what every line view offers (immutable)
         for i, firm in enumerate(sc.player_firms()):
             lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
             org = organisation.initial_state(firm, sc.organisation)
@@ -191,8 +192,9 @@ class Company:
         backlog = self.backlog
         honesty = stakeholders.modifiers(book.people).estimates if book.people.active else 1.0
         items = []
+        states = book.roadmap.items
         for item_id in book.roadmap.open_ids():
-            s = book.roadmap.items[item_id]
+            s = states[item_id]
             if s.product != line:
                 continue
             key = (item_id, team.pm_skill, s.progress, honesty)
@@ -219,7 +221,7 @@ class Company:
             feature_rate=organisation.feature_points(team, book.org.culture, 1.0, params),
             tech_debt=team.tech_debt,
             debt_half=params.debt_half,
-            research=tuple(self.scenario.research),
+            research=self.research_methods,
             cash=float(st.firms[firm].cash),
             skill=team.pm_skill,
         )

@@ -63,8 +63,10 @@ class Lookups:
     """A scenario's records by id, as the check looks them up (see :func:`lookups`)."""
 
     firms: Mapping[str, Firm]
+    own: Mapping[str, frozenset[str]]  # each firm's product ids
     products: Mapping[str, Product]  # every firm's
     backlog: Mapping[str, BacklogItem]
+    item_names: Mapping[str, str]  # backlog item id -> name, as the load warning names them
     segments: frozenset[str]
     methods: Mapping[str, ResearchMethod]
     initiatives: Mapping[str, CultureInitiative]
@@ -83,8 +85,10 @@ def lookups(scenario: Scenario) -> Lookups:
         return kept[1]
     found = Lookups(
         firms={f.id: f for f in scenario.firms},
+        own={f.id: frozenset(p.id for p in f.products) for f in scenario.firms},
         products={p.id: p for _, p in scenario.products()},
         backlog={b.id: b for b in scenario.backlog},
+        item_names={b.id: b.name for b in scenario.backlog},
         segments=frozenset(scenario.segment_ids()),
         methods={m.id: m for m in scenario.research},
         initiatives={i.id: i for i in scenario.initiatives},
@@ -211,13 +215,14 @@ def _line_market(
     out: list[Problem],
 ) -> float:
     """Price and marketing spend, each within its bound; returns the marketing money."""
-    segments = lookups(scenario).segments
+    found = lookups(scenario)
+    segments = found.segments
     cur = scenario.currency
     spend = 0.0
     if pd.price is not None and (not math.isfinite(pd.price) or pd.price <= 0):
         out.append(Problem(f"{where}.price", say("checks.price_not_positive", price=pd.price)))
     elif pd.price is not None:
-        product = lookups(scenario).products.get(pid)
+        product = found.products.get(pid)
         start = product.price if product is not None else None
         if start is not None and pd.price > PRICE_MAX_MULTIPLE * start:
             out.append(
@@ -320,8 +325,8 @@ def _line_research(
     where: str, pd: ProductDecision, scenario: Scenario, out: list[Problem]
 ) -> tuple[float, float]:
     """Research orders; returns (money, discovery effort) they commit."""
-    segments = lookups(scenario).segments
-    methods = lookups(scenario).methods
+    found = lookups(scenario)
+    segments, methods = found.segments, found.methods
     spend = effort = 0.0
     most = len(methods) * len(segments)
     if len(pd.research) > most:
@@ -360,10 +365,11 @@ def _line_people(
 ) -> float:
     """Hires and layoffs; returns what they cost this quarter."""
     params = scenario.organisation
+    heads = team.headcount  # a sum over the team's cohorts: worked out once
     if pd.hires and decisions.hiring_freeze:
         out.append(Problem(f"{where}.hires", say("checks.hiring_freeze", hires=pd.hires)))
-    most = max(HIRES_MIN_CAP, HIRES_MAX_MULTIPLE * team.headcount)
-    room = max(0, TEAM_MAX - team.headcount)
+    most = max(HIRES_MIN_CAP, HIRES_MAX_MULTIPLE * heads)
+    room = max(0, TEAM_MAX - heads)
     if pd.hires > min(most, room):
         why = (
             say(
@@ -371,24 +377,22 @@ def _line_people(
                 hires=pd.hires,
                 most=most,
                 multiple=HIRES_MAX_MULTIPLE,
-                team=team.headcount,
+                team=heads,
                 floor=HIRES_MIN_CAP,
             )
             if most <= room
-            else say(
-                "checks.hires_size", hires=pd.hires, limit=count(TEAM_MAX), team=team.headcount
-            )
+            else say("checks.hires_size", hires=pd.hires, limit=count(TEAM_MAX), team=heads)
         )
         out.append(Problem(f"{where}.hires", why))
-        return min(pd.layoffs, team.headcount) * params.severance
-    if pd.layoffs > team.headcount:
+        return min(pd.layoffs, heads) * params.severance
+    if pd.layoffs > heads:
         out.append(
             Problem(
                 f"{where}.layoffs",
-                say("checks.layoffs", layoffs=pd.layoffs, team=team.headcount),
+                say("checks.layoffs", layoffs=pd.layoffs, team=heads),
             )
         )
-    return pd.hires * params.hiring_cost + min(pd.layoffs, team.headcount) * params.severance
+    return pd.hires * params.hiring_cost + min(pd.layoffs, heads) * params.severance
 
 
 def _line_capacity(
@@ -403,7 +407,8 @@ def _line_capacity(
 ) -> None:
     """Warnings when the roadmap or the research asks for more than the team has."""
     params = scenario.organisation
-    backlog = lookups(scenario).backlog
+    found = lookups(scenario)
+    backlog = found.backlog
     split = pd.split
     available = organisation.feature_points(team, ctx.org.culture, split.features, params)
     valid = [
@@ -414,8 +419,9 @@ def _line_capacity(
     load = roadmap.plan_load(valid, ctx.roadmap, backlog, available)
     idle = load.planned <= 0 and load.available >= 1.0 and not load.overrun
     if load.crunch > 1e-6 or idle:
-        names = {b.id: b.name for b in backlog.values()}
-        out.append(Problem(f"{where}.roadmap", roadmap.load_words(load, names), "warning"))
+        out.append(
+            Problem(f"{where}.roadmap", roadmap.load_words(load, found.item_names), "warning")
+        )
     discovery = organisation.capacity(team, ctx.org.culture, params) * split.discovery
     if research_effort > discovery + 1e-6:
         out.append(
@@ -435,7 +441,7 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
     """Every problem with ``decisions`` for this firm's current state, errors first."""
     out: list[Problem] = []
     found = lookups(scenario)
-    own = {p.id for p in found.firms[ctx.firm].products}
+    own = found.own[ctx.firm]
     all_products = found.products
     spend = 0.0
     for pid, pd in decisions.products.items():
@@ -489,7 +495,7 @@ def check(decisions: Decisions, ctx: Context, scenario: Scenario) -> list[Proble
                 "warning",
             )
         )
-    return sorted(out, key=lambda p: p.severity != "error")
+    return sorted(out, key=lambda p: p.severity != "error") if out else out
 
 
 def _responses(decisions: Decisions, ctx: Context, out: list[Problem]) -> None:
