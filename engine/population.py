@@ -25,9 +25,13 @@ def lognormal_multipliers(
     """Mean-one log-normal factors with coefficient of variation ``cv`` (float32)."""
     if cv <= 0:
         return np.ones(shape, dtype=np.float32)
+    return _lognormal_of(rng.standard_normal(shape), cv)
+
+
+def _lognormal_of(normals: np.ndarray, cv: float) -> np.ndarray:
+    """Standard normal draws turned into mean-one log-normal factors (float32)."""
     sigma, shift = _lognormal(cv)
-    draws = rng.standard_normal(shape) * sigma - shift
-    return np.exp(draws).astype(np.float32)
+    return np.exp(normals * sigma - shift).astype(np.float32)
 
 
 def side_by_side(parts: Sequence[np.ndarray]) -> np.ndarray:
@@ -85,10 +89,15 @@ class Population:
         """Append ``k`` newcomers to the segment: fresh tastes, outside the category."""
         if k <= 0:
             return
-        new = draw_population(segment, k, self.aware.shape[0], rng)
-        for name in _ARRAYS:
-            axis = getattr(self, name).ndim - 1
-            setattr(self, name, np.concatenate([getattr(self, name), getattr(new, name)], axis))
+        tastes = draw_tastes(segment, k, rng)
+        for name, new in zip(_TASTES, tastes, strict=True):
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate((old, new), axis=old.ndim - 1))
+        for name, (dtype, fill) in _STATES.items():
+            old = getattr(self, name)
+            grown = _filled((*old.shape[:-1], old.shape[-1] + k), dtype, fill)
+            grown[..., : old.shape[-1]] = old
+            setattr(self, name, grown)
 
     def remove(self, k: int, rng: np.random.Generator) -> np.ndarray:
         """Mark ``k`` people ``gone``, in proportion across states; returns their states.
@@ -143,32 +152,59 @@ def draw_population(
     segment: Segment, n: int, n_products: int, rng: np.random.Generator
 ) -> Population:
     """Draw ``n`` persistent customers for ``segment`` (tastes only; nobody owns anything)."""
+    tastes = dict(zip(_TASTES, draw_tastes(segment, n, rng), strict=True))
+    states = {
+        name: _filled((n_products, n) if name == "aware" else (n,), dtype, fill)
+        for name, (dtype, fill) in _STATES.items()
+    }
+    return Population(**tastes, **states)
+
+
+def draw_tastes(
+    segment: Segment, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The tastes of ``n`` new customers, in :data:`_TASTES` order.
+
+    The normal tables (ideal offsets, then weight and price-sensitivity multipliers, each
+    only if its spread is positive) come from ONE ``standard_normal`` call, rows in that
+    order: numpy's normals carry nothing over between calls, so these are the numbers
+    separate calls drew, at a third of the calls' overhead.
+    """
     k = len(segment.ideal)
-    offset = (rng.standard_normal((k, n)) * segment.ideal_spread).astype(np.float32)
-    return Population(
-        offset=offset,
-        weight_mult=lognormal_multipliers(rng, segment.weight_cv, (k, n)),
-        alpha_mult=lognormal_multipliers(rng, segment.price_sensitivity_cv, (n,)),
-        theta=rng.beta(segment.churn.a, segment.churn.b, n).astype(np.float32),
-        aware=np.zeros((n_products, n), dtype=bool),
-        current=np.full(n, NO_PRODUCT, dtype=np.int16),
-        tenure=np.zeros(n, dtype=np.int16),
-        in_market=np.zeros(n, dtype=bool),
-        fresh=np.zeros(n, dtype=bool),
-        gone=np.zeros(n, dtype=bool),
-    )
+    w_cv, a_cv = segment.weight_cv, segment.price_sensitivity_cv
+    w_rows = k if w_cv > 0 else 0
+    normals = rng.standard_normal((k + w_rows + (a_cv > 0), n))
+    offset = (normals[:k] * segment.ideal_spread).astype(np.float32)
+    if w_rows:
+        weight_mult = _lognormal_of(normals[k : k + w_rows], w_cv)
+    else:
+        weight_mult = np.ones((k, n), dtype=np.float32)
+    if a_cv > 0:
+        alpha_mult = _lognormal_of(normals[k + w_rows], a_cv)
+    else:
+        alpha_mult = np.ones(n, dtype=np.float32)
+    theta = rng.beta(segment.churn.a, segment.churn.b, n).astype(np.float32)
+    return offset, weight_mult, alpha_mult, theta
 
 
-_ARRAYS = (
-    "offset",
-    "weight_mult",
-    "alpha_mult",
-    "theta",
-    "aware",
-    "current",
-    "tenure",
-    "in_market",
-    "fresh",
-    "gone",
-)
-"""The per-customer arrays (customers along the last axis), in one place for add/compact."""
+def _filled(shape: tuple[int, ...], dtype: type, fill: int) -> np.ndarray:
+    """A new state array (``np.zeros`` when it can: much cheaper than ``np.full``)."""
+    return np.full(shape, fill, dtype=dtype) if fill else np.zeros(shape, dtype=dtype)
+
+
+_TASTES = ("offset", "weight_mult", "alpha_mult", "theta")
+"""The per-customer tastes, drawn once (see :func:`draw_tastes`)."""
+
+_STATES: dict[str, tuple[type, int]] = {
+    "aware": (np.bool_, False),
+    "current": (np.int16, NO_PRODUCT),
+    "tenure": (np.int16, 0),
+    "in_market": (np.bool_, False),
+    "fresh": (np.bool_, False),
+    "gone": (np.bool_, False),
+}
+"""The per-customer states and their dtype and value for a newcomer: unaware of every
+product (``aware`` is (J,N)), owning nothing, outside the category."""
+
+_ARRAYS = (*_TASTES, *_STATES)
+"""The per-customer arrays (customers along the last axis), for compact."""

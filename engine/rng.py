@@ -52,9 +52,9 @@ class SeedStreams:
             known = ", ".join(self.subsystems)
             raise ValueError(f"unknown subsystem '{subsystem}' (known: {known})") from None
         tail = (int(quarter), *map(int, key))
-        if all(0 <= k < WORD for k in tail):
+        try:  # numpy refuses (OverflowError) a Python int that is not one 32-bit word
             seq = np.random.SeedSequence(np.array([*words, *tail], dtype=np.uint32))
-        else:  # the general path; equal to the fast one wherever both apply
+        except OverflowError:  # the general path; equal to the fast one wherever both apply
             child = self._children[subsystem]
             seq = np.random.SeedSequence(child.entropy, spawn_key=(*child.spawn_key, *tail))
         return np.random.Generator(np.random.PCG64(seq))
