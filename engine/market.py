@@ -90,7 +90,11 @@ def people_terms(
     people or (K, N) per person, ``sensitivity`` a scalar or (N,))."""
     ideals = offset + ideal
     np.clip(ideals, 0.0, 1.0, out=ideals)
-    return customer_terms(ideals, weight_mult * weights, alpha_mult * sensitivity)
+    k, n = ideals.shape
+    out = np.empty((2 * k + 2, n), dtype=np.float32)  # w and α written straight into place
+    np.multiply(weight_mult, weights, out=out[:k])
+    np.multiply(alpha_mult, sensitivity, out=out[2 * k + 1])
+    return _ideal_terms(out, ideals)
 
 
 def customer_terms(ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -98,9 +102,15 @@ def customer_terms(ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray) -
     k, n = ideals.shape
     out = np.empty((2 * k + 2, n), dtype=np.float32)
     out[:k] = weights
-    np.multiply(weights, ideals, out=out[k : 2 * k])
-    np.einsum("kn,kn->n", out[k : 2 * k], ideals, out=out[2 * k])
     out[2 * k + 1] = alpha
+    return _ideal_terms(out, ideals)
+
+
+def _ideal_terms(out: np.ndarray, ideals: np.ndarray) -> np.ndarray:
+    """Fill the rows w·x and Σ w x² of terms ``out`` whose w (and α) rows are written."""
+    k = ideals.shape[0]
+    np.multiply(out[:k], ideals, out=out[k : 2 * k])
+    np.einsum("kn,kn->n", out[k : 2 * k], ideals, out=out[2 * k])
     return out
 
 
