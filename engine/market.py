@@ -213,6 +213,7 @@ def rechoice_probability(
     churn_gap: float,
     reconsider: float | np.ndarray,
     own: np.ndarray | None = None,
+    gap: np.ndarray | None = None,
 ) -> np.ndarray:
     """Chance each in-market customer re-chooses this quarter.
 
@@ -220,8 +221,10 @@ def rechoice_probability(
     t_i = min(1, θ_i·(1 + churn_gap·max(0, V_best_alt − V_current))). A customer without a
     product (V_current = V_0) looks again with 1 − (1 − reconsider)·(1 − t_i): either their
     own restlessness or a fresh look at the offers, the segment's ``reconsider`` chance.
+    ``gap`` is ``satisfaction_gap`` of these arguments when the caller has it already.
     """
-    gap = satisfaction_gap(utility, current, aware, switching_cost, outside_utility, own)
+    if gap is None:
+        gap = satisfaction_gap(utility, current, aware, switching_cost, outside_utility, own)
     prob = np.minimum(theta * (1.0 + churn_gap * np.maximum(-gap, 0.0)), 1.0)
     looking = 1.0 - np.float32(1.0 - reconsider) * (1.0 - prob)
     prob = np.where(current >= 0, prob, looking)
