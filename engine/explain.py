@@ -254,6 +254,7 @@ def expected_shares(
     stack = _Stack.of(ctx.scenario.choice, distinct, sample, live)
     util, current, own, aware = stack.util, stack.current, stack.own, stack.aware
     sc, v0 = stack.switching_cost, stack.outside_utility
+    gap = market.satisfaction_gap(util, current, aware, sc, v0, own)  # once: churn, then σ
     r = market.rechoice_probability(
         util,
         current,
@@ -265,25 +266,21 @@ def expected_shares(
         ctx.scenario.choice.churn_gap,
         stack.per_customer([smp.reconsider for smp in sample.segments]),
         own,
+        gap,
     )
     prob = market.choice_probabilities(util, current, aware, sc, v0)
     picked = prob * r[None, :]
     expected = picked + own * (1.0 - r)[None, :]
     if end_current is None:
-        users = start_users = _satisfied_users(util, aware, current, own, sc, v0)
+        users = start_users = _satisfied_users(gap, current, own)
     else:
         ends = stack.tiled(end_current)
         own_end = market.owners(ends, n_prod)
-        users = _satisfied_users(util, stack.known | own_end, ends, own_end, sc, v0)
-        first = stack.first  # the first variant is the first copy (``order[0] == 0``)
-        start_users = _satisfied_users(
-            util[:, first],
-            aware[:, first],
-            current[first],
-            own[:, first],
-            sc if np.isscalar(sc) else sc[first],
-            v0 if np.isscalar(v0) else v0[first],
-        )
+        end_gap = market.satisfaction_gap(util, ends, stack.known | own_end, sc, v0, own_end)
+        users = _satisfied_users(end_gap, ends, own_end)
+        first = stack.first  # the first variant is the first copy (``order[0] == 0``); the
+        # kernels work customer by customer, so its columns of ``gap`` are its own gaps
+        start_users = _satisfied_users(gap[first], current[first], own[:, first])
     for b, s in enumerate(live):
         n, order = sample.segments[s].current.size, stack.orders[b]
         shares[order, s, :] = stack.sums(expected, b).T / n
@@ -490,17 +487,9 @@ def _offer_rows(offer: market.Offer, rows: np.ndarray) -> market.Offer:
     return market.Offer(offer.attributes[rows], offer.constant[rows], offer.log_price[rows])
 
 
-def _satisfied_users(
-    util: np.ndarray,
-    aware: np.ndarray,
-    current: np.ndarray,
-    own: np.ndarray,
-    switching_cost: float | np.ndarray,
-    outside_utility: float | np.ndarray,
-) -> np.ndarray:
-    """σ(gap) of each customer on the row of the product they use (``own``: owners of
-    ``current``), zero elsewhere: (J, N) float64."""
-    gap = market.satisfaction_gap(util, current, aware, switching_cost, outside_utility, own)
+def _satisfied_users(gap: np.ndarray, current: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """σ(gap) of each customer (``gap``: their satisfaction gap) on the row of the product
+    they use (``own``: owners of ``current``), zero elsewhere: (J, N) float64."""
     happy = gap.astype(np.float64)  # σ(gap) = 1 / (1 + exp(−gap)), finite; in place
     np.negative(happy, out=happy)
     np.exp(happy, out=happy)

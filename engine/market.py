@@ -90,7 +90,11 @@ def people_terms(
     people or (K, N) per person, ``sensitivity`` a scalar or (N,))."""
     ideals = offset + ideal
     np.clip(ideals, 0.0, 1.0, out=ideals)
-    return customer_terms(ideals, weight_mult * weights, alpha_mult * sensitivity)
+    k, n = ideals.shape
+    out = np.empty((2 * k + 2, n), dtype=np.float32)  # w and α written straight into place
+    np.multiply(weight_mult, weights, out=out[:k])
+    np.multiply(alpha_mult, sensitivity, out=out[2 * k + 1])
+    return _ideal_terms(out, ideals)
 
 
 def customer_terms(ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray) -> np.ndarray:
@@ -98,9 +102,15 @@ def customer_terms(ideals: np.ndarray, weights: np.ndarray, alpha: np.ndarray) -
     k, n = ideals.shape
     out = np.empty((2 * k + 2, n), dtype=np.float32)
     out[:k] = weights
-    np.multiply(weights, ideals, out=out[k : 2 * k])
-    np.einsum("kn,kn->n", out[k : 2 * k], ideals, out=out[2 * k])
     out[2 * k + 1] = alpha
+    return _ideal_terms(out, ideals)
+
+
+def _ideal_terms(out: np.ndarray, ideals: np.ndarray) -> np.ndarray:
+    """Fill the rows w·x and Σ w x² of terms ``out`` whose w (and α) rows are written."""
+    k = ideals.shape[0]
+    np.multiply(out[:k], ideals, out=out[k : 2 * k])
+    np.einsum("kn,kn->n", out[k : 2 * k], ideals, out=out[2 * k])
     return out
 
 
@@ -203,6 +213,7 @@ def rechoice_probability(
     churn_gap: float,
     reconsider: float | np.ndarray,
     own: np.ndarray | None = None,
+    gap: np.ndarray | None = None,
 ) -> np.ndarray:
     """Chance each in-market customer re-chooses this quarter.
 
@@ -210,8 +221,10 @@ def rechoice_probability(
     t_i = min(1, θ_i·(1 + churn_gap·max(0, V_best_alt − V_current))). A customer without a
     product (V_current = V_0) looks again with 1 − (1 − reconsider)·(1 − t_i): either their
     own restlessness or a fresh look at the offers, the segment's ``reconsider`` chance.
+    ``gap`` is ``satisfaction_gap`` of these arguments when the caller has it already.
     """
-    gap = satisfaction_gap(utility, current, aware, switching_cost, outside_utility, own)
+    if gap is None:
+        gap = satisfaction_gap(utility, current, aware, switching_cost, outside_utility, own)
     prob = np.minimum(theta * (1.0 + churn_gap * np.maximum(-gap, 0.0)), 1.0)
     looking = 1.0 - np.float32(1.0 - reconsider) * (1.0 - prob)
     prob = np.where(current >= 0, prob, looking)
