@@ -52,9 +52,11 @@ class SeedStreams:
             known = ", ".join(self.subsystems)
             raise ValueError(f"unknown subsystem '{subsystem}' (known: {known})") from None
         tail = (int(quarter), *map(int, key))
-        try:  # numpy refuses (OverflowError) a Python int that is not one 32-bit word
+        # Checked here, not left to numpy: numpy 1.x wraps an out-of-range int into a word
+        # (a different stream, silently) where numpy 2 raises.
+        if all(0 <= k < WORD for k in tail):
             seq = np.random.SeedSequence(np.array([*words, *tail], dtype=np.uint32))
-        except OverflowError:  # the general path; equal to the fast one wherever both apply
+        else:  # the general path; equal to the fast one wherever both apply
             child = self._children[subsystem]
             seq = np.random.SeedSequence(child.entropy, spawn_key=(*child.spawn_key, *tail))
         return np.random.Generator(np.random.PCG64(seq))
