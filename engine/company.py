@@ -125,8 +125,9 @@ class Company:
         self.warnings: dict[str, list[str]] = {}
         self.books: dict[str, Book] = {}
         self.names = Names.of(sc)
-        self.backlog = {b.id: b for b in sc.backlog}
-        self.specs = {p.id: p for _, p in sc.products()}  # every product by id
+        found = decision_check.lookups(sc)  # the scenario's records by id, built once
+        self.backlog = found.backlog
+        self.specs = found.products  # every product by id
         self.research_methods = tuple(sc.research)  # what every line view offers (immutable)
         for i, firm in enumerate(sc.player_firms()):
             lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
