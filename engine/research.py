@@ -191,8 +191,9 @@ def age(belief: Belief) -> Belief:
 
     An estimate sharper than its prior cap grows to min(cap, hypot(sd, step)); one at the cap
     stays as it is, and one above it (never made here) comes back to it. The hypot of every
-    sharp estimate is taken in one numpy call (the same value as one call per estimate), and a
-    row with nothing sharp in it is kept as it is.
+    sharp estimate is taken in one numpy call (the same value as one call per estimate), a
+    row with every estimate at its cap is kept as it is, and a belief with nothing but such
+    rows (one never studied, or studied long ago) is returned as it is.
     """
     w, p = belief.weight_scale, belief.price_scale
     tables: list[tuple[Table, float, float]] = [  # (table, step, cap)
@@ -203,15 +204,23 @@ def age(belief: Belief) -> Belief:
     ]
     sds: list[float] = []
     steps: list[float] = []
+    kept: list[bool] = []  # per row, in the order gathered: every estimate at its cap
     for t, step, cap in tables:
         for row in t.values():
-            sharp = [e.sd for e in row.values() if e.sd < cap]
-            sds += sharp
-            steps += [step] * len(sharp)
+            row_sds = [e.sd for e in row.values()]
+            at_cap = row_sds.count(cap) == len(row_sds)
+            kept.append(at_cap)
+            if not at_cap:
+                sharp = [sd for sd in row_sds if sd < cap]
+                sds += sharp
+                steps += [step] * len(sharp)
+    if all(kept):
+        return belief
     grown = iter(np.hypot(sds, steps).tolist() if sds else ())  # in the order gathered
+    keep = iter(kept)
 
     def aged(row: Mapping[str, Estimate], cap: float) -> Mapping[str, Estimate]:
-        if all(e.sd == cap for e in row.values()):
+        if next(keep):
             return row  # nothing sharp in it: kept as it is
         out = {}
         for a, e in row.items():
