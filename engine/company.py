@@ -590,7 +590,11 @@ class Company:
             self._sunset(ctx, book, line)
         org = _mentor(book.org, dec)
         org, staffing = _staff(org, book.lines, dec, params, costs)
-        chosen = [i for i in self.scenario.initiatives if i.id in dec.initiatives]
+        chosen = (
+            [i for i in self.scenario.initiatives if i.id in dec.initiatives]
+            if dec.initiatives
+            else []
+        )
         org, ini_cost, ini_effort = organisation.start_initiatives(org, chosen, q)
         _charge(costs, "initiatives", ini_cost * book.mods.costs)
         truth = self._truth(ctx, firm)

@@ -291,6 +291,8 @@ def start_initiatives(
     state: OrgState, initiatives: list[CultureInitiative], quarter: int
 ) -> tuple[OrgState, float, float]:
     """Queue initiatives started in ``quarter``; return (state, money cost, effort used)."""
+    if not initiatives:  # most quarters: nothing started, nothing changes
+        return state, 0, 0
     pending = list(state.pending)
     for ini in initiatives:
         pending.append(
@@ -487,8 +489,10 @@ def _turnover(
     backfilled: dict[str, int] = {}
     for product in sorted(teams):
         team = teams[product]
-        gone_exp = int(rng.binomial(team.experienced, rate))
-        cohorts = [int(c - rng.binomial(c, rate)) for c in team.cohorts]
+        # one call for the team: the same draws, in the same order, as one call per group
+        draws = rng.binomial([team.experienced, *team.cohorts], rate).tolist()
+        gone_exp = draws[0]
+        cohorts = [c - g for c, g in zip(team.cohorts, draws[1:], strict=True)]
         gone = gone_exp + team.new_hires - sum(cohorts)
         experienced = team.experienced - gone_exp
         if cohorts:

@@ -258,7 +258,10 @@ def error(belief: Belief, truth: Truth) -> BeliefError:
     """Believed-vs-true error of a belief."""
 
     def mae(b: Table, t: Mapping[str, Mapping[str, float]], scale: float) -> float:
-        diffs = [abs(b[k][a].mean - t[k][a]) / scale for k in t for a in t[k]]
+        diffs: list[float] = []
+        for k, true_row in t.items():  # each row looked up once, in the same order
+            row = b[k]
+            diffs += [abs(row[a].mean - v) / scale for a, v in true_row.items()]
         return mean(diffs) if diffs else 0.0
 
     prices = [
