@@ -640,7 +640,7 @@ class Company:
         Returns the findings and the research effort each line spends.
         """
         belief = research.age(book.belief)
-        methods = {m.id: m for m in self.scenario.research}
+        methods = decision_check.lookups(self.scenario).methods  # by id, built once
         r_rng = None  # made on the first study: most quarters have none
         findings = []
         research_effort: dict[str, float] = {}
@@ -668,14 +668,16 @@ class Company:
         costs: dict[str, float],
     ) -> tuple[list[tuple[str, bool, list[str]]], list[str]]:
         """Innovation bets (CPO): fund, resolve, unlock; returns the outcomes and new items."""
+        if not dec.bets:  # most quarters (and every PM's): nothing funded, nothing changes
+            return [], []
         book.bets, bet_cost, outcomes = portfolio.resolve_bets(
             book.bets,
             dec.bets,
-            {b.id: b for b in self.scenario.bets},
+            decision_check.lookups(self.scenario).bets,
             org.culture["innovation"],
             org.culture["capability"],
             dec.incubation,
-            ctx.streams.generator("organisation", q, book.index, 1) if dec.bets else None,
+            ctx.streams.generator("organisation", q, book.index, 1),
         )
         _charge(costs, "bets", bet_cost * book.mods.costs)
         unlocked: list[str] = []
