@@ -219,18 +219,18 @@ class PolicyBot:
             return HoldBot(self.rng).decide(view)
         sc = view.scenario
         budget = CULTURE_BUDGET * max(0.0, view.cash)
-        effort = CULTURE_EFFORT * sum(lv.capacity for lv in org.lines.values())
-        started = _started(view)
         initiatives = []
-        for quarter, aim in self.culture:
-            ini = None
-            if quarter == view.quarter:
+        due = [aim for quarter, aim in self.culture if quarter == view.quarter]
+        if due:  # the history walk and the capacity sum only in a quarter an aim is due
+            effort = CULTURE_EFFORT * sum(lv.capacity for lv in org.lines.values())
+            started = _started(view)
+            for aim in due:
                 ini = pick_initiative(sc.initiatives, aim, budget, effort, started)
-            if ini is not None:
-                initiatives.append(ini.id)
-                started.add(ini.id)
-                budget -= ini.cost
-                effort -= ini.effort
+                if ini is not None:
+                    initiatives.append(ini.id)
+                    started.add(ini.id)
+                    budget -= ini.cost
+                    effort -= ini.effort
         fields: dict[str, Any] = {"initiatives": initiatives, "hiring_freeze": self.freeze}
         if self.forecast and view.history:
             last = view.last.firms[view.firm]

@@ -270,7 +270,7 @@ def plan_line(view: LineView, policy: Policy, rng: np.random.Generator) -> Produ
         view.price * (1.0 + policy.price_step), low * view.start_price, high * view.start_price
     )
     research = _research(view, policy)
-    effort = {m.id: m.effort for m in view.research}
+    effort = {m.id: m.effort for m in view.research} if research else {}
     split = _split(view, policy, sum(effort[o.method] for o in research))
     return ProductDecision(
         price=max(round(price, 2), MIN_PRICE),  # a cent at least: rounding never posts 0
