@@ -236,7 +236,7 @@ class Simulation:
     def reset(self) -> TurnReport:
         """Back to quarter 0; returns the starting position as a quarter-0 report."""
         self.streams = SeedStreams(self.seed)
-        self.state = self._initial_state()
+        self.state, installed = self._initial_state()  # nobody moves until the first quarter
         self._explain_rows = self._sample_rows()
         self.market_history = MarketHistory()
         self.market_history.record(self.state)
@@ -249,7 +249,6 @@ class Simulation:
         self._last_chosen = np.zeros((n_seg, len(self.state.products)))
         self._last_choosers = np.zeros(n_seg)
         self._drift = self._layout.drift  # each segment's, per quarter (fixed in the scenario)
-        installed = self.state.installed()  # nobody moves until the first quarter
         inm = _InMarket.of(self.state.segments)
         utilities = self._utilities(installed, inm)
         self.history: list[TurnReport] = []
@@ -272,7 +271,8 @@ class Simulation:
             segment_ids=tuple(self.segment_ids),
         )
 
-    def _initial_state(self) -> SimState:
+    def _initial_state(self) -> tuple[SimState, np.ndarray]:
+        """The quarter-0 state and its installed base (``state.installed()``)."""
         sc = self.scenario
         layout = self._layout
         rng = self.streams.generator("market", 0)
@@ -339,7 +339,7 @@ class Simulation:
         for product in products:
             if firms[product.firm].controller == "player":
                 product.marketing = aw.nice_amount(aw.steady_spend(product.goodwill, adv, costs))
-        return state
+        return state, installed
 
     def _point_cost(self, seg: SegmentState) -> float:
         """Spend that buys one goodwill point in ``seg`` now (per head: grows with M_s)."""
@@ -380,7 +380,7 @@ class Simulation:
         self, pop: Population, target: np.ndarray, rng: np.random.Generator
     ) -> None:
         owners = aw.own_customers(pop)
-        frac = owners.mean(axis=1)
+        frac = np.count_nonzero(owners, axis=1) / pop.n  # the mean, without its overhead
         need = np.clip((target - frac) / np.maximum(1.0 - frac, 1e-9), 0.0, 1.0)
         pop.aware[:] = owners | (rng.random(pop.aware.shape) < need[:, None])
 
@@ -1030,6 +1030,7 @@ def seat_jointly(
     keys = np.empty_like(log_prob)
     keys[by_id] = log_prob[by_id] + rng.gumbel(size=(n_prod, n))
     seats = np.minimum(np.maximum(wants, 0), n).astype(np.int64)
+    lower = -keys  # argsort of it ranks the best keys first
     out = np.full(n, NO_PRODUCT, dtype=np.int16)
     free = np.ones(n, dtype=bool)
     while seats.sum() > 0 and free.any():
@@ -1042,7 +1043,9 @@ def seat_jointly(
             askers = np.flatnonzero(asking & (ask == j))
             if askers.size == 0:
                 continue
-            take = askers[np.argsort(-keys[j, askers], kind="stable")[: seats[j]]]
+            take = askers
+            if take.size > seats[j]:  # else every asker gets a seat
+                take = take[np.argsort(lower[j, take], kind="stable")[: seats[j]]]
             out[take] = j
             free[take] = False
             seats[j] -= take.size
