@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from engine import (
     decision_check,
     events,
     organisation,
+    phrases,
     portfolio,
     research,
     roadmap,
@@ -38,6 +40,7 @@ from engine import (
 )
 from engine import lines as story
 from engine.decisions import Decisions, Names, ProductDecision, study
+from engine.memo import per_scenario
 from engine.phrases import say
 from engine.population import NO_PRODUCT
 from engine.quarter import QuarterContext
@@ -95,6 +98,21 @@ class Book:
 
 
 @dataclass(frozen=True)
+class _Opening:
+    """What a player firm's :class:`Book` starts from that no seed changes: built once per
+    (scenario, role) and shared by its playthroughs (every part immutable)."""
+
+    firm: str
+    lines: tuple[str, ...]  # the lines it runs in the role, in scenario order
+    products: tuple[str, ...]  # all its products
+    org: organisation.OrgState
+    belief: research.Belief
+    prior_error: float
+    prices: Mapping[str, float]  # each product's starting price
+    skill: float  # the lines' mean PM skill
+
+
+@dataclass(frozen=True)
 class OrgView:
     """What the player (or a bot) may see of their own organisation before deciding."""
 
@@ -124,30 +142,50 @@ class Company:
         self.event_log: list[dict[str, object]] = []
         self.warnings: dict[str, list[str]] = {}
         self.books: dict[str, Book] = {}
-        self.names = Names.of(sc)
+        self.names = per_scenario(sc, ("names", phrases.language()), lambda: Names.of(sc))
         found = decision_check.lookups(sc)  # the scenario's records by id, built once
         self.backlog = found.backlog
         self.specs = found.products  # every product by id
         self.research_methods = tuple(sc.research)  # what every line view offers (immutable)
-        for i, firm in enumerate(sc.player_firms()):
+        openings = per_scenario(sc, ("openings", ctx.role), lambda: self._openings(ctx))
+        for i, start in enumerate(openings):
+            lines = list(start.lines)
+            self.books[start.firm] = Book(
+                index=i,
+                org=start.org,
+                roadmap=roadmap.initial_state(sc, lines, ctx.streams.generator("roadmap", 0, i)),
+                belief=start.belief,
+                prior_error=start.prior_error,
+                lines=lines,
+                start_prices=dict(start.prices),
+                start_skill=start.skill,
+                people=stakeholders.initial_state(sc, ctx.role, lines, start.products),
+            )
+
+    def _openings(self, ctx: QuarterContext) -> tuple[_Opening, ...]:
+        """Each player firm's seed-free start (``ctx`` at quarter 0: the truth the prior
+        belief is measured against is the scenario's own)."""
+        sc = ctx.scenario
+        out = []
+        for firm in sc.player_firms():
             lines = [p.id for p in firm.products if ctx.role in p.roles and p.team is not None]
             org = organisation.initial_state(firm, sc.organisation)
             org = evolve(org, teams={k: v for k, v in org.teams.items() if k in lines})
             belief = research.prior(sc, firm.id)
             truth = self._truth(ctx, firm.id)
-            self.books[firm.id] = Book(
-                index=i,
-                org=org,
-                roadmap=roadmap.initial_state(sc, lines, ctx.streams.generator("roadmap", 0, i)),
-                belief=belief,
-                prior_error=research.error(belief, truth).overall,
-                lines=lines,
-                start_prices={p.id: p.price for p in firm.products},
-                start_skill=_mean_skill(org, lines),
-                people=stakeholders.initial_state(
-                    sc, ctx.role, lines, [p.id for p in firm.products]
-                ),
+            out.append(
+                _Opening(
+                    firm=firm.id,
+                    lines=tuple(lines),
+                    products=tuple(p.id for p in firm.products),
+                    org=org,
+                    belief=belief,
+                    prior_error=research.error(belief, truth).overall,
+                    prices=MappingProxyType({p.id: p.price for p in firm.products}),
+                    skill=_mean_skill(org, lines),
+                )
             )
+        return tuple(out)
 
     def run_rate_costs(self, firm: str) -> dict[str, float]:
         """The organisation's costs of one quarter at the starting run-rate (payroll), for the

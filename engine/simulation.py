@@ -44,6 +44,7 @@ from engine.decisions import Decisions
 from engine.explain import ExplainSample, MarketInputs, explain_quarter, sample_shares
 from engine.history import MarketHistory
 from engine.lines import Outlook
+from engine.memo import per_scenario
 from engine.population import NO_PRODUCT, Population, draw_population, side_by_side
 from engine.quarter import QuarterContext
 from engine.report import (
@@ -55,7 +56,7 @@ from engine.report import (
 )
 from engine.rng import SeedStreams
 from engine.scalars import pairwise_sum
-from engine.scenario import Product, Scenario
+from engine.scenario import Firm, Product, Scenario
 from engine.state import FirmState, ProductState, SegmentState, SimState, customer_terms
 from engine.view import FirmView
 
@@ -133,6 +134,71 @@ class _InMarket:
         return np.bincount(self.labels[mask], minlength=len(self.sizes))
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What a playthrough's set-up takes from its scenario and role alone, the same for every
+    seed: built once per (scenario, role) by :meth:`of` and shared by every playthrough of a
+    batch. Its arrays are read-only; a simulation copies those it edits in place (product
+    attributes, segment ideals and weights)."""
+
+    product_specs: Mapping[str, Product]  # id -> the file's product (first wins)
+    firms: tuple[tuple[Firm, tuple[Product, ...]], ...]  # each firm with its products in play
+    attributes: tuple[np.ndarray, ...]  # per product in play, in file order
+    ideal: tuple[np.ndarray, ...]  # per segment, in attribute order
+    weights: tuple[np.ndarray, ...]  # per segment
+    drift: tuple[np.ndarray, ...]  # per segment: its ideal's drift per quarter
+    awareness: tuple[np.ndarray, ...]  # per segment: each product's starting awareness
+    offers: tuple[market.Offer, ...]  # per segment: the starting offer (nothing installed)
+    point_costs: np.ndarray  # per segment: spend that buys a goodwill point at the start
+
+    @staticmethod
+    def of(scenario: Scenario, role: str) -> _Layout:
+        """``scenario``'s layout for ``role``, built on its first use."""
+        return per_scenario(scenario, ("layout", role), lambda: _Layout._build(scenario, role))
+
+    @staticmethod
+    def _build(sc: Scenario, role: str) -> _Layout:
+        attrs = sc.attribute_ids()
+        specs: dict[str, Product] = {}
+        for _, spec in sc.products():
+            specs.setdefault(spec.id, spec)
+        firms = tuple((f, tuple(p for p in f.products if role in p.roles)) for f in sc.firms)
+        playing = [spec for _, products in firms for spec in products]
+        starts = [specs[p.id] for p in playing]
+
+        def frozen(values: list[float]) -> np.ndarray:
+            out = np.array(values)
+            out.setflags(write=False)
+            return out
+
+        offers = []
+        for seg in sc.segments if playing else ():
+            offer = market.make_offer(
+                np.array([[p.attributes[a] for a in attrs] for p in playing]),
+                np.array([p.quality for p in playing]),
+                np.array([p.brand for p in playing]),
+                np.array([p.price for p in playing]),
+                np.zeros(len(playing)),
+                seg.reference_price,
+                sc.choice,
+            )
+            for array in (offer.attributes, offer.constant, offer.log_price):
+                array.setflags(write=False)
+            offers.append(offer)
+        segs = sc.segments
+        return _Layout(
+            product_specs=specs,
+            firms=firms,
+            attributes=tuple(frozen([p.attributes[a] for a in attrs]) for p in playing),
+            ideal=tuple(frozen([s.ideal[a] for a in attrs]) for s in segs),
+            weights=tuple(frozen([s.weights[a] for a in attrs]) for s in segs),
+            drift=tuple(frozen([s.drift.get(a, 0.0) for a in attrs]) for s in segs),
+            awareness=tuple(frozen([p.awareness.get(s.id, 0.0) for p in starts]) for s in segs),
+            offers=tuple(offers),
+            point_costs=frozen([aw.point_cost(sc.advertising, s.size, s.media_cost) for s in segs]),
+        )
+
+
 class Simulation:
     """A deterministic market simulation of one scenario for one seed and role."""
 
@@ -163,16 +229,14 @@ class Simulation:
         self.explain = explain
         self.attribute_ids = scenario.attribute_ids()
         self.segment_ids = scenario.segment_ids()
-        self._product_specs: dict[str, Product] = {}  # id -> the file's product (first wins)
-        for _, spec in scenario.products():
-            self._product_specs.setdefault(spec.id, spec)
+        self._layout = _Layout.of(scenario, role)
         self.reset()
 
     # ------------------------------------------------------------------ set-up
     def reset(self) -> TurnReport:
         """Back to quarter 0; returns the starting position as a quarter-0 report."""
         self.streams = SeedStreams(self.seed)
-        self.state = self._initial_state()
+        self.state, installed = self._initial_state()  # nobody moves until the first quarter
         self._explain_rows = self._sample_rows()
         self.market_history = MarketHistory()
         self.market_history.record(self.state)
@@ -184,11 +248,7 @@ class Simulation:
         self._last_left_customers = np.zeros(n_seg)
         self._last_chosen = np.zeros((n_seg, len(self.state.products)))
         self._last_choosers = np.zeros(n_seg)
-        self._drift = [  # each segment's ideal drift per quarter (fixed in the scenario)
-            np.array([seg.spec.drift.get(a, 0.0) for a in self.attribute_ids])
-            for seg in self.state.segments
-        ]
-        installed = self.state.installed()  # nobody moves until the first quarter
+        self._drift = self._layout.drift  # each segment's, per quarter (fixed in the scenario)
         inm = _InMarket.of(self.state.segments)
         utilities = self._utilities(installed, inm)
         self.history: list[TurnReport] = []
@@ -211,24 +271,24 @@ class Simulation:
             segment_ids=tuple(self.segment_ids),
         )
 
-    def _initial_state(self) -> SimState:
+    def _initial_state(self) -> tuple[SimState, np.ndarray]:
+        """The quarter-0 state and its installed base (``state.installed()``)."""
         sc = self.scenario
+        layout = self._layout
         rng = self.streams.generator("market", 0)
         products: list[ProductState] = []
         firms: dict[str, FirmState] = {}
         n_seg = len(sc.segments)
-        for firm in sc.firms:
+        for firm, playing in layout.firms:
             indices = []
-            for spec in firm.products:
-                if self.role not in spec.roles:
-                    continue
+            for spec in playing:
                 indices.append(len(products))
                 products.append(
                     ProductState(
                         id=spec.id,
                         name=spec.name,
                         firm=firm.id,
-                        attributes=np.array([spec.attributes[a] for a in self.attribute_ids]),
+                        attributes=layout.attributes[len(products)].copy(),
                         quality=spec.quality,
                         brand=spec.brand,
                         price=spec.price,
@@ -248,7 +308,7 @@ class Simulation:
             )
         segments = []
         n_prod = len(products)
-        for spec in sc.segments:
+        for s, spec in enumerate(sc.segments):
             n = self.resolution or spec.resolution
             pop = draw_population(spec, n, n_prod, rng)
             seg = SegmentState(
@@ -257,30 +317,29 @@ class Simulation:
                 spec=spec,
                 size=spec.size,
                 growth=spec.growth,
-                ideal=np.array([spec.ideal[a] for a in self.attribute_ids]),
-                weights=np.array([spec.weights[a] for a in self.attribute_ids]),
+                ideal=layout.ideal[s].copy(),
+                weights=layout.weights[s].copy(),
                 price_sensitivity=spec.price_sensitivity,
                 population=pop,
                 scale=spec.size / n,
             )
-            self._seat_starting_customers(seg, products, rng)
+            self._seat_starting_customers(s, seg, products, rng)
             segments.append(seg)
         state = SimState(quarter=0, segments=segments, products=products, firms=firms)
         installed = state.installed()
         adv = sc.advertising
-        specs = [self._product_specs[p.id] for p in products]
         for s, seg in enumerate(segments):
-            spec_aw = np.array([spec.awareness.get(seg.id, 0.0) for spec in specs])
+            spec_aw = layout.awareness[s]
             inst_share = installed[s] / seg.size
             goodwill = aw.starting_goodwill(spec_aw, inst_share, adv)
             self._seat_awareness(seg.population, spec_aw, rng)
             for j, product in enumerate(products):
                 product.goodwill[s] = goodwill[j]
-        costs = np.array([self._point_cost(seg) for seg in segments])
+        costs = layout.point_costs  # the segments' sizes are still the scenario's
         for product in products:
             if firms[product.firm].controller == "player":
                 product.marketing = aw.nice_amount(aw.steady_spend(product.goodwill, adv, costs))
-        return state
+        return state, installed
 
     def _point_cost(self, seg: SegmentState) -> float:
         """Spend that buys one goodwill point in ``seg`` now (per head: grows with M_s)."""
@@ -288,6 +347,7 @@ class Simulation:
 
     def _seat_starting_customers(
         self,
+        s: int,
         seg: SegmentState,
         products: list[ProductState],
         rng: np.random.Generator,
@@ -304,13 +364,13 @@ class Simulation:
         pop.entry_carry = 0.0
         if not products:
             return
-        offer = self._offer(seg, _Products.of(products), np.zeros(len(products)))
+        offer = self._layout.offers[s]  # the products are still the scenario's
         inside = np.flatnonzero(pop.in_market)
         util = market.utilities(seg.customer_terms(inside), offer)
         all_aware = np.ones_like(util, dtype=bool)
         none = np.full(inside.size, NO_PRODUCT, dtype=np.int16)
         prob = market.choice_probabilities(util, none, all_aware, 0.0, seg.spec.outside_utility)
-        specs = [self._product_specs[p.id] for p in products]
+        specs = [self._layout.product_specs[p.id] for p in products]
         wants = np.array([round(spec.customers.get(seg.id, 0.0) / seg.scale) for spec in specs])
         ids = [p.id for p in products]
         log_prob = np.log(prob.astype(np.float64) + 1e-300)
@@ -320,27 +380,11 @@ class Simulation:
         self, pop: Population, target: np.ndarray, rng: np.random.Generator
     ) -> None:
         owners = aw.own_customers(pop)
-        frac = owners.mean(axis=1)
+        frac = np.count_nonzero(owners, axis=1) / pop.n  # the mean, without its overhead
         need = np.clip((target - frac) / np.maximum(1.0 - frac, 1e-9), 0.0, 1.0)
         pop.aware[:] = owners | (rng.random(pop.aware.shape) < need[:, None])
 
     # ------------------------------------------------------------------ helpers
-    def _offer(
-        self,
-        seg: SegmentState,
-        p: _Products,
-        installed_share: np.ndarray,
-    ) -> market.Offer:
-        return market.make_offer(
-            p.attributes,
-            p.quality,
-            p.brand,
-            p.price,
-            installed_share,
-            seg.spec.reference_price,
-            self.scenario.choice,
-        )
-
     def _active(self) -> np.ndarray:
         return np.array([p.active for p in self.state.products], dtype=bool)
 
@@ -986,6 +1030,7 @@ def seat_jointly(
     keys = np.empty_like(log_prob)
     keys[by_id] = log_prob[by_id] + rng.gumbel(size=(n_prod, n))
     seats = np.minimum(np.maximum(wants, 0), n).astype(np.int64)
+    lower = -keys  # argsort of it ranks the best keys first
     out = np.full(n, NO_PRODUCT, dtype=np.int16)
     free = np.ones(n, dtype=bool)
     while seats.sum() > 0 and free.any():
@@ -998,7 +1043,9 @@ def seat_jointly(
             askers = np.flatnonzero(asking & (ask == j))
             if askers.size == 0:
                 continue
-            take = askers[np.argsort(-keys[j, askers], kind="stable")[: seats[j]]]
+            take = askers
+            if take.size > seats[j]:  # else every asker gets a seat
+                take = take[np.argsort(lower[j, take], kind="stable")[: seats[j]]]
             out[take] = j
             free[take] = False
             seats[j] -= take.size
