@@ -678,7 +678,11 @@ class Simulation:
         )
         self._last_chosen[:] = chosen.reshape(len(segments), n_prod) * scale[:, None]
         tenure_all = inm.gather(segments, "tenure") + 1
-        tenure_all[changed | (new_all < 0)] = 0
+        without = new_all < 0
+        tenure_all[changed | without] = 0
+        # users know their product: awareness made every user aware of theirs this quarter,
+        # so only those who switched to a product can learn one
+        switched = changed & ~without
         start = 0
         for seg, inside in zip(segments, inm.insides, strict=True):
             pop = seg.population
@@ -686,8 +690,8 @@ class Simulation:
             new_current = new_all[start:end]
             pop.current[inside] = new_current
             pop.tenure[inside] = tenure_all[start:end]
-            owned = new_current >= 0
-            pop.aware[new_current[owned], inside[owned]] = True
+            learnt = switched[start:end]
+            pop.aware[new_current[learnt], inside[learnt]] = True
             pop.fresh[:] = False
             start = end
         inm.known.clear()  # the population moved on: keep what is known of it after choice
