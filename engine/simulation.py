@@ -385,8 +385,13 @@ class Simulation:
         pop.aware[:] = owners | (rng.random(pop.aware.shape) < need[:, None])
 
     # ------------------------------------------------------------------ helpers
-    def _active(self) -> np.ndarray:
-        return np.array([p.active for p in self.state.products], dtype=bool)
+    def _options(self, aware: np.ndarray) -> np.ndarray:
+        """``aware`` (J, N) without inactive products: the array itself when every product
+        is active (most quarters), so nothing is masked for nothing."""
+        active = [p.active for p in self.state.products]
+        if all(active):
+            return aware
+        return aware & np.array(active, dtype=bool)[:, None]
 
     def market_inputs(self) -> MarketInputs:
         """The choice-relevant part of the state, for the expected-share model."""
@@ -699,7 +704,7 @@ class Simulation:
             utilities,
             current_all,
             inm.gather(segments, "fresh"),
-            aware_all & self._active()[:, None],
+            self._options(aware_all),
             inm.gather(segments, "theta"),
             inm.sizes,
             [seg.spec for seg in segments],
@@ -717,7 +722,11 @@ class Simulation:
         )
         self._last_chosen[:] = chosen.reshape(len(segments), n_prod) * scale[:, None]
         tenure_all = inm.gather(segments, "tenure") + 1
-        tenure_all[changed | (new_all < 0)] = 0
+        without = new_all < 0
+        tenure_all[changed | without] = 0
+        # users know their product: awareness made every user aware of theirs this quarter,
+        # so only those who switched to a product can learn one
+        switched = changed & ~without
         start = 0
         for seg, inside in zip(segments, inm.insides, strict=True):
             pop = seg.population
@@ -725,13 +734,15 @@ class Simulation:
             new_current = new_all[start:end]
             pop.current[inside] = new_current
             pop.tenure[inside] = tenure_all[start:end]
-            owned = new_current >= 0
-            pop.aware[new_current[owned], inside[owned]] = True
+            learnt = switched[start:end]
+            pop.aware[new_current[learnt], inside[learnt]] = True
             pop.fresh[:] = False
             start = end
         inm.known.clear()  # the population moved on: keep what is known of it after choice
         inm.known["current"] = new_all
-        inm.known["aware"] = aware_all | market.owners(new_all, n_prod)  # users know theirs
+        own = market.owners(new_all, n_prod)
+        inm.known["owners"] = own  # not a population array: who uses what, for loyalty
+        inm.known["aware"] = aware_all | own  # users know theirs
         return utilities
 
     def _end_of_quarter(
@@ -836,28 +847,24 @@ class Simulation:
         gap = market.satisfaction_gap(
             utilities,
             current,
-            inm.gather(segments, "aware") & self._active()[:, None],
+            self._options(inm.gather(segments, "aware")),
             market.per_customer([s.switching_cost for s in specs], inm.sizes),
             market.per_customer([s.outside_utility for s in specs], inm.sizes),
+            inm.known.get("owners"),  # after choice: known
         )
         owners = current >= 0
         bins = inm.labels[owners] * n_prod + current[owners]  # (segment, product) pairs
         g = gap[owners]
-        scale = np.array([seg.scale for seg in segments])[:, None]
-
-        def per_product(weights: np.ndarray) -> np.ndarray:
-            """Σ ``weights`` per (segment, product), scaled, then added segment by segment."""
-            rows = np.bincount(bins, weights, n_seg * n_prod).reshape(n_seg, n_prod) * scale
-            total = np.zeros(n_prod)
-            for row in rows:
-                total += row
-            return total
-
-        return _Loyalty(
-            per_product(1.0 / (1.0 + np.exp(-g))),
-            per_product(g >= NPS_PROMOTER_GAP),
-            per_product(g < 0.0),
-        )
+        # satisfaction, promoters and detractors in one bincount: each sum is its own bin
+        n_bins = n_seg * n_prod
+        weights = np.concatenate([1.0 / (1.0 + np.exp(-g)), g >= NPS_PROMOTER_GAP, g < 0.0])
+        which = np.concatenate([bins, bins + n_bins, bins + 2 * n_bins])
+        sums = np.bincount(which, weights, 3 * n_bins).reshape(3, n_seg, n_prod)
+        rows = sums * np.array([seg.scale for seg in segments])[:, None]
+        total = rows[:, 0].copy()  # Σ per product, scaled, added segment by segment
+        for s in range(1, n_seg):
+            total += rows[:, s]
+        return _Loyalty(total[0], total[1], total[2])
 
     def _product_results(
         self,
