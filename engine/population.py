@@ -132,9 +132,9 @@ class Population:
 
     def compact(self) -> bool:
         """Drop the ``gone`` rows; True if any were dropped (row numbers then change)."""
-        keep = ~self.gone
-        if keep.all():
+        if not self.gone.any():
             return False
+        keep = ~self.gone
         for name in _ARRAYS:
             setattr(self, name, getattr(self, name)[..., keep])
         return True

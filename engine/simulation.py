@@ -184,10 +184,11 @@ class Simulation:
         self._last_left_customers = np.zeros(n_seg)
         self._last_chosen = np.zeros((n_seg, len(self.state.products)))
         self._last_choosers = np.zeros(n_seg)
-        self._drift = [  # each segment's ideal drift per quarter (fixed in the scenario)
-            np.array([seg.spec.drift.get(a, 0.0) for a in self.attribute_ids])
-            for seg in self.state.segments
-        ]
+        specs = [seg.spec for seg in self.state.segments]
+        self._drift = np.array(  # each segment's ideal drift per quarter (fixed in the scenario)
+            [[spec.drift.get(a, 0.0) for a in self.attribute_ids] for spec in specs]
+        )
+        self._drift_noise = np.array([[spec.drift_noise] for spec in specs])  # σ, a row each
         installed = self.state.installed()  # nobody moves until the first quarter
         inm = _InMarket.of(self.state.segments)
         utilities = self._utilities(installed, inm)
@@ -576,12 +577,17 @@ class Simulation:
         newcomers join outside the category (they enter through Bass like everyone else); a
         shrinking segment loses people in proportion across states (:meth:`Population.remove`).
         """
-        for s, seg in enumerate(self.state.segments):
+        segments = self.state.segments
+        normals = []
+        for s, seg in enumerate(segments):
             seg.size *= 1.0 + seg.growth
             self._resize(s, seg, rng)
-            noise = rng.standard_normal(len(self.attribute_ids)) * seg.spec.drift_noise
-            # minimum/maximum: np.clip's result without its overhead
-            seg.ideal = np.minimum(np.maximum(seg.ideal + self._drift[s] + noise, 0.0), 1.0)
+            normals.append(rng.standard_normal(len(self.attribute_ids)))
+        # every segment's drift at once (a row each); minimum/maximum: np.clip without its cost
+        noise = np.array(normals) * self._drift_noise
+        moved = np.array([seg.ideal for seg in segments]) + self._drift + noise
+        for seg, ideal in zip(segments, np.minimum(np.maximum(moved, 0.0), 1.0), strict=True):
+            seg.ideal = ideal
 
     def _resize(self, s: int, seg: SegmentState, rng: np.random.Generator) -> None:
         """Add or remove synthetic people so that alive·scale tracks M_s (fractions carried)."""
