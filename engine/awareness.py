@@ -127,20 +127,19 @@ def update_awareness(
     aware = side_by_side([pop.aware for pop in pops])  # one segment: its own array, in place
     gone = side_by_side([pop.gone for pop in pops])
     owners = market.owners(side_by_side([pop.current for pop in pops]), n_prod)
-    others = ~owners
-    aware |= owners
+    aware |= owners  # from here on every owner is aware
     forgets, draws = [], []  # drawn segment by segment, then compared side by side at once
     for pop in pops:
         forgets.append(rng.random(pop.aware.shape, dtype=np.float32))
         draws.append(rng.random(pop.aware.shape, dtype=np.float32))
     alive = np.array([max(pop.alive, 1) for pop in pops])
-    aware &= ~(others & (side_by_side(forgets) < forgetting))  # aware ones forget
+    aware &= owners | (side_by_side(forgets) >= forgetting)  # aware non-customers forget
     fraction = per_segment(aware) / alive
-    listeners = ~aware & ~gone[None, :]
+    listeners = ~(aware | gone[None, :])
     # chances in 0..1, only compared with draws: minimum/maximum clip without np.clip's cost
     learn = (targets - fraction) / np.maximum(1.0 - fraction, 1e-9)
     learn = np.minimum(np.maximum(learn, 0.0), 1.0).astype(np.float32)
-    forgettable = aware & others
+    forgettable = aware ^ owners  # aware non-customers (owners are aware)
     shown = np.maximum(per_segment(forgettable) / alive, 1e-9)
     drop = np.minimum(np.maximum((fraction - targets) / shown, 0.0), 1.0).astype(np.float32)
     draw = side_by_side(draws)  # each person's chances are their segment's: columns repeated
