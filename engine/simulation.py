@@ -608,15 +608,14 @@ class Simulation:
         """Goodwill and awareness of every product in every segment (``installed``: now)."""
         st = self.state
         adv = self.scenario.advertising
-        shape = (len(st.products), len(st.segments))  # product × segment, every segment at once
-
-        def table(name: str) -> np.ndarray:
-            return np.array([getattr(p, name) for p in st.products], dtype=float).reshape(shape)
-
+        # product × (goodwill, marketing, news) × segment, every segment at once
+        shape = (len(st.products), 3, len(st.segments))
+        rows = [(p.goodwill, p.marketing, p.news) for p in st.products]
+        tables = np.array(rows, dtype=float).reshape(shape)
         reach = np.array([p.reach for p in st.products], dtype=float)[:, None]
         costs = np.array([self._point_cost(seg) for seg in st.segments])
-        goodwill = aw.next_goodwill(table("goodwill"), table("marketing") * reach, adv, costs)
-        goodwill += table("news")
+        goodwill = aw.next_goodwill(tables[:, 0], tables[:, 1] * reach, adv, costs)
+        goodwill += tables[:, 2]
         sizes = np.array([seg.size for seg in st.segments])
         targets = aw.awareness_target(goodwill, (installed / sizes[:, None]).T, adv)
         aw.update_awareness([seg.population for seg in st.segments], targets, adv.forgetting, rng)
