@@ -143,8 +143,8 @@ def update_awareness(
     shown = np.maximum(per_segment(forgettable) / alive, 1e-9)
     drop = np.minimum(np.maximum((fraction - targets) / shown, 0.0), 1.0).astype(np.float32)
     draw = side_by_side(draws)  # each person's chances are their segment's: columns repeated
-    aware |= listeners & (draw < np.repeat(learn, sizes, axis=1))
-    aware &= ~(forgettable & (draw < np.repeat(drop, sizes, axis=1)))
+    aware |= listeners & (draw < learn.repeat(sizes, axis=1))
+    aware &= ~(forgettable & (draw < drop.repeat(sizes, axis=1)))
     if len(pops) > 1:  # a joined copy: hand each segment its part back
         start = 0
         for pop, size in zip(pops, sizes, strict=True):
