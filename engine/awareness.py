@@ -127,24 +127,24 @@ def update_awareness(
     aware = side_by_side([pop.aware for pop in pops])  # one segment: its own array, in place
     gone = side_by_side([pop.gone for pop in pops])
     owners = market.owners(side_by_side([pop.current for pop in pops]), n_prod)
-    others = ~owners
-    aware |= owners
-    forgot, draws = [], []  # each segment's draws compared there (no joined copy of floats)
+    aware |= owners  # from here on every owner is aware
+    forgets, draws = [], []  # drawn segment by segment, then compared side by side at once
     for pop in pops:
-        forgot.append(rng.random(pop.aware.shape, dtype=np.float32) < forgetting)
+        forgets.append(rng.random(pop.aware.shape, dtype=np.float32))
         draws.append(rng.random(pop.aware.shape, dtype=np.float32))
     alive = np.array([max(pop.alive, 1) for pop in pops])
-    aware &= ~(others & side_by_side(forgot))  # aware ones forget
+    aware &= owners | (side_by_side(forgets) >= forgetting)  # aware non-customers forget
     fraction = per_segment(aware) / alive
-    listeners = ~aware & ~gone[None, :]
+    listeners = ~(aware | gone[None, :])
     # chances in 0..1, only compared with draws: minimum/maximum clip without np.clip's cost
     learn = (targets - fraction) / np.maximum(1.0 - fraction, 1e-9)
     learn = np.minimum(np.maximum(learn, 0.0), 1.0).astype(np.float32)
-    forgettable = aware & others
+    forgettable = aware ^ owners  # aware non-customers (owners are aware)
     shown = np.maximum(per_segment(forgettable) / alive, 1e-9)
     drop = np.minimum(np.maximum((fraction - targets) / shown, 0.0), 1.0).astype(np.float32)
-    aware |= listeners & side_by_side([d < learn[:, s, None] for s, d in enumerate(draws)])
-    aware &= ~(forgettable & side_by_side([d < drop[:, s, None] for s, d in enumerate(draws)]))
+    draw = side_by_side(draws)  # each person's chances are their segment's: columns repeated
+    aware |= listeners & (draw < learn.repeat(sizes, axis=1))
+    aware &= ~(forgettable & (draw < drop.repeat(sizes, axis=1)))
     if len(pops) > 1:  # a joined copy: hand each segment its part back
         start = 0
         for pop, size in zip(pops, sizes, strict=True):

@@ -28,9 +28,10 @@ def lognormal_multipliers(
     return _lognormal_of(rng.standard_normal(shape), cv)
 
 
-def _lognormal_of(normals: np.ndarray, cv: float) -> np.ndarray:
-    """Standard normal draws turned into mean-one log-normal factors (float32)."""
-    sigma, shift = _lognormal(cv)
+def _lognormal_of(normals: np.ndarray, cv: float | tuple[float, ...]) -> np.ndarray:
+    """Standard normal draws turned into mean-one log-normal factors (float32); ``cv`` is
+    one for every draw, or a tuple: one per row of ``normals``."""
+    sigma, shift = _lognormal_rows(cv) if isinstance(cv, tuple) else _lognormal(cv)
     return np.exp(normals * sigma - shift).astype(np.float32)
 
 
@@ -46,6 +47,17 @@ def _lognormal(cv: float) -> tuple[np.float64, np.float64]:
     distinct ``cv`` in a run: computed once each)."""
     sigma2 = np.log1p(cv * cv)
     return np.sqrt(sigma2), sigma2 / 2.0
+
+
+@functools.lru_cache(maxsize=64)
+def _lognormal_rows(cvs: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_lognormal` of each row's ``cv``, as columns (σ and σ²/2 row by row; not to
+    be written to: cached)."""
+    pairs = [_lognormal(cv) for cv in cvs]
+    return (
+        np.array([sigma for sigma, _ in pairs], dtype=float)[:, None],
+        np.array([shift for _, shift in pairs], dtype=float)[:, None],
+    )
 
 
 @dataclass
@@ -132,9 +144,9 @@ class Population:
 
     def compact(self) -> bool:
         """Drop the ``gone`` rows; True if any were dropped (row numbers then change)."""
-        keep = ~self.gone
-        if keep.all():
+        if not self.gone.any():
             return False
+        keep = ~self.gone
         for name in _ARRAYS:
             setattr(self, name, getattr(self, name)[..., keep])
         return True
@@ -168,21 +180,18 @@ def draw_tastes(
     The normal tables (ideal offsets, then weight and price-sensitivity multipliers, each
     only if its spread is positive) come from ONE ``standard_normal`` call, rows in that
     order: numpy's normals carry nothing over between calls, so these are the numbers
-    separate calls drew, at a third of the calls' overhead.
+    separate calls drew, at a third of the calls' overhead. The multipliers' rows are
+    turned into log-normals in one pass too, each row with its own spread.
     """
     k = len(segment.ideal)
     w_cv, a_cv = segment.weight_cv, segment.price_sensitivity_cv
     w_rows = k if w_cv > 0 else 0
-    normals = rng.standard_normal((k + w_rows + (a_cv > 0), n))
+    cvs = (w_cv,) * w_rows + ((a_cv,) if a_cv > 0 else ())  # the multipliers' rows
+    normals = rng.standard_normal((k + len(cvs), n))
     offset = (normals[:k] * segment.ideal_spread).astype(np.float32)
-    if w_rows:
-        weight_mult = _lognormal_of(normals[k : k + w_rows], w_cv)
-    else:
-        weight_mult = np.ones((k, n), dtype=np.float32)
-    if a_cv > 0:
-        alpha_mult = _lognormal_of(normals[k + w_rows], a_cv)
-    else:
-        alpha_mult = np.ones(n, dtype=np.float32)
+    mults = _lognormal_of(normals[k:], cvs)
+    weight_mult = mults[:w_rows] if w_rows else np.ones((k, n), dtype=np.float32)
+    alpha_mult = mults[w_rows] if a_cv > 0 else np.ones(n, dtype=np.float32)
     theta = rng.beta(segment.churn.a, segment.churn.b, n).astype(np.float32)
     return offset, weight_mult, alpha_mult, theta
 

@@ -146,7 +146,8 @@ class _Layout:
     attributes: tuple[np.ndarray, ...]  # per product in play, in file order
     ideal: tuple[np.ndarray, ...]  # per segment, in attribute order
     weights: tuple[np.ndarray, ...]  # per segment
-    drift: tuple[np.ndarray, ...]  # per segment: its ideal's drift per quarter
+    drift: np.ndarray  # S×K: each segment's ideal drift per quarter
+    drift_noise: np.ndarray  # S×1: each segment's drift noise σ
     awareness: tuple[np.ndarray, ...]  # per segment: each product's starting awareness
     offers: tuple[market.Offer, ...]  # per segment: the starting offer (nothing installed)
     point_costs: np.ndarray  # per segment: spend that buys a goodwill point at the start
@@ -166,7 +167,7 @@ class _Layout:
         playing = [spec for _, products in firms for spec in products]
         starts = [specs[p.id] for p in playing]
 
-        def frozen(values: list[float]) -> np.ndarray:
+        def frozen(values: list[float] | list[list[float]]) -> np.ndarray:
             out = np.array(values)
             out.setflags(write=False)
             return out
@@ -192,7 +193,8 @@ class _Layout:
             attributes=tuple(frozen([p.attributes[a] for a in attrs]) for p in playing),
             ideal=tuple(frozen([s.ideal[a] for a in attrs]) for s in segs),
             weights=tuple(frozen([s.weights[a] for a in attrs]) for s in segs),
-            drift=tuple(frozen([s.drift.get(a, 0.0) for a in attrs]) for s in segs),
+            drift=frozen([[s.drift.get(a, 0.0) for a in attrs] for s in segs]),
+            drift_noise=frozen([[s.drift_noise] for s in segs]),
             awareness=tuple(frozen([p.awareness.get(s.id, 0.0) for p in starts]) for s in segs),
             offers=tuple(offers),
             point_costs=frozen([aw.point_cost(sc.advertising, s.size, s.media_cost) for s in segs]),
@@ -248,7 +250,8 @@ class Simulation:
         self._last_left_customers = np.zeros(n_seg)
         self._last_chosen = np.zeros((n_seg, len(self.state.products)))
         self._last_choosers = np.zeros(n_seg)
-        self._drift = self._layout.drift  # each segment's, per quarter (fixed in the scenario)
+        self._drift = self._layout.drift  # S×K: each segment's ideal drift per quarter
+        self._drift_noise = self._layout.drift_noise  # S×1: σ of the drift noise, a row each
         inm = _InMarket.of(self.state.segments)
         utilities = self._utilities(installed, inm)
         self.history: list[TurnReport] = []
@@ -625,12 +628,17 @@ class Simulation:
         newcomers join outside the category (they enter through Bass like everyone else); a
         shrinking segment loses people in proportion across states (:meth:`Population.remove`).
         """
-        for s, seg in enumerate(self.state.segments):
+        segments = self.state.segments
+        normals = []
+        for s, seg in enumerate(segments):
             seg.size *= 1.0 + seg.growth
             self._resize(s, seg, rng)
-            noise = rng.standard_normal(len(self.attribute_ids)) * seg.spec.drift_noise
-            # minimum/maximum: np.clip's result without its overhead
-            seg.ideal = np.minimum(np.maximum(seg.ideal + self._drift[s] + noise, 0.0), 1.0)
+            normals.append(rng.standard_normal(len(self.attribute_ids)))
+        # every segment's drift at once (a row each); minimum/maximum: np.clip without its cost
+        noise = np.array(normals) * self._drift_noise
+        moved = np.array([seg.ideal for seg in segments]) + self._drift + noise
+        for seg, ideal in zip(segments, np.minimum(np.maximum(moved, 0.0), 1.0), strict=True):
+            seg.ideal = ideal
 
     def _resize(self, s: int, seg: SegmentState, rng: np.random.Generator) -> None:
         """Add or remove synthetic people so that alive·scale tracks M_s (fractions carried)."""
@@ -651,15 +659,14 @@ class Simulation:
         """Goodwill and awareness of every product in every segment (``installed``: now)."""
         st = self.state
         adv = self.scenario.advertising
-        shape = (len(st.products), len(st.segments))  # product × segment, every segment at once
-
-        def table(name: str) -> np.ndarray:
-            return np.array([getattr(p, name) for p in st.products], dtype=float).reshape(shape)
-
+        # product × (goodwill, marketing, news) × segment, every segment at once
+        shape = (len(st.products), 3, len(st.segments))
+        rows = [(p.goodwill, p.marketing, p.news) for p in st.products]
+        tables = np.array(rows, dtype=float).reshape(shape)
         reach = np.array([p.reach for p in st.products], dtype=float)[:, None]
         costs = np.array([self._point_cost(seg) for seg in st.segments])
-        goodwill = aw.next_goodwill(table("goodwill"), table("marketing") * reach, adv, costs)
-        goodwill += table("news")
+        goodwill = aw.next_goodwill(tables[:, 0], tables[:, 1] * reach, adv, costs)
+        goodwill += tables[:, 2]
         sizes = np.array([seg.size for seg in st.segments])
         targets = aw.awareness_target(goodwill, (installed / sizes[:, None]).T, adv)
         aw.update_awareness([seg.population for seg in st.segments], targets, adv.forgetting, rng)
