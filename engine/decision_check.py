@@ -11,7 +11,6 @@ clipped.
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -30,6 +29,7 @@ from engine.decisions import (
     ProductDecision,
 )
 from engine.formatting import count, money_full, number, pct
+from engine.memo import per_scenario
 from engine.organisation import OrgState
 from engine.phrases import ENGLISH, say
 from engine.roadmap import RoadmapState
@@ -73,17 +73,14 @@ class Lookups:
     bets: Mapping[str, InnovationBet]
 
 
-_LOOKUPS: dict[int, tuple[weakref.ref[Scenario], Lookups]] = {}
-
-
 def lookups(scenario: Scenario) -> Lookups:
     """``scenario``'s records by id, built once per scenario (a scenario is frozen) rather
     than on every check: a simulation checks each firm's decisions every quarter."""
-    key = id(scenario)
-    kept = _LOOKUPS.get(key)
-    if kept is not None and kept[0]() is scenario:
-        return kept[1]
-    found = Lookups(
+    return per_scenario(scenario, "lookups", lambda: _lookups(scenario))
+
+
+def _lookups(scenario: Scenario) -> Lookups:
+    return Lookups(
         firms={f.id: f for f in scenario.firms},
         own={f.id: frozenset(p.id for p in f.products) for f in scenario.firms},
         products={p.id: p for _, p in scenario.products()},
@@ -94,9 +91,6 @@ def lookups(scenario: Scenario) -> Lookups:
         initiatives={i.id: i for i in scenario.initiatives},
         bets={b.id: b for b in scenario.bets},
     )
-    # the entry goes with its scenario, so a later object given the same id is never served it
-    _LOOKUPS[key] = (weakref.ref(scenario, lambda _: _LOOKUPS.pop(key, None)), found)
-    return found
 
 
 def field_words(part: str) -> str:
