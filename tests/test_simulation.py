@@ -223,6 +223,9 @@ def test_market_invariants_hold(world: tuple[Any, int, list[float]]) -> None:
             outsiders = int((~pop.in_market).sum()) + int((pop.in_market & (pop.current < 0)).sum())
             assert owners.sum() + outsiders == pop.n
             assert not (pop.current[~pop.in_market] >= 0).any()
+            # every user knows their product (choice relies on it: it marks only switchers)
+            users = np.flatnonzero(pop.current >= 0)
+            assert pop.aware[pop.current[users], users].all()
         for firm_id, firm in report.firms.items():
             assert firm.cash == pytest.approx(previous.firms[firm_id].cash + firm.profit)
         previous = report
