@@ -1044,7 +1044,6 @@ def seat_jointly(
     keys = np.empty_like(log_prob)
     keys[by_id] = log_prob[by_id] + rng.gumbel(size=(n_prod, n))
     seats = np.minimum(np.maximum(wants, 0), n).astype(np.int64)
-    lower = -keys  # argsort of it ranks the best keys first
     out = np.full(n, NO_PRODUCT, dtype=np.int16)
     free = np.ones(n, dtype=bool)
     while seats.sum() > 0 and free.any():
@@ -1059,7 +1058,7 @@ def seat_jointly(
                 continue
             take = askers
             if take.size > seats[j]:  # else every asker gets a seat
-                take = take[np.argsort(lower[j, take], kind="stable")[: seats[j]]]
+                take = take[np.argsort(-keys[j, take], kind="stable")[: seats[j]]]  # best first
             out[take] = j
             free[take] = False
             seats[j] -= take.size
