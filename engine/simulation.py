@@ -250,8 +250,6 @@ class Simulation:
         self._last_left_customers = np.zeros(n_seg)
         self._last_chosen = np.zeros((n_seg, len(self.state.products)))
         self._last_choosers = np.zeros(n_seg)
-        self._drift = self._layout.drift  # S×K: each segment's ideal drift per quarter
-        self._drift_noise = self._layout.drift_noise  # S×1: σ of the drift noise, a row each
         inm = _InMarket.of(self.state.segments)
         utilities = self._utilities(installed, inm)
         self.history: list[TurnReport] = []
@@ -635,8 +633,8 @@ class Simulation:
             self._resize(s, seg, rng)
             normals.append(rng.standard_normal(len(self.attribute_ids)))
         # every segment's drift at once (a row each); minimum/maximum: np.clip without its cost
-        noise = np.array(normals) * self._drift_noise
-        moved = np.array([seg.ideal for seg in segments]) + self._drift + noise
+        noise = np.array(normals) * self._layout.drift_noise
+        moved = np.array([seg.ideal for seg in segments]) + self._layout.drift + noise
         for seg, ideal in zip(segments, np.minimum(np.maximum(moved, 0.0), 1.0), strict=True):
             seg.ideal = ideal
 
